@@ -1,0 +1,391 @@
+//! CSV ingestion: checks on the raw bytes, delimiter detection, parsing with
+//! the `csv` crate, and type inference per column.
+
+use sha2::{Digest, Sha256};
+
+use super::{Column, ColumnValues, DataError, Dataset};
+
+/// Limits and choices for reading a CSV file. The defaults suit a browser tab.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseOptions {
+    /// Largest file accepted, in bytes.
+    pub max_bytes: usize,
+    /// Most data rows accepted.
+    pub max_rows: usize,
+    /// Most columns accepted.
+    pub max_columns: usize,
+    /// Longest field accepted, in bytes.
+    pub max_field_bytes: usize,
+    /// Longest column name accepted, in characters.
+    pub max_header_chars: usize,
+    /// Tokens read as missing (compared case-insensitively after trimming).
+    pub missing_tokens: Vec<String>,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_bytes: 1 << 30,
+            max_rows: 10_000_000,
+            max_columns: 10_000,
+            max_field_bytes: 1 << 20,
+            max_header_chars: 1_000,
+            missing_tokens: ["", "na", "n/a", "null", "nan", "none", "?", "-"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+impl ParseOptions {
+    fn is_missing(&self, field: &str) -> bool {
+        let t = field.trim();
+        self.missing_tokens.iter().any(|m| m.eq_ignore_ascii_case(t))
+    }
+}
+
+/// 1-based line number of byte offset `byte` in `bytes`.
+fn line_of(bytes: &[u8], byte: usize) -> usize {
+    1 + bytes[..byte.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Parses CSV `bytes` read from `file_name` into a typed [`Dataset`].
+///
+/// ```
+/// use mlcycle::data::{parse_csv, ColumnKind, ParseOptions};
+/// let ds = parse_csv(b"x,label\n1.5,a\n,b\n", "t.csv", &ParseOptions::default()).unwrap();
+/// assert_eq!(ds.n_rows, 2);
+/// assert_eq!(ds.columns[0].kind(), ColumnKind::Numeric);
+/// assert!(ds.columns[0].is_missing(1));
+/// ```
+pub fn parse_csv(bytes: &[u8], file_name: &str, opts: &ParseOptions) -> Result<Dataset, DataError> {
+    let file = file_name.to_string();
+    if bytes.len() > opts.max_bytes {
+        return Err(DataError::TooLarge { file, bytes: bytes.len(), limit: opts.max_bytes });
+    }
+    let sha256 = hex::encode(Sha256::digest(bytes));
+
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DataError::Utf16 { file });
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(DataError::EmptyFile { file });
+    }
+    if let Some(byte) = body.iter().position(|&b| b == 0) {
+        let offset = byte + (bytes.len() - body.len());
+        return Err(DataError::Binary { file, line: line_of(body, byte), byte: offset });
+    }
+    if let Err(e) = std::str::from_utf8(body) {
+        let byte = e.valid_up_to();
+        let offset = byte + (bytes.len() - body.len());
+        return Err(DataError::InvalidUtf8 { file, line: line_of(body, byte), byte: offset });
+    }
+
+    // An Excel "sep=;" first line names the delimiter and is not data.
+    let (body, forced) = strip_sep_line(body);
+    let delimiter = forced.unwrap_or_else(|| detect_delimiter(body));
+    if let Some(line) = unterminated_quote_line(body) {
+        return Err(DataError::UnterminatedQuote { file, line });
+    }
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut records = reader.records();
+
+    let header = match records.next() {
+        None => return Err(DataError::EmptyFile { file }),
+        Some(r) => r.map_err(|e| csv_error(&file, e))?,
+    };
+    let names = check_header(&header, &file, opts)?;
+    let width = names.len();
+
+    let mut raw: Vec<Vec<String>> = vec![Vec::new(); width];
+    let mut lines: Vec<usize> = Vec::new();
+    for (i, record) in records.enumerate() {
+        let record = record.map_err(|e| csv_error(&file, e))?;
+        let row = i + 1;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if row > opts.max_rows {
+            return Err(DataError::TooManyRows { file, limit: opts.max_rows });
+        }
+        if record.len() != width {
+            // A lone empty field on its own line is a blank line, not data.
+            if record.len() == 1 && record[0].trim().is_empty() {
+                continue;
+            }
+            return Err(DataError::RaggedRow { file, row, line, expected: width, found: record.len() });
+        }
+        for (c, field) in record.iter().enumerate() {
+            if field.len() > opts.max_field_bytes {
+                return Err(DataError::FieldTooLong {
+                    file,
+                    row,
+                    line,
+                    column: names[c].clone(),
+                    length: field.len(),
+                    limit: opts.max_field_bytes,
+                });
+            }
+            raw[c].push(field.to_string());
+        }
+        lines.push(line);
+    }
+    let n_rows = lines.len();
+    if n_rows == 0 {
+        return Err(DataError::NoRows { file });
+    }
+
+    let mut columns = Vec::with_capacity(width);
+    for (name, values) in names.into_iter().zip(raw) {
+        let values = infer_column(&name, &values, &lines, &file, opts)?;
+        columns.push(Column { name, values });
+    }
+    Ok(Dataset { file_name: file, sha256, columns, n_rows, delimiter })
+}
+
+fn csv_error(file: &str, e: csv::Error) -> DataError {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    DataError::Csv { file: file.to_string(), line, message: e.to_string() }
+}
+
+fn check_header(header: &csv::StringRecord, file: &str, opts: &ParseOptions) -> Result<Vec<String>, DataError> {
+    if header.len() > opts.max_columns {
+        return Err(DataError::TooManyColumns { file: file.to_string(), columns: header.len(), limit: opts.max_columns });
+    }
+    let mut names: Vec<String> = Vec::with_capacity(header.len());
+    let mut seen = std::collections::HashMap::with_capacity(header.len());
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(DataError::EmptyHeader { file: file.to_string(), index: i + 1 });
+        }
+        let length = name.chars().count();
+        if length > opts.max_header_chars {
+            return Err(DataError::HeaderTooLong { file: file.to_string(), index: i + 1, length, limit: opts.max_header_chars });
+        }
+        if let Some(first) = seen.insert(name.clone(), i + 1) {
+            return Err(DataError::DuplicateHeader { file: file.to_string(), name, first, second: i + 1 });
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// Numeric when every present value parses as a number; a number that is
+/// not finite (`inf`, `1e400`) in such a column is an error, never a value.
+fn infer_column(
+    name: &str,
+    values: &[String],
+    lines: &[usize],
+    file: &str,
+    opts: &ParseOptions,
+) -> Result<ColumnValues, DataError> {
+    let parsed: Vec<Option<Option<f64>>> = values
+        .iter()
+        .map(|v| if opts.is_missing(v) { Some(None) } else { v.trim().parse::<f64>().ok().map(Some) })
+        .collect();
+    if parsed.iter().all(Option::is_some) {
+        let mut out = Vec::with_capacity(values.len());
+        for (i, p) in parsed.into_iter().enumerate() {
+            let x = p.flatten();
+            if let Some(x) = x {
+                if !x.is_finite() {
+                    return Err(DataError::NonFinite {
+                        file: file.to_string(),
+                        row: i + 1,
+                        line: lines[i],
+                        column: name.to_string(),
+                        value: values[i].clone(),
+                    });
+                }
+            }
+            out.push(x);
+        }
+        return Ok(ColumnValues::Numeric(out));
+    }
+    let mut levels: Vec<String> = Vec::new();
+    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut codes = Vec::with_capacity(values.len());
+    for v in values {
+        if opts.is_missing(v) {
+            codes.push(None);
+            continue;
+        }
+        let key = v.trim();
+        let code = match index.get(key) {
+            Some(&c) => c,
+            None => {
+                let c = levels.len() as u32;
+                levels.push(key.to_string());
+                index.insert(key, c);
+                c
+            }
+        };
+        codes.push(Some(code));
+    }
+    Ok(ColumnValues::Categorical { levels, codes })
+}
+
+/// Strips an Excel `sep=X` first line and returns the delimiter it names.
+fn strip_sep_line(body: &[u8]) -> (&[u8], Option<u8>) {
+    if body.len() >= 5 && body[..4].eq_ignore_ascii_case(b"sep=") {
+        let end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
+        let line = &body[..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() == 5 {
+            let rest = if end < body.len() { &body[end + 1..] } else { &[][..] };
+            return (rest, Some(line[4]));
+        }
+    }
+    (body, None)
+}
+
+/// Picks the delimiter that occurs most often, outside quotes, in the first
+/// line; a comma when none occurs.
+fn detect_delimiter(body: &[u8]) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 4];
+    let mut in_quotes = false;
+    for &b in body {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => break,
+            _ if !in_quotes => {
+                if let Some(i) = CANDIDATES.iter().position(|&c| c == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..4).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    if counts[best] == 0 { b',' } else { CANDIDATES[best] }
+}
+
+/// The 1-based line of a quote that opens a field and is never closed.
+/// The `csv` crate would silently read such a field to the end of the file.
+fn unterminated_quote_line(body: &[u8]) -> Option<usize> {
+    let mut line = 1;
+    let mut open_line = 0;
+    let mut in_quotes = false;
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        if in_quotes {
+            if b == b'"' {
+                if body.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' {
+            in_quotes = true;
+            open_line = line;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        i += 1;
+    }
+    in_quotes.then_some(open_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ColumnKind;
+
+    fn parse(s: &[u8]) -> Result<Dataset, DataError> {
+        parse_csv(s, "t.csv", &ParseOptions::default())
+    }
+
+    /// One row per input: the bytes and the error code or the shape expected.
+    #[test]
+    fn bad_inputs_give_their_specific_error() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", "empty_file"),
+            (b"  \n\n", "empty_file"),
+            (b"a,b\n", "no_rows"),
+            (b"a,b\n1,2\n3\n", "ragged_row"),
+            (b"a,b\n1,2,3\n", "ragged_row"),
+            (b"a,b\n\"1,2\n", "unterminated_quote"),
+            (b"\xFF\xFEa\x00,\x00b\x00", "utf16"),
+            (b"a,b\n1,\xC3\x28\n", "invalid_utf8"),
+            (b"a,b\n1,\x002\n", "binary_file"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary_file"),
+            (b"a,a\n1,2\n", "duplicate_header"),
+            (b"a,,c\n1,2,3\n", "empty_header"),
+            (b"a,b\n1,inf\n2,3\n", "non_finite"),
+            (b"a,b\n1,1e400\n2,3\n", "non_finite"),
+        ];
+        for (input, code) in cases {
+            let err = parse(input).expect_err(&format!("{:?} should fail", String::from_utf8_lossy(input)));
+            assert_eq!(err.code(), *code, "input {:?}: {err}", String::from_utf8_lossy(input));
+        }
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let err = parse(b"a,b\n1,2\n3,4\n5\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.csv: row 3 (line 4) has 1 fields but the header has 2");
+        let err = parse(b"a,b\n1,2\n3,-inf\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.csv: row 2 (line 3), column \"b\": \"-inf\" is not a finite number");
+        let err = parse(b"a,b\nx,\"open\n\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.csv: line 2: a quoted field opened here is never closed");
+    }
+
+    #[test]
+    fn limits_are_named() {
+        let opts = ParseOptions { max_columns: 2, max_header_chars: 3, ..ParseOptions::default() };
+        let err = parse_csv(b"a,b,c\n1,2,3\n", "t.csv", &opts).unwrap_err();
+        assert_eq!(err.code(), "too_many_columns");
+        assert!(err.to_string().contains("limit of 2"));
+        let err = parse_csv(b"abcd\n1\n", "t.csv", &opts).unwrap_err();
+        assert_eq!(err.code(), "header_too_long");
+        let opts = ParseOptions { max_bytes: 4, ..ParseOptions::default() };
+        assert_eq!(parse_csv(b"a,b\n1,2\n", "t.csv", &opts).unwrap_err().code(), "too_large");
+    }
+
+    /// One row per input: the bytes, the delimiter and column kinds expected.
+    #[test]
+    fn good_inputs_parse() {
+        use ColumnKind::*;
+        let cases: &[(&[u8], u8, &[ColumnKind], usize)] = &[
+            (b"a,b\n1,x\n2,y\n", b',', &[Numeric, Categorical], 2),
+            (b"\xEF\xBB\xBFa;b\r\n1;x\r\n2;y\r\n", b';', &[Numeric, Categorical], 2),
+            (b"a\tb\n1\t2\n", b'\t', &[Numeric, Numeric], 1),
+            (b"a|b\n1|2\n", b'|', &[Numeric, Numeric], 1),
+            (b"sep=;\na;b\n1;2\n", b';', &[Numeric, Numeric], 1),
+            (b"a,b\n\"multi\nline\",1\n\"say \"\"hi\"\"\",2\n", b',', &[Categorical, Numeric], 2),
+            (b"a,b\nNA,1\n?,2\n3,\n", b',', &[Numeric, Numeric], 3),
+            (b"a,b\n1,2\n\n3,4\n", b',', &[Numeric, Numeric], 2),
+        ];
+        for (input, delim, kinds, rows) in cases {
+            let ds = parse(input).unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(input)));
+            assert_eq!(ds.delimiter, *delim);
+            assert_eq!(ds.columns.iter().map(|c| c.kind()).collect::<Vec<_>>(), *kinds);
+            assert_eq!(ds.n_rows, *rows);
+        }
+    }
+
+    #[test]
+    fn missing_values_stay_missing_and_text_is_kept() {
+        let ds = parse(b"n,s\n1,\"say \"\"hi\"\"\"\nNA,null\n").unwrap();
+        assert!(ds.columns[0].is_missing(1));
+        assert!(ds.columns[1].is_missing(1));
+        assert_eq!(ds.columns[1].text(0).as_deref(), Some("say \"hi\""));
+    }
+
+    #[test]
+    fn digest_is_of_the_bytes() {
+        let ds = parse(b"a\n1\n").unwrap();
+        // sha256sum of the same four bytes.
+        assert_eq!(ds.sha256, "309b0e45a73d3fc5325e2b6ed0a01ef8b9cde6b05a5633c1f893f970d52bfddc");
+    }
+}

@@ -1,0 +1,369 @@
+//! Data management, first step: CSV bytes in, a typed [`Dataset`] out.
+//!
+//! Takes the raw bytes of a file (never a path: the page hands us a
+//! `Uint8Array`, the command reads the file itself), checks them, detects
+//! the delimiter, parses with the `csv` crate and infers a type per column.
+//! Missing values stay missing. Also holds the seeded train/test split.
+//! No wasm here.
+
+mod csv_read;
+mod split;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use csv_read::{parse_csv, ParseOptions};
+pub use split::{train_test_split, Split};
+
+/// Errors from reading a data file. Each names the place: row (1-based data
+/// row, the header is row 0), line in the file, column name.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum DataError {
+    /// The file has no bytes, or only whitespace.
+    #[error("{file}: the file is empty")]
+    EmptyFile {
+        /// File name as given.
+        file: String,
+    },
+    /// A header row but no data rows.
+    #[error("{file}: the file has a header row but no data rows")]
+    NoRows {
+        /// File name as given.
+        file: String,
+    },
+    /// Larger than the byte limit.
+    #[error("{file}: the file is {bytes} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// File name as given.
+        file: String,
+        /// Size of the file.
+        bytes: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The file starts with a UTF-16 byte order mark.
+    #[error("{file}: the file is UTF-16 encoded; save it as UTF-8 CSV and try again")]
+    Utf16 {
+        /// File name as given.
+        file: String,
+    },
+    /// A NUL byte: almost certainly not a text file.
+    #[error("{file}: line {line}: found a NUL byte at byte {byte}; this looks like a binary file, not CSV")]
+    Binary {
+        /// File name as given.
+        file: String,
+        /// 1-based line of the byte.
+        line: usize,
+        /// 0-based byte offset.
+        byte: usize,
+    },
+    /// Bytes that are not UTF-8.
+    #[error("{file}: line {line}: invalid UTF-8 at byte {byte}; save the file as UTF-8")]
+    InvalidUtf8 {
+        /// File name as given.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 0-based byte offset.
+        byte: usize,
+    },
+    /// A quote opened and never closed.
+    #[error("{file}: line {line}: a quoted field opened here is never closed")]
+    UnterminatedQuote {
+        /// File name as given.
+        file: String,
+        /// 1-based line where the quote opened.
+        line: usize,
+    },
+    /// A header cell that is empty.
+    #[error("{file}: column {index} has an empty name in the header row")]
+    EmptyHeader {
+        /// File name as given.
+        file: String,
+        /// 1-based column position.
+        index: usize,
+    },
+    /// Two header cells with the same name.
+    #[error("{file}: column name \"{name}\" appears twice in the header (columns {first} and {second})")]
+    DuplicateHeader {
+        /// File name as given.
+        file: String,
+        /// The repeated name.
+        name: String,
+        /// 1-based position of the first.
+        first: usize,
+        /// 1-based position of the second.
+        second: usize,
+    },
+    /// A header name longer than the limit.
+    #[error("{file}: the name of column {index} is {length} characters long, over the limit of {limit}")]
+    HeaderTooLong {
+        /// File name as given.
+        file: String,
+        /// 1-based column position.
+        index: usize,
+        /// Its length in characters.
+        length: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More columns than the limit.
+    #[error("{file}: the file has {columns} columns, over the limit of {limit}")]
+    TooManyColumns {
+        /// File name as given.
+        file: String,
+        /// Columns found.
+        columns: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More rows than the limit.
+    #[error("{file}: the file has more than {limit} data rows, the limit")]
+    TooManyRows {
+        /// File name as given.
+        file: String,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A field longer than the limit.
+    #[error("{file}: row {row} (line {line}), column \"{column}\": the field is {length} bytes long, over the limit of {limit}")]
+    FieldTooLong {
+        /// File name as given.
+        file: String,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line.
+        line: usize,
+        /// Column name.
+        column: String,
+        /// Field length in bytes.
+        length: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A row with a different number of fields than the header.
+    #[error("{file}: row {row} (line {line}) has {found} fields but the header has {expected}")]
+    RaggedRow {
+        /// File name as given.
+        file: String,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line.
+        line: usize,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// A value in a numeric column that is a number but not finite.
+    #[error("{file}: row {row} (line {line}), column \"{column}\": \"{value}\" is not a finite number")]
+    NonFinite {
+        /// File name as given.
+        file: String,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line.
+        line: usize,
+        /// Column name.
+        column: String,
+        /// The text found.
+        value: String,
+    },
+    /// The csv crate reported something we did not classify.
+    #[error("{file}: line {line}: {message}")]
+    Csv {
+        /// File name as given.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// A column name that does not exist.
+    #[error("no column named \"{name}\" in the data")]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+    },
+    /// A split that cannot be made.
+    #[error("cannot split {rows} rows with a test fraction of {test_fraction}: {reason}")]
+    BadSplit {
+        /// Rows available.
+        rows: usize,
+        /// The fraction asked for.
+        test_fraction: f64,
+        /// Why not.
+        reason: String,
+    },
+}
+
+impl DataError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DataError::EmptyFile { .. } => "empty_file",
+            DataError::NoRows { .. } => "no_rows",
+            DataError::TooLarge { .. } => "too_large",
+            DataError::Utf16 { .. } => "utf16",
+            DataError::Binary { .. } => "binary_file",
+            DataError::InvalidUtf8 { .. } => "invalid_utf8",
+            DataError::UnterminatedQuote { .. } => "unterminated_quote",
+            DataError::EmptyHeader { .. } => "empty_header",
+            DataError::DuplicateHeader { .. } => "duplicate_header",
+            DataError::HeaderTooLong { .. } => "header_too_long",
+            DataError::TooManyColumns { .. } => "too_many_columns",
+            DataError::TooManyRows { .. } => "too_many_rows",
+            DataError::FieldTooLong { .. } => "field_too_long",
+            DataError::RaggedRow { .. } => "ragged_row",
+            DataError::NonFinite { .. } => "non_finite",
+            DataError::Csv { .. } => "csv",
+            DataError::UnknownColumn { .. } => "unknown_column",
+            DataError::BadSplit { .. } => "bad_split",
+        }
+    }
+}
+
+/// The kind of values a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    /// Every present value is a finite number.
+    Numeric,
+    /// Anything else: values kept as text labels.
+    Categorical,
+}
+
+/// The values of one column. Missing values are `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValues {
+    /// Finite numbers.
+    Numeric(Vec<Option<f64>>),
+    /// Text labels stored once in `levels` (first-appearance order) and
+    /// referenced by index from `codes`.
+    Categorical {
+        /// Distinct labels, in order of first appearance.
+        levels: Vec<String>,
+        /// Index into `levels` per row.
+        codes: Vec<Option<u32>>,
+    },
+}
+
+/// One named column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The header name, trimmed of surrounding whitespace.
+    pub name: String,
+    /// The values, one per row.
+    pub values: ColumnValues,
+}
+
+impl Column {
+    /// The column's kind.
+    pub fn kind(&self) -> ColumnKind {
+        match self.values {
+            ColumnValues::Numeric(_) => ColumnKind::Numeric,
+            ColumnValues::Categorical { .. } => ColumnKind::Categorical,
+        }
+    }
+
+    /// Whether row `i` is missing.
+    pub fn is_missing(&self, i: usize) -> bool {
+        match &self.values {
+            ColumnValues::Numeric(v) => v[i].is_none(),
+            ColumnValues::Categorical { codes, .. } => codes[i].is_none(),
+        }
+    }
+
+    /// Row `i` as text (numbers in their shortest round-trip form), or
+    /// `None` when missing.
+    pub fn text(&self, i: usize) -> Option<String> {
+        match &self.values {
+            ColumnValues::Numeric(v) => v[i].map(format_number),
+            ColumnValues::Categorical { levels, codes } => {
+                codes[i].map(|c| levels[c as usize].clone())
+            }
+        }
+    }
+}
+
+/// Formats a number the way the manifest and profile show it: shortest
+/// text that reads back to the same `f64`, integers without a fraction.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The parsed schema: what a manifest records beside the byte digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSchema {
+    /// Column name.
+    pub name: String,
+    /// Column kind.
+    pub kind: ColumnKind,
+}
+
+/// A parsed table: named typed columns of equal length, plus the digest of
+/// the bytes it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// The file name it was read from (for messages and the manifest).
+    pub file_name: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The columns, in file order.
+    pub columns: Vec<Column>,
+    /// Number of data rows.
+    pub n_rows: usize,
+    /// The field delimiter that was detected.
+    pub delimiter: u8,
+}
+
+impl Dataset {
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Result<&Column, DataError> {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
+    }
+
+    /// Position of the column called `name`.
+    pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
+    }
+
+    /// Names and kinds, in order.
+    pub fn schema(&self) -> Vec<ColumnSchema> {
+        self.columns
+            .iter()
+            .map(|c| ColumnSchema { name: c.name.clone(), kind: c.kind() })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        fn check<T: Send + Sync + Unpin>() {}
+        check::<Dataset>();
+        check::<DataError>();
+        check::<Split>();
+    }
+
+    #[test]
+    fn numbers_format_shortest() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(-0.5), "-0.5");
+        assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
+    }
+}

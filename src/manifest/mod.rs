@@ -1,0 +1,320 @@
+//! Deployment and monitoring, the record: the run manifest.
+//!
+//! Takes everything a run used and produced and gives a versioned, typed
+//! [`RunManifest`] serialised as canonical JSON: fixed key order (struct
+//! order, maps sorted), two-space indentation, shortest round-trip floats,
+//! no NaN. The same run gives the same bytes natively and in wasm, except
+//! for the build target and the caller's durations. Reading is strict:
+//! size checked first, unknown fields refused, schema version named.
+//! No wasm here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::data::ColumnSchema;
+use crate::evaluate::Metric;
+use crate::prepare::Recipe;
+use crate::train::{ModelSpec, Task};
+
+/// The schema id this build writes and reads.
+pub const SCHEMA: &str = "mlcycle.run/1";
+/// Largest manifest accepted, in bytes.
+pub const MAX_MANIFEST_BYTES: usize = 16 << 20;
+/// Deepest JSON nesting accepted.
+pub const MAX_DEPTH: usize = 32;
+/// The smartcore version this build links (pinned with `=` in Cargo.toml).
+pub const SMARTCORE_VERSION: &str = "0.7.0";
+
+/// Errors reading or checking a manifest.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ManifestError {
+    /// Over the size limit.
+    #[error("the manifest is {bytes} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// Size given.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not UTF-8.
+    #[error("the manifest is not valid UTF-8 (at byte {byte})")]
+    NotUtf8 {
+        /// First bad byte.
+        byte: usize,
+    },
+    /// Nested too deeply.
+    #[error("the manifest nests deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// Not an mlcycle run manifest at all, or a schema we do not read.
+    #[error("unsupported manifest schema \"{found}\"; this build of mlcycle reads \"{expected}\"")]
+    SchemaVersion {
+        /// The schema named in the file.
+        found: String,
+        /// The schema this build reads.
+        expected: &'static str,
+    },
+    /// JSON that does not match the schema.
+    #[error("the manifest is not valid at line {line}, column {column}: {message}")]
+    Invalid {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl ManifestError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ManifestError::TooLarge { .. } => "too_large",
+            ManifestError::NotUtf8 { .. } => "not_utf8",
+            ManifestError::TooDeep { .. } => "too_deep",
+            ManifestError::SchemaVersion { .. } => "schema_version",
+            ManifestError::Invalid { .. } => "invalid_manifest",
+        }
+    }
+}
+
+/// The data a run used: digest of the bytes plus the parsed schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetRecord {
+    /// File name, for people; not checked on replay.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    /// Data rows parsed.
+    pub rows: usize,
+    /// Column names and kinds, in file order.
+    pub columns: Vec<ColumnSchema>,
+}
+
+/// Whether the task was inferred or chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskSource {
+    /// Inferred from the target column.
+    Inferred,
+    /// Given by the user.
+    User,
+}
+
+/// Every option of the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRecord {
+    /// Target column.
+    pub target: String,
+    /// The task used.
+    pub task: Task,
+    /// Where the task came from.
+    pub task_source: TaskSource,
+    /// The seed of every random step (split and model).
+    pub seed: u64,
+    /// Share of rows held out for testing.
+    pub test_fraction: f64,
+    /// The model and its hyperparameters.
+    pub model: ModelSpec,
+}
+
+/// How the rows were divided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitRecord {
+    /// Whether the split kept class proportions.
+    pub stratified: bool,
+    /// Rows dropped because the target was missing.
+    pub dropped_missing_target: usize,
+    /// Rows fitted on.
+    pub train_rows: usize,
+    /// Rows held out.
+    pub test_rows: usize,
+}
+
+/// What the run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultRecord {
+    /// Class labels in code order (classification), else none.
+    pub classes: Option<Vec<String>>,
+    /// Names of the prepared feature columns.
+    pub features: Vec<String>,
+    /// Held-out metrics.
+    pub metrics: Vec<Metric>,
+}
+
+/// Where and with what the run was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolRecord {
+    /// mlcycle's version.
+    pub mlcycle: String,
+    /// smartcore's version.
+    pub smartcore: String,
+    /// `arch-os` of the build that made the run, e.g. `wasm32-unknown`.
+    pub target: String,
+}
+
+impl ToolRecord {
+    /// This build.
+    pub fn current() -> ToolRecord {
+        ToolRecord {
+            mlcycle: env!("CARGO_PKG_VERSION").to_string(),
+            smartcore: SMARTCORE_VERSION.to_string(),
+            target: build_target(),
+        }
+    }
+}
+
+/// `arch-os` of this build, e.g. `x86_64-linux` or `wasm32-unknown`.
+pub fn build_target() -> String {
+    format!("{}-{}", std::env::consts::ARCH, if std::env::consts::OS.is_empty() { "unknown" } else { std::env::consts::OS })
+}
+
+/// A complete record of one run, enough to replay it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunManifest {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The build that made it.
+    pub tool: ToolRecord,
+    /// The data.
+    pub dataset: DatasetRecord,
+    /// The options.
+    pub config: ConfigRecord,
+    /// The split.
+    pub split: SplitRecord,
+    /// The fitted preparation recipe.
+    pub recipe: Recipe,
+    /// The outcome.
+    pub result: ResultRecord,
+    /// Milliseconds per stage, measured by the caller (not replayed).
+    pub durations_ms: BTreeMap<String, f64>,
+}
+
+impl RunManifest {
+    /// Canonical JSON text, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a manifest holds only finite numbers and strings");
+        s.push('\n');
+        s
+    }
+
+    /// Reads a manifest strictly from bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<RunManifest, ManifestError> {
+        if bytes.len() > MAX_MANIFEST_BYTES {
+            return Err(ManifestError::TooLarge { bytes: bytes.len(), limit: MAX_MANIFEST_BYTES });
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| ManifestError::NotUtf8 { byte: e.valid_up_to() })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        check_depth(text)?;
+        let invalid = |e: serde_json::Error| ManifestError::Invalid {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        };
+        // Look at the schema first so an old or foreign file gets that error,
+        // not a list of missing fields.
+        #[derive(Deserialize)]
+        struct Head {
+            schema: Option<serde_json::Value>,
+        }
+        let head: Head = serde_json::from_str(text).map_err(invalid)?;
+        match head.schema {
+            Some(serde_json::Value::String(s)) if s == SCHEMA => {}
+            Some(serde_json::Value::String(s)) => {
+                return Err(ManifestError::SchemaVersion { found: s, expected: SCHEMA })
+            }
+            _ => return Err(ManifestError::SchemaVersion { found: "(none)".into(), expected: SCHEMA }),
+        }
+        let manifest: RunManifest = serde_json::from_str(text).map_err(invalid)?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    fn check(&self) -> Result<(), ManifestError> {
+        let bad = |message: String| ManifestError::Invalid { line: 0, column: 0, message };
+        let c = &self.config;
+        if !(c.test_fraction > 0.0 && c.test_fraction < 1.0) {
+            return Err(bad(format!("config.test_fraction {} is not between 0 and 1", c.test_fraction)));
+        }
+        if self.dataset.sha256.len() != 64 || !self.dataset.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad("dataset.sha256 is not a 64-digit hex digest".into()));
+        }
+        if self.durations_ms.values().any(|d| !d.is_finite() || *d < 0.0) {
+            return Err(bad("durations_ms holds a negative or non-finite value".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses JSON nested deeper than [`MAX_DEPTH`] before parsing it, so a
+/// hostile file cannot exhaust the stack.
+fn check_depth(text: &str) -> Result<(), ManifestError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(ManifestError::TooDeep { limit: MAX_DEPTH });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_manifests_give_their_specific_error() {
+        let deep = "[".repeat(10_000);
+        let cases: &[(&[u8], &str)] = &[
+            (b"\xff\xfe", "not_utf8"),
+            (deep.as_bytes(), "too_deep"),
+            (b"{\"schema\":\"mlcycle.run/0\"}", "schema_version"),
+            (b"{\"schema\":\"mlcycle.run/99\",\"x\":1}", "schema_version"),
+            (b"{}", "schema_version"),
+            (b"[1,2]", "invalid_manifest"),
+            (b"{\"schema\":\"mlcycle.run/1\"}", "invalid_manifest"),
+            (b"{\"schema\":\"mlcycle.run/1\",\"__proto__\":{}}", "invalid_manifest"),
+            (b"not json", "invalid_manifest"),
+        ];
+        for (input, code) in cases {
+            let err = RunManifest::from_bytes(input).unwrap_err();
+            assert_eq!(err.code(), *code, "{:?}: {err}", String::from_utf8_lossy(&input[..input.len().min(40)]));
+        }
+    }
+
+    #[test]
+    fn size_is_checked_first() {
+        let big = vec![b' '; MAX_MANIFEST_BYTES + 1];
+        assert_eq!(RunManifest::from_bytes(&big).unwrap_err().code(), "too_large");
+    }
+}
