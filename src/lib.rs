@@ -23,6 +23,6 @@ pub mod train;
 pub mod serve;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, Result};

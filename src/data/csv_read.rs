@@ -306,6 +306,7 @@ mod tests {
     }
 
     /// One row per input: the bytes and the error code or the shape expected.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn bad_inputs_give_their_specific_error() {
         let cases: &[(&[u8], &str)] = &[
@@ -330,6 +331,7 @@ mod tests {
         }
     }
 
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn errors_name_the_place() {
         let err = parse(b"a,b\n1,2\n3,4\n5\n").unwrap_err();
@@ -353,6 +355,7 @@ mod tests {
     }
 
     /// One row per input: the bytes, the delimiter and column kinds expected.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn good_inputs_parse() {
         use ColumnKind::*;

@@ -104,6 +104,7 @@ pub fn train_test_split(
 mod tests {
     use super::*;
 
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn stratified_split_keeps_each_class_in_both_parts() {
         let rows: Vec<usize> = (0..100).collect();
@@ -117,6 +118,7 @@ mod tests {
         assert_eq!(all, rows);
     }
 
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn seed_decides_the_split() {
         let rows: Vec<usize> = (0..50).collect();
@@ -129,6 +131,7 @@ mod tests {
 
     /// Pinned so a change in the generator (or its use) is caught: the same
     /// seed must give the same rows on every platform and every release.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn split_is_pinned() {
         let rows: Vec<usize> = (0..10).collect();

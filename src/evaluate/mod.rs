@@ -93,6 +93,7 @@ mod tests {
     //   f1_score(..., average="macro") == 0.6555555555555556
     //   mean_squared_error([3,-0.5,2,7],[2.5,0,2,8]) ** 0.5 == 0.6123724356957945
     //   r2_score([3,-0.5,2,7],[2.5,0,2,8]) == 0.9486081370449679
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn match_scikit_learn() {
         let t = [0, 1, 2, 2, 1, 0];

@@ -292,6 +292,7 @@ fn check_depth(text: &str) -> Result<(), ManifestError> {
 mod tests {
     use super::*;
 
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn bad_manifests_give_their_specific_error() {
         let deep = "[".repeat(10_000);

@@ -356,6 +356,7 @@ mod tests {
     }
 
     /// One row per bad parameter: the spec and the parameter named.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn bad_parameters_are_named() {
         let cases = [
@@ -374,6 +375,7 @@ mod tests {
         }
     }
 
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn same_seed_same_model() {
         let (x, y) = xor_like();
@@ -383,6 +385,7 @@ mod tests {
         assert_eq!(a, b);
     }
 
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn width_mismatch_is_an_error_not_a_panic() {
         let (x, y) = xor_like();

@@ -1,0 +1,47 @@
+# `make serve` builds what is missing and serves the app at http://127.0.0.1:8080.
+# `make test` runs every test. Both install their own tools (scripts/setup.sh).
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+PORT ?= 8080
+BIN := target/debug/mlcycle
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock wasm-pack.toml scripts/build-wasm.sh
+
+.PHONY: serve test setup-build setup-test test-native test-wasm test-e2e lint wasm clean
+
+serve: setup-build www/pkg/mlcycle_bg.wasm $(BIN)
+	$(BIN) serve www --port $(PORT)
+
+wasm: setup-build www/pkg/mlcycle_bg.wasm
+
+setup-build:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+www/pkg/mlcycle_bg.wasm: $(SRC)
+	scripts/build-wasm.sh release
+
+target/pkg-test/mlcycle_bg.wasm: $(SRC)
+	scripts/build-wasm.sh test
+
+$(BIN): $(SRC)
+	cargo build --bin mlcycle
+
+test: setup-test lint test-native test-wasm test-e2e
+
+lint:
+	node scripts/lint-www.mjs
+
+test-native:
+	cargo test
+
+test-wasm:
+	wasm-pack test --node --mode no-install -- --lib --test wasm
+
+test-e2e: target/pkg-test/mlcycle_bg.wasm $(BIN)
+	MLCYCLE_BIN=$(BIN) MLCYCLE_PKG=target/pkg-test node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	cargo clean
+	rm -rf www/pkg node_modules

@@ -1,0 +1,218 @@
+//! The browser boundary: the only file that names wasm_bindgen, js_sys,
+//! web_sys or serde_wasm_bindgen.
+//!
+//! A [`Session`] holds one parsed dataset and the last run, and lives in the
+//! page's Web Worker. Options come in as plain objects (camelCase, unknown
+//! fields refused); results go out JSON-compatible; the manifest goes out as
+//! the exact string the native command would write. Errors become JS
+//! `Error`s whose `name` is the stage and whose `code` is stable.
+
+use std::collections::BTreeMap;
+
+use js_sys::{Error as JsError, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::data::{parse_csv, Dataset, ParseOptions};
+use crate::evaluate::Metric;
+use crate::manifest::{build_target, RunManifest, SMARTCORE_VERSION};
+use crate::run::{infer_task, replay, run, RunOptions, RunOutcome};
+use crate::Error;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface TrainOptions {
+  target: string;
+  task?: "classification" | "regression";
+  seed?: number;
+  testFraction?: number;
+  nTrees?: number;
+  maxDepth?: number | null;
+}
+export interface MetricValue { name: "accuracy" | "macro_f1" | "rmse" | "r2"; value: number | null }
+export interface TrainResult {
+  target: string; task: "classification" | "regression"; model: string; seed: number;
+  trainRows: number; testRows: number; featureCount: number;
+  metrics: MetricValue[]; classes: string[] | null;
+}
+export interface ReplayReport {
+  reproduced: boolean;
+  differences: { field: string; expected: string; found: string }[];
+  metrics: MetricValue[];
+}
+export interface ValueCount { value: string; count: number }
+export interface ColumnProfile {
+  name: string; kind: "numeric" | "categorical"; count: number; missing: number; distinct: number;
+  min?: number; max?: number; mean?: number; std?: number; integer: boolean; top: ValueCount[];
+}
+export interface Profile { fileName: string; rows: number; columnCount: number; sha256: string; columns: ColumnProfile[] }
+export interface MlcycleError extends Error { code: string }
+"#;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+fn js_error(name: &str, code: &str, message: &str) -> JsValue {
+    let err = JsError::new(message);
+    err.set_name(name);
+    let err: JsValue = err.into();
+    set(&err, "code", &JsValue::from_str(code));
+    err
+}
+
+fn to_js_error(e: Error) -> JsValue {
+    js_error(e.stage(), e.code(), &e.to_string())
+}
+
+fn options_error(e: serde_wasm_bindgen::Error) -> JsValue {
+    js_error("OptionsError", "invalid_options", &format!("invalid options: {e}"))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error("InternalError", "serialize", &e.to_string()))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TrainResult<'a> {
+    target: &'a str,
+    task: &'static str,
+    model: &'static str,
+    seed: u64,
+    train_rows: usize,
+    test_rows: usize,
+    feature_count: usize,
+    metrics: &'a [Metric],
+    classes: Option<&'a [String]>,
+}
+
+#[derive(Serialize)]
+struct Version {
+    mlcycle: &'static str,
+    smartcore: &'static str,
+    target: String,
+}
+
+/// Versions of this build: `{mlcycle, smartcore, target}`.
+#[wasm_bindgen]
+pub fn version() -> Result<JsValue, JsValue> {
+    to_js(&Version { mlcycle: env!("CARGO_PKG_VERSION"), smartcore: SMARTCORE_VERSION, target: build_target() })
+}
+
+/// One dataset loaded in the worker, and its last run.
+#[wasm_bindgen]
+pub struct Session {
+    ds: Dataset,
+    last: Option<RunOutcome>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Parses CSV `bytes` read from `fileName`. Throws a `DataError` naming
+    /// the row and column of the first problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8], file_name: &str) -> Result<Session, JsValue> {
+        let ds = parse_csv(bytes, file_name, &ParseOptions::default()).map_err(|e| to_js_error(e.into()))?;
+        Ok(Session { ds, last: None })
+    }
+
+    /// Data rows.
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> usize {
+        self.ds.n_rows
+    }
+
+    /// The profile of every column.
+    #[wasm_bindgen(unchecked_return_type = "Profile")]
+    pub fn profile(&self) -> Result<JsValue, JsValue> {
+        to_js(&crate::profile::profile(&self.ds))
+    }
+
+    /// `"classification"` or `"regression"` for `target`.
+    #[wasm_bindgen(js_name = inferTask)]
+    pub fn infer_task(&self, target: &str) -> Result<String, JsValue> {
+        infer_task(&self.ds, target).map(|t| t.as_str().to_string()).map_err(to_js_error)
+    }
+
+    /// Trains with `options` and keeps the run for [`Session::manifest`].
+    pub fn train(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "TrainOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts: RunOptions = serde_wasm_bindgen::from_value(options).map_err(options_error)?;
+        let out = run(&self.ds, &opts).map_err(to_js_error)?;
+        let result = to_js(&TrainResult {
+            target: &out.config.target,
+            task: out.config.task.as_str(),
+            model: out.config.model.name(),
+            seed: out.config.seed,
+            train_rows: out.split.train_rows,
+            test_rows: out.split.test_rows,
+            feature_count: out.result.features.len(),
+            metrics: &out.result.metrics,
+            classes: out.result.classes.as_deref(),
+        })?;
+        self.last = Some(out);
+        Ok(result)
+    }
+
+    /// The canonical JSON manifest of the last run, with the caller's stage
+    /// durations in milliseconds (e.g. `{profile: 12.5, train: 830}`).
+    pub fn manifest(&self, durations: JsValue) -> Result<String, JsValue> {
+        let durations: BTreeMap<String, f64> = if durations.is_undefined() || durations.is_null() {
+            BTreeMap::new()
+        } else {
+            serde_wasm_bindgen::from_value(durations).map_err(options_error)?
+        };
+        let out = self
+            .last
+            .as_ref()
+            .ok_or_else(|| js_error("TrainError", "not_trained", "nothing has been trained yet"))?;
+        Ok(out.manifest(durations).to_json())
+    }
+
+    /// Replays a manifest's text on this session's data.
+    #[wasm_bindgen(unchecked_return_type = "ReplayReport")]
+    pub fn replay(&self, manifest_text: &str) -> Result<JsValue, JsValue> {
+        let manifest = RunManifest::from_bytes(manifest_text.as_bytes()).map_err(|e| to_js_error(e.into()))?;
+        let report = replay(&self.ds, &manifest).map_err(to_js_error)?;
+        to_js(&report)
+    }
+}
+
+/// Traps the instance on purpose, for testing the page's recovery: `panic`,
+/// `recursion` (stack overflow) or `alloc` (out of memory). Only in builds
+/// with the `fault-injection` feature.
+#[cfg(feature = "fault-injection")]
+#[wasm_bindgen(js_name = faultInject)]
+pub fn fault_inject(kind: &str) -> Result<(), JsValue> {
+    fn recurse(depth: u64, buf: [u8; 256]) -> u64 {
+        let buf = std::hint::black_box(buf);
+        if depth == u64::MAX {
+            return buf[0] as u64;
+        }
+        recurse(depth + 1, buf) + buf[(depth % 256) as usize] as u64
+    }
+    match kind {
+        "panic" => panic!("fault injection: panic on purpose"),
+        "recursion" => {
+            let _ = std::hint::black_box(recurse(0, [1; 256]));
+            Ok(())
+        }
+        "alloc" => {
+            let v: Vec<u8> = vec![1; 4_000_000_000];
+            let _ = std::hint::black_box(v);
+            Ok(())
+        }
+        _ => Err(js_error("OptionsError", "invalid_options", &format!("unknown fault kind \"{kind}\""))),
+    }
+}

@@ -1,0 +1,221 @@
+// Talks to worker.js: one promise per request, keyed by id. If the engine dies
+// (the Worker's error event, or a reply saying the wasm instance trapped) every
+// pending request is rejected in plain words, the worker is replaced, and the
+// last loaded data is loaded into the new one. The failed request is not
+// retried. Events: 'restart' {detail: {during, message, reloaded, reason}},
+// 'progress' {detail: {type, progress}}.
+
+import { Request, READY, request, isTrap, toError } from './protocol.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url).href;
+
+// The page's CSP demands Trusted Types for script URLs; this policy (name
+// fixed by the CSP) allows exactly one URL: our worker.
+const policy = globalThis.trustedTypes
+  ? globalThis.trustedTypes.createPolicy('mlcycle-worker', {
+      createScriptURL(url) {
+        if (url === WORKER_URL) return url;
+        throw new TypeError(`mlcycle-worker policy: refusing script URL ${url}`);
+      },
+    })
+  : null;
+
+const ACTIONS = {
+  [Request.LOAD]: 'loading the data',
+  [Request.INFER_TASK]: 'inferring the task',
+  [Request.TRAIN]: 'training',
+  [Request.REPLAY]: 'replaying the manifest',
+  [Request.VERSION]: 'starting',
+  [Request.CAPABILITIES]: 'starting',
+  [Request.FAULT]: 'running a fault test',
+};
+
+// More restarts than this within RESTART_WINDOW_MS means something is badly
+// wrong; stop instead of looping.
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
+
+/** Error name and code of requests rejected because the engine died. */
+export const ENGINE_CRASHED = 'engine_crashed';
+
+export class MlcycleClient extends EventTarget {
+  constructor() {
+    super();
+    this.pending = new Map();
+    this.nextId = 1;
+    this.worker = null;
+    /** The last successfully loaded data: {bytes: ArrayBuffer (our own copy), fileName}. */
+    this.current = null;
+    this.restarts = [];
+    this.generation = 0;
+    this.capabilities = { faultInjection: false };
+    this.startWorker();
+  }
+
+  startWorker() {
+    const generation = ++this.generation;
+    const worker = new Worker(policy ? policy.createScriptURL(WORKER_URL) : WORKER_URL, { type: 'module' });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      this.readyResolve = resolve;
+      this.readyReject = reject;
+    });
+    this.ready.catch(() => {});
+    worker.onmessage = (event) => {
+      if (generation === this.generation) this.onMessage(event.data);
+    };
+    worker.onerror = (event) => {
+      if (generation !== this.generation) return;
+      event.preventDefault();
+      const detail = event.message || 'the worker reported an error';
+      this.crash(`worker error: ${detail}`);
+    };
+    worker.onmessageerror = () => {
+      if (generation === this.generation) this.crash('a message from the worker could not be read');
+    };
+  }
+
+  onMessage(msg) {
+    if (!msg) return;
+    if (msg.type === READY) {
+      if (msg.ok) {
+        this.capabilities = { faultInjection: !!msg.faultInjection };
+        this.readyResolve(this.capabilities);
+      } else {
+        const err = toError(msg.error);
+        this.readyReject(err);
+      }
+      return;
+    }
+    const entry = this.pending.get(msg.id);
+    if (!entry) return;
+    if ('progress' in msg) {
+      this.dispatchEvent(new CustomEvent('progress', { detail: { type: entry.type, progress: msg.progress } }));
+      return;
+    }
+    if (msg.ok) {
+      this.pending.delete(msg.id);
+      entry.resolve(msg.result);
+    } else if (isTrap(msg.error)) {
+      // A trapped instance must never be called again.
+      this.crash(`${msg.error.name}: ${msg.error.message}`, entry.type);
+    } else {
+      this.pending.delete(msg.id);
+      entry.reject(toError(msg.error));
+    }
+  }
+
+  /**
+   * Sends one request; resolves with its result, rejects with an Error whose
+   * name and code come from mlcycle (or EngineCrashed / engine_crashed).
+   */
+  request(type, payload = {}, transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, type });
+      this.worker.postMessage(request(id, type, payload), transfer);
+    });
+  }
+
+  /** Loads CSV bytes (ArrayBuffer or typed array); resolves {profile, durationMs}. */
+  async load(bytes, fileName) {
+    const own = toArrayBuffer(bytes);
+    // Keep our copy for restarts; transfer another.
+    const copy = own.slice(0);
+    try {
+      const result = await this.request(Request.LOAD, { bytes: copy, fileName }, [copy]);
+      this.current = { bytes: own, fileName };
+      return result;
+    } catch (err) {
+      // The worker drops its data on a failed load; a crash keeps the old data.
+      if (err.code !== ENGINE_CRASHED) this.current = null;
+      throw err;
+    }
+  }
+
+  inferTask(target) {
+    return this.request(Request.INFER_TASK, { target });
+  }
+
+  /** Resolves {result, manifest, durationMs}. */
+  train(options) {
+    return this.request(Request.TRAIN, { options });
+  }
+
+  /** Resolves the ReplayReport plus durationMs. */
+  replay(manifestText) {
+    return this.request(Request.REPLAY, { manifestText });
+  }
+
+  version() {
+    return this.request(Request.VERSION);
+  }
+
+  /** Test builds only: traps the engine on purpose. */
+  fault(kind) {
+    return this.request(Request.FAULT, { kind });
+  }
+
+  /**
+   * The engine died: reject what was pending, replace the worker, reload the
+   * current data. `during` is the request type that was running, if known.
+   */
+  crash(reason, during) {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    const type = during || (pending[0] && pending[0].type);
+    const action = ACTIONS[type] || 'working';
+    const what = `The engine stopped unexpectedly while ${action} (a bug in mlcycle, not your data).`;
+    for (const entry of pending) {
+      const err = new Error(`${what} It has been restarted. Your last action was not retried.`);
+      err.name = 'EngineCrashed';
+      err.code = ENGINE_CRASHED;
+      err.reason = reason;
+      entry.reject(err);
+    }
+    this.worker.terminate();
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    this.restarts.push(now);
+    if (this.restarts.length > MAX_RESTARTS) {
+      this.generation++;
+      this.worker = { postMessage: () => {}, terminate: () => {} };
+      this.dispatchEvent(
+        new CustomEvent('restart', {
+          detail: {
+            during: type,
+            reason,
+            reloaded: Promise.resolve(false),
+            message: `${what} It stopped ${this.restarts.length} times in a minute, so it was not restarted; reload the page.`,
+            fatal: true,
+          },
+        }),
+      );
+      // Anything sent from now on fails at once.
+      this.request = () => Promise.reject(Object.assign(new Error('The engine is stopped; reload the page.'), { name: 'EngineCrashed', code: ENGINE_CRASHED }));
+      return;
+    }
+    this.startWorker();
+    const data = this.current;
+    let reloaded;
+    let message;
+    if (data) {
+      const copy = data.bytes.slice(0);
+      reloaded = this.request(Request.LOAD, { bytes: copy, fileName: data.fileName }, [copy]).then(
+        () => true,
+        () => false,
+      );
+      message = `${what} It has been restarted and your data is still loaded. Your last action was not retried.`;
+    } else {
+      reloaded = Promise.resolve(false);
+      message = `${what} It has been restarted. Your last action was not retried.`;
+    }
+    this.dispatchEvent(new CustomEvent('restart', { detail: { during: type, reason, reloaded, message, fatal: false } }));
+  }
+}
+
+function toArrayBuffer(bytes) {
+  if (bytes instanceof ArrayBuffer) return bytes;
+  if (ArrayBuffer.isView(bytes)) return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  throw new TypeError('load expects an ArrayBuffer or a typed array');
+}

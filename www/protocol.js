@@ -1,0 +1,70 @@
+// The message protocol between client.js (page) and worker.js (owns the wasm),
+// after DuckDB-WASM's worker_request.ts: requests {id, type, payload}; replies
+// {id, ok: true, result} or {id, ok: false, error: {name, code, message}};
+// unsolicited {id, progress}.
+
+/** Request type names. */
+export const Request = Object.freeze({
+  LOAD: 'load', // {bytes: ArrayBuffer (transferred), fileName} -> {profile, durationMs}
+  INFER_TASK: 'inferTask', // {target} -> "classification" | "regression"
+  TRAIN: 'train', // {options} -> {result, manifest, durationMs}
+  REPLAY: 'replay', // {manifestText} -> ReplayReport
+  VERSION: 'version', // {} -> {mlcycle, smartcore, target}
+  FAULT: 'fault', // {kind} -> never returns normally (test builds only)
+  CAPABILITIES: 'capabilities', // {} -> {faultInjection: boolean}
+});
+
+/** Sent by the worker once its wasm instance is ready (or failed to start). */
+export const READY = 'ready';
+
+/** Builds a request message. */
+export function request(id, type, payload = {}) {
+  return { id, type, payload };
+}
+
+/** Builds a success reply. */
+export function reply(id, result) {
+  return { id, ok: true, result };
+}
+
+/** Builds a failure reply from anything thrown. */
+export function failure(id, err) {
+  return { id, ok: false, error: errorFields(err) };
+}
+
+/** Builds a progress message. */
+export function progress(id, value) {
+  return { id, progress: value };
+}
+
+/**
+ * Turns whatever was thrown into plain {name, code, message} that survives
+ * structured cloning. A wasm trap is a WebAssembly.RuntimeError: name
+ * "RuntimeError", code "wasm_trap".
+ */
+export function errorFields(err) {
+  if (err instanceof WebAssembly.RuntimeError) {
+    return { name: 'RuntimeError', code: 'wasm_trap', message: String(err.message || err) };
+  }
+  if (err && typeof err === 'object') {
+    return {
+      name: typeof err.name === 'string' ? err.name : 'Error',
+      code: typeof err.code === 'string' ? err.code : 'unknown',
+      message: typeof err.message === 'string' ? err.message : String(err),
+    };
+  }
+  return { name: 'Error', code: 'unknown', message: String(err) };
+}
+
+/** Whether an error reply means the wasm instance trapped and must not be used again. */
+export function isTrap(error) {
+  return !!error && (error.name === 'RuntimeError' || error.code === 'wasm_trap');
+}
+
+/** An Error built from a reply's {name, code, message}. */
+export function toError(fields) {
+  const e = new Error(fields.message);
+  e.name = fields.name;
+  e.code = fields.code;
+  return e;
+}

@@ -1,0 +1,137 @@
+// The module worker that owns the wasm instance and the one Session (the parsed
+// CSV). Requests are handled one at a time, in the order they arrive; each is
+// timed with performance.now(). A trap (panic, stack overflow, failed
+// allocation) leaves the instance unusable: the worker says so and refuses
+// every later call, and client.js replaces it.
+
+import init, * as wasm from './pkg/mlcycle.js';
+import { Request, READY, reply, failure, progress, errorFields } from './protocol.js';
+
+let session = null;
+let profileMs = null;
+let trapped = null;
+
+const ready = init().then(
+  () => {
+    const faultInjection = typeof wasm.faultInject === 'function';
+    self.postMessage({ type: READY, ok: true, faultInjection });
+  },
+  (err) => {
+    const error = errorFields(err);
+    self.postMessage({ type: READY, ok: false, error });
+    throw err;
+  },
+);
+
+// Serialise: one request at a time, in arrival order.
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  const msg = event.data;
+  queue = queue.then(() => handle(msg));
+};
+
+async function handle(msg) {
+  const { id, type, payload = {} } = msg || {};
+  try {
+    await ready;
+  } catch (err) {
+    self.postMessage(failure(id, engineError('engine_start', `the engine could not start: ${describe(err)}`)));
+    return;
+  }
+  if (trapped) {
+    self.postMessage(failure(id, trapped));
+    return;
+  }
+  try {
+    self.postMessage(reply(id, run(id, type, payload)));
+  } catch (err) {
+    if (isTrapError(err)) {
+      trapped = { name: 'RuntimeError', code: 'wasm_trap', message: describe(err) };
+      session = null;
+      self.postMessage(failure(id, trapped));
+    } else {
+      self.postMessage(failure(id, err));
+    }
+  }
+}
+
+function run(id, type, payload) {
+  switch (type) {
+    case Request.LOAD: {
+      const t0 = performance.now();
+      const bytes = new Uint8Array(payload.bytes);
+      // A failed load leaves nothing loaded, matching the client's view.
+      if (session) {
+        session.free();
+        session = null;
+      }
+      profileMs = null;
+      const next = new wasm.Session(bytes, String(payload.fileName || 'data.csv'));
+      let profile;
+      try {
+        profile = next.profile();
+      } catch (err) {
+        next.free();
+        throw err;
+      }
+      session = next;
+      profileMs = performance.now() - t0;
+      return { profile, durationMs: profileMs };
+    }
+    case Request.INFER_TASK:
+      return needSession().inferTask(String(payload.target));
+    case Request.TRAIN: {
+      const s = needSession();
+      self.postMessage(progress(id, { stage: 'train' }));
+      const t0 = performance.now();
+      const result = s.train(payload.options);
+      const trainMs = performance.now() - t0;
+      const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
+      return { result, manifest, durationMs: trainMs };
+    }
+    case Request.REPLAY: {
+      const s = needSession();
+      const t0 = performance.now();
+      const report = s.replay(String(payload.manifestText));
+      return { ...report, durationMs: performance.now() - t0 };
+    }
+    case Request.VERSION:
+      return wasm.version();
+    case Request.CAPABILITIES:
+      return { faultInjection: typeof wasm.faultInject === 'function' };
+    case Request.FAULT:
+      if (typeof wasm.faultInject !== 'function') {
+        throw engineError('no_fault_injection', 'this build has no fault injection (build with the fault-injection feature)');
+      }
+      wasm.faultInject(String(payload.kind));
+      throw engineError('fault_returned', `faultInject("${payload.kind}") returned instead of trapping`);
+    default:
+      throw engineError('unknown_request', `unknown request type "${type}"`);
+  }
+}
+
+function needSession() {
+  if (!session) throw engineError('no_data', 'no data is loaded: load a CSV file first');
+  return session;
+}
+
+// A wasm trap is a WebAssembly.RuntimeError ("unreachable" for a Rust panic);
+// Chromium reports a wasm stack overflow as a RangeError. Errors that mlcycle
+// throws on purpose carry a string `code` and are not traps.
+function isTrapError(err) {
+  if (err instanceof WebAssembly.RuntimeError) return true;
+  if (err instanceof RangeError && !(typeof err.code === 'string')) return true;
+  return false;
+}
+
+function engineError(code, message) {
+  const e = new Error(message);
+  e.name = 'EngineError';
+  e.code = code;
+  return e;
+}
+
+function describe(err) {
+  if (err && typeof err === 'object' && 'message' in err) return `${err.name || 'Error'}: ${err.message}`;
+  return String(err);
+}
