@@ -75,6 +75,14 @@ fn options_error(e: serde_wasm_bindgen::Error) -> JsValue {
     js_error("OptionsError", "invalid_options", &format!("invalid options: {e}"))
 }
 
+/// Reads a plain JS object strictly: through a JSON value, so that
+/// `deny_unknown_fields` holds (serde_wasm_bindgen alone reads only the
+/// fields it knows and silently ignores misspelt ones).
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(options_error)?;
+    serde_json::from_value(json).map_err(|e| js_error("OptionsError", "invalid_options", &format!("invalid options: {e}")))
+}
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -148,7 +156,7 @@ impl Session {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "TrainOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let opts: RunOptions = serde_wasm_bindgen::from_value(options).map_err(options_error)?;
+        let opts: RunOptions = from_js(options)?;
         let out = run(&self.ds, &opts).map_err(to_js_error)?;
         let result = to_js(&TrainResult {
             target: &out.config.target,
@@ -171,7 +179,7 @@ impl Session {
         let durations: BTreeMap<String, f64> = if durations.is_undefined() || durations.is_null() {
             BTreeMap::new()
         } else {
-            serde_wasm_bindgen::from_value(durations).map_err(options_error)?
+            from_js(durations)?
         };
         let out = self
             .last

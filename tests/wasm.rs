@@ -5,7 +5,7 @@
 
 use js_sys::{Array, Reflect, JSON};
 use mlcycle::wasm::Session;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const IRIS: &[u8] = include_bytes!("../www/data/iris.csv");
@@ -88,6 +88,11 @@ fn replay_on_other_data_names_both_digests() {
 fn bad_options_and_manifests_are_errors_not_traps() {
     let mut s = Session::new(IRIS, "iris.csv").unwrap();
     let err = s.train(options(r#"{"target":"species","nTres":5}"#)).unwrap_err();
+    assert_eq!(get(&err, "code"), "invalid_options");
+    assert!(get(&err, "message").as_string().unwrap().contains("unknown field `nTres`"));
+    let err = s.train(options(r#"{"target":"species","seed":-1}"#)).unwrap_err();
+    assert_eq!(get(&err, "code"), "invalid_options");
+    let err = s.train(options(r#"{"target":"species","testFraction":"x"}"#)).unwrap_err();
     assert_eq!(get(&err, "code"), "invalid_options");
     let err = s.train(options(r#"{"target":"species","nTrees":0}"#)).unwrap_err();
     assert_eq!(get(&err, "code"), "invalid_parameter");

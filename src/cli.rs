@@ -1,0 +1,277 @@
+//! The `mlcycle` command's body (see `main.rs`): the same core as the page, natively.
+//!
+//! `profile` describes a CSV, `run` trains and writes a manifest, `replay`
+//! re-runs a manifest and fails when any number moved, `serve` serves the
+//! page. Exit codes are documented in `--help` and the README; a bug is
+//! caught and reported in one line with its own code, never as a raw panic.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use mlcycle::data::{format_number, parse_csv, Dataset, ParseOptions};
+use mlcycle::manifest::RunManifest;
+use mlcycle::profile::profile;
+use mlcycle::run::{replay, run, RunOptions};
+use mlcycle::train::Task;
+
+/// Exit codes, stable for scripts and CI.
+mod exit {
+    /// Replay: a figure differs from the manifest.
+    pub const DIFFERS: u8 = 1;
+    /// Bad data, bad manifest, or options that cannot train.
+    pub const INPUT: u8 = 3;
+    /// Replay: the data is not the data the manifest was made from.
+    pub const DATA_MISMATCH: u8 = 4;
+    /// A file could not be read or written.
+    pub const IO: u8 = 5;
+    /// A bug in mlcycle.
+    pub const INTERNAL: u8 = 70;
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 success (replay: reproduced), 1 replay found a difference, \
+2 bad command line, 3 bad data, manifest or options, 4 replay on different data, \
+5 a file could not be read or written, 70 a bug in mlcycle.";
+
+#[derive(Parser)]
+#[command(name = "mlcycle", version, about = "Profile, train, and replay machine-learning runs on CSV data.", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TaskArg {
+    Classification,
+    Regression,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Describe every column of a CSV file.
+    Profile {
+        /// The CSV file.
+        data: PathBuf,
+        /// Print the profile as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train on a CSV file and write the run manifest.
+    Run {
+        /// The CSV file.
+        data: PathBuf,
+        /// The column to predict.
+        #[arg(long)]
+        target: String,
+        /// Seed of every random step.
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]
+        seed: u64,
+        /// Task; inferred from the target when omitted.
+        #[arg(long, value_enum)]
+        task: Option<TaskArg>,
+        /// Share of rows held out for testing.
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
+        test_fraction: f64,
+        /// Trees in the random forest (1 to 1000).
+        #[arg(long, default_value_t = 100)]
+        trees: u16,
+        /// Depth limit of each tree (1 to 64).
+        #[arg(long)]
+        max_depth: Option<u16>,
+        /// Where to write the manifest (default: print it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Re-run a manifest on its data; exit 0 only if every figure is bit-identical.
+    Replay {
+        /// The manifest (JSON) written by `run` or downloaded from the page.
+        manifest: PathBuf,
+        /// The CSV file the run was made from.
+        data: PathBuf,
+    },
+    /// Serve the page on 127.0.0.1.
+    Serve {
+        /// Directory to serve.
+        #[arg(default_value = "www")]
+        dir: PathBuf,
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Serve /pkg/ from this directory instead of DIR/pkg.
+        #[arg(long)]
+        pkg: Option<PathBuf>,
+    },
+}
+
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<mlcycle::Error> for Failure {
+    fn from(e: mlcycle::Error) -> Failure {
+        let code = if e.code() == "data_mismatch" { exit::DATA_MISMATCH } else { exit::INPUT };
+        Failure { code, message: e.to_string() }
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) })
+}
+
+fn load(path: &Path) -> Result<(Dataset, f64), Failure> {
+    let bytes = read(path)?;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let started = Instant::now();
+    let ds = parse_csv(&bytes, &name, &ParseOptions::default()).map_err(mlcycle::Error::from)?;
+    Ok((ds, started.elapsed().as_secs_f64() * 1000.0))
+}
+
+fn show(v: Option<f64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format_number(x),
+        Some(x) => format!("{x:.4}"),
+    }
+}
+
+/// Writes to stdout; a reader that went away (`| head`) ends us quietly.
+fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Failure { code: exit::IO, message: format!("cannot write to standard output: {e}") }),
+    }
+}
+
+fn profile_text(ds: &Dataset) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let p = profile(ds);
+    let _ = writeln!(s, "{}: {} rows, {} columns, sha256 {}", p.file_name, p.rows, p.column_count, p.sha256);
+    let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
+    for c in &p.columns {
+        let kind = match c.kind {
+            mlcycle::data::ColumnKind::Numeric => "numeric",
+            mlcycle::data::ColumnKind::Categorical => "categorical",
+        };
+        let top: Vec<String> = c.top.iter().take(3).map(|t| format!("{:?} ({})", t.value, t.count)).collect();
+        let _ = writeln!(
+            s,
+            "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  {}",
+            format!("{:?}", c.name).trim_matches('"'),
+            kind,
+            c.count,
+            c.missing,
+            c.distinct,
+            show(c.min),
+            show(c.max),
+            show(c.mean),
+            show(c.std),
+            top.join(", ")
+        );
+    }
+    s
+}
+
+fn main_inner(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Profile { data, json } => {
+            let (ds, _) = load(&data)?;
+            if json {
+                let p = profile(&ds);
+                let json = serde_json::to_string_pretty(&p).map_err(|e| Failure { code: exit::INTERNAL, message: e.to_string() })?;
+                emit(&format!("{json}\n"))?;
+            } else {
+                emit(&profile_text(&ds))?;
+            }
+            Ok(0)
+        }
+        Command::Run { data, target, seed, task, test_fraction, trees, max_depth, out } => {
+            let (ds, parse_ms) = load(&data)?;
+            let opts = RunOptions {
+                target,
+                task: task.map(|t| match t {
+                    TaskArg::Classification => Task::Classification,
+                    TaskArg::Regression => Task::Regression,
+                }),
+                seed: Some(seed),
+                test_fraction: Some(test_fraction),
+                n_trees: Some(trees),
+                max_depth,
+            };
+            let started = Instant::now();
+            let outcome = run(&ds, &opts)?;
+            let train_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
+            let manifest = outcome.manifest(durations).to_json();
+            eprintln!(
+                "{}: {} on \"{}\", {} train / {} test rows, seed {}",
+                ds.file_name,
+                outcome.config.task.as_str(),
+                outcome.config.target,
+                outcome.split.train_rows,
+                outcome.split.test_rows,
+                seed
+            );
+            for m in &outcome.result.metrics {
+                eprintln!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
+            }
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, manifest).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
+                    eprintln!("manifest written to {}", path.display());
+                }
+                None => emit(&manifest)?,
+            }
+            Ok(0)
+        }
+        Command::Replay { manifest, data } => {
+            let bytes = read(&manifest)?;
+            let m = RunManifest::from_bytes(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: {e}", manifest.display()) })?;
+            let (ds, _) = load(&data)?;
+            let report = replay(&ds, &m)?;
+            if report.reproduced {
+                let figures: Vec<String> = report.metrics.iter().map(|x| format!("{} {}", x.name, x.value.map_or("undefined".into(), |v| format!("{v}")))).collect();
+                emit(&format!("reproduced: every figure is bit-identical ({})\n", figures.join(", ")))?;
+                Ok(0)
+            } else {
+                let mut text = format!("not reproduced: {} difference(s)\n", report.differences.len());
+                for d in &report.differences {
+                    text.push_str(&format!("  {}: expected {}, found {}\n", d.field, d.expected, d.found));
+                }
+                emit(&text)?;
+                Ok(exit::DIFFERS)
+            }
+        }
+        Command::Serve { dir, port, pkg } => {
+            if !dir.join("index.html").is_file() {
+                return Err(Failure { code: exit::IO, message: format!("{}: no index.html to serve", dir.display()) });
+            }
+            mlcycle::serve::serve(&dir, pkg.as_deref(), port).map_err(|e| Failure { code: exit::IO, message: format!("cannot serve on 127.0.0.1:{port}: {e}") })?;
+            Ok(0)
+        }
+    }
+}
+
+/// Parses the command line, runs it, and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A panic is a bug: report it in one line and exit with our own code.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("mlcycle: internal error (a bug in mlcycle, please report it): {info}");
+    }));
+    match std::panic::catch_unwind(|| main_inner(cli)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(f)) => {
+            eprintln!("mlcycle: {}", f.message);
+            ExitCode::from(f.code)
+        }
+        Err(_) => ExitCode::from(exit::INTERNAL),
+    }
+}
