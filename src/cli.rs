@@ -81,6 +81,9 @@ enum Command {
         /// Depth limit of each tree (1 to 64).
         #[arg(long)]
         max_depth: Option<u16>,
+        /// Refuse jobs estimated to take longer than this many seconds.
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS)]
+        max_seconds: f64,
         /// Where to write the manifest (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -192,7 +195,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Run { data, target, seed, task, test_fraction, trees, max_depth, out } => {
+        Command::Run { data, target, seed, task, test_fraction, trees, max_depth, max_seconds, out } => {
             let (ds, parse_ms) = load(&data)?;
             let opts = RunOptions {
                 target,
@@ -204,6 +207,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 test_fraction: Some(test_fraction),
                 n_trees: Some(trees),
                 max_depth,
+                max_seconds: Some(max_seconds),
             };
             let started = Instant::now();
             let outcome = run(&ds, &opts)?;

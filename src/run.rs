@@ -18,7 +18,7 @@ use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SplitRecord, TaskSource, ToolRecord, SCHEMA,
 };
 use crate::prepare::Recipe;
-use crate::train::{fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
+use crate::train::{estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
 
 /// Numeric targets with at most this many distinct whole values are
@@ -27,6 +27,9 @@ pub const MAX_INTEGER_CLASSES: usize = 20;
 
 /// Default seed when none is given.
 pub const DEFAULT_SEED: u64 = 42;
+/// Default limit on a job's estimated duration, in seconds.
+pub const DEFAULT_MAX_SECONDS: f64 = 600.0;
+
 /// Default share of rows held out.
 pub const DEFAULT_TEST_FRACTION: f64 = 0.25;
 
@@ -86,12 +89,25 @@ pub struct RunOptions {
     /// Depth limit of each tree; none when absent.
     #[serde(default)]
     pub max_depth: Option<u16>,
+    /// Refuse the job when its estimated duration is longer than this many
+    /// seconds; [`DEFAULT_MAX_SECONDS`] when absent. Not recorded: it
+    /// decides whether a run happens, not what it computes.
+    #[serde(default)]
+    pub max_seconds: Option<f64>,
 }
 
 impl RunOptions {
     /// Options with only a target; everything else default.
     pub fn new(target: &str) -> RunOptions {
-        RunOptions { target: target.to_string(), task: None, seed: None, test_fraction: None, n_trees: None, max_depth: None }
+        RunOptions {
+            target: target.to_string(),
+            task: None,
+            seed: None,
+            test_fraction: None,
+            n_trees: None,
+            max_depth: None,
+            max_seconds: None,
+        }
     }
 
     fn model(&self) -> ModelSpec {
@@ -238,6 +254,11 @@ pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
         }
     }
 
+    let limit = opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
+    let (seconds, detail) = estimate_seconds(&model, x_train.nrows(), x_train.ncols());
+    if seconds > limit || limit.is_nan() {
+        return Err(TrainError::OverBudget { seconds, limit, detail }.into());
+    }
     let trained = fit(&model, &x_train, &y_train, seed)?;
     let predicted = trained.predict(&x_test)?;
     let metrics: Vec<Metric> = match (&y_test, &predicted) {
@@ -349,6 +370,8 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         test_fraction: Some(c.test_fraction),
         n_trees: Some(n_trees),
         max_depth,
+        // A recorded run already ran once; replay does not second-guess it.
+        max_seconds: Some(f64::INFINITY),
     };
     let mut out = run(ds, &opts)?;
     out.config.task_source = c.task_source;
