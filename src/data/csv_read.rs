@@ -1,6 +1,8 @@
 //! CSV ingestion: checks on the raw bytes, delimiter detection, parsing with
 //! the `csv` crate, and type inference per column.
 
+use std::collections::HashMap;
+
 use sha2::{Digest, Sha256};
 
 use super::{Column, ColumnValues, DataError, Dataset};
@@ -86,6 +88,7 @@ pub fn parse_csv(bytes: &[u8], file_name: &str, opts: &ParseOptions) -> Result<D
     // An Excel "sep=;" first line names the delimiter and is not data.
     let (body, forced) = strip_sep_line(body);
     let delimiter = forced.unwrap_or_else(|| detect_delimiter(body));
+    let line_offset = usize::from(forced.is_some());
     if let Some(line) = unterminated_quote_line(body) {
         return Err(DataError::UnterminatedQuote { file, line });
     }
@@ -104,47 +107,82 @@ pub fn parse_csv(bytes: &[u8], file_name: &str, opts: &ParseOptions) -> Result<D
     let names = check_header(&header, &file, opts)?;
     let width = names.len();
 
-    let mut raw: Vec<Vec<String>> = vec![Vec::new(); width];
-    let mut lines: Vec<usize> = Vec::new();
-    for (i, record) in records.enumerate() {
-        let record = record.map_err(|e| csv_error(&file, e))?;
-        let row = i + 1;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if row > opts.max_rows {
-            return Err(DataError::TooManyRows { file, limit: opts.max_rows });
+    // Two passes over the bytes keep memory to the typed columns: the first
+    // checks every row and decides each column's kind, the second fills
+    // numbers or label codes. Raw text is never held for the whole file.
+    let reader = || {
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(body)
+    };
+    let mut numeric = vec![true; width];
+    let mut first_non_finite: Vec<Option<(usize, usize, String)>> = vec![None; width];
+    let mut n_rows = 0usize;
+    let mut rdr = reader();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(&file, e)),
         }
+        let line = record.position().map_or(0, |p| p.line() as usize) + line_offset;
         if record.len() != width {
-            // A lone empty field on its own line is a blank line, not data.
+            // A lone blank field on its own line is a blank line, not data.
             if record.len() == 1 && record[0].trim().is_empty() {
                 continue;
             }
-            return Err(DataError::RaggedRow { file, row, line, expected: width, found: record.len() });
+            return Err(DataError::RaggedRow { file, row: n_rows + 1, line, expected: width, found: record.len() });
+        }
+        n_rows += 1;
+        if n_rows > opts.max_rows {
+            return Err(DataError::TooManyRows { file, limit: opts.max_rows });
         }
         for (c, field) in record.iter().enumerate() {
             if field.len() > opts.max_field_bytes {
                 return Err(DataError::FieldTooLong {
                     file,
-                    row,
+                    row: n_rows,
                     line,
                     column: names[c].clone(),
                     length: field.len(),
                     limit: opts.max_field_bytes,
                 });
             }
-            raw[c].push(field.to_string());
+            if numeric[c] && !opts.is_missing(field) {
+                match field.trim().parse::<f64>() {
+                    Ok(x) if !x.is_finite() && first_non_finite[c].is_none() => {
+                        first_non_finite[c] = Some((n_rows, line, field.to_string()));
+                    }
+                    Ok(_) => {}
+                    Err(_) => numeric[c] = false,
+                }
+            }
         }
-        lines.push(line);
     }
-    let n_rows = lines.len();
     if n_rows == 0 {
         return Err(DataError::NoRows { file });
     }
-
-    let mut columns = Vec::with_capacity(width);
-    for (name, values) in names.into_iter().zip(raw) {
-        let values = infer_column(&name, &values, &lines, &file, opts)?;
-        columns.push(Column { name, values });
+    // A number that is not finite (`inf`, `1e400`) in a numeric column is an
+    // error, never a value.
+    for c in 0..width {
+        if let (true, Some((row, line, value))) = (numeric[c], first_non_finite[c].take()) {
+            return Err(DataError::NonFinite { file, row, line, column: names[c].clone(), value });
+        }
     }
+
+    let mut builders: Vec<Builder> = numeric
+        .iter()
+        .map(|&is_numeric| if is_numeric { Builder::numeric(n_rows) } else { Builder::categorical(n_rows) })
+        .collect();
+    let mut rdr = reader();
+    while rdr.read_record(&mut record).map_err(|e| csv_error(&file, e))? {
+        if record.len() != width {
+            continue;
+        }
+        for (b, field) in builders.iter_mut().zip(record.iter()) {
+            b.push(field, opts);
+        }
+    }
+    let columns = names.into_iter().zip(builders).map(|(name, b)| Column { name, values: b.finish() }).collect();
     Ok(Dataset { file_name: file, sha256, columns, n_rows, delimiter })
 }
 
@@ -176,59 +214,52 @@ fn check_header(header: &csv::StringRecord, file: &str, opts: &ParseOptions) -> 
     Ok(names)
 }
 
-/// Numeric when every present value parses as a number; a number that is
-/// not finite (`inf`, `1e400`) in such a column is an error, never a value.
-fn infer_column(
-    name: &str,
-    values: &[String],
-    lines: &[usize],
-    file: &str,
-    opts: &ParseOptions,
-) -> Result<ColumnValues, DataError> {
-    let parsed: Vec<Option<Option<f64>>> = values
-        .iter()
-        .map(|v| if opts.is_missing(v) { Some(None) } else { v.trim().parse::<f64>().ok().map(Some) })
-        .collect();
-    if parsed.iter().all(Option::is_some) {
-        let mut out = Vec::with_capacity(values.len());
-        for (i, p) in parsed.into_iter().enumerate() {
-            let x = p.flatten();
-            if let Some(x) = x {
-                if !x.is_finite() {
-                    return Err(DataError::NonFinite {
-                        file: file.to_string(),
-                        row: i + 1,
-                        line: lines[i],
-                        column: name.to_string(),
-                        value: values[i].clone(),
-                    });
+/// Fills one column's values in the second pass.
+enum Builder {
+    Numeric(Vec<Option<f64>>),
+    Categorical { levels: Vec<String>, index: HashMap<String, u32>, codes: Vec<Option<u32>> },
+}
+
+impl Builder {
+    fn numeric(rows: usize) -> Builder {
+        Builder::Numeric(Vec::with_capacity(rows))
+    }
+
+    fn categorical(rows: usize) -> Builder {
+        Builder::Categorical { levels: Vec::new(), index: HashMap::new(), codes: Vec::with_capacity(rows) }
+    }
+
+    fn push(&mut self, field: &str, opts: &ParseOptions) {
+        let missing = opts.is_missing(field);
+        match self {
+            // The first pass proved every present value parses.
+            Builder::Numeric(v) => v.push(if missing { None } else { field.trim().parse().ok() }),
+            Builder::Categorical { levels, index, codes } => {
+                if missing {
+                    codes.push(None);
+                    return;
                 }
+                let key = field.trim();
+                let code = match index.get(key) {
+                    Some(&c) => c,
+                    None => {
+                        let c = levels.len() as u32;
+                        levels.push(key.to_string());
+                        index.insert(key.to_string(), c);
+                        c
+                    }
+                };
+                codes.push(Some(code));
             }
-            out.push(x);
         }
-        return Ok(ColumnValues::Numeric(out));
     }
-    let mut levels: Vec<String> = Vec::new();
-    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let mut codes = Vec::with_capacity(values.len());
-    for v in values {
-        if opts.is_missing(v) {
-            codes.push(None);
-            continue;
+
+    fn finish(self) -> ColumnValues {
+        match self {
+            Builder::Numeric(v) => ColumnValues::Numeric(v),
+            Builder::Categorical { levels, codes, .. } => ColumnValues::Categorical { levels, codes },
         }
-        let key = v.trim();
-        let code = match index.get(key) {
-            Some(&c) => c,
-            None => {
-                let c = levels.len() as u32;
-                levels.push(key.to_string());
-                index.insert(key, c);
-                c
-            }
-        };
-        codes.push(Some(code));
     }
-    Ok(ColumnValues::Categorical { levels, codes })
 }
 
 /// Strips an Excel `sep=X` first line and returns the delimiter it names.
@@ -338,6 +369,8 @@ mod tests {
         assert_eq!(err.to_string(), "t.csv: row 3 (line 4) has 1 fields but the header has 2");
         let err = parse(b"a,b\n1,2\n3,-inf\n").unwrap_err();
         assert_eq!(err.to_string(), "t.csv: row 2 (line 3), column \"b\": \"-inf\" is not a finite number");
+        let err = parse(b"sep=,\na,b\n1,2\n3\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.csv: row 2 (line 4) has 1 fields but the header has 2");
         let err = parse(b"a,b\nx,\"open\n\n").unwrap_err();
         assert_eq!(err.to_string(), "t.csv: line 2: a quoted field opened here is never closed");
     }
@@ -365,6 +398,7 @@ mod tests {
             (b"a\tb\n1\t2\n", b'\t', &[Numeric, Numeric], 1),
             (b"a|b\n1|2\n", b'|', &[Numeric, Numeric], 1),
             (b"sep=;\na;b\n1;2\n", b';', &[Numeric, Numeric], 1),
+            (b"a,b\n1,x\n2.5,1\n", b',', &[Numeric, Categorical], 2),
             (b"a,b\n\"multi\nline\",1\n\"say \"\"hi\"\"\",2\n", b',', &[Categorical, Numeric], 2),
             (b"a,b\nNA,1\n?,2\n3,\n", b',', &[Numeric, Numeric], 3),
             (b"a,b\n1,2\n\n3,4\n", b',', &[Numeric, Numeric], 2),
