@@ -64,10 +64,19 @@ export class MlcycleClient extends EventTarget {
     worker.onmessage = (event) => {
       if (generation === this.generation) this.onMessage(event.data);
     };
+    let started = false;
+    this.ready.then(() => {
+      started = true;
+    }, () => {});
     worker.onerror = (event) => {
       if (generation !== this.generation) return;
       event.preventDefault();
       const detail = event.message || 'the worker reported an error';
+      if (!started) {
+        // The worker script itself failed to load: restarting would loop.
+        this.fail(`The engine could not start (${detail}). Reload the page; if it persists, the build is incomplete.`);
+        return;
+      }
       this.crash(`worker error: ${detail}`);
     };
     worker.onmessageerror = () => {
@@ -154,6 +163,18 @@ export class MlcycleClient extends EventTarget {
   /** Test builds only: traps the engine on purpose. */
   fault(kind) {
     return this.request(Request.FAULT, { kind });
+  }
+
+  /** The engine cannot run at all: reject everything, now and later. */
+  fail(message) {
+    const err = () => Object.assign(new Error(message), { name: 'EngineError', code: 'engine_start' });
+    this.readyReject(err());
+    for (const entry of this.pending.values()) entry.reject(err());
+    this.pending.clear();
+    this.worker.terminate();
+    this.generation++;
+    this.worker = { postMessage: () => {}, terminate: () => {} };
+    this.request = () => Promise.reject(err());
   }
 
   /**

@@ -15,11 +15,12 @@ const ready = init().then(
   () => {
     const faultInjection = typeof wasm.faultInject === 'function';
     self.postMessage({ type: READY, ok: true, faultInjection });
+    return null;
   },
   (err) => {
     const error = errorFields(err);
     self.postMessage({ type: READY, ok: false, error });
-    throw err;
+    return err;
   },
 );
 
@@ -32,9 +33,9 @@ self.onmessage = (event) => {
 
 async function handle(msg) {
   const { id, type, payload = {} } = msg || {};
-  try {
-    await ready;
-  } catch (err) {
+  const startError = await ready;
+  if (startError) {
+    const err = startError;
     self.postMessage(failure(id, engineError('engine_start', `the engine could not start: ${describe(err)}`)));
     return;
   }
@@ -46,7 +47,7 @@ async function handle(msg) {
     self.postMessage(reply(id, run(id, type, payload)));
   } catch (err) {
     if (isTrapError(err)) {
-      trapped = { name: 'RuntimeError', code: 'wasm_trap', message: describe(err) };
+      trapped = { name: 'RuntimeError', code: 'wasm_trap', message: String(err.message || err) };
       session = null;
       self.postMessage(failure(id, trapped));
     } else {

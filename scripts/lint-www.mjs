@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Checks the hand-written files in www/ (not www/pkg, not www/vendor) for what
+// the page's CSP and privacy promise forbid: HTML injection sinks, string
+// evaluation, and any network API besides the one sample-loader fetch in
+// app.js. Prints file:line: message for each finding; exits 1 if any.
+//   node scripts/lint-www.mjs [dir]        (default: www)
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(new URL('..', import.meta.url)));
+const dir = process.argv[2] ? join(process.cwd(), process.argv[2]) : join(root, 'www');
+const SKIP_DIRS = new Set(['pkg', 'vendor', 'node_modules']);
+const EXTS = ['.js', '.mjs', '.html', '.htm', '.css', '.svg'];
+
+// [pattern, message]; patterns run on each line with comments left in, so a
+// forbidden word is not allowed even in a comment (keeps grep audits simple).
+const RULES = [
+  [/\binnerHTML\b/, 'innerHTML: build DOM with createElement + textContent'],
+  [/\bouterHTML\b/, 'outerHTML: build DOM with createElement + textContent'],
+  [/\binsertAdjacentHTML\b/, 'insertAdjacentHTML: build DOM with createElement + textContent'],
+  [/\bdocument\s*\.\s*write(ln)?\b/, 'document.write'],
+  [/\beval\s*\(/, 'eval('],
+  [/\bnew\s+Function\b/, 'new Function'],
+  [/\bsetTimeout\s*\(\s*['"`]/, 'setTimeout with a string evaluates code'],
+  [/\bsetInterval\s*\(\s*['"`]/, 'setInterval with a string evaluates code'],
+  [/\bXMLHttpRequest\b/, 'network API XMLHttpRequest'],
+  [/\bsendBeacon\b/, 'network API navigator.sendBeacon'],
+  [/\bWebSocket\b/, 'network API WebSocket'],
+  [/\bEventSource\b/, 'network API EventSource'],
+  [/\bRTCPeerConnection\b/, 'network API RTCPeerConnection'],
+  [/\bWebTransport\b/, 'network API WebTransport'],
+  [/(^|[^.\w])import\s*\(/, 'dynamic import('],
+  [/\bimportScripts\s*\(/, 'importScripts('],
+];
+
+const FETCH = /\bfetch\s*\(/;
+// The one allowed fetch: the sample loader in app.js.
+const FETCH_ALLOWED_IN = 'app.js';
+const FETCH_ALLOWED_COUNT = 1;
+
+// In HTML: no inline script, no inline style, no inline event handlers.
+const HTML_RULES = [
+  [/<script(?![^>]*\bsrc=)[^>]*>/i, 'inline <script> (CSP allows only script files)'],
+  [/<style\b/i, '<style> element (CSP allows only style sheets)'],
+  [/\sstyle\s*=/i, 'inline style= attribute (CSP forbids it)'],
+  [/\son[a-z]+\s*=/i, 'inline event handler attribute'],
+  [/javascript:/i, 'javascript: URL'],
+];
+
+function walk(d, out) {
+  for (const name of readdirSync(d).sort()) {
+    const p = join(d, name);
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      if (d === dir && SKIP_DIRS.has(name)) continue;
+      if (name === 'node_modules') continue;
+      walk(p, out);
+    } else if (EXTS.some((e) => name.endsWith(e))) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+const findings = [];
+let fetchCount = 0;
+for (const file of walk(dir, [])) {
+  const rel = relative(process.cwd(), file) || file;
+  const relToWww = relative(dir, file).split(sep).join('/');
+  const isHtml = /\.html?$/.test(file);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    const where = `${rel}:${i + 1}`;
+    for (const [re, msg] of RULES) if (re.test(line)) findings.push(`${where}: ${msg}`);
+    if (isHtml) for (const [re, msg] of HTML_RULES) if (re.test(line)) findings.push(`${where}: ${msg}`);
+    if (FETCH.test(line)) {
+      if (relToWww !== FETCH_ALLOWED_IN) findings.push(`${where}: fetch( is allowed only in www/${FETCH_ALLOWED_IN} (the sample loader)`);
+      else if (++fetchCount > FETCH_ALLOWED_COUNT) findings.push(`${where}: a second fetch( call; only the one sample loader may fetch`);
+    }
+  });
+}
+
+for (const f of findings) console.error(f);
+if (findings.length) {
+  console.error(`lint-www: ${findings.length} problem(s)`);
+  process.exit(1);
+}
+console.log(`lint-www: ${relative(process.cwd(), dir) || dir} is clean`);

@@ -1,0 +1,510 @@
+// Owns the DOM: the journey load → profile → train → metrics → manifest →
+// replay. Every piece of text goes in through textContent (the CSP requires
+// Trusted Types, and data from a CSV is never markup). The engine lives in a
+// worker behind client.js.
+
+import { MlcycleClient, ENGINE_CRASHED } from './client.js';
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  samples: [],
+  sampleMeta: null, // index.json entry of the loaded sample, or null for a local file
+  profile: null,
+  inferred: null,
+  manifest: null,
+  busy: false,
+};
+
+const client = new MlcycleClient();
+window.mlcycleApp = { client, state };
+
+// ---------- small DOM helpers ----------
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'text') node.textContent = String(value);
+    else if (key === 'className') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function clear(node) {
+  node.replaceChildren();
+}
+
+/** Numbers for people: integers as they are, others with up to 4 decimals (4 significant below 1). */
+export function formatNumber(v) {
+  if (v === null || v === undefined) return '—';
+  if (typeof v !== 'number') return String(v);
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e9 || a < 1e-4) return v.toExponential(3);
+  const text = a >= 1 ? v.toFixed(4) : v.toPrecision(4);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+function formatMs(ms) {
+  if (typeof ms !== 'number') return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+const METRIC_LABELS = {
+  accuracy: 'Accuracy',
+  macro_f1: 'Macro F1',
+  rmse: 'RMSE',
+  r2: 'R²',
+};
+
+// ---------- status, errors, banner ----------
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+function showError(err) {
+  const box = $('error');
+  clear(box);
+  const name = (err && err.name) || 'Error';
+  const code = err && err.code && err.code !== 'unknown' ? err.code : null;
+  box.append(
+    el('p', { className: 'error-title' },
+      el('strong', { text: name }),
+      code ? el('span', { className: 'error-code', text: ` (${code})`, 'data-testid': 'error-code' }) : null),
+    el('p', { className: 'error-message', 'data-testid': 'error-message', text: (err && err.message) || String(err) }),
+  );
+  box.dataset.name = name;
+  box.dataset.code = code || '';
+}
+
+function clearError() {
+  clear($('error'));
+  delete $('error').dataset.name;
+  delete $('error').dataset.code;
+}
+
+function showBanner(text) {
+  $('engine-banner-text').textContent = text;
+  $('engine-banner').hidden = false;
+}
+
+// ---------- busy state ----------
+
+function setBusy(busy) {
+  state.busy = busy;
+  const loaded = !!state.profile;
+  $('sample-select').disabled = busy || state.samples.length === 0;
+  $('load-sample').disabled = busy || state.samples.length === 0;
+  $('file-input').disabled = busy;
+  $('drop-zone').classList.toggle('disabled', busy);
+  $('train-button').disabled = busy || !loaded;
+  $('target-select').disabled = busy || !loaded;
+  $('task-select').disabled = busy || !loaded;
+  $('seed-input').disabled = busy || !loaded;
+  $('download-manifest').disabled = busy || !state.manifest;
+  $('manifest-input').disabled = busy || !loaded;
+  document.body.classList.toggle('busy', busy);
+}
+
+async function withBusy(fn) {
+  if (state.busy) return;
+  setBusy(true);
+  try {
+    await fn();
+  } finally {
+    setBusy(false);
+  }
+}
+
+// ---------- samples ----------
+
+// The page's only network use: files next to it, under data/.
+async function fetchSample(path) {
+  const res = await fetch(`data/${path}`, { credentials: 'same-origin', cache: 'no-cache' });
+  if (!res.ok) throw Object.assign(new Error(`could not read data/${path}: HTTP ${res.status}`), { name: 'SampleError', code: 'http_status' });
+  return res;
+}
+
+async function loadSampleList() {
+  const select = $('sample-select');
+  try {
+    const list = await (await fetchSample('index.json')).json();
+    state.samples = Array.isArray(list) ? list : [];
+  } catch (err) {
+    state.samples = [];
+    showError(err);
+  }
+  clear(select);
+  if (state.samples.length === 0) {
+    select.append(el('option', { value: '', text: 'No samples available' }));
+  }
+  for (const s of state.samples) {
+    select.append(el('option', { value: s.file, text: s.title || s.file }));
+  }
+  showOrigin();
+  setBusy(state.busy);
+}
+
+function selectedSample() {
+  return state.samples.find((s) => s.file === $('sample-select').value) || null;
+}
+
+function showOrigin() {
+  const s = selectedSample();
+  $('sample-origin').textContent = s ? `Target: ${s.target} (${s.task}). Source: ${s.origin}` : '';
+}
+
+async function loadSample() {
+  const meta = selectedSample();
+  if (!meta) return;
+  await withBusy(async () => {
+    clearError();
+    setStatus(`Fetching ${meta.file}…`);
+    try {
+      const bytes = await (await fetchSample(meta.file)).arrayBuffer();
+      await loadBytes(bytes, meta.file, meta);
+    } catch (err) {
+      failed(err, `Loading ${meta.file} failed.`);
+    }
+  });
+}
+
+async function loadFile(file) {
+  if (!file) return;
+  await withBusy(async () => {
+    clearError();
+    setStatus(`Reading ${file.name}…`);
+    try {
+      const bytes = await file.arrayBuffer();
+      await loadBytes(bytes, file.name, null);
+    } catch (err) {
+      failed(err, `Loading ${file.name} failed.`);
+    }
+  });
+}
+
+async function loadBytes(bytes, fileName, meta) {
+  setStatus(`Profiling ${fileName}…`);
+  try {
+    const { profile, durationMs } = await client.load(bytes, fileName);
+    state.sampleMeta = meta;
+    state.profile = profile;
+    state.manifest = null;
+    renderProfile(profile);
+    renderTargets(profile, meta);
+    clear($('results-section').querySelector('#metrics-body'));
+    $('results-section').hidden = true;
+    clear($('replay-result'));
+    await updateInferred();
+    setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}).`);
+  } catch (err) {
+    // A failed load leaves nothing loaded, unless the engine crashed (then
+    // the previous data was reloaded into the new engine).
+    if (!client.current) forgetData();
+    throw err;
+  }
+}
+
+function forgetData() {
+  state.profile = null;
+  state.manifest = null;
+  state.sampleMeta = null;
+  for (const id of ['profile-section', 'train-section', 'results-section', 'replay-section']) $(id).hidden = true;
+  clear($('profile-body'));
+  clear($('replay-result'));
+}
+
+function failed(err, statusText) {
+  // An engine crash is explained by the banner; the alert is for the user's input.
+  if (err && err.code === ENGINE_CRASHED) {
+    setStatus(`${statusText} The engine was restarted.`);
+    return;
+  }
+  showError(err);
+  setStatus(statusText);
+}
+
+// ---------- profile ----------
+
+function renderProfile(p) {
+  $('ov-file').textContent = p.fileName;
+  $('ov-rows').textContent = String(p.rows);
+  $('ov-columns').textContent = String(p.columnCount);
+  const sha = $('ov-sha');
+  sha.textContent = `${p.sha256.slice(0, 12)}…`;
+  sha.title = p.sha256;
+  sha.dataset.full = p.sha256;
+
+  const body = $('profile-body');
+  clear(body);
+  for (const c of p.columns) {
+    const top = el('ul', { className: 'top-values' });
+    for (const t of c.top || []) {
+      top.append(el('li', {}, el('span', { className: 'top-value', text: t.value }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
+    }
+    const numeric = c.kind === 'numeric';
+    const tr = el('tr', { 'data-column': c.name },
+      el('th', { scope: 'row', className: 'col-name', text: c.name }),
+      el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
+      el('td', { className: 'num', text: formatNumber(c.count) }),
+      el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
+      el('td', { className: 'num', text: formatNumber(c.distinct) }),
+      el('td', { className: 'num', text: numeric ? formatNumber(c.min) : '' }),
+      el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
+      el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
+      el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
+      el('td', {}, top),
+    );
+    body.append(tr);
+  }
+  $('profile-section').hidden = false;
+  $('train-section').hidden = false;
+  $('replay-section').hidden = false;
+}
+
+function renderTargets(p, meta) {
+  const select = $('target-select');
+  clear(select);
+  for (const c of p.columns) select.append(el('option', { value: c.name, text: c.name }));
+  const names = p.columns.map((c) => c.name);
+  const wanted = meta && names.includes(meta.target) ? meta.target : names[names.length - 1];
+  select.value = wanted;
+  $('task-select').value = 'auto';
+}
+
+async function updateInferred() {
+  const target = $('target-select').value;
+  const auto = $('task-auto');
+  state.inferred = null;
+  auto.textContent = 'Automatic';
+  if (!target) return;
+  try {
+    state.inferred = await client.inferTask(target);
+    auto.textContent = `Automatic (${state.inferred})`;
+  } catch (err) {
+    if (err.code !== ENGINE_CRASHED) showError(err);
+  }
+}
+
+// ---------- train ----------
+
+function readSeed() {
+  const text = $('seed-input').value.trim();
+  const seed = Number(text);
+  if (text === '' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw Object.assign(new Error(`seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, found "${text}"`), {
+      name: 'InputError',
+      code: 'bad_seed',
+    });
+  }
+  return seed;
+}
+
+async function train() {
+  await withBusy(async () => {
+    clearError();
+    let options;
+    try {
+      options = { target: $('target-select').value, seed: readSeed() };
+      const task = $('task-select').value;
+      if (task !== 'auto') options.task = task;
+    } catch (err) {
+      failed(err, 'Nothing was trained.');
+      return;
+    }
+    setStatus('Training…');
+    try {
+      const { result, manifest, durationMs } = await client.train(options);
+      state.manifest = manifest;
+      renderResult(result, durationMs);
+      setStatus(`Trained in ${formatMs(durationMs)}.`);
+    } catch (err) {
+      failed(err, 'Training failed.');
+    }
+  });
+}
+
+function renderResult(r, durationMs) {
+  const body = $('metrics-body');
+  clear(body);
+  for (const m of r.metrics) {
+    const value = el('td', { className: 'num', 'data-testid': `metric-${m.name}`, text: formatNumber(m.value) });
+    value.dataset.value = m.value === null ? '' : String(m.value);
+    body.append(el('tr', { 'data-metric': m.name }, el('th', { scope: 'row', text: METRIC_LABELS[m.name] || m.name }), value));
+  }
+  const facts = $('run-facts');
+  clear(facts);
+  const rows = [
+    ['Target', r.target, 'fact-target'],
+    ['Task', r.task, 'fact-task'],
+    ['Model', r.model === 'random_forest' ? 'random forest' : r.model, 'fact-model'],
+    ['Seed', String(r.seed), 'fact-seed'],
+    ['Training rows', String(r.trainRows), 'fact-train-rows'],
+    ['Test rows', String(r.testRows), 'fact-test-rows'],
+    ['Features', String(r.featureCount), 'fact-features'],
+    ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],
+    ['Training time', formatMs(durationMs), 'fact-duration'],
+  ];
+  for (const [label, value, testid] of rows) {
+    if (value === null || value === undefined) continue;
+    facts.append(el('div', {}, el('dt', { text: label }), el('dd', { 'data-testid': testid, text: value })));
+  }
+  $('results-section').hidden = false;
+  setBusy(state.busy);
+}
+
+// ---------- manifest download and replay ----------
+
+/** 'iris.csv' -> 'iris'; keeps [A-Za-z0-9._-] only. */
+export function manifestFileName(fileName) {
+  const base = String(fileName || '').split(/[\\/]/).pop();
+  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  const safe = stem.replace(/[^A-Za-z0-9._-]/g, '').replace(/^\.+/, '');
+  return `${safe || 'dataset'}.mlcycle-run.json`;
+}
+
+function downloadManifest() {
+  if (!state.manifest || !state.profile) return;
+  const blob = new Blob([state.manifest], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: manifestFileName(state.profile.fileName) });
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  setStatus(`Manifest saved as ${a.download}.`);
+}
+
+async function openManifest(file) {
+  if (!file) return;
+  await withBusy(async () => {
+    clearError();
+    const out = $('replay-result');
+    clear(out);
+    setStatus(`Replaying ${file.name}…`);
+    try {
+      const text = await file.text();
+      const report = await client.replay(text);
+      renderReplay(report, file.name);
+      setStatus(`Replayed ${file.name} in ${formatMs(report.durationMs)}.`);
+    } catch (err) {
+      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${file.name}: ${err.message}` }));
+      failed(err, 'Replay failed.');
+    }
+  });
+}
+
+function renderReplay(report, name) {
+  const out = $('replay-result');
+  clear(out);
+  if (report.reproduced) {
+    out.append(el('p', { className: 'ok', 'data-testid': 'replay-verdict', 'data-reproduced': 'true', text: 'Reproduced: every metric is bit-identical.' }));
+  } else {
+    const n = report.differences.length;
+    out.append(el('p', { className: 'bad', 'data-testid': 'replay-verdict', 'data-reproduced': 'false', text: `Not reproduced: ${n} ${n === 1 ? 'difference' : 'differences'} from ${name}.` }));
+    const body = el('tbody');
+    for (const d of report.differences) {
+      body.append(el('tr', {}, el('th', { scope: 'row', text: d.field }), el('td', { text: d.expected }), el('td', { text: d.found })));
+    }
+    out.append(
+      el('table', { className: 'zebra', 'data-testid': 'replay-differences' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Field' }), el('th', { scope: 'col', text: 'In the manifest' }), el('th', { scope: 'col', text: 'Now' }))),
+        body),
+    );
+  }
+  if (report.metrics && report.metrics.length) {
+    const list = el('dl', { className: 'overview' });
+    for (const m of report.metrics) {
+      list.append(el('div', {}, el('dt', { text: METRIC_LABELS[m.name] || m.name }), el('dd', { text: formatNumber(m.value) })));
+    }
+    out.append(el('p', { className: 'hint', text: 'Metrics computed now:' }), list);
+  }
+}
+
+// ---------- engine restarts ----------
+
+client.addEventListener('restart', (event) => {
+  const { message, reloaded, fatal } = event.detail;
+  showBanner(message);
+  setStatus(fatal ? 'The engine is stopped.' : 'The engine was restarted.');
+  reloaded.then((ok) => {
+    if (!ok && client.current) {
+      showBanner(`${message} Reloading your data into the new engine failed; please load it again.`);
+      forgetData();
+      setBusy(state.busy);
+    } else if (ok) {
+      $('engine-banner').dataset.reloaded = 'true';
+    }
+  });
+});
+
+// ---------- wiring ----------
+
+function wire() {
+  $('sample-select').addEventListener('change', showOrigin);
+  $('load-sample').addEventListener('click', loadSample);
+  $('file-input').addEventListener('change', (e) => {
+    const file = e.target.files && e.target.files[0];
+    loadFile(file).finally(() => {
+      e.target.value = '';
+    });
+  });
+
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (file && !state.busy) loadFile(file);
+  });
+  // A file dropped anywhere else must not navigate away from the page.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+
+  $('target-select').addEventListener('change', () => updateInferred());
+  $('train-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    train();
+  });
+  $('download-manifest').addEventListener('click', downloadManifest);
+  $('manifest-input').addEventListener('change', (e) => {
+    const file = e.target.files && e.target.files[0];
+    openManifest(file).finally(() => {
+      e.target.value = '';
+    });
+  });
+  $('engine-banner-dismiss').addEventListener('click', () => {
+    $('engine-banner').hidden = true;
+  });
+}
+
+async function showVersion() {
+  try {
+    const v = await client.version();
+    $('version').textContent = `mlcycle ${v.mlcycle} · smartcore ${v.smartcore} · ${v.target}`;
+  } catch (err) {
+    if (err.code !== ENGINE_CRASHED) showError(err);
+  }
+}
+
+wire();
+setBusy(false);
+loadSampleList();
+showVersion();
+client.ready.then(
+  () => document.body.classList.add('engine-ready'),
+  (err) => showError(err),
+);
