@@ -197,9 +197,10 @@ impl Session {
     }
 }
 
-/// Traps the instance on purpose, for testing the page's recovery: `panic`,
-/// `recursion` (stack overflow) or `alloc` (out of memory). Only in builds
-/// with the `fault-injection` feature.
+/// Breaks the instance on purpose, for testing the page's recovery: `panic`,
+/// `recursion` (stack overflow), `alloc` (out of memory) or `hang` (never
+/// returns, for the watchdog and Cancel). Only in builds with the
+/// `fault-injection` feature.
 #[cfg(feature = "fault-injection")]
 #[wasm_bindgen(js_name = faultInject)]
 pub fn fault_inject(kind: &str) -> Result<(), JsValue> {
@@ -217,10 +218,18 @@ pub fn fault_inject(kind: &str) -> Result<(), JsValue> {
             Ok(())
         }
         "alloc" => {
-            let v: Vec<u8> = vec![1; 4_000_000_000];
-            let _ = std::hint::black_box(v);
-            Ok(())
+            // Grow until the allocator fails: a real out-of-memory abort, not
+            // a capacity-overflow panic.
+            let mut held: Vec<Vec<u8>> = Vec::new();
+            loop {
+                let mut chunk: Vec<u8> = Vec::with_capacity(256 << 20);
+                chunk.push(1);
+                held.push(std::hint::black_box(chunk));
+            }
         }
+        "hang" => loop {
+            std::hint::black_box(0u64);
+        },
         _ => Err(js_error("OptionsError", "invalid_options", &format!("unknown fault kind \"{kind}\""))),
     }
 }

@@ -3,7 +3,7 @@
 // Trusted Types, and data from a CSV is never markup). The engine lives in a
 // worker behind client.js.
 
-import { MlcycleClient, ENGINE_CRASHED } from './client.js';
+import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,6 +32,15 @@ function el(tag, props = {}, ...children) {
   }
   for (const child of children) if (child) node.append(child);
   return node;
+}
+
+// Control, zero-width and bidi-override characters would hide or reorder
+// text; show each as a visible code instead of obeying it.
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** `text` with invisible and bidi-control characters shown as ⟨U+XXXX⟩. */
+export function visible(text) {
+  return String(text).replace(INVISIBLE, (c) => `⟨U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }
 
 function clear(node) {
@@ -222,9 +231,14 @@ function forgetData() {
 }
 
 function failed(err, statusText) {
-  // An engine crash is explained by the banner; the alert is for the user's input.
-  if (err && err.code === ENGINE_CRASHED) {
+  // An engine crash or time-out is explained by the banner, a cancel by the
+  // status line; the alert is for the user's input.
+  if (err && (err.code === ENGINE_CRASHED || err.code === TIMED_OUT)) {
     setStatus(`${statusText} The engine was restarted.`);
+    return;
+  }
+  if (err && err.code === CANCELLED) {
+    setStatus(err.message);
     return;
   }
   showError(err);
@@ -234,7 +248,7 @@ function failed(err, statusText) {
 // ---------- profile ----------
 
 function renderProfile(p) {
-  $('ov-file').textContent = p.fileName;
+  $('ov-file').textContent = visible(p.fileName);
   $('ov-rows').textContent = String(p.rows);
   $('ov-columns').textContent = String(p.columnCount);
   const sha = $('ov-sha');
@@ -247,11 +261,11 @@ function renderProfile(p) {
   for (const c of p.columns) {
     const top = el('ul', { className: 'top-values' });
     for (const t of c.top || []) {
-      top.append(el('li', {}, el('span', { className: 'top-value', text: t.value }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
+      top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
     }
     const numeric = c.kind === 'numeric';
     const tr = el('tr', { 'data-column': c.name },
-      el('th', { scope: 'row', className: 'col-name', text: c.name }),
+      el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
       el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
       el('td', { className: 'num', text: formatNumber(c.count) }),
       el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
@@ -272,7 +286,7 @@ function renderProfile(p) {
 function renderTargets(p, meta) {
   const select = $('target-select');
   clear(select);
-  for (const c of p.columns) select.append(el('option', { value: c.name, text: c.name }));
+  for (const c of p.columns) select.append(el('option', { value: c.name, text: visible(c.name) }));
   const names = p.columns.map((c) => c.name);
   const wanted = meta && names.includes(meta.target) ? meta.target : names[names.length - 1];
   select.value = wanted;
@@ -383,12 +397,21 @@ function downloadManifest() {
   setStatus(`Manifest saved as ${a.download}.`);
 }
 
+// Checked before the file is read, the same limit the engine enforces.
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
 async function openManifest(file) {
   if (!file) return;
   await withBusy(async () => {
     clearError();
     const out = $('replay-result');
     clear(out);
+    if (file.size > MAX_MANIFEST_BYTES) {
+      const err = Object.assign(new Error(`${visible(file.name)} is ${file.size} bytes, over the manifest limit of ${MAX_MANIFEST_BYTES} bytes; it was not read`), { name: 'ManifestError', code: 'too_large' });
+      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${visible(file.name)}: ${err.message}` }));
+      failed(err, 'Replay failed.');
+      return;
+    }
     setStatus(`Replaying ${file.name}…`);
     try {
       const text = await file.text();
@@ -431,10 +454,18 @@ function renderReplay(report, name) {
 
 // ---------- engine restarts ----------
 
+// Cancel is offered whenever the engine is working, whoever asked.
+client.addEventListener('busy', (event) => {
+  $('cancel-button').hidden = !event.detail.busy;
+});
+
 client.addEventListener('restart', (event) => {
-  const { message, reloaded, fatal } = event.detail;
-  showBanner(message);
-  setStatus(fatal ? 'The engine is stopped.' : 'The engine was restarted.');
+  const { kind, message, reloaded, fatal } = event.detail;
+  if (kind === 'cancel') setStatus(message);
+  else {
+    showBanner(message);
+    setStatus(fatal ? 'The engine is stopped.' : 'The engine was restarted.');
+  }
   reloaded.then((ok) => {
     if (!ok && client.current) {
       showBanner(`${message} Reloading your data into the new engine failed; please load it again.`);
@@ -485,6 +516,10 @@ function wire() {
     openManifest(file).finally(() => {
       e.target.value = '';
     });
+  });
+  $('cancel-button').addEventListener('click', () => client.cancel());
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && client.busy) client.cancel();
   });
   $('engine-banner-dismiss').addEventListener('click', () => {
     $('engine-banner').hidden = true;

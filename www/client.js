@@ -2,8 +2,11 @@
 // (the Worker's error event, or a reply saying the wasm instance trapped) every
 // pending request is rejected in plain words, the worker is replaced, and the
 // last loaded data is loaded into the new one. The failed request is not
-// retried. Events: 'restart' {detail: {during, message, reloaded, reason}},
-// 'progress' {detail: {type, progress}}.
+// retried. Every request has a watchdog: one that runs past its time limit
+// is treated the same way, and `cancel()` stops the running request the same
+// way (the only way to stop a synchronous wasm call is to end its worker).
+// Events: 'restart' {detail: {kind: 'crash'|'timeout'|'cancel', during,
+// message, reloaded, reason, fatal}}, 'progress' {detail: {type, progress}}.
 
 import { Request, READY, request, isTrap, toError } from './protocol.js';
 
@@ -30,6 +33,19 @@ const ACTIONS = {
   [Request.FAULT]: 'running a fault test',
 };
 
+// Watchdog limits per request type; anything not listed gets DEFAULT_TIMEOUT_MS.
+export const TIMEOUTS_MS = {
+  [Request.LOAD]: 5 * 60_000,
+  [Request.TRAIN]: 20 * 60_000,
+  [Request.REPLAY]: 20 * 60_000,
+};
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Error code of requests stopped by cancel(). */
+export const CANCELLED = 'cancelled';
+/** Error code of requests stopped by the watchdog. */
+export const TIMED_OUT = 'timed_out';
+
 // More restarts than this within RESTART_WINDOW_MS means something is badly
 // wrong; stop instead of looping.
 const MAX_RESTARTS = 5;
@@ -49,6 +65,8 @@ export class MlcycleClient extends EventTarget {
     this.restarts = [];
     this.generation = 0;
     this.capabilities = { faultInjection: false };
+    /** Watchdog limits in ms, per request type (tests may lower them). */
+    this.timeouts = { ...TIMEOUTS_MS };
     this.startWorker();
   }
 
@@ -120,10 +138,44 @@ export class MlcycleClient extends EventTarget {
    */
   request(type, payload = {}, transfer = []) {
     const id = this.nextId++;
+    const limit = this.timeouts[type] ?? DEFAULT_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, type });
+      const generation = this.generation;
+      const timer = setTimeout(() => {
+        if (this.pending.has(id) && generation === this.generation) this.stop('timeout', type, limit);
+      }, limit);
+      const done = (fn) => (value) => {
+        clearTimeout(timer);
+        fn(value);
+        queueMicrotask(() => this.notifyBusy());
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), type });
+      this.notifyBusy();
       this.worker.postMessage(request(id, type, payload), transfer);
     });
+  }
+
+  /** Fires 'busy' {detail: {busy}} when the engine starts or stops working. */
+  notifyBusy() {
+    const busy = this.busy;
+    if (busy === this.wasBusy) return;
+    this.wasBusy = busy;
+    this.dispatchEvent(new CustomEvent('busy', { detail: { busy } }));
+  }
+
+  /** Whether a request is running. */
+  get busy() {
+    return this.pending.size > 0;
+  }
+
+  /**
+   * Stops whatever is running: the worker is replaced and the data reloaded;
+   * the running request rejects with code 'cancelled'. No-op when idle.
+   */
+  cancel() {
+    if (!this.busy) return false;
+    this.stop('cancel');
+    return true;
   }
 
   /** Loads CSV bytes (ArrayBuffer or typed array); resolves {profile, durationMs}. */
@@ -182,28 +234,55 @@ export class MlcycleClient extends EventTarget {
    * current data. `during` is the request type that was running, if known.
    */
   crash(reason, during) {
+    this.replace('crash', reason, during);
+  }
+
+  /** The watchdog fired ('timeout', with the limit) or the user cancelled ('cancel'). */
+  stop(kind, during, limitMs) {
+    const reason = kind === 'timeout' ? `no answer within ${limitMs} ms` : 'cancelled by the user';
+    this.replace(kind, reason, during, limitMs);
+  }
+
+  replace(kind, reason, during, limitMs) {
     const pending = [...this.pending.values()];
     this.pending.clear();
     const type = during || (pending[0] && pending[0].type);
     const action = ACTIONS[type] || 'working';
-    const what = `The engine stopped unexpectedly while ${action} (a bug in mlcycle, not your data).`;
+    let what;
+    let name;
+    let code;
+    if (kind === 'cancel') {
+      what = `Stopped ${action}, as you asked.`;
+      name = 'Cancelled';
+      code = CANCELLED;
+    } else if (kind === 'timeout') {
+      what = `The engine did not finish ${action} within ${formatLimit(limitMs)}, so it was stopped.`;
+      name = 'TimedOut';
+      code = TIMED_OUT;
+    } else {
+      what = `The engine stopped unexpectedly while ${action} (a bug in mlcycle, not your data).`;
+      name = 'EngineCrashed';
+      code = ENGINE_CRASHED;
+    }
     for (const entry of pending) {
-      const err = new Error(`${what} It has been restarted. Your last action was not retried.`);
-      err.name = 'EngineCrashed';
-      err.code = ENGINE_CRASHED;
+      const err = new Error(kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`);
+      err.name = name;
+      err.code = code;
       err.reason = reason;
       entry.reject(err);
     }
     this.worker.terminate();
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
-    this.restarts.push(now);
+    // Cancelling is the user's choice, not a sign of a broken engine.
+    if (kind !== 'cancel') this.restarts.push(now);
     if (this.restarts.length > MAX_RESTARTS) {
       this.generation++;
       this.worker = { postMessage: () => {}, terminate: () => {} };
       this.dispatchEvent(
         new CustomEvent('restart', {
           detail: {
+            kind,
             during: type,
             reason,
             reloaded: Promise.resolve(false),
@@ -226,13 +305,21 @@ export class MlcycleClient extends EventTarget {
         () => true,
         () => false,
       );
-      message = `${what} It has been restarted and your data is still loaded. Your last action was not retried.`;
+      message = kind === 'cancel'
+        ? `${what} Your data is still loaded.`
+        : `${what} It has been restarted and your data is still loaded. Your last action was not retried.`;
     } else {
       reloaded = Promise.resolve(false);
-      message = `${what} It has been restarted. Your last action was not retried.`;
+      message = kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`;
     }
-    this.dispatchEvent(new CustomEvent('restart', { detail: { during: type, reason, reloaded, message, fatal: false } }));
+    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, message, fatal: false } }));
   }
+}
+
+function formatLimit(ms) {
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms >= 1000) return `${Math.round(ms / 1000)} s`;
+  return `${ms} ms`;
 }
 
 function toArrayBuffer(bytes) {

@@ -8,7 +8,7 @@ const skip =
   missingPrerequisite() ??
   (hasFaultInjection() ? false : 'the wasm build has no faultInject export: build www/pkg with --features fault-injection to run the crash-recovery journeys');
 
-for (const kind of ['panic', 'recursion']) {
+for (const kind of ['panic', 'recursion', 'alloc']) {
   test(`crash recovery after a ${kind}: banner, fresh engine, data still loaded`, { skip, timeout: 300_000 }, async () => {
     const s = await startSession();
     try {
