@@ -1,0 +1,82 @@
+// Journey: a person drops one hostile file after another. Each gets a clear
+// error naming the problem (or the correct result), the page keeps working,
+// and nothing leaves the browser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSession, missingPrerequisite, train } from './harness.mjs';
+
+const skip = missingPrerequisite() ?? false;
+
+async function drop(page, name, buffer) {
+  await page.setInputFiles('#file-input', { name, mimeType: 'text/csv', buffer });
+  await page.waitForFunction(() => !document.body.classList.contains('busy') && /^(Loaded|Loading .* failed)/.test(document.getElementById('status').textContent));
+  return page.evaluate(() => ({ code: document.getElementById('error').dataset.code || '', error: document.getElementById('error').textContent }));
+}
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const UTF16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]);
+
+// One row per file: name, bytes, the error code expected, a piece of the message.
+const BAD_FILES = [
+  ['empty.csv', Buffer.alloc(0), 'empty_file', 'the file is empty'],
+  ['header.csv', Buffer.from('a,b\n'), 'no_rows', 'no data rows'],
+  ['image.csv', PNG, 'binary_file', 'binary file'],
+  ['utf16.csv', UTF16, 'utf16', 'UTF-16'],
+  ['latin1.csv', Buffer.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), 'invalid_utf8', 'line 2: invalid UTF-8'],
+  ['quote.csv', Buffer.from('a,b\n"open,1\n'), 'unterminated_quote', 'never closed'],
+  ['dup.csv', Buffer.from('a,a\n1,2\n'), 'duplicate_header', 'appears twice'],
+  ['inf.csv', Buffer.from('a,b\n1,2\n1e400,3\n'), 'non_finite', 'is not a finite number'],
+  ['nul.csv', Buffer.from('a,b\n1,\u00002\n'), 'binary_file', 'NUL byte'],
+];
+
+test('hostile files get clear errors, the page keeps working, and nothing leaves the browser', { skip, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      d.dismiss();
+    });
+    await s.open();
+    for (const [name, bytes, code, message] of BAD_FILES) {
+      const got = await drop(page, name, bytes);
+      assert.equal(got.code, code, `${name}: ${got.error}`);
+      assert.ok(got.error.includes(message), `${name}: ${got.error}`);
+      assert.ok(got.error.includes(name), `${name}: the message names the file: ${got.error}`);
+    }
+
+    // Names that try to be code or to hide: kept as data, shown as text.
+    const rlo = 'name\u202Eevil';
+    const csv = [`__proto__,constructor,"${rlo}","=HYPERLINK(""x"")",y`];
+    for (let i = 0; i < 30; i++) csv.push(`${i},${i * 2},${i % 4},@SUM(1),${i % 2 ? 'a' : 'b'}`);
+    const ok = await drop(page, 'evil\u202Egnp.csv', Buffer.from(csv.join('\n') + '\n'));
+    assert.equal(ok.error, '');
+    const names = await page.$$eval('#profile-body th.col-name', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(names, ['__proto__', 'constructor', 'name⟨U+202E⟩evil', '=HYPERLINK("x")', 'y']);
+    assert.equal(await page.textContent('#ov-file'), 'evil⟨U+202E⟩gnp.csv');
+    assert.equal(await page.evaluate(() => ({}).polluted), undefined);
+    const { metrics, error } = await train(page);
+    assert.equal(error, '', error);
+    assert.equal(typeof metrics.accuracy, 'number');
+
+    // Hostile manifests: refused with their specific error.
+    const manifests = [
+      ['v9.json', '{"schema":"mlcycle.run/9"}', 'schema_version'],
+      ['deep.json', '['.repeat(100_000), 'too_deep'],
+      ['proto.json', '{"schema":"mlcycle.run/1","__proto__":{"polluted":1}}', 'invalid_manifest'],
+      ['dupkeys.json', '{"schema":"mlcycle.run/1","schema":"mlcycle.run/1"}', 'invalid_manifest'],
+    ];
+    for (const [name, body, code] of manifests) {
+      await page.setInputFiles('#manifest-input', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
+      await page.waitForSelector('[data-testid="replay-failed"]');
+      const got = await page.evaluate(() => document.getElementById('error').dataset.code);
+      assert.equal(got, code, name);
+    }
+    assert.equal(await page.evaluate(() => ({}).polluted), undefined);
+    assert.equal(dialogs, 0, 'no dialog was opened');
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
