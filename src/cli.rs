@@ -137,6 +137,7 @@ fn show(v: Option<f64>) -> String {
     match v {
         None => "-".into(),
         Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format_number(x),
+        Some(x) if x != 0.0 && !(1e-4..1e9).contains(&x.abs()) => format!("{x:.3e}"),
         Some(x) => format!("{x:.4}"),
     }
 }

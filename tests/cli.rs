@@ -83,7 +83,11 @@ fn hostile_inputs_give_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let many_cols = (0..10_001).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",") + "\n" + &"1,".repeat(10_000) + "1\n";
     let long_header = format!("{},b\n1,2\n", "h".repeat(100_000));
-    let cases: Vec<(&str, Vec<u8>, &[&str], i32, &str)> = vec![
+    let thousand_classes: String = std::iter::once("x,y\n".to_string()).chain((0..2000).map(|i| format!("{i},c{}\n", i % 1000))).collect();
+    let row_labels: String = std::iter::once("x,y\n".to_string()).chain((0..300).map(|i| format!("{},row{i}\n", i % 7))).collect();
+    let extremes: String = std::iter::once("x,z,y\n".to_string()).chain((0..40).map(|i| format!("{},{},{}\n", if i % 2 == 0 { "1e308" } else { "-1e308" }, if i % 3 == 0 { "5e-324" } else { "0" }, if i % 2 == 0 { 1e308 } else { -1e308 }))).collect();
+    type Case<'a> = (&'a str, Vec<u8>, &'a [&'a str], i32, &'a str);
+    let cases: Vec<Case> = vec![
         ("empty.csv", vec![], &["profile"], 3, "empty.csv: the file is empty"),
         ("header.csv", b"a,b\n".to_vec(), &["profile"], 3, "header row but no data rows"),
         ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 fields but the header has 2"),
@@ -102,6 +106,9 @@ fn hostile_inputs_give_clear_errors() {
         ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 0, ""),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
         ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s"),
+        ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
+        ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "has 300 classes, over the limit of 200"),
+        ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--trees", "5", "--task", "regression"], 0, "rmse"),
         ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0"], 3, "n_trees = 0 is out of range"),
     ];
     for (name, bytes, args, code, message) in cases {

@@ -287,12 +287,14 @@ impl Column {
 }
 
 /// Formats a number the way the manifest and profile show it: shortest
-/// text that reads back to the same `f64`, integers without a fraction.
+/// text that reads back to the same `f64`, integers without a fraction,
+/// very large or small magnitudes with an exponent (`1e308`, `5e-324`).
 pub fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {
-        format!("{x}")
+        // Debug, unlike Display, switches to an exponent at the extremes.
+        format!("{x:?}")
     }
 }
 
@@ -365,5 +367,9 @@ mod tests {
         assert_eq!(format_number(3.0), "3");
         assert_eq!(format_number(-0.5), "-0.5");
         assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(format_number(1e308), "1e308");
+        assert_eq!(format_number(-1e20), "-1e20");
+        assert_eq!(format_number(5e-324), "5e-324");
+        assert_eq!(format_number(0.000123), "0.000123");
     }
 }
