@@ -189,10 +189,9 @@ async function loadFile(file) {
   if (!file) return;
   await withBusy(async () => {
     clearError();
-    setStatus(`Reading ${file.name}…`);
     try {
-      const bytes = await file.arrayBuffer();
-      await loadBytes(bytes, file.name, null);
+      // The worker reads the file itself; the page holds only the reference.
+      await loadBytes(file, file.name, null);
     } catch (err) {
       failed(err, `Loading ${file.name} failed.`);
     }

@@ -60,7 +60,7 @@ export class MlcycleClient extends EventTarget {
     this.pending = new Map();
     this.nextId = 1;
     this.worker = null;
-    /** The last successfully loaded data: {bytes: ArrayBuffer (our own copy), fileName}. */
+    /** The last successfully loaded data: {file: File} or {bytes: ArrayBuffer (our own copy)}, plus fileName. */
     this.current = null;
     this.restarts = [];
     this.generation = 0;
@@ -178,18 +178,33 @@ export class MlcycleClient extends EventTarget {
     return true;
   }
 
-  /** Loads CSV bytes (ArrayBuffer or typed array); resolves {profile, durationMs}. */
-  async load(bytes, fileName) {
-    const own = toArrayBuffer(bytes);
-    // Keep our copy for restarts; transfer another.
-    const copy = own.slice(0);
+  /**
+   * Loads CSV data: a File/Blob (read inside the worker; the page keeps only
+   * the reference, never a copy of the bytes) or an ArrayBuffer / typed array.
+   * Resolves {profile, durationMs}.
+   */
+  async load(source, fileName) {
+    let current;
+    let payload;
+    let transfer = [];
+    if (typeof Blob !== 'undefined' && source instanceof Blob) {
+      current = { file: source, fileName };
+      payload = { file: source, fileName };
+    } else {
+      const own = toArrayBuffer(source);
+      // Keep our copy for restarts; transfer another.
+      const copy = own.slice(0);
+      current = { bytes: own, fileName };
+      payload = { bytes: copy, fileName };
+      transfer = [copy];
+    }
     try {
-      const result = await this.request(Request.LOAD, { bytes: copy, fileName }, [copy]);
-      this.current = { bytes: own, fileName };
+      const result = await this.request(Request.LOAD, payload, transfer);
+      this.current = current;
       return result;
     } catch (err) {
       // The worker drops its data on a failed load; a crash keeps the old data.
-      if (err.code !== ENGINE_CRASHED) this.current = null;
+      if (err.code !== ENGINE_CRASHED && err.code !== TIMED_OUT && err.code !== CANCELLED) this.current = null;
       throw err;
     }
   }
@@ -300,8 +315,14 @@ export class MlcycleClient extends EventTarget {
     let reloaded;
     let message;
     if (data) {
-      const copy = data.bytes.slice(0);
-      reloaded = this.request(Request.LOAD, { bytes: copy, fileName: data.fileName }, [copy]).then(
+      let payload = { file: data.file, fileName: data.fileName };
+      let transfer = [];
+      if (!data.file) {
+        const copy = data.bytes.slice(0);
+        payload = { bytes: copy, fileName: data.fileName };
+        transfer = [copy];
+      }
+      reloaded = this.request(Request.LOAD, payload, transfer).then(
         () => true,
         () => false,
       );

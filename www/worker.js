@@ -44,7 +44,7 @@ async function handle(msg) {
     return;
   }
   try {
-    self.postMessage(reply(id, run(id, type, payload)));
+    self.postMessage(reply(id, await run(id, type, payload)));
   } catch (err) {
     if (isTrapError(err)) {
       trapped = { name: 'RuntimeError', code: 'wasm_trap', message: String(err.message || err) };
@@ -56,18 +56,42 @@ async function handle(msg) {
   }
 }
 
-function run(id, type, payload) {
+// The engine's own limit (ParseOptions::max_bytes), checked before a File is read.
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+/** The bytes of a load request: a File read here (the page keeps no copy), or bytes sent over. */
+async function loadBytes(payload, fileName) {
+  if (!payload.file) return new Uint8Array(payload.bytes);
+  const file = payload.file;
+  if (file.size > MAX_FILE_BYTES) {
+    const e = new Error(`${fileName}: the file is ${file.size} bytes, over the limit of ${MAX_FILE_BYTES} bytes`);
+    e.name = 'DataError';
+    e.code = 'too_large';
+    throw e;
+  }
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (err) {
+    const e = new Error(`${fileName}: the file could not be read (${describe(err)}); was it moved or changed?`);
+    e.name = 'DataError';
+    e.code = 'unreadable';
+    throw e;
+  }
+}
+
+async function run(id, type, payload) {
   switch (type) {
     case Request.LOAD: {
       const t0 = performance.now();
-      const bytes = new Uint8Array(payload.bytes);
+      const fileName = String(payload.fileName || 'data.csv');
+      const bytes = await loadBytes(payload, fileName);
       // A failed load leaves nothing loaded, matching the client's view.
       if (session) {
         session.free();
         session = null;
       }
       profileMs = null;
-      const next = new wasm.Session(bytes, String(payload.fileName || 'data.csv'));
+      const next = new wasm.Session(bytes, fileName);
       let profile;
       try {
         profile = next.profile();

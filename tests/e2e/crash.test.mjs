@@ -49,3 +49,24 @@ for (const kind of ['panic', 'recursion', 'alloc']) {
     }
   });
 }
+
+test('crash recovery keeps a local file loaded (re-read from the File, no copy kept)', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const rows = ['a,b,label'];
+    for (let i = 0; i < 60; i++) rows.push(`${i},${(i * 7) % 11},${i % 3 ? 'x' : 'y'}`);
+    await page.setInputFiles('#file-input', { name: 'local.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'local.csv' && !document.body.classList.contains('busy'));
+    const code = await page.evaluate(() => window.mlcycleApp.client.request('fault', { kind: 'panic' }).then(() => null, (e) => e.code));
+    assert.equal(code, 'engine_crashed');
+    await page.waitForSelector('#engine-banner[data-reloaded="true"]');
+    const { metrics, error } = await train(page);
+    assert.equal(error, '', error);
+    assert.equal(typeof metrics.accuracy, 'number');
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
