@@ -246,6 +246,45 @@ function failed(err, statusText) {
 
 // ---------- profile ----------
 
+// Wide files (thousands of columns) would freeze the tab if every row went
+// into the table at once: show a page of columns, and more on request.
+const PROFILE_PAGE = 200;
+
+function profileRow(c) {
+  const top = el('ul', { className: 'top-values' });
+  for (const t of c.top || []) {
+    top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
+  }
+  const numeric = c.kind === 'numeric';
+  const tr = el('tr', { 'data-column': c.name },
+    el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
+    el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
+    el('td', { className: 'num', text: formatNumber(c.count) }),
+    el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
+    el('td', { className: 'num', text: formatNumber(c.distinct) }),
+    el('td', { className: 'num', text: numeric ? formatNumber(c.min) : '' }),
+    el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
+    el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
+    el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
+    el('td', {}, top),
+  );
+  return tr;
+}
+
+function showMoreColumns(p) {
+  const body = $('profile-body');
+  const next = p.columns.slice(state.profileShown, state.profileShown + PROFILE_PAGE);
+  const rows = document.createDocumentFragment();
+  for (const c of next) rows.append(profileRow(c));
+  body.append(rows);
+  state.profileShown += next.length;
+  const more = $('profile-more');
+  const left = p.columns.length - state.profileShown;
+  more.hidden = left <= 0;
+  more.textContent = `Show ${Math.min(left, PROFILE_PAGE)} more of ${p.columns.length} columns`;
+  $('profile-shown').textContent = left > 0 ? `Showing ${state.profileShown} of ${p.columns.length} columns.` : '';
+}
+
 function renderProfile(p) {
   $('ov-file').textContent = visible(p.fileName);
   $('ov-rows').textContent = String(p.rows);
@@ -257,26 +296,8 @@ function renderProfile(p) {
 
   const body = $('profile-body');
   clear(body);
-  for (const c of p.columns) {
-    const top = el('ul', { className: 'top-values' });
-    for (const t of c.top || []) {
-      top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
-    }
-    const numeric = c.kind === 'numeric';
-    const tr = el('tr', { 'data-column': c.name },
-      el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
-      el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
-      el('td', { className: 'num', text: formatNumber(c.count) }),
-      el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
-      el('td', { className: 'num', text: formatNumber(c.distinct) }),
-      el('td', { className: 'num', text: numeric ? formatNumber(c.min) : '' }),
-      el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
-      el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
-      el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
-      el('td', {}, top),
-    );
-    body.append(tr);
-  }
+  state.profileShown = 0;
+  showMoreColumns(p);
   $('profile-section').hidden = false;
   $('train-section').hidden = false;
   $('replay-section').hidden = false;
@@ -517,6 +538,7 @@ function wire() {
     });
   });
   $('cancel-button').addEventListener('click', () => client.cancel());
+  $('profile-more').addEventListener('click', () => state.profile && showMoreColumns(state.profile));
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && client.busy) client.cancel();
   });

@@ -80,3 +80,28 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
     await s.close();
   }
 });
+
+test('10,000 columns: the profile shows a page at a time and training still works', { skip, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const width = 10_000;
+    const rows = [Array.from({ length: width }, (_, i) => `c${i}`).join(',')];
+    for (let r = 0; r < 40; r++) rows.push(Array.from({ length: width }, (_, i) => (i * r + (i === width - 1 ? r % 2 : 0)) % 7).join(','));
+    const got = await drop(page, 'wide.csv', Buffer.from(rows.join('\n') + '\n'));
+    assert.equal(got.error, '');
+    assert.equal(await page.textContent('#ov-columns'), '10000');
+    assert.equal(await page.locator('#profile-body tr').count(), 200);
+    assert.equal(await page.textContent('#profile-shown'), 'Showing 200 of 10000 columns.');
+    await page.getByRole('button', { name: 'Show 200 more of 10000 columns' }).click();
+    assert.equal(await page.locator('#profile-body tr').count(), 400);
+    // Every column is still a possible target.
+    assert.equal(await page.locator('#target-select option').count(), width);
+    const { metrics, error } = await train(page);
+    assert.equal(error, '', error);
+    assert.equal(typeof metrics.accuracy, 'number');
+  } finally {
+    await s.close();
+  }
+});
