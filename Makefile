@@ -6,7 +6,7 @@ PORT ?= 8080
 BIN := target/debug/mlcycle
 SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock wasm-pack.toml scripts/build-wasm.sh
 
-.PHONY: bench serve test setup-build setup-test test-native test-wasm test-e2e lint wasm clean
+.PHONY: bench fuzz serve test setup-build setup-test test-native test-wasm test-e2e lint wasm clean
 
 serve: setup-build www/pkg/mlcycle_bg.wasm $(BIN)
 	$(BIN) serve www --port $(PORT)
@@ -45,6 +45,11 @@ test-e2e: target/pkg-test/mlcycle_bg.wasm $(BIN)
 # Figures, not assertions: page speed in headless Chromium.
 bench: setup-test target/pkg-test/mlcycle_bg.wasm $(BIN)
 	MLCYCLE_BIN=$(BIN) MLCYCLE_PKG=target/pkg-test node scripts/bench-page.mjs 5
+
+# Fuzz each target for FUZZ_SECONDS (default 60); crashes land in fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	cargo clean
