@@ -6,7 +6,7 @@ PORT ?= 8080
 BIN := target/debug/mlcycle
 SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock wasm-pack.toml scripts/build-wasm.sh
 
-.PHONY: bench fuzz serve test setup-build setup-test test-native test-wasm test-e2e lint wasm clean
+.PHONY: bench fuzz serve test test-js setup-build setup-test test-native test-wasm test-e2e lint wasm clean
 
 serve: setup-build www/pkg/mlcycle_bg.wasm $(BIN)
 	$(BIN) serve www --port $(PORT)
@@ -28,7 +28,7 @@ target/pkg-test/mlcycle_bg.wasm: $(SRC)
 $(BIN): $(SRC)
 	cargo build --bin mlcycle
 
-test: setup-test lint test-native test-wasm test-e2e
+test: setup-test lint test-native test-wasm test-js test-e2e
 
 lint:
 	node scripts/lint-www.mjs
@@ -38,6 +38,9 @@ test-native:
 
 test-wasm:
 	wasm-pack test --node --mode no-install -- --lib --test wasm
+
+test-js:
+	node --test tests/js/
 
 test-e2e: target/pkg-test/mlcycle_bg.wasm $(BIN)
 	MLCYCLE_BIN=$(BIN) MLCYCLE_PKG=target/pkg-test node --test --test-concurrency=1 tests/e2e/

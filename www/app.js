@@ -3,6 +3,7 @@
 // Trusted Types, and data from a CSV is never markup). The engine lives in a
 // worker behind client.js.
 
+import { profileCsv, safeStem } from './export.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -398,23 +399,30 @@ function renderResult(r, durationMs) {
 
 /** 'iris.csv' -> 'iris'; keeps [A-Za-z0-9._-] only. */
 export function manifestFileName(fileName) {
-  const base = String(fileName || '').split(/[\\/]/).pop();
-  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
-  const safe = stem.replace(/[^A-Za-z0-9._-]/g, '').replace(/^\.+/, '');
-  return `${safe || 'dataset'}.mlcycle-run.json`;
+  return `${safeStem(fileName)}.mlcycle-run.json`;
 }
 
-function downloadManifest() {
-  if (!state.manifest || !state.profile) return;
-  const blob = new Blob([state.manifest], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: manifestFileName(state.profile.fileName) });
+function download(text, type, name) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
   a.hidden = true;
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  setStatus(`Manifest saved as ${a.download}.`);
+  return name;
+}
+
+function downloadManifest() {
+  if (!state.manifest || !state.profile) return;
+  const name = download(state.manifest, 'application/json', manifestFileName(state.profile.fileName));
+  setStatus(`Manifest saved as ${name}.`);
+}
+
+function downloadProfile() {
+  if (!state.profile) return;
+  const name = download(profileCsv(state.profile), 'text/csv', `${safeStem(state.profile.fileName)}.profile.csv`);
+  setStatus(`Profile saved as ${name}.`);
 }
 
 // Checked before the file is read, the same limit the engine enforces.
@@ -531,6 +539,7 @@ function wire() {
     train();
   });
   $('download-manifest').addEventListener('click', downloadManifest);
+  $('download-profile').addEventListener('click', downloadProfile);
   $('manifest-input').addEventListener('change', (e) => {
     const file = e.target.files && e.target.files[0];
     openManifest(file).finally(() => {

@@ -3,6 +3,7 @@
 // and nothing leaves the browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startSession, missingPrerequisite, train } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
@@ -56,6 +57,17 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
     assert.deepEqual(names, ['__proto__', 'constructor', 'name⟨U+202E⟩evil', '=HYPERLINK("x")', 'y']);
     assert.equal(await page.textContent('#ov-file'), 'evil⟨U+202E⟩gnp.csv');
     assert.equal(await page.evaluate(() => ({}).polluted), undefined);
+
+    // The profile download: a safe file name, formula cells neutralised.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
+    assert.equal(download.suggestedFilename(), 'evilgnp.profile.csv');
+    const saved = `${s.tmp}/profile.csv`;
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').split('\r\n');
+    assert.equal(lines.length, 7);
+    assert.ok(lines[4].startsWith(`"'=HYPERLINK(""x"")",categorical,`), lines[4]);
+    assert.ok(lines[4].endsWith(",'@SUM(1) (30)"), lines[4]);
+
     const { metrics, error } = await train(page);
     assert.equal(error, '', error);
     assert.equal(typeof metrics.accuracy, 'number');
