@@ -442,7 +442,13 @@ async function openManifest(file) {
     }
     setStatus(`Replaying ${file.name}…`);
     try {
-      const text = await file.text();
+      // Strict UTF-8: a manifest with invalid bytes is refused, not patched.
+      let text;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+      } catch {
+        throw Object.assign(new Error(`${visible(file.name)} is not valid UTF-8 text, so it is not a manifest`), { name: 'ManifestError', code: 'not_utf8' });
+      }
       const report = await client.replay(text);
       renderReplay(report, file.name);
       setStatus(`Replayed ${file.name} in ${formatMs(report.durationMs)}.`);

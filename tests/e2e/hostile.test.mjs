@@ -28,6 +28,8 @@ const BAD_FILES = [
   ['dup.csv', Buffer.from('a,a\n1,2\n'), 'duplicate_header', 'appears twice'],
   ['inf.csv', Buffer.from('a,b\n1,2\n1e400,3\n'), 'non_finite', 'is not a finite number'],
   ['nul.csv', Buffer.from('a,b\n1,\u00002\n'), 'binary_file', 'NUL byte'],
+  ['longname.csv', Buffer.from(`${'h'.repeat(100_000)},b\n1,2\n`), 'header_too_long', 'over the limit of 1000'],
+  ['nan.csv', Buffer.from('a,b\n1,2\n-inf,3\n'), 'non_finite', 'row 2 (line 3), column "a": "-inf" is not a finite number'],
 ];
 
 test('hostile files get clear errors, the page keeps working, and nothing leaves the browser', { skip, timeout: 240_000 }, async () => {
@@ -72,16 +74,38 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
     assert.equal(error, '', error);
     assert.equal(typeof metrics.accuracy, 'number');
 
+    // Data that parses but cannot train: the error names why; the page stays usable.
+    const untrainable = [
+      ['oneclass.csv', 'x,y\n' + Array.from({ length: 20 }, (_, i) => `${i},same`).join('\n') + '\n', 'one_class', 'only one class'],
+      ['classes.csv', 'x,y\n' + Array.from({ length: 2000 }, (_, i) => `${i},c${i % 1000}`).join('\n') + '\n', 'too_many_classes', 'has 1000 classes, over the limit of 200'],
+      ['onerow.csv', 'x,y\n1,2.5\n', 'bad_split', 'cannot split 1 rows'],
+      ['allmissing.csv', 'x,y\n' + Array.from({ length: 20 }, (_, i) => `,${i % 2 ? 'a' : 'b'}`).join('\n') + '\n', 'no_features', 'no feature columns'],
+    ];
+    for (const [name, body, code, message] of untrainable) {
+      const loaded = await drop(page, name, Buffer.from(body));
+      assert.equal(loaded.error, '', `${name} loads: ${loaded.error}`);
+      await page.selectOption('#target-select', 'y');
+      const { error } = await train(page);
+      assert.ok(error.includes(message), `${name}: ${error}`);
+      assert.equal(await page.evaluate(() => document.getElementById('error').dataset.code), code, name);
+    }
+    await drop(page, 'evil\u202Egnp.csv', Buffer.from(csv.join('\n') + '\n'));
+
     // Hostile manifests: refused with their specific error.
     const manifests = [
       ['v9.json', '{"schema":"mlcycle.run/9"}', 'schema_version'],
       ['deep.json', '['.repeat(100_000), 'too_deep'],
       ['proto.json', '{"schema":"mlcycle.run/1","__proto__":{"polluted":1}}', 'invalid_manifest'],
       ['dupkeys.json', '{"schema":"mlcycle.run/1","schema":"mlcycle.run/1"}', 'invalid_manifest'],
+      ['latin1.json', Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]), 'not_utf8'],
+      ['huge.json', Buffer.alloc(16 * 1024 * 1024 + 1, 0x20), 'too_large'],
     ];
     for (const [name, body, code] of manifests) {
-      await page.setInputFiles('#manifest-input', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
+      // Forget the previous verdict so the wait below sees this one.
+      await page.evaluate(() => document.getElementById('replay-result').replaceChildren());
+      await page.setInputFiles('#manifest-input', { name, mimeType: 'application/json', buffer: Buffer.isBuffer(body) ? body : Buffer.from(body) });
       await page.waitForSelector('[data-testid="replay-failed"]');
+      await page.waitForFunction(() => !document.body.classList.contains('busy'));
       const got = await page.evaluate(() => document.getElementById('error').dataset.code);
       assert.equal(got, code, name);
     }
