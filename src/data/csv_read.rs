@@ -16,6 +16,9 @@ pub struct ParseOptions {
     pub max_rows: usize,
     /// Most columns accepted.
     pub max_columns: usize,
+    /// Most memory the parsed columns may take, in bytes (the file's own
+    /// bytes are not counted). wasm32 has 4 GiB in all.
+    pub max_memory_bytes: usize,
     /// Longest field accepted, in bytes.
     pub max_field_bytes: usize,
     /// Longest column name accepted, in characters.
@@ -30,6 +33,7 @@ impl Default for ParseOptions {
             max_bytes: 1 << 30,
             max_rows: 10_000_000,
             max_columns: 10_000,
+            max_memory_bytes: 1_536 << 20,
             max_field_bytes: 1 << 20,
             max_header_chars: 1_000,
             missing_tokens: ["", "na", "n/a", "null", "nan", "none", "?", "-"]
@@ -169,10 +173,27 @@ pub fn parse_csv(bytes: &[u8], file_name: &str, opts: &ParseOptions) -> Result<D
         }
     }
 
-    let mut builders: Vec<Builder> = numeric
+    // Check the memory the columns will take before taking it, with
+    // arithmetic that cannot overflow on 32-bit wasm.
+    let per_row: usize = numeric
         .iter()
-        .map(|&is_numeric| if is_numeric { Builder::numeric(n_rows) } else { Builder::categorical(n_rows) })
-        .collect();
+        .map(|&n| if n { std::mem::size_of::<Option<f64>>() } else { std::mem::size_of::<Option<u32>>() })
+        .sum();
+    let needed = per_row.saturating_mul(n_rows);
+    let too_much = |needed| DataError::TooMuchMemory {
+        file: file.clone(),
+        rows: n_rows,
+        columns: width,
+        needed,
+        limit: opts.max_memory_bytes,
+    };
+    if needed > opts.max_memory_bytes {
+        return Err(too_much(needed));
+    }
+    let mut builders: Vec<Builder> = Vec::with_capacity(width);
+    for &is_numeric in &numeric {
+        builders.push(if is_numeric { Builder::numeric(n_rows) } else { Builder::categorical(n_rows) }.ok_or_else(|| too_much(needed))?);
+    }
     let mut rdr = reader();
     while rdr.read_record(&mut record).map_err(|e| csv_error(&file, e))? {
         if record.len() != width {
@@ -221,12 +242,18 @@ enum Builder {
 }
 
 impl Builder {
-    fn numeric(rows: usize) -> Builder {
-        Builder::Numeric(Vec::with_capacity(rows))
+    /// `None` when the allocator cannot give the room (fallible: a huge file
+    /// must be an error, not an abort that kills the wasm instance).
+    fn numeric(rows: usize) -> Option<Builder> {
+        let mut v = Vec::new();
+        v.try_reserve_exact(rows).ok()?;
+        Some(Builder::Numeric(v))
     }
 
-    fn categorical(rows: usize) -> Builder {
-        Builder::Categorical { levels: Vec::new(), index: HashMap::new(), codes: Vec::with_capacity(rows) }
+    fn categorical(rows: usize) -> Option<Builder> {
+        let mut codes = Vec::new();
+        codes.try_reserve_exact(rows).ok()?;
+        Some(Builder::Categorical { levels: Vec::new(), index: HashMap::new(), codes })
     }
 
     fn push(&mut self, field: &str, opts: &ParseOptions) {
@@ -383,6 +410,10 @@ mod tests {
         assert!(err.to_string().contains("limit of 2"));
         let err = parse_csv(b"abcd\n1\n", "t.csv", &opts).unwrap_err();
         assert_eq!(err.code(), "header_too_long");
+        let opts = ParseOptions { max_memory_bytes: 40, ..ParseOptions::default() };
+        let err = parse_csv(b"a,b\n1,x\n2,y\n3,z\n", "t.csv", &opts).unwrap_err();
+        // 3 rows × (16 bytes for a number + 8 for a label) = 72 bytes.
+        assert_eq!(err.to_string(), "t.csv: 3 rows × 2 columns need about 72 bytes of memory once parsed, over the limit of 40 bytes");
         let opts = ParseOptions { max_bytes: 4, ..ParseOptions::default() };
         assert_eq!(parse_csv(b"a,b\n1,2\n", "t.csv", &opts).unwrap_err().code(), "too_large");
     }

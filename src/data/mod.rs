@@ -117,6 +117,20 @@ pub enum DataError {
         /// The limit in force.
         limit: usize,
     },
+    /// The typed columns would need more memory than allowed.
+    #[error("{file}: {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes")]
+    TooMuchMemory {
+        /// File name as given.
+        file: String,
+        /// Data rows.
+        rows: usize,
+        /// Columns.
+        columns: usize,
+        /// Bytes the typed columns need (saturated at usize::MAX).
+        needed: usize,
+        /// The limit in force.
+        limit: usize,
+    },
     /// More rows than the limit.
     #[error("{file}: the file has more than {limit} data rows, the limit")]
     TooManyRows {
@@ -213,6 +227,7 @@ impl DataError {
             DataError::HeaderTooLong { .. } => "header_too_long",
             DataError::TooManyColumns { .. } => "too_many_columns",
             DataError::TooManyRows { .. } => "too_many_rows",
+            DataError::TooMuchMemory { .. } => "too_much_memory",
             DataError::FieldTooLong { .. } => "field_too_long",
             DataError::RaggedRow { .. } => "ragged_row",
             DataError::NonFinite { .. } => "non_finite",
