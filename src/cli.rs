@@ -6,6 +6,7 @@
 //! caught and reported in one line with its own code, never as a raw panic.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,7 +16,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mlcycle::data::{format_number, parse_csv, Dataset, ParseOptions};
 use mlcycle::manifest::RunManifest;
 use mlcycle::profile::profile;
-use mlcycle::run::{replay, run, RunOptions};
+use mlcycle::manifest::SearchRecord;
+use mlcycle::run::{replay, Run, RunOptions};
+use mlcycle::search::{RankMetric, Strategy};
 use mlcycle::train::Task;
 
 /// Exit codes, stable for scripts and CI.
@@ -49,6 +52,21 @@ enum TaskArg {
     Regression,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum SearchArg {
+    Grid,
+    Random,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MetricArg {
+    Accuracy,
+    MacroF1,
+    R2,
+    Rmse,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Describe every column of a CSV file.
@@ -75,10 +93,26 @@ enum Command {
         /// Share of rows held out for testing.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
         test_fraction: f64,
-        /// Trees in the random forest (1 to 1000).
+        /// Search strategy: grid (default), random, or none (one random forest).
+        #[arg(long, value_enum, default_value_t = SearchArg::Grid)]
+        search: SearchArg,
+        /// Models to search, comma-separated: random_forest, decision_tree, knn,
+        /// logistic, gaussian_nb (classification), linear, ridge, lasso (regression).
+        #[arg(long, value_delimiter = ',')]
+        models: Option<Vec<String>>,
+        /// Most trials the search runs.
+        #[arg(long)]
+        trials: Option<usize>,
+        /// Cross-validation folds (2 to 20).
+        #[arg(long, default_value_t = mlcycle::search::DEFAULT_FOLDS)]
+        folds: usize,
+        /// Metric the search ranks by: accuracy or macro_f1; r2 or rmse.
+        #[arg(long, value_enum)]
+        metric: Option<MetricArg>,
+        /// Trees of the random forest with --search none (1 to 1000).
         #[arg(long, default_value_t = 100)]
         trees: u16,
-        /// Depth limit of each tree (1 to 64).
+        /// Depth limit of each tree with --search none (1 to 64).
         #[arg(long)]
         max_depth: Option<u16>,
         /// Refuse jobs estimated to take longer than this many seconds.
@@ -183,6 +217,40 @@ fn profile_text(ds: &Dataset) -> String {
     s
 }
 
+/// The leaderboard, best first, one line per trial.
+fn leaderboard_text(search: &SearchRecord, metric: &str) -> String {
+    let mut order: Vec<&mlcycle::search::Trial> = search.trials.iter().collect();
+    order.sort_by(|a, b| match (a.mean, b.mean) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    if metric == "rmse" {
+        order.reverse();
+        order.sort_by_key(|t| t.mean.is_none());
+    }
+    let mut s = format!(
+        "search: {} of {} trials{}, ranked by mean {metric} over the folds\n",
+        search.trials.len(),
+        search.planned,
+        if search.cut_short { " (cut short)" } else { "" }
+    );
+    for t in order {
+        let mark = if Some(t.index) == search.best { "*" } else { " " };
+        let score = match (t.mean, t.std, &t.error) {
+            (_, _, Some(e)) => format!("failed: {e}"),
+            (Some(m), Some(sd), _) => format!("{m:.4} ± {sd:.4}"),
+            (Some(m), None, _) => format!("{m:.4}"),
+            _ => "undefined".into(),
+        };
+        let ms = t.duration_ms.map_or(String::new(), |d| format!("  {d:.0} ms"));
+        s.push_str(&format!("{mark} #{:<3} {:<14} {:<36} {score}{ms}\n", t.index, t.model.name(), t.model.params_text()));
+    }
+    s.pop();
+    s
+}
+
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Profile { data, json } => {
@@ -196,23 +264,60 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Run { data, target, seed, task, test_fraction, trees, max_depth, max_seconds, out } => {
+        Command::Run { data, target, seed, task, test_fraction, search, models, trials, folds, metric, trees, max_depth, max_seconds, out } => {
             let (ds, parse_ms) = load(&data)?;
             let opts = RunOptions {
-                target,
                 task: task.map(|t| match t {
                     TaskArg::Classification => Task::Classification,
                     TaskArg::Regression => Task::Regression,
                 }),
                 seed: Some(seed),
                 test_fraction: Some(test_fraction),
+                search: Some(match search {
+                    SearchArg::Grid => Strategy::Grid,
+                    SearchArg::Random => Strategy::Random,
+                    SearchArg::None => Strategy::None,
+                }),
+                models,
+                trials,
+                folds: Some(folds),
+                metric: metric.map(|m| match m {
+                    MetricArg::Accuracy => RankMetric::Accuracy,
+                    MetricArg::MacroF1 => RankMetric::MacroF1,
+                    MetricArg::R2 => RankMetric::R2,
+                    MetricArg::Rmse => RankMetric::Rmse,
+                }),
                 n_trees: Some(trees),
                 max_depth,
                 max_seconds: Some(max_seconds),
+                ..RunOptions::new(&target)
             };
             let started = Instant::now();
-            let outcome = run(&ds, &opts)?;
+            let mut job = Run::start(&ds, &opts)?;
+            let planned = job.planned();
+            let terminal = std::io::stderr().is_terminal();
+            loop {
+                let t0 = Instant::now();
+                if job.step(&ds)?.is_none() {
+                    break;
+                }
+                job.set_last_duration(t0.elapsed().as_secs_f64() * 1000.0);
+                if terminal {
+                    let done = job.trials().len();
+                    let best = job.best_so_far().and_then(|t| t.mean).map_or("-".to_string(), |m| format!("{m:.4}"));
+                    let elapsed = started.elapsed().as_secs_f64();
+                    let left = elapsed / done as f64 * (planned - done) as f64;
+                    eprint!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
+                }
+            }
+            if terminal && planned > 0 {
+                eprintln!();
+            }
+            let outcome = job.finish(&ds)?;
             let train_ms = started.elapsed().as_secs_f64() * 1000.0;
+            if let Some(search) = &outcome.search {
+                eprintln!("{}", leaderboard_text(search, outcome.config.search.as_ref().map(|c| c.metric.name()).unwrap_or("score")));
+            }
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
             let manifest = outcome.manifest(durations).to_json();
             eprintln!(

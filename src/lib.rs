@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod prepare;
 pub mod profile;
 pub mod run;
+pub mod search;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,8 +1,10 @@
-//! One run through the stages, and its replay.
+//! One run through the stages, step by step, and its replay.
 //!
 //! Takes a [`Dataset`] and [`RunOptions`]; infers the task, encodes the
-//! target through a label table, splits with the seed, fits the recipe on
-//! the training rows, fits the model, scores the test rows, and gives a
+//! target through a label table, splits with the seed, searches models and
+//! hyperparameters by cross-validation on the training rows (one trial per
+//! [`Run::step`], so a worker can report progress and stop between steps),
+//! refits the best on all training rows, scores the test rows, and gives a
 //! [`RunOutcome`] that becomes a [`RunManifest`]. [`replay`] runs a
 //! manifest's options again on data and says exactly what differs.
 //! No wasm here.
@@ -13,11 +15,13 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::data::{format_number, train_test_split, ColumnValues, Dataset};
-use crate::evaluate::{classification_metrics, regression_metrics, Metric};
+use crate::evaluate::{accuracy, classification_metrics, macro_f1, r2, regression_metrics, rmse, Metric};
 use crate::manifest::{
-    ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SplitRecord, TaskSource, ToolRecord, SCHEMA,
+    ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SearchConfig, SearchRecord, SplitRecord, TaskSource,
+    ToolRecord, SCHEMA,
 };
 use crate::prepare::Recipe;
+use crate::search::{self, RankMetric, SearchError, Strategy, Trial, DEFAULT_FOLDS, MAX_TRIALS};
 use crate::train::{estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
 
@@ -29,7 +33,6 @@ pub const MAX_INTEGER_CLASSES: usize = 20;
 pub const DEFAULT_SEED: u64 = 42;
 /// Default limit on a job's estimated duration, in seconds.
 pub const DEFAULT_MAX_SECONDS: f64 = 600.0;
-
 /// Default share of rows held out.
 pub const DEFAULT_TEST_FRACTION: f64 = 0.25;
 
@@ -83,10 +86,30 @@ pub struct RunOptions {
     /// Share of rows held out; [`DEFAULT_TEST_FRACTION`] when absent.
     #[serde(default)]
     pub test_fraction: Option<f64>,
-    /// Trees in the forest; 100 when absent.
+    /// Search strategy; grid when absent. `none` fits one model: `model`,
+    /// or a random forest with `n_trees` and `max_depth`.
+    #[serde(default)]
+    pub search: Option<Strategy>,
+    /// Models to search (names as in [`search::MODEL_NAMES`]); every model
+    /// that fits the task when absent.
+    #[serde(default)]
+    pub models: Option<Vec<String>>,
+    /// Most trials to run; 500 when absent.
+    #[serde(default)]
+    pub trials: Option<usize>,
+    /// Cross-validation folds; 3 when absent.
+    #[serde(default)]
+    pub folds: Option<usize>,
+    /// Metric the search ranks by; accuracy or R² when absent.
+    #[serde(default)]
+    pub metric: Option<RankMetric>,
+    /// The one model to fit when the search is `none`.
+    #[serde(default)]
+    pub model: Option<ModelSpec>,
+    /// Trees of the single random forest when the search is `none`; 100 when absent.
     #[serde(default)]
     pub n_trees: Option<u16>,
-    /// Depth limit of each tree; none when absent.
+    /// Depth limit of the single random forest when the search is `none`.
     #[serde(default)]
     pub max_depth: Option<u16>,
     /// Refuse the job when its estimated duration is longer than this many
@@ -104,20 +127,45 @@ impl RunOptions {
             task: None,
             seed: None,
             test_fraction: None,
+            search: None,
+            models: None,
+            trials: None,
+            folds: None,
+            metric: None,
+            model: None,
             n_trees: None,
             max_depth: None,
             max_seconds: None,
         }
     }
 
-    fn model(&self) -> ModelSpec {
-        let ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split } = ModelSpec::default();
-        ModelSpec::RandomForest {
+    /// Options for one model, no search.
+    pub fn single(target: &str, model: ModelSpec) -> RunOptions {
+        RunOptions { search: Some(Strategy::None), model: Some(model), ..RunOptions::new(target) }
+    }
+
+    fn single_model(&self) -> Result<ModelSpec> {
+        if let Some(m) = &self.model {
+            return Ok(m.clone());
+        }
+        // `search none` with one model name: that model's first grid point.
+        if let Some(models) = &self.models {
+            let [name] = models.as_slice() else {
+                return Err(SearchError::OneModelWithoutSearch { given: models.len() }.into());
+            };
+            let space = search::default_space(name)
+                .ok_or_else(|| SearchError::UnknownModel { name: name.clone(), known: search::MODEL_NAMES.join(", ") })?;
+            return Ok(space[0].clone());
+        }
+        let ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split } = ModelSpec::default() else {
+            unreachable!("the default model is a random forest")
+        };
+        Ok(ModelSpec::RandomForest {
             n_trees: self.n_trees.unwrap_or(n_trees),
             max_depth: self.max_depth.or(max_depth),
             min_samples_leaf,
             min_samples_split,
-        }
+        })
     }
 }
 
@@ -155,6 +203,8 @@ pub struct RunOutcome {
     pub config: ConfigRecord,
     /// The split.
     pub split: SplitRecord,
+    /// The search's leaderboard, when a search ran.
+    pub search: Option<SearchRecord>,
     /// The fitted recipe.
     pub recipe: Recipe,
     /// Labels, features and metrics.
@@ -170,11 +220,343 @@ impl RunOutcome {
             dataset: self.dataset.clone(),
             config: self.config.clone(),
             split: self.split.clone(),
+            search: self.search.clone(),
             recipe: self.recipe.clone(),
             result: self.result.clone(),
             durations_ms: durations_ms.into_iter().filter(|(_, v)| v.is_finite() && *v >= 0.0).collect(),
         }
     }
+}
+
+/// A run in progress: split made, search planned, trials run one per
+/// [`Run::step`]. Holds no reference to the data; each call takes it.
+#[derive(Debug, Clone)]
+pub struct Run {
+    dataset: DatasetRecord,
+    target: String,
+    task: Task,
+    task_source: TaskSource,
+    seed: u64,
+    test_fraction: f64,
+    features: Vec<usize>,
+    classes: Option<Vec<String>>,
+    train_rows: Vec<usize>,
+    test_rows: Vec<usize>,
+    y_train: Target,
+    y_test: Target,
+    split: SplitRecord,
+    single: Option<ModelSpec>,
+    search: Option<SearchConfig>,
+    folds: Vec<Vec<usize>>,
+    plan: Vec<ModelSpec>,
+    trials: Vec<Trial>,
+    cut_short: bool,
+}
+
+fn pick(t: &Target, idx: &[usize]) -> Target {
+    match t {
+        Target::Classes(c) => Target::Classes(idx.iter().map(|&p| c[p]).collect()),
+        Target::Values(v) => Target::Values(idx.iter().map(|&p| v[p]).collect()),
+    }
+}
+
+fn score(metric: RankMetric, truth: &Target, pred: &Target) -> Option<f64> {
+    let v = match (truth, pred) {
+        (Target::Classes(t), Target::Classes(p)) => match metric {
+            RankMetric::MacroF1 => macro_f1(t, p),
+            _ => accuracy(t, p),
+        },
+        (Target::Values(t), Target::Values(p)) => match metric {
+            RankMetric::Rmse => rmse(t, p),
+            _ => r2(t, p),
+        },
+        _ => f64::NAN,
+    };
+    v.is_finite().then_some(v)
+}
+
+impl Run {
+    /// Checks the options, encodes the target, splits the rows, plans the
+    /// search and checks its estimated duration against the budget.
+    pub fn start(ds: &Dataset, opts: &RunOptions) -> Result<Run> {
+        let seed = opts.seed.unwrap_or(DEFAULT_SEED);
+        let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
+        let target_index = ds.column_index(&opts.target)?;
+        let target_col = &ds.columns[target_index];
+        let (task, task_source) = match opts.task {
+            Some(t) => (t, TaskSource::User),
+            None => (infer_task(ds, &opts.target)?, TaskSource::Inferred),
+        };
+        let strategy = opts.search.unwrap_or(Strategy::Grid);
+        let single = if strategy == Strategy::None { Some(opts.single_model()?) } else { None };
+        if let Some(m) = &single {
+            m.validate()?;
+            if !m.supports(task) {
+                return Err(TrainError::WrongTask { model: m.name(), task: task.as_str() }.into());
+            }
+        }
+        let metric = opts.metric.unwrap_or(RankMetric::default_for(task));
+        if !metric.fits(task) {
+            return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str() }.into());
+        }
+
+        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
+        if rows.is_empty() {
+            return Err(TrainError::EmptyTarget { target: opts.target.clone() }.into());
+        }
+        let dropped_missing_target = ds.n_rows - rows.len();
+
+        // Encode the target: classes through a sorted label table, never a cast.
+        let (target, classes): (Target, Option<Vec<String>>) = match task {
+            Task::Classification => {
+                let (labels, codes) = label_table(&target_col.values, &rows);
+                if labels.len() < 2 {
+                    return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[0].clone() }.into());
+                }
+                if labels.len() > MAX_CLASSES {
+                    return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
+                }
+                (Target::Classes(codes), Some(labels))
+            }
+            Task::Regression => match &target_col.values {
+                ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
+                ColumnValues::Categorical { .. } => {
+                    return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
+                }
+            },
+        };
+
+        // Split positions within `rows`, then map back to dataset rows.
+        let positions: Vec<usize> = (0..rows.len()).collect();
+        let strata = match &target {
+            Target::Classes(c) => Some(c.as_slice()),
+            Target::Values(_) => None,
+        };
+        let split = train_test_split(&positions, strata, test_fraction, seed)?;
+        let train_rows: Vec<usize> = split.train.iter().map(|&p| rows[p]).collect();
+        let test_rows: Vec<usize> = split.test.iter().map(|&p| rows[p]).collect();
+        let y_train = pick(&target, &split.train);
+        let y_test = pick(&target, &split.test);
+        if let (Target::Classes(c), Some(labels)) = (&y_train, &classes) {
+            let first = c[0];
+            if c.iter().all(|&x| x == first) {
+                return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[first as usize].clone() }.into());
+            }
+        }
+        let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
+        // Fails early, with its own error, when nothing is left to learn from.
+        let width = Recipe::fit(ds, &features, &train_rows)?.width();
+
+        let (search_config, folds, plan) = if single.is_some() {
+            (None, Vec::new(), Vec::new())
+        } else {
+            let models = opts.models.clone().unwrap_or_else(|| search::default_models(task));
+            let trials = opts.trials.unwrap_or(MAX_TRIALS);
+            let plan = search::plan(&models, task, strategy, trials, seed)?;
+            for m in &plan {
+                m.validate()?;
+            }
+            let strata = match &y_train {
+                Target::Classes(c) => Some(c.as_slice()),
+                Target::Values(_) => None,
+            };
+            // Small data: the default folds shrink to what the smallest class
+            // allows; folds the user asked for are kept or refused.
+            let k = opts.folds.unwrap_or_else(|| DEFAULT_FOLDS.min(search::max_folds(train_rows.len(), strata).max(2)));
+            let folds = search::folds(train_rows.len(), strata, k, seed)?;
+            (Some(SearchConfig { strategy, models, trials, folds: k, metric }), folds, plan)
+        };
+
+        // The whole job's estimated duration: every trial on every fold, then the final fit.
+        let limit = opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
+        let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
+        let mut seconds = 0.0;
+        let mut detail = String::new();
+        for m in &plan {
+            let (s, _) = estimate_seconds(m, fold_rows, width);
+            seconds += s * folds.len() as f64;
+        }
+        let finals: Vec<ModelSpec> = match &single {
+            Some(m) => vec![m.clone()],
+            None => plan.clone(),
+        };
+        // The final refit is one of the plan's models; count the dearest.
+        let mut dearest = 0.0;
+        for m in &finals {
+            let (s, d) = estimate_seconds(m, train_rows.len(), width);
+            if s >= dearest {
+                dearest = s;
+                detail = d;
+            }
+        }
+        seconds += dearest;
+        if !plan.is_empty() {
+            detail = format!("{} trials × {} folds, the dearest fit {detail}", plan.len(), folds.len());
+        }
+        if seconds > limit || limit.is_nan() {
+            return Err(TrainError::OverBudget { seconds, limit, detail }.into());
+        }
+
+        Ok(Run {
+            dataset: DatasetRecord { file_name: ds.file_name.clone(), sha256: ds.sha256.clone(), rows: ds.n_rows, columns: ds.schema() },
+            target: opts.target.clone(),
+            task,
+            task_source,
+            seed,
+            test_fraction,
+            features,
+            classes,
+            split: SplitRecord { stratified: task == Task::Classification, dropped_missing_target, train_rows: train_rows.len(), test_rows: test_rows.len() },
+            train_rows,
+            test_rows,
+            y_train,
+            y_test,
+            single,
+            search: search_config,
+            folds,
+            plan,
+            trials: Vec::new(),
+            cut_short: false,
+        })
+    }
+
+    /// Trials planned (0 without a search).
+    pub fn planned(&self) -> usize {
+        self.plan.len()
+    }
+
+    /// Trials run so far.
+    pub fn trials(&self) -> &[Trial] {
+        &self.trials
+    }
+
+    /// The task being learned.
+    pub fn task(&self) -> Task {
+        self.task
+    }
+
+    /// The best trial so far.
+    pub fn best_so_far(&self) -> Option<&Trial> {
+        let metric = self.search.as_ref()?.metric;
+        search::best(&self.trials, metric).map(|i| &self.trials[i])
+    }
+
+    /// Runs the next planned trial; `None` when every trial has run or the
+    /// search was cancelled. A candidate that cannot be fitted is recorded
+    /// with its error, not raised.
+    pub fn step(&mut self, ds: &Dataset) -> Result<Option<&Trial>> {
+        let i = self.trials.len();
+        if self.cut_short || i >= self.plan.len() {
+            return Ok(None);
+        }
+        let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
+        let trial = run_trial(ds, &self.features, &self.train_rows, &self.y_train, &self.folds, &self.plan[i], i, self.seed, metric)?;
+        self.trials.push(trial);
+        Ok(self.trials.last())
+    }
+
+    /// Records how long the last trial took, as measured by the caller.
+    pub fn set_last_duration(&mut self, ms: f64) {
+        if let Some(t) = self.trials.last_mut() {
+            t.duration_ms = ms.is_finite().then_some(ms.max(0.0));
+        }
+    }
+
+    /// Stops the search: no more trials run, and the record says it was cut
+    /// short if any planned trial did not run.
+    pub fn cancel(&mut self) {
+        if self.trials.len() < self.plan.len() {
+            self.cut_short = true;
+        }
+    }
+
+    /// Refits the chosen model on every training row and scores the test rows.
+    pub fn finish(&self, ds: &Dataset) -> Result<RunOutcome> {
+        let (model, search_record) = match &self.single {
+            Some(m) => (m.clone(), None),
+            None => {
+                let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
+                let best = search::best(&self.trials, metric);
+                let Some(best) = best else {
+                    let first = self.trials.iter().find_map(|t| t.error.clone()).unwrap_or_else(|| "no trial ran".into());
+                    return Err(TrainError::NoCandidate { first }.into());
+                };
+                (
+                    self.trials[best].model.clone(),
+                    Some(SearchRecord { planned: self.plan.len(), cut_short: self.cut_short, best: Some(best), trials: self.trials.clone() }),
+                )
+            }
+        };
+        let recipe = Recipe::fit(ds, &self.features, &self.train_rows)?;
+        let x_train = recipe.apply(ds, &self.train_rows)?;
+        let x_test = recipe.apply(ds, &self.test_rows)?;
+        let trained = fit(&model, &x_train, &self.y_train, self.seed)?;
+        let predicted = trained.predict(&x_test)?;
+        let metrics: Vec<Metric> = match (&self.y_test, &predicted) {
+            (Target::Classes(t), Target::Classes(p)) => classification_metrics(t, p),
+            (Target::Values(t), Target::Values(p)) => regression_metrics(t, p),
+            _ => unreachable!("the model predicts the kind of target it was fitted on"),
+        };
+        Ok(RunOutcome {
+            dataset: self.dataset.clone(),
+            config: ConfigRecord {
+                target: self.target.clone(),
+                task: self.task,
+                task_source: self.task_source,
+                seed: self.seed,
+                test_fraction: self.test_fraction,
+                model,
+                search: self.search.clone(),
+            },
+            split: self.split.clone(),
+            search: search_record,
+            result: ResultRecord { classes: self.classes.clone(), features: recipe.feature_names(), metrics },
+            recipe,
+        })
+    }
+}
+
+/// Cross-validates one candidate: for each fold, fit the recipe and the
+/// model on the other folds' rows and score the fold. Pure: the same
+/// inputs give the same trial wherever and whenever it runs.
+#[allow(clippy::too_many_arguments)]
+pub fn run_trial(
+    ds: &Dataset,
+    features: &[usize],
+    train_rows: &[usize],
+    y_train: &Target,
+    folds: &[Vec<usize>],
+    spec: &ModelSpec,
+    index: usize,
+    seed: u64,
+    metric: RankMetric,
+) -> Result<Trial> {
+    let mut fold_scores = Vec::with_capacity(folds.len());
+    let mut error = None;
+    for (f, val) in folds.iter().enumerate() {
+        let mut in_val = vec![false; train_rows.len()];
+        for &p in val {
+            in_val[p] = true;
+        }
+        let fit_pos: Vec<usize> = (0..train_rows.len()).filter(|&p| !in_val[p]).collect();
+        let fit_rows: Vec<usize> = fit_pos.iter().map(|&p| train_rows[p]).collect();
+        let val_rows: Vec<usize> = val.iter().map(|&p| train_rows[p]).collect();
+        let outcome = Recipe::fit(ds, features, &fit_rows).map_err(crate::Error::from).and_then(|recipe| {
+            let x_fit = recipe.apply(ds, &fit_rows)?;
+            let x_val = recipe.apply(ds, &val_rows)?;
+            let model = fit(spec, &x_fit, &pick(y_train, &fit_pos), seed)?;
+            Ok(model.predict(&x_val)?)
+        });
+        match outcome {
+            Ok(pred) => fold_scores.push(score(metric, &pick(y_train, val), &pred)),
+            Err(e) => {
+                error = Some(format!("{} on fold {}: {e}", spec.name(), f + 1));
+                break;
+            }
+        }
+    }
+    let (mean, std) = if error.is_some() { (None, None) } else { search::summarise(&fold_scores) };
+    Ok(Trial { index, model: spec.clone(), fold_scores, mean, std, error, duration_ms: None })
 }
 
 /// Runs `opts` on `ds`: the whole pipeline from split to metrics.
@@ -186,104 +568,14 @@ impl RunOutcome {
 ///     .chain((0..40).map(|i| format!("{i},{}\n", if i < 20 { "a" } else { "b" })))
 ///     .collect();
 /// let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
-/// let out = run(&ds, &RunOptions { n_trees: Some(10), ..RunOptions::new("y") }).unwrap();
+/// let out = run(&ds, &RunOptions::new("y")).unwrap();
 /// assert_eq!(out.result.metrics[0].name, "accuracy");
+/// assert!(out.search.unwrap().trials.len() > 5);
 /// ```
 pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
-    let model = opts.model();
-    model.validate()?;
-    let seed = opts.seed.unwrap_or(DEFAULT_SEED);
-    let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
-    let target_index = ds.column_index(&opts.target)?;
-    let target_col = &ds.columns[target_index];
-    let (task, task_source) = match opts.task {
-        Some(t) => (t, TaskSource::User),
-        None => (infer_task(ds, &opts.target)?, TaskSource::Inferred),
-    };
-    let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
-    if rows.is_empty() {
-        return Err(TrainError::EmptyTarget { target: opts.target.clone() }.into());
-    }
-    let dropped_missing_target = ds.n_rows - rows.len();
-
-    // Encode the target: classes through a sorted label table, never a cast.
-    let (target, classes): (Target, Option<Vec<String>>) = match task {
-        Task::Classification => {
-            let (labels, codes) = label_table(&target_col.values, &rows);
-            if labels.len() < 2 {
-                return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[0].clone() }.into());
-            }
-            if labels.len() > MAX_CLASSES {
-                return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
-            }
-            (Target::Classes(codes), Some(labels))
-        }
-        Task::Regression => match &target_col.values {
-            ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
-            ColumnValues::Categorical { .. } => {
-                return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
-            }
-        },
-    };
-
-    // Split positions within `rows`, then map back to dataset rows.
-    let positions: Vec<usize> = (0..rows.len()).collect();
-    let strata = match &target {
-        Target::Classes(c) => Some(c.as_slice()),
-        Target::Values(_) => None,
-    };
-    let split = train_test_split(&positions, strata, test_fraction, seed)?;
-    let train_rows: Vec<usize> = split.train.iter().map(|&p| rows[p]).collect();
-    let test_rows: Vec<usize> = split.test.iter().map(|&p| rows[p]).collect();
-
-    let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
-    let recipe = Recipe::fit(ds, &features, &train_rows)?;
-    let x_train = recipe.apply(ds, &train_rows)?;
-    let x_test = recipe.apply(ds, &test_rows)?;
-
-    let pick = |t: &Target, idx: &[usize]| match t {
-        Target::Classes(c) => Target::Classes(idx.iter().map(|&p| c[p]).collect()),
-        Target::Values(v) => Target::Values(idx.iter().map(|&p| v[p]).collect()),
-    };
-    let y_train = pick(&target, &split.train);
-    let y_test = pick(&target, &split.test);
-    if let (Target::Classes(c), Some(labels)) = (&y_train, &classes) {
-        let first = c[0];
-        if c.iter().all(|&x| x == first) {
-            return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[first as usize].clone() }.into());
-        }
-    }
-
-    let limit = opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
-    let (seconds, detail) = estimate_seconds(&model, x_train.nrows(), x_train.ncols());
-    if seconds > limit || limit.is_nan() {
-        return Err(TrainError::OverBudget { seconds, limit, detail }.into());
-    }
-    let trained = fit(&model, &x_train, &y_train, seed)?;
-    let predicted = trained.predict(&x_test)?;
-    let metrics: Vec<Metric> = match (&y_test, &predicted) {
-        (Target::Classes(t), Target::Classes(p)) => classification_metrics(t, p),
-        (Target::Values(t), Target::Values(p)) => regression_metrics(t, p),
-        _ => unreachable!("the model predicts the kind of target it was fitted on"),
-    };
-
-    Ok(RunOutcome {
-        dataset: DatasetRecord {
-            file_name: ds.file_name.clone(),
-            sha256: ds.sha256.clone(),
-            rows: ds.n_rows,
-            columns: ds.schema(),
-        },
-        config: ConfigRecord { target: opts.target.clone(), task, task_source, seed, test_fraction, model },
-        split: SplitRecord {
-            stratified: task == Task::Classification,
-            dropped_missing_target,
-            train_rows: train_rows.len(),
-            test_rows: test_rows.len(),
-        },
-        result: ResultRecord { classes, features: recipe.feature_names(), metrics },
-        recipe,
-    })
+    let mut r = Run::start(ds, opts)?;
+    while r.step(ds)?.is_some() {}
+    r.finish(ds)
 }
 
 /// Sorted distinct labels of `rows` (numerically for numbers) and each
@@ -342,8 +634,31 @@ fn metric_text(v: Option<f64>) -> String {
     v.map_or_else(|| "undefined".to_string(), |x| format!("{x:?}"))
 }
 
+/// The options that reproduce a manifest's run.
+pub fn options_of(manifest: &RunManifest) -> RunOptions {
+    let c = &manifest.config;
+    let mut opts = match &c.search {
+        Some(s) => RunOptions {
+            search: Some(s.strategy),
+            models: Some(s.models.clone()),
+            trials: Some(s.trials),
+            folds: Some(s.folds),
+            metric: Some(s.metric),
+            ..RunOptions::new(&c.target)
+        },
+        None => RunOptions::single(&c.target, c.model.clone()),
+    };
+    opts.task = Some(c.task);
+    opts.seed = Some(c.seed);
+    opts.test_fraction = Some(c.test_fraction);
+    // A recorded run already ran once; replay does not second-guess it.
+    opts.max_seconds = Some(f64::INFINITY);
+    opts
+}
+
 /// Replays `manifest` on `ds`: checks the data is the same, runs the
-/// recorded options again and compares every recorded figure exactly.
+/// recorded options again (the same trials, cut short where it was) and
+/// compares every recorded figure exactly.
 pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     if ds.sha256 != manifest.dataset.sha256 {
         return Err(ReplayError::DataMismatch {
@@ -361,26 +676,14 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         }
         .into());
     }
-    let c = &manifest.config;
-    let ModelSpec::RandomForest { n_trees, max_depth, .. } = c.model;
-    let opts = RunOptions {
-        target: c.target.clone(),
-        task: Some(c.task),
-        seed: Some(c.seed),
-        test_fraction: Some(c.test_fraction),
-        n_trees: Some(n_trees),
-        max_depth,
-        // A recorded run already ran once; replay does not second-guess it.
-        max_seconds: Some(f64::INFINITY),
-    };
-    let mut out = run(ds, &opts)?;
-    out.config.task_source = c.task_source;
-    out.config.model = c.model.clone();
-    // Re-run with the exact recorded model spec, in case it holds values the
-    // options cannot express.
-    if out.config != *c {
-        return Err(ReplayError::SchemaMismatch { detail: "the recorded options cannot be expressed by this build".into(), version: manifest.tool.mlcycle.clone() }.into());
+    let mut r = Run::start(ds, &options_of(manifest))?;
+    let recorded_trials = manifest.search.as_ref().map_or(0, |s| s.trials.len());
+    while r.trials().len() < recorded_trials && r.step(ds)?.is_some() {}
+    if manifest.search.as_ref().is_some_and(|s| s.cut_short) {
+        r.cancel();
     }
+    let mut out = r.finish(ds)?;
+    out.config.task_source = manifest.config.task_source;
 
     let mut differences = Vec::new();
     let mut diff = |field: &str, expected: String, found: String| {
@@ -392,6 +695,20 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     diff("split.train_rows", s.0.train_rows.to_string(), s.1.train_rows.to_string());
     diff("split.test_rows", s.0.test_rows.to_string(), s.1.test_rows.to_string());
     diff("split.dropped_missing_target", s.0.dropped_missing_target.to_string(), s.1.dropped_missing_target.to_string());
+    if let (Some(a), Some(b)) = (&manifest.search, &out.search) {
+        for (x, y) in a.trials.iter().zip(&b.trials) {
+            let i = x.index;
+            diff(&format!("search.trials[{i}].model"), serde_json::to_string(&x.model).unwrap_or_default(), serde_json::to_string(&y.model).unwrap_or_default());
+            let bits = |v: &[Option<f64>]| v.iter().map(|s| s.map_or("undefined".to_string(), |x| format!("{x:?}"))).collect::<Vec<_>>().join(", ");
+            diff(&format!("search.trials[{i}].fold_scores"), bits(&x.fold_scores), bits(&y.fold_scores));
+            diff(&format!("search.trials[{i}].error"), format!("{:?}", x.error), format!("{:?}", y.error));
+        }
+        diff("search.trials.length", a.trials.len().to_string(), b.trials.len().to_string());
+        diff("search.best", format!("{:?}", a.best), format!("{:?}", b.best));
+    } else {
+        diff("search", format!("{}", manifest.search.is_some()), format!("{}", out.search.is_some()));
+    }
+    diff("config.model", serde_json::to_string(&manifest.config.model).unwrap_or_default(), serde_json::to_string(&out.config.model).unwrap_or_default());
     for (i, (a, b)) in manifest.recipe.steps.iter().zip(&out.recipe.steps).enumerate() {
         let (a, b) = (serde_json::to_string(a).unwrap_or_default(), serde_json::to_string(b).unwrap_or_default());
         diff(&format!("recipe.steps[{i}]"), a, b);

@@ -103,13 +103,18 @@ fn hostile_inputs_give_clear_errors() {
         ("notarget.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "nope"], 3, "no column named \"nope\""),
         ("onlytarget.csv", b"y\n1.5\n2.5\n3.5\n4.5\n".to_vec(), &["run", "--target", "y"], 3, "no feature columns"),
         ("onerow.csv", b"a,y\n1,2.5\n".to_vec(), &["run", "--target", "y"], 3, "cannot split 1 rows"),
-        ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 0, ""),
+        ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5", "--search", "none"], 0, ""),
+        ("tiny.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y"], 3, "too few to cross-validate"),
+        ("badmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "svm"], 3, "unknown model \"svm\"; known models: random_forest"),
+        ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification"),
+        ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "1 folds is out of range"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
-        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s"),
+        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s"),
         ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
         ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "has 300 classes, over the limit of 200"),
-        ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--trees", "5", "--task", "regression"], 0, "rmse"),
-        ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0"], 3, "n_trees = 0 is out of range"),
+        ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
+        ("extremes-x.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "knn", "--search", "none"], 3, "knn cannot use values as large as 1e308 (the limit is 1e100)"),
+        ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 3, "n_trees = 0 is out of range"),
     ];
     for (name, bytes, args, code, message) in cases {
         let path = dir.path().join(name);

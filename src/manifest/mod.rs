@@ -16,6 +16,7 @@ use thiserror::Error;
 use crate::data::ColumnSchema;
 use crate::evaluate::Metric;
 use crate::prepare::Recipe;
+use crate::search::{RankMetric, Strategy, Trial};
 use crate::train::{ModelSpec, Task};
 
 /// The schema id this build writes and reads.
@@ -121,8 +122,42 @@ pub struct ConfigRecord {
     pub seed: u64,
     /// Share of rows held out for testing.
     pub test_fraction: f64,
-    /// The model and its hyperparameters.
+    /// The model fitted on the training rows: the search's best, or the
+    /// one model asked for.
     pub model: ModelSpec,
+    /// The search's settings, when a search chose the model.
+    #[serde(default)]
+    pub search: Option<SearchConfig>,
+}
+
+/// How a search was set up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Grid or random.
+    pub strategy: Strategy,
+    /// Model names searched, in order.
+    pub models: Vec<String>,
+    /// Trial budget.
+    pub trials: usize,
+    /// Cross-validation folds.
+    pub folds: usize,
+    /// The metric trials are ranked by.
+    pub metric: RankMetric,
+}
+
+/// The leaderboard of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRecord {
+    /// Trials planned.
+    pub planned: usize,
+    /// Whether the search was cancelled before every planned trial ran.
+    pub cut_short: bool,
+    /// Index of the best trial.
+    pub best: Option<usize>,
+    /// Every trial run, in plan order.
+    pub trials: Vec<Trial>,
 }
 
 /// How the rows were divided.
@@ -193,6 +228,9 @@ pub struct RunManifest {
     pub config: ConfigRecord,
     /// The split.
     pub split: SplitRecord,
+    /// The search's leaderboard, when a search ran.
+    #[serde(default)]
+    pub search: Option<SearchRecord>,
     /// The fitted preparation recipe.
     pub recipe: Recipe,
     /// The outcome.
@@ -249,6 +287,16 @@ impl RunManifest {
         }
         if self.dataset.sha256.len() != 64 || !self.dataset.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad("dataset.sha256 is not a 64-digit hex digest".into()));
+        }
+        if let Some(s) = &self.config.search {
+            if s.trials == 0 || s.trials > crate::search::MAX_TRIALS || !(2..=crate::search::MAX_FOLDS).contains(&s.folds) {
+                return Err(bad(format!("config.search has trials {} and folds {}, out of range", s.trials, s.folds)));
+            }
+        }
+        if let Some(s) = &self.search {
+            if s.trials.len() > s.planned || s.planned > crate::search::MAX_TRIALS {
+                return Err(bad(format!("search lists {} trials of {} planned", s.trials.len(), s.planned)));
+            }
         }
         if self.durations_ms.values().any(|d| !d.is_finite() || *d < 0.0) {
             return Err(bad("durations_ms holds a negative or non-finite value".into()));

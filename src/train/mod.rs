@@ -15,6 +15,16 @@ use smartcore::ensemble::random_forest_regressor::{
     RandomForestRegressor, RandomForestRegressorParameters,
 };
 use smartcore::linalg::basic::matrix::DenseMatrix;
+use smartcore::linear::lasso::{Lasso, LassoParameters};
+use smartcore::linear::linear_regression::{LinearRegression, LinearRegressionParameters};
+use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
+use smartcore::linear::ridge_regression::{RidgeRegression, RidgeRegressionParameters};
+use smartcore::metrics::distance::euclidian::Euclidian;
+use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
+use smartcore::neighbors::knn_classifier::{KNNClassifier, KNNClassifierParameters};
+use smartcore::neighbors::knn_regressor::{KNNRegressor, KNNRegressorParameters};
+use smartcore::tree::decision_tree_classifier::{DecisionTreeClassifier, DecisionTreeClassifierParameters};
+use smartcore::tree::decision_tree_regressor::{DecisionTreeRegressor, DecisionTreeRegressorParameters};
 use thiserror::Error;
 
 /// Most classes a classification target may have.
@@ -109,6 +119,32 @@ pub enum TrainError {
         /// What the estimate is made of.
         detail: String,
     },
+    /// Values so large that the model's arithmetic overflows: k-NN
+    /// recurses without end on an infinite distance in smartcore 0.7
+    /// (overflowing the stack) and its SVD panics on overflowed sums.
+    #[error("{model} cannot use values as large as {max:e} (the limit is {limit:e}): its arithmetic would overflow; scale or clip the data first")]
+    ValuesTooLarge {
+        /// The model's name.
+        model: &'static str,
+        /// The largest magnitude found.
+        max: f64,
+        /// The largest allowed.
+        limit: f64,
+    },
+    /// Every candidate of a search failed.
+    #[error("no candidate model could be fitted in the search; the first failure was {first}")]
+    NoCandidate {
+        /// The first trial's error.
+        first: String,
+    },
+    /// The model cannot do this task (e.g. ridge for classification).
+    #[error("model {model} cannot be used for {task}")]
+    WrongTask {
+        /// The model's name.
+        model: &'static str,
+        /// The task.
+        task: &'static str,
+    },
     /// smartcore reported a failure (wrapped, never passed through).
     #[error("the model could not be fitted: {message}")]
     Fit {
@@ -131,6 +167,9 @@ impl TrainError {
             TrainError::WidthMismatch { .. } => "width_mismatch",
             TrainError::LengthMismatch { .. } => "length_mismatch",
             TrainError::OverBudget { .. } => "over_budget",
+            TrainError::WrongTask { .. } => "wrong_task",
+            TrainError::NoCandidate { .. } => "no_candidate",
+            TrainError::ValuesTooLarge { .. } => "values_too_large",
             TrainError::Fit { .. } => "fit_failed",
         }
     }
@@ -156,6 +195,12 @@ impl Task {
     }
 }
 
+/// Most neighbours k-NN may use.
+pub const MAX_K: usize = 1_000;
+/// Most classes a logistic regression may be fitted on (it fits one set of
+/// coefficients per class and slows sharply beyond this).
+pub const MAX_LOGISTIC_CLASSES: usize = 50;
+
 /// A model and its hyperparameters, as recorded in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -171,6 +216,39 @@ pub enum ModelSpec {
         /// Fewest rows to split a node, at least 2.
         min_samples_split: usize,
     },
+    /// One decision tree (classifier or regressor by task).
+    DecisionTree {
+        /// Depth limit, 1..=64, or none.
+        max_depth: Option<u16>,
+        /// Fewest rows in a leaf, at least 1.
+        min_samples_leaf: usize,
+        /// Fewest rows to split a node, at least 2.
+        min_samples_split: usize,
+    },
+    /// k nearest neighbours by Euclidean distance, uniform weights.
+    Knn {
+        /// Neighbours, 1..=1000 and at most the training rows.
+        k: usize,
+    },
+    /// Logistic regression (classification), L2 penalty `alpha`.
+    Logistic {
+        /// Penalty strength, 0..=1e6.
+        alpha: f64,
+    },
+    /// Gaussian naive Bayes (classification).
+    GaussianNb,
+    /// Ordinary least squares (regression).
+    Linear,
+    /// Ridge regression (regression), L2 penalty `alpha`.
+    Ridge {
+        /// Penalty strength, 0..=1e6.
+        alpha: f64,
+    },
+    /// Lasso (regression), L1 penalty `alpha`.
+    Lasso {
+        /// Penalty strength, 0..=1e6.
+        alpha: f64,
+    },
 }
 
 impl Default for ModelSpec {
@@ -179,11 +257,67 @@ impl Default for ModelSpec {
     }
 }
 
+fn invalid(name: &'static str, value: impl ToString, allowed: &'static str) -> TrainError {
+    TrainError::InvalidParameter { name, value: value.to_string(), allowed }
+}
+
+fn check_tree(max_depth: Option<u16>, min_samples_leaf: usize, min_samples_split: usize) -> Result<(), TrainError> {
+    if let Some(d) = max_depth {
+        if d == 0 || d > MAX_DEPTH {
+            return Err(invalid("max_depth", d, "1 to 64, or none"));
+        }
+    }
+    if min_samples_leaf == 0 || min_samples_leaf > 1_000_000 {
+        return Err(invalid("min_samples_leaf", min_samples_leaf, "1 to 1000000"));
+    }
+    if !(2..=1_000_000).contains(&min_samples_split) {
+        return Err(invalid("min_samples_split", min_samples_split, "2 to 1000000"));
+    }
+    Ok(())
+}
+
+fn check_alpha(alpha: f64) -> Result<(), TrainError> {
+    if !(alpha.is_finite() && (0.0..=1e6).contains(&alpha)) {
+        return Err(invalid("alpha", alpha, "0 to 1000000"));
+    }
+    Ok(())
+}
+
 impl ModelSpec {
-    /// Short model name, e.g. `random_forest`.
+    /// Short model name, as `--models` and the page spell it.
     pub fn name(&self) -> &'static str {
         match self {
             ModelSpec::RandomForest { .. } => "random_forest",
+            ModelSpec::DecisionTree { .. } => "decision_tree",
+            ModelSpec::Knn { .. } => "knn",
+            ModelSpec::Logistic { .. } => "logistic",
+            ModelSpec::GaussianNb => "gaussian_nb",
+            ModelSpec::Linear => "linear",
+            ModelSpec::Ridge { .. } => "ridge",
+            ModelSpec::Lasso { .. } => "lasso",
+        }
+    }
+
+    /// Whether the model can do `task`.
+    pub fn supports(&self, task: Task) -> bool {
+        match self {
+            ModelSpec::RandomForest { .. } | ModelSpec::DecisionTree { .. } | ModelSpec::Knn { .. } => true,
+            ModelSpec::Logistic { .. } | ModelSpec::GaussianNb => task == Task::Classification,
+            ModelSpec::Linear | ModelSpec::Ridge { .. } | ModelSpec::Lasso { .. } => task == Task::Regression,
+        }
+    }
+
+    /// The hyperparameters as `name=value` text, for leaderboards.
+    pub fn params_text(&self) -> String {
+        let depth = |d: Option<u16>| d.map_or("none".to_string(), |d| d.to_string());
+        match self {
+            ModelSpec::RandomForest { n_trees, max_depth, .. } => format!("n_trees={n_trees}, max_depth={}", depth(*max_depth)),
+            ModelSpec::DecisionTree { max_depth, min_samples_leaf, .. } => {
+                format!("max_depth={}, min_samples_leaf={min_samples_leaf}", depth(*max_depth))
+            }
+            ModelSpec::Knn { k } => format!("k={k}"),
+            ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => format!("alpha={alpha}"),
+            ModelSpec::GaussianNb | ModelSpec::Linear => String::new(),
         }
     }
 
@@ -193,37 +327,21 @@ impl ModelSpec {
         match *self {
             ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split } => {
                 if n_trees == 0 || n_trees > MAX_TREES {
-                    return Err(TrainError::InvalidParameter {
-                        name: "n_trees",
-                        value: n_trees.to_string(),
-                        allowed: "1 to 1000",
-                    });
+                    return Err(invalid("n_trees", n_trees, "1 to 1000"));
                 }
-                if let Some(d) = max_depth {
-                    if d == 0 || d > MAX_DEPTH {
-                        return Err(TrainError::InvalidParameter {
-                            name: "max_depth",
-                            value: d.to_string(),
-                            allowed: "1 to 64, or none",
-                        });
-                    }
-                }
-                if min_samples_leaf == 0 || min_samples_leaf > 1_000_000 {
-                    return Err(TrainError::InvalidParameter {
-                        name: "min_samples_leaf",
-                        value: min_samples_leaf.to_string(),
-                        allowed: "1 to 1000000",
-                    });
-                }
-                if !(2..=1_000_000).contains(&min_samples_split) {
-                    return Err(TrainError::InvalidParameter {
-                        name: "min_samples_split",
-                        value: min_samples_split.to_string(),
-                        allowed: "2 to 1000000",
-                    });
+                check_tree(max_depth, min_samples_leaf, min_samples_split)
+            }
+            ModelSpec::DecisionTree { max_depth, min_samples_leaf, min_samples_split } => {
+                check_tree(max_depth, min_samples_leaf, min_samples_split)
+            }
+            ModelSpec::Knn { k } => {
+                if k == 0 || k > MAX_K {
+                    return Err(invalid("k", k, "1 to 1000"));
                 }
                 Ok(())
             }
+            ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => check_alpha(alpha),
+            ModelSpec::GaussianNb | ModelSpec::Linear => Ok(()),
         }
     }
 }
@@ -236,14 +354,31 @@ const SECONDS_PER_UNIT: f64 = 1.6e-7;
 /// with the terms it is made of, so a job can be refused before it starts.
 /// A forest costs about trees × rows × depth × features tried per split.
 pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize) -> (f64, String) {
-    let ModelSpec::RandomForest { n_trees, max_depth, .. } = *spec;
     let mtry = ((width as f64).sqrt().floor()).max(1.0);
-    let mut depth = (rows.max(2) as f64).log2();
-    if let Some(d) = max_depth {
-        depth = depth.min(d as f64);
-    }
-    let units = n_trees as f64 * rows as f64 * depth * mtry;
-    (units * SECONDS_PER_UNIT, format!("{n_trees} trees × {rows} rows × depth {depth:.0} × {mtry} features per split"))
+    let depth_of = |max_depth: Option<u16>| {
+        let d = (rows.max(2) as f64).log2();
+        max_depth.map_or(d, |m| d.min(m as f64))
+    };
+    let (r, w) = (rows as f64, width as f64);
+    let (units, detail) = match *spec {
+        ModelSpec::RandomForest { n_trees, max_depth, .. } => {
+            let depth = depth_of(max_depth);
+            (n_trees as f64 * r * depth * mtry, format!("{n_trees} trees × {rows} rows × depth {depth:.0} × {mtry} features per split"))
+        }
+        ModelSpec::DecisionTree { max_depth, .. } => {
+            let depth = depth_of(max_depth);
+            (r * depth * w, format!("{rows} rows × depth {depth:.0} × {width} features"))
+        }
+        // Prediction compares every test row with every training row; the
+        // test part is about a third of the training part.
+        ModelSpec::Knn { .. } => (r * r / 3.0 * w / 8.0, format!("{rows} × {rows}/3 distances × {width} features")),
+        ModelSpec::Logistic { .. } => (r * w * 200.0, format!("{rows} rows × {width} features × about 200 iterations per class")),
+        ModelSpec::GaussianNb | ModelSpec::Linear | ModelSpec::Ridge { .. } => {
+            (r * w * w / 4.0 + w * w * w, format!("{rows} rows × {width}² features"))
+        }
+        ModelSpec::Lasso { .. } => (r * w * 100.0, format!("{rows} rows × {width} features × about 100 iterations")),
+    };
+    (units * SECONDS_PER_UNIT, detail)
 }
 
 /// The target of a fit: class codes (indices into a label table) or values.
@@ -264,29 +399,52 @@ impl Target {
     }
 }
 
-/// A fitted model.
+type X = DenseMatrix<f64>;
+
+/// A fitted model, with the width of its training matrix.
 #[derive(Debug)]
-pub enum TrainedModel {
-    /// A random forest classifier over class codes.
-    ForestClassifier {
-        /// The smartcore model.
-        model: RandomForestClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>,
-        /// Width of the training matrix.
-        width: usize,
-    },
-    /// A random forest regressor.
-    ForestRegressor {
-        /// The smartcore model.
-        model: RandomForestRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>,
-        /// Width of the training matrix.
-        width: usize,
-    },
+pub struct TrainedModel {
+    width: usize,
+    inner: Fitted,
+}
+
+#[derive(Debug)]
+enum Fitted {
+    ForestClassifier(RandomForestClassifier<f64, u32, X, Vec<u32>>),
+    ForestRegressor(RandomForestRegressor<f64, f64, X, Vec<f64>>),
+    TreeClassifier(DecisionTreeClassifier<f64, u32, X, Vec<u32>>),
+    TreeRegressor(DecisionTreeRegressor<f64, f64, X, Vec<f64>>),
+    KnnClassifier(KNNClassifier<f64, u32, X, Vec<u32>, Euclidian<f64>>),
+    KnnRegressor(KNNRegressor<f64, f64, X, Vec<f64>, Euclidian<f64>>),
+    Logistic(LogisticRegression<f64, u32, X, Vec<u32>>),
+    GaussianNb(GaussianNB<f64, u32, X, Vec<u32>>),
+    Linear(LinearRegression<f64, f64, X, Vec<f64>>),
+    Ridge(RidgeRegression<f64, f64, X, Vec<f64>>),
+    Lasso(Lasso<f64, f64, X, Vec<f64>>),
 }
 
 fn to_dense(x: &Array2<f64>) -> Result<DenseMatrix<f64>, TrainError> {
     let (rows, cols) = x.dim();
     let values: Vec<f64> = x.iter().copied().collect();
     DenseMatrix::new(rows, cols, values, false).map_err(|e| TrainError::Fit { message: e.to_string() })
+}
+
+/// Largest magnitude a model other than a tree or forest may see: squares
+/// and sums of products over every row and column must stay finite.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Refuses values whose squares and sums would overflow in `model`'s
+/// arithmetic. Trees and forests only compare values, so they take any
+/// finite value.
+fn check_magnitude(model: &ModelSpec, values: impl Iterator<Item = f64>) -> Result<(), TrainError> {
+    if matches!(model, ModelSpec::RandomForest { .. } | ModelSpec::DecisionTree { .. }) {
+        return Ok(());
+    }
+    let max = values.fold(0.0f64, |m, v| m.max(v.abs()));
+    if max > MAX_MAGNITUDE {
+        return Err(TrainError::ValuesTooLarge { model: model.name(), max, limit: MAX_MAGNITUDE });
+    }
+    Ok(())
 }
 
 fn check_finite(x: &Array2<f64>) -> Result<(), TrainError> {
@@ -318,10 +476,36 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             return Err(TrainError::NonFinite { column: width, row });
         }
     }
+    let task = match y {
+        Target::Classes(_) => Task::Classification,
+        Target::Values(_) => Task::Regression,
+    };
+    if !spec.supports(task) {
+        return Err(TrainError::WrongTask { model: spec.name(), task: task.as_str() });
+    }
+    check_magnitude(spec, x.iter().copied())?;
+    if let Target::Values(v) = y {
+        check_magnitude(spec, v.iter().copied())?;
+    }
+    if let ModelSpec::Knn { k } = spec {
+        if *k > rows {
+            return Err(TrainError::InvalidParameter {
+                name: "k",
+                value: k.to_string(),
+                allowed: "at most the number of training rows",
+            });
+        }
+    }
+    if let (ModelSpec::Logistic { .. }, Target::Classes(codes)) = (spec, y) {
+        let classes = codes.iter().max().map_or(0, |&m| m as usize + 1);
+        if classes > MAX_LOGISTIC_CLASSES {
+            return Err(TrainError::TooManyClasses { target: "the target".into(), classes, limit: MAX_LOGISTIC_CLASSES });
+        }
+    }
     let dense = to_dense(x)?;
-    let ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split } = *spec;
-    match y {
-        Target::Classes(codes) => {
+    let failed = |e: smartcore::error::Failed| TrainError::Fit { message: e.to_string() };
+    let inner = match (spec, y) {
+        (&ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split }, Target::Classes(codes)) => {
             let params = RandomForestClassifierParameters {
                 n_trees,
                 max_depth,
@@ -330,11 +514,9 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
                 seed,
                 ..RandomForestClassifierParameters::default()
             };
-            let model = RandomForestClassifier::fit(&dense, codes, params)
-                .map_err(|e| TrainError::Fit { message: e.to_string() })?;
-            Ok(TrainedModel::ForestClassifier { model, width })
+            Fitted::ForestClassifier(RandomForestClassifier::fit(&dense, codes, params).map_err(failed)?)
         }
-        Target::Values(values) => {
+        (&ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split }, Target::Values(values)) => {
             let params = RandomForestRegressorParameters {
                 n_trees: n_trees as usize,
                 max_depth,
@@ -343,34 +525,81 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
                 seed,
                 ..RandomForestRegressorParameters::default()
             };
-            let model = RandomForestRegressor::fit(&dense, values, params)
-                .map_err(|e| TrainError::Fit { message: e.to_string() })?;
-            Ok(TrainedModel::ForestRegressor { model, width })
+            Fitted::ForestRegressor(RandomForestRegressor::fit(&dense, values, params).map_err(failed)?)
         }
-    }
+        (&ModelSpec::DecisionTree { max_depth, min_samples_leaf, min_samples_split }, Target::Classes(codes)) => {
+            let params = DecisionTreeClassifierParameters {
+                max_depth,
+                min_samples_leaf,
+                min_samples_split,
+                seed: Some(seed),
+                ..DecisionTreeClassifierParameters::default()
+            };
+            Fitted::TreeClassifier(DecisionTreeClassifier::fit(&dense, codes, params).map_err(failed)?)
+        }
+        (&ModelSpec::DecisionTree { max_depth, min_samples_leaf, min_samples_split }, Target::Values(values)) => {
+            let params = DecisionTreeRegressorParameters { max_depth, min_samples_leaf, min_samples_split, seed: Some(seed) };
+            Fitted::TreeRegressor(DecisionTreeRegressor::fit(&dense, values, params).map_err(failed)?)
+        }
+        (&ModelSpec::Knn { k }, Target::Classes(codes)) => {
+            Fitted::KnnClassifier(KNNClassifier::fit(&dense, codes, KNNClassifierParameters::default().with_k(k)).map_err(failed)?)
+        }
+        (&ModelSpec::Knn { k }, Target::Values(values)) => {
+            Fitted::KnnRegressor(KNNRegressor::fit(&dense, values, KNNRegressorParameters::default().with_k(k)).map_err(failed)?)
+        }
+        (&ModelSpec::Logistic { alpha }, Target::Classes(codes)) => Fitted::Logistic(
+            LogisticRegression::fit(&dense, codes, LogisticRegressionParameters::default().with_alpha(alpha)).map_err(failed)?,
+        ),
+        (ModelSpec::GaussianNb, Target::Classes(codes)) => {
+            Fitted::GaussianNb(GaussianNB::fit(&dense, codes, GaussianNBParameters::default()).map_err(failed)?)
+        }
+        (ModelSpec::Linear, Target::Values(values)) => {
+            Fitted::Linear(LinearRegression::fit(&dense, values, LinearRegressionParameters::default()).map_err(failed)?)
+        }
+        (&ModelSpec::Ridge { alpha }, Target::Values(values)) => {
+            Fitted::Ridge(RidgeRegression::fit(&dense, values, RidgeRegressionParameters::default().with_alpha(alpha)).map_err(failed)?)
+        }
+        (&ModelSpec::Lasso { alpha }, Target::Values(values)) => {
+            Fitted::Lasso(Lasso::fit(&dense, values, LassoParameters::default().with_alpha(alpha)).map_err(failed)?)
+        }
+        _ => unreachable!("supports() was checked above"),
+    };
+    Ok(TrainedModel { width, inner })
 }
 
 impl TrainedModel {
-    /// Predicts class codes or values for each row of `x`.
+    /// Predicts class codes or values for each row of `x`; non-finite
+    /// predictions (a degenerate linear fit) are an error, never a metric.
     pub fn predict(&self, x: &Array2<f64>) -> Result<Target, TrainError> {
-        let width = match self {
-            TrainedModel::ForestClassifier { width, .. } | TrainedModel::ForestRegressor { width, .. } => *width,
-        };
-        if x.ncols() != width {
-            return Err(TrainError::WidthMismatch { expected: width, found: x.ncols() });
+        if x.ncols() != self.width {
+            return Err(TrainError::WidthMismatch { expected: self.width, found: x.ncols() });
         }
         check_finite(x)?;
-        let dense = to_dense(x)?;
-        match self {
-            TrainedModel::ForestClassifier { model, .. } => model
-                .predict(&dense)
-                .map(Target::Classes)
-                .map_err(|e| TrainError::Fit { message: e.to_string() }),
-            TrainedModel::ForestRegressor { model, .. } => model
-                .predict(&dense)
-                .map(Target::Values)
-                .map_err(|e| TrainError::Fit { message: e.to_string() }),
+        if !matches!(self.inner, Fitted::ForestClassifier(_) | Fitted::ForestRegressor(_) | Fitted::TreeClassifier(_) | Fitted::TreeRegressor(_)) {
+            // Any non-tree spec stands for the family's limit here.
+            check_magnitude(&ModelSpec::Linear, x.iter().copied())?;
         }
+        let dense = to_dense(x)?;
+        let failed = |e: smartcore::error::Failed| TrainError::Fit { message: e.to_string() };
+        let out = match &self.inner {
+            Fitted::ForestClassifier(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
+            Fitted::TreeClassifier(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
+            Fitted::KnnClassifier(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
+            Fitted::Logistic(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
+            Fitted::GaussianNb(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
+            Fitted::ForestRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::TreeRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::KnnRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Linear(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Ridge(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Lasso(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+        };
+        if let Target::Values(v) = &out {
+            if v.iter().any(|p| !p.is_finite()) {
+                return Err(TrainError::Fit { message: "the model predicted a value that is not finite (the fit is degenerate)".into() });
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -423,6 +652,19 @@ mod tests {
         assert!(small < 0.1, "{small}");
         assert!((50.0..200.0).contains(&big), "{big}");
         assert_eq!(detail, "100 trees × 100000 rows × depth 17 × 4 features per split");
+    }
+
+    #[test]
+    fn huge_values_are_refused_for_knn_instead_of_overflowing_the_stack() {
+        let (mut x, y) = xor_like();
+        x[[0, 0]] = 1e308;
+        let err = fit(&ModelSpec::Knn { k: 3 }, &x, &y, 1).unwrap_err();
+        assert_eq!(err.code(), "values_too_large");
+        let (x, y) = xor_like();
+        let model = fit(&ModelSpec::Knn { k: 3 }, &x, &y, 1).unwrap();
+        let mut far = x.clone();
+        far[[1, 1]] = -1e200;
+        assert_eq!(model.predict(&far).unwrap_err().code(), "values_too_large");
     }
 
     #[test]

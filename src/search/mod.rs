@@ -1,0 +1,393 @@
+//! Model learning, the search: which models and hyperparameters to try,
+//! cross-validation folds, and the leaderboard.
+//!
+//! Takes the training rows of a run; gives a plan of candidate
+//! [`ModelSpec`]s (a default space per model, grid or seeded random
+//! choice), k folds (stratified for classification, seeded), and one
+//! [`Trial`] per candidate. A trial is a pure function of the data, the
+//! folds, the candidate and the seed, so trials can run one step at a
+//! time, in any order, and the leaderboard is the same. No clock: trial
+//! durations come from the caller. No wasm here.
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::train::{ModelSpec, Task};
+
+/// Default number of cross-validation folds.
+pub const DEFAULT_FOLDS: usize = 3;
+/// Most folds allowed.
+pub const MAX_FOLDS: usize = 20;
+/// Most trials one search may plan.
+pub const MAX_TRIALS: usize = 500;
+
+/// How candidates are chosen from the space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// No search: one model with the given or default hyperparameters.
+    None,
+    /// Every point of the grid, in order (up to the trial budget).
+    Grid,
+    /// A seeded random choice of grid points, without repeats.
+    Random,
+}
+
+/// The metric trials are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankMetric {
+    /// Share correct (classification).
+    Accuracy,
+    /// Macro-averaged F1 (classification).
+    MacroF1,
+    /// Coefficient of determination (regression).
+    R2,
+    /// Root mean squared error, lower is better (regression).
+    Rmse,
+}
+
+impl RankMetric {
+    /// The metric's name as in the manifest's metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            RankMetric::Accuracy => "accuracy",
+            RankMetric::MacroF1 => "macro_f1",
+            RankMetric::R2 => "r2",
+            RankMetric::Rmse => "rmse",
+        }
+    }
+
+    /// Whether a larger value is better.
+    pub fn greater_is_better(self) -> bool {
+        !matches!(self, RankMetric::Rmse)
+    }
+
+    /// The default for a task.
+    pub fn default_for(task: Task) -> RankMetric {
+        match task {
+            Task::Classification => RankMetric::Accuracy,
+            Task::Regression => RankMetric::R2,
+        }
+    }
+
+    /// Whether the metric applies to `task`.
+    pub fn fits(self, task: Task) -> bool {
+        match self {
+            RankMetric::Accuracy | RankMetric::MacroF1 => task == Task::Classification,
+            RankMetric::R2 | RankMetric::Rmse => task == Task::Regression,
+        }
+    }
+}
+
+/// Every model name the search knows, in display order.
+pub const MODEL_NAMES: [&str; 8] = ["random_forest", "decision_tree", "knn", "logistic", "gaussian_nb", "linear", "ridge", "lasso"];
+
+/// The default models searched for a task: every model that supports it.
+pub fn default_models(task: Task) -> Vec<String> {
+    MODEL_NAMES
+        .iter()
+        .filter(|n| default_space(n).is_some_and(|s| s[0].supports(task)))
+        .map(|n| n.to_string())
+        .collect()
+}
+
+/// The default grid for a model name, or `None` for an unknown name.
+pub fn default_space(name: &str) -> Option<Vec<ModelSpec>> {
+    let tree = |max_depth, min_samples_leaf| ModelSpec::DecisionTree { max_depth, min_samples_leaf, min_samples_split: 2 };
+    Some(match name {
+        "random_forest" => vec![
+            ModelSpec::RandomForest { n_trees: 100, max_depth: None, min_samples_leaf: 1, min_samples_split: 2 },
+            ModelSpec::RandomForest { n_trees: 100, max_depth: Some(8), min_samples_leaf: 1, min_samples_split: 2 },
+        ],
+        "decision_tree" => vec![tree(Some(3), 1), tree(Some(6), 1), tree(None, 1), tree(Some(6), 5), tree(None, 5)],
+        "knn" => [3, 7, 15].iter().map(|&k| ModelSpec::Knn { k }).collect(),
+        "logistic" => [0.0, 1.0, 10.0].iter().map(|&alpha| ModelSpec::Logistic { alpha }).collect(),
+        "gaussian_nb" => vec![ModelSpec::GaussianNb],
+        "linear" => vec![ModelSpec::Linear],
+        "ridge" => [0.1, 1.0, 10.0].iter().map(|&alpha| ModelSpec::Ridge { alpha }).collect(),
+        "lasso" => [0.01, 0.1, 1.0].iter().map(|&alpha| ModelSpec::Lasso { alpha }).collect(),
+        _ => return None,
+    })
+}
+
+/// Errors in a search's set-up.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum SearchError {
+    /// A model name the search does not know.
+    #[error("unknown model \"{name}\"; known models: {known}")]
+    UnknownModel {
+        /// The name given.
+        name: String,
+        /// The names known.
+        known: String,
+    },
+    /// A model that cannot do the task.
+    #[error("model {name} cannot be used for {task}")]
+    WrongTask {
+        /// The model.
+        name: String,
+        /// The task.
+        task: &'static str,
+    },
+    /// A metric that does not fit the task.
+    #[error("metric {metric} does not apply to {task}")]
+    WrongMetric {
+        /// The metric.
+        metric: &'static str,
+        /// The task.
+        task: &'static str,
+    },
+    /// Folds outside the allowed range or more than the rows allow.
+    #[error("{folds} folds is out of range: allowed 2 to {max} here (at most the rows of the smallest class in training)")]
+    BadFolds {
+        /// Folds asked for.
+        folds: usize,
+        /// Largest allowed here.
+        max: usize,
+    },
+    /// Too few training rows in some class to cross-validate at all.
+    #[error("the smallest group has only {smallest} training rows, too few to cross-validate (at least 2 are needed); turn the search off (search none) or use more data")]
+    TooFewForFolds {
+        /// Rows in the smallest class (or all rows for regression).
+        smallest: usize,
+    },
+    /// A trial budget of zero or too many.
+    #[error("a budget of {trials} trials is out of range: allowed 1 to {max}")]
+    BadTrials {
+        /// Trials asked for.
+        trials: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Several models named but no search to choose between them.
+    #[error("{given} models named but the search is off; name one model, or turn the search on")]
+    OneModelWithoutSearch {
+        /// Models named.
+        given: usize,
+    },
+    /// No models to search.
+    #[error("no models to search")]
+    NoModels,
+}
+
+impl SearchError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SearchError::UnknownModel { .. } => "unknown_model",
+            SearchError::WrongTask { .. } => "wrong_task",
+            SearchError::WrongMetric { .. } => "wrong_metric",
+            SearchError::BadFolds { .. } => "bad_folds",
+            SearchError::BadTrials { .. } => "bad_trials",
+            SearchError::TooFewForFolds { .. } => "too_few_for_folds",
+            SearchError::NoModels => "no_models",
+            SearchError::OneModelWithoutSearch { .. } => "one_model_without_search",
+        }
+    }
+}
+
+fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+    let zone = u64::MAX - (u64::MAX - n + 1) % n;
+    loop {
+        let v = rng.next_u64();
+        if v <= zone {
+            return v % n;
+        }
+    }
+}
+
+fn shuffle<T>(v: &mut [T], rng: &mut ChaCha8Rng) {
+    for i in (1..v.len()).rev() {
+        let j = below(rng, i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+}
+
+/// The candidates to try: the grids of `models` in order, all of them
+/// (grid) or a seeded random choice (random), at most `trials`.
+pub fn plan(models: &[String], task: Task, strategy: Strategy, trials: usize, seed: u64) -> Result<Vec<ModelSpec>, SearchError> {
+    if models.is_empty() {
+        return Err(SearchError::NoModels);
+    }
+    if trials == 0 || trials > MAX_TRIALS {
+        return Err(SearchError::BadTrials { trials, max: MAX_TRIALS });
+    }
+    let mut grid = Vec::new();
+    for name in models {
+        let space = default_space(name).ok_or_else(|| SearchError::UnknownModel { name: name.clone(), known: MODEL_NAMES.join(", ") })?;
+        if !space[0].supports(task) {
+            return Err(SearchError::WrongTask { name: name.clone(), task: task.as_str() });
+        }
+        grid.extend(space);
+    }
+    if strategy == Strategy::Random {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EA5_C0DE);
+        shuffle(&mut grid, &mut rng);
+    }
+    grid.truncate(trials);
+    Ok(grid)
+}
+
+/// Rows in the smallest class (all rows without classes): the most folds possible.
+pub fn max_folds(n: usize, classes: Option<&[u32]>) -> usize {
+    match classes {
+        None => n,
+        Some(c) => {
+            let k = c.iter().max().map_or(0, |&m| m as usize + 1);
+            let mut counts = vec![0usize; k];
+            for &x in c {
+                counts[x as usize] += 1;
+            }
+            counts.into_iter().filter(|&x| x > 0).min().unwrap_or(0)
+        }
+    }
+}
+
+/// k folds over positions `0..n` of the training rows: each fold's
+/// validation positions, ascending, stratified by `classes` when given.
+pub fn folds(n: usize, classes: Option<&[u32]>, k: usize, seed: u64) -> Result<Vec<Vec<usize>>, SearchError> {
+    if !(2..=MAX_FOLDS).contains(&k) {
+        return Err(SearchError::BadFolds { folds: k, max: MAX_FOLDS });
+    }
+    let mut groups: Vec<Vec<usize>> = match classes {
+        None => vec![(0..n).collect()],
+        Some(c) => {
+            let k_classes = c.iter().max().map_or(0, |&m| m as usize + 1);
+            let mut g = vec![Vec::new(); k_classes];
+            for (p, &x) in c.iter().enumerate() {
+                g[x as usize].push(p);
+            }
+            g.retain(|g| !g.is_empty());
+            g
+        }
+    };
+    let smallest = groups.iter().map(Vec::len).min().unwrap_or(0);
+    if smallest < 2 {
+        return Err(SearchError::TooFewForFolds { smallest });
+    }
+    if k > smallest {
+        return Err(SearchError::BadFolds { folds: k, max: smallest.clamp(1, MAX_FOLDS) });
+    }
+    // Shuffle each class with the seed, then deal rows to the folds in
+    // turn, so every fold gets its share of every class.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xF01D_5EED);
+    let mut out = vec![Vec::new(); k];
+    let mut next = 0;
+    for g in &mut groups {
+        shuffle(g, &mut rng);
+        for &p in g.iter() {
+            out[next % k].push(p);
+            next += 1;
+        }
+    }
+    for f in &mut out {
+        f.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// One candidate's cross-validated result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trial {
+    /// Position in the plan.
+    pub index: usize,
+    /// The candidate.
+    pub model: ModelSpec,
+    /// The ranking metric on each fold, in fold order; `None` where undefined.
+    pub fold_scores: Vec<Option<f64>>,
+    /// Mean of the defined fold scores.
+    pub mean: Option<f64>,
+    /// Sample standard deviation of the defined fold scores.
+    pub std: Option<f64>,
+    /// Why the candidate could not be fitted, if it could not.
+    pub error: Option<String>,
+    /// Milliseconds the trial took, measured by the caller (not replayed).
+    pub duration_ms: Option<f64>,
+}
+
+/// Mean and sample standard deviation of the defined scores.
+pub fn summarise(scores: &[Option<f64>]) -> (Option<f64>, Option<f64>) {
+    let v: Vec<f64> = scores.iter().flatten().copied().collect();
+    if v.is_empty() {
+        return (None, None);
+    }
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    let std = (v.len() > 1).then(|| (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (v.len() - 1) as f64).sqrt());
+    (mean.is_finite().then_some(mean), std.filter(|s| s.is_finite()))
+}
+
+/// The index of the best trial: best mean, ties to the earlier trial.
+pub fn best(trials: &[Trial], metric: RankMetric) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for t in trials {
+        let Some(m) = t.mean else { continue };
+        let better = match best {
+            None => true,
+            Some((_, b)) => {
+                if metric.greater_is_better() {
+                    m > b
+                } else {
+                    m < b
+                }
+            }
+        };
+        if better {
+            best = Some((t.index, m));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn folds_cover_every_row_once_and_keep_classes() {
+        let classes: Vec<u32> = (0..30).map(|i| (i % 3 == 0) as u32).collect();
+        let f = folds(30, Some(&classes), 5, 9).unwrap();
+        let mut all: Vec<usize> = f.iter().flatten().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..30).collect::<Vec<_>>());
+        for fold in &f {
+            assert_eq!(fold.len(), 6);
+            assert_eq!(fold.iter().filter(|&&p| classes[p] == 1).count(), 2);
+        }
+        assert_eq!(f, folds(30, Some(&classes), 5, 9).unwrap());
+        assert_ne!(f, folds(30, Some(&classes), 5, 10).unwrap());
+    }
+
+    #[test]
+    fn bad_set_ups_are_named() {
+        assert_eq!(folds(10, None, 1, 0).unwrap_err().code(), "bad_folds");
+        assert_eq!(folds(10, Some(&[0, 0, 0, 1, 1, 1, 1, 1, 1, 1]), 4, 0).unwrap_err().code(), "bad_folds");
+        let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(plan(&m(&["nope"]), Task::Regression, Strategy::Grid, 10, 0).unwrap_err().code(), "unknown_model");
+        assert_eq!(plan(&m(&["ridge"]), Task::Classification, Strategy::Grid, 10, 0).unwrap_err().code(), "wrong_task");
+        assert_eq!(plan(&m(&["knn"]), Task::Regression, Strategy::Grid, 0, 0).unwrap_err().code(), "bad_trials");
+        assert_eq!(plan(&[], Task::Regression, Strategy::Grid, 5, 0).unwrap_err().code(), "no_models");
+    }
+
+    #[test]
+    fn random_plans_are_seeded_subsets_of_the_grid() {
+        let models = default_models(Task::Classification);
+        let grid = plan(&models, Task::Classification, Strategy::Grid, MAX_TRIALS, 0).unwrap();
+        let a = plan(&models, Task::Classification, Strategy::Random, 5, 1).unwrap();
+        assert_eq!(a.len(), 5);
+        assert!(a.iter().all(|c| grid.contains(c)));
+        assert_eq!(a, plan(&models, Task::Classification, Strategy::Random, 5, 1).unwrap());
+        assert_ne!(a, plan(&models, Task::Classification, Strategy::Random, 5, 2).unwrap());
+    }
+
+    #[test]
+    fn best_prefers_the_metric_direction_and_the_earlier_tie() {
+        let t = |index, mean| Trial { index, model: ModelSpec::Linear, fold_scores: vec![], mean, std: None, error: None, duration_ms: None };
+        let trials = [t(0, Some(0.5)), t(1, Some(0.9)), t(2, Some(0.9)), t(3, None)];
+        assert_eq!(best(&trials, RankMetric::Accuracy), Some(1));
+        assert_eq!(best(&trials, RankMetric::Rmse), Some(0));
+    }
+}
