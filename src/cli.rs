@@ -97,7 +97,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SearchArg::Grid)]
         search: SearchArg,
         /// Models to search, comma-separated: random_forest, decision_tree, knn,
-        /// logistic, gaussian_nb (classification), linear, ridge, lasso (regression).
+        /// logistic, gaussian_nb (classification), ridge, lasso (regression).
         #[arg(long, value_delimiter = ',')]
         models: Option<Vec<String>>,
         /// Most trials the search runs.

@@ -16,7 +16,9 @@ use wasm_bindgen::prelude::*;
 use crate::data::{parse_csv, Dataset, ParseOptions};
 use crate::evaluate::Metric;
 use crate::manifest::{build_target, RunManifest, SMARTCORE_VERSION};
-use crate::run::{infer_task, replay, run, RunOptions, RunOutcome};
+use crate::manifest::SearchRecord;
+use crate::run::{infer_task, replay, Run, RunOptions, RunOutcome};
+use crate::search::Trial;
 use crate::Error;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -26,14 +28,28 @@ export interface TrainOptions {
   task?: "classification" | "regression";
   seed?: number;
   testFraction?: number;
+  search?: "grid" | "random" | "none";
+  models?: string[];
+  trials?: number;
+  folds?: number;
+  metric?: "accuracy" | "macro_f1" | "r2" | "rmse";
   nTrees?: number;
   maxDepth?: number | null;
+  maxSeconds?: number;
 }
+export interface Trial {
+  index: number; model: { kind: string; [param: string]: unknown };
+  fold_scores: (number | null)[]; mean: number | null; std: number | null;
+  error: string | null; duration_ms: number | null;
+}
+export interface SearchPlan { planned: number; task: "classification" | "regression"; metric: string | null }
 export interface MetricValue { name: "accuracy" | "macro_f1" | "rmse" | "r2"; value: number | null }
 export interface TrainResult {
   target: string; task: "classification" | "regression"; model: string; seed: number;
   trainRows: number; testRows: number; featureCount: number;
-  metrics: MetricValue[]; classes: string[] | null;
+  metrics: MetricValue[]; classes: string[] | null; params: string;
+  search: { planned: number; cut_short: boolean; best: number | null; trials: Trial[] } | null;
+  searchMetric: string | null;
 }
 export interface ReplayReport {
   reproduced: boolean;
@@ -101,6 +117,35 @@ struct TrainResult<'a> {
     feature_count: usize,
     metrics: &'a [Metric],
     classes: Option<&'a [String]>,
+    params: String,
+    search: Option<&'a SearchRecord>,
+    search_metric: Option<&'static str>,
+}
+
+impl<'a> TrainResult<'a> {
+    fn of(out: &'a RunOutcome) -> TrainResult<'a> {
+        TrainResult {
+            target: &out.config.target,
+            task: out.config.task.as_str(),
+            model: out.config.model.name(),
+            seed: out.config.seed,
+            train_rows: out.split.train_rows,
+            test_rows: out.split.test_rows,
+            feature_count: out.result.features.len(),
+            metrics: &out.result.metrics,
+            classes: out.result.classes.as_deref(),
+            params: out.config.model.params_text(),
+            search: out.search.as_ref(),
+            search_metric: out.config.search.as_ref().map(|s| s.metric.name()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SearchPlan {
+    planned: usize,
+    task: &'static str,
+    metric: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +166,7 @@ pub fn version() -> Result<JsValue, JsValue> {
 pub struct Session {
     ds: Dataset,
     last: Option<RunOutcome>,
+    job: Option<Run>,
 }
 
 #[wasm_bindgen]
@@ -130,7 +176,7 @@ impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8], file_name: &str) -> Result<Session, JsValue> {
         let ds = parse_csv(bytes, file_name, &ParseOptions::default()).map_err(|e| to_js_error(e.into()))?;
-        Ok(Session { ds, last: None })
+        Ok(Session { ds, last: None, job: None })
     }
 
     /// Data rows.
@@ -151,24 +197,72 @@ impl Session {
         infer_task(&self.ds, target).map(|t| t.as_str().to_string()).map_err(to_js_error)
     }
 
-    /// Trains with `options` and keeps the run for [`Session::manifest`].
+    /// Trains with `options` in one call (search, refit, test metrics) and
+    /// keeps the run for [`Session::manifest`]. For progress and a cancel
+    /// that keeps finished trials, use `searchStart` / `searchStep` instead.
     pub fn train(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "TrainOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
+        self.search_start(options)?;
+        while !self.search_step()?.is_null() {}
+        self.search_finish()
+    }
+
+    /// Starts a run: checks the options, splits, plans the search. Returns
+    /// `{planned, task, metric}`; then call `searchStep` until it returns
+    /// null, and `searchFinish`.
+    #[wasm_bindgen(js_name = searchStart, unchecked_return_type = "SearchPlan")]
+    pub fn search_start(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "TrainOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let opts: RunOptions = from_js(options)?;
-        let out = run(&self.ds, &opts).map_err(to_js_error)?;
-        let result = to_js(&TrainResult {
-            target: &out.config.target,
-            task: out.config.task.as_str(),
-            model: out.config.model.name(),
-            seed: out.config.seed,
-            train_rows: out.split.train_rows,
-            test_rows: out.split.test_rows,
-            feature_count: out.result.features.len(),
-            metrics: &out.result.metrics,
-            classes: out.result.classes.as_deref(),
-        })?;
+        self.job = None;
+        let job = Run::start(&self.ds, &opts).map_err(to_js_error)?;
+        let plan = SearchPlan {
+            planned: job.planned(),
+            task: job.task().as_str(),
+            metric: opts.metric.map(|m| m.name()).or(if job.planned() > 0 { Some(crate::search::RankMetric::default_for(job.task()).name()) } else { None }),
+        };
+        self.job = Some(job);
+        to_js(&plan)
+    }
+
+    /// Runs the next trial and returns it, or null when none is left.
+    #[wasm_bindgen(js_name = searchStep, unchecked_return_type = "Trial | null")]
+    pub fn search_step(&mut self) -> Result<JsValue, JsValue> {
+        let job = self.job.as_mut().ok_or_else(|| js_error("TrainError", "not_started", "no search has been started"))?;
+        match job.step(&self.ds).map_err(to_js_error)? {
+            Some(trial) => to_js::<Trial>(trial),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Records the milliseconds the last trial took (the caller's clock).
+    #[wasm_bindgen(js_name = searchTrialDuration)]
+    pub fn search_trial_duration(&mut self, ms: f64) {
+        if let Some(job) = self.job.as_mut() {
+            job.set_last_duration(ms);
+        }
+    }
+
+    /// Stops the search; trials already run are kept and the run records
+    /// that it was cut short. Call `searchFinish` next.
+    #[wasm_bindgen(js_name = searchCancel)]
+    pub fn search_cancel(&mut self) {
+        if let Some(job) = self.job.as_mut() {
+            job.cancel();
+        }
+    }
+
+    /// Refits the best trial's model on the training rows, scores the test
+    /// rows, and keeps the run for `manifest`.
+    #[wasm_bindgen(js_name = searchFinish, unchecked_return_type = "TrainResult")]
+    pub fn search_finish(&mut self) -> Result<JsValue, JsValue> {
+        let job = self.job.take().ok_or_else(|| js_error("TrainError", "not_started", "no search has been started"))?;
+        let out = job.finish(&self.ds).map_err(to_js_error)?;
+        let result = to_js(&TrainResult::of(&out))?;
         self.last = Some(out);
         Ok(result)
     }

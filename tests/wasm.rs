@@ -10,8 +10,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 const IRIS: &[u8] = include_bytes!("../www/data/iris.csv");
 const DIABETES: &[u8] = include_bytes!("../www/data/diabetes.csv");
+const BREAST: &[u8] = include_bytes!("../www/data/breast_cancer.csv");
 const IRIS_RUN: &str = include_str!("fixtures/iris.run.json");
 const DIABETES_RUN: &str = include_str!("fixtures/diabetes.run.json");
+const DIABETES_RANDOM_RUN: &str = include_str!("fixtures/diabetes-random.run.json");
+const BREAST_RUN: &str = include_str!("fixtures/breast_cancer.run.json");
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap()
@@ -47,7 +50,14 @@ fn profile_crosses_as_plain_json() {
 
 #[wasm_bindgen_test]
 fn native_manifests_reproduce_in_wasm() {
-    for (csv, name, manifest) in [(IRIS, "iris.csv", IRIS_RUN), (DIABETES, "diabetes.csv", DIABETES_RUN)] {
+    // Every model of the zoo is in these: grid searches over all the
+    // classification models, a random search over the regression ones.
+    for (csv, name, manifest) in [
+        (IRIS, "iris.csv", IRIS_RUN),
+        (DIABETES, "diabetes.csv", DIABETES_RUN),
+        (DIABETES, "diabetes.csv", DIABETES_RANDOM_RUN),
+        (BREAST, "breast_cancer.csv", BREAST_RUN),
+    ] {
         let s = Session::new(csv, name).unwrap();
         let report = s.replay(manifest).unwrap();
         assert_eq!(get(&report, "reproduced"), true, "{name}: {:?}", JSON::stringify(&report).unwrap());
@@ -58,11 +68,14 @@ fn native_manifests_reproduce_in_wasm() {
 fn wasm_manifest_is_byte_identical_to_native_but_for_target_and_durations() {
     let mut s = Session::new(IRIS, "iris.csv").unwrap();
     let result = s.train(options(r#"{"target":"species","seed":42}"#)).unwrap();
+    let search = get(&result, "search");
+    assert_eq!(get(&search, "planned"), 11);
     assert_eq!(get(&result, "trainRows"), 111);
     let ours = s.manifest(options(r#"{"train":1.5}"#)).unwrap();
+    // Drop what legitimately differs: the build target and every duration.
     let strip = |text: &str| -> String {
         text.lines()
-            .filter(|l| !l.contains("\"target\": \"") || l.contains("species"))
+            .filter(|l| !(l.contains("\"target\": \"") && !l.contains("species")) && !l.contains("\"duration_ms\""))
             .collect::<Vec<_>>()
             .join("\n")
             .split("\"durations_ms\"")
@@ -94,7 +107,7 @@ fn bad_options_and_manifests_are_errors_not_traps() {
     assert_eq!(get(&err, "code"), "invalid_options");
     let err = s.train(options(r#"{"target":"species","testFraction":"x"}"#)).unwrap_err();
     assert_eq!(get(&err, "code"), "invalid_options");
-    let err = s.train(options(r#"{"target":"species","nTrees":0}"#)).unwrap_err();
+    let err = s.train(options(r#"{"target":"species","search":"none","nTrees":0}"#)).unwrap_err();
     assert_eq!(get(&err, "code"), "invalid_parameter");
     let err = s.manifest(JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&err, "code"), "not_trained");
@@ -103,5 +116,28 @@ fn bad_options_and_manifests_are_errors_not_traps() {
     let err = s.replay(&"[".repeat(50_000)).unwrap_err();
     assert_eq!(get(&err, "code"), "too_deep");
     // The session still works after every error.
-    assert!(s.train(options(r#"{"target":"species","nTrees":5}"#)).is_ok());
+    assert!(s.train(options(r#"{"target":"species","search":"none","nTrees":5}"#)).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn step_wise_search_reports_trials_and_a_cancel_keeps_them() {
+    let mut s = Session::new(IRIS, "iris.csv").unwrap();
+    let plan = s.search_start(options(r#"{"target":"species","models":["decision_tree","knn"]}"#)).unwrap();
+    assert_eq!(get(&plan, "planned"), 8);
+    let first = s.search_step().unwrap();
+    assert_eq!(get(&first, "index"), 0);
+    s.search_trial_duration(12.5);
+    let _second = s.search_step().unwrap();
+    s.search_cancel();
+    assert!(s.search_step().unwrap().is_null(), "no trial runs after a cancel");
+    let result = s.search_finish().unwrap();
+    let search = get(&result, "search");
+    assert_eq!(get(&search, "cut_short"), true);
+    assert_eq!(Array::from(&get(&search, "trials")).length(), 2);
+    let manifest = s.manifest(JsValue::UNDEFINED).unwrap();
+    assert!(manifest.contains("\"cut_short\": true"));
+    assert!(manifest.contains("\"duration_ms\": 12.5"));
+    // A cut-short search replays to the same two trials.
+    let report = s.replay(&manifest).unwrap();
+    assert_eq!(get(&report, "reproduced"), true);
 }

@@ -16,7 +16,6 @@ use smartcore::ensemble::random_forest_regressor::{
 };
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::lasso::{Lasso, LassoParameters};
-use smartcore::linear::linear_regression::{LinearRegression, LinearRegressionParameters};
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use smartcore::linear::ridge_regression::{RidgeRegression, RidgeRegressionParameters};
 use smartcore::metrics::distance::euclidian::Euclidian;
@@ -237,13 +236,14 @@ pub enum ModelSpec {
     },
     /// Gaussian naive Bayes (classification).
     GaussianNb,
-    /// Ordinary least squares (regression).
-    Linear,
     /// Ridge regression (regression), L2 penalty `alpha`.
     Ridge {
         /// Penalty strength, 0..=1e6.
         alpha: f64,
     },
+    // No plain least squares: smartcore solves it by SVD, whose `hypot`
+    // differs in the last bit between glibc and wasm's libm, so a run would
+    // not replay bit for bit across platforms. Ridge (Cholesky) does.
     /// Lasso (regression), L1 penalty `alpha`.
     Lasso {
         /// Penalty strength, 0..=1e6.
@@ -292,7 +292,6 @@ impl ModelSpec {
             ModelSpec::Knn { .. } => "knn",
             ModelSpec::Logistic { .. } => "logistic",
             ModelSpec::GaussianNb => "gaussian_nb",
-            ModelSpec::Linear => "linear",
             ModelSpec::Ridge { .. } => "ridge",
             ModelSpec::Lasso { .. } => "lasso",
         }
@@ -303,7 +302,7 @@ impl ModelSpec {
         match self {
             ModelSpec::RandomForest { .. } | ModelSpec::DecisionTree { .. } | ModelSpec::Knn { .. } => true,
             ModelSpec::Logistic { .. } | ModelSpec::GaussianNb => task == Task::Classification,
-            ModelSpec::Linear | ModelSpec::Ridge { .. } | ModelSpec::Lasso { .. } => task == Task::Regression,
+            ModelSpec::Ridge { .. } | ModelSpec::Lasso { .. } => task == Task::Regression,
         }
     }
 
@@ -317,7 +316,7 @@ impl ModelSpec {
             }
             ModelSpec::Knn { k } => format!("k={k}"),
             ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => format!("alpha={alpha}"),
-            ModelSpec::GaussianNb | ModelSpec::Linear => String::new(),
+            ModelSpec::GaussianNb => String::new(),
         }
     }
 
@@ -341,7 +340,7 @@ impl ModelSpec {
                 Ok(())
             }
             ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => check_alpha(alpha),
-            ModelSpec::GaussianNb | ModelSpec::Linear => Ok(()),
+            ModelSpec::GaussianNb => Ok(()),
         }
     }
 }
@@ -373,7 +372,7 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize) -> (f64, St
         // test part is about a third of the training part.
         ModelSpec::Knn { .. } => (r * r / 3.0 * w / 8.0, format!("{rows} × {rows}/3 distances × {width} features")),
         ModelSpec::Logistic { .. } => (r * w * 200.0, format!("{rows} rows × {width} features × about 200 iterations per class")),
-        ModelSpec::GaussianNb | ModelSpec::Linear | ModelSpec::Ridge { .. } => {
+        ModelSpec::GaussianNb | ModelSpec::Ridge { .. } => {
             (r * w * w / 4.0 + w * w * w, format!("{rows} rows × {width}² features"))
         }
         ModelSpec::Lasso { .. } => (r * w * 100.0, format!("{rows} rows × {width} features × about 100 iterations")),
@@ -418,7 +417,6 @@ enum Fitted {
     KnnRegressor(KNNRegressor<f64, f64, X, Vec<f64>, Euclidian<f64>>),
     Logistic(LogisticRegression<f64, u32, X, Vec<u32>>),
     GaussianNb(GaussianNB<f64, u32, X, Vec<u32>>),
-    Linear(LinearRegression<f64, f64, X, Vec<f64>>),
     Ridge(RidgeRegression<f64, f64, X, Vec<f64>>),
     Lasso(Lasso<f64, f64, X, Vec<f64>>),
 }
@@ -553,9 +551,6 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
         (ModelSpec::GaussianNb, Target::Classes(codes)) => {
             Fitted::GaussianNb(GaussianNB::fit(&dense, codes, GaussianNBParameters::default()).map_err(failed)?)
         }
-        (ModelSpec::Linear, Target::Values(values)) => {
-            Fitted::Linear(LinearRegression::fit(&dense, values, LinearRegressionParameters::default()).map_err(failed)?)
-        }
         (&ModelSpec::Ridge { alpha }, Target::Values(values)) => {
             Fitted::Ridge(RidgeRegression::fit(&dense, values, RidgeRegressionParameters::default().with_alpha(alpha)).map_err(failed)?)
         }
@@ -577,7 +572,7 @@ impl TrainedModel {
         check_finite(x)?;
         if !matches!(self.inner, Fitted::ForestClassifier(_) | Fitted::ForestRegressor(_) | Fitted::TreeClassifier(_) | Fitted::TreeRegressor(_)) {
             // Any non-tree spec stands for the family's limit here.
-            check_magnitude(&ModelSpec::Linear, x.iter().copied())?;
+            check_magnitude(&ModelSpec::GaussianNb, x.iter().copied())?;
         }
         let dense = to_dense(x)?;
         let failed = |e: smartcore::error::Failed| TrainError::Fit { message: e.to_string() };
@@ -590,7 +585,6 @@ impl TrainedModel {
             Fitted::ForestRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::TreeRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::KnnRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
-            Fitted::Linear(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::Ridge(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::Lasso(m) => Target::Values(m.predict(&dense).map_err(failed)?),
         };
