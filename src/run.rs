@@ -364,38 +364,37 @@ impl Run {
             // allows; folds the user asked for are kept or refused.
             let k = opts.folds.unwrap_or_else(|| DEFAULT_FOLDS.min(search::max_folds(train_rows.len(), strata).max(2)));
             let folds = search::folds(train_rows.len(), strata, k, seed)?;
-            (Some(SearchConfig { strategy, models, trials, folds: k, metric }), folds, plan)
+            (Some(SearchConfig { strategy, models, trials, folds: k, metric, max_trial_seconds: f64::INFINITY }), folds, plan)
         };
 
-        // The whole job's estimated duration: every trial on every fold, then the final fit.
+        // The job's estimated duration: the final fit for a single model;
+        // for a search, every candidate within its own limit on every fold
+        // (dearer candidates are skipped as trials, with their estimate).
         let limit = opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
+        if limit.is_nan() || limit <= 0.0 && single.is_none() {
+            return Err(TrainError::OverBudget { seconds: 0.0, limit, detail: "no time allowed".into() }.into());
+        }
         let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
-        let mut seconds = 0.0;
-        let mut detail = String::new();
-        for m in &plan {
-            let (s, _) = estimate_seconds(m, fold_rows, width);
-            seconds += s * folds.len() as f64;
-        }
-        let finals: Vec<ModelSpec> = match &single {
-            Some(m) => vec![m.clone()],
-            None => plan.clone(),
-        };
-        // The final refit is one of the plan's models; count the dearest.
-        let mut dearest = 0.0;
-        for m in &finals {
-            let (s, d) = estimate_seconds(m, train_rows.len(), width);
-            if s >= dearest {
-                dearest = s;
-                detail = d;
+        let (seconds, detail) = match &single {
+            Some(m) => estimate_seconds(m, train_rows.len(), width),
+            None => {
+                let mut total = 0.0;
+                let mut kept = 0;
+                for m in &plan {
+                    let (s, _) = estimate_seconds(m, fold_rows, width);
+                    let s = s * folds.len() as f64;
+                    if s <= limit {
+                        total += s;
+                        kept += 1;
+                    }
+                }
+                (total, format!("{kept} candidates × {} folds", folds.len()))
             }
-        }
-        seconds += dearest;
-        if !plan.is_empty() {
-            detail = format!("{} trials × {} folds, the dearest fit {detail}", plan.len(), folds.len());
-        }
-        if seconds > limit || limit.is_nan() {
+        };
+        if seconds > limit {
             return Err(TrainError::OverBudget { seconds, limit, detail }.into());
         }
+        let search_config = search_config.map(|c| SearchConfig { max_trial_seconds: limit, ..c });
 
         Ok(Run {
             dataset: DatasetRecord { file_name: ds.file_name.clone(), sha256: ds.sha256.clone(), rows: ds.n_rows, columns: ds.schema() },
@@ -450,7 +449,8 @@ impl Run {
             return Ok(None);
         }
         let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
-        let trial = run_trial(ds, &self.features, &self.train_rows, &self.y_train, &self.folds, &self.plan[i], i, self.seed, metric)?;
+        let limit = self.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds);
+        let trial = run_trial(ds, &self.features, &self.train_rows, &self.y_train, &self.folds, &self.plan[i], i, self.seed, metric, limit)?;
         self.trials.push(trial);
         Ok(self.trials.last())
     }
@@ -530,8 +530,18 @@ pub fn run_trial(
     index: usize,
     seed: u64,
     metric: RankMetric,
+    max_seconds: f64,
 ) -> Result<Trial> {
     let mut fold_scores = Vec::with_capacity(folds.len());
+    // Too dear for the time allowed: recorded as skipped, with the estimate.
+    let width = Recipe::fit(ds, features, train_rows)?.width();
+    let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
+    let (seconds, detail) = estimate_seconds(spec, fold_rows, width);
+    let seconds = seconds * folds.len() as f64;
+    if seconds > max_seconds {
+        let error = Some(format!("skipped: {} would take about {seconds:.1} s by a rough estimate ({detail}, {} folds), over the limit of {max_seconds} s", spec.name(), folds.len()));
+        return Ok(Trial { index, model: spec.clone(), fold_scores, mean: None, std: None, error, duration_ms: None });
+    }
     let mut error = None;
     for (f, val) in folds.iter().enumerate() {
         let mut in_val = vec![false; train_rows.len()];
@@ -651,8 +661,9 @@ pub fn options_of(manifest: &RunManifest) -> RunOptions {
     opts.task = Some(c.task);
     opts.seed = Some(c.seed);
     opts.test_fraction = Some(c.test_fraction);
-    // A recorded run already ran once; replay does not second-guess it.
-    opts.max_seconds = Some(f64::INFINITY);
+    // A search's limit decides which candidates are skipped, so it is kept;
+    // a single recorded fit already ran once and is not second-guessed.
+    opts.max_seconds = Some(c.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds));
     opts
 }
 

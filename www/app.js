@@ -212,6 +212,7 @@ async function loadBytes(bytes, fileName, meta) {
     $('results-section').hidden = true;
     clear($('replay-result'));
     await updateInferred();
+    renderModelChoices();
     setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}).`);
   } catch (err) {
     // A failed load leaves nothing loaded, unless the engine crashed (then
@@ -350,6 +351,16 @@ async function train() {
       options = { target: $('target-select').value, seed: readSeed() };
       const task = $('task-select').value;
       if (task !== 'auto') options.task = task;
+      const search = $('search-select').value;
+      options.search = search;
+      if (search === 'random') options.trials = 8;
+      if (search !== 'none') {
+        const models = chosenModels();
+        if (models.length === 0) {
+          throw Object.assign(new Error('tick at least one model to search, or set the search to None'), { name: 'InputError', code: 'no_models' });
+        }
+        options.models = models;
+      }
     } catch (err) {
       failed(err, 'Nothing was trained.');
       return;
@@ -357,13 +368,114 @@ async function train() {
     setStatus('Training…');
     try {
       const { result, manifest, durationMs } = await client.train(options);
+      $('search-progress').hidden = true;
       state.manifest = manifest;
       renderResult(result, durationMs);
-      setStatus(`Trained in ${formatMs(durationMs)}.`);
+      const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${result.search.planned} candidates; the best of those was refitted.` : '';
+      setStatus(`Trained in ${formatMs(durationMs)}.${cut}`);
     } catch (err) {
+      $('search-progress').hidden = true;
       failed(err, 'Training failed.');
     }
   });
+}
+
+// Model names as people read them; which task each serves.
+const MODELS = [
+  ['random_forest', 'Random forest', 'both'],
+  ['decision_tree', 'Decision tree', 'both'],
+  ['knn', 'k nearest neighbours', 'both'],
+  ['gaussian_nb', 'Gaussian naive Bayes', 'classification'],
+  ['logistic', 'Logistic regression', 'classification'],
+  ['ridge', 'Ridge regression', 'regression'],
+  ['lasso', 'Lasso', 'regression'],
+];
+const MODEL_LABELS = new Map(MODELS.map(([name, label]) => [name, label]));
+// Not searched unless ticked: its results can differ in the last bits
+// between the browser and the native command.
+const OFF_BY_DEFAULT = new Set(['logistic']);
+
+function currentTask() {
+  const chosen = $('task-select').value;
+  return chosen === 'auto' ? state.inferred : chosen;
+}
+
+function renderModelChoices() {
+  const task = currentTask();
+  const list = $('models-list');
+  const ticked = new Set([...list.querySelectorAll('input:checked')].map((i) => i.value));
+  const fresh = list.childElementCount === 0 || list.dataset.task !== task;
+  clear(list);
+  list.dataset.task = task || '';
+  for (const [name, label, serves] of MODELS) {
+    if (task && serves !== 'both' && serves !== task) continue;
+    const id = `model-${name}`;
+    const box = el('input', { type: 'checkbox', id, value: name, 'data-testid': id });
+    box.checked = fresh ? !OFF_BY_DEFAULT.has(name) : ticked.has(name);
+    const text = OFF_BY_DEFAULT.has(name) ? `${label} (may not replay bit-identically outside the browser)` : label;
+    list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${text}`)));
+  }
+  $('models-fieldset').disabled = $('search-select').value === 'none';
+}
+
+function chosenModels() {
+  return [...$('models-list').querySelectorAll('input:checked')].map((i) => i.value);
+}
+
+function showSearchProgress(p) {
+  if (p.stage === 'refit') {
+    setStatus('Search done; refitting the best model on all training rows…');
+    return;
+  }
+  if (p.stage !== 'search') return;
+  const elapsed = p.elapsedMs / 1000;
+  const left = p.done > 0 ? (elapsed / p.done) * (p.planned - p.done) : 0;
+  const best = p.best ? `best ${p.metric} ${formatNumber(p.best.mean)} (${MODEL_LABELS.get(p.best.model.kind) || p.best.model.kind})` : 'no score yet';
+  setStatus(`Searching: ${p.done} of ${p.planned} candidates · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
+  const bar = $('search-progress');
+  bar.hidden = false;
+  bar.max = p.planned;
+  bar.value = p.done;
+}
+
+function paramsText(model) {
+  return Object.entries(model)
+    .filter(([k]) => k !== 'kind')
+    .map(([k, v]) => `${k}=${v === null ? 'none' : v}`)
+    .join(', ');
+}
+
+function renderLeaderboard(r) {
+  const wrap = $('leaderboard-wrap');
+  const body = $('leaderboard-body');
+  clear(body);
+  if (!r.search) {
+    wrap.hidden = true;
+    return;
+  }
+  const lower = r.searchMetric === 'rmse';
+  const order = [...r.search.trials].sort((a, b) => {
+    if (a.mean === null) return b.mean === null ? a.index - b.index : 1;
+    if (b.mean === null) return -1;
+    return (lower ? a.mean - b.mean : b.mean - a.mean) || a.index - b.index;
+  });
+  order.forEach((t, rank) => {
+    const best = t.index === r.search.best;
+    const row = el('tr', { className: best ? 'best' : '', 'data-trial': t.index },
+      el('td', { className: 'num', text: String(rank + 1) }),
+      el('td', { text: `${MODEL_LABELS.get(t.model.kind) || t.model.kind}${best ? ' (chosen)' : ''}` }),
+      el('td', { text: paramsText(t.model) }),
+      el('td', { className: 'num', text: t.error ? 'failed' : formatNumber(t.mean), title: t.error || '' }),
+      el('td', { className: 'num', text: t.std === null ? '' : formatNumber(t.std) }),
+      el('td', { className: 'num', text: formatMs(t.duration_ms) }),
+    );
+    body.append(row);
+  });
+  $('leaderboard-metric').textContent = `Mean ${METRIC_LABELS[r.searchMetric] || r.searchMetric}`;
+  $('leaderboard-caption').textContent = r.search.cut_short
+    ? `Search leaderboard: cut short after ${r.search.trials.length} of ${r.search.planned} candidates`
+    : `Search leaderboard: ${r.search.trials.length} candidates, 3-fold cross-validation on the training rows`;
+  wrap.hidden = false;
 }
 
 function renderResult(r, durationMs) {
@@ -379,7 +491,8 @@ function renderResult(r, durationMs) {
   const rows = [
     ['Target', r.target, 'fact-target'],
     ['Task', r.task, 'fact-task'],
-    ['Model', r.model === 'random_forest' ? 'random forest' : r.model, 'fact-model'],
+    ['Model', `${MODEL_LABELS.get(r.model) || r.model}${r.params ? ` (${r.params})` : ''}`, 'fact-model'],
+    ['Search', r.search ? `${r.search.trials.length} of ${r.search.planned} candidates${r.search.cut_short ? ', cut short' : ''}` : 'none', 'fact-search'],
     ['Seed', String(r.seed), 'fact-seed'],
     ['Training rows', String(r.trainRows), 'fact-train-rows'],
     ['Test rows', String(r.testRows), 'fact-test-rows'],
@@ -391,6 +504,7 @@ function renderResult(r, durationMs) {
     if (value === null || value === undefined) continue;
     facts.append(el('div', {}, el('dt', { text: label }), el('dd', { 'data-testid': testid, text: value })));
   }
+  renderLeaderboard(r);
   $('results-section').hidden = false;
   setBusy(state.busy);
 }
@@ -488,6 +602,10 @@ function renderReplay(report, name) {
 
 // ---------- engine restarts ----------
 
+client.addEventListener('progress', (event) => {
+  if (event.detail.type === 'train') showSearchProgress(event.detail.progress);
+});
+
 // Cancel is offered whenever the engine is working, whoever asked.
 client.addEventListener('busy', (event) => {
   $('cancel-button').hidden = !event.detail.busy;
@@ -539,7 +657,9 @@ function wire() {
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
 
-  $('target-select').addEventListener('change', () => updateInferred());
+  $('target-select').addEventListener('change', () => updateInferred().then(renderModelChoices));
+  $('task-select').addEventListener('change', renderModelChoices);
+  $('search-select').addEventListener('change', renderModelChoices);
   $('train-form').addEventListener('submit', (e) => {
     e.preventDefault();
     train();

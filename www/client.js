@@ -31,6 +31,7 @@ const ACTIONS = {
   [Request.VERSION]: 'starting',
   [Request.CAPABILITIES]: 'starting',
   [Request.FAULT]: 'running a fault test',
+  [Request.CANCEL_SEARCH]: 'cancelling',
 };
 
 // Watchdog limits per request type; anything not listed gets DEFAULT_TIMEOUT_MS.
@@ -40,6 +41,9 @@ export const TIMEOUTS_MS = {
   [Request.REPLAY]: 20 * 60_000,
 };
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** How long a cancelled search may take to reach the end of its current trial. */
+export const CANCEL_GRACE_MS = 3000;
 
 /** Error code of requests stopped by cancel(). */
 export const CANCELLED = 'cancelled';
@@ -174,8 +178,25 @@ export class MlcycleClient extends EventTarget {
    */
   cancel() {
     if (!this.busy) return false;
+    const running = [...this.pending.values()].map((e) => e.type);
+    if (running.includes(Request.TRAIN) && !running.includes(Request.CANCEL_SEARCH)) {
+      // A search stops between trials and keeps what it found; a single fit
+      // that runs on past the grace period is stopped by ending the worker.
+      const generation = this.generation;
+      this.sendCancelSearch().then((r) => {
+        if (!r || !r.cancelling) this.stop('cancel');
+      });
+      setTimeout(() => {
+        if (generation === this.generation && [...this.pending.values()].some((e) => e.type === Request.TRAIN)) this.stop('cancel');
+      }, CANCEL_GRACE_MS);
+      return true;
+    }
     this.stop('cancel');
     return true;
+  }
+
+  sendCancelSearch() {
+    return this.request(Request.CANCEL_SEARCH).catch(() => null);
   }
 
   /**

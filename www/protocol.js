@@ -7,7 +7,8 @@
 export const Request = Object.freeze({
   LOAD: 'load', // {bytes: ArrayBuffer (transferred), fileName} -> {profile, durationMs}
   INFER_TASK: 'inferTask', // {target} -> "classification" | "regression"
-  TRAIN: 'train', // {options} -> {result, manifest, durationMs}
+  TRAIN: 'train', // {options} -> {result, manifest, durationMs}; progress {stage: 'search', done, planned, trial, best}
+  CANCEL_SEARCH: 'cancelSearch', // {} -> {cancelling: boolean}; handled at once, between trials
   REPLAY: 'replay', // {manifestText} -> ReplayReport
   VERSION: 'version', // {} -> {mlcycle, smartcore, target}
   FAULT: 'fault', // {kind} -> never returns normally (test builds only)

@@ -24,12 +24,25 @@ const ready = init().then(
   },
 );
 
-// Serialise: one request at a time, in arrival order.
+// Set by a cancelSearch message; the search loop checks it between trials.
+let cancelRequested = false;
+let searching = false;
+
+// Serialise: one request at a time, in arrival order. A cancel of the
+// running search is the exception: it must not wait behind the search.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const msg = event.data;
+  if (msg && msg.type === Request.CANCEL_SEARCH) {
+    cancelRequested = searching;
+    self.postMessage(reply(msg.id, { cancelling: searching }));
+    return;
+  }
   queue = queue.then(() => handle(msg));
 };
+
+// Lets queued messages (a cancel) in between trials.
+const breathe = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function handle(msg) {
   const { id, type, payload = {} } = msg || {};
@@ -107,9 +120,33 @@ async function run(id, type, payload) {
       return needSession().inferTask(String(payload.target));
     case Request.TRAIN: {
       const s = needSession();
-      self.postMessage(progress(id, { stage: 'train' }));
       const t0 = performance.now();
-      const result = s.train(payload.options);
+      const plan = s.searchStart(payload.options);
+      cancelRequested = false;
+      searching = true;
+      let best = null;
+      try {
+        for (let done = 0; ; ) {
+          if (cancelRequested) {
+            s.searchCancel();
+            break;
+          }
+          const t1 = performance.now();
+          const trial = s.searchStep();
+          if (trial === null) break;
+          const ms = performance.now() - t1;
+          s.searchTrialDuration(ms);
+          trial.duration_ms = ms;
+          done += 1;
+          if (trial.mean !== null && (best === null || (plan.metric === 'rmse' ? trial.mean < best.mean : trial.mean > best.mean))) best = trial;
+          self.postMessage(progress(id, { stage: 'search', done, planned: plan.planned, metric: plan.metric, trial, best, elapsedMs: performance.now() - t0 }));
+          await breathe();
+        }
+      } finally {
+        searching = false;
+      }
+      self.postMessage(progress(id, { stage: 'refit', elapsedMs: performance.now() - t0 }));
+      const result = s.searchFinish();
       const trainMs = performance.now() - t0;
       const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
       return { result, manifest, durationMs: trainMs };

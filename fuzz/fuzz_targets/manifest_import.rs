@@ -1,11 +1,14 @@
-//! Any bytes as a manifest: an error is fine; what is accepted round-trips.
+//! Any bytes as a manifest: an error is fine, a panic is a finding; what is
+//! accepted writes out canonically and reads back equal, and the canonical
+//! text is a fixed point.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use mlcycle::manifest::RunManifest;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(m) = RunManifest::from_bytes(data) {
-        let again = RunManifest::from_bytes(m.to_json().as_bytes()).expect("a written manifest reads back");
-        assert_eq!(again, m);
-    }
+    let Ok(m) = RunManifest::from_bytes(data) else { return };
+    let text = m.to_json();
+    let again = RunManifest::from_bytes(text.as_bytes()).unwrap_or_else(|e| panic!("a written manifest reads back: {e}\n{text}"));
+    assert_eq!(again, m);
+    assert_eq!(again.to_json(), text, "canonical JSON is not stable");
 });

@@ -1,25 +1,48 @@
-//! Small fuzzed tables through the whole run, both tasks; a successful run's
-//! manifest reads back and replays as reproduced.
+//! Small fuzzed tables (at most 2 KB, target = last column) through the
+//! whole run: a 3-tree forest with the task inferred, forced to
+//! classification and forced to regression, and a small cross-validated
+//! grid over the other models of each task. Errors are fine, panics are
+//! findings; a successful run's manifest must read back and replay on the
+//! same data as reproduced, bit for bit.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use mlcycle::data::{parse_csv, ParseOptions};
+use mlcycle::data::{parse_csv, Dataset, ParseOptions};
 use mlcycle::manifest::RunManifest;
 use mlcycle::run::{replay, run, RunOptions};
+use mlcycle::search::Strategy;
 use mlcycle::train::Task;
 
+const MAX_INPUT: usize = 2048;
+
+fn check(ds: &Dataset, opts: &RunOptions) {
+    let Ok(out) = run(ds, opts) else { return };
+    let text = out.manifest(Default::default()).to_json();
+    let m = RunManifest::from_bytes(text.as_bytes())
+        .unwrap_or_else(|e| panic!("our own manifest does not read back: {e}\n{text}"));
+    let report = replay(ds, &m).unwrap_or_else(|e| panic!("our own manifest does not replay: {e}\n{text}"));
+    assert!(report.reproduced, "replay differs: {:?}\n{text}", report.differences);
+}
+
 fuzz_target!(|data: &[u8]| {
-    if data.len() > 2048 {
+    if data.len() > MAX_INPUT {
         return;
     }
     let Ok(ds) = parse_csv(data, "fuzz.csv", &ParseOptions::default()) else { return };
-    let target = ds.columns.last().map(|c| c.name.clone()).unwrap_or_default();
+    let Some(target) = ds.columns.last().map(|c| c.name.clone()) else { return };
+
+    // One small random forest, no search.
     for task in [None, Some(Task::Classification), Some(Task::Regression)] {
-        let opts = RunOptions { n_trees: Some(3), task, ..RunOptions::new(&target) };
-        if let Ok(out) = run(&ds, &opts) {
-            let text = out.manifest(Default::default()).to_json();
-            let m = RunManifest::from_bytes(text.as_bytes()).expect("our own manifest reads back");
-            let report = replay(&ds, &m).expect("our own manifest replays");
-            assert!(report.reproduced, "{:?}", report.differences);
-        }
+        let opts = RunOptions { search: Some(Strategy::None), n_trees: Some(3), task, ..RunOptions::new(&target) };
+        check(&ds, &opts);
+    }
+    // The rest of the zoo through the cross-validated search (forests of
+    // 100 trees left out for speed). Logistic is in: natively it replays.
+    let zoo = |names: &[&str]| Some(names.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    for (task, models) in [
+        (Task::Classification, zoo(&["decision_tree", "knn", "gaussian_nb"])),
+        (Task::Regression, zoo(&["decision_tree", "knn", "ridge", "lasso"])),
+    ] {
+        let opts = RunOptions { task: Some(task), search: Some(Strategy::Grid), models, ..RunOptions::new(&target) };
+        check(&ds, &opts);
     }
 });

@@ -131,7 +131,7 @@ pub struct ConfigRecord {
 }
 
 /// How a search was set up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
     /// Grid or random.
@@ -144,6 +144,9 @@ pub struct SearchConfig {
     pub folds: usize,
     /// The metric trials are ranked by.
     pub metric: RankMetric,
+    /// A candidate whose estimated cross-validation time exceeds this many
+    /// seconds is skipped, recorded with the estimate.
+    pub max_trial_seconds: f64,
 }
 
 /// The leaderboard of a search.
@@ -289,7 +292,7 @@ impl RunManifest {
             return Err(bad("dataset.sha256 is not a 64-digit hex digest".into()));
         }
         if let Some(s) = &self.config.search {
-            if s.trials == 0 || s.trials > crate::search::MAX_TRIALS || !(2..=crate::search::MAX_FOLDS).contains(&s.folds) {
+            if s.trials == 0 || s.trials > crate::search::MAX_TRIALS || !(2..=crate::search::MAX_FOLDS).contains(&s.folds) || s.max_trial_seconds.is_nan() || s.max_trial_seconds <= 0.0 {
                 return Err(bad(format!("config.search has trials {} and folds {}, out of range", s.trials, s.folds)));
             }
         }

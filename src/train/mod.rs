@@ -372,9 +372,8 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize) -> (f64, St
         // test part is about a third of the training part.
         ModelSpec::Knn { .. } => (r * r / 3.0 * w / 8.0, format!("{rows} × {rows}/3 distances × {width} features")),
         ModelSpec::Logistic { .. } => (r * w * 200.0, format!("{rows} rows × {width} features × about 200 iterations per class")),
-        ModelSpec::GaussianNb | ModelSpec::Ridge { .. } => {
-            (r * w * w / 4.0 + w * w * w, format!("{rows} rows × {width}² features"))
-        }
+        ModelSpec::GaussianNb => (r * w * 4.0, format!("{rows} rows × {width} features")),
+        ModelSpec::Ridge { .. } => (r * w * w / 4.0 + w * w * w / 3.0, format!("{rows} rows × {width}² features")),
         ModelSpec::Lasso { .. } => (r * w * 100.0, format!("{rows} rows × {width} features × about 100 iterations")),
     };
     (units * SECONDS_PER_UNIT, detail)
