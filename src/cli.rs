@@ -159,10 +159,7 @@ fn profile_text(ds: &Dataset) -> String {
     let _ = writeln!(s, "{}: {} rows, {} columns, sha256 {}", p.file_name, p.rows, p.column_count, p.sha256);
     let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
     for c in &p.columns {
-        let kind = match c.kind {
-            mlcycle::data::ColumnKind::Numeric => "numeric",
-            mlcycle::data::ColumnKind::Categorical => "categorical",
-        };
+        let kind = c.kind.as_str();
         let top: Vec<String> = c.top.iter().take(3).map(|t| format!("{:?} ({})", t.value, t.count)).collect();
         let _ = writeln!(
             s,

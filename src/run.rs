@@ -316,6 +316,15 @@ fn label_table(values: &ColumnValues, rows: &[usize]) -> (Vec<String>, Vec<u32>)
     }
 }
 
+/// The first way `ds` differs from the recorded schema, in words.
+fn schema_difference(ds: &Dataset, recorded: &crate::manifest::DatasetRecord) -> String {
+    let now = ds.schema();
+    if let Some((a, b)) = now.iter().zip(&recorded.columns).find(|(a, b)| a != b) {
+        return format!("column \"{}\" is {} now, \"{}\" {} recorded", a.name, a.kind.as_str(), b.name, b.kind.as_str());
+    }
+    format!("{} rows and {} columns now, {} rows and {} columns recorded", ds.n_rows, now.len(), recorded.rows, recorded.columns.len())
+}
+
 /// One thing that came out differently on replay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
@@ -356,7 +365,7 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     }
     if ds.schema() != manifest.dataset.columns || ds.n_rows != manifest.dataset.rows {
         return Err(ReplayError::SchemaMismatch {
-            detail: format!("{} rows and {} columns now, {} rows and {} columns recorded", ds.n_rows, ds.columns.len(), manifest.dataset.rows, manifest.dataset.columns.len()),
+            detail: schema_difference(ds, &manifest.dataset),
             version: manifest.tool.mlcycle.clone(),
         }
         .into());

@@ -88,7 +88,7 @@ fn hostile_inputs_give_clear_errors() {
         ("header.csv", b"a,b\n".to_vec(), &["profile"], 3, "header row but no data rows"),
         ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 fields but the header has 2"),
         ("quote.csv", b"a,b\n\"x,1\n".to_vec(), &["profile"], 3, "never closed"),
-        ("utf16.csv", b"\xff\xfea\x00\n\x00".to_vec(), &["profile"], 3, "UTF-16"),
+        ("utf16.csv", b"\xff\xfea\x00\n\x00\x00\xd8".to_vec(), &["profile"], 3, "invalid UTF-16 at byte 6"),
         ("latin1.csv", b"a,b\ncaf\xe9,1\n".to_vec(), &["profile"], 3, "line 2: invalid UTF-8 at byte 7"),
         ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(), &["profile"], 3, "binary file"),
         ("dup.csv", b"a,a\n1,2\n".to_vec(), &["profile"], 3, "appears twice"),

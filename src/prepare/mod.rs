@@ -10,7 +10,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::data::{ColumnKind, ColumnValues, Dataset};
+use crate::data::{ColumnValues, Dataset};
 
 /// Most one-hot columns one categorical column may produce; rarer levels
 /// are encoded as all zeros, like an unseen category.
@@ -29,14 +29,14 @@ pub enum PrepareError {
         column: String,
     },
     /// The recipe expects another kind of column.
-    #[error("the recipe expects column \"{column}\" to be {expected:?}, but it is {found:?}")]
+    #[error("the recipe expects column \"{column}\" to hold {expected}, but it holds {found}")]
     KindMismatch {
         /// The column name.
         column: String,
-        /// Kind when fitted.
-        expected: ColumnKind,
-        /// Kind now.
-        found: ColumnKind,
+        /// `numbers` or `labels`, as when fitted.
+        expected: String,
+        /// `numbers` or `labels`, now.
+        found: String,
     },
     /// The matrix would be too big to allocate.
     #[error("the prepared matrix of {rows} rows by {columns} columns is too large to hold in memory")]
@@ -195,15 +195,16 @@ impl Recipe {
         let mut offset = 0;
         for step in &self.steps {
             let (name, expected) = match step {
-                RecipeStep::ImputeMedian { column, .. } => (column, ColumnKind::Numeric),
-                RecipeStep::OneHot { column, .. } => (column, ColumnKind::Categorical),
+                RecipeStep::ImputeMedian { column, .. } => (column, true),
+                RecipeStep::OneHot { column, .. } => (column, false),
                 RecipeStep::DropColumn { .. } => continue,
             };
             let col = ds
                 .column(name)
                 .map_err(|_| PrepareError::MissingColumn { column: name.clone() })?;
-            if col.kind() != expected {
-                return Err(PrepareError::KindMismatch { column: name.clone(), expected, found: col.kind() });
+            if col.kind().is_numeric() != expected {
+                let word = |numeric: bool| if numeric { "numbers" } else { "labels" }.to_string();
+                return Err(PrepareError::KindMismatch { column: name.clone(), expected: word(expected), found: word(!expected) });
             }
             match (step, &col.values) {
                 (RecipeStep::ImputeMedian { value, .. }, ColumnValues::Numeric(v)) => {

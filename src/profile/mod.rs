@@ -86,7 +86,7 @@ pub fn profile(ds: &Dataset) -> Profile {
         rows: ds.n_rows,
         column_count: ds.columns.len(),
         sha256: ds.sha256.clone(),
-        columns: ds.columns.iter().map(|c| column_profile(&c.name, &c.values)).collect(),
+        columns: ds.columns.iter().map(|c| column_profile(&c.name, c.kind, &c.values)).collect(),
     }
 }
 
@@ -97,7 +97,7 @@ fn top_values(counts: Vec<(String, usize)>) -> Vec<ValueCount> {
     counts.into_iter().take(TOP_VALUES).map(|(value, count)| ValueCount { value, count }).collect()
 }
 
-fn column_profile(name: &str, values: &ColumnValues) -> ColumnProfile {
+fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues) -> ColumnProfile {
     match values {
         ColumnValues::Numeric(v) => {
             let present: Vec<f64> = v.iter().flatten().copied().collect();
@@ -131,7 +131,7 @@ fn column_profile(name: &str, values: &ColumnValues) -> ColumnProfile {
             };
             ColumnProfile {
                 name: name.to_string(),
-                kind: ColumnKind::Numeric,
+                kind,
                 count: n,
                 missing: v.len() - n,
                 distinct: order.len(),
@@ -151,7 +151,7 @@ fn column_profile(name: &str, values: &ColumnValues) -> ColumnProfile {
             let n: usize = counts.iter().sum();
             ColumnProfile {
                 name: name.to_string(),
-                kind: ColumnKind::Categorical,
+                kind,
                 count: n,
                 missing: codes.len() - n,
                 distinct: levels.len(),
