@@ -83,7 +83,8 @@ fn hostile_inputs_give_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let many_cols = (0..10_001).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",") + "\n" + &"1,".repeat(10_000) + "1\n";
     let long_header = format!("{},b\n1,2\n", "h".repeat(100_000));
-    let cases: Vec<(&str, Vec<u8>, &[&str], i32, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<u8>, &'a [&'a str], i32, &'a str);
+    let cases: Vec<Case> = vec![
         ("empty.csv", vec![], &["profile"], 3, "empty.csv: the file is empty"),
         ("header.csv", b"a,b\n".to_vec(), &["profile"], 3, "header row but no data rows"),
         ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 fields but the header has 2"),

@@ -10,7 +10,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::data::{ColumnValues, Dataset};
+use crate::data::{ColumnKind, ColumnValues, Dataset};
 
 /// Most one-hot columns one categorical column may produce; rarer levels
 /// are encoded as all zeros, like an unseen category.
@@ -56,6 +56,119 @@ impl PrepareError {
             PrepareError::MissingColumn { .. } => "missing_column",
             PrepareError::KindMismatch { .. } => "kind_mismatch",
             PrepareError::TooLarge { .. } => "too_large",
+        }
+    }
+}
+
+/// How [`StepSpec::Impute`] fills missing values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImputeStrategy {
+    /// Training mean (numbers only).
+    Mean,
+    /// Training median (numbers only).
+    Median,
+    /// Most frequent training value (ties: the smaller number, or the label
+    /// seen first).
+    Mode,
+    /// A fixed value, written as text (`"0"`, `"unknown"`).
+    Constant(String),
+}
+
+/// How [`StepSpec::Scale`] rescales a numeric column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleMethod {
+    /// Subtract the training mean, divide by the training standard deviation.
+    Standard,
+    /// Map the training range onto [0, 1].
+    MinMax,
+    /// Subtract the training median, divide by the interquartile range.
+    Robust,
+}
+
+/// What one-hot encoding does with a label not seen in training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnseenRule {
+    /// All zeros (the default, as for a missing value).
+    #[default]
+    Zeros,
+    /// Stop with an error naming the row and the label.
+    Error,
+}
+
+/// A step the user asks for (or an alert suggests), before fitting. The
+/// default recipe needs none; [`Recipe::fit_with`] applies them in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StepSpec {
+    /// Leave the column out.
+    DropColumn {
+        /// The column.
+        column: String,
+    },
+    /// Fill missing values, optionally adding a 0/1 `column__missing` feature.
+    Impute {
+        /// The column.
+        column: String,
+        /// How.
+        strategy: ImputeStrategy,
+        /// Whether to add the missing-indicator feature.
+        #[serde(default)]
+        indicator: bool,
+    },
+    /// Rescale a numeric column.
+    Scale {
+        /// The column.
+        column: String,
+        /// How.
+        method: ScaleMethod,
+    },
+    /// One 0/1 feature per training label.
+    OneHot {
+        /// The column.
+        column: String,
+        /// Unseen labels: zeros or an error.
+        #[serde(default)]
+        unseen: UnseenRule,
+    },
+    /// One feature: the label's rank in sorted training labels; unseen
+    /// and missing labels are -1.
+    Ordinal {
+        /// The column.
+        column: String,
+    },
+    /// Read a column as another storage: labels to numbers (text that is
+    /// not a number becomes missing) or numbers to labels.
+    Cast {
+        /// The column.
+        column: String,
+        /// The kind to read it as.
+        to: ColumnKind,
+    },
+    /// Trim labels, collapse inner whitespace and lower-case them, so that
+    /// `Red`, ` red` and `RED` are one label.
+    NormalizeLabels {
+        /// The column.
+        column: String,
+    },
+    /// Train on the first of each set of identical training rows only.
+    DropDuplicateRows,
+}
+
+impl StepSpec {
+    /// The column the step is about, if any.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            StepSpec::DropColumn { column }
+            | StepSpec::Impute { column, .. }
+            | StepSpec::Scale { column, .. }
+            | StepSpec::OneHot { column, .. }
+            | StepSpec::Ordinal { column }
+            | StepSpec::Cast { column, .. }
+            | StepSpec::NormalizeLabels { column } => Some(column),
+            StepSpec::DropDuplicateRows => None,
         }
     }
 }
