@@ -205,6 +205,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 n_trees: Some(trees),
                 max_depth,
                 max_seconds: Some(max_seconds),
+                recipe: Vec::new(),
             };
             let started = Instant::now();
             let outcome = run(&ds, &opts)?;

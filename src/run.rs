@@ -17,7 +17,7 @@ use crate::evaluate::{classification_metrics, regression_metrics, Metric};
 use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SplitRecord, TaskSource, ToolRecord, SCHEMA,
 };
-use crate::prepare::Recipe;
+use crate::prepare::{Recipe, StepSpec};
 use crate::train::{estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
 
@@ -94,6 +94,10 @@ pub struct RunOptions {
     /// decides whether a run happens, not what it computes.
     #[serde(default)]
     pub max_seconds: Option<f64>,
+    /// The user's preparation steps (e.g. alerts' fixes), in order; none
+    /// gives the default recipe. Recorded through the fitted recipe.
+    #[serde(default)]
+    pub recipe: Vec<StepSpec>,
 }
 
 impl RunOptions {
@@ -107,6 +111,7 @@ impl RunOptions {
             n_trees: None,
             max_depth: None,
             max_seconds: None,
+            recipe: Vec::new(),
         }
     }
 
@@ -237,15 +242,19 @@ pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
     let test_rows: Vec<usize> = split.test.iter().map(|&p| rows[p]).collect();
 
     let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
-    let recipe = Recipe::fit(ds, &features, &train_rows)?;
-    let x_train = recipe.apply(ds, &train_rows)?;
+    let recipe = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?;
+    // A drop-duplicate-rows step trains on the first of identical rows only.
+    let kept = recipe.training_rows(ds, &train_rows);
+    let fit_rows: Vec<usize> = kept.iter().map(|&k| train_rows[k]).collect();
+    let fit_positions: Vec<usize> = kept.iter().map(|&k| split.train[k]).collect();
+    let x_train = recipe.apply(ds, &fit_rows)?;
     let x_test = recipe.apply(ds, &test_rows)?;
 
     let pick = |t: &Target, idx: &[usize]| match t {
         Target::Classes(c) => Target::Classes(idx.iter().map(|&p| c[p]).collect()),
         Target::Values(v) => Target::Values(idx.iter().map(|&p| v[p]).collect()),
     };
-    let y_train = pick(&target, &split.train);
+    let y_train = pick(&target, &fit_positions);
     let y_test = pick(&target, &split.test);
     if let (Target::Classes(c), Some(labels)) = (&y_train, &classes) {
         let first = c[0];
@@ -381,6 +390,7 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         max_depth,
         // A recorded run already ran once; replay does not second-guess it.
         max_seconds: Some(f64::INFINITY),
+        recipe: manifest.recipe.spec(),
     };
     let mut out = run(ds, &opts)?;
     out.config.task_source = c.task_source;

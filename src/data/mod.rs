@@ -19,6 +19,18 @@ use thiserror::Error;
 pub use csv_read::{parse_csv, NonFinitePolicy, ParseOptions};
 pub use ingest::{Ingest, IngestReport, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
+
+/// Reads label text as a number (decimal point), `None` when it is not a
+/// finite number.
+pub fn parse_number_text(s: &str) -> Option<f64> {
+    value::parse_number(s.trim(), false).filter(|x| x.is_finite())
+}
+
+/// Reads label text as an ISO 8601 date or date-time, in seconds since
+/// 1970-01-01 UTC.
+pub fn parse_time_text(s: &str) -> Option<f64> {
+    value::parse_time(s.trim()).map(|(t, _)| t)
+}
 pub use split::{train_test_split, Split};
 
 /// Errors from reading a data file. Each names the place: row (1-based data
@@ -437,6 +449,43 @@ impl Dataset {
             .iter()
             .position(|c| c.name == name)
             .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
+    }
+
+    /// A hash of row `r`'s values in every column (equal rows hash equal;
+    /// -0 and 0 are one value).
+    pub fn row_hash(&self, r: usize) -> u64 {
+        const MISSING: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        for col in &self.columns {
+            let v = match &col.values {
+                ColumnValues::Numeric(v) => v[r].map_or(MISSING, |x| if x == 0.0 { 0 } else { x.to_bits() }),
+                ColumnValues::Categorical { codes, .. } => codes[r].map_or(MISSING, u64::from),
+            };
+            h = (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        h
+    }
+
+    /// Whether rows `a` and `b` hold the same values in every column.
+    pub fn rows_equal(&self, a: usize, b: usize) -> bool {
+        self.columns.iter().all(|c| match &c.values {
+            ColumnValues::Numeric(v) => v[a] == v[b],
+            ColumnValues::Categorical { codes, .. } => codes[a] == codes[b],
+        })
+    }
+
+    /// Positions in `rows` of the rows not equal to an earlier one in `rows`.
+    pub fn first_of_duplicates(&self, rows: &[usize]) -> Vec<usize> {
+        let mut seen: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+        let mut keep = Vec::with_capacity(rows.len());
+        for (p, &r) in rows.iter().enumerate() {
+            let bucket = seen.entry(self.row_hash(r)).or_default();
+            if !bucket.iter().any(|&q| self.rows_equal(q, r)) {
+                bucket.push(r);
+                keep.push(p);
+            }
+        }
+        keep
     }
 
     /// Names and kinds, in order.

@@ -456,50 +456,11 @@ pub fn normalize_label(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// Rows equal, in every column, to an earlier row. Rows are hashed, and
-/// rows with equal hashes compared value by value, so the count is exact.
+/// Rows equal, in every column, to an earlier row (exact: equal hashes
+/// are confirmed value by value).
 fn duplicate_rows(ds: &Dataset) -> usize {
-    const MISSING: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut hashes = vec![0xcbf2_9ce4_8422_2325u64; ds.n_rows];
-    for col in &ds.columns {
-        let mix = |h: &mut u64, v: u64| *h = (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
-        match &col.values {
-            ColumnValues::Numeric(v) => {
-                for (h, x) in hashes.iter_mut().zip(v) {
-                    mix(h, x.map_or(MISSING, |x| if x == 0.0 { 0 } else { x.to_bits() }));
-                }
-            }
-            ColumnValues::Categorical { codes, .. } => {
-                for (h, c) in hashes.iter_mut().zip(codes) {
-                    mix(h, c.map_or(MISSING, u64::from));
-                }
-            }
-        }
-    }
-    let same = |a: usize, b: usize| {
-        ds.columns.iter().all(|c| match &c.values {
-            ColumnValues::Numeric(v) => v[a] == v[b],
-            ColumnValues::Categorical { codes, .. } => codes[a] == codes[b],
-        })
-    };
-    let mut order: Vec<usize> = (0..ds.n_rows).collect();
-    order.sort_unstable_by_key(|&r| (hashes[r], r));
-    let mut dups = 0;
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i + 1;
-        while j < order.len() && hashes[order[j]] == hashes[order[i]] {
-            j += 1;
-        }
-        // Within a run of equal hashes, a row is a duplicate when it equals an earlier one.
-        for k in i + 1..j {
-            if (i..k).any(|m| same(order[m], order[k])) {
-                dups += 1;
-            }
-        }
-        i = j;
-    }
-    dups
+    let all: Vec<usize> = (0..ds.n_rows).collect();
+    ds.n_rows - ds.first_of_duplicates(&all).len()
 }
 
 #[cfg(test)]
