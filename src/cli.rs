@@ -13,10 +13,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use mlcycle::data::{format_number, parse_csv, Dataset, ParseOptions};
+use mlcycle::data::{format_number, parse_csv, Dataset, Ingest, ParseOptions};
 use mlcycle::manifest::RunManifest;
-use mlcycle::profile::profile;
 use mlcycle::manifest::SearchRecord;
+use mlcycle::profile::{profile_with, Profile, ProfileOptions};
 use mlcycle::run::{replay, Run, RunOptions};
 use mlcycle::search::{RankMetric, Strategy};
 use mlcycle::train::Task;
@@ -69,13 +69,38 @@ enum MetricArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Describe every column of a CSV file.
+    /// Describe every column of a CSV file, with data-quality alerts.
     Profile {
         /// The CSV file.
         data: PathBuf,
-        /// Print the profile as JSON.
+        /// Print the full profile as JSON.
         #[arg(long)]
         json: bool,
+        /// Also write a self-contained HTML report to this file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// The column to be predicted (adds target associations, class
+        /// imbalance and leakage alerts).
+        #[arg(long)]
+        target: Option<String>,
+        /// The delimiter (detected when omitted).
+        #[arg(long)]
+        delimiter: Option<char>,
+        /// Whether the first row names the columns (detected when omitted).
+        #[arg(long)]
+        header: Option<bool>,
+        /// Whether a comma is the decimal mark (detected when omitted).
+        #[arg(long)]
+        decimal_comma: Option<bool>,
+        /// Replace invalid UTF-8 with U+FFFD and warn instead of failing.
+        #[arg(long)]
+        lossy_utf8: bool,
+        /// Read non-finite numbers (inf, 1e400) as missing and report them.
+        #[arg(long)]
+        non_finite_as_missing: bool,
+        /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
+        #[arg(long = "type", value_name = "COLUMN=KIND")]
+        types: Vec<String>,
     },
     /// Train on a CSV file and write the run manifest.
     Run {
@@ -187,17 +212,43 @@ fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
-fn profile_text(ds: &Dataset) -> String {
+/// Reads `path` in 1 MiB chunks through the streaming reader, showing
+/// progress on a terminal for files over 16 MB.
+fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> {
+    use std::io::{IsTerminal, Read};
+    let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let total = file.metadata().map_err(io)?.len();
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut ingest = Ingest::new(&name, opts, Some(total)).map_err(mlcycle::Error::from)?;
+    let show = total > 16 << 20 && std::io::stderr().is_terminal();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut last = 0;
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        ingest.push(&buf[..n]).map_err(mlcycle::Error::from)?;
+        let pct = ingest.bytes_done() * 100 / total.max(1);
+        if show && pct != last {
+            last = pct;
+            eprint!("\rreading {name}: {pct:>3}% of {:.0} MB", total as f64 / 1e6);
+        }
+    }
+    if show {
+        eprintln!();
+    }
+    Ok(ingest.finish().map_err(mlcycle::Error::from)?)
+}
+
+fn profile_text(p: &Profile) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let p = profile(ds);
     let _ = writeln!(s, "{}: {} rows, {} columns, sha256 {}", p.file_name, p.rows, p.column_count, p.sha256);
     let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
     for c in &p.columns {
-        let kind = match c.kind {
-            mlcycle::data::ColumnKind::Numeric => "numeric",
-            mlcycle::data::ColumnKind::Categorical => "categorical",
-        };
+        let kind = c.kind.as_str();
         let top: Vec<String> = c.top.iter().take(3).map(|t| format!("{:?} ({})", t.value, t.count)).collect();
         let _ = writeln!(
             s,
@@ -213,6 +264,12 @@ fn profile_text(ds: &Dataset) -> String {
             show(c.std),
             top.join(", ")
         );
+    }
+    if !p.alerts.is_empty() {
+        let _ = writeln!(s, "\n{} alert(s):", p.alerts.len());
+        for a in &p.alerts {
+            let _ = writeln!(s, "  {:<8} {}", format!("{:?}", a.severity).to_lowercase(), a.message);
+        }
     }
     s
 }
@@ -253,14 +310,31 @@ fn leaderboard_text(search: &SearchRecord, metric: &str) -> String {
 
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Profile { data, json } => {
-            let (ds, _) = load(&data)?;
+        Command::Profile { data, json, html, target, delimiter, header, decimal_comma, lossy_utf8, non_finite_as_missing, types } => {
+            let mut opts = ParseOptions { delimiter, has_header: header, decimal_comma, lossy_utf8, ..ParseOptions::default() };
+            if non_finite_as_missing {
+                opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
+            }
+            for t in &types {
+                let (col, kind) = t.split_once('=').ok_or_else(|| Failure { code: exit::INPUT, message: format!("--type {t:?}: expected COLUMN=KIND") })?;
+                let kind: mlcycle::data::ColumnKind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_"))).map_err(|_| Failure {
+                    code: exit::INPUT,
+                    message: format!("--type {t:?}: the kind must be one of integer, float, boolean, categorical, text, date, date_time"),
+                })?;
+                opts.column_types.insert(col.to_string(), kind);
+            }
+            let ds = load_streaming(&data, &opts)?;
+            let popts = ProfileOptions { target, ..ProfileOptions::default() };
+            let p = profile_with(&ds, &popts).map_err(mlcycle::Error::from)?;
+            if let Some(path) = html {
+                std::fs::write(&path, mlcycle::report::html(&p)).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
+                eprintln!("report written to {}", path.display());
+            }
             if json {
-                let p = profile(&ds);
                 let json = serde_json::to_string_pretty(&p).map_err(|e| Failure { code: exit::INTERNAL, message: e.to_string() })?;
                 emit(&format!("{json}\n"))?;
             } else {
-                emit(&profile_text(&ds))?;
+                emit(&profile_text(&p))?;
             }
             Ok(0)
         }

@@ -2,7 +2,8 @@
 //! and records the run so anyone can replay it and get the same numbers.
 //!
 //! CSV bytes are parsed into a typed [`data::Dataset`]; [`profile`]
-//! describes each column; [`run::run`] infers the task, splits the rows
+//! describes each column and raises data-quality alerts ([`report`]
+//! renders it as one HTML file); [`run::run`] infers the task, splits the rows
 //! with a seed, fits a [`prepare::Recipe`] on the training rows, fits a
 //! smartcore model ([`train`]) and scores the held-out rows
 //! ([`evaluate`]); the outcome becomes a [`manifest::RunManifest`] in
@@ -16,6 +17,7 @@ pub mod evaluate;
 pub mod manifest;
 pub mod prepare;
 pub mod profile;
+pub mod report;
 pub mod run;
 pub mod search;
 pub mod train;

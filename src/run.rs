@@ -20,7 +20,7 @@ use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SearchConfig, SearchRecord, SplitRecord, TaskSource,
     ToolRecord, SCHEMA,
 };
-use crate::prepare::Recipe;
+use crate::prepare::{Recipe, StepSpec};
 use crate::search::{self, RankMetric, SearchError, Strategy, Trial, DEFAULT_FOLDS, MAX_TRIALS};
 use crate::train::{estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
@@ -117,6 +117,10 @@ pub struct RunOptions {
     /// decides whether a run happens, not what it computes.
     #[serde(default)]
     pub max_seconds: Option<f64>,
+    /// The user's preparation steps (e.g. alerts' fixes), in order; none
+    /// gives the default recipe. Recorded through the fitted recipe.
+    #[serde(default)]
+    pub recipe: Vec<StepSpec>,
 }
 
 impl RunOptions {
@@ -136,6 +140,7 @@ impl RunOptions {
             n_trees: None,
             max_depth: None,
             max_seconds: None,
+            recipe: Vec::new(),
         }
     }
 
@@ -239,6 +244,7 @@ pub struct Run {
     seed: u64,
     test_fraction: f64,
     features: Vec<usize>,
+    recipe_steps: Vec<StepSpec>,
     classes: Option<Vec<String>>,
     train_rows: Vec<usize>,
     test_rows: Vec<usize>,
@@ -345,7 +351,7 @@ impl Run {
         }
         let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
         // Fails early, with its own error, when nothing is left to learn from.
-        let width = Recipe::fit(ds, &features, &train_rows)?.width();
+        let width = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?.width();
 
         let (search_config, folds, plan) = if single.is_some() {
             (None, Vec::new(), Vec::new())
@@ -404,6 +410,7 @@ impl Run {
             seed,
             test_fraction,
             features,
+            recipe_steps: opts.recipe.clone(),
             classes,
             split: SplitRecord { stratified: task == Task::Classification, dropped_missing_target, train_rows: train_rows.len(), test_rows: test_rows.len() },
             train_rows,
@@ -450,7 +457,7 @@ impl Run {
         }
         let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
         let limit = self.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds);
-        let trial = run_trial(ds, &self.features, &self.train_rows, &self.y_train, &self.folds, &self.plan[i], i, self.seed, metric, limit)?;
+        let trial = run_trial(ds, &self.features, &self.recipe_steps, &self.train_rows, &self.y_train, &self.folds, &self.plan[i], i, self.seed, metric, limit)?;
         self.trials.push(trial);
         Ok(self.trials.last())
     }
@@ -487,10 +494,13 @@ impl Run {
                 )
             }
         };
-        let recipe = Recipe::fit(ds, &self.features, &self.train_rows)?;
-        let x_train = recipe.apply(ds, &self.train_rows)?;
+        let recipe = Recipe::fit_with(ds, &self.features, &self.train_rows, &self.recipe_steps)?;
+        // A drop-duplicate-rows step trains on the first of identical rows only.
+        let kept = recipe.training_rows(ds, &self.train_rows);
+        let fit_rows: Vec<usize> = kept.iter().map(|&k| self.train_rows[k]).collect();
+        let x_train = recipe.apply(ds, &fit_rows)?;
         let x_test = recipe.apply(ds, &self.test_rows)?;
-        let trained = fit(&model, &x_train, &self.y_train, self.seed)?;
+        let trained = fit(&model, &x_train, &pick(&self.y_train, &kept), self.seed)?;
         let predicted = trained.predict(&x_test)?;
         let metrics: Vec<Metric> = match (&self.y_test, &predicted) {
             (Target::Classes(t), Target::Classes(p)) => classification_metrics(t, p),
@@ -523,6 +533,7 @@ impl Run {
 pub fn run_trial(
     ds: &Dataset,
     features: &[usize],
+    steps: &[StepSpec],
     train_rows: &[usize],
     y_train: &Target,
     folds: &[Vec<usize>],
@@ -534,7 +545,7 @@ pub fn run_trial(
 ) -> Result<Trial> {
     let mut fold_scores = Vec::with_capacity(folds.len());
     // Too dear for the time allowed: recorded as skipped, with the estimate.
-    let width = Recipe::fit(ds, features, train_rows)?.width();
+    let width = Recipe::fit_with(ds, features, train_rows, steps)?.width();
     let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
     let (seconds, detail) = estimate_seconds(spec, fold_rows, width);
     let seconds = seconds * folds.len() as f64;
@@ -551,10 +562,13 @@ pub fn run_trial(
         let fit_pos: Vec<usize> = (0..train_rows.len()).filter(|&p| !in_val[p]).collect();
         let fit_rows: Vec<usize> = fit_pos.iter().map(|&p| train_rows[p]).collect();
         let val_rows: Vec<usize> = val.iter().map(|&p| train_rows[p]).collect();
-        let outcome = Recipe::fit(ds, features, &fit_rows).map_err(crate::Error::from).and_then(|recipe| {
-            let x_fit = recipe.apply(ds, &fit_rows)?;
+        let outcome = Recipe::fit_with(ds, features, &fit_rows, steps).map_err(crate::Error::from).and_then(|recipe| {
+            let kept = recipe.training_rows(ds, &fit_rows);
+            let rows: Vec<usize> = kept.iter().map(|&k| fit_rows[k]).collect();
+            let positions: Vec<usize> = kept.iter().map(|&k| fit_pos[k]).collect();
+            let x_fit = recipe.apply(ds, &rows)?;
             let x_val = recipe.apply(ds, &val_rows)?;
-            let model = fit(spec, &x_fit, &pick(y_train, &fit_pos), seed)?;
+            let model = fit(spec, &x_fit, &pick(y_train, &positions), seed)?;
             Ok(model.predict(&x_val)?)
         });
         match outcome {
@@ -618,6 +632,15 @@ fn label_table(values: &ColumnValues, rows: &[usize]) -> (Vec<String>, Vec<u32>)
     }
 }
 
+/// The first way `ds` differs from the recorded schema, in words.
+fn schema_difference(ds: &Dataset, recorded: &crate::manifest::DatasetRecord) -> String {
+    let now = ds.schema();
+    if let Some((a, b)) = now.iter().zip(&recorded.columns).find(|(a, b)| a != b) {
+        return format!("column \"{}\" is {} now, \"{}\" {} recorded", a.name, a.kind.as_str(), b.name, b.kind.as_str());
+    }
+    format!("{} rows and {} columns now, {} rows and {} columns recorded", ds.n_rows, now.len(), recorded.rows, recorded.columns.len())
+}
+
 /// One thing that came out differently on replay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
@@ -664,6 +687,7 @@ pub fn options_of(manifest: &RunManifest) -> RunOptions {
     // A search's limit decides which candidates are skipped, so it is kept;
     // a single recorded fit already ran once and is not second-guessed.
     opts.max_seconds = Some(c.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds));
+    opts.recipe = manifest.recipe.spec();
     opts
 }
 
@@ -682,7 +706,7 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     }
     if ds.schema() != manifest.dataset.columns || ds.n_rows != manifest.dataset.rows {
         return Err(ReplayError::SchemaMismatch {
-            detail: format!("{} rows and {} columns now, {} rows and {} columns recorded", ds.n_rows, ds.columns.len(), manifest.dataset.rows, manifest.dataset.columns.len()),
+            detail: schema_difference(ds, &manifest.dataset),
             version: manifest.tool.mlcycle.clone(),
         }
         .into());

@@ -92,7 +92,7 @@ fn hostile_inputs_give_clear_errors() {
         ("header.csv", b"a,b\n".to_vec(), &["profile"], 3, "header row but no data rows"),
         ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 fields but the header has 2"),
         ("quote.csv", b"a,b\n\"x,1\n".to_vec(), &["profile"], 3, "never closed"),
-        ("utf16.csv", b"\xff\xfea\x00\n\x00".to_vec(), &["profile"], 3, "UTF-16"),
+        ("utf16.csv", b"\xff\xfea\x00\n\x00\x00\xd8".to_vec(), &["profile"], 3, "invalid UTF-16 at byte 6"),
         ("latin1.csv", b"a,b\ncaf\xe9,1\n".to_vec(), &["profile"], 3, "line 2: invalid UTF-8 at byte 7"),
         ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(), &["profile"], 3, "binary file"),
         ("dup.csv", b"a,a\n1,2\n".to_vec(), &["profile"], 3, "appears twice"),
@@ -193,4 +193,39 @@ fn serve_sends_wasm_with_its_type_and_the_security_headers() {
     assert!(index.contains("Content-Type: text/html"));
     assert!(wasm.contains("Content-Type: application/wasm"));
     assert!(escape.starts_with("HTTP/1.1 403") || escape.starts_with("HTTP/1.1 404"), "{escape}");
+}
+
+#[test]
+fn profile_writes_an_escaped_self_contained_html_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("evil.csv");
+    let mut csv = String::from("<script>alert(1)</script>,y\n");
+    for i in 0..50 {
+        csv.push_str(&format!("{},{}\n", i % 7, if i % 2 == 0 { "a" } else { "b" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let html = dir.path().join("report.html");
+    let o = run(&["profile", data.to_str().unwrap(), "--html", html.to_str().unwrap(), "--target", "y"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let report = std::fs::read_to_string(&html).unwrap();
+    assert!(report.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!report.contains("<script"));
+    assert!(report.len() <= 50_000 + 5_000 * 2, "{}", report.len());
+}
+
+#[test]
+fn profile_options_reach_the_parser() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("zip.csv");
+    std::fs::write(&data, "zip;v\n02134;1,5\n10001;2,5\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap(), "--json", "--type", "zip=categorical"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["columns"][0]["kind"], "categorical");
+    assert_eq!(v["columns"][0]["top"][0]["value"], "02134");
+    assert_eq!(v["columns"][1]["mean"], 2.0);
+    assert_eq!(v["ingest"]["decimalComma"], true);
+    let o = run(&["profile", data.to_str().unwrap(), "--type", "zip=colour"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("the kind must be one of"));
 }

@@ -1,18 +1,36 @@
 //! Data management, first step: CSV bytes in, a typed [`Dataset`] out.
 //!
 //! Takes the raw bytes of a file (never a path: the page hands us a
-//! `Uint8Array`, the command reads the file itself), checks them, detects
-//! the delimiter, parses with the `csv` crate and infers a type per column.
-//! Missing values stay missing. Also holds the seeded train/test split.
+//! `Uint8Array`, the command reads the file itself), whole ([`parse_csv`])
+//! or in chunks ([`Ingest`]); detects encoding, delimiter, header and
+//! decimal mark, tokenizes with `csv-core` in one pass and infers a type
+//! per column. Missing values stay missing; what was detected or repaired
+//! is reported in [`IngestReport`]. Also holds the seeded train/test split.
 //! No wasm here.
 
 mod csv_read;
+mod ingest;
 mod split;
+mod value;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use csv_read::{parse_csv, ParseOptions};
+pub use csv_read::{parse_csv, NonFinitePolicy, ParseOptions};
+pub use ingest::{Ingest, IngestReport, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
+pub use value::format_time;
+
+/// Reads label text as a number (decimal point), `None` when it is not a
+/// finite number.
+pub fn parse_number_text(s: &str) -> Option<f64> {
+    value::parse_number(s.trim(), false).filter(|x| x.is_finite())
+}
+
+/// Reads label text as an ISO 8601 date or date-time, in seconds since
+/// 1970-01-01 UTC.
+pub fn parse_time_text(s: &str) -> Option<f64> {
+    value::parse_time(s.trim()).map(|(t, _)| t)
+}
 pub use split::{train_test_split, Split};
 
 /// Errors from reading a data file. Each names the place: row (1-based data
@@ -41,11 +59,36 @@ pub enum DataError {
         /// The limit in force.
         limit: usize,
     },
-    /// The file starts with a UTF-16 byte order mark.
-    #[error("{file}: the file is UTF-16 encoded; save it as UTF-8 CSV and try again")]
-    Utf16 {
+    /// UTF-16 text (recognised by its byte order mark) with an unpaired
+    /// surrogate.
+    #[error("{file}: invalid UTF-16 at byte {byte}; save the file as UTF-8")]
+    InvalidUtf16 {
         /// File name as given.
         file: String,
+        /// 0-based byte offset in the file.
+        byte: usize,
+    },
+    /// A value that does not read as the type the user set for its column.
+    #[error("{file}: row {row} (line {line}), column \"{column}\": \"{value}\" is not a valid {kind}")]
+    BadValue {
+        /// File name as given.
+        file: String,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line.
+        line: usize,
+        /// Column name.
+        column: String,
+        /// The type set for the column.
+        kind: String,
+        /// The text found (at most 100 characters).
+        value: String,
+    },
+    /// A parse option that cannot be used.
+    #[error("invalid parse option: {message}")]
+    BadOption {
+        /// What is wrong.
+        message: String,
     },
     /// A NUL byte: almost certainly not a text file.
     #[error("{file}: line {line}: found a NUL byte at byte {byte}; this looks like a binary file, not CSV")]
@@ -218,7 +261,9 @@ impl DataError {
             DataError::EmptyFile { .. } => "empty_file",
             DataError::NoRows { .. } => "no_rows",
             DataError::TooLarge { .. } => "too_large",
-            DataError::Utf16 { .. } => "utf16",
+            DataError::InvalidUtf16 { .. } => "invalid_utf16",
+            DataError::BadValue { .. } => "bad_value",
+            DataError::BadOption { .. } => "bad_option",
             DataError::Binary { .. } => "binary_file",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
             DataError::UnterminatedQuote { .. } => "unterminated_quote",
@@ -238,20 +283,60 @@ impl DataError {
     }
 }
 
-/// The kind of values a column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The type of a column, inferred or set by the user. Integers, floats,
+/// dates and date-times are stored as numbers ([`ColumnValues::Numeric`]);
+/// booleans, categories and free text as labels
+/// ([`ColumnValues::Categorical`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnKind {
-    /// Every present value is a finite number.
-    Numeric,
-    /// Anything else: values kept as text labels.
+    /// Whole numbers written without a decimal point.
+    Integer,
+    /// Any other finite numbers (also a column with no value at all).
+    /// Manifests from before types were refined said `numeric`.
+    #[serde(alias = "numeric")]
+    Float,
+    /// Only the words true/false, yes/no, t/f or y/n (any case).
+    Boolean,
+    /// Text labels from a limited set.
     Categorical,
+    /// Free text: mostly distinct, long labels.
+    Text,
+    /// ISO 8601 dates (`2024-05-01`), stored as seconds since 1970-01-01.
+    Date,
+    /// ISO 8601 date-times, stored as seconds since 1970-01-01 UTC.
+    DateTime,
+}
+
+impl ColumnKind {
+    /// Whether values of this kind are stored as numbers.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnKind::Integer | ColumnKind::Float | ColumnKind::Date | ColumnKind::DateTime)
+    }
+
+    /// Whether values are points in time.
+    pub fn is_time(self) -> bool {
+        matches!(self, ColumnKind::Date | ColumnKind::DateTime)
+    }
+
+    /// The name as serialised, e.g. `date_time`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnKind::Integer => "integer",
+            ColumnKind::Float => "float",
+            ColumnKind::Boolean => "boolean",
+            ColumnKind::Categorical => "categorical",
+            ColumnKind::Text => "text",
+            ColumnKind::Date => "date",
+            ColumnKind::DateTime => "date_time",
+        }
+    }
 }
 
 /// The values of one column. Missing values are `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnValues {
-    /// Finite numbers.
+    /// Finite numbers (dates as seconds since 1970-01-01 UTC).
     Numeric(Vec<Option<f64>>),
     /// Text labels stored once in `levels` (first-appearance order) and
     /// referenced by index from `codes`.
@@ -268,6 +353,9 @@ pub enum ColumnValues {
 pub struct Column {
     /// The header name, trimmed of surrounding whitespace.
     pub name: String,
+    /// The column's type; always agrees with the storage of `values`
+    /// (see [`ColumnKind::is_numeric`]).
+    pub kind: ColumnKind,
     /// The values, one per row.
     pub values: ColumnValues,
 }
@@ -275,9 +363,30 @@ pub struct Column {
 impl Column {
     /// The column's kind.
     pub fn kind(&self) -> ColumnKind {
-        match self.values {
-            ColumnValues::Numeric(_) => ColumnKind::Numeric,
-            ColumnValues::Categorical { .. } => ColumnKind::Categorical,
+        self.kind
+    }
+
+    /// Rows (present and missing).
+    pub fn len(&self) -> usize {
+        match &self.values {
+            ColumnValues::Numeric(v) => v.len(),
+            ColumnValues::Categorical { codes, .. } => codes.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held by the column's values.
+    pub fn memory_bytes(&self) -> usize {
+        match &self.values {
+            ColumnValues::Numeric(v) => v.capacity() * std::mem::size_of::<Option<f64>>(),
+            ColumnValues::Categorical { levels, codes } => {
+                codes.capacity() * std::mem::size_of::<Option<u32>>()
+                    + levels.iter().map(|l| l.capacity() + std::mem::size_of::<String>()).sum::<usize>()
+            }
         }
     }
 
@@ -293,6 +402,7 @@ impl Column {
     /// `None` when missing.
     pub fn text(&self, i: usize) -> Option<String> {
         match &self.values {
+            ColumnValues::Numeric(v) if self.kind.is_time() => v[i].map(format_time),
             ColumnValues::Numeric(v) => v[i].map(format_number),
             ColumnValues::Categorical { levels, codes } => {
                 codes[i].map(|c| levels[c as usize].clone())
@@ -335,8 +445,10 @@ pub struct Dataset {
     pub columns: Vec<Column>,
     /// Number of data rows.
     pub n_rows: usize,
-    /// The field delimiter that was detected.
+    /// The field delimiter that was detected or given.
     pub delimiter: u8,
+    /// What ingestion detected, assumed or repaired.
+    pub ingest: IngestReport,
 }
 
 impl Dataset {
@@ -356,6 +468,43 @@ impl Dataset {
             .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
     }
 
+    /// A hash of row `r`'s values in every column (equal rows hash equal;
+    /// -0 and 0 are one value).
+    pub fn row_hash(&self, r: usize) -> u64 {
+        const MISSING: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        for col in &self.columns {
+            let v = match &col.values {
+                ColumnValues::Numeric(v) => v[r].map_or(MISSING, |x| if x == 0.0 { 0 } else { x.to_bits() }),
+                ColumnValues::Categorical { codes, .. } => codes[r].map_or(MISSING, u64::from),
+            };
+            h = (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        h
+    }
+
+    /// Whether rows `a` and `b` hold the same values in every column.
+    pub fn rows_equal(&self, a: usize, b: usize) -> bool {
+        self.columns.iter().all(|c| match &c.values {
+            ColumnValues::Numeric(v) => v[a] == v[b],
+            ColumnValues::Categorical { codes, .. } => codes[a] == codes[b],
+        })
+    }
+
+    /// Positions in `rows` of the rows not equal to an earlier one in `rows`.
+    pub fn first_of_duplicates(&self, rows: &[usize]) -> Vec<usize> {
+        let mut seen: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+        let mut keep = Vec::with_capacity(rows.len());
+        for (p, &r) in rows.iter().enumerate() {
+            let bucket = seen.entry(self.row_hash(r)).or_default();
+            if !bucket.iter().any(|&q| self.rows_equal(q, r)) {
+                bucket.push(r);
+                keep.push(p);
+            }
+        }
+        keep
+    }
+
     /// Names and kinds, in order.
     pub fn schema(&self) -> Vec<ColumnSchema> {
         self.columns
@@ -373,6 +522,8 @@ mod tests {
     fn public_types_are_send_and_sync() {
         fn check<T: Send + Sync + Unpin>() {}
         check::<Dataset>();
+        check::<Ingest>();
+        check::<ParseOptions>();
         check::<DataError>();
         check::<Split>();
     }

@@ -1,10 +1,12 @@
 //! Preparation: the recipe that turns typed columns into a numeric matrix.
 //!
-//! Takes a [`Dataset`], the feature columns and the training rows; fits a
-//! [`Recipe`] on those rows only (medians for missing numbers, one-hot
-//! levels for categories) and applies it to any rows — test, replay or new
-//! data — the same way. The recipe is plain data, recorded in the manifest.
-//! No wasm here.
+//! Takes a [`Dataset`], the feature columns, the training rows and the
+//! user's steps ([`StepSpec`], e.g. an alert's fix); fits a [`Recipe`] on
+//! the training rows only and applies it to any rows — test, replay or new
+//! data — the same way. Without user steps the recipe is the default:
+//! missing numbers imputed with the training median, labels one-hot
+//! encoded. The fitted recipe is plain data, recorded in the manifest, and
+//! gives back the user's steps ([`Recipe::spec`]) for replay. No wasm here.
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -29,14 +31,38 @@ pub enum PrepareError {
         column: String,
     },
     /// The recipe expects another kind of column.
-    #[error("the recipe expects column \"{column}\" to be {expected:?}, but it is {found:?}")]
+    #[error("the recipe expects column \"{column}\" to hold {expected}, but it holds {found}")]
     KindMismatch {
         /// The column name.
         column: String,
-        /// Kind when fitted.
-        expected: ColumnKind,
-        /// Kind now.
-        found: ColumnKind,
+        /// `numbers` or `labels`, as when fitted.
+        expected: String,
+        /// `numbers` or `labels`, now.
+        found: String,
+    },
+    /// A step that cannot apply to its column.
+    #[error("recipe step {step} cannot apply to column \"{column}\": {reason}")]
+    BadStep {
+        /// The column.
+        column: String,
+        /// The step's name.
+        step: String,
+        /// Why not.
+        reason: String,
+    },
+    /// A step names a column that is not a feature (the target, or absent).
+    #[error("the recipe step for \"{column}\" names a column that is not a feature")]
+    NotAFeature {
+        /// The column.
+        column: String,
+    },
+    /// A label not seen in training, under the `error` rule.
+    #[error("column \"{column}\": the label \"{label}\" was not seen in training")]
+    UnseenLabel {
+        /// The column.
+        column: String,
+        /// The label (at most 100 characters).
+        label: String,
     },
     /// The matrix would be too big to allocate.
     #[error("the prepared matrix of {rows} rows by {columns} columns is too large to hold in memory")]
@@ -56,28 +82,157 @@ impl PrepareError {
             PrepareError::MissingColumn { .. } => "missing_column",
             PrepareError::KindMismatch { .. } => "kind_mismatch",
             PrepareError::TooLarge { .. } => "too_large",
+            PrepareError::BadStep { .. } => "bad_step",
+            PrepareError::NotAFeature { .. } => "not_a_feature",
+            PrepareError::UnseenLabel { .. } => "unseen_label",
         }
     }
 }
 
-/// One step of a recipe, for one column.
+/// How [`StepSpec::Impute`] fills missing values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImputeStrategy {
+    /// Training mean (numbers only).
+    Mean,
+    /// Training median (numbers only).
+    Median,
+    /// Most frequent training value (ties: the smaller number, or the label
+    /// seen first).
+    Mode,
+    /// A fixed value, written as text (`"0"`, `"unknown"`).
+    Constant(String),
+}
+
+/// How [`StepSpec::Scale`] rescales a numeric column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleMethod {
+    /// Subtract the training mean, divide by the training standard deviation.
+    Standard,
+    /// Map the training range onto [0, 1].
+    MinMax,
+    /// Subtract the training median, divide by the interquartile range.
+    Robust,
+}
+
+/// What one-hot encoding does with a label not seen in training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnseenRule {
+    /// All zeros (the default, as for a missing value).
+    #[default]
+    Zeros,
+    /// Stop with an error naming the row and the label.
+    Error,
+}
+
+/// A step the user asks for (or an alert suggests), before fitting. The
+/// default recipe needs none; [`Recipe::fit_with`] applies them in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StepSpec {
+    /// Leave the column out.
+    DropColumn {
+        /// The column.
+        column: String,
+    },
+    /// Fill missing values, optionally adding a 0/1 `column__missing` feature.
+    Impute {
+        /// The column.
+        column: String,
+        /// How.
+        strategy: ImputeStrategy,
+        /// Whether to add the missing-indicator feature.
+        #[serde(default)]
+        indicator: bool,
+    },
+    /// Rescale a numeric column.
+    Scale {
+        /// The column.
+        column: String,
+        /// How.
+        method: ScaleMethod,
+    },
+    /// One 0/1 feature per training label.
+    OneHot {
+        /// The column.
+        column: String,
+        /// Unseen labels: zeros or an error.
+        #[serde(default)]
+        unseen: UnseenRule,
+    },
+    /// One feature: the label's rank in sorted training labels; unseen
+    /// and missing labels are -1.
+    Ordinal {
+        /// The column.
+        column: String,
+    },
+    /// Read a column as another storage: labels to numbers (text that is
+    /// not a number becomes missing) or numbers to labels.
+    Cast {
+        /// The column.
+        column: String,
+        /// The kind to read it as.
+        to: ColumnKind,
+    },
+    /// Trim labels, collapse inner whitespace and lower-case them, so that
+    /// `Red`, ` red` and `RED` are one label.
+    NormalizeLabels {
+        /// The column.
+        column: String,
+    },
+    /// Train on the first of each set of identical training rows only.
+    DropDuplicateRows,
+}
+
+impl StepSpec {
+    /// The column the step is about, if any.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            StepSpec::DropColumn { column }
+            | StepSpec::Impute { column, .. }
+            | StepSpec::Scale { column, .. }
+            | StepSpec::OneHot { column, .. }
+            | StepSpec::Ordinal { column }
+            | StepSpec::Cast { column, .. }
+            | StepSpec::NormalizeLabels { column } => Some(column),
+            StepSpec::DropDuplicateRows => None,
+        }
+    }
+}
+
+/// The reason recorded when the user's step dropped a column.
+pub const USER_DROP: &str = "dropped by a recipe step";
+
+fn is_zeros(r: &UnseenRule) -> bool {
+    *r == UnseenRule::Zeros
+}
+
+/// One fitted step. Steps for one column run in order on that column's
+/// values; a numeric column is emitted after its last step, label columns
+/// by their encoding step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RecipeStep {
-    /// Keep a numeric column, filling missing values with the training median.
+    /// Fill missing numbers with the training median (the default step).
     ImputeMedian {
         /// The column.
         column: String,
         /// The training median.
         value: f64,
     },
-    /// Expand a categorical column into one 0/1 column per level seen in
-    /// training; missing and unseen values are all zeros.
+    /// Expand labels into one 0/1 column per label seen in training (the
+    /// default step); missing values are all zeros, unseen labels too
+    /// unless the rule is `error`.
     OneHot {
         /// The column.
         column: String,
-        /// The levels, in output order.
+        /// The labels, in output order.
         levels: Vec<String>,
+        /// Unseen labels: zeros (default, not written) or an error.
+        #[serde(default, skip_serializing_if = "is_zeros")]
+        unseen: UnseenRule,
     },
     /// Leave a column out.
     DropColumn {
@@ -86,6 +241,83 @@ pub enum RecipeStep {
         /// Why, in words.
         reason: String,
     },
+    /// Fill missing values with a fitted number or label.
+    Impute {
+        /// The column.
+        column: String,
+        /// How the fill was chosen.
+        strategy: ImputeStrategy,
+        /// The number filled in (numeric columns).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<f64>,
+        /// The label filled in (label columns).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+        /// Whether a 0/1 `column__missing` feature is emitted.
+        indicator: bool,
+    },
+    /// `x ↦ (x - center) / scale`.
+    Scale {
+        /// The column.
+        column: String,
+        /// How center and scale were chosen.
+        method: ScaleMethod,
+        /// Subtracted.
+        center: f64,
+        /// Divided by (never 0).
+        scale: f64,
+    },
+    /// One feature: the label's position in `levels`, or -1.
+    Ordinal {
+        /// The column.
+        column: String,
+        /// Training labels, sorted.
+        levels: Vec<String>,
+    },
+    /// Read the column as another storage.
+    Cast {
+        /// The column.
+        column: String,
+        /// The kind read as.
+        to: ColumnKind,
+    },
+    /// Trim, collapse whitespace and lower-case labels.
+    NormalizeLabels {
+        /// The column.
+        column: String,
+    },
+    /// Training used the first of each set of identical rows only.
+    DropDuplicateRows {
+        /// Training rows left out.
+        dropped: usize,
+    },
+}
+
+impl RecipeStep {
+    fn column(&self) -> Option<&str> {
+        match self {
+            RecipeStep::ImputeMedian { column, .. }
+            | RecipeStep::OneHot { column, .. }
+            | RecipeStep::DropColumn { column, .. }
+            | RecipeStep::Impute { column, .. }
+            | RecipeStep::Scale { column, .. }
+            | RecipeStep::Ordinal { column, .. }
+            | RecipeStep::Cast { column, .. }
+            | RecipeStep::NormalizeLabels { column } => Some(column),
+            RecipeStep::DropDuplicateRows { .. } => None,
+        }
+    }
+
+    /// Whether the step needs the column's values as numbers (`Some(true)`),
+    /// as labels (`Some(false)`), or takes either.
+    fn wants_numbers(&self) -> Option<bool> {
+        match self {
+            RecipeStep::ImputeMedian { .. } | RecipeStep::Scale { .. } => Some(true),
+            RecipeStep::Impute { value, .. } => Some(value.is_some()),
+            RecipeStep::OneHot { .. } | RecipeStep::Ordinal { .. } | RecipeStep::NormalizeLabels { .. } => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// An ordered list of steps, fitted on training rows.
@@ -101,52 +333,294 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
         return None;
     }
     v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(crate::profile::quantile(&v, 0.5))
+}
+
+/// A column's values over some rows, as a step sees them.
+enum Work {
+    Num(Vec<Option<f64>>),
+    Lab { levels: Vec<String>, codes: Vec<Option<u32>> },
+}
+
+impl Work {
+    fn of(values: &ColumnValues, rows: &[usize]) -> Work {
+        match values {
+            ColumnValues::Numeric(v) => Work::Num(rows.iter().map(|&r| v[r]).collect()),
+            ColumnValues::Categorical { levels, codes } => Work::Lab { levels: levels.clone(), codes: rows.iter().map(|&r| codes[r]).collect() },
+        }
+    }
+
+    fn is_num(&self) -> bool {
+        matches!(self, Work::Num(_))
+    }
+
+    fn cast(self, from_time: bool, to: ColumnKind) -> Work {
+        match (self, to.is_numeric()) {
+            (Work::Lab { levels, codes }, true) => {
+                let parsed: Vec<Option<f64>> = levels
+                    .iter()
+                    .map(|l| if to.is_time() { crate::data::parse_time_text(l) } else { crate::data::parse_number_text(l) })
+                    .collect();
+                Work::Num(codes.iter().map(|c| c.and_then(|c| parsed[c as usize])).collect())
+            }
+            (Work::Num(v), false) => {
+                let mut levels: Vec<String> = Vec::new();
+                let mut index = std::collections::HashMap::new();
+                let codes = v
+                    .iter()
+                    .map(|x| {
+                        x.map(|x| {
+                            let t = if from_time { crate::data::format_time(x) } else { crate::data::format_number(x) };
+                            *index.entry(t.clone()).or_insert_with(|| {
+                                levels.push(t);
+                                levels.len() as u32 - 1
+                            })
+                        })
+                    })
+                    .collect();
+                Work::Lab { levels, codes }
+            }
+            (w, _) => w,
+        }
+    }
+
+    fn normalize(self) -> Work {
+        match self {
+            Work::Lab { levels, codes } => {
+                let mut out: Vec<String> = Vec::new();
+                let map: Vec<u32> = levels
+                    .iter()
+                    .map(|l| {
+                        let n = crate::profile::normalize_label(l);
+                        match out.iter().position(|o| *o == n) {
+                            Some(i) => i as u32,
+                            None => {
+                                out.push(n);
+                                out.len() as u32 - 1
+                            }
+                        }
+                    })
+                    .collect();
+                Work::Lab { levels: out, codes: codes.iter().map(|c| c.map(|c| map[c as usize])).collect() }
+            }
+            w => w,
+        }
+    }
+
+    /// Label counts in level order.
+    fn counts(&self) -> Vec<usize> {
+        match self {
+            Work::Lab { levels, codes } => {
+                let mut counts = vec![0; levels.len()];
+                for c in codes.iter().flatten() {
+                    counts[*c as usize] += 1;
+                }
+                counts
+            }
+            Work::Num(_) => Vec::new(),
+        }
+    }
+}
+
+fn bad(column: &str, step: &str, reason: &str) -> PrepareError {
+    PrepareError::BadStep { column: column.to_string(), step: step.to_string(), reason: reason.to_string() }
 }
 
 impl Recipe {
-    /// Fits a recipe for `features` (column indices) on `rows` of `ds`.
+    /// Fits the default recipe for `features` (column indices) on `rows` of `ds`.
     pub fn fit(ds: &Dataset, features: &[usize], rows: &[usize]) -> Result<Recipe, PrepareError> {
+        Recipe::fit_with(ds, features, rows, &[])
+    }
+
+    /// Fits the user's `specs` and the default steps for `features` on
+    /// `rows` of `ds`. Each column's steps run in the order given; a
+    /// numeric column without an impute step gets the default median
+    /// imputation before its first scaling (or at the end), a label column
+    /// without an encoding step gets the default one-hot encoding.
+    pub fn fit_with(ds: &Dataset, features: &[usize], rows: &[usize], specs: &[StepSpec]) -> Result<Recipe, PrepareError> {
+        for s in specs {
+            if let Some(c) = s.column() {
+                if !features.iter().any(|&f| ds.columns[f].name == c) {
+                    return Err(PrepareError::NotAFeature { column: c.to_string() });
+                }
+            }
+        }
         let mut steps = Vec::with_capacity(features.len());
+        let mut rows: Vec<usize> = rows.to_vec();
+        if specs.contains(&StepSpec::DropDuplicateRows) {
+            let keep = ds.first_of_duplicates(&rows);
+            steps.push(RecipeStep::DropDuplicateRows { dropped: rows.len() - keep.len() });
+            rows = keep.into_iter().map(|p| rows[p]).collect();
+        }
         for &f in features {
             let col = &ds.columns[f];
             let column = col.name.clone();
-            match &col.values {
-                ColumnValues::Numeric(v) => {
-                    let present: Vec<f64> = rows.iter().filter_map(|&r| v[r]).collect();
-                    match median(present) {
-                        Some(value) => steps.push(RecipeStep::ImputeMedian { column, value }),
-                        None => steps.push(RecipeStep::DropColumn {
-                            column,
-                            reason: "every training value is missing".into(),
-                        }),
-                    }
-                }
-                ColumnValues::Categorical { levels, codes } => {
-                    let mut counts = vec![0usize; levels.len()];
-                    for &r in rows {
-                        if let Some(c) = codes[r] {
-                            counts[c as usize] += 1;
+            let mine: Vec<&StepSpec> = specs.iter().filter(|s| s.column() == Some(column.as_str())).collect();
+            if mine.iter().any(|s| matches!(s, StepSpec::DropColumn { .. })) {
+                steps.push(RecipeStep::DropColumn { column, reason: USER_DROP.into() });
+                continue;
+            }
+            let mut fitted = Vec::new();
+            let mut work = Work::of(&col.values, &rows);
+            let mut time = col.kind.is_time();
+            let mut needs_impute = work.is_num();
+            let mut encoded = false;
+            let all_missing = || RecipeStep::DropColumn { column: column.clone(), reason: "every training value is missing".into() };
+            let mut dropped = false;
+            let default_impute = |work: &mut Work, fitted: &mut Vec<RecipeStep>| -> bool {
+                if let Work::Num(v) = work {
+                    match median(v.iter().flatten().copied().collect()) {
+                        Some(value) => {
+                            v.iter_mut().for_each(|x| *x = Some(x.unwrap_or(value)));
+                            fitted.push(RecipeStep::ImputeMedian { column: column.clone(), value });
+                            return true;
                         }
+                        None => return false,
                     }
-                    let mut seen: Vec<usize> = (0..levels.len()).filter(|&i| counts[i] > 0).collect();
-                    if seen.is_empty() {
-                        steps.push(RecipeStep::DropColumn {
-                            column,
-                            reason: "every training value is missing".into(),
-                        });
-                        continue;
-                    }
-                    if seen.len() > MAX_ONE_HOT_LEVELS {
-                        // Keep the most frequent; stable sort keeps first appearance for ties.
-                        seen.sort_by(|&a, &b| counts[b].cmp(&counts[a]));
-                        seen.truncate(MAX_ONE_HOT_LEVELS);
-                        seen.sort_unstable();
-                    }
-                    let levels = seen.into_iter().map(|i| levels[i].clone()).collect();
-                    steps.push(RecipeStep::OneHot { column, levels });
                 }
+                true
+            };
+            for spec in mine {
+                match spec {
+                    StepSpec::Cast { to, .. } => {
+                        let from_time = time;
+                        work = work.cast(from_time, *to);
+                        time = to.is_time();
+                        needs_impute = work.is_num();
+                        fitted.push(RecipeStep::Cast { column: column.clone(), to: *to });
+                    }
+                    StepSpec::NormalizeLabels { .. } => {
+                        if work.is_num() {
+                            return Err(bad(&column, "normalize_labels", "the column holds numbers"));
+                        }
+                        work = work.normalize();
+                        fitted.push(RecipeStep::NormalizeLabels { column: column.clone() });
+                    }
+                    StepSpec::Impute { strategy, indicator, .. } => match &mut work {
+                        Work::Num(v) => {
+                            let present: Vec<f64> = v.iter().flatten().copied().collect();
+                            let value = match strategy {
+                                ImputeStrategy::Mean => (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64),
+                                ImputeStrategy::Median => median(present),
+                                ImputeStrategy::Mode => {
+                                    let mut sorted = present;
+                                    sorted.sort_by(f64::total_cmp);
+                                    let mut best: Option<(f64, usize)> = None;
+                                    for run in sorted.chunk_by(|a, b| a == b) {
+                                        if best.is_none_or(|(_, c)| run.len() > c) {
+                                            best = Some((run[0], run.len()));
+                                        }
+                                    }
+                                    best.map(|(x, _)| x)
+                                }
+                                ImputeStrategy::Constant(t) => Some(crate::data::parse_number_text(t).ok_or_else(|| bad(&column, "impute", &format!("the constant {t:?} is not a number")))?),
+                            };
+                            let Some(value) = value else {
+                                dropped = true;
+                                break;
+                            };
+                            v.iter_mut().for_each(|x| *x = Some(x.unwrap_or(value)));
+                            needs_impute = false;
+                            fitted.push(RecipeStep::Impute { column: column.clone(), strategy: strategy.clone(), value: Some(value), label: None, indicator: *indicator });
+                        }
+                        Work::Lab { .. } => {
+                            let label = match strategy {
+                                ImputeStrategy::Constant(t) => t.clone(),
+                                ImputeStrategy::Mode => {
+                                    let counts = work.counts();
+                                    let Work::Lab { levels, .. } = &work else { unreachable!() };
+                                    match (0..levels.len()).filter(|&i| counts[i] > 0).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))) {
+                                        Some(i) => levels[i].clone(),
+                                        None => {
+                                            dropped = true;
+                                            break;
+                                        }
+                                    }
+                                }
+                                _ => return Err(bad(&column, "impute", "mean and median need numbers; use mode or constant for labels")),
+                            };
+                            if let Work::Lab { levels, codes } = &mut work {
+                                let code = match levels.iter().position(|l| *l == label) {
+                                    Some(i) => i as u32,
+                                    None => {
+                                        levels.push(label.clone());
+                                        levels.len() as u32 - 1
+                                    }
+                                };
+                                codes.iter_mut().for_each(|c| *c = Some(c.unwrap_or(code)));
+                            }
+                            fitted.push(RecipeStep::Impute { column: column.clone(), strategy: strategy.clone(), value: None, label: Some(label), indicator: *indicator });
+                        }
+                    },
+                    StepSpec::Scale { method, .. } => {
+                        if !work.is_num() {
+                            return Err(bad(&column, "scale", "the column holds labels; cast it to numbers first"));
+                        }
+                        if needs_impute {
+                            if !default_impute(&mut work, &mut fitted) {
+                                dropped = true;
+                                break;
+                            }
+                            needs_impute = false;
+                        }
+                        let Work::Num(v) = &mut work else { unreachable!() };
+                        let mut x: Vec<f64> = v.iter().flatten().copied().collect();
+                        x.sort_by(f64::total_cmp);
+                        let n = x.len() as f64;
+                        let (center, scale) = match method {
+                            ScaleMethod::Standard => {
+                                let m = x.iter().sum::<f64>() / n;
+                                (m, (x.iter().map(|a| (a - m) * (a - m)).sum::<f64>() / n).sqrt())
+                            }
+                            ScaleMethod::MinMax => (x[0], x[x.len() - 1] - x[0]),
+                            ScaleMethod::Robust => {
+                                let q = |p| crate::profile::quantile(&x, p);
+                                (q(0.5), q(0.75) - q(0.25))
+                            }
+                        };
+                        let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
+                        v.iter_mut().for_each(|a| *a = a.map(|a| (a - center) / scale));
+                        fitted.push(RecipeStep::Scale { column: column.clone(), method: *method, center, scale });
+                    }
+                    StepSpec::OneHot { .. } | StepSpec::Ordinal { .. } if work.is_num() => {
+                        return Err(bad(&column, "encode", "the column holds numbers; cast it to labels first"));
+                    }
+                    StepSpec::OneHot { unseen, .. } => {
+                        match one_hot_levels(&work) {
+                            Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen }),
+                            None => dropped = true,
+                        }
+                        encoded = true;
+                        break;
+                    }
+                    StepSpec::Ordinal { .. } => {
+                        let counts = work.counts();
+                        let Work::Lab { levels, .. } = &work else { unreachable!() };
+                        let mut seen: Vec<String> = (0..levels.len()).filter(|&i| counts[i] > 0).map(|i| levels[i].clone()).collect();
+                        seen.sort();
+                        fitted.push(RecipeStep::Ordinal { column: column.clone(), levels: seen });
+                        encoded = true;
+                        break;
+                    }
+                    StepSpec::DropColumn { .. } | StepSpec::DropDuplicateRows => {}
+                }
+            }
+            if !dropped && !encoded {
+                if work.is_num() {
+                    if needs_impute && !default_impute(&mut work, &mut fitted) {
+                        dropped = true;
+                    }
+                } else {
+                    match one_hot_levels(&work) {
+                        Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: UnseenRule::Zeros }),
+                        None => dropped = true,
+                    }
+                }
+            }
+            if dropped {
+                steps.push(all_missing());
+            } else {
+                steps.extend(fitted);
             }
         }
         let recipe = Recipe { steps };
@@ -156,31 +630,78 @@ impl Recipe {
         Ok(recipe)
     }
 
-    /// Number of columns the recipe produces.
-    pub fn width(&self) -> usize {
+    /// The user's steps this recipe was fitted with (default steps left
+    /// out), so a replay can fit it again.
+    pub fn spec(&self) -> Vec<StepSpec> {
         self.steps
             .iter()
-            .map(|s| match s {
-                RecipeStep::ImputeMedian { .. } => 1,
-                RecipeStep::OneHot { levels, .. } => levels.len(),
-                RecipeStep::DropColumn { .. } => 0,
+            .filter_map(|s| match s {
+                RecipeStep::DropColumn { column, reason } if reason == USER_DROP => Some(StepSpec::DropColumn { column: column.clone() }),
+                RecipeStep::Impute { column, strategy, indicator, .. } => Some(StepSpec::Impute { column: column.clone(), strategy: strategy.clone(), indicator: *indicator }),
+                RecipeStep::Scale { column, method, .. } => Some(StepSpec::Scale { column: column.clone(), method: *method }),
+                RecipeStep::OneHot { column, unseen: UnseenRule::Error, .. } => Some(StepSpec::OneHot { column: column.clone(), unseen: UnseenRule::Error }),
+                RecipeStep::Ordinal { column, .. } => Some(StepSpec::Ordinal { column: column.clone() }),
+                RecipeStep::Cast { column, to } => Some(StepSpec::Cast { column: column.clone(), to: *to }),
+                RecipeStep::NormalizeLabels { column } => Some(StepSpec::NormalizeLabels { column: column.clone() }),
+                RecipeStep::DropDuplicateRows { .. } => Some(StepSpec::DropDuplicateRows),
+                _ => None,
             })
-            .sum()
+            .collect()
     }
 
-    /// Names of the produced columns, e.g. `age` or `colour=red`.
-    pub fn feature_names(&self) -> Vec<String> {
-        let mut names = Vec::with_capacity(self.width());
+    /// Positions in `rows` (training rows) that training uses: all, or the
+    /// first of each set of identical rows when the recipe drops duplicates.
+    pub fn training_rows(&self, ds: &Dataset, rows: &[usize]) -> Vec<usize> {
+        if self.steps.iter().any(|s| matches!(s, RecipeStep::DropDuplicateRows { .. })) {
+            ds.first_of_duplicates(rows)
+        } else {
+            (0..rows.len()).collect()
+        }
+    }
+
+    /// Steps grouped by column, in order of first appearance.
+    fn groups(&self) -> Vec<(&str, Vec<&RecipeStep>)> {
+        let mut groups: Vec<(&str, Vec<&RecipeStep>)> = Vec::new();
         for s in &self.steps {
-            match s {
-                RecipeStep::ImputeMedian { column, .. } => names.push(column.clone()),
-                RecipeStep::OneHot { column, levels } => {
-                    names.extend(levels.iter().map(|l| format!("{column}={l}")))
+            let Some(c) = s.column() else { continue };
+            match groups.iter_mut().find(|(g, _)| *g == c) {
+                Some((_, v)) => v.push(s),
+                None => groups.push((c, vec![s])),
+            }
+        }
+        groups
+    }
+
+    /// Names of the produced columns, e.g. `age`, `colour=red`, `age__missing`.
+    pub fn feature_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for (column, steps) in self.groups() {
+            let mut emitted = false;
+            for s in steps {
+                match s {
+                    RecipeStep::DropColumn { .. } => emitted = true,
+                    RecipeStep::Impute { indicator: true, .. } => names.push(format!("{column}__missing")),
+                    RecipeStep::OneHot { levels, .. } => {
+                        names.extend(levels.iter().map(|l| format!("{column}={l}")));
+                        emitted = true;
+                    }
+                    RecipeStep::Ordinal { .. } => {
+                        names.push(column.to_string());
+                        emitted = true;
+                    }
+                    _ => {}
                 }
-                RecipeStep::DropColumn { .. } => {}
+            }
+            if !emitted {
+                names.push(column.to_string());
             }
         }
         names
+    }
+
+    /// Number of columns the recipe produces.
+    pub fn width(&self) -> usize {
+        self.feature_names().len()
     }
 
     /// Applies the recipe to `rows` of `ds`, giving a rows × width matrix
@@ -193,41 +714,110 @@ impl Recipe {
         out.try_reserve_exact(len).map_err(|_| too_large())?;
         out.resize(len, 0.0);
         let mut offset = 0;
-        for step in &self.steps {
-            let (name, expected) = match step {
-                RecipeStep::ImputeMedian { column, .. } => (column, ColumnKind::Numeric),
-                RecipeStep::OneHot { column, .. } => (column, ColumnKind::Categorical),
-                RecipeStep::DropColumn { .. } => continue,
-            };
-            let col = ds
-                .column(name)
-                .map_err(|_| PrepareError::MissingColumn { column: name.clone() })?;
-            if col.kind() != expected {
-                return Err(PrepareError::KindMismatch { column: name.clone(), expected, found: col.kind() });
+        for (name, steps) in self.groups() {
+            if steps.iter().any(|s| matches!(s, RecipeStep::DropColumn { .. })) {
+                continue;
             }
-            match (step, &col.values) {
-                (RecipeStep::ImputeMedian { value, .. }, ColumnValues::Numeric(v)) => {
-                    for (i, &r) in rows.iter().enumerate() {
-                        out[i * width + offset] = v[r].unwrap_or(*value);
+            let col = ds.column(name).map_err(|_| PrepareError::MissingColumn { column: name.to_string() })?;
+            if let Some(expected) = steps[0].wants_numbers() {
+                if col.kind().is_numeric() != expected {
+                    let word = |numeric: bool| if numeric { "numbers" } else { "labels" }.to_string();
+                    return Err(PrepareError::KindMismatch { column: name.to_string(), expected: word(expected), found: word(!expected) });
+                }
+            }
+            let mut work = Work::of(&col.values, rows);
+            let mut time = col.kind.is_time();
+            let mut emitted = false;
+            for s in steps {
+                match (s, &mut work) {
+                    (RecipeStep::ImputeMedian { value, .. }, Work::Num(v)) => v.iter_mut().for_each(|x| *x = Some(x.unwrap_or(*value))),
+                    (RecipeStep::Impute { value, label, indicator, .. }, w) => {
+                        let missing: Vec<bool> = match &*w {
+                            Work::Num(v) => v.iter().map(Option::is_none).collect(),
+                            Work::Lab { codes, .. } => codes.iter().map(Option::is_none).collect(),
+                        };
+                        if *indicator {
+                            for (i, m) in missing.iter().enumerate() {
+                                out[i * width + offset] = if *m { 1.0 } else { 0.0 };
+                            }
+                            offset += 1;
+                        }
+                        match (w, value, label) {
+                            (Work::Num(v), Some(value), _) => v.iter_mut().for_each(|x| *x = Some(x.unwrap_or(*value))),
+                            (Work::Lab { levels, codes }, _, Some(label)) => {
+                                let code = match levels.iter().position(|l| l == label) {
+                                    Some(i) => i as u32,
+                                    None => {
+                                        levels.push(label.clone());
+                                        levels.len() as u32 - 1
+                                    }
+                                };
+                                codes.iter_mut().for_each(|c| *c = Some(c.unwrap_or(code)));
+                            }
+                            _ => return Err(bad(name, "impute", "the fitted fill does not match the column's values")),
+                        }
+                    }
+                    (RecipeStep::Scale { center, scale, .. }, Work::Num(v)) => v.iter_mut().for_each(|x| *x = x.map(|x| (x - center) / scale)),
+                    (RecipeStep::Cast { to, .. }, _) => {
+                        work = std::mem::replace(&mut work, Work::Num(Vec::new())).cast(time, *to);
+                        time = to.is_time();
+                    }
+                    (RecipeStep::NormalizeLabels { .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).normalize(),
+                    (RecipeStep::OneHot { levels: wanted, unseen, .. }, Work::Lab { levels, codes }) => {
+                        // Map the data's label codes to output positions once.
+                        let position: Vec<Option<usize>> = levels.iter().map(|l| wanted.iter().position(|w| w == l)).collect();
+                        for (i, c) in codes.iter().enumerate() {
+                            match c.map(|c| (c, position[c as usize])) {
+                                Some((_, Some(p))) => out[i * width + offset + p] = 1.0,
+                                Some((c, None)) if *unseen == UnseenRule::Error => {
+                                    let label: String = levels[c as usize].chars().take(100).collect();
+                                    return Err(PrepareError::UnseenLabel { column: name.to_string(), label });
+                                }
+                                _ => {}
+                            }
+                        }
+                        offset += wanted.len();
+                        emitted = true;
+                    }
+                    (RecipeStep::Ordinal { levels: wanted, .. }, Work::Lab { levels, codes }) => {
+                        let rank: Vec<f64> = levels.iter().map(|l| wanted.binary_search(l).map_or(-1.0, |p| p as f64)).collect();
+                        for (i, c) in codes.iter().enumerate() {
+                            out[i * width + offset] = c.map_or(-1.0, |c| rank[c as usize]);
+                        }
+                        offset += 1;
+                        emitted = true;
+                    }
+                    (s, _) => return Err(bad(name, &format!("{s:?}").split([' ', '{']).next().unwrap_or("step").to_lowercase(), "the column's values are not of the kind the step was fitted on")),
+                }
+            }
+            if !emitted {
+                if let Work::Num(v) = &work {
+                    for (i, x) in v.iter().enumerate() {
+                        // Fitting puts an imputation after the last step that can leave a gap.
+                        out[i * width + offset] = x.unwrap_or(0.0);
                     }
                     offset += 1;
                 }
-                (RecipeStep::OneHot { levels: wanted, .. }, ColumnValues::Categorical { levels, codes }) => {
-                    // Map the data's level codes to output positions once.
-                    let position: Vec<Option<usize>> =
-                        levels.iter().map(|l| wanted.iter().position(|w| w == l)).collect();
-                    for (i, &r) in rows.iter().enumerate() {
-                        if let Some(p) = codes[r].and_then(|c| position[c as usize]) {
-                            out[i * width + offset + p] = 1.0;
-                        }
-                    }
-                    offset += wanted.len();
-                }
-                _ => unreachable!("kinds checked above"),
             }
         }
         Array2::from_shape_vec((rows.len(), width), out).map_err(|_| too_large())
     }
+}
+
+fn one_hot_levels(work: &Work) -> Option<Vec<String>> {
+    let counts = work.counts();
+    let Work::Lab { levels, .. } = work else { return None };
+    let mut seen: Vec<usize> = (0..levels.len()).filter(|&i| counts[i] > 0).collect();
+    if seen.is_empty() {
+        return None;
+    }
+    if seen.len() > MAX_ONE_HOT_LEVELS {
+        // Keep the most frequent; stable sort keeps first appearance for ties.
+        seen.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
+        seen.truncate(MAX_ONE_HOT_LEVELS);
+        seen.sort_unstable();
+    }
+    Some(seen.into_iter().map(|i| levels[i].clone()).collect())
 }
 
 #[cfg(test)]
@@ -235,15 +825,19 @@ mod tests {
     use super::*;
     use crate::data::{parse_csv, ParseOptions};
 
+    fn ds(s: &str) -> Dataset {
+        parse_csv(s.as_bytes(), "t.csv", &ParseOptions::default()).unwrap()
+    }
+
     #[test]
     fn fitted_on_train_rows_only() {
-        let ds = parse_csv(b"x,c\n1,a\n3,b\n,a\n100,z\n", "t.csv", &ParseOptions::default()).unwrap();
+        let ds = ds("x,c\n1,a\n3,b\n,a\n100,z\n");
         let recipe = Recipe::fit(&ds, &[0, 1], &[0, 1, 2]).unwrap();
         assert_eq!(
             recipe.steps,
             vec![
                 RecipeStep::ImputeMedian { column: "x".into(), value: 2.0 },
-                RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into(), "b".into()] },
+                RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into(), "b".into()], unseen: UnseenRule::Zeros },
             ]
         );
         assert_eq!(recipe.feature_names(), ["x", "c=a", "c=b"]);
@@ -254,7 +848,7 @@ mod tests {
 
     #[test]
     fn all_missing_column_is_dropped_and_nothing_left_is_an_error() {
-        let ds = parse_csv(b"x,y\n,1\n,2\n", "t.csv", &ParseOptions::default()).unwrap();
+        let ds = ds("x,y\n,1\n,2\n");
         assert_eq!(Recipe::fit(&ds, &[0], &[0, 1]).unwrap_err(), PrepareError::NoFeatures);
         let r = Recipe::fit(&ds, &[0, 1], &[0, 1]).unwrap();
         assert_eq!(r.width(), 1);
@@ -263,10 +857,54 @@ mod tests {
 
     #[test]
     fn recipe_round_trips_as_json() {
-        let r = Recipe { steps: vec![RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into()] }] };
+        let r = Recipe { steps: vec![RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into()], unseen: UnseenRule::Zeros }] };
         let json = serde_json::to_string(&r).unwrap();
+        // The default recipe's JSON is what older manifests hold.
         assert_eq!(json, r#"{"steps":[{"step":"one_hot","column":"c","levels":["a"]}]}"#);
         assert_eq!(serde_json::from_str::<Recipe>(&json).unwrap(), r);
         assert!(serde_json::from_str::<Recipe>(r#"{"steps":[],"x":1}"#).is_err());
+    }
+
+    /// One row per user step: the steps, the feature names and the matrix
+    /// for the test rows, fitted on rows 0..4 of one table.
+    #[test]
+    fn user_steps_fit_on_train_and_apply_alike() {
+        let ds = ds("x,c,n\n1,Red,5\n3,red ,x\n,Blue,7\n4,,9\n100,green,n/k\n,Red,2\n");
+        let train = [0, 1, 2, 3];
+        let test = [4, 5];
+        let imp = |s: ImputeStrategy, indicator| StepSpec::Impute { column: "x".into(), strategy: s, indicator };
+        type Case = (Vec<StepSpec>, Vec<&'static str>, Vec<f64>);
+        let cases: Vec<Case> = vec![
+            (vec![StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![100.0, 3.0]),
+            (vec![imp(ImputeStrategy::Mean, true), StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x__missing", "x"], vec![0.0, 100.0, 1.0, 8.0 / 3.0]),
+            (vec![imp(ImputeStrategy::Constant("-1".into()), false), StepSpec::Scale { column: "x".into(), method: ScaleMethod::MinMax }, StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![101.0 / 5.0, 0.0]),
+            (vec![StepSpec::Scale { column: "x".into(), method: ScaleMethod::Robust }, StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![97.0 / 0.75, 0.0]),
+            (vec![StepSpec::NormalizeLabels { column: "c".into() }, StepSpec::Ordinal { column: "c".into() }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c"], vec![-1.0, 1.0]),
+            (vec![StepSpec::Impute { column: "c".into(), strategy: ImputeStrategy::Constant("none".into()), indicator: false }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c=Red", "c=red", "c=Blue", "c=none"], vec![0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]),
+            (vec![StepSpec::Cast { column: "n".into(), to: ColumnKind::Float }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "c".into() }], vec!["n"], vec![7.0, 2.0]),
+        ];
+        for (specs, names, matrix) in cases {
+            let r = Recipe::fit_with(&ds, &[0, 1, 2], &train, &specs).unwrap();
+            assert_eq!(r.feature_names(), names, "{specs:?}");
+            assert_eq!(r.apply(&ds, &test).unwrap().as_slice().unwrap(), matrix.as_slice(), "{specs:?}");
+            // The user's steps come back from the fitted recipe, and refit the same.
+            assert_eq!(Recipe::fit_with(&ds, &[0, 1, 2], &train, &r.spec()).unwrap(), r, "{specs:?}");
+        }
+        let err = Recipe::fit_with(&ds, &[0, 1], &train, &[StepSpec::Scale { column: "c".into(), method: ScaleMethod::Standard }]).unwrap_err();
+        assert_eq!(err.code(), "bad_step");
+        let err = Recipe::fit_with(&ds, &[0, 1], &train, &[StepSpec::DropColumn { column: "n".into() }]).unwrap_err();
+        assert_eq!(err.code(), "not_a_feature");
+        let r = Recipe::fit_with(&ds, &[1], &train, &[StepSpec::OneHot { column: "c".into(), unseen: UnseenRule::Error }]).unwrap();
+        assert_eq!(r.apply(&ds, &[4]).unwrap_err().code(), "unseen_label");
+    }
+
+    #[test]
+    fn duplicate_training_rows_are_dropped_from_training_only() {
+        let ds = ds("x,y\n1,a\n1,a\n2,b\n1,a\n");
+        let r = Recipe::fit_with(&ds, &[0], &[0, 1, 2], &[StepSpec::DropDuplicateRows]).unwrap();
+        assert_eq!(r.steps[0], RecipeStep::DropDuplicateRows { dropped: 1 });
+        assert_eq!(r.training_rows(&ds, &[0, 1, 2]), vec![0, 2]);
+        // Applying never drops rows.
+        assert_eq!(r.apply(&ds, &[0, 1, 3]).unwrap().nrows(), 3);
     }
 }

@@ -1,26 +1,87 @@
-//! Data management, second step: a profile of each column.
+//! Data management, second step: the profile of a dataset.
 //!
-//! Takes a [`Dataset`] and gives per column its kind, count, missing,
-//! distinct, min/max/mean/std for numbers and the most frequent values.
-//! Every figure is exact and computed in row order, so it is the same
-//! natively and in wasm. No wasm here.
+//! Takes a [`Dataset`] and gives, per column, counts, missing values,
+//! distinct values, the moments, quartiles, a histogram, top values, text
+//! lengths and date ranges; for the dataset, duplicate rows and memory;
+//! associations between columns ([`assoc`]); and data-quality alerts with
+//! evidence and a suggested recipe step ([`alerts`]). Every figure is exact
+//! (the typed columns are in memory, and one sorted copy of one column at
+//! a time is the most extra memory used), computed in row order so it is
+//! the same natively and in wasm; association figures say when they come
+//! from a row sample. Chart specs for the page and reports are in
+//! [`charts`]. No wasm here.
 
-use std::collections::HashMap;
+pub mod alerts;
+pub mod assoc;
+pub mod charts;
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{format_number, ColumnKind, ColumnValues, Dataset};
+use crate::data::{format_number, format_time, ColumnKind, ColumnValues, DataError, Dataset, IngestReport};
+pub use alerts::{Alert, AlertCode, Severity};
+pub use assoc::{Association, Associations, Measure};
 
 /// How many top values a column profile lists.
 pub const TOP_VALUES: usize = 5;
+/// Most histogram bins.
+pub const HISTOGRAM_BINS: usize = 20;
+/// Longest label text kept in a profile, in characters.
+pub const MAX_LABEL_CHARS: usize = 200;
 
 /// A value and how often it occurs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueCount {
-    /// The value as text.
+    /// The value as text (at most [`MAX_LABEL_CHARS`] characters).
     pub value: String,
     /// Rows holding it.
     pub count: usize,
+}
+
+/// One histogram bin: `[start, end)`, the last bin closed `[start, end]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bin {
+    /// Lower edge.
+    pub start: f64,
+    /// Upper edge.
+    pub end: f64,
+    /// Values in the bin.
+    pub count: usize,
+}
+
+/// Values outside the interquartile fences `q1 - 1.5·IQR`, `q3 + 1.5·IQR`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outliers {
+    /// Lower fence.
+    pub lower_fence: f64,
+    /// Upper fence.
+    pub upper_fence: f64,
+    /// Values below the lower fence.
+    pub below: usize,
+    /// Values above the upper fence.
+    pub above: usize,
+}
+
+/// Shortest, longest and mean length of labels, in characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextLength {
+    /// Shortest.
+    pub min: usize,
+    /// Longest.
+    pub max: usize,
+    /// Mean over present values.
+    pub mean: f64,
+}
+
+/// First and last date, as ISO 8601 text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateRange {
+    /// Earliest.
+    pub min: String,
+    /// Latest.
+    pub max: String,
 }
 
 /// The profile of one column.
@@ -35,9 +96,11 @@ pub struct ColumnProfile {
     pub count: usize,
     /// Missing values.
     pub missing: usize,
-    /// Distinct present values.
+    /// Missing values as a percentage of rows.
+    pub missing_pct: f64,
+    /// Distinct present values (exact).
     pub distinct: usize,
-    /// Smallest value (numeric columns with a value).
+    /// Smallest value (numbers and dates; dates in seconds since 1970).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
     /// Largest value.
@@ -49,11 +112,66 @@ pub struct ColumnProfile {
     /// Sample standard deviation (n - 1), as pandas reports it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<f64>,
+    /// Median (linear interpolation, as numpy and pandas).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    /// First quartile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q1: Option<f64>,
+    /// Third quartile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q3: Option<f64>,
+    /// Sample skewness (adjusted Fisher–Pearson, as pandas `skew`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skewness: Option<f64>,
+    /// Values equal to zero (numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zeros: Option<usize>,
+    /// Values below zero (numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negatives: Option<usize>,
+    /// Interquartile outliers (numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outliers: Option<Outliers>,
+    /// Equal-width histogram of present values (numbers and dates).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub histogram: Vec<Bin>,
     /// Whether every present value is a whole number.
     pub integer: bool,
-    /// Up to [`TOP_VALUES`] most frequent values, most frequent first,
-    /// ties in order of first appearance.
+    /// Up to [`TOP_VALUES`] most frequent values, most frequent first;
+    /// ties: labels in order of first appearance, numbers smaller first.
     pub top: Vec<ValueCount>,
+    /// Label lengths (labels only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_length: Option<TextLength>,
+    /// Date range (dates only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<DateRange>,
+    /// Groups of labels that differ only by case or whitespace (at most five).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub case_variants: Vec<Vec<String>>,
+    /// Bytes the column's values take in memory.
+    pub memory_bytes: usize,
+}
+
+/// Dataset-wide figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetSummary {
+    /// Data rows.
+    pub rows: usize,
+    /// Columns.
+    pub columns: usize,
+    /// Rows identical to an earlier row.
+    pub duplicate_rows: usize,
+    /// Missing cells.
+    pub missing_cells: usize,
+    /// Missing cells as a percentage of all cells.
+    pub missing_cells_pct: f64,
+    /// Bytes the typed columns take in memory.
+    pub memory_bytes: usize,
+    /// Columns per kind.
+    pub kinds: BTreeMap<ColumnKind, usize>,
 }
 
 /// The profile of a whole dataset.
@@ -68,79 +186,233 @@ pub struct Profile {
     pub column_count: usize,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
+    /// The target column the profile was made for, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Dataset-wide figures.
+    pub dataset: DatasetSummary,
+    /// What ingestion detected, assumed or repaired.
+    pub ingest: IngestReport,
     /// One profile per column, in file order.
     pub columns: Vec<ColumnProfile>,
+    /// Associations between columns, and with the target.
+    pub associations: Associations,
+    /// Data-quality alerts, most severe first.
+    pub alerts: Vec<Alert>,
 }
 
-/// Profiles every column of `ds`.
+/// Choices for [`profile_with`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ProfileOptions {
+    /// The column to be predicted: adds associations with it, class
+    /// imbalance and leakage alerts.
+    pub target: Option<String>,
+    /// Most columns compared pairwise; the rest are listed as skipped.
+    pub max_assoc_columns: usize,
+    /// Most row × pair operations for associations; above it a regular
+    /// row sample is used and the figures are marked approximate.
+    pub max_assoc_work: usize,
+}
+
+impl Default for ProfileOptions {
+    fn default() -> Self {
+        ProfileOptions { target: None, max_assoc_columns: 40, max_assoc_work: 200_000_000 }
+    }
+}
+
+/// Profiles `ds` without a target.
 ///
 /// ```
 /// use mlcycle::data::{parse_csv, ParseOptions};
 /// let ds = parse_csv(b"x\n1\n2\n\n3\n", "t.csv", &ParseOptions::default()).unwrap();
 /// let p = mlcycle::profile::profile(&ds);
 /// assert_eq!(p.columns[0].mean, Some(2.0));
+/// assert_eq!(p.columns[0].median, Some(2.0));
 /// ```
 pub fn profile(ds: &Dataset) -> Profile {
-    Profile {
+    profile_with(ds, &ProfileOptions::default()).expect("without a target nothing can fail")
+}
+
+/// Profiles `ds` with `opts`; fails only when the target is not a column.
+pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, DataError> {
+    let target = match &opts.target {
+        Some(t) => Some(ds.column_index(t)?),
+        None => None,
+    };
+    let columns: Vec<ColumnProfile> = ds.columns.iter().map(|c| column_profile(&c.name, c.kind, &c.values, c.memory_bytes())).collect();
+    let missing_cells: usize = columns.iter().map(|c| c.missing).sum();
+    let cells = ds.n_rows * ds.columns.len();
+    let mut kinds = BTreeMap::new();
+    for c in &columns {
+        *kinds.entry(c.kind).or_insert(0) += 1;
+    }
+    let dataset = DatasetSummary {
+        rows: ds.n_rows,
+        columns: ds.columns.len(),
+        duplicate_rows: duplicate_rows(ds),
+        missing_cells,
+        missing_cells_pct: pct(missing_cells, cells),
+        memory_bytes: columns.iter().map(|c| c.memory_bytes).sum(),
+        kinds,
+    };
+    let associations = assoc::associations(ds, &columns, target, opts);
+    let mut p = Profile {
         file_name: ds.file_name.clone(),
         rows: ds.n_rows,
         column_count: ds.columns.len(),
         sha256: ds.sha256.clone(),
-        columns: ds.columns.iter().map(|c| column_profile(&c.name, &c.values)).collect(),
+        target: opts.target.clone(),
+        dataset,
+        ingest: ds.ingest.clone(),
+        columns,
+        associations,
+        alerts: Vec::new(),
+    };
+    p.alerts = alerts::alerts(ds, &p, target);
+    Ok(p)
+}
+
+fn pct(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 0.0 } else { 100.0 * part as f64 / whole as f64 }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= MAX_LABEL_CHARS {
+        s.to_string()
+    } else {
+        s.chars().take(MAX_LABEL_CHARS - 1).chain(std::iter::once('…')).collect()
     }
 }
 
-fn top_values(counts: Vec<(String, usize)>) -> Vec<ValueCount> {
-    // `counts` is in first-appearance order; a stable sort keeps that for ties.
-    let mut counts = counts;
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
-    counts.into_iter().take(TOP_VALUES).map(|(value, count)| ValueCount { value, count }).collect()
+/// Quantile `p` of sorted `v` with linear interpolation (numpy's default).
+pub fn quantile(v: &[f64], p: f64) -> f64 {
+    let h = (v.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
 }
 
-fn column_profile(name: &str, values: &ColumnValues) -> ColumnProfile {
+/// Equal-width bins over sorted `v` (numpy's `histogram` rule: the last
+/// bin includes its upper edge).
+fn histogram(v: &[f64], distinct: usize) -> Vec<Bin> {
+    let (min, max) = (v[0], v[v.len() - 1]);
+    if min == max {
+        return vec![Bin { start: min, end: max, count: v.len() }];
+    }
+    let n = distinct.clamp(1, HISTOGRAM_BINS);
+    let width = (max - min) / n as f64;
+    let mut bins: Vec<Bin> = (0..n)
+        .map(|i| Bin { start: min + width * i as f64, end: if i + 1 == n { max } else { min + width * (i + 1) as f64 }, count: 0 })
+        .collect();
+    for &x in v {
+        let mut i = (((x - min) / width) as usize).min(n - 1);
+        // Floating-point edges: move to the bin whose range holds x.
+        while i > 0 && x < bins[i].start {
+            i -= 1;
+        }
+        while i + 1 < n && x >= bins[i + 1].start {
+            i += 1;
+        }
+        bins[i].count += 1;
+    }
+    bins
+}
+
+fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_bytes: usize) -> ColumnProfile {
+    let rows = match values {
+        ColumnValues::Numeric(v) => v.len(),
+        ColumnValues::Categorical { codes, .. } => codes.len(),
+    };
+    let mut p = ColumnProfile {
+        name: name.to_string(),
+        kind,
+        count: 0,
+        missing: 0,
+        missing_pct: 0.0,
+        distinct: 0,
+        min: None,
+        max: None,
+        mean: None,
+        std: None,
+        median: None,
+        q1: None,
+        q3: None,
+        skewness: None,
+        zeros: None,
+        negatives: None,
+        outliers: None,
+        histogram: Vec::new(),
+        integer: false,
+        top: Vec::new(),
+        text_length: None,
+        date_range: None,
+        case_variants: Vec::new(),
+        memory_bytes,
+    };
     match values {
         ColumnValues::Numeric(v) => {
-            let present: Vec<f64> = v.iter().flatten().copied().collect();
-            let n = present.len();
-            let mut order: Vec<(u64, usize)> = Vec::new();
-            let mut seen: HashMap<u64, usize> = HashMap::new();
-            for &x in &present {
-                // -0.0 and 0.0 are one value.
-                let key = (if x == 0.0 { 0.0 } else { x }).to_bits();
-                match seen.get(&key) {
-                    Some(&i) => order[i].1 += 1,
-                    None => {
-                        seen.insert(key, order.len());
-                        order.push((key, 1));
-                    }
+            let mut sorted: Vec<f64> = v.iter().flatten().copied().collect();
+            let n = sorted.len();
+            p.count = n;
+            p.missing = rows - n;
+            p.missing_pct = pct(p.missing, rows);
+            p.integer = sorted.iter().all(|x| x.fract() == 0.0);
+            if n == 0 {
+                return p;
+            }
+            // Moments in row order (the order pandas sums in).
+            let mean = sorted.iter().sum::<f64>() / n as f64;
+            let (mut m2, mut m3) = (0.0, 0.0);
+            for &x in &sorted {
+                let d = x - mean;
+                m2 += d * d;
+                m3 += d * d * d;
+            }
+            sorted.sort_unstable_by(f64::total_cmp);
+            // Runs of equal values: distinct count and top values.
+            let mut runs: Vec<(f64, usize)> = Vec::new();
+            for &x in &sorted {
+                match runs.last_mut() {
+                    Some((y, c)) if *y == x => *c += 1,
+                    _ => runs.push((x, 1)),
                 }
             }
-            let (min, max, mean, std) = if n == 0 {
-                (None, None, None, None)
+            p.distinct = runs.len();
+            let mut top = runs.clone();
+            top.sort_by_key(|a| std::cmp::Reverse(a.1));
+            let show = |x: f64| if kind.is_time() { format_time(x) } else { format_number(if x == 0.0 { 0.0 } else { x }) };
+            p.top = top.into_iter().take(TOP_VALUES).map(|(x, count)| ValueCount { value: show(x), count }).collect();
+            p.min = Some(sorted[0]);
+            p.max = Some(sorted[n - 1]);
+            p.mean = Some(mean).filter(|m| m.is_finite());
+            if n > 1 {
+                p.std = Some((m2 / (n - 1) as f64).sqrt()).filter(|s| s.is_finite());
+            }
+            if n > 2 && m2 > 0.0 {
+                let nf = n as f64;
+                let (mm2, mm3) = (m2 / nf, m3 / nf);
+                let g1 = mm3 / mm2.powf(1.5);
+                p.skewness = Some(g1 * (nf * (nf - 1.0)).sqrt() / (nf - 2.0)).filter(|s| s.is_finite());
+            }
+            let (q1, med, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
+            p.q1 = Some(q1);
+            p.median = Some(med);
+            p.q3 = Some(q3);
+            p.histogram = histogram(&sorted, p.distinct);
+            if kind.is_time() {
+                p.date_range = Some(DateRange { min: format_time(sorted[0]), max: format_time(sorted[n - 1]) });
             } else {
-                let min = present.iter().copied().fold(f64::INFINITY, f64::min);
-                let max = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let mean = present.iter().sum::<f64>() / n as f64;
-                let std = if n > 1 {
-                    let ss: f64 = present.iter().map(|x| (x - mean) * (x - mean)).sum();
-                    Some((ss / (n - 1) as f64).sqrt())
-                } else {
-                    None
-                };
-                (Some(min), Some(max), Some(mean), std)
-            };
-            ColumnProfile {
-                name: name.to_string(),
-                kind: ColumnKind::Numeric,
-                count: n,
-                missing: v.len() - n,
-                distinct: order.len(),
-                min,
-                max,
-                mean: mean.filter(|m| m.is_finite()),
-                std: std.filter(|s| s.is_finite()),
-                integer: present.iter().all(|x| x.fract() == 0.0),
-                top: top_values(order.into_iter().map(|(k, c)| (format_number(f64::from_bits(k)), c)).collect()),
+                p.zeros = Some(sorted.iter().filter(|&&x| x == 0.0).count());
+                p.negatives = Some(sorted.partition_point(|&x| x < 0.0));
+                let iqr = q3 - q1;
+                let (lower_fence, upper_fence) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
+                p.outliers = Some(Outliers {
+                    lower_fence,
+                    upper_fence,
+                    below: sorted.partition_point(|&x| x < lower_fence),
+                    above: n - sorted.partition_point(|&x| x <= upper_fence),
+                });
             }
         }
         ColumnValues::Categorical { levels, codes } => {
@@ -149,21 +421,46 @@ fn column_profile(name: &str, values: &ColumnValues) -> ColumnProfile {
                 counts[*c as usize] += 1;
             }
             let n: usize = counts.iter().sum();
-            ColumnProfile {
-                name: name.to_string(),
-                kind: ColumnKind::Categorical,
-                count: n,
-                missing: codes.len() - n,
-                distinct: levels.len(),
-                min: None,
-                max: None,
-                mean: None,
-                std: None,
-                integer: false,
-                top: top_values(levels.iter().cloned().zip(counts).collect()),
+            p.count = n;
+            p.missing = rows - n;
+            p.missing_pct = pct(p.missing, rows);
+            p.distinct = counts.iter().filter(|&&c| c > 0).count();
+            // `levels` are in first-appearance order; a stable sort keeps that for ties.
+            let mut order: Vec<usize> = (0..levels.len()).filter(|&i| counts[i] > 0).collect();
+            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]));
+            p.top = order.iter().take(TOP_VALUES).map(|&i| ValueCount { value: clip(&levels[i]), count: counts[i] }).collect();
+            if n > 0 {
+                let lens: Vec<usize> = levels.iter().map(|l| l.chars().count()).collect();
+                let used = || (0..levels.len()).filter(|&i| counts[i] > 0);
+                p.text_length = Some(TextLength {
+                    min: used().map(|i| lens[i]).min().unwrap_or(0),
+                    max: used().map(|i| lens[i]).max().unwrap_or(0),
+                    mean: used().map(|i| (lens[i] * counts[i]) as f64).sum::<f64>() / n as f64,
+                });
             }
+            let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+            for i in (0..levels.len()).filter(|&i| counts[i] > 0) {
+                groups.entry(normalize_label(&levels[i])).or_default().push(i);
+            }
+            let mut variants: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+            variants.sort();
+            p.case_variants = variants.into_iter().take(5).map(|g| g.into_iter().take(5).map(|i| clip(&levels[i])).collect()).collect();
         }
     }
+    p
+}
+
+/// A label trimmed, with inner whitespace collapsed and lower-cased: the
+/// form [`crate::prepare::StepSpec::NormalizeLabels`] gives.
+pub fn normalize_label(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Rows equal, in every column, to an earlier row (exact: equal hashes
+/// are confirmed value by value).
+fn duplicate_rows(ds: &Dataset) -> usize {
+    let all: Vec<usize> = (0..ds.n_rows).collect();
+    ds.n_rows - ds.first_of_duplicates(&all).len()
 }
 
 #[cfg(test)]
@@ -171,30 +468,62 @@ mod tests {
     use super::*;
     use crate::data::{parse_csv, ParseOptions};
 
+    fn ds(s: &str) -> Dataset {
+        parse_csv(s.as_bytes(), "t.csv", &ParseOptions::default()).unwrap()
+    }
+
     #[test]
     fn numeric_and_categorical_columns() {
-        let ds = parse_csv(b"x,c\n1,a\n2,b\n,a\n4,\n4,a\n", "t.csv", &ParseOptions::default()).unwrap();
-        let p = profile(&ds);
+        let p = profile(&ds("x,c\n1,a\n2,b\n,a\n4,\n4,a\n"));
         let x = &p.columns[0];
         assert_eq!((x.count, x.missing, x.distinct), (4, 1, 3));
         assert_eq!((x.min, x.max, x.mean), (Some(1.0), Some(4.0), Some(2.75)));
-        // pandas: Series([1,2,4,4]).std() == 1.5
+        // pandas: Series([1,2,4,4]).std() == 1.5, .quantile([.25,.5,.75]) == 1.75, 3, 4
         assert_eq!(x.std, Some(1.5));
+        assert_eq!((x.q1, x.median, x.q3), (Some(1.75), Some(3.0), Some(4.0)));
         assert!(x.integer);
         assert_eq!(x.top[0], ValueCount { value: "4".into(), count: 2 });
+        assert_eq!(x.missing_pct, 20.0);
         let c = &p.columns[1];
         assert_eq!((c.count, c.missing, c.distinct), (4, 1, 2));
         assert_eq!(c.top[0], ValueCount { value: "a".into(), count: 3 });
         assert_eq!(c.top[1], ValueCount { value: "b".into(), count: 1 });
+        assert_eq!(c.text_length, Some(TextLength { min: 1, max: 1, mean: 1.0 }));
     }
 
     #[test]
     fn all_missing_column_has_no_statistics() {
-        let ds = parse_csv(b"x,y\n,1\n,2\n", "t.csv", &ParseOptions::default()).unwrap();
-        let p = profile(&ds);
+        let p = profile(&ds("x,y\n,1\n,2\n"));
         assert_eq!(p.columns[0].count, 0);
         assert_eq!(p.columns[0].mean, None);
         let json = serde_json::to_string(&p).unwrap();
         assert!(!json.contains("NaN"));
+    }
+
+    #[test]
+    fn histogram_follows_numpy() {
+        // numpy.histogram([0,1,2,3,4,5,6,7,8,10], bins=10) counts
+        let v: Vec<f64> = [0., 1., 2., 3., 4., 5., 6., 7., 8., 10.].to_vec();
+        let h = histogram(&v, 10);
+        assert_eq!(h.iter().map(|b| b.count).collect::<Vec<_>>(), [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+        assert_eq!(h[9].end, 10.0);
+        let h = histogram(&[1.0, 1.0], 1);
+        assert_eq!(h, vec![Bin { start: 1.0, end: 1.0, count: 2 }]);
+    }
+
+    #[test]
+    fn dataset_figures() {
+        let p = profile(&ds("a,b\n1,x\n1,x\n2,x\n1,x\n,y\n,y\n"));
+        assert_eq!(p.dataset.duplicate_rows, 3);
+        assert_eq!(p.dataset.missing_cells, 2);
+        assert!(p.dataset.memory_bytes > 0);
+    }
+
+    #[test]
+    fn dates_text_and_case_variants() {
+        let p = profile(&ds("d,c\n2024-03-01,Red\n2024-01-15,red \n2024-02-01,Blue\n"));
+        assert_eq!(p.columns[0].date_range, Some(DateRange { min: "2024-01-15".into(), max: "2024-03-01".into() }));
+        assert_eq!(p.columns[0].top.len(), 3);
+        assert_eq!(p.columns[1].case_variants, vec![vec!["Red".to_string(), "red".to_string()]]);
     }
 }

@@ -1,0 +1,1108 @@
+//! Data management, chunked ingestion: bytes in pieces in, a [`Dataset`]
+//! out, in one pass.
+//!
+//! [`Ingest`] takes a file as any number of byte chunks (a worker pushes
+//! one `File` slice at a time and may stop between chunks to cancel). In
+//! the same pass it hashes the bytes (SHA-256), decodes UTF-8 or UTF-16,
+//! sniffs delimiter, header and decimal mark from the first 64 KiB,
+//! tokenizes with `csv-core` and fills typed columns. Raw text is never
+//! kept beyond one record, so memory is bounded by the typed columns.
+//! A column starts with the narrowest type its values allow and is
+//! widened to labels when a value does not fit; values that read as
+//! numbers or ISO dates are then labelled in canonical form (`1.50` →
+//! `1.5`), so the result never depends on where a chunk boundary falls.
+//! No wasm here.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::csv_read::{detect_delimiter, NonFinitePolicy, ParseOptions};
+use super::value::{classify, format_time, is_bool_token, is_integer_syntax, parse_number, parse_time, Class};
+use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
+
+/// Bytes of text looked at to detect delimiter, header and decimal mark.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+/// Example values kept per column and type, for mixed-type reports.
+const EXAMPLES: usize = 3;
+/// Rows listed for non-finite values.
+const LISTED_ROWS: usize = 10;
+
+/// One value and the 1-based data row it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueExample {
+    /// The text (at most 100 characters).
+    pub value: String,
+    /// 1-based data row.
+    pub row: usize,
+}
+
+/// A column whose values are of more than one type (numbers, dates, text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MixedTypes {
+    /// Column name.
+    pub column: String,
+    /// The type the column was given (always a label type).
+    pub kept_as: ColumnKind,
+    /// Values that read as numbers.
+    pub numbers: usize,
+    /// Values that read as ISO dates or date-times.
+    pub dates: usize,
+    /// Values that read as neither.
+    pub texts: usize,
+    /// The type most values have: `number`, `date` or `text`.
+    pub majority: String,
+    /// First values of the other types, with their rows.
+    pub examples: Vec<ValueExample>,
+}
+
+/// Non-finite numbers (`inf`, `1e400`) read as missing under
+/// [`NonFinitePolicy::Missing`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NonFiniteValues {
+    /// Column name.
+    pub column: String,
+    /// How many.
+    pub count: usize,
+    /// The first rows (1-based), at most ten.
+    pub rows: Vec<usize>,
+    /// The texts found, distinct, at most ten.
+    pub values: Vec<String>,
+}
+
+/// Something ingestion did that the user should know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestWarning {
+    /// Stable code, e.g. `lossy_utf8`.
+    pub code: String,
+    /// One lowercase line.
+    pub message: String,
+}
+
+/// What ingestion detected, assumed or repaired.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestReport {
+    /// Bytes read.
+    pub bytes: u64,
+    /// `utf-8`, `utf-8-bom`, `utf-16le` or `utf-16be`.
+    pub encoding: String,
+    /// The delimiter as a one-character string.
+    pub delimiter: String,
+    /// `detected`, `sep_line` (an Excel `sep=` first line) or `option`.
+    pub delimiter_source: String,
+    /// Whether the first row was read as column names.
+    pub header: bool,
+    /// `detected` or `option`.
+    pub header_source: String,
+    /// Whether a comma was read as the decimal mark.
+    pub decimal_comma: bool,
+    /// `lf`, `crlf`, `cr` or `none` (one line), from the first 64 KiB.
+    pub line_ending: String,
+    /// Blank lines skipped between data rows.
+    pub blank_lines: usize,
+    /// Repairs and assumptions.
+    pub warnings: Vec<IngestWarning>,
+    /// Columns mixing types.
+    pub mixed: Vec<MixedTypes>,
+    /// Columns with non-finite numbers read as missing.
+    pub non_finite: Vec<NonFiniteValues>,
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= 100 {
+        s.to_string()
+    } else {
+        s.chars().take(99).chain(std::iter::once('…')).collect()
+    }
+}
+
+fn count_byte(b: u8, s: &[u8]) -> usize {
+    memchr::memchr_iter(b, s).count()
+}
+
+// ---------------------------------------------------------------- decoding
+
+#[derive(Clone, Copy, PartialEq)]
+enum Encoding {
+    Utf8,
+    Utf16 { le: bool },
+}
+
+/// Turns raw chunks into valid UTF-8 text, carrying partial characters
+/// across chunk boundaries; finds NUL bytes and invalid sequences with
+/// their byte offset and line.
+struct Decoder {
+    encoding: Encoding,
+    lossy: bool,
+    carry: Vec<u8>,
+    /// Absolute file offset of the next byte fed (after the carry).
+    pos: usize,
+    /// Newlines before `pos - carry.len()`.
+    lines: usize,
+    replaced: usize,
+    first_bad: Option<(usize, usize)>,
+}
+
+/// Length of an incomplete UTF-8 sequence at the end of `b`.
+fn incomplete_tail(b: &[u8]) -> usize {
+    for back in 1..=3.min(b.len()) {
+        let c = b[b.len() - back];
+        if c & 0xC0 == 0x80 {
+            continue;
+        }
+        let need = if c >= 0xF0 { 4 } else if c >= 0xE0 { 3 } else if c >= 0xC0 { 2 } else { 1 };
+        return if need > back { back } else { 0 };
+    }
+    0
+}
+
+impl Decoder {
+    fn feed<'a>(&mut self, chunk: &'a [u8], last: bool, file: &str) -> Result<Cow<'a, [u8]>, DataError> {
+        let base = self.pos - self.carry.len();
+        self.pos += chunk.len();
+        let data: Cow<'a, [u8]> = if self.carry.is_empty() {
+            Cow::Borrowed(chunk)
+        } else {
+            let mut v = std::mem::take(&mut self.carry);
+            v.extend_from_slice(chunk);
+            Cow::Owned(v)
+        };
+        match self.encoding {
+            Encoding::Utf8 => self.feed_utf8(data, base, last, file),
+            Encoding::Utf16 { le } => self.feed_utf16(&data, le, base, last, file).map(Cow::Owned),
+        }
+    }
+
+    fn feed_utf8<'a>(&mut self, data: Cow<'a, [u8]>, base: usize, last: bool, file: &str) -> Result<Cow<'a, [u8]>, DataError> {
+        if let Some(p) = memchr::memchr(0, &data) {
+            return Err(DataError::Binary { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..p]) + 1, byte: base + p });
+        }
+        let tail = if last { 0 } else { incomplete_tail(&data) };
+        let body_len = data.len() - tail;
+        self.carry = data[body_len..].to_vec();
+        let body_lines = count_byte(b'\n', &data[..body_len]);
+        let out: Cow<'a, [u8]> = match std::str::from_utf8(&data[..body_len]) {
+            Ok(_) => match data {
+                Cow::Borrowed(b) => Cow::Borrowed(&b[..body_len]),
+                Cow::Owned(mut v) => {
+                    v.truncate(body_len);
+                    Cow::Owned(v)
+                }
+            },
+            Err(e) if !self.lossy => {
+                let at = e.valid_up_to();
+                return Err(DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at });
+            }
+            Err(_) => {
+                let mut s = String::with_capacity(body_len + 16);
+                let mut offset = 0;
+                for piece in data[..body_len].utf8_chunks() {
+                    s.push_str(piece.valid());
+                    offset += piece.valid().len();
+                    if !piece.invalid().is_empty() {
+                        self.replaced += 1;
+                        if self.first_bad.is_none() {
+                            self.first_bad = Some((self.lines + count_byte(b'\n', &data[..offset]) + 1, base + offset));
+                        }
+                        s.push('\u{FFFD}');
+                        offset += piece.invalid().len();
+                    }
+                }
+                Cow::Owned(s.into_bytes())
+            }
+        };
+        self.lines += body_lines;
+        Ok(out)
+    }
+
+    fn feed_utf16(&mut self, data: &[u8], le: bool, base: usize, last: bool, file: &str) -> Result<Vec<u8>, DataError> {
+        let unit = |i: usize| if le { u16::from_le_bytes([data[i], data[i + 1]]) } else { u16::from_be_bytes([data[i], data[i + 1]]) };
+        let mut out = String::with_capacity(data.len() / 2 + 4);
+        let mut i = 0;
+        while i + 1 < data.len() {
+            let u = unit(i);
+            let ch = if (0xD800..0xDC00).contains(&u) {
+                if i + 3 >= data.len() && !last {
+                    break;
+                }
+                let low = if i + 3 < data.len() { unit(i + 2) } else { 0 };
+                if (0xDC00..0xE000).contains(&low) {
+                    i += 2;
+                    char::from_u32(0x10000 + ((u32::from(u) - 0xD800) << 10) + (u32::from(low) - 0xDC00))
+                } else {
+                    None
+                }
+            } else {
+                char::from_u32(u32::from(u))
+            };
+            match ch {
+                Some('\0') => return Err(DataError::Binary { file: file.to_string(), line: self.lines + count_byte(b'\n', out.as_bytes()) + 1, byte: base + i }),
+                Some(c) => out.push(c),
+                None if self.lossy => {
+                    self.replaced += 1;
+                    self.first_bad.get_or_insert((self.lines + count_byte(b'\n', out.as_bytes()) + 1, base + i));
+                    out.push('\u{FFFD}');
+                }
+                None => return Err(DataError::InvalidUtf16 { file: file.to_string(), byte: base + i }),
+            }
+            i += 2;
+        }
+        if last && i < data.len() {
+            // An odd byte at the very end.
+            if !self.lossy {
+                return Err(DataError::InvalidUtf16 { file: file.to_string(), byte: base + i });
+            }
+            self.replaced += 1;
+            out.push('\u{FFFD}');
+            i = data.len();
+        }
+        self.carry = data[i..].to_vec();
+        self.lines += count_byte(b'\n', out.as_bytes());
+        Ok(out.into_bytes())
+    }
+}
+
+// ----------------------------------------------------------------- columns
+
+struct Labels {
+    levels: Vec<String>,
+    index: HashMap<String, u32>,
+    codes: Vec<Option<u32>>,
+}
+
+impl Labels {
+    fn new(rows: usize) -> Labels {
+        Labels { levels: Vec::new(), index: HashMap::new(), codes: vec![None; rows] }
+    }
+
+    fn code(&mut self, key: &str) -> u32 {
+        if let Some(&c) = self.index.get(key) {
+            return c;
+        }
+        let c = self.levels.len() as u32;
+        self.levels.push(key.to_string());
+        self.index.insert(key.to_string(), c);
+        c
+    }
+
+    fn push(&mut self, key: &str) {
+        let c = self.code(key);
+        self.codes.push(Some(c));
+    }
+}
+
+enum Store {
+    /// Every value so far is missing; the count is `ColBuilder::rows`.
+    Empty,
+    Numbers(Vec<Option<f64>>),
+    Times(Vec<Option<f64>>),
+    Labels(Labels),
+}
+
+/// Settings every column reads.
+pub(crate) struct Ctx {
+    file: String,
+    missing: Vec<String>,
+    missing_max: usize,
+    pub(crate) decimal_comma: bool,
+    non_finite: NonFinitePolicy,
+}
+
+impl Ctx {
+    fn is_missing(&self, t: &str) -> bool {
+        t.len() <= self.missing_max && self.missing.iter().any(|m| m.eq_ignore_ascii_case(t))
+    }
+}
+
+/// Builds one column in one pass.
+struct ColBuilder {
+    name: String,
+    forced: Option<ColumnKind>,
+    store: Store,
+    rows: usize,
+    all_int: bool,
+    has_time: bool,
+    /// Values read as number, date, other.
+    counts: [usize; 3],
+    examples: [Vec<ValueExample>; 3],
+    /// Non-finite numbers held as missing while the column is numeric:
+    /// (0-based row, index into `nf_texts`), and the first one's line.
+    non_finite: Vec<(usize, u32)>,
+    nf_texts: Vec<String>,
+    nf_first_line: usize,
+}
+
+impl ColBuilder {
+    fn new(name: String, forced: Option<ColumnKind>) -> ColBuilder {
+        let store = match forced {
+            None => Store::Empty,
+            Some(k) if k.is_time() => Store::Times(Vec::new()),
+            Some(k) if k.is_numeric() => Store::Numbers(Vec::new()),
+            Some(_) => Store::Labels(Labels::new(0)),
+        };
+        ColBuilder {
+            name,
+            forced,
+            store,
+            rows: 0,
+            all_int: true,
+            has_time: false,
+            counts: [0; 3],
+            examples: Default::default(),
+            non_finite: Vec::new(),
+            nf_texts: Vec::new(),
+            nf_first_line: 0,
+        }
+    }
+
+    fn note(&mut self, class: usize, t: &str) {
+        self.counts[class] += 1;
+        if self.examples[class].len() < EXAMPLES {
+            self.examples[class].push(ValueExample { value: clip(t), row: self.rows + 1 });
+        }
+    }
+
+    fn widen_to_labels(&mut self) {
+        let labels = match std::mem::replace(&mut self.store, Store::Empty) {
+            Store::Empty => Labels::new(self.rows),
+            Store::Numbers(v) => {
+                let mut l = Labels::new(0);
+                l.codes = v.iter().map(|x| x.map(|x| l.code(&format_number(x)))).collect();
+                for (r, t) in std::mem::take(&mut self.non_finite) {
+                    let c = l.code(&self.nf_texts[t as usize]);
+                    l.codes[r] = Some(c);
+                }
+                l
+            }
+            Store::Times(v) => {
+                let mut l = Labels::new(0);
+                l.codes = v.iter().map(|x| x.map(|x| l.code(&format_time(x)))).collect();
+                l
+            }
+            Store::Labels(l) => l,
+        };
+        self.store = Store::Labels(labels);
+    }
+
+    fn push_missing(&mut self) {
+        match &mut self.store {
+            Store::Empty => {}
+            Store::Numbers(v) | Store::Times(v) => v.push(None),
+            Store::Labels(l) => l.codes.push(None),
+        }
+    }
+
+    fn numbers(&mut self) -> &mut Vec<Option<f64>> {
+        if let Store::Empty = self.store {
+            self.store = Store::Numbers(vec![None; self.rows]);
+        }
+        match &mut self.store {
+            Store::Numbers(v) => v,
+            _ => unreachable!("called only on an empty or numeric column"),
+        }
+    }
+
+    fn push_non_finite(&mut self, t: &str, line: usize) {
+        let i = match self.nf_texts.iter().position(|x| x == t) {
+            Some(i) => i,
+            None if self.nf_texts.len() < 64 => {
+                self.nf_texts.push(clip(t));
+                self.nf_texts.len() - 1
+            }
+            None => 0,
+        };
+        if self.non_finite.is_empty() {
+            self.nf_first_line = line;
+        }
+        self.non_finite.push((self.rows, i as u32));
+        self.numbers().push(None);
+    }
+
+    fn bad(&self, ctx: &Ctx, line: usize, kind: ColumnKind, t: &str) -> DataError {
+        DataError::BadValue {
+            file: ctx.file.clone(),
+            row: self.rows + 1,
+            line,
+            column: self.name.clone(),
+            kind: kind.as_str().replace('_', "-"),
+            value: clip(t),
+        }
+    }
+
+    fn push(&mut self, field: &str, line: usize, ctx: &Ctx) -> Result<(), DataError> {
+        let t = field.trim();
+        if ctx.is_missing(t) {
+            self.push_missing();
+            self.rows += 1;
+            return Ok(());
+        }
+        match self.forced {
+            Some(ColumnKind::Categorical | ColumnKind::Text) => {
+                if let Store::Labels(l) = &mut self.store {
+                    l.push(t);
+                }
+            }
+            Some(ColumnKind::Boolean) => {
+                if !is_bool_token(t) {
+                    return Err(self.bad(ctx, line, ColumnKind::Boolean, t));
+                }
+                if let Store::Labels(l) = &mut self.store {
+                    l.push(t);
+                }
+            }
+            Some(k @ (ColumnKind::Integer | ColumnKind::Float)) => match parse_number(t, ctx.decimal_comma) {
+                Some(x) if !x.is_finite() => self.push_non_finite(t, line),
+                Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.numbers().push(Some(x)),
+                _ => return Err(self.bad(ctx, line, k, t)),
+            },
+            Some(k) => match parse_time(t) {
+                Some((x, _)) => {
+                    if let Store::Times(v) = &mut self.store {
+                        v.push(Some(x));
+                    }
+                }
+                None => return Err(self.bad(ctx, line, k, t)),
+            },
+            None => match classify(t, ctx.decimal_comma) {
+                Class::Number(x) => {
+                    self.note(0, t);
+                    self.all_int &= is_integer_syntax(t);
+                    match &mut self.store {
+                        Store::Empty | Store::Numbers(_) => self.numbers().push(Some(x)),
+                        Store::Times(_) => {
+                            self.widen_to_labels();
+                            self.push_label(&format_number(x));
+                        }
+                        Store::Labels(l) => l.push(&format_number(x)),
+                    }
+                }
+                Class::NonFinite => {
+                    self.note(0, t);
+                    match &mut self.store {
+                        Store::Empty | Store::Numbers(_) => self.push_non_finite(t, line),
+                        Store::Times(_) => {
+                            self.widen_to_labels();
+                            self.push_label(t);
+                        }
+                        Store::Labels(l) => l.push(t),
+                    }
+                }
+                Class::Time(x, has_time) => {
+                    self.note(1, t);
+                    self.has_time |= has_time;
+                    match &mut self.store {
+                        Store::Empty => self.store = Store::Times({
+                            let mut v = vec![None; self.rows];
+                            v.push(Some(x));
+                            v
+                        }),
+                        Store::Times(v) => v.push(Some(x)),
+                        Store::Numbers(_) => {
+                            self.widen_to_labels();
+                            self.push_label(&format_time(x));
+                        }
+                        Store::Labels(l) => l.push(&format_time(x)),
+                    }
+                }
+                Class::Other => {
+                    self.note(2, t);
+                    if !matches!(self.store, Store::Labels(_)) {
+                        self.widen_to_labels();
+                    }
+                    self.push_label(t);
+                }
+            },
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn push_label(&mut self, t: &str) {
+        if let Store::Labels(l) = &mut self.store {
+            l.push(t);
+        }
+    }
+
+    fn finish(mut self, ctx: &Ctx, report: &mut IngestReport) -> Result<Column, DataError> {
+        if let Store::Empty = self.store {
+            self.store = Store::Numbers(vec![None; self.rows]);
+        }
+        if !self.non_finite.is_empty() {
+            let (row, t) = self.non_finite[0];
+            if ctx.non_finite == NonFinitePolicy::Error {
+                return Err(DataError::NonFinite {
+                    file: ctx.file.clone(),
+                    row: row + 1,
+                    line: self.nf_first_line,
+                    column: self.name.clone(),
+                    value: self.nf_texts[t as usize].clone(),
+                });
+            }
+            report.non_finite.push(NonFiniteValues {
+                column: self.name.clone(),
+                count: self.non_finite.len(),
+                rows: self.non_finite.iter().take(LISTED_ROWS).map(|(r, _)| r + 1).collect(),
+                values: self.nf_texts.iter().take(LISTED_ROWS).cloned().collect(),
+            });
+        }
+        let (kind, values) = match self.store {
+            Store::Numbers(v) => {
+                let kind = self.forced.unwrap_or(if self.all_int && self.counts[0] > 0 { ColumnKind::Integer } else { ColumnKind::Float });
+                (kind, ColumnValues::Numeric(v))
+            }
+            Store::Times(v) => {
+                let kind = self.forced.unwrap_or(if self.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
+                (kind, ColumnValues::Numeric(v))
+            }
+            Store::Labels(l) => {
+                let kind = self.forced.unwrap_or_else(|| label_kind(&l));
+                (kind, ColumnValues::Categorical { levels: l.levels, codes: l.codes })
+            }
+            Store::Empty => unreachable!("replaced above"),
+        };
+        if self.forced.is_none() && self.counts.iter().filter(|&&c| c > 0).count() > 1 {
+            const NAMES: [&str; 3] = ["number", "date", "text"];
+            let majority = (0..3).max_by_key(|&i| (self.counts[i], std::cmp::Reverse(i))).unwrap_or(2);
+            let examples = (0..3).filter(|&i| i != majority).flat_map(|i| self.examples[i].clone()).collect();
+            report.mixed.push(MixedTypes {
+                column: self.name.clone(),
+                kept_as: kind,
+                numbers: self.counts[0],
+                dates: self.counts[1],
+                texts: self.counts[2],
+                majority: NAMES[majority].to_string(),
+                examples,
+            });
+        }
+        Ok(Column { name: self.name, kind, values })
+    }
+}
+
+/// Boolean when every label is a boolean word; free text when labels are
+/// mostly distinct and long; otherwise categorical.
+fn label_kind(l: &Labels) -> ColumnKind {
+    if !l.levels.is_empty() && l.levels.iter().all(|s| is_bool_token(s)) {
+        let words: BTreeSet<String> = l.levels.iter().map(|s| s.to_ascii_lowercase()).collect();
+        if words.len() <= 2 {
+            return ColumnKind::Boolean;
+        }
+    }
+    let present = l.codes.iter().filter(|c| c.is_some()).count();
+    let mean_len = l.levels.iter().map(|s| s.chars().count()).sum::<usize>() as f64 / l.levels.len().max(1) as f64;
+    if present >= 10 && l.levels.len() * 2 >= present && mean_len >= 20.0 {
+        ColumnKind::Text
+    } else {
+        ColumnKind::Categorical
+    }
+}
+
+// ----------------------------------------------------------------- records
+
+struct Parser {
+    rdr: csv_core::Reader,
+    ctx: Ctx,
+    opts: ParseOptions,
+    has_header: bool,
+    /// The byte that ends a line for counting (`\n`, or `\r` in old Mac files).
+    term: u8,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    outlen: usize,
+    endlen: usize,
+    at_start: bool,
+    lines: usize,
+    record_line: usize,
+    in_quote: bool,
+    quote_line: usize,
+    quote_lines: usize,
+    names: Option<Vec<String>>,
+    cols: Vec<ColBuilder>,
+    n_rows: usize,
+    blank_lines: usize,
+}
+
+impl Parser {
+    fn feed(&mut self, mut input: &[u8]) -> Result<(), DataError> {
+        // Track quotes on the raw text: `csv-core` would read an unclosed
+        // quote silently to the end of the file.
+        let mut line = self.quote_lines;
+        let mut last = 0;
+        for p in memchr::memchr_iter(b'"', input) {
+            line += count_byte(self.term, &input[last..p]);
+            last = p;
+            self.in_quote = !self.in_quote;
+            if self.in_quote {
+                self.quote_line = line + 1;
+            }
+        }
+        self.quote_lines = line + count_byte(self.term, &input[last..]);
+
+        while !input.is_empty() {
+            if self.at_start {
+                let skip = input.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(input.len());
+                self.lines += count_byte(self.term, &input[..skip]);
+                input = &input[skip..];
+                if input.is_empty() {
+                    break;
+                }
+                self.record_line = self.lines + 1;
+                self.at_start = false;
+            }
+            let (res, nin, nout, nend) = self.rdr.read_record(input, &mut self.out[self.outlen..], &mut self.ends[self.endlen..]);
+            self.lines += count_byte(self.term, &input[..nin]);
+            input = &input[nin..];
+            self.step(res, nout, nend)?;
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, res: csv_core::ReadRecordResult, nout: usize, nend: usize) -> Result<bool, DataError> {
+        use csv_core::ReadRecordResult as R;
+        self.outlen += nout;
+        self.endlen += nend;
+        match res {
+            R::InputEmpty => {}
+            R::OutputFull => {
+                let field = self.outlen - self.ends[..self.endlen].last().copied().unwrap_or(0);
+                if field > self.opts.max_field_bytes {
+                    return Err(self.too_long(self.endlen, field));
+                }
+                let n = self.out.len() * 2;
+                self.out.resize(n, 0);
+            }
+            R::OutputEndsFull => {
+                if self.endlen > self.opts.max_columns {
+                    return Err(match &self.names {
+                        None => DataError::TooManyColumns { file: self.ctx.file.clone(), columns: self.endlen + 1, limit: self.opts.max_columns },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                    });
+                }
+                let n = self.ends.len() * 2;
+                self.ends.resize(n, 0);
+            }
+            R::Record => {
+                self.record()?;
+                self.outlen = 0;
+                self.endlen = 0;
+                self.at_start = true;
+            }
+            R::End => return Ok(true),
+        }
+        Ok(false)
+    }
+
+    fn too_long(&self, index: usize, length: usize) -> DataError {
+        match &self.names {
+            None => DataError::HeaderTooLong { file: self.ctx.file.clone(), index: index + 1, length, limit: self.opts.max_header_chars },
+            Some(n) => DataError::FieldTooLong {
+                file: self.ctx.file.clone(),
+                row: self.n_rows + 1,
+                line: self.record_line,
+                column: n.get(index).cloned().unwrap_or_else(|| format!("column {}", index + 1)),
+                length,
+                limit: self.opts.max_field_bytes,
+            },
+        }
+    }
+
+    fn record(&mut self) -> Result<(), DataError> {
+        let text = std::str::from_utf8(&self.out[..self.outlen]).map_err(|e| DataError::Csv {
+            file: self.ctx.file.clone(),
+            line: self.record_line,
+            message: format!("invalid UTF-8 in a record: {e}"),
+        })?;
+        let ends = &self.ends[..self.endlen];
+        let field = |i: usize| &text[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        let width = ends.len();
+        if self.names.is_none() {
+            if width == 1 && field(0).trim().is_empty() {
+                return Ok(());
+            }
+            if width > self.opts.max_columns {
+                return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), columns: width, limit: self.opts.max_columns });
+            }
+            let names = if self.has_header {
+                check_header((0..width).map(field), &self.ctx.file, &self.opts)?
+            } else {
+                (1..=width).map(|i| format!("column_{i}")).collect()
+            };
+            for name in self.opts.column_types.keys() {
+                if !names.contains(name) {
+                    return Err(DataError::UnknownColumn { name: name.clone() });
+                }
+            }
+            self.cols = names.iter().map(|n| ColBuilder::new(n.clone(), self.opts.column_types.get(n).copied())).collect();
+            self.names = Some(names);
+            if self.has_header {
+                return Ok(());
+            }
+        }
+        let expected = self.cols.len();
+        if width != expected {
+            // A lone blank field on its own line is a blank line, not data.
+            if width == 1 && field(0).trim().is_empty() {
+                self.blank_lines += 1;
+                return Ok(());
+            }
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), row: self.n_rows + 1, line: self.record_line, expected, found: width });
+        }
+        self.n_rows += 1;
+        if self.n_rows > self.opts.max_rows {
+            return Err(DataError::TooManyRows { file: self.ctx.file.clone(), limit: self.opts.max_rows });
+        }
+        for (i, col) in self.cols.iter_mut().enumerate() {
+            let f = field(i);
+            if f.len() > self.opts.max_field_bytes {
+                return Err(DataError::FieldTooLong {
+                    file: self.ctx.file.clone(),
+                    row: self.n_rows,
+                    line: self.record_line,
+                    column: col.name.clone(),
+                    length: f.len(),
+                    limit: self.opts.max_field_bytes,
+                });
+            }
+            col.push(f, self.record_line, &self.ctx)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize), DataError> {
+        if self.in_quote {
+            return Err(DataError::UnterminatedQuote { file: self.ctx.file.clone(), line: self.quote_line });
+        }
+        if !self.at_start {
+            loop {
+                let (res, _, nout, nend) = self.rdr.read_record(&[], &mut self.out[self.outlen..], &mut self.ends[self.endlen..]);
+                let record = matches!(res, csv_core::ReadRecordResult::Record);
+                if self.step(res, nout, nend)? || record {
+                    break;
+                }
+            }
+        }
+        if self.names.is_none() {
+            return Err(DataError::EmptyFile { file: self.ctx.file.clone() });
+        }
+        if self.n_rows == 0 {
+            return Err(DataError::NoRows { file: self.ctx.file.clone() });
+        }
+        report.blank_lines = self.blank_lines;
+        let ctx = &self.ctx;
+        let columns = self.cols.into_iter().map(|c| c.finish(ctx, report)).collect::<Result<Vec<_>, _>>()?;
+        Ok((columns, self.n_rows))
+    }
+}
+
+fn check_header<'a>(fields: impl Iterator<Item = &'a str>, file: &str, opts: &ParseOptions) -> Result<Vec<String>, DataError> {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, name) in fields.enumerate() {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(DataError::EmptyHeader { file: file.to_string(), index: i + 1 });
+        }
+        let length = name.chars().count();
+        if length > opts.max_header_chars {
+            return Err(DataError::HeaderTooLong { file: file.to_string(), index: i + 1, length, limit: opts.max_header_chars });
+        }
+        if let Some(first) = seen.insert(name.clone(), i + 1) {
+            return Err(DataError::DuplicateHeader { file: file.to_string(), name, first, second: i + 1 });
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+// ----------------------------------------------------------------- sniffing
+
+/// What the first 64 KiB of text tell us.
+struct Sniffed {
+    skip: usize,
+    delimiter: u8,
+    delimiter_source: &'static str,
+    has_header: bool,
+    header_source: &'static str,
+    decimal_comma: bool,
+    term: u8,
+    line_ending: &'static str,
+    sep_line: bool,
+}
+
+fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Sniffed {
+    // An Excel "sep=;" first line names the delimiter and is not data.
+    let mut skip = 0;
+    let mut sep = None;
+    if text.len() >= 5 && text[..4].eq_ignore_ascii_case(b"sep=") {
+        let end = text.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(text.len());
+        if end == 5 {
+            sep = Some(text[4]);
+            skip = end;
+            if text.get(skip) == Some(&b'\r') {
+                skip += 1;
+            }
+            if text.get(skip) == Some(&b'\n') {
+                skip += 1;
+            }
+        }
+    }
+    let body = &text[skip..];
+    let (delimiter, delimiter_source) = match (opts.delimiter, sep) {
+        (Some(d), _) => (d as u8, "option"),
+        (None, Some(d)) => (d, "sep_line"),
+        (None, None) => (detect_delimiter(body), "detected"),
+    };
+    let crlf = body.windows(2).filter(|w| w == b"\r\n").count();
+    let lf = count_byte(b'\n', body) - crlf;
+    let cr = count_byte(b'\r', body) - crlf;
+    let line_ending = if crlf > 0 && crlf >= lf && crlf >= cr {
+        "crlf"
+    } else if lf > 0 && lf >= cr {
+        "lf"
+    } else if cr > 0 {
+        "cr"
+    } else {
+        "none"
+    };
+    let term = if line_ending == "cr" { b'\r' } else { b'\n' };
+
+    // Parse whole lines of the sample for the header and decimal mark.
+    let cut = if last { body.len() } else { body.iter().rposition(|&b| b == b'\n' || b == b'\r').unwrap_or(0) };
+    let records: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&body[..cut])
+        .records()
+        .take(500)
+        .filter_map(Result::ok)
+        .collect();
+    let (decimal_comma, _) = match opts.decimal_comma {
+        Some(d) => (d, "option"),
+        None if delimiter == b';' => {
+            let (mut comma, mut dot) = (0, 0);
+            for f in records.iter().flat_map(|r| r.iter()) {
+                let t = f.trim();
+                if t.contains(',') && parse_number(t, true).is_some() {
+                    comma += 1;
+                } else if t.contains('.') && parse_number(t, false).is_some() {
+                    dot += 1;
+                }
+            }
+            (comma > 0 && dot == 0, "detected")
+        }
+        None => (false, "detected"),
+    };
+    let (has_header, header_source) = match opts.has_header {
+        Some(h) => (h, "option"),
+        None => {
+            // No header when every field of the first row is a number or a date.
+            let first = records.iter().find(|r| !(r.len() == 1 && r[0].trim().is_empty()));
+            let data_like = first.is_some_and(|r| {
+                r.iter().all(|f| matches!(classify(f.trim(), decimal_comma), Class::Number(_) | Class::Time(..) | Class::NonFinite))
+            });
+            (!data_like, "detected")
+        }
+    };
+    Sniffed { skip, delimiter, delimiter_source, has_header, header_source, decimal_comma, term, line_ending, sep_line: sep.is_some() }
+}
+
+// ------------------------------------------------------------------ ingest
+
+/// A CSV file read in chunks: push the bytes in order, then finish.
+///
+/// ```
+/// use mlcycle::data::{Ingest, ParseOptions};
+/// let mut ingest = Ingest::new("t.csv", &ParseOptions::default(), None).unwrap();
+/// for chunk in [&b"x,la"[..], b"bel\n1.5,a\n", b"2,b\n"] {
+///     ingest.push(chunk).unwrap();
+///     // a worker posts `ingest.bytes_done()` here, and may stop to cancel
+/// }
+/// let ds = ingest.finish().unwrap();
+/// assert_eq!((ds.n_rows, ds.columns[1].name.as_str()), (2, "label"));
+/// ```
+pub struct Ingest {
+    file: String,
+    opts: ParseOptions,
+    total: Option<u64>,
+    sha: Sha256,
+    bytes: u64,
+    head: Vec<u8>,
+    decoder: Option<Decoder>,
+    sniff: Vec<u8>,
+    parser: Option<Parser>,
+    saw_content: bool,
+    failed: Option<DataError>,
+    report: IngestReport,
+}
+
+impl Ingest {
+    /// Starts reading `file_name`. `total_bytes`, when known (a `File`'s
+    /// size), lets the byte limit be checked before any byte is read.
+    pub fn new(file_name: &str, opts: &ParseOptions, total_bytes: Option<u64>) -> Result<Ingest, DataError> {
+        opts.validate()?;
+        let file = file_name.to_string();
+        if let Some(total) = total_bytes.filter(|&t| t > opts.max_bytes as u64) {
+            return Err(DataError::TooLarge { file, bytes: total as usize, limit: opts.max_bytes });
+        }
+        Ok(Ingest {
+            file,
+            opts: opts.clone(),
+            total: total_bytes,
+            sha: Sha256::new(),
+            bytes: 0,
+            head: Vec::new(),
+            decoder: None,
+            sniff: Vec::new(),
+            parser: None,
+            saw_content: false,
+            failed: None,
+            report: IngestReport::default(),
+        })
+    }
+
+    /// Bytes pushed so far (for progress).
+    pub fn bytes_done(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The total given to [`Ingest::new`], if any.
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// Reads the next chunk. After an error every later call gives the
+    /// same error.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), DataError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = self.push_inner(chunk, false);
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    fn push_inner(&mut self, chunk: &[u8], last: bool) -> Result<(), DataError> {
+        self.sha.update(chunk);
+        self.bytes += chunk.len() as u64;
+        if self.bytes > self.opts.max_bytes as u64 {
+            return Err(DataError::TooLarge { file: self.file.clone(), bytes: self.total.unwrap_or(self.bytes) as usize, limit: self.opts.max_bytes });
+        }
+        if self.decoder.is_none() {
+            self.head.extend_from_slice(chunk);
+            if self.head.len() < 4 && !last {
+                return Ok(());
+            }
+            let head = std::mem::take(&mut self.head);
+            let (encoding, bom, name) = if head.starts_with(&[0xFF, 0xFE]) {
+                (Encoding::Utf16 { le: true }, 2, "utf-16le")
+            } else if head.starts_with(&[0xFE, 0xFF]) {
+                (Encoding::Utf16 { le: false }, 2, "utf-16be")
+            } else if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                (Encoding::Utf8, 3, "utf-8-bom")
+            } else {
+                (Encoding::Utf8, 0, "utf-8")
+            };
+            self.report.encoding = name.to_string();
+            let mut decoder = Decoder { encoding, lossy: self.opts.lossy_utf8, carry: Vec::new(), pos: bom, lines: 0, replaced: 0, first_bad: None };
+            let text = decoder.feed(&head[bom..], last, &self.file)?.into_owned();
+            self.decoder = Some(decoder);
+            return self.text(&text, last);
+        }
+        let decoder = self.decoder.as_mut().expect("set above");
+        let text = decoder.feed(chunk, last, &self.file)?;
+        self.text(&text, last)
+    }
+
+    fn text(&mut self, text: &[u8], last: bool) -> Result<(), DataError> {
+        if !self.saw_content {
+            self.saw_content = text.iter().any(|b| !b.is_ascii_whitespace());
+        }
+        if let Some(p) = &mut self.parser {
+            return p.feed(text);
+        }
+        self.sniff.extend_from_slice(text);
+        if self.sniff.len() < SNIFF_BYTES && !last {
+            return Ok(());
+        }
+        let sample = std::mem::take(&mut self.sniff);
+        let s = sniff(&sample, last, &self.opts);
+        let r = &mut self.report;
+        r.delimiter = char::from(s.delimiter).to_string();
+        r.delimiter_source = s.delimiter_source.to_string();
+        r.header = s.has_header;
+        r.header_source = s.header_source.to_string();
+        r.decimal_comma = s.decimal_comma;
+        r.line_ending = s.line_ending.to_string();
+        if !s.has_header && s.header_source == "detected" {
+            r.warnings.push(IngestWarning {
+                code: "no_header".into(),
+                message: "the first row holds only numbers or dates, so it was read as data and the columns were named column_1, column_2, …".into(),
+            });
+        }
+        if s.decimal_comma && self.opts.decimal_comma.is_none() {
+            r.warnings.push(IngestWarning {
+                code: "decimal_comma".into(),
+                message: "numbers such as \"1,5\" were read with a decimal comma (the delimiter is a semicolon and no number uses a decimal point)".into(),
+            });
+        }
+        let missing: Vec<String> = self.opts.missing_tokens.iter().map(|m| m.trim().to_string()).collect();
+        let missing_max = missing.iter().map(String::len).max().unwrap_or(0);
+        let line0 = usize::from(s.sep_line);
+        let mut parser = Parser {
+            rdr: csv_core::ReaderBuilder::new().delimiter(s.delimiter).build(),
+            ctx: Ctx { file: self.file.clone(), missing, missing_max, decimal_comma: s.decimal_comma, non_finite: self.opts.non_finite },
+            opts: self.opts.clone(),
+            has_header: s.has_header,
+            term: s.term,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            outlen: 0,
+            endlen: 0,
+            at_start: true,
+            lines: line0,
+            record_line: 0,
+            in_quote: false,
+            quote_line: 0,
+            quote_lines: line0,
+            names: None,
+            cols: Vec::new(),
+            n_rows: 0,
+            blank_lines: 0,
+        };
+        parser.feed(&sample[s.skip..])?;
+        self.parser = Some(parser);
+        Ok(())
+    }
+
+    /// Ends the input and gives the dataset.
+    pub fn finish(mut self) -> Result<Dataset, DataError> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        self.push_inner(&[], true)?;
+        if !self.saw_content {
+            return Err(DataError::EmptyFile { file: self.file });
+        }
+        let mut report = std::mem::take(&mut self.report);
+        let parser = self.parser.take().expect("the last push starts the parser");
+        let (columns, n_rows) = parser.finish(&mut report)?;
+        if let Some(d) = &self.decoder {
+            if d.replaced > 0 {
+                let (line, byte) = d.first_bad.unwrap_or((0, 0));
+                report.warnings.push(IngestWarning {
+                    code: "lossy_utf8".into(),
+                    message: format!("{} invalid byte sequence(s) were replaced by U+FFFD, the first at line {line}, byte {byte}", d.replaced),
+                });
+            }
+        }
+        report.bytes = self.bytes;
+        let delimiter = report.delimiter.as_bytes().first().copied().unwrap_or(b',');
+        Ok(Dataset { file_name: self.file, sha256: hex::encode(self.sha.finalize()), columns, n_rows, delimiter, ingest: report })
+    }
+}

@@ -1,0 +1,223 @@
+//! Data management: reading one field's text as a value — numbers (dot or
+//! decimal comma), ISO 8601 dates and date-times, boolean words — and
+//! writing values back as canonical text. No wasm here.
+
+/// What one present field reads as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Class {
+    /// A finite number.
+    Number(f64),
+    /// A number that is not finite (`inf`, `1e400`, `nan` when not a missing token).
+    NonFinite,
+    /// An ISO 8601 date or date-time: seconds since 1970-01-01 UTC, and
+    /// whether a time of day was written.
+    Time(f64, bool),
+    /// Anything else.
+    Other,
+}
+
+/// Whether `s` is an integer in plain syntax: an optional sign and digits.
+pub(crate) fn is_integer_syntax(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = match b.first() {
+        Some(b'+') | Some(b'-') => &b[1..],
+        _ => b,
+    };
+    !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+}
+
+/// Reads `s` (already trimmed) as a number. With `decimal_comma`, a comma
+/// is the decimal mark and a dot makes the field text (it would be a
+/// thousands mark, which we do not guess).
+pub(crate) fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
+    let first = *s.as_bytes().first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.' | b',' | b'i' | b'I' | b'n' | b'N')) {
+        return None;
+    }
+    if decimal_comma && s.contains(',') {
+        if s.contains('.') || s.matches(',').count() > 1 {
+            return None;
+        }
+        return s.replacen(',', ".", 1).parse().ok();
+    }
+    if decimal_comma && s.contains('.') {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Classifies one present, trimmed field.
+pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
+    let b = s.as_bytes();
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+        if let Some((t, has_time)) = parse_time(s) {
+            return Class::Time(t, has_time);
+        }
+    }
+    match parse_number(s, decimal_comma) {
+        Some(x) if x.is_finite() => Class::Number(x),
+        Some(_) => Class::NonFinite,
+        None => Class::Other,
+    }
+}
+
+/// Words read as booleans (case-insensitively).
+pub(crate) fn is_bool_token(s: &str) -> bool {
+    ["true", "false", "yes", "no", "t", "f", "y", "n"].iter().any(|t| t.eq_ignore_ascii_case(s))
+}
+
+fn num(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
+}
+
+/// Days from 1970-01-01 to the civil date (proleptic Gregorian).
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    // Howard Hinnant's algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and
+/// `HH:MM[:SS[.fff]]` and an offset `Z` / `±HH:MM` / `±HHMM`. Gives
+/// seconds since the epoch in UTC (a time without offset is taken as UTC)
+/// and whether a time of day was written.
+pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = i64::from(num(&b[0..4])?);
+    let m = num(&b[5..7])?;
+    let d = num(&b[8..10])?;
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    let day = days_from_civil(y, m, d) as f64 * 86_400.0;
+    if b.len() == 10 {
+        return Some((day, false));
+    }
+    if !(b[10] == b'T' || b[10] == b' ') || b.len() < 16 || b[13] != b':' {
+        return None;
+    }
+    let hh = num(&b[11..13])?;
+    let mm = num(&b[14..16])?;
+    let mut i = 16;
+    let mut secs = 0.0;
+    if b.len() >= 19 && b[16] == b':' {
+        secs = f64::from(num(&b[17..19])?);
+        i = 19;
+        if b.len() > 20 && b[19] == b'.' {
+            let end = b[20..].iter().position(|c| !c.is_ascii_digit()).map_or(b.len(), |p| 20 + p);
+            let frac: f64 = std::str::from_utf8(&b[19..end]).ok()?.parse().ok()?;
+            secs += frac;
+            i = end;
+        }
+    }
+    if hh > 23 || mm > 59 || secs >= 60.0 {
+        return None;
+    }
+    let mut offset = 0.0;
+    match &b[i..] {
+        [] => {}
+        [b'Z'] | [b'z'] => {}
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (oh, om) = match rest {
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (num(&[*h1, *h2])?, num(&[*m1, *m2])?),
+                [h1, h2] => (num(&[*h1, *h2])?, 0),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            offset = f64::from(oh * 3600 + om * 60) * if *sign == b'-' { -1.0 } else { 1.0 };
+        }
+        _ => return None,
+    }
+    Some((day + f64::from(hh * 3600 + mm * 60) + secs - offset, true))
+}
+
+/// Canonical text of a time: `YYYY-MM-DD` at midnight, else
+/// `YYYY-MM-DDTHH:MM:SS[.fff]` (UTC).
+pub fn format_time(t: f64) -> String {
+    let days = (t / 86_400.0).floor();
+    let (y, m, d) = civil_from_days(days as i64);
+    let rest = t - days * 86_400.0;
+    if rest == 0.0 {
+        return format!("{y:04}-{m:02}-{d:02}");
+    }
+    let whole = rest.floor();
+    let (hh, mm, ss) = ((whole / 3600.0) as u32, ((whole % 3600.0) / 60.0) as u32, (whole % 60.0) as u32);
+    let frac = rest - whole;
+    if frac > 0.0 {
+        let ms = (frac * 1000.0).round() as u32;
+        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{:03}", ms.min(999))
+    } else {
+        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_classify() {
+        let cases: &[(&str, bool, Class)] = &[
+            ("1.5", false, Class::Number(1.5)),
+            ("-3", false, Class::Number(-3.0)),
+            ("1,5", true, Class::Number(1.5)),
+            ("1,5", false, Class::Other),
+            ("1.5", true, Class::Other),
+            ("inf", false, Class::NonFinite),
+            ("1e400", false, Class::NonFinite),
+            ("2020-02-29", false, Class::Time(1_582_934_400.0, false)),
+            ("2020-02-30", false, Class::Other),
+            ("2021-03-04T05:06:07Z", false, Class::Time(1_614_834_367.0, true)),
+            ("2021-03-04 07:06:07+02:00", false, Class::Time(1_614_834_367.0, true)),
+            ("2021-03-04T05:06", false, Class::Time(1_614_834_360.0, true)),
+            ("2021-03-04T25:06", false, Class::Other),
+            ("red", false, Class::Other),
+        ];
+        for (s, comma, want) in cases {
+            assert_eq!(classify(s, *comma), *want, "{s}");
+        }
+    }
+
+    #[test]
+    fn times_round_trip() {
+        for s in ["1970-01-01", "1969-12-31", "2000-02-29", "2021-03-04T05:06:07", "2021-03-04T05:06:07.250"] {
+            let (t, _) = parse_time(s).unwrap();
+            assert_eq!(format_time(t), s);
+        }
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+}

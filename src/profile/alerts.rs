@@ -1,0 +1,440 @@
+//! Data management, profile: data-quality alerts.
+//!
+//! Takes a dataset and its profile and gives alerts, each with a severity,
+//! its evidence in numbers and, where one exists, a suggested recipe step
+//! ([`Alert::fix`]): applying an alert's fix is adding that step to the
+//! user's recipe. Thresholds are constants here, named in each message.
+//! No wasm here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Measure, Profile};
+use crate::data::{ColumnKind, ColumnValues, Dataset};
+use crate::prepare::{ImputeStrategy, ScaleMethod, StepSpec};
+
+/// Missing share (%) from which a column is flagged.
+pub const HIGH_MISSING_PCT: f64 = 20.0;
+/// Missing share (%) from which dropping is suggested over imputing.
+pub const DROP_MISSING_PCT: f64 = 50.0;
+/// Share of the most frequent value from which a column is near-constant.
+pub const NEAR_CONSTANT_SHARE: f64 = 0.95;
+/// Labels above which a label column has high cardinality.
+pub const HIGH_CARDINALITY: usize = 50;
+/// Absolute skewness above which a column is heavily skewed.
+pub const HEAVY_SKEW: f64 = 2.0;
+/// Share of interquartile outliers from which a column is flagged.
+pub const OUTLIER_SHARE: f64 = 0.01;
+/// Smallest class share under which classes are imbalanced.
+pub const MINORITY_SHARE: f64 = 0.10;
+/// Accuracy of a one-feature rule from which leakage is suspected.
+pub const LEAKAGE_ACCURACY: f64 = 0.99;
+/// Absolute correlation from which two columns are redundant.
+pub const HIGH_CORRELATION: f64 = 0.95;
+
+/// What an alert is about; stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertCode {
+    /// Many values missing.
+    HighMissing,
+    /// One value only (or none).
+    Constant,
+    /// Almost every row has the same value.
+    NearConstant,
+    /// Many distinct labels.
+    HighCardinality,
+    /// Every value distinct: an identifier.
+    Unique,
+    /// Rows repeated exactly.
+    DuplicateRows,
+    /// Long tail on one side.
+    Skewed,
+    /// Values beyond the interquartile fences.
+    Outliers,
+    /// A target class is rare.
+    ClassImbalance,
+    /// A feature predicts the target almost perfectly on its own.
+    TargetLeakage,
+    /// Numbers, dates and text in one column.
+    MixedTypes,
+    /// Labels that differ only by case or whitespace.
+    CaseVariants,
+    /// Two columns carry the same information.
+    HighCorrelation,
+    /// `inf` or out-of-range numbers read as missing.
+    NonFinite,
+}
+
+/// How much an alert matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Likely to hurt a model.
+    Warning,
+    /// Likely to make results wrong.
+    Critical,
+}
+
+/// One data-quality finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alert {
+    /// What it is about.
+    pub code: AlertCode,
+    /// How much it matters.
+    pub severity: Severity,
+    /// The columns concerned (empty for the whole dataset).
+    pub columns: Vec<String>,
+    /// One lowercase line with the numbers.
+    pub message: String,
+    /// The numbers, by name.
+    pub evidence: BTreeMap<String, f64>,
+    /// The suggested recipe step, if one fits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<StepSpec>,
+    /// The suggestion (or advice when no step fits) in words.
+    pub advice: String,
+}
+
+impl Alert {
+    /// The recipe step that fixes this alert, if one does.
+    pub fn fix(&self) -> Option<StepSpec> {
+        self.suggestion.clone()
+    }
+}
+
+fn ev(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+    pairs.iter().filter(|(_, v)| v.is_finite()).map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+fn drop(column: &str) -> Option<StepSpec> {
+    Some(StepSpec::DropColumn { column: column.to_string() })
+}
+
+/// Share of rows a one-feature rule gets right: each feature bin (a label,
+/// or one of up to 50 equal-count ranges of numbers) predicts its most
+/// frequent class. At least ten rows per range, so a rule cannot
+/// memorise single rows.
+fn rule_accuracy(feature: &ColumnValues, classes: &[Option<u32>], n_classes: usize) -> Option<(f64, usize)> {
+    let rows: Vec<usize> = (0..classes.len()).filter(|&r| classes[r].is_some() && !match feature {
+        ColumnValues::Numeric(v) => v[r].is_none(),
+        ColumnValues::Categorical { codes, .. } => codes[r].is_none(),
+    }).collect();
+    if rows.len() < 10 {
+        return None;
+    }
+    let bins: Vec<usize> = match feature {
+        ColumnValues::Categorical { codes, .. } => rows.iter().map(|&r| codes[r].unwrap_or(0) as usize).collect(),
+        ColumnValues::Numeric(v) => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            order.sort_by(|&a, &b| v[rows[a]].unwrap_or(0.0).total_cmp(&v[rows[b]].unwrap_or(0.0)));
+            let per = rows.len().div_ceil((rows.len() / 10).clamp(2, 50));
+            let mut bins = vec![0; rows.len()];
+            for (rank, &i) in order.iter().enumerate() {
+                bins[i] = rank / per;
+            }
+            bins
+        }
+    };
+    let n_bins = bins.iter().max().map_or(0, |m| m + 1);
+    let mut table = vec![0usize; n_bins * n_classes];
+    for (i, &r) in rows.iter().enumerate() {
+        table[bins[i] * n_classes + classes[r].unwrap_or(0) as usize] += 1;
+    }
+    let right: usize = table.chunks(n_classes).map(|c| c.iter().copied().max().unwrap_or(0)).sum();
+    Some((right as f64 / rows.len() as f64, n_bins))
+}
+
+/// Every alert for `ds` and its profile `p`, most severe first.
+pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let rows = p.rows as f64;
+    for (i, c) in p.columns.iter().enumerate() {
+        let name = c.name.as_str();
+        let cols = vec![c.name.clone()];
+        let is_target = Some(i) == target;
+        if c.distinct <= 1 {
+            out.push(Alert {
+                code: AlertCode::Constant,
+                severity: Severity::Warning,
+                columns: cols.clone(),
+                message: if c.count == 0 { format!("\"{name}\" has no value in any row") } else { format!("\"{name}\" has one value only ({})", c.top.first().map_or("", |t| t.value.as_str())) },
+                evidence: ev(&[("distinct", c.distinct as f64), ("count", c.count as f64)]),
+                suggestion: if is_target { None } else { drop(name) },
+                advice: "drop the column: it cannot inform a model".into(),
+            });
+            continue;
+        }
+        if c.missing_pct >= HIGH_MISSING_PCT {
+            let severe = c.missing_pct >= DROP_MISSING_PCT;
+            let strategy = if c.kind.is_numeric() { ImputeStrategy::Median } else { ImputeStrategy::Mode };
+            out.push(Alert {
+                code: AlertCode::HighMissing,
+                severity: if severe { Severity::Critical } else { Severity::Warning },
+                columns: cols.clone(),
+                message: format!("\"{name}\" is missing in {} of {} rows ({:.1}%, threshold {HIGH_MISSING_PCT}%)", c.missing, p.rows, c.missing_pct),
+                evidence: ev(&[("missing", c.missing as f64), ("missingPct", c.missing_pct)]),
+                suggestion: if is_target { None } else if severe { drop(name) } else { Some(StepSpec::Impute { column: name.into(), strategy, indicator: true }) },
+                advice: if severe { "drop the column, or impute it with a missing-indicator if missingness itself is informative".into() } else { "impute it and add a missing-indicator feature".into() },
+            });
+        }
+        let top_share = c.top.first().map_or(0.0, |t| t.count as f64 / c.count.max(1) as f64);
+        if top_share >= NEAR_CONSTANT_SHARE && !is_target {
+            out.push(Alert {
+                code: AlertCode::NearConstant,
+                severity: Severity::Info,
+                columns: cols.clone(),
+                message: format!("\"{name}\" has the value {:?} in {:.1}% of present rows (threshold {:.0}%)", c.top[0].value, 100.0 * top_share, 100.0 * NEAR_CONSTANT_SHARE),
+                evidence: ev(&[("topShare", top_share), ("distinct", c.distinct as f64)]),
+                suggestion: drop(name),
+                advice: "drop the column unless the rare values matter".into(),
+            });
+        }
+        let id_like = c.count == p.rows && c.distinct == c.count && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
+        if id_like && !is_target {
+            out.push(Alert {
+                code: AlertCode::Unique,
+                severity: Severity::Warning,
+                columns: cols.clone(),
+                message: format!("\"{name}\" has a different value in every one of {} rows: it looks like an identifier", p.rows),
+                evidence: ev(&[("distinct", c.distinct as f64), ("rows", rows)]),
+                suggestion: drop(name),
+                advice: "drop identifiers: a model would memorise them".into(),
+            });
+        } else if !c.kind.is_numeric() && c.kind != ColumnKind::Text && c.distinct > HIGH_CARDINALITY && !is_target {
+            out.push(Alert {
+                code: AlertCode::HighCardinality,
+                severity: Severity::Warning,
+                columns: cols.clone(),
+                message: format!("\"{name}\" has {} distinct labels (threshold {HIGH_CARDINALITY}); one-hot encoding keeps the 100 most frequent", c.distinct),
+                evidence: ev(&[("distinct", c.distinct as f64), ("distinctPct", 100.0 * c.distinct as f64 / c.count.max(1) as f64)]),
+                suggestion: drop(name),
+                advice: "drop the column, or encode it as ordinal ranks".into(),
+            });
+        }
+        if let (Some(s), false) = (c.skewness, c.kind.is_time()) {
+            if s.abs() > HEAVY_SKEW && !is_target {
+                out.push(Alert {
+                    code: AlertCode::Skewed,
+                    severity: Severity::Info,
+                    columns: cols.clone(),
+                    message: format!("\"{name}\" is heavily skewed (skewness {s:.2}, threshold ±{HEAVY_SKEW})"),
+                    evidence: ev(&[("skewness", s)]),
+                    suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
+                    advice: "scale it robustly (median and IQR), which the tail does not distort".into(),
+                });
+            }
+        }
+        if let Some(o) = &c.outliers {
+            let share = (o.below + o.above) as f64 / c.count.max(1) as f64;
+            if share >= OUTLIER_SHARE && !is_target {
+                out.push(Alert {
+                    code: AlertCode::Outliers,
+                    severity: Severity::Info,
+                    columns: cols.clone(),
+                    message: format!("\"{name}\" has {} values outside the IQR fences [{}, {}] ({:.1}% of present values)", o.below + o.above, short(o.lower_fence), short(o.upper_fence), 100.0 * share),
+                    evidence: ev(&[("below", o.below as f64), ("above", o.above as f64), ("lowerFence", o.lower_fence), ("upperFence", o.upper_fence)]),
+                    suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
+                    advice: "check them; scale robustly so they do not dominate".into(),
+                });
+            }
+        }
+        if !c.case_variants.is_empty() {
+            out.push(Alert {
+                code: AlertCode::CaseVariants,
+                severity: Severity::Warning,
+                columns: cols.clone(),
+                message: format!("\"{name}\" has labels that differ only by case or spaces: {}", c.case_variants.iter().map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>().join("; ")),
+                evidence: ev(&[("groups", c.case_variants.len() as f64)]),
+                suggestion: Some(StepSpec::NormalizeLabels { column: name.into() }),
+                advice: "normalise the labels (trim, lower-case)".into(),
+            });
+        }
+    }
+    for m in &p.ingest.mixed {
+        let to = match m.majority.as_str() {
+            "number" => Some(ColumnKind::Float),
+            "date" => Some(ColumnKind::DateTime),
+            _ => None,
+        };
+        let examples: Vec<String> = m.examples.iter().map(|e| format!("{:?} (row {})", e.value, e.row)).collect();
+        out.push(Alert {
+            code: AlertCode::MixedTypes,
+            severity: Severity::Warning,
+            columns: vec![m.column.clone()],
+            message: format!("\"{}\" mixes {} numbers, {} dates and {} other values, so it was read as labels; e.g. {}", m.column, m.numbers, m.dates, m.texts, examples.join(", ")),
+            evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
+            suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
+            advice: if to.is_some() { "cast it to the majority type; the other values become missing".into() } else { "fix the odd values at the source".into() },
+        });
+    }
+    for nf in &p.ingest.non_finite {
+        out.push(Alert {
+            code: AlertCode::NonFinite,
+            severity: Severity::Warning,
+            columns: vec![nf.column.clone()],
+            message: format!("\"{}\" had {} non-finite numbers ({}) read as missing, first at rows {}", nf.column, nf.count, nf.values.join(", "), nf.rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")),
+            evidence: ev(&[("count", nf.count as f64)]),
+            suggestion: Some(StepSpec::Impute { column: nf.column.clone(), strategy: ImputeStrategy::Median, indicator: true }),
+            advice: "impute them, with a missing-indicator".into(),
+        });
+    }
+    if p.dataset.duplicate_rows > 0 {
+        let d = p.dataset.duplicate_rows;
+        out.push(Alert {
+            code: AlertCode::DuplicateRows,
+            severity: if d as f64 / rows >= 0.05 { Severity::Warning } else { Severity::Info },
+            columns: Vec::new(),
+            message: format!("{d} rows repeat an earlier row exactly ({:.1}% of {} rows)", 100.0 * d as f64 / rows, p.rows),
+            evidence: ev(&[("duplicateRows", d as f64), ("duplicatePct", 100.0 * d as f64 / rows)]),
+            suggestion: Some(StepSpec::DropDuplicateRows),
+            advice: "drop duplicate training rows; they can also leak between train and test".into(),
+        });
+    }
+    let mut flagged = std::collections::BTreeSet::new();
+    for a in p.associations.pairs.iter().filter(|a| a.measure == Measure::Pearson && a.value.abs() >= HIGH_CORRELATION) {
+        if !flagged.insert(a.b.clone()) {
+            continue;
+        }
+        out.push(Alert {
+            code: AlertCode::HighCorrelation,
+            severity: Severity::Info,
+            columns: vec![a.a.clone(), a.b.clone()],
+            message: format!("\"{}\" and \"{}\" are highly correlated (Pearson r = {:.3}, threshold {HIGH_CORRELATION})", a.a, a.b, a.value),
+            evidence: ev(&[("pearson", a.value), ("n", a.n as f64)]),
+            suggestion: drop(&a.b),
+            advice: format!("keep one of them; dropping \"{}\" loses little", a.b),
+        });
+    }
+    if let Some(t) = target {
+        target_alerts(ds, p, t, &mut out);
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.severity));
+    out
+}
+
+fn short(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x}") } else { format!("{x:.4}") }
+}
+
+fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
+    let tc = &ds.columns[t];
+    let tp = &p.columns[t];
+    // Classes: labels, or whole numbers with few values.
+    let classes: Option<(Vec<Option<u32>>, usize)> = match &tc.values {
+        ColumnValues::Categorical { levels, codes } => Some((codes.clone(), levels.len())),
+        ColumnValues::Numeric(v) if tp.integer && tp.distinct <= crate::run::MAX_INTEGER_CLASSES => {
+            let mut d: Vec<f64> = v.iter().flatten().copied().collect();
+            d.sort_by(f64::total_cmp);
+            d.dedup();
+            Some((v.iter().map(|x| x.map(|x| d.partition_point(|&y| y < x) as u32)).collect(), d.len()))
+        }
+        ColumnValues::Numeric(_) => None,
+    };
+    if let Some((codes, k)) = &classes {
+        let mut counts = vec![0usize; *k];
+        for c in codes.iter().flatten() {
+            counts[*c as usize] += 1;
+        }
+        let n: usize = counts.iter().sum();
+        let (min, max) = (counts.iter().filter(|&&c| c > 0).min().copied().unwrap_or(0), counts.iter().max().copied().unwrap_or(0));
+        if n > 0 && (min as f64 / n as f64) < MINORITY_SHARE && counts.iter().filter(|&&c| c > 0).count() >= 2 {
+            out.push(Alert {
+                code: AlertCode::ClassImbalance,
+                severity: Severity::Warning,
+                columns: vec![tp.name.clone()],
+                message: format!("the rarest class of \"{}\" has {min} of {n} rows ({:.1}%, threshold {:.0}%); the largest has {max}", tp.name, 100.0 * min as f64 / n as f64, 100.0 * MINORITY_SHARE),
+                evidence: ev(&[("minority", min as f64), ("majority", max as f64), ("ratio", max as f64 / min.max(1) as f64)]),
+                suggestion: None,
+                advice: "judge the model by macro F1, not accuracy; the split is already stratified".into(),
+            });
+        }
+        let baseline = max as f64 / n.max(1) as f64;
+        for (i, c) in ds.columns.iter().enumerate() {
+            let cp = &p.columns[i];
+            if i == t || cp.distinct < 2 || (cp.distinct * 2 > cp.count && !cp.kind.is_numeric()) {
+                continue;
+            }
+            if let Some((acc, bins)) = rule_accuracy(&c.values, codes, *k) {
+                if acc >= LEAKAGE_ACCURACY && baseline < LEAKAGE_ACCURACY && bins * 2 <= cp.count {
+                    out.push(leak(&cp.name, &tp.name, format!("a rule on \"{}\" alone predicts \"{}\" for {:.1}% of rows (majority class alone: {:.1}%)", cp.name, tp.name, 100.0 * acc, 100.0 * baseline), ev(&[("ruleAccuracy", acc), ("baseline", baseline)])));
+                }
+            }
+        }
+    } else {
+        for a in &p.associations.target {
+            if a.value.abs() >= LEAKAGE_ACCURACY {
+                out.push(leak(&a.a, &tp.name, format!("\"{}\" alone explains \"{}\" almost exactly ({:?} {:.4})", a.a, tp.name, a.measure, a.value), ev(&[("association", a.value)])));
+            }
+        }
+    }
+}
+
+fn leak(feature: &str, target: &str, message: String, evidence: BTreeMap<String, f64>) -> Alert {
+    Alert {
+        code: AlertCode::TargetLeakage,
+        severity: Severity::Critical,
+        columns: vec![feature.to_string(), target.to_string()],
+        message: format!("possible target leakage: {message}"),
+        evidence,
+        suggestion: drop(feature),
+        advice: format!("check that \"{feature}\" is known before \"{target}\" is; if not, drop it"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::data::{parse_csv, ParseOptions};
+    use crate::profile::{profile, profile_with, AlertCode, ProfileOptions};
+    use crate::prepare::StepSpec;
+
+    fn codes(csv: &str, target: Option<&str>) -> Vec<(AlertCode, Vec<String>)> {
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: target.map(String::from), ..Default::default() }).unwrap();
+        p.alerts.into_iter().map(|a| (a.code, a.columns)).collect()
+    }
+
+    fn has(csv: &str, target: Option<&str>, code: AlertCode, column: &str) -> bool {
+        codes(csv, target).iter().any(|(c, cols)| *c == code && (column.is_empty() || cols.iter().any(|x| x == column)))
+    }
+
+    /// One row per alert: a small CSV that must raise it, and one that must not.
+    #[test]
+    fn each_alert_fires_on_its_case_and_not_on_a_clean_one() {
+        let n = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<String>();
+        let clean = format!("x,y,c,t\n{}", n(&|i| format!("{},{},{},{}\n", i % 7, (i * 13) % 11, ["a", "b", "c"][i % 3], i % 2)));
+        let cases: Vec<(AlertCode, String, Option<&str>, &str)> = vec![
+            (AlertCode::HighMissing, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i % 2 == 0 { "".into() } else { i.to_string() }, i % 5))), None, "x"),
+            (AlertCode::Constant, format!("x,y\n{}", n(&|i| format!("7,{}\n", i % 5))), None, "x"),
+            (AlertCode::NearConstant, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i == 0 { 1 } else { 0 }, i % 5))), None, "x"),
+            (AlertCode::Unique, format!("id,y\n{}", n(&|i| format!("u{i},{}\n", i % 5))), None, "id"),
+            (AlertCode::HighCardinality, format!("c,y\n{}{}", n(&|i| format!("L{},{}\n", i, i % 5)), n(&|i| format!("L{},{}\n", i + 20, i % 5))), None, "c"),
+            (AlertCode::DuplicateRows, format!("x,y\n{}", n(&|i| format!("{},{}\n", i % 10, i % 10))), None, ""),
+            (AlertCode::Skewed, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i < 38 { 1 } else { 1000 }, i % 5))), None, "x"),
+            (AlertCode::Outliers, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i == 3 { 500 } else { i % 9 }, i % 5))), None, "x"),
+            (AlertCode::ClassImbalance, format!("x,t\n{}", n(&|i| format!("{},{}\n", i % 9, if i == 0 { "rare" } else { "common" }))), Some("t"), "t"),
+            (AlertCode::TargetLeakage, format!("x,z,t\n{}", n(&|i| format!("{},{},{}\n", i, i % 7, if i < 20 { "lo" } else { "hi" }))), Some("t"), "x"),
+            (AlertCode::MixedTypes, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i == 5 { "n/k".into() } else { i.to_string() }, i % 5))), None, "x"),
+            (AlertCode::CaseVariants, format!("c,y\n{}", n(&|i| format!("{},{}\n", ["Red", "red ", "Blue"][i % 3], i % 5))), None, "c"),
+            (AlertCode::HighCorrelation, format!("x,y,z\n{}", n(&|i| format!("{},{},{}\n", i, 2 * i + 1, i % 5))), None, "y"),
+        ];
+        for (code, csv, target, column) in &cases {
+            assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
+            assert!(!has(&clean, *target, *code, ""), "{code:?} not expected on clean data: {:?}", codes(&clean, *target));
+        }
+    }
+
+    #[test]
+    fn non_finite_alert_lists_rows_and_fix_is_a_step() {
+        let opts = ParseOptions { non_finite: crate::data::NonFinitePolicy::Missing, ..Default::default() };
+        let ds = parse_csv(b"x,y\n1,2\ninf,3\n3,4\n", "t.csv", &opts).unwrap();
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::NonFinite).unwrap();
+        assert!(a.message.contains("first at rows 2"), "{}", a.message);
+        assert!(matches!(a.fix(), Some(StepSpec::Impute { .. })));
+    }
+}

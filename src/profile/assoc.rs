@@ -1,0 +1,264 @@
+//! Data management, profile: associations between columns — Pearson and
+//! Spearman between numbers, Cramér's V between label columns, the
+//! correlation ratio between a number and labels — and with the target.
+//!
+//! Cost is bounded: at most `max_assoc_columns` columns are paired (the
+//! others are listed as skipped, with the reason), label columns with more
+//! than [`MAX_LEVELS`] labels are skipped, and when rows × pairs exceeds
+//! `max_assoc_work` a regular sample of rows is used and reported. Missing
+//! values are left out pair by pair. No wasm here.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ColumnProfile, ProfileOptions};
+use crate::data::{ColumnValues, Dataset};
+
+/// Label columns with more distinct labels than this are not paired.
+pub const MAX_LEVELS: usize = 50;
+
+/// Which association a figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Pearson's r, from -1 to 1.
+    Pearson,
+    /// Spearman's rank correlation, from -1 to 1 (ties get average ranks).
+    Spearman,
+    /// Cramér's V (no bias correction), from 0 to 1.
+    CramersV,
+    /// Correlation ratio η of a number given labels, from 0 to 1.
+    CorrelationRatio,
+}
+
+/// One association between two columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Association {
+    /// First column.
+    pub a: String,
+    /// Second column (for target associations, the target).
+    pub b: String,
+    /// Which measure.
+    pub measure: Measure,
+    /// The figure.
+    pub value: f64,
+    /// Rows where both were present (in the sample, if sampled).
+    pub n: usize,
+}
+
+/// A column left out of the pairwise associations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// Column name.
+    pub column: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Every association computed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Associations {
+    /// Column pairs, strongest (by absolute value) first.
+    pub pairs: Vec<Association>,
+    /// Each feature with the target, strongest first (Pearson for two
+    /// numbers, η for a number and labels, V for two label columns).
+    pub target: Vec<Association>,
+    /// Columns that were paired, in file order.
+    pub columns: Vec<String>,
+    /// Columns that were not, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Rows used, when a regular sample was taken; the figures are then
+    /// approximate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampled_rows: Option<usize>,
+}
+
+enum Data<'a> {
+    Num(&'a [Option<f64>]),
+    Cat(&'a [Option<u32>], usize),
+}
+
+/// Pearson's r of paired values.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len();
+    if n < 2 {
+        return None;
+    }
+    let mx = x.iter().sum::<f64>() / n as f64;
+    let my = y.iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mx, b - my);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    let r = sxy / (sxx * syy).sqrt();
+    r.is_finite().then(|| r.clamp(-1.0, 1.0))
+}
+
+/// Ranks from 1, ties given their average rank.
+pub fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && x[order[j]] == x[order[i]] {
+            j += 1;
+        }
+        let avg = (i + j + 1) as f64 / 2.0;
+        for &k in &order[i..j] {
+            r[k] = avg;
+        }
+        i = j;
+    }
+    r
+}
+
+/// Cramér's V of paired label codes (`r` and `c` labels).
+pub fn cramers_v(x: &[u32], y: &[u32], r: usize, c: usize) -> Option<f64> {
+    let n = x.len();
+    let mut table = vec![0usize; r * c];
+    for (&a, &b) in x.iter().zip(y) {
+        table[a as usize * c + b as usize] += 1;
+    }
+    let rows: Vec<usize> = (0..r).map(|i| table[i * c..(i + 1) * c].iter().sum()).collect();
+    let cols: Vec<usize> = (0..c).map(|j| (0..r).map(|i| table[i * c + j]).sum()).collect();
+    let (rr, cc) = (rows.iter().filter(|&&v| v > 0).count(), cols.iter().filter(|&&v| v > 0).count());
+    if n == 0 || rr < 2 || cc < 2 {
+        return None;
+    }
+    let mut chi2 = 0.0;
+    for i in (0..r).filter(|&i| rows[i] > 0) {
+        for j in (0..c).filter(|&j| cols[j] > 0) {
+            let e = rows[i] as f64 * cols[j] as f64 / n as f64;
+            let d = table[i * c + j] as f64 - e;
+            chi2 += d * d / e;
+        }
+    }
+    Some((chi2 / n as f64 / (rr.min(cc) - 1) as f64).sqrt().min(1.0))
+}
+
+/// Correlation ratio η of numbers `y` given label codes `g` (`k` labels).
+pub fn correlation_ratio(g: &[u32], y: &[f64], k: usize) -> Option<f64> {
+    let n = y.len();
+    if n < 2 {
+        return None;
+    }
+    let mean = y.iter().sum::<f64>() / n as f64;
+    let mut sums = vec![0.0; k];
+    let mut counts = vec![0usize; k];
+    for (&c, &v) in g.iter().zip(y) {
+        sums[c as usize] += v;
+        counts[c as usize] += 1;
+    }
+    let between: f64 = (0..k).filter(|&i| counts[i] > 0).map(|i| {
+        let d = sums[i] / counts[i] as f64 - mean;
+        counts[i] as f64 * d * d
+    }).sum();
+    let total: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let eta = (between / total).sqrt();
+    eta.is_finite().then(|| eta.min(1.0))
+}
+
+fn pair(a: &Data, b: &Data, rows: &[usize], spearman: bool) -> Vec<(Measure, Option<f64>, usize)> {
+    match (a, b) {
+        (Data::Num(x), Data::Num(y)) => {
+            let (xs, ys): (Vec<f64>, Vec<f64>) = rows.iter().filter_map(|&r| Some((x[r]?, y[r]?))).unzip();
+            let mut out = vec![(Measure::Pearson, pearson(&xs, &ys), xs.len())];
+            if spearman {
+                out.push((Measure::Spearman, pearson(&ranks(&xs), &ranks(&ys)), xs.len()));
+            }
+            out
+        }
+        (Data::Cat(x, r), Data::Cat(y, c)) => {
+            let (xs, ys): (Vec<u32>, Vec<u32>) = rows.iter().filter_map(|&i| Some((x[i]?, y[i]?))).unzip();
+            vec![(Measure::CramersV, cramers_v(&xs, &ys, *r, *c), xs.len())]
+        }
+        (Data::Num(y), Data::Cat(g, k)) | (Data::Cat(g, k), Data::Num(y)) => {
+            let (gs, ys): (Vec<u32>, Vec<f64>) = rows.iter().filter_map(|&i| Some((g[i]?, y[i]?))).unzip();
+            vec![(Measure::CorrelationRatio, correlation_ratio(&gs, &ys, *k), ys.len())]
+        }
+    }
+}
+
+/// Computes the associations of `ds` (see the module documentation).
+pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Option<usize>, opts: &ProfileOptions) -> Associations {
+    let mut out = Associations::default();
+    let data = |i: usize| match &ds.columns[i].values {
+        ColumnValues::Numeric(v) => Data::Num(v),
+        ColumnValues::Categorical { levels, codes } => Data::Cat(codes, levels.len()),
+    };
+    let mut eligible = Vec::new();
+    for (i, p) in profiles.iter().enumerate() {
+        let reason = if p.count < 2 || p.distinct < 2 {
+            Some("fewer than two distinct values".to_string())
+        } else if !p.kind.is_numeric() && p.distinct > MAX_LEVELS {
+            Some(format!("{} distinct labels, over {MAX_LEVELS}", p.distinct))
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => out.skipped.push(Skipped { column: p.name.clone(), reason }),
+            None => eligible.push(i),
+        }
+    }
+    if eligible.len() > opts.max_assoc_columns {
+        for &i in &eligible[opts.max_assoc_columns..] {
+            out.skipped.push(Skipped { column: profiles[i].name.clone(), reason: format!("only the first {} eligible columns are paired", opts.max_assoc_columns) });
+        }
+        eligible.truncate(opts.max_assoc_columns);
+    }
+    let pairs = eligible.len() * eligible.len().saturating_sub(1) / 2 + eligible.len();
+    let step = (ds.n_rows * pairs.max(1)).div_ceil(opts.max_assoc_work.max(1)).max(1);
+    let rows: Vec<usize> = (0..ds.n_rows).step_by(step).collect();
+    if step > 1 {
+        out.sampled_rows = Some(rows.len());
+    }
+    out.columns = eligible.iter().map(|&i| profiles[i].name.clone()).collect();
+    for (k, &i) in eligible.iter().enumerate() {
+        for &j in &eligible[k + 1..] {
+            if Some(i) == target || Some(j) == target {
+                continue;
+            }
+            for (measure, value, n) in pair(&data(i), &data(j), &rows, true) {
+                if let Some(value) = value {
+                    out.pairs.push(Association { a: profiles[i].name.clone(), b: profiles[j].name.clone(), measure, value, n });
+                }
+            }
+        }
+    }
+    if let Some(t) = target {
+        let tp = &profiles[t];
+        if tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000) {
+            for &i in eligible.iter().filter(|&&i| i != t) {
+                if let Some((measure, Some(value), n)) = pair(&data(i), &data(t), &rows, false).into_iter().next() {
+                    out.target.push(Association { a: profiles[i].name.clone(), b: tp.name.clone(), measure, value, n });
+                }
+            }
+        }
+    }
+    let strength = |a: &Association| -a.value.abs();
+    out.pairs.sort_by(|x, y| strength(x).total_cmp(&strength(y)));
+    out.target.sort_by(|x, y| strength(x).total_cmp(&strength(y)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_match_hand_values() {
+        assert_eq!(pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), Some(1.0));
+        assert_eq!(pearson(&[1.0, 1.0], &[2.0, 3.0]), None);
+        assert_eq!(ranks(&[10.0, 20.0, 10.0, 5.0]), vec![2.5, 4.0, 2.5, 1.0]);
+        // A perfect 2×2 association.
+        assert!((cramers_v(&[0, 0, 1, 1], &[1, 1, 0, 0], 2, 2).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(cramers_v(&[0, 0, 1, 1], &[0, 1, 0, 1], 2, 2), Some(0.0));
+        // Groups {1,1} and {3,3}: all variance is between groups.
+        assert_eq!(correlation_ratio(&[0, 0, 1, 1], &[1.0, 1.0, 3.0, 3.0], 2), Some(1.0));
+    }
+}

@@ -1,0 +1,301 @@
+//! Reports: a [`Profile`] as one self-contained HTML page.
+//!
+//! Takes a profile (never raw rows) and gives an HTML document that opens
+//! offline: inline CSS, inline SVG bars drawn from the same histogram and
+//! top-value figures the page's charts use, no script, no external
+//! resource. Every text from the data is HTML-escaped and clipped, and
+//! every list is capped, so the size is bounded by the number of columns
+//! ([`size_limit`]), whatever the row count. No wasm here.
+
+use std::fmt::Write;
+
+use crate::data::format_number;
+use crate::profile::{Alert, ColumnProfile, Profile, Severity};
+
+/// Most pairs listed in the associations table.
+pub const MAX_PAIRS: usize = 30;
+/// Longest column name shown, in characters.
+const NAME_CHARS: usize = 60;
+/// Longest value or label shown, in characters.
+const VALUE_CHARS: usize = 40;
+/// Longest alert message shown, in characters.
+const MESSAGE_CHARS: usize = 240;
+
+/// The largest report for `columns` columns: 50 KB plus 5 KB per column.
+pub fn size_limit(columns: usize) -> usize {
+    50_000 + 5_000 * columns
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Clips to `n` characters and escapes.
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        escape(s)
+    } else {
+        escape(&s.chars().take(n - 1).chain(std::iter::once('…')).collect::<String>())
+    }
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format_number(x)
+    } else if x.abs() >= 1e6 || x.abs() < 1e-3 {
+        format!("{x:.4e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:70em;padding:0 1em;color:#222}\
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}h3{font-size:1em;margin:.2em 0}\
+table{border-collapse:collapse}td,th{padding:.15em .6em;text-align:left;border-bottom:1px solid #eee}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}.card{border:1px solid #ddd;border-radius:4px;padding:.6em;margin:.6em 0;display:flex;gap:1.5em;flex-wrap:wrap}\
+.critical{color:#a00}.warning{color:#a50}.info{color:#357}li{margin:.3em 0}code{font-size:.9em;background:#f4f4f4}\
+svg rect{fill:#4a7bb7}small{color:#666}";
+
+/// The profile as one HTML document.
+///
+/// ```
+/// use mlcycle::data::{parse_csv, ParseOptions};
+/// let ds = parse_csv(b"x,<b>\n1,a\n2,b\n", "t.csv", &ParseOptions::default()).unwrap();
+/// let html = mlcycle::report::html(&mlcycle::profile::profile(&ds));
+/// assert!(html.contains("&lt;b&gt;") && !html.contains("<b>"));
+/// ```
+pub fn html(p: &Profile) -> String {
+    let mut s = String::with_capacity(16_384 + 3_000 * p.columns.len());
+    let file = clip(&p.file_name, 120);
+    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Profile of {file}</title><style>{STYLE}</style></head><body>\n<h1>Profile of {file}</h1>\n");
+    let d = &p.dataset;
+    let ig = &p.ingest;
+    let _ = write!(
+        s,
+        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{:.1} MB</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
+        d.rows,
+        d.columns,
+        d.duplicate_rows,
+        d.missing_cells,
+        d.missing_cells_pct,
+        d.memory_bytes as f64 / 1e6,
+        escape(&ig.encoding),
+        escape(&format!("{:?}", ig.delimiter)),
+        if ig.header { "with a header row" } else { "no header row" },
+        if ig.decimal_comma { ", decimal comma" } else { "" },
+        escape(&ig.line_ending),
+        escape(&p.sha256)
+    );
+    if let Some(t) = &p.target {
+        let _ = write!(s, "<tr><th>Target</th><td>{}</td></tr>", clip(t, NAME_CHARS));
+    }
+    s.push_str("</table>\n");
+    for w in ig.warnings.iter().take(10) {
+        let _ = write!(s, "<p class=info>{}</p>", clip(&w.message, MESSAGE_CHARS));
+    }
+
+    let _ = write!(s, "<h2>Alerts ({})</h2>", p.alerts.len());
+    if p.alerts.is_empty() {
+        s.push_str("<p>No data-quality alert.</p>");
+    } else {
+        s.push_str("<ul>");
+        for a in &p.alerts {
+            alert(&mut s, a);
+        }
+        s.push_str("</ul>");
+    }
+
+    s.push_str("\n<h2>Columns</h2>\n");
+    for c in &p.columns {
+        column(&mut s, c);
+    }
+
+    let a = &p.associations;
+    s.push_str("<h2>Associations</h2>");
+    if let Some(n) = a.sampled_rows {
+        let _ = write!(s, "<p>Approximate: computed on a regular sample of {n} rows.</p>");
+    }
+    if !a.target.is_empty() {
+        s.push_str("<h3>With the target</h3><table><tr><th>Column</th><th>Measure</th><th>Value</th></tr>");
+        for x in a.target.iter().take(MAX_PAIRS) {
+            let _ = write!(s, "<tr><td>{}</td><td>{}</td><td class=n>{:.3}</td></tr>", clip(&x.a, NAME_CHARS), measure(x.measure), x.value);
+        }
+        s.push_str("</table>");
+    }
+    if a.pairs.is_empty() {
+        s.push_str("<p>No pair of columns to compare.</p>");
+    } else {
+        let _ = write!(s, "<h3>Strongest pairs ({} of {})</h3><table><tr><th>Column</th><th>Column</th><th>Measure</th><th>Value</th></tr>", a.pairs.len().min(MAX_PAIRS), a.pairs.len());
+        for x in a.pairs.iter().take(MAX_PAIRS) {
+            let _ = write!(s, "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{:.3}</td></tr>", clip(&x.a, NAME_CHARS), clip(&x.b, NAME_CHARS), measure(x.measure), x.value);
+        }
+        s.push_str("</table>");
+    }
+    if !a.skipped.is_empty() {
+        let _ = write!(s, "<p><small>{} column(s) not paired, e.g. {}: {}.</small></p>", a.skipped.len(), clip(&a.skipped[0].column, NAME_CHARS), clip(&a.skipped[0].reason, 80));
+    }
+    s.push_str("\n<p><small>Made by mlcycle from the profile only; no row of the data is in this file beyond the values shown.</small></p></body></html>\n");
+    s
+}
+
+fn measure(m: crate::profile::Measure) -> &'static str {
+    use crate::profile::Measure::*;
+    match m {
+        Pearson => "Pearson r",
+        Spearman => "Spearman ρ",
+        CramersV => "Cramér's V",
+        CorrelationRatio => "correlation ratio η",
+    }
+}
+
+fn alert(s: &mut String, a: &Alert) {
+    let class = match a.severity {
+        Severity::Critical => "critical",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    };
+    let fix = a.suggestion.as_ref().and_then(|f| serde_json::to_string(f).ok()).map(|j| format!(" <small>Fix: <code>{}</code></small>", clip(&j, 160))).unwrap_or_default();
+    let _ = write!(s, "<li><b class={class}>{class}</b> {} <small>— {}</small>{fix}</li>", clip(&a.message, MESSAGE_CHARS), clip(&a.advice, 120));
+}
+
+/// Horizontal bars, one per (label, count), as inline SVG.
+fn bars(s: &mut String, items: &[(String, usize)], title: &str) {
+    let max = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
+    let h = 14 * items.len();
+    let _ = write!(s, "<svg role=img aria-label=\"{}\" width=\"360\" height=\"{h}\" viewBox=\"0 0 360 {h}\">", escape(title));
+    for (i, (label, count)) in items.iter().enumerate() {
+        let w = (200.0 * *count as f64 / max).max(1.0);
+        let y = i * 14;
+        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"><title>{label}: {count}</title></rect><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{label}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, 154.0 + w, y + 10);
+    }
+    s.push_str("</svg>");
+}
+
+/// Vertical histogram bars as inline SVG.
+fn histogram(s: &mut String, c: &ColumnProfile) {
+    let max = c.histogram.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
+    let n = c.histogram.len();
+    let bw = 300.0 / n as f64;
+    let _ = write!(s, "<figure><svg role=img aria-label=\"histogram of {}\" width=\"300\" height=\"80\" viewBox=\"0 0 300 80\">", clip(&c.name, NAME_CHARS));
+    for (i, b) in c.histogram.iter().enumerate() {
+        let h = 78.0 * b.count as f64 / max;
+        let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}–{}: {}</title></rect>", i as f64 * bw, 80.0 - h, (bw - 1.0).max(0.5), edge(c, b.start), edge(c, b.end), b.count);
+    }
+    let _ = write!(s, "</svg><figcaption><small>{} to {}</small></figcaption></figure>", edge(c, c.histogram[0].start), edge(c, c.histogram[n - 1].end));
+}
+
+fn edge(c: &ColumnProfile, x: f64) -> String {
+    if c.kind.is_time() { crate::data::format_time(x) } else { num(x) }
+}
+
+fn column(s: &mut String, c: &ColumnProfile) {
+    let _ = write!(s, "<section class=card><div><h3>{}</h3><small>{}</small><table>", clip(&c.name, NAME_CHARS), c.kind.as_str());
+    let mut row = |k: &str, v: String| {
+        let _ = write!(s, "<tr><th>{k}</th><td class=n>{v}</td></tr>");
+    };
+    row("present", c.count.to_string());
+    row("missing", format!("{} ({:.1}%)", c.missing, c.missing_pct));
+    row("distinct", c.distinct.to_string());
+    if let Some(r) = &c.date_range {
+        row("range", format!("{} – {}", escape(&r.min), escape(&r.max)));
+    } else if let (Some(lo), Some(hi)) = (c.min, c.max) {
+        row("min – max", format!("{} – {}", num(lo), num(hi)));
+    }
+    if !c.kind.is_time() {
+        if let Some(m) = c.mean {
+            row("mean ± std", format!("{} ± {}", num(m), c.std.map_or("–".into(), num)));
+        }
+        if let (Some(q1), Some(m), Some(q3)) = (c.q1, c.median, c.q3) {
+            row("quartiles", format!("{} / {} / {}", num(q1), num(m), num(q3)));
+        }
+        if let (Some(z), Some(n)) = (c.zeros, c.negatives) {
+            row("zeros / negatives", format!("{z} / {n}"));
+        }
+        if let Some(sk) = c.skewness {
+            row("skewness", format!("{sk:.2}"));
+        }
+        if let Some(o) = &c.outliers {
+            row("IQR outliers", (o.below + o.above).to_string());
+        }
+    }
+    if let Some(t) = &c.text_length {
+        row("length", format!("{} – {} (mean {:.1})", t.min, t.max, t.mean));
+    }
+    s.push_str("</table></div><div>");
+    if !c.histogram.is_empty() && c.kind.is_numeric() && c.distinct > crate::profile::TOP_VALUES {
+        histogram(s, c);
+    } else if !c.top.is_empty() {
+        let items: Vec<(String, usize)> = c.top.iter().map(|t| (clip(&t.value, VALUE_CHARS), t.count)).collect();
+        bars(s, &items, &format!("most frequent values of {}", c.name.chars().take(NAME_CHARS).collect::<String>()));
+    }
+    for g in c.case_variants.iter().take(3) {
+        let _ = write!(s, "<p><small>same but for case or spaces: {}</small></p>", g.iter().take(3).map(|l| clip(l, VALUE_CHARS)).collect::<Vec<_>>().join(" / "));
+    }
+    s.push_str("</div></section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{parse_csv, ParseOptions};
+    use crate::profile::{profile_with, ProfileOptions};
+
+    fn report(csv: &str, target: Option<&str>) -> (String, usize) {
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: target.map(String::from), ..Default::default() }).unwrap();
+        (html(&p), p.columns.len())
+    }
+
+    #[test]
+    fn data_is_escaped_and_nothing_external_is_loaded() {
+        let (h, _) = report("\"<script>alert(1)</script>\",b\n\"<img src=x onerror=alert(2)>\",1\nx&y,2\n", None);
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(h.contains("&lt;img src=x onerror=alert(2)&gt;"));
+        assert!(h.contains("x&amp;y"));
+        let lower = h.to_lowercase();
+        for banned in ["<script", "<img", "<link", "<iframe", "url(", "http://", "https://", "@import"] {
+            assert!(!lower.contains(banned), "{banned} in report");
+        }
+    }
+
+    /// The size bound holds for long names, long labels, many alerts and
+    /// many rows; the size does not grow with the row count.
+    #[test]
+    fn size_is_bounded_by_columns_not_rows() {
+        let cols = 30;
+        let make = |rows: usize| {
+            let long = "n".repeat(900);
+            let mut csv = (0..cols).map(|c| format!("{long}{c}")).collect::<Vec<_>>().join(",") + "\n";
+            for r in 0..rows {
+                let line: Vec<String> = (0..cols)
+                    .map(|c| match c % 3 {
+                        0 => format!("{}", (r * (c + 1)) % 997),
+                        1 => format!("{}{}", "L".repeat(150), r % (c + 2)),
+                        _ => if r % 4 == 0 { String::new() } else { format!("{}.5", r % 13) },
+                    })
+                    .collect();
+                csv.push_str(&line.join(","));
+                csv.push('\n');
+            }
+            csv
+        };
+        let (small, n) = report(&make(50), None);
+        let (large, _) = report(&make(8_000), None);
+        assert!(small.len() <= size_limit(n), "{} > {}", small.len(), size_limit(n));
+        assert!(large.len() <= size_limit(n), "{} > {}", large.len(), size_limit(n));
+        assert!((large.len() as f64) < small.len() as f64 * 1.5, "{} vs {}", large.len(), small.len());
+    }
+}
