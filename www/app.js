@@ -14,6 +14,7 @@ const state = {
   profile: null,
   inferred: null,
   manifest: null,
+  recipe: [], // preparation steps the person added from alerts, in order
   busy: false,
 };
 
@@ -257,7 +258,7 @@ function profileRow(c) {
   for (const t of c.top || []) {
     top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
   }
-  const numeric = c.kind === 'numeric';
+  const numeric = typeof c.min === 'number';
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
     el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
@@ -271,6 +272,57 @@ function profileRow(c) {
     el('td', {}, top),
   );
   return tr;
+}
+
+// ---------- alerts and the recipe ----------
+
+function stepText(step) {
+  const rest = Object.entries(step)
+    .filter(([k]) => k !== 'step' && k !== 'column')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `${step.step.replace(/_/g, ' ')}${step.column !== undefined ? ` "${visible(step.column)}"` : ''}${rest ? ` (${rest})` : ''}`;
+}
+
+function renderAlerts(p) {
+  const list = $('alerts-list');
+  clear(list);
+  const alerts = p.alerts || [];
+  $('alerts-heading').textContent = alerts.length ? `Data-quality alerts (${alerts.length})` : 'Data-quality alerts: none';
+  for (const a of alerts) {
+    const item = el('li', { className: `alert alert-${a.severity}`, 'data-code': a.code },
+      el('span', { className: 'alert-severity', text: a.severity }),
+      el('span', { className: 'alert-message', text: ` ${visible(a.message)}` }),
+      a.advice ? el('span', { className: 'alert-advice', text: ` — ${visible(a.advice)}` }) : null,
+    );
+    if (a.suggestion) {
+      const button = el('button', { type: 'button', className: 'secondary small', text: `Add step: ${stepText(a.suggestion)}` });
+      button.addEventListener('click', () => addRecipeStep(a.suggestion));
+      item.append(document.createTextNode(' '), button);
+    }
+    list.append(item);
+  }
+}
+
+function addRecipeStep(step) {
+  const key = JSON.stringify(step);
+  if (!state.recipe.some((s) => JSON.stringify(s) === key)) state.recipe.push(step);
+  renderRecipe();
+  setStatus(`Added a preparation step: ${stepText(step)}. It applies from the next training.`);
+}
+
+function renderRecipe() {
+  const list = $('recipe-list');
+  clear(list);
+  $('recipe-empty').hidden = state.recipe.length > 0;
+  state.recipe.forEach((step, i) => {
+    const remove = el('button', { type: 'button', className: 'secondary small', text: 'Remove', 'aria-label': `Remove step ${i + 1}: ${stepText(step)}` });
+    remove.addEventListener('click', () => {
+      state.recipe.splice(i, 1);
+      renderRecipe();
+    });
+    list.append(el('li', {}, el('span', { text: `${stepText(step)} ` }), remove));
+  });
 }
 
 function showMoreColumns(p) {
@@ -296,6 +348,9 @@ function renderProfile(p) {
   sha.title = p.sha256;
   sha.dataset.full = p.sha256;
 
+  renderAlerts(p);
+  state.recipe = [];
+  renderRecipe();
   const body = $('profile-body');
   clear(body);
   state.profileShown = 0;
@@ -348,7 +403,7 @@ async function train() {
     clearError();
     let options;
     try {
-      options = { target: $('target-select').value, seed: readSeed() };
+      options = { target: $('target-select').value, seed: readSeed(), recipe: state.recipe };
       const task = $('task-select').value;
       if (task !== 'auto') options.task = task;
       const search = $('search-select').value;
