@@ -10,6 +10,7 @@
 
 mod csv_read;
 mod ingest;
+pub(crate) use ingest::FastMap;
 mod split;
 mod value;
 
