@@ -13,7 +13,8 @@ use js_sys::{Error as JsError, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::data::{parse_csv, Dataset, ParseOptions};
+use crate::data::{parse_csv, Dataset, Ingest, ParseOptions};
+use crate::profile::{profile_with, ProfileOptions};
 use crate::evaluate::Metric;
 use crate::manifest::{build_target, RunManifest, SMARTCORE_VERSION};
 use crate::manifest::SearchRecord;
@@ -57,11 +58,41 @@ export interface ReplayReport {
   metrics: MetricValue[];
 }
 export interface ValueCount { value: string; count: number }
+export type ColumnKind = "integer" | "float" | "boolean" | "categorical" | "text" | "date" | "date_time";
 export interface ColumnProfile {
-  name: string; kind: "numeric" | "categorical"; count: number; missing: number; distinct: number;
-  min?: number; max?: number; mean?: number; std?: number; integer: boolean; top: ValueCount[];
+  name: string; kind: ColumnKind; count: number; missing: number; missingPct: number; distinct: number;
+  min?: number; max?: number; mean?: number; std?: number; median?: number; q1?: number; q3?: number;
+  skewness?: number; zeros?: number; negatives?: number;
+  outliers?: { lowerFence: number; upperFence: number; below: number; above: number };
+  histogram?: { start: number; end: number; count: number }[];
+  integer: boolean; top: ValueCount[];
+  textLength?: { min: number; max: number; mean: number };
+  dateRange?: { min: string; max: string };
+  caseVariants?: string[][]; memoryBytes: number;
 }
-export interface Profile { fileName: string; rows: number; columnCount: number; sha256: string; columns: ColumnProfile[] }
+export interface Association { a: string; b: string; measure: "pearson" | "spearman" | "cramers_v" | "correlation_ratio"; value: number; n: number }
+export interface Alert {
+  code: string; severity: "info" | "warning" | "critical"; columns: string[]; message: string;
+  evidence: Record<string, number>; suggestion?: RecipeStepSpec; advice: string;
+}
+export type RecipeStepSpec = { step: string; column?: string; [key: string]: unknown };
+export interface Profile {
+  fileName: string; rows: number; columnCount: number; sha256: string; target?: string;
+  dataset: { rows: number; columns: number; duplicateRows: number; missingCells: number; missingCellsPct: number; memoryBytes: number; kinds: Record<string, number> };
+  ingest: { bytes: number; encoding: string; delimiter: string; delimiterSource: string; header: boolean; headerSource: string; decimalComma: boolean; lineEnding: string; blankLines: number;
+            warnings: { code: string; message: string }[];
+            mixed: { column: string; keptAs: ColumnKind; numbers: number; dates: number; texts: number; majority: string; examples: { value: string; row: number }[] }[];
+            nonFinite: { column: string; count: number; rows: number[]; values: string[] }[] };
+  columns: ColumnProfile[];
+  associations: { pairs: Association[]; target: Association[]; columns: string[]; skipped: { column: string; reason: string }[]; sampledRows?: number };
+  alerts: Alert[];
+}
+export interface ProfileOptions { target?: string | null; maxAssocColumns?: number; maxAssocWork?: number }
+export interface ParseOptions {
+  maxBytes?: number; maxRows?: number; maxColumns?: number; maxFieldBytes?: number; maxHeaderChars?: number;
+  missingTokens?: string[]; delimiter?: string | null; hasHeader?: boolean | null; decimalComma?: boolean | null;
+  lossyUtf8?: boolean; nonFinite?: "error" | "missing"; columnTypes?: Record<string, ColumnKind>;
+}
 export interface MlcycleError extends Error { code: string }
 "#;
 
@@ -288,6 +319,96 @@ impl Session {
         let manifest = RunManifest::from_bytes(manifest_text.as_bytes()).map_err(|e| to_js_error(e.into()))?;
         let report = replay(&self.ds, &manifest).map_err(to_js_error)?;
         to_js(&report)
+    }
+}
+
+// ---- data management: streaming ingestion, profile, report, charts ----
+
+fn profile_options(options: JsValue) -> Result<ProfileOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        Ok(ProfileOptions::default())
+    } else {
+        from_js(options)
+    }
+}
+
+/// A CSV file read in chunks inside the worker: `push` each `File` slice
+/// (post `bytesDone` as progress; stop calling to cancel), then `finish`
+/// gives a [`Session`].
+#[wasm_bindgen(js_name = Ingest)]
+pub struct IngestJs {
+    inner: Option<Ingest>,
+}
+
+#[wasm_bindgen(js_class = Ingest)]
+impl IngestJs {
+    /// Starts reading `fileName` of `totalBytes` bytes (or `undefined`)
+    /// with parse `options` (or `undefined`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        file_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
+        total_bytes: Option<f64>,
+    ) -> Result<IngestJs, JsValue> {
+        let opts: ParseOptions = if options.is_undefined() || options.is_null() { ParseOptions::default() } else { from_js(options)? };
+        let inner = Ingest::new(file_name, &opts, total_bytes.map(|t| t as u64)).map_err(|e| to_js_error(e.into()))?;
+        Ok(IngestJs { inner: Some(inner) })
+    }
+
+    /// Reads the next chunk; throws a `DataError` naming row and column.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(|| js_error("DataError", "finished", "this ingest has already finished"))?;
+        inner.push(chunk).map_err(|e| to_js_error(e.into()))
+    }
+
+    /// Bytes pushed so far.
+    #[wasm_bindgen(getter, js_name = bytesDone)]
+    pub fn bytes_done(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |i| i.bytes_done() as f64)
+    }
+
+    /// Ends the input and gives the session holding the dataset.
+    pub fn finish(&mut self) -> Result<Session, JsValue> {
+        let inner = self.inner.take().ok_or_else(|| js_error("DataError", "finished", "this ingest has already finished"))?;
+        let ds = inner.finish().map_err(|e| to_js_error(e.into()))?;
+        Ok(Session { ds, last: None, job: None })
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Parses CSV `bytes` with parse `options` (see `ParseOptions`).
+    #[wasm_bindgen(js_name = withOptions)]
+    pub fn with_options(
+        bytes: &[u8],
+        file_name: &str,
+        #[wasm_bindgen(unchecked_param_type = "ParseOptions")] options: JsValue,
+    ) -> Result<Session, JsValue> {
+        let opts: ParseOptions = from_js(options)?;
+        let ds = parse_csv(bytes, file_name, &opts).map_err(|e| to_js_error(e.into()))?;
+        Ok(Session { ds, last: None, job: None })
+    }
+
+    /// The full profile with `options` (e.g. `{target: "species"}`):
+    /// statistics, associations and alerts with their suggested steps.
+    #[wasm_bindgen(js_name = profileWith, unchecked_return_type = "Profile")]
+    pub fn profile_with(&self, #[wasm_bindgen(unchecked_param_type = "ProfileOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {
+        let p = profile_with(&self.ds, &profile_options(options)?).map_err(|e| to_js_error(e.into()))?;
+        to_js(&p)
+    }
+
+    /// The self-contained HTML report of the profile with `options`.
+    #[wasm_bindgen(js_name = profileReport)]
+    pub fn profile_report(&self, #[wasm_bindgen(unchecked_param_type = "ProfileOptions | undefined")] options: JsValue) -> Result<String, JsValue> {
+        let p = profile_with(&self.ds, &profile_options(options)?).map_err(|e| to_js_error(e.into()))?;
+        Ok(crate::report::html(&p))
+    }
+
+    /// Vega-Lite specs of the profile: `{columns: {name: spec}, associations: spec}`.
+    #[wasm_bindgen(js_name = profileCharts)]
+    pub fn profile_charts(&self, #[wasm_bindgen(unchecked_param_type = "ProfileOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {
+        let p = profile_with(&self.ds, &profile_options(options)?).map_err(|e| to_js_error(e.into()))?;
+        to_js(&crate::profile::charts::charts(&p))
     }
 }
 

@@ -141,3 +141,35 @@ fn step_wise_search_reports_trials_and_a_cancel_keeps_them() {
     let report = s.replay(&manifest).unwrap();
     assert_eq!(get(&report, "reproduced"), true);
 }
+
+#[wasm_bindgen_test]
+fn chunked_ingest_profile_alerts_and_report_cross_the_boundary() {
+    use mlcycle::wasm::IngestJs;
+    let mut ingest = IngestJs::new("iris.csv", JsValue::UNDEFINED, Some(IRIS.len() as f64)).unwrap();
+    for chunk in IRIS.chunks(1000) {
+        ingest.push(chunk).unwrap();
+    }
+    assert_eq!(ingest.bytes_done(), IRIS.len() as f64);
+    let s = ingest.finish().unwrap();
+    // Same bytes in chunks, same manifest replay.
+    assert_eq!(get(&s.replay(IRIS_RUN).unwrap(), "reproduced"), true);
+    let p = s.profile_with(options(r#"{"target":"species"}"#)).unwrap();
+    assert_eq!(get(&p, "target"), "species");
+    let alerts: Array = get(&p, "alerts").into();
+    assert!(alerts.length() > 0);
+    let assoc = get(&p, "associations");
+    let target: Array = get(&assoc, "target").into();
+    assert_eq!(target.length(), 4);
+    let err = s.profile_with(options(r#"{"target":"nope"}"#)).unwrap_err();
+    assert_eq!(get(&err, "code"), "unknown_column");
+    let err = s.profile_with(options(r#"{"tagret":"species"}"#)).unwrap_err();
+    assert_eq!(get(&err, "code"), "invalid_options");
+    let charts = s.profile_charts(JsValue::UNDEFINED).unwrap();
+    assert!(get(&get(&charts, "columns"), "species").is_object());
+
+    let evil = Session::with_options(b"<script>x</script>;v\n1;1,5\n2;2,5\n", "e.csv", options(r#"{"decimalComma":true}"#)).unwrap();
+    let html = evil.profile_report(JsValue::UNDEFINED).unwrap();
+    assert!(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script"));
+    let err = IngestJs::new("x.csv", options(r#"{"delimiter":"ab"}"#), None).err().unwrap();
+    assert_eq!(get(&err, "code"), "invalid_options");
+}

@@ -7,10 +7,33 @@
 use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
-use mlcycle::data::{format_number, parse_csv, ColumnValues, ParseOptions};
+use mlcycle::data::{format_number, parse_csv, ColumnValues, Dataset, ParseOptions};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(ds) = parse_csv(data, "fuzz.csv", &ParseOptions::default()) else { return };
+    if let Ok(ds) = parse_csv(data, "fuzz.csv", &ParseOptions::default()) {
+        check(&ds);
+    }
+    // Tight limits, so small inputs reach every limit check; what is
+    // accepted must respect them.
+    let tight = ParseOptions {
+        max_bytes: 1024,
+        max_rows: 6,
+        max_columns: 5,
+        max_memory_bytes: 300,
+        max_field_bytes: 12,
+        max_header_chars: 6,
+        ..ParseOptions::default()
+    };
+    if let Ok(ds) = parse_csv(data, "fuzz.csv", &tight) {
+        check(&ds);
+        assert!(data.len() <= tight.max_bytes);
+        assert!(ds.n_rows <= tight.max_rows, "{} rows", ds.n_rows);
+        assert!(ds.columns.len() <= tight.max_columns, "{} columns", ds.columns.len());
+        assert!(ds.columns.iter().all(|c| c.name.chars().count() <= tight.max_header_chars));
+    }
+});
+
+fn check(ds: &Dataset) {
     assert!(ds.n_rows > 0, "a dataset without rows");
     assert!(!ds.columns.is_empty(), "a dataset without columns");
     assert_eq!(ds.sha256.len(), 64);
@@ -38,4 +61,4 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(c.text(i).is_none(), c.is_missing(i));
         }
     }
-});
+}

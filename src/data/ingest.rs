@@ -268,15 +268,45 @@ impl Decoder {
 
 // ----------------------------------------------------------------- columns
 
+/// A fast non-cryptographic hasher (FxHash's multiply-rotate) for label
+/// dictionaries: the data is the user's own, so hash flooding is no threat,
+/// and SipHash was a large share of ingestion time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map keyed by the fast hasher.
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
 struct Labels {
     levels: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FastMap<String, u32>,
     codes: Vec<Option<u32>>,
 }
 
 impl Labels {
     fn new(rows: usize) -> Labels {
-        Labels { levels: Vec::new(), index: HashMap::new(), codes: vec![None; rows] }
+        Labels { levels: Vec::new(), index: FastMap::default(), codes: vec![None; rows] }
     }
 
     fn code(&mut self, key: &str) -> u32 {

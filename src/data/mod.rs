@@ -10,6 +10,7 @@
 
 mod csv_read;
 mod ingest;
+pub(crate) use ingest::FastMap;
 mod split;
 mod value;
 
@@ -491,18 +492,20 @@ impl Dataset {
         })
     }
 
-    /// Positions in `rows` of the rows not equal to an earlier one in `rows`.
+    /// Positions in `rows` of the rows not equal to an earlier one in
+    /// `rows`: rows are sorted by hash, and equal hashes confirmed value by
+    /// value, so the answer is exact.
     pub fn first_of_duplicates(&self, rows: &[usize]) -> Vec<usize> {
-        let mut seen: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
-        let mut keep = Vec::with_capacity(rows.len());
-        for (p, &r) in rows.iter().enumerate() {
-            let bucket = seen.entry(self.row_hash(r)).or_default();
-            if !bucket.iter().any(|&q| self.rows_equal(q, r)) {
-                bucket.push(r);
-                keep.push(p);
+        let hashes: Vec<u64> = rows.iter().map(|&r| self.row_hash(r)).collect();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_unstable_by_key(|&p| (hashes[p], p));
+        let mut duplicate = vec![false; rows.len()];
+        for run in order.chunk_by(|&a, &b| hashes[a] == hashes[b]).filter(|run| run.len() > 1) {
+            for (k, &p) in run.iter().enumerate() {
+                duplicate[p] = run[..k].iter().any(|&q| !duplicate[q] && self.rows_equal(rows[q], rows[p]));
             }
         }
-        keep
+        (0..rows.len()).filter(|&p| !duplicate[p]).collect()
     }
 
     /// Names and kinds, in order.

@@ -163,13 +163,53 @@ pub fn correlation_ratio(g: &[u32], y: &[f64], k: usize) -> Option<f64> {
     eta.is_finite().then(|| eta.min(1.0))
 }
 
-fn pair(a: &Data, b: &Data, rows: &[usize], spearman: bool) -> Vec<(Measure, Option<f64>, usize)> {
+/// Dense value ids of a numeric column (equal values share an id, ids
+/// follow value order; `u32::MAX` for missing) and the number of ids.
+fn dense_ids(v: &[Option<f64>]) -> (Vec<u32>, usize) {
+    let mut present: Vec<(f64, u32)> = v.iter().enumerate().filter_map(|(r, x)| x.map(|x| (x, r as u32))).collect();
+    present.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut ids = vec![u32::MAX; v.len()];
+    let mut id = 0u32;
+    for (k, &(x, r)) in present.iter().enumerate() {
+        if k > 0 && x != present[k - 1].0 {
+            id += 1;
+        }
+        ids[r as usize] = id;
+    }
+    (ids, if present.is_empty() { 0 } else { id as usize + 1 })
+}
+
+/// Average ranks (from 1) of the values with dense ids `ids`, by counting:
+/// exact, and linear in rows plus ids.
+fn ranks_from_ids(ids: &[u32], d: usize) -> Vec<f64> {
+    let mut counts = vec![0u32; d];
+    for &i in ids {
+        counts[i as usize] += 1;
+    }
+    let mut avg = vec![0.0; d];
+    let mut start = 0.0;
+    for (a, &c) in avg.iter_mut().zip(&counts) {
+        *a = start + (f64::from(c) + 1.0) / 2.0;
+        start += f64::from(c);
+    }
+    ids.iter().map(|&i| avg[i as usize]).collect()
+}
+
+/// A numeric column's dense value ids and their count (see [`dense_ids`]).
+type Ids = (Vec<u32>, usize);
+
+fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], spearman: bool) -> Vec<(Measure, Option<f64>, usize)> {
     match (a, b) {
         (Data::Num(x), Data::Num(y)) => {
-            let (xs, ys): (Vec<f64>, Vec<f64>) = rows.iter().filter_map(|&r| Some((x[r]?, y[r]?))).unzip();
+            let both: Vec<usize> = rows.iter().copied().filter(|&r| x[r].is_some() && y[r].is_some()).collect();
+            let xs: Vec<f64> = both.iter().map(|&r| x[r].unwrap_or_default()).collect();
+            let ys: Vec<f64> = both.iter().map(|&r| y[r].unwrap_or_default()).collect();
             let mut out = vec![(Measure::Pearson, pearson(&xs, &ys), xs.len())];
-            if spearman {
-                out.push((Measure::Spearman, pearson(&ranks(&xs), &ranks(&ys)), xs.len()));
+            if let (true, (Some((ix, dx)), Some((iy, dy)))) = (spearman, ids) {
+                // Ranks within the rows where both are present, as pandas does.
+                let rx = ranks_from_ids(&both.iter().map(|&r| ix[r]).collect::<Vec<_>>(), *dx);
+                let ry = ranks_from_ids(&both.iter().map(|&r| iy[r]).collect::<Vec<_>>(), *dy);
+                out.push((Measure::Spearman, pearson(&rx, &ry), xs.len()));
             }
             out
         }
@@ -218,12 +258,18 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         out.sampled_rows = Some(rows.len());
     }
     out.columns = eligible.iter().map(|&i| profiles[i].name.clone()).collect();
+    let ids: Vec<Option<Ids>> = (0..ds.columns.len())
+        .map(|i| match (&ds.columns[i].values, eligible.contains(&i) && Some(i) != target) {
+            (ColumnValues::Numeric(v), true) => Some(dense_ids(v)),
+            _ => None,
+        })
+        .collect();
     for (k, &i) in eligible.iter().enumerate() {
         for &j in &eligible[k + 1..] {
             if Some(i) == target || Some(j) == target {
                 continue;
             }
-            for (measure, value, n) in pair(&data(i), &data(j), &rows, true) {
+            for (measure, value, n) in pair(&data(i), &data(j), (ids[i].as_ref(), ids[j].as_ref()), &rows, true) {
                 if let Some(value) = value {
                     out.pairs.push(Association { a: profiles[i].name.clone(), b: profiles[j].name.clone(), measure, value, n });
                 }
@@ -234,7 +280,7 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         let tp = &profiles[t];
         if tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000) {
             for &i in eligible.iter().filter(|&&i| i != t) {
-                if let Some((measure, Some(value), n)) = pair(&data(i), &data(t), &rows, false).into_iter().next() {
+                if let Some((measure, Some(value), n)) = pair(&data(i), &data(t), (None, None), &rows, false).into_iter().next() {
                     out.target.push(Association { a: profiles[i].name.clone(), b: tp.name.clone(), measure, value, n });
                 }
             }
@@ -255,6 +301,9 @@ mod tests {
         assert_eq!(pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), Some(1.0));
         assert_eq!(pearson(&[1.0, 1.0], &[2.0, 3.0]), None);
         assert_eq!(ranks(&[10.0, 20.0, 10.0, 5.0]), vec![2.5, 4.0, 2.5, 1.0]);
+        let (ids, d) = dense_ids(&[Some(10.0), Some(20.0), None, Some(10.0), Some(5.0)]);
+        assert_eq!((ids.clone(), d), (vec![1, 2, u32::MAX, 1, 0], 3));
+        assert_eq!(ranks_from_ids(&[1, 2, 1, 0], 3), vec![2.5, 4.0, 2.5, 1.0]);
         // A perfect 2×2 association.
         assert!((cramers_v(&[0, 0, 1, 1], &[1, 1, 0, 0], 2, 2).unwrap() - 1.0).abs() < 1e-12);
         assert_eq!(cramers_v(&[0, 0, 1, 1], &[0, 1, 0, 1], 2, 2), Some(0.0));

@@ -15,7 +15,7 @@ pub mod alerts;
 pub mod assoc;
 pub mod charts;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -438,9 +438,9 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                     mean: used().map(|i| (lens[i] * counts[i]) as f64).sum::<f64>() / n as f64,
                 });
             }
-            let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut groups: crate::data::FastMap<std::borrow::Cow<str>, Vec<usize>> = Default::default();
             for i in (0..levels.len()).filter(|&i| counts[i] > 0) {
-                groups.entry(normalize_label(&levels[i])).or_default().push(i);
+                groups.entry(normalize_label_cow(&levels[i])).or_default().push(i);
             }
             let mut variants: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
             variants.sort();
@@ -453,7 +453,21 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
 /// A label trimmed, with inner whitespace collapsed and lower-cased: the
 /// form [`crate::prepare::StepSpec::NormalizeLabels`] gives.
 pub fn normalize_label(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    normalize_label_cow(s).into_owned()
+}
+
+/// [`normalize_label`] without allocating when the label is already normal.
+fn normalize_label_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let b = s.as_bytes();
+    let plain = b.iter().all(|&c| c.is_ascii() && !c.is_ascii_uppercase() && (c == b' ' || !c.is_ascii_whitespace()))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if plain {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+    }
 }
 
 /// Rows equal, in every column, to an earlier row (exact: equal hashes

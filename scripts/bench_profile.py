@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Profiling throughput: mlcycle natively vs pandas (and polars if installed).
+
+Generates a deterministic mixed CSV (numbers, labels, dates, quoted text,
+1-20% missing) and times, each in a fresh process:
+  mlcycle profile FILE --json        (release build; read + full profile)
+  pandas read_csv + describe(include="all")
+  polars read_csv + describe         (only if `import polars` works)
+Prints MB/s and peak resident memory. Figures, not a test.
+
+    cargo build --release
+    python3 scripts/bench_profile.py [ROWS] [OUT.csv]      # default 1,000,000 rows
+"""
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+OUT = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/tmp/mlcycle_bench.csv")
+
+
+def generate(path: Path, rows: int) -> None:
+    if path.exists() and path.stat().st_size > 0 and path.with_suffix(".rows").exists() and path.with_suffix(".rows").read_text() == str(rows):
+        return
+    rng = np.random.default_rng(20240501)
+    cols = {}
+    for i in range(8):
+        x = rng.normal(i * 10, 1 + i, rows).round(4).astype(str)
+        cols[f"num{i}"] = x
+    for i in range(4):
+        cols[f"int{i}"] = rng.integers(-1000, 100000, rows).astype(str)
+    for i in range(4):
+        labels = np.array([f"cat{j}" for j in range(5 + 20 * i)])
+        cols[f"cat{i}"] = labels[rng.integers(0, len(labels), rows)]
+    days = rng.integers(0, 3650, rows)
+    cols["date0"] = (np.datetime64("2015-01-01") + days).astype(str)
+    cols["date1"] = (np.datetime64("2010-06-01") + days // 2).astype(str)
+    words = np.array(["alpha", "beta", "gamma, delta", "epsilon \"zeta\"", "eta"])
+    cols["text0"] = np.array(['"' + a.replace('"', '""') + " " + b + '"' for a, b in zip(words[rng.integers(0, 5, rows)], rng.integers(0, 10**6, rows).astype(str))])
+    cols["flag"] = np.where(rng.random(rows) < 0.5, "true", "false")
+    names = list(cols)
+    for k, name in enumerate(names):
+        miss = rng.random(rows) < (0.01 + 0.19 * k / len(names))
+        cols[name] = np.where(miss, "", cols[name])
+    with open(path, "w") as f:
+        f.write(",".join(names) + "\n")
+        step = 100_000
+        for s in range(0, rows, step):
+            block = [cols[n][s:s + step] for n in names]
+            f.write("\n".join(",".join(r) for r in zip(*block)) + "\n")
+    path.with_suffix(".rows").write_text(str(rows))
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of `cmd`, measured by a fresh helper
+    process so each figure is that command's own."""
+    helper = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", helper, *cmd], check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def main() -> None:
+    generate(OUT, ROWS)
+    mb = OUT.stat().st_size / 1e6
+    print(f"{OUT}: {ROWS} rows x 20 columns, {mb:.0f} MB")
+    exe = ROOT / "target/release/mlcycle"
+    runs = [("mlcycle profile --json (1 thread)", [str(exe), "profile", str(OUT), "--json"])]
+    py = sys.executable
+    runs.append(("pandas read_csv + describe", [py, "-c", f"import pandas as pd; pd.read_csv({str(OUT)!r}).describe(include='all')"]))
+    try:
+        import polars  # noqa: F401
+        runs.append(("polars read_csv + describe", [py, "-c", f"import polars as pl; pl.read_csv({str(OUT)!r}).describe()"]))
+    except ImportError:
+        print("polars not installed: skipped (pip install polars)")
+    print(f"{'tool':<36} {'seconds':>8} {'MB/s':>8} {'peak MB':>8}")
+    for name, cmd in runs:
+        wall, peak = timed(cmd)
+        print(f"{name:<36} {wall:>8.2f} {mb / wall:>8.1f} {peak:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()
