@@ -19,7 +19,6 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 1024,
         max_rows: 6,
         max_columns: 5,
-        max_memory_bytes: 300,
         max_field_bytes: 12,
         max_header_chars: 6,
         ..ParseOptions::default()

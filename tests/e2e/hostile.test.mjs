@@ -22,7 +22,6 @@ const BAD_FILES = [
   ['empty.csv', Buffer.alloc(0), 'empty_file', 'the file is empty'],
   ['header.csv', Buffer.from('a,b\n'), 'no_rows', 'no data rows'],
   ['image.csv', PNG, 'binary_file', 'binary file'],
-  ['utf16.csv', UTF16, 'utf16', 'UTF-16'],
   ['latin1.csv', Buffer.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), 'invalid_utf8', 'line 2: invalid UTF-8'],
   ['quote.csv', Buffer.from('a,b\n"open,1\n'), 'unterminated_quote', 'never closed'],
   ['dup.csv', Buffer.from('a,a\n1,2\n'), 'duplicate_header', 'appears twice'],
@@ -48,6 +47,11 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
       assert.ok(got.error.includes(message), `${name}: ${got.error}`);
       assert.ok(got.error.includes(name), `${name}: the message names the file: ${got.error}`);
     }
+
+    // UTF-16 with a byte order mark is decoded, not refused.
+    const utf16 = await drop(page, 'utf16.csv', UTF16);
+    assert.equal(utf16.error, '', utf16.error);
+    assert.deepEqual(await page.$$eval('#profile-body th.col-name', (ths) => ths.map((t) => t.textContent)), ['a', 'b']);
 
     // Names that try to be code or to hide: kept as data, shown as text.
     const rlo = 'name\u202Eevil';

@@ -1,0 +1,44 @@
+// Journey: the profile's data-quality alerts. A suggested fix becomes a
+// preparation step the person sees and can remove; the next training uses
+// it, the manifest records it, and the run replays natively.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSession, missingPrerequisite, loadSample, train, runMlcycle, DATA } from './harness.mjs';
+
+const skip = missingPrerequisite() ?? false;
+
+test('an alert fix becomes a visible, removable recipe step that the manifest records', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await loadSample(page, 'iris.csv');
+    const alerts = await page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code));
+    assert.ok(alerts.includes('outliers'), `alerts: ${alerts}`);
+    const fix = page.locator('#alerts-list li[data-code="outliers"] button');
+    assert.match(await fix.textContent(), /^Add step: scale "sepal_width" \(method robust\)$/);
+    await fix.click();
+    await fix.click(); // twice is still one step
+    assert.deepEqual(await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim())), ['scale "sepal_width" (method robust)']);
+    // Removable, and addable again.
+    await page.getByRole('button', { name: /^Remove step 1/ }).click();
+    assert.equal(await page.locator('#recipe-list li').count(), 0);
+    await fix.click();
+
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-manifest')]);
+    const saved = join(s.tmp, 'fixed.json');
+    await download.saveAs(saved);
+    const recipe = JSON.stringify(JSON.parse(readFileSync(saved, 'utf8')).recipe);
+    assert.match(recipe, /"step":"scale"/);
+    assert.match(recipe, /sepal_width/);
+    const native = await runMlcycle(['replay', saved, join(DATA, 'iris.csv')]);
+    assert.equal(native.code, 0, `${native.stdout}${native.stderr}`);
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
