@@ -33,6 +33,7 @@ pub fn parse_time_text(s: &str) -> Option<f64> {
     value::parse_time(s.trim()).map(|(t, _)| t)
 }
 pub use split::{train_test_split, Split};
+pub(crate) use split::shuffle;
 
 /// Errors from reading a data file. Each names the place: row (1-based data
 /// row, the header is row 0), line in the file, column name.

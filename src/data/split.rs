@@ -18,8 +18,9 @@ pub struct Split {
     pub test: Vec<usize>,
 }
 
-/// A uniform integer in `0..n` (n > 0) without modulo bias.
-fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+/// A uniform integer in `0..n` (n > 0) without modulo bias, drawn as
+/// `u64` so 64-bit native and 32-bit wasm agree.
+pub(crate) fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
     let zone = u64::MAX - (u64::MAX - n + 1) % n;
     loop {
         let v = rng.next_u64();
@@ -29,7 +30,8 @@ fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
     }
 }
 
-fn shuffle(rows: &mut [usize], rng: &mut ChaCha8Rng) {
+/// Fisher–Yates with [`below`]: the same order on every platform.
+pub(crate) fn shuffle<T>(rows: &mut [T], rng: &mut ChaCha8Rng) {
     for i in (1..rows.len()).rev() {
         let j = below(rng, i as u64 + 1) as usize;
         rows.swap(i, j);

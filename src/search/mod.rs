@@ -10,9 +10,10 @@
 //! durations come from the caller. No wasm here.
 
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
+use crate::data::shuffle;
 use crate::train::{ModelSpec, Task};
 
 /// Default number of cross-validation folds.
@@ -194,23 +195,6 @@ impl SearchError {
             SearchError::NoModels => "no_models",
             SearchError::OneModelWithoutSearch { .. } => "one_model_without_search",
         }
-    }
-}
-
-fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
-    let zone = u64::MAX - (u64::MAX - n + 1) % n;
-    loop {
-        let v = rng.next_u64();
-        if v <= zone {
-            return v % n;
-        }
-    }
-}
-
-fn shuffle<T>(v: &mut [T], rng: &mut ChaCha8Rng) {
-    for i in (1..v.len()).rev() {
-        let j = below(rng, i as u64 + 1) as usize;
-        v.swap(i, j);
     }
 }
 
