@@ -15,8 +15,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mlcycle::data::{format_number, parse_csv, Dataset, ParseOptions};
 use mlcycle::manifest::RunManifest;
 use mlcycle::profile::profile;
-use mlcycle::run::{replay, run, RunOptions};
-use mlcycle::train::Task;
+use mlcycle::run::{finish_search, replay, Prepared, RunOptions};
+use mlcycle::search::{default_space, MetricName, SearchConfig, SearchRecord, SearchState, Strategy, TrialResult};
+use mlcycle::train::{ModelSpec, Target, Task, MODEL_NAMES};
 
 /// Exit codes, stable for scripts and CI.
 mod exit {
@@ -49,6 +50,14 @@ enum TaskArg {
     Regression,
 }
 
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum SearchArg {
+    Grid,
+    Random,
+    Halving,
+    None,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Describe every column of a CSV file.
@@ -59,7 +68,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Train on a CSV file and write the run manifest.
+    /// Train on a CSV file and write the run manifest. By default a seeded,
+    /// cross-validated random search over the models for the task picks
+    /// the model, which is then refitted on the training rows and scored on
+    /// the held-out rows.
     Run {
         /// The CSV file.
         data: PathBuf,
@@ -75,10 +87,36 @@ enum Command {
         /// Share of rows held out for testing.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
         test_fraction: f64,
-        /// Trees in the random forest (1 to 1000).
-        #[arg(long, default_value_t = 100)]
-        trees: u16,
-        /// Depth limit of each tree (1 to 64).
+        /// Models to search, comma-separated (logistic, tree, forest, knn,
+        /// gaussian_nb, svc, linear, ridge, lasso, elastic_net, extra_trees,
+        /// svr, gbt); default: every model for the task. With --search none,
+        /// the first is fitted with its default parameters.
+        #[arg(long, value_delimiter = ',')]
+        models: Vec<String>,
+        /// Search strategy, or none to fit one model [default: random, or
+        /// none when --trees or --max-depth is given].
+        #[arg(long, value_enum)]
+        search: Option<SearchArg>,
+        /// Budget in trials (one trial is one candidate over every fold).
+        #[arg(long)]
+        trials: Option<usize>,
+        /// Folds of the cross-validation.
+        #[arg(long)]
+        folds: Option<usize>,
+        /// Metric to optimise: accuracy, macro_f1, log_loss, roc_auc, r2, rmse.
+        #[arg(long)]
+        metric: Option<String>,
+        /// Threads running trials (the leaderboard is the same for any number).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// A search config as JSON (strategy, spaces, trials, folds, metric,
+        /// grid_points); flags given beside it override its fields.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Trees of the forest when fitting one forest (--search none).
+        #[arg(long)]
+        trees: Option<u16>,
+        /// Depth limit of that forest's trees (1 to 64).
         #[arg(long)]
         max_depth: Option<u16>,
         /// Refuse jobs estimated to take longer than this many seconds.
@@ -87,6 +125,10 @@ enum Command {
         /// Where to write the manifest (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write the split and the prepared matrices as JSON to this
+        /// file (for comparing with other tools on the identical split).
+        #[arg(long)]
+        dump_split: Option<PathBuf>,
     },
     /// Re-run a manifest on its data; exit 0 only if every figure is bit-identical.
     Replay {
@@ -182,6 +224,121 @@ fn profile_text(ds: &Dataset) -> String {
     s
 }
 
+/// Runs every trial of `state`, on `threads` threads, recording results as
+/// they come (the record is by index, so the order does not matter) and
+/// showing progress on a terminal.
+fn drive(state: &mut SearchState, threads: usize) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let tty = std::io::stderr().is_terminal();
+    let planned = state.summary().trials;
+    let started = Instant::now();
+    let mut done = 0usize;
+    while !state.is_done() {
+        let pending = state.pending();
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::channel::<TrialResult>();
+        let data = state.data().clone();
+        std::thread::scope(|scope| -> Result<(), Failure> {
+            for _ in 0..threads.min(pending.len()) {
+                let tx = tx.clone();
+                let (next, pending, data) = (&next, &pending, &data);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(trial) = pending.get(i) else { break };
+                    let t0 = Instant::now();
+                    let mut r = data.run_trial(trial);
+                    r.fit_ms = Some(t0.elapsed().as_secs_f64() * 1000.0);
+                    if tx.send(r).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            for r in rx {
+                let (index, ms) = (r.trial.index, r.fit_ms);
+                state.record(r).map_err(|e| Failure { code: exit::INTERNAL, message: e.to_string() })?;
+                if let Some(ms) = ms {
+                    state.set_time(index, ms);
+                }
+                done += 1;
+                if tty {
+                    let best = state.leaderboard().into_iter().next().and_then(|b| b.mean.map(|m| format!("{m:.4} ({})", b.trial.model.name())));
+                    let elapsed = started.elapsed().as_secs_f64();
+                    let total = state.summary().trials.max(planned.min(done));
+                    let left = elapsed / done as f64 * total.saturating_sub(done) as f64;
+                    eprint!("\r\x1b[2Ktrial {done}/{total}  best {}  {elapsed:.1} s elapsed, ~{left:.0} s left", best.unwrap_or_else(|| "-".into()));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if tty {
+        eprintln!();
+    }
+    Ok(())
+}
+
+fn leaderboard_text(search: &SearchRecord) -> String {
+    use std::fmt::Write;
+    let metric = search.config.metric.map_or("score", |m| m.as_str());
+    let mut rows: Vec<&TrialResult> = search.trials.iter().collect();
+    let higher = search.config.metric.is_none_or(|m| m.higher_is_better());
+    rows.sort_by(|a, b| match (a.mean, b.mean) {
+        (Some(x), Some(y)) => {
+            let o = if higher { y.total_cmp(&x) } else { x.total_cmp(&y) };
+            o.then(a.trial.index.cmp(&b.trial.index))
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        _ => a.trial.index.cmp(&b.trial.index),
+    });
+    let mut s = format!(
+        "search: {:?}, {} of {} trials{}, {}-fold cv, {metric}\n",
+        search.config.strategy,
+        search.trials.len(),
+        search.planned,
+        if search.cut_short { " (cut short)" } else { "" },
+        search.config.folds
+    )
+    .to_lowercase();
+    let _ = writeln!(s, "  {:>4} {:>5} {:>17} {:>9}  model", "rank", "trial", format!("{metric} mean ± std"), "fit ms");
+    for (rank, r) in rows.iter().take(10).enumerate() {
+        let score = match (r.mean, r.std) {
+            (Some(m), Some(sd)) => format!("{m:.4} ± {sd:.4}"),
+            _ => r.error.clone().unwrap_or_else(|| "undefined".into()),
+        };
+        let params = serde_json::to_string(&r.trial.model).unwrap_or_default();
+        let _ = writeln!(s, "  {:>4} {:>5} {:>17} {:>9}  {params}", rank + 1, r.trial.index, score, r.fit_ms.map_or("-".into(), |m| format!("{m:.0}")));
+    }
+    if rows.len() > 10 {
+        let _ = writeln!(s, "  … {} more in the manifest", rows.len() - 10);
+    }
+    s
+}
+
+/// The split and prepared matrices as JSON, for scripts/sklearn_models_reference.py.
+fn split_json(ds: &Dataset, prepared: &Prepared) -> Result<String, Failure> {
+    let (train_rows, test_rows) = prepared.split_rows(ds)?;
+    let (x_test, y_test) = prepared.test();
+    let target = |t: &Target| match t {
+        Target::Classes(c) => serde_json::json!(c),
+        Target::Values(v) => serde_json::json!(v),
+    };
+    let rows = |x: &ndarray::Array2<f64>| -> Vec<Vec<f64>> { x.rows().into_iter().map(|r| r.to_vec()).collect() };
+    let v = serde_json::json!({
+        "task": prepared.task().as_str(),
+        "seed": prepared.seed(),
+        "train_rows": train_rows,
+        "test_rows": test_rows,
+        "x_train": rows(&prepared.x_train),
+        "y_train": target(&prepared.y_train),
+        "x_test": rows(x_test),
+        "y_test": target(y_test),
+    });
+    serde_json::to_string(&v).map_err(|e| Failure { code: exit::INTERNAL, message: e.to_string() })
+}
+
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Profile { data, json } => {
@@ -195,9 +352,10 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Run { data, target, seed, task, test_fraction, trees, max_depth, max_seconds, out } => {
+        Command::Run { data, target, seed, task, test_fraction, models, search, trials, folds, metric, threads, config, trees, max_depth, max_seconds, out, dump_split } => {
             let (ds, parse_ms) = load(&data)?;
-            let opts = RunOptions {
+            let input = |message: String| Failure { code: exit::INPUT, message };
+            let mut opts = RunOptions {
                 target,
                 task: task.map(|t| match t {
                     TaskArg::Classification => Task::Classification,
@@ -205,12 +363,80 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 }),
                 seed: Some(seed),
                 test_fraction: Some(test_fraction),
-                n_trees: Some(trees),
+                model: None,
+                n_trees: trees,
                 max_depth,
+                search: None,
                 max_seconds: Some(max_seconds),
             };
+            for m in &models {
+                if ModelSpec::default_for(m).is_none() {
+                    return Err(input(format!("--models: unknown model \"{m}\"; known models: {}", MODEL_NAMES.join(", "))));
+                }
+            }
+            let metric = match metric {
+                Some(m) => Some(serde_json::from_value::<MetricName>(serde_json::Value::String(m.clone())).map_err(|_| {
+                    input(format!("--metric: unknown metric \"{m}\"; use accuracy, macro_f1, log_loss, roc_auc, r2 or rmse"))
+                })?),
+                None => None,
+            };
+            let search = search.unwrap_or(if trees.is_some() || max_depth.is_some() { SearchArg::None } else { SearchArg::Random });
+            if search == SearchArg::None {
+                if let Some(first) = models.first() {
+                    opts.model = ModelSpec::default_for(first);
+                }
+            } else {
+                let mut cfg: SearchConfig = match &config {
+                    Some(path) => {
+                        let bytes = read(path)?;
+                        serde_json::from_slice(&bytes).map_err(|e| input(format!("{}: not a valid search config: {e}", path.display())))?
+                    }
+                    None => SearchConfig::default(),
+                };
+                if config.is_none() || search != SearchArg::Random {
+                    cfg.strategy = match search {
+                        SearchArg::Grid => Strategy::Grid,
+                        SearchArg::Halving => Strategy::Halving,
+                        _ => Strategy::Random,
+                    };
+                }
+                if !models.is_empty() {
+                    cfg.spaces = models
+                        .iter()
+                        .map(|m| cfg.spaces.iter().find(|s| s.model == *m).cloned().or_else(|| default_space(m)).expect("known model"))
+                        .collect();
+                }
+                cfg.trials = trials.unwrap_or(cfg.trials);
+                cfg.folds = folds.unwrap_or(cfg.folds);
+                cfg.metric = metric.or(cfg.metric);
+                opts.search = Some(cfg);
+            }
+            if threads == 0 || threads > 256 {
+                return Err(input(format!("--threads {threads} is out of range: allowed 1 to 256")));
+            }
+            if opts.search.is_none() {
+                opts.model().validate().map_err(mlcycle::Error::from)?;
+            }
             let started = Instant::now();
-            let outcome = run(&ds, &opts)?;
+            let prepared = Prepared::new(&ds, &opts)?;
+            if let Some(path) = &dump_split {
+                let text = split_json(&ds, &prepared)?;
+                std::fs::write(path, text).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
+            }
+            let outcome = match &opts.search {
+                None => prepared.finish(&opts.model(), None)?,
+                Some(cfg) => {
+                    let mut cfg = cfg.clone();
+                    // Small data: fewer folds unless the user chose them.
+                    let most = (prepared.x_train.nrows() / 2).max(2);
+                    if folds.is_none() && cfg.folds > most {
+                        cfg.folds = most;
+                    }
+                    let mut state = prepared.search(&cfg)?;
+                    drive(&mut state, threads)?;
+                    finish_search(&prepared, &state)?
+                }
+            };
             let train_ms = started.elapsed().as_secs_f64() * 1000.0;
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
             let manifest = outcome.manifest(durations).to_json();
@@ -223,6 +449,10 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 outcome.split.test_rows,
                 seed
             );
+            if let Some(search) = &outcome.search {
+                eprint!("{}", leaderboard_text(search));
+            }
+            eprintln!("model {} — held-out metrics:", serde_json::to_string(&outcome.config.model).unwrap_or_default());
             for m in &outcome.result.metrics {
                 eprintln!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
             }

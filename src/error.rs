@@ -8,6 +8,7 @@ use crate::data::DataError;
 use crate::manifest::ManifestError;
 use crate::prepare::PrepareError;
 use crate::run::ReplayError;
+use crate::search::SearchError;
 use crate::train::TrainError;
 
 /// Any error mlcycle reports. `Display` is one lowercase line naming the
@@ -23,6 +24,9 @@ pub enum Error {
     /// Validating options or fitting a model.
     #[error(transparent)]
     Train(#[from] TrainError),
+    /// Configuring or running a model search.
+    #[error(transparent)]
+    Search(#[from] SearchError),
     /// Reading, validating or writing a run manifest.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -38,6 +42,7 @@ impl Error {
             Error::Data(_) => "DataError",
             Error::Prepare(_) => "PrepareError",
             Error::Train(_) => "TrainError",
+            Error::Search(_) => "SearchError",
             Error::Manifest(_) => "ManifestError",
             Error::Replay(_) => "ReplayError",
         }
@@ -49,6 +54,7 @@ impl Error {
             Error::Data(e) => e.code(),
             Error::Prepare(e) => e.code(),
             Error::Train(e) => e.code(),
+            Error::Search(e) => e.code(),
             Error::Manifest(e) => e.code(),
             Error::Replay(e) => e.code(),
         }

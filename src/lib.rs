@@ -4,7 +4,8 @@
 //! CSV bytes are parsed into a typed [`data::Dataset`]; [`profile`]
 //! describes each column; [`run::run`] infers the task, splits the rows
 //! with a seed, fits a [`prepare::Recipe`] on the training rows, fits a
-//! smartcore model ([`train`]) and scores the held-out rows
+//! smartcore model ([`train`]) — by default the best of a seeded,
+//! cross-validated [`search`] over the model zoo — and scores the held-out rows
 //! ([`evaluate`]); the outcome becomes a [`manifest::RunManifest`] in
 //! canonical JSON, which [`run::replay`] checks bit for bit. The core is
 //! pure: no wasm, no clock, no global random state. `src/wasm.rs` is the
@@ -17,6 +18,7 @@ pub mod manifest;
 pub mod prepare;
 pub mod profile;
 pub mod run;
+pub mod search;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

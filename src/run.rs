@@ -9,16 +9,18 @@
 
 use std::collections::BTreeMap;
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::data::{format_number, train_test_split, ColumnValues, Dataset};
-use crate::evaluate::{classification_metrics, regression_metrics, Metric};
+use crate::evaluate::{classification_metrics, probability_metrics, regression_metrics, Metric};
 use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SplitRecord, TaskSource, ToolRecord, SCHEMA,
 };
 use crate::prepare::Recipe;
-use crate::train::{estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
+use crate::search::{SearchConfig, SearchRecord, SearchState};
+use crate::train::{check_fit, estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
 
 /// Numeric targets with at most this many distinct whole values are
@@ -83,12 +85,19 @@ pub struct RunOptions {
     /// Share of rows held out; [`DEFAULT_TEST_FRACTION`] when absent.
     #[serde(default)]
     pub test_fraction: Option<f64>,
-    /// Trees in the forest; 100 when absent.
+    /// The one model to fit when there is no search; a forest when absent.
+    #[serde(default)]
+    pub model: Option<ModelSpec>,
+    /// Trees in the default forest (when `model` is absent); 100 when absent.
     #[serde(default)]
     pub n_trees: Option<u16>,
-    /// Depth limit of each tree; none when absent.
+    /// Depth limit of the default forest's trees; none when absent.
     #[serde(default)]
     pub max_depth: Option<u16>,
+    /// A cross-validated search over models; when present the best
+    /// candidate is refitted on the training rows and `model` is ignored.
+    #[serde(default)]
+    pub search: Option<SearchConfig>,
     /// Refuse the job when its estimated duration is longer than this many
     /// seconds; [`DEFAULT_MAX_SECONDS`] when absent. Not recorded: it
     /// decides whether a run happens, not what it computes.
@@ -104,15 +113,23 @@ impl RunOptions {
             task: None,
             seed: None,
             test_fraction: None,
+            model: None,
             n_trees: None,
             max_depth: None,
+            search: None,
             max_seconds: None,
         }
     }
 
-    fn model(&self) -> ModelSpec {
-        let ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split } = ModelSpec::default();
-        ModelSpec::RandomForest {
+    /// The single model these options name.
+    pub fn model(&self) -> ModelSpec {
+        if let Some(m) = &self.model {
+            return m.clone();
+        }
+        let ModelSpec::Forest { n_trees, max_depth, min_samples_leaf, min_samples_split } = ModelSpec::default() else {
+            unreachable!("the default model is a forest")
+        };
+        ModelSpec::Forest {
             n_trees: self.n_trees.unwrap_or(n_trees),
             max_depth: self.max_depth.or(max_depth),
             min_samples_leaf,
@@ -151,7 +168,7 @@ pub fn infer_task(ds: &Dataset, target: &str) -> Result<Task> {
 pub struct RunOutcome {
     /// The data record.
     pub dataset: DatasetRecord,
-    /// The options as used.
+    /// The options as used (the model is the one chosen).
     pub config: ConfigRecord,
     /// The split.
     pub split: SplitRecord,
@@ -159,6 +176,8 @@ pub struct RunOutcome {
     pub recipe: Recipe,
     /// Labels, features and metrics.
     pub result: ResultRecord,
+    /// The search that chose the model, if there was one.
+    pub search: Option<SearchRecord>,
 }
 
 impl RunOutcome {
@@ -171,13 +190,210 @@ impl RunOutcome {
             config: self.config.clone(),
             split: self.split.clone(),
             recipe: self.recipe.clone(),
+            search: self.search.clone(),
             result: self.result.clone(),
             durations_ms: durations_ms.into_iter().filter(|(_, v)| v.is_finite() && *v >= 0.0).collect(),
         }
     }
 }
 
-/// Runs `opts` on `ds`: the whole pipeline from split to metrics.
+/// A run up to the model: the data split, the recipe fitted and applied,
+/// the target encoded. A search and the final fit both start from here.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    dataset: DatasetRecord,
+    target: String,
+    task: Task,
+    task_source: TaskSource,
+    seed: u64,
+    test_fraction: f64,
+    split: SplitRecord,
+    recipe: Recipe,
+    classes: Option<Vec<String>>,
+    /// The prepared training matrix.
+    pub x_train: Array2<f64>,
+    /// The training target.
+    pub y_train: Target,
+    x_test: Array2<f64>,
+    y_test: Target,
+    max_seconds: f64,
+}
+
+impl Prepared {
+    /// Infers the task, encodes the target, splits with the seed and fits
+    /// the recipe on the training rows.
+    pub fn new(ds: &Dataset, opts: &RunOptions) -> Result<Prepared> {
+        let seed = opts.seed.unwrap_or(DEFAULT_SEED);
+        let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
+        let target_index = ds.column_index(&opts.target)?;
+        let target_col = &ds.columns[target_index];
+        let (task, task_source) = match opts.task {
+            Some(t) => (t, TaskSource::User),
+            None => (infer_task(ds, &opts.target)?, TaskSource::Inferred),
+        };
+        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
+        if rows.is_empty() {
+            return Err(TrainError::EmptyTarget { target: opts.target.clone() }.into());
+        }
+        let dropped_missing_target = ds.n_rows - rows.len();
+
+        // Encode the target: classes through a sorted label table, never a cast.
+        let (target, classes): (Target, Option<Vec<String>>) = match task {
+            Task::Classification => {
+                let (labels, codes) = label_table(&target_col.values, &rows);
+                if labels.len() < 2 {
+                    return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[0].clone() }.into());
+                }
+                if labels.len() > MAX_CLASSES {
+                    return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
+                }
+                (Target::Classes(codes), Some(labels))
+            }
+            Task::Regression => match &target_col.values {
+                ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
+                ColumnValues::Categorical { .. } => {
+                    return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
+                }
+            },
+        };
+
+        // Split positions within `rows`, then map back to dataset rows.
+        let positions: Vec<usize> = (0..rows.len()).collect();
+        let strata = match &target {
+            Target::Classes(c) => Some(c.as_slice()),
+            Target::Values(_) => None,
+        };
+        let split = train_test_split(&positions, strata, test_fraction, seed)?;
+        let train_rows: Vec<usize> = split.train.iter().map(|&p| rows[p]).collect();
+        let test_rows: Vec<usize> = split.test.iter().map(|&p| rows[p]).collect();
+
+        let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
+        let recipe = Recipe::fit(ds, &features, &train_rows)?;
+        let x_train = recipe.apply(ds, &train_rows)?;
+        let x_test = recipe.apply(ds, &test_rows)?;
+        let y_train = target.pick(&split.train);
+        let y_test = target.pick(&split.test);
+        if let (Target::Classes(c), Some(labels)) = (&y_train, &classes) {
+            let first = c[0];
+            if c.iter().all(|&x| x == first) {
+                return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[first as usize].clone() }.into());
+            }
+        }
+        Ok(Prepared {
+            dataset: DatasetRecord { file_name: ds.file_name.clone(), sha256: ds.sha256.clone(), rows: ds.n_rows, columns: ds.schema() },
+            target: opts.target.clone(),
+            task,
+            task_source,
+            seed,
+            test_fraction,
+            split: SplitRecord {
+                stratified: task == Task::Classification,
+                dropped_missing_target,
+                train_rows: train_rows.len(),
+                test_rows: test_rows.len(),
+            },
+            recipe,
+            classes,
+            x_train,
+            y_train,
+            x_test,
+            y_test,
+            max_seconds: opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS),
+        })
+    }
+
+    /// The task.
+    pub fn task(&self) -> Task {
+        self.task
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Dataset rows of the training split, in the order of the training
+    /// matrix, and of the test split (for comparing with other tools).
+    pub fn split_rows(&self, ds: &Dataset) -> Result<(Vec<usize>, Vec<usize>)> {
+        let target_col = ds.column(&self.target)?;
+        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
+        let positions: Vec<usize> = (0..rows.len()).collect();
+        let codes;
+        let strata = match self.task {
+            Task::Classification => {
+                codes = label_table(&target_col.values, &rows).1;
+                Some(codes.as_slice())
+            }
+            Task::Regression => None,
+        };
+        let split = train_test_split(&positions, strata, self.test_fraction, self.seed)?;
+        Ok((split.train.iter().map(|&p| rows[p]).collect(), split.test.iter().map(|&p| rows[p]).collect()))
+    }
+
+    /// The test matrix and target.
+    pub fn test(&self) -> (&Array2<f64>, &Target) {
+        (&self.x_test, &self.y_test)
+    }
+
+    /// Plans a search of `config` on the training rows, refusing it when
+    /// its estimated duration is over the limit.
+    pub fn search(&self, config: &SearchConfig) -> Result<SearchState> {
+        let config = config.resolve(self.task)?;
+        let state = SearchState::start(config, self.x_train.clone(), self.y_train.clone(), self.seed)?;
+        let summary = state.summary();
+        if summary.estimated_seconds > self.max_seconds || self.max_seconds.is_nan() {
+            return Err(TrainError::OverBudget {
+                seconds: summary.estimated_seconds,
+                limit: self.max_seconds,
+                detail: format!("{} trials × {} folds over {}", summary.trials, summary.folds, summary.models.join(", ")),
+            }
+            .into());
+        }
+        Ok(state)
+    }
+
+    /// Fits `model` on the whole training split and scores the test split;
+    /// `search` is the record of the search that chose it, if any.
+    pub fn finish(&self, model: &ModelSpec, search: Option<SearchRecord>) -> Result<RunOutcome> {
+        let classes = self.y_train.classes();
+        let (seconds, detail) = estimate_seconds(model, self.x_train.nrows(), self.x_train.ncols(), classes);
+        if seconds > self.max_seconds || self.max_seconds.is_nan() {
+            return Err(TrainError::OverBudget { seconds, limit: self.max_seconds, detail }.into());
+        }
+        check_fit(model, self.task, self.x_train.nrows(), classes)?;
+        let trained = fit(model, &self.x_train, &self.y_train, self.seed)?;
+        let (predicted, proba) = trained.predict_full(&self.x_test)?;
+        let metrics: Vec<Metric> = match (&self.y_test, &predicted) {
+            (Target::Classes(t), Target::Classes(p)) => {
+                let mut m = classification_metrics(t, p);
+                if let Some(proba) = &proba {
+                    m.extend(probability_metrics(t, proba));
+                }
+                m
+            }
+            (Target::Values(t), Target::Values(p)) => regression_metrics(t, p),
+            _ => unreachable!("the model predicts the kind of target it was fitted on"),
+        };
+        Ok(RunOutcome {
+            dataset: self.dataset.clone(),
+            config: ConfigRecord {
+                target: self.target.clone(),
+                task: self.task,
+                task_source: self.task_source,
+                seed: self.seed,
+                test_fraction: self.test_fraction,
+                model: model.clone(),
+            },
+            split: self.split.clone(),
+            recipe: self.recipe.clone(),
+            result: ResultRecord { classes: self.classes.clone(), features: self.recipe.feature_names(), metrics },
+            search,
+        })
+    }
+}
+
+/// Runs `opts` on `ds`: the whole pipeline from split to metrics, with the
+/// search (every trial in turn) when the options have one.
 ///
 /// ```
 /// use mlcycle::data::{parse_csv, ParseOptions};
@@ -190,100 +406,26 @@ impl RunOutcome {
 /// assert_eq!(out.result.metrics[0].name, "accuracy");
 /// ```
 pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
-    let model = opts.model();
-    model.validate()?;
-    let seed = opts.seed.unwrap_or(DEFAULT_SEED);
-    let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
-    let target_index = ds.column_index(&opts.target)?;
-    let target_col = &ds.columns[target_index];
-    let (task, task_source) = match opts.task {
-        Some(t) => (t, TaskSource::User),
-        None => (infer_task(ds, &opts.target)?, TaskSource::Inferred),
-    };
-    let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
-    if rows.is_empty() {
-        return Err(TrainError::EmptyTarget { target: opts.target.clone() }.into());
+    if opts.search.is_none() {
+        opts.model().validate()?;
     }
-    let dropped_missing_target = ds.n_rows - rows.len();
-
-    // Encode the target: classes through a sorted label table, never a cast.
-    let (target, classes): (Target, Option<Vec<String>>) = match task {
-        Task::Classification => {
-            let (labels, codes) = label_table(&target_col.values, &rows);
-            if labels.len() < 2 {
-                return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[0].clone() }.into());
-            }
-            if labels.len() > MAX_CLASSES {
-                return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
-            }
-            (Target::Classes(codes), Some(labels))
-        }
-        Task::Regression => match &target_col.values {
-            ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
-            ColumnValues::Categorical { .. } => {
-                return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
-            }
-        },
-    };
-
-    // Split positions within `rows`, then map back to dataset rows.
-    let positions: Vec<usize> = (0..rows.len()).collect();
-    let strata = match &target {
-        Target::Classes(c) => Some(c.as_slice()),
-        Target::Values(_) => None,
-    };
-    let split = train_test_split(&positions, strata, test_fraction, seed)?;
-    let train_rows: Vec<usize> = split.train.iter().map(|&p| rows[p]).collect();
-    let test_rows: Vec<usize> = split.test.iter().map(|&p| rows[p]).collect();
-
-    let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
-    let recipe = Recipe::fit(ds, &features, &train_rows)?;
-    let x_train = recipe.apply(ds, &train_rows)?;
-    let x_test = recipe.apply(ds, &test_rows)?;
-
-    let pick = |t: &Target, idx: &[usize]| match t {
-        Target::Classes(c) => Target::Classes(idx.iter().map(|&p| c[p]).collect()),
-        Target::Values(v) => Target::Values(idx.iter().map(|&p| v[p]).collect()),
-    };
-    let y_train = pick(&target, &split.train);
-    let y_test = pick(&target, &split.test);
-    if let (Target::Classes(c), Some(labels)) = (&y_train, &classes) {
-        let first = c[0];
-        if c.iter().all(|&x| x == first) {
-            return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[first as usize].clone() }.into());
+    let prepared = Prepared::new(ds, opts)?;
+    match &opts.search {
+        None => prepared.finish(&opts.model(), None),
+        Some(config) => {
+            let mut state = prepared.search(config)?;
+            while state.step().is_some() {}
+            finish_search(&prepared, &state)
         }
     }
+}
 
-    let limit = opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
-    let (seconds, detail) = estimate_seconds(&model, x_train.nrows(), x_train.ncols());
-    if seconds > limit || limit.is_nan() {
-        return Err(TrainError::OverBudget { seconds, limit, detail }.into());
-    }
-    let trained = fit(&model, &x_train, &y_train, seed)?;
-    let predicted = trained.predict(&x_test)?;
-    let metrics: Vec<Metric> = match (&y_test, &predicted) {
-        (Target::Classes(t), Target::Classes(p)) => classification_metrics(t, p),
-        (Target::Values(t), Target::Values(p)) => regression_metrics(t, p),
-        _ => unreachable!("the model predicts the kind of target it was fitted on"),
-    };
-
-    Ok(RunOutcome {
-        dataset: DatasetRecord {
-            file_name: ds.file_name.clone(),
-            sha256: ds.sha256.clone(),
-            rows: ds.n_rows,
-            columns: ds.schema(),
-        },
-        config: ConfigRecord { target: opts.target.clone(), task, task_source, seed, test_fraction, model },
-        split: SplitRecord {
-            stratified: task == Task::Classification,
-            dropped_missing_target,
-            train_rows: train_rows.len(),
-            test_rows: test_rows.len(),
-        },
-        result: ResultRecord { classes, features: recipe.feature_names(), metrics },
-        recipe,
-    })
+/// Refits the search's chosen model on the training split and scores it.
+pub fn finish_search(prepared: &Prepared, state: &SearchState) -> Result<RunOutcome> {
+    let record = state.record_of()?;
+    let best = record.trials.iter().find(|t| t.trial.index == record.best).expect("the best trial is recorded");
+    let model = best.trial.model.clone();
+    prepared.finish(&model, Some(record))
 }
 
 /// Sorted distinct labels of `rows` (numerically for numbers) and each
@@ -362,27 +504,44 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         .into());
     }
     let c = &manifest.config;
-    let ModelSpec::RandomForest { n_trees, max_depth, .. } = c.model;
     let opts = RunOptions {
         target: c.target.clone(),
         task: Some(c.task),
         seed: Some(c.seed),
         test_fraction: Some(c.test_fraction),
-        n_trees: Some(n_trees),
-        max_depth,
+        model: Some(c.model.clone()),
+        n_trees: None,
+        max_depth: None,
+        search: None,
         // A recorded run already ran once; replay does not second-guess it.
         max_seconds: Some(f64::INFINITY),
     };
-    let mut out = run(ds, &opts)?;
+    let prepared = Prepared::new(ds, &opts)?;
+    let mut differences = Vec::new();
+    let mut out = match &manifest.search {
+        None => prepared.finish(&c.model, None)?,
+        Some(recorded) => {
+            let state = replay_search(&prepared, recorded)?;
+            let now = state.record_of()?;
+            compare_search(recorded, &now, &mut differences);
+            let best = now.trials.iter().find(|t| t.trial.index == now.best).expect("the best trial is recorded");
+            let model = best.trial.model.clone();
+            prepared.finish(&model, Some(now))?
+        }
+    };
     out.config.task_source = c.task_source;
+    if out.config.model != c.model {
+        differences.push(Difference {
+            field: "config.model".into(),
+            expected: serde_json::to_string(&c.model).unwrap_or_default(),
+            found: serde_json::to_string(&out.config.model).unwrap_or_default(),
+        });
+    }
     out.config.model = c.model.clone();
-    // Re-run with the exact recorded model spec, in case it holds values the
-    // options cannot express.
     if out.config != *c {
         return Err(ReplayError::SchemaMismatch { detail: "the recorded options cannot be expressed by this build".into(), version: manifest.tool.mlcycle.clone() }.into());
     }
 
-    let mut differences = Vec::new();
     let mut diff = |field: &str, expected: String, found: String| {
         if expected != found {
             differences.push(Difference { field: field.to_string(), expected, found });
@@ -418,4 +577,69 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         }
     }
     Ok(ReplayReport { reproduced: differences.is_empty(), differences, metrics: out.result.metrics })
+}
+
+/// Runs a recorded search again: the same plan, only the trials the record
+/// has (a search cut short ran only those), in plan order.
+fn replay_search(prepared: &Prepared, recorded: &SearchRecord) -> Result<SearchState> {
+    let mut state = SearchState::start(recorded.config.clone(), prepared.x_train.clone(), prepared.y_train.clone(), prepared.seed())?;
+    let wanted: std::collections::BTreeSet<usize> = recorded.trials.iter().map(|t| t.trial.index).collect();
+    loop {
+        let todo: Vec<_> = state.pending().into_iter().filter(|t| wanted.contains(&t.index)).collect();
+        if todo.is_empty() {
+            break;
+        }
+        for t in todo {
+            let r = state.data().run_trial(&t);
+            state.record(r)?;
+        }
+    }
+    if recorded.cut_short {
+        state.cancel();
+    }
+    Ok(state)
+}
+
+fn opt_text(v: Option<f64>) -> String {
+    v.map_or_else(|| "none".to_string(), |x| format!("{x:?}"))
+}
+
+/// Adds the first difference between two search records, field by field.
+fn compare_search(recorded: &SearchRecord, now: &SearchRecord, out: &mut Vec<Difference>) {
+    let mut push = |field: String, expected: String, found: String| {
+        out.push(Difference { field, expected, found });
+    };
+    let n = recorded.trials.len().max(now.trials.len());
+    for i in 0..n {
+        let (a, b) = (recorded.trials.get(i), now.trials.get(i));
+        let (a, b) = match (a, b) {
+            (Some(a), Some(b)) => (a, b),
+            (a, b) => {
+                let show = |t: Option<&crate::search::TrialResult>| t.map_or("absent".to_string(), |t| format!("trial {}", t.trial.index));
+                return push(format!("search.trials[{i}]"), show(a), show(b));
+            }
+        };
+        let at = format!("search.trials[{i}]");
+        if a.trial != b.trial {
+            let j = |t: &crate::search::TrialSpec| serde_json::to_string(t).unwrap_or_default();
+            return push(format!("{at}.trial"), j(&a.trial), j(&b.trial));
+        }
+        for (f, (x, y)) in a.fold_scores.iter().zip(&b.fold_scores).enumerate() {
+            if x.map(f64::to_bits) != y.map(f64::to_bits) {
+                return push(format!("{at}.fold_scores[{f}]"), opt_text(*x), opt_text(*y));
+            }
+        }
+        if a.fold_scores.len() != b.fold_scores.len() {
+            return push(format!("{at}.fold_scores.length"), a.fold_scores.len().to_string(), b.fold_scores.len().to_string());
+        }
+        if a.mean.map(f64::to_bits) != b.mean.map(f64::to_bits) || a.std.map(f64::to_bits) != b.std.map(f64::to_bits) {
+            return push(format!("{at}.mean"), opt_text(a.mean), opt_text(b.mean));
+        }
+        if a.error != b.error {
+            return push(format!("{at}.error"), format!("{:?}", a.error), format!("{:?}", b.error));
+        }
+    }
+    if recorded.best != now.best {
+        push("search.best".into(), recorded.best.to_string(), now.best.to_string());
+    }
 }

@@ -101,7 +101,7 @@ fn hostile_inputs_give_clear_errors() {
         ("onerow.csv", b"a,y\n1,2.5\n".to_vec(), &["run", "--target", "y"], 3, "cannot split 1 rows"),
         ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 0, ""),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
-        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s"),
+        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--search", "none", "--max-seconds", "0"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s"),
         ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0"], 3, "n_trees = 0 is out of range"),
     ];
     for (name, bytes, args, code, message) in cases {

@@ -5,13 +5,14 @@
 //! is undefined (R² on a constant target) is `None`, never NaN. No training
 //! code and no wasm here.
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// One named metric value; `None` when undefined for this data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
-    /// `accuracy`, `macro_f1`, `rmse` or `r2`.
+    /// `accuracy`, `macro_f1`, `log_loss`, `roc_auc`, `rmse` or `r2`.
     pub name: String,
     /// The value.
     pub value: Option<f64>,
@@ -82,6 +83,69 @@ pub fn classification_metrics(truth: &[u32], pred: &[u32]) -> Vec<Metric> {
 /// RMSE and R².
 pub fn regression_metrics(truth: &[f64], pred: &[f64]) -> Vec<Metric> {
     vec![metric("rmse", rmse(truth, pred)), metric("r2", r2(truth, pred))]
+}
+
+
+/// Mean negative log-likelihood of the true classes under `proba` (rows ×
+/// classes), each probability clipped to [ε, 1 − ε] with ε the f64 machine
+/// epsilon, as scikit-learn's `log_loss`.
+pub fn log_loss(truth: &[u32], proba: &Array2<f64>) -> f64 {
+    let eps = f64::EPSILON;
+    let mut sum = 0.0;
+    for (i, &t) in truth.iter().enumerate() {
+        let p = if (t as usize) < proba.ncols() { proba[[i, t as usize]] } else { 0.0 };
+        sum -= p.clamp(eps, 1.0 - eps).ln();
+    }
+    sum / truth.len() as f64
+}
+
+/// Area under the ROC curve of `score` for the rows where `positive` is
+/// true (Mann–Whitney, ties counted half); NaN without both kinds of rows.
+fn auc(positive: &[bool], score: &[f64]) -> f64 {
+    let mut order: Vec<usize> = (0..score.len()).collect();
+    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]).then(a.cmp(&b)));
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && score[order[j + 1]] == score[order[i]] {
+            j += 1;
+        }
+        // Tied scores share the mean of their 1-based ranks.
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &o in &order[i..=j] {
+            if positive[o] {
+                rank_sum += rank;
+            }
+        }
+        i = j + 1;
+    }
+    let n_pos = positive.iter().filter(|&&p| p).count() as f64;
+    let n_neg = positive.len() as f64 - n_pos;
+    (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+}
+
+/// ROC AUC: for two classes the AUC of the second class's probability;
+/// for more, the unweighted mean of one-vs-rest AUCs over the classes of
+/// `proba` (scikit-learn's `roc_auc_score(multi_class="ovr")`). NaN when
+/// some class has no positive or no negative row.
+pub fn roc_auc(truth: &[u32], proba: &Array2<f64>) -> f64 {
+    let k = proba.ncols();
+    if k == 2 {
+        let pos: Vec<bool> = truth.iter().map(|&t| t == 1).collect();
+        return auc(&pos, &proba.column(1).to_vec());
+    }
+    let mut sum = 0.0;
+    for c in 0..k {
+        let pos: Vec<bool> = truth.iter().map(|&t| t as usize == c).collect();
+        sum += auc(&pos, &proba.column(c).to_vec());
+    }
+    sum / k as f64
+}
+
+/// Log loss and ROC AUC of class probabilities.
+pub fn probability_metrics(truth: &[u32], proba: &Array2<f64>) -> Vec<Metric> {
+    vec![metric("log_loss", log_loss(truth, proba)), metric("roc_auc", roc_auc(truth, proba))]
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use thiserror::Error;
 use crate::data::ColumnSchema;
 use crate::evaluate::Metric;
 use crate::prepare::Recipe;
+use crate::search::SearchRecord;
 use crate::train::{ModelSpec, Task};
 
 /// The schema id this build writes and reads.
@@ -195,6 +196,11 @@ pub struct RunManifest {
     pub split: SplitRecord,
     /// The fitted preparation recipe.
     pub recipe: Recipe,
+    /// The model search, when the model was chosen by one: its config,
+    /// seed, every trial's parameters and fold scores, whether it was cut
+    /// short, and the chosen trial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchRecord>,
     /// The outcome.
     pub result: ResultRecord,
     /// Milliseconds per stage, measured by the caller (not replayed).
