@@ -94,7 +94,7 @@ pub fn log_loss(truth: &[u32], proba: &Array2<f64>) -> f64 {
     let mut sum = 0.0;
     for (i, &t) in truth.iter().enumerate() {
         let p = if (t as usize) < proba.ncols() { proba[[i, t as usize]] } else { 0.0 };
-        sum -= p.clamp(eps, 1.0 - eps).ln();
+        sum -= libm::log(p.clamp(eps, 1.0 - eps));
     }
     sum / truth.len() as f64
 }

@@ -154,7 +154,7 @@ impl ModelSpace {
                         (0..points).map(|i| json!(lo + (hi - lo) * i as f64 / (points - 1) as f64)).collect()
                     }
                     Domain::LogRange([lo, hi]) => (0..points)
-                        .map(|i| json!((lo.ln() + (hi.ln() - lo.ln()) * i as f64 / (points - 1) as f64).exp()))
+                        .map(|i| json!(libm::exp(libm::log(*lo) + (libm::log(*hi) - libm::log(*lo)) * i as f64 / (points - 1) as f64)))
                         .collect(),
                     Domain::IntRange([lo, hi]) => {
                         let mut v: Vec<i64> = (0..points)
@@ -182,7 +182,9 @@ impl ModelSpace {
                 let v = match d {
                     Domain::Choice(v) => v[below(rng, v.len() as u64) as usize].clone(),
                     Domain::Range([lo, hi]) => json!(lo + (hi - lo) * unit(rng)),
-                    Domain::LogRange([lo, hi]) => json!((lo.ln() + (hi.ln() - lo.ln()) * unit(rng)).exp().clamp(*lo, *hi)),
+                    Domain::LogRange([lo, hi]) => {
+                        json!(libm::exp(libm::log(*lo) + (libm::log(*hi) - libm::log(*lo)) * unit(rng)).clamp(*lo, *hi))
+                    }
                     Domain::IntRange([lo, hi]) => json!(lo + below(rng, (hi - lo) as u64 + 1) as i64),
                 };
                 (name.clone(), v)

@@ -3,7 +3,9 @@
 //! Where smartcore has no probabilities they are computed here: logistic
 //! regression from its coefficients, Gaussian naive Bayes from its fitted
 //! means, variances and priors, SVC by Platt scaling of each pair's
-//! decision values and pairwise coupling. No wasm here.
+//! decision values and pairwise coupling. `exp` and `log` come from the
+//! `libm` crate so these figures are the same bits natively and in wasm.
+//! No wasm here.
 
 use ndarray::Array2;
 use smartcore::ensemble::extra_trees_regressor::{ExtraTreesRegressor, ExtraTreesRegressorParameters};
@@ -354,16 +356,16 @@ fn platt_fit(f: &[f64], labels: &[i32]) -> (f64, f64) {
     let t: Vec<f64> = labels.iter().map(|&l| if l == 1 { hi_t } else { lo_t }).collect();
     let (min_step, sigma, eps) = (1e-10, 1e-12, 1e-5);
     let mut a = 0.0;
-    let mut b = ((prior0 + 1.0) / (prior1 + 1.0)).ln();
+    let mut b = libm::log((prior0 + 1.0) / (prior1 + 1.0));
     let value = |a: f64, b: f64| -> f64 {
         f.iter()
             .zip(&t)
             .map(|(fi, ti)| {
                 let fapb = fi * a + b;
                 if fapb >= 0.0 {
-                    ti * fapb + (1.0 + (-fapb).exp()).ln()
+                    ti * fapb + libm::log(1.0 + libm::exp(-fapb))
                 } else {
-                    (ti - 1.0) * fapb + (1.0 + fapb.exp()).ln()
+                    (ti - 1.0) * fapb + libm::log(1.0 + libm::exp(fapb))
                 }
             })
             .sum()
@@ -374,10 +376,10 @@ fn platt_fit(f: &[f64], labels: &[i32]) -> (f64, f64) {
         for (fi, ti) in f.iter().zip(&t) {
             let fapb = fi * a + b;
             let (p, q) = if fapb >= 0.0 {
-                let e = (-fapb).exp();
+                let e = libm::exp(-fapb);
                 (e / (1.0 + e), 1.0 / (1.0 + e))
             } else {
-                let e = fapb.exp();
+                let e = libm::exp(fapb);
                 (1.0 / (1.0 + e), e / (1.0 + e))
             };
             let d2 = p * q;
@@ -575,7 +577,7 @@ fn softmax(scores: &mut [f64]) {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for s in scores.iter_mut() {
-        *s = (*s - max).exp();
+        *s = libm::exp(*s - max);
         sum += *s;
     }
     scores.iter_mut().for_each(|s| *s /= sum);
@@ -626,7 +628,7 @@ impl TrainedModel {
                         let scores: Vec<f64> =
                             coef.iter().zip(intercept).map(|(w, b)| w.iter().zip(row).map(|(a, v)| a * v).sum::<f64>() + b).collect();
                         if scores.len() == 1 {
-                            let p1 = 1.0 / (1.0 + (-scores[0]).exp());
+                            let p1 = 1.0 / (1.0 + libm::exp(-scores[0]));
                             vec![1.0 - p1, p1]
                         } else {
                             let mut s = scores;
@@ -662,11 +664,11 @@ impl TrainedModel {
                     .map(|row| {
                         let mut s: Vec<f64> = (0..priors.len())
                             .map(|c| {
-                                let mut ll = priors[c].ln();
+                                let mut ll = libm::log(priors[c]);
                                 for (j, v) in row.iter().enumerate() {
                                     let var = var[c][j] + epsilon;
                                     let d = v - theta[c][j];
-                                    ll -= 0.5 * (2.0 * std::f64::consts::PI * var).ln() + d * d / (2.0 * var);
+                                    ll -= 0.5 * libm::log(2.0 * std::f64::consts::PI * var) + d * d / (2.0 * var);
                                 }
                                 ll
                             })
@@ -705,7 +707,7 @@ impl TrainedModel {
             for (i, f) in decisions.iter().enumerate() {
                 votes[i][if *f > 0.0 { hi } else { lo }] += 1;
                 let fapb = f * pair.platt.0 + pair.platt.1;
-                let p_hi = if fapb >= 0.0 { (-fapb).exp() / (1.0 + (-fapb).exp()) } else { 1.0 / (1.0 + fapb.exp()) };
+                let p_hi = if fapb >= 0.0 { libm::exp(-fapb) / (1.0 + libm::exp(-fapb)) } else { 1.0 / (1.0 + libm::exp(fapb)) };
                 let p_hi = p_hi.clamp(1e-7, 1.0 - 1e-7);
                 r[i][hi][lo] = p_hi;
                 r[i][lo][hi] = 1.0 - p_hi;
