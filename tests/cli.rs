@@ -182,3 +182,51 @@ fn serve_sends_wasm_with_its_type_and_the_security_headers() {
     assert!(wasm.contains("Content-Type: application/wasm"));
     assert!(escape.starts_with("HTTP/1.1 403") || escape.starts_with("HTTP/1.1 404"), "{escape}");
 }
+
+/// The manifest without what legitimately varies: durations and fit times.
+fn stable(manifest: &str) -> String {
+    manifest.lines().filter(|l| !l.contains("\"fit_ms\"")).collect::<Vec<_>>().join("\n").split("\"durations_ms\"").next().unwrap().to_string()
+}
+
+#[test]
+fn search_threads_give_the_same_leaderboard_and_replay_finds_a_changed_trial() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/iris.csv");
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("t{threads}.json"));
+        let o = run(&["run", data, "--target", "species", "--models", "knn,logistic,gaussian_nb", "--search", "halving", "--trials", "9", "--folds", "3", "--threads", threads, "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        outs.push(std::fs::read_to_string(&out).unwrap());
+    }
+    assert_eq!(stable(&outs[0]), stable(&outs[1]));
+    assert!(outs[0].contains("\"strategy\": \"halving\""));
+
+    // Change one fold score: replay names that trial and fold.
+    let mut m: serde_json::Value = serde_json::from_str(&outs[0]).unwrap();
+    let s = &mut m["search"]["trials"][2]["fold_scores"][1];
+    *s = serde_json::json!(s.as_f64().unwrap() - 0.125);
+    let tampered = dir.path().join("tampered.json");
+    std::fs::write(&tampered, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let o = run(&["replay", tampered.to_str().unwrap(), data]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("search.trials[2].fold_scores[1]"), "{}", text(&o.stdout));
+}
+
+#[test]
+fn bad_search_flags_are_exit_3_with_the_reason() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/iris.csv");
+    let cases: [(&[&str], &str); 4] = [
+        (&["--models", "knn,nope"], "unknown model \"nope\""),
+        (&["--metric", "r2"], "metric r2 cannot be used here"),
+        (&["--metric", "speed"], "unknown metric \"speed\""),
+        (&["--models", "forest", "--metric", "log_loss"], "no class probabilities"),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["run", data, "--target", "species"];
+        args.extend_from_slice(flags);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(3), "{flags:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(message), "{flags:?}: {}", text(&o.stderr));
+    }
+}
