@@ -36,6 +36,11 @@ pub struct ParseOptions {
     pub max_field_bytes: usize,
     /// Longest column name accepted, in characters.
     pub max_header_chars: usize,
+    /// Most memory the typed columns may take, in bytes. Checked while
+    /// parsing, projected from the share of the file read so far, so a file
+    /// that would not fit stops early with the estimate instead of running
+    /// the tab out of memory.
+    pub max_memory_bytes: usize,
     /// Tokens read as missing (compared case-insensitively after trimming).
     pub missing_tokens: Vec<String>,
     /// The delimiter; detected from the first line when absent.
@@ -63,6 +68,7 @@ impl Default for ParseOptions {
             max_columns: 10_000,
             max_field_bytes: 1 << 20,
             max_header_chars: 1_000,
+            max_memory_bytes: 1 << 30,
             missing_tokens: ["", "na", "n/a", "null", "nan", "none", "?", "-"]
                 .iter()
                 .map(|s| s.to_string())
@@ -88,7 +94,7 @@ impl ParseOptions {
         if self.decimal_comma == Some(true) && self.delimiter == Some(',') {
             return Err(DataError::BadOption { message: "a decimal comma needs a delimiter other than a comma".into() });
         }
-        if self.max_field_bytes == 0 || self.max_columns == 0 {
+        if self.max_field_bytes == 0 || self.max_columns == 0 || self.max_memory_bytes == 0 {
             return Err(DataError::BadOption { message: "limits must be at least 1".into() });
         }
         Ok(())
@@ -147,6 +153,49 @@ mod tests {
             out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
         }
         out
+    }
+
+    /// The typed columns are held to `max_memory_bytes`: a small file
+    /// over it stops with the rows, columns and bytes; a big file stops
+    /// early, projected from the share read, long before its end.
+    #[test]
+    fn memory_limit_is_checked_while_parsing() {
+        let opts = ParseOptions { max_memory_bytes: 1000, ..ParseOptions::default() };
+        let small = b"a,b\n1,x\n2,y\n".to_vec();
+        let mut text = b"a,b\n".to_vec();
+        for i in 0..100 {
+            text.extend(format!("{i},{}\n", i % 3).as_bytes());
+        }
+        match parse_csv(&text, "t.csv", &opts) {
+            Err(DataError::TooMuchMemory { rows, columns, needed, limit, .. }) => {
+                assert_eq!((rows, columns, limit), (100, 2, 1000));
+                assert_eq!(needed, 100 * 16 * 2);
+            }
+            other => panic!("expected too_much_memory, got {other:?}"),
+        }
+        assert!(parse_csv(&small, "t.csv", &opts).is_ok());
+
+        // A stream announced as 1 GiB: 16 MB of columns allowed, and the
+        // projection stops it within the first chunks.
+        let opts = ParseOptions { max_memory_bytes: 16 << 20, ..ParseOptions::default() };
+        let mut ingest = Ingest::new("big.csv", &opts, Some(1 << 30)).unwrap();
+        ingest.push(b"a,b,c\n").unwrap();
+        let chunk = b"1.5,2,3\n".repeat(8192);
+        let mut pushed = 0u64;
+        let err = loop {
+            if let Err(e) = ingest.push(&chunk) {
+                break e;
+            }
+            pushed += chunk.len() as u64;
+            assert!(pushed < 4 << 20, "no memory error after {pushed} bytes");
+        };
+        match err {
+            DataError::TooMuchMemory { rows, needed, .. } => {
+                assert!(rows > 100_000_000, "projected rows {rows}");
+                assert!(needed > 16 << 20);
+            }
+            other => panic!("expected too_much_memory, got {other:?}"),
+        }
     }
 
     /// One row per input: the bytes and the error code expected.

@@ -551,6 +551,22 @@ impl ColBuilder {
         Ok(())
     }
 
+    /// Heap bytes the column holds now (values, label codes and texts).
+    fn heap_bytes(&self) -> usize {
+        let per_value = std::mem::size_of::<Option<f64>>();
+        match &self.store {
+            Store::Empty => 0,
+            Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(per_value),
+            Store::Labels(l) => {
+                let text: usize = l.levels.iter().map(|s| s.len()).sum();
+                // Each level's text is held twice (list and index) plus the
+                // map's and the vector's per-entry overhead.
+                l.codes.len().saturating_mul(std::mem::size_of::<Option<u32>>()) + text.saturating_mul(2) + l.levels.len().saturating_mul(64)
+            }
+        }
+        .saturating_add(self.non_finite.len() * 16)
+    }
+
     fn push_label(&mut self, t: &str) {
         if let Store::Labels(l) = &mut self.store {
             l.push(t);
@@ -653,10 +669,47 @@ struct Parser {
     cols: Vec<ColBuilder>,
     n_rows: usize,
     blank_lines: usize,
+    /// Raw bytes read so far and the file's size, for the memory projection.
+    bytes_in: u64,
+    total: Option<u64>,
+    /// Decoded text given to the parser, and the part of it parsed.
+    text_fed: u64,
+    text_parsed: u64,
+    /// Row count at which memory is next checked.
+    next_check: usize,
 }
 
+/// Rows between memory checks.
+const MEMORY_CHECK_ROWS: usize = 4096;
+
 impl Parser {
+    /// Stops when the typed columns, projected to the whole file from the
+    /// share read so far, would need more than `max_memory_bytes`.
+    fn check_memory(&mut self) -> Result<(), DataError> {
+        self.next_check = self.n_rows + MEMORY_CHECK_ROWS;
+        let now: usize = self.cols.iter().map(ColBuilder::heap_bytes).fold(0, usize::saturating_add);
+        // Raw bytes behind the rows parsed so far (decoded text can be
+        // shorter than the raw bytes, e.g. UTF-16).
+        let parsed_raw = self.text_parsed as f64 * (self.bytes_in as f64 / self.text_fed.max(1) as f64);
+        let scale = match self.total {
+            Some(t) if parsed_raw > 0.0 && t as f64 > parsed_raw => t as f64 / parsed_raw,
+            _ => 1.0,
+        };
+        let needed = (now as f64 * scale).min(usize::MAX as f64) as usize;
+        if needed > self.opts.max_memory_bytes {
+            return Err(DataError::TooMuchMemory {
+                file: self.ctx.file.clone(),
+                rows: (self.n_rows as f64 * scale).min(usize::MAX as f64) as usize,
+                columns: self.cols.len(),
+                needed,
+                limit: self.opts.max_memory_bytes,
+            });
+        }
+        Ok(())
+    }
+
     fn feed(&mut self, mut input: &[u8]) -> Result<(), DataError> {
+        self.text_fed += input.len() as u64;
         // Track quotes on the raw text: `csv-core` would read an unclosed
         // quote silently to the end of the file.
         let mut line = self.quote_lines;
@@ -684,6 +737,7 @@ impl Parser {
             }
             let (res, nin, nout, nend) = self.rdr.read_record(input, &mut self.out[self.outlen..], &mut self.ends[self.endlen..]);
             self.lines += count_byte(self.term, &input[..nin]);
+            self.text_parsed += nin as u64;
             input = &input[nin..];
             self.step(res, nout, nend)?;
         }
@@ -798,6 +852,9 @@ impl Parser {
             }
             col.push(f, self.record_line, &self.ctx)?;
         }
+        if self.n_rows >= self.next_check {
+            self.check_memory()?;
+        }
         Ok(())
     }
 
@@ -820,6 +877,8 @@ impl Parser {
         if self.n_rows == 0 {
             return Err(DataError::NoRows { file: self.ctx.file.clone() });
         }
+        self.total = None;
+        self.check_memory()?;
         report.blank_lines = self.blank_lines;
         let ctx = &self.ctx;
         let columns = self.cols.into_iter().map(|c| c.finish(ctx, report)).collect::<Result<Vec<_>, _>>()?;
@@ -1054,6 +1113,7 @@ impl Ingest {
             self.saw_content = text.iter().any(|b| !b.is_ascii_whitespace());
         }
         if let Some(p) = &mut self.parser {
+            p.bytes_in = self.bytes;
             return p.feed(text);
         }
         self.sniff.extend_from_slice(text);
@@ -1104,6 +1164,11 @@ impl Ingest {
             cols: Vec::new(),
             n_rows: 0,
             blank_lines: 0,
+            bytes_in: self.bytes,
+            total: self.total,
+            text_fed: s.skip as u64,
+            text_parsed: s.skip as u64,
+            next_check: MEMORY_CHECK_ROWS,
         };
         parser.feed(&sample[s.skip..])?;
         self.parser = Some(parser);
