@@ -4,6 +4,7 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
+import { associationHeatmap, distributionChart, measureName, short } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -121,7 +122,9 @@ function setBusy(busy) {
   $('seed-input').disabled = busy || !loaded;
   $('download-manifest').disabled = busy || !state.manifest;
   $('manifest-input').disabled = busy || !loaded;
+  $('download-report').disabled = busy || !loaded;
   document.body.classList.toggle('busy', busy);
+  if (!busy) $('search-progress').hidden = true;
 }
 
 async function withBusy(fn) {
@@ -269,7 +272,9 @@ function profileRow(c) {
     el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
     el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
     el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
+    el('td', { className: 'num', text: typeof c.median === 'number' ? `${short(c.median)} [${short(c.q1)} – ${short(c.q3)}]` : '' }),
     el('td', {}, top),
+    el('td', { className: 'chart-cell' }, distributionChart(c, visible)),
   );
   return tr;
 }
@@ -355,9 +360,31 @@ function renderProfile(p) {
   clear(body);
   state.profileShown = 0;
   showMoreColumns(p);
+  renderAssociations(p);
   $('profile-section').hidden = false;
   $('train-section').hidden = false;
   $('replay-section').hidden = false;
+}
+
+function renderAssociations(p) {
+  const section = $('assoc-section');
+  const chart = $('assoc-chart');
+  const list = $('assoc-list');
+  clear(chart);
+  clear(list);
+  const assoc = p.associations || {};
+  const heat = associationHeatmap(assoc, visible);
+  section.hidden = !heat;
+  if (!heat) return;
+  chart.append(heat.svg);
+  const notes = [];
+  if (heat.shown < heat.total) notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the list below covers all of them.`);
+  if (assoc.sampledRows) notes.push(`Computed on a regular sample of ${assoc.sampledRows} rows: approximate.`);
+  if ((assoc.skipped || []).length) notes.push(`Not paired: ${assoc.skipped.slice(0, 5).map((s) => `${visible(s.column)} (${s.reason})`).join('; ')}${assoc.skipped.length > 5 ? `; and ${assoc.skipped.length - 5} more` : ''}.`);
+  $('assoc-note').textContent = notes.join(' ');
+  for (const pair of (assoc.pairs || []).slice(0, 10)) {
+    list.append(el('li', { text: `${visible(pair.a)} × ${visible(pair.b)}: ${measureName(pair.measure)} ${short(pair.value)} (n = ${pair.n})` }));
+  }
 }
 
 function renderTargets(p, meta) {
@@ -489,7 +516,30 @@ function showSearchProgress(p) {
   setStatus(`Searching: ${p.done} of ${p.planned} candidates · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
   const bar = $('search-progress');
   bar.hidden = false;
+  bar.setAttribute('aria-label', 'Search progress');
   bar.max = p.planned;
+  bar.value = p.done;
+}
+
+function formatBytes(n) {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+function showLoadProgress(p) {
+  const bar = $('search-progress');
+  if (p.stage === 'profile') {
+    setStatus(`Read ${formatBytes(p.total)}; profiling…`);
+    bar.removeAttribute('value');
+    return;
+  }
+  if (p.stage !== 'read') return;
+  const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
+  setStatus(`Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%). Esc or Cancel stops.`);
+  bar.hidden = false;
+  bar.setAttribute('aria-label', 'Reading progress');
+  bar.max = Math.max(1, p.total);
   bar.value = p.done;
 }
 
@@ -588,6 +638,22 @@ function downloadManifest() {
   setStatus(`Manifest saved as ${name}.`);
 }
 
+async function downloadReport() {
+  if (!state.profile) return;
+  await withBusy(async () => {
+    clearError();
+    setStatus('Writing the report…');
+    try {
+      const target = $('target-select').value;
+      const html = await client.report(target ? { target } : {});
+      const name = download(html, 'text/html', `${safeStem(state.profile.fileName)}.profile.html`);
+      setStatus(`Report saved as ${name} (${formatBytes(html.length)}); it opens offline in any browser.`);
+    } catch (err) {
+      failed(err, 'The report could not be written.');
+    }
+  });
+}
+
 function downloadProfile() {
   if (!state.profile) return;
   const name = download(profileCsv(state.profile), 'text/csv', `${safeStem(state.profile.fileName)}.profile.csv`);
@@ -659,6 +725,7 @@ function renderReplay(report, name) {
 
 client.addEventListener('progress', (event) => {
   if (event.detail.type === 'train') showSearchProgress(event.detail.progress);
+  if (event.detail.type === 'load') showLoadProgress(event.detail.progress);
 });
 
 // Cancel is offered whenever the engine is working, whoever asked.
@@ -721,6 +788,7 @@ function wire() {
   });
   $('download-manifest').addEventListener('click', downloadManifest);
   $('download-profile').addEventListener('click', downloadProfile);
+  $('download-report').addEventListener('click', downloadReport);
   $('manifest-input').addEventListener('change', (e) => {
     const file = e.target.files && e.target.files[0];
     openManifest(file).finally(() => {

@@ -28,6 +28,7 @@ const ACTIONS = {
   [Request.INFER_TASK]: 'inferring the task',
   [Request.TRAIN]: 'training',
   [Request.REPLAY]: 'replaying the manifest',
+  [Request.REPORT]: 'writing the report',
   [Request.VERSION]: 'starting',
   [Request.CAPABILITIES]: 'starting',
   [Request.FAULT]: 'running a fault test',
@@ -237,6 +238,11 @@ export class MlcycleClient extends EventTarget {
   /** Resolves {result, manifest, durationMs}. */
   train(options) {
     return this.request(Request.TRAIN, { options });
+  }
+
+  /** The self-contained HTML profile report of the loaded data. */
+  report(options = {}) {
+    return this.request(Request.REPORT, { options });
   }
 
   /** Resolves the ReplayReport plus durationMs. */

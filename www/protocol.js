@@ -5,10 +5,11 @@
 
 /** Request type names. */
 export const Request = Object.freeze({
-  LOAD: 'load', // {bytes: ArrayBuffer (transferred), fileName} -> {profile, durationMs}
+  LOAD: 'load', // {bytes: ArrayBuffer (transferred) | file: File, fileName, options?: ParseOptions} -> {profile, durationMs}; progress {stage: 'read'|'profile', done, total}
   INFER_TASK: 'inferTask', // {target} -> "classification" | "regression"
   TRAIN: 'train', // {options} -> {result, manifest, durationMs}; progress {stage: 'search', done, planned, trial, best}
   CANCEL_SEARCH: 'cancelSearch', // {} -> {cancelling: boolean}; handled at once, between trials
+  REPORT: 'report', // {options: ProfileOptions} -> HTML text of the self-contained profile report
   REPLAY: 'replay', // {manifestText} -> ReplayReport
   VERSION: 'version', // {} -> {mlcycle, smartcore, target}
   FAULT: 'fault', // {kind} -> never returns normally (test builds only)

@@ -71,24 +71,46 @@ async function handle(msg) {
 
 // The engine's own limit (ParseOptions::max_bytes), checked before a File is read.
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+// A File is read in slices of this size: memory holds the typed columns and
+// one slice, never the whole text, and progress is posted between slices.
+const CHUNK_BYTES = 1024 * 1024;
+// Least time between two progress messages.
+const PROGRESS_EVERY_MS = 100;
 
-/** The bytes of a load request: a File read here (the page keeps no copy), or bytes sent over. */
-async function loadBytes(payload, fileName) {
-  if (!payload.file) return new Uint8Array(payload.bytes);
-  const file = payload.file;
+function dataError(code, message) {
+  const e = new Error(message);
+  e.name = 'DataError';
+  e.code = code;
+  return e;
+}
+
+/** Reads a File slice by slice into a new Session, posting {stage: 'read', done, total}. */
+async function ingestFile(id, file, fileName, options) {
   if (file.size > MAX_FILE_BYTES) {
-    const e = new Error(`${fileName}: the file is ${file.size} bytes, over the limit of ${MAX_FILE_BYTES} bytes`);
-    e.name = 'DataError';
-    e.code = 'too_large';
-    throw e;
+    throw dataError('too_large', `${fileName}: the file is ${file.size} bytes, over the limit of ${MAX_FILE_BYTES} bytes`);
   }
+  const ingest = new wasm.Ingest(fileName, options, file.size);
   try {
-    return new Uint8Array(await file.arrayBuffer());
-  } catch (err) {
-    const e = new Error(`${fileName}: the file could not be read (${describe(err)}); was it moved or changed?`);
-    e.name = 'DataError';
-    e.code = 'unreadable';
-    throw e;
+    let last = performance.now();
+    self.postMessage(progress(id, { stage: 'read', done: 0, total: file.size }));
+    for (let offset = 0; offset < file.size; offset += CHUNK_BYTES) {
+      let chunk;
+      try {
+        chunk = new Uint8Array(await file.slice(offset, offset + CHUNK_BYTES).arrayBuffer());
+      } catch (err) {
+        throw dataError('unreadable', `${fileName}: the file could not be read at byte ${offset} (${describe(err)}); was it moved or changed?`);
+      }
+      ingest.push(chunk);
+      const now = performance.now();
+      if (now - last >= PROGRESS_EVERY_MS) {
+        last = now;
+        self.postMessage(progress(id, { stage: 'read', done: ingest.bytesDone, total: file.size }));
+      }
+    }
+    self.postMessage(progress(id, { stage: 'profile', done: file.size, total: file.size }));
+    return ingest.finish();
+  } finally {
+    ingest.free();
   }
 }
 
@@ -97,14 +119,15 @@ async function run(id, type, payload) {
     case Request.LOAD: {
       const t0 = performance.now();
       const fileName = String(payload.fileName || 'data.csv');
-      const bytes = await loadBytes(payload, fileName);
       // A failed load leaves nothing loaded, matching the client's view.
       if (session) {
         session.free();
         session = null;
       }
       profileMs = null;
-      const next = new wasm.Session(bytes, fileName);
+      const next = payload.file
+        ? await ingestFile(id, payload.file, fileName, payload.options)
+        : new wasm.Session(new Uint8Array(payload.bytes), fileName);
       let profile;
       try {
         profile = next.profile();
@@ -151,6 +174,8 @@ async function run(id, type, payload) {
       const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
       return { result, manifest, durationMs: trainMs };
     }
+    case Request.REPORT:
+      return needSession().profileReport(payload.options);
     case Request.REPLAY: {
       const s = needSession();
       const t0 = performance.now();

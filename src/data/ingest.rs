@@ -302,11 +302,13 @@ struct Labels {
     levels: Vec<String>,
     index: FastMap<String, u32>,
     codes: Vec<Option<u32>>,
+    /// Bytes of text in `levels`, kept for the memory check.
+    text_bytes: usize,
 }
 
 impl Labels {
     fn new(rows: usize) -> Labels {
-        Labels { levels: Vec::new(), index: FastMap::default(), codes: vec![None; rows] }
+        Labels { levels: Vec::new(), index: FastMap::default(), codes: vec![None; rows], text_bytes: 0 }
     }
 
     fn code(&mut self, key: &str) -> u32 {
@@ -314,6 +316,7 @@ impl Labels {
             return c;
         }
         let c = self.levels.len() as u32;
+        self.text_bytes += key.len();
         self.levels.push(key.to_string());
         self.index.insert(key.to_string(), c);
         c
@@ -558,7 +561,7 @@ impl ColBuilder {
             Store::Empty => 0,
             Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(per_value),
             Store::Labels(l) => {
-                let text: usize = l.levels.iter().map(|s| s.len()).sum();
+                let text = l.text_bytes;
                 // Each level's text is held twice (list and index) plus the
                 // map's and the vector's per-entry overhead.
                 l.codes.len().saturating_mul(std::mem::size_of::<Option<u32>>()) + text.saturating_mul(2) + l.levels.len().saturating_mul(64)

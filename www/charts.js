@@ -1,0 +1,165 @@
+// Charts of the profile drawn as SVG with DOM calls: no script evaluation, no
+// markup strings, every label set as text. Each chart is an image to
+// assistive technology (role="img" with a label stating its figures) and can
+// be reached with Tab; each bar or cell carries a <title> tooltip.
+// The same figures are in the core's Vega-Lite specs (src/profile/charts.rs),
+// used by the HTML report and the notebook; here they are drawn directly so
+// the page needs no charting library under its strict CSP.
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgEl(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+function titled(node, text) {
+  const t = svgEl('title');
+  t.textContent = text;
+  node.append(t);
+  return node;
+}
+
+/** Compact number text: at most 4 significant digits. */
+export function short(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '';
+  if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
+
+/**
+ * A small histogram of a numeric column's bins (`{start, end, count}`), or
+ * bars of its top values for a label column; null when there is nothing to draw.
+ * `visible` turns data text into safe display text.
+ */
+export function distributionChart(column, visible = (s) => s) {
+  const bins = column.histogram || [];
+  const name = visible(column.name);
+  if (bins.length > 0) {
+    return bars(
+      bins.map((b) => ({ label: `${short(b.start)} to ${short(b.end)}`, count: b.count })),
+      `Histogram of ${name}: ${bins.length} bins from ${short(bins[0].start)} to ${short(bins[bins.length - 1].end)}`,
+      false,
+    );
+  }
+  const top = column.top || [];
+  if (top.length > 0 && column.distinct > 1) {
+    return bars(
+      top.slice(0, 8).map((t) => ({ label: visible(t.value), count: t.count })),
+      `Most frequent values of ${name}`,
+      true,
+    );
+  }
+  return null;
+}
+
+function bars(items, label, horizontal) {
+  const width = 160;
+  const height = horizontal ? Math.max(16, items.length * 8) : 40;
+  const max = Math.max(1, ...items.map((i) => i.count));
+  const tallest = items.reduce((a, b) => (b.count > a.count ? b : a), items[0]);
+  const svg = svgEl('svg', {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    tabindex: 0,
+    class: 'mini-chart',
+    'aria-label': `${label}; the largest is ${tallest.label} with ${tallest.count} rows.`,
+  });
+  titled(svg, label);
+  items.forEach((item, i) => {
+    let rect;
+    if (horizontal) {
+      const w = Math.max(1, (item.count / max) * width);
+      rect = svgEl('rect', { x: 0, y: i * 8 + 1, width: w.toFixed(1), height: 6, class: 'bar' });
+    } else {
+      const bw = width / items.length;
+      const h = item.count === 0 ? 0 : Math.max(1, (item.count / max) * (height - 2));
+      rect = svgEl('rect', { x: (i * bw + 0.5).toFixed(1), y: (height - h).toFixed(1), width: Math.max(1, bw - 1).toFixed(1), height: h.toFixed(1), class: 'bar' });
+    }
+    svg.append(titled(rect, `${item.label}: ${item.count}`));
+  });
+  return svg;
+}
+
+const MEASURE_NAMES = new Map([
+  ['pearson', 'Pearson r'],
+  ['spearman', 'Spearman ρ'],
+  ['cramers_v', 'Cramér’s V'],
+  ['correlation_ratio', 'correlation ratio η'],
+]);
+
+export function measureName(m) {
+  return MEASURE_NAMES.get(m) || String(m);
+}
+
+/**
+ * The association matrix of at most `limit` columns as a heatmap: one
+ * figure per pair (Pearson for two numbers, Cramér's V for two label
+ * columns, η for one of each). Returns {svg, shown, total} or null.
+ */
+export function associationHeatmap(associations, visible = (s) => s, limit = 30) {
+  const all = (associations && associations.columns) || [];
+  if (all.length < 2) return null;
+  const columns = all.slice(0, limit);
+  const index = new Map(columns.map((c, i) => [c, i]));
+  const cells = new Map();
+  for (const p of associations.pairs || []) {
+    if (p.measure === 'spearman') continue;
+    const i = index.get(p.a);
+    const j = index.get(p.b);
+    if (i === undefined || j === undefined) continue;
+    cells.set(`${i},${j}`, p);
+    cells.set(`${j},${i}`, p);
+  }
+  const cell = 14;
+  const labelWidth = 110;
+  const size = columns.length * cell;
+  const svg = svgEl('svg', {
+    width: labelWidth + size + 4,
+    height: labelWidth + size + 4,
+    viewBox: `0 0 ${labelWidth + size + 4} ${labelWidth + size + 4}`,
+    role: 'img',
+    tabindex: 0,
+    class: 'heatmap',
+    'aria-label': `Association heatmap of ${columns.length} columns; darker is stronger, blue positive, red negative. The strongest pairs are listed below it.`,
+  });
+  columns.forEach((c, i) => {
+    const text = visible(c);
+    const shortText = text.length > 16 ? `${text.slice(0, 15)}…` : text;
+    const row = svgEl('text', { x: labelWidth - 4, y: labelWidth + i * cell + cell - 3, 'text-anchor': 'end', class: 'axis-label' });
+    row.textContent = shortText;
+    svg.append(titled(row, text));
+    const col = svgEl('text', { x: 0, y: 0, transform: `translate(${labelWidth + i * cell + cell - 3},${labelWidth - 4}) rotate(-60)`, class: 'axis-label' });
+    col.textContent = shortText;
+    svg.append(titled(col, text));
+  });
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = 0; j < columns.length; j++) {
+      const x = labelWidth + j * cell;
+      const y = labelWidth + i * cell;
+      if (i === j) {
+        svg.append(svgEl('rect', { x, y, width: cell - 1, height: cell - 1, class: 'cell-self' }));
+        continue;
+      }
+      const p = cells.get(`${i},${j}`);
+      if (!p) {
+        svg.append(titled(svgEl('rect', { x, y, width: cell - 1, height: cell - 1, class: 'cell-none' }), `${visible(columns[i])} × ${visible(columns[j])}: not computed`));
+        continue;
+      }
+      const v = Math.max(-1, Math.min(1, p.value));
+      const rect = svgEl('rect', { x, y, width: cell - 1, height: cell - 1, fill: heat(v), class: 'cell' });
+      svg.append(titled(rect, `${visible(columns[i])} × ${visible(columns[j])}: ${measureName(p.measure)} ${short(p.value)} (n = ${p.n})`));
+    }
+  }
+  return { svg, shown: columns.length, total: all.length };
+}
+
+/** Blue for positive, red for negative, white at zero. */
+export function heat(v) {
+  const a = Math.abs(v);
+  const mix = (from, to) => Math.round(from + (to - from) * a);
+  return v >= 0 ? `rgb(${mix(255, 33)},${mix(255, 102)},${mix(255, 172)})` : `rgb(${mix(255, 178)},${mix(255, 24)},${mix(255, 43)})`;
+}
