@@ -1,0 +1,73 @@
+// Journey: the profile view of a bundled sample as a person reads it — a
+// chart per column (histogram for numbers, top values for labels), median
+// and quartiles, the association heatmap with its strongest pairs — and the
+// self-contained HTML report downloaded from the page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { startSession, missingPrerequisite, loadSample } from './harness.mjs';
+
+const skip = missingPrerequisite() ?? false;
+
+test('each column has a labelled chart, the heatmap shows the pairs, the report downloads', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await loadSample(page, 'iris.csv');
+
+    // One chart per column: a histogram of each measurement, top-value bars for species.
+    const charts = await page.$$eval('#profile-body tr', (rows) =>
+      rows.map((r) => {
+        const svg = r.querySelector('svg.mini-chart');
+        return svg && { column: r.dataset.column, role: svg.getAttribute('role'), label: svg.getAttribute('aria-label'), bars: svg.querySelectorAll('rect').length, tab: svg.getAttribute('tabindex') };
+      }),
+    );
+    assert.equal(charts.length, 5);
+    for (const c of charts) {
+      assert.ok(c, 'every iris column has a chart');
+      assert.equal(c.role, 'img');
+      assert.equal(c.tab, '0', 'reachable by keyboard');
+      assert.ok(c.bars > 1, `${c.column}: ${c.bars} bars`);
+    }
+    const sepal = charts.find((c) => c.column === 'sepal_length');
+    assert.match(sepal.label, /^Histogram of sepal_length: \d+ bins from 4\.3 to 7\.9/);
+    const species = charts.find((c) => c.column === 'species');
+    assert.match(species.label, /^Most frequent values of species/);
+    assert.equal(species.bars, 3);
+    // Each bar's tooltip says its range and count; the counts add up to the rows.
+    const total = await page.$$eval('#profile-body tr[data-column="sepal_length"] svg rect title', (ts) => ts.reduce((n, t) => n + Number(t.textContent.split(': ').pop()), 0));
+    assert.equal(total, 150);
+
+    // Median [Q1 – Q3], as pandas gives for sepal_length: 5.8 [5.1 – 6.4].
+    const cells = await page.$eval('#profile-body tr[data-column="sepal_length"]', (r) => [...r.cells].map((c) => c.textContent));
+    assert.equal(cells[9], '5.8 [5.1 – 6.4]');
+
+    // Tab reaches a chart.
+    await page.focus('#profile-body tr[data-column="species"] svg');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('tr')?.dataset.column), 'species');
+
+    // The heatmap: 5 columns paired. The strongest pair is petal length by
+    // species (η = 0.9702), then petal length × petal width (r = 0.9629).
+    assert.equal(await page.isVisible('#assoc-section'), true);
+    const heat = await page.$eval('#assoc-chart svg', (svg) => ({ role: svg.getAttribute('role'), cells: svg.querySelectorAll('rect.cell').length }));
+    assert.equal(heat.role, 'img');
+    assert.equal(heat.cells, 20, 'every off-diagonal pair of 5 columns is drawn');
+    const pairs = await page.$$eval('#assoc-list li', (lis) => lis.map((li) => li.textContent));
+    assert.equal(pairs[0], 'petal_length × species: correlation ratio η 0.9702 (n = 150)');
+    assert.ok(pairs.includes('petal_length × petal_width: Pearson r 0.9629 (n = 150)'), pairs.join('\n'));
+
+    // The report: one HTML file, offline, within 50 KB + 5 KB per column.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    assert.equal(download.suggestedFilename(), 'iris.profile.html');
+    const path = await download.path();
+    const html = readFileSync(path, 'utf8');
+    assert.ok(statSync(path).size <= 50_000 + 5 * 5_000, `report is ${statSync(path).size} bytes`);
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.ok(html.includes('sepal_length') && html.includes('<svg'), 'columns and charts are in the report');
+    assert.doesNotMatch(html, /<script|src="http|href="http/i, 'nothing to run, nothing fetched');
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
