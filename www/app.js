@@ -16,6 +16,8 @@ const state = {
   inferred: null,
   manifest: null,
   recipe: [], // preparation steps the person added from alerts, in order
+  source: null, // {data: File | ArrayBuffer, fileName, meta}: what the last load read, for reading again
+  typeOverrides: new Map(), // column name -> kind, set under Reading options
   busy: false,
 };
 
@@ -81,6 +83,15 @@ function setStatus(text) {
   $('status').textContent = text;
 }
 
+// What the person can do about a data error, pointing at the reading options.
+const ADVICE = new Map([
+  ['invalid_utf8', 'To read it anyway, open Reading options, tick "Replace invalid UTF-8 bytes" and read the file again; or save it as UTF-8.'],
+  ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
+  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again.'],
+  ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
+  ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
+]);
+
 function showError(err) {
   const box = $('error');
   clear(box);
@@ -91,6 +102,7 @@ function showError(err) {
       el('strong', { text: name }),
       code ? el('span', { className: 'error-code', text: ` (${code})`, 'data-testid': 'error-code' }) : null),
     el('p', { className: 'error-message', 'data-testid': 'error-message', text: (err && err.message) || String(err) }),
+    ADVICE.has(code) ? el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: ADVICE.get(code) }) : null,
   );
   box.dataset.name = name;
   box.dataset.code = code || '';
@@ -123,6 +135,7 @@ function setBusy(busy) {
   $('download-manifest').disabled = busy || !state.manifest;
   $('manifest-input').disabled = busy || !loaded;
   $('download-report').disabled = busy || !loaded;
+  $('reread').disabled = busy || !state.source;
   document.body.classList.toggle('busy', busy);
   if (!busy) $('search-progress').hidden = true;
 }
@@ -203,14 +216,74 @@ async function loadFile(file) {
   });
 }
 
-async function loadBytes(bytes, fileName, meta) {
+/** ParseOptions from the Reading options, or undefined when all are the defaults. */
+export function readOptions() {
+  const o = {};
+  const delimiter = $('opt-delimiter').value;
+  if (delimiter) o.delimiter = delimiter;
+  const header = $('opt-header').value;
+  if (header) o.hasHeader = header === 'yes';
+  const decimal = $('opt-decimal').value;
+  if (decimal) o.decimalComma = decimal === 'comma';
+  if ($('opt-non-finite').value === 'missing') o.nonFinite = 'missing';
+  if ($('opt-lossy').checked) o.lossyUtf8 = true;
+  const tokens = $('opt-missing').value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const defaults = ['na', 'n/a', 'null', 'nan', 'none', '?', '-'];
+  const lower = tokens.map((t) => t.toLowerCase());
+  if (lower.length !== defaults.length || lower.some((t, i) => t !== defaults[i])) o.missingTokens = ['', ...tokens];
+  if (state.typeOverrides.size > 0) o.columnTypes = Object.fromEntries(state.typeOverrides);
+  return Object.keys(o).length ? o : undefined;
+}
+
+function renderTypeOverrides() {
+  const list = $('type-list');
+  clear(list);
+  for (const [column, kind] of state.typeOverrides) {
+    const remove = el('button', { type: 'button', className: 'secondary small', text: 'Remove', 'aria-label': `Remove the type of ${visible(column)}` });
+    remove.addEventListener('click', () => {
+      state.typeOverrides.delete(column);
+      renderTypeOverrides();
+    });
+    list.append(el('li', {}, el('span', { text: `${visible(column)} as ${kind.replace('_', '-')} ` }), remove));
+  }
+}
+
+function renderTypeColumns(p) {
+  const select = $('type-column');
+  clear(select);
+  for (const c of p.columns) select.append(el('option', { value: c.name, text: `${visible(c.name)} (${c.kind})` }));
+  $('type-overrides').disabled = false;
+}
+
+async function reread() {
+  if (!state.source) return;
+  const { data, fileName, meta } = state.source;
+  await withBusy(async () => {
+    clearError();
+    try {
+      await loadBytes(data, fileName, meta, true);
+    } catch (err) {
+      failed(err, `Reading ${fileName} again failed.`);
+    }
+  });
+}
+
+async function loadBytes(bytes, fileName, meta, sameFile = false) {
   setStatus(`Profiling ${fileName}…`);
+  // Column types belong to one file: a new file starts without them.
+  if (!sameFile && state.typeOverrides.size > 0) {
+    state.typeOverrides.clear();
+    renderTypeOverrides();
+  }
+  state.source = { data: bytes, fileName, meta };
+  $('reread').disabled = false;
   try {
-    const { profile, durationMs } = await client.load(bytes, fileName);
+    const { profile, durationMs } = await client.load(bytes, fileName, readOptions());
     state.sampleMeta = meta;
     state.profile = profile;
     state.manifest = null;
     renderProfile(profile);
+    renderTypeColumns(profile);
     renderTargets(profile, meta);
     clear($('results-section').querySelector('#metrics-body'));
     $('results-section').hidden = true;
@@ -289,6 +362,23 @@ function stepText(step) {
   return `${step.step.replace(/_/g, ' ')}${step.column !== undefined ? ` "${visible(step.column)}"` : ''}${rest ? ` (${rest})` : ''}`;
 }
 
+const DELIMITER_NAMES = new Map([[',', 'comma'], [';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe']]);
+
+function renderIngest(r) {
+  const how = (source) => (source === 'option' ? 'as set' : source === 'sep_line' ? 'from the sep= line' : 'detected');
+  const parts = [];
+  if (r.encoding) parts.push(`Encoding ${r.encoding}`);
+  if (r.delimiter) parts.push(`delimiter ${DELIMITER_NAMES.get(r.delimiter) || JSON.stringify(r.delimiter)} (${how(r.delimiterSource)})`);
+  if (r.header !== undefined) parts.push(`${r.header ? 'first row read as column names' : 'no header row'} (${how(r.headerSource)})`);
+  if (r.decimalComma) parts.push('decimal comma');
+  if (r.lineEnding) parts.push(`line ends ${r.lineEnding.toUpperCase()}`);
+  if (r.blankLines) parts.push(`${r.blankLines} blank lines skipped`);
+  $('ingest-summary').textContent = parts.length ? `${parts.join(', ')}.` : '';
+  const list = $('ingest-warnings');
+  clear(list);
+  for (const w of r.warnings || []) list.append(el('li', { className: 'ingest-warning', 'data-code': w.code, text: `Note: ${visible(w.message)}` }));
+}
+
 function renderAlerts(p) {
   const list = $('alerts-list');
   clear(list);
@@ -353,6 +443,7 @@ function renderProfile(p) {
   sha.title = p.sha256;
   sha.dataset.full = p.sha256;
 
+  renderIngest(p.ingest || {});
   renderAlerts(p);
   state.recipe = [];
   renderRecipe();
@@ -789,6 +880,13 @@ function wire() {
   $('download-manifest').addEventListener('click', downloadManifest);
   $('download-profile').addEventListener('click', downloadProfile);
   $('download-report').addEventListener('click', downloadReport);
+  $('reread').addEventListener('click', reread);
+  $('type-add').addEventListener('click', () => {
+    const column = $('type-column').value;
+    if (!column) return;
+    state.typeOverrides.set(column, $('type-kind').value);
+    renderTypeOverrides();
+  });
   $('manifest-input').addEventListener('change', (e) => {
     const file = e.target.files && e.target.files[0];
     openManifest(file).finally(() => {

@@ -205,19 +205,19 @@ export class MlcycleClient extends EventTarget {
    * the reference, never a copy of the bytes) or an ArrayBuffer / typed array.
    * Resolves {profile, durationMs}.
    */
-  async load(source, fileName) {
+  async load(source, fileName, options = undefined) {
     let current;
     let payload;
     let transfer = [];
     if (typeof Blob !== 'undefined' && source instanceof Blob) {
-      current = { file: source, fileName };
-      payload = { file: source, fileName };
+      current = { file: source, fileName, options };
+      payload = { file: source, fileName, options };
     } else {
       const own = toArrayBuffer(source);
       // Keep our copy for restarts; transfer another.
       const copy = own.slice(0);
-      current = { bytes: own, fileName };
-      payload = { bytes: copy, fileName };
+      current = { bytes: own, fileName, options };
+      payload = { bytes: copy, fileName, options };
       transfer = [copy];
     }
     try {
@@ -342,11 +342,11 @@ export class MlcycleClient extends EventTarget {
     let reloaded;
     let message;
     if (data) {
-      let payload = { file: data.file, fileName: data.fileName };
+      let payload = { file: data.file, fileName: data.fileName, options: data.options };
       let transfer = [];
       if (!data.file) {
         const copy = data.bytes.slice(0);
-        payload = { bytes: copy, fileName: data.fileName };
+        payload = { bytes: copy, fileName: data.fileName, options: data.options };
         transfer = [copy];
       }
       reloaded = this.request(Request.LOAD, payload, transfer).then(

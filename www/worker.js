@@ -127,7 +127,9 @@ async function run(id, type, payload) {
       profileMs = null;
       const next = payload.file
         ? await ingestFile(id, payload.file, fileName, payload.options)
-        : new wasm.Session(new Uint8Array(payload.bytes), fileName);
+        : payload.options
+          ? wasm.Session.withOptions(new Uint8Array(payload.bytes), fileName, payload.options)
+          : new wasm.Session(new Uint8Array(payload.bytes), fileName);
       let profile;
       try {
         profile = next.profile();

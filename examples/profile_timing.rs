@@ -1,0 +1,13 @@
+use std::time::Instant;
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let t0 = Instant::now();
+    let ds = mlcycle::data::parse_csv(&bytes, "x.csv", &mlcycle::data::ParseOptions { max_memory_bytes: 1 << 34, ..Default::default() }).unwrap();
+    let t1 = Instant::now();
+    let opts = mlcycle::profile::ProfileOptions::default();
+    let p = mlcycle::profile::profile_with(&ds, &opts).unwrap();
+    let t2 = Instant::now();
+    let mb = bytes.len() as f64 / 1e6;
+    println!("parse {:.2}s ({:.1} MB/s), profile {:.2}s, cols {}", (t1-t0).as_secs_f64(), mb/(t1-t0).as_secs_f64(), (t2-t1).as_secs_f64(), p.columns.len());
+}

@@ -1,0 +1,84 @@
+// Journey: files that need reading options. The error says what to change,
+// the person changes it under "Reading options", reads the file again, and
+// the page says what it detected and assumed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSession, missingPrerequisite } from './harness.mjs';
+
+const skip = missingPrerequisite() ?? false;
+
+async function settle(page) {
+  await page.waitForFunction(() => !document.body.classList.contains('busy') && /^(Loaded|Loading .* failed|Reading .* again failed)/.test(document.getElementById('status').textContent));
+}
+
+async function pick(page, name, text) {
+  await page.setInputFiles('#file-input', { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'latin1') });
+  await settle(page);
+}
+
+async function reread(page) {
+  await page.click('#reread');
+  await settle(page);
+}
+
+const cells = (page, column) => page.$eval(`#profile-body tr[data-column="${column}"]`, (r) => [...r.cells].map((c) => c.textContent));
+
+test('reading options fix what detection cannot, and the page says what it read', { skip, timeout: 180_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+
+    // Latin-1 text: an error naming the line and byte, with advice; lossy reading then works and says so.
+    await pick(page, 'latin1.csv', 'name,n\ncaf\xe9,1\ntea,2\n');
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'invalid_utf8');
+    assert.match(await page.textContent('#error-message, [data-testid="error-message"]'), /latin1\.csv.*line 2/);
+    assert.match(await page.textContent('[data-testid="error-advice"]'), /Replace invalid UTF-8 bytes/);
+    await page.click('#read-options summary');
+    await page.check('#opt-lossy');
+    await reread(page);
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.textContent('#ov-rows'), '2');
+    assert.equal(await page.getAttribute('#ingest-warnings li', 'data-code'), 'lossy_utf8');
+    await page.uncheck('#opt-lossy');
+
+    // Semicolons and decimal commas are detected and reported.
+    await pick(page, 'eu.csv', 'x;y\n1,5;a\n2,5;b\n3,5;a\n');
+    assert.match(await page.textContent('#ingest-summary'), /delimiter semicolon \(detected\).*decimal comma/);
+    assert.equal((await cells(page, 'x'))[7], '2.5', 'mean of 1,5 2,5 3,5');
+
+    // A code column read as numbers; set it to categorical and read again.
+    await pick(page, 'codes.csv', 'zip,v\n01234,1\n02345,2\n01234,3\n');
+    assert.equal((await cells(page, 'zip'))[1], 'integer');
+    await page.selectOption('#type-column', 'zip');
+    await page.selectOption('#type-kind', 'categorical');
+    await page.click('#type-add');
+    assert.match(await page.textContent('#type-list'), /zip as categorical/);
+    await reread(page);
+    const zip = await cells(page, 'zip');
+    assert.equal(zip[1], 'categorical');
+    assert.equal(zip[4], '2', 'two distinct codes, leading zeros kept');
+    assert.ok((await page.$$eval('#profile-body .top-value', (t) => t.map((x) => x.textContent))).includes('01234'));
+
+    // A new file starts without the old file's column types.
+    await pick(page, 'other.csv', 'a,b\n1,2\n3,4\n');
+    assert.equal(await page.textContent('#type-list'), '');
+
+    // Infinite values stop the read, or become missing when asked.
+    await pick(page, 'inf.csv', 'x,y\n1,a\ninf,b\n3,c\n');
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'non_finite');
+    await page.selectOption('#opt-non-finite', 'missing');
+    await reread(page);
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal((await cells(page, 'x'))[3], '1', 'one missing');
+    assert.ok(await page.$('#alerts-list li[data-code="non_finite"]'), 'a non-finite alert');
+
+    // Extra missing tokens.
+    await page.fill('#opt-missing', 'NA, unknown');
+    await pick(page, 'tokens.csv', 'x,y\n1,unknown\n2,b\n3,c\n');
+    assert.equal((await cells(page, 'y'))[3], '1', '"unknown" read as missing');
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
