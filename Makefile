@@ -6,6 +6,7 @@ PORT ?= 8080
 BIN := target/debug/mlcycle
 SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock wasm-pack.toml scripts/build-wasm.sh
 
+# `make bench` runs every group; `make bench BENCH=profile` one (page, profile, train).
 .PHONY: bench fuzz serve test test-js setup-build setup-test test-native test-wasm test-e2e lint wasm clean
 
 serve: setup-build www/pkg/mlcycle_bg.wasm $(BIN)
@@ -46,8 +47,8 @@ test-e2e: target/pkg-test/mlcycle_bg.wasm $(BIN)
 	MLCYCLE_BIN=$(BIN) MLCYCLE_PKG=target/pkg-test node --test --test-concurrency=1 tests/e2e/
 
 # Figures, not assertions: page speed in headless Chromium.
-bench: setup-test target/pkg-test/mlcycle_bg.wasm $(BIN)
-	MLCYCLE_BIN=$(BIN) MLCYCLE_PKG=target/pkg-test node scripts/bench-page.mjs 5
+bench: setup-test target/pkg-test/mlcycle_bg.wasm
+	scripts/bench.sh $(BENCH)
 
 # Fuzz each target for FUZZ_SECONDS (default 60); crashes land in fuzz/artifacts/.
 FUZZ_SECONDS ?= 60

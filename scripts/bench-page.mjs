@@ -1,38 +1,71 @@
-// Prints how fast the page is for a person: from navigation to an engine
-// ready to work, and from pressing Load to the profile on screen, per bundled
-// sample, over several fresh page loads. Figures only; no assertion.
-//   node scripts/bench-page.mjs [RUNS]   (uses MLCYCLE_BIN / MLCYCLE_PKG like the e2e tests)
+// Page speed in headless Chromium, figures only (no assertion). Uses
+// MLCYCLE_BIN / MLCYCLE_PKG like the e2e tests.
+//
+//   node scripts/bench-page.mjs [RUNS]        navigation -> engine ready, and per
+//                                             bundled sample Load -> profile and
+//                                             Train -> metrics (median of RUNS)
+//   node scripts/bench-page.mjs file PATH     one local file through the file
+//                                             input: prints one JSON line
+//                                             {seconds, mbPerSecond, wasmMemoryBytes,
+//                                             columnarBytes, rows}
+import { statSync } from 'node:fs';
 import { startSession } from '../tests/e2e/harness.mjs';
 
-const runs = Number(process.argv[2] || 5);
-const samples = ['iris.csv', 'wine.csv', 'breast_cancer.csv', 'diabetes.csv'];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const s = await startSession();
-try {
-  const { page } = s;
-  const ready = [];
-  const profile = Object.fromEntries(samples.map((f) => [f, []]));
-  const train = Object.fromEntries(samples.map((f) => [f, []]));
-  for (let i = 0; i < runs; i++) {
-    const t0 = Date.now();
-    await s.open();
-    ready.push(Date.now() - t0);
-    for (const f of samples) {
-      await page.selectOption('#sample-select', f);
-      const t1 = Date.now();
-      await page.click('#load-sample');
-      await page.waitForFunction((name) => document.getElementById('ov-file')?.textContent === name && !document.body.classList.contains('busy'), f);
-      profile[f].push(Date.now() - t1);
-      const t2 = Date.now();
-      await page.click('#train-button');
-      await page.waitForFunction(() => /^Trained/.test(document.getElementById('status').textContent));
-      train[f].push(Date.now() - t2);
+async function samples(runs) {
+  const list = ['iris.csv', 'wine.csv', 'breast_cancer.csv', 'diabetes.csv'];
+  const s = await startSession();
+  try {
+    const { page } = s;
+    const ready = [];
+    const profile = Object.fromEntries(list.map((f) => [f, []]));
+    const train = Object.fromEntries(list.map((f) => [f, []]));
+    for (let i = 0; i < runs; i++) {
+      const t0 = Date.now();
+      await s.open();
+      ready.push(Date.now() - t0);
+      for (const f of list) {
+        await page.selectOption('#sample-select', f);
+        const t1 = Date.now();
+        await page.click('#load-sample');
+        await page.waitForFunction((name) => document.getElementById('ov-file')?.textContent === name && !document.body.classList.contains('busy'), f);
+        profile[f].push(Date.now() - t1);
+        const t2 = Date.now();
+        await page.click('#train-button');
+        await page.waitForFunction(() => /^Trained/.test(document.getElementById('status').textContent), null, { timeout: 600_000 });
+        train[f].push(Date.now() - t2);
+      }
     }
+    console.log(`page: median of ${runs} fresh loads (headless Chromium, this machine)`);
+    console.log(`  navigation -> engine ready   ${median(ready)} ms`);
+    for (const f of list) console.log(`  ${f.padEnd(18)} Load -> profile shown ${String(median(profile[f])).padStart(4)} ms   Train -> metrics shown ${String(median(train[f])).padStart(5)} ms`);
+  } finally {
+    await s.close();
   }
-  console.log(`page: median of ${runs} fresh loads (headless Chromium, this machine)`);
-  console.log(`  navigation -> engine ready   ${median(ready)} ms`);
-  for (const f of samples) console.log(`  ${f.padEnd(18)} Load -> profile shown ${String(median(profile[f])).padStart(4)} ms   Train -> metrics shown ${String(median(train[f])).padStart(5)} ms`);
-} finally {
-  await s.close();
 }
+
+async function file(path) {
+  const bytes = statSync(path).size;
+  const s = await startSession();
+  try {
+    const { page } = s;
+    page.setDefaultTimeout(3_600_000);
+    await s.open();
+    const t0 = Date.now();
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => !document.body.classList.contains('busy') && /^(Loaded|Loading .* failed)/.test(document.getElementById('status').textContent), null, { polling: 250 });
+    const seconds = (Date.now() - t0) / 1000;
+    const out = await page.evaluate(() => ({ last: window.mlcycleApp.state.lastLoad, rows: document.getElementById('ov-rows').textContent, error: document.getElementById('error').textContent, status: document.getElementById('status').textContent }));
+    if (out.error) {
+      console.log(JSON.stringify({ error: out.error, status: out.status, seconds }));
+      return;
+    }
+    console.log(JSON.stringify({ seconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, rows: Number(out.rows) }));
+  } finally {
+    await s.close();
+  }
+}
+
+if (process.argv[2] === 'file') await file(process.argv[3]);
+else await samples(Number(process.argv[2] || 5));

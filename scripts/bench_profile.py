@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Profiling throughput: mlcycle natively vs pandas (and polars if installed).
+"""Profiling throughput: mlcycle natively and in headless Chromium, pandas
+and polars, on the same file in the same run.
 
 Generates a deterministic mixed CSV (numbers, labels, dates, quoted text,
 1-20% missing) and times, each in a fresh process:
   mlcycle profile FILE --json        (release build; read + full profile)
+  the page in headless Chromium      (file input -> profile shown; the wasm
+                                      memory's size after, which is its peak)
   pandas read_csv + describe(include="all")
   polars read_csv + describe         (only if `import polars` works)
 Prints MB/s and peak resident memory. Figures, not a test.
 
-    cargo build --release
+    make bench-profile        (sets up target/bench-venv, builds, runs this)
     python3 scripts/bench_profile.py [ROWS] [OUT.csv]      # default 1,000,000 rows
 """
+import json
 import os
 import resource
 import subprocess
@@ -26,6 +30,7 @@ OUT = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/tmp/mlcycle_bench.csv")
 
 
 def generate(path: Path, rows: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.stat().st_size > 0 and path.with_suffix(".rows").exists() and path.with_suffix(".rows").read_text() == str(rows):
         return
     rng = np.random.default_rng(20240501)
@@ -86,7 +91,18 @@ def main() -> None:
     print(f"{'tool':<36} {'seconds':>8} {'MB/s':>8} {'peak MB':>8}")
     for name, cmd in runs:
         wall, peak = timed(cmd)
-        print(f"{name:<36} {wall:>8.2f} {mb / wall:>8.1f} {peak:>8.0f}")
+        print(f"{name:<36} {wall:>8.2f} {mb / wall:>8.1f} {peak:>8.0f}", flush=True)
+    if os.environ.get("MLCYCLE_PKG"):
+        out = subprocess.run(["node", str(ROOT / "scripts/bench-page.mjs"), "file", str(OUT)], check=True, capture_output=True, text=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        if "error" in r:
+            print(f"{'mlcycle page (headless Chromium)':<36} failed after {r['seconds']:.1f} s: {r['error']}")
+        else:
+            wasm_mb = r["wasmMemoryBytes"] / 1e6
+            col_mb = r["columnarBytes"] / 1e6
+            print(f"{'mlcycle page (headless Chromium)':<36} {r['seconds']:>8.2f} {r['mbPerSecond']:>8.1f} {wasm_mb:>8.0f}  (wasm memory; typed columns {col_mb:.0f} MB, ratio {wasm_mb / col_mb:.2f})")
+    else:
+        print("page: skipped (set MLCYCLE_PKG and MLCYCLE_BIN, as make bench-profile does)")
 
 
 if __name__ == "__main__":

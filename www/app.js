@@ -278,7 +278,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   state.source = { data: bytes, fileName, meta };
   $('reread').disabled = false;
   try {
-    const { profile, durationMs } = await client.load(bytes, fileName, readOptions());
+    const { profile, durationMs, memoryBytes } = await client.load(bytes, fileName, readOptions());
+    state.lastLoad = { fileName, durationMs, memoryBytes, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
     state.profile = profile;
     state.manifest = null;

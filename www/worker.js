@@ -10,9 +10,12 @@ import { Request, READY, reply, failure, progress, errorFields } from './protoco
 let session = null;
 let profileMs = null;
 let trapped = null;
+// The instance's linear memory: it only grows, so its size is the peak.
+let memory = null;
 
 const ready = init().then(
-  () => {
+  (exports) => {
+    memory = exports.memory;
     const faultInjection = typeof wasm.faultInject === 'function';
     self.postMessage({ type: READY, ok: true, faultInjection });
     return null;
@@ -139,7 +142,7 @@ async function run(id, type, payload) {
       }
       session = next;
       profileMs = performance.now() - t0;
-      return { profile, durationMs: profileMs };
+      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null };
     }
     case Request.INFER_TASK:
       return needSession().inferTask(String(payload.target));
