@@ -34,30 +34,31 @@ def generate(path: Path, rows: int) -> None:
     if path.exists() and path.stat().st_size > 0 and path.with_suffix(".rows").exists() and path.with_suffix(".rows").read_text() == str(rows):
         return
     rng = np.random.default_rng(20240501)
-    cols = {}
-    for i in range(8):
-        x = rng.normal(i * 10, 1 + i, rows).round(4).astype(str)
-        cols[f"num{i}"] = x
-    for i in range(4):
-        cols[f"int{i}"] = rng.integers(-1000, 100000, rows).astype(str)
-    for i in range(4):
-        labels = np.array([f"cat{j}" for j in range(5 + 20 * i)])
-        cols[f"cat{i}"] = labels[rng.integers(0, len(labels), rows)]
-    days = rng.integers(0, 3650, rows)
-    cols["date0"] = (np.datetime64("2015-01-01") + days).astype(str)
-    cols["date1"] = (np.datetime64("2010-06-01") + days // 2).astype(str)
+    names = [f"num{i}" for i in range(8)] + [f"int{i}" for i in range(4)] + [f"cat{i}" for i in range(4)] + ["date0", "date1", "text0", "flag"]
     words = np.array(["alpha", "beta", "gamma, delta", "epsilon \"zeta\"", "eta"])
-    cols["text0"] = np.array(['"' + a.replace('"', '""') + " " + b + '"' for a, b in zip(words[rng.integers(0, 5, rows)], rng.integers(0, 10**6, rows).astype(str))])
-    cols["flag"] = np.where(rng.random(rows) < 0.5, "true", "false")
-    names = list(cols)
-    for k, name in enumerate(names):
-        miss = rng.random(rows) < (0.01 + 0.19 * k / len(names))
-        cols[name] = np.where(miss, "", cols[name])
     with open(path, "w") as f:
         f.write(",".join(names) + "\n")
-        step = 100_000
+        # Blocks from one seeded generator: deterministic, memory bounded.
+        step = 250_000
         for s in range(0, rows, step):
-            block = [cols[n][s:s + step] for n in names]
+            n = min(step, rows - s)
+            cols = {}
+            for i in range(8):
+                cols[f"num{i}"] = rng.normal(i * 10, 1 + i, n).round(4).astype(str)
+            for i in range(4):
+                cols[f"int{i}"] = rng.integers(-1000, 100000, n).astype(str)
+            for i in range(4):
+                labels = np.array([f"cat{j}" for j in range(5 + 20 * i)])
+                cols[f"cat{i}"] = labels[rng.integers(0, len(labels), n)]
+            days = rng.integers(0, 3650, n)
+            cols["date0"] = (np.datetime64("2015-01-01") + days).astype(str)
+            cols["date1"] = (np.datetime64("2010-06-01") + days // 2).astype(str)
+            cols["text0"] = np.array(['"' + a.replace('"', '""') + " " + b + '"' for a, b in zip(words[rng.integers(0, 5, n)], rng.integers(0, 10**6, n).astype(str))])
+            cols["flag"] = np.where(rng.random(n) < 0.5, "true", "false")
+            for k, name in enumerate(names):
+                miss = rng.random(n) < (0.01 + 0.19 * k / len(names))
+                cols[name] = np.where(miss, "", cols[name])
+            block = [cols[name] for name in names]
             f.write("\n".join(",".join(r) for r in zip(*block)) + "\n")
     path.with_suffix(".rows").write_text(str(rows))
 
