@@ -4,6 +4,7 @@
 
 use thiserror::Error;
 
+use crate::cluster::ClusterError;
 use crate::data::DataError;
 use crate::manifest::ManifestError;
 use crate::prepare::PrepareError;
@@ -33,6 +34,9 @@ pub enum Error {
     /// Replaying a manifest against data.
     #[error(transparent)]
     Replay(#[from] ReplayError),
+    /// Clustering or projecting (k-means, DBSCAN, PCA).
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
 }
 
 impl Error {
@@ -45,6 +49,7 @@ impl Error {
             Error::Search(_) => "SearchError",
             Error::Manifest(_) => "ManifestError",
             Error::Replay(_) => "ReplayError",
+            Error::Cluster(_) => "ClusterError",
         }
     }
 
@@ -57,6 +62,7 @@ impl Error {
             Error::Search(e) => e.code(),
             Error::Manifest(e) => e.code(),
             Error::Replay(e) => e.code(),
+            Error::Cluster(e) => e.code(),
         }
     }
 }

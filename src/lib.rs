@@ -11,6 +11,7 @@
 //! pure: no wasm, no clock, no global random state. `src/wasm.rs` is the
 //! browser's boundary and `src/main.rs` the native `mlcycle` command.
 
+pub mod cluster;
 pub mod data;
 pub mod error;
 pub mod evaluate;

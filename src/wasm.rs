@@ -404,6 +404,19 @@ impl Session {
         Ok(crate::report::html(&p))
     }
 
+    /// Clusters (k-means, DBSCAN) or projects (PCA) the feature columns:
+    /// `{model: "kmeans", k: 3}`, `{model: "dbscan", eps: 0.5, minSamples: 5}`,
+    /// `{model: "pca", n_components: 2}`, with optional `columns`, `exclude`
+    /// and `seed`. Throws a `ClusterError` naming a bad parameter.
+    #[wasm_bindgen(unchecked_return_type = "ClusterResult")]
+    pub fn cluster(&self, #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options: JsValue) -> Result<JsValue, JsValue> {
+        let opts: crate::cluster::ClusterOptions = from_js(options)?;
+        let mut r = crate::cluster::cluster(&self.ds, &opts).map_err(|e| to_js_error(e.into()))?;
+        // The page draws the sampled points; per-row labels stay here.
+        r.labels = None;
+        to_js(&r)
+    }
+
     /// Vega-Lite specs of the profile: `{columns: {name: spec}, associations: spec}`.
     #[wasm_bindgen(js_name = profileCharts)]
     pub fn profile_charts(&self, #[wasm_bindgen(unchecked_param_type = "ProfileOptions | undefined")] options: JsValue) -> Result<JsValue, JsValue> {

@@ -4,8 +4,9 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
-import { associationHeatmap, distributionChart, measureName, short } from './charts.js';
+import { associationHeatmap, clusterColour, distributionChart, measureName, scatterChart, short } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
+import { SearchPool, defaultPoolSize } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,7 +23,8 @@ const state = {
 };
 
 const client = new MlcycleClient();
-window.mlcycleApp = { client, state };
+const pool = new SearchPool();
+window.mlcycleApp = { client, pool, state };
 
 // ---------- small DOM helpers ----------
 
@@ -135,7 +137,9 @@ function setBusy(busy) {
   $('download-manifest').disabled = busy || !state.manifest;
   $('manifest-input').disabled = busy || !loaded;
   $('download-report').disabled = busy || !loaded;
+  $('cluster-button').disabled = busy || !loaded;
   $('reread').disabled = busy || !state.source;
+  $('workers-input').disabled = busy || !loaded;
   document.body.classList.toggle('busy', busy);
   if (!busy) $('search-progress').hidden = true;
 }
@@ -216,6 +220,13 @@ async function loadFile(file) {
   });
 }
 
+let loadCounter = 0;
+
+/** The reading options of the data now loaded. */
+function readOptionsUsed() {
+  return state.source ? state.source.options : undefined;
+}
+
 /** ParseOptions from the Reading options, or undefined when all are the defaults. */
 export function readOptions() {
   const o = {};
@@ -278,7 +289,9 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   state.source = { data: bytes, fileName, meta };
   $('reread').disabled = false;
   try {
-    const { profile, durationMs, memoryBytes } = await client.load(bytes, fileName, readOptions());
+    const used = readOptions();
+    const { profile, durationMs, memoryBytes } = await client.load(bytes, fileName, used);
+    state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
     state.lastLoad = { fileName, durationMs, memoryBytes, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
     state.profile = profile;
@@ -453,6 +466,7 @@ function renderProfile(p) {
   state.profileShown = 0;
   showMoreColumns(p);
   renderAssociations(p);
+  clear($('cluster-output'));
   $('profile-section').hidden = false;
   $('train-section').hidden = false;
   $('replay-section').hidden = false;
@@ -505,6 +519,22 @@ async function updateInferred() {
 
 // ---------- train ----------
 
+function readWorkers() {
+  const raw = $('workers-input').value.trim();
+  const n = raw === '' ? defaultPoolSize() : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 8) {
+    throw Object.assign(new Error(`workers must be a whole number from 1 to 8, not "${raw}"`), { name: 'InputError', code: 'bad_workers' });
+  }
+  return n;
+}
+
+/** What pool workers load: the data and reading options of the last load. */
+function poolSource() {
+  const src = state.source;
+  const options = readOptionsUsed();
+  return { data: src.data, fileName: src.fileName, options, key: src.key };
+}
+
 function readSeed() {
   const text = $('seed-input').value.trim();
   const seed = Number(text);
@@ -541,7 +571,13 @@ async function train() {
     }
     setStatus('Training…');
     try {
-      const { result, manifest, durationMs } = await client.train(options);
+      const workers = readWorkers();
+      const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
+      if (pooled) $('cancel-button').hidden = false;
+      const { result, manifest, durationMs, stoppedBy } = pooled
+        ? await pool.search(client, poolSource(), options, workers)
+        : await client.train(options);
+      if (stoppedBy) showBanner(`A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
       $('search-progress').hidden = true;
       state.manifest = manifest;
       renderResult(result, durationMs);
@@ -601,11 +637,16 @@ function showSearchProgress(p) {
     setStatus('Search done; refitting the best model on all training rows…');
     return;
   }
+  if (p.stage === 'prepare') {
+    setStatus(`Preparing ${p.workers} worker${p.workers === 1 ? '' : 's'} for ${p.planned} candidates…`);
+    return;
+  }
   if (p.stage !== 'search') return;
   const elapsed = p.elapsedMs / 1000;
   const left = p.done > 0 ? (elapsed / p.done) * (p.planned - p.done) : 0;
   const best = p.best ? `best ${p.metric} ${formatNumber(p.best.mean)} (${MODEL_LABELS.get(p.best.model.kind) || p.best.model.kind})` : 'no score yet';
-  setStatus(`Searching: ${p.done} of ${p.planned} candidates · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
+  const workers = p.workers ? ` on ${p.workers} worker${p.workers === 1 ? '' : 's'}` : '';
+  setStatus(`Searching${workers}: ${p.done} of ${p.planned} candidates · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
   const bar = $('search-progress');
   bar.hidden = false;
   bar.setAttribute('aria-label', 'Search progress');
@@ -730,6 +771,79 @@ function downloadManifest() {
   setStatus(`Manifest saved as ${name}.`);
 }
 
+// ---------- clusters ----------
+
+function clusterOptions() {
+  const model = $('cluster-model').value;
+  const o = { model };
+  const int = (id, name, lo, hi) => {
+    const raw = $(id).value.trim();
+    const v = Number(raw);
+    if (raw === '' || !Number.isInteger(v) || v < lo || v > hi) throw Object.assign(new Error(`${name} must be a whole number from ${lo} to ${hi}, not "${raw}"`), { name: 'InputError', code: 'invalid_parameter' });
+    return v;
+  };
+  if (model === 'kmeans') o.k = int('cluster-k', 'k', 2, 100);
+  if (model === 'dbscan') {
+    const raw = $('cluster-eps').value.trim();
+    const eps = Number(raw);
+    if (raw === '' || !Number.isFinite(eps) || eps <= 0) throw Object.assign(new Error(`eps must be a number above 0, not "${raw}"`), { name: 'InputError', code: 'invalid_parameter' });
+    o.eps = eps;
+    o.minSamples = int('cluster-min', 'core neighbours', 1, 1000);
+  }
+  const target = $('target-select').value;
+  if ($('cluster-exclude-target').checked && target) o.exclude = [target];
+  return o;
+}
+
+function showClusterFields() {
+  const model = $('cluster-model').value;
+  for (const f of document.querySelectorAll('#cluster-form [data-for]')) f.hidden = f.dataset.for !== model;
+}
+
+async function runCluster() {
+  if (!state.profile) return;
+  await withBusy(async () => {
+    clearError();
+    const out = $('cluster-output');
+    let options;
+    try {
+      options = clusterOptions();
+    } catch (err) {
+      failed(err, 'Nothing was clustered.');
+      return;
+    }
+    setStatus('Clustering…');
+    try {
+      const r = await client.cluster(options);
+      clear(out);
+      const ev = r.explainedVariance || [];
+      const counted = r.clusters.filter((c) => c.label >= 0);
+      const what = options.model === 'pca'
+        ? `PCA of ${r.rows} rows on ${r.features.length} prepared features`
+        : `${counted.length} cluster${counted.length === 1 ? '' : 's'} of ${r.rows} rows${r.noise ? `, ${r.noise} rows noise` : ''}`;
+      const summary = `${what}; the first two components explain ${(100 * ((ev[0] || 0) + (ev[1] || 0))).toFixed(1)}% of the variance.`;
+      out.append(scatterChart(r.points, ev, `Scatter of ${r.points.length} rows on the first two principal components: ${summary}`));
+      out.append(el('p', { 'data-testid': 'cluster-summary', text: `${summary}${r.inertia !== undefined ? ` Within-cluster sum of squares ${short(r.inertia)}.` : ''}` }));
+      if (r.clusters.length) {
+        const list = el('ul', { className: 'cluster-list', 'data-testid': 'cluster-list' });
+        for (const c of r.clusters) {
+          const swatch = el('span', { className: 'swatch', 'aria-hidden': 'true' });
+          swatch.style.background = clusterColour(c.label);
+          list.append(el('li', {}, swatch, el('span', { text: ` ${c.label < 0 ? 'noise' : `cluster ${c.label}`}: ${c.size} rows` })));
+        }
+        out.append(list);
+      }
+      if (r.loadings && r.loadings.length) {
+        const top = r.features.map((f, i) => [f, r.loadings[i][0]]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 5);
+        out.append(el('p', { text: `PC1 is driven most by ${top.map(([f, v]) => `${visible(f)} (${short(v)})`).join(', ')}.` }));
+      }
+      setStatus(`Clustered in ${formatMs(r.durationMs)}.`);
+    } catch (err) {
+      failed(err, 'Clustering failed.');
+    }
+  });
+}
+
 async function downloadReport() {
   if (!state.profile) return;
   await withBusy(async () => {
@@ -822,8 +936,16 @@ client.addEventListener('progress', (event) => {
 
 // Cancel is offered whenever the engine is working, whoever asked.
 client.addEventListener('busy', (event) => {
-  $('cancel-button').hidden = !event.detail.busy;
+  $('cancel-button').hidden = !(event.detail.busy || pool.busy);
 });
+pool.addEventListener('progress', (event) => showSearchProgress(event.detail));
+
+/** Cancel (button or Esc): a pooled search stops handing out trials; anything else stops the engine. */
+function cancelWork() {
+  // During the refit the primary runs one long fit: stopping means ending its worker.
+  if (pool.busy && pool.stage !== 'refit') pool.cancel();
+  else client.cancel();
+}
 
 client.addEventListener('restart', (event) => {
   const { kind, message, reloaded, fatal } = event.detail;
@@ -882,6 +1004,11 @@ function wire() {
   $('download-profile').addEventListener('click', downloadProfile);
   $('download-report').addEventListener('click', downloadReport);
   $('reread').addEventListener('click', reread);
+  $('cluster-model').addEventListener('change', showClusterFields);
+  $('cluster-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runCluster();
+  });
   $('type-add').addEventListener('click', () => {
     const column = $('type-column').value;
     if (!column) return;
@@ -894,14 +1021,18 @@ function wire() {
       e.target.value = '';
     });
   });
-  $('cancel-button').addEventListener('click', () => client.cancel());
+  $('cancel-button').addEventListener('click', cancelWork);
   $('profile-more').addEventListener('click', () => state.profile && showMoreColumns(state.profile));
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && client.busy) client.cancel();
+    if (e.key === 'Escape' && (client.busy || pool.busy)) cancelWork();
   });
   $('engine-banner-dismiss').addEventListener('click', () => {
     $('engine-banner').hidden = true;
   });
+}
+
+function initWorkers() {
+  $('workers-input').value = String(defaultPoolSize());
 }
 
 async function showVersion() {
@@ -914,6 +1045,7 @@ async function showVersion() {
 }
 
 wire();
+initWorkers();
 setBusy(false);
 loadSampleList();
 showVersion();

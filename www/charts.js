@@ -163,3 +163,44 @@ export function heat(v) {
   const mix = (from, to) => Math.round(from + (to - from) * a);
   return v >= 0 ? `rgb(${mix(255, 33)},${mix(255, 102)},${mix(255, 172)})` : `rgb(${mix(255, 178)},${mix(255, 24)},${mix(255, 43)})`;
 }
+
+// Colour-blind-safe palette (Okabe–Ito) for cluster labels; noise is grey.
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+
+export function clusterColour(label) {
+  if (label === undefined || label === null) return '#4a7bb7';
+  if (label < 0) return '#9a9a9a';
+  return PALETTE[label % PALETTE.length];
+}
+
+/**
+ * Points {row, x, y, label?} in the plane of the first two principal
+ * components, coloured by cluster. `variance` is the share each axis explains.
+ */
+export function scatterChart(points, variance, summary) {
+  const width = 420;
+  const height = 320;
+  const pad = 36;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (v) => pad + ((v - x0) / (x1 - x0 || 1)) * (width - pad - 8);
+  const sy = (v) => height - pad - ((v - y0) / (y1 - y0 || 1)) * (height - pad - 8);
+  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', tabindex: 0, class: 'scatter', 'aria-label': summary });
+  titled(svg, summary);
+  svg.append(svgEl('line', { x1: pad, y1: height - pad, x2: width - 4, y2: height - pad, class: 'axis' }));
+  svg.append(svgEl('line', { x1: pad, y1: 4, x2: pad, y2: height - pad, class: 'axis' }));
+  const pct = (v) => (v === undefined ? '' : ` (${(100 * v).toFixed(1)}% of the variance)`);
+  const xl = svgEl('text', { x: width / 2, y: height - 8, 'text-anchor': 'middle', class: 'axis-label' });
+  xl.textContent = `PC1${pct(variance[0])}`;
+  const yl = svgEl('text', { x: 0, y: 0, transform: `translate(12,${(height - pad) / 2}) rotate(-90)`, 'text-anchor': 'middle', class: 'axis-label' });
+  yl.textContent = `PC2${pct(variance[1])}`;
+  svg.append(xl, yl);
+  for (const p of points) {
+    const c = svgEl('circle', { cx: sx(p.x).toFixed(1), cy: sy(p.y).toFixed(1), r: 2.5, fill: clusterColour(p.label), class: 'point' });
+    const which = p.label === undefined || p.label === null ? '' : p.label < 0 ? ', noise' : `, cluster ${p.label}`;
+    svg.append(titled(c, `row ${p.row + 1}${which}: (${short(p.x)}, ${short(p.y)})`));
+  }
+  return svg;
+}

@@ -29,6 +29,13 @@ const ACTIONS = {
   [Request.TRAIN]: 'training',
   [Request.REPLAY]: 'replaying the manifest',
   [Request.REPORT]: 'writing the report',
+  [Request.CLUSTER]: 'clustering',
+  [Request.SEARCH_START]: 'planning the search',
+  [Request.SEARCH_PENDING]: 'searching',
+  [Request.RUN_TRIAL]: 'running a search trial',
+  [Request.SEARCH_RECORD]: 'searching',
+  [Request.SEARCH_CANCEL]: 'cancelling',
+  [Request.SEARCH_FINISH]: 'refitting the best model',
   [Request.VERSION]: 'starting',
   [Request.CAPABILITIES]: 'starting',
   [Request.FAULT]: 'running a fault test',
@@ -40,6 +47,9 @@ export const TIMEOUTS_MS = {
   [Request.LOAD]: 5 * 60_000,
   [Request.TRAIN]: 20 * 60_000,
   [Request.REPLAY]: 20 * 60_000,
+  [Request.RUN_TRIAL]: 20 * 60_000,
+  [Request.CLUSTER]: 10 * 60_000,
+  [Request.SEARCH_FINISH]: 20 * 60_000,
 };
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -69,7 +79,7 @@ export class MlcycleClient extends EventTarget {
     this.current = null;
     this.restarts = [];
     this.generation = 0;
-    this.capabilities = { faultInjection: false };
+    this.capabilities = { faultInjection: false, pooledSearch: false };
     /** Watchdog limits in ms, per request type (tests may lower them). */
     this.timeouts = { ...TIMEOUTS_MS };
     this.startWorker();
@@ -111,7 +121,7 @@ export class MlcycleClient extends EventTarget {
     if (!msg) return;
     if (msg.type === READY) {
       if (msg.ok) {
-        this.capabilities = { faultInjection: !!msg.faultInjection };
+        this.capabilities = { faultInjection: !!msg.faultInjection, pooledSearch: !!msg.pooledSearch };
         this.readyResolve(this.capabilities);
       } else {
         const err = toError(msg.error);
@@ -240,6 +250,11 @@ export class MlcycleClient extends EventTarget {
     return this.request(Request.TRAIN, { options });
   }
 
+  /** Clusters or projects the loaded data (see ClusterOptions). */
+  cluster(options) {
+    return this.request(Request.CLUSTER, { options });
+  }
+
   /** The self-contained HTML profile report of the loaded data. */
   report(options = {}) {
     return this.request(Request.REPORT, { options });
@@ -257,6 +272,17 @@ export class MlcycleClient extends EventTarget {
   /** Test builds only: traps the engine on purpose. */
   fault(kind) {
     return this.request(Request.FAULT, { kind });
+  }
+
+  /** Ends the worker for good (a pool shrinking); pending requests reject as cancelled. */
+  dispose() {
+    for (const entry of this.pending.values()) entry.reject(Object.assign(new Error('the worker was ended'), { name: 'Cancelled', code: CANCELLED }));
+    this.pending.clear();
+    this.worker.terminate();
+    this.generation++;
+    this.worker = { postMessage: () => {}, terminate: () => {} };
+    this.current = null;
+    this.request = () => Promise.reject(Object.assign(new Error('the worker was ended'), { name: 'Cancelled', code: CANCELLED }));
   }
 
   /** The engine cannot run at all: reject everything, now and later. */

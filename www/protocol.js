@@ -9,6 +9,15 @@ export const Request = Object.freeze({
   INFER_TASK: 'inferTask', // {target} -> "classification" | "regression"
   TRAIN: 'train', // {options} -> {result, manifest, durationMs}; progress {stage: 'search', done, planned, trial, best}
   CANCEL_SEARCH: 'cancelSearch', // {} -> {cancelling: boolean}; handled at once, between trials
+  // A search spread over a pool of workers (www/pool.js): the primary plans,
+  // records and finishes; pool workers plan the same search and run trials.
+  SEARCH_START: 'searchStart', // {options} -> {planned, task, metric}
+  SEARCH_PENDING: 'searchPending', // {} -> trial indices runnable now ([] when done)
+  RUN_TRIAL: 'runTrial', // {index} -> Trial (not recorded in this worker)
+  SEARCH_RECORD: 'searchRecord', // {trial, ms} -> null
+  SEARCH_CANCEL: 'searchCancel', // {} -> null; the run records it was cut short
+  SEARCH_FINISH: 'searchFinish', // {} -> {result, manifest, durationMs}
+  CLUSTER: 'cluster', // {options: ClusterOptions} -> ClusterResult (k-means, DBSCAN or PCA)
   REPORT: 'report', // {options: ProfileOptions} -> HTML text of the self-contained profile report
   REPLAY: 'replay', // {manifestText} -> ReplayReport
   VERSION: 'version', // {} -> {mlcycle, smartcore, target}

@@ -17,7 +17,9 @@ const ready = init().then(
   (exports) => {
     memory = exports.memory;
     const faultInjection = typeof wasm.faultInject === 'function';
-    self.postMessage({ type: READY, ok: true, faultInjection });
+    // Trials by index, for a search spread over a pool of workers.
+    const pooledSearch = typeof wasm.Session.prototype.searchPending === 'function' && typeof wasm.Session.prototype.runTrial === 'function';
+    self.postMessage({ type: READY, ok: true, faultInjection, pooledSearch });
     return null;
   },
   (err) => {
@@ -29,6 +31,8 @@ const ready = init().then(
 
 // Set by a cancelSearch message; the search loop checks it between trials.
 let cancelRequested = false;
+// When the pooled search began (SEARCH_START), for the manifest's train time.
+let searchT0 = null;
 let searching = false;
 
 // Serialise: one request at a time, in arrival order. A cancel of the
@@ -178,6 +182,35 @@ async function run(id, type, payload) {
       const trainMs = performance.now() - t0;
       const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
       return { result, manifest, durationMs: trainMs };
+    }
+    case Request.SEARCH_START: {
+      searchT0 = performance.now();
+      return needSession().searchStart(payload.options);
+    }
+    case Request.SEARCH_PENDING:
+      return Array.from(needSession().searchPending());
+    case Request.RUN_TRIAL:
+      return needSession().runTrial(payload.index);
+    case Request.SEARCH_RECORD: {
+      const s = needSession();
+      s.searchRecord(payload.trial);
+      s.searchTime(payload.trial.index, payload.ms);
+      return null;
+    }
+    case Request.SEARCH_CANCEL:
+      needSession().searchCancel();
+      return null;
+    case Request.SEARCH_FINISH: {
+      const s = needSession();
+      const result = s.searchFinish();
+      const trainMs = performance.now() - (searchT0 ?? performance.now());
+      const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
+      return { result, manifest, durationMs: trainMs };
+    }
+    case Request.CLUSTER: {
+      const t0 = performance.now();
+      const result = needSession().cluster(payload.options);
+      return { ...result, durationMs: performance.now() - t0 };
     }
     case Request.REPORT:
       return needSession().profileReport(payload.options);

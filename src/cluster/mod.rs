@@ -1,0 +1,644 @@
+//! Unsupervised learning: k-means and DBSCAN clusters, and a PCA
+//! projection, on the feature columns of a dataset.
+//!
+//! The features go through the default preparation recipe (median
+//! imputation, one-hot labels) and are then standardised (z-scores), so no
+//! column dominates the distances by its unit. Every input is checked
+//! before smartcore sees it: smartcore's k-NN structures overflow the stack
+//! on non-finite values, k-means divides by zero when it has more clusters
+//! than distinct points, and DBSCAN's neighbour lists grow with the square
+//! of the rows. The result carries what a view needs: cluster sizes,
+//! centroids, and a 2-D PCA projection of a regular sample of rows with
+//! their cluster labels. Seeded, so the same data and options give the same
+//! numbers natively and in wasm. No wasm here.
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use smartcore::algorithm::neighbour::KNNAlgorithmName;
+use smartcore::cluster::dbscan::{DBSCANParameters, DBSCAN};
+use smartcore::cluster::kmeans::{KMeans, KMeansParameters};
+use smartcore::decomposition::pca::{PCAParameters, PCA};
+use smartcore::linalg::basic::arrays::Array;
+use smartcore::linalg::basic::matrix::DenseMatrix;
+use smartcore::metrics::distance::euclidian::Euclidian;
+use thiserror::Error;
+
+use crate::data::Dataset;
+use crate::prepare::{PrepareError, Recipe};
+
+/// Most clusters k-means may be asked for.
+pub const MAX_K: usize = 100;
+/// Most rows DBSCAN takes: its neighbour search here is exhaustive
+/// (quadratic), the safe choice on duplicate-heavy data.
+pub const MAX_DBSCAN_ROWS: usize = 20_000;
+/// Points in the 2-D projection sent to a view.
+pub const MAX_POINTS: usize = 2_000;
+/// Most iterations of k-means.
+pub const MAX_ITER: usize = 1_000;
+
+/// Errors from validating options or clustering.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ClusterError {
+    /// A parameter outside its range.
+    #[error("parameter {name} = {value} is out of range: allowed {allowed}")]
+    InvalidParameter {
+        /// Parameter name.
+        name: &'static str,
+        /// The value given, as text.
+        value: String,
+        /// The allowed range, in words.
+        allowed: String,
+    },
+    /// A column named in `columns` that is not in the data.
+    #[error("column \"{name}\" is not in the data")]
+    UnknownColumn {
+        /// The name given.
+        name: String,
+    },
+    /// Nothing to cluster.
+    #[error("no feature columns to cluster: choose at least one numeric, boolean or categorical column")]
+    NoFeatures,
+    /// Fewer rows than the method needs.
+    #[error("need at least {needed} rows, found {found}")]
+    TooFewRows {
+        /// Rows needed.
+        needed: usize,
+        /// Rows found.
+        found: usize,
+    },
+    /// More rows than the method's cap.
+    #[error("{model} takes at most {limit} rows here (its neighbour search is quadratic), the data has {rows}; use k-means, or a sample of the rows")]
+    TooManyRows {
+        /// Method.
+        model: &'static str,
+        /// Rows in the data.
+        rows: usize,
+        /// The cap.
+        limit: usize,
+    },
+    /// More clusters than distinct points.
+    #[error("k = {k} clusters but the prepared data has only {distinct} distinct rows; choose k at most {distinct}")]
+    TooFewDistinct {
+        /// Clusters asked for.
+        k: usize,
+        /// Distinct prepared rows.
+        distinct: usize,
+    },
+    /// Preparing the features failed.
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// smartcore refused (reported, never a panic).
+    #[error("clustering failed: {message}")]
+    Fit {
+        /// smartcore's message.
+        message: String,
+    },
+}
+
+impl ClusterError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClusterError::InvalidParameter { .. } => "invalid_parameter",
+            ClusterError::UnknownColumn { .. } => "unknown_column",
+            ClusterError::NoFeatures => "no_features",
+            ClusterError::TooFewRows { .. } => "too_few_rows",
+            ClusterError::TooManyRows { .. } => "too_many_rows",
+            ClusterError::TooFewDistinct { .. } => "too_few_distinct",
+            ClusterError::Prepare(e) => e.code(),
+            ClusterError::Fit { .. } => "fit_failed",
+        }
+    }
+}
+
+/// Which method, with its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum ClusterModel {
+    /// k-means with k-means++ initialisation.
+    Kmeans {
+        /// Clusters, 2..=100.
+        #[serde(default = "default_k")]
+        k: usize,
+        /// Iterations, 1..=1000.
+        #[serde(default = "default_iter")]
+        max_iter: usize,
+        /// Runs from different seeded starts; the one with the least
+        /// within-cluster sum of squares is kept. 1..=100.
+        #[serde(default = "default_n_init")]
+        n_init: usize,
+    },
+    /// Density-based clusters; rows in no cluster are noise (label -1).
+    Dbscan {
+        /// Neighbourhood radius in standardised units, > 0.
+        #[serde(default = "default_eps")]
+        eps: f64,
+        /// Rows within `eps` that make a core point, 1..=1000.
+        #[serde(default = "default_min_samples")]
+        min_samples: usize,
+    },
+    /// Principal components only (no clusters).
+    Pca {
+        /// Components kept, 1..=the feature count (at most 50).
+        #[serde(default = "default_components")]
+        n_components: usize,
+    },
+}
+
+fn default_k() -> usize {
+    3
+}
+fn default_iter() -> usize {
+    100
+}
+fn default_n_init() -> usize {
+    10
+}
+fn default_eps() -> f64 {
+    0.5
+}
+fn default_min_samples() -> usize {
+    5
+}
+fn default_components() -> usize {
+    2
+}
+
+/// Options of [`cluster`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", try_from = "RawOptions")]
+pub struct ClusterOptions {
+    /// The method.
+    #[serde(flatten)]
+    pub model: ClusterModel,
+    /// Feature columns; all but `exclude` when absent.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Columns left out (e.g. a label column).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Seed for k-means' initialisation.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+/// The options as written, every field known (misspelt ones are refused),
+/// each checked against the method it belongs to.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawOptions {
+    model: String,
+    k: Option<usize>,
+    max_iter: Option<usize>,
+    eps: Option<f64>,
+    min_samples: Option<usize>,
+    n_components: Option<usize>,
+    n_init: Option<usize>,
+    columns: Option<Vec<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    seed: Option<u64>,
+}
+
+impl TryFrom<RawOptions> for ClusterOptions {
+    type Error = String;
+
+    fn try_from(r: RawOptions) -> Result<Self, String> {
+        let given = |name: &str, present: bool, model: &str| if present { Err(format!("field {name} does not apply to {model}")) } else { Ok(()) };
+        let model = match r.model.as_str() {
+            "kmeans" => {
+                given("eps", r.eps.is_some(), "kmeans")?;
+                given("minSamples", r.min_samples.is_some(), "kmeans")?;
+                given("nComponents", r.n_components.is_some(), "kmeans")?;
+                ClusterModel::Kmeans { k: r.k.unwrap_or_else(default_k), max_iter: r.max_iter.unwrap_or_else(default_iter), n_init: r.n_init.unwrap_or_else(default_n_init) }
+            }
+            "dbscan" => {
+                given("k", r.k.is_some(), "dbscan")?;
+                given("maxIter", r.max_iter.is_some(), "dbscan")?;
+                given("nInit", r.n_init.is_some(), "dbscan")?;
+                given("nComponents", r.n_components.is_some(), "dbscan")?;
+                ClusterModel::Dbscan { eps: r.eps.unwrap_or_else(default_eps), min_samples: r.min_samples.unwrap_or_else(default_min_samples) }
+            }
+            "pca" => {
+                given("k", r.k.is_some(), "pca")?;
+                given("maxIter", r.max_iter.is_some(), "pca")?;
+                given("nInit", r.n_init.is_some(), "pca")?;
+                given("eps", r.eps.is_some(), "pca")?;
+                given("minSamples", r.min_samples.is_some(), "pca")?;
+                ClusterModel::Pca { n_components: r.n_components.unwrap_or_else(default_components) }
+            }
+            other => return Err(format!("unknown model \"{other}\": expected kmeans, dbscan or pca")),
+        };
+        Ok(ClusterOptions { model, columns: r.columns, exclude: r.exclude, seed: r.seed.unwrap_or_else(default_seed) })
+    }
+}
+
+impl ClusterOptions {
+    /// Options for `model` with every other field at its default.
+    pub fn new(model: ClusterModel) -> ClusterOptions {
+        ClusterOptions { model, columns: None, exclude: Vec::new(), seed: default_seed() }
+    }
+
+    fn validate(&self) -> Result<(), ClusterError> {
+        let bad = |name: &'static str, value: String, allowed: &str| ClusterError::InvalidParameter { name, value, allowed: allowed.to_string() };
+        match self.model {
+            ClusterModel::Kmeans { k, max_iter, n_init } => {
+                if !(2..=MAX_K).contains(&k) {
+                    return Err(bad("k", k.to_string(), "2 to 100"));
+                }
+                if !(1..=100).contains(&n_init) {
+                    return Err(bad("n_init", n_init.to_string(), "1 to 100"));
+                }
+                if !(1..=MAX_ITER).contains(&max_iter) {
+                    return Err(bad("max_iter", max_iter.to_string(), "1 to 1000"));
+                }
+            }
+            ClusterModel::Dbscan { eps, min_samples } => {
+                if !(eps.is_finite() && eps > 0.0 && eps <= 1e6) {
+                    return Err(bad("eps", eps.to_string(), "a number above 0 and at most 1e6"));
+                }
+                if !(1..=1000).contains(&min_samples) {
+                    return Err(bad("min_samples", min_samples.to_string(), "1 to 1000"));
+                }
+            }
+            ClusterModel::Pca { n_components } => {
+                if !(1..=50).contains(&n_components) {
+                    return Err(bad("n_components", n_components.to_string(), "1 to 50"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One cluster's size and centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSummary {
+    /// Label (0, 1, …; -1 is DBSCAN's noise).
+    pub label: i64,
+    /// Rows in it.
+    pub size: usize,
+    /// Centre in standardised feature units (absent for noise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centroid: Option<Vec<f64>>,
+}
+
+/// One point of the 2-D projection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// 0-based data row.
+    pub row: usize,
+    /// First principal component.
+    pub x: f64,
+    /// Second principal component (0 with one feature).
+    pub y: f64,
+    /// Cluster label (absent for PCA alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<i64>,
+}
+
+/// What [`cluster`] found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterResult {
+    /// The options used.
+    pub options: ClusterOptions,
+    /// Prepared feature names (one-hot labels expand), standardised.
+    pub features: Vec<String>,
+    /// Rows clustered.
+    pub rows: usize,
+    /// Clusters, by label (empty for PCA).
+    pub clusters: Vec<ClusterSummary>,
+    /// Rows DBSCAN left as noise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noise: Option<usize>,
+    /// k-means' within-cluster sum of squared distances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inertia: Option<f64>,
+    /// Share of the total variance each principal component explains.
+    pub explained_variance: Vec<f64>,
+    /// Loadings of the first two components per feature (PCA only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub loadings: Vec<[f64; 2]>,
+    /// A regular sample of at most [`MAX_POINTS`] rows in the plane of the
+    /// first two principal components.
+    pub points: Vec<Point>,
+    /// Cluster label per row (absent for PCA).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<i64>>,
+}
+
+type X = DenseMatrix<f64>;
+
+fn fit_err(e: impl std::fmt::Display) -> ClusterError {
+    ClusterError::Fit { message: e.to_string() }
+}
+
+/// Standardises each column in place (mean 0, standard deviation 1; a
+/// constant column becomes 0).
+fn standardise(x: &mut Array2<f64>) {
+    let n = x.nrows() as f64;
+    for mut col in x.columns_mut() {
+        let mean = col.iter().sum::<f64>() / n;
+        let var = col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        let sd = var.sqrt();
+        for v in col.iter_mut() {
+            *v = if sd > 0.0 && sd.is_finite() { (*v - mean) / sd } else { 0.0 };
+        }
+    }
+}
+
+fn distinct_rows(x: &Array2<f64>) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for row in x.rows() {
+        seen.insert(row.iter().map(|v| if *v == 0.0 { 0u64 } else { v.to_bits() }).collect::<Vec<u64>>());
+    }
+    seen.len()
+}
+
+fn to_dense(x: &Array2<f64>) -> Result<X, ClusterError> {
+    let (rows, cols) = x.dim();
+    DenseMatrix::new(rows, cols, x.iter().copied().collect(), false).map_err(fit_err)
+}
+
+/// Clusters (or projects) the feature columns of `ds` with `opts`.
+pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, ClusterError> {
+    opts.validate()?;
+    for name in opts.columns.iter().flatten().chain(&opts.exclude) {
+        if ds.column(name).is_err() {
+            return Err(ClusterError::UnknownColumn { name: name.clone() });
+        }
+    }
+    let features: Vec<usize> = match &opts.columns {
+        Some(names) => names.iter().filter_map(|n| ds.columns.iter().position(|c| &c.name == n)).filter(|&i| !opts.exclude.contains(&ds.columns[i].name)).collect(),
+        None => (0..ds.columns.len()).filter(|&i| !opts.exclude.contains(&ds.columns[i].name)).collect(),
+    };
+    if features.is_empty() {
+        return Err(ClusterError::NoFeatures);
+    }
+    let rows: Vec<usize> = (0..ds.n_rows).collect();
+    let needed = match opts.model {
+        ClusterModel::Kmeans { k, .. } => k.max(2),
+        ClusterModel::Dbscan { .. } => 2,
+        ClusterModel::Pca { .. } => 2,
+    };
+    if rows.len() < needed {
+        return Err(ClusterError::TooFewRows { needed, found: rows.len() });
+    }
+    if matches!(opts.model, ClusterModel::Dbscan { .. }) && rows.len() > MAX_DBSCAN_ROWS {
+        return Err(ClusterError::TooManyRows { model: "DBSCAN", rows: rows.len(), limit: MAX_DBSCAN_ROWS });
+    }
+    let recipe = Recipe::fit(ds, &features, &rows)?;
+    let names = recipe.feature_names();
+    if names.is_empty() {
+        return Err(ClusterError::NoFeatures);
+    }
+    let mut x = recipe.apply(ds, &rows)?;
+    standardise(&mut x);
+    let n = x.nrows();
+    let width = x.ncols();
+
+    let mut clusters = Vec::new();
+    let mut noise = None;
+    let mut inertia = None;
+    let mut labels = None;
+    match opts.model {
+        ClusterModel::Kmeans { k, max_iter, n_init } => {
+            let distinct = distinct_rows(&x);
+            if k > distinct {
+                return Err(ClusterError::TooFewDistinct { k, distinct });
+            }
+            let dense = to_dense(&x)?;
+            let mut best: Option<(f64, Vec<usize>, Vec<usize>, Vec<Vec<f64>>)> = None;
+            for run in 0..n_init {
+                let params = KMeansParameters { k, max_iter, seed: Some(opts.seed.wrapping_add(run as u64)) };
+                let model: KMeans<f64, usize, X, Vec<usize>> = KMeans::fit(&dense, params).map_err(fit_err)?;
+                let y: Vec<usize> = model.predict(&dense).map_err(fit_err)?;
+                let mut sums = vec![vec![0.0; width]; k];
+                let mut sizes = vec![0usize; k];
+                for (r, &c) in y.iter().enumerate() {
+                    if c >= k {
+                        return Err(fit_err(format!("k-means gave cluster {c} of {k}")));
+                    }
+                    sizes[c] += 1;
+                    for j in 0..width {
+                        sums[c][j] += x[[r, j]];
+                    }
+                }
+                let centroids: Vec<Vec<f64>> = sums.iter().zip(&sizes).map(|(s, &m)| s.iter().map(|v| if m > 0 { v / m as f64 } else { 0.0 }).collect()).collect();
+                let mut sse = 0.0;
+                for (r, &c) in y.iter().enumerate() {
+                    for j in 0..width {
+                        let d = x[[r, j]] - centroids[c][j];
+                        sse += d * d;
+                    }
+                }
+                // Strictly less: ties keep the earlier run, so the result is seeded.
+                if best.as_ref().is_none_or(|b| sse < b.0) {
+                    best = Some((sse, y, sizes, centroids));
+                }
+            }
+            let (sse, y, sizes, centroids) = best.expect("n_init is at least 1");
+            inertia = Some(sse);
+            clusters = (0..k).map(|c| ClusterSummary { label: c as i64, size: sizes[c], centroid: Some(centroids[c].clone()) }).collect();
+            labels = Some(y.iter().map(|&c| c as i64).collect::<Vec<i64>>());
+        }
+        ClusterModel::Dbscan { eps, min_samples } => {
+            let params = DBSCANParameters::default().with_eps(eps).with_min_samples(min_samples).with_algorithm(KNNAlgorithmName::LinearSearch);
+            let model: DBSCAN<f64, i32, X, Vec<i32>, Euclidian<f64>> = DBSCAN::fit(&to_dense(&x)?, params).map_err(fit_err)?;
+            let y: Vec<i32> = model.predict(&to_dense(&x)?).map_err(fit_err)?;
+            // smartcore's predict gives 0 for noise and c + 1 for cluster c
+            // (each row takes the majority label among its neighbours).
+            let y: Vec<i64> = y.into_iter().map(|v| i64::from(v) - 1).collect();
+            let max = y.iter().copied().max().unwrap_or(-1);
+            let mut sizes = vec![0usize; (max + 1).max(0) as usize];
+            let mut sums = vec![vec![0.0; width]; sizes.len()];
+            let mut outliers = 0;
+            for (r, &c) in y.iter().enumerate() {
+                if c < 0 {
+                    outliers += 1;
+                    continue;
+                }
+                sizes[c as usize] += 1;
+                for j in 0..width {
+                    sums[c as usize][j] += x[[r, j]];
+                }
+            }
+            clusters = sizes
+                .iter()
+                .enumerate()
+                .map(|(c, &m)| ClusterSummary { label: c as i64, size: m, centroid: Some(sums[c].iter().map(|v| if m > 0 { v / m as f64 } else { 0.0 }).collect()) })
+                .collect();
+            if outliers > 0 {
+                clusters.push(ClusterSummary { label: -1, size: outliers, centroid: None });
+            }
+            noise = Some(outliers);
+            labels = Some(y);
+        }
+        ClusterModel::Pca { .. } => {}
+    }
+
+    // The projection (and PCA's own result): components of the standardised data.
+    let n_components = match opts.model {
+        ClusterModel::Pca { n_components } => n_components.min(width),
+        _ => 2.min(width),
+    };
+    let pca = PCA::fit(&to_dense(&x)?, PCAParameters::default().with_n_components(n_components)).map_err(fit_err)?;
+    let projected = pca.transform(&to_dense(&x)?).map_err(fit_err)?;
+    let total_var: f64 = (0..width).map(|j| x.column(j).iter().map(|v| v * v).sum::<f64>() / n as f64).sum();
+    let explained_variance: Vec<f64> = (0..n_components)
+        .map(|c| {
+            let col: Vec<f64> = (0..n).map(|r| *projected.get((r, c))).collect();
+            let mean = col.iter().sum::<f64>() / n as f64;
+            let var = col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
+            if total_var > 0.0 { var / total_var } else { 0.0 }
+        })
+        .collect();
+    let loadings = if matches!(opts.model, ClusterModel::Pca { .. }) {
+        let comps = pca.components();
+        (0..width).map(|j| [*comps.get((j, 0)), if n_components > 1 { *comps.get((j, 1)) } else { 0.0 }]).collect()
+    } else {
+        Vec::new()
+    };
+    let step = n.div_ceil(MAX_POINTS).max(1);
+    let points = (0..n)
+        .step_by(step)
+        .map(|r| Point {
+            row: r,
+            x: *projected.get((r, 0)),
+            y: if n_components > 1 { *projected.get((r, 1)) } else { 0.0 },
+            label: labels.as_ref().map(|l| l[r]),
+        })
+        .collect();
+    if explained_variance.iter().any(|v| !v.is_finite()) || inertia.is_some_and(|v: f64| !v.is_finite()) {
+        return Err(fit_err("the result has non-finite figures"));
+    }
+    Ok(ClusterResult { options: opts.clone(), features: names, rows: n, clusters, noise, inertia, explained_variance, loadings, points, labels })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{parse_csv, ParseOptions};
+
+    fn blobs() -> Dataset {
+        // Three well-separated groups of 20 rows, plus a label column.
+        let mut s = String::from("x,y,kind\n");
+        for g in 0..3 {
+            for i in 0..20 {
+                let (cx, cy) = [(0.0, 0.0), (10.0, 10.0), (0.0, 20.0)][g];
+                let dx = ((i * 7) % 11) as f64 / 10.0 - 0.5;
+                let dy = ((i * 3) % 13) as f64 / 12.0 - 0.5;
+                s.push_str(&format!("{},{},g{g}\n", cx + dx, cy + dy));
+            }
+        }
+        parse_csv(s.as_bytes(), "blobs.csv", &ParseOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn kmeans_finds_three_blobs_and_is_seeded() {
+        let ds = blobs();
+        let opts = ClusterOptions { exclude: vec!["kind".into()], ..ClusterOptions::new(ClusterModel::Kmeans { k: 3, max_iter: 100, n_init: 10 }) };
+        let r = cluster(&ds, &opts).unwrap();
+        let mut sizes: Vec<usize> = r.clusters.iter().map(|c| c.size).collect();
+        sizes.sort();
+        assert_eq!(sizes, vec![20, 20, 20]);
+        let labels = r.labels.as_ref().unwrap();
+        for g in 0..3 {
+            assert!(labels[g * 20..(g + 1) * 20].iter().all(|&l| l == labels[g * 20]), "group {g} is one cluster");
+        }
+        assert_eq!(r.points.len(), 60);
+        assert!((r.explained_variance.iter().sum::<f64>() - 1.0).abs() < 1e-9, "two features, two components: all the variance");
+        assert_eq!(cluster(&ds, &opts).unwrap(), r, "same seed, same result");
+    }
+
+    #[test]
+    fn dbscan_finds_the_blobs_and_marks_noise() {
+        // A 5 × 6 grid of points 0.1 apart, and one far-away point: noise.
+        let text = "x,y\n".to_string() + &(0..30).map(|i| format!("{},{}\n", (i % 5) as f64 * 0.1, (i / 5) as f64 * 0.1)).collect::<String>() + "100,100\n";
+        let ds = parse_csv(text.as_bytes(), "d.csv", &ParseOptions::default()).unwrap();
+        let r = cluster(&ds, &ClusterOptions::new(ClusterModel::Dbscan { eps: 0.5, min_samples: 3 })).unwrap();
+        assert_eq!(r.noise, Some(1));
+        assert_eq!(r.labels.as_ref().unwrap()[30], -1);
+        assert_eq!(r.clusters.iter().filter(|c| c.label >= 0).count(), 1);
+    }
+
+    #[test]
+    fn pca_explains_variance_in_order() {
+        let ds = blobs();
+        let r = cluster(&ds, &ClusterOptions::new(ClusterModel::Pca { n_components: 2 })).unwrap();
+        assert!(r.clusters.is_empty() && r.labels.is_none());
+        assert!(r.explained_variance[0] >= r.explained_variance[1]);
+        assert_eq!(r.loadings.len(), r.features.len());
+    }
+
+    /// On iris (species left out), scikit-learn 1.9 gives, on
+    /// StandardScaler output: PCA explained variance 0.72962445 and
+    /// 0.22850762; KMeans(3, n_init=10) sizes 53/50/47 and inertia
+    /// 139.82049635974982.
+    #[test]
+    fn iris_matches_scikit_learn() {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/iris.csv")).unwrap();
+        let ds = parse_csv(&bytes, "iris.csv", &ParseOptions::default()).unwrap();
+        let exclude = vec!["species".to_string()];
+        let pca = cluster(&ds, &ClusterOptions { exclude: exclude.clone(), ..ClusterOptions::new(ClusterModel::Pca { n_components: 2 }) }).unwrap();
+        assert!((pca.explained_variance[0] - 0.72962445).abs() < 1e-6, "{:?}", pca.explained_variance);
+        assert!((pca.explained_variance[1] - 0.22850762).abs() < 1e-6, "{:?}", pca.explained_variance);
+        let km = cluster(&ds, &ClusterOptions { exclude, ..ClusterOptions::new(ClusterModel::Kmeans { k: 3, max_iter: 300, n_init: 10 }) }).unwrap();
+        let mut sizes: Vec<usize> = km.clusters.iter().map(|c| c.size).collect();
+        sizes.sort();
+        assert_eq!(sizes, vec![47, 50, 53]);
+        assert!((km.inertia.unwrap() - 139.82049635974982).abs() < 1e-6, "inertia {:?}", km.inertia);
+    }
+
+    /// Options read from JSON as the page and the command give them;
+    /// misspelt fields are refused, not ignored.
+    #[test]
+    fn options_from_json() {
+        let o: ClusterOptions = serde_json::from_str(r#"{"model":"dbscan","eps":0.3,"minSamples":4,"exclude":["kind"]}"#).unwrap();
+        assert_eq!(o.model, ClusterModel::Dbscan { eps: 0.3, min_samples: 4 });
+        assert_eq!((o.exclude, o.seed), (vec!["kind".to_string()], 42));
+        let o: ClusterOptions = serde_json::from_str(r#"{"model":"kmeans"}"#).unwrap();
+        assert_eq!(o.model, ClusterModel::Kmeans { k: 3, max_iter: 100, n_init: 10 });
+        for bad in [r#"{"model":"kmeans","kk":3}"#, r#"{"model":"kmean"}"#, r#"{"model":"pca","nComponents":"2"}"#, r#"{"k":3}"#, r#"{"model":"kmeans","eps":1}"#] {
+            assert!(serde_json::from_str::<ClusterOptions>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Inputs smartcore would panic or spin on give clear errors.
+    #[test]
+    fn hostile_inputs_give_clear_errors() {
+        let same = parse_csv(b"x,y\n1,1\n1,1\n1,1\n1,1\n", "s.csv", &ParseOptions::default()).unwrap();
+        let e = cluster(&same, &ClusterOptions::new(ClusterModel::Kmeans { k: 3, max_iter: 10, n_init: 10 })).unwrap_err();
+        assert_eq!(e.code(), "too_few_distinct", "{e}");
+        let ds = blobs();
+        for (model, name) in [
+            (ClusterModel::Kmeans { k: 1, max_iter: 10, n_init: 10 }, "k"),
+            (ClusterModel::Kmeans { k: 3, max_iter: 0, n_init: 10 }, "max_iter"),
+            (ClusterModel::Kmeans { k: 3, max_iter: 10, n_init: 0 }, "n_init"),
+            (ClusterModel::Dbscan { eps: 0.0, min_samples: 3 }, "eps"),
+            (ClusterModel::Dbscan { eps: f64::NAN, min_samples: 3 }, "eps"),
+            (ClusterModel::Dbscan { eps: 1.0, min_samples: 0 }, "min_samples"),
+            (ClusterModel::Pca { n_components: 0 }, "n_components"),
+        ] {
+            match cluster(&ds, &ClusterOptions::new(model)) {
+                Err(ClusterError::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let opts = ClusterOptions { columns: Some(vec!["nope".into()]), ..ClusterOptions::new(ClusterModel::Pca { n_components: 2 }) };
+        assert_eq!(cluster(&ds, &opts).unwrap_err().code(), "unknown_column");
+        let one = parse_csv(b"x\n1\n", "o.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(cluster(&one, &ClusterOptions::new(ClusterModel::Kmeans { k: 2, max_iter: 10, n_init: 10 })).unwrap_err().code(), "too_few_rows");
+        // Magnitudes whose squares overflow: that column cannot be
+        // standardised and is set to 0, so y alone splits the rows.
+        let big = parse_csv(b"x,y\n1e300,1\n-1e300,1.1\n1e299,9\n5,9.1\n", "b.csv", &ParseOptions::default()).unwrap();
+        let r = cluster(&big, &ClusterOptions::new(ClusterModel::Kmeans { k: 2, max_iter: 10, n_init: 10 })).unwrap();
+        let l = r.labels.unwrap();
+        assert!(l[0] == l[1] && l[2] == l[3] && l[0] != l[2], "{l:?}");
+    }
+}

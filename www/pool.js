@@ -1,0 +1,139 @@
+// A hyperparameter search spread over a pool of Web Workers.
+//
+// The primary client's worker holds the session the page works with: it
+// plans the search, records every finished trial, refits the best and
+// writes the manifest. The pool's workers each hold their own copy of the
+// same data and the same plan (same options, same seed), and run trials by
+// index. Trials are recorded by index, so the leaderboard is the same
+// whatever the pool size or the order trials finish in.
+//
+// Cancel stops handing out trials and ends the workers still running one
+// (a long fit stops at once); the finished trials are kept and the run
+// records that the search was cut short. A pool worker that crashes is
+// replaced by its client; the trial it was running is not retried, and the
+// search stops there keeping what finished.
+
+import { MlcycleClient, CANCELLED, ENGINE_CRASHED, TIMED_OUT } from './client.js';
+import { Request } from './protocol.js';
+
+/** Workers to use by default: the hardware concurrency, at least 1, at most 8. */
+export function defaultPoolSize() {
+  const n = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1;
+  return Math.max(1, Math.min(8, n));
+}
+
+export class SearchPool extends EventTarget {
+  constructor() {
+    super();
+    this.clients = [];
+    this.loaded = new WeakMap(); // client -> key of the data it holds
+    this.running = null;
+  }
+
+  /** Grows or shrinks the pool to `size` workers. */
+  resize(size) {
+    while (this.clients.length > size) this.clients.pop().dispose();
+    while (this.clients.length < size) this.clients.push(new MlcycleClient());
+  }
+
+  /** Ends every pool worker (the page is done with them). */
+  dispose() {
+    this.resize(0);
+  }
+
+  /** Whether a pooled search is running. */
+  get busy() {
+    return this.running !== null;
+  }
+
+  /** Stops the running search, keeping the finished trials. */
+  cancel() {
+    if (!this.running) return false;
+    this.running.cancelled = true;
+    for (const c of this.clients) if (c.busy) c.cancel();
+    return true;
+  }
+
+  /**
+   * Runs the search described by `options` on `primary`'s data. `source` is
+   * {data, fileName, options, key}: what each pool worker loads (a File
+   * reference or an ArrayBuffer) and a key naming that data. Resolves like
+   * the primary's TRAIN: {result, manifest, durationMs, workers}.
+   */
+  async search(primary, source, options, size) {
+    if (this.running) throw Object.assign(new Error('a search is already running'), { name: 'EngineError', code: 'busy' });
+    const run = { cancelled: false };
+    this.running = run;
+    const t0 = performance.now();
+    try {
+      this.resize(size);
+      const plan = await primary.request(Request.SEARCH_START, { options });
+      this.progress({ stage: 'prepare', done: 0, planned: plan.planned, metric: plan.metric, elapsedMs: performance.now() - t0, workers: size });
+      // Each pool worker loads the data (once per dataset) and plans the same search.
+      await Promise.all(
+        this.clients.map(async (c) => {
+          if (this.loaded.get(c) !== source.key) {
+            this.loaded.delete(c);
+            await c.load(source.data, source.fileName, source.options);
+            this.loaded.set(c, source.key);
+          }
+          const own = await c.request(Request.SEARCH_START, { options });
+          if (own.planned !== plan.planned) throw new Error(`a pool worker planned ${own.planned} trials, the primary ${plan.planned}`);
+        }),
+      );
+      let done = 0;
+      let best = null;
+      let stopped = null;
+      const better = (a, b) => (plan.metric === 'rmse' || plan.metric === 'log_loss' ? a < b : a > b);
+      while (!run.cancelled && !stopped) {
+        const pending = await primary.request(Request.SEARCH_PENDING);
+        if (!pending || pending.length === 0) break;
+        const queue = [...pending];
+        await Promise.all(
+          this.clients.map(async (c) => {
+            while (queue.length > 0 && !run.cancelled && !stopped) {
+              const index = queue.shift();
+              const t1 = performance.now();
+              let trial;
+              try {
+                trial = await c.request(Request.RUN_TRIAL, { index });
+              } catch (err) {
+                if (run.cancelled || err.code === CANCELLED) return;
+                if (err.code === ENGINE_CRASHED || err.code === TIMED_OUT) {
+                  stopped = { index, err };
+                  return;
+                }
+                throw err;
+              }
+              const ms = performance.now() - t1;
+              await primary.request(Request.SEARCH_RECORD, { trial, ms });
+              done += 1;
+              if (trial.mean !== null && trial.mean !== undefined && (best === null || better(trial.mean, best.mean))) best = trial;
+              this.progress({ stage: 'search', done, planned: plan.planned, metric: plan.metric, trial, best, elapsedMs: performance.now() - t0, workers: size });
+            }
+          }),
+        );
+      }
+      if (run.cancelled || stopped) await primary.request(Request.SEARCH_CANCEL);
+      this.progress({ stage: 'refit', elapsedMs: performance.now() - t0 });
+      const out = await primary.request(Request.SEARCH_FINISH, {});
+      const result = { ...out, workers: size };
+      if (stopped) {
+        result.stoppedBy = { index: stopped.index, message: stopped.err.message };
+      }
+      return result;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** The running search's stage: 'prepare', 'search' or 'refit' (null when idle). */
+  get stage() {
+    return this.running ? this.running.stage : null;
+  }
+
+  progress(value) {
+    if (this.running) this.running.stage = value.stage;
+    this.dispatchEvent(new CustomEvent('progress', { detail: value }));
+  }
+}
