@@ -1,14 +1,5 @@
-//! Any bytes as a manifest: an error is fine, a panic is a finding; what is
-//! accepted writes out canonically and reads back equal, and the canonical
-//! text is a fixed point.
+//! cargo-fuzz target: see ../checks/manifest_import.rs for what is checked.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
-use mlcycle::manifest::RunManifest;
+include!("../checks/manifest_import.rs");
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(m) = RunManifest::from_bytes(data) else { return };
-    let text = m.to_json();
-    let again = RunManifest::from_bytes(text.as_bytes()).unwrap_or_else(|e| panic!("a written manifest reads back: {e}\n{text}"));
-    assert_eq!(again, m);
-    assert_eq!(again.to_json(), text, "canonical JSON is not stable");
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| check_input(data));

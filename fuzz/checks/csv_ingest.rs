@@ -1,0 +1,65 @@
+// Any bytes through CSV ingestion: an error is fine, a panic is a finding.
+// On success the Dataset must be well formed: at least one row, named and
+// distinct columns, every column `n_rows` long, numbers finite and written
+// back (as the profile and manifest show them) to the same value, label
+// codes inside the level table.
+//
+// Shared by the fuzz target (fuzz/fuzz_targets/csv_ingest.rs) and the native
+// regression test (tests/fuzz_regressions.rs), which replays every kept
+// input under fuzz/regressions/csv_ingest/ and fuzz/seeds/csv_ingest/.
+use std::collections::HashSet;
+
+use mlcycle::data::{format_number, parse_csv, ColumnValues, Dataset, ParseOptions};
+
+/// Checks one input; panics on a finding.
+pub fn check_input(data: &[u8]) {
+    if let Ok(ds) = parse_csv(data, "fuzz.csv", &ParseOptions::default()) {
+        check(&ds);
+    }
+    // Tight limits, so small inputs reach every limit check; what is
+    // accepted must respect them.
+    let tight = ParseOptions {
+        max_bytes: 1024,
+        max_rows: 6,
+        max_columns: 5,
+        max_field_bytes: 12,
+        max_header_chars: 6,
+        ..ParseOptions::default()
+    };
+    if let Ok(ds) = parse_csv(data, "fuzz.csv", &tight) {
+        check(&ds);
+        assert!(data.len() <= tight.max_bytes);
+        assert!(ds.n_rows <= tight.max_rows, "{} rows", ds.n_rows);
+        assert!(ds.columns.len() <= tight.max_columns, "{} columns", ds.columns.len());
+    }
+}
+
+fn check(ds: &Dataset) {
+    assert!(ds.n_rows > 0, "a dataset without rows");
+    assert!(!ds.columns.is_empty(), "a dataset without columns");
+    assert_eq!(ds.sha256.len(), 64);
+    assert_eq!(ds.schema().len(), ds.columns.len());
+    let mut names = HashSet::new();
+    for c in &ds.columns {
+        assert!(!c.name.is_empty(), "an empty column name");
+        assert!(names.insert(c.name.as_str()), "column name {:?} twice", c.name);
+        match &c.values {
+            ColumnValues::Numeric(v) => {
+                assert_eq!(v.len(), ds.n_rows, "column {:?}", c.name);
+                for x in v.iter().flatten() {
+                    assert!(x.is_finite(), "column {:?} holds {x}", c.name);
+                    let text = format_number(*x);
+                    let back: f64 = text.parse().unwrap_or_else(|_| panic!("{text:?} does not parse"));
+                    assert_eq!(back.to_bits() & !(1 << 63), x.to_bits() & !(1 << 63), "{x:?} written as {text:?}");
+                }
+            }
+            ColumnValues::Categorical { levels, codes } => {
+                assert_eq!(codes.len(), ds.n_rows, "column {:?}", c.name);
+                assert!(codes.iter().flatten().all(|&k| (k as usize) < levels.len()));
+            }
+        }
+        for i in 0..ds.n_rows {
+            assert_eq!(c.text(i).is_none(), c.is_missing(i));
+        }
+    }
+}
