@@ -8,7 +8,9 @@
 # Seeds are read from fuzz/seeds/<target> (committed); what the fuzzer learns
 # accumulates in fuzz/corpus/<target>, crashing inputs land in
 # fuzz/artifacts/<target>/, and the full log of each target in
-# fuzz/artifacts/<target>.log (all three are git-ignored).
+# fuzz/artifacts/<target>.log (all three are git-ignored). A finding, once
+# understood and fixed, is copied to fuzz/regressions/<target>/ (committed),
+# which tests/fuzz_regressions.rs replays on every `cargo test`.
 #
 # Only a stable toolchain is installed here; cargo-fuzz builds with nightly
 # flags (-Zsanitizer=address), which RUSTC_BOOTSTRAP=1 allows on stable.
