@@ -254,7 +254,7 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     let pairs = eligible.len() * eligible.len().saturating_sub(1) / 2 + eligible.len();
     let step = (ds.n_rows * pairs.max(1)).div_ceil(opts.max_assoc_work.max(1)).max(1);
     let rows: Vec<usize> = (0..ds.n_rows).step_by(step).collect();
-    if step > 1 {
+    if step > 1 || ds.sample.is_some() {
         out.sampled_rows = Some(rows.len());
     }
     out.columns = eligible.iter().map(|&i| profiles[i].name.clone()).collect();
