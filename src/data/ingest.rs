@@ -894,7 +894,7 @@ impl ColBuilder {
                 labels,
                 labels_error,
                 labels_seeded,
-                text_lengths: (!numeric && a.text_exact).then(|| if a.text.0 == usize::MAX { (0, 0, 0) } else { a.text }),
+                text_lengths: (!numeric && a.text_exact).then_some(if a.text.0 == usize::MAX { (0, 0, 0) } else { a.text }),
             }
         });
         Ok((Column { name: self.name, kind, values }, summary))
@@ -1016,7 +1016,7 @@ impl Parser {
                 return Ok(());
             }
             let stored = self.cols.first().map_or(0, |c| c.stored);
-            if stored <= 1 || self.ctx.stride >= 1 << 40 {
+            if stored <= 1 || self.ctx.stride >= 1 << (usize::BITS - 2) {
                 // Not even one row fits: say what it would need.
                 return Err(DataError::TooMuchMemory { file: self.ctx.file.clone(), rows: self.n_rows, columns: self.cols.len(), needed, limit: budget });
             }

@@ -263,7 +263,7 @@ impl LabelCounter {
             return;
         }
         if self.error.is_none() {
-            self.to_heavy_hitters();
+            self.start_heavy_hitters();
             if !self.full(label.len()) {
                 self.insert(label, w);
                 return;
@@ -301,7 +301,7 @@ impl LabelCounter {
 
     /// From exact counts to a Misra–Gries summary of at most `k` counters:
     /// every count lowered by the (k+1)-th largest, which stays mergeable.
-    fn to_heavy_hitters(&mut self) {
+    fn start_heavy_hitters(&mut self) {
         let mut sorted = self.counts.clone();
         sorted.sort_unstable_by(|a, b| b.cmp(a));
         // The (k+1)-th largest count; with k or fewer labels (the byte cap

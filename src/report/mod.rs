@@ -240,7 +240,7 @@ fn column(s: &mut String, c: &ColumnProfile) {
     if let Some(t) = &c.text_length {
         row("length", format!("{}{} – {} (mean {:.1})", approx(&["textLength"]), t.min, t.max, t.mean));
     }
-    if !c.approximate.is_empty() && approx(&["histogram", "top"]) != "" {
+    if !c.approximate.is_empty() && !approx(&["histogram", "top"]).is_empty() {
         row("chart", "≈ from the sampled rows".to_string());
     }
     s.push_str("</table></div><div>");
