@@ -159,3 +159,75 @@ fn small_files_are_not_sampled() {
     let json = serde_json::to_string(&profile(&ds)).unwrap();
     assert!(!json.contains("approximate") && !json.contains("\"sample\"") && !json.contains("topError"));
 }
+
+/// Columns that change type, non-finite numbers, forced types, booleans,
+/// many distinct labels and all-missing columns, each sampled several
+/// times over: no panic, the same result in chunks of 7 and whole, exact
+/// counts, and labels judged on every row.
+#[test]
+fn sampled_edge_cases_table() {
+    use mlcycle::data::{ColumnKind, NonFinitePolicy};
+    let n = 4_000usize;
+    let gen = |f: &dyn Fn(usize) -> String| -> String { (0..n).map(|i| f(i) + "\n").collect() };
+    // (name, csv body, header, column types, expected kind of column "v", expected present count)
+    let cases: Vec<(&str, String, Vec<(&str, ColumnKind)>, ColumnKind, usize)> = vec![
+        ("late text widens numbers", gen(&|i| if i == n - 3 { "oops".into() } else { format!("{}", i % 97) }), vec![], ColumnKind::Categorical, n),
+        ("late date widens numbers", gen(&|i| if i == n - 1 { "2020-01-01".into() } else { format!("{}.5", i % 13) }), vec![], ColumnKind::Categorical, n),
+        ("non-finite as missing", gen(&|i| if i % 500 == 3 { "inf".into() } else { format!("{i}") }), vec![], ColumnKind::Integer, n - 8),
+        ("booleans", gen(&|i| ["yes", "no"][i % 2].into()), vec![], ColumnKind::Boolean, n),
+        ("boolean words, one odd word unkept", gen(&|i| if i == 3 { "maybe".into() } else { ["yes", "no"][i % 2].into() }), vec![], ColumnKind::Categorical, n),
+        ("many distinct labels", gen(&|i| format!("label-{}", i * 7919 % 3001)), vec![], ColumnKind::Categorical, n),
+        ("all missing", gen(&|_| String::new()), vec![], ColumnKind::Float, 0),
+        ("forced categorical", gen(&|i| format!("{}", i % 5)), vec![("v", ColumnKind::Categorical)], ColumnKind::Categorical, n),
+        ("forced date", gen(&|i| format!("2021-02-{:02}", 1 + i % 28)), vec![("v", ColumnKind::Date)], ColumnKind::Date, n),
+        ("missing then text", gen(&|i| if i < n / 2 { String::new() } else { format!("t{}", i % 9) }), vec![], ColumnKind::Categorical, n / 2),
+    ];
+    for (name, body, types, kind, present) in cases {
+        let text = format!("v,w\n{}", body.lines().enumerate().map(|(i, v)| format!("{v},c{}\n", i % 3)).collect::<String>());
+        let opts = ParseOptions {
+            max_memory_bytes: 24 << 10,
+            non_finite: NonFinitePolicy::Missing,
+            column_types: types.iter().map(|(c, k)| (c.to_string(), *k)).collect(),
+            ..ParseOptions::default()
+        };
+        let whole = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(whole.sample.as_ref().is_some_and(|s| s.stride >= 4), "{name}: not sampled enough");
+        let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
+        for c in text.as_bytes().chunks(7) {
+            ingest.push(c).unwrap();
+        }
+        let chunked = ingest.finish().unwrap();
+        assert!(chunked == whole, "{name}: chunks changed the dataset");
+        let p = profile(&whole);
+        assert_eq!(p.rows, n, "{name}");
+        let v = &p.columns[0];
+        assert_eq!((v.kind, v.count, v.missing), (kind, present, n - present), "{name}");
+        if kind == ColumnKind::Boolean {
+            assert_eq!(v.distinct, 2, "{name}");
+        }
+        assert_eq!(p.columns[1].top.iter().map(|t| t.count).sum::<usize>(), n, "{name}: exact label counts");
+        assert!(serde_json::to_string(&p).is_ok());
+    }
+}
+
+/// Arbitrary bytes under a tiny budget: an error or a dataset, never a panic.
+#[test]
+fn tiny_budgets_never_panic() {
+    let mut state = 7u64;
+    let alphabet = b"ab,;\"\n\r1.5-e9x \t2020-01-01NAinf";
+    for round in 0..300 {
+        let len = 50 + (mix(round) % 3000) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                state = mix(state);
+                alphabet[(state % alphabet.len() as u64) as usize]
+            })
+            .collect();
+        let budget = 1 + (mix(round ^ 99) % 4096) as usize;
+        let opts = ParseOptions { max_memory_bytes: budget, ..ParseOptions::default() };
+        if let Ok(ds) = parse_csv(&bytes, "t.csv", &opts) {
+            let _ = serde_json::to_string(&profile(&ds)).unwrap();
+            let _ = mlcycle::report::html(&profile(&ds));
+        }
+    }
+}
