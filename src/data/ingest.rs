@@ -301,26 +301,54 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHa
 
 struct Labels {
     levels: Vec<String>,
-    index: FastMap<String, u32>,
+    /// Hash of a level's text → its code; levels whose hashes collide are
+    /// chained through `next`. The text is stored once, in `levels`.
+    index: FastMap<u64, u32>,
+    next: Vec<u32>,
     codes: Vec<Option<u32>>,
     /// Bytes of text in `levels`, kept for the memory check.
     text_bytes: usize,
 }
 
+/// The hash a label is indexed by.
+fn label_hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish() ^ key.len() as u64
+}
+
 impl Labels {
     fn new(rows: usize) -> Labels {
-        Labels { levels: Vec::new(), index: FastMap::default(), codes: vec![None; rows], text_bytes: 0 }
+        Labels { levels: Vec::new(), index: FastMap::default(), next: Vec::new(), codes: vec![None; rows], text_bytes: 0 }
     }
 
     fn code(&mut self, key: &str) -> u32 {
-        if let Some(&c) = self.index.get(key) {
-            return c;
+        let h = label_hash(key);
+        let head = self.index.get(&h).copied();
+        let mut c = head.unwrap_or(u32::MAX);
+        while c != u32::MAX {
+            if self.levels[c as usize] == key {
+                return c;
+            }
+            c = self.next[c as usize];
         }
         let c = self.levels.len() as u32;
         self.text_bytes += key.len();
         self.levels.push(key.to_string());
-        self.index.insert(key.to_string(), c);
+        self.next.push(head.unwrap_or(u32::MAX));
+        self.index.insert(h, c);
         c
+    }
+
+    /// Rebuilds `index` and `next` from `levels`.
+    fn reindex(&mut self) {
+        self.index = FastMap::default();
+        self.next = Vec::with_capacity(self.levels.len());
+        for (c, level) in self.levels.iter().enumerate() {
+            let h = label_hash(level);
+            self.next.push(self.index.insert(h, c as u32).unwrap_or(u32::MAX));
+        }
     }
 
     fn push(&mut self, key: &str) {
@@ -346,7 +374,7 @@ impl Labels {
         }
         let mut old_levels: Vec<Option<String>> = std::mem::take(&mut self.levels).into_iter().map(Some).collect();
         self.levels = order.iter().map(|&i| old_levels[i].take().unwrap_or_default()).collect();
-        self.index = self.levels.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
+        self.reindex();
         self.text_bytes = self.levels.iter().map(String::len).sum();
     }
 }
@@ -795,8 +823,8 @@ impl ColBuilder {
             Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(per_value),
             Store::Labels(l) => {
                 let text = l.text_bytes;
-                // Each level's text is held twice (list and index) plus the
-                // map's and the vector's per-entry overhead.
+                // Each level's text counted twice (as when the index held a
+                // copy, so limits did not move) plus per-entry overhead.
                 l.codes.len().saturating_mul(std::mem::size_of::<Option<u32>>()) + text.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
         }
