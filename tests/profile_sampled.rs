@@ -170,7 +170,8 @@ fn sampled_edge_cases_table() {
     let n = 4_000usize;
     let gen = |f: &dyn Fn(usize) -> String| -> String { (0..n).map(|i| f(i) + "\n").collect() };
     // (name, csv body, header, column types, expected kind of column "v", expected present count)
-    let cases: Vec<(&str, String, Vec<(&str, ColumnKind)>, ColumnKind, usize)> = vec![
+    type Case<'a> = (&'a str, String, Vec<(&'a str, ColumnKind)>, ColumnKind, usize);
+    let cases: Vec<Case> = vec![
         ("late text widens numbers", gen(&|i| if i == n - 3 { "oops".into() } else { format!("{}", i % 97) }), vec![], ColumnKind::Categorical, n),
         ("late date widens numbers", gen(&|i| if i == n - 1 { "2020-01-01".into() } else { format!("{}.5", i % 13) }), vec![], ColumnKind::Categorical, n),
         ("non-finite as missing", gen(&|i| if i % 500 == 3 { "inf".into() } else { format!("{i}") }), vec![], ColumnKind::Integer, n - 8),
