@@ -69,6 +69,7 @@ export interface ColumnProfile {
   textLength?: { min: number; max: number; mean: number };
   dateRange?: { min: string; max: string };
   caseVariants?: string[][]; memoryBytes: number;
+  approximate?: string[]; topError?: number;
 }
 export interface Association { a: string; b: string; measure: "pearson" | "spearman" | "cramers_v" | "correlation_ratio"; value: number; n: number }
 export interface Alert {
@@ -78,7 +79,7 @@ export interface Alert {
 export type RecipeStepSpec = { step: string; column?: string; [key: string]: unknown };
 export interface Profile {
   fileName: string; rows: number; columnCount: number; sha256: string; target?: string;
-  dataset: { rows: number; columns: number; duplicateRows: number; missingCells: number; missingCellsPct: number; memoryBytes: number; kinds: Record<string, number> };
+  dataset: { rows: number; columns: number; duplicateRows: number; missingCells: number; missingCellsPct: number; memoryBytes: number; kinds: Record<string, number>; approximate?: string[] };
   ingest: { bytes: number; encoding: string; delimiter: string; delimiterSource: string; header: boolean; headerSource: string; decimalComma: boolean; lineEnding: string; blankLines: number;
             warnings: { code: string; message: string }[];
             mixed: { column: string; keptAs: ColumnKind; numbers: number; dates: number; texts: number; majority: string; examples: { value: string; row: number }[] }[];
@@ -86,12 +87,14 @@ export interface Profile {
   columns: ColumnProfile[];
   associations: { pairs: Association[]; target: Association[]; columns: string[]; skipped: { column: string; reason: string }[]; sampledRows?: number };
   alerts: Alert[];
+  sample?: { totalRows: number; keptRows: number; stride: number; budgetBytes: number; distinctStdError: number; note: string };
 }
 export interface ProfileOptions { target?: string | null; maxAssocColumns?: number; maxAssocWork?: number }
 export interface ParseOptions {
   maxBytes?: number; maxRows?: number; maxColumns?: number; maxFieldBytes?: number; maxHeaderChars?: number;
   missingTokens?: string[]; delimiter?: string | null; hasHeader?: boolean | null; decimalComma?: boolean | null;
   lossyUtf8?: boolean; nonFinite?: "error" | "missing"; columnTypes?: Record<string, ColumnKind>;
+  maxMemoryBytes?: number; overBudget?: "sample" | "error";
 }
 export interface MlcycleError extends Error { code: string }
 "#;
@@ -365,6 +368,13 @@ impl IngestJs {
     #[wasm_bindgen(getter, js_name = bytesDone)]
     pub fn bytes_done(&self) -> f64 {
         self.inner.as_ref().map_or(0.0, |i| i.bytes_done() as f64)
+    }
+
+    /// Heap bytes the typed columns and all-row summaries hold now (kept
+    /// under `maxMemoryBytes` by sampling).
+    #[wasm_bindgen(getter, js_name = heldBytes)]
+    pub fn held_bytes(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |i| i.held_bytes() as f64)
     }
 
     /// Ends the input and gives the session holding the dataset.

@@ -22,6 +22,18 @@ pub enum NonFinitePolicy {
     Missing,
 }
 
+/// What to do when the typed columns would pass `max_memory_bytes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverBudget {
+    /// Keep a deterministic systematic sample of rows (every 2^k-th row),
+    /// with exact counts, moments and sketches over all rows (the default).
+    #[default]
+    Sample,
+    /// Stop with `too_much_memory`, projected early from the share read.
+    Error,
+}
+
 /// Limits and choices for reading a CSV file. The defaults suit a browser tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -41,6 +53,8 @@ pub struct ParseOptions {
     /// that would not fit stops early with the estimate instead of running
     /// the tab out of memory.
     pub max_memory_bytes: usize,
+    /// Over the memory budget: keep a sample of rows, or stop.
+    pub over_budget: OverBudget,
     /// Tokens read as missing (compared case-insensitively after trimming).
     pub missing_tokens: Vec<String>,
     /// The delimiter; detected from the first line when absent.
@@ -69,6 +83,7 @@ impl Default for ParseOptions {
             max_field_bytes: 1 << 20,
             max_header_chars: 1_000,
             max_memory_bytes: 1 << 30,
+            over_budget: OverBudget::Sample,
             missing_tokens: ["", "na", "n/a", "null", "nan", "none", "?", "-"]
                 .iter()
                 .map(|s| s.to_string())
@@ -160,7 +175,7 @@ mod tests {
     /// early, projected from the share read, long before its end.
     #[test]
     fn memory_limit_is_checked_while_parsing() {
-        let opts = ParseOptions { max_memory_bytes: 1000, ..ParseOptions::default() };
+        let opts = ParseOptions { max_memory_bytes: 1000, over_budget: OverBudget::Error, ..ParseOptions::default() };
         let small = b"a,b\n1,x\n2,y\n".to_vec();
         let mut text = b"a,b\n".to_vec();
         for i in 0..100 {
@@ -177,7 +192,7 @@ mod tests {
 
         // A stream announced as 1 GiB: 16 MB of columns allowed, and the
         // projection stops it within the first chunks.
-        let opts = ParseOptions { max_memory_bytes: 16 << 20, ..ParseOptions::default() };
+        let opts = ParseOptions { max_memory_bytes: 16 << 20, over_budget: OverBudget::Error, ..ParseOptions::default() };
         let mut ingest = Ingest::new("big.csv", &opts, Some(1 << 30)).unwrap();
         ingest.push(b"a,b,c\n").unwrap();
         let chunk = b"1.5,2,3\n".repeat(8192);

@@ -19,8 +19,9 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::csv_read::{detect_delimiter, NonFinitePolicy, ParseOptions};
+use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions};
 use super::value::{classify, format_time, is_bool_token, is_integer_syntax, parse_number, parse_time, Class};
+use super::sketch::{number_key, text_key, time_key, ColumnSummary, Hll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
 
 /// Bytes of text looked at to detect delimiter, header and decimal mark.
@@ -300,26 +301,54 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHa
 
 struct Labels {
     levels: Vec<String>,
-    index: FastMap<String, u32>,
+    /// Hash of a level's text → its code; levels whose hashes collide are
+    /// chained through `next`. The text is stored once, in `levels`.
+    index: FastMap<u64, u32>,
+    next: Vec<u32>,
     codes: Vec<Option<u32>>,
     /// Bytes of text in `levels`, kept for the memory check.
     text_bytes: usize,
 }
 
+/// The hash a label is indexed by.
+fn label_hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish() ^ key.len() as u64
+}
+
 impl Labels {
     fn new(rows: usize) -> Labels {
-        Labels { levels: Vec::new(), index: FastMap::default(), codes: vec![None; rows], text_bytes: 0 }
+        Labels { levels: Vec::new(), index: FastMap::default(), next: Vec::new(), codes: vec![None; rows], text_bytes: 0 }
     }
 
     fn code(&mut self, key: &str) -> u32 {
-        if let Some(&c) = self.index.get(key) {
-            return c;
+        let h = label_hash(key);
+        let head = self.index.get(&h).copied();
+        let mut c = head.unwrap_or(u32::MAX);
+        while c != u32::MAX {
+            if self.levels[c as usize] == key {
+                return c;
+            }
+            c = self.next[c as usize];
         }
         let c = self.levels.len() as u32;
         self.text_bytes += key.len();
         self.levels.push(key.to_string());
-        self.index.insert(key.to_string(), c);
+        self.next.push(head.unwrap_or(u32::MAX));
+        self.index.insert(h, c);
         c
+    }
+
+    /// Rebuilds `index` and `next` from `levels`.
+    fn reindex(&mut self) {
+        self.index = FastMap::default();
+        self.next = Vec::with_capacity(self.levels.len());
+        for (c, level) in self.levels.iter().enumerate() {
+            let h = label_hash(level);
+            self.next.push(self.index.insert(h, c as u32).unwrap_or(u32::MAX));
+        }
     }
 
     fn push(&mut self, key: &str) {
@@ -328,8 +357,39 @@ impl Labels {
     }
 }
 
+impl Labels {
+    /// Keeps the rows at even positions (the next stride's rows) and the
+    /// labels they use, renumbered in first-appearance order.
+    fn keep_even_rows(&mut self) {
+        keep_even(&mut self.codes);
+        let mut remap = vec![u32::MAX; self.levels.len()];
+        let mut order: Vec<usize> = Vec::new();
+        for c in self.codes.iter_mut().flatten() {
+            let old = *c as usize;
+            if remap[old] == u32::MAX {
+                remap[old] = order.len() as u32;
+                order.push(old);
+            }
+            *c = remap[old];
+        }
+        let mut old_levels: Vec<Option<String>> = std::mem::take(&mut self.levels).into_iter().map(Some).collect();
+        self.levels = order.iter().map(|&i| old_levels[i].take().unwrap_or_default()).collect();
+        self.reindex();
+        self.text_bytes = self.levels.iter().map(String::len).sum();
+    }
+}
+
+/// Keeps the values at even positions, in order.
+fn keep_even<T: Copy>(v: &mut Vec<T>) {
+    let n = v.len().div_ceil(2);
+    for i in 0..n {
+        v[i] = v[2 * i];
+    }
+    v.truncate(n);
+}
+
 enum Store {
-    /// Every value so far is missing; the count is `ColBuilder::rows`.
+    /// Every value so far is missing; the count is `ColBuilder::stored`.
     Empty,
     Numbers(Vec<Option<f64>>),
     Times(Vec<Option<f64>>),
@@ -343,6 +403,11 @@ pub(crate) struct Ctx {
     missing_max: usize,
     pub(crate) decimal_comma: bool,
     non_finite: NonFinitePolicy,
+    /// Every `stride`-th row is kept (1 until the budget forces sampling).
+    stride: usize,
+    /// HyperLogLog precision and label-counter cap for summaries.
+    hll_precision: u8,
+    label_cap_bytes: usize,
 }
 
 impl Ctx {
@@ -351,22 +416,77 @@ impl Ctx {
     }
 }
 
+/// Figures over every row of a column, kept once sampling starts.
+struct Acc {
+    /// Present values (non-finite numbers included).
+    present: usize,
+    /// Non-finite numbers read as missing while the column was numeric.
+    non_finite: usize,
+    moments: Moments,
+    /// Whether `moments` covers every value (false once widened to labels).
+    numeric: bool,
+    hll: Hll,
+    labels: Option<LabelCounter>,
+    /// Shortest, longest, total characters of labels; exact while `text_exact`.
+    text: (usize, usize, usize),
+    text_exact: bool,
+}
+
+impl Acc {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Acc>() + self.hll.bytes() + self.labels.as_ref().map_or(0, LabelCounter::bytes)
+    }
+
+    fn label(&mut self, text: &str, key: u64, weight: usize) {
+        self.hll.add(key);
+        if let Some(l) = &mut self.labels {
+            l.add(text, weight);
+        }
+        let n = text.chars().count();
+        let t = &mut self.text;
+        t.0 = t.0.min(n);
+        t.1 = t.1.max(n);
+        t.2 = t.2.saturating_add(n * weight);
+    }
+}
+
 /// Builds one column in one pass.
 struct ColBuilder {
     name: String,
     forced: Option<ColumnKind>,
     store: Store,
+    /// Rows read.
     rows: usize,
+    /// Rows in the store (every `stride`-th row).
+    stored: usize,
     all_int: bool,
     has_time: bool,
     /// Values read as number, date, other.
     counts: [usize; 3],
     examples: [Vec<ValueExample>; 3],
     /// Non-finite numbers held as missing while the column is numeric:
-    /// (0-based row, index into `nf_texts`), and the first one's line.
+    /// (position in the store, index into `nf_texts`), and the first one's line.
     non_finite: Vec<(usize, u32)>,
+    /// All of them, and the first rows (0-based).
+    nf_count: usize,
+    nf_rows: Vec<usize>,
     nf_texts: Vec<String>,
     nf_first_line: usize,
+    nf_first_text: u32,
+    acc: Option<Box<Acc>>,
+}
+
+/// The distinct-count key of a label read without a forced type: numbers
+/// and dates by value, so a column that widens keeps one key per value.
+fn label_key(s: &str, forced: bool, decimal_comma: bool) -> u64 {
+    if forced {
+        return text_key(s);
+    }
+    match classify(s, decimal_comma) {
+        Class::Number(x) => number_key(x),
+        Class::Time(t, _) => time_key(t),
+        _ => text_key(s),
+    }
 }
 
 impl ColBuilder {
@@ -382,13 +502,18 @@ impl ColBuilder {
             forced,
             store,
             rows: 0,
+            stored: 0,
             all_int: true,
             has_time: false,
             counts: [0; 3],
             examples: Default::default(),
             non_finite: Vec::new(),
+            nf_count: 0,
+            nf_rows: Vec::new(),
             nf_texts: Vec::new(),
             nf_first_line: 0,
+            nf_first_text: 0,
+            acc: None,
         }
     }
 
@@ -399,9 +524,63 @@ impl ColBuilder {
         }
     }
 
-    fn widen_to_labels(&mut self) {
+    /// Starts the all-row figures from the store, which holds every row
+    /// read so far (sampling has not started).
+    fn start_summary(&mut self, ctx: &Ctx) {
+        let mut acc = Acc {
+            present: 0,
+            non_finite: self.nf_count,
+            moments: Moments::default(),
+            numeric: true,
+            hll: Hll::new(ctx.hll_precision),
+            labels: None,
+            text: (usize::MAX, 0, 0),
+            text_exact: true,
+        };
+        match &self.store {
+            Store::Empty => {}
+            Store::Numbers(v) | Store::Times(v) => {
+                let time = matches!(self.store, Store::Times(_));
+                for x in v.iter().flatten() {
+                    acc.present += 1;
+                    acc.moments.add(*x);
+                    acc.hll.add(if time { time_key(*x) } else { number_key(*x) });
+                }
+                acc.present += self.nf_count;
+            }
+            Store::Labels(l) => {
+                acc.numeric = false;
+                let mut counts = vec![0usize; l.levels.len()];
+                for c in l.codes.iter().flatten() {
+                    counts[*c as usize] += 1;
+                }
+                acc.labels = Some(LabelCounter::new(ctx.label_cap_bytes));
+                for (level, &n) in l.levels.iter().zip(&counts) {
+                    acc.present += n;
+                    acc.label(level, label_key(level, self.forced.is_some(), ctx.decimal_comma), n);
+                }
+            }
+        }
+        self.acc = Some(Box::new(acc));
+    }
+
+    /// Halves the store: keeps the rows of the doubled stride.
+    fn keep_even_rows(&mut self) {
+        match &mut self.store {
+            Store::Empty => {}
+            Store::Numbers(v) | Store::Times(v) => keep_even(v),
+            Store::Labels(l) => l.keep_even_rows(),
+        }
+        self.non_finite.retain(|&(i, _)| i % 2 == 0);
+        for e in &mut self.non_finite {
+            e.0 /= 2;
+        }
+        self.stored = self.stored.div_ceil(2);
+    }
+
+    fn widen_to_labels(&mut self, ctx: &Ctx) {
         let labels = match std::mem::replace(&mut self.store, Store::Empty) {
-            Store::Empty => Labels::new(self.rows),
+            Store::Empty => Labels::new(self.stored),
             Store::Numbers(v) => {
                 let mut l = Labels::new(0);
                 l.codes = v.iter().map(|x| x.map(|x| l.code(&format_number(x)))).collect();
@@ -409,6 +588,8 @@ impl ColBuilder {
                     let c = l.code(&self.nf_texts[t as usize]);
                     l.codes[r] = Some(c);
                 }
+                self.nf_count = 0;
+                self.nf_rows.clear();
                 l
             }
             Store::Times(v) => {
@@ -418,6 +599,26 @@ impl ColBuilder {
             }
             Store::Labels(l) => l,
         };
+        if let Some(acc) = &mut self.acc {
+            acc.numeric = false;
+            if acc.labels.is_none() {
+                let mut counter = LabelCounter::new(ctx.label_cap_bytes);
+                if acc.present > 0 {
+                    // Rows before this one that were not kept are known only
+                    // through the sample: each kept row stands for `stride`.
+                    counter.mark_seeded();
+                    acc.text_exact = false;
+                    let mut counts = vec![0usize; labels.levels.len()];
+                    for c in labels.codes.iter().flatten() {
+                        counts[*c as usize] += 1;
+                    }
+                    for (level, &n) in labels.levels.iter().zip(&counts) {
+                        counter.add(level, n.saturating_mul(ctx.stride));
+                    }
+                }
+                acc.labels = Some(counter);
+            }
+        }
         self.store = Store::Labels(labels);
     }
 
@@ -431,7 +632,7 @@ impl ColBuilder {
 
     fn numbers(&mut self) -> &mut Vec<Option<f64>> {
         if let Store::Empty = self.store {
-            self.store = Store::Numbers(vec![None; self.rows]);
+            self.store = Store::Numbers(vec![None; self.stored]);
         }
         match &mut self.store {
             Store::Numbers(v) => v,
@@ -439,7 +640,52 @@ impl ColBuilder {
         }
     }
 
-    fn push_non_finite(&mut self, t: &str, line: usize) {
+    fn push_number(&mut self, x: f64, keep: bool) {
+        if let Some(acc) = &mut self.acc {
+            acc.present += 1;
+            acc.moments.add(x);
+            acc.hll.add(number_key(x));
+        }
+        if keep {
+            self.numbers().push(Some(x));
+        } else if let Store::Empty = self.store {
+            self.numbers();
+        }
+    }
+
+    fn push_time(&mut self, x: f64, keep: bool) {
+        if let Some(acc) = &mut self.acc {
+            acc.present += 1;
+            acc.moments.add(x);
+            acc.hll.add(time_key(x));
+        }
+        match &mut self.store {
+            Store::Empty => {
+                let mut v = vec![None; self.stored];
+                if keep {
+                    v.push(Some(x));
+                }
+                self.store = Store::Times(v);
+            }
+            Store::Times(v) if keep => v.push(Some(x)),
+            _ => {}
+        }
+    }
+
+    /// A label (the column's store is labels); `key` is its distinct-count key.
+    fn push_label(&mut self, t: &str, key: u64, keep: bool) {
+        if let Some(acc) = &mut self.acc {
+            acc.present += 1;
+            acc.label(t, key, 1);
+        }
+        if keep {
+            if let Store::Labels(l) = &mut self.store {
+                l.push(t);
+            }
+        }
+    }
+
+    fn push_non_finite(&mut self, t: &str, line: usize, keep: bool) {
         let i = match self.nf_texts.iter().position(|x| x == t) {
             Some(i) => i,
             None if self.nf_texts.len() < 64 => {
@@ -448,11 +694,24 @@ impl ColBuilder {
             }
             None => 0,
         };
-        if self.non_finite.is_empty() {
+        if self.nf_count == 0 {
             self.nf_first_line = line;
+            self.nf_first_text = i as u32;
         }
-        self.non_finite.push((self.rows, i as u32));
-        self.numbers().push(None);
+        self.nf_count += 1;
+        if self.nf_rows.len() < LISTED_ROWS {
+            self.nf_rows.push(self.rows);
+        }
+        if let Some(acc) = &mut self.acc {
+            acc.present += 1;
+            acc.non_finite += 1;
+        }
+        if keep {
+            self.non_finite.push((self.stored, i as u32));
+            self.numbers().push(None);
+        } else {
+            self.numbers();
+        }
     }
 
     fn bad(&self, ctx: &Ctx, line: usize, kind: ColumnKind, t: &str) -> DataError {
@@ -466,95 +725,97 @@ impl ColBuilder {
         }
     }
 
-    fn push(&mut self, field: &str, line: usize, ctx: &Ctx) -> Result<(), DataError> {
+    /// Reads one field of row `self.rows`; `keep` says whether the row is
+    /// in the sample (always, until sampling starts).
+    fn push(&mut self, field: &str, line: usize, ctx: &Ctx, keep: bool) -> Result<(), DataError> {
         let t = field.trim();
         if ctx.is_missing(t) {
-            self.push_missing();
-            self.rows += 1;
-            return Ok(());
-        }
-        match self.forced {
-            Some(ColumnKind::Categorical | ColumnKind::Text) => {
-                if let Store::Labels(l) = &mut self.store {
-                    l.push(t);
-                }
+            if keep {
+                self.push_missing();
             }
+        } else {
+            self.push_present(t, line, ctx, keep)?;
+        }
+        self.rows += 1;
+        self.stored += usize::from(keep);
+        Ok(())
+    }
+
+    fn push_present(&mut self, t: &str, line: usize, ctx: &Ctx, keep: bool) -> Result<(), DataError> {
+        // Label texts are only needed for the store and the all-row counts.
+        let wanted = keep || self.acc.is_some();
+        match self.forced {
+            Some(ColumnKind::Categorical | ColumnKind::Text) => self.push_label(t, text_key(t), keep),
             Some(ColumnKind::Boolean) => {
                 if !is_bool_token(t) {
                     return Err(self.bad(ctx, line, ColumnKind::Boolean, t));
                 }
-                if let Store::Labels(l) = &mut self.store {
-                    l.push(t);
-                }
+                self.push_label(t, text_key(t), keep);
             }
             Some(k @ (ColumnKind::Integer | ColumnKind::Float)) => match parse_number(t, ctx.decimal_comma) {
-                Some(x) if !x.is_finite() => self.push_non_finite(t, line),
-                Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.numbers().push(Some(x)),
+                Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
+                Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.push_number(x, keep),
                 _ => return Err(self.bad(ctx, line, k, t)),
             },
             Some(k) => match parse_time(t) {
-                Some((x, _)) => {
-                    if let Store::Times(v) = &mut self.store {
-                        v.push(Some(x));
-                    }
-                }
+                Some((x, _)) => self.push_time(x, keep),
                 None => return Err(self.bad(ctx, line, k, t)),
             },
             None => match classify(t, ctx.decimal_comma) {
                 Class::Number(x) => {
                     self.note(0, t);
                     self.all_int &= is_integer_syntax(t);
-                    match &mut self.store {
-                        Store::Empty | Store::Numbers(_) => self.numbers().push(Some(x)),
-                        Store::Times(_) => {
-                            self.widen_to_labels();
-                            self.push_label(&format_number(x));
+                    match &self.store {
+                        Store::Empty | Store::Numbers(_) => self.push_number(x, keep),
+                        Store::Times(_) | Store::Labels(_) => {
+                            if !matches!(self.store, Store::Labels(_)) {
+                                self.widen_to_labels(ctx);
+                            }
+                            let s = if wanted { format_number(x) } else { String::new() };
+                            self.push_label(&s, number_key(x), keep);
                         }
-                        Store::Labels(l) => l.push(&format_number(x)),
                     }
                 }
                 Class::NonFinite => {
                     self.note(0, t);
-                    match &mut self.store {
-                        Store::Empty | Store::Numbers(_) => self.push_non_finite(t, line),
-                        Store::Times(_) => {
-                            self.widen_to_labels();
-                            self.push_label(t);
+                    match &self.store {
+                        Store::Empty | Store::Numbers(_) => self.push_non_finite(t, line, keep),
+                        Store::Times(_) | Store::Labels(_) => {
+                            if !matches!(self.store, Store::Labels(_)) {
+                                self.widen_to_labels(ctx);
+                            }
+                            self.push_label(t, text_key(t), keep);
                         }
-                        Store::Labels(l) => l.push(t),
                     }
                 }
                 Class::Time(x, has_time) => {
                     self.note(1, t);
                     self.has_time |= has_time;
-                    match &mut self.store {
-                        Store::Empty => self.store = Store::Times({
-                            let mut v = vec![None; self.rows];
-                            v.push(Some(x));
-                            v
-                        }),
-                        Store::Times(v) => v.push(Some(x)),
-                        Store::Numbers(_) => {
-                            self.widen_to_labels();
-                            self.push_label(&format_time(x));
+                    match &self.store {
+                        Store::Empty | Store::Times(_) => self.push_time(x, keep),
+                        Store::Numbers(_) | Store::Labels(_) => {
+                            if !matches!(self.store, Store::Labels(_)) {
+                                self.widen_to_labels(ctx);
+                            }
+                            let s = if wanted { format_time(x) } else { String::new() };
+                            self.push_label(&s, time_key(x), keep);
                         }
-                        Store::Labels(l) => l.push(&format_time(x)),
                     }
                 }
                 Class::Other => {
                     self.note(2, t);
                     if !matches!(self.store, Store::Labels(_)) {
-                        self.widen_to_labels();
+                        self.widen_to_labels(ctx);
                     }
-                    self.push_label(t);
+                    self.push_label(t, text_key(t), keep);
                 }
             },
         }
-        self.rows += 1;
         Ok(())
     }
 
-    /// Heap bytes the column holds now (values, label codes and texts).
+    /// Heap bytes the column's values hold (label codes and texts), by
+    /// length: what the budget check reads.
     fn heap_bytes(&self) -> usize {
         let per_value = std::mem::size_of::<Option<f64>>();
         match &self.store {
@@ -562,42 +823,54 @@ impl ColBuilder {
             Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(per_value),
             Store::Labels(l) => {
                 let text = l.text_bytes;
-                // Each level's text is held twice (list and index) plus the
-                // map's and the vector's per-entry overhead.
+                // Each level's text counted twice (as when the index held a
+                // copy, so limits did not move) plus per-entry overhead.
                 l.codes.len().saturating_mul(std::mem::size_of::<Option<u32>>()) + text.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
         }
         .saturating_add(self.non_finite.len() * 16)
     }
 
-    fn push_label(&mut self, t: &str) {
-        if let Store::Labels(l) = &mut self.store {
-            l.push(t);
-        }
+    /// Heap bytes held now, by capacity, with the all-row figures.
+    fn held_bytes(&self) -> usize {
+        let store = match &self.store {
+            Store::Empty => 0,
+            Store::Numbers(v) | Store::Times(v) => v.capacity().saturating_mul(std::mem::size_of::<Option<f64>>()),
+            Store::Labels(l) => {
+                l.codes.capacity().saturating_mul(std::mem::size_of::<Option<u32>>()) + l.text_bytes.saturating_mul(2) + l.levels.len().saturating_mul(64)
+            }
+        };
+        store + self.non_finite.capacity() * 16 + self.acc_bytes()
     }
 
-    fn finish(mut self, ctx: &Ctx, report: &mut IngestReport) -> Result<Column, DataError> {
+    fn acc_bytes(&self) -> usize {
+        self.acc.as_ref().map_or(0, |a| a.bytes())
+    }
+
+    fn finish(mut self, ctx: &Ctx, report: &mut IngestReport) -> Result<(Column, Option<ColumnSummary>), DataError> {
         if let Store::Empty = self.store {
-            self.store = Store::Numbers(vec![None; self.rows]);
+            self.store = Store::Numbers(vec![None; self.stored]);
         }
-        if !self.non_finite.is_empty() {
-            let (row, t) = self.non_finite[0];
+        if self.nf_count > 0 {
+            let row = self.nf_rows.first().copied().unwrap_or(0);
             if ctx.non_finite == NonFinitePolicy::Error {
+                let t = self.nf_first_text;
                 return Err(DataError::NonFinite {
                     file: ctx.file.clone(),
                     row: row + 1,
                     line: self.nf_first_line,
                     column: self.name.clone(),
-                    value: self.nf_texts[t as usize].clone(),
+                    value: self.nf_texts.get(t as usize).cloned().unwrap_or_default(),
                 });
             }
             report.non_finite.push(NonFiniteValues {
                 column: self.name.clone(),
-                count: self.non_finite.len(),
-                rows: self.non_finite.iter().take(LISTED_ROWS).map(|(r, _)| r + 1).collect(),
+                count: self.nf_count,
+                rows: self.nf_rows.iter().map(|r| r + 1).collect(),
                 values: self.nf_texts.iter().take(LISTED_ROWS).cloned().collect(),
             });
         }
+        let acc = self.acc.take();
         let (kind, values) = match self.store {
             Store::Numbers(v) => {
                 let kind = self.forced.unwrap_or(if self.all_int && self.counts[0] > 0 { ColumnKind::Integer } else { ColumnKind::Float });
@@ -608,7 +881,8 @@ impl ColBuilder {
                 (kind, ColumnValues::Numeric(v))
             }
             Store::Labels(l) => {
-                let kind = self.forced.unwrap_or_else(|| label_kind(&l));
+                let all = acc.as_ref().and_then(|a| a.labels.as_ref());
+                let kind = self.forced.unwrap_or_else(|| label_kind(&l, all));
                 (kind, ColumnValues::Categorical { levels: l.levels, codes: l.codes })
             }
             Store::Empty => unreachable!("replaced above"),
@@ -627,18 +901,59 @@ impl ColBuilder {
                 examples,
             });
         }
-        Ok(Column { name: self.name, kind, values })
+        let summary = acc.map(|a| {
+            let numeric = kind.is_numeric();
+            let count = if numeric { a.present - a.non_finite } else { a.present };
+            let std_error = a.hll.std_error();
+            let (labels, labels_error, labels_seeded) = match a.labels.filter(|_| !numeric) {
+                Some(l) => {
+                    let (list, error, seeded) = l.into_summary();
+                    (Some(list), error, seeded)
+                }
+                None => (None, None, false),
+            };
+            ColumnSummary {
+                name: self.name.clone(),
+                count,
+                missing: self.rows - count,
+                numbers: (numeric && a.numeric).then_some(a.moments),
+                distinct_estimate: a.hll.estimate(),
+                distinct_std_error: std_error,
+                labels,
+                labels_error,
+                labels_seeded,
+                text_lengths: (!numeric && a.text_exact).then_some(if a.text.0 == usize::MAX { (0, 0, 0) } else { a.text }),
+            }
+        });
+        Ok((Column { name: self.name, kind, values }, summary))
     }
 }
 
 /// Boolean when every label is a boolean word; free text when labels are
-/// mostly distinct and long; otherwise categorical.
-fn label_kind(l: &Labels) -> ColumnKind {
-    if !l.levels.is_empty() && l.levels.iter().all(|s| is_bool_token(s)) {
-        let words: BTreeSet<String> = l.levels.iter().map(|s| s.to_ascii_lowercase()).collect();
-        if words.len() <= 2 {
-            return ColumnKind::Boolean;
+/// mostly distinct and long; otherwise categorical. `all` holds the labels
+/// of every row when the store is a sample: booleans are judged on them.
+fn label_kind(l: &Labels, all: Option<&LabelCounter>) -> ColumnKind {
+    let boolean = |levels: &mut dyn Iterator<Item = &str>| {
+        let mut words = BTreeSet::new();
+        let mut any = false;
+        for s in levels {
+            any = true;
+            if !is_bool_token(s) {
+                return false;
+            }
+            words.insert(s.to_ascii_lowercase());
+            if words.len() > 2 {
+                return false;
+            }
         }
+        any
+    };
+    let is_bool = match all {
+        Some(c) => c.is_exact() && boolean(&mut c.labels()),
+        None => boolean(&mut l.levels.iter().map(String::as_str)),
+    };
+    if is_bool {
+        return ColumnKind::Boolean;
     }
     let present = l.codes.iter().filter(|c| c.is_some()).count();
     let mean_len = l.levels.iter().map(|s| s.chars().count()).sum::<usize>() as f64 / l.levels.len().max(1) as f64;
@@ -678,8 +993,9 @@ struct Parser {
     /// Decoded text given to the parser, and the part of it parsed.
     text_fed: u64,
     text_parsed: u64,
-    /// Row count at which memory is next checked.
+    /// Row count at which memory is next checked, and the rows between checks.
     next_check: usize,
+    check_rows: usize,
 }
 
 /// Rows between memory checks.
@@ -709,6 +1025,51 @@ impl Parser {
             });
         }
         Ok(())
+    }
+
+    /// Sampling: keeps the typed columns within `max_memory_bytes` by
+    /// doubling the stride of kept rows whenever twice the bytes the
+    /// columns hold by length (a growing vector can take twice its length)
+    /// plus the all-row summaries would pass the budget. Checked at fixed
+    /// row counts on the bytes actually held, so the sample never depends
+    /// on chunk boundaries.
+    fn check_sample(&mut self) -> Result<(), DataError> {
+        self.next_check = self.n_rows + self.check_rows;
+        let budget = self.opts.max_memory_bytes;
+        loop {
+            let values: usize = self.cols.iter().map(ColBuilder::heap_bytes).fold(0, usize::saturating_add);
+            let summaries: usize = self.cols.iter().map(ColBuilder::acc_bytes).fold(0, usize::saturating_add);
+            let needed = values.saturating_mul(2).saturating_add(summaries);
+            if needed <= budget {
+                return Ok(());
+            }
+            let stored = self.cols.first().map_or(0, |c| c.stored);
+            if stored <= 1 || self.ctx.stride >= 1 << (usize::BITS - 2) {
+                // Not even one row fits: say what it would need.
+                return Err(DataError::TooMuchMemory { file: self.ctx.file.clone(), rows: self.n_rows, columns: self.cols.len(), needed, limit: budget });
+            }
+            if self.ctx.stride == 1 {
+                for c in &mut self.cols {
+                    c.start_summary(&self.ctx);
+                }
+            }
+            for c in &mut self.cols {
+                c.keep_even_rows();
+            }
+            self.ctx.stride *= 2;
+        }
+    }
+
+    /// Heap bytes the columns and summaries hold now, by capacity.
+    fn held_bytes(&self) -> usize {
+        self.cols.iter().map(ColBuilder::held_bytes).fold(0, usize::saturating_add)
+    }
+
+    fn check(&mut self) -> Result<(), DataError> {
+        match self.opts.over_budget {
+            OverBudget::Sample => self.check_sample(),
+            OverBudget::Error => self.check_memory(),
+        }
     }
 
     fn feed(&mut self, mut input: &[u8]) -> Result<(), DataError> {
@@ -823,6 +1184,17 @@ impl Parser {
                 }
             }
             self.cols = names.iter().map(|n| ColBuilder::new(n.clone(), self.opts.column_types.get(n).copied())).collect();
+            // Summaries take at most an eighth of the budget in sketches and
+            // an eighth in label counts; checks come often enough that rows
+            // read between two add at most a 32nd of it.
+            let budget = self.opts.max_memory_bytes;
+            let width = names.len().max(1);
+            self.ctx.hll_precision = (HLL_MIN_PRECISION..=HLL_PRECISION).rev().find(|&p| width.saturating_mul(1 << p) <= budget / 8).unwrap_or(HLL_MIN_PRECISION);
+            self.ctx.label_cap_bytes = (budget / 8 / width).max(4096);
+            if self.opts.over_budget == OverBudget::Sample {
+                self.check_rows = (budget / 32 / width.saturating_mul(16)).clamp(1, MEMORY_CHECK_ROWS);
+                self.next_check = self.check_rows;
+            }
             self.names = Some(names);
             if self.has_header {
                 return Ok(());
@@ -841,6 +1213,7 @@ impl Parser {
         if self.n_rows > self.opts.max_rows {
             return Err(DataError::TooManyRows { file: self.ctx.file.clone(), limit: self.opts.max_rows });
         }
+        let keep = (self.n_rows - 1) & (self.ctx.stride - 1) == 0;
         for (i, col) in self.cols.iter_mut().enumerate() {
             let f = field(i);
             if f.len() > self.opts.max_field_bytes {
@@ -853,15 +1226,15 @@ impl Parser {
                     limit: self.opts.max_field_bytes,
                 });
             }
-            col.push(f, self.record_line, &self.ctx)?;
+            col.push(f, self.record_line, &self.ctx, keep)?;
         }
         if self.n_rows >= self.next_check {
-            self.check_memory()?;
+            self.check()?;
         }
         Ok(())
     }
 
-    fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize), DataError> {
+    fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
         if self.in_quote {
             return Err(DataError::UnterminatedQuote { file: self.ctx.file.clone(), line: self.quote_line });
         }
@@ -881,11 +1254,33 @@ impl Parser {
             return Err(DataError::NoRows { file: self.ctx.file.clone() });
         }
         self.total = None;
-        self.check_memory()?;
+        self.check()?;
         report.blank_lines = self.blank_lines;
         let ctx = &self.ctx;
-        let columns = self.cols.into_iter().map(|c| c.finish(ctx, report)).collect::<Result<Vec<_>, _>>()?;
-        Ok((columns, self.n_rows))
+        let mut columns = Vec::with_capacity(self.cols.len());
+        let mut summaries = Vec::new();
+        for c in self.cols {
+            let (column, summary) = c.finish(ctx, report)?;
+            columns.push(column);
+            summaries.extend(summary);
+        }
+        if ctx.stride == 1 {
+            return Ok((columns, self.n_rows, None));
+        }
+        let kept = columns.first().map_or(0, Column::len);
+        let budget = self.opts.max_memory_bytes;
+        let std_error = summaries.first().map_or(0.0, |s| s.distinct_std_error);
+        report.warnings.push(IngestWarning {
+            code: "sampled".into(),
+            message: format!(
+                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so every {}th row was kept ({kept} rows) for quantiles, histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
+                self.n_rows,
+                ctx.stride,
+                100.0 * std_error
+            ),
+        });
+        let info = SampleInfo { total_rows: self.n_rows, kept_rows: kept, stride: ctx.stride, budget_bytes: budget, distinct_std_error: std_error, columns: summaries };
+        Ok((columns, kept, Some(info)))
     }
 }
 
@@ -1061,6 +1456,12 @@ impl Ingest {
         self.bytes
     }
 
+    /// Heap bytes the typed columns (by capacity) and the all-row
+    /// summaries hold now: under `max_memory_bytes` when sampling.
+    pub fn held_bytes(&self) -> usize {
+        self.parser.as_ref().map_or(0, Parser::held_bytes)
+    }
+
     /// The total given to [`Ingest::new`], if any.
     pub fn total_bytes(&self) -> Option<u64> {
         self.total
@@ -1149,7 +1550,16 @@ impl Ingest {
         let line0 = usize::from(s.sep_line);
         let mut parser = Parser {
             rdr: csv_core::ReaderBuilder::new().delimiter(s.delimiter).build(),
-            ctx: Ctx { file: self.file.clone(), missing, missing_max, decimal_comma: s.decimal_comma, non_finite: self.opts.non_finite },
+            ctx: Ctx {
+                file: self.file.clone(),
+                missing,
+                missing_max,
+                decimal_comma: s.decimal_comma,
+                non_finite: self.opts.non_finite,
+                stride: 1,
+                hll_precision: HLL_PRECISION,
+                label_cap_bytes: 4096,
+            },
             opts: self.opts.clone(),
             has_header: s.has_header,
             term: s.term,
@@ -1172,6 +1582,7 @@ impl Ingest {
             text_fed: s.skip as u64,
             text_parsed: s.skip as u64,
             next_check: MEMORY_CHECK_ROWS,
+            check_rows: MEMORY_CHECK_ROWS,
         };
         parser.feed(&sample[s.skip..])?;
         self.parser = Some(parser);
@@ -1189,7 +1600,7 @@ impl Ingest {
         }
         let mut report = std::mem::take(&mut self.report);
         let parser = self.parser.take().expect("the last push starts the parser");
-        let (columns, n_rows) = parser.finish(&mut report)?;
+        let (columns, n_rows, sample) = parser.finish(&mut report)?;
         if let Some(d) = &self.decoder {
             if d.replaced > 0 {
                 let (line, byte) = d.first_bad.unwrap_or((0, 0));
@@ -1201,6 +1612,6 @@ impl Ingest {
         }
         report.bytes = self.bytes;
         let delimiter = report.delimiter.as_bytes().first().copied().unwrap_or(b',');
-        Ok(Dataset { file_name: self.file, sha256: hex::encode(self.sha.finalize()), columns, n_rows, delimiter, ingest: report })
+        Ok(Dataset { file_name: self.file, sha256: hex::encode(self.sha.finalize()), columns, n_rows, delimiter, ingest: report, sample })
     }
 }

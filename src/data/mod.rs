@@ -11,13 +11,15 @@
 mod csv_read;
 mod ingest;
 pub(crate) use ingest::FastMap;
+mod sketch;
 mod split;
 mod value;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use csv_read::{parse_csv, NonFinitePolicy, ParseOptions};
+pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions};
+pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub use ingest::{Ingest, IngestReport, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
 
@@ -451,6 +453,9 @@ pub struct Dataset {
     pub delimiter: u8,
     /// What ingestion detected, assumed or repaired.
     pub ingest: IngestReport,
+    /// When the file was too large for the memory budget: which rows the
+    /// columns hold (a systematic sample) and exact figures over all rows.
+    pub sample: Option<SampleInfo>,
 }
 
 impl Dataset {

@@ -194,7 +194,12 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 advice: "drop the column unless the rare values matter".into(),
             });
         }
-        let id_like = c.count == p.rows && c.distinct == c.count && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
+        // An estimated distinct count is judged within three standard errors.
+        let all_distinct = match &p.sample {
+            Some(s) if c.approximate.iter().any(|f| f == "distinct") => c.distinct as f64 >= c.count as f64 * (1.0 - 3.0 * s.distinct_std_error),
+            _ => c.distinct == c.count,
+        };
+        let id_like = c.count == p.rows && all_distinct && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
         if id_like && !is_target {
             out.push(Alert {
                 code: AlertCode::Unique,
@@ -285,11 +290,16 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     }
     if p.dataset.duplicate_rows > 0 {
         let d = p.dataset.duplicate_rows;
+        // Sampled data: duplicates were looked for among the kept rows.
+        let (rows, among) = match &p.sample {
+            Some(s) => (s.kept_rows as f64, format!("{} sampled rows", s.kept_rows)),
+            None => (rows, format!("{} rows", p.rows)),
+        };
         out.push(Alert {
             code: AlertCode::DuplicateRows,
             severity: if d as f64 / rows >= 0.05 { Severity::Warning } else { Severity::Info },
             columns: Vec::new(),
-            message: format!("{d} rows repeat an earlier row exactly ({:.1}% of {} rows)", 100.0 * d as f64 / rows, p.rows),
+            message: format!("{d} rows repeat an earlier row exactly ({:.1}% of {among})", 100.0 * d as f64 / rows),
             evidence: ev(&[("duplicateRows", d as f64), ("duplicatePct", 100.0 * d as f64 / rows)]),
             suggestion: Some(StepSpec::DropDuplicateRows),
             advice: "drop duplicate training rows; they can also leak between train and test".into(),

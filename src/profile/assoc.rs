@@ -181,45 +181,103 @@ fn dense_ids(v: &[Option<f64>]) -> (Vec<u32>, usize) {
 
 /// Average ranks (from 1) of the values with dense ids `ids`, by counting:
 /// exact, and linear in rows plus ids.
+#[cfg(test)]
 fn ranks_from_ids(ids: &[u32], d: usize) -> Vec<f64> {
-    let mut counts = vec![0u32; d];
+    let mut out = Vec::new();
+    ranks_into(ids, d, &mut Scratch::default(), &mut out);
+    out
+}
+
+/// [`ranks_from_ids`] into `out`, with the counting buffers of `s`.
+fn ranks_into(ids: &[u32], d: usize, s: &mut Scratch, out: &mut Vec<f64>) {
+    s.counts.clear();
+    s.counts.resize(d, 0);
     for &i in ids {
-        counts[i as usize] += 1;
+        s.counts[i as usize] += 1;
     }
-    let mut avg = vec![0.0; d];
+    s.avg.clear();
     let mut start = 0.0;
-    for (a, &c) in avg.iter_mut().zip(&counts) {
-        *a = start + (f64::from(c) + 1.0) / 2.0;
+    for &c in &s.counts {
+        s.avg.push(start + (f64::from(c) + 1.0) / 2.0);
         start += f64::from(c);
     }
-    ids.iter().map(|&i| avg[i as usize]).collect()
+    out.clear();
+    out.extend(ids.iter().map(|&i| s.avg[i as usize]));
+}
+
+/// Buffers reused from pair to pair: a million-row pair would otherwise
+/// allocate (and fault in) tens of megabytes each time.
+#[derive(Default)]
+struct Scratch {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    ix: Vec<u32>,
+    iy: Vec<u32>,
+    rx: Vec<f64>,
+    ry: Vec<f64>,
+    gs: Vec<u32>,
+    counts: Vec<u32>,
+    avg: Vec<f64>,
 }
 
 /// A numeric column's dense value ids and their count (see [`dense_ids`]).
 type Ids = (Vec<u32>, usize);
 
-fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], spearman: bool) -> Vec<(Measure, Option<f64>, usize)> {
+fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], spearman: bool, s: &mut Scratch) -> Vec<(Measure, Option<f64>, usize)> {
     match (a, b) {
         (Data::Num(x), Data::Num(y)) => {
-            let both: Vec<usize> = rows.iter().copied().filter(|&r| x[r].is_some() && y[r].is_some()).collect();
-            let xs: Vec<f64> = both.iter().map(|&r| x[r].unwrap_or_default()).collect();
-            let ys: Vec<f64> = both.iter().map(|&r| y[r].unwrap_or_default()).collect();
-            let mut out = vec![(Measure::Pearson, pearson(&xs, &ys), xs.len())];
-            if let (true, (Some((ix, dx)), Some((iy, dy)))) = (spearman, ids) {
+            let ranked = match (spearman, ids) {
+                (true, (Some((ix, dx)), Some((iy, dy)))) => Some((ix, *dx, iy, *dy)),
+                _ => None,
+            };
+            s.xs.clear();
+            s.ys.clear();
+            s.ix.clear();
+            s.iy.clear();
+            for &r in rows {
+                if let (Some(a), Some(b)) = (x[r], y[r]) {
+                    s.xs.push(a);
+                    s.ys.push(b);
+                    if let Some((ix, _, iy, _)) = ranked {
+                        s.ix.push(ix[r]);
+                        s.iy.push(iy[r]);
+                    }
+                }
+            }
+            let n = s.xs.len();
+            let mut out = vec![(Measure::Pearson, pearson(&s.xs, &s.ys), n)];
+            if let Some((_, dx, _, dy)) = ranked {
                 // Ranks within the rows where both are present, as pandas does.
-                let rx = ranks_from_ids(&both.iter().map(|&r| ix[r]).collect::<Vec<_>>(), *dx);
-                let ry = ranks_from_ids(&both.iter().map(|&r| iy[r]).collect::<Vec<_>>(), *dy);
-                out.push((Measure::Spearman, pearson(&rx, &ry), xs.len()));
+                let (ix, iy) = (std::mem::take(&mut s.ix), std::mem::take(&mut s.iy));
+                let (mut rx, mut ry) = (std::mem::take(&mut s.rx), std::mem::take(&mut s.ry));
+                ranks_into(&ix, dx, s, &mut rx);
+                ranks_into(&iy, dy, s, &mut ry);
+                out.push((Measure::Spearman, pearson(&rx, &ry), n));
+                (s.ix, s.iy, s.rx, s.ry) = (ix, iy, rx, ry);
             }
             out
         }
         (Data::Cat(x, r), Data::Cat(y, c)) => {
-            let (xs, ys): (Vec<u32>, Vec<u32>) = rows.iter().filter_map(|&i| Some((x[i]?, y[i]?))).unzip();
-            vec![(Measure::CramersV, cramers_v(&xs, &ys, *r, *c), xs.len())]
+            s.ix.clear();
+            s.iy.clear();
+            for &i in rows {
+                if let (Some(a), Some(b)) = (x[i], y[i]) {
+                    s.ix.push(a);
+                    s.iy.push(b);
+                }
+            }
+            vec![(Measure::CramersV, cramers_v(&s.ix, &s.iy, *r, *c), s.ix.len())]
         }
         (Data::Num(y), Data::Cat(g, k)) | (Data::Cat(g, k), Data::Num(y)) => {
-            let (gs, ys): (Vec<u32>, Vec<f64>) = rows.iter().filter_map(|&i| Some((g[i]?, y[i]?))).unzip();
-            vec![(Measure::CorrelationRatio, correlation_ratio(&gs, &ys, *k), ys.len())]
+            s.gs.clear();
+            s.ys.clear();
+            for &i in rows {
+                if let (Some(a), Some(b)) = (g[i], y[i]) {
+                    s.gs.push(a);
+                    s.ys.push(b);
+                }
+            }
+            vec![(Measure::CorrelationRatio, correlation_ratio(&s.gs, &s.ys, *k), s.ys.len())]
         }
     }
 }
@@ -254,7 +312,7 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     let pairs = eligible.len() * eligible.len().saturating_sub(1) / 2 + eligible.len();
     let step = (ds.n_rows * pairs.max(1)).div_ceil(opts.max_assoc_work.max(1)).max(1);
     let rows: Vec<usize> = (0..ds.n_rows).step_by(step).collect();
-    if step > 1 {
+    if step > 1 || ds.sample.is_some() {
         out.sampled_rows = Some(rows.len());
     }
     out.columns = eligible.iter().map(|&i| profiles[i].name.clone()).collect();
@@ -264,12 +322,13 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
             _ => None,
         })
         .collect();
+    let mut scratch = Scratch::default();
     for (k, &i) in eligible.iter().enumerate() {
         for &j in &eligible[k + 1..] {
             if Some(i) == target || Some(j) == target {
                 continue;
             }
-            for (measure, value, n) in pair(&data(i), &data(j), (ids[i].as_ref(), ids[j].as_ref()), &rows, true) {
+            for (measure, value, n) in pair(&data(i), &data(j), (ids[i].as_ref(), ids[j].as_ref()), &rows, true, &mut scratch) {
                 if let Some(value) = value {
                     out.pairs.push(Association { a: profiles[i].name.clone(), b: profiles[j].name.clone(), measure, value, n });
                 }
@@ -280,7 +339,7 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         let tp = &profiles[t];
         if tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000) {
             for &i in eligible.iter().filter(|&&i| i != t) {
-                if let Some((measure, Some(value), n)) = pair(&data(i), &data(t), (None, None), &rows, false).into_iter().next() {
+                if let Some((measure, Some(value), n)) = pair(&data(i), &data(t), (None, None), &rows, false, &mut scratch).into_iter().next() {
                     out.target.push(Association { a: profiles[i].name.clone(), b: tp.name.clone(), measure, value, n });
                 }
             }

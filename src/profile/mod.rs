@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{format_number, format_time, ColumnKind, ColumnValues, DataError, Dataset, IngestReport};
+use crate::data::{format_number, format_time, ColumnKind, ColumnSummary, ColumnValues, DataError, Dataset, IngestReport};
 pub use alerts::{Alert, AlertCode, Severity};
 pub use assoc::{Association, Associations, Measure};
 
@@ -152,6 +152,36 @@ pub struct ColumnProfile {
     pub case_variants: Vec<Vec<String>>,
     /// Bytes the column's values take in memory.
     pub memory_bytes: usize,
+    /// Fields (by their JSON names) that are estimates, when the data was
+    /// sampled (see [`Profile::sample`]); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub approximate: Vec<String>,
+    /// When `top` comes from a heavy-hitters summary: the most each listed
+    /// count can be too low (Misra–Gries).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub top_error: Option<usize>,
+}
+
+/// How the rows were sampled when the file was too large for the memory
+/// budget. Counts, missing, min, max, mean, std, skewness, zeros and
+/// negatives then cover every row; fields listed in a column's
+/// `approximate` are estimates: distinct counts from HyperLogLog, the rest
+/// from the kept rows (counts scaled to all rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleNote {
+    /// Data rows in the file.
+    pub total_rows: usize,
+    /// Rows kept: every `stride`-th, from the first.
+    pub kept_rows: usize,
+    /// The stride.
+    pub stride: usize,
+    /// The memory budget that forced sampling, in bytes.
+    pub budget_bytes: usize,
+    /// Relative standard error of approximate distinct counts.
+    pub distinct_std_error: f64,
+    /// One line for people.
+    pub note: String,
 }
 
 /// Dataset-wide figures.
@@ -172,6 +202,10 @@ pub struct DatasetSummary {
     pub memory_bytes: usize,
     /// Columns per kind.
     pub kinds: BTreeMap<ColumnKind, usize>,
+    /// Fields that are estimates (`duplicateRows`: found among the kept
+    /// rows) when the data was sampled.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub approximate: Vec<String>,
 }
 
 /// The profile of a whole dataset.
@@ -199,6 +233,10 @@ pub struct Profile {
     pub associations: Associations,
     /// Data-quality alerts, most severe first.
     pub alerts: Vec<Alert>,
+    /// When the data was too large for the memory budget: how it was
+    /// sampled, and so which figures are approximate.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sample: Option<SampleNote>,
 }
 
 /// Choices for [`profile_with`].
@@ -240,26 +278,37 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
         Some(t) => Some(ds.column_index(t)?),
         None => None,
     };
-    let columns: Vec<ColumnProfile> = ds.columns.iter().map(|c| column_profile(&c.name, c.kind, &c.values, c.memory_bytes())).collect();
+    let mut columns: Vec<ColumnProfile> = ds.columns.iter().map(|c| column_profile(&c.name, c.kind, &c.values, c.memory_bytes())).collect();
+    // Summaries are used only for the dataset they were made with.
+    let sample = ds.sample.as_ref().filter(|s| {
+        s.kept_rows == ds.n_rows && s.columns.len() == ds.columns.len() && s.columns.iter().zip(&ds.columns).all(|(a, b)| a.name == b.name)
+    });
+    let rows = sample.map_or(ds.n_rows, |s| s.total_rows);
+    if let Some(s) = sample {
+        for (p, summary) in columns.iter_mut().zip(&s.columns) {
+            apply_summary(p, summary, rows);
+        }
+    }
     let missing_cells: usize = columns.iter().map(|c| c.missing).sum();
-    let cells = ds.n_rows * ds.columns.len();
+    let cells = rows * ds.columns.len();
     let mut kinds = BTreeMap::new();
     for c in &columns {
         *kinds.entry(c.kind).or_insert(0) += 1;
     }
     let dataset = DatasetSummary {
-        rows: ds.n_rows,
+        rows,
         columns: ds.columns.len(),
         duplicate_rows: duplicate_rows(ds),
         missing_cells,
         missing_cells_pct: pct(missing_cells, cells),
         memory_bytes: columns.iter().map(|c| c.memory_bytes).sum(),
         kinds,
+        approximate: if sample.is_some() { vec!["duplicateRows".to_string()] } else { Vec::new() },
     };
     let associations = assoc::associations(ds, &columns, target, opts);
     let mut p = Profile {
         file_name: ds.file_name.clone(),
-        rows: ds.n_rows,
+        rows,
         column_count: ds.columns.len(),
         sha256: ds.sha256.clone(),
         target: opts.target.clone(),
@@ -268,6 +317,17 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
         columns,
         associations,
         alerts: Vec::new(),
+        sample: sample.map(|s| SampleNote {
+            total_rows: s.total_rows,
+            kept_rows: s.kept_rows,
+            stride: s.stride,
+            budget_bytes: s.budget_bytes,
+            distinct_std_error: s.distinct_std_error,
+            note: format!(
+                "sampled: {} of {} rows kept (every {}th) to stay within the memory budget of {} bytes; figures marked approximate are estimates",
+                s.kept_rows, s.total_rows, s.stride, s.budget_bytes
+            ),
+        }),
     };
     p.alerts = alerts::alerts(ds, &p, target);
     Ok(p)
@@ -349,6 +409,8 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
         date_range: None,
         case_variants: Vec::new(),
         memory_bytes,
+        approximate: Vec::new(),
+        top_error: None,
     };
     match values {
         ColumnValues::Numeric(v) => {
@@ -424,6 +486,18 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             p.count = n;
             p.missing = rows - n;
             p.missing_pct = pct(p.missing, rows);
+            label_figures(&mut p, levels, &counts);
+        }
+    }
+    p
+}
+
+/// Distinct labels, top labels, lengths and case variants from `counts`
+/// of `levels` (in first-appearance order).
+fn label_figures(p: &mut ColumnProfile, levels: &[String], counts: &[usize]) {
+    let n: usize = counts.iter().sum();
+    {
+        {
             p.distinct = counts.iter().filter(|&&c| c > 0).count();
             // `levels` are in first-appearance order; a stable sort keeps that for ties.
             let mut order: Vec<usize> = (0..levels.len()).filter(|&i| counts[i] > 0).collect();
@@ -447,7 +521,82 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             p.case_variants = variants.into_iter().take(5).map(|g| g.into_iter().take(5).map(|i| clip(&levels[i])).collect()).collect();
         }
     }
-    p
+}
+
+/// Puts the all-row figures of a sampled column into its profile (made
+/// from the kept rows) and lists what stays an estimate.
+fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
+    let kept_count = p.count;
+    // Counts from the kept rows, scaled to all present values.
+    let factor = if kept_count == 0 { 1.0 } else { s.count as f64 / kept_count as f64 };
+    let scale = |c: usize| (c as f64 * factor).round() as usize;
+    p.count = s.count;
+    p.missing = s.missing;
+    p.missing_pct = pct(s.missing, rows);
+    let estimate = (s.distinct_estimate.round() as usize).clamp(p.distinct.min(s.count), s.count);
+    let mut approx: Vec<&str> = Vec::new();
+    if p.kind.is_numeric() {
+        if let Some(m) = s.numbers.as_ref().filter(|m| m.n > 0) {
+            p.min = Some(m.min);
+            p.max = Some(m.max);
+            p.mean = Some(m.mean).filter(|x| x.is_finite());
+            p.std = m.std();
+            p.skewness = m.skewness();
+            p.integer = m.fractional == 0;
+            if p.kind.is_time() {
+                p.date_range = Some(DateRange { min: format_time(m.min), max: format_time(m.max) });
+            } else {
+                p.zeros = Some(m.zeros);
+                p.negatives = Some(m.negatives);
+            }
+        } else if s.count > 0 {
+            approx.extend(["min", "max", "mean", "std", "skewness", "zeros", "negatives", "dateRange", "integer"]);
+        }
+        p.distinct = estimate;
+        if let Some(o) = &mut p.outliers {
+            o.below = scale(o.below);
+            o.above = scale(o.above);
+        }
+        for b in &mut p.histogram {
+            b.count = scale(b.count);
+        }
+        for t in &mut p.top {
+            t.count = scale(t.count);
+        }
+        approx.extend(["distinct", "median", "q1", "q3", "outliers", "histogram", "top"]);
+    } else {
+        match (&s.labels, s.labels_error, s.labels_seeded) {
+            (Some(list), None, false) => {
+                let (levels, counts): (Vec<String>, Vec<usize>) = list.iter().cloned().unzip();
+                let text = p.text_length.take();
+                label_figures(p, &levels, &counts);
+                if s.text_lengths.is_none() {
+                    p.text_length = text;
+                }
+            }
+            (Some(list), error, _) => {
+                let mut order: Vec<usize> = (0..list.len()).filter(|&i| list[i].1 > 0).collect();
+                order.sort_by(|&a, &b| list[b].1.cmp(&list[a].1));
+                p.top = order.iter().take(TOP_VALUES).map(|&i| ValueCount { value: clip(&list[i].0), count: list[i].1 }).collect();
+                p.top_error = error;
+                p.distinct = estimate;
+                approx.extend(["distinct", "top", "caseVariants"]);
+            }
+            (None, _, _) => {
+                for t in &mut p.top {
+                    t.count = scale(t.count);
+                }
+                p.distinct = estimate;
+                approx.extend(["distinct", "top", "caseVariants"]);
+            }
+        }
+        match s.text_lengths {
+            Some((min, max, total)) if s.count > 0 => p.text_length = Some(TextLength { min, max, mean: total as f64 / s.count as f64 }),
+            Some(_) => {}
+            None => approx.push("textLength"),
+        }
+    }
+    p.approximate = approx.into_iter().map(String::from).collect();
 }
 
 /// A label trimmed, with inner whitespace collapsed and lower-cased: the

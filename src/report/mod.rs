@@ -85,9 +85,10 @@ pub fn html(p: &Profile) -> String {
     let ig = &p.ingest;
     let _ = write!(
         s,
-        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{:.1} MB</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
+        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{:.1} MB</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
         d.rows,
         d.columns,
+        if d.approximate.is_empty() { "" } else { "≈ " },
         d.duplicate_rows,
         d.missing_cells,
         d.missing_cells_pct,
@@ -103,6 +104,9 @@ pub fn html(p: &Profile) -> String {
         let _ = write!(s, "<tr><th>Target</th><td>{}</td></tr>", clip(t, NAME_CHARS));
     }
     s.push_str("</table>\n");
+    if let Some(n) = &p.sample {
+        let _ = write!(s, "<p class=warning>{} Figures marked ≈ are estimates: distinct counts within about ±{:.1}% (HyperLogLog, one standard error), the others from the kept rows.</p>", escape(&n.note), 100.0 * n.distinct_std_error);
+    }
     for w in ig.warnings.iter().take(10) {
         let _ = write!(s, "<p class=info>{}</p>", clip(&w.message, MESSAGE_CHARS));
     }
@@ -203,12 +207,14 @@ fn edge(c: &ColumnProfile, x: f64) -> String {
 
 fn column(s: &mut String, c: &ColumnProfile) {
     let _ = write!(s, "<section class=card><div><h3>{}</h3><small>{}</small><table>", clip(&c.name, NAME_CHARS), c.kind.as_str());
+    // "≈" before a figure that is an estimate (sampled data).
+    let approx = |fields: &[&str]| if fields.iter().any(|f| c.approximate.iter().any(|a| a == f)) { "≈ " } else { "" };
     let mut row = |k: &str, v: String| {
         let _ = write!(s, "<tr><th>{k}</th><td class=n>{v}</td></tr>");
     };
     row("present", c.count.to_string());
     row("missing", format!("{} ({:.1}%)", c.missing, c.missing_pct));
-    row("distinct", c.distinct.to_string());
+    row("distinct", format!("{}{}", approx(&["distinct"]), c.distinct));
     if let Some(r) = &c.date_range {
         row("range", format!("{} – {}", escape(&r.min), escape(&r.max)));
     } else if let (Some(lo), Some(hi)) = (c.min, c.max) {
@@ -219,7 +225,7 @@ fn column(s: &mut String, c: &ColumnProfile) {
             row("mean ± std", format!("{} ± {}", num(m), c.std.map_or("–".into(), num)));
         }
         if let (Some(q1), Some(m), Some(q3)) = (c.q1, c.median, c.q3) {
-            row("quartiles", format!("{} / {} / {}", num(q1), num(m), num(q3)));
+            row("quartiles", format!("{}{} / {} / {}", approx(&["q1", "median", "q3"]), num(q1), num(m), num(q3)));
         }
         if let (Some(z), Some(n)) = (c.zeros, c.negatives) {
             row("zeros / negatives", format!("{z} / {n}"));
@@ -228,11 +234,14 @@ fn column(s: &mut String, c: &ColumnProfile) {
             row("skewness", format!("{sk:.2}"));
         }
         if let Some(o) = &c.outliers {
-            row("IQR outliers", (o.below + o.above).to_string());
+            row("IQR outliers", format!("{}{}", approx(&["outliers"]), o.below + o.above));
         }
     }
     if let Some(t) = &c.text_length {
-        row("length", format!("{} – {} (mean {:.1})", t.min, t.max, t.mean));
+        row("length", format!("{}{} – {} (mean {:.1})", approx(&["textLength"]), t.min, t.max, t.mean));
+    }
+    if !c.approximate.is_empty() && !approx(&["histogram", "top"]).is_empty() {
+        row("chart", "≈ from the sampled rows".to_string());
     }
     s.push_str("</table></div><div>");
     if !c.histogram.is_empty() && c.kind.is_numeric() && c.distinct > crate::profile::TOP_VALUES {

@@ -1,0 +1,234 @@
+//! A file larger than the memory budget: ingestion keeps a systematic
+//! sample within the budget, the profile keeps exact all-row figures
+//! (count, missing, min, max, mean, std) and estimates the rest within
+//! their stated error, and nothing depends on how the bytes were chunked.
+//! The data is generated here, row by row, never committed.
+
+use mlcycle::data::{parse_csv, Ingest, OverBudget, ParseOptions};
+use mlcycle::profile::profile;
+
+/// A deterministic value stream (SplitMix64), so a second pass sees the
+/// same numbers.
+fn mix(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Row `i`: a unique id, a float with 10% missing, a label of 12, a date,
+/// a text with about `rows / 3` distinct values.
+fn x_value(i: u64) -> Option<f64> {
+    let h = mix(i);
+    (h % 10 != 0).then(|| ((h >> 11) % 2_000_001) as f64 / 1000.0 - 700.0)
+}
+
+fn row(i: u64, out: &mut String) {
+    use std::fmt::Write;
+    let h = mix(i ^ 0xABCD);
+    let x = x_value(i).map_or(String::new(), |x| x.to_string());
+    let _ = writeln!(out, "{i},{x},c{},2020-{:02}-{:02},w{}", h % 12, 1 + h % 12, 1 + (h >> 8) % 28, (h >> 20) % (i / 3 + 1));
+}
+
+const HEADER: &str = "id,x,cat,day,word\n";
+
+#[test]
+fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
+    let rows: u64 = 1_300_000;
+    let budget = 16 << 20;
+    let opts = ParseOptions { max_memory_bytes: budget, ..ParseOptions::default() };
+    let mut ingest = Ingest::new("big.csv", &opts, None).unwrap();
+    ingest.push(HEADER.as_bytes()).unwrap();
+    let mut chunk = String::new();
+    let (mut bytes, mut most_held) = (0usize, 0usize);
+    for i in 0..rows {
+        row(i, &mut chunk);
+        if chunk.len() >= 1 << 20 || i + 1 == rows {
+            ingest.push(chunk.as_bytes()).unwrap();
+            bytes += chunk.len();
+            chunk.clear();
+            most_held = most_held.max(ingest.held_bytes());
+            assert!(ingest.held_bytes() <= budget, "{} bytes held, budget {budget}", ingest.held_bytes());
+        }
+    }
+    assert!(bytes > 50_000_000, "only {bytes} bytes generated");
+    let ds = ingest.finish().unwrap();
+    let s = ds.sample.as_ref().expect("sampled");
+    assert_eq!(s.total_rows, rows as usize);
+    assert_eq!(s.kept_rows, ds.n_rows);
+    assert_eq!(s.kept_rows, (rows as usize).div_ceil(s.stride));
+    assert!(ds.ingest.warnings.iter().any(|w| w.code == "sampled" && w.message.contains(&budget.to_string())));
+    let p = profile(&ds);
+    assert_eq!(p.rows, rows as usize);
+
+    // Two-pass reference for x.
+    let (mut n, mut sum, mut min, mut max) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
+    for i in 0..rows {
+        if let Some(x) = x_value(i) {
+            n += 1;
+            sum += x;
+            min = min.min(x);
+            max = max.max(x);
+        }
+    }
+    let mean = sum / n as f64;
+    let ss: f64 = (0..rows).filter_map(x_value).map(|x| (x - mean) * (x - mean)).sum();
+    let std = (ss / (n - 1) as f64).sqrt();
+    let x = &p.columns[1];
+    assert_eq!((x.count, x.missing), (n, rows as usize - n));
+    assert_eq!((x.min, x.max), (Some(min), Some(max)));
+    let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1e-300);
+    assert!(rel(x.mean.unwrap(), mean) < 1e-9, "mean {:?} vs {mean}", x.mean);
+    assert!(rel(x.std.unwrap(), std) < 1e-9, "std {:?} vs {std}", x.std);
+    for f in ["distinct", "median", "histogram"] {
+        assert!(x.approximate.iter().any(|a| a == f), "{f} not marked in {:?}", x.approximate);
+    }
+    assert!(!x.approximate.iter().any(|a| a == "mean" || a == "count"));
+
+    // Distinct counts: ids are all distinct; labels exact.
+    let sigma = p.sample.as_ref().unwrap().distinct_std_error;
+    let id = &p.columns[0];
+    let raw_id = rel(s.columns[0].distinct_estimate, rows as f64);
+    let words: std::collections::HashSet<u64> = (0..rows).map(|i| (mix(i ^ 0xABCD) >> 20) % (i / 3 + 1)).collect();
+    let raw_word = rel(s.columns[4].distinct_estimate, words.len() as f64);
+    eprintln!(
+        "{bytes} bytes, {rows} rows; HLL relative error: ids {raw_id:.4}, words {raw_word:.4} of {} (stated {sigma:.4}); most held {most_held} of {budget} bytes; stride {}",
+        words.len(),
+        s.stride
+    );
+    assert!(raw_id < 3.0 * sigma && raw_word < 3.0 * sigma);
+    assert!(rel(id.distinct as f64, rows as f64) < 3.0 * sigma, "distinct {} vs {rows}", id.distinct);
+    assert!(rel(p.columns[4].distinct as f64, words.len() as f64) < 3.0 * sigma);
+    assert_eq!((id.min, id.max), (Some(0.0), Some((rows - 1) as f64)));
+    let cat = &p.columns[2];
+    assert_eq!(cat.distinct, 12);
+    assert!(cat.approximate.is_empty(), "{:?}", cat.approximate);
+    assert_eq!(cat.top.iter().map(|t| t.count).sum::<usize>(), {
+        let mut c = [0usize; 12];
+        (0..rows).for_each(|i| c[(mix(i ^ 0xABCD) % 12) as usize] += 1);
+        let mut c = c.to_vec();
+        c.sort_unstable_by(|a, b| b.cmp(a));
+        c[..5].iter().sum::<usize>()
+    });
+    let word = &p.columns[4];
+    assert!(word.approximate.iter().any(|a| a == "distinct"));
+    assert!(word.top_error.is_some());
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(json.contains("\"approximate\"") && json.contains("\"sample\""));
+    let html = mlcycle::report::html(&p);
+    assert!(html.contains("≈") && html.contains("sampled"));
+}
+
+/// The same bytes pushed in chunks of 1, 7, 4096 bytes or all at once give
+/// the same dataset and profile, sampled several times over.
+#[test]
+fn sampling_does_not_depend_on_chunks() {
+    let mut text = HEADER.to_string();
+    for i in 0..6_000 {
+        row(i, &mut text);
+    }
+    let opts = ParseOptions { max_memory_bytes: 64 << 10, ..ParseOptions::default() };
+    let whole = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap();
+    let s = whole.sample.as_ref().expect("sampled");
+    assert!(s.stride >= 4, "stride {}", s.stride);
+    let want = serde_json::to_string(&profile(&whole)).unwrap();
+    for size in [1, 7, 4096] {
+        let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
+        for c in text.as_bytes().chunks(size) {
+            ingest.push(c).unwrap();
+            assert!(ingest.held_bytes() <= opts.max_memory_bytes);
+        }
+        let ds = ingest.finish().unwrap();
+        assert!(ds == whole, "chunks of {size} gave another dataset");
+        assert_eq!(serde_json::to_string(&profile(&ds)).unwrap(), want, "chunks of {size}");
+    }
+    // The old behaviour stays available.
+    let err = parse_csv(text.as_bytes(), "t.csv", &ParseOptions { over_budget: OverBudget::Error, ..opts }).unwrap_err();
+    assert_eq!(err.code(), "too_much_memory");
+}
+
+/// Under the budget nothing changes: no sample, no approximate field.
+#[test]
+fn small_files_are_not_sampled() {
+    let mut text = HEADER.to_string();
+    for i in 0..500 {
+        row(i, &mut text);
+    }
+    let ds = parse_csv(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+    assert!(ds.sample.is_none());
+    let json = serde_json::to_string(&profile(&ds)).unwrap();
+    assert!(!json.contains("approximate") && !json.contains("\"sample\"") && !json.contains("topError"));
+}
+
+/// Columns that change type, non-finite numbers, forced types, booleans,
+/// many distinct labels and all-missing columns, each sampled several
+/// times over: no panic, the same result in chunks of 7 and whole, exact
+/// counts, and labels judged on every row.
+#[test]
+fn sampled_edge_cases_table() {
+    use mlcycle::data::{ColumnKind, NonFinitePolicy};
+    let n = 4_000usize;
+    let gen = |f: &dyn Fn(usize) -> String| -> String { (0..n).map(|i| f(i) + "\n").collect() };
+    // (name, csv body, header, column types, expected kind of column "v", expected present count)
+    type Case<'a> = (&'a str, String, Vec<(&'a str, ColumnKind)>, ColumnKind, usize);
+    let cases: Vec<Case> = vec![
+        ("late text widens numbers", gen(&|i| if i == n - 3 { "oops".into() } else { format!("{}", i % 97) }), vec![], ColumnKind::Categorical, n),
+        ("late date widens numbers", gen(&|i| if i == n - 1 { "2020-01-01".into() } else { format!("{}.5", i % 13) }), vec![], ColumnKind::Categorical, n),
+        ("non-finite as missing", gen(&|i| if i % 500 == 3 { "inf".into() } else { format!("{i}") }), vec![], ColumnKind::Integer, n - 8),
+        ("booleans", gen(&|i| ["yes", "no"][i % 2].into()), vec![], ColumnKind::Boolean, n),
+        ("boolean words, one odd word unkept", gen(&|i| if i == 3 { "maybe".into() } else { ["yes", "no"][i % 2].into() }), vec![], ColumnKind::Categorical, n),
+        ("many distinct labels", gen(&|i| format!("label-{}", i * 7919 % 3001)), vec![], ColumnKind::Categorical, n),
+        ("all missing", gen(&|_| String::new()), vec![], ColumnKind::Float, 0),
+        ("forced categorical", gen(&|i| format!("{}", i % 5)), vec![("v", ColumnKind::Categorical)], ColumnKind::Categorical, n),
+        ("forced date", gen(&|i| format!("2021-02-{:02}", 1 + i % 28)), vec![("v", ColumnKind::Date)], ColumnKind::Date, n),
+        ("missing then text", gen(&|i| if i < n / 2 { String::new() } else { format!("t{}", i % 9) }), vec![], ColumnKind::Categorical, n / 2),
+    ];
+    for (name, body, types, kind, present) in cases {
+        let text = format!("v,w\n{}", body.lines().enumerate().map(|(i, v)| format!("{v},c{}\n", i % 3)).collect::<String>());
+        let opts = ParseOptions {
+            max_memory_bytes: 24 << 10,
+            non_finite: NonFinitePolicy::Missing,
+            column_types: types.iter().map(|(c, k)| (c.to_string(), *k)).collect(),
+            ..ParseOptions::default()
+        };
+        let whole = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(whole.sample.as_ref().is_some_and(|s| s.stride >= 4), "{name}: not sampled enough");
+        let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
+        for c in text.as_bytes().chunks(7) {
+            ingest.push(c).unwrap();
+        }
+        let chunked = ingest.finish().unwrap();
+        assert!(chunked == whole, "{name}: chunks changed the dataset");
+        let p = profile(&whole);
+        assert_eq!(p.rows, n, "{name}");
+        let v = &p.columns[0];
+        assert_eq!((v.kind, v.count, v.missing), (kind, present, n - present), "{name}");
+        if kind == ColumnKind::Boolean {
+            assert_eq!(v.distinct, 2, "{name}");
+        }
+        assert_eq!(p.columns[1].top.iter().map(|t| t.count).sum::<usize>(), n, "{name}: exact label counts");
+        assert!(serde_json::to_string(&p).is_ok());
+    }
+}
+
+/// Arbitrary bytes under a tiny budget: an error or a dataset, never a panic.
+#[test]
+fn tiny_budgets_never_panic() {
+    let mut state = 7u64;
+    let alphabet = b"ab,;\"\n\r1.5-e9x \t2020-01-01NAinf";
+    for round in 0..300 {
+        let len = 50 + (mix(round) % 3000) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                state = mix(state);
+                alphabet[(state % alphabet.len() as u64) as usize]
+            })
+            .collect();
+        let budget = 1 + (mix(round ^ 99) % 4096) as usize;
+        let opts = ParseOptions { max_memory_bytes: budget, ..ParseOptions::default() };
+        if let Ok(ds) = parse_csv(&bytes, "t.csv", &opts) {
+            let _ = serde_json::to_string(&profile(&ds)).unwrap();
+            let _ = mlcycle::report::html(&profile(&ds));
+        }
+    }
+}
