@@ -238,6 +238,12 @@ export function readOptions() {
   if (decimal) o.decimalComma = decimal === 'comma';
   if ($('opt-non-finite').value === 'missing') o.nonFinite = 'missing';
   if ($('opt-lossy').checked) o.lossyUtf8 = true;
+  const memRaw = $('opt-memory').value.trim();
+  const mem = Number(memRaw);
+  if (!Number.isInteger(mem) || mem < 1 || mem > 3072) {
+    throw Object.assign(new Error(`memory for the data must be a whole number of MB from 1 to 3072, not "${memRaw}"`), { name: 'InputError', code: 'bad_option' });
+  }
+  if (mem !== 1024) o.maxMemoryBytes = mem * 1024 * 1024;
   const tokens = $('opt-missing').value.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const defaults = ['na', 'n/a', 'null', 'nan', 'none', '?', '-'];
   const lower = tokens.map((t) => t.toLowerCase());
@@ -344,25 +350,30 @@ function failed(err, statusText) {
 const PROFILE_PAGE = 200;
 
 function profileRow(c) {
+  // Figures estimated from a sample or a sketch are marked ≈ (see the note above the table).
+  const approx = new Set(c.approximate || []);
+  const mark = (field, text) => (text !== '' && approx.has(field) ? `≈${text}` : text);
   const top = el('ul', { className: 'top-values' });
   for (const t of c.top || []) {
-    top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${t.count}` })));
+    top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${mark('top', String(t.count))}` })));
   }
   const numeric = typeof c.min === 'number';
+  const quartiles = typeof c.median === 'number' ? `${short(c.median)} [${short(c.q1)} – ${short(c.q3)}]` : '';
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
     el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
     el('td', { className: 'num', text: formatNumber(c.count) }),
     el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
-    el('td', { className: 'num', text: formatNumber(c.distinct) }),
+    el('td', { className: 'num', text: mark('distinct', formatNumber(c.distinct)) }),
     el('td', { className: 'num', text: numeric ? formatNumber(c.min) : '' }),
     el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
     el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
     el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
-    el('td', { className: 'num', text: typeof c.median === 'number' ? `${short(c.median)} [${short(c.q1)} – ${short(c.q3)}]` : '' }),
+    el('td', { className: 'num', text: mark('median', quartiles) }),
     el('td', {}, top),
     el('td', { className: 'chart-cell' }, distributionChart(c, visible)),
   );
+  if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;
   return tr;
 }
 
@@ -451,6 +462,11 @@ function showMoreColumns(p) {
 function renderProfile(p) {
   $('ov-file').textContent = visible(p.fileName);
   $('ov-rows').textContent = String(p.rows);
+  const note = $('sample-note');
+  note.hidden = !p.sample;
+  note.textContent = p.sample
+    ? `Large file: ${p.sample.keptRows} of ${p.sample.totalRows} rows kept (every ${p.sample.stride}th) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%), and training uses the kept rows.`
+    : '';
   $('ov-columns').textContent = String(p.columnCount);
   const sha = $('ov-sha');
   sha.textContent = `${p.sha256.slice(0, 12)}…`;

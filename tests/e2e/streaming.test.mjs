@@ -62,6 +62,22 @@ test('a large file is read in slices with progress; Cancel keeps the earlier dat
     for (let i = 1; i < reads.length; i++) assert.ok(reads[i].value >= reads[i - 1].value, 'progress never goes back');
     assert.match(reads[0].text, /^Reading: .* of \d+\.\d MB \(\d+%\)/);
     assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.isVisible('#sample-note'), false, 'it fits: not sampled');
+
+    // With 4 MB for the data the same file is sampled: every row still
+    // counted, estimates marked.
+    await page.click('#read-options summary');
+    await page.fill('#opt-memory', '4');
+    await page.click('#reread');
+    await page.waitForFunction(() => !document.body.classList.contains('busy') && /^Loaded big\.csv/.test(document.getElementById('status').textContent), null, { timeout: 200_000 });
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.textContent('#ov-rows'), String(rows));
+    const note = await page.textContent('#sample-note');
+    assert.match(note, new RegExp(`^Large file: \\d+ of ${rows} rows kept \\(every \\d+th\\) to stay within 4\\.0 MB`), note);
+    const id = await page.$eval('#profile-body tr[data-column="id"]', (r) => [...r.cells].map((c) => c.textContent));
+    assert.equal(id[2], String(rows), 'count covers every row');
+    assert.equal(id[6], String(rows - 1), 'max over every row');
+    assert.match(id[4], /^≈/, 'distinct is an estimate');
     s.assertStayedHome();
   } finally {
     await s.close();
