@@ -8,6 +8,10 @@
 //                                             input: prints one JSON line
 //                                             {seconds, mbPerSecond, wasmMemoryBytes,
 //                                             columnarBytes, rows}
+//   node scripts/bench-page.mjs train PATH TARGET SPEC
+//                                             load PATH, train with SPEC (a model
+//                                             spec, or {search, models, workers});
+//                                             prints {seconds, metric}
 import { statSync } from 'node:fs';
 import { startSession } from '../tests/e2e/harness.mjs';
 
@@ -67,5 +71,39 @@ async function file(path) {
   }
 }
 
+/**
+ * Loads PATH through the file input, then trains with `spec`: a model spec
+ * (search none, that model) or {search, models, workers} (a pooled search).
+ * Prints {seconds, metric} of the training alone.
+ */
+async function train(path, target, specText) {
+  const spec = JSON.parse(specText);
+  const s = await startSession();
+  try {
+    const { page } = s;
+    page.setDefaultTimeout(3_600_000);
+    await s.open();
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => !document.body.classList.contains('busy') && /^(Loaded|Loading .* failed)/.test(document.getElementById('status').textContent), null, { polling: 250 });
+    const out = await page.evaluate(async ({ target, spec }) => {
+      const { client, pool, state } = window.mlcycleApp;
+      const t0 = performance.now();
+      let r;
+      if (spec.kind) {
+        r = await client.train({ target, seed: 42, search: 'none', model: spec });
+      } else {
+        const source = { data: state.source.data, fileName: state.source.fileName, options: state.source.options, key: state.source.key };
+        r = await pool.search(client, source, { target, seed: 42, search: spec.search, models: spec.models }, spec.workers);
+      }
+      const metrics = r.result.metrics || {};
+      return { seconds: (performance.now() - t0) / 1000, metric: metrics.accuracy ?? metrics.r2 ?? null };
+    }, { target, spec }).catch((e) => ({ error: String(e.message || e).split('\n')[0] }));
+    console.log(JSON.stringify(out));
+  } finally {
+    await s.close();
+  }
+}
+
 if (process.argv[2] === 'file') await file(process.argv[3]);
+else if (process.argv[2] === 'train') await train(process.argv[3], process.argv[4], process.argv[5]);
 else await samples(Number(process.argv[2] || 5));

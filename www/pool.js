@@ -5,7 +5,9 @@
 // writes the manifest. The pool's workers each hold their own copy of the
 // same data and the same plan (same options, same seed), and run trials by
 // index. Trials are recorded by index, so the leaderboard is the same
-// whatever the pool size or the order trials finish in.
+// whatever the pool size or the order trials finish in. Successive halving
+// hands out one rung at a time: the next rung's specs come once the last
+// trial of this one is recorded.
 //
 // Cancel stops handing out trials and ends the workers still running one
 // (a long fit stops at once); the finished trials are kept and the run
@@ -84,35 +86,44 @@ export class SearchPool extends EventTarget {
       let done = 0;
       let best = null;
       let stopped = null;
+      let planned = plan.planned;
       const better = (a, b) => (plan.metric === 'rmse' || plan.metric === 'log_loss' ? a < b : a > b);
       while (!run.cancelled && !stopped) {
         const pending = await primary.request(Request.SEARCH_PENDING);
         if (!pending || pending.length === 0) break;
         const queue = [...pending];
+        let timeUp = false;
         await Promise.all(
           this.clients.map(async (c) => {
-            while (queue.length > 0 && !run.cancelled && !stopped) {
-              const index = queue.shift();
+            while (queue.length > 0 && !run.cancelled && !stopped && !timeUp) {
+              const spec = queue.shift();
               const t1 = performance.now();
               let trial;
               try {
-                trial = await c.request(Request.RUN_TRIAL, { index });
+                trial = await c.request(Request.RUN_TRIAL, { spec });
               } catch (err) {
                 if (run.cancelled || err.code === CANCELLED) return;
                 if (err.code === ENGINE_CRASHED || err.code === TIMED_OUT) {
-                  stopped = { index, err };
+                  stopped = { index: spec.index, err };
                   return;
                 }
                 throw err;
               }
               const ms = performance.now() - t1;
-              await primary.request(Request.SEARCH_RECORD, { trial, ms });
+              // Cancelled, or another worker found the time budget spent: this
+              // trial finished too late to count.
+              if (run.cancelled || timeUp) return;
+              const recorded = await primary.request(Request.SEARCH_RECORD, { trial, ms });
+              planned = recorded.planned;
+              // Past the time budget the primary has stopped the search.
+              if (recorded.timeUp) timeUp = true;
               done += 1;
               if (trial.mean !== null && trial.mean !== undefined && (best === null || better(trial.mean, best.mean))) best = trial;
-              this.progress({ stage: 'search', done, planned: plan.planned, metric: plan.metric, trial, best, elapsedMs: performance.now() - t0, workers: size });
+              this.progress({ stage: 'search', done, planned, metric: plan.metric, trial, best, elapsedMs: performance.now() - t0, workers: size });
             }
           }),
         );
+        if (timeUp) break;
       }
       if (run.cancelled || stopped) await primary.request(Request.SEARCH_CANCEL);
       this.progress({ stage: 'refit', elapsedMs: performance.now() - t0 });

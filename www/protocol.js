@@ -12,9 +12,9 @@ export const Request = Object.freeze({
   // A search spread over a pool of workers (www/pool.js): the primary plans,
   // records and finishes; pool workers plan the same search and run trials.
   SEARCH_START: 'searchStart', // {options} -> {planned, task, metric}
-  SEARCH_PENDING: 'searchPending', // {} -> trial indices runnable now ([] when done)
-  RUN_TRIAL: 'runTrial', // {index} -> Trial (not recorded in this worker)
-  SEARCH_RECORD: 'searchRecord', // {trial, ms} -> null
+  SEARCH_PENDING: 'searchPending', // {} -> TrialSpec[] runnable now ([] when done)
+  RUN_TRIAL: 'runTrial', // {spec} -> Trial (not recorded in this worker)
+  SEARCH_RECORD: 'searchRecord', // {trial, ms} -> {planned, timeUp}
   SEARCH_CANCEL: 'searchCancel', // {} -> null; the run records it was cut short
   SEARCH_FINISH: 'searchFinish', // {} -> {result, manifest, durationMs}
   CLUSTER: 'cluster', // {options: ClusterOptions} -> ClusterResult (k-means, DBSCAN or PCA)

@@ -18,7 +18,7 @@ const ready = init().then(
     memory = exports.memory;
     const faultInjection = typeof wasm.faultInject === 'function';
     // Trials by index, for a search spread over a pool of workers.
-    const pooledSearch = typeof wasm.Session.prototype.searchPending === 'function' && typeof wasm.Session.prototype.runTrial === 'function';
+    const pooledSearch = typeof wasm.Session.prototype.searchPending === 'function' && typeof wasm.Session.prototype.searchRunTrial === 'function';
     self.postMessage({ type: READY, ok: true, faultInjection, pooledSearch });
     return null;
   },
@@ -188,14 +188,15 @@ async function run(id, type, payload) {
       return needSession().searchStart(payload.options);
     }
     case Request.SEARCH_PENDING:
-      return Array.from(needSession().searchPending());
+      return needSession().searchPending();
     case Request.RUN_TRIAL:
-      return needSession().runTrial(payload.index);
+      return needSession().searchRunTrial(payload.spec);
     case Request.SEARCH_RECORD: {
+      // Records a trial run anywhere; past the time budget the search stops.
       const s = needSession();
-      s.searchRecord(payload.trial);
-      s.searchTime(payload.trial.index, payload.ms);
-      return null;
+      s.searchRecord(payload.trial, payload.ms);
+      const timeUp = s.searchElapsed(performance.now() - (searchT0 ?? performance.now()));
+      return { planned: s.searchPlanned(), timeUp };
     }
     case Request.SEARCH_CANCEL:
       needSession().searchCancel();
