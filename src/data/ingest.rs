@@ -11,7 +11,11 @@
 //! widened to labels when a value does not fit; values that read as
 //! numbers or ISO dates are then labelled in canonical form (`1.50` →
 //! `1.5`), so the result never depends on where a chunk boundary falls.
-//! No wasm here.
+//! When the typed columns would pass `max_memory_bytes` (and
+//! `over_budget` is `sample`, the default), every other kept row is dropped
+//! each time they would, so the columns hold a systematic sample (rows
+//! whose index is a multiple of a power-of-two stride) while summaries over
+//! every row are kept beside them ([`super::sketch`]). No wasm here.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};

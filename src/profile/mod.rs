@@ -8,8 +8,13 @@
 //! (the typed columns are in memory, and one sorted copy of one column at
 //! a time is the most extra memory used), computed in row order so it is
 //! the same natively and in wasm; association figures say when they come
-//! from a row sample. Chart specs for the page and reports are in
-//! [`charts`]. No wasm here.
+//! from a row sample. When ingestion had to sample a file too large for its
+//! memory budget ([`crate::data::SampleInfo`]), counts, missing, min, max,
+//! mean, std, skewness, zeros and negatives still cover every row, and each
+//! column lists in `approximate` the figures that are estimates (distinct
+//! counts by HyperLogLog, quantiles, histograms and top numbers from the
+//! kept rows); [`Profile::sample`] says how. Chart specs for the page and
+//! reports are in [`charts`]. No wasm here.
 
 pub mod alerts;
 pub mod assoc;
