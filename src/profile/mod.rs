@@ -555,7 +555,8 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
                 p.negatives = Some(m.negatives);
             }
         } else if s.count > 0 {
-            approx.extend(["min", "max", "mean", "std", "skewness", "zeros", "negatives", "dateRange", "integer"]);
+            approx.extend(["min", "max", "mean", "std", "skewness", "integer"]);
+            approx.extend(if p.kind.is_time() { &["dateRange"][..] } else { &["zeros", "negatives"][..] });
         }
         p.distinct = estimate;
         if let Some(o) = &mut p.outliers {
@@ -568,7 +569,11 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
         for t in &mut p.top {
             t.count = scale(t.count);
         }
-        approx.extend(["distinct", "median", "q1", "q3", "outliers", "histogram", "top"]);
+        approx.extend(["distinct", "median", "q1", "q3"]);
+        if p.outliers.is_some() {
+            approx.push("outliers");
+        }
+        approx.extend(["histogram", "top"]);
     } else {
         match (&s.labels, s.labels_error, s.labels_seeded) {
             (Some(list), None, false) => {
