@@ -48,10 +48,11 @@ pub struct ParseOptions {
     pub max_field_bytes: usize,
     /// Longest column name accepted, in characters.
     pub max_header_chars: usize,
-    /// Most memory the typed columns may take, in bytes. Checked while
-    /// parsing, projected from the share of the file read so far, so a file
-    /// that would not fit stops early with the estimate instead of running
-    /// the tab out of memory.
+    /// Most memory the typed columns may take, in bytes. Over it, a
+    /// sample of rows is kept (see `over_budget`); or, with
+    /// [`OverBudget::Error`], checked while parsing, projected from the share
+    /// of the file read so far, so a file that would not fit stops early
+    /// with the estimate instead of running the tab out of memory.
     pub max_memory_bytes: usize,
     /// Over the memory budget: keep a sample of rows, or stop.
     pub over_budget: OverBudget,

@@ -11,7 +11,11 @@
 //! widened to labels when a value does not fit; values that read as
 //! numbers or ISO dates are then labelled in canonical form (`1.50` →
 //! `1.5`), so the result never depends on where a chunk boundary falls.
-//! No wasm here.
+//! When the typed columns would pass `max_memory_bytes` (and
+//! `over_budget` is `sample`, the default), every other kept row is dropped
+//! each time they would, so the columns hold a systematic sample (rows
+//! whose index is a multiple of a power-of-two stride) while summaries over
+//! every row are kept beside them ([`super::sketch`]). No wasm here.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -1487,11 +1491,19 @@ impl Ingest {
             return Err(DataError::TooLarge { file: self.file.clone(), bytes: self.total.unwrap_or(self.bytes) as usize, limit: self.opts.max_bytes });
         }
         if self.decoder.is_none() {
-            self.head.extend_from_slice(chunk);
-            if self.head.len() < 4 && !last {
+            if self.head.len() + chunk.len() < 4 && !last {
+                self.head.extend_from_slice(chunk);
                 return Ok(());
             }
-            let head = std::mem::take(&mut self.head);
+            // Joined only to earlier pieces of under 4 bytes: a whole file
+            // pushed at once is not copied.
+            let head: Cow<[u8]> = if self.head.is_empty() {
+                Cow::Borrowed(chunk)
+            } else {
+                let mut h = std::mem::take(&mut self.head);
+                h.extend_from_slice(chunk);
+                Cow::Owned(h)
+            };
             let (encoding, bom, name) = if head.starts_with(&[0xFF, 0xFE]) {
                 (Encoding::Utf16 { le: true }, 2, "utf-16le")
             } else if head.starts_with(&[0xFE, 0xFF]) {
@@ -1503,7 +1515,7 @@ impl Ingest {
             };
             self.report.encoding = name.to_string();
             let mut decoder = Decoder { encoding, lossy: self.opts.lossy_utf8, carry: Vec::new(), pos: bom, lines: 0, replaced: 0, first_bad: None };
-            let text = decoder.feed(&head[bom..], last, &self.file)?.into_owned();
+            let text = decoder.feed(&head[bom..], last, &self.file)?;
             self.decoder = Some(decoder);
             return self.text(&text, last);
         }
@@ -1520,12 +1532,19 @@ impl Ingest {
             p.bytes_in = self.bytes;
             return p.feed(text);
         }
-        self.sniff.extend_from_slice(text);
-        if self.sniff.len() < SNIFF_BYTES && !last {
-            return Ok(());
-        }
-        let sample = std::mem::take(&mut self.sniff);
-        let s = sniff(&sample, last, &self.opts);
+        // Sniff a large first piece in place rather than copying it.
+        let owned;
+        let sample: &[u8] = if self.sniff.is_empty() && (text.len() >= SNIFF_BYTES || last) {
+            text
+        } else {
+            self.sniff.extend_from_slice(text);
+            if self.sniff.len() < SNIFF_BYTES && !last {
+                return Ok(());
+            }
+            owned = std::mem::take(&mut self.sniff);
+            &owned
+        };
+        let s = sniff(sample, last, &self.opts);
         let r = &mut self.report;
         r.delimiter = char::from(s.delimiter).to_string();
         r.delimiter_source = s.delimiter_source.to_string();

@@ -228,10 +228,9 @@ const ENTRY_OVERHEAD: usize = 64;
 /// by at most `error`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct LabelCounter {
-    /// Labels in first-appearance order (among those still counted).
-    texts: Vec<String>,
-    counts: Vec<usize>,
-    index: FastMap<String, u32>,
+    /// Label → (count, order of first appearance).
+    counts: FastMap<String, (usize, u64)>,
+    order: u64,
     text_bytes: usize,
     cap_bytes: usize,
     k: usize,
@@ -244,18 +243,18 @@ pub(crate) struct LabelCounter {
 impl LabelCounter {
     pub(crate) fn new(cap_bytes: usize) -> LabelCounter {
         let k = (cap_bytes / 256).clamp(16, 1024);
-        LabelCounter { texts: Vec::new(), counts: Vec::new(), index: FastMap::default(), text_bytes: 0, cap_bytes, k, error: None, seeded: false }
+        LabelCounter { counts: FastMap::default(), order: 0, text_bytes: 0, cap_bytes, k, error: None, seeded: false }
     }
 
     fn full(&self, extra: usize) -> bool {
-        let bytes = (self.text_bytes + extra).saturating_add((self.texts.len() + 1) * ENTRY_OVERHEAD);
-        bytes > self.cap_bytes || (self.error.is_some() && self.texts.len() >= self.k)
+        let bytes = (self.text_bytes + extra).saturating_add((self.counts.len() + 1) * ENTRY_OVERHEAD);
+        bytes > self.cap_bytes || (self.error.is_some() && self.counts.len() >= self.k)
     }
 
     /// Adds `w` occurrences of `label`.
     pub(crate) fn add(&mut self, label: &str, w: usize) {
-        if let Some(&i) = self.index.get(label) {
-            self.counts[i as usize] += w;
+        if let Some(e) = self.counts.get_mut(label) {
+            e.0 += w;
             return;
         }
         if !self.full(label.len()) {
@@ -270,52 +269,47 @@ impl LabelCounter {
             }
         }
         // Misra–Gries: lower every counter by the smallest amount that frees one.
-        let dec = w.min(self.counts.iter().copied().min().unwrap_or(w));
-        *self.error.get_or_insert(0) += dec;
-        for c in &mut self.counts {
-            *c -= dec;
-        }
-        self.drop_zeros();
+        let dec = w.min(self.counts.values().map(|e| e.0).min().unwrap_or(w));
+        self.lower_all(dec);
         if w > dec && !self.full(label.len()) {
             self.insert(label, w - dec);
         }
     }
 
     fn insert(&mut self, label: &str, w: usize) {
-        self.index.insert(label.to_string(), self.texts.len() as u32);
-        self.texts.push(label.to_string());
-        self.counts.push(w);
+        self.counts.insert(label.to_string(), (w, self.order));
+        self.order += 1;
         self.text_bytes += label.len();
     }
 
-    fn drop_zeros(&mut self) {
-        if self.counts.iter().all(|&c| c > 0) {
-            return;
-        }
-        let mut keep = self.counts.iter().map(|&c| c > 0);
-        self.texts.retain(|_| keep.next().unwrap_or(false));
-        self.counts.retain(|&c| c > 0);
-        self.text_bytes = self.texts.iter().map(String::len).sum();
-        self.index = self.texts.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+    /// Lowers every count by `dec`, forgets the labels that reach zero and
+    /// adds `dec` to the error bound.
+    fn lower_all(&mut self, dec: usize) {
+        *self.error.get_or_insert(0) += dec;
+        let mut freed = 0;
+        self.counts.retain(|label, e| {
+            e.0 = e.0.saturating_sub(dec);
+            if e.0 == 0 {
+                freed += label.len();
+            }
+            e.0 > 0
+        });
+        self.text_bytes -= freed;
     }
 
     /// From exact counts to a Misra–Gries summary of at most `k` counters:
     /// every count lowered by the (k+1)-th largest, which stays mergeable.
     fn start_heavy_hitters(&mut self) {
-        let mut sorted = self.counts.clone();
+        let mut sorted: Vec<usize> = self.counts.values().map(|e| e.0).collect();
         sorted.sort_unstable_by(|a, b| b.cmp(a));
         // The (k+1)-th largest count; with k or fewer labels (the byte cap
         // was reached first), the smallest, which frees at least one.
         let cut = sorted.get(self.k).or(sorted.last()).copied().unwrap_or(0);
-        for c in &mut self.counts {
-            *c = c.saturating_sub(cut);
-        }
-        self.error = Some(cut);
-        self.drop_zeros();
+        self.lower_all(cut);
     }
 
     pub(crate) fn bytes(&self) -> usize {
-        self.text_bytes.saturating_mul(2).saturating_add(self.texts.len() * ENTRY_OVERHEAD)
+        self.text_bytes.saturating_add(self.counts.len() * ENTRY_OVERHEAD)
     }
 
     /// Whether every count is exact.
@@ -323,17 +317,21 @@ impl LabelCounter {
         self.error.is_none() && !self.seeded
     }
 
-    /// The labels counted, in first-appearance order.
+    /// The labels counted (any order).
     pub(crate) fn labels(&self) -> impl Iterator<Item = &str> {
-        self.texts.iter().map(String::as_str)
+        self.counts.keys().map(String::as_str)
     }
 
     pub(crate) fn mark_seeded(&mut self) {
         self.seeded = true;
     }
 
+    /// Labels and counts in first-appearance order, the error bound, and
+    /// whether counts were seeded from a sample.
     pub(crate) fn into_summary(self) -> (Vec<(String, usize)>, Option<usize>, bool) {
-        (self.texts.into_iter().zip(self.counts).collect(), self.error, self.seeded)
+        let mut list: Vec<(String, (usize, u64))> = self.counts.into_iter().collect();
+        list.sort_unstable_by_key(|e| e.1 .1);
+        (list.into_iter().map(|(t, (c, _))| (t, c)).collect(), self.error, self.seeded)
     }
 }
 

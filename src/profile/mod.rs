@@ -8,8 +8,13 @@
 //! (the typed columns are in memory, and one sorted copy of one column at
 //! a time is the most extra memory used), computed in row order so it is
 //! the same natively and in wasm; association figures say when they come
-//! from a row sample. Chart specs for the page and reports are in
-//! [`charts`]. No wasm here.
+//! from a row sample. When ingestion had to sample a file too large for its
+//! memory budget ([`crate::data::SampleInfo`]), counts, missing, min, max,
+//! mean, std, skewness, zeros and negatives still cover every row, and each
+//! column lists in `approximate` the figures that are estimates (distinct
+//! counts by HyperLogLog, quantiles, histograms and top numbers from the
+//! kept rows); [`Profile::sample`] says how. Chart specs for the page and
+//! reports are in [`charts`]. No wasm here.
 
 pub mod alerts;
 pub mod assoc;
@@ -550,7 +555,8 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
                 p.negatives = Some(m.negatives);
             }
         } else if s.count > 0 {
-            approx.extend(["min", "max", "mean", "std", "skewness", "zeros", "negatives", "dateRange", "integer"]);
+            approx.extend(["min", "max", "mean", "std", "skewness", "integer"]);
+            approx.extend(if p.kind.is_time() { &["dateRange"][..] } else { &["zeros", "negatives"][..] });
         }
         p.distinct = estimate;
         if let Some(o) = &mut p.outliers {
@@ -563,7 +569,11 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
         for t in &mut p.top {
             t.count = scale(t.count);
         }
-        approx.extend(["distinct", "median", "q1", "q3", "outliers", "histogram", "top"]);
+        approx.extend(["distinct", "median", "q1", "q3"]);
+        if p.outliers.is_some() {
+            approx.push("outliers");
+        }
+        approx.extend(["histogram", "top"]);
     } else {
         match (&s.labels, s.labels_error, s.labels_seeded) {
             (Some(list), None, false) => {
