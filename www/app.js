@@ -243,7 +243,7 @@ export function readOptions() {
   if (!Number.isInteger(mem) || mem < 1 || mem > 3072) {
     throw Object.assign(new Error(`memory for the data must be a whole number of MB from 1 to 3072, not "${memRaw}"`), { name: 'InputError', code: 'bad_option' });
   }
-  if (mem !== 1024) o.maxMemoryBytes = mem * 1024 * 1024;
+  if (mem !== 512) o.maxMemoryBytes = mem * 1024 * 1024;
   const tokens = $('opt-missing').value.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const defaults = ['na', 'n/a', 'null', 'nan', 'none', '?', '-'];
   const lower = tokens.map((t) => t.toLowerCase());

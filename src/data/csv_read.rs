@@ -83,7 +83,7 @@ impl Default for ParseOptions {
             max_columns: 10_000,
             max_field_bytes: 1 << 20,
             max_header_chars: 1_000,
-            max_memory_bytes: 1 << 30,
+            max_memory_bytes: 512 << 20,
             over_budget: OverBudget::Sample,
             missing_tokens: ["", "na", "n/a", "null", "nan", "none", "?", "-"]
                 .iter()

@@ -260,7 +260,7 @@ pub struct ProfileOptions {
 
 impl Default for ProfileOptions {
     fn default() -> Self {
-        ProfileOptions { target: None, max_assoc_columns: 40, max_assoc_work: 200_000_000 }
+        ProfileOptions { target: None, max_assoc_columns: 40, max_assoc_work: 20_000_000 }
     }
 }
 
