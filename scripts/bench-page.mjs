@@ -8,6 +8,8 @@
 //                                             input: prints one JSON line
 //                                             {seconds, mbPerSecond, wasmMemoryBytes,
 //                                             columnarBytes, rows}
+//   node scripts/bench-page.mjs cancel PATH   Esc while reading PATH: ms until the page
+//                                             says it stopped
 //   node scripts/bench-page.mjs train PATH TARGET SPEC
 //                                             load PATH, train with SPEC (a model
 //                                             spec, or {search, models, workers});
@@ -104,6 +106,42 @@ async function train(path, target, specText) {
   }
 }
 
+/** Starts reading PATH, presses Esc after the second progress update, and prints how long until the page says it stopped. */
+async function cancel(path) {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await page.evaluate(() => {
+      window.__reads = 0;
+      const status = document.getElementById('status');
+      new MutationObserver(() => {
+        if (status.textContent.startsWith('Reading:')) window.__reads += 1;
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => window.__reads >= 2, null, { polling: 10 });
+    const ms = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const status = document.getElementById('status');
+          const t0 = performance.now();
+          new MutationObserver((_, obs) => {
+            if (/as you asked/.test(status.textContent)) {
+              obs.disconnect();
+              resolve(performance.now() - t0);
+            }
+          }).observe(status, { childList: true, characterData: true, subtree: true });
+          document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+        }),
+    );
+    console.log(JSON.stringify({ cancelMs: ms }));
+  } finally {
+    await s.close();
+  }
+}
+
 if (process.argv[2] === 'file') await file(process.argv[3]);
+else if (process.argv[2] === 'cancel') await cancel(process.argv[3]);
 else if (process.argv[2] === 'train') await train(process.argv[3], process.argv[4], process.argv[5]);
 else await samples(Number(process.argv[2] || 5));
