@@ -69,7 +69,7 @@ fn wasm_manifest_is_byte_identical_to_native_but_for_target_and_durations() {
     let mut s = Session::new(IRIS, "iris.csv").unwrap();
     let result = s.train(options(r#"{"target":"species","seed":42}"#)).unwrap();
     let search = get(&result, "search");
-    assert_eq!(get(&search, "planned"), 11);
+    assert_eq!(get(&search, "planned"), 14);
     assert_eq!(get(&result, "trainRows"), 111);
     let ours = s.manifest(options(r#"{"train":1.5}"#)).unwrap();
     // Drop what legitimately differs: the build target and every duration.
