@@ -56,15 +56,54 @@ enum TaskArg {
 enum SearchArg {
     Grid,
     Random,
+    Halving,
     None,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum MetricArg {
-    Accuracy,
-    MacroF1,
-    R2,
-    Rmse,
+impl SearchArg {
+    fn strategy(self) -> Strategy {
+        match self {
+            SearchArg::Grid => Strategy::Grid,
+            SearchArg::Random => Strategy::Random,
+            SearchArg::Halving => Strategy::Halving,
+            SearchArg::None => Strategy::None,
+        }
+    }
+}
+
+/// A `--config` file: search spaces and settings; flags on the command
+/// line win over the file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchFile {
+    /// `[{"model": NAME, PARAMETER: [VALUES], …}]`.
+    #[serde(default)]
+    spaces: Option<serde_json::Value>,
+    #[serde(default)]
+    strategy: Option<Strategy>,
+    #[serde(default)]
+    trials: Option<usize>,
+    #[serde(default)]
+    folds: Option<usize>,
+    #[serde(default)]
+    metric: Option<RankMetric>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    time_budget_seconds: Option<f64>,
+}
+
+fn parse_metric(name: &str) -> Result<RankMetric, String> {
+    RankMetric::from_name(&name.replace('-', "_"))
+        .ok_or_else(|| format!("unknown metric \"{name}\"; one of accuracy, macro_f1, log_loss, roc_auc (classification), r2, rmse (regression)"))
+}
+
+fn read_config(path: &Path) -> Result<SearchFile, Failure> {
+    let bytes = read(path)?;
+    if bytes.len() > 1 << 20 {
+        return Err(Failure { code: exit::INPUT, message: format!("{}: {} bytes, over the limit of 1 MiB for a search configuration", path.display(), bytes.len()) });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: search configuration: {e}", path.display()) })
 }
 
 #[derive(Subcommand)]
@@ -109,31 +148,47 @@ enum Command {
         /// The column to predict.
         #[arg(long)]
         target: String,
-        /// Seed of every random step.
-        #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]
-        seed: u64,
+        /// Seed of every random step (default 42).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Task; inferred from the target when omitted.
         #[arg(long, value_enum)]
         task: Option<TaskArg>,
         /// Share of rows held out for testing.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
         test_fraction: f64,
-        /// Search strategy: grid (default), random, or none (one random forest).
-        #[arg(long, value_enum, default_value_t = SearchArg::Grid)]
-        search: SearchArg,
-        /// Models to search, comma-separated: random_forest, decision_tree, knn,
-        /// logistic, gaussian_nb (classification), ridge, lasso (regression).
+        /// Search strategy: grid (default), random, halving (successive
+        /// halving), or none (one model).
+        #[arg(long, value_enum)]
+        search: Option<SearchArg>,
+        /// Models to search, comma-separated: logistic, tree (decision_tree),
+        /// forest (random_forest), knn, gaussian_nb, svc (classification);
+        /// linear, ridge, lasso, elastic_net, extra_trees, svr, gbt
+        /// (regression); tree, forest and knn do both.
         #[arg(long, value_delimiter = ',')]
         models: Option<Vec<String>>,
         /// Most trials the search runs.
         #[arg(long)]
         trials: Option<usize>,
-        /// Cross-validation folds (2 to 20).
-        #[arg(long, default_value_t = mlcycle::search::DEFAULT_FOLDS)]
-        folds: usize,
-        /// Metric the search ranks by: accuracy or macro_f1; r2 or rmse.
-        #[arg(long, value_enum)]
-        metric: Option<MetricArg>,
+        /// Cross-validation folds (2 to 20; default 3).
+        #[arg(long)]
+        folds: Option<usize>,
+        /// Metric the search ranks by: accuracy, macro_f1, log_loss or
+        /// roc_auc (classification); r2 or rmse (regression).
+        #[arg(long, value_parser = parse_metric)]
+        metric: Option<RankMetric>,
+        /// Stop the search after this many seconds (finished trials kept).
+        #[arg(long, value_name = "SECONDS")]
+        time_budget: Option<f64>,
+        /// Threads running trials (default: the available cores). The same
+        /// seed gives the same leaderboard for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// A search configuration (JSON): {"spaces": [{"model": "svc", "c":
+        /// [0.1, 1, 10]}], "strategy", "trials", "folds", "metric", "seed",
+        /// "time_budget_seconds"}; flags win over it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// Trees of the random forest with --search none (1 to 1000).
         #[arg(long, default_value_t = 100)]
         trees: u16,
@@ -274,19 +329,11 @@ fn profile_text(p: &Profile) -> String {
     s
 }
 
-/// The leaderboard, best first, one line per trial.
-fn leaderboard_text(search: &SearchRecord, metric: &str) -> String {
+/// The leaderboard, best first (halving: later rungs first), one line per trial.
+fn leaderboard_text(search: &SearchRecord, rank: RankMetric) -> String {
+    let metric = rank.name();
     let mut order: Vec<&mlcycle::search::Trial> = search.trials.iter().collect();
-    order.sort_by(|a, b| match (a.mean, b.mean) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    if metric == "rmse" {
-        order.reverse();
-        order.sort_by_key(|t| t.mean.is_none());
-    }
+    order.sort_by(|a, b| b.rung.cmp(&a.rung).then_with(|| mlcycle::search::rank_order(rank, a, b)));
     let mut s = format!(
         "search: {} of {} trials{}, ranked by mean {metric} over the folds\n",
         search.trials.len(),
@@ -302,10 +349,84 @@ fn leaderboard_text(search: &SearchRecord, metric: &str) -> String {
             _ => "undefined".into(),
         };
         let ms = t.duration_ms.map_or(String::new(), |d| format!("  {d:.0} ms"));
-        s.push_str(&format!("{mark} #{:<3} {:<14} {:<36} {score}{ms}\n", t.index, t.model.name(), t.model.params_text()));
+        let rows = t.row_share.map_or(String::new(), |r| format!("  (rung {}, {:.0}% of rows)", t.rung, r * 100.0));
+        s.push_str(&format!("{mark} #{:<3} {:<14} {:<44} {score}{ms}{rows}\n", t.index, t.model.name(), t.model.params_text()));
     }
     s.pop();
     s
+}
+
+/// Runs the search's pending trials on `threads` threads, batch by batch
+/// (halving: rung by rung), recording them in index order, so the
+/// leaderboard is the same for any number of threads. Shows progress on a
+/// terminal; stops starting trials once the time budget is spent.
+fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Instant, terminal: bool) -> Result<(), Failure> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let metric = job.search_metric();
+    loop {
+        let pending = job.pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel();
+        let shared: &Run = job;
+        let mut results = Vec::with_capacity(pending.len());
+        let mut best: Option<f64> = shared.best_so_far().and_then(|t| t.mean);
+        let before = shared.trials().len();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(pending.len()) {
+                let tx = tx.clone();
+                let (next, stop, pending) = (&next, &stop, &pending);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= pending.len() || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let t0 = Instant::now();
+                    let trial = shared.run_trial(ds, &pending[i]);
+                    if tx.send((trial, t0.elapsed().as_secs_f64() * 1000.0)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            for (trial, ms) in rx {
+                if let Ok(t) = &trial {
+                    if let (Some(m), Some(metric)) = (t.mean, metric) {
+                        let better = best.is_none_or(|b| if metric.greater_is_better() { m > b } else { m < b });
+                        if better {
+                            best = Some(m);
+                        }
+                    }
+                }
+                results.push((trial, ms));
+                let elapsed = started.elapsed().as_secs_f64();
+                if shared.search_budget().is_some_and(|b| elapsed >= b) {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                if terminal {
+                    let done = before + results.len();
+                    let planned = shared.planned().max(done);
+                    let best = best.map_or("-".to_string(), |m| format!("{m:.4}"));
+                    let left = elapsed / done as f64 * (planned - done) as f64;
+                    eprint!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
+                }
+            }
+        });
+        results.sort_by_key(|(t, _)| t.as_ref().map_or(usize::MAX, |t| t.index));
+        for (trial, ms) in results {
+            let trial = trial?;
+            let index = trial.index;
+            job.record(trial)?;
+            job.set_duration(index, ms);
+        }
+        if job.note_elapsed(started.elapsed().as_secs_f64() * 1000.0) {
+            return Ok(());
+        }
+    }
 }
 
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
@@ -338,7 +459,37 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Run { data, target, seed, task, test_fraction, search, models, trials, folds, metric, trees, max_depth, max_seconds, out } => {
+        Command::Run {
+            data,
+            target,
+            seed,
+            task,
+            test_fraction,
+            search,
+            models,
+            trials,
+            folds,
+            metric,
+            time_budget,
+            threads,
+            config,
+            trees,
+            max_depth,
+            max_seconds,
+            out,
+        } => {
+            let file = match &config {
+                Some(path) => read_config(path)?,
+                None => SearchFile { spaces: None, strategy: None, trials: None, folds: None, metric: None, seed: None, time_budget_seconds: None },
+            };
+            if file.spaces.is_some() && models.is_some() {
+                return Err(Failure { code: exit::INPUT, message: "--models and a configuration's spaces both name the models; give one of them".into() });
+            }
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            if threads == 0 || threads > 256 {
+                return Err(Failure { code: exit::INPUT, message: format!("--threads {threads} is out of range: allowed 1 to 256") });
+            }
+            let seed = seed.or(file.seed).unwrap_or(mlcycle::run::DEFAULT_SEED);
             let (ds, parse_ms) = load(&data)?;
             let opts = RunOptions {
                 task: task.map(|t| match t {
@@ -347,20 +498,13 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 }),
                 seed: Some(seed),
                 test_fraction: Some(test_fraction),
-                search: Some(match search {
-                    SearchArg::Grid => Strategy::Grid,
-                    SearchArg::Random => Strategy::Random,
-                    SearchArg::None => Strategy::None,
-                }),
+                search: Some(search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid)),
                 models,
-                trials,
-                folds: Some(folds),
-                metric: metric.map(|m| match m {
-                    MetricArg::Accuracy => RankMetric::Accuracy,
-                    MetricArg::MacroF1 => RankMetric::MacroF1,
-                    MetricArg::R2 => RankMetric::R2,
-                    MetricArg::Rmse => RankMetric::Rmse,
-                }),
+                trials: trials.or(file.trials),
+                folds: Some(folds.or(file.folds).unwrap_or(mlcycle::search::DEFAULT_FOLDS)),
+                metric: metric.or(file.metric),
+                spaces: file.spaces,
+                time_budget_seconds: time_budget.or(file.time_budget_seconds),
                 n_trees: Some(trees),
                 max_depth,
                 max_seconds: Some(max_seconds),
@@ -368,34 +512,20 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             };
             let started = Instant::now();
             let mut job = Run::start(&ds, &opts)?;
-            let planned = job.planned();
             let terminal = std::io::stderr().is_terminal();
-            loop {
-                let t0 = Instant::now();
-                if job.step(&ds)?.is_none() {
-                    break;
-                }
-                job.set_last_duration(t0.elapsed().as_secs_f64() * 1000.0);
-                if terminal {
-                    let done = job.trials().len();
-                    let best = job.best_so_far().and_then(|t| t.mean).map_or("-".to_string(), |m| format!("{m:.4}"));
-                    let elapsed = started.elapsed().as_secs_f64();
-                    let left = elapsed / done as f64 * (planned - done) as f64;
-                    eprint!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
-                }
-            }
-            if terminal && planned > 0 {
+            search_on_threads(&mut job, &ds, threads, started, terminal)?;
+            if terminal && job.planned() > 0 {
                 eprintln!();
             }
             let outcome = job.finish(&ds)?;
             let train_ms = started.elapsed().as_secs_f64() * 1000.0;
-            if let Some(search) = &outcome.search {
-                eprintln!("{}", leaderboard_text(search, outcome.config.search.as_ref().map(|c| c.metric.name()).unwrap_or("score")));
+            if let (Some(search), Some(config)) = (&outcome.search, &outcome.config.search) {
+                eprintln!("{}", leaderboard_text(search, config.metric));
             }
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
             let manifest = outcome.manifest(durations).to_json();
             eprintln!(
-                "{}: {} on \"{}\", {} train / {} test rows, seed {}",
+                "{}: {} on \"{}\", {} train / {} test rows, seed {}, {threads} thread(s)",
                 ds.file_name,
                 outcome.config.task.as_str(),
                 outcome.config.target,
