@@ -201,6 +201,10 @@ enum Command {
         /// Where to write the manifest (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write the prepared train/test matrices of the split as JSON
+        /// (for scripts/sklearn_models_reference.py).
+        #[arg(long, value_name = "FILE", hide = true)]
+        dump_split: Option<PathBuf>,
     },
     /// Re-run a manifest on its data; exit 0 only if every figure is bit-identical.
     Replay {
@@ -356,6 +360,23 @@ fn leaderboard_text(search: &SearchRecord, rank: RankMetric) -> String {
     s
 }
 
+fn write_split(job: &Run, ds: &Dataset, path: &Path) -> Result<(), Failure> {
+    use mlcycle::train::Target;
+    let p = job.prepared(ds)?;
+    let matrix = |x: &ndarray::Array2<f64>| -> Vec<Vec<f64>> { x.rows().into_iter().map(|r| r.to_vec()).collect() };
+    let target = |t: &Target| match t {
+        Target::Classes(c) => serde_json::json!(c),
+        Target::Values(v) => serde_json::json!(v),
+    };
+    let v = serde_json::json!({
+        "task": job.task().as_str(),
+        "x_train": matrix(&p.x_train), "y_train": target(&p.y_train),
+        "x_test": matrix(&p.x_test), "y_test": target(&p.y_test),
+        "test_rows": p.test_rows,
+    });
+    std::fs::write(path, v.to_string()).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })
+}
+
 /// Runs the search's pending trials on `threads` threads, batch by batch
 /// (halving: rung by rung), recording them in index order, so the
 /// leaderboard is the same for any number of threads. Shows progress on a
@@ -477,6 +498,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             max_depth,
             max_seconds,
             out,
+            dump_split,
         } => {
             let file = match &config {
                 Some(path) => read_config(path)?,
@@ -512,6 +534,9 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             };
             let started = Instant::now();
             let mut job = Run::start(&ds, &opts)?;
+            if let Some(path) = &dump_split {
+                write_split(&job, &ds, path)?;
+            }
             let terminal = std::io::stderr().is_terminal();
             search_on_threads(&mut job, &ds, threads, started, terminal)?;
             if terminal && job.planned() > 0 {

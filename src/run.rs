@@ -250,6 +250,21 @@ impl RunOutcome {
     }
 }
 
+/// A run's split as matrices: what the final model is fitted and scored on.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Prepared training rows.
+    pub x_train: ndarray::Array2<f64>,
+    /// Their target.
+    pub y_train: Target,
+    /// Prepared test rows.
+    pub x_test: ndarray::Array2<f64>,
+    /// Their target.
+    pub y_test: Target,
+    /// Dataset rows held out, in order.
+    pub test_rows: Vec<usize>,
+}
+
 /// A run in progress: split made, search planned, trials run one per
 /// [`Run::step`]. Holds no reference to the data; each call takes it.
 #[derive(Debug, Clone)]
@@ -653,6 +668,22 @@ impl Run {
         if !self.pending().is_empty() || self.rung + 1 < self.rungs.len() {
             self.cut_short = true;
         }
+    }
+
+    /// The prepared training and test matrices and targets of this run's
+    /// split, as [`Run::finish`] fits and scores them (the recipe fitted on
+    /// the training rows), for comparing with other tools.
+    pub fn prepared(&self, ds: &Dataset) -> Result<Prepared> {
+        let recipe = Recipe::fit_with(ds, &self.features, &self.train_rows, &self.recipe_steps)?;
+        let kept = recipe.training_rows(ds, &self.train_rows);
+        let fit_rows: Vec<usize> = kept.iter().map(|&k| self.train_rows[k]).collect();
+        Ok(Prepared {
+            x_train: recipe.apply(ds, &fit_rows)?,
+            y_train: pick(&self.y_train, &kept),
+            x_test: recipe.apply(ds, &self.test_rows)?,
+            y_test: self.y_test.clone(),
+            test_rows: self.test_rows.clone(),
+        })
     }
 
     /// Refits the chosen model on every training row and scores the test rows.
