@@ -71,6 +71,45 @@ impl SearchArg {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ClusterArg {
+    Kmeans,
+    Dbscan,
+    Pca,
+}
+
+fn cluster_command(data: &Path, spec: mlcycle::train::ClusterSpec, ignore: &[String], seed: u64, out: Option<&Path>) -> Result<u8, Failure> {
+    let (ds, _) = load(data)?;
+    for name in ignore {
+        ds.column_index(name).map_err(mlcycle::Error::from)?;
+    }
+    let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| !ignore.contains(&ds.columns[i].name)).collect();
+    let rows: Vec<usize> = (0..ds.n_rows).collect();
+    let recipe = mlcycle::prepare::Recipe::fit_with(&ds, &features, &rows, &[]).map_err(mlcycle::Error::from)?;
+    let x = recipe.apply(&ds, &rows).map_err(mlcycle::Error::from)?;
+    let result = mlcycle::train::cluster(&spec, &x, seed).map_err(mlcycle::Error::from)?;
+    eprintln!("{}: {} on {} rows × {} prepared columns", ds.file_name, spec.name(), x.nrows(), x.ncols());
+    if let Some(sizes) = &result.sizes {
+        let noise = matches!(spec, mlcycle::train::ClusterSpec::Dbscan { .. });
+        for (label, n) in sizes.iter().enumerate() {
+            let name = if noise && label == 0 { "noise".to_string() } else { format!("cluster {label}") };
+            eprintln!("  {name:<11} {n} rows");
+        }
+    }
+    if let Some(inertia) = result.inertia {
+        eprintln!("  inertia     {inertia}");
+    }
+    if let Some(p) = &result.projection {
+        eprintln!("  projection  {} rows on {} components", p.len(), p.first().map_or(0, Vec::len));
+    }
+    if let Some(path) = out {
+        let v = serde_json::json!({"file": ds.file_name, "sha256": ds.sha256, "features": recipe.feature_names(), "seed": seed, "result": result});
+        std::fs::write(path, format!("{v:#}\n")).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
+        eprintln!("written to {}", path.display());
+    }
+    Ok(0)
+}
+
 /// A `--config` file: search spaces and settings; flags on the command
 /// line win over the file.
 #[derive(serde::Deserialize)]
@@ -205,6 +244,39 @@ enum Command {
         /// (for scripts/sklearn_models_reference.py).
         #[arg(long, value_name = "FILE", hide = true)]
         dump_split: Option<PathBuf>,
+    },
+    /// Cluster the rows (k-means, DBSCAN) or project them (PCA); every
+    /// column but those ignored, prepared and standardised.
+    Cluster {
+        /// The CSV file.
+        data: PathBuf,
+        /// The model.
+        #[arg(long, value_enum)]
+        model: ClusterArg,
+        /// k-means: clusters (1 to 100).
+        #[arg(long, default_value_t = 3)]
+        k: usize,
+        /// k-means: most iterations.
+        #[arg(long, default_value_t = 100)]
+        max_iter: usize,
+        /// DBSCAN: neighbourhood radius in standard deviations.
+        #[arg(long, default_value_t = 0.5)]
+        eps: f64,
+        /// DBSCAN: rows within the radius that make a core point.
+        #[arg(long, default_value_t = 5)]
+        min_samples: usize,
+        /// PCA: components (2 for a plot).
+        #[arg(long, default_value_t = 2)]
+        components: usize,
+        /// Columns to leave out (e.g. an identifier or a label), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Seed of k-means' initial centres.
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]
+        seed: u64,
+        /// Write the labels or the projection of every row as JSON to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Re-run a manifest on its data; exit 0 only if every figure is bit-identical.
     Replay {
@@ -569,6 +641,15 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 None => emit(&manifest)?,
             }
             Ok(0)
+        }
+        Command::Cluster { data, model, k, max_iter, eps, min_samples, components, ignore, seed, out } => {
+            use mlcycle::train::ClusterSpec;
+            let spec = match model {
+                ClusterArg::Kmeans => ClusterSpec::Kmeans { k, max_iter },
+                ClusterArg::Dbscan => ClusterSpec::Dbscan { eps, min_samples },
+                ClusterArg::Pca => ClusterSpec::Pca { components },
+            };
+            cluster_command(&data, spec, &ignore, seed, out.as_deref())
         }
         Command::Replay { manifest, data } => {
             let bytes = read(&manifest)?;

@@ -300,3 +300,39 @@ fn profile_options_reach_the_parser() {
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).contains("the kind must be one of"));
 }
+
+#[test]
+fn cluster_finds_groups_and_refuses_hostile_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    for (model, expect) in [("kmeans", "inertia"), ("dbscan", "noise"), ("pca", "projection  150 rows on 2 components")] {
+        let out = dir.path().join(format!("{model}.json"));
+        let o = run(&["cluster", iris.to_str().unwrap(), "--model", model, "--ignore", "species", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{model}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(expect), "{model}: {}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(v["result"]["model"]["kind"], model);
+    }
+    let huge = dir.path().join("huge.csv");
+    std::fs::write(&huge, "a,b\n1,2\n1e300,3\n4,5\n5,6\n").unwrap();
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "a,b\n1,2\n3,3\n4,5\n5,6\n").unwrap();
+    for (data, args, message) in [
+        (&huge, vec!["--model", "dbscan"], "dbscan cannot use values as large as 1e300"),
+        (&small, vec!["--model", "kmeans", "--k", "9"], "parameter k = 9 (with 4 rows) is out of range"),
+        (&small, vec!["--model", "kmeans", "--k", "0"], "parameter k = 0 is out of range"),
+        (&small, vec!["--model", "dbscan", "--eps=-1"], "parameter eps = -1 is out of range"),
+        (&small, vec!["--model", "dbscan", "--min-samples", "10"], "parameter min_samples = 10 (with 4 rows)"),
+        (&small, vec!["--model", "pca", "--components", "3"], "parameter components = 3 (with 2 columns)"),
+        (&small, vec!["--model", "pca", "--ignore", "a,b"], "no feature columns"),
+        (&small, vec!["--model", "pca", "--ignore", "zz"], "no column named \"zz\""),
+    ] {
+        let mut full = vec!["cluster", data.to_str().unwrap()];
+        full.extend(args.iter().copied());
+        let o = run(&full);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
