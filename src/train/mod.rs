@@ -602,6 +602,11 @@ pub fn check_size(spec: &ModelSpec, rows: usize, width: usize, classes: usize) -
                 "{rows} training rows, over the limit of {MAX_SVM_ROWS} for support-vector models (the solver grows with the square of the rows: about {seconds:.0} s, {detail}); sample the rows or use another model"
             ))
         }
+        // smartcore 0.7's SVR copies each support vector with the row count
+        // as its length, so wider rows are cut short and prediction panics.
+        ModelSpec::Svr { .. } if width > rows => too_big(format!(
+            "{width} feature columns but {rows} training rows; smartcore's SVR needs at least as many rows as columns; use linear, ridge or elastic_net, or fewer columns"
+        )),
         ModelSpec::Svc { .. } if classes > MAX_SVC_CLASSES => too_big(format!(
             "{classes} classes need {} one-vs-one models, over the limit of {MAX_SVC_CLASSES} classes; use logistic or random_forest",
             classes * (classes - 1) / 2
@@ -820,6 +825,18 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             seen.dedup();
             if seen.len() < 2 {
                 return Err(TrainError::Fit { message: "the training rows hold only one class".into() });
+            }
+            // As for SVR: smartcore cuts each support vector to the row
+            // count of its pair of classes, so a pair needs as many rows as
+            // there are columns.
+            let mut counts: Vec<usize> = seen.iter().map(|&c| codes.iter().filter(|&&x| x == c).count()).collect();
+            counts.sort_unstable();
+            let pair_rows = counts[0] + counts[1];
+            if width > pair_rows {
+                return Err(TrainError::TooLargeForModel {
+                    model: "svc",
+                    reason: format!("{width} feature columns but only {pair_rows} training rows in the smallest pair of classes; smartcore's SVC needs at least as many rows as columns; use logistic or random_forest, or fewer columns"),
+                });
             }
             Fitted::Svc(svm::SvcModel::new(x, codes, classes, kernel, c, gamma, seed))
         }
@@ -1088,9 +1105,18 @@ mod tests {
         let err = check_size(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, 6_000, 10, 0).unwrap_err();
         assert_eq!(err.code(), "too_large_for_model");
         assert!(err.to_string().contains("5000") && err.to_string().contains(" s"), "{err}");
+        let err = check_size(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, 13, 60, 0).unwrap_err();
+        assert!(err.to_string().contains("60 feature columns but 13 training rows"), "{err}");
         let err = check_size(&ModelSpec::Svc { kernel: Kernel::Linear, c: 1.0, gamma: None }, 500, 10, 30).unwrap_err();
         assert!(err.to_string().contains("435 one-vs-one models"), "{err}");
         assert!(check_size(&ModelSpec::Svc { kernel: Kernel::Linear, c: 1.0, gamma: None }, 500, 10, 3).is_ok());
+        // Wider than a pair of classes has rows: refused, not a smartcore panic.
+        let wide = Array2::from_shape_fn((12, 30), |(i, j)| ((i * 31 + j * 7) % 13) as f64);
+        let y = Target::Classes((0..12).map(|i| (i % 2) as u32).collect());
+        let err = fit(&ModelSpec::Svc { kernel: Kernel::Rbf, c: 1.0, gamma: None }, &wide, &y, 1).unwrap_err();
+        assert!(err.to_string().contains("30 feature columns but only 12 training rows"), "{err}");
+        let y = Target::Values((0..12).map(|i| i as f64).collect());
+        assert_eq!(fit(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, &wide, &y, 1).unwrap_err().code(), "too_large_for_model");
     }
 
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
