@@ -24,7 +24,7 @@ use crate::manifest::{
 };
 use crate::prepare::{Recipe, StepSpec};
 use crate::search::{self, RankMetric, SearchError, Strategy, Trial, TrialSpec, DEFAULT_FOLDS, MAX_TRIALS};
-use crate::train::{check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, MAX_CLASSES};
+use crate::train::{check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, DEFAULT_SVM_ROWS, MAX_CLASSES};
 use crate::Result;
 
 /// Numeric targets with at most this many distinct whole values are
@@ -414,7 +414,15 @@ impl Run {
                     (models_of(&g), g, true)
                 }
                 (None, None) => {
-                    let mut models = opts.models.clone().unwrap_or_else(|| search::default_models(task));
+                    // Unnamed, the support-vector models join only while
+                    // they stay quick (their solver grows with rows²).
+                    let mut models = opts.models.clone().unwrap_or_else(|| {
+                        let mut m = search::default_models(task);
+                        if train_rows.len() > DEFAULT_SVM_ROWS {
+                            m.retain(|n| n != "svc" && n != "svr");
+                        }
+                        m
+                    });
                     for m in &mut models {
                         if let Some(c) = search::canonical_name(m) {
                             *m = c.to_string();
