@@ -56,15 +56,93 @@ enum TaskArg {
 enum SearchArg {
     Grid,
     Random,
+    Halving,
     None,
 }
 
+impl SearchArg {
+    fn strategy(self) -> Strategy {
+        match self {
+            SearchArg::Grid => Strategy::Grid,
+            SearchArg::Random => Strategy::Random,
+            SearchArg::Halving => Strategy::Halving,
+            SearchArg::None => Strategy::None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
-enum MetricArg {
-    Accuracy,
-    MacroF1,
-    R2,
-    Rmse,
+enum ClusterArg {
+    Kmeans,
+    Dbscan,
+    Pca,
+}
+
+fn cluster_command(data: &Path, spec: mlcycle::train::ClusterSpec, ignore: &[String], seed: u64, out: Option<&Path>) -> Result<u8, Failure> {
+    let (ds, _) = load(data)?;
+    for name in ignore {
+        ds.column_index(name).map_err(mlcycle::Error::from)?;
+    }
+    let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| !ignore.contains(&ds.columns[i].name)).collect();
+    let rows: Vec<usize> = (0..ds.n_rows).collect();
+    let recipe = mlcycle::prepare::Recipe::fit_with(&ds, &features, &rows, &[]).map_err(mlcycle::Error::from)?;
+    let x = recipe.apply(&ds, &rows).map_err(mlcycle::Error::from)?;
+    let result = mlcycle::train::cluster(&spec, &x, seed).map_err(mlcycle::Error::from)?;
+    eprintln!("{}: {} on {} rows × {} prepared columns", ds.file_name, spec.name(), x.nrows(), x.ncols());
+    if let Some(sizes) = &result.sizes {
+        let noise = matches!(spec, mlcycle::train::ClusterSpec::Dbscan { .. });
+        for (label, n) in sizes.iter().enumerate() {
+            let name = if noise && label == 0 { "noise".to_string() } else { format!("cluster {label}") };
+            eprintln!("  {name:<11} {n} rows");
+        }
+    }
+    if let Some(inertia) = result.inertia {
+        eprintln!("  inertia     {inertia}");
+    }
+    if let Some(p) = &result.projection {
+        eprintln!("  projection  {} rows on {} components", p.len(), p.first().map_or(0, Vec::len));
+    }
+    if let Some(path) = out {
+        let v = serde_json::json!({"file": ds.file_name, "sha256": ds.sha256, "features": recipe.feature_names(), "seed": seed, "result": result});
+        std::fs::write(path, format!("{v:#}\n")).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
+        eprintln!("written to {}", path.display());
+    }
+    Ok(0)
+}
+
+/// A `--config` file: search spaces and settings; flags on the command
+/// line win over the file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchFile {
+    /// `[{"model": NAME, PARAMETER: [VALUES], …}]`.
+    #[serde(default)]
+    spaces: Option<serde_json::Value>,
+    #[serde(default)]
+    strategy: Option<Strategy>,
+    #[serde(default)]
+    trials: Option<usize>,
+    #[serde(default)]
+    folds: Option<usize>,
+    #[serde(default)]
+    metric: Option<RankMetric>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    time_budget_seconds: Option<f64>,
+}
+
+fn parse_metric(name: &str) -> Result<RankMetric, String> {
+    RankMetric::from_name(&name.replace('-', "_"))
+        .ok_or_else(|| format!("unknown metric \"{name}\"; one of accuracy, macro_f1, log_loss, roc_auc (classification), r2, rmse (regression)"))
+}
+
+fn read_config(path: &Path) -> Result<SearchFile, Failure> {
+    let bytes = read(path)?;
+    if bytes.len() > 1 << 20 {
+        return Err(Failure { code: exit::INPUT, message: format!("{}: {} bytes, over the limit of 1 MiB for a search configuration", path.display(), bytes.len()) });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: search configuration: {e}", path.display()) })
 }
 
 #[derive(Subcommand)]
@@ -109,31 +187,47 @@ enum Command {
         /// The column to predict.
         #[arg(long)]
         target: String,
-        /// Seed of every random step.
-        #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]
-        seed: u64,
+        /// Seed of every random step (default 42).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Task; inferred from the target when omitted.
         #[arg(long, value_enum)]
         task: Option<TaskArg>,
         /// Share of rows held out for testing.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
         test_fraction: f64,
-        /// Search strategy: grid (default), random, or none (one random forest).
-        #[arg(long, value_enum, default_value_t = SearchArg::Grid)]
-        search: SearchArg,
-        /// Models to search, comma-separated: random_forest, decision_tree, knn,
-        /// logistic, gaussian_nb (classification), ridge, lasso (regression).
+        /// Search strategy: grid (default), random, halving (successive
+        /// halving), or none (one model).
+        #[arg(long, value_enum)]
+        search: Option<SearchArg>,
+        /// Models to search, comma-separated: logistic, tree (decision_tree),
+        /// forest (random_forest), knn, gaussian_nb, svc (classification);
+        /// linear, ridge, lasso, elastic_net, extra_trees, svr, gbt
+        /// (regression); tree, forest and knn do both.
         #[arg(long, value_delimiter = ',')]
         models: Option<Vec<String>>,
         /// Most trials the search runs.
         #[arg(long)]
         trials: Option<usize>,
-        /// Cross-validation folds (2 to 20).
-        #[arg(long, default_value_t = mlcycle::search::DEFAULT_FOLDS)]
-        folds: usize,
-        /// Metric the search ranks by: accuracy or macro_f1; r2 or rmse.
-        #[arg(long, value_enum)]
-        metric: Option<MetricArg>,
+        /// Cross-validation folds (2 to 20; default 3).
+        #[arg(long)]
+        folds: Option<usize>,
+        /// Metric the search ranks by: accuracy, macro_f1, log_loss or
+        /// roc_auc (classification); r2 or rmse (regression).
+        #[arg(long, value_parser = parse_metric)]
+        metric: Option<RankMetric>,
+        /// Stop the search after this many seconds (finished trials kept).
+        #[arg(long, value_name = "SECONDS")]
+        time_budget: Option<f64>,
+        /// Threads running trials (default: the available cores). The same
+        /// seed gives the same leaderboard for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// A search configuration (JSON): {"spaces": [{"model": "svc", "c":
+        /// [0.1, 1, 10]}], "strategy", "trials", "folds", "metric", "seed",
+        /// "time_budget_seconds"}; flags win over it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// Trees of the random forest with --search none (1 to 1000).
         #[arg(long, default_value_t = 100)]
         trees: u16,
@@ -144,6 +238,43 @@ enum Command {
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS)]
         max_seconds: f64,
         /// Where to write the manifest (default: print it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write the prepared train/test matrices of the split as JSON
+        /// (for scripts/sklearn_models_reference.py).
+        #[arg(long, value_name = "FILE", hide = true)]
+        dump_split: Option<PathBuf>,
+    },
+    /// Cluster the rows (k-means, DBSCAN) or project them (PCA); every
+    /// column but those ignored, prepared and standardised.
+    Cluster {
+        /// The CSV file.
+        data: PathBuf,
+        /// The model.
+        #[arg(long, value_enum)]
+        model: ClusterArg,
+        /// k-means: clusters (1 to 100).
+        #[arg(long, default_value_t = 3)]
+        k: usize,
+        /// k-means: most iterations.
+        #[arg(long, default_value_t = 100)]
+        max_iter: usize,
+        /// DBSCAN: neighbourhood radius in standard deviations.
+        #[arg(long, default_value_t = 0.5)]
+        eps: f64,
+        /// DBSCAN: rows within the radius that make a core point.
+        #[arg(long, default_value_t = 5)]
+        min_samples: usize,
+        /// PCA: components (2 for a plot).
+        #[arg(long, default_value_t = 2)]
+        components: usize,
+        /// Columns to leave out (e.g. an identifier or a label), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Seed of k-means' initial centres.
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]
+        seed: u64,
+        /// Write the labels or the projection of every row as JSON to this file.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -274,19 +405,11 @@ fn profile_text(p: &Profile) -> String {
     s
 }
 
-/// The leaderboard, best first, one line per trial.
-fn leaderboard_text(search: &SearchRecord, metric: &str) -> String {
+/// The leaderboard, best first (halving: later rungs first), one line per trial.
+fn leaderboard_text(search: &SearchRecord, rank: RankMetric) -> String {
+    let metric = rank.name();
     let mut order: Vec<&mlcycle::search::Trial> = search.trials.iter().collect();
-    order.sort_by(|a, b| match (a.mean, b.mean) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    if metric == "rmse" {
-        order.reverse();
-        order.sort_by_key(|t| t.mean.is_none());
-    }
+    order.sort_by(|a, b| b.rung.cmp(&a.rung).then_with(|| mlcycle::search::rank_order(rank, a, b)));
     let mut s = format!(
         "search: {} of {} trials{}, ranked by mean {metric} over the folds\n",
         search.trials.len(),
@@ -302,10 +425,101 @@ fn leaderboard_text(search: &SearchRecord, metric: &str) -> String {
             _ => "undefined".into(),
         };
         let ms = t.duration_ms.map_or(String::new(), |d| format!("  {d:.0} ms"));
-        s.push_str(&format!("{mark} #{:<3} {:<14} {:<36} {score}{ms}\n", t.index, t.model.name(), t.model.params_text()));
+        let rows = t.row_share.map_or(String::new(), |r| format!("  (rung {}, {:.0}% of rows)", t.rung, r * 100.0));
+        s.push_str(&format!("{mark} #{:<3} {:<14} {:<44} {score}{ms}{rows}\n", t.index, t.model.name(), t.model.params_text()));
     }
     s.pop();
     s
+}
+
+fn write_split(job: &Run, ds: &Dataset, path: &Path) -> Result<(), Failure> {
+    use mlcycle::train::Target;
+    let p = job.prepared(ds)?;
+    let matrix = |x: &ndarray::Array2<f64>| -> Vec<Vec<f64>> { x.rows().into_iter().map(|r| r.to_vec()).collect() };
+    let target = |t: &Target| match t {
+        Target::Classes(c) => serde_json::json!(c),
+        Target::Values(v) => serde_json::json!(v),
+    };
+    let v = serde_json::json!({
+        "task": job.task().as_str(),
+        "x_train": matrix(&p.x_train), "y_train": target(&p.y_train),
+        "x_test": matrix(&p.x_test), "y_test": target(&p.y_test),
+        "test_rows": p.test_rows,
+    });
+    std::fs::write(path, v.to_string()).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })
+}
+
+/// Runs the search's pending trials on `threads` threads, batch by batch
+/// (halving: rung by rung), recording them in index order, so the
+/// leaderboard is the same for any number of threads. Shows progress on a
+/// terminal; stops starting trials once the time budget is spent.
+fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Instant, terminal: bool) -> Result<(), Failure> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let metric = job.search_metric();
+    loop {
+        let pending = job.pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel();
+        let shared: &Run = job;
+        let mut results = Vec::with_capacity(pending.len());
+        let mut best: Option<f64> = shared.best_so_far().and_then(|t| t.mean);
+        let before = shared.trials().len();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(pending.len()) {
+                let tx = tx.clone();
+                let (next, stop, pending) = (&next, &stop, &pending);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= pending.len() || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let t0 = Instant::now();
+                    let trial = shared.run_trial(ds, &pending[i]);
+                    if tx.send((trial, t0.elapsed().as_secs_f64() * 1000.0)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            for (trial, ms) in rx {
+                if let Ok(t) = &trial {
+                    if let (Some(m), Some(metric)) = (t.mean, metric) {
+                        let better = best.is_none_or(|b| if metric.greater_is_better() { m > b } else { m < b });
+                        if better {
+                            best = Some(m);
+                        }
+                    }
+                }
+                results.push((trial, ms));
+                let elapsed = started.elapsed().as_secs_f64();
+                if shared.search_budget().is_some_and(|b| elapsed >= b) {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                if terminal {
+                    let done = before + results.len();
+                    let planned = shared.planned().max(done);
+                    let best = best.map_or("-".to_string(), |m| format!("{m:.4}"));
+                    let left = elapsed / done as f64 * (planned - done) as f64;
+                    eprint!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
+                }
+            }
+        });
+        results.sort_by_key(|(t, _)| t.as_ref().map_or(usize::MAX, |t| t.index));
+        for (trial, ms) in results {
+            let trial = trial?;
+            let index = trial.index;
+            job.record(trial)?;
+            job.set_duration(index, ms);
+        }
+        if job.note_elapsed(started.elapsed().as_secs_f64() * 1000.0) {
+            return Ok(());
+        }
+    }
 }
 
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
@@ -338,7 +552,38 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Run { data, target, seed, task, test_fraction, search, models, trials, folds, metric, trees, max_depth, max_seconds, out } => {
+        Command::Run {
+            data,
+            target,
+            seed,
+            task,
+            test_fraction,
+            search,
+            models,
+            trials,
+            folds,
+            metric,
+            time_budget,
+            threads,
+            config,
+            trees,
+            max_depth,
+            max_seconds,
+            out,
+            dump_split,
+        } => {
+            let file = match &config {
+                Some(path) => read_config(path)?,
+                None => SearchFile { spaces: None, strategy: None, trials: None, folds: None, metric: None, seed: None, time_budget_seconds: None },
+            };
+            if file.spaces.is_some() && models.is_some() {
+                return Err(Failure { code: exit::INPUT, message: "--models and a configuration's spaces both name the models; give one of them".into() });
+            }
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            if threads == 0 || threads > 256 {
+                return Err(Failure { code: exit::INPUT, message: format!("--threads {threads} is out of range: allowed 1 to 256") });
+            }
+            let seed = seed.or(file.seed).unwrap_or(mlcycle::run::DEFAULT_SEED);
             let (ds, parse_ms) = load(&data)?;
             let opts = RunOptions {
                 task: task.map(|t| match t {
@@ -347,20 +592,13 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 }),
                 seed: Some(seed),
                 test_fraction: Some(test_fraction),
-                search: Some(match search {
-                    SearchArg::Grid => Strategy::Grid,
-                    SearchArg::Random => Strategy::Random,
-                    SearchArg::None => Strategy::None,
-                }),
+                search: Some(search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid)),
                 models,
-                trials,
-                folds: Some(folds),
-                metric: metric.map(|m| match m {
-                    MetricArg::Accuracy => RankMetric::Accuracy,
-                    MetricArg::MacroF1 => RankMetric::MacroF1,
-                    MetricArg::R2 => RankMetric::R2,
-                    MetricArg::Rmse => RankMetric::Rmse,
-                }),
+                trials: trials.or(file.trials),
+                folds: Some(folds.or(file.folds).unwrap_or(mlcycle::search::DEFAULT_FOLDS)),
+                metric: metric.or(file.metric),
+                spaces: file.spaces,
+                time_budget_seconds: time_budget.or(file.time_budget_seconds),
                 n_trees: Some(trees),
                 max_depth,
                 max_seconds: Some(max_seconds),
@@ -368,34 +606,23 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             };
             let started = Instant::now();
             let mut job = Run::start(&ds, &opts)?;
-            let planned = job.planned();
-            let terminal = std::io::stderr().is_terminal();
-            loop {
-                let t0 = Instant::now();
-                if job.step(&ds)?.is_none() {
-                    break;
-                }
-                job.set_last_duration(t0.elapsed().as_secs_f64() * 1000.0);
-                if terminal {
-                    let done = job.trials().len();
-                    let best = job.best_so_far().and_then(|t| t.mean).map_or("-".to_string(), |m| format!("{m:.4}"));
-                    let elapsed = started.elapsed().as_secs_f64();
-                    let left = elapsed / done as f64 * (planned - done) as f64;
-                    eprint!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
-                }
+            if let Some(path) = &dump_split {
+                write_split(&job, &ds, path)?;
             }
-            if terminal && planned > 0 {
+            let terminal = std::io::stderr().is_terminal();
+            search_on_threads(&mut job, &ds, threads, started, terminal)?;
+            if terminal && job.planned() > 0 {
                 eprintln!();
             }
             let outcome = job.finish(&ds)?;
             let train_ms = started.elapsed().as_secs_f64() * 1000.0;
-            if let Some(search) = &outcome.search {
-                eprintln!("{}", leaderboard_text(search, outcome.config.search.as_ref().map(|c| c.metric.name()).unwrap_or("score")));
+            if let (Some(search), Some(config)) = (&outcome.search, &outcome.config.search) {
+                eprintln!("{}", leaderboard_text(search, config.metric));
             }
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
             let manifest = outcome.manifest(durations).to_json();
             eprintln!(
-                "{}: {} on \"{}\", {} train / {} test rows, seed {}",
+                "{}: {} on \"{}\", {} train / {} test rows, seed {}, {threads} thread(s)",
                 ds.file_name,
                 outcome.config.task.as_str(),
                 outcome.config.target,
@@ -414,6 +641,15 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 None => emit(&manifest)?,
             }
             Ok(0)
+        }
+        Command::Cluster { data, model, k, max_iter, eps, min_samples, components, ignore, seed, out } => {
+            use mlcycle::train::ClusterSpec;
+            let spec = match model {
+                ClusterArg::Kmeans => ClusterSpec::Kmeans { k, max_iter },
+                ClusterArg::Dbscan => ClusterSpec::Dbscan { eps, min_samples },
+                ClusterArg::Pca => ClusterSpec::Pca { components },
+            };
+            cluster_command(&data, spec, &ignore, seed, out.as_deref())
         }
         Command::Replay { manifest, data } => {
             let bytes = read(&manifest)?;

@@ -24,6 +24,8 @@ pub mod search;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
+pub mod portable_math;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,18 +11,20 @@
 
 use std::collections::BTreeMap;
 
+use rand_chacha::ChaCha8Rng;
+use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::data::{format_number, train_test_split, ColumnValues, Dataset};
-use crate::evaluate::{accuracy, classification_metrics, macro_f1, r2, regression_metrics, rmse, Metric};
+use crate::evaluate::{accuracy, classification_metrics_with, log_loss, macro_f1, r2, regression_metrics, rmse, roc_auc, Metric};
 use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SearchConfig, SearchRecord, SplitRecord, TaskSource,
     ToolRecord, SCHEMA,
 };
 use crate::prepare::{Recipe, StepSpec};
-use crate::search::{self, RankMetric, SearchError, Strategy, Trial, DEFAULT_FOLDS, MAX_TRIALS};
-use crate::train::{estimate_seconds, fit, ModelSpec, Target, Task, TrainError, MAX_CLASSES};
+use crate::search::{self, RankMetric, SearchError, Strategy, Trial, TrialSpec, DEFAULT_FOLDS, MAX_TRIALS};
+use crate::train::{check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, DEFAULT_SVM_ROWS, MAX_CLASSES};
 use crate::Result;
 
 /// Numeric targets with at most this many distinct whole values are
@@ -121,6 +123,18 @@ pub struct RunOptions {
     /// gives the default recipe. Recorded through the fitted recipe.
     #[serde(default)]
     pub recipe: Vec<StepSpec>,
+    /// Search spaces as JSON, `[{"model": NAME, PARAMETER: [VALUES], …}]`
+    /// (see [`search::grid_from_spaces`]); instead of `models`.
+    #[serde(default)]
+    pub spaces: Option<serde_json::Value>,
+    /// The candidates' grid itself (as a manifest records it); instead of
+    /// `models` and `spaces`.
+    #[serde(default)]
+    pub grid: Option<Vec<ModelSpec>>,
+    /// Stop the search once this many seconds have passed, as the caller
+    /// reports them through [`Run::note_elapsed`].
+    #[serde(default)]
+    pub time_budget_seconds: Option<f64>,
 }
 
 impl RunOptions {
@@ -141,6 +155,9 @@ impl RunOptions {
             max_depth: None,
             max_seconds: None,
             recipe: Vec::new(),
+            spaces: None,
+            grid: None,
+            time_budget_seconds: None,
         }
     }
 
@@ -233,6 +250,21 @@ impl RunOutcome {
     }
 }
 
+/// A run's split as matrices: what the final model is fitted and scored on.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Prepared training rows.
+    pub x_train: ndarray::Array2<f64>,
+    /// Their target.
+    pub y_train: Target,
+    /// Prepared test rows.
+    pub x_test: ndarray::Array2<f64>,
+    /// Their target.
+    pub y_test: Target,
+    /// Dataset rows held out, in order.
+    pub test_rows: Vec<usize>,
+}
+
 /// A run in progress: split made, search planned, trials run one per
 /// [`Run::step`]. Holds no reference to the data; each call takes it.
 #[derive(Debug, Clone)]
@@ -254,8 +286,14 @@ pub struct Run {
     single: Option<ModelSpec>,
     search: Option<SearchConfig>,
     folds: Vec<Vec<usize>>,
-    plan: Vec<ModelSpec>,
+    /// The trials of the current rung (every trial but for halving).
+    current: Vec<TrialSpec>,
+    /// Successive halving's rungs: candidates kept and share of rows.
+    rungs: Vec<(usize, f64)>,
+    rung: usize,
+    /// Finished trials, in index order.
     trials: Vec<Trial>,
+    last: Option<usize>,
     cut_short: bool,
 }
 
@@ -266,10 +304,17 @@ fn pick(t: &Target, idx: &[usize]) -> Target {
     }
 }
 
-fn score(metric: RankMetric, truth: &Target, pred: &Target) -> Option<f64> {
+fn rows_of(p: &Probabilities) -> Vec<Vec<f64>> {
+    p.rows().into_iter().map(|r| r.to_vec()).collect()
+}
+
+fn score(metric: RankMetric, truth: &Target, pred: &Target, proba: Option<&Probabilities>) -> Option<f64> {
     let v = match (truth, pred) {
-        (Target::Classes(t), Target::Classes(p)) => match metric {
-            RankMetric::MacroF1 => macro_f1(t, p),
+        (Target::Classes(t), Target::Classes(p)) => match (metric, proba) {
+            (RankMetric::MacroF1, _) => macro_f1(t, p),
+            (RankMetric::LogLoss, Some(pr)) => log_loss(t, &rows_of(pr)),
+            (RankMetric::RocAuc, Some(pr)) => roc_auc(t, &rows_of(pr)),
+            (RankMetric::LogLoss | RankMetric::RocAuc, None) => f64::NAN,
             _ => accuracy(t, p),
         },
         (Target::Values(t), Target::Values(p)) => match metric {
@@ -353,15 +398,42 @@ impl Run {
         // Fails early, with its own error, when nothing is left to learn from.
         let width = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?.width();
 
-        let (search_config, folds, plan) = if single.is_some() {
-            (None, Vec::new(), Vec::new())
+        let (search_config, folds, plan, rungs) = if single.is_some() {
+            (None, Vec::new(), Vec::new(), Vec::new())
         } else {
-            let models = opts.models.clone().unwrap_or_else(|| search::default_models(task));
+            // The grid: given outright (replay), from spaces, or the models' defaults.
+            let (models, grid, given) = match (&opts.grid, &opts.spaces) {
+                (Some(g), _) => {
+                    if let Some(m) = g.iter().find(|m| !m.supports(task)) {
+                        return Err(SearchError::WrongTask { name: m.name().to_string(), task: task.as_str() }.into());
+                    }
+                    (models_of(g), g.clone(), true)
+                }
+                (None, Some(spaces)) => {
+                    let g = search::grid_from_spaces(spaces, task)?;
+                    (models_of(&g), g, true)
+                }
+                (None, None) => {
+                    // Unnamed, the support-vector models join only while
+                    // they stay quick (their solver grows with rows²).
+                    let mut models = opts.models.clone().unwrap_or_else(|| {
+                        let mut m = search::default_models(task);
+                        if train_rows.len() > DEFAULT_SVM_ROWS {
+                            m.retain(|n| n != "svc" && n != "svr");
+                        }
+                        m
+                    });
+                    for m in &mut models {
+                        if let Some(c) = search::canonical_name(m) {
+                            *m = c.to_string();
+                        }
+                    }
+                    let g = search::models_grid(&models, task)?;
+                    (models, g, false)
+                }
+            };
             let trials = opts.trials.unwrap_or(MAX_TRIALS);
-            let plan = search::plan(&models, task, strategy, trials, seed)?;
-            for m in &plan {
-                m.validate()?;
-            }
+            let grid_len = grid.len();
             let strata = match &y_train {
                 Target::Classes(c) => Some(c.as_slice()),
                 Target::Values(_) => None,
@@ -370,7 +442,28 @@ impl Run {
             // allows; folds the user asked for are kept or refused.
             let k = opts.folds.unwrap_or_else(|| DEFAULT_FOLDS.min(search::max_folds(train_rows.len(), strata).max(2)));
             let folds = search::folds(train_rows.len(), strata, k, seed)?;
-            (Some(SearchConfig { strategy, models, trials, folds: k, metric, max_trial_seconds: f64::INFINITY }), folds, plan)
+            let fold_rows = train_rows.len() - train_rows.len() / k;
+            let plan = search::plan_grid(grid.clone(), strategy, trials, fold_rows, seed)?;
+            for m in &plan {
+                m.validate()?;
+            }
+            let rungs = if strategy == Strategy::Halving { search::halving_rungs(grid_len, trials, fold_rows) } else { Vec::new() };
+            if let Some(b) = opts.time_budget_seconds {
+                if !(b.is_finite() && b > 0.0) {
+                    return Err(SearchError::BadConfig { field: "time_budget_seconds".into(), message: format!("{b} is out of range: allowed a number of seconds greater than 0") }.into());
+                }
+            }
+            let config = SearchConfig {
+                strategy,
+                models,
+                trials,
+                folds: k,
+                metric,
+                max_trial_seconds: f64::INFINITY,
+                grid: given.then_some(grid),
+                time_budget_seconds: opts.time_budget_seconds,
+            };
+            (Some(config), folds, plan, rungs)
         };
 
         // The job's estimated duration: the final fit for a single model;
@@ -381,18 +474,28 @@ impl Run {
             return Err(TrainError::OverBudget { seconds: 0.0, limit, detail: "no time allowed".into() }.into());
         }
         let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
+        let n_classes = classes.as_ref().map_or(1, Vec::len);
         let (seconds, detail) = match &single {
-            Some(m) => estimate_seconds(m, train_rows.len(), width),
+            Some(m) => {
+                check_size(m, train_rows.len(), width, n_classes)?;
+                estimate_seconds(m, train_rows.len(), width, n_classes)
+            }
             None => {
                 let mut total = 0.0;
                 let mut kept = 0;
+                let share0 = rungs.first().map_or(1.0, |r| r.1);
                 for m in &plan {
-                    let (s, _) = estimate_seconds(m, fold_rows, width);
+                    let (s, _) = estimate_seconds(m, (fold_rows as f64 * share0) as usize, width, n_classes);
                     let s = s * folds.len() as f64;
                     if s <= limit {
                         total += s;
                         kept += 1;
                     }
+                }
+                // Later halving rungs: the mean candidate on more rows.
+                let mean = total / kept.max(1) as f64;
+                for (keep, share) in rungs.iter().skip(1) {
+                    total += mean * *keep as f64 * share / share0;
                 }
                 (total, format!("{kept} candidates × {} folds", folds.len()))
             }
@@ -420,15 +523,105 @@ impl Run {
             single,
             search: search_config,
             folds,
-            plan,
+            current: plan
+                .into_iter()
+                .enumerate()
+                .map(|(index, model)| TrialSpec { index, model, rung: 0, row_share: rungs.first().map(|r| r.1).filter(|s| *s < 1.0) })
+                .collect(),
+            rungs,
+            rung: 0,
             trials: Vec::new(),
+            last: None,
             cut_short: false,
         })
     }
 
-    /// Trials planned (0 without a search).
+    /// Trials planned (0 without a search): for successive halving, those
+    /// run and pending plus the later rungs' sizes, so it can shrink when
+    /// fewer candidates can be promoted.
     pub fn planned(&self) -> usize {
-        self.plan.len()
+        if self.rungs.is_empty() {
+            return self.current.len();
+        }
+        let earlier = self.trials.iter().filter(|t| t.rung < self.rung).count();
+        earlier + self.current.len() + self.rungs[self.rung + 1..].iter().map(|r| r.0).sum::<usize>()
+    }
+
+    /// The trials that can run now, in index order: those of the current
+    /// batch (halving: rung) not yet recorded. Run them in any order or at
+    /// once ([`Run::run_trial`]), then [`Run::record`] each; the leaderboard
+    /// is the same whatever the order. Empty after a cancel.
+    pub fn pending(&self) -> Vec<TrialSpec> {
+        if self.cut_short {
+            return Vec::new();
+        }
+        self.current.iter().filter(|s| !self.trials.iter().any(|t| t.index == s.index)).cloned().collect()
+    }
+
+    /// Runs one trial of this search. Pure and `&self`: threads (or workers
+    /// holding an equal `Run`) can run pending trials at the same time.
+    pub fn run_trial(&self, ds: &Dataset, spec: &TrialSpec) -> Result<Trial> {
+        let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
+        let limit = self.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds);
+        run_trial(ds, &self.features, &self.recipe_steps, &self.train_rows, &self.y_train, &self.folds, spec, self.seed, metric, limit)
+    }
+
+    /// Records a finished trial, from [`Run::run_trial`] here or elsewhere.
+    /// A trial that is not in the current batch (another model, rung or
+    /// share, or already recorded) is refused. When a halving rung is
+    /// complete, the next rung is planned from it.
+    pub fn record(&mut self, trial: Trial) -> Result<()> {
+        let i = trial.index;
+        let Some(spec) = self.current.iter().find(|s| s.index == i) else {
+            return Err(SearchError::ForeignTrial { index: i, reason: "it is not in the search's current batch".into() }.into());
+        };
+        if !spec.matches(&trial) {
+            return Err(SearchError::ForeignTrial { index: i, reason: "its model, rung or share of rows differs from the plan".into() }.into());
+        }
+        let at = self.trials.partition_point(|t| t.index < i);
+        if self.trials.get(at).is_some_and(|t| t.index == i) {
+            return Err(SearchError::ForeignTrial { index: i, reason: "it is already recorded".into() }.into());
+        }
+        self.trials.insert(at, trial);
+        self.last = Some(i);
+        if !self.cut_short && self.pending().is_empty() && self.rung + 1 < self.rungs.len() {
+            self.promote();
+        }
+        Ok(())
+    }
+
+    /// The next halving rung: the best of this rung (ties to the earlier
+    /// trial; unscored ones never), on the next share of rows.
+    fn promote(&mut self) {
+        let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
+        let mut ranked: Vec<&Trial> = self.trials.iter().filter(|t| t.rung == self.rung && t.mean.is_some()).collect();
+        ranked.sort_by(|a, b| search::rank_order(metric, a, b));
+        self.rung += 1;
+        let (keep, share) = self.rungs[self.rung];
+        let start = self.trials.iter().map(|t| t.index + 1).max().unwrap_or(0);
+        self.current = ranked
+            .iter()
+            .take(keep)
+            .enumerate()
+            .map(|(j, t)| TrialSpec { index: start + j, model: t.model.clone(), rung: self.rung, row_share: (share < 1.0).then_some(share) })
+            .collect();
+    }
+
+    /// Records a trial's duration in milliseconds, as measured by the caller.
+    pub fn set_duration(&mut self, index: usize, ms: f64) {
+        if let Some(t) = self.trials.iter_mut().find(|t| t.index == index) {
+            t.duration_ms = ms.is_finite().then_some(ms.max(0.0));
+        }
+    }
+
+    /// Tells the search how long it has run, in milliseconds; past its time
+    /// budget it stops as [`Run::cancel`] does, and this returns true.
+    pub fn note_elapsed(&mut self, ms: f64) -> bool {
+        let over = self.search.as_ref().and_then(|s| s.time_budget_seconds).is_some_and(|b| ms / 1000.0 >= b);
+        if over {
+            self.cancel();
+        }
+        over
     }
 
     /// Trials run so far.
@@ -441,40 +634,64 @@ impl Run {
         self.task
     }
 
+    /// The metric the search ranks by (none without a search).
+    pub fn search_metric(&self) -> Option<RankMetric> {
+        self.search.as_ref().map(|s| s.metric)
+    }
+
+    /// The search's time budget in seconds, if it has one.
+    pub fn search_budget(&self) -> Option<f64> {
+        self.search.as_ref().and_then(|s| s.time_budget_seconds)
+    }
+
     /// The best trial so far.
     pub fn best_so_far(&self) -> Option<&Trial> {
         let metric = self.search.as_ref()?.metric;
         search::best(&self.trials, metric).map(|i| &self.trials[i])
     }
 
-    /// Runs the next planned trial; `None` when every trial has run or the
-    /// search was cancelled. A candidate that cannot be fitted is recorded
-    /// with its error, not raised.
+    /// Runs the next pending trial and records it; `None` when every trial
+    /// has run or the search was cancelled. A candidate that cannot be
+    /// fitted is recorded with its error, not raised.
     pub fn step(&mut self, ds: &Dataset) -> Result<Option<&Trial>> {
-        let i = self.trials.len();
-        if self.cut_short || i >= self.plan.len() {
+        let Some(spec) = self.pending().into_iter().next() else {
             return Ok(None);
-        }
-        let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
-        let limit = self.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds);
-        let trial = run_trial(ds, &self.features, &self.recipe_steps, &self.train_rows, &self.y_train, &self.folds, &self.plan[i], i, self.seed, metric, limit)?;
-        self.trials.push(trial);
-        Ok(self.trials.last())
+        };
+        let trial = self.run_trial(ds, &spec)?;
+        self.record(trial)?;
+        Ok(self.trials.iter().find(|t| t.index == spec.index))
     }
 
-    /// Records how long the last trial took, as measured by the caller.
+    /// Records how long the last recorded trial took, as measured by the caller.
     pub fn set_last_duration(&mut self, ms: f64) {
-        if let Some(t) = self.trials.last_mut() {
-            t.duration_ms = ms.is_finite().then_some(ms.max(0.0));
+        if let Some(i) = self.last {
+            self.set_duration(i, ms);
         }
     }
 
-    /// Stops the search: no more trials run, and the record says it was cut
-    /// short if any planned trial did not run.
+    /// Stops the search: no more trials start (those running may still be
+    /// recorded), and the record says it was cut short if any planned
+    /// trial did not run.
     pub fn cancel(&mut self) {
-        if self.trials.len() < self.plan.len() {
+        if !self.pending().is_empty() || self.rung + 1 < self.rungs.len() {
             self.cut_short = true;
         }
+    }
+
+    /// The prepared training and test matrices and targets of this run's
+    /// split, as [`Run::finish`] fits and scores them (the recipe fitted on
+    /// the training rows), for comparing with other tools.
+    pub fn prepared(&self, ds: &Dataset) -> Result<Prepared> {
+        let recipe = Recipe::fit_with(ds, &self.features, &self.train_rows, &self.recipe_steps)?;
+        let kept = recipe.training_rows(ds, &self.train_rows);
+        let fit_rows: Vec<usize> = kept.iter().map(|&k| self.train_rows[k]).collect();
+        Ok(Prepared {
+            x_train: recipe.apply(ds, &fit_rows)?,
+            y_train: pick(&self.y_train, &kept),
+            x_test: recipe.apply(ds, &self.test_rows)?,
+            y_test: self.y_test.clone(),
+            test_rows: self.test_rows.clone(),
+        })
     }
 
     /// Refits the chosen model on every training row and scores the test rows.
@@ -490,7 +707,7 @@ impl Run {
                 };
                 (
                     self.trials[best].model.clone(),
-                    Some(SearchRecord { planned: self.plan.len(), cut_short: self.cut_short, best: Some(best), trials: self.trials.clone() }),
+                    Some(SearchRecord { planned: self.planned(), cut_short: self.cut_short, best: Some(best), trials: self.trials.clone() }),
                 )
             }
         };
@@ -501,9 +718,12 @@ impl Run {
         let x_train = recipe.apply(ds, &fit_rows)?;
         let x_test = recipe.apply(ds, &self.test_rows)?;
         let trained = fit(&model, &x_train, &pick(&self.y_train, &kept), self.seed)?;
-        let predicted = trained.predict(&x_test)?;
+        let (predicted, proba) = trained.predict_full(&x_test, true)?;
         let metrics: Vec<Metric> = match (&self.y_test, &predicted) {
-            (Target::Classes(t), Target::Classes(p)) => classification_metrics(t, p),
+            (Target::Classes(t), Target::Classes(p)) => {
+                let rows = proba.as_ref().map(rows_of).unwrap_or_default();
+                classification_metrics_with(t, p, &rows)
+            }
             (Target::Values(t), Target::Values(p)) => regression_metrics(t, p),
             _ => unreachable!("the model predicts the kind of target it was fitted on"),
         };
@@ -537,21 +757,41 @@ pub fn run_trial(
     train_rows: &[usize],
     y_train: &Target,
     folds: &[Vec<usize>],
-    spec: &ModelSpec,
-    index: usize,
+    trial: &TrialSpec,
     seed: u64,
     metric: RankMetric,
     max_seconds: f64,
 ) -> Result<Trial> {
+    let (spec, index) = (&trial.model, trial.index);
+    let done = |fold_scores, mean, std, error| Trial {
+        index,
+        model: spec.clone(),
+        rung: trial.rung,
+        row_share: trial.row_share,
+        fold_scores,
+        mean,
+        std,
+        error,
+        duration_ms: None,
+    };
+    let share = trial.row_share.unwrap_or(1.0);
+    if !(share > 0.0 && share <= 1.0) {
+        return Err(SearchError::ForeignTrial { index, reason: format!("its share of rows {share} is out of range: allowed greater than 0, at most 1") }.into());
+    }
     let mut fold_scores = Vec::with_capacity(folds.len());
     // Too dear for the time allowed: recorded as skipped, with the estimate.
     let width = Recipe::fit_with(ds, features, train_rows, steps)?.width();
     let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
-    let (seconds, detail) = estimate_seconds(spec, fold_rows, width);
+    let n_classes = match y_train {
+        Target::Classes(c) => c.iter().max().map_or(1, |&m| m as usize + 1),
+        Target::Values(_) => 1,
+    };
+    let fold_rows = ((fold_rows as f64 * share).ceil() as usize).min(fold_rows);
+    let (seconds, detail) = estimate_seconds(spec, fold_rows, width, n_classes);
     let seconds = seconds * folds.len() as f64;
     if seconds > max_seconds {
         let error = Some(format!("skipped: {} would take about {seconds:.1} s by a rough estimate ({detail}, {} folds), over the limit of {max_seconds} s", spec.name(), folds.len()));
-        return Ok(Trial { index, model: spec.clone(), fold_scores, mean: None, std: None, error, duration_ms: None });
+        return Ok(done(fold_scores, None, None, error));
     }
     let mut error = None;
     for (f, val) in folds.iter().enumerate() {
@@ -559,7 +799,16 @@ pub fn run_trial(
         for &p in val {
             in_val[p] = true;
         }
-        let fit_pos: Vec<usize> = (0..train_rows.len()).filter(|&p| !in_val[p]).collect();
+        let mut fit_pos: Vec<usize> = (0..train_rows.len()).filter(|&p| !in_val[p]).collect();
+        if share < 1.0 {
+            // Halving's early rungs: a seeded share of the fold's rows, the
+            // same for every trial of the rung; at least 30 (or all).
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x4A1F_0000 ^ f as u64);
+            crate::data::shuffle(&mut fit_pos, &mut rng);
+            let keep = ((fit_pos.len() as f64 * share).ceil() as usize).max(search::HALVING_MIN_ROWS).min(fit_pos.len());
+            fit_pos.truncate(keep);
+            fit_pos.sort_unstable();
+        }
         let fit_rows: Vec<usize> = fit_pos.iter().map(|&p| train_rows[p]).collect();
         let val_rows: Vec<usize> = val.iter().map(|&p| train_rows[p]).collect();
         let outcome = Recipe::fit_with(ds, features, &fit_rows, steps).map_err(crate::Error::from).and_then(|recipe| {
@@ -569,10 +818,10 @@ pub fn run_trial(
             let x_fit = recipe.apply(ds, &rows)?;
             let x_val = recipe.apply(ds, &val_rows)?;
             let model = fit(spec, &x_fit, &pick(y_train, &positions), seed)?;
-            Ok(model.predict(&x_val)?)
+            Ok(model.predict_full(&x_val, metric.needs_probabilities())?)
         });
         match outcome {
-            Ok(pred) => fold_scores.push(score(metric, &pick(y_train, val), &pred)),
+            Ok((pred, proba)) => fold_scores.push(score(metric, &pick(y_train, val), &pred, proba.as_ref())),
             Err(e) => {
                 error = Some(format!("{} on fold {}: {e}", spec.name(), f + 1));
                 break;
@@ -580,7 +829,7 @@ pub fn run_trial(
         }
     }
     let (mean, std) = if error.is_some() { (None, None) } else { search::summarise(&fold_scores) };
-    Ok(Trial { index, model: spec.clone(), fold_scores, mean, std, error, duration_ms: None })
+    Ok(done(fold_scores, mean, std, error))
 }
 
 /// Runs `opts` on `ds`: the whole pipeline from split to metrics.
@@ -600,6 +849,17 @@ pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
     let mut r = Run::start(ds, opts)?;
     while r.step(ds)?.is_some() {}
     r.finish(ds)
+}
+
+/// The model names of a grid, in order of first appearance.
+fn models_of(grid: &[ModelSpec]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for m in grid {
+        if !names.iter().any(|n| n == m.name()) {
+            names.push(m.name().to_string());
+        }
+    }
+    names
 }
 
 /// Sorted distinct labels of `rows` (numerically for numbers) and each
@@ -677,6 +937,8 @@ pub fn options_of(manifest: &RunManifest) -> RunOptions {
             trials: Some(s.trials),
             folds: Some(s.folds),
             metric: Some(s.metric),
+            grid: s.grid.clone(),
+            time_budget_seconds: s.time_budget_seconds,
             ..RunOptions::new(&c.target)
         },
         None => RunOptions::single(&c.target, c.model.clone()),
@@ -712,8 +974,13 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         .into());
     }
     let mut r = Run::start(ds, &options_of(manifest))?;
-    let recorded_trials = manifest.search.as_ref().map_or(0, |s| s.trials.len());
-    while r.trials().len() < recorded_trials && r.step(ds)?.is_some() {}
+    // The recorded trials, by index: a cut-short parallel search may have
+    // finished some of a batch and not others.
+    for t in manifest.search.iter().flat_map(|s| &s.trials) {
+        let Some(spec) = r.pending().into_iter().find(|s| s.index == t.index) else { break };
+        let trial = r.run_trial(ds, &spec)?;
+        r.record(trial)?;
+    }
     if manifest.search.as_ref().is_some_and(|s| s.cut_short) {
         r.cancel();
     }
@@ -770,4 +1037,115 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         }
     }
     Ok(ReplayReport { reproduced: differences.is_empty(), differences, metrics: out.result.metrics })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{parse_csv, ParseOptions};
+
+    fn iris() -> Dataset {
+        parse_csv(include_bytes!("../www/data/iris.csv"), "iris.csv", &ParseOptions::default()).unwrap()
+    }
+
+    fn halving(models: &[&str]) -> RunOptions {
+        RunOptions {
+            search: Some(Strategy::Halving),
+            models: Some(models.iter().map(|m| m.to_string()).collect()),
+            trials: Some(12),
+            seed: Some(5),
+            ..RunOptions::new("species")
+        }
+    }
+
+    /// Trials recorded in reverse order (as a pool of workers might finish
+    /// them) give the same leaderboard and manifest as step by step.
+    #[test]
+    fn any_order_gives_the_same_leaderboard() {
+        let ds = parse_csv(include_bytes!("../www/data/breast_cancer.csv"), "b.csv", &ParseOptions::default()).unwrap();
+        let opts = RunOptions { target: "diagnosis".into(), ..halving(&["knn", "tree", "gaussian_nb", "svc", "logistic"]) };
+        let stepped = run(&ds, &opts).unwrap();
+        let mut job = Run::start(&ds, &opts).unwrap();
+        let mut rungs = 0;
+        loop {
+            let pending = job.pending();
+            if pending.is_empty() {
+                break;
+            }
+            rungs += 1;
+            let results: Vec<Trial> = pending.iter().rev().map(|s| job.run_trial(&ds, s).unwrap()).collect();
+            for t in results {
+                job.record(t).unwrap();
+            }
+        }
+        assert!(rungs >= 2, "halving ran {rungs} rung(s)");
+        let out = job.finish(&ds).unwrap();
+        assert_eq!(out, stepped);
+        let search = out.search.clone().unwrap();
+        assert!(search.trials.iter().any(|t| t.rung > 0));
+        assert_eq!(search.trials[search.best.unwrap()].rung, search.trials.iter().map(|t| t.rung).max().unwrap());
+        let manifest = out.manifest(BTreeMap::new());
+        assert!(replay(&ds, &manifest).unwrap().reproduced);
+    }
+
+    #[test]
+    fn foreign_and_repeated_trials_are_refused() {
+        let ds = iris();
+        let mut job = Run::start(&ds, &halving(&["knn", "tree"])).unwrap();
+        let spec = job.pending()[0].clone();
+        let trial = job.run_trial(&ds, &spec).unwrap();
+        let mut other = trial.clone();
+        other.model = ModelSpec::GaussianNb;
+        assert_eq!(job.record(other).unwrap_err().code(), "foreign_trial");
+        let mut far = trial.clone();
+        far.index = 999;
+        assert_eq!(job.record(far).unwrap_err().code(), "foreign_trial");
+        job.record(trial.clone()).unwrap();
+        assert_eq!(job.record(trial).unwrap_err().code(), "foreign_trial");
+    }
+
+    #[test]
+    fn time_budget_cuts_the_search_short_and_replays() {
+        let ds = iris();
+        let opts = RunOptions { time_budget_seconds: Some(1.0), search: Some(Strategy::Grid), ..halving(&["knn", "tree"]) };
+        let mut job = Run::start(&ds, &opts).unwrap();
+        job.step(&ds).unwrap();
+        assert!(!job.note_elapsed(999.0));
+        job.step(&ds).unwrap();
+        assert!(job.note_elapsed(1000.0));
+        assert!(job.pending().is_empty());
+        let out = job.finish(&ds).unwrap();
+        let search = out.search.as_ref().unwrap();
+        assert!(search.cut_short);
+        assert_eq!(search.trials.len(), 2);
+        assert!(replay(&ds, &out.manifest(BTreeMap::new())).unwrap().reproduced);
+        let bad = RunOptions { time_budget_seconds: Some(0.0), ..opts };
+        assert_eq!(Run::start(&ds, &bad).unwrap_err().code(), "bad_search_config");
+    }
+
+    #[test]
+    fn spaces_become_the_recorded_grid() {
+        let ds = iris();
+        let spaces = serde_json::json!([{"model": "knn", "k": [3, 9]}, {"model": "svc", "c": [0.5], "kernel": ["linear", "rbf"]}]);
+        let opts = RunOptions { spaces: Some(spaces), metric: Some(RankMetric::RocAuc), ..RunOptions::new("species") };
+        let out = run(&ds, &opts).unwrap();
+        let config = out.config.search.as_ref().unwrap();
+        assert_eq!(config.grid.as_ref().unwrap().len(), 4);
+        assert_eq!(config.models, ["knn", "svc"]);
+        assert!(out.search.as_ref().unwrap().trials.iter().all(|t| t.mean.is_some_and(|m| m > 0.9)));
+        assert!(replay(&ds, &out.manifest(BTreeMap::new())).unwrap().reproduced);
+        for (spaces, field) in [
+            (serde_json::json!([{"model": "knn", "kk": [3]}]), "spaces[0].kk"),
+            (serde_json::json!([{"model": "knn", "k": [3, 0]}]), "spaces[0].k[1]"),
+            (serde_json::json!([{"model": "knn", "k": ["x"]}]), "spaces[0].k[0]"),
+            (serde_json::json!([{"model": "svc", "kernel": ["poly"]}]), "spaces[0].kernel[0]"),
+            (serde_json::json!([{"model": "ridge"}]), "spaces[0].model"),
+            (serde_json::json!({"model": "knn"}), "spaces"),
+        ] {
+            let opts = RunOptions { spaces: Some(spaces.clone()), ..RunOptions::new("species") };
+            let err = Run::start(&ds, &opts).unwrap_err();
+            assert_eq!(err.code(), "bad_search_config", "{spaces}: {err}");
+            assert!(err.to_string().contains(&format!("{field}:")), "{spaces}: {err}");
+        }
+    }
 }

@@ -19,7 +19,7 @@ use crate::evaluate::Metric;
 use crate::manifest::{build_target, RunManifest, SMARTCORE_VERSION};
 use crate::manifest::SearchRecord;
 use crate::run::{infer_task, replay, Run, RunOptions, RunOutcome};
-use crate::search::Trial;
+use crate::search::{Trial, TrialSpec};
 use crate::Error;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -29,22 +29,26 @@ export interface TrainOptions {
   task?: "classification" | "regression";
   seed?: number;
   testFraction?: number;
-  search?: "grid" | "random" | "none";
+  search?: "grid" | "random" | "halving" | "none";
   models?: string[];
   trials?: number;
   folds?: number;
-  metric?: "accuracy" | "macro_f1" | "r2" | "rmse";
+  metric?: "accuracy" | "macro_f1" | "log_loss" | "roc_auc" | "r2" | "rmse";
+  spaces?: { model: string; [param: string]: unknown[] | string }[];
+  grid?: { kind: string; [param: string]: unknown }[];
+  timeBudgetSeconds?: number;
   nTrees?: number;
   maxDepth?: number | null;
   maxSeconds?: number;
 }
+export interface TrialSpec { index: number; model: { kind: string; [param: string]: unknown }; rung: number; row_share: number | null }
 export interface Trial {
-  index: number; model: { kind: string; [param: string]: unknown };
+  index: number; model: { kind: string; [param: string]: unknown }; rung?: number; row_share?: number;
   fold_scores: (number | null)[]; mean: number | null; std: number | null;
   error: string | null; duration_ms: number | null;
 }
 export interface SearchPlan { planned: number; task: "classification" | "regression"; metric: string | null }
-export interface MetricValue { name: "accuracy" | "macro_f1" | "rmse" | "r2"; value: number | null }
+export interface MetricValue { name: "accuracy" | "macro_f1" | "log_loss" | "roc_auc" | "rmse" | "r2"; value: number | null }
 export interface TrainResult {
   target: string; task: "classification" | "regression"; model: string; seed: number;
   trainRows: number; testRows: number; featureCount: number;
@@ -279,6 +283,56 @@ impl Session {
         if let Some(job) = self.job.as_mut() {
             job.set_last_duration(ms);
         }
+    }
+
+    /// The trials that can run now (the current batch; for successive
+    /// halving, the current rung), in index order. Run them in any order,
+    /// here or in other workers (`searchRunTrial`), and give each result to
+    /// `searchRecord`; the leaderboard is the same whatever the order.
+    #[wasm_bindgen(js_name = searchPending, unchecked_return_type = "TrialSpec[]")]
+    pub fn search_pending(&self) -> Result<JsValue, JsValue> {
+        let job = self.job.as_ref().ok_or_else(|| js_error("TrainError", "not_started", "no search has been started"))?;
+        to_js(&job.pending())
+    }
+
+    /// Runs one trial without recording it: a worker of a pool calls this
+    /// after `searchStart` with the same options as the coordinating
+    /// session. Pure: the same spec gives the same trial anywhere.
+    #[wasm_bindgen(js_name = searchRunTrial, unchecked_return_type = "Trial")]
+    pub fn search_run_trial(&self, #[wasm_bindgen(unchecked_param_type = "TrialSpec")] spec: JsValue) -> Result<JsValue, JsValue> {
+        let spec: TrialSpec = from_js(spec)?;
+        let job = self.job.as_ref().ok_or_else(|| js_error("TrainError", "not_started", "no search has been started"))?;
+        let trial = job.run_trial(&self.ds, &spec).map_err(to_js_error)?;
+        to_js(&trial)
+    }
+
+    /// Records a trial from `searchRunTrial` (any worker, any order), with
+    /// its duration in milliseconds if known. A trial not in the current
+    /// batch is refused (`foreign_trial`). Completing a halving rung plans
+    /// the next; call `searchPending` again.
+    #[wasm_bindgen(js_name = searchRecord)]
+    pub fn search_record(&mut self, #[wasm_bindgen(unchecked_param_type = "Trial")] trial: JsValue, duration_ms: Option<f64>) -> Result<(), JsValue> {
+        let trial: Trial = from_js(trial)?;
+        let index = trial.index;
+        let job = self.job.as_mut().ok_or_else(|| js_error("TrainError", "not_started", "no search has been started"))?;
+        job.record(trial).map_err(to_js_error)?;
+        if let Some(ms) = duration_ms {
+            job.set_duration(index, ms);
+        }
+        Ok(())
+    }
+
+    /// Trials planned now (halving: shrinks when fewer can be promoted).
+    #[wasm_bindgen(js_name = searchPlanned)]
+    pub fn search_planned(&self) -> usize {
+        self.job.as_ref().map_or(0, Run::planned)
+    }
+
+    /// Tells the search how many milliseconds it has run; past its time
+    /// budget it stops like `searchCancel` and this returns true.
+    #[wasm_bindgen(js_name = searchElapsed)]
+    pub fn search_elapsed(&mut self, ms: f64) -> bool {
+        self.job.as_mut().is_some_and(|job| job.note_elapsed(ms))
     }
 
     /// Stops the search; trials already run are kept and the run records

@@ -35,9 +35,75 @@ fn run_then_replay_reproduces() {
 
 #[test]
 fn committed_manifests_reproduce() {
-    for (m, d) in [("tests/fixtures/iris.run.json", "www/data/iris.csv"), ("tests/fixtures/diabetes.run.json", "www/data/diabetes.csv")] {
+    for (m, d) in [
+        ("tests/fixtures/iris.run.json", "www/data/iris.csv"),
+        ("tests/fixtures/diabetes.run.json", "www/data/diabetes.csv"),
+        ("tests/fixtures/diabetes-halving.run.json", "www/data/diabetes.csv"),
+        ("tests/fixtures/iris-search.run.json", "www/data/iris.csv"),
+    ] {
         let o = run(&["replay", root(m).to_str().unwrap(), root(d).to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{m}: {}{}", text(&o.stdout), text(&o.stderr));
+    }
+}
+
+/// The same seed gives the same leaderboard whatever the number of threads
+/// (successive halving, so later rungs depend on earlier ones).
+#[test]
+fn threads_do_not_change_the_leaderboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = root("www/data/diabetes.csv");
+    let mut manifests = Vec::new();
+    for threads in ["1", "3"] {
+        let out = dir.path().join(format!("t{threads}.json"));
+        let o = run(&[
+            "run", data.to_str().unwrap(), "--target", "progression", "--search", "halving", "--trials", "12",
+            "--models", "ridge,lasso,elastic_net,knn,tree,linear", "--threads", threads, "--seed", "9", "--out", out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(&format!("{threads} thread(s)")));
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("durations_ms");
+        for t in v["search"]["trials"].as_array_mut().unwrap() {
+            t.as_object_mut().unwrap().remove("duration_ms");
+        }
+        assert!(v["search"]["trials"].as_array().unwrap().iter().any(|t| t["rung"] == 1), "halving promoted nothing");
+        manifests.push(v);
+    }
+    assert_eq!(manifests[0], manifests[1]);
+}
+
+#[test]
+fn search_config_file_sets_the_spaces_and_names_bad_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    let good = dir.path().join("search.json");
+    std::fs::write(&good, r#"{"spaces": [{"model": "svc", "c": [0.5, 2], "kernel": ["linear"]}, {"model": "forest", "n_trees": [10]}], "metric": "roc_auc", "folds": 4}"#).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", iris.to_str().unwrap(), "--target", "species", "--config", good.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("ranked by mean roc_auc"), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["config"]["search"]["grid"].as_array().unwrap().len(), 3);
+    assert_eq!(v["config"]["search"]["folds"], 4);
+    let o = run(&["replay", out.to_str().unwrap(), iris.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    for (name, body, message) in [
+        ("unknown.json", r#"{"spaces": [], "trails": 3}"#, "unknown field `trails`"),
+        ("empty.json", r#"{"spaces": []}"#, "spaces: the list is empty"),
+        ("param.json", r#"{"spaces": [{"model": "svc", "C": [1]}]}"#, "spaces[0].C: svc has no parameter \"C\"; its hyperparameters are c, gamma, kernel"),
+        ("range.json", r#"{"spaces": [{"model": "svc", "c": [1, -1]}]}"#, "spaces[0].c[1]: parameter c = -1 is out of range: allowed greater than 0"),
+        ("type.json", r#"{"spaces": [{"model": "knn", "k": [2.5]}]}"#, "spaces[0].k[0]:"),
+        ("task.json", r#"{"spaces": [{"model": "svr"}]}"#, "spaces[0].model: svr cannot be used for classification"),
+        ("metric.json", r#"{"metric": "r2"}"#, "metric r2 does not apply to classification"),
+        ("notjson.json", "{", "search configuration:"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let o = run(&["run", iris.to_str().unwrap(), "--target", "species", "--config", path.to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{name}: {err}");
+        assert!(err.contains(message), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
     }
 }
 
@@ -115,6 +181,11 @@ fn hostile_inputs_give_clear_errors() {
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
         ("extremes-x.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "knn", "--search", "none"], 3, "knn cannot use values as large as 1e308 (the limit is 1e100)"),
         ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 3, "n_trees = 0 is out of range"),
+        ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 3, "--threads 0 is out of range"),
+        ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression"),
+        ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 3, "a budget of 0 trials is out of range"),
+        ("budget0.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--time-budget=-1"], 3, "time_budget_seconds: -1 is out of range"),
+        ("extremes-svr.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "svr,gbt,extra_trees,elastic_net,linear"], 3, "no candidate model could be fitted in the search; the first failure was svr on fold 1: svr cannot use values as large as 1e308"),
     ];
     for (name, bytes, args, code, message) in cases {
         let path = dir.path().join(name);
@@ -228,4 +299,40 @@ fn profile_options_reach_the_parser() {
     let o = run(&["profile", data.to_str().unwrap(), "--type", "zip=colour"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).contains("the kind must be one of"));
+}
+
+#[test]
+fn cluster_finds_groups_and_refuses_hostile_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    for (model, expect) in [("kmeans", "inertia"), ("dbscan", "noise"), ("pca", "projection  150 rows on 2 components")] {
+        let out = dir.path().join(format!("{model}.json"));
+        let o = run(&["cluster", iris.to_str().unwrap(), "--model", model, "--ignore", "species", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{model}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(expect), "{model}: {}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(v["result"]["model"]["kind"], model);
+    }
+    let huge = dir.path().join("huge.csv");
+    std::fs::write(&huge, "a,b\n1,2\n1e300,3\n4,5\n5,6\n").unwrap();
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "a,b\n1,2\n3,3\n4,5\n5,6\n").unwrap();
+    for (data, args, message) in [
+        (&huge, vec!["--model", "dbscan"], "dbscan cannot use values as large as 1e300"),
+        (&small, vec!["--model", "kmeans", "--k", "9"], "parameter k = 9 (with 4 rows) is out of range"),
+        (&small, vec!["--model", "kmeans", "--k", "0"], "parameter k = 0 is out of range"),
+        (&small, vec!["--model", "dbscan", "--eps=-1"], "parameter eps = -1 is out of range"),
+        (&small, vec!["--model", "dbscan", "--min-samples", "10"], "parameter min_samples = 10 (with 4 rows)"),
+        (&small, vec!["--model", "pca", "--components", "3"], "parameter components = 3 (with 2 columns)"),
+        (&small, vec!["--model", "pca", "--ignore", "a,b"], "no feature columns"),
+        (&small, vec!["--model", "pca", "--ignore", "zz"], "no column named \"zz\""),
+    ] {
+        let mut full = vec!["cluster", data.to_str().unwrap()];
+        full.extend(args.iter().copied());
+        let o = run(&full);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
 }

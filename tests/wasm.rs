@@ -15,6 +15,8 @@ const IRIS_RUN: &str = include_str!("fixtures/iris.run.json");
 const DIABETES_RUN: &str = include_str!("fixtures/diabetes.run.json");
 const DIABETES_RANDOM_RUN: &str = include_str!("fixtures/diabetes-random.run.json");
 const BREAST_RUN: &str = include_str!("fixtures/breast_cancer.run.json");
+const DIABETES_HALVING_RUN: &str = include_str!("fixtures/diabetes-halving.run.json");
+const IRIS_SEARCH_RUN: &str = include_str!("fixtures/iris-search.run.json");
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap()
@@ -51,12 +53,17 @@ fn profile_crosses_as_plain_json() {
 #[wasm_bindgen_test]
 fn native_manifests_reproduce_in_wasm() {
     // Every model of the zoo is in these: grid searches over all the
-    // classification models, a random search over the regression ones.
+    // classification models (SVC and logistic regression among them), a
+    // random search and successive halving over the regression ones (SVR,
+    // GBT, extra trees, elastic net, least squares), spaces from a
+    // configuration ranked by log loss (class probabilities).
     for (csv, name, manifest) in [
         (IRIS, "iris.csv", IRIS_RUN),
         (DIABETES, "diabetes.csv", DIABETES_RUN),
         (DIABETES, "diabetes.csv", DIABETES_RANDOM_RUN),
         (BREAST, "breast_cancer.csv", BREAST_RUN),
+        (DIABETES, "diabetes.csv", DIABETES_HALVING_RUN),
+        (IRIS, "iris.csv", IRIS_SEARCH_RUN),
     ] {
         let s = Session::new(csv, name).unwrap();
         let report = s.replay(manifest).unwrap();
@@ -69,7 +76,7 @@ fn wasm_manifest_is_byte_identical_to_native_but_for_target_and_durations() {
     let mut s = Session::new(IRIS, "iris.csv").unwrap();
     let result = s.train(options(r#"{"target":"species","seed":42}"#)).unwrap();
     let search = get(&result, "search");
-    assert_eq!(get(&search, "planned"), 11);
+    assert_eq!(get(&search, "planned"), 17);
     assert_eq!(get(&result, "trainRows"), 111);
     let ours = s.manifest(options(r#"{"train":1.5}"#)).unwrap();
     // Drop what legitimately differs: the build target and every duration.
@@ -140,6 +147,52 @@ fn step_wise_search_reports_trials_and_a_cancel_keeps_them() {
     // A cut-short search replays to the same two trials.
     let report = s.replay(&manifest).unwrap();
     assert_eq!(get(&report, "reproduced"), true);
+}
+
+/// A pool as the page will run it: a coordinating session hands pending
+/// trials to worker sessions (same data, same options), which run them in
+/// any order; the coordinator records them. Same leaderboard as one
+/// session stepping, across halving rungs.
+#[wasm_bindgen_test]
+fn a_pool_of_sessions_gives_the_same_leaderboard() {
+    let opts = r#"{"target":"progression","search":"halving","trials":9,"seed":4,"models":["ridge","lasso","knn","decision_tree","linear"]}"#;
+    let mut alone = Session::new(DIABETES, "diabetes.csv").unwrap();
+    let expected = alone.train(options(opts)).unwrap();
+    let mut coordinator = Session::new(DIABETES, "diabetes.csv").unwrap();
+    let mut workers = [Session::new(DIABETES, "diabetes.csv").unwrap(), Session::new(DIABETES, "diabetes.csv").unwrap()];
+    coordinator.search_start(options(opts)).unwrap();
+    for w in &mut workers {
+        w.search_start(options(opts)).unwrap();
+    }
+    let mut rounds = 0;
+    loop {
+        let pending: Array = coordinator.search_pending().unwrap().into();
+        if pending.length() == 0 {
+            break;
+        }
+        rounds += 1;
+        // Last first, alternating workers: any order will do.
+        let trials: Vec<JsValue> = (0..pending.length()).rev().map(|i| workers[i as usize % 2].search_run_trial(pending.get(i)).unwrap()).collect();
+        for t in trials {
+            coordinator.search_record(t, Some(3.0)).unwrap();
+        }
+    }
+    assert!(rounds >= 2, "{rounds} rung(s)");
+    let pooled = coordinator.search_finish().unwrap();
+    let strip = |v: &JsValue| -> String {
+        let s = JSON::stringify(&get(v, "search")).unwrap().as_string().unwrap();
+        s.replace(",\"duration_ms\":3", "").replace(",\"duration_ms\":null", "")
+    };
+    assert_eq!(strip(&pooled), strip(&expected));
+    assert_eq!(JSON::stringify(&get(&pooled, "metrics")).unwrap(), JSON::stringify(&get(&expected, "metrics")).unwrap());
+    // A trial from elsewhere is refused, not a trap.
+    coordinator.search_start(options(opts)).unwrap();
+    let spec = Array::from(&coordinator.search_pending().unwrap()).get(0);
+    let trial = workers[0].search_run_trial(spec).unwrap();
+    Reflect::set(&trial, &JsValue::from_str("index"), &JsValue::from_f64(500.0)).unwrap();
+    assert_eq!(get(&coordinator.search_record(trial, None).unwrap_err(), "code"), "foreign_trial");
+    let err = workers[0].search_run_trial(options(r#"{"index":0,"model":{"kind":"svc","c":0}}"#)).unwrap_err();
+    assert_eq!(get(&err, "code"), "invalid_options");
 }
 
 #[wasm_bindgen_test]

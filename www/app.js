@@ -613,8 +613,14 @@ const MODELS = [
   ['knn', 'k nearest neighbours', 'both'],
   ['gaussian_nb', 'Gaussian naive Bayes', 'classification'],
   ['logistic', 'Logistic regression', 'classification'],
+  ['svc', 'Support-vector classifier (linear, RBF)', 'classification'],
+  ['linear', 'Linear regression (least squares)', 'regression'],
   ['ridge', 'Ridge regression', 'regression'],
   ['lasso', 'Lasso', 'regression'],
+  ['elastic_net', 'Elastic net', 'regression'],
+  ['extra_trees', 'Extra trees', 'regression'],
+  ['svr', 'Support-vector regression (linear, RBF)', 'regression'],
+  ['gbt', 'Gradient-boosted trees', 'regression'],
 ];
 const MODEL_LABELS = new Map(MODELS.map(([name, label]) => [name, label]));
 // Not searched unless ticked: its results can differ in the last bits

@@ -147,6 +147,14 @@ pub struct SearchConfig {
     /// A candidate whose estimated cross-validation time exceeds this many
     /// seconds is skipped, recorded with the estimate.
     pub max_trial_seconds: f64,
+    /// The candidates' grid when it was given (a search configuration's
+    /// spaces, expanded) rather than the models' default spaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<Vec<ModelSpec>>,
+    /// The search stops once this many seconds have passed (measured by
+    /// the caller); which trials ran is recorded, so replay runs the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_budget_seconds: Option<f64>,
 }
 
 /// The leaderboard of a search.

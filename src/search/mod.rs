@@ -9,17 +9,23 @@
 //! time, in any order, and the leaderboard is the same. No clock: trial
 //! durations come from the caller. No wasm here.
 
+mod space;
+
+pub use space::grid_from_spaces;
+
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::data::shuffle;
-use crate::train::{ModelSpec, Task};
+use crate::train::{Kernel, ModelSpec, Task};
 
 /// Default number of cross-validation folds.
 pub const DEFAULT_FOLDS: usize = 3;
 /// Most folds allowed.
 pub const MAX_FOLDS: usize = 20;
+/// Fewest rows of a fold an early successive-halving rung trains on.
+pub const HALVING_MIN_ROWS: usize = 30;
 /// Most trials one search may plan.
 pub const MAX_TRIALS: usize = 500;
 
@@ -33,6 +39,10 @@ pub enum Strategy {
     Grid,
     /// A seeded random choice of grid points, without repeats.
     Random,
+    /// Successive halving: a seeded random choice of grid points tried on a
+    /// share of each fold's rows, the best third promoted to three times
+    /// the rows, until one candidate runs on all of them.
+    Halving,
 }
 
 /// The metric trials are ranked by.
@@ -47,6 +57,11 @@ pub enum RankMetric {
     R2,
     /// Root mean squared error, lower is better (regression).
     Rmse,
+    /// Log loss of the class probabilities, lower is better (classification).
+    LogLoss,
+    /// ROC AUC of the class probabilities, one-vs-rest macro for more than
+    /// two classes (classification).
+    RocAuc,
 }
 
 impl RankMetric {
@@ -57,12 +72,26 @@ impl RankMetric {
             RankMetric::MacroF1 => "macro_f1",
             RankMetric::R2 => "r2",
             RankMetric::Rmse => "rmse",
+            RankMetric::LogLoss => "log_loss",
+            RankMetric::RocAuc => "roc_auc",
         }
     }
 
     /// Whether a larger value is better.
     pub fn greater_is_better(self) -> bool {
-        !matches!(self, RankMetric::Rmse)
+        !matches!(self, RankMetric::Rmse | RankMetric::LogLoss)
+    }
+
+    /// Whether the metric scores class probabilities.
+    pub fn needs_probabilities(self) -> bool {
+        matches!(self, RankMetric::LogLoss | RankMetric::RocAuc)
+    }
+
+    /// The metric of this name, as the command and a config file spell it.
+    pub fn from_name(name: &str) -> Option<RankMetric> {
+        [RankMetric::Accuracy, RankMetric::MacroF1, RankMetric::R2, RankMetric::Rmse, RankMetric::LogLoss, RankMetric::RocAuc]
+            .into_iter()
+            .find(|m| m.name() == name)
     }
 
     /// The default for a task.
@@ -76,22 +105,45 @@ impl RankMetric {
     /// Whether the metric applies to `task`.
     pub fn fits(self, task: Task) -> bool {
         match self {
-            RankMetric::Accuracy | RankMetric::MacroF1 => task == Task::Classification,
+            RankMetric::Accuracy | RankMetric::MacroF1 | RankMetric::LogLoss | RankMetric::RocAuc => task == Task::Classification,
             RankMetric::R2 | RankMetric::Rmse => task == Task::Regression,
         }
     }
 }
 
 /// Every model name the search knows, in display order.
-pub const MODEL_NAMES: [&str; 7] = ["random_forest", "decision_tree", "knn", "logistic", "gaussian_nb", "ridge", "lasso"];
+pub const MODEL_NAMES: [&str; 13] = [
+    "random_forest",
+    "decision_tree",
+    "knn",
+    "logistic",
+    "gaussian_nb",
+    "svc",
+    "linear",
+    "ridge",
+    "lasso",
+    "elastic_net",
+    "extra_trees",
+    "svr",
+    "gbt",
+];
+
+/// Short names the command also accepts, as issue 5 spells them, and the
+/// model each stands for.
+pub const MODEL_ALIASES: [(&str, &str); 2] = [("tree", "decision_tree"), ("forest", "random_forest")];
+
+/// The model name `name` stands for (itself, or the model of an alias).
+pub fn canonical_name(name: &str) -> Option<&'static str> {
+    MODEL_NAMES.iter().copied().find(|n| *n == name).or_else(|| MODEL_ALIASES.iter().find(|(a, _)| *a == name).map(|(_, n)| *n))
+}
 
 /// Models whose results can differ in the last bits between native and
-/// wasm builds, so a run may not replay exactly on the other platform:
-/// logistic regression's optimiser takes `exp`/`ln` from the platform's
-/// math library, and measured on the breast-cancer sample one fold's
-/// accuracy moved from 0.9231 (native) to 0.9441 (wasm). Searched only
-/// when named.
-pub const PLATFORM_DEPENDENT: [&str; 1] = ["logistic"];
+/// wasm builds, so a run may not replay exactly on the other platform;
+/// searched only when named. Empty since native builds take `exp`/`ln`
+/// from `libm` as wasm does ([`crate::portable_math`]): logistic
+/// regression, once here (one breast-cancer fold's accuracy moved from
+/// 0.9231 native to 0.9441 in wasm), now replays bit for bit.
+pub const PLATFORM_DEPENDENT: [&str; 0] = [];
 
 /// The default models searched for a task: every model that supports it
 /// and replays exactly on every platform.
@@ -107,7 +159,10 @@ pub fn default_models(task: Task) -> Vec<String> {
 /// The default grid for a model name, or `None` for an unknown name.
 pub fn default_space(name: &str) -> Option<Vec<ModelSpec>> {
     let tree = |max_depth, min_samples_leaf| ModelSpec::DecisionTree { max_depth, min_samples_leaf, min_samples_split: 2 };
-    Some(match name {
+    let svc = |kernel, c| ModelSpec::Svc { kernel, c, gamma: None };
+    let svr = |kernel, c| ModelSpec::Svr { kernel, c, epsilon: 0.1, gamma: None };
+    let gbt = |n_estimators, max_depth, learning_rate| ModelSpec::Gbt { n_estimators, max_depth, learning_rate, lambda: 1.0, subsample: 1.0 };
+    Some(match canonical_name(name)? {
         "random_forest" => vec![
             ModelSpec::RandomForest { n_trees: 100, max_depth: None, min_samples_leaf: 1, min_samples_split: 2 },
             ModelSpec::RandomForest { n_trees: 100, max_depth: Some(8), min_samples_leaf: 1, min_samples_split: 2 },
@@ -118,8 +173,38 @@ pub fn default_space(name: &str) -> Option<Vec<ModelSpec>> {
         "gaussian_nb" => vec![ModelSpec::GaussianNb],
         "ridge" => [0.01, 0.1, 1.0, 10.0].iter().map(|&alpha| ModelSpec::Ridge { alpha }).collect(),
         "lasso" => [0.01, 0.1, 1.0].iter().map(|&alpha| ModelSpec::Lasso { alpha }).collect(),
+        "svc" => vec![svc(Kernel::Rbf, 1.0), svc(Kernel::Rbf, 10.0), svc(Kernel::Linear, 1.0)],
+        "linear" => vec![ModelSpec::Linear],
+        "elastic_net" => [(0.01, 0.5), (0.1, 0.5), (1.0, 0.5), (0.1, 0.2), (0.1, 0.8)]
+            .iter()
+            .map(|&(alpha, l1_ratio)| ModelSpec::ElasticNet { alpha, l1_ratio })
+            .collect(),
+        "extra_trees" => vec![
+            ModelSpec::ExtraTrees { n_trees: 100, max_depth: None, min_samples_leaf: 1, min_samples_split: 2 },
+            ModelSpec::ExtraTrees { n_trees: 100, max_depth: Some(8), min_samples_leaf: 1, min_samples_split: 2 },
+        ],
+        "svr" => vec![svr(Kernel::Rbf, 1.0), svr(Kernel::Rbf, 10.0), svr(Kernel::Linear, 1.0)],
+        "gbt" => vec![gbt(100, 3, 0.1), gbt(200, 3, 0.05), gbt(100, 5, 0.1)],
         _ => return None,
     })
+}
+
+/// The order of a leaderboard: better mean first, unscored last, ties by index.
+pub fn rank_order(metric: RankMetric, a: &Trial, b: &Trial) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a.mean, b.mean) {
+        (Some(x), Some(y)) if x != y => {
+            let o = y.total_cmp(&x);
+            if metric.greater_is_better() {
+                o
+            } else {
+                o.reverse()
+            }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        _ => a.index.cmp(&b.index),
+    }
 }
 
 /// Errors in a search's set-up.
@@ -180,6 +265,22 @@ pub enum SearchError {
     /// No models to search.
     #[error("no models to search")]
     NoModels,
+    /// A search configuration (`--config`, the page's editor) that is not valid.
+    #[error("search configuration, {field}: {message}")]
+    BadConfig {
+        /// The field, as a path, e.g. `spaces.svc.c[1]`.
+        field: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A trial result that does not belong to the search's current plan.
+    #[error("trial {index} cannot be recorded: {reason}")]
+    ForeignTrial {
+        /// The trial's index.
+        index: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl SearchError {
@@ -194,18 +295,16 @@ impl SearchError {
             SearchError::TooFewForFolds { .. } => "too_few_for_folds",
             SearchError::NoModels => "no_models",
             SearchError::OneModelWithoutSearch { .. } => "one_model_without_search",
+            SearchError::BadConfig { .. } => "bad_search_config",
+            SearchError::ForeignTrial { .. } => "foreign_trial",
         }
     }
 }
 
-/// The candidates to try: the grids of `models` in order, all of them
-/// (grid) or a seeded random choice (random), at most `trials`.
-pub fn plan(models: &[String], task: Task, strategy: Strategy, trials: usize, seed: u64) -> Result<Vec<ModelSpec>, SearchError> {
+/// The grid of `models`: each model's default space, in order.
+pub fn models_grid(models: &[String], task: Task) -> Result<Vec<ModelSpec>, SearchError> {
     if models.is_empty() {
         return Err(SearchError::NoModels);
-    }
-    if trials == 0 || trials > MAX_TRIALS {
-        return Err(SearchError::BadTrials { trials, max: MAX_TRIALS });
     }
     let mut grid = Vec::new();
     for name in models {
@@ -215,12 +314,61 @@ pub fn plan(models: &[String], task: Task, strategy: Strategy, trials: usize, se
         }
         grid.extend(space);
     }
-    if strategy == Strategy::Random {
+    Ok(grid)
+}
+
+/// The candidates to try: the grids of `models` in order, all of them
+/// (grid) or a seeded random choice (random, halving), at most `trials`.
+pub fn plan(models: &[String], task: Task, strategy: Strategy, trials: usize, seed: u64) -> Result<Vec<ModelSpec>, SearchError> {
+    plan_grid(models_grid(models, task)?, strategy, trials, usize::MAX, seed)
+}
+
+/// The first rung's candidates from `grid`: all of it in order (grid) or a
+/// seeded shuffle (random, halving), at most `trials` (for halving, the
+/// first rung's share of the budget, see [`halving_rungs`]).
+pub fn plan_grid(mut grid: Vec<ModelSpec>, strategy: Strategy, trials: usize, fold_rows: usize, seed: u64) -> Result<Vec<ModelSpec>, SearchError> {
+    if grid.is_empty() {
+        return Err(SearchError::NoModels);
+    }
+    if trials == 0 || trials > MAX_TRIALS {
+        return Err(SearchError::BadTrials { trials, max: MAX_TRIALS });
+    }
+    if matches!(strategy, Strategy::Random | Strategy::Halving) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EA5_C0DE);
         shuffle(&mut grid, &mut rng);
     }
-    grid.truncate(trials);
+    let first = match strategy {
+        Strategy::Halving => halving_rungs(grid.len(), trials, fold_rows)[0].0,
+        _ => trials,
+    };
+    grid.truncate(first);
     Ok(grid)
+}
+
+/// Successive halving's rungs for `candidates` grid points and a budget of
+/// `trials`: how many candidates each rung runs and the share of each
+/// fold's training rows they see. The first rung takes about two thirds of
+/// the budget (n + n/3 + n/9 + … ≤ trials), each later rung the best third
+/// of the one before on three times the rows, the last one all of them.
+/// No rung sees fewer than [`HALVING_MIN_ROWS`] of a fold's `fold_rows`
+/// training rows: small data gets fewer rungs.
+pub fn halving_rungs(candidates: usize, trials: usize, fold_rows: usize) -> Vec<(usize, f64)> {
+    let n0 = ((trials * 2) / 3).max(1).min(candidates.max(1));
+    let mut most = 1;
+    let mut rows = fold_rows as f64;
+    while rows / 3.0 >= HALVING_MIN_ROWS as f64 {
+        most += 1;
+        rows /= 3.0;
+    }
+    let mut keep = vec![n0];
+    while let Some(&k) = keep.last() {
+        if k <= 1 || keep.len() >= most {
+            break;
+        }
+        keep.push(k.div_ceil(3));
+    }
+    let last = keep.len() - 1;
+    keep.iter().enumerate().map(|(r, &k)| (k, 3f64.powi(r as i32 - last as i32))).collect()
 }
 
 /// Rows in the smallest class (all rows without classes): the most folds possible.
@@ -289,6 +437,12 @@ pub struct Trial {
     pub index: usize,
     /// The candidate.
     pub model: ModelSpec,
+    /// Successive halving's rung (0 for the other strategies).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rung: usize,
+    /// Share of each fold's training rows the trial saw, when not all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_share: Option<f64>,
     /// The ranking metric on each fold, in fold order; `None` where undefined.
     pub fold_scores: Vec<Option<f64>>,
     /// Mean of the defined fold scores.
@@ -299,6 +453,35 @@ pub struct Trial {
     pub error: Option<String>,
     /// Milliseconds the trial took, measured by the caller (not replayed).
     pub duration_ms: Option<f64>,
+}
+
+fn is_zero(v: &usize) -> bool {
+    *v == 0
+}
+
+/// A trial that can run: which candidate, and for successive halving its
+/// rung and share of rows. [`crate::run::Run::pending`] gives them;
+/// [`crate::run::Run::run_trial`] runs one anywhere (a thread, a worker).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrialSpec {
+    /// Position in the leaderboard, from 0.
+    pub index: usize,
+    /// The candidate.
+    pub model: ModelSpec,
+    /// Successive halving's rung (0 for the other strategies).
+    #[serde(default)]
+    pub rung: usize,
+    /// Share of each fold's training rows to use; all when none.
+    #[serde(default)]
+    pub row_share: Option<f64>,
+}
+
+impl TrialSpec {
+    /// Whether `trial` is the result of this spec.
+    pub fn matches(&self, trial: &Trial) -> bool {
+        self.index == trial.index && self.model == trial.model && self.rung == trial.rung && self.row_share == trial.row_share
+    }
 }
 
 /// Mean and sample standard deviation of the defined scores.
@@ -312,10 +495,12 @@ pub fn summarise(scores: &[Option<f64>]) -> (Option<f64>, Option<f64>) {
     (mean.is_finite().then_some(mean), std.filter(|s| s.is_finite()))
 }
 
-/// The index of the best trial: best mean, ties to the earlier trial.
+/// The index of the best trial: best mean, ties to the earlier trial; of
+/// successive halving's trials, the best of the highest rung with a score.
 pub fn best(trials: &[Trial], metric: RankMetric) -> Option<usize> {
+    let top = trials.iter().filter(|t| t.mean.is_some()).map(|t| t.rung).max()?;
     let mut best: Option<(usize, f64)> = None;
-    for t in trials {
+    for t in trials.iter().filter(|t| t.rung == top) {
         let Some(m) = t.mean else { continue };
         let better = match best {
             None => true,
@@ -368,7 +553,7 @@ mod tests {
     #[test]
     fn random_plans_are_seeded_subsets_of_the_grid() {
         let models = default_models(Task::Classification);
-        assert!(!models.contains(&"logistic".to_string()));
+        assert!(models.contains(&"logistic".to_string()));
         let grid = plan(&models, Task::Classification, Strategy::Grid, MAX_TRIALS, 0).unwrap();
         let a = plan(&models, Task::Classification, Strategy::Random, 5, 1).unwrap();
         assert_eq!(a.len(), 5);
@@ -379,7 +564,7 @@ mod tests {
 
     #[test]
     fn best_prefers_the_metric_direction_and_the_earlier_tie() {
-        let t = |index, mean| Trial { index, model: ModelSpec::GaussianNb, fold_scores: vec![], mean, std: None, error: None, duration_ms: None };
+        let t = |index, mean| Trial { index, model: ModelSpec::GaussianNb, rung: 0, row_share: None, fold_scores: vec![], mean, std: None, error: None, duration_ms: None };
         let trials = [t(0, Some(0.5)), t(1, Some(0.9)), t(2, Some(0.9)), t(3, None)];
         assert_eq!(best(&trials, RankMetric::Accuracy), Some(1));
         assert_eq!(best(&trials, RankMetric::Rmse), Some(0));

@@ -6,16 +6,25 @@
 //! by [`ModelSpec::validate`] before smartcore sees it, because smartcore
 //! panics on some inputs and a panic kills the wasm instance. No wasm here.
 
+mod cluster;
+mod proba;
+mod svm;
+
+pub use cluster::{cluster, ClusterResult, ClusterSpec};
+pub use proba::Probabilities;
+
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use smartcore::ensemble::random_forest_classifier::{
-    RandomForestClassifier, RandomForestClassifierParameters,
-};
+use smartcore::ensemble::random_forest_classifier::RandomForestClassifierParameters;
+use smartcore::ensemble::extra_trees_regressor::{ExtraTreesRegressor, ExtraTreesRegressorParameters};
 use smartcore::ensemble::random_forest_regressor::{
     RandomForestRegressor, RandomForestRegressorParameters,
 };
+use smartcore::linalg::basic::arrays::Array;
 use smartcore::linalg::basic::matrix::DenseMatrix;
+use smartcore::linear::elastic_net::{ElasticNet, ElasticNetParameters};
 use smartcore::linear::lasso::{Lasso, LassoParameters};
+use smartcore::linear::linear_regression::{LinearRegression, LinearRegressionParameters};
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use smartcore::linear::ridge_regression::{RidgeRegression, RidgeRegressionParameters};
 use smartcore::metrics::distance::euclidian::Euclidian;
@@ -24,6 +33,7 @@ use smartcore::neighbors::knn_classifier::{KNNClassifier, KNNClassifierParameter
 use smartcore::neighbors::knn_regressor::{KNNRegressor, KNNRegressorParameters};
 use smartcore::tree::decision_tree_classifier::{DecisionTreeClassifier, DecisionTreeClassifierParameters};
 use smartcore::tree::decision_tree_regressor::{DecisionTreeRegressor, DecisionTreeRegressorParameters};
+use smartcore::xgboost::xgb_regressor::{XGRegressor, XGRegressorParameters};
 use thiserror::Error;
 
 /// Most classes a classification target may have.
@@ -136,6 +146,14 @@ pub enum TrainError {
         /// The first trial's error.
         first: String,
     },
+    /// A model asked for more than its algorithm handles.
+    #[error("model {model} cannot take this job: {reason}")]
+    TooLargeForModel {
+        /// The model's name.
+        model: &'static str,
+        /// What is over which limit, with the estimate.
+        reason: String,
+    },
     /// The model cannot do this task (e.g. ridge for classification).
     #[error("model {model} cannot be used for {task}")]
     WrongTask {
@@ -167,6 +185,7 @@ impl TrainError {
             TrainError::LengthMismatch { .. } => "length_mismatch",
             TrainError::OverBudget { .. } => "over_budget",
             TrainError::WrongTask { .. } => "wrong_task",
+            TrainError::TooLargeForModel { .. } => "too_large_for_model",
             TrainError::NoCandidate { .. } => "no_candidate",
             TrainError::ValuesTooLarge { .. } => "values_too_large",
             TrainError::Fit { .. } => "fit_failed",
@@ -241,15 +260,89 @@ pub enum ModelSpec {
         /// Penalty strength, 0..=1e6.
         alpha: f64,
     },
-    // No plain least squares: smartcore solves it by SVD, whose `hypot`
-    // differs in the last bit between glibc and wasm's libm, so a run would
-    // not replay bit for bit across platforms. Ridge (Cholesky) does.
     /// Lasso (regression), L1 penalty `alpha`.
     Lasso {
         /// Penalty strength, 0..=1e6.
         alpha: f64,
     },
+    /// Support-vector classifier, one-vs-one for more than two classes,
+    /// with class probabilities by Platt scaling. Standardises its input
+    /// with the training rows' means and deviations.
+    Svc {
+        /// Kernel.
+        kernel: Kernel,
+        /// Penalty `C`, greater than 0, at most 1e6.
+        c: f64,
+        /// RBF width, greater than 0, at most 1e6; none means
+        /// scikit-learn's `"scale"`, 1 / (width × variance).
+        gamma: Option<f64>,
+    },
+    /// Ordinary least squares (regression), solved by SVD. Native builds
+    /// take `hypot` from `libm` as wasm does, so it replays bit for bit.
+    Linear,
+    /// Least squares with L1 and L2 penalties (regression).
+    ElasticNet {
+        /// Penalty strength, greater than 0, at most 1e6.
+        alpha: f64,
+        /// Share of L1 in the penalty, 0..=1.
+        l1_ratio: f64,
+    },
+    /// Extremely randomised trees (regression).
+    ExtraTrees {
+        /// Trees, 1..=1000.
+        n_trees: u16,
+        /// Depth limit, 1..=64, or none.
+        max_depth: Option<u16>,
+        /// Fewest rows in a leaf, at least 1.
+        min_samples_leaf: usize,
+        /// Fewest rows to split a node, at least 2.
+        min_samples_split: usize,
+    },
+    /// Support-vector regression. Standardises its input like [`ModelSpec::Svc`].
+    Svr {
+        /// Kernel.
+        kernel: Kernel,
+        /// Penalty `C`, greater than 0, at most 1e6.
+        c: f64,
+        /// Width of the insensitive tube, 0..=1e6.
+        epsilon: f64,
+        /// RBF width; none means scikit-learn's `"scale"`.
+        gamma: Option<f64>,
+    },
+    /// Gradient-boosted trees, smartcore's `XGRegressor` (regression),
+    /// starting from the mean of the target as scikit-learn does.
+    Gbt {
+        /// Boosting rounds, 1..=1000.
+        n_estimators: u16,
+        /// Depth of each tree, 1..=16.
+        max_depth: u16,
+        /// Shrinkage, greater than 0, at most 1.
+        learning_rate: f64,
+        /// L2 penalty on leaf weights, 0..=1e6.
+        lambda: f64,
+        /// Share of rows drawn for each tree, greater than 0, at most 1.
+        subsample: f64,
+    },
 }
+
+/// The kernel of a support-vector model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kernel {
+    /// `x · y`.
+    Linear,
+    /// `exp(-gamma |x - y|²)`.
+    Rbf,
+}
+
+/// Most training rows a support-vector model accepts: its solver grows
+/// with the square of the rows.
+pub const MAX_SVM_ROWS: usize = 5_000;
+/// Most training rows at which the default search (no models named)
+/// includes SVC and SVR; named, they take up to [`MAX_SVM_ROWS`].
+pub const DEFAULT_SVM_ROWS: usize = 1_500;
+/// Most classes for SVC, which fits one model per pair of classes.
+pub const MAX_SVC_CLASSES: usize = 20;
 
 impl Default for ModelSpec {
     fn default() -> Self {
@@ -294,6 +387,12 @@ impl ModelSpec {
             ModelSpec::GaussianNb => "gaussian_nb",
             ModelSpec::Ridge { .. } => "ridge",
             ModelSpec::Lasso { .. } => "lasso",
+            ModelSpec::Svc { .. } => "svc",
+            ModelSpec::Linear => "linear",
+            ModelSpec::ElasticNet { .. } => "elastic_net",
+            ModelSpec::ExtraTrees { .. } => "extra_trees",
+            ModelSpec::Svr { .. } => "svr",
+            ModelSpec::Gbt { .. } => "gbt",
         }
     }
 
@@ -301,8 +400,14 @@ impl ModelSpec {
     pub fn supports(&self, task: Task) -> bool {
         match self {
             ModelSpec::RandomForest { .. } | ModelSpec::DecisionTree { .. } | ModelSpec::Knn { .. } => true,
-            ModelSpec::Logistic { .. } | ModelSpec::GaussianNb => task == Task::Classification,
-            ModelSpec::Ridge { .. } | ModelSpec::Lasso { .. } => task == Task::Regression,
+            ModelSpec::Logistic { .. } | ModelSpec::GaussianNb | ModelSpec::Svc { .. } => task == Task::Classification,
+            ModelSpec::Ridge { .. }
+            | ModelSpec::Lasso { .. }
+            | ModelSpec::Linear
+            | ModelSpec::ElasticNet { .. }
+            | ModelSpec::ExtraTrees { .. }
+            | ModelSpec::Svr { .. }
+            | ModelSpec::Gbt { .. } => task == Task::Regression,
         }
     }
 
@@ -316,7 +421,16 @@ impl ModelSpec {
             }
             ModelSpec::Knn { k } => format!("k={k}"),
             ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => format!("alpha={alpha}"),
-            ModelSpec::GaussianNb => String::new(),
+            ModelSpec::GaussianNb | ModelSpec::Linear => String::new(),
+            ModelSpec::Svc { kernel, c, gamma } => format!("kernel={}, c={c}, gamma={}", kernel.as_str(), gamma_text(*gamma)),
+            ModelSpec::Svr { kernel, c, epsilon, gamma } => {
+                format!("kernel={}, c={c}, epsilon={epsilon}, gamma={}", kernel.as_str(), gamma_text(*gamma))
+            }
+            ModelSpec::ElasticNet { alpha, l1_ratio } => format!("alpha={alpha}, l1_ratio={l1_ratio}"),
+            ModelSpec::ExtraTrees { n_trees, max_depth, .. } => format!("n_trees={n_trees}, max_depth={}", depth(*max_depth)),
+            ModelSpec::Gbt { n_estimators, max_depth, learning_rate, .. } => {
+                format!("n_estimators={n_estimators}, max_depth={max_depth}, learning_rate={learning_rate}")
+            }
         }
     }
 
@@ -340,8 +454,83 @@ impl ModelSpec {
                 Ok(())
             }
             ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => check_alpha(alpha),
-            ModelSpec::GaussianNb => Ok(()),
+            ModelSpec::GaussianNb | ModelSpec::Linear => Ok(()),
+            ModelSpec::Svc { c, gamma, .. } => {
+                check_range("c", c, 0.0, false, 1e6, "greater than 0, at most 1000000")?;
+                check_gamma(gamma)
+            }
+            ModelSpec::Svr { c, epsilon, gamma, .. } => {
+                check_range("c", c, 0.0, false, 1e6, "greater than 0, at most 1000000")?;
+                check_range("epsilon", epsilon, 0.0, true, 1e6, "0 to 1000000")?;
+                check_gamma(gamma)
+            }
+            ModelSpec::ElasticNet { alpha, l1_ratio } => {
+                check_range("alpha", alpha, 0.0, false, 1e6, "greater than 0, at most 1000000")?;
+                check_range("l1_ratio", l1_ratio, 0.0, true, 1.0, "0 to 1")
+            }
+            ModelSpec::ExtraTrees { n_trees, max_depth, min_samples_leaf, min_samples_split } => {
+                if n_trees == 0 || n_trees > MAX_TREES {
+                    return Err(invalid("n_trees", n_trees, "1 to 1000"));
+                }
+                check_tree(max_depth, min_samples_leaf, min_samples_split)
+            }
+            ModelSpec::Gbt { n_estimators, max_depth, learning_rate, lambda, subsample } => {
+                if n_estimators == 0 || n_estimators > 1000 {
+                    return Err(invalid("n_estimators", n_estimators, "1 to 1000"));
+                }
+                if max_depth == 0 || max_depth > 16 {
+                    return Err(invalid("max_depth", max_depth, "1 to 16"));
+                }
+                check_range("learning_rate", learning_rate, 0.0, false, 1.0, "greater than 0, at most 1")?;
+                check_range("lambda", lambda, 0.0, true, 1e6, "0 to 1000000")?;
+                check_range("subsample", subsample, 0.0, false, 1.0, "greater than 0, at most 1")
+            }
         }
+    }
+
+    /// Whether the model only compares feature values (trees), so any
+    /// finite value is safe; the others square and sum them. Extra trees
+    /// draw thresholds between a feature's least and greatest value, and
+    /// smartcore panics when that range overflows, so they are not exempt.
+    pub fn only_compares(&self) -> bool {
+        matches!(self, ModelSpec::RandomForest { .. } | ModelSpec::DecisionTree { .. })
+    }
+
+    /// Whether the model standardises its input itself (the support-vector
+    /// models: their kernels and penalty assume unit-scale features).
+    pub fn standardises(&self) -> bool {
+        matches!(self, ModelSpec::Svc { .. } | ModelSpec::Svr { .. })
+    }
+}
+
+impl Kernel {
+    /// The kernel's name as in the manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kernel::Linear => "linear",
+            Kernel::Rbf => "rbf",
+        }
+    }
+}
+
+fn gamma_text(gamma: Option<f64>) -> String {
+    gamma.map_or_else(|| "scale".to_string(), |g| g.to_string())
+}
+
+/// `low < v <= high` (or `low <= v` with `low_ok`), finite; else the error names `allowed`.
+fn check_range(name: &'static str, v: f64, low: f64, low_ok: bool, high: f64, allowed: &'static str) -> Result<(), TrainError> {
+    let above = if low_ok { v >= low } else { v > low };
+    if v.is_finite() && above && v <= high {
+        Ok(())
+    } else {
+        Err(invalid(name, v, allowed))
+    }
+}
+
+fn check_gamma(gamma: Option<f64>) -> Result<(), TrainError> {
+    match gamma {
+        Some(g) => check_range("gamma", g, 0.0, false, 1e6, "greater than 0, at most 1000000, or none for 1 / (width × variance)"),
+        None => Ok(()),
     }
 }
 
@@ -352,7 +541,10 @@ const SECONDS_PER_UNIT: f64 = 1.6e-7;
 /// A rough estimate of the seconds fitting `spec` on `rows` × `width` takes,
 /// with the terms it is made of, so a job can be refused before it starts.
 /// A forest costs about trees × rows × depth × features tried per split.
-pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize) -> (f64, String) {
+///
+/// `classes` is the number of classes (SVC's one-vs-one pairs grow with
+/// its square); give 1 for regression.
+pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: usize) -> (f64, String) {
     let mtry = ((width as f64).sqrt().floor()).max(1.0);
     let depth_of = |max_depth: Option<u16>| {
         let d = (rows.max(2) as f64).log2();
@@ -374,9 +566,58 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize) -> (f64, St
         ModelSpec::Logistic { .. } => (r * w * 200.0, format!("{rows} rows × {width} features × about 200 iterations per class")),
         ModelSpec::GaussianNb => (r * w * 4.0, format!("{rows} rows × {width} features")),
         ModelSpec::Ridge { .. } => (r * w * w / 4.0 + w * w * w / 3.0, format!("{rows} rows × {width}² features")),
-        ModelSpec::Lasso { .. } => (r * w * 100.0, format!("{rows} rows × {width} features × about 100 iterations")),
+        ModelSpec::Lasso { .. } | ModelSpec::ElasticNet { .. } => {
+            (r * w * 100.0, format!("{rows} rows × {width} features × about 100 iterations"))
+        }
+        ModelSpec::Linear => (r * w * w / 2.0 + w * w * w, format!("{rows} rows × {width}² features")),
+        ModelSpec::ExtraTrees { n_trees, max_depth, .. } => {
+            // Random thresholds: cheaper per split than the forest's search.
+            let depth = depth_of(max_depth);
+            (n_trees as f64 * r * depth * w / 2.0, format!("{n_trees} trees × {rows} rows × depth {depth:.0} × {width} features"))
+        }
+        // The SMO solver touches about rows² kernel entries (a pair of
+        // classes at a time for SVC, one-vs-one). Measured natively on
+        // 2,025 × 10 rows: SVC (RBF, with Platt's pass) 58 s, SVR 4.2 s.
+        ModelSpec::Svc { .. } => {
+            let k = classes.max(2) as f64;
+            let pairs = k * (k - 1.0) / 2.0;
+            let per_pair = if classes <= 2 { r } else { 2.0 * r / k };
+            (pairs * per_pair * per_pair * w * 9.0, format!("{pairs} class pairs × ({per_pair:.0} rows)² × {width} features"))
+        }
+        ModelSpec::Svr { .. } => (r * r * w * 0.65, format!("({rows} rows)² × {width} features")),
+        // Measured: 100 rounds of depth 3 on 2,025 × 10 rows took 7.3 s.
+        ModelSpec::Gbt { n_estimators, max_depth, .. } => {
+            let log_r = (rows.max(2) as f64).log2();
+            (n_estimators as f64 * max_depth as f64 * r * w * log_r * 0.7, format!("{n_estimators} rounds × depth {max_depth} × {rows} rows × {width} features"))
+        }
     };
     (units * SECONDS_PER_UNIT, detail)
+}
+
+/// Refuses jobs a model's algorithm cannot take, before it starts: the
+/// support-vector solver past [`MAX_SVM_ROWS`] rows (it grows with their
+/// square) and SVC past [`MAX_SVC_CLASSES`] classes (one model per pair),
+/// with the estimate in the message.
+pub fn check_size(spec: &ModelSpec, rows: usize, width: usize, classes: usize) -> Result<(), TrainError> {
+    let too_big = |reason: String| Err(TrainError::TooLargeForModel { model: spec.name(), reason });
+    match spec {
+        ModelSpec::Svc { .. } | ModelSpec::Svr { .. } if rows > MAX_SVM_ROWS => {
+            let (seconds, detail) = estimate_seconds(spec, rows, width, classes.max(1));
+            too_big(format!(
+                "{rows} training rows, over the limit of {MAX_SVM_ROWS} for support-vector models (the solver grows with the square of the rows: about {seconds:.0} s, {detail}); sample the rows or use another model"
+            ))
+        }
+        // smartcore 0.7's SVR copies each support vector with the row count
+        // as its length, so wider rows are cut short and prediction panics.
+        ModelSpec::Svr { .. } if width > rows => too_big(format!(
+            "{width} feature columns but {rows} training rows; smartcore's SVR needs at least as many rows as columns; use linear, ridge or elastic_net, or fewer columns"
+        )),
+        ModelSpec::Svc { .. } if classes > MAX_SVC_CLASSES => too_big(format!(
+            "{classes} classes need {} one-vs-one models, over the limit of {MAX_SVC_CLASSES} classes; use logistic or random_forest",
+            classes * (classes - 1) / 2
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The target of a fit: class codes (indices into a label table) or values.
@@ -403,12 +644,16 @@ type X = DenseMatrix<f64>;
 #[derive(Debug)]
 pub struct TrainedModel {
     width: usize,
+    /// Classes of the target (highest code + 1); 0 for regression.
+    classes: usize,
+    /// The class codes present in the training rows, ascending.
+    seen: Vec<u32>,
     inner: Fitted,
 }
 
 #[derive(Debug)]
 enum Fitted {
-    ForestClassifier(RandomForestClassifier<f64, u32, X, Vec<u32>>),
+    ForestClassifier(proba::Forest),
     ForestRegressor(RandomForestRegressor<f64, f64, X, Vec<f64>>),
     TreeClassifier(DecisionTreeClassifier<f64, u32, X, Vec<u32>>),
     TreeRegressor(DecisionTreeRegressor<f64, f64, X, Vec<f64>>),
@@ -418,6 +663,14 @@ enum Fitted {
     GaussianNb(GaussianNB<f64, u32, X, Vec<u32>>),
     Ridge(RidgeRegression<f64, f64, X, Vec<f64>>),
     Lasso(Lasso<f64, f64, X, Vec<f64>>),
+    Svc(svm::SvcModel),
+    Linear(LinearRegression<f64, f64, X, Vec<f64>>),
+    /// A linear model as coefficients and intercept (elastic net, fitted on
+    /// centred data so the intercept is not penalised, as scikit-learn does).
+    Coefficients { coef: Vec<f64>, intercept: f64 },
+    ExtraTrees(ExtraTreesRegressor<f64, f64, X, Vec<f64>>),
+    Svr(svm::SvrModel),
+    Gbt(XGRegressor<f64, f64, X, Vec<f64>>),
 }
 
 fn to_dense(x: &Array2<f64>) -> Result<DenseMatrix<f64>, TrainError> {
@@ -434,7 +687,7 @@ pub const MAX_MAGNITUDE: f64 = 1e100;
 /// arithmetic. Trees and forests only compare values, so they take any
 /// finite value.
 fn check_magnitude(model: &ModelSpec, values: impl Iterator<Item = f64>) -> Result<(), TrainError> {
-    if matches!(model, ModelSpec::RandomForest { .. } | ModelSpec::DecisionTree { .. }) {
+    if model.only_compares() {
         return Ok(());
     }
     let max = values.fold(0.0f64, |m, v| m.max(v.abs()));
@@ -451,6 +704,16 @@ fn check_finite(x: &Array2<f64>) -> Result<(), TrainError> {
         }
     }
     Ok(())
+}
+
+/// smartcore's regression trees (its `base_tree`: the regressor, the
+/// forest regressor, extra trees) count the root as level 1 and never split
+/// a node at level `max_depth`, so their depth d is scikit-learn's d − 1;
+/// its classification tree counts as scikit-learn does. Our `max_depth`
+/// is scikit-learn's for every tree (measured: depth 4 on diabetes gave
+/// scikit-learn's depth-3 R² of 0.2634 before this).
+fn base_tree_depth(max_depth: Option<u16>) -> Option<u16> {
+    max_depth.map(|d| d.saturating_add(1))
 }
 
 /// Fits `spec` on `x` and `y` with `seed`, after validating everything
@@ -493,6 +756,11 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             });
         }
     }
+    let classes = match y {
+        Target::Classes(codes) => codes.iter().max().map_or(0, |&m| m as usize + 1),
+        Target::Values(_) => 0,
+    };
+    check_size(spec, rows, width, classes)?;
     if let (ModelSpec::Logistic { .. }, Target::Classes(codes)) = (spec, y) {
         let classes = codes.iter().max().map_or(0, |&m| m as usize + 1);
         if classes > MAX_LOGISTIC_CLASSES {
@@ -511,12 +779,12 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
                 seed,
                 ..RandomForestClassifierParameters::default()
             };
-            Fitted::ForestClassifier(RandomForestClassifier::fit(&dense, codes, params).map_err(failed)?)
+            Fitted::ForestClassifier(proba::Forest::fit(&dense, codes, params, seed)?)
         }
         (&ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split }, Target::Values(values)) => {
             let params = RandomForestRegressorParameters {
                 n_trees: n_trees as usize,
-                max_depth,
+                max_depth: base_tree_depth(max_depth),
                 min_samples_leaf,
                 min_samples_split,
                 seed,
@@ -535,7 +803,7 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             Fitted::TreeClassifier(DecisionTreeClassifier::fit(&dense, codes, params).map_err(failed)?)
         }
         (&ModelSpec::DecisionTree { max_depth, min_samples_leaf, min_samples_split }, Target::Values(values)) => {
-            let params = DecisionTreeRegressorParameters { max_depth, min_samples_leaf, min_samples_split, seed: Some(seed) };
+            let params = DecisionTreeRegressorParameters { max_depth: base_tree_depth(max_depth), min_samples_leaf, min_samples_split, seed: Some(seed) };
             Fitted::TreeRegressor(DecisionTreeRegressor::fit(&dense, values, params).map_err(failed)?)
         }
         (&ModelSpec::Knn { k }, Target::Classes(codes)) => {
@@ -556,43 +824,185 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
         (&ModelSpec::Lasso { alpha }, Target::Values(values)) => {
             Fitted::Lasso(Lasso::fit(&dense, values, LassoParameters::default().with_alpha(alpha)).map_err(failed)?)
         }
+        (&ModelSpec::Svc { kernel, c, gamma }, Target::Classes(codes)) => {
+            let mut seen = codes.clone();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() < 2 {
+                return Err(TrainError::Fit { message: "the training rows hold only one class".into() });
+            }
+            // As for SVR: smartcore cuts each support vector to the row
+            // count of its pair of classes, so a pair needs as many rows as
+            // there are columns.
+            let mut counts: Vec<usize> = seen.iter().map(|&c| codes.iter().filter(|&&x| x == c).count()).collect();
+            counts.sort_unstable();
+            let pair_rows = counts[0] + counts[1];
+            if width > pair_rows {
+                return Err(TrainError::TooLargeForModel {
+                    model: "svc",
+                    reason: format!("{width} feature columns but only {pair_rows} training rows in the smallest pair of classes; smartcore's SVC needs at least as many rows as columns; use logistic or random_forest, or fewer columns"),
+                });
+            }
+            Fitted::Svc(svm::SvcModel::new(x, codes, classes, kernel, c, gamma, seed))
+        }
+        (ModelSpec::Linear, Target::Values(values)) => {
+            Fitted::Linear(LinearRegression::fit(&dense, values, LinearRegressionParameters::default()).map_err(failed)?)
+        }
+        (&ModelSpec::ElasticNet { alpha, l1_ratio }, Target::Values(values)) => {
+            // scikit-learn's objective: no normalisation, the intercept
+            // unpenalised (fitted on centred data, then shifted back).
+            let n = rows as f64;
+            let x_mean: Vec<f64> = (0..width).map(|j| x.column(j).sum() / n).collect();
+            let y_mean = values.iter().sum::<f64>() / n;
+            let centred = x - &ndarray::Array1::from(x_mean.clone());
+            let y_centred: Vec<f64> = values.iter().map(|v| v - y_mean).collect();
+            let params = ElasticNetParameters { alpha, l1_ratio, normalize: false, ..ElasticNetParameters::default() };
+            let model = ElasticNet::fit(&to_dense(&centred)?, &y_centred, params).map_err(failed)?;
+            let coef: Vec<f64> = (0..width).map(|j| *model.coefficients().get((j, 0))).collect();
+            let shift: f64 = coef.iter().zip(&x_mean).map(|(w, m)| w * m).sum();
+            Fitted::Coefficients { intercept: y_mean + *model.intercept() - shift, coef }
+        }
+        (&ModelSpec::ExtraTrees { n_trees, max_depth, min_samples_leaf, min_samples_split }, Target::Values(values)) => {
+            let params = ExtraTreesRegressorParameters {
+                n_trees: n_trees as usize,
+                max_depth: base_tree_depth(max_depth),
+                min_samples_leaf,
+                min_samples_split,
+                seed,
+                ..ExtraTreesRegressorParameters::default()
+            };
+            Fitted::ExtraTrees(ExtraTreesRegressor::fit(&dense, values, params).map_err(failed)?)
+        }
+        (&ModelSpec::Svr { kernel, c, epsilon, gamma }, Target::Values(values)) => {
+            Fitted::Svr(svm::SvrModel::new(x, values, kernel, c, epsilon, gamma))
+        }
+        (&ModelSpec::Gbt { n_estimators, max_depth, learning_rate, lambda, subsample }, Target::Values(values)) => {
+            // Start from the mean, as scikit-learn does: XGBoost's fixed 0.5
+            // needs many rounds to reach a target in the hundreds.
+            let base_score = values.iter().sum::<f64>() / values.len() as f64;
+            let params = XGRegressorParameters {
+                n_estimators: n_estimators as usize,
+                max_depth,
+                learning_rate,
+                lambda,
+                subsample,
+                base_score,
+                seed,
+                ..XGRegressorParameters::default()
+            };
+            Fitted::Gbt(XGRegressor::fit(&dense, values, params).map_err(failed)?)
+        }
         _ => unreachable!("supports() was checked above"),
     };
-    Ok(TrainedModel { width, inner })
+    let seen = match y {
+        Target::Classes(codes) => {
+            let mut s = codes.clone();
+            s.sort_unstable();
+            s.dedup();
+            s
+        }
+        Target::Values(_) => Vec::new(),
+    };
+    Ok(TrainedModel { width, classes, seen, inner })
 }
 
 impl TrainedModel {
     /// Predicts class codes or values for each row of `x`; non-finite
     /// predictions (a degenerate linear fit) are an error, never a metric.
     pub fn predict(&self, x: &Array2<f64>) -> Result<Target, TrainError> {
+        Ok(self.predict_full(x, false)?.0)
+    }
+
+    /// Whether the model is a classifier (every classifier gives class
+    /// probabilities through [`TrainedModel::predict_full`]).
+    pub fn is_classifier(&self) -> bool {
+        self.classes > 0
+    }
+
+    /// Predicts like [`TrainedModel::predict`] and, for a classifier when
+    /// `probabilities` is set, the class probabilities (rows × classes, in
+    /// class-code order; classes absent from the training rows get 0).
+    pub fn predict_full(&self, x: &Array2<f64>, probabilities: bool) -> Result<(Target, Option<Probabilities>), TrainError> {
         if x.ncols() != self.width {
             return Err(TrainError::WidthMismatch { expected: self.width, found: x.ncols() });
         }
         check_finite(x)?;
-        if !matches!(self.inner, Fitted::ForestClassifier(_) | Fitted::ForestRegressor(_) | Fitted::TreeClassifier(_) | Fitted::TreeRegressor(_)) {
+        if !matches!(
+            self.inner,
+            Fitted::ForestClassifier(_) | Fitted::ForestRegressor(_) | Fitted::TreeClassifier(_) | Fitted::TreeRegressor(_)
+        ) {
             // Any non-tree spec stands for the family's limit here.
             check_magnitude(&ModelSpec::GaussianNb, x.iter().copied())?;
         }
         let dense = to_dense(x)?;
         let failed = |e: smartcore::error::Failed| TrainError::Fit { message: e.to_string() };
+        let k = self.classes;
+        let mut proba = None;
         let out = match &self.inner {
-            Fitted::ForestClassifier(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
-            Fitted::TreeClassifier(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
-            Fitted::KnnClassifier(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
-            Fitted::Logistic(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
-            Fitted::GaussianNb(m) => Target::Classes(m.predict(&dense).map_err(failed)?),
+            Fitted::ForestClassifier(m) => {
+                let (pred, p) = m.predict(&dense, k)?;
+                proba = Some(p);
+                Target::Classes(pred)
+            }
+            Fitted::TreeClassifier(m) => {
+                if probabilities {
+                    let p = m.predict_proba(&dense).map_err(failed)?;
+                    let (n, c) = p.shape();
+                    let rows = (0..n).map(|i| (0..c).map(|j| *p.get((i, j))).collect()).collect();
+                    proba = Some(proba::widen(rows, &self.seen, k));
+                }
+                Target::Classes(m.predict(&dense).map_err(failed)?)
+            }
+            Fitted::KnnClassifier(m) => {
+                let pred = m.predict(&dense).map_err(failed)?;
+                if probabilities {
+                    // Columns follow the sorted distinct training codes.
+                    let rows = m.predict_proba(&dense).map_err(failed)?;
+                    proba = Some(proba::widen(rows, &self.seen, k));
+                }
+                Target::Classes(pred)
+            }
+            Fitted::Logistic(m) => {
+                if probabilities {
+                    proba = Some(proba::logistic(m, x, k));
+                }
+                Target::Classes(m.predict(&dense).map_err(failed)?)
+            }
+            Fitted::GaussianNb(m) => {
+                if probabilities {
+                    proba = Some(proba::naive_bayes(m, x, k));
+                }
+                Target::Classes(m.predict(&dense).map_err(failed)?)
+            }
             Fitted::ForestRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::TreeRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::KnnRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::Ridge(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::Lasso(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Svc(m) => {
+                let (pred, p) = m.predict(x)?;
+                proba = Some(p);
+                Target::Classes(pred)
+            }
+            Fitted::Linear(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Coefficients { coef, intercept } => {
+                Target::Values(x.rows().into_iter().map(|row| coef.iter().zip(row).map(|(w, v)| w * v).sum::<f64>() + intercept).collect())
+            }
+            Fitted::ExtraTrees(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Svr(m) => Target::Values(m.predict(x)?),
+            Fitted::Gbt(m) => Target::Values(m.predict(&dense).map_err(failed)?),
         };
         if let Target::Values(v) = &out {
             if v.iter().any(|p| !p.is_finite()) {
                 return Err(TrainError::Fit { message: "the model predicted a value that is not finite (the fit is degenerate)".into() });
             }
         }
-        Ok(out)
+        if let Some(p) = &proba {
+            if p.iter().any(|v| !v.is_finite()) {
+                return Err(TrainError::Fit { message: "the model gave a class probability that is not finite".into() });
+            }
+        }
+        Ok((out, if probabilities { proba } else { None }))
     }
 }
 
@@ -626,6 +1036,94 @@ mod tests {
         }
     }
 
+    /// One row per new model's bad parameter: the spec and the parameter named.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn zoo_parameters_are_validated_before_smartcore() {
+        let gbt = |n_estimators, max_depth, learning_rate, lambda, subsample| ModelSpec::Gbt { n_estimators, max_depth, learning_rate, lambda, subsample };
+        let cases = [
+            (ModelSpec::Svc { kernel: Kernel::Rbf, c: 0.0, gamma: None }, "c"),
+            (ModelSpec::Svc { kernel: Kernel::Rbf, c: f64::NAN, gamma: None }, "c"),
+            (ModelSpec::Svc { kernel: Kernel::Rbf, c: 1.0, gamma: Some(-1.0) }, "gamma"),
+            (ModelSpec::Svr { kernel: Kernel::Linear, c: 1.0, epsilon: -0.1, gamma: None }, "epsilon"),
+            (ModelSpec::Svr { kernel: Kernel::Linear, c: f64::INFINITY, epsilon: 0.1, gamma: None }, "c"),
+            (ModelSpec::ElasticNet { alpha: 0.0, l1_ratio: 0.5 }, "alpha"),
+            (ModelSpec::ElasticNet { alpha: 1.0, l1_ratio: 1.5 }, "l1_ratio"),
+            (ModelSpec::ExtraTrees { n_trees: 0, max_depth: None, min_samples_leaf: 1, min_samples_split: 2 }, "n_trees"),
+            (ModelSpec::ExtraTrees { n_trees: 5, max_depth: Some(0), min_samples_leaf: 1, min_samples_split: 2 }, "max_depth"),
+            (gbt(0, 3, 0.1, 1.0, 1.0), "n_estimators"),
+            (gbt(10, 0, 0.1, 1.0, 1.0), "max_depth"),
+            (gbt(10, 3, 0.0, 1.0, 1.0), "learning_rate"),
+            (gbt(10, 3, 0.1, -1.0, 1.0), "lambda"),
+            (gbt(10, 3, 0.1, 1.0, 0.0), "subsample"),
+        ];
+        let (x, _) = xor_like();
+        let y = Target::Values((0..40).map(|i| i as f64).collect());
+        let classes = xor_like().1;
+        for (spec, name) in cases {
+            let target = if spec.supports(Task::Classification) { &classes } else { &y };
+            match fit(&spec, &x, target, 1) {
+                Err(TrainError::InvalidParameter { name: n, allowed, .. }) => {
+                    assert_eq!(n, name, "{spec:?}");
+                    assert!(!allowed.is_empty());
+                }
+                other => panic!("{spec:?}: expected InvalidParameter, got {other:?}"),
+            }
+        }
+    }
+
+    /// Every model of the zoo fits, predicts finite values of the right
+    /// kind, and every classifier's probabilities are rows summing to 1.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn every_model_fits_and_every_classifier_gives_probabilities() {
+        let (x, classes) = xor_like();
+        let values = Target::Values((0..40).map(|i| ((i * 7) % 11) as f64 * 0.5 + (i % 3) as f64).collect());
+        for name in crate::search::MODEL_NAMES {
+            for spec in crate::search::default_space(name).unwrap() {
+                for y in [&classes, &values] {
+                    let task = if matches!(y, Target::Classes(_)) { Task::Classification } else { Task::Regression };
+                    if !spec.supports(task) {
+                        continue;
+                    }
+                    let model = fit(&spec, &x, y, 7).unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+                    let (pred, proba) = model.predict_full(&x, true).unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+                    match (pred, proba) {
+                        (Target::Classes(p), Some(pr)) => {
+                            assert_eq!(p.len(), 40);
+                            assert_eq!(pr.dim(), (40, 2), "{spec:?}");
+                            for row in pr.rows() {
+                                let sum: f64 = row.iter().sum();
+                                assert!((sum - 1.0).abs() < 1e-6 && row.iter().all(|v| (0.0..=1.0).contains(v)), "{spec:?}: {row:?}");
+                            }
+                        }
+                        (Target::Values(v), None) => assert!(v.iter().all(|p| p.is_finite()), "{spec:?}"),
+                        other => panic!("{spec:?}: {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn svm_size_caps_name_the_estimate() {
+        let err = check_size(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, 6_000, 10, 0).unwrap_err();
+        assert_eq!(err.code(), "too_large_for_model");
+        assert!(err.to_string().contains("5000") && err.to_string().contains(" s"), "{err}");
+        let err = check_size(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, 13, 60, 0).unwrap_err();
+        assert!(err.to_string().contains("60 feature columns but 13 training rows"), "{err}");
+        let err = check_size(&ModelSpec::Svc { kernel: Kernel::Linear, c: 1.0, gamma: None }, 500, 10, 30).unwrap_err();
+        assert!(err.to_string().contains("435 one-vs-one models"), "{err}");
+        assert!(check_size(&ModelSpec::Svc { kernel: Kernel::Linear, c: 1.0, gamma: None }, 500, 10, 3).is_ok());
+        // Wider than a pair of classes has rows: refused, not a smartcore panic.
+        let wide = Array2::from_shape_fn((12, 30), |(i, j)| ((i * 31 + j * 7) % 13) as f64);
+        let y = Target::Classes((0..12).map(|i| (i % 2) as u32).collect());
+        let err = fit(&ModelSpec::Svc { kernel: Kernel::Rbf, c: 1.0, gamma: None }, &wide, &y, 1).unwrap_err();
+        assert!(err.to_string().contains("30 feature columns but only 12 training rows"), "{err}");
+        let y = Target::Values((0..12).map(|i| i as f64).collect());
+        assert_eq!(fit(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, &wide, &y, 1).unwrap_err().code(), "too_large_for_model");
+    }
+
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn same_seed_same_model() {
@@ -640,8 +1138,8 @@ mod tests {
     #[test]
     fn estimate_grows_with_the_job() {
         let spec = ModelSpec::default();
-        let (small, _) = estimate_seconds(&spec, 111, 4);
-        let (big, detail) = estimate_seconds(&spec, 100_000, 20);
+        let (small, _) = estimate_seconds(&spec, 111, 4, 3);
+        let (big, detail) = estimate_seconds(&spec, 100_000, 20, 2);
         assert!(small < 0.1, "{small}");
         assert!((50.0..200.0).contains(&big), "{big}");
         assert_eq!(detail, "100 trees × 100000 rows × depth 17 × 4 features per split");
