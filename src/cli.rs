@@ -78,32 +78,27 @@ enum ClusterArg {
     Pca,
 }
 
-fn cluster_command(data: &Path, spec: mlcycle::train::ClusterSpec, ignore: &[String], seed: u64, out: Option<&Path>) -> Result<u8, Failure> {
+fn cluster_command(data: &Path, opts: &mlcycle::cluster::ClusterOptions, out: Option<&Path>) -> Result<u8, Failure> {
+    use mlcycle::cluster::ClusterModel;
     let (ds, _) = load(data)?;
-    for name in ignore {
-        ds.column_index(name).map_err(mlcycle::Error::from)?;
-    }
-    let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| !ignore.contains(&ds.columns[i].name)).collect();
-    let rows: Vec<usize> = (0..ds.n_rows).collect();
-    let recipe = mlcycle::prepare::Recipe::fit_with(&ds, &features, &rows, &[]).map_err(mlcycle::Error::from)?;
-    let x = recipe.apply(&ds, &rows).map_err(mlcycle::Error::from)?;
-    let result = mlcycle::train::cluster(&spec, &x, seed).map_err(mlcycle::Error::from)?;
-    eprintln!("{}: {} on {} rows × {} prepared columns", ds.file_name, spec.name(), x.nrows(), x.ncols());
-    if let Some(sizes) = &result.sizes {
-        let noise = matches!(spec, mlcycle::train::ClusterSpec::Dbscan { .. });
-        for (label, n) in sizes.iter().enumerate() {
-            let name = if noise && label == 0 { "noise".to_string() } else { format!("cluster {label}") };
-            eprintln!("  {name:<11} {n} rows");
-        }
+    let result = mlcycle::cluster::cluster(&ds, opts).map_err(mlcycle::Error::from)?;
+    let name = match opts.model {
+        ClusterModel::Kmeans { .. } => "k-means",
+        ClusterModel::Dbscan { .. } => "DBSCAN",
+        ClusterModel::Pca { .. } => "PCA",
+    };
+    eprintln!("{}: {name} on {} rows × {} prepared, standardised columns", ds.file_name, result.rows, result.features.len());
+    for c in &result.clusters {
+        let label = if c.label < 0 { "noise".to_string() } else { format!("cluster {}", c.label) };
+        eprintln!("  {label:<11} {} rows", c.size);
     }
     if let Some(inertia) = result.inertia {
         eprintln!("  inertia     {inertia}");
     }
-    if let Some(p) = &result.projection {
-        eprintln!("  projection  {} rows on {} components", p.len(), p.first().map_or(0, Vec::len));
-    }
+    let shares: Vec<String> = result.explained_variance.iter().map(|v| format!("{:.4}", v)).collect();
+    eprintln!("  projection  {} rows on {} components (variance explained {})", result.rows, result.explained_variance.len(), shares.join(", "));
     if let Some(path) = out {
-        let v = serde_json::json!({"file": ds.file_name, "sha256": ds.sha256, "features": recipe.feature_names(), "seed": seed, "result": result});
+        let v = serde_json::json!({"file": ds.file_name, "sha256": ds.sha256, "result": result});
         std::fs::write(path, format!("{v:#}\n")).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
         eprintln!("written to {}", path.display());
     }
@@ -253,12 +248,15 @@ enum Command {
         /// The model.
         #[arg(long, value_enum)]
         model: ClusterArg,
-        /// k-means: clusters (1 to 100).
+        /// k-means: clusters (2 to 100).
         #[arg(long, default_value_t = 3)]
         k: usize,
-        /// k-means: most iterations.
+        /// k-means: most iterations (1 to 1000).
         #[arg(long, default_value_t = 100)]
         max_iter: usize,
+        /// k-means: runs from different seeded starts; the best is kept (1 to 100).
+        #[arg(long, default_value_t = 10)]
+        n_init: usize,
         /// DBSCAN: neighbourhood radius in standard deviations.
         #[arg(long, default_value_t = 0.5)]
         eps: f64,
@@ -274,7 +272,7 @@ enum Command {
         /// Seed of k-means' initial centres.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]
         seed: u64,
-        /// Write the labels or the projection of every row as JSON to this file.
+        /// Write the result (clusters, centres, every row's label, the projection of up to 2,000 rows) as JSON to this file.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -642,14 +640,15 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Cluster { data, model, k, max_iter, eps, min_samples, components, ignore, seed, out } => {
-            use mlcycle::train::ClusterSpec;
-            let spec = match model {
-                ClusterArg::Kmeans => ClusterSpec::Kmeans { k, max_iter },
-                ClusterArg::Dbscan => ClusterSpec::Dbscan { eps, min_samples },
-                ClusterArg::Pca => ClusterSpec::Pca { components },
+        Command::Cluster { data, model, k, max_iter, n_init, eps, min_samples, components, ignore, seed, out } => {
+            use mlcycle::cluster::{ClusterModel, ClusterOptions};
+            let model = match model {
+                ClusterArg::Kmeans => ClusterModel::Kmeans { k, max_iter, n_init },
+                ClusterArg::Dbscan => ClusterModel::Dbscan { eps, min_samples },
+                ClusterArg::Pca => ClusterModel::Pca { n_components: components },
             };
-            cluster_command(&data, spec, &ignore, seed, out.as_deref())
+            let opts = ClusterOptions { exclude: ignore, seed, ..ClusterOptions::new(model) };
+            cluster_command(&data, &opts, out.as_deref())
         }
         Command::Replay { manifest, data } => {
             let bytes = read(&manifest)?;

@@ -305,27 +305,27 @@ fn profile_options_reach_the_parser() {
 fn cluster_finds_groups_and_refuses_hostile_input() {
     let dir = tempfile::tempdir().unwrap();
     let iris = root("www/data/iris.csv");
-    for (model, expect) in [("kmeans", "inertia"), ("dbscan", "noise"), ("pca", "projection  150 rows on 2 components")] {
+    for (model, expect) in [("kmeans", "inertia"), ("dbscan", "noise"), ("pca", "projection  150 rows on 2 components (variance explained 0.7296, 0.2285)")] {
         let out = dir.path().join(format!("{model}.json"));
         let o = run(&["cluster", iris.to_str().unwrap(), "--model", model, "--ignore", "species", "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{model}: {}", text(&o.stderr));
         assert!(text(&o.stderr).contains(expect), "{model}: {}", text(&o.stderr));
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-        assert_eq!(v["result"]["model"]["kind"], model);
+        assert_eq!(v["result"]["options"]["model"], model);
     }
     let huge = dir.path().join("huge.csv");
     std::fs::write(&huge, "a,b\n1,2\n1e300,3\n4,5\n5,6\n").unwrap();
     let small = dir.path().join("small.csv");
     std::fs::write(&small, "a,b\n1,2\n3,3\n4,5\n5,6\n").unwrap();
     for (data, args, message) in [
-        (&huge, vec!["--model", "dbscan"], "dbscan cannot use values as large as 1e300"),
-        (&small, vec!["--model", "kmeans", "--k", "9"], "parameter k = 9 (with 4 rows) is out of range"),
+        (&huge, vec!["--model", "dbscan"], "column \"a\" has values as large as 1e300, too large to standardise"),
+        (&small, vec!["--model", "kmeans", "--k", "9"], "need at least 9 rows, found 4"),
         (&small, vec!["--model", "kmeans", "--k", "0"], "parameter k = 0 is out of range"),
         (&small, vec!["--model", "dbscan", "--eps=-1"], "parameter eps = -1 is out of range"),
-        (&small, vec!["--model", "dbscan", "--min-samples", "10"], "parameter min_samples = 10 (with 4 rows)"),
-        (&small, vec!["--model", "pca", "--components", "3"], "parameter components = 3 (with 2 columns)"),
+        (&small, vec!["--model", "dbscan", "--min-samples", "10"], "parameter min_samples = 10 is out of range: allowed 1 to the row count (4)"),
+        (&small, vec!["--model", "pca", "--components", "3"], "parameter n_components = 3 is out of range: allowed 1 to the prepared column count (2)"),
         (&small, vec!["--model", "pca", "--ignore", "a,b"], "no feature columns"),
-        (&small, vec!["--model", "pca", "--ignore", "zz"], "no column named \"zz\""),
+        (&small, vec!["--model", "pca", "--ignore", "zz"], "column \"zz\" is not in the data"),
     ] {
         let mut full = vec!["cluster", data.to_str().unwrap()];
         full.extend(args.iter().copied());

@@ -84,6 +84,14 @@ pub enum ClusterError {
         /// Distinct prepared rows.
         distinct: usize,
     },
+    /// A column whose values are too large to standardise.
+    #[error("column \"{column}\" has values as large as {max:e}, too large to standardise (their squares overflow); rescale it or leave it out")]
+    TooLarge {
+        /// Prepared feature name.
+        column: String,
+        /// Largest magnitude.
+        max: f64,
+    },
     /// Preparing the features failed.
     #[error(transparent)]
     Prepare(#[from] PrepareError),
@@ -105,6 +113,7 @@ impl ClusterError {
             ClusterError::TooFewRows { .. } => "too_few_rows",
             ClusterError::TooManyRows { .. } => "too_many_rows",
             ClusterError::TooFewDistinct { .. } => "too_few_distinct",
+            ClusterError::TooLarge { .. } => "too_large",
             ClusterError::Prepare(e) => e.code(),
             ClusterError::Fit { .. } => "fit_failed",
         }
@@ -339,17 +348,23 @@ fn fit_err(e: impl std::fmt::Display) -> ClusterError {
 }
 
 /// Standardises each column in place (mean 0, standard deviation 1; a
-/// constant column becomes 0).
-fn standardise(x: &mut Array2<f64>) {
+/// constant column becomes 0). A column whose variance overflows is an
+/// error naming it.
+fn standardise(x: &mut Array2<f64>, names: &[String]) -> Result<(), ClusterError> {
     let n = x.nrows() as f64;
-    for mut col in x.columns_mut() {
+    for (j, mut col) in x.columns_mut().into_iter().enumerate() {
         let mean = col.iter().sum::<f64>() / n;
         let var = col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        if !var.is_finite() {
+            let max = col.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            return Err(ClusterError::TooLarge { column: names.get(j).cloned().unwrap_or_default(), max });
+        }
         let sd = var.sqrt();
         for v in col.iter_mut() {
-            *v = if sd > 0.0 && sd.is_finite() { (*v - mean) / sd } else { 0.0 };
+            *v = if sd > 0.0 { (*v - mean) / sd } else { 0.0 };
         }
     }
+    Ok(())
 }
 
 fn distinct_rows(x: &Array2<f64>) -> usize {
@@ -398,9 +413,18 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
         return Err(ClusterError::NoFeatures);
     }
     let mut x = recipe.apply(ds, &rows)?;
-    standardise(&mut x);
+    standardise(&mut x, &names)?;
     let n = x.nrows();
     let width = x.ncols();
+    match opts.model {
+        ClusterModel::Dbscan { min_samples, .. } if min_samples > n => {
+            return Err(ClusterError::InvalidParameter { name: "min_samples", value: min_samples.to_string(), allowed: format!("1 to the row count ({n})") });
+        }
+        ClusterModel::Pca { n_components } if n_components > width => {
+            return Err(ClusterError::InvalidParameter { name: "n_components", value: n_components.to_string(), allowed: format!("1 to the prepared column count ({width})") });
+        }
+        _ => {}
+    }
 
     let mut clusters = Vec::new();
     let mut noise = None;
@@ -484,7 +508,7 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
 
     // The projection (and PCA's own result): components of the standardised data.
     let n_components = match opts.model {
-        ClusterModel::Pca { n_components } => n_components.min(width),
+        ClusterModel::Pca { n_components } => n_components,
         _ => 2.min(width),
     };
     let pca = PCA::fit(&to_dense(&x)?, PCAParameters::default().with_n_components(n_components)).map_err(fit_err)?;
@@ -634,11 +658,20 @@ mod tests {
         assert_eq!(cluster(&ds, &opts).unwrap_err().code(), "unknown_column");
         let one = parse_csv(b"x\n1\n", "o.csv", &ParseOptions::default()).unwrap();
         assert_eq!(cluster(&one, &ClusterOptions::new(ClusterModel::Kmeans { k: 2, max_iter: 10, n_init: 10 })).unwrap_err().code(), "too_few_rows");
-        // Magnitudes whose squares overflow: that column cannot be
-        // standardised and is set to 0, so y alone splits the rows.
+        // Magnitudes whose squares overflow cannot be standardised: named.
         let big = parse_csv(b"x,y\n1e300,1\n-1e300,1.1\n1e299,9\n5,9.1\n", "b.csv", &ParseOptions::default()).unwrap();
-        let r = cluster(&big, &ClusterOptions::new(ClusterModel::Kmeans { k: 2, max_iter: 10, n_init: 10 })).unwrap();
-        let l = r.labels.unwrap();
-        assert!(l[0] == l[1] && l[2] == l[3] && l[0] != l[2], "{l:?}");
+        let e = cluster(&big, &ClusterOptions::new(ClusterModel::Dbscan { eps: 0.5, min_samples: 2 })).unwrap_err();
+        assert_eq!(e.to_string(), "column \"x\" has values as large as 1e300, too large to standardise (their squares overflow); rescale it or leave it out");
+        // Large but representable magnitudes are fine after standardising.
+        let wide = parse_csv(b"x,y\n1e150,1\n-1e150,1.1\n1e149,9\n5,9.1\n", "w.csv", &ParseOptions::default()).unwrap();
+        assert!(cluster(&wide, &ClusterOptions::new(ClusterModel::Kmeans { k: 2, max_iter: 10, n_init: 10 })).is_ok());
+        let four = parse_csv(b"a,b\n1,2\n3,3\n4,5\n5,6\n", "f.csv", &ParseOptions::default()).unwrap();
+        for (model, message) in [
+            (ClusterModel::Dbscan { eps: 0.5, min_samples: 10 }, "parameter min_samples = 10 is out of range: allowed 1 to the row count (4)"),
+            (ClusterModel::Pca { n_components: 3 }, "parameter n_components = 3 is out of range: allowed 1 to the prepared column count (2)"),
+            (ClusterModel::Kmeans { k: 9, max_iter: 10, n_init: 1 }, "need at least 9 rows, found 4"),
+        ] {
+            assert_eq!(cluster(&four, &ClusterOptions::new(model)).unwrap_err().to_string(), message);
+        }
     }
 }

@@ -6,11 +6,9 @@
 //! by [`ModelSpec::validate`] before smartcore sees it, because smartcore
 //! panics on some inputs and a panic kills the wasm instance. No wasm here.
 
-mod cluster;
 mod proba;
 mod svm;
 
-pub use cluster::{cluster, ClusterResult, ClusterSpec};
 pub use proba::Probabilities;
 
 use ndarray::Array2;
