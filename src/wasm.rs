@@ -489,6 +489,13 @@ impl Session {
     }
 }
 
+/// The default search spaces of `models` as editable JSON text (the form
+/// `TrainOptions.spaces` takes).
+#[wasm_bindgen(js_name = defaultSpaces)]
+pub fn default_spaces(models: Vec<String>) -> String {
+    serde_json::to_string_pretty(&crate::search::spaces_json(&models)).unwrap_or_else(|_| "[]".to_string())
+}
+
 /// Breaks the instance on purpose, for testing the page's recovery: `panic`,
 /// `recursion` (stack overflow), `alloc` (out of memory) or `hang` (never
 /// returns, for the watchdog and Cancel). Only in builds with the

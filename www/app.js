@@ -17,6 +17,7 @@ const state = {
   inferred: null,
   manifest: null,
   recipe: [], // preparation steps the person added from alerts, in order
+  spacesDefault: null, // the defaults last put in the spaces editor
   source: null, // {data: File | ArrayBuffer, fileName, meta}: what the last load read, for reading again
   typeOverrides: new Map(), // column name -> kind, set under Reading options
   busy: false,
@@ -573,13 +574,31 @@ async function train() {
       if (task !== 'auto') options.task = task;
       const search = $('search-select').value;
       options.search = search;
-      if (search === 'random') options.trials = 8;
       if (search !== 'none') {
-        const models = chosenModels();
-        if (models.length === 0) {
-          throw Object.assign(new Error('tick at least one model to search, or set the search to None'), { name: 'InputError', code: 'no_models' });
+        const trials = $('trials-input').value.trim();
+        if (trials !== '') {
+          const n = Number(trials);
+          if (!Number.isInteger(n) || n < 1 || n > 1000) throw Object.assign(new Error(`most candidates must be a whole number from 1 to 1000, not "${trials}"`), { name: 'InputError', code: 'bad_trials' });
+          options.trials = n;
+        } else if (search === 'random') {
+          options.trials = 8;
         }
-        options.models = models;
+        const seconds = $('time-input').value.trim();
+        if (seconds !== '') {
+          const t = Number(seconds);
+          if (!Number.isFinite(t) || t <= 0) throw Object.assign(new Error(`the time limit must be a number of seconds above 0, not "${seconds}"`), { name: 'InputError', code: 'bad_time_limit' });
+          options.timeBudgetSeconds = t;
+        }
+        const spaces = editedSpaces();
+        if (spaces !== null) {
+          options.spaces = spaces;
+        } else {
+          const models = chosenModels();
+          if (models.length === 0) {
+            throw Object.assign(new Error('tick at least one model to search, or set the search to None'), { name: 'InputError', code: 'no_models' });
+          }
+          options.models = models;
+        }
       }
     } catch (err) {
       failed(err, 'Nothing was trained.');
@@ -625,7 +644,8 @@ const MODELS = [
 const MODEL_LABELS = new Map(MODELS.map(([name, label]) => [name, label]));
 // Not searched unless ticked: its results can differ in the last bits
 // between the browser and the native command.
-const OFF_BY_DEFAULT = new Set(['logistic']);
+// Every model replays bit for bit natively and in the browser, so all are ticked by default.
+const OFF_BY_DEFAULT = new Set();
 
 function currentTask() {
   const chosen = $('task-select').value;
@@ -644,10 +664,41 @@ function renderModelChoices() {
     const id = `model-${name}`;
     const box = el('input', { type: 'checkbox', id, value: name, 'data-testid': id });
     box.checked = fresh ? !OFF_BY_DEFAULT.has(name) : ticked.has(name);
-    const text = OFF_BY_DEFAULT.has(name) ? `${label} (may not replay bit-identically outside the browser)` : label;
-    list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${text}`)));
+    box.addEventListener('change', refreshSpaces);
+    list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${label}`)));
   }
   $('models-fieldset').disabled = $('search-select').value === 'none';
+  refreshSpaces();
+}
+
+// The spaces editor shows the ticked models' defaults until the person edits it.
+async function refreshSpaces() {
+  const text = $('spaces-text');
+  if (state.spacesDefault !== null && text.value !== state.spacesDefault) {
+    $('spaces-state').textContent = 'Edited: this text is used instead of the ticked models.';
+    return;
+  }
+  try {
+    const defaults = await client.defaultSpaces(chosenModels());
+    if (state.spacesDefault === null || text.value === state.spacesDefault) {
+      text.value = defaults;
+      state.spacesDefault = defaults;
+      $('spaces-state').textContent = 'The defaults of the ticked models.';
+    }
+  } catch (err) {
+    if (err.code !== ENGINE_CRASHED && err.code !== CANCELLED) showError(err);
+  }
+}
+
+/** The edited spaces, parsed, or null when the editor still shows the defaults. */
+function editedSpaces() {
+  const text = $('spaces-text').value;
+  if (state.spacesDefault === null || text === state.spacesDefault) return null;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw Object.assign(new Error(`the search spaces are not valid JSON: ${err.message}`), { name: 'InputError', code: 'bad_spaces' });
+  }
 }
 
 function chosenModels() {
@@ -1026,6 +1077,14 @@ function wire() {
   $('download-profile').addEventListener('click', downloadProfile);
   $('download-report').addEventListener('click', downloadReport);
   $('reread').addEventListener('click', reread);
+  $('spaces-reset').addEventListener('click', () => {
+    state.spacesDefault = null;
+    $('spaces-text').value = '';
+    refreshSpaces();
+  });
+  $('spaces-text').addEventListener('input', () => {
+    $('spaces-state').textContent = $('spaces-text').value === state.spacesDefault ? 'The defaults of the ticked models.' : 'Edited: this text is used instead of the ticked models.';
+  });
   $('cluster-model').addEventListener('change', showClusterFields);
   $('cluster-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -30,6 +30,7 @@ const ACTIONS = {
   [Request.REPLAY]: 'replaying the manifest',
   [Request.REPORT]: 'writing the report',
   [Request.CLUSTER]: 'clustering',
+  [Request.DEFAULT_SPACES]: 'listing the search spaces',
   [Request.SEARCH_START]: 'planning the search',
   [Request.SEARCH_PENDING]: 'searching',
   [Request.RUN_TRIAL]: 'running a search trial',
@@ -248,6 +249,11 @@ export class MlcycleClient extends EventTarget {
   /** Resolves {result, manifest, durationMs}. */
   train(options) {
     return this.request(Request.TRAIN, { options });
+  }
+
+  /** JSON text of the default search spaces of `models`. */
+  defaultSpaces(models) {
+    return this.request(Request.DEFAULT_SPACES, { models });
   }
 
   /** Clusters or projects the loaded data (see ClusterOptions). */

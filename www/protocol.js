@@ -17,6 +17,7 @@ export const Request = Object.freeze({
   SEARCH_RECORD: 'searchRecord', // {trial, ms} -> {planned, timeUp}
   SEARCH_CANCEL: 'searchCancel', // {} -> null; the run records it was cut short
   SEARCH_FINISH: 'searchFinish', // {} -> {result, manifest, durationMs}
+  DEFAULT_SPACES: 'defaultSpaces', // {models: string[]} -> JSON text of their default search spaces
   CLUSTER: 'cluster', // {options: ClusterOptions} -> ClusterResult (k-means, DBSCAN or PCA)
   REPORT: 'report', // {options: ProfileOptions} -> HTML text of the self-contained profile report
   REPLAY: 'replay', // {manifestText} -> ReplayReport

@@ -208,6 +208,8 @@ async function run(id, type, payload) {
       const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
       return { result, manifest, durationMs: trainMs };
     }
+    case Request.DEFAULT_SPACES:
+      return wasm.defaultSpaces(payload.models.map(String));
     case Request.CLUSTER: {
       const t0 = performance.now();
       const result = needSession().cluster(payload.options);

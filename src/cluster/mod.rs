@@ -437,7 +437,9 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
                 return Err(ClusterError::TooFewDistinct { k, distinct });
             }
             let dense = to_dense(&x)?;
-            let mut best: Option<(f64, Vec<usize>, Vec<usize>, Vec<Vec<f64>>)> = None;
+            // (inertia, labels, sizes, centroids) of the best run so far.
+            type Fit = (f64, Vec<usize>, Vec<usize>, Vec<Vec<f64>>);
+            let mut best: Option<Fit> = None;
             for run in 0..n_init {
                 let params = KMeansParameters { k, max_iter, seed: Some(opts.seed.wrapping_add(run as u64)) };
                 let model: KMeans<f64, usize, X, Vec<usize>> = KMeans::fit(&dense, params).map_err(fit_err)?;

@@ -11,7 +11,7 @@
 
 mod space;
 
-pub use space::grid_from_spaces;
+pub use space::{grid_from_spaces, spaces_json};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;

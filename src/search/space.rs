@@ -109,3 +109,81 @@ fn first_bad_value(obj: &Map<String, Value>, base: &Map<String, Value>, p: &Map<
         serde_json::from_value::<ModelSpec>(Value::Object(alone)).is_err().then(|| first_value_of(obj, k, p).map(|j| (k.clone(), j)))?
     })
 }
+
+/// The default search spaces of `models` as the JSON that
+/// [`grid_from_spaces`] reads, for an editor to start from: one entry per
+/// model when its default grid is a full product of per-parameter lists,
+/// else one entry per grid point. Unknown names are skipped.
+///
+/// ```
+/// use mlcycle::search::{default_space, grid_from_spaces, spaces_json};
+/// use mlcycle::train::Task;
+/// let spaces = spaces_json(&["knn".to_string()]);
+/// let grid = grid_from_spaces(&spaces, Task::Classification).unwrap();
+/// assert_eq!(grid.len(), default_space("knn").unwrap().len());
+/// ```
+pub fn spaces_json(models: &[String]) -> Value {
+    let mut out = Vec::new();
+    for name in models {
+        let Some(canonical) = canonical_name(name) else { continue };
+        let Some(space) = default_space(canonical) else { continue };
+        let points: Vec<Map<String, Value>> = space
+            .iter()
+            .filter_map(|s| match serde_json::to_value(s) {
+                Ok(Value::Object(mut m)) => {
+                    m.remove("kind");
+                    Some(m)
+                }
+                _ => None,
+            })
+            .collect();
+        // Distinct values per parameter, in order of appearance.
+        let mut lists: Map<String, Value> = Map::new();
+        for p in &points {
+            for (k, v) in p {
+                let entry = lists.entry(k.clone()).or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(a) = entry {
+                    if !a.contains(v) {
+                        a.push(v.clone());
+                    }
+                }
+            }
+        }
+        let product: usize = lists.values().map(|v| v.as_array().map_or(1, Vec::len)).product();
+        if product == points.len() {
+            let mut entry = Map::new();
+            entry.insert("model".into(), Value::String(canonical.to_string()));
+            entry.extend(lists.into_iter().filter(|(_, v)| v.as_array().is_some_and(|a| a.len() > 1)));
+            out.push(Value::Object(entry));
+        } else {
+            for p in points {
+                let mut entry = Map::new();
+                entry.insert("model".into(), Value::String(canonical.to_string()));
+                entry.extend(p.into_iter().map(|(k, v)| (k, Value::Array(vec![v]))));
+                out.push(Value::Object(entry));
+            }
+        }
+    }
+    Value::Array(out)
+}
+
+#[cfg(test)]
+mod spaces_json_tests {
+    use super::*;
+
+    /// Every model's default space survives the trip through the editor's
+    /// JSON: the same candidates come back.
+    #[test]
+    fn default_spaces_round_trip() {
+        for name in MODEL_NAMES {
+            let spec = default_space(name).unwrap();
+            let task = if spec[0].supports(Task::Classification) { Task::Classification } else { Task::Regression };
+            let grid = grid_from_spaces(&spaces_json(&[name.to_string()]), task).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut a: Vec<String> = grid.iter().map(|s| serde_json::to_string(s).unwrap()).collect();
+            let mut b: Vec<String> = spec.iter().map(|s| serde_json::to_string(s).unwrap()).collect();
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{name}");
+        }
+    }
+}
