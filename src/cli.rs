@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use mlcycle::data::{format_number, parse_csv, Dataset, Ingest, ParseOptions};
 use mlcycle::manifest::RunManifest;
@@ -78,9 +78,9 @@ enum ClusterArg {
     Pca,
 }
 
-fn cluster_command(data: &Path, opts: &mlcycle::cluster::ClusterOptions, out: Option<&Path>) -> Result<u8, Failure> {
+fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::ClusterOptions, out: Option<&Path>) -> Result<u8, Failure> {
     use mlcycle::cluster::ClusterModel;
-    let (ds, _) = load(data)?;
+    let (ds, _) = load_with(data, &read.options()?)?;
     let result = mlcycle::cluster::cluster(&ds, opts).map_err(mlcycle::Error::from)?;
     let name = match opts.model {
         ClusterModel::Kmeans { .. } => "k-means",
@@ -140,6 +140,72 @@ fn read_config(path: &Path) -> Result<SearchFile, Failure> {
     serde_json::from_slice(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: search configuration: {e}", path.display()) })
 }
 
+/// How to read the CSV file (the page's "Reading options"); a run records
+/// the ones that are not the defaults, and `replay` reads the file with them.
+#[derive(Args, Clone, Default)]
+struct ReadArgs {
+    /// The delimiter (detected when omitted).
+    #[arg(long)]
+    delimiter: Option<char>,
+    /// Whether the first row names the columns (detected when omitted).
+    #[arg(long)]
+    header: Option<bool>,
+    /// Whether a comma is the decimal mark (detected when omitted).
+    #[arg(long)]
+    decimal_comma: Option<bool>,
+    /// Replace invalid UTF-8 with U+FFFD and warn instead of failing.
+    #[arg(long)]
+    lossy_utf8: bool,
+    /// Read non-finite numbers (inf, 1e400) as missing and report them.
+    #[arg(long)]
+    non_finite_as_missing: bool,
+    /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
+    #[arg(long = "type", value_name = "COLUMN=KIND")]
+    types: Vec<String>,
+    /// Tokens read as missing, comma-separated (empty cells always are);
+    /// default NA, N/A, null, NaN, None, ?, -.
+    #[arg(long, value_name = "TOKENS")]
+    missing: Option<String>,
+    /// Memory for the typed data in MB (default 512); a larger file is
+    /// sampled, with exact counts, means and ranges over every row.
+    #[arg(long, value_name = "MB")]
+    max_memory: Option<usize>,
+    /// Stop with an error instead of sampling a file over the memory budget.
+    #[arg(long)]
+    no_sample: bool,
+}
+
+impl ReadArgs {
+    fn options(&self) -> Result<ParseOptions, Failure> {
+        let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, lossy_utf8: self.lossy_utf8, ..ParseOptions::default() };
+        if self.non_finite_as_missing {
+            opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
+        }
+        for t in &self.types {
+            let (col, kind) = t.split_once('=').ok_or_else(|| Failure { code: exit::INPUT, message: format!("--type {t:?}: expected COLUMN=KIND") })?;
+            let kind: mlcycle::data::ColumnKind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_"))).map_err(|_| Failure {
+                code: exit::INPUT,
+                message: format!("--type {t:?}: the kind must be one of integer, float, boolean, categorical, text, date, date_time"),
+            })?;
+            opts.column_types.insert(col.to_string(), kind);
+        }
+        if let Some(tokens) = &self.missing {
+            opts.missing_tokens = std::iter::once(String::new()).chain(tokens.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())).collect();
+        }
+        if let Some(mb) = self.max_memory {
+            if mb == 0 || mb > (usize::MAX >> 20) {
+                return Err(Failure { code: exit::INPUT, message: format!("--max-memory {mb} is out of range: allowed 1 MB or more") });
+            }
+            opts.max_memory_bytes = mb << 20;
+        }
+        if self.no_sample {
+            opts.over_budget = mlcycle::data::OverBudget::Error;
+        }
+        opts.validate().map_err(mlcycle::Error::from)?;
+        Ok(opts)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Describe every column of a CSV file, with data-quality alerts.
@@ -156,24 +222,8 @@ enum Command {
         /// imbalance and leakage alerts).
         #[arg(long)]
         target: Option<String>,
-        /// The delimiter (detected when omitted).
-        #[arg(long)]
-        delimiter: Option<char>,
-        /// Whether the first row names the columns (detected when omitted).
-        #[arg(long)]
-        header: Option<bool>,
-        /// Whether a comma is the decimal mark (detected when omitted).
-        #[arg(long)]
-        decimal_comma: Option<bool>,
-        /// Replace invalid UTF-8 with U+FFFD and warn instead of failing.
-        #[arg(long)]
-        lossy_utf8: bool,
-        /// Read non-finite numbers (inf, 1e400) as missing and report them.
-        #[arg(long)]
-        non_finite_as_missing: bool,
-        /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
-        #[arg(long = "type", value_name = "COLUMN=KIND")]
-        types: Vec<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Train on a CSV file and write the run manifest.
     Run {
@@ -239,6 +289,8 @@ enum Command {
         /// (for scripts/sklearn_models_reference.py).
         #[arg(long, value_name = "FILE", hide = true)]
         dump_split: Option<PathBuf>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Cluster the rows (k-means, DBSCAN) or project them (PCA); every
     /// column but those ignored, prepared and standardised.
@@ -275,6 +327,8 @@ enum Command {
         /// Write the result (clusters, centres, every row's label, the projection of up to 2,000 rows) as JSON to this file.
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Re-run a manifest on its data; exit 0 only if every figure is bit-identical.
     Replay {
@@ -313,11 +367,11 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) })
 }
 
-fn load(path: &Path) -> Result<(Dataset, f64), Failure> {
+fn load_with(path: &Path, opts: &ParseOptions) -> Result<(Dataset, f64), Failure> {
     let bytes = read(path)?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let started = Instant::now();
-    let ds = parse_csv(&bytes, &name, &ParseOptions::default()).map_err(mlcycle::Error::from)?;
+    let ds = parse_csv(&bytes, &name, opts).map_err(mlcycle::Error::from)?;
     Ok((ds, started.elapsed().as_secs_f64() * 1000.0))
 }
 
@@ -522,19 +576,8 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
 
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Profile { data, json, html, target, delimiter, header, decimal_comma, lossy_utf8, non_finite_as_missing, types } => {
-            let mut opts = ParseOptions { delimiter, has_header: header, decimal_comma, lossy_utf8, ..ParseOptions::default() };
-            if non_finite_as_missing {
-                opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
-            }
-            for t in &types {
-                let (col, kind) = t.split_once('=').ok_or_else(|| Failure { code: exit::INPUT, message: format!("--type {t:?}: expected COLUMN=KIND") })?;
-                let kind: mlcycle::data::ColumnKind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_"))).map_err(|_| Failure {
-                    code: exit::INPUT,
-                    message: format!("--type {t:?}: the kind must be one of integer, float, boolean, categorical, text, date, date_time"),
-                })?;
-                opts.column_types.insert(col.to_string(), kind);
-            }
+        Command::Profile { data, json, html, target, read } => {
+            let opts = read.options()?;
             let ds = load_streaming(&data, &opts)?;
             let popts = ProfileOptions { target, ..ProfileOptions::default() };
             let p = profile_with(&ds, &popts).map_err(mlcycle::Error::from)?;
@@ -569,6 +612,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             max_seconds,
             out,
             dump_split,
+            read,
         } => {
             let file = match &config {
                 Some(path) => read_config(path)?,
@@ -582,7 +626,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 return Err(Failure { code: exit::INPUT, message: format!("--threads {threads} is out of range: allowed 1 to 256") });
             }
             let seed = seed.or(file.seed).unwrap_or(mlcycle::run::DEFAULT_SEED);
-            let (ds, parse_ms) = load(&data)?;
+            let (ds, parse_ms) = load_with(&data, &read.options()?)?;
             let opts = RunOptions {
                 task: task.map(|t| match t {
                     TaskArg::Classification => Task::Classification,
@@ -640,7 +684,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Command::Cluster { data, model, k, max_iter, n_init, eps, min_samples, components, ignore, seed, out } => {
+        Command::Cluster { data, model, k, max_iter, n_init, eps, min_samples, components, ignore, seed, out, read } => {
             use mlcycle::cluster::{ClusterModel, ClusterOptions};
             let model = match model {
                 ClusterArg::Kmeans => ClusterModel::Kmeans { k, max_iter, n_init },
@@ -648,12 +692,13 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 ClusterArg::Pca => ClusterModel::Pca { n_components: components },
             };
             let opts = ClusterOptions { exclude: ignore, seed, ..ClusterOptions::new(model) };
-            cluster_command(&data, &opts, out.as_deref())
+            cluster_command(&data, &read, &opts, out.as_deref())
         }
         Command::Replay { manifest, data } => {
             let bytes = read(&manifest)?;
             let m = RunManifest::from_bytes(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: {e}", manifest.display()) })?;
-            let (ds, _) = load(&data)?;
+            // The file is read as the run read it (delimiter, types, memory budget …).
+            let (ds, _) = load_with(&data, &m.dataset.parse_options.clone().unwrap_or_default())?;
             let report = replay(&ds, &m)?;
             if report.reproduced {
                 let figures: Vec<String> = report.metrics.iter().map(|x| format!("{} {}", x.name, x.value.map_or("undefined".into(), |v| format!("{v}")))).collect();

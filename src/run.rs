@@ -16,10 +16,10 @@ use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::data::{format_number, train_test_split, ColumnValues, Dataset};
+use crate::data::{format_number, train_test_split, ColumnValues, Dataset, ParseOptions};
 use crate::evaluate::{accuracy, classification_metrics_with, log_loss, macro_f1, r2, regression_metrics, rmse, roc_auc, Metric};
 use crate::manifest::{
-    ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SearchConfig, SearchRecord, SplitRecord, TaskSource,
+    ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SampleRecord, SearchConfig, SearchRecord, SplitRecord, TaskSource,
     ToolRecord, SCHEMA,
 };
 use crate::prepare::{Recipe, StepSpec};
@@ -61,6 +61,31 @@ pub enum ReplayError {
         /// Version that made the manifest.
         version: String,
     },
+    /// Same bytes, read with other options (delimiter, missing tokens,
+    /// column types, memory budget …) than the run's.
+    #[error("the run read this file with other reading options: it used {expected}, this data was read with {found}; read the file again with the run's options")]
+    ParseOptionsDiffer {
+        /// The run's options that are not the defaults, as JSON.
+        expected: String,
+        /// This data's options that are not the defaults, as JSON.
+        found: String,
+    },
+}
+
+/// The options in `opts` that are not the defaults, as compact JSON
+/// (`{}` for the defaults).
+pub fn non_default_options(opts: &ParseOptions) -> String {
+    let defaults = serde_json::to_value(ParseOptions::default()).unwrap_or_default();
+    let mine = serde_json::to_value(opts).unwrap_or_default();
+    let mut out = serde_json::Map::new();
+    if let (Some(d), Some(m)) = (defaults.as_object(), mine.as_object()) {
+        for (k, v) in m {
+            if d.get(k) != Some(v) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    serde_json::Value::Object(out).to_string()
 }
 
 impl ReplayError {
@@ -69,6 +94,7 @@ impl ReplayError {
         match self {
             ReplayError::DataMismatch { .. } => "data_mismatch",
             ReplayError::SchemaMismatch { .. } => "schema_mismatch",
+            ReplayError::ParseOptionsDiffer { .. } => "parse_options_differ",
         }
     }
 }
@@ -506,7 +532,14 @@ impl Run {
         let search_config = search_config.map(|c| SearchConfig { max_trial_seconds: limit, ..c });
 
         Ok(Run {
-            dataset: DatasetRecord { file_name: ds.file_name.clone(), sha256: ds.sha256.clone(), rows: ds.n_rows, columns: ds.schema() },
+            dataset: DatasetRecord {
+                file_name: ds.file_name.clone(),
+                sha256: ds.sha256.clone(),
+                rows: ds.n_rows,
+                columns: ds.schema(),
+                parse_options: (ds.parse != ParseOptions::default()).then(|| ds.parse.clone()),
+                sample: ds.sample.as_ref().map(|s| SampleRecord { total_rows: s.total_rows, kept_rows: s.kept_rows, stride: s.stride }),
+            },
             target: opts.target.clone(),
             task,
             task_source,
@@ -965,6 +998,10 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
             found: ds.sha256.clone(),
         }
         .into());
+    }
+    let expected = manifest.dataset.parse_options.clone().unwrap_or_default();
+    if ds.parse != expected {
+        return Err(ReplayError::ParseOptionsDiffer { expected: non_default_options(&expected), found: non_default_options(&ds.parse) }.into());
     }
     if ds.schema() != manifest.dataset.columns || ds.n_rows != manifest.dataset.rows {
         return Err(ReplayError::SchemaMismatch {

@@ -336,3 +336,44 @@ fn cluster_finds_groups_and_refuses_hostile_input() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+/// Reading options given to `run` are recorded in the manifest; `replay`
+/// reads the file with them, and a manifest whose options were changed is
+/// refused naming both.
+#[test]
+fn reading_options_are_recorded_and_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("semi.csv");
+    let mut csv = String::from("x;zip;label\n");
+    for i in 0..24 {
+        csv.push_str(&format!("{},5;0{};{}\n", i, 1000 + i % 4, if i % 3 == 0 { "a" } else { "b" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--search", "none", "--type", "zip=categorical", "--missing", "NA,unknown", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let parse = &m["dataset"]["parse_options"];
+    assert_eq!(parse["columnTypes"]["zip"], "categorical");
+    assert_eq!(parse["missingTokens"], serde_json::json!(["", "NA", "unknown"]));
+    let zip = m["dataset"]["columns"].as_array().unwrap().iter().find(|c| c["name"] == "zip").unwrap().clone();
+    assert_eq!(zip["kind"], "categorical");
+    let o = run(&["replay", out.to_str().unwrap(), data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+
+    // A manifest whose options were edited reads the same bytes differently:
+    // refused, naming the column.
+    let mut changed = m.clone();
+    changed["dataset"]["parse_options"]["columnTypes"] = serde_json::json!({});
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, serde_json::to_string_pretty(&changed).unwrap()).unwrap();
+    let o = run(&["replay", edited.to_str().unwrap(), data.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("parses to a different schema (column \"zip\" is integer now, \"zip\" categorical recorded)"), "{err}");
+
+    // Bad reading options are input errors naming the flag.
+    let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--max-memory", "0"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("--max-memory 0 is out of range"), "{}", text(&o.stderr));
+}

@@ -1631,6 +1631,6 @@ impl Ingest {
         }
         report.bytes = self.bytes;
         let delimiter = report.delimiter.as_bytes().first().copied().unwrap_or(b',');
-        Ok(Dataset { file_name: self.file, sha256: hex::encode(self.sha.finalize()), columns, n_rows, delimiter, ingest: report, sample })
+        Ok(Dataset { file_name: self.file, sha256: hex::encode(self.sha.finalize()), columns, n_rows, delimiter, ingest: report, sample, parse: self.opts })
     }
 }

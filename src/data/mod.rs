@@ -456,6 +456,9 @@ pub struct Dataset {
     /// When the file was too large for the memory budget: which rows the
     /// columns hold (a systematic sample) and exact figures over all rows.
     pub sample: Option<SampleInfo>,
+    /// The options the file was read with (a run records them when they
+    /// are not the defaults, so a replay reads the file the same way).
+    pub parse: ParseOptions,
 }
 
 impl Dataset {

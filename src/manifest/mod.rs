@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::data::ColumnSchema;
+use crate::data::{ColumnSchema, ParseOptions};
 use crate::evaluate::Metric;
 use crate::prepare::Recipe;
 use crate::search::{RankMetric, Strategy, Trial};
@@ -96,6 +96,26 @@ pub struct DatasetRecord {
     pub rows: usize,
     /// Column names and kinds, in file order.
     pub columns: Vec<ColumnSchema>,
+    /// The reading options, when not the defaults (in the page's and the
+    /// engine's `ParseOptions` form): a replay reads the file with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parse_options: Option<ParseOptions>,
+    /// When the file was over the memory budget: the systematic sample the
+    /// run used (`rows` above is the rows kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<SampleRecord>,
+}
+
+/// The rows a run on a sampled file used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleRecord {
+    /// Data rows in the file.
+    pub total_rows: usize,
+    /// Rows kept.
+    pub kept_rows: usize,
+    /// Every `stride`-th row from the first was kept.
+    pub stride: usize,
 }
 
 /// Whether the task was inferred or chosen.
