@@ -648,6 +648,9 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             };
             let started = Instant::now();
             let mut job = Run::start(&ds, &opts)?;
+            for l in job.left_out() {
+                eprintln!("left out of the search: {}: {}", l.model, l.reason);
+            }
             if let Some(path) = &dump_split {
                 write_split(&job, &ds, path)?;
             }

@@ -291,6 +291,21 @@ pub struct Prepared {
     pub test_rows: Vec<usize>,
 }
 
+/// Longest a candidate of the default search may take per fit, by
+/// [`estimate_seconds`], for its model to join a search nobody named models
+/// for (wide data makes logistic regression's solver slow: 30 × 10,000
+/// features with 7 classes took 36 s per fit).
+pub const QUICK_FIT_SECONDS: f64 = 10.0;
+
+/// A model the default search left out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    /// The model's name.
+    pub model: String,
+    /// Why, with the numbers.
+    pub reason: String,
+}
+
 /// A run in progress: split made, search planned, trials run one per
 /// [`Run::step`]. Holds no reference to the data; each call takes it.
 #[derive(Debug, Clone)]
@@ -311,6 +326,8 @@ pub struct Run {
     split: SplitRecord,
     single: Option<ModelSpec>,
     search: Option<SearchConfig>,
+    /// Models the default search left out on this data, with the reason.
+    left_out: Vec<LeftOut>,
     folds: Vec<Vec<usize>>,
     /// The trials of the current rung (every trial but for halving).
     current: Vec<TrialSpec>,
@@ -424,6 +441,7 @@ impl Run {
         // Fails early, with its own error, when nothing is left to learn from.
         let width = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?.width();
 
+        let mut left_out = Vec::new();
         let (search_config, folds, plan, rungs) = if single.is_some() {
             (None, Vec::new(), Vec::new(), Vec::new())
         } else {
@@ -442,11 +460,39 @@ impl Run {
                 (None, None) => {
                     // Unnamed, the support-vector models join only while
                     // they stay quick (their solver grows with rows²).
+                    let n_classes = classes.as_ref().map_or(1, Vec::len);
                     let mut models = opts.models.clone().unwrap_or_else(|| {
                         let mut m = search::default_models(task);
                         if train_rows.len() > DEFAULT_SVM_ROWS {
+                            for name in ["svc", "svr"] {
+                                if m.iter().any(|n| n == name) {
+                                    left_out.push(LeftOut {
+                                        model: name.to_string(),
+                                        reason: format!("{} training rows, over {DEFAULT_SVM_ROWS} (its solver grows with the square of the rows); name it to search it", train_rows.len()),
+                                    });
+                                }
+                            }
                             m.retain(|n| n != "svc" && n != "svr");
                         }
+                        // Unnamed, a model joins only while each of its
+                        // candidates stays quick on this data.
+                        m.retain(|name| {
+                            let Some(space) = search::default_space(name) else { return true };
+                            let dearest = space
+                                .iter()
+                                .map(|spec| estimate_seconds(spec, train_rows.len(), width, n_classes))
+                                .max_by(|a, b| a.0.total_cmp(&b.0));
+                            match dearest {
+                                Some((seconds, detail)) if seconds > QUICK_FIT_SECONDS => {
+                                    left_out.push(LeftOut {
+                                        model: name.clone(),
+                                        reason: format!("about {seconds:.0} s per fit by a rough estimate ({detail}), over {QUICK_FIT_SECONDS:.0} s; name it to search it"),
+                                    });
+                                    false
+                                }
+                                _ => true,
+                            }
+                        });
                         m
                     });
                     for m in &mut models {
@@ -555,6 +601,7 @@ impl Run {
             y_test,
             single,
             search: search_config,
+            left_out,
             folds,
             current: plan
                 .into_iter()
@@ -665,6 +712,13 @@ impl Run {
     /// The task being learned.
     pub fn task(&self) -> Task {
         self.task
+    }
+
+    /// Models the default search (no models named) left out on this data,
+    /// each with the reason: too many rows for a support-vector solver, or
+    /// a candidate estimated to take over [`QUICK_FIT_SECONDS`] per fit.
+    pub fn left_out(&self) -> &[LeftOut] {
+        &self.left_out
     }
 
     /// The metric the search ranks by (none without a search).
@@ -1093,6 +1147,35 @@ mod tests {
             seed: Some(5),
             ..RunOptions::new("species")
         }
+    }
+
+    /// On wide data the default search leaves out the models whose
+    /// candidates would be slow (logistic regression on 3,000 features and
+    /// 7 classes: about 10 s per fit), says why, and still runs them when
+    /// they are named; on iris it leaves nothing out.
+    #[test]
+    fn default_search_leaves_out_slow_models_and_says_why() {
+        let width = 3_000;
+        let mut text = (0..width).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
+        text.push('\n');
+        for r in 0..40usize {
+            let row: Vec<String> = (0..width).map(|i| ((i * r + if i == width - 1 { r % 2 } else { 0 }) % 7).to_string()).collect();
+            text.push_str(&row.join(","));
+            text.push('\n');
+        }
+        let ds = parse_csv(text.as_bytes(), "wide.csv", &ParseOptions::default()).unwrap();
+        let target = format!("c{}", width - 1);
+        let job = Run::start(&ds, &RunOptions::new(&target)).unwrap();
+        let out: Vec<&str> = job.left_out().iter().map(|l| l.model.as_str()).collect();
+        assert!(out.contains(&"logistic"), "{:?}", job.left_out());
+        let logistic = job.left_out().iter().find(|l| l.model == "logistic").unwrap();
+        assert!(logistic.reason.contains("3000 features") || logistic.reason.contains("2999 features"), "{}", logistic.reason);
+        assert!(job.pending().iter().all(|t| t.model.name() != "logistic"));
+        assert!(job.pending().iter().any(|t| t.model.name() == "random_forest"));
+        let named = Run::start(&ds, &RunOptions { models: Some(vec!["logistic".into()]), ..RunOptions::new(&target) }).unwrap();
+        assert!(named.left_out().is_empty());
+        assert!(named.pending().iter().all(|t| t.model.name() == "logistic"));
+        assert!(Run::start(&iris(), &RunOptions::new("species")).unwrap().left_out().is_empty());
     }
 
     /// Trials recorded in reverse order (as a pool of workers might finish

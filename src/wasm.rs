@@ -47,7 +47,7 @@ export interface Trial {
   fold_scores: (number | null)[]; mean: number | null; std: number | null;
   error: string | null; duration_ms: number | null;
 }
-export interface SearchPlan { planned: number; task: "classification" | "regression"; metric: string | null }
+export interface SearchPlan { planned: number; leftOut: { model: string; reason: string }[]; task: "classification" | "regression"; metric: string | null }
 export interface MetricValue { name: "accuracy" | "macro_f1" | "log_loss" | "roc_auc" | "rmse" | "r2"; value: number | null }
 export interface TrainResult {
   target: string; task: "classification" | "regression"; model: string; seed: number;
@@ -180,8 +180,10 @@ impl<'a> TrainResult<'a> {
 }
 
 #[derive(Serialize)]
-struct SearchPlan {
+struct SearchPlan<'a> {
     planned: usize,
+    #[serde(rename = "leftOut")]
+    left_out: &'a [crate::run::LeftOut],
     task: &'static str,
     metric: Option<&'static str>,
 }
@@ -260,11 +262,13 @@ impl Session {
         let job = Run::start(&self.ds, &opts).map_err(to_js_error)?;
         let plan = SearchPlan {
             planned: job.planned(),
+            left_out: job.left_out(),
             task: job.task().as_str(),
             metric: opts.metric.map(|m| m.name()).or(if job.planned() > 0 { Some(crate::search::RankMetric::default_for(job.task()).name()) } else { None }),
         };
+        let plan = to_js(&plan);
         self.job = Some(job);
-        to_js(&plan)
+        plan
     }
 
     /// Runs the next trial and returns it, or null when none is left.

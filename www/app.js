@@ -597,7 +597,9 @@ async function train() {
           if (models.length === 0) {
             throw Object.assign(new Error('tick at least one model to search, or set the search to None'), { name: 'InputError', code: 'no_models' });
           }
-          options.models = models;
+          // Left at the defaults, the engine chooses, and leaves out the
+          // models too slow for this data (it says which and why).
+          if (!sameSet(models, defaultModels())) options.models = models;
         }
       }
     } catch (err) {
@@ -609,7 +611,7 @@ async function train() {
       const workers = readWorkers();
       const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
       if (pooled) $('cancel-button').hidden = false;
-      const { result, manifest, durationMs, stoppedBy } = pooled
+      const { result, manifest, durationMs, stoppedBy, leftOut } = pooled
         ? await pool.search(client, poolSource(), options, workers)
         : await client.train(options);
       if (stoppedBy) showBanner(`A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
@@ -617,7 +619,8 @@ async function train() {
       state.manifest = manifest;
       renderResult(result, durationMs);
       const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${result.search.planned} candidates; the best of those was refitted.` : '';
-      setStatus(`Trained in ${formatMs(durationMs)}.${cut}`);
+      const left = leftOut && leftOut.length > 0 ? ` Left out of the search on this data: ${leftOut.map((l) => `${l.model} (${l.reason})`).join('; ')}.` : '';
+      setStatus(`Trained in ${formatMs(durationMs)}.${cut}${left}`);
     } catch (err) {
       $('search-progress').hidden = true;
       failed(err, 'Training failed.');
@@ -699,6 +702,16 @@ function editedSpaces() {
   } catch (err) {
     throw Object.assign(new Error(`the search spaces are not valid JSON: ${err.message}`), { name: 'InputError', code: 'bad_spaces' });
   }
+}
+
+/** The models ticked when the page shows a task's choices afresh. */
+function defaultModels() {
+  const task = currentTask();
+  return MODELS.filter(([name, , serves]) => (!task || serves === 'both' || serves === task) && !OFF_BY_DEFAULT.has(name)).map(([name]) => name);
+}
+
+function sameSet(a, b) {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function chosenModels() {

@@ -60,7 +60,7 @@ export class SearchPool extends EventTarget {
    * Runs the search described by `options` on `primary`'s data. `source` is
    * {data, fileName, options, key}: what each pool worker loads (a File
    * reference or an ArrayBuffer) and a key naming that data. Resolves like
-   * the primary's TRAIN: {result, manifest, durationMs, workers}.
+   * the primary's TRAIN: {result, manifest, durationMs, leftOut, workers}.
    */
   async search(primary, source, options, size) {
     if (this.running) throw Object.assign(new Error('a search is already running'), { name: 'EngineError', code: 'busy' });
@@ -128,7 +128,7 @@ export class SearchPool extends EventTarget {
       if (run.cancelled || stopped) await primary.request(Request.SEARCH_CANCEL);
       this.progress({ stage: 'refit', elapsedMs: performance.now() - t0 });
       const out = await primary.request(Request.SEARCH_FINISH, {});
-      const result = { ...out, workers: size };
+      const result = { ...out, workers: size, leftOut: plan.leftOut };
       if (stopped) {
         result.stoppedBy = { index: stopped.index, message: stopped.err.message };
       }

@@ -181,7 +181,7 @@ async function run(id, type, payload) {
       const result = s.searchFinish();
       const trainMs = performance.now() - t0;
       const manifest = s.manifest({ profile: profileMs ?? 0, train: trainMs });
-      return { result, manifest, durationMs: trainMs };
+      return { result, manifest, durationMs: trainMs, leftOut: plan.leftOut };
     }
     case Request.SEARCH_START: {
       searchT0 = performance.now();

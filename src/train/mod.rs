@@ -561,7 +561,14 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
         // Prediction compares every test row with every training row; the
         // test part is about a third of the training part.
         ModelSpec::Knn { .. } => (r * r / 3.0 * w / 8.0, format!("{rows} × {rows}/3 distances × {width} features")),
-        ModelSpec::Logistic { .. } => (r * w * 200.0, format!("{rows} rows × {width} features × about 200 iterations per class")),
+        // One weight vector per class (one for two classes). Measured on
+        // 19 × 3,000 rows with 7 classes: 1.2 s per fit without a penalty,
+        // 10 s with one (the solver takes about 150 iterations then).
+        ModelSpec::Logistic { alpha } => {
+            let k = if classes > 2 { classes as f64 } else { 1.0 };
+            let iterations = if alpha > 0.0 { 200.0 } else { 40.0 };
+            (r * w * k * iterations, format!("{rows} rows × {width} features × {k} classes × about {iterations} iterations"))
+        }
         ModelSpec::GaussianNb => (r * w * 4.0, format!("{rows} rows × {width} features")),
         ModelSpec::Ridge { .. } => (r * w * w / 4.0 + w * w * w / 3.0, format!("{rows} rows × {width}² features")),
         ModelSpec::Lasso { .. } | ModelSpec::ElasticNet { .. } => {

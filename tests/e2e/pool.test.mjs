@@ -29,7 +29,6 @@ test('one worker or two: the same seed gives the same leaderboard', { skip, time
     for (const workers of ['1', '2']) {
       await page.fill('#workers-input', workers);
       const seen = [];
-      page.on('console', () => {});
       const watcher = setInterval(async () => {
         const t = await page.textContent('#status').catch(() => '');
         if (t.startsWith('Searching')) seen.push(t);
@@ -39,10 +38,11 @@ test('one worker or two: the same seed gives the same leaderboard', { skip, time
       assert.equal(error, '', error);
       assert.ok(seen.some((t) => t.startsWith(`Searching on ${workers} worker`)), seen.join('\n'));
       const { m } = await manifestOf(page, s, `wine-${workers}.json`);
-      runs.push({ board: await leaderboard(page), trials: m.search.trials.map((t) => [t.model, t.fold_scores ?? t.scores ?? t]), metrics: m.metrics });
+      runs.push({ board: await leaderboard(page), trials: m.search.trials.map((t) => [t.index, t.model, t.fold_scores, t.error]), metrics: m.metrics });
     }
     assert.ok(runs[0].board.length > 1);
     assert.deepEqual(runs[1].board.map((r) => r.slice(0, 4)), runs[0].board.map((r) => r.slice(0, 4)), 'leaderboard (model, parameters, scores) is the same');
+    assert.deepEqual(runs[1].trials, runs[0].trials, 'every candidate scores the same on every fold');
     assert.deepEqual(runs[1].metrics, runs[0].metrics);
     s.assertStayedHome();
   } finally {

@@ -15,20 +15,20 @@ test('iris: the default search shows every candidate, the chosen one first', { s
     const { page } = s;
     await s.open();
     await loadSample(page, 'iris.csv');
-    // Classification models are offered; logistic is there but not ticked.
+    // The classification models are offered, all ticked.
     const offered = await page.$$eval('#models-list input', (xs) => xs.map((x) => [x.value, x.checked]));
-    assert.deepEqual(offered, [['random_forest', true], ['decision_tree', true], ['knn', true], ['gaussian_nb', true], ['logistic', false]]);
+    assert.deepEqual(offered, [['random_forest', true], ['decision_tree', true], ['knn', true], ['gaussian_nb', true], ['logistic', true], ['svc', true]]);
     const { metrics, error } = await train(page);
     assert.equal(error, '', error);
     assert.ok(metrics.accuracy >= 0.85);
     const rows = await page.$$eval('#leaderboard-body tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-    assert.equal(rows.length, 11);
+    assert.equal(rows.length, 17);
     assert.match(rows[0][1], /\(chosen\)$/);
     assert.equal(rows.filter((r) => r[1].endsWith('(chosen)')).length, 1);
     // Ranked best first by mean accuracy.
     const means = rows.map((r) => Number(r[3]));
     assert.deepEqual(means, [...means].sort((a, b) => b - a));
-    assert.match(await page.textContent('[data-testid="fact-search"]'), /^11 of 11 candidates$/);
+    assert.match(await page.textContent('[data-testid="fact-search"]'), /^17 of 17 candidates$/);
     s.assertStayedHome();
   } finally {
     await s.close();
@@ -43,15 +43,15 @@ test('a search cancelled part-way keeps its finished candidates and replays', { 
     await loadSample(page, 'breast_cancer.csv');
     await page.click('#train-button');
     // Cancel as soon as the first candidate is reported.
-    await page.waitForFunction(() => /^Searching( on \d+ workers?)?: [1-9]\d* of 11/.test(document.getElementById('status').textContent));
+    await page.waitForFunction(() => /^Searching( on \d+ workers?)?: [1-9]\d* of 17/.test(document.getElementById('status').textContent));
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => /^Trained in/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
     const status = await page.textContent('#status');
-    assert.match(status, /The search was cut short after \d+ of 11 candidates/);
+    assert.match(status, /The search was cut short after \d+ of 17 candidates/);
     const kept = Number(/after (\d+) of/.exec(status)[1]);
-    assert.ok(kept >= 1 && kept < 11, status);
+    assert.ok(kept >= 1 && kept < 17, status);
     assert.equal(await page.locator('#leaderboard-body tr').count(), kept);
-    assert.match(await page.textContent('#leaderboard-caption'), new RegExp(`cut short after ${kept} of 11`));
+    assert.match(await page.textContent('#leaderboard-caption'), new RegExp(`cut short after ${kept} of 17`));
     // The engine was not restarted: a cancelled search is not a crash.
     assert.equal(await page.locator('#engine-banner').isVisible(), false);
 
