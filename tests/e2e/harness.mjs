@@ -162,7 +162,10 @@ export async function startSession() {
 
   /** Opens the page and waits until the engine is ready and samples are listed. */
   s.open = async (query = '') => {
-    await s.page.goto(`${s.origin}/${query}`);
+    // A fresh browser's first navigation has taken over 30 s on a loaded
+    // 2-core machine (its caches are cold); the page's own readiness is
+    // still checked below.
+    await s.page.goto(`${s.origin}/${query}`, { timeout: 90_000 });
     await s.page.waitForSelector('body.engine-ready', { timeout: 30_000 });
     await s.page.waitForFunction(() => document.querySelectorAll('#sample-select option[value$=".csv"]').length > 0);
   };
