@@ -97,8 +97,8 @@ async function train(path, target, specText) {
         const source = { data: state.source.data, fileName: state.source.fileName, options: state.source.options, key: state.source.key };
         r = await pool.search(client, source, { target, seed: 42, search: spec.search, models: spec.models }, spec.workers);
       }
-      const metrics = r.result.metrics || {};
-      return { seconds: (performance.now() - t0) / 1000, metric: metrics.accuracy ?? metrics.r2 ?? null };
+      const metrics = new Map((r.result.metrics || []).map((m) => [m.name, m.value]));
+      return { seconds: (performance.now() - t0) / 1000, metric: metrics.get('accuracy') ?? metrics.get('r2') ?? null };
     }, { target, spec }).catch((e) => ({ error: String(e.message || e).split('\n')[0] }));
     console.log(JSON.stringify(out));
   } finally {

@@ -107,8 +107,8 @@ def native(path: Path, model: str, tmp: Path, dump: Path | None):
         return {"error": (p.stderr or p.stdout).strip().splitlines()[-1]}
     m = json.loads(run.read_text())
     seconds = m.get("durations_ms", {}).get("train", wall * 1000) / 1000
-    metrics = m.get("metrics", {})
-    return {"seconds": seconds, "metric": metrics.get("accuracy", metrics.get("r2")), "spec": m.get("model"), "manifest": run}
+    metrics = {x["name"]: x["value"] for x in m["result"]["metrics"]}
+    return {"seconds": seconds, "metric": metrics.get("accuracy", metrics.get("r2")), "spec": m["config"]["model"], "manifest": run}
 
 
 def page(path: Path, spec: dict):

@@ -111,7 +111,18 @@ pub fn serve(root: &Path, pkg: Option<&Path>, port: u16) -> io::Result<()> {
     println!("serving http://127.0.0.1:{port}");
     use std::io::Write;
     io::stdout().flush()?;
+    let (root, pkg) = (std::sync::Arc::new(root.to_path_buf()), std::sync::Arc::new(pkg.map(Path::to_path_buf)));
     for request in server.incoming_requests() {
+        // Each response on its own thread: a client that stops reading (or
+        // thirty laptops fetching the wasm at once) must not hold up the rest.
+        let (root, pkg) = (root.clone(), pkg.clone());
+        std::thread::spawn(move || respond(&root, pkg.as_deref(), request));
+    }
+    Ok(())
+}
+
+fn respond(root: &Path, pkg: Option<&Path>, request: tiny_http::Request) {
+    {
         let (status, body, mime): (u16, Vec<u8>, &str) = if !matches!(request.method(), Method::Get | Method::Head) {
             (405, b"method not allowed\n".to_vec(), "text/plain; charset=utf-8")
         } else {
@@ -132,7 +143,6 @@ pub fn serve(root: &Path, pkg: Option<&Path>, port: u16) -> io::Result<()> {
         // A client that hung up is not our error.
         let _ = request.respond(response);
     }
-    Ok(())
 }
 
 #[cfg(test)]

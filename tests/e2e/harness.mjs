@@ -146,6 +146,9 @@ export async function startSession() {
   };
   // Context level: includes the worker's requests (pkg/mlcycle.js, the wasm).
   context.on('request', (r) => s.requests.push(r.url()));
+  s.finished = [];
+  context.on('requestfinished', (r) => s.finished.push(r.url()));
+  context.on('requestfailed', (r) => s.finished.push(r.url()));
   context.on('page', (p) => {
     if (s.page && p !== s.page) s.popups.push(p.url());
   });
@@ -165,7 +168,14 @@ export async function startSession() {
     // A fresh browser's first navigation has taken over 30 s on a loaded
     // 2-core machine (its caches are cold); the page's own readiness is
     // still checked below.
-    await s.page.goto(`${s.origin}/${query}`, { timeout: 90_000 });
+    try {
+      await s.page.goto(`${s.origin}/${query}`, { timeout: 90_000 });
+    } catch (err) {
+      // Say which requests never finished, to tell a slow server from a stuck browser.
+      const open = s.requests.filter((u) => !s.finished.includes(u));
+      err.message += `\nrequests: ${s.requests.join(', ') || 'none'}\nnot finished: ${open.join(', ') || 'none'}\nserver stderr: ${server.stderr().slice(-500)}`;
+      throw err;
+    }
     await s.page.waitForSelector('body.engine-ready', { timeout: 30_000 });
     await s.page.waitForFunction(() => document.querySelectorAll('#sample-select option[value$=".csv"]').length > 0);
   };
