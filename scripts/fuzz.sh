@@ -58,13 +58,16 @@ for t in "${targets[@]}"; do
   esac
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   log="fuzz/artifacts/$t.log"
-  before=$(find "fuzz/artifacts/$t" -type f | wc -l)
+  before=$(find "fuzz/artifacts/$t" -type f ! -name 'slow-unit-*' | wc -l)
   echo "fuzz: $t for ${seconds}s (log: $log)"
   rc=0
   nice -n 19 cargo fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
     -dict="$dict" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 "${extra[@]}" \
     -print_final_stats=1 >"$log" 2>&1 || rc=$?
-  after=$(find "fuzz/artifacts/$t" -type f | wc -l)
+  # libFuzzer also writes slow-unit-* files (inputs over 10 s); those are
+  # reported, not failures: a hang is a timeout, caught above.
+  after=$(find "fuzz/artifacts/$t" -type f ! -name 'slow-unit-*' | wc -l)
+  slowest=$(grep -Eo 'Slowest unit: [0-9]+ s' "$log" | tail -1 || true)
   runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
   secs=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
   if [ "$rc" -eq 0 ] && [ "$after" -eq "$before" ]; then
@@ -79,7 +82,7 @@ for t in "${targets[@]}"; do
     verdict="$kind: ${artifact:-see $log}${panic:+ -- $panic}"
     verdict="$verdict (reproduce: RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir fuzz $t ${artifact:-<input>}; minimise: cargo fuzz tmin --fuzz-dir fuzz $t ${artifact:-<input>})"
   fi
-  line="$t: ${runs:-?} runs in ${seconds}s (${secs:-?} exec/s), $verdict"
+  line="$t: ${runs:-?} runs in ${seconds}s (${secs:-?} exec/s), $verdict${slowest:+ ($slowest, kept under fuzz/artifacts/$t)}"
   echo "fuzz: $line"
   summary+=("$line")
 done
