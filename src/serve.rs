@@ -7,7 +7,10 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use tiny_http::{Header, Method, Response, Server, StatusCode};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The Content-Security-Policy sent with every response. `wasm-unsafe-eval`
 /// lets the worker compile the module; no inline script or style; Trusted
@@ -98,51 +101,101 @@ pub fn resolve(root: &Path, pkg: Option<&Path>, url: &str) -> Resolved {
     if file.is_file() { Resolved::File(file) } else { Resolved::NotFound }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII constants or MIME types from the table.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
-}
-
 /// Serves `root` on 127.0.0.1:`port` until the process ends. Prints
 /// `serving http://127.0.0.1:PORT` once listening (port 0 picks a free one).
+///
+/// One thread per connection and one response per connection
+/// (`Connection: close`): with tiny_http's keep-alive handling a module
+/// request from Chromium now and then never got its answer (the page's
+/// `load` waited over 90 s on `pool.js` in CI), and a static page on the
+/// loopback gains nothing from keep-alive.
 pub fn serve(root: &Path, pkg: Option<&Path>, port: u16) -> io::Result<()> {
-    let server = Server::http(("127.0.0.1", port)).map_err(|e| io::Error::other(e.to_string()))?;
-    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    let port = listener.local_addr()?.port();
     println!("serving http://127.0.0.1:{port}");
-    use std::io::Write;
     io::stdout().flush()?;
-    let (root, pkg) = (std::sync::Arc::new(root.to_path_buf()), std::sync::Arc::new(pkg.map(Path::to_path_buf)));
-    for request in server.incoming_requests() {
-        // Each response on its own thread: a client that stops reading (or
-        // thirty laptops fetching the wasm at once) must not hold up the rest.
+    serve_on(listener, root, pkg)
+}
+
+/// Answers every connection to `listener`, each on its own thread.
+pub fn serve_on(listener: TcpListener, root: &Path, pkg: Option<&Path>) -> io::Result<()> {
+    let (root, pkg) = (Arc::new(root.to_path_buf()), Arc::new(pkg.map(Path::to_path_buf)));
+    for stream in listener.incoming() {
+        // A connection that failed to open is the client's problem.
+        let Ok(stream) = stream else { continue };
         let (root, pkg) = (root.clone(), pkg.clone());
-        std::thread::spawn(move || respond(&root, pkg.as_deref(), request));
+        std::thread::spawn(move || {
+            // A client that hung up or stalled is not our error.
+            let _ = answer(stream, &root, pkg.as_deref());
+        });
     }
     Ok(())
 }
 
-fn respond(root: &Path, pkg: Option<&Path>, request: tiny_http::Request) {
-    {
-        let (status, body, mime): (u16, Vec<u8>, &str) = if !matches!(request.method(), Method::Get | Method::Head) {
-            (405, b"method not allowed\n".to_vec(), "text/plain; charset=utf-8")
-        } else {
-            match resolve(root, pkg, request.url()) {
-                Resolved::File(path) => match std::fs::read(&path) {
-                    Ok(bytes) => (200, bytes, mime_type(&path)),
-                    Err(_) => (404, b"not found\n".to_vec(), "text/plain; charset=utf-8"),
-                },
-                Resolved::NotFound => (404, b"not found\n".to_vec(), "text/plain; charset=utf-8"),
-                Resolved::Forbidden => (403, b"forbidden\n".to_vec(), "text/plain; charset=utf-8"),
-            }
-        };
-        let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-        response.add_header(header("Content-Type", mime));
-        for (name, value) in security_headers() {
-            response.add_header(header(name, value));
+/// Longest request head read (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Reads one request head from `stream` and answers it.
+fn answer(mut stream: TcpStream, root: &Path, pkg: Option<&Path>) -> io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(60)))?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    let complete = loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
         }
-        // A client that hung up is not our error.
-        let _ = request.respond(response);
+        head.extend_from_slice(&buf[..n]);
+        if head.len() > MAX_HEAD {
+            break false;
+        }
+        if head.windows(4).any(|w| w == b"\r\n\r\n") {
+            break true;
+        }
+    };
+    let line_end = head.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(head.len());
+    let line = String::from_utf8_lossy(&head[..line_end]).into_owned();
+    let mut parts = line.split(' ');
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let text = |status: u16, message: &str| (status, message.as_bytes().to_vec(), "text/plain; charset=utf-8");
+    let (status, body, mime) = if !complete {
+        text(431, "request header too large\n")
+    } else if method != "GET" && method != "HEAD" {
+        text(405, "method not allowed\n")
+    } else {
+        match resolve(root, pkg, target) {
+            Resolved::File(path) => match std::fs::read(&path) {
+                Ok(bytes) => (200, bytes, mime_type(&path)),
+                Err(_) => text(404, "not found\n"),
+            },
+            Resolved::NotFound => text(404, "not found\n"),
+            Resolved::Forbidden => text(403, "forbidden\n"),
+        }
+    };
+    let reason = match status {
+        200 => "OK",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Request Header Fields Too Large",
+    };
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (name, value) in security_headers() {
+        out.push_str(&format!("{name}: {value}\r\n"));
     }
+    out.push_str("\r\n");
+    stream.write_all(out.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()?;
+    // Close our side, then let the client close its own: dropping a socket
+    // with unread bytes resets it, and the client can lose the response.
+    stream.shutdown(Shutdown::Write)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    while stream.read(&mut buf)? > 0 {}
+    Ok(())
 }
 
 #[cfg(test)]
@@ -164,6 +217,40 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
         let pkg = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         assert_eq!(resolve(&root, Some(&pkg), "/pkg/lib.rs"), Resolved::File(pkg.join("lib.rs")));
+    }
+
+    fn fetch(port: u16, request: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut out = String::new();
+        stream.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    /// Many clients at once each get a whole answer with the security
+    /// headers, and the connection closed after it.
+    #[test]
+    fn answers_every_request_with_its_headers() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || serve_on(listener, &root, None));
+        let want = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+        let clients: Vec<_> = (0..16).map(|_| std::thread::spawn(move || fetch(port, "GET /lib.rs HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"))).collect();
+        for c in clients {
+            let got = c.join().unwrap();
+            assert!(got.starts_with("HTTP/1.1 200 OK\r\n"), "{got:.200}");
+            assert!(got.contains(&format!("Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\n")));
+            assert!(got.contains("X-Content-Type-Options: nosniff\r\n") && got.contains("Connection: close\r\n"));
+            assert!(got.ends_with(&want), "the whole file follows the head");
+        }
+        let head = fetch(port, "HEAD /lib.rs HTTP/1.1\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 200 OK") && head.ends_with("\r\n\r\n"), "{head}");
+        assert!(fetch(port, "POST /lib.rs HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405 "));
+        assert!(fetch(port, "GET /../Cargo.toml HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 403 "));
+        assert!(fetch(port, "GET /nope HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404 "));
+        let huge = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+        assert!(fetch(port, &huge).starts_with("HTTP/1.1 431 "));
     }
 
     #[test]
