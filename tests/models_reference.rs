@@ -15,14 +15,24 @@ const TOLERANCE: f64 = 0.01;
 /// listed case must stay within its own measured gap, so a change for the
 /// worse is noticed.
 ///
-/// The wine tree: among splits of equal impurity decrease scikit-learn
-/// picks by a random feature order (`random_state`), smartcore by feature
-/// order, so the trees part at the first tie. scikit-learn itself gives
-/// 0.8222, 0.8444, 0.8667 or 0.8889 on this split for `random_state` 0 to
-/// 19 (0.8667 with 0, the reference); ours is 0.8222, one of them. On 45
-/// test rows that is two rows. Forests average such ties away.
-const KNOWN_GAPS: &[(&str, &str, f64, &str)] =
-    &[("wine.csv", "decision_tree", 0.0445, "tie-breaking between equal splits (ours 0.8222, scikit-learn 0.8222 to 0.8889 by random_state)")];
+/// Single classification trees of depth 5. Our `max_depth` counts as
+/// scikit-learn's (smartcore's own count is one less; corrected in
+/// `train::smartcore_depth`, measured on 3,000 synthetic rows: ours equals
+/// scikit-learn at depths 2 and 3 for every `random_state`). At depth 5 the
+/// small samples still differ:
+/// - wine: among splits of equal impurity decrease scikit-learn picks by a
+///   random feature order (`random_state`), smartcore by feature order;
+///   scikit-learn itself gives 0.8222 to 0.8889 on this split for
+///   `random_state` 0 to 19 (0.8667 with 0, the reference); ours is
+///   0.8889, one of them.
+/// - iris: scikit-learn gives 0.9744 for every `random_state` at depths 4
+///   and 5; ours 0.9487 at depth 5 (one test row of 39), 0.9744 at depth 4.
+///   Not explained yet: smartcore appears to split nodes at the last level
+///   that scikit-learn leaves as they are.
+const KNOWN_GAPS: &[(&str, &str, f64, &str)] = &[
+    ("wine.csv", "decision_tree", 0.0223, "tie-breaking between equal splits (ours 0.8889, scikit-learn 0.8222 to 0.8889 by random_state)"),
+    ("iris.csv", "decision_tree", 0.0257, "one test row of 39 at depth 5 (scikit-learn 0.9744 for every random_state; ours 0.9487)"),
+];
 
 #[test]
 fn models_match_scikit_learn_on_the_same_split() {
