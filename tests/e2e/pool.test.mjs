@@ -60,7 +60,12 @@ test('with two workers, Cancel keeps the finished candidates and the run replays
     await page.click('#train-button');
     await page.waitForFunction(() => /^Searching on 2 workers: [1-9]\d* of \d+/.test(document.getElementById('status').textContent));
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => /^Trained in/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+    await page
+      .waitForFunction(() => /^Trained in/.test(document.getElementById('status').textContent), null, { timeout: 120_000 })
+      .catch(async (err) => {
+        err.message += `\nconsole: ${s.consoleLines.slice(-8).join(" | ")}\nstatus: ${await page.textContent("#status")}\nerror: ${await page.textContent('#error')}`;
+        throw err;
+      });
     const status = await page.textContent('#status');
     const [, kept, planned] = /cut short after (\d+) of (\d+)/.exec(status).map(Number);
     assert.ok(kept >= 1 && kept < planned, status);
