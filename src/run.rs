@@ -792,8 +792,13 @@ impl Run {
                     let first = self.trials.iter().find_map(|t| t.error.clone()).unwrap_or_else(|| "no trial ran".into());
                     return Err(TrainError::NoCandidate { first }.into());
                 };
+                // `best` is the trial's index on the leaderboard, not its
+                // position: a cancelled pooled search can leave gaps.
+                let Some(chosen) = self.trials.iter().find(|t| t.index == best) else {
+                    return Err(TrainError::NoCandidate { first: format!("trial {best} is not recorded") }.into());
+                };
                 (
-                    self.trials[best].model.clone(),
+                    chosen.model.clone(),
                     Some(SearchRecord { planned: self.planned(), cut_short: self.cut_short, best: Some(best), trials: self.trials.clone() }),
                 )
             }
@@ -1147,6 +1152,26 @@ mod tests {
             seed: Some(5),
             ..RunOptions::new("species")
         }
+    }
+
+    /// A pooled search cancelled with a gap (trial 0 never recorded, as
+    /// when its worker was ended) still refits the best recorded trial,
+    /// looked up by its index (this panicked in wasm: index out of bounds).
+    #[test]
+    fn a_search_cancelled_with_a_gap_refits_the_best_recorded_trial() {
+        let ds = iris();
+        let opts = RunOptions { models: Some(vec!["knn".into()]), ..RunOptions::new("species") };
+        let mut job = Run::start(&ds, &opts).unwrap();
+        let pending = job.pending();
+        assert!(pending.len() >= 2);
+        let trial = job.run_trial(&ds, &pending[1]).unwrap();
+        job.record(trial).unwrap();
+        job.cancel();
+        let out = job.finish(&ds).unwrap();
+        let search = out.search.as_ref().unwrap();
+        assert_eq!(search.best, Some(1));
+        assert!(search.cut_short);
+        assert_eq!(out.config.model, pending[1].model);
     }
 
     /// On wide data the default search leaves out the models whose
