@@ -57,6 +57,12 @@ test('with two workers, Cancel keeps the finished candidates and the run replays
     await s.open();
     await loadSample(page, 'breast_cancer.csv');
     await page.fill('#workers-input', '2');
+    // Thirty forests of different sizes: Escape lands mid-search with the
+    // two workers at different candidates, so the recorded trials have gaps
+    // (the refit once looked the best up by position and crashed).
+    const trees = Array.from({ length: 30 }, (_, i) => 100 + 10 * i);
+    await page.click('#spaces-details summary');
+    await page.fill('#spaces-text', JSON.stringify([{ model: 'random_forest', n_trees: trees }]));
     await page.click('#train-button');
     await page.waitForFunction(() => /^Searching on 2 workers: [1-9]\d* of \d+/.test(document.getElementById('status').textContent));
     await page.keyboard.press('Escape');
