@@ -24,7 +24,7 @@ use crate::manifest::{
 };
 use crate::prepare::{Recipe, StepSpec};
 use crate::search::{self, RankMetric, SearchError, Strategy, Trial, TrialSpec, DEFAULT_FOLDS, MAX_TRIALS};
-use crate::train::{check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, DEFAULT_SVM_ROWS, MAX_CLASSES};
+use crate::train::{check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
 
 /// Numeric targets with at most this many distinct whole values are
@@ -458,24 +458,12 @@ impl Run {
                     (models_of(&g), g, true)
                 }
                 (None, None) => {
-                    // Unnamed, the support-vector models join only while
-                    // they stay quick (their solver grows with rows²).
                     let n_classes = classes.as_ref().map_or(1, Vec::len);
                     let mut models = opts.models.clone().unwrap_or_else(|| {
                         let mut m = search::default_models(task);
-                        if train_rows.len() > DEFAULT_SVM_ROWS {
-                            for name in ["svc", "svr"] {
-                                if m.iter().any(|n| n == name) {
-                                    left_out.push(LeftOut {
-                                        model: name.to_string(),
-                                        reason: format!("{} training rows, over {DEFAULT_SVM_ROWS} (its solver grows with the square of the rows); name it to search it", train_rows.len()),
-                                    });
-                                }
-                            }
-                            m.retain(|n| n != "svc" && n != "svr");
-                        }
                         // Unnamed, a model joins only while each of its
-                        // candidates stays quick on this data.
+                        // candidates stays quick on this data (the
+                        // support-vector models' estimate grows with rows²).
                         m.retain(|name| {
                             let Some(space) = search::default_space(name) else { return true };
                             let dearest = space
@@ -715,8 +703,8 @@ impl Run {
     }
 
     /// Models the default search (no models named) left out on this data,
-    /// each with the reason: too many rows for a support-vector solver, or
-    /// a candidate estimated to take over [`QUICK_FIT_SECONDS`] per fit.
+    /// each with the reason: a candidate estimated to take over
+    /// [`QUICK_FIT_SECONDS`] per fit.
     pub fn left_out(&self) -> &[LeftOut] {
         &self.left_out
     }

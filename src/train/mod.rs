@@ -336,9 +336,6 @@ pub enum Kernel {
 /// Most training rows a support-vector model accepts: its solver grows
 /// with the square of the rows.
 pub const MAX_SVM_ROWS: usize = 5_000;
-/// Most training rows at which the default search (no models named)
-/// includes SVC and SVR; named, they take up to [`MAX_SVM_ROWS`].
-pub const DEFAULT_SVM_ROWS: usize = 1_500;
 /// Most classes for SVC, which fits one model per pair of classes.
 pub const MAX_SVC_CLASSES: usize = 20;
 
