@@ -645,10 +645,13 @@ const MODELS = [
   ['gbt', 'Gradient-boosted trees', 'regression'],
 ];
 const MODEL_LABELS = new Map(MODELS.map(([name, label]) => [name, label]));
-// Not searched unless ticked: its results can differ in the last bits
-// between the browser and the native command.
-// Every model replays bit for bit natively and in the browser, so all are ticked by default.
-const OFF_BY_DEFAULT = new Set();
+// Every model replays bit for bit natively and in the browser, so every
+// model offered for the task is ticked by default.
+
+/** The MODELS rows offered for `task` (all of them before a task is known). */
+function offeredModels(task) {
+  return MODELS.filter(([, , serves]) => !task || serves === 'both' || serves === task);
+}
 
 function currentTask() {
   const chosen = $('task-select').value;
@@ -662,11 +665,10 @@ function renderModelChoices() {
   const fresh = list.childElementCount === 0 || list.dataset.task !== task;
   clear(list);
   list.dataset.task = task || '';
-  for (const [name, label, serves] of MODELS) {
-    if (task && serves !== 'both' && serves !== task) continue;
+  for (const [name, label] of offeredModels(task)) {
     const id = `model-${name}`;
     const box = el('input', { type: 'checkbox', id, value: name, 'data-testid': id });
-    box.checked = fresh ? !OFF_BY_DEFAULT.has(name) : ticked.has(name);
+    box.checked = fresh || ticked.has(name);
     box.addEventListener('change', refreshSpaces);
     list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${label}`)));
   }
@@ -706,8 +708,7 @@ function editedSpaces() {
 
 /** The models ticked when the page shows a task's choices afresh. */
 function defaultModels() {
-  const task = currentTask();
-  return MODELS.filter(([name, , serves]) => (!task || serves === 'both' || serves === task) && !OFF_BY_DEFAULT.has(name)).map(([name]) => name);
+  return offeredModels(currentTask()).map(([name]) => name);
 }
 
 function sameSet(a, b) {
