@@ -5,7 +5,7 @@ fn main() {
     let t0 = Instant::now();
     let ds = mlcycle::data::parse_csv(&bytes, "x.csv", &mlcycle::data::ParseOptions { max_memory_bytes: 1 << 34, ..Default::default() }).unwrap();
     let t1 = Instant::now();
-    let opts = mlcycle::profile::ProfileOptions::default();
+    let opts = mlcycle::profile::ProfileOptions { threads: std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(1), ..Default::default() };
     let p = mlcycle::profile::profile_with(&ds, &opts).unwrap();
     let t2 = Instant::now();
     let mb = bytes.len() as f64 / 1e6;

@@ -579,7 +579,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
         Command::Profile { data, json, html, target, read } => {
             let opts = read.options()?;
             let ds = load_streaming(&data, &opts)?;
-            let popts = ProfileOptions { target, ..ProfileOptions::default() };
+            let popts = ProfileOptions { target, threads: mlcycle::par::available(), ..ProfileOptions::default() };
             let p = profile_with(&ds, &popts).map_err(mlcycle::Error::from)?;
             if let Some(path) = html {
                 std::fs::write(&path, mlcycle::report::html(&p)).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;

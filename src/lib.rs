@@ -16,6 +16,7 @@ pub mod data;
 pub mod error;
 pub mod evaluate;
 pub mod manifest;
+pub mod par;
 pub mod prepare;
 pub mod profile;
 pub mod report;

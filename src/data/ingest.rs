@@ -676,11 +676,12 @@ impl ColBuilder {
         }
     }
 
-    /// A label (the column's store is labels); `key` is its distinct-count key.
-    fn push_label(&mut self, t: &str, key: u64, keep: bool) {
+    /// A label (the column's store is labels); `key` gives its distinct-count
+    /// key, computed only once the all-row figures are kept.
+    fn push_label(&mut self, t: &str, key: impl FnOnce() -> u64, keep: bool) {
         if let Some(acc) = &mut self.acc {
             acc.present += 1;
-            acc.label(t, key, 1);
+            acc.label(t, key(), 1);
         }
         if keep {
             if let Store::Labels(l) = &mut self.store {
@@ -749,12 +750,12 @@ impl ColBuilder {
         // Label texts are only needed for the store and the all-row counts.
         let wanted = keep || self.acc.is_some();
         match self.forced {
-            Some(ColumnKind::Categorical | ColumnKind::Text) => self.push_label(t, text_key(t), keep),
+            Some(ColumnKind::Categorical | ColumnKind::Text) => self.push_label(t, || text_key(t), keep),
             Some(ColumnKind::Boolean) => {
                 if !is_bool_token(t) {
                     return Err(self.bad(ctx, line, ColumnKind::Boolean, t));
                 }
-                self.push_label(t, text_key(t), keep);
+                self.push_label(t, || text_key(t), keep);
             }
             Some(k @ (ColumnKind::Integer | ColumnKind::Float)) => match parse_number(t, ctx.decimal_comma) {
                 Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
@@ -776,7 +777,7 @@ impl ColBuilder {
                                 self.widen_to_labels(ctx);
                             }
                             let s = if wanted { format_number(x) } else { String::new() };
-                            self.push_label(&s, number_key(x), keep);
+                            self.push_label(&s, || number_key(x), keep);
                         }
                     }
                 }
@@ -788,7 +789,7 @@ impl ColBuilder {
                             if !matches!(self.store, Store::Labels(_)) {
                                 self.widen_to_labels(ctx);
                             }
-                            self.push_label(t, text_key(t), keep);
+                            self.push_label(t, || text_key(t), keep);
                         }
                     }
                 }
@@ -802,7 +803,7 @@ impl ColBuilder {
                                 self.widen_to_labels(ctx);
                             }
                             let s = if wanted { format_time(x) } else { String::new() };
-                            self.push_label(&s, time_key(x), keep);
+                            self.push_label(&s, || time_key(x), keep);
                         }
                     }
                 }
@@ -811,7 +812,7 @@ impl ColBuilder {
                     if !matches!(self.store, Store::Labels(_)) {
                         self.widen_to_labels(ctx);
                     }
-                    self.push_label(t, text_key(t), keep);
+                    self.push_label(t, || text_key(t), keep);
                 }
             },
         }

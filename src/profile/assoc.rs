@@ -73,9 +73,11 @@ pub struct Associations {
     pub sampled_rows: Option<usize>,
 }
 
-enum Data<'a> {
-    Num(&'a [Option<f64>]),
-    Cat(&'a [Option<u32>], usize),
+/// One column's values on the rows used (all rows, or the regular sample),
+/// gathered once so that every pair reads them contiguously.
+enum Data {
+    Num(Vec<Option<f64>>),
+    Cat(Vec<Option<u32>>, usize),
 }
 
 /// Pearson's r of paired values.
@@ -223,7 +225,7 @@ struct Scratch {
 /// A numeric column's dense value ids and their count (see [`dense_ids`]).
 type Ids = (Vec<u32>, usize);
 
-fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], spearman: bool, s: &mut Scratch) -> Vec<(Measure, Option<f64>, usize)> {
+fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), spearman: bool, s: &mut Scratch) -> Vec<(Measure, Option<f64>, usize)> {
     match (a, b) {
         (Data::Num(x), Data::Num(y)) => {
             let ranked = match (spearman, ids) {
@@ -234,8 +236,8 @@ fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], s
             s.ys.clear();
             s.ix.clear();
             s.iy.clear();
-            for &r in rows {
-                if let (Some(a), Some(b)) = (x[r], y[r]) {
+            for (r, (a, b)) in x.iter().zip(y.iter()).enumerate() {
+                if let (Some(a), Some(b)) = (*a, *b) {
                     s.xs.push(a);
                     s.ys.push(b);
                     if let Some((ix, _, iy, _)) = ranked {
@@ -260,8 +262,8 @@ fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], s
         (Data::Cat(x, r), Data::Cat(y, c)) => {
             s.ix.clear();
             s.iy.clear();
-            for &i in rows {
-                if let (Some(a), Some(b)) = (x[i], y[i]) {
+            for (a, b) in x.iter().zip(y.iter()) {
+                if let (Some(a), Some(b)) = (*a, *b) {
                     s.ix.push(a);
                     s.iy.push(b);
                 }
@@ -271,8 +273,8 @@ fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], s
         (Data::Num(y), Data::Cat(g, k)) | (Data::Cat(g, k), Data::Num(y)) => {
             s.gs.clear();
             s.ys.clear();
-            for &i in rows {
-                if let (Some(a), Some(b)) = (g[i], y[i]) {
+            for (a, b) in g.iter().zip(y.iter()) {
+                if let (Some(a), Some(b)) = (*a, *b) {
                     s.gs.push(a);
                     s.ys.push(b);
                 }
@@ -285,10 +287,6 @@ fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), rows: &[usize], s
 /// Computes the associations of `ds` (see the module documentation).
 pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Option<usize>, opts: &ProfileOptions) -> Associations {
     let mut out = Associations::default();
-    let data = |i: usize| match &ds.columns[i].values {
-        ColumnValues::Numeric(v) => Data::Num(v),
-        ColumnValues::Categorical { levels, codes } => Data::Cat(codes, levels.len()),
-    };
     let mut eligible = Vec::new();
     for (i, p) in profiles.iter().enumerate() {
         let reason = if p.count < 2 || p.distinct < 2 {
@@ -316,33 +314,54 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         out.sampled_rows = Some(rows.len());
     }
     out.columns = eligible.iter().map(|&i| profiles[i].name.clone()).collect();
-    let ids: Vec<Option<Ids>> = (0..ds.columns.len())
-        .map(|i| match (&ds.columns[i].values, eligible.contains(&i) && Some(i) != target) {
-            (ColumnValues::Numeric(v), true) => Some(dense_ids(v)),
+    let gather = |i: usize| match &ds.columns[i].values {
+        ColumnValues::Numeric(v) => Data::Num(rows.iter().map(|&r| v[r]).collect()),
+        ColumnValues::Categorical { levels, codes } => Data::Cat(rows.iter().map(|&r| codes[r]).collect(), levels.len()),
+    };
+    let mut used = eligible.clone();
+    if let Some(t) = target.filter(|t| !used.contains(t)) {
+        used.push(t);
+    }
+    // Each used column gathered once, with its dense value ids when it is
+    // a paired number (Spearman ranks are counted from them).
+    let gathered: Vec<(usize, Data, Option<Ids>)> = crate::par::map(&used, opts.threads, |&i| {
+        let d = gather(i);
+        let ids = match &d {
+            Data::Num(v) if Some(i) != target => Some(dense_ids(v)),
             _ => None,
-        })
-        .collect();
-    let mut scratch = Scratch::default();
+        };
+        (i, d, ids)
+    });
+    let at = |i: usize| gathered.iter().find(|g| g.0 == i).expect("every used column is gathered");
+    let mut jobs = Vec::new();
     for (k, &i) in eligible.iter().enumerate() {
         for &j in &eligible[k + 1..] {
-            if Some(i) == target || Some(j) == target {
-                continue;
+            if Some(i) != target && Some(j) != target {
+                jobs.push((i, j, true));
             }
-            for (measure, value, n) in pair(&data(i), &data(j), (ids[i].as_ref(), ids[j].as_ref()), &rows, true, &mut scratch) {
+        }
+    }
+    let target_ok = target.is_some_and(|t| {
+        let tp = &profiles[t];
+        tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000)
+    });
+    if let (Some(t), true) = (target, target_ok) {
+        jobs.extend(eligible.iter().filter(|&&i| i != t).map(|&i| (i, t, false)));
+    }
+    let results = crate::par::map_with(&jobs, opts.threads, Scratch::default, |s, &(i, j, spearman)| {
+        let (a, b) = (at(i), at(j));
+        let ids = if spearman { (a.2.as_ref(), b.2.as_ref()) } else { (None, None) };
+        pair(&a.1, &b.1, ids, spearman, s)
+    });
+    for (&(i, j, is_pair), found) in jobs.iter().zip(results) {
+        if is_pair {
+            for (measure, value, n) in found {
                 if let Some(value) = value {
                     out.pairs.push(Association { a: profiles[i].name.clone(), b: profiles[j].name.clone(), measure, value, n });
                 }
             }
-        }
-    }
-    if let Some(t) = target {
-        let tp = &profiles[t];
-        if tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000) {
-            for &i in eligible.iter().filter(|&&i| i != t) {
-                if let Some((measure, Some(value), n)) = pair(&data(i), &data(t), (None, None), &rows, false, &mut scratch).into_iter().next() {
-                    out.target.push(Association { a: profiles[i].name.clone(), b: tp.name.clone(), measure, value, n });
-                }
-            }
+        } else if let Some((measure, Some(value), n)) = found.into_iter().next() {
+            out.target.push(Association { a: profiles[i].name.clone(), b: profiles[j].name.clone(), measure, value, n });
         }
     }
     let strength = |a: &Association| -a.value.abs();

@@ -256,11 +256,15 @@ pub struct ProfileOptions {
     /// Most row × pair operations for associations; above it a regular
     /// row sample is used and the figures are marked approximate.
     pub max_assoc_work: usize,
+    /// Threads to spread the work over natively (1 in wasm). The figures
+    /// do not depend on it. Not settable from JSON.
+    #[serde(skip)]
+    pub threads: usize,
 }
 
 impl Default for ProfileOptions {
     fn default() -> Self {
-        ProfileOptions { target: None, max_assoc_columns: 40, max_assoc_work: 20_000_000 }
+        ProfileOptions { target: None, max_assoc_columns: 40, max_assoc_work: 20_000_000, threads: 1 }
     }
 }
 
@@ -283,7 +287,7 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
         Some(t) => Some(ds.column_index(t)?),
         None => None,
     };
-    let mut columns: Vec<ColumnProfile> = ds.columns.iter().map(|c| column_profile(&c.name, c.kind, &c.values, c.memory_bytes())).collect();
+    let mut columns: Vec<ColumnProfile> = crate::par::map(&ds.columns, opts.threads, |c| column_profile(&c.name, c.kind, &c.values, c.memory_bytes()));
     // Summaries are used only for the dataset they were made with.
     let sample = ds.sample.as_ref().filter(|s| {
         s.kept_rows == ds.n_rows && s.columns.len() == ds.columns.len() && s.columns.iter().zip(&ds.columns).all(|(a, b)| a.name == b.name)
@@ -446,10 +450,8 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 }
             }
             p.distinct = runs.len();
-            let mut top = runs.clone();
-            top.sort_by_key(|a| std::cmp::Reverse(a.1));
             let show = |x: f64| if kind.is_time() { format_time(x) } else { format_number(if x == 0.0 { 0.0 } else { x }) };
-            p.top = top.into_iter().take(TOP_VALUES).map(|(x, count)| ValueCount { value: show(x), count }).collect();
+            p.top = top_indices(runs.iter().map(|r| r.1).enumerate(), TOP_VALUES).into_iter().map(|i| ValueCount { value: show(runs[i].0), count: runs[i].1 }).collect();
             p.min = Some(sorted[0]);
             p.max = Some(sorted[n - 1]);
             p.mean = Some(mean).filter(|m| m.is_finite());
@@ -497,6 +499,22 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
     p
 }
 
+/// The indices of the `k` largest counts of `(index, count)` pairs, largest
+/// first and ties in index order (what a stable sort by count gives),
+/// selected without sorting every pair.
+fn top_indices(items: impl Iterator<Item = (usize, usize)>, k: usize) -> Vec<usize> {
+    let mut keyed: Vec<(std::cmp::Reverse<usize>, usize)> = items.map(|(i, c)| (std::cmp::Reverse(c), i)).collect();
+    if k == 0 {
+        return Vec::new();
+    }
+    if keyed.len() > k {
+        keyed.select_nth_unstable(k - 1);
+        keyed.truncate(k);
+    }
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Distinct labels, top labels, lengths and case variants from `counts`
 /// of `levels` (in first-appearance order).
 fn label_figures(p: &mut ColumnProfile, levels: &[String], counts: &[usize]) {
@@ -505,9 +523,8 @@ fn label_figures(p: &mut ColumnProfile, levels: &[String], counts: &[usize]) {
         {
             p.distinct = counts.iter().filter(|&&c| c > 0).count();
             // `levels` are in first-appearance order; a stable sort keeps that for ties.
-            let mut order: Vec<usize> = (0..levels.len()).filter(|&i| counts[i] > 0).collect();
-            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]));
-            p.top = order.iter().take(TOP_VALUES).map(|&i| ValueCount { value: clip(&levels[i]), count: counts[i] }).collect();
+            let used = counts.iter().copied().enumerate().filter(|&(_, c)| c > 0);
+            p.top = top_indices(used, TOP_VALUES).into_iter().map(|i| ValueCount { value: clip(&levels[i]), count: counts[i] }).collect();
             if n > 0 {
                 let lens: Vec<usize> = levels.iter().map(|l| l.chars().count()).collect();
                 let used = || (0..levels.len()).filter(|&i| counts[i] > 0);
@@ -671,6 +688,37 @@ mod tests {
         assert_eq!(p.columns[0].mean, None);
         let json = serde_json::to_string(&p).unwrap();
         assert!(!json.contains("NaN"));
+    }
+
+    #[test]
+    fn the_profile_does_not_depend_on_the_thread_count() {
+        let mut csv = String::from("a,b,c,d,when\n");
+        for i in 0..3000u64 {
+            let x = (i * 7919 % 1000) as f64 / 10.0;
+            csv.push_str(&format!("{x},{},{},k{},2020-01-{:02}\n", (i % 17) as f64 * 1.5 - x / 3.0, ["red", "Red ", "blue", "green"][(i % 4) as usize], i % 9, 1 + i % 28));
+        }
+        let ds = ds(&csv);
+        for target in [None, Some("a"), Some("c")] {
+            let at = |threads| {
+                let opts = ProfileOptions { target: target.map(String::from), threads, max_assoc_work: 20_000, ..Default::default() };
+                serde_json::to_string(&profile_with(&ds, &opts).unwrap()).unwrap()
+            };
+            let one = at(1);
+            assert!(one.contains("spearman") && one.contains("cramers_v"), "{one}");
+            assert_eq!(at(2), one);
+            assert_eq!(at(5), one);
+        }
+    }
+
+    #[test]
+    fn top_indices_match_a_stable_sort_by_count() {
+        let counts = [3usize, 7, 3, 9, 7, 1, 3, 9, 2];
+        let mut stable: Vec<usize> = (0..counts.len()).collect();
+        stable.sort_by(|&a, &b| counts[b].cmp(&counts[a]));
+        for k in 0..=counts.len() + 1 {
+            let want: Vec<usize> = stable.iter().copied().take(k).collect();
+            assert_eq!(top_indices(counts.iter().copied().enumerate(), k), want, "k = {k}");
+        }
     }
 
     #[test]
