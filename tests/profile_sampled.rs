@@ -80,6 +80,18 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
     let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1e-300);
     assert!(rel(x.mean.unwrap(), mean) < 1e-9, "mean {:?} vs {mean}", x.mean);
     assert!(rel(x.std.unwrap(), std) < 1e-9, "std {:?} vs {std}", x.std);
+    // Quartiles over every row from the KLL sketch: each within its
+    // stated rank error of the exact one.
+    let mut all: Vec<f64> = (0..rows).filter_map(x_value).collect();
+    all.sort_unstable_by(f64::total_cmp);
+    let error = x.quantile_rank_error.expect("quartiles from the sketch");
+    assert!(error > 0.0 && error < 0.01, "stated rank error {error}");
+    for (p_want, got) in [(0.25, x.q1), (0.5, x.median), (0.75, x.q3)] {
+        let got = got.unwrap();
+        let (lo, hi) = (all.partition_point(|&v| v < got) as f64 / n as f64, all.partition_point(|&v| v <= got) as f64 / n as f64);
+        let off = if p_want < lo { lo - p_want } else if p_want > hi { p_want - hi } else { 0.0 };
+        assert!(off <= error, "quantile {p_want}: {got} is {off} of the rows away in rank (stated {error})");
+    }
     for f in ["distinct", "median", "histogram"] {
         assert!(x.approximate.iter().any(|a| a == f), "{f} not marked in {:?}", x.approximate);
     }

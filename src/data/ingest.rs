@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions};
 use super::value::{classify, format_time, is_bool_token, is_integer_syntax, parse_number, parse_time, Class};
-use super::sketch::{number_key, text_key, time_key, ColumnSummary, Hll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION};
+use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
 
 /// Bytes of text looked at to detect delimiter, header and decimal mark.
@@ -412,6 +412,8 @@ pub(crate) struct Ctx {
     /// HyperLogLog precision and label-counter cap for summaries.
     hll_precision: u8,
     label_cap_bytes: usize,
+    /// KLL parameter for the quantile sketches of numeric columns.
+    kll_k: usize,
 }
 
 impl Ctx {
@@ -427,6 +429,8 @@ struct Acc {
     /// Non-finite numbers read as missing while the column was numeric.
     non_finite: usize,
     moments: Moments,
+    /// Quantiles of every value while the column is numeric.
+    kll: Option<Kll>,
     /// Whether `moments` covers every value (false once widened to labels).
     numeric: bool,
     hll: Hll,
@@ -438,7 +442,7 @@ struct Acc {
 
 impl Acc {
     fn bytes(&self) -> usize {
-        std::mem::size_of::<Acc>() + self.hll.bytes() + self.labels.as_ref().map_or(0, LabelCounter::bytes)
+        std::mem::size_of::<Acc>() + self.hll.bytes() + self.labels.as_ref().map_or(0, LabelCounter::bytes) + self.kll.as_ref().map_or(0, Kll::bytes)
     }
 
     fn label(&mut self, text: &str, key: u64, weight: usize) {
@@ -535,6 +539,7 @@ impl ColBuilder {
             present: 0,
             non_finite: self.nf_count,
             moments: Moments::default(),
+            kll: None,
             numeric: true,
             hll: Hll::new(ctx.hll_precision),
             labels: None,
@@ -542,12 +547,14 @@ impl ColBuilder {
             text_exact: true,
         };
         match &self.store {
-            Store::Empty => {}
+            Store::Empty => acc.kll = Some(Kll::new(ctx.kll_k)),
             Store::Numbers(v) | Store::Times(v) => {
                 let time = matches!(self.store, Store::Times(_));
+                let kll = acc.kll.insert(Kll::new(ctx.kll_k));
                 for x in v.iter().flatten() {
                     acc.present += 1;
                     acc.moments.add(*x);
+                    kll.add(*x);
                     acc.hll.add(if time { time_key(*x) } else { number_key(*x) });
                 }
                 acc.present += self.nf_count;
@@ -605,6 +612,7 @@ impl ColBuilder {
         };
         if let Some(acc) = &mut self.acc {
             acc.numeric = false;
+            acc.kll = None;
             if acc.labels.is_none() {
                 let mut counter = LabelCounter::new(ctx.label_cap_bytes);
                 if acc.present > 0 {
@@ -649,6 +657,9 @@ impl ColBuilder {
             acc.present += 1;
             acc.moments.add(x);
             acc.hll.add(number_key(x));
+            if let Some(kll) = &mut acc.kll {
+                kll.add(x);
+            }
         }
         if keep {
             self.numbers().push(Some(x));
@@ -662,6 +673,9 @@ impl ColBuilder {
             acc.present += 1;
             acc.moments.add(x);
             acc.hll.add(time_key(x));
+            if let Some(kll) = &mut acc.kll {
+                kll.add(x);
+            }
         }
         match &mut self.store {
             Store::Empty => {
@@ -921,6 +935,10 @@ impl ColBuilder {
                 name: self.name.clone(),
                 count,
                 missing: self.rows - count,
+                quartiles: a.kll.as_ref().filter(|k| numeric && a.numeric && k.count() > 0).and_then(|k| {
+                    let q = k.quantiles(&[0.25, 0.5, 0.75])?;
+                    Some(([q[0], q[1], q[2]], k.rank_error()))
+                }),
                 numbers: (numeric && a.numeric).then_some(a.moments),
                 distinct_estimate: a.hll.estimate(),
                 distinct_std_error: std_error,
@@ -1196,6 +1214,7 @@ impl Parser {
             let width = names.len().max(1);
             self.ctx.hll_precision = (HLL_MIN_PRECISION..=HLL_PRECISION).rev().find(|&p| width.saturating_mul(1 << p) <= budget / 8).unwrap_or(HLL_MIN_PRECISION);
             self.ctx.label_cap_bytes = (budget / 8 / width).max(4096);
+            self.ctx.kll_k = kll_k_for(width, budget / 16);
             if self.opts.over_budget == OverBudget::Sample {
                 self.check_rows = (budget / 32 / width.saturating_mul(16)).clamp(1, MEMORY_CHECK_ROWS);
                 self.next_check = self.check_rows;
@@ -1578,6 +1597,7 @@ impl Ingest {
                 non_finite: self.opts.non_finite,
                 stride: 1,
                 hll_precision: HLL_PRECISION,
+                kll_k: KLL_K,
                 label_cap_bytes: 4096,
             },
             opts: self.opts.clone(),

@@ -219,6 +219,153 @@ impl Moments {
     }
 }
 
+/// Largest KLL `k` used when the budget allows: a single quantile's rank
+/// is off by at most ≈0.27% of the rows (99% confidence).
+pub const KLL_K: usize = 1024;
+/// Smallest `k`, for very wide files (≈2.6%).
+pub const KLL_MIN_K: usize = 100;
+
+/// The rank error of a KLL sketch with parameter `k`: with 99% confidence
+/// a quantile it returns has a rank within this fraction of the rows of
+/// the one asked for. The constants are Apache DataSketches' fit for its
+/// KLL sketch (single quantile); `kll_rank_error_is_as_stated` checks this
+/// implementation against it.
+pub fn kll_rank_error(k: usize) -> f64 {
+    2.296 / (k as f64).powf(0.9723)
+}
+
+/// The largest `k` whose sketches for `width` columns fit in `bytes`
+/// (each holds about 3k values), within [`KLL_MIN_K`]..=[`KLL_K`].
+pub fn kll_k_for(width: usize, bytes: usize) -> usize {
+    (bytes / width.max(1) / (3 * std::mem::size_of::<f64>())).clamp(KLL_MIN_K, KLL_K)
+}
+
+/// A KLL quantile sketch (Karnin, Lang and Liberty, 2016): compactors of
+/// geometrically shrinking capacity; a full one is sorted and every other
+/// value, starting at a coin-flipped offset, moves up a level with twice
+/// the weight. Memory is about 3k values whatever the row count; the coin
+/// is SplitMix64 from a fixed seed, so the same values in the same order
+/// give the same sketch natively and in wasm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kll {
+    k: usize,
+    /// Level h holds values of weight 2^h.
+    levels: Vec<Vec<f64>>,
+    retained: usize,
+    capacity: usize,
+    n: u64,
+    coin: u64,
+}
+
+impl Kll {
+    /// An empty sketch with parameter `k` (at least 8).
+    pub fn new(k: usize) -> Kll {
+        let mut s = Kll { k: k.max(8), levels: vec![Vec::new()], retained: 0, capacity: 0, n: 0, coin: 0x6d6c_6379_636c_6521 };
+        s.capacity = s.total_capacity();
+        s
+    }
+
+    fn level_capacity(&self, h: usize) -> usize {
+        let depth = (self.levels.len() - h - 1) as i32;
+        ((self.k as f64 * (2.0f64 / 3.0).powi(depth)).ceil() as usize).max(2)
+    }
+
+    fn total_capacity(&self) -> usize {
+        (0..self.levels.len()).map(|h| self.level_capacity(h)).sum()
+    }
+
+    fn flip(&mut self) -> usize {
+        self.coin = self.coin.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.coin;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 63) as usize
+    }
+
+    /// Adds one finite value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.levels[0].push(x);
+        self.retained += 1;
+        self.n += 1;
+        if self.retained >= self.capacity {
+            self.compress();
+        }
+    }
+
+    fn compress(&mut self) {
+        for h in 0..self.levels.len() {
+            if self.levels[h].len() < self.level_capacity(h) {
+                continue;
+            }
+            if h + 1 == self.levels.len() {
+                self.levels.push(Vec::new());
+            }
+            let mut full = std::mem::take(&mut self.levels[h]);
+            full.sort_unstable_by(f64::total_cmp);
+            // An odd value stays behind, so the weights still add up to n.
+            let odd = if full.len() % 2 == 1 { full.pop() } else { None };
+            let offset = self.flip();
+            let up: Vec<f64> = full.iter().skip(offset).step_by(2).copied().collect();
+            self.levels[h + 1].extend(up);
+            full.clear();
+            // A level that once held more than it may now gives it back.
+            full.shrink_to(self.level_capacity(h));
+            full.extend(odd);
+            self.levels[h] = full;
+            self.retained = self.levels.iter().map(Vec::len).sum();
+            self.capacity = self.total_capacity();
+            if self.retained < self.capacity {
+                break;
+            }
+        }
+    }
+
+    /// Values added.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Estimated quantiles `ps` (each in 0..=1): for each, the smallest
+    /// retained value whose weighted rank reaches `p` of the values.
+    /// `None` when empty.
+    pub fn quantiles(&self, ps: &[f64]) -> Option<Vec<f64>> {
+        if self.n == 0 {
+            return None;
+        }
+        let mut items: Vec<(f64, u64)> = Vec::with_capacity(self.retained);
+        for (h, level) in self.levels.iter().enumerate() {
+            items.extend(level.iter().map(|&x| (x, 1u64 << h)));
+        }
+        items.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        Some(
+            ps.iter()
+                .map(|&p| {
+                    let want = (p.clamp(0.0, 1.0) * self.n as f64).ceil().max(1.0) as u64;
+                    let mut seen = 0u64;
+                    for &(x, w) in &items {
+                        seen += w;
+                        if seen >= want {
+                            return x;
+                        }
+                    }
+                    items[items.len() - 1].0
+                })
+                .collect(),
+        )
+    }
+
+    /// Heap bytes held.
+    pub fn bytes(&self) -> usize {
+        self.levels.iter().map(|l| l.capacity() * std::mem::size_of::<f64>()).sum::<usize>() + self.levels.capacity() * std::mem::size_of::<Vec<f64>>()
+    }
+
+    /// The rank error of this sketch (see [`kll_rank_error`]).
+    pub fn rank_error(&self) -> f64 {
+        kll_rank_error(self.k)
+    }
+}
+
 /// Bytes counted per label entry beyond its text (map slot, `String`,
 /// count).
 const ENTRY_OVERHEAD: usize = 64;
@@ -347,6 +494,10 @@ pub struct ColumnSummary {
     /// Moments of the numbers, when the column stayed numeric from the
     /// first row to the last (dates in seconds since 1970).
     pub numbers: Option<Moments>,
+    /// First quartile, median and third quartile over every row, from a
+    /// KLL sketch, with its rank error (see [`kll_rank_error`]), when the
+    /// column stayed numeric.
+    pub quartiles: Option<([f64; 3], f64)>,
     /// Estimated distinct present values (HyperLogLog).
     pub distinct_estimate: f64,
     /// Relative standard error of `distinct_estimate`.
@@ -384,6 +535,62 @@ pub struct SampleInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The largest distance, as a fraction of the rows, between the rank
+    /// asked for and the rank of the value returned, over quartiles.
+    fn worst_rank_error(values: &[f64], k: usize) -> f64 {
+        let mut s = Kll::new(k);
+        for &x in values {
+            s.add(x);
+        }
+        assert_eq!(s.count(), values.len() as u64);
+        assert!(s.bytes() < 4 * 3 * k * 8, "{} bytes for k {k}", s.bytes());
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let n = sorted.len() as f64;
+        let ps = [0.1, 0.25, 0.5, 0.75, 0.9];
+        let got = s.quantiles(&ps).unwrap();
+        ps.iter()
+            .zip(got)
+            .map(|(&p, x)| {
+                // Values equal to x span a range of ranks; the distance is to the nearest.
+                let lo = sorted.partition_point(|&v| v < x) as f64 / n;
+                let hi = sorted.partition_point(|&v| v <= x) as f64 / n;
+                if p < lo { lo - p } else if p > hi { p - hi } else { 0.0 }
+            })
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn kll_rank_error_is_as_stated() {
+        let n = 200_000usize;
+        let mut state = 7u64;
+        let mut rnd = move || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let random: Vec<f64> = (0..n).map(|_| rnd()).collect();
+        let ascending: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let descending: Vec<f64> = (0..n).rev().map(|i| i as f64).collect();
+        let sawtooth: Vec<f64> = (0..n).map(|i| (i % 1000) as f64 * 1000.0 + (i / 1000) as f64).collect();
+        let ties: Vec<f64> = (0..n).map(|i| (i % 7) as f64).collect();
+        let skewed: Vec<f64> = random.iter().map(|u| (-u.ln()).powi(3)).collect();
+        for k in [KLL_MIN_K, 200, KLL_K] {
+            for (name, data) in [("random", &random), ("ascending", &ascending), ("descending", &descending), ("sawtooth", &sawtooth), ("ties", &ties), ("skewed", &skewed)] {
+                let e = worst_rank_error(data, k);
+                assert!(e <= kll_rank_error(k), "{name}, k {k}: rank error {e} over the stated {}", kll_rank_error(k));
+            }
+        }
+        // Small inputs are kept whole: exact.
+        let mut s = Kll::new(KLL_K);
+        for x in [5.0, 1.0, 3.0, 2.0, 4.0] {
+            s.add(x);
+        }
+        assert_eq!(s.quantiles(&[0.0, 0.5, 1.0]), Some(vec![1.0, 3.0, 5.0]));
+        assert_eq!(Kll::new(KLL_K).quantiles(&[0.5]), None);
+        assert_eq!(kll_k_for(20, 1 << 30), KLL_K);
+        assert_eq!(kll_k_for(100_000, 1 << 20), KLL_MIN_K);
+    }
 
     #[test]
     fn hll_estimates_within_its_error() {

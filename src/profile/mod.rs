@@ -165,6 +165,11 @@ pub struct ColumnProfile {
     /// count can be too low (Misra–Gries).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub top_error: Option<usize>,
+    /// When the quartiles come from a quantile sketch over every row (KLL):
+    /// the fraction of rows by which each one's rank may be off (99%
+    /// confidence).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub quantile_rank_error: Option<f64>,
 }
 
 /// How the rows were sampled when the file was too large for the memory
@@ -420,6 +425,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
         memory_bytes,
         approximate: Vec::new(),
         top_error: None,
+        quantile_rank_error: None,
     };
     match values {
         ColumnValues::Numeric(v) => {
@@ -576,6 +582,12 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
             approx.extend(if p.kind.is_time() { &["dateRange"][..] } else { &["zeros", "negatives"][..] });
         }
         p.distinct = estimate;
+        if let Some(([q1, median, q3], error)) = s.quartiles {
+            p.q1 = Some(q1);
+            p.median = Some(median);
+            p.q3 = Some(q3);
+            p.quantile_rank_error = Some(error);
+        }
         if let Some(o) = &mut p.outliers {
             o.below = scale(o.below);
             o.above = scale(o.above);

@@ -225,7 +225,8 @@ fn column(s: &mut String, c: &ColumnProfile) {
             row("mean ± std", format!("{} ± {}", num(m), c.std.map_or("–".into(), num)));
         }
         if let (Some(q1), Some(m), Some(q3)) = (c.q1, c.median, c.q3) {
-            row("quartiles", format!("{}{} / {} / {}", approx(&["q1", "median", "q3"]), num(q1), num(m), num(q3)));
+            let error = c.quantile_rank_error.map_or(String::new(), |e| format!(" <small>(rank ±{:.1}%)</small>", 100.0 * e));
+            row("quartiles", format!("{}{} / {} / {}{error}", approx(&["q1", "median", "q3"]), num(q1), num(m), num(q3)));
         }
         if let (Some(z), Some(n)) = (c.zeros, c.negatives) {
             row("zeros / negatives", format!("{z} / {n}"));
