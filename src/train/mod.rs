@@ -26,7 +26,6 @@ use smartcore::linear::linear_regression::{LinearRegression, LinearRegressionPar
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use smartcore::linear::ridge_regression::{RidgeRegression, RidgeRegressionParameters};
 use smartcore::metrics::distance::euclidian::Euclidian;
-use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 use smartcore::neighbors::knn_classifier::{KNNClassifier, KNNClassifierParameters};
 use smartcore::neighbors::knn_regressor::{KNNRegressor, KNNRegressorParameters};
 use smartcore::tree::decision_tree_classifier::{DecisionTreeClassifier, DecisionTreeClassifierParameters};
@@ -662,7 +661,7 @@ enum Fitted {
     KnnClassifier(KNNClassifier<f64, u32, X, Vec<u32>, Euclidian<f64>>),
     KnnRegressor(KNNRegressor<f64, f64, X, Vec<f64>, Euclidian<f64>>),
     Logistic(LogisticRegression<f64, u32, X, Vec<u32>>),
-    GaussianNb(GaussianNB<f64, u32, X, Vec<u32>>),
+    GaussianNb(proba::NaiveBayes),
     Ridge(RidgeRegression<f64, f64, X, Vec<f64>>),
     Lasso(Lasso<f64, f64, X, Vec<f64>>),
     Svc(svm::SvcModel),
@@ -820,7 +819,7 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             LogisticRegression::fit(&dense, codes, LogisticRegressionParameters::default().with_alpha(alpha)).map_err(failed)?,
         ),
         (ModelSpec::GaussianNb, Target::Classes(codes)) => {
-            Fitted::GaussianNb(GaussianNB::fit(&dense, codes, GaussianNBParameters::default()).map_err(failed)?)
+            Fitted::GaussianNb(proba::NaiveBayes::fit(x, codes)?)
         }
         (&ModelSpec::Ridge { alpha }, Target::Values(values)) => {
             Fitted::Ridge(RidgeRegression::fit(&dense, values, RidgeRegressionParameters::default().with_alpha(alpha)).map_err(failed)?)
@@ -974,9 +973,9 @@ impl TrainedModel {
             }
             Fitted::GaussianNb(m) => {
                 if probabilities {
-                    proba = Some(proba::naive_bayes(m, x, k));
+                    proba = Some(m.proba(x, k));
                 }
-                Target::Classes(m.predict(&dense).map_err(failed)?)
+                Target::Classes(m.predict(x)?)
             }
             Fitted::ForestRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::TreeRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
