@@ -531,7 +531,7 @@ impl Run {
         // (dearer candidates are skipped as trials, with their estimate).
         let limit = opts.max_seconds.unwrap_or(DEFAULT_MAX_SECONDS);
         if limit.is_nan() || limit <= 0.0 && single.is_none() {
-            return Err(TrainError::OverBudget { seconds: 0.0, limit, detail: "no time allowed".into() }.into());
+            return Err(TrainError::OverBudget { seconds: 0.0, limit, detail: "no time allowed".into(), hint: "allow more time".into() }.into());
         }
         let fold_rows = train_rows.len() - train_rows.len() / folds.len().max(1);
         let n_classes = classes.as_ref().map_or(1, Vec::len);
@@ -561,7 +561,8 @@ impl Run {
             }
         };
         if seconds > limit {
-            return Err(TrainError::OverBudget { seconds, limit, detail }.into());
+            let hint = single.as_ref().map_or("search fewer candidates or folds, set a time budget, or sample the rows", crate::train::speed_hint).to_string();
+            return Err(TrainError::OverBudget { seconds, limit, detail, hint }.into());
         }
         let search_config = search_config.map(|c| SearchConfig { max_trial_seconds: limit, ..c });
 

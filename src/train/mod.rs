@@ -116,7 +116,7 @@ pub enum TrainError {
         targets: usize,
     },
     /// The job would take longer than allowed, by our estimate.
-    #[error("training would take about {seconds:.1} s by a rough estimate ({detail}), over the limit of {limit} s; use fewer trees, set a max depth, or sample the rows")]
+    #[error("training would take about {seconds:.1} s by a rough estimate ({detail}), over the limit of {limit} s; {hint}")]
     OverBudget {
         /// Estimated seconds.
         seconds: f64,
@@ -124,6 +124,8 @@ pub enum TrainError {
         limit: f64,
         /// What the estimate is made of.
         detail: String,
+        /// What would make the job smaller.
+        hint: String,
     },
     /// Values so large that the model's arithmetic overflows: k-NN
     /// recurses without end on an infinite distance in smartcore 0.7
@@ -593,6 +595,16 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
         }
     };
     (units * SECONDS_PER_UNIT, detail)
+}
+
+/// What makes a job of `spec` quicker, in words (for over-budget errors).
+pub fn speed_hint(spec: &ModelSpec) -> &'static str {
+    match spec {
+        ModelSpec::RandomForest { .. } | ModelSpec::ExtraTrees { .. } => "use fewer trees, set a max depth, or sample the rows",
+        ModelSpec::DecisionTree { .. } => "set a max depth or sample the rows",
+        ModelSpec::Gbt { .. } => "use fewer rounds or shallower trees, or sample the rows",
+        _ => "sample the rows or use another model",
+    }
 }
 
 /// Refuses jobs a model's algorithm cannot take, before it starts: the
