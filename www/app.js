@@ -460,13 +460,19 @@ function showMoreColumns(p) {
   $('profile-shown').textContent = left > 0 ? `Showing ${state.profileShown} of ${p.columns.length} columns.` : '';
 }
 
+/** ", quartiles within ±x% of the rows in rank" when any column's quartiles come from a sketch. */
+function quartileNote(p) {
+  const errors = (p.columns || []).map((c) => c.quantileRankError).filter((e) => typeof e === 'number');
+  return errors.length ? `; medians and quartiles over every row, each within ±${(100 * Math.max(...errors)).toFixed(1)}% of the rows in rank` : '';
+}
+
 function renderProfile(p) {
   $('ov-file').textContent = visible(p.fileName);
   $('ov-rows').textContent = String(p.rows);
   const note = $('sample-note');
   note.hidden = !p.sample;
   note.textContent = p.sample
-    ? `Large file: ${p.sample.keptRows} of ${p.sample.totalRows} rows kept (every ${p.sample.stride}th) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%), and training uses the kept rows.`
+    ? `Large file: ${p.sample.keptRows} of ${p.sample.totalRows} rows kept (every ${p.sample.stride}th) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%${quartileNote(p)}), and training uses the kept rows.`
     : '';
   $('ov-columns').textContent = String(p.columnCount);
   const sha = $('ov-sha');

@@ -78,6 +78,9 @@ test('a large file is read in slices with progress; Cancel keeps the earlier dat
     assert.equal(id[2], String(rows), 'count covers every row');
     assert.equal(id[6], String(rows - 1), 'max over every row');
     assert.match(id[4], /^≈/, 'distinct is an estimate');
+    // Quartiles come from a sketch over every row, with its stated rank error.
+    assert.match(note, /medians and quartiles over every row, each within ±\d+\.\d% of the rows in rank/, note);
+    assert.match(id[9], /^≈/, 'the quartiles are estimates');
     s.assertStayedHome();
   } finally {
     await s.close();
