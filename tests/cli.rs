@@ -175,7 +175,7 @@ fn hostile_inputs_give_clear_errors() {
         ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification"),
         ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "1 folds is out of range"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
-        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s"),
+        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split, each node scanning all 2 rows (up to 2 nodes)), over the limit of 0 s; use fewer trees, set a max depth, or sample the rows"),
         ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
         ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "has 300 classes, over the limit of 200"),
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
