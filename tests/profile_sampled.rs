@@ -244,3 +244,37 @@ fn tiny_budgets_never_panic() {
         }
     }
 }
+
+/// A file whose columns fit the budget, though not twice over, is kept
+/// whole when its size is known: the vectors are reserved for the rows
+/// projected from the first ones, so they never double. Memory stays
+/// within the budget throughout and chunking changes nothing. Without the
+/// size, growth is counted twice and the same file is sampled.
+#[test]
+fn a_file_that_fits_is_kept_whole_when_its_size_is_known() {
+    let rows = 150_000u64;
+    let mut text = String::from("id,x,cat\n");
+    for i in 0..rows {
+        let h = mix(i);
+        text.push_str(&format!("{i},{},c{}\n", x_value(i).map_or(String::new(), |x| x.to_string()), h % 9));
+    }
+    // 16 + 16 + 8 bytes a row: about 6 MB of columns.
+    let budget = 8 << 20;
+    let opts = ParseOptions { max_memory_bytes: budget, ..ParseOptions::default() };
+    let mut first = None;
+    for chunk in [4096usize, 1 << 20, text.len()] {
+        let mut ingest = Ingest::new("fits.csv", &opts, Some(text.len() as u64)).unwrap();
+        for piece in text.as_bytes().chunks(chunk) {
+            ingest.push(piece).unwrap();
+            assert!(ingest.held_bytes() <= budget, "{} bytes held, budget {budget}", ingest.held_bytes());
+        }
+        let ds = ingest.finish().unwrap();
+        assert!(ds.sample.is_none(), "kept whole");
+        assert_eq!(ds.n_rows, rows as usize);
+        let p = serde_json::to_string(&profile(&ds)).unwrap();
+        assert_eq!(first.get_or_insert(p.clone()), &p, "chunks of {chunk}");
+    }
+    let mut unknown = Ingest::new("fits.csv", &opts, None).unwrap();
+    unknown.push(text.as_bytes()).unwrap();
+    assert!(unknown.finish().unwrap().sample.is_some(), "size unknown: sampled");
+}

@@ -850,6 +850,32 @@ impl ColBuilder {
         .saturating_add(self.non_finite.len() * 16)
     }
 
+    /// Reserves the store's vector for `rows` rows in all, so that it does
+    /// not double (and copy) on the way there.
+    fn reserve(&mut self, rows: usize) {
+        let more = rows.saturating_sub(self.stored);
+        match &mut self.store {
+            Store::Empty => {}
+            Store::Numbers(v) | Store::Times(v) => v.reserve_exact(more),
+            Store::Labels(l) => l.codes.reserve_exact(more),
+        }
+    }
+
+    /// The bytes the column may come to hold before the next check, for
+    /// the sampling rule: its vector by capacity when that already covers
+    /// `reserved` rows (it will not grow before), otherwise twice its
+    /// length (a growing vector can double); label texts and entries twice.
+    fn bound_bytes(&self, reserved: usize) -> usize {
+        let (len, cap, per) = match &self.store {
+            Store::Empty => (0, 0, std::mem::size_of::<Option<f64>>()),
+            Store::Numbers(v) | Store::Times(v) => (v.len(), v.capacity(), std::mem::size_of::<Option<f64>>()),
+            Store::Labels(l) => (l.codes.len(), l.codes.capacity(), std::mem::size_of::<Option<u32>>()),
+        };
+        let store = if reserved > 0 && cap >= reserved { cap.saturating_mul(per) } else { len.saturating_mul(per).saturating_mul(2) };
+        let rest = self.heap_bytes().saturating_sub(len.saturating_mul(per));
+        store.saturating_add(rest.saturating_mul(2))
+    }
+
     /// Heap bytes held now, by capacity, with the all-row figures.
     fn held_bytes(&self) -> usize {
         let store = match &self.store {
@@ -1016,6 +1042,10 @@ struct Parser {
     /// Decoded text given to the parser, and the part of it parsed.
     text_fed: u64,
     text_parsed: u64,
+    /// Raw bytes per byte of decoded text (2 for UTF-16), for projections.
+    raw_per_text: f64,
+    /// Rows every column's vector was reserved for (0: not reserved).
+    reserved_rows: usize,
     /// Row count at which memory is next checked, and the rows between checks.
     next_check: usize,
     check_rows: usize,
@@ -1059,10 +1089,14 @@ impl Parser {
     fn check_sample(&mut self) -> Result<(), DataError> {
         self.next_check = self.n_rows + self.check_rows;
         let budget = self.opts.max_memory_bytes;
+        if self.reserved_rows == 0 && self.ctx.stride == 1 {
+            self.reserve_projected();
+        }
         loop {
-            let values: usize = self.cols.iter().map(ColBuilder::heap_bytes).fold(0, usize::saturating_add);
+            let reserved = if self.n_rows < self.reserved_rows { self.reserved_rows } else { 0 };
+            let values: usize = self.cols.iter().map(|c| c.bound_bytes(reserved)).fold(0, usize::saturating_add);
             let summaries: usize = self.cols.iter().map(ColBuilder::acc_bytes).fold(0, usize::saturating_add);
-            let needed = values.saturating_mul(2).saturating_add(summaries);
+            let needed = values.saturating_add(summaries);
             if needed <= budget {
                 return Ok(());
             }
@@ -1081,6 +1115,49 @@ impl Parser {
             }
             self.ctx.stride *= 2;
         }
+    }
+
+    /// With the file's size known, projects its rows from the text parsed
+    /// so far and, when the columns for that many rows (and 5% more) fit
+    /// the budget, reserves every column's vector for them: they then fill
+    /// without doubling, and the sampling rule counts them as they are
+    /// instead of twice their length — a file whose columns fit is kept
+    /// whole. Done
+    /// at the first check, a fixed row count, so it never depends on
+    /// where chunks end.
+    fn reserve_projected(&mut self) {
+        let (Some(total), true) = (self.total, self.n_rows > 0) else { return };
+        let parsed_raw = self.text_parsed as f64 * self.raw_per_text;
+        if parsed_raw <= 0.0 {
+            return;
+        }
+        let rows = (total as f64 / parsed_raw * self.n_rows as f64 * 1.05).ceil();
+        if !rows.is_finite() || rows > self.opts.max_rows as f64 {
+            return;
+        }
+        let rows = (rows as usize).max(self.n_rows);
+        // What the columns would come to: vectors by the projected rows,
+        // label texts and entries grown in proportion and counted twice.
+        let scale = rows as f64 / self.n_rows as f64;
+        let projected: f64 = self
+            .cols
+            .iter()
+            .map(|c| {
+                let per = match c.store {
+                    Store::Labels(_) => std::mem::size_of::<Option<u32>>(),
+                    _ => std::mem::size_of::<Option<f64>>(),
+                };
+                let rest = c.heap_bytes().saturating_sub(c.stored.saturating_mul(per));
+                (rows * per) as f64 + 2.0 * rest as f64 * scale
+            })
+            .sum();
+        if projected > self.opts.max_memory_bytes as f64 {
+            return;
+        }
+        for c in &mut self.cols {
+            c.reserve(rows);
+        }
+        self.reserved_rows = rows;
     }
 
     /// Heap bytes the columns and summaries hold now, by capacity.
@@ -1621,6 +1698,8 @@ impl Ingest {
             total: self.total,
             text_fed: s.skip as u64,
             text_parsed: s.skip as u64,
+            raw_per_text: if self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. })) { 2.0 } else { 1.0 },
+            reserved_rows: 0,
             next_check: MEMORY_CHECK_ROWS,
             check_rows: MEMORY_CHECK_ROWS,
         };

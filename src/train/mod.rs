@@ -573,8 +573,12 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
         }
         // Prediction compares every test row with every training row; the
         // test part is about a third of the training part. Measured on
-        // 75,000 × 20 rows: 158 s natively, 400 s in Chromium.
-        ModelSpec::Knn { .. } => (r * r / 3.0 * w / 30.0, format!("{rows} × {rows}/3 distances × {width} features")),
+        // 75,000 × 20 rows: classification 158 s natively (400 s in
+        // Chromium), regression 497 s (622 s).
+        ModelSpec::Knn { .. } => {
+            let per = if classes < 2 { w / 12.0 } else { w / 30.0 };
+            (r * r / 3.0 * per, format!("{rows} × {rows}/3 distances × {width} features"))
+        }
         // One weight vector per class (one for two classes); the solver's
         // iterations grow with the width, more so with a penalty. Measured:
         // 19 rows × 3,000 features, 7 classes: 1.2 s per fit without a
