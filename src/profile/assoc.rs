@@ -169,7 +169,7 @@ pub fn correlation_ratio(g: &[u32], y: &[f64], k: usize) -> Option<f64> {
 /// follow value order; `u32::MAX` for missing) and the number of ids.
 fn dense_ids(v: &[Option<f64>]) -> (Vec<u32>, usize) {
     let mut present: Vec<(f64, u32)> = v.iter().enumerate().filter_map(|(r, x)| x.map(|x| (x, r as u32))).collect();
-    present.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    radsort::sort_by_key(&mut present, |p| p.0);
     let mut ids = vec![u32::MAX; v.len()];
     let mut id = 0u32;
     for (k, &(x, r)) in present.iter().enumerate() {

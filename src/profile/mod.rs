@@ -446,7 +446,9 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 m2 += d * d;
                 m3 += d * d * d;
             }
-            sorted.sort_unstable_by(f64::total_cmp);
+            // A radix sort: several times quicker than a comparison sort on
+            // a million values; the same order as `f64::total_cmp` (tested).
+            radsort::sort(&mut sorted);
             // Runs of equal values: distinct count and top values.
             let mut runs: Vec<(f64, usize)> = Vec::new();
             for &x in &sorted {
@@ -720,6 +722,31 @@ mod tests {
             assert_eq!(at(2), one);
             assert_eq!(at(5), one);
         }
+    }
+
+    #[test]
+    fn radix_sort_orders_as_total_cmp() {
+        let mut state = 5u64;
+        let mut v: Vec<f64> = (0..50_000)
+            .map(|i| {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                match i % 7 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => f64::from_bits(state) % 1e6,
+                    3 => -((state >> 11) as f64),
+                    4 => f64::MIN_POSITIVE * (state % 5) as f64,
+                    5 => (state % 100) as f64 - 50.0,
+                    _ => f64::from_bits(state >> 2),
+                }
+            })
+            .filter(|x| x.is_finite())
+            .collect();
+        v.extend([f64::MAX, f64::MIN, -f64::MIN_POSITIVE, 5e-324, -5e-324]);
+        let mut want = v.clone();
+        want.sort_unstable_by(f64::total_cmp);
+        radsort::sort(&mut v);
+        assert_eq!(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
     }
 
     #[test]
