@@ -81,7 +81,7 @@ def main() -> None:
     mb = OUT.stat().st_size / 1e6
     print(f"{OUT}: {ROWS} rows x 20 columns, {mb:.0f} MB")
     exe = ROOT / "target/release/mlcycle"
-    runs = [("mlcycle profile --json (1 thread)", [str(exe), "profile", str(OUT), "--json"])]
+    runs = [("mlcycle profile --json (every core)", [str(exe), "profile", str(OUT), "--json"])]
     py = sys.executable
     runs.append(("pandas read_csv + describe", [py, "-c", f"import pandas as pd; pd.read_csv({str(OUT)!r}).describe(include='all')"]))
     try:
