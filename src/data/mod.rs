@@ -10,7 +10,6 @@
 
 mod csv_read;
 mod ingest;
-pub(crate) use ingest::FastMap;
 mod sketch;
 mod split;
 mod value;
