@@ -472,10 +472,10 @@ impl Run {
                         // stays quick on this data (the support-vector
                         // models' estimate grows with rows², deep
                         // classification trees' with rows × nodes).
-                        let estimate = |spec: &ModelSpec| estimate_seconds(spec, train_rows.len(), width, n_classes);
+                        let estimates: Vec<(f64, String)> = g.iter().map(|spec| estimate_seconds(spec, train_rows.len(), width, n_classes)).collect();
                         for name in &models {
-                            let candidates: Vec<(f64, String)> = g.iter().filter(|s| s.name() == name).map(estimate).collect();
-                            let slow: Vec<&(f64, String)> = candidates.iter().filter(|e| e.0 > QUICK_FIT_SECONDS).collect();
+                            let candidates: Vec<&(f64, String)> = g.iter().zip(&estimates).filter(|(s, _)| s.name() == name).map(|(_, e)| e).collect();
+                            let slow: Vec<&&(f64, String)> = candidates.iter().filter(|e| e.0 > QUICK_FIT_SECONDS).collect();
                             let Some((seconds, detail)) = slow.iter().max_by(|a, b| a.0.total_cmp(&b.0)) else { continue };
                             let reason = if slow.len() == candidates.len() {
                                 format!("about {seconds:.0} s per fit by a rough estimate ({detail}), over {QUICK_FIT_SECONDS:.0} s; name it to search it")
@@ -488,7 +488,8 @@ impl Run {
                             };
                             left_out.push(LeftOut { model: name.clone(), reason });
                         }
-                        g.retain(|spec| estimate(spec).0 <= QUICK_FIT_SECONDS);
+                        let mut quick = estimates.iter().map(|e| e.0 <= QUICK_FIT_SECONDS);
+                        g.retain(|_| quick.next().unwrap_or(false));
                         models.retain(|m| g.iter().any(|s| s.name() == m));
                         if g.is_empty() {
                             return Err(SearchError::NoModels.into());

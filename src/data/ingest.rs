@@ -861,16 +861,21 @@ impl ColBuilder {
         }
     }
 
+    /// The store's vector: length, capacity and bytes per row.
+    fn store_vec(&self) -> (usize, usize, usize) {
+        match &self.store {
+            Store::Empty => (0, 0, std::mem::size_of::<Option<f64>>()),
+            Store::Numbers(v) | Store::Times(v) => (v.len(), v.capacity(), std::mem::size_of::<Option<f64>>()),
+            Store::Labels(l) => (l.codes.len(), l.codes.capacity(), std::mem::size_of::<Option<u32>>()),
+        }
+    }
+
     /// The bytes the column may come to hold before the next check, for
     /// the sampling rule: its vector by capacity when that already covers
     /// `reserved` rows (it will not grow before), otherwise twice its
     /// length (a growing vector can double); label texts and entries twice.
     fn bound_bytes(&self, reserved: usize) -> usize {
-        let (len, cap, per) = match &self.store {
-            Store::Empty => (0, 0, std::mem::size_of::<Option<f64>>()),
-            Store::Numbers(v) | Store::Times(v) => (v.len(), v.capacity(), std::mem::size_of::<Option<f64>>()),
-            Store::Labels(l) => (l.codes.len(), l.codes.capacity(), std::mem::size_of::<Option<u32>>()),
-        };
+        let (len, cap, per) = self.store_vec();
         let store = if reserved > 0 && cap >= reserved { cap.saturating_mul(per) } else { len.saturating_mul(per).saturating_mul(2) };
         let rest = self.heap_bytes().saturating_sub(len.saturating_mul(per));
         store.saturating_add(rest.saturating_mul(2))
@@ -1122,9 +1127,8 @@ impl Parser {
     /// the budget, reserves every column's vector for them: they then fill
     /// without doubling, and the sampling rule counts them as they are
     /// instead of twice their length — a file whose columns fit is kept
-    /// whole. Done
-    /// at the first check, a fixed row count, so it never depends on
-    /// where chunks end.
+    /// whole. Done at the first check, a fixed row count, so it never
+    /// depends on where chunks end.
     fn reserve_projected(&mut self) {
         let (Some(total), true) = (self.total, self.n_rows > 0) else { return };
         let parsed_raw = self.text_parsed as f64 * self.raw_per_text;
@@ -1143,11 +1147,8 @@ impl Parser {
             .cols
             .iter()
             .map(|c| {
-                let per = match c.store {
-                    Store::Labels(_) => std::mem::size_of::<Option<u32>>(),
-                    _ => std::mem::size_of::<Option<f64>>(),
-                };
-                let rest = c.heap_bytes().saturating_sub(c.stored.saturating_mul(per));
+                let (len, _, per) = c.store_vec();
+                let rest = c.heap_bytes().saturating_sub(len.saturating_mul(per));
                 (rows * per) as f64 + 2.0 * rest as f64 * scale
             })
             .sum();

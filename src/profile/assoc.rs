@@ -324,20 +324,20 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     }
     // Each used column gathered once, with its dense value ids when it is
     // a paired number (Spearman ranks are counted from them).
-    let gathered: Vec<(usize, Data, Option<Ids>)> = crate::par::map(&used, opts.threads, |&i| {
+    // `gathered[k]` is column `used[k]`; jobs name positions in `used`.
+    let gathered: Vec<(Data, Option<Ids>)> = crate::par::map(&used, opts.threads, |&i| {
         let d = gather(i);
         let ids = match &d {
             Data::Num(v) if Some(i) != target => Some(dense_ids(v)),
             _ => None,
         };
-        (i, d, ids)
+        (d, ids)
     });
-    let at = |i: usize| gathered.iter().find(|g| g.0 == i).expect("every used column is gathered");
     let mut jobs = Vec::new();
-    for (k, &i) in eligible.iter().enumerate() {
-        for &j in &eligible[k + 1..] {
-            if Some(i) != target && Some(j) != target {
-                jobs.push((i, j, true));
+    for k in 0..eligible.len() {
+        for l in k + 1..eligible.len() {
+            if Some(used[k]) != target && Some(used[l]) != target {
+                jobs.push((k, l, true));
             }
         }
     }
@@ -345,15 +345,16 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         let tp = &profiles[t];
         tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000)
     });
-    if let (Some(t), true) = (target, target_ok) {
-        jobs.extend(eligible.iter().filter(|&&i| i != t).map(|&i| (i, t, false)));
+    if let (Some(t), true) = (target.and_then(|t| used.iter().position(|&u| u == t)), target_ok) {
+        jobs.extend((0..eligible.len()).filter(|&k| k != t).map(|k| (k, t, false)));
     }
-    let results = crate::par::map_with(&jobs, opts.threads, Scratch::default, |s, &(i, j, spearman)| {
-        let (a, b) = (at(i), at(j));
-        let ids = if spearman { (a.2.as_ref(), b.2.as_ref()) } else { (None, None) };
-        pair(&a.1, &b.1, ids, spearman, s)
+    let results = crate::par::map_with(&jobs, opts.threads, Scratch::default, |s, &(k, l, spearman)| {
+        let (a, b) = (&gathered[k], &gathered[l]);
+        let ids = if spearman { (a.1.as_ref(), b.1.as_ref()) } else { (None, None) };
+        pair(&a.0, &b.0, ids, spearman, s)
     });
-    for (&(i, j, is_pair), found) in jobs.iter().zip(results) {
+    for (&(k, l, is_pair), found) in jobs.iter().zip(results) {
+        let (i, j) = (used[k], used[l]);
         if is_pair {
             for (measure, value, n) in found {
                 if let Some(value) = value {
