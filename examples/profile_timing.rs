@@ -3,9 +3,16 @@ fn main() {
     let path = std::env::args().nth(1).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let t0 = Instant::now();
-    let ds = mlcycle::data::parse_csv(&bytes, "x.csv", &mlcycle::data::ParseOptions { max_memory_bytes: 1 << 34, ..Default::default() }).unwrap();
+    let threads: usize = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(1);
+    let popts = mlcycle::data::ParseOptions { max_memory_bytes: 1 << 34, ..Default::default() };
+    let mut ingest = mlcycle::data::Ingest::new("x.csv", &popts, Some(bytes.len() as u64)).unwrap();
+    ingest.set_threads(std::env::var("PARSE_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(threads));
+    for chunk in bytes.chunks(1 << 20) {
+        ingest.push(chunk).unwrap();
+    }
+    let ds = ingest.finish().unwrap();
     let t1 = Instant::now();
-    let opts = mlcycle::profile::ProfileOptions { threads: std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(1), ..Default::default() };
+    let opts = mlcycle::profile::ProfileOptions { threads, ..Default::default() };
     let p = mlcycle::profile::profile_with(&ds, &opts).unwrap();
     let t2 = Instant::now();
     let mb = bytes.len() as f64 / 1e6;

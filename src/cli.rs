@@ -404,6 +404,7 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
     let total = file.metadata().map_err(io)?.len();
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let mut ingest = Ingest::new(&name, opts, Some(total)).map_err(mlcycle::Error::from)?;
+    ingest.set_threads(mlcycle::par::available());
     let show = total > 16 << 20 && std::io::stderr().is_terminal();
     let mut buf = vec![0u8; 1 << 20];
     let mut last = 0;

@@ -160,7 +160,29 @@ mod tests {
     use crate::data::{ColumnKind, ColumnValues};
 
     fn parse(s: &[u8]) -> Result<Dataset, DataError> {
-        parse_csv(s, "t.csv", &ParseOptions::default())
+        parse_csv_all_ways(s, "t.csv", &ParseOptions::default())
+    }
+
+    /// [`parse_csv`], after checking that typing the columns on 2 or 3
+    /// threads gives the same dataset or the same error as one thread, the
+    /// file pushed whole or in 7-byte chunks.
+    fn parse_csv_all_ways(bytes: &[u8], name: &str, opts: &ParseOptions) -> Result<Dataset, DataError> {
+        let run = |threads: usize, chunk: usize| {
+            Ingest::new(name, opts, Some(bytes.len() as u64)).and_then(|mut ingest| {
+                ingest.set_threads(threads);
+                for c in bytes.chunks(chunk) {
+                    ingest.push(c)?;
+                }
+                ingest.finish()
+            })
+        };
+        for chunk in [bytes.len().max(1), 7] {
+            let one = run(1, chunk);
+            for threads in [2, 3] {
+                assert_eq!(run(threads, chunk), one, "{threads} threads, chunks of {chunk}");
+            }
+        }
+        parse_csv(bytes, name, opts)
     }
 
     fn utf16(s: &str, le: bool) -> Vec<u8> {
@@ -182,14 +204,14 @@ mod tests {
         for i in 0..100 {
             text.extend(format!("{i},{}\n", i % 3).as_bytes());
         }
-        match parse_csv(&text, "t.csv", &opts) {
+        match parse_csv_all_ways(&text, "t.csv", &opts) {
             Err(DataError::TooMuchMemory { rows, columns, needed, limit, .. }) => {
                 assert_eq!((rows, columns, limit), (100, 2, 1000));
                 assert_eq!(needed, 100 * 16 * 2);
             }
             other => panic!("expected too_much_memory, got {other:?}"),
         }
-        assert!(parse_csv(&small, "t.csv", &opts).is_ok());
+        assert!(parse_csv_all_ways(&small, "t.csv", &opts).is_ok());
 
         // A stream announced as 1 GiB: 16 MB of columns allowed, and the
         // projection stops it within the first chunks.
@@ -262,18 +284,18 @@ mod tests {
     #[test]
     fn limits_are_named() {
         let opts = ParseOptions { max_columns: 2, max_header_chars: 3, ..ParseOptions::default() };
-        let err = parse_csv(b"a,b,c\n1,2,3\n", "t.csv", &opts).unwrap_err();
+        let err = parse_csv_all_ways(b"a,b,c\n1,2,3\n", "t.csv", &opts).unwrap_err();
         assert_eq!(err.code(), "too_many_columns");
         assert!(err.to_string().contains("limit of 2"));
-        let err = parse_csv(b"abcd\n1\n", "t.csv", &opts).unwrap_err();
+        let err = parse_csv_all_ways(b"abcd\n1\n", "t.csv", &opts).unwrap_err();
         assert_eq!(err.code(), "header_too_long");
         let opts = ParseOptions { max_bytes: 4, ..ParseOptions::default() };
-        assert_eq!(parse_csv(b"a,b\n1,2\n", "t.csv", &opts).unwrap_err().code(), "too_large");
+        assert_eq!(parse_csv_all_ways(b"a,b\n1,2\n", "t.csv", &opts).unwrap_err().code(), "too_large");
         let opts = ParseOptions { max_rows: 2, ..ParseOptions::default() };
-        let err = parse_csv(b"a\n1\n2\n3\n", "t.csv", &opts).unwrap_err();
+        let err = parse_csv_all_ways(b"a\n1\n2\n3\n", "t.csv", &opts).unwrap_err();
         assert_eq!(err.to_string(), "t.csv: the file has more than 2 data rows, the limit");
         let opts = ParseOptions { max_field_bytes: 8, ..ParseOptions::default() };
-        let err = parse_csv(b"a,b\n1,123456789\n", "t.csv", &opts).unwrap_err();
+        let err = parse_csv_all_ways(b"a,b\n1,123456789\n", "t.csv", &opts).unwrap_err();
         assert_eq!(err.to_string(), "t.csv: row 1 (line 2), column \"b\": the field is 9 bytes long, over the limit of 8");
         // A field that never ends is stopped while it is read, not at the end.
         let huge = [b"a,b\n1,\"".as_slice(), &vec![b'x'; 100_000]].concat();
@@ -342,7 +364,7 @@ mod tests {
         let ds = parse(b"x;y\n1,5;2\n-0,25;3\n").unwrap();
         assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1.5), Some(-0.25)]));
         let opts = ParseOptions { decimal_comma: Some(false), ..ParseOptions::default() };
-        let ds = parse_csv(b"x;y\n1,5;2\n", "t.csv", &opts).unwrap();
+        let ds = parse_csv_all_ways(b"x;y\n1,5;2\n", "t.csv", &opts).unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
     }
 
@@ -362,19 +384,19 @@ mod tests {
     fn type_overrides_apply_and_bad_values_are_named() {
         let mut opts = ParseOptions::default();
         opts.column_types.insert("zip".into(), ColumnKind::Categorical);
-        let ds = parse_csv(b"zip,n\n02134,1\n10001,2\n", "t.csv", &opts).unwrap();
+        let ds = parse_csv_all_ways(b"zip,n\n02134,1\n10001,2\n", "t.csv", &opts).unwrap();
         assert_eq!(ds.columns[0].text(0).as_deref(), Some("02134"));
         opts.column_types.insert("n".into(), ColumnKind::Integer);
-        let err = parse_csv(b"zip,n\n02134,1\n10001,2.5\n", "t.csv", &opts).unwrap_err();
+        let err = parse_csv_all_ways(b"zip,n\n02134,1\n10001,2.5\n", "t.csv", &opts).unwrap_err();
         assert_eq!(err.to_string(), "t.csv: row 2 (line 3), column \"n\": \"2.5\" is not a valid integer");
         opts.column_types.insert("nope".into(), ColumnKind::Integer);
-        assert_eq!(parse_csv(b"zip,n\n1,2\n", "t.csv", &opts).unwrap_err().code(), "unknown_column");
+        assert_eq!(parse_csv_all_ways(b"zip,n\n1,2\n", "t.csv", &opts).unwrap_err().code(), "unknown_column");
     }
 
     #[test]
     fn non_finite_can_be_missing_and_reported() {
         let opts = ParseOptions { non_finite: NonFinitePolicy::Missing, ..ParseOptions::default() };
-        let ds = parse_csv(b"a,b\n1,2\ninf,3\n4,-Infinity\n", "t.csv", &opts).unwrap();
+        let ds = parse_csv_all_ways(b"a,b\n1,2\ninf,3\n4,-Infinity\n", "t.csv", &opts).unwrap();
         assert!(ds.columns[0].is_missing(1));
         assert_eq!(ds.ingest.non_finite[0].rows, vec![2]);
         assert_eq!(ds.ingest.non_finite[1].values, vec!["-Infinity".to_string()]);
@@ -386,7 +408,7 @@ mod tests {
     #[test]
     fn lossy_utf8_is_an_opt_in_with_a_warning() {
         let opts = ParseOptions { lossy_utf8: true, ..ParseOptions::default() };
-        let ds = parse_csv(b"a,b\ncaf\xe9,1\n", "t.csv", &opts).unwrap();
+        let ds = parse_csv_all_ways(b"a,b\ncaf\xe9,1\n", "t.csv", &opts).unwrap();
         assert_eq!(ds.columns[0].text(0).as_deref(), Some("caf\u{FFFD}"));
         assert_eq!(ds.ingest.warnings[0].message, "1 invalid byte sequence(s) were replaced by U+FFFD, the first at line 2, byte 7");
     }
@@ -398,7 +420,7 @@ mod tests {
         assert!(ds.columns[1].is_missing(1));
         assert_eq!(ds.columns[1].text(0).as_deref(), Some("say \"hi\""));
         let opts = ParseOptions { missing_tokens: vec!["x".into()], ..ParseOptions::default() };
-        let ds = parse_csv(b"n\n1\nX\n", "t.csv", &opts).unwrap();
+        let ds = parse_csv_all_ways(b"n\n1\nX\n", "t.csv", &opts).unwrap();
         assert!(ds.columns[0].is_missing(1));
     }
 
@@ -433,5 +455,66 @@ mod tests {
             ingest.push(chunk).unwrap();
         }
         assert_eq!(ingest.finish().unwrap(), whole);
+    }
+
+    /// Typing columns on several threads gives the same dataset, report and
+    /// sample as one thread, and the same error: the first one in row
+    /// order, and within a row the first column.
+    #[test]
+    fn threads_change_neither_the_dataset_nor_the_error() {
+        let mut state = 7u64;
+        let mut rnd = move |n: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let mut text = String::from("n,i,label,when,mixed,text\n");
+        for r in 0..3000 {
+            let mixed = match r {
+                1500 => "2021-03-04".to_string(),
+                2200 => "word".to_string(),
+                _ => format!("{}", rnd(100)),
+            };
+            let n = if rnd(20) == 0 { String::new() } else { format!("{}.{}", rnd(1000), rnd(100)) };
+            let when = if r == 2500 { "NA".to_string() } else { format!("2020-{:02}-{:02}", rnd(12) + 1, rnd(28) + 1) };
+            text.push_str(&format!("{n},{},c{},{when},{mixed},\"t {} \"\"q\"\" \n{}\"\n", rnd(50), rnd(7), rnd(100_000), r));
+        }
+        let ok = parse_csv_all_ways(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(ok.n_rows, 3000);
+        assert_eq!(ok.ingest.mixed.len(), 1);
+        // Sampled: the stride doubles at the same rows.
+        let small = ParseOptions { max_memory_bytes: 60_000, ..ParseOptions::default() };
+        let sampled = parse_csv_all_ways(text.as_bytes(), "t.csv", &small).unwrap();
+        assert!(sampled.sample.as_ref().is_some_and(|s| s.stride > 1));
+        let types = ParseOptions { column_types: [("i".to_string(), ColumnKind::Float), ("label".to_string(), ColumnKind::Text)].into(), ..ParseOptions::default() };
+        parse_csv_all_ways(text.as_bytes(), "t.csv", &types).unwrap();
+        // Errors: a bad forced value in a later column on an earlier row
+        // wins over one in an earlier column on a later row; a ragged row
+        // after a bad value is not reached; a non-finite value; a long field.
+        let lines: Vec<&str> = text.split_inclusive("\"\n").collect();
+        let with = |edits: &[(usize, &str)]| {
+            let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+            for &(i, s) in edits {
+                l[i] = s.to_string();
+            }
+            l.concat()
+        };
+        let forced = ParseOptions { column_types: [("n".to_string(), ColumnKind::Float), ("i".to_string(), ColumnKind::Integer)].into(), ..ParseOptions::default() };
+        let bad = with(&[(700, "1.5,x,c1,2020-01-01,3,\"t\"\n"), (900, "oops,2,c1,2020-01-01,3,\"t\"\n")]);
+        let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &forced).unwrap_err();
+        assert!(matches!(&e, DataError::BadValue { row: 701, column, .. } if column == "i"), "{e:?}");
+        let bad = with(&[(700, "zz,y,c1,2020-01-01,3,\"t\"\n"), (702, "1,2\n")]);
+        let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &forced).unwrap_err();
+        assert!(matches!(&e, DataError::BadValue { row: 701, column, .. } if column == "n"), "{e:?}");
+        let bad = with(&[(1200, "1e400,2,c1,2020-01-01,3,\"t\"\n")]);
+        let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &ParseOptions::default()).unwrap_err();
+        assert!(matches!(&e, DataError::NonFinite { row: 1201, .. }), "{e:?}");
+        let long = format!("1,2,c1,2020-01-01,3,\"{}\"\n", "x".repeat(100));
+        let bad = with(&[(1300, &long), (1400, "1,2\n")]);
+        let tight = ParseOptions { max_field_bytes: 50, ..ParseOptions::default() };
+        let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &tight).unwrap_err();
+        assert!(matches!(&e, DataError::FieldTooLong { row: 1301, .. }), "{e:?}");
+        let bad = with(&[(2999, "1,2,c1,2020-01-01,3,\"unterminated\n")]);
+        let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &forced).unwrap_err();
+        assert!(matches!(&e, DataError::UnterminatedQuote { .. }), "{e:?}");
     }
 }

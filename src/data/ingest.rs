@@ -1054,7 +1054,29 @@ struct Parser {
     /// Row count at which memory is next checked, and the rows between checks.
     next_check: usize,
     check_rows: usize,
+    /// Threads the columns of a batch of records are typed on (1: each
+    /// record is typed as it is read, no batch).
+    threads: usize,
+    batch: Batch,
 }
+
+/// Records read but not yet typed, when columns are typed on several
+/// threads: their text, field ends and lines.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    /// Field ends into `text`, `width` per record.
+    ends: Vec<usize>,
+    lines: Vec<usize>,
+    /// Whether each record is in the sample.
+    keep: Vec<bool>,
+}
+
+/// Most records typed per batch (a handful in unit tests, so that batches
+/// end everywhere).
+const BATCH_ROWS: usize = if cfg!(test) { 5 } else { 8192 };
+/// Fewer records than this are typed on the calling thread.
+const BATCH_MIN_PARALLEL: usize = if cfg!(test) { 2 } else { 256 };
 
 /// Rows between memory checks.
 const MEMORY_CHECK_ROWS: usize = 4096;
@@ -1173,7 +1195,16 @@ impl Parser {
         }
     }
 
-    fn feed(&mut self, mut input: &[u8]) -> Result<(), DataError> {
+    fn feed(&mut self, input: &[u8]) -> Result<(), DataError> {
+        let r = self.feed_records(input);
+        if r.is_err() {
+            // Records batched before the one that failed come first.
+            self.flush()?;
+        }
+        r
+    }
+
+    fn feed_records(&mut self, mut input: &[u8]) -> Result<(), DataError> {
         self.text_fed += input.len() as u64;
         // Track quotes on the raw text: `csv-core` would read an unclosed
         // quote silently to the end of the file.
@@ -1316,6 +1347,21 @@ impl Parser {
             return Err(DataError::TooManyRows { file: self.ctx.file.clone(), limit: self.opts.max_rows });
         }
         let keep = (self.n_rows - 1) & (self.ctx.stride - 1) == 0;
+        if self.threads > 1 {
+            let b = &mut self.batch;
+            let base = b.text.len();
+            b.text.push_str(text);
+            b.ends.extend(ends.iter().map(|e| base + e));
+            b.lines.push(self.record_line);
+            b.keep.push(keep);
+            if b.lines.len() >= BATCH_ROWS || self.n_rows >= self.next_check {
+                self.flush()?;
+            }
+            if self.n_rows >= self.next_check {
+                self.check()?;
+            }
+            return Ok(());
+        }
         for (i, col) in self.cols.iter_mut().enumerate() {
             let f = field(i);
             if f.len() > self.opts.max_field_bytes {
@@ -1336,7 +1382,59 @@ impl Parser {
         Ok(())
     }
 
+    /// Types the batched records, each column on its own thread (as many
+    /// at once as `threads`). Gives the error sequential typing would
+    /// have met first: the earliest row, and in it the first column.
+    fn flush(&mut self) -> Result<(), DataError> {
+        let rows = self.batch.lines.len();
+        if rows == 0 {
+            return Ok(());
+        }
+        let width = self.cols.len();
+        let (batch, ctx, max_field) = (&self.batch, &self.ctx, self.opts.max_field_bytes);
+        let run = |i: usize, col: &mut ColBuilder| -> Option<(usize, usize, DataError)> {
+            for r in 0..rows {
+                let end = batch.ends[r * width + i];
+                let start = if r * width + i == 0 { 0 } else { batch.ends[r * width + i - 1] };
+                let f = &batch.text[start..end];
+                let line = batch.lines[r];
+                if f.len() > max_field {
+                    let e = DataError::FieldTooLong {
+                        file: ctx.file.clone(),
+                        row: col.rows + 1,
+                        line,
+                        column: col.name.clone(),
+                        length: f.len(),
+                        limit: max_field,
+                    };
+                    return Some((r, i, e));
+                }
+                if let Err(e) = col.push(f, line, ctx, batch.keep[r]) {
+                    return Some((r, i, e));
+                }
+            }
+            None
+        };
+        let threads = if rows >= BATCH_MIN_PARALLEL { self.threads } else { 1 };
+        let cols: Vec<std::sync::Mutex<(usize, &mut ColBuilder)>> = self.cols.iter_mut().enumerate().map(std::sync::Mutex::new).collect();
+        let errors = crate::par::map(&cols, threads, |c| {
+            let mut guard = c.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (i, col) = &mut *guard;
+            run(*i, col)
+        });
+        let b = &mut self.batch;
+        b.text.clear();
+        b.ends.clear();
+        b.lines.clear();
+        b.keep.clear();
+        match errors.into_iter().flatten().min_by_key(|(r, i, _)| (*r, *i)) {
+            Some((_, _, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
+        self.flush()?;
         if self.in_quote {
             return Err(DataError::UnterminatedQuote { file: self.ctx.file.clone(), line: self.quote_line });
         }
@@ -1349,6 +1447,7 @@ impl Parser {
                 }
             }
         }
+        self.flush()?;
         if self.names.is_none() {
             return Err(DataError::EmptyFile { file: self.ctx.file.clone() });
         }
@@ -1526,6 +1625,7 @@ pub struct Ingest {
     saw_content: bool,
     failed: Option<DataError>,
     report: IngestReport,
+    threads: usize,
 }
 
 impl Ingest {
@@ -1550,7 +1650,16 @@ impl Ingest {
             saw_content: false,
             failed: None,
             report: IngestReport::default(),
+            threads: 1,
         })
+    }
+
+    /// Types the columns on up to `threads` threads natively (records are
+    /// read on the calling thread and typed in batches, each column on one
+    /// thread). The dataset, and any error, are the same for every count;
+    /// wasm has one thread. Set it before the first push.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
     }
 
     /// Bytes pushed so far (for progress).
@@ -1703,6 +1812,8 @@ impl Ingest {
             reserved_rows: 0,
             next_check: MEMORY_CHECK_ROWS,
             check_rows: MEMORY_CHECK_ROWS,
+            threads: self.threads,
+            batch: Batch::default(),
         };
         parser.feed(&sample[s.skip..])?;
         self.parser = Some(parser);
