@@ -375,6 +375,14 @@ fn load_with(path: &Path, opts: &ParseOptions) -> Result<(Dataset, f64), Failure
     Ok((ds, started.elapsed().as_secs_f64() * 1000.0))
 }
 
+/// [`show`], or the date (and time) a figure of a date column stands for.
+fn show_as(v: Option<f64>, time: bool) -> String {
+    match v {
+        Some(t) if time && t.is_finite() => mlcycle::data::format_time(t),
+        _ => show(v),
+    }
+}
+
 fn show(v: Option<f64>) -> String {
     match v {
         None => "-".into(),
@@ -433,6 +441,8 @@ fn profile_text(p: &Profile) -> String {
     let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
     for c in &p.columns {
         let kind = c.kind.as_str();
+        // Dates and times are held as seconds since 1970: shown as dates.
+        let time = c.kind.is_time();
         let top: Vec<String> = c.top.iter().take(3).map(|t| format!("{:?} ({})", t.value, t.count)).collect();
         let _ = writeln!(
             s,
@@ -442,10 +452,10 @@ fn profile_text(p: &Profile) -> String {
             c.count,
             c.missing,
             c.distinct,
-            show(c.min),
-            show(c.max),
-            show(c.mean),
-            show(c.std),
+            show_as(c.min, time),
+            show_as(c.max, time),
+            show_as(c.mean, time),
+            if time { c.std.map_or_else(|| "-".into(), |d| format!("{:.1} days", d / 86_400.0)) } else { show(c.std) },
             top.join(", ")
         );
     }

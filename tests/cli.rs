@@ -175,7 +175,7 @@ fn hostile_inputs_give_clear_errors() {
         ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification"),
         ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "1 folds is out of range"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
-        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split, each node scanning all 2 rows (up to 2 nodes)), over the limit of 0 s; use fewer trees, set a max depth, or sample the rows"),
+        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s; use fewer trees, set a max depth, or sample the rows"),
         ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
         ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "has 300 classes, over the limit of 200"),
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
@@ -376,4 +376,20 @@ fn reading_options_are_recorded_and_replayed() {
     let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--max-memory", "0"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).contains("--max-memory 0 is out of range"), "{}", text(&o.stderr));
+}
+
+/// The text profile shows a date column's min, max and mean as dates and
+/// its spread in days, not as seconds since 1970.
+#[test]
+fn profile_text_shows_dates_as_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.csv");
+    std::fs::write(&data, "when,v\n2020-01-01,1\n2020-01-03,2\n2020-01-05,3\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let line = out.lines().find(|l| l.starts_with("when")).unwrap();
+    assert!(line.contains("2020-01-01 2020-01-05 2020-01-03"), "{line}");
+    assert!(line.contains("2.0 days"), "{line}");
+    assert!(!line.contains("1577"), "{line}");
 }

@@ -401,6 +401,7 @@ enum Store {
 }
 
 /// Settings every column reads.
+#[derive(Clone)]
 pub(crate) struct Ctx {
     file: String,
     missing: Vec<String>,
@@ -1058,7 +1059,15 @@ struct Parser {
     /// record is typed as it is read, no batch).
     threads: usize,
     batch: Batch,
+    /// The batch being typed on other threads while the next is read; it
+    /// holds `cols` until joined.
+    typing: Option<std::thread::JoinHandle<Typed>>,
+    spare: Batch,
 }
+
+/// What a batch's typing gives back: the columns, the emptied batch (its
+/// buffers reused) and the first error.
+type Typed = (Vec<ColBuilder>, Batch, Result<(), DataError>);
 
 /// Records read but not yet typed, when columns are typed on several
 /// threads: their text, field ends and lines.
@@ -1075,8 +1084,52 @@ struct Batch {
 /// Most records typed per batch (a handful in unit tests, so that batches
 /// end everywhere).
 const BATCH_ROWS: usize = if cfg!(test) { 5 } else { 8192 };
-/// Fewer records than this are typed on the calling thread.
+/// Fewer records than this are typed on one thread.
 const BATCH_MIN_PARALLEL: usize = if cfg!(test) { 2 } else { 256 };
+
+impl Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.lines.clear();
+        self.keep.clear();
+    }
+}
+
+/// Types a batch of records into `cols`, each column on one of up to
+/// `threads` threads. Gives the error sequential typing would have met
+/// first: the earliest row, and in it the first column.
+fn type_batch(cols: &mut [ColBuilder], batch: &Batch, ctx: &Ctx, max_field: usize, threads: usize) -> Result<(), DataError> {
+    let rows = batch.lines.len();
+    let width = cols.len();
+    let run = |i: usize, col: &mut ColBuilder| -> Option<(usize, usize, DataError)> {
+        for r in 0..rows {
+            let at = r * width + i;
+            let (start, end) = (if at == 0 { 0 } else { batch.ends[at - 1] }, batch.ends[at]);
+            let f = &batch.text[start..end];
+            let line = batch.lines[r];
+            if f.len() > max_field {
+                let e = DataError::FieldTooLong { file: ctx.file.clone(), row: col.rows + 1, line, column: col.name.clone(), length: f.len(), limit: max_field };
+                return Some((r, i, e));
+            }
+            if let Err(e) = col.push(f, line, ctx, batch.keep[r]) {
+                return Some((r, i, e));
+            }
+        }
+        None
+    };
+    let threads = if rows >= BATCH_MIN_PARALLEL { threads } else { 1 };
+    let cols: Vec<std::sync::Mutex<(usize, &mut ColBuilder)>> = cols.iter_mut().enumerate().map(std::sync::Mutex::new).collect();
+    let errors = crate::par::map(&cols, threads, |c| {
+        let mut guard = c.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (i, col) = &mut *guard;
+        run(*i, col)
+    });
+    match errors.into_iter().flatten().min_by_key(|(r, i, _)| (*r, *i)) {
+        Some((_, _, e)) => Err(e),
+        None => Ok(()),
+    }
+}
 
 /// Rows between memory checks.
 const MEMORY_CHECK_ROWS: usize = 4096;
@@ -1333,7 +1386,7 @@ impl Parser {
                 return Ok(());
             }
         }
-        let expected = self.cols.len();
+        let expected = self.names.as_ref().map_or(0, Vec::len);
         if width != expected {
             // A lone blank field on its own line is a blank line, not data.
             if width == 1 && field(0).trim().is_empty() {
@@ -1354,11 +1407,11 @@ impl Parser {
             b.ends.extend(ends.iter().map(|e| base + e));
             b.lines.push(self.record_line);
             b.keep.push(keep);
-            if b.lines.len() >= BATCH_ROWS || self.n_rows >= self.next_check {
-                self.flush()?;
-            }
             if self.n_rows >= self.next_check {
+                self.flush()?;
                 self.check()?;
+            } else if b.lines.len() >= BATCH_ROWS {
+                self.start_typing()?;
             }
             return Ok(());
         }
@@ -1382,55 +1435,50 @@ impl Parser {
         Ok(())
     }
 
-    /// Types the batched records, each column on its own thread (as many
-    /// at once as `threads`). Gives the error sequential typing would
-    /// have met first: the earliest row, and in it the first column.
-    fn flush(&mut self) -> Result<(), DataError> {
-        let rows = self.batch.lines.len();
-        if rows == 0 {
+    /// Waits for the batch being typed, if any, and gives back its columns.
+    fn join_typing(&mut self) -> Result<(), DataError> {
+        let Some(handle) = self.typing.take() else { return Ok(()) };
+        let (cols, mut batch, result) = handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        self.cols = cols;
+        batch.clear();
+        // Its buffers take the next batch.
+        self.spare = batch;
+        result
+    }
+
+    /// Starts typing the batched records on other threads while the calling
+    /// thread reads on (after the previous batch is done: columns are typed
+    /// in row order). In wasm, types them here.
+    fn start_typing(&mut self) -> Result<(), DataError> {
+        self.join_typing()?;
+        if self.batch.lines.is_empty() {
             return Ok(());
         }
-        let width = self.cols.len();
-        let (batch, ctx, max_field) = (&self.batch, &self.ctx, self.opts.max_field_bytes);
-        let run = |i: usize, col: &mut ColBuilder| -> Option<(usize, usize, DataError)> {
-            for r in 0..rows {
-                let end = batch.ends[r * width + i];
-                let start = if r * width + i == 0 { 0 } else { batch.ends[r * width + i - 1] };
-                let f = &batch.text[start..end];
-                let line = batch.lines[r];
-                if f.len() > max_field {
-                    let e = DataError::FieldTooLong {
-                        file: ctx.file.clone(),
-                        row: col.rows + 1,
-                        line,
-                        column: col.name.clone(),
-                        length: f.len(),
-                        limit: max_field,
-                    };
-                    return Some((r, i, e));
-                }
-                if let Err(e) = col.push(f, line, ctx, batch.keep[r]) {
-                    return Some((r, i, e));
-                }
-            }
-            None
-        };
-        let threads = if rows >= BATCH_MIN_PARALLEL { self.threads } else { 1 };
-        let cols: Vec<std::sync::Mutex<(usize, &mut ColBuilder)>> = self.cols.iter_mut().enumerate().map(std::sync::Mutex::new).collect();
-        let errors = crate::par::map(&cols, threads, |c| {
-            let mut guard = c.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let (i, col) = &mut *guard;
-            run(*i, col)
-        });
-        let b = &mut self.batch;
-        b.text.clear();
-        b.ends.clear();
-        b.lines.clear();
-        b.keep.clear();
-        match errors.into_iter().flatten().min_by_key(|(r, i, _)| (*r, *i)) {
-            Some((_, _, e)) => Err(e),
-            None => Ok(()),
+        #[cfg(target_arch = "wasm32")]
+        {
+            let r = type_batch(&mut self.cols, &self.batch, &self.ctx, self.opts.max_field_bytes, 1);
+            self.batch.clear();
+            r
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let mut cols = std::mem::take(&mut self.cols);
+            let batch = std::mem::replace(&mut self.batch, std::mem::take(&mut self.spare));
+            let (ctx, max_field, threads) = (self.ctx.clone(), self.opts.max_field_bytes, self.threads);
+            self.typing = Some(std::thread::spawn(move || {
+                let r = type_batch(&mut cols, &batch, &ctx, max_field, threads);
+                (cols, batch, r)
+            }));
+            Ok(())
+        }
+    }
+
+    /// Types every record read so far; after it the columns are complete.
+    /// Gives the error one thread typing record by record would have met
+    /// first.
+    fn flush(&mut self) -> Result<(), DataError> {
+        self.start_typing()?;
+        self.join_typing()
     }
 
     fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
@@ -1814,6 +1862,8 @@ impl Ingest {
             check_rows: MEMORY_CHECK_ROWS,
             threads: self.threads,
             batch: Batch::default(),
+            typing: None,
+            spare: Batch::default(),
         };
         parser.feed(&sample[s.skip..])?;
         self.parser = Some(parser);

@@ -105,7 +105,7 @@ pub enum DataError {
         byte: usize,
     },
     /// Bytes that are not UTF-8.
-    #[error("{file}: line {line}: invalid UTF-8 at byte {byte}; save the file as UTF-8")]
+    #[error("{file}: line {line}: invalid UTF-8 at byte {byte} (the file may be in another encoding, such as Windows-1252); save it as UTF-8, or read it with invalid bytes replaced (the lossy UTF-8 option, --lossy-utf8)")]
     InvalidUtf8 {
         /// File name as given.
         file: String,
