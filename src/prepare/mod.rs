@@ -18,6 +18,12 @@ use crate::data::{ColumnKind, ColumnValues, Dataset};
 /// are encoded as all zeros, like an unseen category.
 pub const MAX_ONE_HOT_LEVELS: usize = 100;
 
+/// Distinct labels, each in a single training row, from which the default
+/// encoding drops a column as an identifier or free text: one-hot columns
+/// of labels seen once cannot generalise, and would be up to
+/// [`MAX_ONE_HOT_LEVELS`] columns of noise.
+pub const ID_LIKE_MIN_LABELS: usize = 20;
+
 /// Errors from fitting or applying a recipe.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PrepareError {
@@ -611,6 +617,13 @@ impl Recipe {
                         dropped = true;
                     }
                 } else {
+                    if let Some(labels) = id_like(&work) {
+                        steps.push(RecipeStep::DropColumn {
+                            column: column.clone(),
+                            reason: format!("each of its {labels} training labels is in one row only (an identifier or free text); encode it yourself to keep it"),
+                        });
+                        continue;
+                    }
                     match one_hot_levels(&work) {
                         Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: UnseenRule::Zeros }),
                         None => dropped = true,
@@ -813,6 +826,19 @@ impl Recipe {
     }
 }
 
+/// The number of labels when a label column has at least
+/// [`ID_LIKE_MIN_LABELS`] labels in its training rows and none of them is
+/// in more than one row.
+fn id_like(work: &Work) -> Option<usize> {
+    let counts = work.counts();
+    let labels = counts.iter().filter(|&&c| c > 0).count();
+    (matches!(work, Work::Lab { .. }) && labels >= ID_LIKE_MIN_LABELS && counts.iter().all(|&c| c <= 1)).then_some(labels)
+}
+
+/// The levels a one-hot encoding gets, in first-appearance order: every
+/// label in the training rows, or, past [`MAX_ONE_HOT_LEVELS`], the most
+/// frequent of those in two or more rows (of all, when none repeats);
+/// `None` when there are none.
 fn one_hot_levels(work: &Work) -> Option<Vec<String>> {
     let counts = work.counts();
     let Work::Lab { levels, .. } = work else { return None };
@@ -821,6 +847,10 @@ fn one_hot_levels(work: &Work) -> Option<Vec<String>> {
         return None;
     }
     if seen.len() > MAX_ONE_HOT_LEVELS {
+        let repeated: Vec<usize> = seen.iter().copied().filter(|&i| counts[i] >= 2).collect();
+        if !repeated.is_empty() {
+            seen = repeated;
+        }
         // Keep the most frequent; stable sort keeps first appearance for ties.
         seen.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
         seen.truncate(MAX_ONE_HOT_LEVELS);
@@ -915,5 +945,29 @@ mod tests {
         assert_eq!(r.training_rows(&ds, &[0, 1, 2]), vec![0, 2]);
         // Applying never drops rows.
         assert_eq!(r.apply(&ds, &[0, 1, 3]).unwrap().nrows(), 3);
+    }
+
+    /// The default encoding drops a column of identifiers (every label in
+    /// one training row, 20 or more of them) with its reason, and past 100
+    /// labels keeps only labels seen twice or more; a one-hot step the user
+    /// asks for keeps the column.
+    #[test]
+    fn identifier_columns_are_not_one_hot_encoded_by_default() {
+        let mut text = String::from("x,name,ticket\n");
+        for i in 0..300 {
+            text.push_str(&format!("{i},person {i},T{}\n", if i < 10 { 0 } else { i }));
+        }
+        let ds = ds(&text);
+        let rows: Vec<usize> = (0..300).collect();
+        let r = Recipe::fit(&ds, &[0, 1, 2], &rows).unwrap();
+        assert!(matches!(&r.steps[1], RecipeStep::DropColumn { column, reason } if column == "name" && reason.contains("each of its 300 training labels is in one row only")), "{:?}", r.steps[1]);
+        assert_eq!(r.steps[2], RecipeStep::OneHot { column: "ticket".into(), levels: vec!["T0".into()], unseen: UnseenRule::Zeros });
+        assert_eq!(r.feature_names(), ["x", "ticket=T0"]);
+        // 19 unique labels are kept: too few to call them identifiers.
+        let few = Recipe::fit(&ds, &[1], &rows[..19]).unwrap();
+        assert_eq!(few.width(), 19);
+        // Asked for, the encoding keeps the 100 most frequent labels.
+        let asked = Recipe::fit_with(&ds, &[1], &rows, &[StepSpec::OneHot { column: "name".into(), unseen: UnseenRule::Zeros }]).unwrap();
+        assert_eq!(asked.width(), MAX_ONE_HOT_LEVELS);
     }
 }

@@ -215,7 +215,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 code: AlertCode::HighCardinality,
                 severity: Severity::Warning,
                 columns: cols.clone(),
-                message: format!("\"{name}\" has {} distinct labels (threshold {HIGH_CARDINALITY}); one-hot encoding keeps the 100 most frequent", c.distinct),
+                message: format!("\"{name}\" has {} distinct labels (threshold {HIGH_CARDINALITY}); the default one-hot encoding keeps the 100 most frequent of those in 2 or more training rows, and drops a column whose every label is in one row only", c.distinct),
                 evidence: ev(&[("distinct", c.distinct as f64), ("distinctPct", 100.0 * c.distinct as f64 / c.count.max(1) as f64)]),
                 suggestion: drop(name),
                 advice: "drop the column, or encode it as ordinal ranks".into(),
