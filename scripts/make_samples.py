@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the bundled sample datasets the page offers, from the copies that
-scikit-learn ships inside its package (no download).
+scikit-learn and palmerpenguins ship inside their packages (no download).
 
-    pip install scikit-learn
+    pip install scikit-learn palmerpenguins==0.1.6
     python3 scripts/make_samples.py          # writes www/data/
 
 Output is deterministic: the same bytes on every run. Floats are written with
@@ -60,6 +60,20 @@ def diabetes():
     return [column_name(n) for n in d.feature_names], d.data, "progression", [number(t) for t in d.target], scaled
 
 
+def penguins():
+    """Palmer penguins as the package ships it, species moved to the end;
+    its missing values stay "NA" and its labels stay text: a sample with
+    data-quality alerts to look at."""
+    from importlib import resources
+
+    text = resources.files("palmerpenguins").joinpath("data/penguins.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    t = header.index("species")
+    order = [i for i in range(len(header)) if i != t] + [t]
+    return [header[i] for i in order], [[r[i] for i in order] for r in body]
+
+
 SAMPLES = [
     {
         "file": "iris.csv",
@@ -93,6 +107,14 @@ SAMPLES = [
         "origin": "B. Efron, T. Hastie, I. Johnstone, R. Tibshirani (2004), \"Least Angle "
         "Regression\", Annals of Statistics 32(2); data as distributed by the authors.",
     },
+    {
+        "file": "penguins.csv",
+        "title": "Palmer penguins (344 rows, 3 species, missing values)",
+        "raw": penguins,
+        "task": "classification",
+        "origin": "K. B. Gorman, T. D. Williams, W. R. Fraser (2014), Palmer Station LTER; "
+        "A. M. Horst, A. P. Hill, K. B. Gorman, palmerpenguins (2020); CC0.",
+    },
 ]
 
 
@@ -110,6 +132,15 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     index = []
     for s in SAMPLES:
+        if "raw" in s:
+            header, body = s["raw"]()
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows([header] + body)
+            with open(os.path.join(OUT, s["file"]), "w", encoding="utf-8", newline="") as f:
+                f.write(buf.getvalue())
+            index.append({"file": s["file"], "title": s["title"], "target": header[-1], "task": s["task"],
+                          "rows": len(body), "columns": len(header), "origin": s["origin"]})
+            continue
         made = s["make"]()
         names, data, target, values = made[:4]
         origin = s["origin"]
@@ -139,9 +170,10 @@ def readme(index):
     lines = [
         "# Bundled sample datasets",
         "",
-        "Written by `scripts/make_samples.py` from the copies that scikit-learn ships inside",
-        "its package; do not edit by hand. The page lists them from `index.json`.",
-        "Floats are Python's `repr` of the stored doubles; the last column is the target.",
+        "Written by `scripts/make_samples.py` from the copies that scikit-learn and",
+        "palmerpenguins ship inside their packages; do not edit by hand. The page lists them",
+        "from `index.json`. Floats are Python's `repr` of the stored doubles (penguins: as",
+        "shipped, with its `NA`s); the last column is the target.",
         "",
         "| file | rows | columns | target | task | origin and licence |",
         "| --- | --- | --- | --- | --- | --- |",
