@@ -470,8 +470,8 @@ impl Run {
                     if !named {
                         // Unnamed, a model's candidates join only while each
                         // stays quick on this data (the support-vector
-                        // models' estimate grows with rows², deep
-                        // classification trees' with rows × nodes).
+                        // models' estimate grows with rows², forests' with
+                        // trees × rows × depth).
                         let estimates: Vec<(f64, String)> = g.iter().map(|spec| estimate_seconds(spec, train_rows.len(), width, n_classes)).collect();
                         for name in &models {
                             let candidates: Vec<&(f64, String)> = g.iter().zip(&estimates).filter(|(s, _)| s.name() == name).map(|(_, e)| e).collect();

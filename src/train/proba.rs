@@ -1,12 +1,12 @@
 //! Class probabilities where smartcore has no `predict_proba`: logistic
 //! regression from its coefficients, Gaussian naive Bayes from its fitted
-//! means, variances and priors, the random forest by averaging its trees.
-//! (SVC's Platt scaling is in `svm.rs`; smartcore's tree and k-NN give
-//! their own.) `exp` and `log` come from `libm`, so the figures are the
-//! same bits natively and in wasm. No wasm here.
+//! means, variances and priors. (SVC's Platt scaling is in `svm.rs`; our
+//! classification tree and forest, `cart.rs`, give their leaves' class
+//! shares; smartcore's k-NN gives its own.) `exp` and `log` come from
+//! `libm`, so the figures are the same bits natively and in wasm. No wasm
+//! here.
 
 use ndarray::Array2;
-use smartcore::ensemble::random_forest_classifier::{RandomForestClassifier, RandomForestClassifierParameters};
 use smartcore::linalg::basic::arrays::Array;
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::logistic_regression::LogisticRegression;
@@ -17,10 +17,6 @@ use super::TrainError;
 pub type Probabilities = Array2<f64>;
 
 type Dense = DenseMatrix<f64>;
-
-fn failed(e: impl std::fmt::Display) -> TrainError {
-    TrainError::Fit { message: e.to_string() }
-}
 
 /// Spreads probability columns over the classes seen in training (`seen`,
 /// ascending codes) into `k` columns, one per class code.
@@ -177,56 +173,6 @@ impl NaiveBayes {
             })
             .collect();
         widen(rows, &self.classes, k)
-    }
-}
-
-/// A random-forest classifier whose trees we can read: smartcore keeps a
-/// forest's trees private, so each tree is a one-tree smartcore forest
-/// (its own bootstrap sample and `sqrt(width)` features tried per split)
-/// with a seed drawn from the run's. Votes are counted as smartcore's
-/// forest counts them (ties to the lowest class code); the probability of
-/// a class is its share of the votes, the average of the trees' one-hot
-/// leaves, as smartcore's trees give no leaf class shares.
-#[derive(Debug)]
-pub(super) struct Forest {
-    trees: Vec<RandomForestClassifier<f64, u32, Dense, Vec<u32>>>,
-}
-
-impl Forest {
-    pub(super) fn fit(x: &Dense, codes: &Vec<u32>, params: RandomForestClassifierParameters, seed: u64) -> Result<Forest, TrainError> {
-        let n_trees = params.n_trees;
-        let mut trees = Vec::with_capacity(n_trees as usize);
-        for t in 0..u64::from(n_trees) {
-            let tree_seed = seed ^ (t + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let p = RandomForestClassifierParameters { n_trees: 1, seed: tree_seed, ..params.clone() };
-            trees.push(RandomForestClassifier::fit(x, codes, p).map_err(failed)?);
-        }
-        Ok(Forest { trees })
-    }
-
-    /// Class codes by majority vote and the vote shares.
-    pub(super) fn predict(&self, x: &Dense, k: usize) -> Result<(Vec<u32>, Probabilities), TrainError> {
-        let n = x.shape().0;
-        let mut votes = vec![vec![0usize; k]; n];
-        for tree in &self.trees {
-            for (i, c) in tree.predict(x).map_err(failed)?.into_iter().enumerate() {
-                votes[i][c as usize] += 1;
-            }
-        }
-        let total = self.trees.len() as f64;
-        let mut proba = Array2::zeros((n, k));
-        let mut pred = Vec::with_capacity(n);
-        for (i, v) in votes.iter().enumerate() {
-            let mut best = 0;
-            for (j, &c) in v.iter().enumerate() {
-                proba[[i, j]] = c as f64 / total;
-                if c > v[best] {
-                    best = j;
-                }
-            }
-            pred.push(best as u32);
-        }
-        Ok((pred, proba))
     }
 }
 
