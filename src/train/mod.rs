@@ -533,13 +533,21 @@ fn check_gamma(gamma: Option<f64>) -> Result<(), TrainError> {
 /// Seconds per unit of [`estimate_seconds`]'s work model, measured natively
 /// on a 100,000 × 20 forest (102 s for 6.6e8 units); wasm adds up to 1.2×.
 const SECONDS_PER_UNIT: f64 = 1.6e-7;
-/// A classification forest's share of a unit (its trees see the ~63% of
-/// the rows a bootstrap sample holds): 1.4e-8 to 2.1e-8 s measured, so
-/// the estimate runs 1.2× to 1.8× the measured time.
-const CART_FOREST_FACTOR: f64 = 0.16;
+/// A classification forest's share of a unit on small data (its trees see
+/// the ~63% of the rows a bootstrap sample holds): 1.4e-8 to 1.6e-8 s
+/// measured up to 20,000 rows, 2.1e-8 s on 100,000 (see [`cart_cache`]).
+const CART_FOREST_FACTOR: f64 = 0.14;
 /// A single classification tree's (every row, every feature): 2.0e-8 to
-/// 3.6e-8 s measured.
-const CART_TREE_FACTOR: f64 = 0.25;
+/// 2.4e-8 s measured up to 20,000 rows, 3.6e-8 s to 3.8e-8 s on 80,000
+/// and 100,000.
+const CART_TREE_FACTOR: f64 = 0.24;
+
+/// Our classification trees' cost per unit grows with the rows as a
+/// node's gathered values outgrow the caches: taken as growing linearly
+/// up to 2× at 300,000 rows (1.33× at 100,000, measured 1.35×).
+fn cart_cache(rows: f64) -> f64 {
+    1.0 + (rows / 300_000.0).min(1.0)
+}
 
 /// A rough estimate of the seconds fitting `spec` on `rows` × `width` takes,
 /// with the terms it is made of, so a job can be refused before it starts.
@@ -558,9 +566,10 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
     // sorts its nodes' rows by each feature tried, a fraction of smartcore's
     // regression tree's cost per unit. Measured natively, 20 features, 3
     // classes, unlimited depth: 100 trees on 5,000 rows 0.39 s, 20,000
-    // rows 1.8 s, 100,000 rows 14 s (scikit-learn 46 s); one tree 0.03 s,
-    // 0.13 s, 1.2 s; at depth 5 the forest 0.14 s, 0.63 s, 4.1 s.
-    let (forest_factor, tree_factor) = if classes >= 2 { (CART_FOREST_FACTOR, CART_TREE_FACTOR) } else { (1.0, 1.0) };
+    // 1.8 s, 80,000 11.6 s, 100,000 14.8 s (scikit-learn 46 s); one tree
+    // 0.03 s, 0.14 s, 1.0 s, 1.2 s; at depth 5 the forest 0.14 s, 0.63 s, -,
+    // 4.1 s. The estimates run 1.3× to 1.7× these (2× for fits under 0.1 s).
+    let (forest_factor, tree_factor) = if classes >= 2 { (CART_FOREST_FACTOR * cart_cache(r), CART_TREE_FACTOR * cart_cache(r)) } else { (1.0, 1.0) };
     let (units, detail) = match *spec {
         ModelSpec::RandomForest { n_trees, max_depth, .. } => {
             let depth = depth_of(max_depth);
@@ -1157,17 +1166,20 @@ mod tests {
         assert!((50.0..200.0).contains(&big), "{big}");
         assert_eq!(detail, "100 trees × 100000 rows × depth 17 × 4 features per split");
         // Our classification trees (× 20 features, 3 classes), measured
-        // natively: 100 trees 0.39 s on 5,000 rows, 1.8 s on 20,000, 14 s on
-        // 100,000; one tree 0.03 s, 0.13 s, 1.2 s; at depth 5, 0.14 s to 4.1 s.
+        // natively: 100 trees 0.39 s on 5,000 rows, 1.8 s on 20,000, 11.6 s
+        // on 80,000, 14.8 s on 100,000; one tree 0.14 s, 1.0 s, 1.2 s on
+        // 20,000, 80,000, 100,000; at depth 5, 0.14 s to 4.1 s.
         let tree = |max_depth| ModelSpec::DecisionTree { max_depth, min_samples_leaf: 1, min_samples_split: 2 };
         let forest = |max_depth| ModelSpec::RandomForest { n_trees: 100, max_depth, min_samples_leaf: 1, min_samples_split: 2 };
         let measured = [
             (forest(None), 5_000, 0.39),
             (forest(None), 20_000, 1.8),
-            (forest(None), 100_000, 14.2),
+            (forest(None), 80_000, 11.6),
+            (forest(None), 100_000, 14.8),
             (forest(Some(5)), 5_000, 0.14),
             (forest(Some(5)), 100_000, 4.1),
-            (tree(None), 20_000, 0.13),
+            (tree(None), 20_000, 0.14),
+            (tree(None), 80_000, 1.0),
             (tree(None), 100_000, 1.2),
             (tree(Some(5)), 100_000, 0.35),
         ];
