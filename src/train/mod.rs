@@ -222,7 +222,8 @@ pub const MAX_LOGISTIC_CLASSES: usize = 50;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ModelSpec {
-    /// smartcore's random forest (classifier or regressor by task).
+    /// A random forest: for classification our CART forest (`cart.rs`,
+    /// scikit-learn's `RandomForestClassifier`), for regression smartcore's.
     RandomForest {
         /// Trees in the forest, 1..=1000.
         n_trees: u16,
@@ -233,7 +234,8 @@ pub enum ModelSpec {
         /// Fewest rows to split a node, at least 2.
         min_samples_split: usize,
     },
-    /// One decision tree (classifier or regressor by task).
+    /// One decision tree: for classification our CART (`cart.rs`,
+    /// scikit-learn's `DecisionTreeClassifier`), for regression smartcore's.
     DecisionTree {
         /// Depth limit, 1..=64, or none.
         max_depth: Option<u16>,
