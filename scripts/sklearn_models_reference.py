@@ -8,6 +8,7 @@ Run: cargo build --bin mlcycle && python3 scripts/sklearn_models_reference.py
 (needs scikit-learn and numpy; scikit-learn 1.9.1 made the committed file).
 """
 import json
+import os
 import pathlib
 import subprocess
 import tempfile
@@ -25,12 +26,12 @@ from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BIN = ROOT / "target" / "debug" / "mlcycle"
+BIN = pathlib.Path(os.environ.get("MLCYCLE_BIN", ROOT / "target" / "debug" / "mlcycle"))
 SEED = 42
 
 
 def scaled(model):
-    # mlcycle's SVC and SVR standardise their input themselves.
+    # mlcycle's SVC, SVR and k-NN standardise their input themselves.
     return make_pipeline(StandardScaler(), model)
 
 
@@ -44,7 +45,7 @@ CLASSIFIERS = [
     ({"kind": "decision_tree", "max_depth": 5, "min_samples_leaf": 1, "min_samples_split": 2},
      lambda: DecisionTreeClassifier(max_depth=5, random_state=0)),
     (forest(100), lambda: RandomForestClassifier(n_estimators=100, max_features="sqrt", random_state=0)),
-    ({"kind": "knn", "k": 5}, lambda: KNeighborsClassifier(5)),
+    ({"kind": "knn", "k": 5}, lambda: scaled(KNeighborsClassifier(5))),
     ({"kind": "gaussian_nb"}, lambda: GaussianNB()),
     ({"kind": "svc", "kernel": "linear", "c": 1.0, "gamma": None}, lambda: scaled(SVC(kernel="linear", C=1.0))),
     ({"kind": "svc", "kernel": "rbf", "c": 1.0, "gamma": None}, lambda: scaled(SVC(kernel="rbf", C=1.0, gamma="scale"))),
@@ -59,7 +60,7 @@ REGRESSORS = [
     (forest(100), lambda: RandomForestRegressor(n_estimators=100, max_features="sqrt", random_state=0)),
     ({"kind": "extra_trees", "n_trees": 100, "max_depth": None, "min_samples_leaf": 1, "min_samples_split": 2},
      lambda: ExtraTreesRegressor(n_estimators=100, max_features="sqrt", random_state=0)),
-    ({"kind": "knn", "k": 5}, lambda: KNeighborsRegressor(5)),
+    ({"kind": "knn", "k": 5}, lambda: scaled(KNeighborsRegressor(5))),
     ({"kind": "svr", "kernel": "rbf", "c": 100.0, "epsilon": 0.1, "gamma": None},
      lambda: scaled(SVR(kernel="rbf", C=100.0, epsilon=0.1, gamma="scale"))),
     ({"kind": "svr", "kernel": "linear", "c": 1.0, "epsilon": 0.1, "gamma": None},

@@ -244,7 +244,10 @@ pub enum ModelSpec {
         /// Fewest rows to split a node, at least 2.
         min_samples_split: usize,
     },
-    /// k nearest neighbours by Euclidean distance, uniform weights.
+    /// k nearest neighbours by Euclidean distance between standardised
+    /// features (each training column to mean 0 and deviation 1, as
+    /// scikit-learn's `StandardScaler` before `KNeighbors*`: raw units
+    /// would let the widest column decide alone), uniform weights.
     Knn {
         /// Neighbours, 1..=1000 and at most the training rows.
         k: usize,
@@ -495,9 +498,10 @@ impl ModelSpec {
     }
 
     /// Whether the model standardises its input itself (the support-vector
-    /// models: their kernels and penalty assume unit-scale features).
+    /// models, whose kernels and penalty assume unit-scale features, and
+    /// k-NN, whose distances do).
     pub fn standardises(&self) -> bool {
-        matches!(self, ModelSpec::Svc { .. } | ModelSpec::Svr { .. })
+        matches!(self, ModelSpec::Svc { .. } | ModelSpec::Svr { .. } | ModelSpec::Knn { .. })
     }
 }
 
@@ -702,8 +706,8 @@ enum Fitted {
     ForestRegressor(RandomForestRegressor<f64, f64, X, Vec<f64>>),
     TreeClassifier(cart::Classifier),
     TreeRegressor(DecisionTreeRegressor<f64, f64, X, Vec<f64>>),
-    KnnClassifier(KNNClassifier<f64, u32, X, Vec<u32>, Euclidian<f64>>),
-    KnnRegressor(KNNRegressor<f64, f64, X, Vec<f64>, Euclidian<f64>>),
+    KnnClassifier(svm::Scaler, KNNClassifier<f64, u32, X, Vec<u32>, Euclidian<f64>>),
+    KnnRegressor(svm::Scaler, KNNRegressor<f64, f64, X, Vec<f64>, Euclidian<f64>>),
     Logistic(LogisticRegression<f64, u32, X, Vec<u32>>),
     GaussianNb(proba::NaiveBayes),
     Ridge(RidgeRegression<f64, f64, X, Vec<f64>>),
@@ -840,10 +844,14 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             Fitted::TreeRegressor(DecisionTreeRegressor::fit(&dense, values, params).map_err(failed)?)
         }
         (&ModelSpec::Knn { k }, Target::Classes(codes)) => {
-            Fitted::KnnClassifier(KNNClassifier::fit(&dense, codes, KNNClassifierParameters::default().with_k(k)).map_err(failed)?)
+            let scaler = svm::Scaler::fit(x);
+            let scaled = to_dense(&scaler.apply(x))?;
+            Fitted::KnnClassifier(scaler, KNNClassifier::fit(&scaled, codes, KNNClassifierParameters::default().with_k(k)).map_err(failed)?)
         }
         (&ModelSpec::Knn { k }, Target::Values(values)) => {
-            Fitted::KnnRegressor(KNNRegressor::fit(&dense, values, KNNRegressorParameters::default().with_k(k)).map_err(failed)?)
+            let scaler = svm::Scaler::fit(x);
+            let scaled = to_dense(&scaler.apply(x))?;
+            Fitted::KnnRegressor(scaler, KNNRegressor::fit(&scaled, values, KNNRegressorParameters::default().with_k(k)).map_err(failed)?)
         }
         (&ModelSpec::Logistic { alpha }, Target::Classes(codes)) => Fitted::Logistic(
             LogisticRegression::fit(&dense, codes, LogisticRegressionParameters::default().with_alpha(alpha)).map_err(failed)?,
@@ -977,7 +985,8 @@ impl TrainedModel {
                 proba = Some(p);
                 Target::Classes(pred)
             }
-            Fitted::KnnClassifier(m) => {
+            Fitted::KnnClassifier(scaler, m) => {
+                let dense = to_dense(&scaler.apply(x))?;
                 let pred = m.predict(&dense).map_err(failed)?;
                 if probabilities {
                     // Columns follow the sorted distinct training codes.
@@ -1000,7 +1009,7 @@ impl TrainedModel {
             }
             Fitted::ForestRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::TreeRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
-            Fitted::KnnRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::KnnRegressor(scaler, m) => Target::Values(m.predict(&to_dense(&scaler.apply(x))?).map_err(failed)?),
             Fitted::Ridge(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::Lasso(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::Svc(m) => {

@@ -65,12 +65,15 @@ pub(super) fn logistic(model: &LogisticRegression<f64, u32, Dense, Vec<u32>>, x:
     widen(rows, model.classes(), k)
 }
 
-/// Gaussian naive Bayes, fitted and applied exactly as smartcore 0.7's
-/// `GaussianNB` does (classes in code order, priors from counts, per-class
-/// means and population variances summed in row order, the same
-/// log-density), so models and scores are unchanged — but in one pass:
-/// smartcore gathers each class's rows by chaining one iterator per row,
-/// which is quadratic in the rows (96 s for 80,000 rows, 0.03 s here).
+/// Gaussian naive Bayes, fitted exactly as smartcore 0.7's `GaussianNB`
+/// is (classes in code order, priors from counts, per-class means and
+/// population variances summed in row order) but in one pass: smartcore
+/// gathers each class's rows by chaining one iterator per row, which is
+/// quadratic in the rows (96 s for 80,000 rows, 0.03 s here). Applied as
+/// scikit-learn's is, with its variance smoothing: smartcore's unsmoothed
+/// densities are NaN for every class as soon as a feature is constant
+/// within a class (any one-hot column of a label only one class has), so
+/// it failed on most data with text columns.
 #[derive(Debug)]
 pub(super) struct NaiveBayes {
     classes: Vec<u32>,
@@ -110,40 +113,12 @@ impl NaiveBayes {
         Ok(NaiveBayes { classes, priors, theta, var })
     }
 
-    /// The class of each row of `x`: the largest log prior + log-likelihood,
-    /// the first class on ties; an error when every row's are NaN.
-    pub(super) fn predict(&self, x: &Array2<f64>) -> Result<Vec<u32>, TrainError> {
-        let half_log_two_pi = (2.0 * std::f64::consts::PI).ln() / 2.0;
-        let mut all_nan = true;
-        let out: Vec<u32> = x
-            .rows()
-            .into_iter()
-            .map(|row| {
-                let mut best = (f64::NEG_INFINITY, None);
-                for (c, &class) in self.classes.iter().enumerate() {
-                    let mut ll = 0.0f64;
-                    for (j, &v) in row.iter().enumerate() {
-                        let (mean, var) = (self.theta[c][j], self.var[c][j]);
-                        ll += -((v - mean).powf(2.0) / (2.0 * var)) - half_log_two_pi - var.ln() / 2.0;
-                    }
-                    let p = ll + self.priors[c].ln();
-                    if !p.is_nan() && p > best.0 {
-                        best = (p, Some(class));
-                        all_nan = false;
-                    }
-                }
-                best.1.unwrap_or(self.classes[0])
-            })
-            .collect();
-        if all_nan && !out.is_empty() {
-            return Err(TrainError::Fit { message: "Predict failed: Failed to predict, all probabilities were NaN".into() });
-        }
-        Ok(out)
-    }
-
-    /// The posterior of each class, with scikit-learn's `var_smoothing`
-    /// (1e-9 × the largest feature variance).
-    pub(super) fn proba(&self, x: &Array2<f64>, k: usize) -> Probabilities {
+    /// scikit-learn's `var_smoothing`: 1e-9 × the largest variance of a
+    /// feature over all training rows (the classes' mixture), added to every
+    /// class variance, so that a feature constant within a class (a one-hot
+    /// column, say) does not make every density NaN. 1 when every feature
+    /// is constant.
+    fn epsilon(&self) -> f64 {
         let (priors, theta, var) = (&self.priors, &self.theta, &self.var);
         let width = theta.first().map_or(0, Vec::len);
         let mut largest: f64 = 0.0;
@@ -152,22 +127,53 @@ impl NaiveBayes {
             let total: f64 = (0..priors.len()).map(|c| priors[c] * (var[c][j] + (theta[c][j] - mean) * (theta[c][j] - mean))).sum();
             largest = largest.max(total);
         }
-        let epsilon = 1e-9 * largest;
+        if largest > 0.0 { 1e-9 * largest } else { 1.0 }
+    }
+
+    /// Each class's log prior + log-likelihood of `row`, variances smoothed
+    /// by `epsilon` (portable `libm` logarithms: the same bits in wasm).
+    fn joint_log(&self, row: ndarray::ArrayView1<f64>, epsilon: f64) -> Vec<f64> {
+        (0..self.priors.len())
+            .map(|c| {
+                let mut ll = libm::log(self.priors[c]);
+                for (j, v) in row.iter().enumerate() {
+                    let var = self.var[c][j] + epsilon;
+                    let d = v - self.theta[c][j];
+                    ll -= 0.5 * libm::log(2.0 * std::f64::consts::PI * var) + d * d / (2.0 * var);
+                }
+                ll
+            })
+            .collect()
+    }
+
+    /// The class of each row of `x`: the largest smoothed log posterior
+    /// (scikit-learn's `predict`), the first class on ties.
+    pub(super) fn predict(&self, x: &Array2<f64>) -> Result<Vec<u32>, TrainError> {
+        let epsilon = self.epsilon();
+        Ok(x.rows()
+            .into_iter()
+            .map(|row| {
+                let joint = self.joint_log(row, epsilon);
+                let mut best = 0;
+                for (c, &p) in joint.iter().enumerate() {
+                    if p > joint[best] || joint[best].is_nan() {
+                        best = c;
+                    }
+                }
+                self.classes[best]
+            })
+            .collect())
+    }
+
+    /// The posterior of each class: the softmax of the smoothed log
+    /// posteriors [`NaiveBayes::predict`] ranks.
+    pub(super) fn proba(&self, x: &Array2<f64>, k: usize) -> Probabilities {
+        let epsilon = self.epsilon();
         let rows: Vec<Vec<f64>> = x
             .rows()
             .into_iter()
             .map(|row| {
-                let mut s: Vec<f64> = (0..priors.len())
-                    .map(|c| {
-                        let mut ll = libm::log(priors[c]);
-                        for (j, v) in row.iter().enumerate() {
-                            let var = var[c][j] + epsilon;
-                            let d = v - theta[c][j];
-                            ll -= 0.5 * libm::log(2.0 * std::f64::consts::PI * var) + d * d / (2.0 * var);
-                        }
-                        ll
-                    })
-                    .collect();
+                let mut s = self.joint_log(row, epsilon);
                 softmax(&mut s);
                 s
             })
@@ -182,7 +188,7 @@ mod tests {
     use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 
     #[test]
-    fn naive_bayes_is_smartcores_to_the_last_bit() {
+    fn naive_bayes_fits_as_smartcore_and_predicts_as_scikit_learn() {
         // Three classes over uneven, overlapping clouds; codes not starting at 0.
         let (n, width) = (600, 4);
         let mut state = 11u64;
@@ -203,9 +209,17 @@ mod tests {
         let p = ours.proba(&x, 10);
         assert_eq!(p.ncols(), 10);
         assert!(p.rows().into_iter().all(|row| (row.sum() - 1.0).abs() < 1e-9));
-        // A constant feature within a class: zero variance, NaN densities.
+        // A feature constant within each class (as a one-hot column is):
+        // smoothed, it separates the classes instead of making every
+        // density NaN (smartcore's failure).
+        let x = ndarray::array![[0.0, 1.0], [0.0, 1.2], [1.0, 3.0], [1.0, 3.4], [0.0, 0.8]];
+        let nb = NaiveBayes::fit(&x, &[0, 0, 1, 1, 0]).unwrap();
+        assert_eq!(nb.predict(&x).unwrap(), [0, 0, 1, 1, 0]);
+        assert!(nb.proba(&x, 2).rows().into_iter().all(|row| row.iter().all(|p| p.is_finite()) && (row.sum() - 1.0).abs() < 1e-9));
+        // Every feature constant: the prior decides.
         let flat = Array2::from_shape_fn((4, 1), |_| 1.0);
-        let nb = NaiveBayes::fit(&flat, &[0, 0, 1, 1]).unwrap();
-        assert!(nb.predict(&flat).unwrap_err().to_string().contains("all probabilities were NaN"));
+        let nb = NaiveBayes::fit(&flat, &[0, 1, 1, 1]).unwrap();
+        assert_eq!(nb.predict(&flat).unwrap(), [1, 1, 1, 1]);
+        assert!((nb.proba(&flat, 2)[[0, 1]] - 0.75).abs() < 1e-12);
     }
 }
