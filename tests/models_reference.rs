@@ -1,8 +1,8 @@
 //! Each model's held-out accuracy / R² against scikit-learn's counterpart
 //! with the same hyperparameters on the identical split and prepared
 //! matrices, from tests/fixtures/sklearn_models.json (written by
-//! scripts/sklearn_models_reference.py). Tolerance 0.01, as issue 5 asks,
-//! except the gaps listed in `KNOWN_GAPS`, measured and explained there.
+//! scripts/sklearn_models_reference.py). Tolerance 0.01, as issue 5 asks;
+//! forests by their mean over 20 model seeds (see `KNOWN_GAPS`' note).
 #![cfg(not(target_arch = "wasm32"))]
 
 use mlcycle::data::{parse_csv, ParseOptions};
@@ -11,31 +11,44 @@ use mlcycle::train::ModelSpec;
 
 const TOLERANCE: f64 = 0.01;
 
-/// (data, model kind, measured |ours − scikit-learn| rounded up, why). A
-/// listed case must stay within its own measured gap, so a change for the
-/// worse is noticed.
+/// Forests are compared by their mean over model seeds 0..`seeds` on the
+/// same split (the fixture's `sklearn_mean_over_seeds`, scikit-learn's
+/// `random_state` 0..19), not by one draw: our trees are scikit-learn's
+/// algorithm (`src/train/cart.rs` for classification) but the random draws
+/// differ (scikit-learn's generator is its own), and on a test split of 39
+/// or 45 rows one draw moves the score by a whole row (0.022 to 0.026).
+/// With `random_state=0` alone, iris's forest scores 0.9487 here against
+/// 0.9744 and wine's 0.9778 against 0.9556; over 40 seeds both sides span
+/// the same range (iris 0.9487 to 0.9744, wine 0.9333 to 0.9778).
 ///
-/// Classification trees and forests are our CART (`src/train/cart.rs`),
-/// scikit-learn's algorithm; only the random draws differ (scikit-learn's
-/// generator is its own), so wherever splits tie in Gini decrease, or for
-/// a forest's bootstrap samples and features tried, the two pick
-/// differently. Single trees of depth 5 score as scikit-learn's
-/// `random_state=0` on iris and wine, a test row of 142 apart on breast
-/// cancer (gap 0.0070); over 40 seeds each, on
-/// these splits, ours and scikit-learn's give the same spread: iris 0.9744
-/// always for both; wine 0.8000 to 0.8889, mean 0.8456 (scikit-learn:
-/// 0.8000 to 0.8889, mean 0.8544), so wine's tree can move by a test row
-/// with any change in how the seed is drawn; breast cancer 0.9085 to
-/// 0.9296, mean 0.9197 (0.9085 to 0.9296, 0.9194). Of two 100-tree
-/// forests one lands a test row away from scikit-learn's `random_state=0`:
-/// - iris: ours 0.9487 (one test row of 39); over 40 seeds ours 0.9487 to
-///   0.9744, mean 0.9615, scikit-learn 0.9487 to 0.9744, mean 0.9641.
-/// - wine: ours 0.9778 (one test row of 45); over 40 seeds ours 0.9333 to
-///   0.9778, mean 0.9583, scikit-learn 0.9333 to 0.9778, mean 0.9589.
-const KNOWN_GAPS: &[(&str, &str, f64, &str)] = &[
-    ("iris.csv", "random_forest", 0.0257, "bootstrap and feature draws: one test row of 39 (ours 0.9487; both 0.9487 to 0.9744 over 40 seeds)"),
-    ("wine.csv", "random_forest", 0.0223, "bootstrap and feature draws: one test row of 45 (ours 0.9778; both 0.9333 to 0.9778 over 40 seeds)"),
-];
+/// (data, model kind, measured |ours − scikit-learn| rounded up, why): none
+/// now. A listed case must stay within its own measured gap, so a change
+/// for the worse is noticed.
+///
+/// Single classification trees of depth 5 score as scikit-learn's
+/// `random_state=0` on iris and wine and a test row of 142 apart on breast
+/// cancer (gap 0.0070); ties in Gini decrease are where the draws matter:
+/// over 40 seeds wine spans 0.8000 to 0.8889 on both sides.
+const KNOWN_GAPS: &[(&str, &str, f64, &str)] = &[];
+
+/// Our mean held-out score of `spec` over model seeds `0..seeds`, on the
+/// split and prepared matrices of the run with seed `split_seed`.
+fn mean_over_seeds(ds: &mlcycle::data::Dataset, target: &str, spec: &ModelSpec, split_seed: u64, seeds: u64) -> f64 {
+    use mlcycle::train::Target;
+    let opts = RunOptions { seed: Some(split_seed), ..RunOptions::single(target, spec.clone()) };
+    let p = mlcycle::run::Run::start(ds, &opts).unwrap().prepared(ds).unwrap();
+    let total: f64 = (0..seeds)
+        .map(|seed| {
+            let model = mlcycle::train::fit(spec, &p.x_train, &p.y_train, seed).unwrap();
+            match (model.predict(&p.x_test).unwrap(), &p.y_test) {
+                (Target::Classes(pred), Target::Classes(truth)) => mlcycle::evaluate::accuracy(truth, &pred),
+                (Target::Values(pred), Target::Values(truth)) => mlcycle::evaluate::r2(truth, &pred),
+                _ => unreachable!("the model predicts the kind of target it was fitted on"),
+            }
+        })
+        .sum();
+    total / seeds as f64
+}
 
 #[test]
 fn models_match_scikit_learn_on_the_same_split() {
@@ -55,8 +68,17 @@ fn models_match_scikit_learn_on_the_same_split() {
         let metric = c["metric"].as_str().unwrap();
         let ours = out.result.metrics.iter().find(|m| m.name == metric).and_then(|m| m.value).unwrap();
         let theirs = c["sklearn"].as_f64().unwrap();
+        let (ours, theirs, over) = match c["sklearn_mean_over_seeds"].as_f64() {
+            Some(mean) => {
+                let seeds = c["seeds"].as_u64().unwrap();
+                let mine = mean_over_seeds(&ds, c["target"].as_str().unwrap(), &spec, c["seed"].as_u64().unwrap(), seeds);
+                report.push_str(&format!("{data:<18} {:<44} {metric:<8} seed 0:  ours {ours:.4}  sklearn {theirs:.4}\n", format!("{} {}", spec.name(), spec.params_text())));
+                (mine, mean, format!(" (mean of {seeds} seeds)"))
+            }
+            None => (ours, theirs, String::new()),
+        };
         let gap = (ours - theirs).abs();
-        let line = format!("{data:<18} {:<44} {metric:<8} ours {ours:.4}  sklearn {theirs:.4}  gap {gap:.4}\n", format!("{} {}", spec.name(), spec.params_text()));
+        let line = format!("{data:<18} {:<44} {metric:<8} ours {ours:.4}  sklearn {theirs:.4}  gap {gap:.4}{over}\n", format!("{} {}", spec.name(), spec.params_text()));
         report.push_str(&line);
         let kind = c["spec"]["kind"].as_str().unwrap();
         let allowed = KNOWN_GAPS.iter().find(|(d, k, _, _)| *d == data && *k == kind).map_or(TOLERANCE, |(_, _, g, _)| g.max(TOLERANCE));
