@@ -70,7 +70,8 @@ def sklearn_model(spec: dict):
     if k == "extra_trees":
         return ExtraTreesRegressor(n_estimators=spec["n_trees"], max_depth=depth, min_samples_leaf=leaf, min_samples_split=split, max_features="sqrt", random_state=0, n_jobs=1)
     if k == "knn":
-        return (KNeighborsClassifier if CLASSIFY else KNeighborsRegressor)(spec["k"], n_jobs=1)
+        # mlcycle's k-NN standardises its features, as SVC and SVR do.
+        return make_pipeline(StandardScaler(), (KNeighborsClassifier if CLASSIFY else KNeighborsRegressor)(spec["k"], n_jobs=1))
     if k == "gaussian_nb":
         return GaussianNB()
     if k == "linear":
