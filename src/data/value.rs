@@ -43,32 +43,48 @@ pub(crate) fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     if decimal_comma && s.contains('.') {
         return None;
     }
-    if let Some(x) = small_integer(s.as_bytes()) {
+    if let Some(x) = short_decimal(s.as_bytes()) {
         return Some(x);
     }
     s.parse().ok()
 }
 
-/// A plain integer of at most 15 digits (so exact in f64) read directly:
-/// the same value `str::parse` gives, `-0` included, at a fraction of
-/// the cost; `None` for anything else.
-fn small_integer(b: &[u8]) -> Option<f64> {
-    let (negative, digits) = match b.first()? {
+/// Powers of ten exact in f64.
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// A plain decimal (optional sign, digits, optional point and digits, no
+/// exponent) of at most 15 digits read directly: the digits as an integer
+/// m < 10¹⁵ and the k digits after the point give m / 10ᵏ, both exact in
+/// f64, so the one correctly rounded division is the correctly rounded
+/// value `str::parse` gives (Clinger's fast path), `-0` included, at a
+/// fraction of the cost; `None` for anything else.
+fn short_decimal(b: &[u8]) -> Option<f64> {
+    let (negative, rest) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
         _ => (false, b),
     };
-    if digits.is_empty() || digits.len() > 15 {
+    if rest.is_empty() || rest.len() > 16 {
         return None;
     }
-    let mut v = 0u64;
-    for &d in digits {
-        if !d.is_ascii_digit() {
+    let mut m = 0u64;
+    let mut digits = 0usize;
+    let mut point = None;
+    for (i, &d) in rest.iter().enumerate() {
+        if d.is_ascii_digit() {
+            m = m * 10 + u64::from(d - b'0');
+            digits += 1;
+        } else if d == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
             return None;
         }
-        v = v * 10 + u64::from(d - b'0');
     }
-    let x = v as f64;
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let k = point.map_or(0, |p| rest.len() - p - 1);
+    let x = m as f64 / POW10[k];
     Some(if negative { -x } else { x })
 }
 
@@ -214,6 +230,34 @@ pub fn format_time(t: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Short decimals read by the fast path are bit for bit what
+    /// `str::parse` reads, and anything else falls through to it.
+    #[test]
+    fn short_decimals_read_as_str_parse_reads_them() {
+        let mut cases: Vec<String> = [
+            "0.0", "-0.0", "+0.0", "-0", ".5", "5.", "-.5", "+5.", ".", "-.", "1..2", "1.2.3", "0.1", "0.2", "0.3", "2.675", "1.005",
+            "123456789012345", "12345678901234.5", "0.000000000000001", "999999999999999.", ".999999999999999", "9999999999999999",
+            "0.1234567890123456", "1e5", "1.5e3", "12,5", "1_000", " 1.5", "1.5 ",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut state = 5u64;
+        for _ in 0..20000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let digits = 1 + ((state >> 59) % 16) as usize;
+            let v = (state >> 4) % 10u64.pow(digits.min(15) as u32);
+            let text = format!("{v:0digits$}");
+            let at = ((state >> 20) as usize) % (digits + 1);
+            cases.push(format!("{}{}.{}", ["", "-", "+"][(state % 3) as usize], &text[..at], &text[at..]));
+        }
+        for c in &cases {
+            let want: Option<f64> = c.parse().ok();
+            let got = parse_number(c, false);
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{c:?}");
+        }
+    }
 
     #[test]
     fn small_integers_read_as_str_parse_reads_them() {
