@@ -686,6 +686,9 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 outcome.split.test_rows,
                 seed
             );
+            for (column, reason) in outcome.recipe.dropped() {
+                eprintln!("  left out {column:?}: {reason}");
+            }
             for m in &outcome.result.metrics {
                 eprintln!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
             }

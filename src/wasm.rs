@@ -52,6 +52,7 @@ export interface MetricValue { name: "accuracy" | "macro_f1" | "log_loss" | "roc
 export interface TrainResult {
   target: string; task: "classification" | "regression"; model: string; seed: number;
   trainRows: number; testRows: number; featureCount: number;
+  dropped: { column: string; reason: string }[];
   metrics: MetricValue[]; classes: string[] | null; params: string;
   search: { planned: number; cut_short: boolean; best: number | null; trials: Trial[] } | null;
   searchMetric: string | null;
@@ -153,11 +154,19 @@ struct TrainResult<'a> {
     train_rows: usize,
     test_rows: usize,
     feature_count: usize,
+    dropped: Vec<Dropped<'a>>,
     metrics: &'a [Metric],
     classes: Option<&'a [String]>,
     params: String,
     search: Option<&'a SearchRecord>,
     search_metric: Option<&'static str>,
+}
+
+/// A column left out of the features, and why.
+#[derive(Serialize)]
+struct Dropped<'a> {
+    column: &'a str,
+    reason: &'a str,
 }
 
 impl<'a> TrainResult<'a> {
@@ -170,6 +179,7 @@ impl<'a> TrainResult<'a> {
             train_rows: out.split.train_rows,
             test_rows: out.split.test_rows,
             feature_count: out.result.features.len(),
+            dropped: out.recipe.dropped().into_iter().map(|(column, reason)| Dropped { column, reason }).collect(),
             metrics: &out.result.metrics,
             classes: out.result.classes.as_deref(),
             params: out.config.model.params_text(),

@@ -393,3 +393,19 @@ fn profile_text_shows_dates_as_dates() {
     assert!(line.contains("2.0 days"), "{line}");
     assert!(!line.contains("1577"), "{line}");
 }
+
+/// A column of identifiers is left out of the features by the default
+/// recipe, and the command says which and why.
+#[test]
+fn run_names_the_columns_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ids.csv");
+    let mut csv = String::from("x,name,y\n");
+    for i in 0..80 {
+        csv.push_str(&format!("{},person {i},{}\n", i % 7, if i % 7 < 3 { "a" } else { "b" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--search", "none", "--out", dir.path().join("m.json").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("left out \"name\": each of its 60 training labels is in one row only"), "{}", text(&o.stderr));
+}

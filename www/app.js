@@ -828,6 +828,7 @@ function renderResult(r, durationMs) {
     ['Training rows', String(r.trainRows), 'fact-train-rows'],
     ['Test rows', String(r.testRows), 'fact-test-rows'],
     ['Features', String(r.featureCount), 'fact-features'],
+    ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],
     ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],
     ['Training time', formatMs(durationMs), 'fact-duration'],
   ];

@@ -643,6 +643,18 @@ impl Recipe {
         Ok(recipe)
     }
 
+    /// The columns left out of the features, each with its reason (asked
+    /// for, every training value missing, or identifiers), in order.
+    pub fn dropped(&self) -> Vec<(&str, &str)> {
+        self.steps
+            .iter()
+            .filter_map(|s| match s {
+                RecipeStep::DropColumn { column, reason } => Some((column.as_str(), reason.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The user's steps this recipe was fitted with (default steps left
     /// out), so a replay can fit it again.
     pub fn spec(&self) -> Vec<StepSpec> {
@@ -963,6 +975,8 @@ mod tests {
         assert!(matches!(&r.steps[1], RecipeStep::DropColumn { column, reason } if column == "name" && reason.contains("each of its 300 training labels is in one row only")), "{:?}", r.steps[1]);
         assert_eq!(r.steps[2], RecipeStep::OneHot { column: "ticket".into(), levels: vec!["T0".into()], unseen: UnseenRule::Zeros });
         assert_eq!(r.feature_names(), ["x", "ticket=T0"]);
+        assert_eq!(r.dropped().len(), 1);
+        assert_eq!(r.dropped()[0].0, "name");
         // 19 unique labels are kept: too few to call them identifiers.
         let few = Recipe::fit(&ds, &[1], &rows[..19]).unwrap();
         assert_eq!(few.width(), 19);
