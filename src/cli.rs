@@ -156,6 +156,10 @@ struct ReadArgs {
     /// Replace invalid UTF-8 with U+FFFD and warn instead of failing.
     #[arg(long)]
     lossy_utf8: bool,
+    /// The file's encoding when it has no byte order mark: utf-8 (default)
+    /// or windows-1252 (Excel's CSV on Windows).
+    #[arg(long, value_name = "ENCODING", value_parser = ["utf-8", "windows-1252"])]
+    encoding: Option<String>,
     /// Read non-finite numbers (inf, 1e400) as missing and report them.
     #[arg(long)]
     non_finite_as_missing: bool,
@@ -180,6 +184,9 @@ impl ReadArgs {
         let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, lossy_utf8: self.lossy_utf8, ..ParseOptions::default() };
         if self.non_finite_as_missing {
             opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
+        }
+        if self.encoding.as_deref() == Some("windows-1252") {
+            opts.encoding = mlcycle::data::TextEncoding::Windows1252;
         }
         for t in &self.types {
             let (col, kind) = t.split_once('=').ok_or_else(|| Failure { code: exit::INPUT, message: format!("--type {t:?}: expected COLUMN=KIND") })?;

@@ -409,3 +409,21 @@ fn run_names_the_columns_left_out() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("left out \"name\": each of its 60 training labels is in one row only"), "{}", text(&o.stderr));
 }
+
+/// `--encoding windows-1252` reads Excel's CSV on Windows; without it the
+/// error names the option.
+#[test]
+fn encoding_option_reads_windows_1252() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("excel.csv");
+    std::fs::write(&data, b"name,n\ncaf\xe9,1\n\x80,2\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("--encoding windows-1252"), "{}", text(&o.stderr));
+    let o = run(&["profile", data.to_str().unwrap(), "--json", "--encoding", "windows-1252"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let top: Vec<&str> = v["columns"][0]["top"].as_array().unwrap().iter().map(|t| t["value"].as_str().unwrap()).collect();
+    assert_eq!(top, ["café", "€"]);
+    assert_eq!(v["ingest"]["encoding"], "windows-1252");
+}

@@ -88,7 +88,7 @@ function setStatus(text) {
 
 // What the person can do about a data error, pointing at the reading options.
 const ADVICE = new Map([
-  ['invalid_utf8', 'To read it anyway, open Reading options, tick "Replace invalid UTF-8 bytes" and read the file again; or save it as UTF-8.'],
+  ['invalid_utf8', 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.'],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
   ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
@@ -239,6 +239,7 @@ export function readOptions() {
   if (decimal) o.decimalComma = decimal === 'comma';
   if ($('opt-non-finite').value === 'missing') o.nonFinite = 'missing';
   if ($('opt-lossy').checked) o.lossyUtf8 = true;
+  if ($('opt-encoding').value === 'windows-1252') o.encoding = 'windows-1252';
   const memRaw = $('opt-memory').value.trim();
   const mem = Number(memRaw);
   if (!Number.isInteger(mem) || mem < 1 || mem > 3072) {

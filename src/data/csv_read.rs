@@ -34,6 +34,26 @@ pub enum OverBudget {
     Error,
 }
 
+/// The text encoding of a file without a byte order mark (a UTF-16 or
+/// UTF-8 BOM always wins).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextEncoding {
+    /// UTF-8 (the default); invalid bytes are an error unless `lossy_utf8`.
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Windows-1252, what Excel on Windows writes for "CSV": every byte is
+    /// a character (WHATWG's mapping), so nothing is invalid.
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+impl TextEncoding {
+    fn is_utf8(&self) -> bool {
+        *self == TextEncoding::Utf8
+    }
+}
+
 /// Limits and choices for reading a CSV file. The defaults suit a browser tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -68,6 +88,9 @@ pub struct ParseOptions {
     pub decimal_comma: Option<bool>,
     /// Replace invalid UTF-8 with U+FFFD and warn, instead of stopping.
     pub lossy_utf8: bool,
+    /// The encoding of a file without a byte order mark.
+    #[serde(skip_serializing_if = "TextEncoding::is_utf8")]
+    pub encoding: TextEncoding,
     /// Non-finite numbers: an error, or missing and reported.
     pub non_finite: NonFinitePolicy,
     /// Column types set by the user, overriding inference; a value that
@@ -93,6 +116,7 @@ impl Default for ParseOptions {
             has_header: None,
             decimal_comma: None,
             lossy_utf8: false,
+            encoding: TextEncoding::Utf8,
             non_finite: NonFinitePolicy::Error,
             column_types: BTreeMap::new(),
         }
@@ -516,5 +540,37 @@ mod tests {
         let bad = with(&[(2999, "1,2,c1,2020-01-01,3,\"unterminated\n")]);
         let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &forced).unwrap_err();
         assert!(matches!(&e, DataError::UnterminatedQuote { .. }), "{e:?}");
+    }
+
+    /// Windows-1252 text (Excel's CSV on Windows) is read when asked for:
+    /// accents, the euro sign and the unassigned bytes as WHATWG maps them,
+    /// split anywhere; a byte order mark still wins; a NUL is still a
+    /// binary file; UTF-8 (the default) names the likely cause instead.
+    #[test]
+    fn windows_1252_is_read_when_asked_for() {
+        let bytes = b"name;city;price\nJos\xe9;M\xe1laga;\x80 5\n\x93q\x94;\x81;x\n";
+        let opts = ParseOptions { encoding: TextEncoding::Windows1252, ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(bytes, "t.csv", &opts).unwrap();
+        assert_eq!(ds.ingest.encoding, "windows-1252");
+        let labels = |c: usize| match &ds.columns[c].values {
+            ColumnValues::Categorical { levels, .. } => levels.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(labels(0), ["Jos\u{e9}", "\u{201c}q\u{201d}"]);
+        assert_eq!(labels(1), ["M\u{e1}laga", "\u{81}"]);
+        assert_eq!(labels(2), ["\u{20ac} 5", "x"]);
+        let err = parse(bytes).unwrap_err();
+        assert_eq!(err.code(), "invalid_utf8");
+        assert!(err.to_string().contains("--encoding windows-1252"), "{err}");
+        let bom = b"\xEF\xBB\xBFa\nJos\xc3\xa9\n";
+        let ds = parse_csv_all_ways(bom, "t.csv", &opts).unwrap();
+        assert_eq!(ds.ingest.encoding, "utf-8-bom");
+        assert!(matches!(&ds.columns[0].values, ColumnValues::Categorical { levels, .. } if levels == &["Jos\u{e9}"]));
+        assert_eq!(parse_csv_all_ways(b"a,b\n1,\x002\n", "t.csv", &opts).unwrap_err().code(), "binary_file");
+        // Recorded in a manifest's options only when not UTF-8.
+        assert!(!serde_json::to_string(&ParseOptions::default()).unwrap().contains("encoding"));
+        assert!(serde_json::to_string(&opts).unwrap().contains("\"encoding\":\"windows-1252\""));
+        let back: ParseOptions = serde_json::from_str(&serde_json::to_string(&opts).unwrap()).unwrap();
+        assert_eq!(back, opts);
     }
 }

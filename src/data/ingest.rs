@@ -23,7 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions};
+use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
 use super::value::{classify, format_time, is_bool_token, is_integer_syntax, parse_number, parse_time, Class};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
@@ -135,7 +135,16 @@ fn count_byte(b: u8, s: &[u8]) -> usize {
 enum Encoding {
     Utf8,
     Utf16 { le: bool },
+    Windows1252,
 }
+
+/// Windows-1252's bytes 0x80 to 0x9F (WHATWG's mapping: the five unassigned
+/// bytes map to the C1 controls of the same value); the other bytes are
+/// the Unicode code points of the same value.
+const CP1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}',
+    '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+];
 
 /// Turns raw chunks into valid UTF-8 text, carrying partial characters
 /// across chunk boundaries; finds NUL bytes and invalid sequences with
@@ -179,7 +188,26 @@ impl Decoder {
         match self.encoding {
             Encoding::Utf8 => self.feed_utf8(data, base, last, file),
             Encoding::Utf16 { le } => self.feed_utf16(&data, le, base, last, file).map(Cow::Owned),
+            Encoding::Windows1252 => self.feed_cp1252(data, base, file),
         }
+    }
+
+    fn feed_cp1252<'a>(&mut self, data: Cow<'a, [u8]>, base: usize, file: &str) -> Result<Cow<'a, [u8]>, DataError> {
+        if let Some(p) = memchr::memchr(0, &data) {
+            return Err(DataError::Binary { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..p]) + 1, byte: base + p });
+        }
+        self.lines += count_byte(b'\n', &data);
+        if data.is_ascii() {
+            return Ok(data);
+        }
+        let mut s = String::with_capacity(data.len() + data.len() / 8);
+        for &b in data.iter() {
+            s.push(match b {
+                0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+                _ => char::from(b),
+            });
+        }
+        Ok(Cow::Owned(s.into_bytes()))
     }
 
     fn feed_utf8<'a>(&mut self, data: Cow<'a, [u8]>, base: usize, last: bool, file: &str) -> Result<Cow<'a, [u8]>, DataError> {
@@ -1765,6 +1793,8 @@ impl Ingest {
                 (Encoding::Utf16 { le: false }, 2, "utf-16be")
             } else if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 (Encoding::Utf8, 3, "utf-8-bom")
+            } else if self.opts.encoding == TextEncoding::Windows1252 {
+                (Encoding::Windows1252, 0, "windows-1252")
             } else {
                 (Encoding::Utf8, 0, "utf-8")
             };

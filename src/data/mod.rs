@@ -17,7 +17,7 @@ mod value;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions};
+pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
 pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
 pub use ingest::{Ingest, IngestReport, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
@@ -105,7 +105,7 @@ pub enum DataError {
         byte: usize,
     },
     /// Bytes that are not UTF-8.
-    #[error("{file}: line {line}: invalid UTF-8 at byte {byte} (the file may be in another encoding, such as Windows-1252); save it as UTF-8, or read it with invalid bytes replaced (the lossy UTF-8 option, --lossy-utf8)")]
+    #[error("{file}: line {line}: invalid UTF-8 at byte {byte}: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)")]
     InvalidUtf8 {
         /// File name as given.
         file: String,

@@ -33,8 +33,17 @@ test('reading options fix what detection cannot, and the page says what it read'
     await pick(page, 'latin1.csv', 'name,n\ncaf\xe9,1\ntea,2\n');
     assert.equal(await page.getAttribute('#error', 'data-code'), 'invalid_utf8');
     assert.match(await page.textContent('#error-message, [data-testid="error-message"]'), /latin1\.csv.*line 2/);
-    assert.match(await page.textContent('[data-testid="error-advice"]'), /Replace invalid UTF-8 bytes/);
+    assert.match(await page.textContent('[data-testid="error-advice"]'), /Windows-1252.*Replace invalid UTF-8 bytes/);
     await page.click('#read-options summary');
+    // Read as Windows-1252 (what Excel on Windows writes): the accent is kept.
+    await page.selectOption('#opt-encoding', 'windows-1252');
+    await reread(page);
+    assert.equal(await page.textContent('#error'), '');
+    assert.match(await page.textContent('#ingest-summary'), /^Encoding windows-1252/);
+    const names = await page.$$eval('#profile-body tr[data-column="name"] .top-value', (spans) => spans.map((t) => t.textContent));
+    assert.ok(names.includes('caf\u00e9'), `top values: ${names}`);
+    await page.selectOption('#opt-encoding', 'utf-8');
+    // Or replace the invalid bytes and say so.
     await page.check('#opt-lossy');
     await reread(page);
     assert.equal(await page.textContent('#error'), '');
