@@ -32,6 +32,52 @@ pub const MINORITY_SHARE: f64 = 0.10;
 pub const LEAKAGE_ACCURACY: f64 = 0.99;
 /// Absolute correlation from which two columns are redundant.
 pub const HIGH_CORRELATION: f64 = 0.95;
+/// Share of a label column's values that must be numbers in disguise
+/// ("$1,200.50", "45%") for it to be flagged.
+pub const NUMBERS_AS_TEXT_SHARE: f64 = 0.9;
+
+/// The number a label stands for when written with a currency sign
+/// (`$ € £ ¥`, before or after), a trailing percent sign or comma
+/// thousands separators (`1,234,567.5`), and whether any of these was
+/// there: `("$1,200.50")` is `Some((1200.5, true))`, `"12"` is
+/// `Some((12.0, false))`, `"12 apples"` is `None`.
+fn disguised_number(label: &str) -> Option<(f64, bool)> {
+    let mut t = label.trim();
+    let mut marked = false;
+    for sign in ['$', '€', '£', '¥', '%'] {
+        if let Some(rest) = t.strip_suffix(sign) {
+            t = rest.trim_end();
+            marked = true;
+        }
+    }
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let mut body = body.trim_start();
+    for sign in ['$', '€', '£', '¥'] {
+        if let Some(rest) = body.strip_prefix(sign) {
+            body = rest.trim_start();
+            marked = true;
+        }
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.contains(',') {
+        // Groups of three digits after the first group of one to three.
+        let groups: Vec<&str> = int.split(',').collect();
+        let ok = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3) && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return None;
+        }
+        marked = true;
+    }
+    let digits: String = int.chars().filter(|&c| c != ',').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let x: f64 = if frac.is_empty() { digits.parse().ok()? } else { format!("{digits}.{frac}").parse().ok()? };
+    Some((if negative { -x } else { x }, marked))
+}
 
 /// What an alert is about; stable codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,6 +111,9 @@ pub enum AlertCode {
     HighCorrelation,
     /// `inf` or out-of-range numbers read as missing.
     NonFinite,
+    /// Numbers written with currency signs, percent signs or thousands
+    /// separators, so read as labels.
+    NumbersAsText,
 }
 
 /// How much an alert matters.
@@ -245,6 +294,40 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     evidence: ev(&[("below", o.below as f64), ("above", o.above as f64), ("lowerFence", o.lower_fence), ("upperFence", o.upper_fence)]),
                     suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
                     advice: "check them; scale robustly so they do not dominate".into(),
+                });
+            }
+        }
+        if let (false, Some(ColumnValues::Categorical { levels, codes })) = (is_target, ds.columns.get(i).map(|col| &col.values)) {
+            let mut counts = vec![0usize; levels.len()];
+            for code in codes.iter().flatten() {
+                counts[*code as usize] += 1;
+            }
+            let present: usize = counts.iter().sum();
+            let (mut numbers, mut marked) = (0usize, 0usize);
+            let mut example = None;
+            for (level, &n) in levels.iter().zip(&counts) {
+                if let Some((_, m)) = disguised_number(level) {
+                    numbers += n;
+                    if m && n > 0 {
+                        marked += n;
+                        example.get_or_insert(level.as_str());
+                    }
+                }
+            }
+            let share = numbers as f64 / present.max(1) as f64;
+            if present > 0 && marked > 0 && share >= NUMBERS_AS_TEXT_SHARE {
+                out.push(Alert {
+                    code: AlertCode::NumbersAsText,
+                    severity: Severity::Warning,
+                    columns: cols.clone(),
+                    message: format!(
+                        "\"{name}\" holds numbers written with currency signs, percent signs or thousands separators ({:.0}% of its values, e.g. {:?}), so it was read as labels",
+                        100.0 * share,
+                        example.unwrap_or_default()
+                    ),
+                    evidence: ev(&[("share", share), ("values", numbers as f64)]),
+                    suggestion: None,
+                    advice: "remove the signs and separators at the source (or format the column as plain numbers in the spreadsheet) so it reads as numbers".into(),
                 });
             }
         }
@@ -431,6 +514,8 @@ mod tests {
             (AlertCode::MixedTypes, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i == 5 { "n/k".into() } else { i.to_string() }, i % 5))), None, "x"),
             (AlertCode::CaseVariants, format!("c,y\n{}", n(&|i| format!("{},{}\n", ["Red", "red ", "Blue"][i % 3], i % 5))), None, "c"),
             (AlertCode::HighCorrelation, format!("x,y,z\n{}", n(&|i| format!("{},{},{}\n", i, 2 * i + 1, i % 5))), None, "y"),
+            (AlertCode::NumbersAsText, format!("price,y\n{}", n(&|i| format!("\"${},{:03}.50\",{}\n", i + 1, i * 7, i % 5))), None, "price"),
+            (AlertCode::NumbersAsText, format!("share,y\n{}", n(&|i| format!("{}%,{}\n", i % 9, i % 5))), None, "share"),
         ];
         for (code, csv, target, column) in &cases {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
@@ -446,5 +531,23 @@ mod tests {
         let a = p.alerts.iter().find(|a| a.code == AlertCode::NonFinite).unwrap();
         assert!(a.message.contains("first at rows 2"), "{}", a.message);
         assert!(matches!(a.fix(), Some(StepSpec::Impute { .. })));
+    }
+
+    #[test]
+    fn disguised_numbers_are_read_and_plain_text_is_not() {
+        use super::disguised_number as d;
+        assert_eq!(d("$1,200.50"), Some((1200.5, true)));
+        assert_eq!(d("-$3"), Some((-3.0, true)));
+        assert_eq!(d("45%"), Some((45.0, true)));
+        assert_eq!(d("12 €"), Some((12.0, true)));
+        assert_eq!(d("1,234,567"), Some((1_234_567.0, true)));
+        assert_eq!(d("12"), Some((12.0, false)));
+        for text in ["12 apples", "1,23", "12,3456", "$", "%", "A/5 2133", "1.2.3", "", "1,,000", ",100"] {
+            assert_eq!(d(text), None, "{text:?}");
+        }
+        // A column of codes that merely start with a digit is not flagged.
+        let n = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<String>();
+        let codes_csv = format!("code,y\n{}", n(&|i| format!("{i}A,{}\n", i % 5)));
+        assert!(!has(&codes_csv, None, AlertCode::NumbersAsText, ""));
     }
 }
