@@ -11,7 +11,7 @@
 mod csv_read;
 mod ingest;
 mod sketch;
-mod split;
+pub(crate) mod split;
 mod value;
 
 use serde::{Deserialize, Serialize};

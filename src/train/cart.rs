@@ -81,19 +81,13 @@ impl std::fmt::Debug for Classifier {
     }
 }
 
-/// A uniform integer in `0..n` (`n > 0`) without modulo bias, drawn as
-/// `u64` so 64-bit native and 32-bit wasm agree.
+/// A uniform integer in `0..n` ([`crate::data::split::below`]), drawing
+/// nothing when there is one choice or none.
 fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
     if n <= 1 {
         return 0;
     }
-    let zone = u64::MAX - (u64::MAX - n + 1) % n;
-    loop {
-        let v = rng.next_u64();
-        if v <= zone {
-            return v % n;
-        }
-    }
+    crate::data::split::below(rng, n)
 }
 
 /// A row of a node as one feature sees it.

@@ -80,6 +80,8 @@ pub(super) struct NaiveBayes {
     priors: Vec<f64>,
     theta: Vec<Vec<f64>>,
     var: Vec<Vec<f64>>,
+    /// The variance smoothing, see [`NaiveBayes::smoothing`].
+    epsilon: f64,
 }
 
 impl NaiveBayes {
@@ -110,7 +112,9 @@ impl NaiveBayes {
             .zip(&count)
             .map(|((q, mu), &k)| q.iter().zip(mu).map(|(q, m)| q / k as f64 - m.powi(2)).collect())
             .collect();
-        Ok(NaiveBayes { classes, priors, theta, var })
+        let mut nb = NaiveBayes { classes, priors, theta, var, epsilon: 0.0 };
+        nb.epsilon = nb.smoothing();
+        Ok(nb)
     }
 
     /// scikit-learn's `var_smoothing`: 1e-9 × the largest variance of a
@@ -118,7 +122,7 @@ impl NaiveBayes {
     /// class variance, so that a feature constant within a class (a one-hot
     /// column, say) does not make every density NaN. 1 when every feature
     /// is constant.
-    fn epsilon(&self) -> f64 {
+    fn smoothing(&self) -> f64 {
         let (priors, theta, var) = (&self.priors, &self.theta, &self.var);
         let width = theta.first().map_or(0, Vec::len);
         let mut largest: f64 = 0.0;
@@ -149,7 +153,7 @@ impl NaiveBayes {
     /// The class of each row of `x`: the largest smoothed log posterior
     /// (scikit-learn's `predict`), the first class on ties.
     pub(super) fn predict(&self, x: &Array2<f64>) -> Result<Vec<u32>, TrainError> {
-        let epsilon = self.epsilon();
+        let epsilon = self.epsilon;
         Ok(x.rows()
             .into_iter()
             .map(|row| {
@@ -168,7 +172,7 @@ impl NaiveBayes {
     /// The posterior of each class: the softmax of the smoothed log
     /// posteriors [`NaiveBayes::predict`] ranks.
     pub(super) fn proba(&self, x: &Array2<f64>, k: usize) -> Probabilities {
-        let epsilon = self.epsilon();
+        let epsilon = self.epsilon;
         let rows: Vec<Vec<f64>> = x
             .rows()
             .into_iter()
