@@ -16,7 +16,7 @@
 
 use ndarray::Array2;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 
 use super::{Probabilities, TrainError};
 
