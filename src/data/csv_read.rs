@@ -205,6 +205,24 @@ mod tests {
             for threads in [2, 3] {
                 assert_eq!(run(threads, chunk), one, "{threads} threads, chunks of {chunk}");
             }
+            // Read in parts (taken in, or refused and read by the head):
+            // the same as one parser pushed the same pieces (an error can
+            // depend on them: a NUL byte after invalid UTF-8 is found only
+            // when both are in one piece).
+            let n = bytes.len();
+            for splits in [vec![n / 2], vec![n / 3, 2 * n / 3]] {
+                let (parts, _, head_end) = crate::data::ingest::read_in_parts(bytes, name, opts, &splits, chunk);
+                let same_pieces = Ingest::new(name, opts, Some(n as u64)).and_then(|mut ingest| {
+                    for c in bytes[..head_end].chunks(chunk).chain(bytes[head_end..].chunks(chunk)) {
+                        ingest.push(c)?;
+                    }
+                    ingest.finish()
+                });
+                assert_eq!(parts, same_pieces, "parts at {splits:?}, chunks of {chunk}");
+                if one.is_ok() {
+                    assert_eq!(parts, one, "parts at {splits:?}, chunks of {chunk}");
+                }
+            }
         }
         parse_csv(bytes, name, opts)
     }

@@ -299,6 +299,11 @@ impl Decoder {
     }
 }
 
+mod part;
+pub use part::{part_start, Part, PartOutput, PartSpec};
+#[cfg(test)]
+pub(crate) use part::read_in_parts;
+
 // ----------------------------------------------------------------- columns
 
 /// A fast non-cryptographic hasher (FxHash's multiply-rotate) for label
@@ -1051,6 +1056,7 @@ fn label_kind(l: &Labels, all: Option<&LabelCounter>) -> ColumnKind {
 
 struct Parser {
     rdr: csv_core::Reader,
+    delimiter: u8,
     ctx: Ctx,
     opts: ParseOptions,
     has_header: bool,
@@ -1162,7 +1168,67 @@ fn type_batch(cols: &mut [ColBuilder], batch: &Batch, ctx: &Ctx, max_field: usiz
 /// Rows between memory checks.
 const MEMORY_CHECK_ROWS: usize = 4096;
 
+/// What the head of a file settles for its parser.
+struct ParserHead {
+    delimiter: u8,
+    term: u8,
+    decimal_comma: bool,
+    has_header: bool,
+    /// Lines before the first record's (an Excel `sep=` line).
+    line0: usize,
+}
+
 impl Parser {
+    fn new(file: &str, opts: &ParseOptions, head: &ParserHead, bytes_in: u64, total: Option<u64>, raw_per_text: f64, threads: usize) -> Parser {
+        let missing: Vec<String> = opts.missing_tokens.iter().map(|m| m.trim().to_string()).collect();
+        let missing_max = missing.iter().map(String::len).max().unwrap_or(0);
+        let line0 = head.line0;
+        Parser {
+            rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).build(),
+            delimiter: head.delimiter,
+            ctx: Ctx {
+                file: file.to_string(),
+                missing,
+                missing_max,
+                decimal_comma: head.decimal_comma,
+                non_finite: opts.non_finite,
+                stride: 1,
+                hll_precision: HLL_PRECISION,
+                kll_k: KLL_K,
+                label_cap_bytes: 4096,
+            },
+            opts: opts.clone(),
+            has_header: head.has_header,
+            term: head.term,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            outlen: 0,
+            endlen: 0,
+            at_start: true,
+            lines: line0,
+            record_line: 0,
+            in_quote: false,
+            quote_line: 0,
+            quote_lines: line0,
+            names: None,
+            cols: Vec::new(),
+            n_rows: 0,
+            blank_lines: 0,
+            bytes_in,
+            total,
+            text_fed: 0,
+            text_parsed: 0,
+            raw_per_text,
+            reserved_rows: 0,
+            next_check: MEMORY_CHECK_ROWS,
+            check_rows: MEMORY_CHECK_ROWS,
+            threads,
+            batch: Batch::default(),
+            typing: None,
+            spare: Batch::default(),
+        }
+    }
+
     /// Stops when the typed columns, projected to the whole file from the
     /// share read so far, would need more than `max_memory_bytes`.
     fn check_memory(&mut self) -> Result<(), DataError> {
@@ -1509,7 +1575,9 @@ impl Parser {
         self.join_typing()
     }
 
-    fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
+    /// Ends the input: the last record (with no line end) is read and every
+    /// record typed.
+    fn end_records(&mut self) -> Result<(), DataError> {
         self.flush()?;
         if self.in_quote {
             return Err(DataError::UnterminatedQuote { file: self.ctx.file.clone(), line: self.quote_line });
@@ -1523,7 +1591,11 @@ impl Parser {
                 }
             }
         }
-        self.flush()?;
+        self.flush()
+    }
+
+    fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
+        self.end_records()?;
         if self.names.is_none() {
             return Err(DataError::EmptyFile { file: self.ctx.file.clone() });
         }
@@ -1693,6 +1765,8 @@ pub struct Ingest {
     opts: ParseOptions,
     total: Option<u64>,
     sha: Sha256,
+    /// Bytes hashed: those pushed, and any hashed ahead for parts.
+    hashed: u64,
     bytes: u64,
     head: Vec<u8>,
     decoder: Option<Decoder>,
@@ -1718,6 +1792,7 @@ impl Ingest {
             opts: opts.clone(),
             total: total_bytes,
             sha: Sha256::new(),
+            hashed: 0,
             bytes: 0,
             head: Vec::new(),
             decoder: None,
@@ -1768,8 +1843,12 @@ impl Ingest {
     }
 
     fn push_inner(&mut self, chunk: &[u8], last: bool) -> Result<(), DataError> {
-        self.sha.update(chunk);
+        // Bytes hashed ahead (for parts that were then refused) are not
+        // hashed again.
+        let skip = self.hashed.saturating_sub(self.bytes).min(chunk.len() as u64) as usize;
+        self.sha.update(&chunk[skip..]);
         self.bytes += chunk.len() as u64;
+        self.hashed = self.hashed.max(self.bytes);
         if self.bytes > self.opts.max_bytes as u64 {
             return Err(DataError::TooLarge { file: self.file.clone(), bytes: self.total.unwrap_or(self.bytes) as usize, limit: self.opts.max_bytes });
         }
@@ -1849,52 +1928,11 @@ impl Ingest {
                 message: "numbers such as \"1,5\" were read with a decimal comma (the delimiter is a semicolon and no number uses a decimal point)".into(),
             });
         }
-        let missing: Vec<String> = self.opts.missing_tokens.iter().map(|m| m.trim().to_string()).collect();
-        let missing_max = missing.iter().map(String::len).max().unwrap_or(0);
-        let line0 = usize::from(s.sep_line);
-        let mut parser = Parser {
-            rdr: csv_core::ReaderBuilder::new().delimiter(s.delimiter).build(),
-            ctx: Ctx {
-                file: self.file.clone(),
-                missing,
-                missing_max,
-                decimal_comma: s.decimal_comma,
-                non_finite: self.opts.non_finite,
-                stride: 1,
-                hll_precision: HLL_PRECISION,
-                kll_k: KLL_K,
-                label_cap_bytes: 4096,
-            },
-            opts: self.opts.clone(),
-            has_header: s.has_header,
-            term: s.term,
-            out: vec![0; 4096],
-            ends: vec![0; 64],
-            outlen: 0,
-            endlen: 0,
-            at_start: true,
-            lines: line0,
-            record_line: 0,
-            in_quote: false,
-            quote_line: 0,
-            quote_lines: line0,
-            names: None,
-            cols: Vec::new(),
-            n_rows: 0,
-            blank_lines: 0,
-            bytes_in: self.bytes,
-            total: self.total,
-            text_fed: s.skip as u64,
-            text_parsed: s.skip as u64,
-            raw_per_text: if self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. })) { 2.0 } else { 1.0 },
-            reserved_rows: 0,
-            next_check: MEMORY_CHECK_ROWS,
-            check_rows: MEMORY_CHECK_ROWS,
-            threads: self.threads,
-            batch: Batch::default(),
-            typing: None,
-            spare: Batch::default(),
-        };
+        let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
+        let head = ParserHead { delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: usize::from(s.sep_line) };
+        let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
+        parser.text_fed = s.skip as u64;
+        parser.text_parsed = s.skip as u64;
         parser.feed(&sample[s.skip..])?;
         self.parser = Some(parser);
         Ok(())

@@ -20,7 +20,7 @@ use thiserror::Error;
 pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
 pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
-pub use ingest::{Ingest, IngestReport, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
+pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
 
 /// Reads label text as a number (decimal point), `None` when it is not a

@@ -1,0 +1,827 @@
+//! Reading a file in parts at once (one per thread or Web Worker).
+//!
+//! The [`Ingest`] that reads a file's head settles its reading options and
+//! column names, then gives a [`PartSpec`] for the rest: a [`Part`] parser
+//! reads the bytes from a line start on, typing them into columns of its
+//! own, while the head's parser reads up to that line start (and hashes the
+//! part's bytes, so the fingerprint stays one SHA-256 in file order). The
+//! head then takes the parts' columns in ([`Ingest::absorb`]).
+//!
+//! A part starts at a guess: the byte after a newline, assumed to begin a
+//! record outside any quote. The guess is checked when the parts come
+//! back: the head must end at the part's first byte at a record start
+//! outside a quote, and each part where the next begins. Anything a part
+//! cannot settle alone makes the head refuse every part, and the caller
+//! then pushes their bytes to the head as if there were no parts: a wrong
+//! guess, an error in a part (the head meets it again and reports it with
+//! its own row and line), sampling, a byte not UTF-8, the row limit, or
+//! the merged columns coming near the memory budget. So the dataset, the
+//! error and the sample are always those of one parser reading every byte
+//! (tested against it); parts only save time.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+
+/// What a part's parser needs from the parser of the file's head.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartSpec {
+    /// File name, for messages.
+    pub file: String,
+    /// Offset of the part's first byte in the file.
+    pub start: u64,
+    /// Offset the part ends at (exclusive); the file's size for the last.
+    pub end: u64,
+    /// Whether the part runs to the end of the file.
+    pub last: bool,
+    opts: ParseOptions,
+    delimiter: u8,
+    term: u8,
+    decimal_comma: bool,
+    windows_1252: bool,
+    names: Vec<String>,
+}
+
+/// The offset, in `window` (bytes of the file from some offset on), of the
+/// first byte after a newline: where a part may start. `None` when the
+/// window holds no newline, or only as its last byte with nothing after.
+pub fn part_start(window: &[u8]) -> Option<usize> {
+    let p = memchr::memchr(b'\n', window)? + 1;
+    (p < window.len()).then_some(p)
+}
+
+/// Reads one part of a file.
+pub struct Part {
+    spec: PartSpec,
+    decoder: Decoder,
+    parser: Parser,
+    bytes: u64,
+}
+
+/// A part's columns, before the head takes them in.
+pub struct PartOutput {
+    start: u64,
+    bytes: u64,
+    /// The part ran to the end of the file (its last record was ended).
+    eof: bool,
+    /// It ended at a record start outside a quote.
+    clean_end: bool,
+    sampled: bool,
+    n_rows: usize,
+    blank_lines: usize,
+    lines: usize,
+    cols: Vec<ColBuilder>,
+}
+
+impl Part {
+    /// A parser for the bytes `spec.start..spec.end`.
+    pub fn new(spec: PartSpec) -> Part {
+        let head = ParserHead { delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0 };
+        let mut opts = spec.opts.clone();
+        // Sampling (which the head refuses) rather than an error: a part
+        // never stops for memory the head would not have stopped for.
+        opts.over_budget = OverBudget::Sample;
+        let mut parser = Parser::new(&spec.file, &opts, &head, 0, Some(spec.end.saturating_sub(spec.start)), 1.0, 1);
+        parser.cols = spec.names.iter().map(|n| ColBuilder::new(n.clone(), spec.opts.column_types.get(n).copied())).collect();
+        parser.names = Some(spec.names.clone());
+        let encoding = if spec.windows_1252 { Encoding::Windows1252 } else { Encoding::Utf8 };
+        let decoder = Decoder { encoding, lossy: false, carry: Vec::new(), pos: spec.start as usize, lines: 0, replaced: 0, first_bad: None };
+        Part { spec, decoder, parser, bytes: 0 }
+    }
+
+    /// Bytes pushed so far.
+    pub fn bytes_done(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Reads the next bytes of the part. An error ends the part: the head
+    /// refuses it and meets the error itself.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), DataError> {
+        self.bytes += chunk.len() as u64;
+        let text = self.decoder.feed(chunk, false, &self.spec.file)?;
+        self.parser.bytes_in = self.bytes;
+        self.parser.feed(&text)
+    }
+
+    /// Ends the part (and, for the last part, the file's last record).
+    pub fn finish(mut self) -> Result<PartOutput, DataError> {
+        let p = &mut self.parser;
+        if self.spec.last {
+            let text = self.decoder.feed(&[], true, &self.spec.file)?;
+            p.feed(&text)?;
+            p.end_records()?;
+        } else {
+            p.flush()?;
+        }
+        let clean_end = p.at_start && p.outlen == 0 && p.endlen == 0 && !p.in_quote && self.decoder.carry.is_empty();
+        Ok(PartOutput {
+            start: self.spec.start,
+            bytes: self.bytes,
+            eof: self.spec.last,
+            clean_end,
+            sampled: p.ctx.stride != 1 || p.cols.iter().any(|c| c.acc.is_some()),
+            n_rows: p.n_rows,
+            blank_lines: p.blank_lines,
+            lines: p.lines,
+            cols: std::mem::take(&mut p.cols),
+        })
+    }
+}
+
+impl Ingest {
+    /// Once the head of the file is read (its column names known), what a
+    /// [`Part`] parser needs to read `start..end` of it. `None` when the
+    /// file cannot be read in parts: UTF-16, names not yet read, sampling
+    /// started, or `over_budget` set to stop.
+    pub fn part_spec(&self, start: u64, end: u64) -> Option<PartSpec> {
+        let p = self.parser.as_ref()?;
+        let d = self.decoder.as_ref()?;
+        let names = p.names.clone()?;
+        let windows_1252 = match d.encoding {
+            Encoding::Utf8 => false,
+            Encoding::Windows1252 => true,
+            Encoding::Utf16 { .. } => return None,
+        };
+        if self.failed.is_some() || p.ctx.stride != 1 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
+            return None;
+        }
+        let last = self.total.is_some_and(|t| t == end);
+        Some(PartSpec {
+            file: self.file.clone(),
+            start,
+            end,
+            last,
+            opts: self.opts.clone(),
+            delimiter: p.delimiter,
+            term: p.term,
+            decimal_comma: p.ctx.decimal_comma,
+            windows_1252,
+            names,
+        })
+    }
+
+    /// Hashes bytes that follow every byte pushed or hashed so far, without
+    /// parsing them: the bytes parts read. Pushed later (when parts are
+    /// refused), they are parsed and not hashed twice.
+    pub fn hash_ahead(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.sha.update(bytes);
+        self.hashed += bytes.len() as u64;
+    }
+
+    /// Takes in the columns of parts that read the rest of the file, in
+    /// file order from the byte after the last one pushed, the last to the
+    /// end of the file, their bytes hashed with [`Ingest::hash_ahead`].
+    /// `Ok(false)`: they are refused (see the module's notes) and the
+    /// caller pushes their bytes instead. An error is the head's own, met
+    /// while typing the records it had read.
+    pub fn absorb(&mut self, parts: Vec<PartOutput>) -> Result<bool, DataError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let Some(last) = parts.last() else { return Ok(false) };
+        let end = last.start + last.bytes;
+        let contiguous = parts.iter().try_fold(self.bytes, |at, p| (p.start == at).then_some(at + p.bytes)).is_some();
+        let decoder_clean = self.decoder.as_ref().is_some_and(|d| d.carry.is_empty() && !matches!(d.encoding, Encoding::Utf16 { .. }));
+        if !contiguous || !decoder_clean || self.hashed < end || self.total.is_some_and(|t| t != end) {
+            return Ok(false);
+        }
+        let Some(parser) = self.parser.as_mut() else { return Ok(false) };
+        let r = parser.absorb(parts);
+        match r {
+            Ok(true) => {
+                self.bytes = end;
+                self.saw_content = true;
+                Ok(true)
+            }
+            Ok(false) => Ok(false),
+            Err(e) => {
+                self.failed = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Longest text, in bytes, of a number or date written as a label.
+const FORMATTED_MAX: usize = 32;
+
+impl Parser {
+    fn absorb(&mut self, parts: Vec<PartOutput>) -> Result<bool, DataError> {
+        self.flush()?;
+        let width = match &self.names {
+            Some(n) => n.len(),
+            None => return Ok(false),
+        };
+        let at_record_start = self.at_start && self.outlen == 0 && self.endlen == 0 && !self.in_quote;
+        if !at_record_start || self.ctx.stride != 1 || self.reserved_rows == 0 || self.opts.over_budget != OverBudget::Sample {
+            return Ok(false);
+        }
+        let n = parts.len();
+        let ends_right = parts.iter().enumerate().all(|(k, p)| !p.sampled && p.cols.len() == width && if k + 1 == n { p.eof } else { p.clean_end && !p.eof });
+        if !ends_right {
+            return Ok(false);
+        }
+        let rows = parts.iter().fold(self.n_rows, |a, p| a.saturating_add(p.n_rows));
+        // Below the reserved rows: every check on the way would have
+        // counted the reserved vectors as they are.
+        if rows > self.opts.max_rows || rows >= self.reserved_rows {
+            return Ok(false);
+        }
+        // Non-finite texts are kept clipped and at most 64 of them: merged
+        // in order only when each part kept every one whole.
+        let nf_whole = parts.iter().flat_map(|p| &p.cols).all(|c| c.nf_texts.len() < 64 && c.nf_texts.iter().all(|t| t.chars().count() < 100));
+        if !nf_whole {
+            return Ok(false);
+        }
+        if self.bound_after(&parts) > self.opts.max_memory_bytes {
+            return Ok(false);
+        }
+        for p in parts {
+            let (row_off, line_off) = (self.n_rows, self.lines);
+            for (c, o) in self.cols.iter_mut().zip(p.cols) {
+                c.append(o, row_off, line_off, &self.ctx);
+            }
+            self.n_rows += p.n_rows;
+            self.blank_lines += p.blank_lines;
+            self.lines += p.lines;
+        }
+        self.at_start = true;
+        self.in_quote = false;
+        Ok(true)
+    }
+
+    /// The most the sampling rule could have counted at any check while
+    /// one parser read the head and the parts: each column's vector by its
+    /// reserved capacity (twice the reserved rows of 16 bytes when it was
+    /// not reserved as it is), and twice its other bytes at their largest.
+    fn bound_after(&self, parts: &[PartOutput]) -> usize {
+        let per_number = std::mem::size_of::<Option<f64>>();
+        let reserved = self.reserved_rows;
+        let mut total = 0usize;
+        for (i, c) in self.cols.iter().enumerate() {
+            let sides: Vec<&ColBuilder> = std::iter::once(c).chain(parts.iter().map(|p| &p.cols[i])).collect();
+            let (_, cap, per) = c.store_vec();
+            let store = if !matches!(c.store, Store::Empty) && cap >= reserved { cap.saturating_mul(per).max(reserved.saturating_mul(per)) } else { reserved.saturating_mul(per_number).saturating_mul(2) };
+            // The store kind the merged column ends with: labels when any
+            // side holds labels or numbers meet dates.
+            let numbers = sides.iter().any(|s| matches!(s.store, Store::Numbers(_)));
+            let times = sides.iter().any(|s| matches!(s.store, Store::Times(_)));
+            let labels = sides.iter().any(|s| matches!(s.store, Store::Labels(_))) || (numbers && times);
+            let nf: usize = sides.iter().map(|s| s.non_finite.len()).sum();
+            let mut rest = nf.saturating_mul(16);
+            if labels {
+                for s in &sides {
+                    rest = rest.saturating_add(match &s.store {
+                        Store::Labels(l) => l.text_bytes.saturating_mul(2).saturating_add(l.levels.len().saturating_mul(64)),
+                        Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(2 * FORMATTED_MAX + 64),
+                        Store::Empty => 0,
+                    });
+                }
+            }
+            total = total.saturating_add(store).saturating_add(rest.saturating_mul(2));
+        }
+        total
+    }
+}
+
+impl ColBuilder {
+    /// Appends the rows of the same column read by the next part, as if
+    /// they had been pushed here: `row_off` rows and `line_off` lines
+    /// precede them.
+    fn append(&mut self, mut o: ColBuilder, row_off: usize, line_off: usize, ctx: &Ctx) {
+        for k in 0..3 {
+            self.counts[k] += o.counts[k];
+            for e in std::mem::take(&mut o.examples[k]) {
+                if self.examples[k].len() < EXAMPLES {
+                    self.examples[k].push(ValueExample { value: e.value, row: e.row + row_off });
+                }
+            }
+        }
+        self.all_int &= o.all_int;
+        self.has_time |= o.has_time;
+        let to_labels = match (&self.store, &o.store) {
+            (Store::Labels(_), _) | (_, Store::Labels(_)) => true,
+            (Store::Numbers(_), Store::Times(_)) | (Store::Times(_), Store::Numbers(_)) => true,
+            _ => false,
+        };
+        if to_labels {
+            // Widened as one parser would have widened: this side's
+            // non-finite numbers become labels, the part's come as labels.
+            if !matches!(self.store, Store::Labels(_)) {
+                self.widen_to_labels(ctx);
+            }
+            if !matches!(o.store, Store::Labels(_)) {
+                o.widen_to_labels(ctx);
+            }
+        } else {
+            // Non-finite numbers, in row order, indexed as push_non_finite
+            // indexes them.
+            let first = self.nf_count == 0 && o.nf_count > 0;
+            let mut map: Vec<Option<u32>> = vec![None; o.nf_texts.len()];
+            for &(pos, t) in &o.non_finite {
+                let i = *map[t as usize].get_or_insert_with(|| {
+                    let text = &o.nf_texts[t as usize];
+                    match self.nf_texts.iter().position(|x| x == text) {
+                        Some(i) => i as u32,
+                        None if self.nf_texts.len() < 64 => {
+                            self.nf_texts.push(text.clone());
+                            (self.nf_texts.len() - 1) as u32
+                        }
+                        None => 0,
+                    }
+                });
+                self.non_finite.push((pos + self.stored, i));
+            }
+            if first {
+                self.nf_first_line = o.nf_first_line + line_off;
+                self.nf_first_text = map.get(o.nf_first_text as usize).copied().flatten().unwrap_or(0);
+            }
+            self.nf_count += o.nf_count;
+            for r in o.nf_rows {
+                if self.nf_rows.len() < LISTED_ROWS {
+                    self.nf_rows.push(r + row_off);
+                }
+            }
+        }
+        let stored = self.stored;
+        match (&mut self.store, o.store) {
+            (_, Store::Empty) => self.push_missing_n(o.stored),
+            (Store::Empty, Store::Numbers(v)) => {
+                let mut all = Vec::with_capacity(stored + v.len());
+                all.resize(stored, None);
+                all.extend(v);
+                self.store = Store::Numbers(all);
+            }
+            (Store::Empty, Store::Times(v)) => {
+                let mut all = Vec::with_capacity(stored + v.len());
+                all.resize(stored, None);
+                all.extend(v);
+                self.store = Store::Times(all);
+            }
+            (Store::Numbers(a), Store::Numbers(v)) | (Store::Times(a), Store::Times(v)) => a.extend(v),
+            (Store::Labels(a), Store::Labels(b)) => a.append(b),
+            // Widened above.
+            _ => unreachable!("stores of one kind after widening"),
+        }
+        self.rows += o.rows;
+        self.stored += o.stored;
+    }
+
+    /// `n` missing values at the end of the store.
+    fn push_missing_n(&mut self, n: usize) {
+        match &mut self.store {
+            Store::Empty => {}
+            Store::Numbers(v) | Store::Times(v) => v.resize(v.len() + n, None),
+            Store::Labels(l) => l.codes.resize(l.codes.len() + n, None),
+        }
+    }
+}
+
+impl Labels {
+    /// Appends another column's labels: its levels take this column's codes
+    /// where they exist and new ones in its order of first appearance.
+    fn append(&mut self, o: Labels) {
+        let remap: Vec<u32> = o.levels.iter().map(|l| self.code(l)).collect();
+        self.codes.extend(o.codes.into_iter().map(|c| c.map(|c| remap[c as usize])));
+    }
+}
+
+// ------------------------------------------------------- bytes between workers
+
+const MAGIC: &[u8; 8] = b"mlcpart1";
+
+#[derive(Serialize, Deserialize)]
+struct PartMeta {
+    start: u64,
+    bytes: u64,
+    eof: bool,
+    clean_end: bool,
+    sampled: bool,
+    n_rows: usize,
+    blank_lines: usize,
+    lines: usize,
+    cols: Vec<ColMeta>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ColMeta {
+    name: String,
+    forced: Option<super::ColumnKind>,
+    /// 0 empty, 1 numbers, 2 times, 3 labels.
+    store: u8,
+    len: usize,
+    levels: usize,
+    rows: usize,
+    stored: usize,
+    all_int: bool,
+    has_time: bool,
+    counts: [usize; 3],
+    examples: [Vec<ValueExample>; 3],
+    non_finite: Vec<(usize, u32)>,
+    nf_count: usize,
+    nf_rows: Vec<usize>,
+    nf_texts: Vec<String>,
+    nf_first_line: usize,
+    nf_first_text: u32,
+}
+
+impl PartOutput {
+    /// The part as bytes, to pass between Web Workers: a JSON header, then
+    /// each column's values (numbers as a presence byte and a little-endian
+    /// f64 each; labels as u32 codes, `u32::MAX` missing, and their texts).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let meta = PartMeta {
+            start: self.start,
+            bytes: self.bytes,
+            eof: self.eof,
+            clean_end: self.clean_end,
+            sampled: self.sampled,
+            n_rows: self.n_rows,
+            blank_lines: self.blank_lines,
+            lines: self.lines,
+            cols: self
+                .cols
+                .iter()
+                .map(|c| {
+                    let (store, len, levels) = match &c.store {
+                        Store::Empty => (0, 0, 0),
+                        Store::Numbers(v) => (1, v.len(), 0),
+                        Store::Times(v) => (2, v.len(), 0),
+                        Store::Labels(l) => (3, l.codes.len(), l.levels.len()),
+                    };
+                    ColMeta {
+                        name: c.name.clone(),
+                        forced: c.forced,
+                        store,
+                        len,
+                        levels,
+                        rows: c.rows,
+                        stored: c.stored,
+                        all_int: c.all_int,
+                        has_time: c.has_time,
+                        counts: c.counts,
+                        examples: c.examples.clone(),
+                        non_finite: c.non_finite.clone(),
+                        nf_count: c.nf_count,
+                        nf_rows: c.nf_rows.clone(),
+                        nf_texts: c.nf_texts.clone(),
+                        nf_first_line: c.nf_first_line,
+                        nf_first_text: c.nf_first_text,
+                    }
+                })
+                .collect(),
+        };
+        let head = serde_json::to_vec(&meta).unwrap_or_default();
+        let body: usize = self
+            .cols
+            .iter()
+            .map(|c| match &c.store {
+                Store::Empty => 0,
+                Store::Numbers(v) | Store::Times(v) => v.len() * 9,
+                Store::Labels(l) => l.codes.len() * 4 + l.levels.len() * 4 + l.text_bytes,
+            })
+            .sum();
+        let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + body);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(head.len() as u64).to_le_bytes());
+        out.extend_from_slice(&head);
+        for c in &self.cols {
+            match &c.store {
+                Store::Empty => {}
+                Store::Numbers(v) | Store::Times(v) => {
+                    out.extend(v.iter().map(|x| u8::from(x.is_some())));
+                    for x in v {
+                        out.extend_from_slice(&x.unwrap_or(0.0).to_le_bytes());
+                    }
+                }
+                Store::Labels(l) => {
+                    for c in &l.codes {
+                        out.extend_from_slice(&c.unwrap_or(u32::MAX).to_le_bytes());
+                    }
+                    for level in &l.levels {
+                        out.extend_from_slice(&(level.len() as u32).to_le_bytes());
+                        out.extend_from_slice(level.as_bytes());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads [`PartOutput::to_bytes`]'s bytes; `None` when they are not a
+    /// whole, consistent part (the head then reads those bytes itself).
+    pub fn from_bytes(bytes: &[u8]) -> Option<PartOutput> {
+        let mut r = Reader { b: bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let head_len = usize::try_from(r.u64()?).ok()?;
+        let meta: PartMeta = serde_json::from_slice(r.take(head_len)?).ok()?;
+        let mut cols = Vec::with_capacity(meta.cols.len());
+        for m in meta.cols {
+            let store = match m.store {
+                0 => Store::Empty,
+                1 | 2 => {
+                    let present = r.take(m.len)?;
+                    let values = r.take(m.len.checked_mul(8)?)?;
+                    let v: Vec<Option<f64>> = present
+                        .iter()
+                        .zip(values.chunks_exact(8))
+                        .map(|(&p, x)| (p != 0).then(|| f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))
+                        .collect();
+                    if m.store == 1 {
+                        Store::Numbers(v)
+                    } else {
+                        Store::Times(v)
+                    }
+                }
+                3 => {
+                    let raw = r.take(m.len.checked_mul(4)?)?;
+                    let codes: Vec<Option<u32>> = raw.chunks_exact(4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]])).map(|c| (c != u32::MAX).then_some(c)).collect();
+                    let mut l = Labels::new(0);
+                    l.levels.reserve(m.levels);
+                    for _ in 0..m.levels {
+                        let n = usize::try_from(r.u32()?).ok()?;
+                        let text = std::str::from_utf8(r.take(n)?).ok()?;
+                        l.text_bytes += text.len();
+                        l.levels.push(text.to_string());
+                    }
+                    if codes.iter().flatten().any(|&c| c as usize >= m.levels) {
+                        return None;
+                    }
+                    l.codes = codes;
+                    l.reindex();
+                    Store::Labels(l)
+                }
+                _ => return None,
+            };
+            let len = match &store {
+                Store::Empty => 0,
+                Store::Numbers(v) | Store::Times(v) => v.len(),
+                Store::Labels(l) => l.codes.len(),
+            };
+            let consistent = (m.store == 0 || len == m.stored)
+                && m.non_finite.iter().all(|&(p, t)| p < m.stored && (t as usize) < m.nf_texts.len())
+                && (m.nf_count == 0 || (m.nf_first_text as usize) < m.nf_texts.len());
+            if !consistent {
+                return None;
+            }
+            let mut c = ColBuilder::new(m.name, m.forced);
+            c.store = store;
+            c.rows = m.rows;
+            c.stored = m.stored;
+            c.all_int = m.all_int;
+            c.has_time = m.has_time;
+            c.counts = m.counts;
+            c.examples = m.examples;
+            c.non_finite = m.non_finite;
+            c.nf_count = m.nf_count;
+            c.nf_rows = m.nf_rows;
+            c.nf_texts = m.nf_texts;
+            c.nf_first_line = m.nf_first_line;
+            c.nf_first_text = m.nf_first_text;
+            cols.push(c);
+        }
+        if r.at != bytes.len() {
+            return None;
+        }
+        Some(PartOutput {
+            start: meta.start,
+            bytes: meta.bytes,
+            eof: meta.eof,
+            clean_end: meta.clean_end,
+            sampled: meta.sampled,
+            n_rows: meta.n_rows,
+            blank_lines: meta.blank_lines,
+            lines: meta.lines,
+            cols,
+        })
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let s = self.b.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        let s = self.take(8)?;
+        Some(u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]))
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        let s = self.take(4)?;
+        Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+}
+
+/// Reads `bytes` as one parser and parts would in a worker: the head up to
+/// the line start after each offset in `splits`, a part from each, the
+/// parts' bytes hashed ahead, passed as bytes and taken in (or refused and
+/// pushed). Gives the dataset, whether the parts were taken in, and where
+/// the head ended.
+#[cfg(test)]
+pub(crate) fn read_in_parts(bytes: &[u8], name: &str, opts: &ParseOptions, splits: &[usize], chunk: usize) -> (Result<super::Dataset, DataError>, bool, usize) {
+    let mut starts: Vec<usize> = splits.iter().filter(|&&s| s < bytes.len()).filter_map(|&s| part_start(&bytes[s..]).map(|p| s + p)).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut ingest = match Ingest::new(name, opts, Some(bytes.len() as u64)) {
+        Ok(i) => i,
+        Err(e) => return (Err(e), false, 0),
+    };
+    let head_end = starts.first().copied().unwrap_or(bytes.len());
+    let push_all = |ingest: &mut Ingest, from: usize| -> Result<(), DataError> {
+        for c in bytes[from..].chunks(chunk.max(1)) {
+            ingest.push(c)?;
+        }
+        Ok(())
+    };
+    let mut taken = false;
+    let result = (|| {
+        for c in bytes[..head_end].chunks(chunk.max(1)) {
+            ingest.push(c)?;
+        }
+        if head_end < bytes.len() {
+            let ends: Vec<usize> = starts.iter().skip(1).copied().chain(std::iter::once(bytes.len())).collect();
+            let outputs: Option<Vec<PartOutput>> = starts
+                .iter()
+                .zip(&ends)
+                .map(|(&s, &e)| {
+                    let spec = ingest.part_spec(s as u64, e as u64)?;
+                    // Through JSON and bytes, as between workers.
+                    let spec: PartSpec = serde_json::from_str(&serde_json::to_string(&spec).ok()?).ok()?;
+                    let mut part = Part::new(spec);
+                    for c in bytes[s..e].chunks(chunk.max(1)) {
+                        part.push(c).ok()?;
+                    }
+                    PartOutput::from_bytes(&part.finish().ok()?.to_bytes())
+                })
+                .collect();
+            ingest.hash_ahead(&bytes[head_end..]);
+            taken = match outputs {
+                Some(parts) => ingest.absorb(parts)?,
+                None => false,
+            };
+            if !taken {
+                push_all(&mut ingest, head_end)?;
+            }
+        }
+        Ok(())
+    })();
+    let result = result.and_then(|()| ingest.finish());
+    (result, taken, head_end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{ColumnKind, Dataset};
+
+    /// 3000 rows (the head sniffs 64 KiB before parts can start) that exercise what parts must merge: quoted newlines and
+    /// doubled quotes, blank lines, missing tokens, a column that turns to
+    /// labels late, one empty until late, dates meeting numbers, non-finite
+    /// numbers, many distinct texts.
+    fn sample(crlf: bool, ragged_at: Option<usize>) -> Vec<u8> {
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let mut s = format!("id,num,when,cat,mixed,text,nf,late,dates_then_numbers{nl}");
+        for i in 0..3000usize {
+            let num = if i % 17 == 0 { "NA".to_string() } else { format!("{}.{}", i * 7 % 101, i % 10) };
+            let when = if i % 23 == 0 { String::new() } else { format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28) };
+            let cat = ["red", "green", "blue", " Blue"][i % 4];
+            let mixed = if i >= 2600 && i % 7 == 0 { "x".to_string() } else { (i % 13).to_string() };
+            let text = if i % 50 == 3 { format!("\"line one, {i}{nl}line \"\"two\"\"\"") } else { format!("note {i} about row {}", i * 31 % 977) };
+            let nf = match i { 250 | 2300 => "inf".to_string(), 2350 => "-1e400".to_string(), _ => (i % 5).to_string() };
+            let late = if i < 2200 { String::new() } else { (i * 3).to_string() };
+            let dn = if i < 2000 { format!("2023-03-{:02}", 1 + i % 28) } else { (i % 9).to_string() };
+            let row = if ragged_at == Some(i) { format!("{i},{num}") } else { format!("{i},{num},{when},{cat},{mixed},{text},{nf},{late},{dn}") };
+            s.push_str(&row);
+            s.push_str(nl);
+            if i % 97 == 5 {
+                s.push_str(nl);
+            }
+        }
+        s.into_bytes()
+    }
+
+    fn opts() -> ParseOptions {
+        // Small enough for frequent checks (the head reserves its columns
+        // at its first), large enough that nothing is sampled.
+        ParseOptions { max_memory_bytes: 3_000_000, non_finite: crate::data::NonFinitePolicy::Missing, ..ParseOptions::default() }
+    }
+
+    /// Where two datasets differ, briefly (a failed assert_eq! would print
+    /// every value).
+    fn diff(a: &Dataset, b: &Dataset) -> String {
+        let mut out = Vec::new();
+        if a.sha256 != b.sha256 || a.n_rows != b.n_rows {
+            out.push(format!("sha/rows {} {} / {} {}", a.sha256, a.n_rows, b.sha256, b.n_rows));
+        }
+        for (x, y) in a.columns.iter().zip(&b.columns) {
+            if x != y {
+                out.push(format!("column {} ({:?} vs {:?})", x.name, x.kind, y.kind));
+            }
+        }
+        if a.ingest != b.ingest {
+            out.push(format!("ingest {:?}\nvs {:?}", a.ingest, b.ingest));
+        }
+        if a.sample != b.sample {
+            out.push("sample".into());
+        }
+        out.join("; ")
+    }
+
+    fn whole(bytes: &[u8], opts: &ParseOptions) -> Result<Dataset, DataError> {
+        let mut ingest = Ingest::new("t.csv", opts, Some(bytes.len() as u64))?;
+        ingest.push(bytes)?;
+        ingest.finish()
+    }
+
+    /// Parts split anywhere (inside quoted fields too) give the dataset of
+    /// one parser, bit for bit with its fingerprint, and are taken in
+    /// wherever the head could reserve its columns first.
+    #[test]
+    fn parts_anywhere_give_the_one_parser_dataset() {
+        for crlf in [false, true] {
+            let bytes = sample(crlf, None);
+            let one = whole(&bytes, &opts()).unwrap();
+            assert!(one.sample.is_none());
+            assert_eq!(one.columns[4].kind, ColumnKind::Categorical);
+            let n = bytes.len();
+            let (mut taken, mut tried) = (0, 0);
+            for s in (0..n).step_by(n / 60 + 1) {
+                for splits in [vec![s], vec![s, s + n / 5]] {
+                    for chunk in [n, 4096, 61] {
+                        let (ds, t, _) = read_in_parts(&bytes, "t.csv", &opts(), &splits, chunk);
+                        let ds = ds.unwrap_or_else(|e| panic!("parts at {splits:?}, chunks of {chunk}, crlf {crlf}: {e}"));
+                        assert!(ds == one, "parts at {splits:?}, chunks of {chunk}, crlf {crlf}: {}", diff(&ds, &one));
+                        tried += 1;
+                        taken += usize::from(t);
+                    }
+                }
+            }
+            // Heads past the 64 KiB sniffed (a third of the file) and not
+            // split inside a quoted field are taken in.
+            assert!(taken * 2 > tried, "{taken} of {tried} taken in");
+        }
+    }
+
+    /// An error in a part is met again by the head, with its own row and line.
+    #[test]
+    fn an_error_in_a_part_is_the_heads() {
+        let bytes = sample(false, Some(2980));
+        let one = whole(&bytes, &opts());
+        assert!(matches!(one, Err(DataError::RaggedRow { row: 2981, .. })), "{one:?}");
+        let (ds, taken, _) = read_in_parts(&bytes, "t.csv", &opts(), &[bytes.len() / 2], 4096);
+        assert_eq!((ds, taken), (one, false));
+    }
+
+    /// Forced types merge as read; a file that would be sampled is not
+    /// read in parts, and is sampled as by one parser.
+    #[test]
+    fn forced_types_and_sampling() {
+        let bytes = sample(false, None);
+        let mut o = opts();
+        o.column_types.insert("num".into(), ColumnKind::Float);
+        o.column_types.insert("mixed".into(), ColumnKind::Text);
+        o.column_types.insert("id".into(), ColumnKind::Categorical);
+        let one = whole(&bytes, &o).unwrap();
+        let (ds, taken, _) = read_in_parts(&bytes, "t.csv", &o, &[bytes.len() / 2], 4096);
+        let ds = ds.unwrap();
+        assert!(ds == one, "{}", diff(&ds, &one));
+        assert!(taken);
+
+        let small = ParseOptions { max_memory_bytes: 300_000, ..opts() };
+        let one = whole(&bytes, &small).unwrap();
+        assert!(one.sample.is_some());
+        let (ds, taken, _) = read_in_parts(&bytes, "t.csv", &small, &[bytes.len() / 2], 4096);
+        assert_eq!((ds.unwrap(), taken), (one, false));
+    }
+
+    /// Damaged bytes are refused, never trusted.
+    #[test]
+    fn damaged_part_bytes_are_refused() {
+        let bytes = sample(false, None);
+        let mut ingest = Ingest::new("t.csv", &opts(), Some(bytes.len() as u64)).unwrap();
+        let start = bytes.len() / 2 + part_start(&bytes[bytes.len() / 2..]).unwrap();
+        ingest.push(&bytes[..start]).unwrap();
+        let mut part = Part::new(ingest.part_spec(start as u64, bytes.len() as u64).unwrap());
+        part.push(&bytes[start..]).unwrap();
+        let good = part.finish().unwrap().to_bytes();
+        assert!(PartOutput::from_bytes(&good).is_some());
+        for cut in [0, 8, 20, good.len() / 2, good.len() - 1] {
+            assert!(PartOutput::from_bytes(&good[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut longer = good.clone();
+        longer.push(0);
+        assert!(PartOutput::from_bytes(&longer).is_none());
+    }
+}
