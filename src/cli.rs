@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use mlcycle::data::{format_number, parse_csv, Dataset, Ingest, ParseOptions};
+use mlcycle::data::{format_number, parse_csv, Dataset, ParseOptions};
 use mlcycle::manifest::RunManifest;
 use mlcycle::manifest::SearchRecord;
 use mlcycle::profile::{profile_with, Profile, ProfileOptions};
@@ -410,35 +410,31 @@ fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Reads `path` in 1 MiB chunks through the streaming reader, showing
+/// Reads `path` through the streaming reader on every core (the head of
+/// a large file here, the rest in parts on other threads), showing
 /// progress on a terminal for files over 16 MB.
 fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> {
-    use std::io::{IsTerminal, Read};
+    use std::io::IsTerminal;
     let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let total = file.metadata().map_err(io)?.len();
+    let total = std::fs::metadata(path).map_err(io)?.len();
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let mut ingest = Ingest::new(&name, opts, Some(total)).map_err(mlcycle::Error::from)?;
-    ingest.set_threads(mlcycle::par::available());
     let show = total > 16 << 20 && std::io::stderr().is_terminal();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut last = 0;
-    loop {
-        let n = file.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        ingest.push(&buf[..n]).map_err(mlcycle::Error::from)?;
-        let pct = ingest.bytes_done() * 100 / total.max(1);
-        if show && pct != last {
-            last = pct;
+    let last = std::sync::atomic::AtomicU64::new(u64::MAX);
+    let progress = |done: u64| {
+        let pct = done.min(total) * 100 / total.max(1);
+        if show && last.swap(pct, std::sync::atomic::Ordering::Relaxed) != pct {
             eprint!("\rreading {name}: {pct:>3}% of {:.0} MB", total as f64 / 1e6);
         }
-    }
+    };
+    let ds = mlcycle::data::read_file(path, &name, opts, mlcycle::par::available(), &progress);
     if show {
         eprintln!();
     }
-    Ok(ingest.finish().map_err(mlcycle::Error::from)?)
+    match ds {
+        Ok(ds) => Ok(ds),
+        Err(mlcycle::data::ReadError::Io(e)) => Err(io(e)),
+        Err(mlcycle::data::ReadError::Data(e)) => Err(mlcycle::Error::from(e).into()),
+    }
 }
 
 fn profile_text(p: &Profile) -> String {

@@ -10,6 +10,8 @@
 
 mod csv_read;
 mod ingest;
+#[cfg(not(target_arch = "wasm32"))]
+mod read_file;
 mod sketch;
 pub(crate) mod split;
 mod value;
@@ -22,6 +24,8 @@ pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRE
 pub(crate) use sketch::text_key;
 pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
+#[cfg(not(target_arch = "wasm32"))]
+pub use read_file::{read_file, ReadError, PARTS_MIN_BYTES};
 
 /// Reads label text as a number (decimal point), `None` when it is not a
 /// finite number.

@@ -237,11 +237,19 @@ impl Parser {
         if self.bound_after(&parts) > self.opts.max_memory_bytes {
             return Ok(false);
         }
+        // Columns merge independently: natively on every core.
+        let threads = crate::par::available();
         for p in parts {
             let (row_off, line_off) = (self.n_rows, self.lines);
-            for (c, o) in self.cols.iter_mut().zip(p.cols) {
-                c.append(o, row_off, line_off, &self.ctx);
-            }
+            let pairs: Vec<std::sync::Mutex<(&mut ColBuilder, Option<ColBuilder>)>> = self.cols.iter_mut().zip(p.cols).map(|(c, o)| std::sync::Mutex::new((c, Some(o)))).collect();
+            let ctx = &self.ctx;
+            crate::par::map(&pairs, threads, |pair| {
+                let mut guard = pair.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let (c, o) = &mut *guard;
+                if let Some(o) = o.take() {
+                    c.append(o, row_off, line_off, ctx);
+                }
+            });
             self.n_rows += p.n_rows;
             self.blank_lines += p.blank_lines;
             self.lines += p.lines;
@@ -300,11 +308,10 @@ impl ColBuilder {
         }
         self.all_int &= o.all_int;
         self.has_time |= o.has_time;
-        let to_labels = match (&self.store, &o.store) {
-            (Store::Labels(_), _) | (_, Store::Labels(_)) => true,
-            (Store::Numbers(_), Store::Times(_)) | (Store::Times(_), Store::Numbers(_)) => true,
-            _ => false,
-        };
+        let to_labels = matches!(
+            (&self.store, &o.store),
+            (Store::Labels(_), _) | (_, Store::Labels(_)) | (Store::Numbers(_), Store::Times(_)) | (Store::Times(_), Store::Numbers(_))
+        );
         if to_labels {
             // Widened as one parser would have widened: this side's
             // non-finite numbers become labels, the part's come as labels.
@@ -382,8 +389,29 @@ impl Labels {
     /// Appends another column's labels: its levels take this column's codes
     /// where they exist and new ones in its order of first appearance.
     fn append(&mut self, o: Labels) {
-        let remap: Vec<u32> = o.levels.iter().map(|l| self.code(l)).collect();
+        self.index.reserve(o.levels.len());
+        self.codes.reserve(o.codes.len());
+        let remap: Vec<u32> = o.levels.into_iter().map(|l| self.code_owned(l)).collect();
         self.codes.extend(o.codes.into_iter().map(|c| c.map(|c| remap[c as usize])));
+    }
+
+    /// [`Labels::code`] for a level owned already (not copied when new).
+    fn code_owned(&mut self, key: String) -> u32 {
+        let h = super::label_hash(&key);
+        let head = self.index.get(&h).copied();
+        let mut c = head.unwrap_or(u32::MAX);
+        while c != u32::MAX {
+            if self.levels[c as usize] == key {
+                return c;
+            }
+            c = self.next[c as usize];
+        }
+        let c = self.levels.len() as u32;
+        self.text_bytes += key.len();
+        self.levels.push(key);
+        self.next.push(head.unwrap_or(u32::MAX));
+        self.index.insert(h, c);
+        c
     }
 }
 

@@ -1,0 +1,198 @@
+//! Reading a file natively, on every core: the head of the file on the
+//! calling thread and the rest in [`Part`]s on others (see
+//! `ingest/part.rs`). The dataset, error and sample are those of one
+//! parser; parts that cannot be taken in are read by the head. Not built
+//! for wasm (the page does the same with Web Workers).
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{part_start, DataError, Dataset, Ingest, ParseOptions, Part, PartOutput};
+
+/// Files smaller than this are read on one thread: parts would save
+/// less than they cost.
+pub const PARTS_MIN_BYTES: u64 = 8 << 20;
+/// Bytes read at a time.
+const CHUNK: usize = 1 << 20;
+/// How far past a split point a line start is looked for.
+const WINDOW: usize = 256 << 10;
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file system's error.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// The bytes' error.
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+/// Reads the file at `path` (named `name` in messages) on up to
+/// `threads` threads, calling `progress` with the bytes read so far.
+pub fn read_file(path: &Path, name: &str, opts: &ParseOptions, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<Dataset, ReadError> {
+    read_in_parts(path, name, opts, threads, progress).map(|(ds, _)| ds)
+}
+
+/// [`read_file`], and whether parts were taken in.
+fn read_in_parts(path: &Path, name: &str, opts: &ParseOptions, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<(Dataset, bool), ReadError> {
+    let mut file = File::open(path)?;
+    let total = file.metadata()?.len();
+    let mut ingest = Ingest::new(name, opts, Some(total))?;
+    let parts = if total >= PARTS_MIN_BYTES { threads.saturating_sub(1) } else { 0 };
+    // Parts take the other cores; without them the head types its columns
+    // on several.
+    ingest.set_threads(if parts > 0 { 1 } else { threads });
+    let mut buf = vec![0u8; CHUNK];
+    let mut at = 0u64;
+    let done = AtomicU64::new(0);
+    let report = |head: u64| progress(head + done.load(Ordering::Relaxed));
+
+    // The first chunk settles the reading options and column names.
+    if parts > 0 {
+        at = push_range(&mut file, &mut ingest, &mut buf, at, CHUNK as u64, &report)?;
+    }
+    let plan = if parts > 0 { plan_parts(&mut file, &ingest, at, total, parts)? } else { Vec::new() };
+    let Some(&(head_end, _)) = plan.first() else {
+        push_range(&mut file, &mut ingest, &mut buf, at, total, &report)?;
+        return Ok((ingest.finish()?, false));
+    };
+    let outputs: Vec<Option<PartOutput>> = std::thread::scope(|scope| -> Result<Vec<Option<PartOutput>>, ReadError> {
+        let handles: Vec<_> = plan
+            .iter()
+            .map(|&(start, end)| {
+                let spec = ingest.part_spec(start, end);
+                let done = &done;
+                scope.spawn(move || -> Option<PartOutput> {
+                    let mut part = Part::new(spec?);
+                    let mut f = File::open(path).ok()?;
+                    f.seek(SeekFrom::Start(start)).ok()?;
+                    let mut buf = vec![0u8; CHUNK];
+                    let mut left = end - start;
+                    while left > 0 {
+                        let n = f.read(&mut buf[..CHUNK.min(left as usize)]).ok()?;
+                        if n == 0 {
+                            return None;
+                        }
+                        part.push(&buf[..n]).ok()?;
+                        left -= n as u64;
+                        done.fetch_add(n as u64, Ordering::Relaxed);
+                    }
+                    part.finish().ok()
+                })
+            })
+            .collect();
+        push_range(&mut file, &mut ingest, &mut buf, at, head_end, &report)?;
+        // The parts' bytes go into the fingerprint here, in file order.
+        hash_range(&mut file, &mut ingest, &mut buf, head_end, total)?;
+        Ok(handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect())
+    })?;
+    let taken = match outputs.into_iter().collect::<Option<Vec<_>>>() {
+        Some(parts) => ingest.absorb(parts)?,
+        None => false,
+    };
+    if !taken {
+        done.store(0, Ordering::Relaxed);
+        push_range(&mut file, &mut ingest, &mut buf, head_end, total, &report)?;
+    }
+    Ok((ingest.finish()?, taken))
+}
+
+/// Pushes the bytes `from..to` (the file positioned at `from`); gives `to`.
+fn push_range(file: &mut File, ingest: &mut Ingest, buf: &mut [u8], from: u64, to: u64, report: &dyn Fn(u64)) -> Result<u64, ReadError> {
+    file.seek(SeekFrom::Start(from))?;
+    let mut at = from;
+    while at < to {
+        let want = buf.len().min((to - at) as usize);
+        let n = file.read(&mut buf[..want])?;
+        if n == 0 {
+            break;
+        }
+        ingest.push(&buf[..n])?;
+        at += n as u64;
+        report(at);
+    }
+    Ok(at)
+}
+
+fn hash_range(file: &mut File, ingest: &mut Ingest, buf: &mut [u8], from: u64, to: u64) -> Result<(), ReadError> {
+    file.seek(SeekFrom::Start(from))?;
+    let mut at = from;
+    while at < to {
+        let want = buf.len().min((to - at) as usize);
+        let n = file.read(&mut buf[..want])?;
+        if n == 0 {
+            break;
+        }
+        ingest.hash_ahead(&buf[..n]);
+        at += n as u64;
+    }
+    Ok(())
+}
+
+/// Where `parts` parts of `from..total` start (a line start after each
+/// even split) and end; empty when the head cannot hand out parts.
+fn plan_parts(file: &mut File, ingest: &Ingest, from: u64, total: u64, parts: usize) -> Result<Vec<(u64, u64)>, ReadError> {
+    if ingest.part_spec(total - 1, total).is_none() {
+        return Ok(Vec::new());
+    }
+    let share = (total - from) / (parts as u64 + 1);
+    let mut starts = Vec::new();
+    let mut window = vec![0u8; WINDOW];
+    for k in 1..=parts as u64 {
+        let split = from + share * k;
+        file.seek(SeekFrom::Start(split))?;
+        let n = read_full(file, &mut window)?;
+        if let Some(p) = part_start(&window[..n]) {
+            let s = split + p as u64;
+            if starts.last().is_none_or(|&l| s > l) && s < total {
+                starts.push(s);
+            }
+        }
+    }
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once(total));
+    Ok(starts.iter().copied().zip(ends).collect())
+}
+
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file over the parts threshold reads the same on 1, 2 and 3
+    /// threads: dataset and fingerprint.
+    #[test]
+    fn threads_read_the_same_dataset() {
+        let mut text = String::from("id,x,when,label,note\n");
+        let mut i = 0usize;
+        while text.len() < PARTS_MIN_BYTES as usize + (1 << 20) {
+            let note = if i % 1000 == 7 { format!("\"two\nlines {i}\"") } else { format!("n{}", i % 5000) };
+            text.push_str(&format!("{i},{}.5,2024-01-{:02},{},{note}\n", i % 977, 1 + i % 28, ["a", "b", "c"][i % 3]));
+            i += 1;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        std::fs::write(&path, &text).unwrap();
+        let opts = ParseOptions::default();
+        let (one, taken) = read_in_parts(&path, "big.csv", &opts, 1, &|_| {}).unwrap();
+        assert!(!taken);
+        for threads in [2, 3] {
+            let (many, taken) = read_in_parts(&path, "big.csv", &opts, threads, &|_| {}).unwrap();
+            assert!(taken, "{threads} threads: parts taken in");
+            assert!(many == one, "{threads} threads");
+        }
+        assert_eq!(one.n_rows, i);
+    }
+}
