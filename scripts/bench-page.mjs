@@ -8,7 +8,8 @@
 //                                             input: prints one JSON line
 //                                             {seconds, readSeconds (parse, until the
 //                                             profile stage), mbPerSecond, wasmMemoryBytes,
-//                                             columnarBytes, rows}
+//                                             columnarBytes, readAs ('parts': read in two
+//                                             workers; 'one' or 'refused': in one), rows}
 //   node scripts/bench-page.mjs cancel PATH   Esc while reading PATH: ms until the page
 //                                             says it stopped
 //   node scripts/bench-page.mjs train PATH TARGET SPEC
@@ -80,7 +81,7 @@ async function file(path) {
       console.log(JSON.stringify({ error: out.error, status: out.status, seconds }));
       return;
     }
-    console.log(JSON.stringify({ seconds, readSeconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, rows: Number(out.rows) }));
+    console.log(JSON.stringify({ seconds, readSeconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, readAs: out.last.readAs, rows: Number(out.rows) }));
   } finally {
     await s.close();
   }

@@ -14,6 +14,8 @@ where
     F: Fn(&mut S, &T) -> R + Sync,
 {
     let threads = threads.min(items.len());
+    #[cfg(target_arch = "wasm32")]
+    let _ = threads;
     #[cfg(not(target_arch = "wasm32"))]
     if threads > 1 {
         use std::sync::atomic::{AtomicUsize, Ordering};

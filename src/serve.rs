@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The Content-Security-Policy sent with every response. `wasm-unsafe-eval`
-/// lets the worker compile the module; no inline script or style; Trusted
-/// Types guard the one script URL the page builds (the worker's).
+/// lets the workers compile the module; no inline script or style; Trusted
+/// Types guard the script URLs the page builds (the engine worker's, and in
+/// it the helper's that reads part of a large file).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
 worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; \
 object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \

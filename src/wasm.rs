@@ -13,7 +13,7 @@ use js_sys::{Error as JsError, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::data::{parse_csv, Dataset, Ingest, ParseOptions};
+use crate::data::{parse_csv, part_start, Dataset, Ingest, ParseOptions, Part, PartOutput, PartSpec};
 use crate::profile::{profile_with, ProfileOptions};
 use crate::evaluate::Metric;
 use crate::manifest::{build_target, RunManifest, SMARTCORE_VERSION};
@@ -445,11 +445,85 @@ impl IngestJs {
         self.inner.as_ref().map_or(0.0, |i| i.held_bytes() as f64)
     }
 
+    /// Once the head of the file is read, the JSON a `Part` in another
+    /// worker needs to read bytes `start..end`; `undefined` when this file
+    /// cannot be read in parts (UTF-16, column names not read yet, ...).
+    #[wasm_bindgen(js_name = partSpec)]
+    pub fn part_spec(&self, start: f64, end: f64) -> Option<String> {
+        let spec = self.inner.as_ref()?.part_spec(start as u64, end as u64)?;
+        serde_json::to_string(&spec).ok()
+    }
+
+    /// Hashes the bytes that follow those pushed or hashed so far without
+    /// parsing them: the bytes parts read.
+    #[wasm_bindgen(js_name = hashAhead)]
+    pub fn hash_ahead(&mut self, bytes: &[u8]) {
+        if let Some(i) = self.inner.as_mut() {
+            i.hash_ahead(bytes);
+        }
+    }
+
+    /// Takes in the parts (each `Part.finish()`'s bytes, in file order)
+    /// that read the rest of the file. `false`: refused; push their bytes.
+    /// Throws the head's own `DataError`, met typing the records it read.
+    pub fn absorb(&mut self, parts: Vec<js_sys::Uint8Array>) -> Result<bool, JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(|| js_error("DataError", "finished", "this ingest has already finished"))?;
+        let outputs: Option<Vec<PartOutput>> = parts.iter().map(|p| PartOutput::from_bytes(&p.to_vec())).collect();
+        match outputs {
+            Some(outputs) => inner.absorb(outputs).map_err(|e| to_js_error(e.into())),
+            None => Ok(false),
+        }
+    }
+
     /// Ends the input and gives the session holding the dataset.
     pub fn finish(&mut self) -> Result<Session, JsValue> {
         let inner = self.inner.take().ok_or_else(|| js_error("DataError", "finished", "this ingest has already finished"))?;
         let ds = inner.finish().map_err(|e| to_js_error(e.into()))?;
         Ok(Session { ds, last: None, job: None })
+    }
+}
+
+/// The offset in `window` (bytes of a file from some offset on) of the
+/// first byte after a newline, where a part may start; `undefined` if none.
+#[wasm_bindgen(js_name = partStart)]
+pub fn part_start_js(window: &[u8]) -> Option<u32> {
+    part_start(window).map(|p| p as u32)
+}
+
+/// One part of a file, read in a worker of its own: `push` its slices,
+/// then `finish` gives the bytes to pass to the head's `Ingest.absorb`.
+/// An error ends the part quietly for the head: it reads those bytes
+/// itself and reports any error with its own row and line.
+#[wasm_bindgen(js_name = Part)]
+pub struct PartJs {
+    inner: Option<Part>,
+}
+
+#[wasm_bindgen(js_class = Part)]
+impl PartJs {
+    /// A part from `Ingest.partSpec`'s JSON.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: &str) -> Result<PartJs, JsValue> {
+        let spec: PartSpec = serde_json::from_str(spec).map_err(|e| js_error("DataError", "bad_part", &format!("not a part spec: {e}")))?;
+        Ok(PartJs { inner: Some(Part::new(spec)) })
+    }
+
+    /// Reads the part's next slice.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(|| js_error("DataError", "finished", "this part has already finished"))?;
+        inner.push(chunk).map_err(|e| to_js_error(e.into()))
+    }
+
+    /// Bytes pushed so far.
+    #[wasm_bindgen(getter, js_name = bytesDone)]
+    pub fn bytes_done(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |p| p.bytes_done() as f64)
+    }
+
+    /// Ends the part: its columns as bytes.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        let inner = self.inner.take().ok_or_else(|| js_error("DataError", "finished", "this part has already finished"))?;
+        inner.finish().map(|o| o.to_bytes()).map_err(|e| to_js_error(e.into()))
     }
 }
 

@@ -91,39 +91,124 @@ function dataError(code, message) {
   return e;
 }
 
+// Files this large are read in two parts at once when the machine has a
+// second core: the head here, the rest in a helper worker (part-worker.js).
+const PARTS_MIN_BYTES = 8 * 1024 * 1024;
+// The head's share: it also hashes the part's bytes and takes its columns in.
+const HEAD_SHARE = 0.42;
+// How far past the split point a line start is looked for.
+const WINDOW_BYTES = 256 * 1024;
+const PART_WORKER_URL = new URL('./part-worker.js', import.meta.url).href;
+// The worker's CSP (the page's) demands Trusted Types for script URLs; this
+// realm's policy (name fixed by the CSP) allows exactly one: the helper's.
+const partPolicy = globalThis.trustedTypes
+  ? globalThis.trustedTypes.createPolicy('mlcycle-worker', {
+      createScriptURL(url) {
+        if (url === PART_WORKER_URL) return url;
+        throw new TypeError(`mlcycle-worker policy: refusing script URL ${url}`);
+      },
+    })
+  : null;
+
 /** Reads a File slice by slice into a new Session, posting {stage: 'read', done, total}. */
 async function ingestFile(id, file, fileName, options) {
   if (file.size > MAX_FILE_BYTES) {
     throw dataError('too_large', `${fileName}: the file is ${file.size} bytes, over the limit of ${MAX_FILE_BYTES} bytes`);
   }
-  const ingest = new wasm.Ingest(fileName, options, file.size);
+  const total = file.size;
+  const ingest = new wasm.Ingest(fileName, options, total);
+  let part = null;
+  // How the file was read: 'one' worker, 'parts' taken in, or 'refused'.
+  let how = 'one';
   try {
     let last = performance.now();
-    self.postMessage(progress(id, { stage: 'read', done: 0, total: file.size }));
-    // The next slice is read while this one is parsed: reading a Blob is a
-    // round trip to the browser, and waiting for each one idles the engine.
-    const read = (offset) => file.slice(offset, offset + CHUNK_BYTES).arrayBuffer().then(
+    const report = (force) => {
+      const now = performance.now();
+      if (force || now - last >= PROGRESS_EVERY_MS) {
+        last = now;
+        const done = Math.min(total, ingest.bytesDone + (part ? part.done : 0));
+        self.postMessage(progress(id, { stage: 'read', done, total }));
+      }
+    };
+    report(true);
+    const read = (offset, end) => file.slice(offset, Math.min(end, offset + CHUNK_BYTES)).arrayBuffer().then(
       (b) => new Uint8Array(b),
       (err) => { throw dataError('unreadable', `${fileName}: the file could not be read at byte ${offset} (${describe(err)}); was it moved or changed?`); },
     );
-    let next = file.size > 0 ? read(0) : null;
-    for (let offset = 0; offset < file.size; offset += CHUNK_BYTES) {
-      const chunk = await next;
-      next = offset + CHUNK_BYTES < file.size ? read(offset + CHUNK_BYTES) : null;
-      // A failed read-ahead is reported when its turn comes, not before.
-      next?.catch(() => {});
-      ingest.push(chunk);
-      const now = performance.now();
-      if (now - last >= PROGRESS_EVERY_MS) {
-        last = now;
-        self.postMessage(progress(id, { stage: 'read', done: ingest.bytesDone, total: file.size }));
+    // Feeds `from..to` to `use` slice by slice; the next slice is read while
+    // this one is used: reading a Blob is a round trip to the browser, and
+    // waiting for each one idles the engine.
+    const eachSlice = async (from, to, use) => {
+      let next = from < to ? read(from, to) : null;
+      for (let offset = from; offset < to; offset += CHUNK_BYTES) {
+        const chunk = await next;
+        next = offset + CHUNK_BYTES < to ? read(offset + CHUNK_BYTES, to) : null;
+        // A failed read-ahead is reported when its turn comes, not before.
+        next?.catch(() => {});
+        use(chunk);
+        report(false);
       }
+    };
+    const push = (chunk) => ingest.push(chunk);
+    let offset = 0;
+    if (total >= PARTS_MIN_BYTES && (self.navigator?.hardwareConcurrency || 1) >= 2) {
+      // The first slice settles the reading options and column names.
+      offset = Math.min(total, CHUNK_BYTES);
+      await eachSlice(0, offset, push);
+      part = await startPart(ingest, file, offset, total);
     }
-    self.postMessage(progress(id, { stage: 'profile', done: file.size, total: file.size }));
-    return ingest.finish();
+    const headEnd = part ? part.start : total;
+    await eachSlice(offset, headEnd, push);
+    if (part) {
+      // The part's bytes go into the fingerprint here, in file order.
+      await eachSlice(headEnd, total, (chunk) => ingest.hashAhead(chunk));
+      const bytes = await part.result;
+      part.worker.terminate();
+      const taken = bytes !== null && ingest.absorb([bytes]);
+      part = null;
+      how = taken ? 'parts' : 'refused';
+      if (!taken) await eachSlice(headEnd, total, push);
+    }
+    self.postMessage(progress(id, { stage: 'profile', done: total, total }));
+    return { session: ingest.finish(), how };
   } finally {
+    part?.worker.terminate();
     ingest.free();
   }
+}
+
+/**
+ * Starts a helper worker on the file from the first line start past the
+ * split point to the end; null when the file cannot be read in parts. Its
+ * `result` resolves to the part's bytes, or null if the helper failed.
+ */
+async function startPart(ingest, file, offset, total) {
+  const split = offset + Math.floor((total - offset) * HEAD_SHARE);
+  const window = new Uint8Array(await file.slice(split, Math.min(total, split + WINDOW_BYTES)).arrayBuffer());
+  const at = wasm.partStart(window);
+  if (at === undefined) return null;
+  const start = split + at;
+  const spec = ingest.partSpec(start, total);
+  if (spec === undefined) return null;
+  let worker;
+  try {
+    worker = new Worker(partPolicy ? partPolicy.createScriptURL(PART_WORKER_URL) : PART_WORKER_URL, { type: 'module' });
+  } catch {
+    return null;
+  }
+  const part = { start, worker, done: 0, result: null };
+  part.result = new Promise((resolve) => {
+    worker.onmessage = (event) => {
+      const msg = event.data || {};
+      if (msg.type === 'progress') part.done = Number(msg.done) || 0;
+      else if (msg.type === 'done') resolve(msg.bytes instanceof Uint8Array ? msg.bytes : null);
+      else resolve(null);
+    };
+    worker.onerror = () => resolve(null);
+    worker.onmessageerror = () => resolve(null);
+  });
+  worker.postMessage({ file, start, end: total, spec });
+  return part;
 }
 
 async function run(id, type, payload) {
@@ -137,8 +222,12 @@ async function run(id, type, payload) {
         session = null;
       }
       profileMs = null;
+      let readAs = 'one';
       const next = payload.file
-        ? await ingestFile(id, payload.file, fileName, payload.options)
+        ? await ingestFile(id, payload.file, fileName, payload.options).then(({ session, how }) => {
+          readAs = how;
+          return session;
+        })
         : payload.options
           ? wasm.Session.withOptions(new Uint8Array(payload.bytes), fileName, payload.options)
           : new wasm.Session(new Uint8Array(payload.bytes), fileName);
@@ -151,7 +240,7 @@ async function run(id, type, payload) {
       }
       session = next;
       profileMs = performance.now() - t0;
-      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null };
+      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null, readAs };
     }
     case Request.INFER_TASK:
       return needSession().inferTask(String(payload.target));

@@ -1,0 +1,40 @@
+// A helper of the engine worker (worker.js): reads one part of a File, from a
+// line start to the end, into columns of its own, while the engine reads the
+// head and hashes these bytes. It answers once, with the part's columns as
+// bytes (transferred), or says it failed; the engine then reads the bytes
+// itself, so a failure here only costs time. Progress is posted as it reads.
+
+import init, * as wasm from './pkg/mlcycle.js';
+
+const CHUNK_BYTES = 2 * 1024 * 1024;
+const PROGRESS_EVERY_MS = 100;
+
+self.onmessage = async (event) => {
+  const { file, start, end, spec } = event.data || {};
+  try {
+    await init();
+    const part = new wasm.Part(String(spec));
+    try {
+      let last = performance.now();
+      const read = (offset) => file.slice(offset, Math.min(end, offset + CHUNK_BYTES)).arrayBuffer().then((b) => new Uint8Array(b));
+      let next = read(start);
+      for (let offset = start; offset < end; offset += CHUNK_BYTES) {
+        const chunk = await next;
+        next = offset + CHUNK_BYTES < end ? read(offset + CHUNK_BYTES) : null;
+        next?.catch(() => {});
+        part.push(chunk);
+        const now = performance.now();
+        if (now - last >= PROGRESS_EVERY_MS) {
+          last = now;
+          self.postMessage({ type: 'progress', done: part.bytesDone });
+        }
+      }
+      const bytes = part.finish();
+      self.postMessage({ type: 'done', bytes }, [bytes.buffer]);
+    } finally {
+      part.free();
+    }
+  } catch (err) {
+    self.postMessage({ type: 'failed', message: String((err && err.message) || err) });
+  }
+};
