@@ -468,7 +468,15 @@ impl IngestJs {
     /// Throws the head's own `DataError`, met typing the records it read.
     pub fn absorb(&mut self, parts: Vec<js_sys::Uint8Array>) -> Result<bool, JsValue> {
         let inner = self.inner.as_mut().ok_or_else(|| js_error("DataError", "finished", "this ingest has already finished"))?;
-        let outputs: Option<Vec<PartOutput>> = parts.iter().map(|p| PartOutput::from_bytes(&p.to_vec())).collect();
+        // Each column is copied in only as it is taken in: the head never
+        // holds a whole part's bytes.
+        let outputs: Option<Vec<PartOutput>> = parts
+            .into_iter()
+            .map(|p| {
+                let total = p.length() as usize;
+                PartOutput::from_encoded(total, Box::new(move |a, b| (a <= b && b <= total).then(|| p.subarray(a as u32, b as u32).to_vec())))
+            })
+            .collect();
         match outputs {
             Some(outputs) => inner.absorb(outputs).map_err(|e| to_js_error(e.into())),
             None => Ok(false),
@@ -523,7 +531,8 @@ impl PartJs {
     /// Ends the part: its columns as bytes.
     pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
         let inner = self.inner.take().ok_or_else(|| js_error("DataError", "finished", "this part has already finished"))?;
-        inner.finish().map(|o| o.to_bytes()).map_err(|e| to_js_error(e.into()))
+        let out = inner.finish().map_err(|e| to_js_error(e.into()))?;
+        out.to_bytes().ok_or_else(|| js_error("DataError", "bad_part", "this part cannot be encoded"))
     }
 }
 

@@ -226,3 +226,44 @@ fn chunked_ingest_profile_alerts_and_report_cross_the_boundary() {
     let err = IngestJs::new("x.csv", options(r#"{"delimiter":"ab"}"#), None).err().unwrap();
     assert_eq!(get(&err, "code"), "invalid_options");
 }
+
+/// A file read in two parts through the JavaScript API (as the page's two
+/// workers do) profiles exactly as when read whole; damaged part bytes are
+/// refused, not trusted, and the head then reads the bytes itself.
+#[wasm_bindgen_test]
+fn a_file_read_in_parts_profiles_as_when_read_whole() {
+    use mlcycle::wasm::{part_start_js, IngestJs, PartJs};
+    let mut csv = String::from("id,x,label,when\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("{i},{}.25,\"l{}, ok\",2024-02-{:02}\n", i % 613, i % 7, 1 + i % 28));
+    }
+    let bytes = csv.as_bytes();
+    let total = bytes.len() as f64;
+    let whole = {
+        let mut ingest = IngestJs::new("p.csv", JsValue::UNDEFINED, Some(total)).unwrap();
+        ingest.push(bytes).unwrap();
+        ingest.finish().unwrap()
+    };
+    let expected = JSON::stringify(&whole.profile().unwrap()).unwrap();
+    let split = bytes.len() * 6 / 10;
+    let start = split + part_start_js(&bytes[split..split + 4096]).unwrap() as usize;
+    for damage in [false, true] {
+        let mut ingest = IngestJs::new("p.csv", JsValue::UNDEFINED, Some(total)).unwrap();
+        ingest.push(&bytes[..start]).unwrap();
+        let spec = ingest.part_spec(start as f64, total).expect("a head past its header hands out parts");
+        let mut part = PartJs::new(&spec).unwrap();
+        part.push(&bytes[start..]).unwrap();
+        let mut encoded = part.finish().unwrap();
+        if damage {
+            encoded[0] ^= 0xFF;
+        }
+        ingest.hash_ahead(&bytes[start..]);
+        let taken = ingest.absorb(vec![js_sys::Uint8Array::from(&encoded[..])]).unwrap();
+        assert_eq!(taken, !damage);
+        if !taken {
+            ingest.push(&bytes[start..]).unwrap();
+        }
+        let s = ingest.finish().unwrap();
+        assert_eq!(JSON::stringify(&s.profile().unwrap()).unwrap(), expected, "damaged: {damage}");
+    }
+}

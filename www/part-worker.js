@@ -1,8 +1,9 @@
 // A helper of the engine worker (worker.js): reads one part of a File, from a
 // line start to the end, into columns of its own, while the engine reads the
-// head and hashes these bytes. It answers once, with the part's columns as
-// bytes (transferred), or says it failed; the engine then reads the bytes
-// itself, so a failure here only costs time. Progress is posted as it reads.
+// head. Each slice is handed to the engine once read, for the fingerprint;
+// progress is posted as it reads. It ends with the part's columns as bytes
+// (transferred), or says it failed: the engine then reads the bytes itself,
+// so a failure here only costs time.
 
 import init, * as wasm from './pkg/mlcycle.js';
 
@@ -23,6 +24,9 @@ self.onmessage = async (event) => {
         next = offset + CHUNK_BYTES < end ? read(offset + CHUNK_BYTES) : null;
         next?.catch(() => {});
         part.push(chunk);
+        // The engine hashes these bytes in file order: handed over (not
+        // copied) rather than read from the file a second time.
+        self.postMessage({ type: 'bytes', chunk }, [chunk.buffer]);
         const now = performance.now();
         if (now - last >= PROGRESS_EVERY_MS) {
           last = now;

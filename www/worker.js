@@ -121,12 +121,15 @@ async function ingestFile(id, file, fileName, options) {
   // How the file was read: 'one' worker, 'parts' taken in, or 'refused'.
   let how = 'one';
   try {
-    let last = performance.now();
+      let last = performance.now();
+    // Never shown going back (a refused part's bytes are read again).
+    let shown = 0;
     const report = (force) => {
       const now = performance.now();
       if (force || now - last >= PROGRESS_EVERY_MS) {
         last = now;
-        const done = Math.min(total, ingest.bytesDone + (part ? part.done : 0));
+        shown = Math.max(shown, Math.min(total, ingest.bytesDone + (part ? part.done : 0)));
+        const done = shown;
         self.postMessage(progress(id, { stage: 'read', done, total }));
       }
     };
@@ -160,9 +163,21 @@ async function ingestFile(id, file, fileName, options) {
     const headEnd = part ? part.start : total;
     await eachSlice(offset, headEnd, push);
     if (part) {
-      // The part's bytes go into the fingerprint here, in file order.
-      await eachSlice(headEnd, total, (chunk) => ingest.hashAhead(chunk));
+      // The part's bytes go into the fingerprint here, in file order, as the
+      // helper hands them over (or, if it failed, read from the file).
+      let hashed = headEnd;
+      for (;;) {
+        while (part.chunks.length > 0) {
+          const chunk = part.chunks.shift();
+          ingest.hashAhead(chunk);
+          hashed += chunk.length;
+        }
+        if (part.settled || hashed >= total) break;
+        await new Promise((resolve) => { part.wake = resolve; });
+      }
       const bytes = await part.result;
+      part.chunks = [];
+      if (hashed < total) await eachSlice(hashed, total, (chunk) => ingest.hashAhead(chunk));
       part.worker.terminate();
       const taken = bytes !== null && ingest.absorb([bytes]);
       part = null;
@@ -196,16 +211,31 @@ async function startPart(ingest, file, offset, total) {
   } catch {
     return null;
   }
-  const part = { start, worker, done: 0, result: null };
+  // `chunks`: the part's bytes handed over and not yet hashed; `wake`
+  // resumes the engine waiting for more; `settled` once it answered.
+  const part = { start, worker, done: 0, result: null, chunks: [], wake: null, settled: false };
+  const nudge = () => {
+    const wake = part.wake;
+    part.wake = null;
+    if (wake) wake();
+  };
   part.result = new Promise((resolve) => {
+    const settle = (value) => {
+      part.settled = true;
+      resolve(value);
+      nudge();
+    };
     worker.onmessage = (event) => {
       const msg = event.data || {};
-      if (msg.type === 'progress') part.done = Number(msg.done) || 0;
-      else if (msg.type === 'done') resolve(msg.bytes instanceof Uint8Array ? msg.bytes : null);
-      else resolve(null);
+      if (msg.type === 'bytes' && msg.chunk instanceof Uint8Array) {
+        part.chunks.push(msg.chunk);
+        nudge();
+      } else if (msg.type === 'progress') part.done = Number(msg.done) || 0;
+      else if (msg.type === 'done') settle(msg.bytes instanceof Uint8Array ? msg.bytes : null);
+      else settle(null);
     };
-    worker.onerror = () => resolve(null);
-    worker.onmessageerror = () => resolve(null);
+    worker.onerror = () => settle(null);
+    worker.onmessageerror = () => settle(null);
   });
   worker.postMessage({ file, start, end: total, spec });
   return part;

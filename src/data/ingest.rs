@@ -300,7 +300,7 @@ impl Decoder {
 }
 
 mod part;
-pub use part::{part_start, Part, PartOutput, PartSpec};
+pub use part::{part_start, Part, PartOutput, PartSpec, ReadBytes};
 #[cfg(test)]
 pub(crate) use part::read_in_parts;
 

@@ -22,7 +22,7 @@ use thiserror::Error;
 pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
 pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
-pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
+pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
 #[cfg(not(target_arch = "wasm32"))]
 pub use read_file::{read_file, ReadError, PARTS_MIN_BYTES};

@@ -70,7 +70,85 @@ pub struct PartOutput {
     n_rows: usize,
     blank_lines: usize,
     lines: usize,
-    cols: Vec<ColBuilder>,
+    cols: PartCols,
+}
+
+/// A part's columns: built (a thread of this process), or encoded (from
+/// another worker), decoded one at a time as they are taken in so that the
+/// head never holds more than one column's copy.
+enum PartCols {
+    Built(Vec<ColBuilder>),
+    Encoded(Vec<ColMeta>, ColumnBytes),
+}
+
+/// Gives the encoded bytes of column `i` (`None`: they cannot be had).
+#[cfg(not(target_arch = "wasm32"))]
+type ColumnBytes = Box<dyn FnMut(usize) -> Option<Vec<u8>> + Send>;
+#[cfg(target_arch = "wasm32")]
+type ColumnBytes = Box<dyn FnMut(usize) -> Option<Vec<u8>>>;
+
+/// Reads bytes `start..end` of an encoded part. Natively it may move to
+/// another thread; in wasm it holds JavaScript objects, which cannot.
+#[cfg(not(target_arch = "wasm32"))]
+pub type ReadBytes = Box<dyn FnMut(usize, usize) -> Option<Vec<u8>> + Send>;
+/// Reads bytes `start..end` of an encoded part. Natively it may move to
+/// another thread; in wasm it holds JavaScript objects, which cannot.
+#[cfg(target_arch = "wasm32")]
+pub type ReadBytes = Box<dyn FnMut(usize, usize) -> Option<Vec<u8>>>;
+
+/// What the head checks of a part's column before taking it in.
+struct ColInfo<'a> {
+    /// 0 empty, 1 numbers, 2 times, 3 labels.
+    store: u8,
+    len: usize,
+    levels: usize,
+    text_bytes: usize,
+    non_finite: usize,
+    nf_texts: &'a [String],
+}
+
+impl ColBuilder {
+    fn info(&self) -> ColInfo<'_> {
+        let (store, len, levels, text_bytes) = match &self.store {
+            Store::Empty => (0, 0, 0, 0),
+            Store::Numbers(v) => (1, v.len(), 0, 0),
+            Store::Times(v) => (2, v.len(), 0, 0),
+            Store::Labels(l) => (3, l.codes.len(), l.levels.len(), l.text_bytes),
+        };
+        ColInfo { store, len, levels, text_bytes, non_finite: self.non_finite.len(), nf_texts: &self.nf_texts }
+    }
+}
+
+impl ColMeta {
+    fn info(&self) -> ColInfo<'_> {
+        ColInfo { store: self.store, len: self.len, levels: self.levels, text_bytes: self.text_bytes, non_finite: self.non_finite.len(), nf_texts: &self.nf_texts }
+    }
+
+    /// Bytes of the column's encoded values.
+    fn encoded_len(&self) -> Option<usize> {
+        match self.store {
+            0 => Some(0),
+            1 | 2 => self.len.checked_mul(9),
+            3 => self.len.checked_mul(4)?.checked_add(self.levels.checked_mul(4)?)?.checked_add(self.text_bytes),
+            _ => None,
+        }
+    }
+}
+
+impl PartOutput {
+    fn width(&self) -> usize {
+        match &self.cols {
+            PartCols::Built(c) => c.len(),
+            PartCols::Encoded(m, _) => m.len(),
+        }
+    }
+
+    fn info(&self, i: usize) -> ColInfo<'_> {
+        match &self.cols {
+            PartCols::Built(c) => c[i].info(),
+            PartCols::Encoded(m, _) => m[i].info(),
+        }
+    }
 }
 
 impl Part {
@@ -123,7 +201,7 @@ impl Part {
             n_rows: p.n_rows,
             blank_lines: p.blank_lines,
             lines: p.lines,
-            cols: std::mem::take(&mut p.cols),
+            cols: PartCols::Built(std::mem::take(&mut p.cols)),
         })
     }
 }
@@ -131,8 +209,9 @@ impl Part {
 impl Ingest {
     /// Once the head of the file is read (its column names known), what a
     /// [`Part`] parser needs to read `start..end` of it. `None` when the
-    /// file cannot be read in parts: UTF-16, names not yet read, sampling
-    /// started, or `over_budget` set to stop.
+    /// file cannot be read in parts: UTF-16, names not yet read, columns not
+    /// projected to fit the memory budget (or sampling started), or
+    /// `over_budget` set to stop.
     pub fn part_spec(&self, start: u64, end: u64) -> Option<PartSpec> {
         let p = self.parser.as_ref()?;
         let d = self.decoder.as_ref()?;
@@ -142,7 +221,10 @@ impl Ingest {
             Encoding::Windows1252 => true,
             Encoding::Utf16 { .. } => return None,
         };
-        if self.failed.is_some() || p.ctx.stride != 1 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
+        // Parts only when the head projects that the whole file's columns
+        // fit (it then reserved them): a file to be sampled is read by one
+        // parser, and a part would be refused anyway.
+        if self.failed.is_some() || p.ctx.stride != 1 || p.reserved_rows == 0 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
             return None;
         }
         let last = self.total.is_some_and(|t| t == end);
@@ -218,7 +300,7 @@ impl Parser {
             return Ok(false);
         }
         let n = parts.len();
-        let ends_right = parts.iter().enumerate().all(|(k, p)| !p.sampled && p.cols.len() == width && if k + 1 == n { p.eof } else { p.clean_end && !p.eof });
+        let ends_right = parts.iter().enumerate().all(|(k, p)| !p.sampled && p.width() == width && if k + 1 == n { p.eof } else { p.clean_end && !p.eof });
         if !ends_right {
             return Ok(false);
         }
@@ -230,26 +312,39 @@ impl Parser {
         }
         // Non-finite texts are kept clipped and at most 64 of them: merged
         // in order only when each part kept every one whole.
-        let nf_whole = parts.iter().flat_map(|p| &p.cols).all(|c| c.nf_texts.len() < 64 && c.nf_texts.iter().all(|t| t.chars().count() < 100));
+        let nf_whole = parts.iter().flat_map(|p| (0..width).map(move |i| p.info(i))).all(|c| c.nf_texts.len() < 64 && c.nf_texts.iter().all(|t| t.chars().count() < 100));
         if !nf_whole {
             return Ok(false);
         }
         if self.bound_after(&parts) > self.opts.max_memory_bytes {
             return Ok(false);
         }
-        // Columns merge independently: natively on every core.
-        let threads = crate::par::available();
         for p in parts {
             let (row_off, line_off) = (self.n_rows, self.lines);
-            let pairs: Vec<std::sync::Mutex<(&mut ColBuilder, Option<ColBuilder>)>> = self.cols.iter_mut().zip(p.cols).map(|(c, o)| std::sync::Mutex::new((c, Some(o)))).collect();
-            let ctx = &self.ctx;
-            crate::par::map(&pairs, threads, |pair| {
-                let mut guard = pair.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                let (c, o) = &mut *guard;
-                if let Some(o) = o.take() {
-                    c.append(o, row_off, line_off, ctx);
+            match p.cols {
+                PartCols::Built(cols) => {
+                    // Columns merge independently: natively on every core.
+                    let pairs: Vec<std::sync::Mutex<(&mut ColBuilder, Option<ColBuilder>)>> = self.cols.iter_mut().zip(cols).map(|(c, o)| std::sync::Mutex::new((c, Some(o)))).collect();
+                    let ctx = &self.ctx;
+                    crate::par::map(&pairs, crate::par::available(), |pair| {
+                        let mut guard = pair.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let (c, o) = &mut *guard;
+                        if let Some(o) = o.take() {
+                            c.append(o, row_off, line_off, ctx);
+                        }
+                    });
                 }
-            });
+                PartCols::Encoded(metas, mut fetch) => {
+                    for (i, m) in metas.into_iter().enumerate() {
+                        // The lengths were checked against the metadata: only
+                        // damage in transit could stop a column here.
+                        let Some(o) = fetch(i).and_then(|b: Vec<u8>| decode_col(m, &b)) else {
+                            return Err(DataError::Csv { file: self.ctx.file.clone(), line: self.lines, message: "a part read by another worker arrived damaged; load the file again".into() });
+                        };
+                        self.cols[i].append(o, row_off, line_off, &self.ctx);
+                    }
+                }
+            }
             self.n_rows += p.n_rows;
             self.blank_lines += p.blank_lines;
             self.lines += p.lines;
@@ -268,22 +363,22 @@ impl Parser {
         let reserved = self.reserved_rows;
         let mut total = 0usize;
         for (i, c) in self.cols.iter().enumerate() {
-            let sides: Vec<&ColBuilder> = std::iter::once(c).chain(parts.iter().map(|p| &p.cols[i])).collect();
+            let sides: Vec<ColInfo> = std::iter::once(c.info()).chain(parts.iter().map(|p| p.info(i))).collect();
             let (_, cap, per) = c.store_vec();
             let store = if !matches!(c.store, Store::Empty) && cap >= reserved { cap.saturating_mul(per).max(reserved.saturating_mul(per)) } else { reserved.saturating_mul(per_number).saturating_mul(2) };
             // The store kind the merged column ends with: labels when any
             // side holds labels or numbers meet dates.
-            let numbers = sides.iter().any(|s| matches!(s.store, Store::Numbers(_)));
-            let times = sides.iter().any(|s| matches!(s.store, Store::Times(_)));
-            let labels = sides.iter().any(|s| matches!(s.store, Store::Labels(_))) || (numbers && times);
-            let nf: usize = sides.iter().map(|s| s.non_finite.len()).sum();
+            let numbers = sides.iter().any(|s| s.store == 1);
+            let times = sides.iter().any(|s| s.store == 2);
+            let labels = sides.iter().any(|s| s.store == 3) || (numbers && times);
+            let nf: usize = sides.iter().map(|s| s.non_finite).sum();
             let mut rest = nf.saturating_mul(16);
             if labels {
                 for s in &sides {
-                    rest = rest.saturating_add(match &s.store {
-                        Store::Labels(l) => l.text_bytes.saturating_mul(2).saturating_add(l.levels.len().saturating_mul(64)),
-                        Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(2 * FORMATTED_MAX + 64),
-                        Store::Empty => 0,
+                    rest = rest.saturating_add(match s.store {
+                        3 => s.text_bytes.saturating_mul(2).saturating_add(s.levels.saturating_mul(64)),
+                        1 | 2 => s.len.saturating_mul(2 * FORMATTED_MAX + 64),
+                        _ => 0,
                     });
                 }
             }
@@ -440,6 +535,7 @@ struct ColMeta {
     store: u8,
     len: usize,
     levels: usize,
+    text_bytes: usize,
     rows: usize,
     stored: usize,
     all_int: bool,
@@ -456,9 +552,39 @@ struct ColMeta {
 
 impl PartOutput {
     /// The part as bytes, to pass between Web Workers: a JSON header, then
-    /// each column's values (numbers as a presence byte and a little-endian
-    /// f64 each; labels as u32 codes, `u32::MAX` missing, and their texts).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// each column's values (numbers as a presence byte each, then a
+    /// little-endian f64 each; labels as u32 codes, `u32::MAX` missing, then
+    /// their texts, each after its u32 length). `None` for a part that is
+    /// itself decoded from bytes.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        let PartCols::Built(cols) = &self.cols else { return None };
+        let metas: Vec<ColMeta> = cols
+            .iter()
+            .map(|c| {
+                let i = c.info();
+                ColMeta {
+                    name: c.name.clone(),
+                    forced: c.forced,
+                    store: i.store,
+                    len: i.len,
+                    levels: i.levels,
+                    text_bytes: i.text_bytes,
+                    rows: c.rows,
+                    stored: c.stored,
+                    all_int: c.all_int,
+                    has_time: c.has_time,
+                    counts: c.counts,
+                    examples: c.examples.clone(),
+                    non_finite: c.non_finite.clone(),
+                    nf_count: c.nf_count,
+                    nf_rows: c.nf_rows.clone(),
+                    nf_texts: c.nf_texts.clone(),
+                    nf_first_line: c.nf_first_line,
+                    nf_first_text: c.nf_first_text,
+                }
+            })
+            .collect();
+        let body: usize = metas.iter().filter_map(ColMeta::encoded_len).sum();
         let meta = PartMeta {
             start: self.start,
             bytes: self.bytes,
@@ -468,53 +594,14 @@ impl PartOutput {
             n_rows: self.n_rows,
             blank_lines: self.blank_lines,
             lines: self.lines,
-            cols: self
-                .cols
-                .iter()
-                .map(|c| {
-                    let (store, len, levels) = match &c.store {
-                        Store::Empty => (0, 0, 0),
-                        Store::Numbers(v) => (1, v.len(), 0),
-                        Store::Times(v) => (2, v.len(), 0),
-                        Store::Labels(l) => (3, l.codes.len(), l.levels.len()),
-                    };
-                    ColMeta {
-                        name: c.name.clone(),
-                        forced: c.forced,
-                        store,
-                        len,
-                        levels,
-                        rows: c.rows,
-                        stored: c.stored,
-                        all_int: c.all_int,
-                        has_time: c.has_time,
-                        counts: c.counts,
-                        examples: c.examples.clone(),
-                        non_finite: c.non_finite.clone(),
-                        nf_count: c.nf_count,
-                        nf_rows: c.nf_rows.clone(),
-                        nf_texts: c.nf_texts.clone(),
-                        nf_first_line: c.nf_first_line,
-                        nf_first_text: c.nf_first_text,
-                    }
-                })
-                .collect(),
+            cols: metas,
         };
-        let head = serde_json::to_vec(&meta).unwrap_or_default();
-        let body: usize = self
-            .cols
-            .iter()
-            .map(|c| match &c.store {
-                Store::Empty => 0,
-                Store::Numbers(v) | Store::Times(v) => v.len() * 9,
-                Store::Labels(l) => l.codes.len() * 4 + l.levels.len() * 4 + l.text_bytes,
-            })
-            .sum();
+        let head = serde_json::to_vec(&meta).ok()?;
         let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + body);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(head.len() as u64).to_le_bytes());
         out.extend_from_slice(&head);
-        for c in &self.cols {
+        for c in cols {
             match &c.store {
                 Store::Empty => {}
                 Store::Numbers(v) | Store::Times(v) => {
@@ -534,86 +621,43 @@ impl PartOutput {
                 }
             }
         }
-        out
+        Some(out)
     }
 
-    /// Reads [`PartOutput::to_bytes`]'s bytes; `None` when they are not a
-    /// whole, consistent part (the head then reads those bytes itself).
-    pub fn from_bytes(bytes: &[u8]) -> Option<PartOutput> {
-        let mut r = Reader { b: bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
+    /// A part from [`PartOutput::to_bytes`]'s `total` bytes, read through
+    /// `read(start, end)` only as needed: the header now, each column as it
+    /// is taken in. `None` when the header is not a part's, or the lengths
+    /// it gives do not add up to `total` (the head then reads those bytes
+    /// itself).
+    pub fn from_encoded(total: usize, mut read: ReadBytes) -> Option<PartOutput> {
+        let pre = MAGIC.len() + 8;
+        let first = read(0, pre.min(total))?;
+        if first.len() != pre || &first[..MAGIC.len()] != MAGIC {
             return None;
         }
-        let head_len = usize::try_from(r.u64()?).ok()?;
-        let meta: PartMeta = serde_json::from_slice(r.take(head_len)?).ok()?;
-        let mut cols = Vec::with_capacity(meta.cols.len());
-        for m in meta.cols {
-            let store = match m.store {
-                0 => Store::Empty,
-                1 | 2 => {
-                    let present = r.take(m.len)?;
-                    let values = r.take(m.len.checked_mul(8)?)?;
-                    let v: Vec<Option<f64>> = present
-                        .iter()
-                        .zip(values.chunks_exact(8))
-                        .map(|(&p, x)| (p != 0).then(|| f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))
-                        .collect();
-                    if m.store == 1 {
-                        Store::Numbers(v)
-                    } else {
-                        Store::Times(v)
-                    }
-                }
-                3 => {
-                    let raw = r.take(m.len.checked_mul(4)?)?;
-                    let codes: Vec<Option<u32>> = raw.chunks_exact(4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]])).map(|c| (c != u32::MAX).then_some(c)).collect();
-                    let mut l = Labels::new(0);
-                    l.levels.reserve(m.levels);
-                    for _ in 0..m.levels {
-                        let n = usize::try_from(r.u32()?).ok()?;
-                        let text = std::str::from_utf8(r.take(n)?).ok()?;
-                        l.text_bytes += text.len();
-                        l.levels.push(text.to_string());
-                    }
-                    if codes.iter().flatten().any(|&c| c as usize >= m.levels) {
-                        return None;
-                    }
-                    l.codes = codes;
-                    l.reindex();
-                    Store::Labels(l)
-                }
-                _ => return None,
-            };
-            let len = match &store {
-                Store::Empty => 0,
-                Store::Numbers(v) | Store::Times(v) => v.len(),
-                Store::Labels(l) => l.codes.len(),
-            };
-            let consistent = (m.store == 0 || len == m.stored)
+        let head_len = usize::try_from(u64::from_le_bytes(first[MAGIC.len()..].try_into().ok()?)).ok()?;
+        let body_at = pre.checked_add(head_len).filter(|&e| e <= total)?;
+        let meta: PartMeta = serde_json::from_slice(&read(pre, body_at)?).ok()?;
+        let mut ranges = Vec::with_capacity(meta.cols.len());
+        let mut at = body_at;
+        for m in &meta.cols {
+            let consistent = (m.store == 0 || m.len == m.stored)
                 && m.non_finite.iter().all(|&(p, t)| p < m.stored && (t as usize) < m.nf_texts.len())
                 && (m.nf_count == 0 || (m.nf_first_text as usize) < m.nf_texts.len());
-            if !consistent {
+            let end = at.checked_add(m.encoded_len()?)?;
+            if !consistent || end > total {
                 return None;
             }
-            let mut c = ColBuilder::new(m.name, m.forced);
-            c.store = store;
-            c.rows = m.rows;
-            c.stored = m.stored;
-            c.all_int = m.all_int;
-            c.has_time = m.has_time;
-            c.counts = m.counts;
-            c.examples = m.examples;
-            c.non_finite = m.non_finite;
-            c.nf_count = m.nf_count;
-            c.nf_rows = m.nf_rows;
-            c.nf_texts = m.nf_texts;
-            c.nf_first_line = m.nf_first_line;
-            c.nf_first_text = m.nf_first_text;
-            cols.push(c);
+            ranges.push((at, end));
+            at = end;
         }
-        if r.at != bytes.len() {
+        if at != total {
             return None;
         }
+        let fetch: ColumnBytes = Box::new(move |i| {
+            let &(a, b) = ranges.get(i)?;
+            read(a, b).filter(|v| v.len() == b - a)
+        });
         Some(PartOutput {
             start: meta.start,
             bytes: meta.bytes,
@@ -623,9 +667,76 @@ impl PartOutput {
             n_rows: meta.n_rows,
             blank_lines: meta.blank_lines,
             lines: meta.lines,
-            cols,
+            cols: PartCols::Encoded(meta.cols, fetch),
         })
     }
+
+    /// [`PartOutput::from_encoded`] over bytes held whole.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<PartOutput> {
+        let total = bytes.len();
+        PartOutput::from_encoded(total, Box::new(move |a, b| bytes.get(a..b).map(<[u8]>::to_vec)))
+    }
+}
+
+/// One column from its metadata and encoded values; `None` if they do not
+/// agree.
+fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
+    let mut r = Reader { b: bytes, at: 0 };
+    let store = match m.store {
+        0 => Store::Empty,
+        1 | 2 => {
+            let present = r.take(m.len)?;
+            let values = r.take(m.len.checked_mul(8)?)?;
+            let v: Vec<Option<f64>> = present
+                .iter()
+                .zip(values.chunks_exact(8))
+                .map(|(&p, x)| (p != 0).then(|| f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))
+                .collect();
+            if m.store == 1 {
+                Store::Numbers(v)
+            } else {
+                Store::Times(v)
+            }
+        }
+        3 => {
+            let raw = r.take(m.len.checked_mul(4)?)?;
+            let codes: Vec<Option<u32>> = raw.chunks_exact(4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]])).map(|c| (c != u32::MAX).then_some(c)).collect();
+            if codes.iter().flatten().any(|&c| c as usize >= m.levels) {
+                return None;
+            }
+            // The levels only: a part's labels are taken in by their texts
+            // (Labels::append), so no index is built for them.
+            let mut l = Labels::new(0);
+            l.levels.reserve(m.levels);
+            for _ in 0..m.levels {
+                let n = usize::try_from(r.u32()?).ok()?;
+                let text = std::str::from_utf8(r.take(n)?).ok()?;
+                l.text_bytes += text.len();
+                l.levels.push(text.to_string());
+            }
+            l.codes = codes;
+            Store::Labels(l)
+        }
+        _ => return None,
+    };
+    if r.at != bytes.len() {
+        return None;
+    }
+    let mut c = ColBuilder::new(m.name, m.forced);
+    c.store = store;
+    c.rows = m.rows;
+    c.stored = m.stored;
+    c.all_int = m.all_int;
+    c.has_time = m.has_time;
+    c.counts = m.counts;
+    c.examples = m.examples;
+    c.non_finite = m.non_finite;
+    c.nf_count = m.nf_count;
+    c.nf_rows = m.nf_rows;
+    c.nf_texts = m.nf_texts;
+    c.nf_first_line = m.nf_first_line;
+    c.nf_first_text = m.nf_first_text;
+    Some(c)
 }
 
 struct Reader<'a> {
@@ -639,11 +750,6 @@ impl<'a> Reader<'a> {
         let s = self.b.get(self.at..end)?;
         self.at = end;
         Some(s)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        let s = self.take(8)?;
-        Some(u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]))
     }
 
     fn u32(&mut self) -> Option<u32> {
@@ -691,7 +797,7 @@ pub(crate) fn read_in_parts(bytes: &[u8], name: &str, opts: &ParseOptions, split
                     for c in bytes[s..e].chunks(chunk.max(1)) {
                         part.push(c).ok()?;
                     }
-                    PartOutput::from_bytes(&part.finish().ok()?.to_bytes())
+                    PartOutput::from_bytes(part.finish().ok()?.to_bytes()?)
                 })
                 .collect();
             ingest.hash_ahead(&bytes[head_end..]);
@@ -843,13 +949,13 @@ mod tests {
         ingest.push(&bytes[..start]).unwrap();
         let mut part = Part::new(ingest.part_spec(start as u64, bytes.len() as u64).unwrap());
         part.push(&bytes[start..]).unwrap();
-        let good = part.finish().unwrap().to_bytes();
-        assert!(PartOutput::from_bytes(&good).is_some());
+        let good = part.finish().unwrap().to_bytes().unwrap();
+        assert!(PartOutput::from_bytes(good.clone()).is_some());
         for cut in [0, 8, 20, good.len() / 2, good.len() - 1] {
-            assert!(PartOutput::from_bytes(&good[..cut]).is_none(), "cut at {cut}");
+            assert!(PartOutput::from_bytes(good[..cut].to_vec()).is_none(), "cut at {cut}");
         }
         let mut longer = good.clone();
         longer.push(0);
-        assert!(PartOutput::from_bytes(&longer).is_none());
+        assert!(PartOutput::from_bytes(longer).is_none());
     }
 }
