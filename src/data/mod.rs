@@ -497,6 +497,29 @@ impl Dataset {
         h
     }
 
+    /// [`Dataset::row_hash`] of each of `rows`, column by column (each
+    /// column's values read in order, not every column per row).
+    pub fn row_hashes(&self, rows: &[usize]) -> Vec<u64> {
+        const MISSING: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = vec![0xcbf2_9ce4_8422_2325u64; rows.len()];
+        for col in &self.columns {
+            let mix = |h: &mut u64, v: u64| *h = (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+            match &col.values {
+                ColumnValues::Numeric(v) => {
+                    for (h, &r) in h.iter_mut().zip(rows) {
+                        mix(h, v[r].map_or(MISSING, |x| if x == 0.0 { 0 } else { x.to_bits() }));
+                    }
+                }
+                ColumnValues::Categorical { codes, .. } => {
+                    for (h, &r) in h.iter_mut().zip(rows) {
+                        mix(h, codes[r].map_or(MISSING, u64::from));
+                    }
+                }
+            }
+        }
+        h
+    }
+
     /// Whether rows `a` and `b` hold the same values in every column.
     pub fn rows_equal(&self, a: usize, b: usize) -> bool {
         self.columns.iter().all(|c| match &c.values {
@@ -506,16 +529,33 @@ impl Dataset {
     }
 
     /// Positions in `rows` of the rows not equal to an earlier one in
-    /// `rows`: rows are sorted by hash, and equal hashes confirmed value by
+    /// `rows`: rows whose hash is seen more than once are compared value by
     /// value, so the answer is exact.
     pub fn first_of_duplicates(&self, rows: &[usize]) -> Vec<usize> {
-        let hashes: Vec<u64> = rows.iter().map(|&r| self.row_hash(r)).collect();
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_unstable_by_key(|&p| (hashes[p], p));
+        type FastSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<ingest::FxHasher>>;
+        let hashes = self.row_hashes(rows);
+        // Hashes seen more than once: only their rows can be duplicates.
+        let mut seen: FastSet<u64> = FastSet::with_capacity_and_hasher(rows.len(), Default::default());
+        let mut shared: FastSet<u64> = FastSet::default();
+        for &h in &hashes {
+            if !seen.insert(h) {
+                shared.insert(h);
+            }
+        }
+        drop(seen);
         let mut duplicate = vec![false; rows.len()];
-        for run in order.chunk_by(|&a, &b| hashes[a] == hashes[b]).filter(|run| run.len() > 1) {
-            for (k, &p) in run.iter().enumerate() {
-                duplicate[p] = run[..k].iter().any(|&q| !duplicate[q] && self.rows_equal(rows[q], rows[p]));
+        if !shared.is_empty() {
+            // Each shared hash's rows, in row order, confirmed value by value.
+            let mut groups: ingest::FastMap<u64, Vec<usize>> = ingest::FastMap::default();
+            for (p, h) in hashes.iter().enumerate() {
+                if shared.contains(h) {
+                    groups.entry(*h).or_default().push(p);
+                }
+            }
+            for run in groups.values() {
+                for (k, &p) in run.iter().enumerate() {
+                    duplicate[p] = run[..k].iter().any(|&q| !duplicate[q] && self.rows_equal(rows[q], rows[p]));
+                }
             }
         }
         (0..rows.len()).filter(|&p| !duplicate[p]).collect()
@@ -542,6 +582,30 @@ mod tests {
         check::<ParseOptions>();
         check::<DataError>();
         check::<Split>();
+    }
+
+    /// Hashes column by column equal hashes row by row, and duplicates are
+    /// found exactly (first of each kept, in row order).
+    #[test]
+    fn duplicates_by_hash_are_exact() {
+        let ds = parse_csv(b"a,b\n1,x\n2,y\n1,x\n,y\n2,y\n,y\n0,x\n-0,x\n", "d.csv", &ParseOptions::default()).unwrap();
+        let rows: Vec<usize> = (0..ds.n_rows).collect();
+        assert_eq!(ds.row_hashes(&rows), rows.iter().map(|&r| ds.row_hash(r)).collect::<Vec<_>>());
+        assert_eq!(ds.first_of_duplicates(&rows), vec![0, 1, 3, 6]);
+        assert_eq!(ds.first_of_duplicates(&[4, 2, 0]), vec![0, 1]);
+
+        // Many duplicates: the same as comparing every pair.
+        let mut text = String::from("a,b,c\n");
+        let mut x = 7u32;
+        for _ in 0..400 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            text.push_str(&format!("{},{},{}\n", (x >> 16) % 3, ["p", "q", ""][((x >> 8) % 3) as usize], if (x >> 4) % 5 == 0 { String::new() } else { ((x >> 20) % 2).to_string() }));
+        }
+        let ds = parse_csv(text.as_bytes(), "m.csv", &ParseOptions::default()).unwrap();
+        let rows: Vec<usize> = (0..ds.n_rows).rev().collect();
+        let naive: Vec<usize> = (0..rows.len()).filter(|&p| !(0..p).any(|q| ds.rows_equal(rows[q], rows[p]))).collect();
+        assert!(naive.len() < 40);
+        assert_eq!(ds.first_of_duplicates(&rows), naive);
     }
 
     #[test]

@@ -303,14 +303,25 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 counts[*code as usize] += 1;
             }
             let present: usize = counts.iter().sum();
-            let (mut numbers, mut marked) = (0usize, 0usize);
+            let (mut numbers, mut marked, mut others) = (0usize, 0usize, 0usize);
             let mut example = None;
+            // Stops once the labels that are not numbers rule the alert out
+            // (a free-text column has hundreds of thousands of levels).
+            let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
             for (level, &n) in levels.iter().zip(&counts) {
-                if let Some((_, m)) = disguised_number(level) {
-                    numbers += n;
-                    if m && n > 0 {
-                        marked += n;
-                        example.get_or_insert(level.as_str());
+                match disguised_number(level) {
+                    Some((_, m)) => {
+                        numbers += n;
+                        if m && n > 0 {
+                            marked += n;
+                            example.get_or_insert(level.as_str());
+                        }
+                    }
+                    None => {
+                        others += n;
+                        if others as f64 > most_others {
+                            break;
+                        }
                     }
                 }
             }
