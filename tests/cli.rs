@@ -427,3 +427,18 @@ fn encoding_option_reads_windows_1252() {
     assert_eq!(top, ["café", "€"]);
     assert_eq!(v["ingest"]["encoding"], "windows-1252");
 }
+
+/// A pipe (`/dev/stdin`, size unknown, no seeking) is read through once.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_read_through() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = bin().args(["profile", "/dev/stdin", "--json"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"a,b\n1,5\" screen\n2,x\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let p: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["rows"], 2);
+    assert_eq!(p["fileName"], "stdin");
+}

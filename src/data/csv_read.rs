@@ -323,6 +323,27 @@ mod tests {
         }
     }
 
+    /// Quotes as csv-core reads them: one opens a quoted field only at a
+    /// field's start; elsewhere it is a plain character (inches: `5" x`),
+    /// and a quoted field may end the file without a line end.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn a_quote_inside_a_field_is_a_character() {
+        let labels = |ds: &Dataset, c: usize| match &ds.columns[c].values {
+            ColumnValues::Categorical { levels, codes } => codes.iter().map(|c| c.map(|c| levels[c as usize].clone())).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let ds = parse(b"size,note\n1,5\" screen\n2,\"quoted, \"\"x\"\"\"\n3,a\"b\"c\n4, \"lead\"\n").unwrap();
+        assert_eq!(labels(&ds, 1), [Some("5\" screen".to_string()), Some("quoted, \"x\"".into()), Some("a\"b\"c".into()), Some("\"lead\"".into())]);
+        let ds = parse(b"a,b\n1,\"x\"").unwrap();
+        assert_eq!(labels(&ds, 1), [Some("x".to_string())]);
+        let ds = parse(b"a;b\n1;2\"\n\"3\";4\n").unwrap();
+        assert_eq!(ds.n_rows, 2);
+        for open in [&b"a,b\n\"x,1\n2,3\n"[..], b"a,b\n1,\"x\"\",1\n", b"a,b\n1,2\n3,\"4"] {
+            assert_eq!(parse(open).unwrap_err().code(), "unterminated_quote", "{:?}", String::from_utf8_lossy(open));
+        }
+    }
+
     #[test]
     fn limits_are_named() {
         let opts = ParseOptions { max_columns: 2, max_header_chars: 3, ..ParseOptions::default() };

@@ -1069,7 +1069,16 @@ struct Parser {
     at_start: bool,
     lines: usize,
     record_line: usize,
+    /// Quoting as csv-core reads it, tracked on the raw text (csv-core
+    /// would read an unclosed quote silently to the end of the file): a
+    /// quote opens a quoted field only at a field's start, `""` inside is a
+    /// quote, and elsewhere a quote is a plain character (`5" screen`).
     in_quote: bool,
+    /// A quote ended the text so far inside a quoted field: it closes the
+    /// field unless the next byte is a quote too.
+    quote_pending: bool,
+    /// The last byte of the text so far ends a field (or nothing was read).
+    field_start: bool,
     quote_line: usize,
     quote_lines: usize,
     names: Option<Vec<String>>,
@@ -1208,6 +1217,8 @@ impl Parser {
             lines: line0,
             record_line: 0,
             in_quote: false,
+            quote_pending: false,
+            field_start: true,
             quote_line: 0,
             quote_lines: line0,
             names: None,
@@ -1353,20 +1364,7 @@ impl Parser {
 
     fn feed_records(&mut self, mut input: &[u8]) -> Result<(), DataError> {
         self.text_fed += input.len() as u64;
-        // Track quotes on the raw text: `csv-core` would read an unclosed
-        // quote silently to the end of the file.
-        let mut line = self.quote_lines;
-        let mut last = 0;
-        for p in memchr::memchr_iter(b'"', input) {
-            line += count_byte(self.term, &input[last..p]);
-            last = p;
-            self.in_quote = !self.in_quote;
-            if self.in_quote {
-                self.quote_line = line + 1;
-            }
-        }
-        self.quote_lines = line + count_byte(self.term, &input[last..]);
-
+        self.track_quotes(input);
         while !input.is_empty() {
             if self.at_start {
                 let skip = input.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(input.len());
@@ -1385,6 +1383,52 @@ impl Parser {
             self.step(res, nout, nend)?;
         }
         Ok(())
+    }
+
+    /// Follows quoting over `input` (see `in_quote`), jumping from quote to
+    /// quote; counts lines for the line a quote opened on.
+    fn track_quotes(&mut self, input: &[u8]) {
+        let delimiter = self.delimiter;
+        let ends_field = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
+        let mut line = self.quote_lines;
+        let mut i = 0;
+        if self.quote_pending && !input.is_empty() {
+            self.quote_pending = false;
+            if input[0] == b'"' {
+                // An escaped quote: still inside.
+                i = 1;
+            } else {
+                self.in_quote = false;
+            }
+        }
+        while i < input.len() {
+            let Some(p) = memchr::memchr(b'"', &input[i..]).map(|p| p + i) else { break };
+            line += count_byte(self.term, &input[i..p]);
+            if self.in_quote {
+                match input.get(p + 1) {
+                    Some(b'"') => i = p + 2,
+                    Some(_) => {
+                        self.in_quote = false;
+                        i = p + 1;
+                    }
+                    None => {
+                        self.quote_pending = true;
+                        i = p + 1;
+                    }
+                }
+            } else {
+                let at_field_start = if p == 0 { self.field_start } else { ends_field(input[p - 1]) };
+                if at_field_start {
+                    self.in_quote = true;
+                    self.quote_line = line + 1;
+                }
+                i = p + 1;
+            }
+        }
+        if let Some(&last) = input.last() {
+            self.field_start = ends_field(last) && !self.in_quote;
+        }
+        self.quote_lines = line + count_byte(self.term, &input[i.min(input.len())..]);
     }
 
     fn step(&mut self, res: csv_core::ReadRecordResult, nout: usize, nend: usize) -> Result<bool, DataError> {
@@ -1579,6 +1623,11 @@ impl Parser {
     /// record typed.
     fn end_records(&mut self) -> Result<(), DataError> {
         self.flush()?;
+        if self.quote_pending {
+            // The text ends with the closing quote.
+            self.quote_pending = false;
+            self.in_quote = false;
+        }
         if self.in_quote {
             return Err(DataError::UnterminatedQuote { file: self.ctx.file.clone(), line: self.quote_line });
         }

@@ -39,7 +39,23 @@ pub fn read_file(path: &Path, name: &str, opts: &ParseOptions, threads: usize, p
 /// [`read_file`], and whether parts were taken in.
 fn read_in_parts(path: &Path, name: &str, opts: &ParseOptions, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<(Dataset, bool), ReadError> {
     let mut file = File::open(path)?;
-    let total = file.metadata()?.len();
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        // A pipe or device (`/dev/stdin`): read through once, size unknown.
+        let mut ingest = Ingest::new(name, opts, None)?;
+        ingest.set_threads(threads);
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            ingest.push(&buf[..n])?;
+            progress(ingest.bytes_done());
+        }
+        return Ok((ingest.finish()?, false));
+    }
+    let total = meta.len();
     let mut ingest = Ingest::new(name, opts, Some(total))?;
     let parts = if total >= PARTS_MIN_BYTES { threads.saturating_sub(1) } else { 0 };
     // Parts take the other cores; without them the head types its columns

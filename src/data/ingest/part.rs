@@ -351,6 +351,8 @@ impl Parser {
         }
         self.at_start = true;
         self.in_quote = false;
+        self.quote_pending = false;
+        self.field_start = true;
         Ok(true)
     }
 
