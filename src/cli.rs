@@ -437,10 +437,19 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
     }
 }
 
+/// Text from the data made safe for a terminal: control characters (an
+/// escape sequence in a column name) are shown escaped, not obeyed.
+fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+}
+
 fn profile_text(p: &Profile) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{}: {} rows, {} columns, sha256 {}", p.file_name, p.rows, p.column_count, p.sha256);
+    let _ = writeln!(s, "{}: {} rows, {} columns, sha256 {}", printable(&p.file_name), p.rows, p.column_count, p.sha256);
+    for w in &p.ingest.warnings {
+        let _ = writeln!(s, "note: {}", printable(&w.message));
+    }
     let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
     for c in &p.columns {
         let kind = c.kind.as_str();
@@ -465,7 +474,7 @@ fn profile_text(p: &Profile) -> String {
     if !p.alerts.is_empty() {
         let _ = writeln!(s, "\n{} alert(s):", p.alerts.len());
         for a in &p.alerts {
-            let _ = writeln!(s, "  {:<8} {}", format!("{:?}", a.severity).to_lowercase(), a.message);
+            let _ = writeln!(s, "  {:<8} {}", format!("{:?}", a.severity).to_lowercase(), printable(&a.message));
         }
     }
     s

@@ -442,3 +442,18 @@ fn a_pipe_is_read_through() {
     assert_eq!(p["rows"], 2);
     assert_eq!(p["fileName"], "stdin");
 }
+
+/// The text profile says what reading repaired (a renamed header cell) and
+/// never prints a control character from the data raw to the terminal.
+#[test]
+fn text_profile_notes_repairs_and_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, "a\u{1b}[31m,b,\n1,2,\n1,3,\n").unwrap();
+    let out = run(&["profile", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("note: column 3 had no name and was named \"column_3\""), "{s}");
+    assert!(s.contains("\"a\\u{1b}[31m\" has one value only"), "{s}");
+    assert!(!s.contains('\u{1b}'), "{s}");
+}

@@ -295,8 +295,6 @@ mod tests {
             (b"a,b\n1,\xC3\x28\n", "invalid_utf8"),
             (b"a,b\n1,\x002\n", "binary_file"),
             (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary_file"),
-            (b"a,a\n1,2\n", "duplicate_header"),
-            (b"a,,c\n1,2,3\n", "empty_header"),
             (b"a,b\n1,inf\n2,3\n", "non_finite"),
             (b"a,b\n1,1e400\n2,3\n", "non_finite"),
         ];
@@ -321,6 +319,30 @@ mod tests {
         for (input, message) in cases {
             assert_eq!(parse(input).unwrap_err().to_string(), *message, "{:?}", String::from_utf8_lossy(input));
         }
+    }
+
+    /// Header cells with no name, or a name already used, are renamed and
+    /// the renames reported: a trailing delimiter (`a,b,`) is common in
+    /// exports, and its empty column is then left out by the recipe.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn missing_and_repeated_names_are_renamed_and_reported() {
+        let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let ds = parse(b"a,b,\n1,2,\n3,4,\n").unwrap();
+        assert_eq!(names(&ds), ["a", "b", "column_3"]);
+        let w = ds.ingest.warnings.iter().find(|w| w.code == "renamed_columns").unwrap();
+        assert_eq!(w.message, "column 3 had no name and was named \"column_3\"; names must be present and different");
+        // Never a name the header gives another column.
+        let ds = parse(b"a,a,a_2,,column_4, a \n1,2,3,4,5,6\n").unwrap();
+        assert_eq!(names(&ds), ["a", "a_3", "a_2", "column_4_2", "column_4", "a_4"]);
+        let w = &ds.ingest.warnings.iter().find(|w| w.code == "renamed_columns").unwrap().message;
+        assert!(w.starts_with("column 2 repeats the name \"a\" of column 1 and was named \"a_3\"; column 4 had no name"), "{w}");
+        assert!(parse(b"a,b\n1,2\n").unwrap().ingest.warnings.is_empty());
+        // A type can be set for a renamed column.
+        let mut opts = ParseOptions::default();
+        opts.column_types.insert("column_2".into(), ColumnKind::Text);
+        let ds = parse_csv_all_ways(b"a,\n1,2\n", "t.csv", &opts).unwrap();
+        assert_eq!(ds.columns[1].kind, ColumnKind::Text);
     }
 
     /// Quotes as csv-core reads them: one opens a quoted field only at a

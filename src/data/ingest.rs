@@ -1082,6 +1082,8 @@ struct Parser {
     quote_line: usize,
     quote_lines: usize,
     names: Option<Vec<String>>,
+    /// Header cells renamed (no name, or a repeated one), said as warnings.
+    renamed: Vec<String>,
     cols: Vec<ColBuilder>,
     n_rows: usize,
     blank_lines: usize,
@@ -1222,6 +1224,7 @@ impl Parser {
             quote_line: 0,
             quote_lines: line0,
             names: None,
+            renamed: Vec::new(),
             cols: Vec::new(),
             n_rows: 0,
             blank_lines: 0,
@@ -1497,7 +1500,9 @@ impl Parser {
                 return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), columns: width, limit: self.opts.max_columns });
             }
             let names = if self.has_header {
-                check_header((0..width).map(field), &self.ctx.file, &self.opts)?
+                let (names, renamed) = check_header((0..width).map(field), &self.ctx.file, &self.opts)?;
+                self.renamed = renamed;
+                names
             } else {
                 (1..=width).map(|i| format!("column_{i}")).collect()
             };
@@ -1654,6 +1659,9 @@ impl Parser {
         self.total = None;
         self.check()?;
         report.blank_lines = self.blank_lines;
+        if !self.renamed.is_empty() {
+            report.warnings.push(IngestWarning { code: "renamed_columns".into(), message: format!("{}; names must be present and different", self.renamed.join("; ")) });
+        }
         let ctx = &self.ctx;
         let mut columns = Vec::with_capacity(self.cols.len());
         let mut summaries = Vec::new();
@@ -1682,24 +1690,47 @@ impl Parser {
     }
 }
 
-fn check_header<'a>(fields: impl Iterator<Item = &'a str>, file: &str, opts: &ParseOptions) -> Result<Vec<String>, DataError> {
-    let mut names: Vec<String> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, name) in fields.enumerate() {
-        let name = name.trim().to_string();
-        if name.is_empty() {
-            return Err(DataError::EmptyHeader { file: file.to_string(), index: i + 1 });
-        }
+/// The column names from the header row, trimmed. A column with no name is
+/// named `column_N` (its 1-based position) and a repeated name gets `_2`,
+/// `_3`, … (as the first free one, never a name the header gives another
+/// column): the renames come back to be reported.
+fn check_header<'a>(fields: impl Iterator<Item = &'a str>, file: &str, opts: &ParseOptions) -> Result<(Vec<String>, Vec<String>), DataError> {
+    let raw: Vec<String> = fields.map(|f| f.trim().to_string()).collect();
+    for (i, name) in raw.iter().enumerate() {
         let length = name.chars().count();
         if length > opts.max_header_chars {
             return Err(DataError::HeaderTooLong { file: file.to_string(), index: i + 1, length, limit: opts.max_header_chars });
         }
-        if let Some(first) = seen.insert(name.clone(), i + 1) {
-            return Err(DataError::DuplicateHeader { file: file.to_string(), name, first, second: i + 1 });
-        }
-        names.push(name);
     }
-    Ok(names)
+    let taken: std::collections::HashSet<&str> = raw.iter().filter(|n| !n.is_empty()).map(String::as_str).collect();
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut names = Vec::with_capacity(raw.len());
+    let mut renamed = Vec::new();
+    let mut fresh: Vec<String> = Vec::new();
+    for (i, name) in raw.iter().enumerate() {
+        if !name.is_empty() && !first_seen.contains_key(name.as_str()) {
+            first_seen.insert(name, i + 1);
+            names.push(name.clone());
+            continue;
+        }
+        let base = if name.is_empty() { format!("column_{}", i + 1) } else { name.clone() };
+        let mut k = if name.is_empty() { 1 } else { 2 };
+        let candidate = loop {
+            let c = if k == 1 { base.clone() } else { format!("{base}_{k}") };
+            if !taken.contains(c.as_str()) && !fresh.contains(&c) {
+                break c;
+            }
+            k += 1;
+        };
+        renamed.push(if name.is_empty() {
+            format!("column {} had no name and was named \"{candidate}\"", i + 1)
+        } else {
+            format!("column {} repeats the name \"{name}\" of column {} and was named \"{candidate}\"", i + 1, first_seen[name.as_str()])
+        });
+        fresh.push(candidate.clone());
+        names.push(candidate);
+    }
+    Ok((names, renamed))
 }
 
 // ----------------------------------------------------------------- sniffing

@@ -126,26 +126,6 @@ pub enum DataError {
         /// 1-based line where the quote opened.
         line: usize,
     },
-    /// A header cell that is empty.
-    #[error("{file}: column {index} has an empty name in the header row")]
-    EmptyHeader {
-        /// File name as given.
-        file: String,
-        /// 1-based column position.
-        index: usize,
-    },
-    /// Two header cells with the same name.
-    #[error("{file}: column name \"{name}\" appears twice in the header (columns {first} and {second})")]
-    DuplicateHeader {
-        /// File name as given.
-        file: String,
-        /// The repeated name.
-        name: String,
-        /// 1-based position of the first.
-        first: usize,
-        /// 1-based position of the second.
-        second: usize,
-    },
     /// A header name longer than the limit.
     #[error("{file}: the name of column {index} is {length} characters long, over the limit of {limit}")]
     HeaderTooLong {
@@ -275,8 +255,6 @@ impl DataError {
             DataError::Binary { .. } => "binary_file",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
             DataError::UnterminatedQuote { .. } => "unterminated_quote",
-            DataError::EmptyHeader { .. } => "empty_header",
-            DataError::DuplicateHeader { .. } => "duplicate_header",
             DataError::HeaderTooLong { .. } => "header_too_long",
             DataError::TooManyColumns { .. } => "too_many_columns",
             DataError::TooManyRows { .. } => "too_many_rows",

@@ -24,7 +24,6 @@ const BAD_FILES = [
   ['image.csv', PNG, 'binary_file', 'binary file'],
   ['latin1.csv', Buffer.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), 'invalid_utf8', 'line 2: invalid UTF-8'],
   ['quote.csv', Buffer.from('a,b\n"open,1\n'), 'unterminated_quote', 'never closed'],
-  ['dup.csv', Buffer.from('a,a\n1,2\n'), 'duplicate_header', 'appears twice'],
   ['inf.csv', Buffer.from('a,b\n1,2\n1e400,3\n'), 'non_finite', 'is not a finite number'],
   ['nul.csv', Buffer.from('a,b\n1,\u00002\n'), 'binary_file', 'NUL byte'],
   ['longname.csv', Buffer.from(`${'h'.repeat(100_000)},b\n1,2\n`), 'header_too_long', 'over the limit of 1000'],
@@ -47,6 +46,14 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
       assert.ok(got.error.includes(message), `${name}: ${got.error}`);
       assert.ok(got.error.includes(name), `${name}: the message names the file: ${got.error}`);
     }
+
+    // A repeated name and a trailing delimiter's empty name are renamed,
+    // and the page says so.
+    const dup = await drop(page, 'dup.csv', Buffer.from('a,a,\n1,2,\n3,4,\n'));
+    assert.equal(dup.error, '', dup.error);
+    assert.deepEqual(await page.$$eval('#profile-body th.col-name', (ths) => ths.map((t) => t.textContent)), ['a', 'a_2', 'column_3']);
+    const note = await page.textContent('#ingest-warnings li[data-code="renamed_columns"]');
+    assert.match(note, /column 2 repeats the name "a" of column 1 and was named "a_2"; column 3 had no name and was named "column_3"/);
 
     // UTF-16 with a byte order mark is decoded, not refused.
     const utf16 = await drop(page, 'utf16.csv', UTF16);
