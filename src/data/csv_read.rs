@@ -314,6 +314,7 @@ mod tests {
             (b"a,b\nx,\"open\n\n", "t.csv: line 2: a quoted field opened here is never closed"),
             (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2"),
             (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 fields but the header has 2"),
+            (b"Sales 2024\nregion,amount\nnorth,1\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or a comment rather than the column names, remove it"),
             (b"a,b\ncaf\xe9,1\n", "t.csv: line 2: invalid UTF-8 at byte 7: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)"),
         ];
         for (input, message) in cases {

@@ -187,7 +187,7 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {found} fields but the header has {expected}")]
+    #[error("{file}: row {row} (line {line}) has {found} fields but the header has {expected}{}", ragged_hint(*row, *expected, *found))]
     RaggedRow {
         /// File name as given.
         file: String,
@@ -240,6 +240,16 @@ pub enum DataError {
         /// Why not.
         reason: String,
     },
+}
+
+/// A one-field header followed by wider rows: most likely a title or a
+/// comment line above the column names.
+fn ragged_hint(row: usize, expected: usize, found: usize) -> &'static str {
+    if row == 1 && expected == 1 && found > 1 {
+        "; if line 1 is a title or a comment rather than the column names, remove it"
+    } else {
+        ""
+    }
 }
 
 impl DataError {
