@@ -367,6 +367,24 @@ mod tests {
         }
     }
 
+    /// Files of known binary formats are named, with what to do.
+    #[test]
+    fn known_binary_formats_are_named() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"PK\x03\x04\x14\x00\x06\x00\x08\x00", "t.csv: this is a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one) (a binary file), not CSV; open it and save the sheet as CSV, or unzip it"),
+            (b"\x1F\x8B\x08\x00\x00\x00", "t.csv: this is a gzip-compressed file (a binary file), not CSV; decompress it first (gunzip)"),
+            (b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", "t.csv: this is a PDF document (a binary file), not CSV; export its table as CSV"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "t.csv: this is a PNG image (a binary file), not CSV; choose the CSV file"),
+        ];
+        for (input, message) in cases {
+            let err = parse(input).unwrap_err();
+            assert_eq!((err.code(), err.to_string().as_str()), ("binary_file", *message));
+        }
+        // Text that only starts like one is read as text.
+        assert_eq!(parse(b"PK\x03\x04,b\n1,2\n").unwrap().n_rows, 1);
+        assert_eq!(parse(b"%PDF,b\n1,2\n").unwrap().columns[0].name, "%PDF");
+    }
+
     #[test]
     fn limits_are_named() {
         let opts = ParseOptions { max_columns: 2, max_header_chars: 3, ..ParseOptions::default() };

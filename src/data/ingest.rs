@@ -125,6 +125,26 @@ fn clip(s: &str) -> String {
     }
 }
 
+/// A known binary format the first bytes of a file announce, and what to
+/// do with it: only when they also hold a NUL byte or bytes that are not
+/// UTF-8 (a text file may start with "%PDF" or "PK").
+fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    const FORMATS: &[(&[u8], &str, &str)] = &[
+        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one)", "open it and save the sheet as CSV, or unzip it"),
+        (b"\xD0\xCF\x11\xE0", "an old-style Office document (an Excel .xls workbook is one)", "open it and save the sheet as CSV"),
+        (b"\x1F\x8B", "a gzip-compressed file", "decompress it first (gunzip)"),
+        (b"%PDF", "a PDF document", "export its table as CSV"),
+        (b"PAR1", "a Parquet file", "convert it to CSV (pandas or polars: read_parquet, then write_csv)"),
+        (b"\x89PNG", "a PNG image", "choose the CSV file"),
+        (b"\xFF\xD8\xFF", "a JPEG image", "choose the CSV file"),
+        (b"GIF8", "a GIF image", "choose the CSV file"),
+    ];
+    let (_, format, advice) = FORMATS.iter().find(|(magic, _, _)| head.starts_with(magic))?;
+    let sample = &head[..head.len().min(1024)];
+    let binary = sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
+    binary.then_some((format, advice))
+}
+
 fn count_byte(b: u8, s: &[u8]) -> usize {
     memchr::memchr_iter(b, s).count()
 }
@@ -1946,6 +1966,9 @@ impl Ingest {
                 h.extend_from_slice(chunk);
                 Cow::Owned(h)
             };
+            if let Some((format, advice)) = binary_format(&head) {
+                return Err(DataError::OtherFormat { file: self.file.clone(), format: format.into(), advice: advice.into() });
+            }
             let (encoding, bom, name) = if head.starts_with(&[0xFF, 0xFE]) {
                 (Encoding::Utf16 { le: true }, 2, "utf-16le")
             } else if head.starts_with(&[0xFE, 0xFF]) {

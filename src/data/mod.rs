@@ -108,6 +108,16 @@ pub enum DataError {
         /// 0-based byte offset.
         byte: usize,
     },
+    /// A file of a known binary format (its first bytes say which).
+    #[error("{file}: this is {format} (a binary file), not CSV; {advice}")]
+    OtherFormat {
+        /// File name as given.
+        file: String,
+        /// What the file is, e.g. "a ZIP archive".
+        format: String,
+        /// What to do instead.
+        advice: String,
+    },
     /// Bytes that are not UTF-8.
     #[error("{file}: line {line}: invalid UTF-8 at byte {byte}: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)")]
     InvalidUtf8 {
@@ -262,7 +272,7 @@ impl DataError {
             DataError::InvalidUtf16 { .. } => "invalid_utf16",
             DataError::BadValue { .. } => "bad_value",
             DataError::BadOption { .. } => "bad_option",
-            DataError::Binary { .. } => "binary_file",
+            DataError::Binary { .. } | DataError::OtherFormat { .. } => "binary_file",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
             DataError::UnterminatedQuote { .. } => "unterminated_quote",
             DataError::HeaderTooLong { .. } => "header_too_long",
