@@ -367,6 +367,32 @@ mod tests {
         }
     }
 
+    /// Integers of up to 20 digits past 2^53 (long identifiers) are read as
+    /// text, their digits kept: as numbers, distinct ones would collapse
+    /// into one. So are
+    /// integers with leading zeros (postcodes, account numbers).
+    #[test]
+    fn integers_past_two_to_the_53_stay_text() {
+        let ds = parse(b"id,v\n12345678901234567891,1\n12345678901234567892,2\n9007199254740993,3\n").unwrap();
+        assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
+        match &ds.columns[0].values {
+            ColumnValues::Categorical { levels, .. } => assert_eq!(levels, &["12345678901234567891", "12345678901234567892", "9007199254740993"]),
+            other => panic!("{other:?}"),
+        }
+        // Codes with leading zeros keep them; 0, 0.5 and 05.5 are numbers.
+        let ds = parse(b"zip,x\n01234,0\n00501,0.5\n12345,05.5\n").unwrap();
+        assert_eq!((ds.columns[0].kind, ds.columns[1].kind), (ColumnKind::Categorical, ColumnKind::Float));
+        match &ds.columns[0].values {
+            ColumnValues::Categorical { levels, .. } => assert_eq!(levels, &["01234", "00501", "12345"]),
+            other => panic!("{other:?}"),
+        }
+        // Below 2^53, floats of any size, and digit strings longer than 64
+        // bits allow are numbers.
+        let long = format!("a,b,c\n9007199254740991,1e300,{}\n-9007199254740991,2.5e20,1\n", 1e300);
+        let ds = parse(long.as_bytes()).unwrap();
+        assert_eq!((ds.columns[0].kind, ds.columns[1].kind, ds.columns[2].kind), (ColumnKind::Integer, ColumnKind::Float, ColumnKind::Integer));
+    }
+
     /// Files of known binary formats are named, with what to do.
     #[test]
     fn known_binary_formats_are_named() {

@@ -88,6 +88,20 @@ fn short_decimal(b: &[u8]) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
+/// Whether the digits of `s` (after any sign) start with a zero that
+/// another digit follows.
+fn has_leading_zero(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = match b.first() {
+        Some(b'+' | b'-') => &b[1..],
+        _ => b,
+    };
+    digits.len() >= 2 && digits[0] == b'0' && digits[1].is_ascii_digit()
+}
+
+/// 2^53: from here on, not every integer is an f64.
+const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+
 /// Classifies one present, trimmed field.
 pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
     let b = s.as_bytes();
@@ -97,6 +111,13 @@ pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
         }
     }
     match parse_number(s, decimal_comma) {
+        // An identifier of up to 20 digits (64 bits) past 2^53 has no exact
+        // f64: distinct ones would collapse into one number. Read as text
+        // (its digits kept). Longer digit strings are magnitudes.
+        Some(x) if x.abs() >= EXACT_INTEGER_LIMIT && is_integer_syntax(s) && s.trim_start_matches(['+', '-']).len() <= 20 => Class::Other,
+        // A code such as a postcode or an account number ("01234"): as a
+        // number its leading zeros would be lost. Read as text.
+        Some(_) if has_leading_zero(s) && is_integer_syntax(s) => Class::Other,
         Some(x) if x.is_finite() => Class::Number(x),
         Some(_) => Class::NonFinite,
         None => Class::Other,
