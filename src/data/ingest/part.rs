@@ -910,6 +910,30 @@ mod tests {
         }
     }
 
+    /// Windows-1252 text (bytes 0x80 and up are not UTF-8) reads in parts
+    /// as whole.
+    #[test]
+    fn windows_1252_reads_in_parts() {
+        let mut bytes = sample(false, None);
+        // Every "note" becomes "n\xE9te" ("néte": é in Windows-1252).
+        let needle = b"note";
+        let mut i = 0;
+        while i + needle.len() <= bytes.len() {
+            if &bytes[i..i + needle.len()] == needle {
+                bytes[i + 1] = 0xE9;
+            }
+            i += 1;
+        }
+        let o = ParseOptions { encoding: crate::data::TextEncoding::Windows1252, ..opts() };
+        let one = whole(&bytes, &o).unwrap();
+        assert_eq!(one.columns[5].name, "text");
+        assert!(matches!(&one.columns[5].values, crate::data::ColumnValues::Categorical { levels, .. } if levels.iter().any(|l| l.starts_with("n\u{e9}te 1 about"))));
+        let (ds, taken, _) = read_in_parts(&bytes, "t.csv", &o, &[bytes.len() / 2], 4096);
+        let ds = ds.unwrap();
+        assert!(ds == one, "{}", diff(&ds, &one));
+        assert!(taken);
+    }
+
     /// An error in a part is met again by the head, with its own row and line.
     #[test]
     fn an_error_in_a_part_is_the_heads() {
