@@ -379,9 +379,10 @@ mod tests {
             ColumnValues::Categorical { levels, .. } => assert_eq!(levels, &["12345678901234567891", "12345678901234567892", "9007199254740993"]),
             other => panic!("{other:?}"),
         }
-        // Codes with leading zeros keep them; 0, 0.5 and 05.5 are numbers.
-        let ds = parse(b"zip,x\n01234,0\n00501,0.5\n12345,05.5\n").unwrap();
-        assert_eq!((ds.columns[0].kind, ds.columns[1].kind), (ColumnKind::Categorical, ColumnKind::Float));
+        // Codes with leading zeros keep them; 0, 0.5, 05.5 and two-digit
+        // months, days and hours (08) are numbers.
+        let ds = parse(b"zip,x,month\n01234,0,01\n00501,0.5,08\n12345,05.5,12\n").unwrap();
+        assert_eq!((ds.columns[0].kind, ds.columns[1].kind, ds.columns[2].kind), (ColumnKind::Categorical, ColumnKind::Float, ColumnKind::Integer));
         match &ds.columns[0].values {
             ColumnValues::Categorical { levels, .. } => assert_eq!(levels, &["01234", "00501", "12345"]),
             other => panic!("{other:?}"),

@@ -88,15 +88,16 @@ fn short_decimal(b: &[u8]) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-/// Whether the digits of `s` (after any sign) start with a zero that
-/// another digit follows.
+/// Whether the digits of `s` (after any sign) are three or more and start
+/// with a zero: a code (`01234`, `007`). Two digits (`08`) are more often a
+/// zero-padded month, day or hour, and stay a number.
 fn has_leading_zero(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = match b.first() {
         Some(b'+' | b'-') => &b[1..],
         _ => b,
     };
-    digits.len() >= 2 && digits[0] == b'0' && digits[1].is_ascii_digit()
+    digits.len() >= 3 && digits[0] == b'0' && digits[1].is_ascii_digit()
 }
 
 /// 2^53: from here on, not every integer is an f64.
