@@ -121,7 +121,7 @@ async function ingestFile(id, file, fileName, options) {
   // How the file was read: 'one' worker, 'parts' taken in, or 'refused'.
   let how = 'one';
   try {
-      let last = performance.now();
+    let last = performance.now();
     // Never shown going back (a refused part's bytes are read again).
     let shown = 0;
     const report = (force) => {
@@ -199,7 +199,13 @@ async function ingestFile(id, file, fileName, options) {
  */
 async function startPart(ingest, file, offset, total) {
   const split = offset + Math.floor((total - offset) * HEAD_SHARE);
-  const window = new Uint8Array(await file.slice(split, Math.min(total, split + WINDOW_BYTES)).arrayBuffer());
+  let window;
+  try {
+    window = new Uint8Array(await file.slice(split, Math.min(total, split + WINDOW_BYTES)).arrayBuffer());
+  } catch {
+    // Unreadable there: the engine reads on alone and reports it itself.
+    return null;
+  }
   const at = wasm.partStart(window);
   if (at === undefined) return null;
   const start = split + at;
