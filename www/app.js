@@ -312,7 +312,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     clear($('replay-result'));
     await updateInferred();
     renderModelChoices();
-    setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}).`);
+    const how = readAs === 'parts' ? ', read by two workers at once' : '';
+    setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}${how}).`);
   } catch (err) {
     // A failed load leaves nothing loaded, unless the engine crashed (then
     // the previous data was reloaded into the new engine).

@@ -65,6 +65,9 @@ test('a large file is read in two workers and profiles as the command profiles i
     writeFileSync(path, 'id,amount,colour,when,note\n' + rows(0, 12 * 1024 * 1024));
     const got = await loadInPage(s, path, 'parts.csv');
     assert.equal(got.readAs, cores >= 2 ? 'parts' : 'one');
+    // The page says so.
+    const status = await s.page.textContent('#status');
+    assert.equal(/read by two workers at once/.test(status), cores >= 2, status);
     assert.deepEqual(figures(got.profile), await cliFigures(path));
     s.assertStayedHome();
   } finally {
@@ -90,6 +93,7 @@ test('a split inside a quoted field that spans lines is refused and read by the 
     writeFileSync(path, head + quoted + tail);
     const got = await loadInPage(s, path, 'seam.csv');
     assert.equal(got.readAs, cores >= 2 ? 'refused' : 'one');
+    assert.doesNotMatch(await s.page.textContent('#status'), /two workers/);
     assert.deepEqual(figures(got.profile), await cliFigures(path));
     s.assertStayedHome();
   } finally {
