@@ -54,6 +54,16 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
     map_with(items, threads, || (), |_, x| f(x))
 }
 
+/// `f` over each of `items` by mutable reference, on up to `threads`
+/// threads (each item taken by exactly one), results in item order.
+pub fn map_mut<T: Send, R: Send>(items: &mut [T], threads: usize, f: impl Fn(&mut T) -> R + Sync) -> Vec<R> {
+    let cells: Vec<std::sync::Mutex<&mut T>> = items.iter_mut().map(std::sync::Mutex::new).collect();
+    map(&cells, threads, |cell| {
+        let mut item = cell.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut item)
+    })
+}
+
 /// The threads the machine offers (1 when unknown, always 1 in wasm).
 pub fn available() -> usize {
     #[cfg(not(target_arch = "wasm32"))]

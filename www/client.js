@@ -8,20 +8,9 @@
 // Events: 'restart' {detail: {kind: 'crash'|'timeout'|'cancel', during,
 // message, reloaded, reason, fatal}}, 'progress' {detail: {type, progress}}.
 
-import { Request, READY, request, isTrap, toError } from './protocol.js';
+import { Request, READY, request, isTrap, toError, workerScriptURL } from './protocol.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url).href;
-
-// The page's CSP demands Trusted Types for script URLs; this policy (name
-// fixed by the CSP) allows exactly one URL: our worker.
-const policy = globalThis.trustedTypes
-  ? globalThis.trustedTypes.createPolicy('mlcycle-worker', {
-      createScriptURL(url) {
-        if (url === WORKER_URL) return url;
-        throw new TypeError(`mlcycle-worker policy: refusing script URL ${url}`);
-      },
-    })
-  : null;
 
 const ACTIONS = {
   [Request.LOAD]: 'loading the data',
@@ -88,7 +77,7 @@ export class MlcycleClient extends EventTarget {
 
   startWorker() {
     const generation = ++this.generation;
-    const worker = new Worker(policy ? policy.createScriptURL(WORKER_URL) : WORKER_URL, { type: 'module' });
+    const worker = new Worker(workerScriptURL(WORKER_URL), { type: 'module' });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
       this.readyResolve = resolve;

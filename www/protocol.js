@@ -80,3 +80,22 @@ export function toError(fields) {
   e.code = fields.code;
   return e;
 }
+
+// The page's CSP (and so its workers') demands Trusted Types for script URLs
+// and allows one policy name, `mlcycle-worker`, once per realm. The policy
+// lets through exactly our two worker scripts: the engine (worker.js) and its
+// helper for the second part of a large file (part-worker.js).
+const WORKER_SCRIPTS = new Set(['./worker.js', './part-worker.js'].map((p) => new URL(p, import.meta.url).href));
+let workerPolicy = null;
+
+/** `url` (one of the worker scripts) as the page's CSP accepts it for `new Worker`. */
+export function workerScriptURL(url) {
+  if (!globalThis.trustedTypes) return url;
+  workerPolicy ??= globalThis.trustedTypes.createPolicy('mlcycle-worker', {
+    createScriptURL(u) {
+      if (WORKER_SCRIPTS.has(u)) return u;
+      throw new TypeError(`mlcycle-worker policy: refusing script URL ${u}`);
+    },
+  });
+  return workerPolicy.createScriptURL(url);
+}

@@ -5,7 +5,7 @@
 // every later call, and client.js replaces it.
 
 import init, * as wasm from './pkg/mlcycle.js';
-import { Request, READY, reply, failure, progress, errorFields } from './protocol.js';
+import { Request, READY, reply, failure, progress, errorFields, workerScriptURL } from './protocol.js';
 
 let session = null;
 let profileMs = null;
@@ -99,16 +99,6 @@ const HEAD_SHARE = 0.42;
 // How far past the split point a line start is looked for.
 const WINDOW_BYTES = 256 * 1024;
 const PART_WORKER_URL = new URL('./part-worker.js', import.meta.url).href;
-// The worker's CSP (the page's) demands Trusted Types for script URLs; this
-// realm's policy (name fixed by the CSP) allows exactly one: the helper's.
-const partPolicy = globalThis.trustedTypes
-  ? globalThis.trustedTypes.createPolicy('mlcycle-worker', {
-      createScriptURL(url) {
-        if (url === PART_WORKER_URL) return url;
-        throw new TypeError(`mlcycle-worker policy: refusing script URL ${url}`);
-      },
-    })
-  : null;
 
 /** Reads a File slice by slice into a new Session, posting {stage: 'read', done, total}. */
 async function ingestFile(id, file, fileName, options) {
@@ -213,7 +203,7 @@ async function startPart(ingest, file, offset, total) {
   if (spec === undefined) return null;
   let worker;
   try {
-    worker = new Worker(partPolicy ? partPolicy.createScriptURL(PART_WORKER_URL) : PART_WORKER_URL, { type: 'module' });
+    worker = new Worker(workerScriptURL(PART_WORKER_URL), { type: 'module' });
   } catch {
     return null;
   }

@@ -381,18 +381,29 @@ impl Labels {
     }
 
     fn code(&mut self, key: &str) -> u32 {
-        let h = label_hash(key);
+        self.code_with(key, str::to_string)
+    }
+
+    /// [`Labels::code`] for a level owned already (moved, not copied, when new).
+    fn code_owned(&mut self, key: String) -> u32 {
+        self.code_with(key, |k| k)
+    }
+
+    /// The code of `key`; a new level is stored as `own(key)`.
+    fn code_with<K: AsRef<str>>(&mut self, key: K, own: impl FnOnce(K) -> String) -> u32 {
+        let text = key.as_ref();
+        let h = label_hash(text);
         let head = self.index.get(&h).copied();
         let mut c = head.unwrap_or(u32::MAX);
         while c != u32::MAX {
-            if self.levels[c as usize] == key {
+            if self.levels[c as usize] == text {
                 return c;
             }
             c = self.next[c as usize];
         }
         let c = self.levels.len() as u32;
-        self.text_bytes += key.len();
-        self.levels.push(key.to_string());
+        self.text_bytes += text.len();
+        self.levels.push(own(key));
         self.next.push(head.unwrap_or(u32::MAX));
         self.index.insert(h, c);
         c
@@ -1184,12 +1195,8 @@ fn type_batch(cols: &mut [ColBuilder], batch: &Batch, ctx: &Ctx, max_field: usiz
         None
     };
     let threads = if rows >= BATCH_MIN_PARALLEL { threads } else { 1 };
-    let cols: Vec<std::sync::Mutex<(usize, &mut ColBuilder)>> = cols.iter_mut().enumerate().map(std::sync::Mutex::new).collect();
-    let errors = crate::par::map(&cols, threads, |c| {
-        let mut guard = c.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (i, col) = &mut *guard;
-        run(*i, col)
-    });
+    let mut cols: Vec<(usize, &mut ColBuilder)> = cols.iter_mut().enumerate().collect();
+    let errors = crate::par::map_mut(&mut cols, threads, |(i, col)| run(*i, col));
     match errors.into_iter().flatten().min_by_key(|(r, i, _)| (*r, *i)) {
         Some((_, _, e)) => Err(e),
         None => Ok(()),

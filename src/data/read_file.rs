@@ -44,15 +44,11 @@ fn read_in_parts(path: &Path, name: &str, opts: &ParseOptions, threads: usize, p
         // A pipe or device (`/dev/stdin`): read through once, size unknown.
         let mut ingest = Ingest::new(name, opts, None)?;
         ingest.set_threads(threads);
-        let mut buf = vec![0u8; CHUNK];
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            ingest.push(&buf[..n])?;
+        each_chunk(&mut file, &mut vec![0u8; CHUNK], u64::MAX, |chunk| {
+            ingest.push(chunk)?;
             progress(ingest.bytes_done());
-        }
+            Ok(())
+        })?;
         return Ok((ingest.finish()?, false));
     }
     let total = meta.len();
@@ -85,17 +81,12 @@ fn read_in_parts(path: &Path, name: &str, opts: &ParseOptions, threads: usize, p
                     let mut part = Part::new(spec?);
                     let mut f = File::open(path).ok()?;
                     f.seek(SeekFrom::Start(start)).ok()?;
-                    let mut buf = vec![0u8; CHUNK];
-                    let mut left = end - start;
-                    while left > 0 {
-                        let n = f.read(&mut buf[..CHUNK.min(left as usize)]).ok()?;
-                        if n == 0 {
-                            return None;
-                        }
-                        part.push(&buf[..n]).ok()?;
-                        left -= n as u64;
-                        done.fetch_add(n as u64, Ordering::Relaxed);
-                    }
+                    let read = each_chunk(&mut f, &mut vec![0u8; CHUNK], end - start, |chunk| {
+                        part.push(chunk)?;
+                        done.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                        Ok(())
+                    });
+                    (read.ok()? == end - start).then_some(())?;
                     part.finish().ok()
                 })
             })
@@ -116,35 +107,40 @@ fn read_in_parts(path: &Path, name: &str, opts: &ParseOptions, threads: usize, p
     Ok((ingest.finish()?, taken))
 }
 
-/// Pushes the bytes `from..to` (the file positioned at `from`); gives `to`.
-fn push_range(file: &mut File, ingest: &mut Ingest, buf: &mut [u8], from: u64, to: u64, report: &dyn Fn(u64)) -> Result<u64, ReadError> {
-    file.seek(SeekFrom::Start(from))?;
-    let mut at = from;
-    while at < to {
-        let want = buf.len().min((to - at) as usize);
+/// Gives `use` the file's next bytes, a chunk at a time, up to `len` of
+/// them or the end of the file; gives the count read.
+fn each_chunk(file: &mut File, buf: &mut [u8], len: u64, mut use_chunk: impl FnMut(&[u8]) -> Result<(), ReadError>) -> Result<u64, ReadError> {
+    let mut read = 0u64;
+    while read < len {
+        let want = buf.len().min(usize::try_from(len - read).unwrap_or(usize::MAX));
         let n = file.read(&mut buf[..want])?;
         if n == 0 {
             break;
         }
-        ingest.push(&buf[..n])?;
-        at += n as u64;
-        report(at);
+        use_chunk(&buf[..n])?;
+        read += n as u64;
     }
-    Ok(at)
+    Ok(read)
 }
 
+/// Pushes the bytes `from..to`; gives where it stopped (`to`, or the end).
+fn push_range(file: &mut File, ingest: &mut Ingest, buf: &mut [u8], from: u64, to: u64, report: &dyn Fn(u64)) -> Result<u64, ReadError> {
+    file.seek(SeekFrom::Start(from))?;
+    let read = each_chunk(file, buf, to - from, |chunk| {
+        ingest.push(chunk)?;
+        report(ingest.bytes_done());
+        Ok(())
+    })?;
+    Ok(from + read)
+}
+
+/// Hashes the bytes `from..to` without parsing them (the parts' bytes).
 fn hash_range(file: &mut File, ingest: &mut Ingest, buf: &mut [u8], from: u64, to: u64) -> Result<(), ReadError> {
     file.seek(SeekFrom::Start(from))?;
-    let mut at = from;
-    while at < to {
-        let want = buf.len().min((to - at) as usize);
-        let n = file.read(&mut buf[..want])?;
-        if n == 0 {
-            break;
-        }
-        ingest.hash_ahead(&buf[..n]);
-        at += n as u64;
-    }
+    each_chunk(file, buf, to - from, |chunk| {
+        ingest.hash_ahead(chunk);
+        Ok(())
+    })?;
     Ok(())
 }
 

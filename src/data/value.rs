@@ -16,14 +16,20 @@ pub(crate) enum Class {
     Other,
 }
 
-/// Whether `s` is an integer in plain syntax: an optional sign and digits.
-pub(crate) fn is_integer_syntax(s: &str) -> bool {
+/// The digits of `s` when it is an integer in plain syntax (an optional
+/// sign and digits).
+fn integer_digits(s: &str) -> Option<&[u8]> {
     let b = s.as_bytes();
     let digits = match b.first() {
         Some(b'+') | Some(b'-') => &b[1..],
         _ => b,
     };
-    !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+    (!digits.is_empty() && digits.iter().all(u8::is_ascii_digit)).then_some(digits)
+}
+
+/// Whether `s` is an integer in plain syntax: an optional sign and digits.
+pub(crate) fn is_integer_syntax(s: &str) -> bool {
+    integer_digits(s).is_some()
 }
 
 /// Reads `s` (already trimmed) as a number. With `decimal_comma`, a comma
@@ -88,16 +94,15 @@ fn short_decimal(b: &[u8]) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-/// Whether the digits of `s` (after any sign) are three or more and start
-/// with a zero: a code (`01234`, `007`). Two digits (`08`) are more often a
-/// zero-padded month, day or hour, and stay a number.
-fn has_leading_zero(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = match b.first() {
-        Some(b'+' | b'-') => &b[1..],
-        _ => b,
-    };
-    digits.len() >= 3 && digits[0] == b'0' && digits[1].is_ascii_digit()
+/// Whether an integer's digits (read as `x`) are a code to keep as text:
+/// - an identifier of up to 20 digits (64 bits) past 2^53, which has no
+///   exact f64, so distinct ones would collapse into one number (longer
+///   digit strings are magnitudes);
+/// - three or more digits with a leading zero (a postcode, an account
+///   number: `01234`), which as a number would lose it; two (`08`) are more
+///   often a zero-padded month, day or hour, and stay a number.
+fn is_code(digits: &[u8], x: f64) -> bool {
+    (x.abs() >= EXACT_INTEGER_LIMIT && digits.len() <= 20) || (digits.len() >= 3 && digits[0] == b'0')
 }
 
 /// 2^53: from here on, not every integer is an f64.
@@ -112,13 +117,7 @@ pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
         }
     }
     match parse_number(s, decimal_comma) {
-        // An identifier of up to 20 digits (64 bits) past 2^53 has no exact
-        // f64: distinct ones would collapse into one number. Read as text
-        // (its digits kept). Longer digit strings are magnitudes.
-        Some(x) if x.abs() >= EXACT_INTEGER_LIMIT && is_integer_syntax(s) && s.trim_start_matches(['+', '-']).len() <= 20 => Class::Other,
-        // A code such as a postcode or an account number ("01234"): as a
-        // number its leading zeros would be lost. Read as text.
-        Some(_) if has_leading_zero(s) && is_integer_syntax(s) => Class::Other,
+        Some(x) if integer_digits(s).is_some_and(|d| is_code(d, x)) => Class::Other,
         Some(x) if x.is_finite() => Class::Number(x),
         Some(_) => Class::NonFinite,
         None => Class::Other,

@@ -60,6 +60,14 @@ pub struct Part {
 
 /// A part's columns, before the head takes them in.
 pub struct PartOutput {
+    facts: PartFacts,
+    cols: PartCols,
+}
+
+/// What the head checks of a part and adds to its own counts (also the
+/// header of the part's bytes).
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct PartFacts {
     start: u64,
     bytes: u64,
     /// The part ran to the end of the file (its last record was ended).
@@ -70,7 +78,6 @@ pub struct PartOutput {
     n_rows: usize,
     blank_lines: usize,
     lines: usize,
-    cols: PartCols,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -192,7 +199,7 @@ impl Part {
             p.flush()?;
         }
         let clean_end = p.at_start && p.outlen == 0 && p.endlen == 0 && !p.in_quote && self.decoder.carry.is_empty();
-        Ok(PartOutput {
+        let facts = PartFacts {
             start: self.spec.start,
             bytes: self.bytes,
             eof: self.spec.last,
@@ -201,8 +208,8 @@ impl Part {
             n_rows: p.n_rows,
             blank_lines: p.blank_lines,
             lines: p.lines,
-            cols: PartCols::Built(std::mem::take(&mut p.cols)),
-        })
+        };
+        Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
 }
 
@@ -262,8 +269,8 @@ impl Ingest {
             return Err(e.clone());
         }
         let Some(last) = parts.last() else { return Ok(false) };
-        let end = last.start + last.bytes;
-        let contiguous = parts.iter().try_fold(self.bytes, |at, p| (p.start == at).then_some(at + p.bytes)).is_some();
+        let end = last.facts.start + last.facts.bytes;
+        let contiguous = parts.iter().try_fold(self.bytes, |at, p| (p.facts.start == at).then_some(at + p.facts.bytes)).is_some();
         let decoder_clean = self.decoder.as_ref().is_some_and(|d| d.carry.is_empty() && !matches!(d.encoding, Encoding::Utf16 { .. }));
         if !contiguous || !decoder_clean || self.hashed < end || self.total.is_some_and(|t| t != end) {
             return Ok(false);
@@ -300,11 +307,11 @@ impl Parser {
             return Ok(false);
         }
         let n = parts.len();
-        let ends_right = parts.iter().enumerate().all(|(k, p)| !p.sampled && p.width() == width && if k + 1 == n { p.eof } else { p.clean_end && !p.eof });
+        let ends_right = parts.iter().enumerate().all(|(k, p)| !p.facts.sampled && p.width() == width && if k + 1 == n { p.facts.eof } else { p.facts.clean_end && !p.facts.eof });
         if !ends_right {
             return Ok(false);
         }
-        let rows = parts.iter().fold(self.n_rows, |a, p| a.saturating_add(p.n_rows));
+        let rows = parts.iter().fold(self.n_rows, |a, p| a.saturating_add(p.facts.n_rows));
         // Below the reserved rows: every check on the way would have
         // counted the reserved vectors as they are.
         if rows > self.opts.max_rows || rows >= self.reserved_rows {
@@ -324,11 +331,9 @@ impl Parser {
             match p.cols {
                 PartCols::Built(cols) => {
                     // Columns merge independently: natively on every core.
-                    let pairs: Vec<std::sync::Mutex<(&mut ColBuilder, Option<ColBuilder>)>> = self.cols.iter_mut().zip(cols).map(|(c, o)| std::sync::Mutex::new((c, Some(o)))).collect();
+                    let mut pairs: Vec<(&mut ColBuilder, Option<ColBuilder>)> = self.cols.iter_mut().zip(cols).map(|(c, o)| (c, Some(o))).collect();
                     let ctx = &self.ctx;
-                    crate::par::map(&pairs, crate::par::available(), |pair| {
-                        let mut guard = pair.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        let (c, o) = &mut *guard;
+                    crate::par::map_mut(&mut pairs, crate::par::available(), |(c, o)| {
                         if let Some(o) = o.take() {
                             c.append(o, row_off, line_off, ctx);
                         }
@@ -345,9 +350,9 @@ impl Parser {
                     }
                 }
             }
-            self.n_rows += p.n_rows;
-            self.blank_lines += p.blank_lines;
-            self.lines += p.lines;
+            self.n_rows += p.facts.n_rows;
+            self.blank_lines += p.facts.blank_lines;
+            self.lines += p.facts.lines;
         }
         self.at_start = true;
         self.in_quote = false;
@@ -491,25 +496,6 @@ impl Labels {
         let remap: Vec<u32> = o.levels.into_iter().map(|l| self.code_owned(l)).collect();
         self.codes.extend(o.codes.into_iter().map(|c| c.map(|c| remap[c as usize])));
     }
-
-    /// [`Labels::code`] for a level owned already (not copied when new).
-    fn code_owned(&mut self, key: String) -> u32 {
-        let h = super::label_hash(&key);
-        let head = self.index.get(&h).copied();
-        let mut c = head.unwrap_or(u32::MAX);
-        while c != u32::MAX {
-            if self.levels[c as usize] == key {
-                return c;
-            }
-            c = self.next[c as usize];
-        }
-        let c = self.levels.len() as u32;
-        self.text_bytes += key.len();
-        self.levels.push(key);
-        self.next.push(head.unwrap_or(u32::MAX));
-        self.index.insert(h, c);
-        c
-    }
 }
 
 // ------------------------------------------------------- bytes between workers
@@ -518,14 +504,7 @@ const MAGIC: &[u8; 8] = b"mlcpart1";
 
 #[derive(Serialize, Deserialize)]
 struct PartMeta {
-    start: u64,
-    bytes: u64,
-    eof: bool,
-    clean_end: bool,
-    sampled: bool,
-    n_rows: usize,
-    blank_lines: usize,
-    lines: usize,
+    facts: PartFacts,
     cols: Vec<ColMeta>,
 }
 
@@ -587,17 +566,7 @@ impl PartOutput {
             })
             .collect();
         let body: usize = metas.iter().filter_map(ColMeta::encoded_len).sum();
-        let meta = PartMeta {
-            start: self.start,
-            bytes: self.bytes,
-            eof: self.eof,
-            clean_end: self.clean_end,
-            sampled: self.sampled,
-            n_rows: self.n_rows,
-            blank_lines: self.blank_lines,
-            lines: self.lines,
-            cols: metas,
-        };
+        let meta = PartMeta { facts: self.facts, cols: metas };
         let head = serde_json::to_vec(&meta).ok()?;
         let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + body);
         out.extend_from_slice(MAGIC);
@@ -660,17 +629,7 @@ impl PartOutput {
             let &(a, b) = ranges.get(i)?;
             read(a, b).filter(|v| v.len() == b - a)
         });
-        Some(PartOutput {
-            start: meta.start,
-            bytes: meta.bytes,
-            eof: meta.eof,
-            clean_end: meta.clean_end,
-            sampled: meta.sampled,
-            n_rows: meta.n_rows,
-            blank_lines: meta.blank_lines,
-            lines: meta.lines,
-            cols: PartCols::Encoded(meta.cols, fetch),
-        })
+        Some(PartOutput { facts: meta.facts, cols: PartCols::Encoded(meta.cols, fetch) })
     }
 
     /// [`PartOutput::from_encoded`] over bytes held whole.
