@@ -153,6 +153,13 @@ struct ReadArgs {
     /// Whether a comma is the decimal mark (detected when omitted).
     #[arg(long)]
     decimal_comma: Option<bool>,
+    /// Lines to skip before the column names, such as a title (up to 10
+    /// such lines are detected when omitted; 0 reads every line).
+    #[arg(long, value_name = "N")]
+    skip_lines: Option<usize>,
+    /// Skip lines starting with this character, e.g. `--comment '#'`.
+    #[arg(long, value_name = "CHAR")]
+    comment: Option<char>,
     /// Replace invalid UTF-8 with U+FFFD and warn instead of failing.
     #[arg(long)]
     lossy_utf8: bool,
@@ -181,7 +188,7 @@ struct ReadArgs {
 
 impl ReadArgs {
     fn options(&self) -> Result<ParseOptions, Failure> {
-        let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, lossy_utf8: self.lossy_utf8, ..ParseOptions::default() };
+        let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, skip_lines: self.skip_lines, comment: self.comment, lossy_utf8: self.lossy_utf8, ..ParseOptions::default() };
         if self.non_finite_as_missing {
             opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
         }

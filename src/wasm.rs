@@ -85,7 +85,7 @@ export type RecipeStepSpec = { step: string; column?: string; [key: string]: unk
 export interface Profile {
   fileName: string; rows: number; columnCount: number; sha256: string; target?: string;
   dataset: { rows: number; columns: number; duplicateRows: number; missingCells: number; missingCellsPct: number; memoryBytes: number; kinds: Record<string, number>; approximate?: string[] };
-  ingest: { bytes: number; encoding: string; delimiter: string; delimiterSource: string; header: boolean; headerSource: string; decimalComma: boolean; lineEnding: string; blankLines: number;
+  ingest: { bytes: number; encoding: string; delimiter: string; delimiterSource: string; header: boolean; headerSource: string; decimalComma: boolean; lineEnding: string; blankLines: number; skippedLines: number;
             warnings: { code: string; message: string }[];
             mixed: { column: string; keptAs: ColumnKind; numbers: number; dates: number; texts: number; majority: string; examples: { value: string; row: number }[] }[];
             nonFinite: { column: string; count: number; rows: number[]; values: string[] }[] };
@@ -97,7 +97,7 @@ export interface Profile {
 export interface ProfileOptions { target?: string | null; maxAssocColumns?: number; maxAssocWork?: number }
 export interface ParseOptions {
   maxBytes?: number; maxRows?: number; maxColumns?: number; maxFieldBytes?: number; maxHeaderChars?: number;
-  missingTokens?: string[]; delimiter?: string | null; hasHeader?: boolean | null; decimalComma?: boolean | null;
+  missingTokens?: string[]; delimiter?: string | null; hasHeader?: boolean | null; decimalComma?: boolean | null; skipLines?: number | null; comment?: string | null;
   lossyUtf8?: boolean; encoding?: "utf-8" | "windows-1252"; nonFinite?: "error" | "missing"; columnTypes?: Record<string, ColumnKind>;
   maxMemoryBytes?: number; overBudget?: "sample" | "error";
 }

@@ -339,6 +339,47 @@ fn cluster_finds_groups_and_refuses_hostile_input() {
 /// Reading options given to `run` are recorded in the manifest; `replay`
 /// reads the file with them, and a manifest whose options were changed is
 /// refused naming both.
+/// numpy's test CSVs: comment lines (`--comment '#'`) between the rows;
+/// a title above the table is detected, or skipped as asked
+/// (`--skip-lines`), and both are recorded in a run's manifest and replayed.
+#[test]
+fn comments_and_titles_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("umath.csv");
+    std::fs::write(&data, "dtype,input,output,ulperrortol\n## +ve denormals ##\nnp.float32,0x004b4716,0x3f800000,2\n## -ve ##\nnp.float32,0x807c99fa,0x3f800000,2\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("row 1 (line 2) has 1 fields but the header has 4"), "{}", text(&o.stderr));
+    let o = run(&["profile", data.to_str().unwrap(), "--json", "--comment", "#"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["rows"].as_u64(), v["columnCount"].as_u64()), (Some(2), Some(4)));
+
+    let data = dir.path().join("titled.csv");
+    let mut csv = String::from("Quarterly sales, all regions\nregion,amount,label\n");
+    for i in 0..24 {
+        csv.push_str(&format!("r{},{}.5,{}\n", i % 5, i, if i % 3 == 0 { "a" } else { "b" }));
+    }
+    std::fs::write(&data, &csv).unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("note: the first line had under half the fields of the table below and was skipped as a title or notes (\"Quarterly sales, all regions\")"), "{}", text(&o.stdout));
+    let out = dir.path().join("run.json");
+    let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--search", "none", "--skip-lines", "1", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["dataset"]["parse_options"]["skipLines"], 1);
+    assert_eq!(m["dataset"]["columns"].as_array().unwrap().len(), 3);
+    let o = run(&["replay", out.to_str().unwrap(), data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // Read from line 1, the title is the header: the rows are ragged.
+    let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "0"]);
+    assert_eq!(o.status.code(), Some(3));
+    let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "5000"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("at most 1000 lines can be skipped"), "{}", text(&o.stderr));
+}
+
 #[test]
 fn reading_options_are_recorded_and_replayed() {
     let dir = tempfile::tempdir().unwrap();

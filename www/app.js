@@ -237,6 +237,16 @@ export function readOptions() {
   if (header) o.hasHeader = header === 'yes';
   const decimal = $('opt-decimal').value;
   if (decimal) o.decimalComma = decimal === 'comma';
+  const skipRaw = $('opt-skip').value.trim();
+  if (skipRaw !== '') {
+    const skip = Number(skipRaw);
+    if (!Number.isInteger(skip) || skip < 0 || skip > 1000) {
+      throw Object.assign(new Error(`lines to skip must be a whole number from 0 to 1000, or blank to detect a title, not "${skipRaw}"`), { name: 'InputError', code: 'bad_option' });
+    }
+    o.skipLines = skip;
+  }
+  const comment = $('opt-comment').value.trim();
+  if (comment) o.comment = comment;
   if ($('opt-non-finite').value === 'missing') o.nonFinite = 'missing';
   if ($('opt-lossy').checked) o.lossyUtf8 = true;
   if ($('opt-encoding').value === 'windows-1252') o.encoding = 'windows-1252';
@@ -400,6 +410,7 @@ function renderIngest(r) {
   if (r.header !== undefined) parts.push(`${r.header ? 'first row read as column names' : 'no header row'} (${how(r.headerSource)})`);
   if (r.decimalComma) parts.push('decimal comma');
   if (r.lineEnding) parts.push(`line ends ${r.lineEnding.toUpperCase()}`);
+  if (r.skippedLines) parts.push(`${r.skippedLines === 1 ? 'first line' : `first ${r.skippedLines} lines`} skipped above the table`);
   if (r.blankLines) parts.push(`${r.blankLines} blank lines skipped`);
   $('ingest-summary').textContent = parts.length ? `${parts.join(', ')}.` : '';
   const list = $('ingest-warnings');

@@ -54,6 +54,11 @@ impl TextEncoding {
     }
 }
 
+/// Most lines before the table detected as a title or notes.
+pub const MAX_PREAMBLE_LINES: usize = 10;
+/// Most lines [`ParseOptions::skip_lines`] may skip.
+pub const MAX_SKIP_LINES: usize = 1000;
+
 /// Limits and choices for reading a CSV file. The defaults suit a browser tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -86,6 +91,16 @@ pub struct ParseOptions {
     /// Whether a comma is the decimal mark; detected when absent (only with
     /// a `;` delimiter, when numbers use commas and none uses a point).
     pub decimal_comma: Option<bool>,
+    /// Lines before the column names (or the first row) that are not part
+    /// of the table: a title, notes. When absent, up to
+    /// [`MAX_PREAMBLE_LINES`] such lines are detected: lines with under half
+    /// the fields of the table below them, which itself reads evenly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_lines: Option<usize>,
+    /// Lines starting with this character are comments and skipped
+    /// (`#` in many exports); none when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<char>,
     /// Replace invalid UTF-8 with U+FFFD and warn, instead of stopping.
     pub lossy_utf8: bool,
     /// The encoding of a file without a byte order mark.
@@ -115,6 +130,8 @@ impl Default for ParseOptions {
             delimiter: None,
             has_header: None,
             decimal_comma: None,
+            skip_lines: None,
+            comment: None,
             lossy_utf8: false,
             encoding: TextEncoding::Utf8,
             non_finite: NonFinitePolicy::Error,
@@ -130,6 +147,14 @@ impl ParseOptions {
             if !d.is_ascii() || matches!(d, '"' | '\n' | '\r') || d.is_ascii_alphanumeric() {
                 return Err(DataError::BadOption { message: format!("the delimiter {d:?} must be one ASCII punctuation, space or tab character other than a quote") });
             }
+        }
+        if let Some(c) = self.comment {
+            if !c.is_ascii() || matches!(c, '"' | '\n' | '\r' | ' ' | '\t') || c.is_ascii_alphanumeric() || Some(c) == self.delimiter {
+                return Err(DataError::BadOption { message: format!("the comment character {c:?} must be one ASCII punctuation character other than a quote and the delimiter") });
+            }
+        }
+        if self.skip_lines.is_some_and(|n| n > MAX_SKIP_LINES) {
+            return Err(DataError::BadOption { message: format!("at most {MAX_SKIP_LINES} lines can be skipped before the table") });
         }
         if self.decimal_comma == Some(true) && self.delimiter == Some(',') {
             return Err(DataError::BadOption { message: "a decimal comma needs a delimiter other than a comma".into() });
@@ -314,12 +339,86 @@ mod tests {
             (b"a,b\nx,\"open\n\n", "t.csv: line 2: a quoted field opened here is never closed"),
             (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2"),
             (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 fields but the header has 2"),
-            (b"Sales 2024\nregion,amount\nnorth,1\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or a comment rather than the column names, remove it"),
+            // A title over a header alone: too little table to detect it.
+            (b"Sales 2024\nregion,amount\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"),
             (b"a,b\ncaf\xe9,1\n", "t.csv: line 2: invalid UTF-8 at byte 7: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)"),
         ];
         for (input, message) in cases {
             assert_eq!(parse(input).unwrap_err().to_string(), *message, "{:?}", String::from_utf8_lossy(input));
         }
+    }
+
+    /// A title or notes above the table (up to ten lines with under half
+    /// its fields) are detected and skipped with a warning; or skipped as
+    /// asked, or not at all. Lines keep their numbers in errors.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn a_title_above_the_table_is_skipped() {
+        let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        // scikit-learn's own CSVs start with a line of counts and class names.
+        let ds = parse(b"4,7,malignant,benign\n17.99,10.38,122.8,1001,0.1184,0.2776,0,5.5\n20.57,17.77,132.9,1326,0.08474,0.07864,1,5.5\n19.69,21.25,130,1203,0.1096,0.1599,0,5.5\n11.42,20.38,77.58,386.1,0.1425,0.2839,1,5.5\n").unwrap();
+        assert_eq!((ds.n_rows, ds.columns.len(), ds.ingest.skipped_lines), (4, 8, 1));
+        assert_eq!(names(&ds)[..2], ["column_1", "column_2"]);
+        let w = ds.ingest.warnings.iter().find(|w| w.code == "skipped_lines").unwrap();
+        assert_eq!(w.message, "the first line had under half the fields of the table below and was skipped as a title or notes (\"4,7,malignant,benign\"); to read it as the table, set the lines to skip to 0");
+        // A title and a blank line over a tab-separated table: the
+        // delimiter is the table's, not the title's.
+        let text = b"Table 3: Population by region, 2020\r\nSource: census\r\n\r\nregion\tpop\tarea\r\nnorth\t12\t3.5\r\nsouth\t15\t4.5\r\n";
+        let ds = parse(text).unwrap();
+        assert_eq!((names(&ds), ds.n_rows, ds.ingest.skipped_lines, ds.ingest.delimiter.as_str()), (vec!["region".to_string(), "pop".into(), "area".into()], 2, 2, "\t"));
+        assert!(ds.ingest.warnings.iter().any(|w| w.message.starts_with("the first 2 lines had")));
+        // Errors keep the file's line numbers.
+        let bad = b"Sales\nregion,amount\nnorth,1\nsouth,2\nwest,inf\n";
+        assert_eq!(parse(bad).unwrap_err().to_string(), "t.csv: row 3 (line 5), column \"amount\": \"inf\" is not a finite number");
+        // Asked for: skipped without a warning; 0 turns detection off.
+        let opts = ParseOptions { skip_lines: Some(1), ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(b"exported 2024-01-01\nregion,amount\nnorth,1\n", "t.csv", &opts).unwrap();
+        assert_eq!((names(&ds), ds.ingest.skipped_lines, ds.ingest.warnings.len()), (vec!["region".to_string(), "amount".into()], 1, 0));
+        let opts = ParseOptions { skip_lines: Some(0), ..ParseOptions::default() };
+        assert_eq!(parse_csv_all_ways(b"Sales\nregion,amount\nnorth,1\nsouth,2\n", "t.csv", &opts).unwrap_err().code(), "ragged_row");
+        // A title with a delimiter in it, over a header.
+        let ds = parse(b"Sales, 2024\nregion,amount,units\nnorth,1,2\n").unwrap();
+        assert_eq!((names(&ds)[0].as_str(), ds.n_rows), ("region", 1));
+        // Not a title: a header one field short of the rows (R's
+        // write.table), a ragged row in the table, more than ten lines.
+        for text in [&b"a,b\n1,1,2\n2,3,4\n3,5,6\n"[..], b"t\na,b\n1,2\n3\n4,5\n", "t\n".repeat(11).as_bytes()] {
+            let mut text = text.to_vec();
+            if text.starts_with(b"t\nt\n") {
+                text.extend_from_slice(b"a,b\n1,2\n3,4\n");
+            }
+            assert_eq!(parse(&text).unwrap_err().code(), "ragged_row", "{:?}", String::from_utf8_lossy(&text));
+        }
+        // An even table is never cut, whatever its first line.
+        let ds = parse(b"id\n1\n2\n").unwrap();
+        assert_eq!((ds.n_rows, ds.ingest.skipped_lines), (2, 0));
+    }
+
+    /// Comment lines are skipped wherever they start a line outside a
+    /// quoted field; a quote in a comment opens nothing.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn comment_lines_are_skipped() {
+        let opts = ParseOptions { comment: Some('#'), ..ParseOptions::default() };
+        let text = b"# made by numpy's tests, \"quoted\nname,x\n## +ve denormals ##\na,1\n#, \"open\r\nb,\"2\n#3\"\n\n# end";
+        let ds = parse_csv_all_ways(text, "t.csv", &opts).unwrap();
+        assert_eq!(ds.n_rows, 2);
+        match &ds.columns[1].values {
+            ColumnValues::Categorical { levels, .. } => assert_eq!(levels, &["1", "2\n#3"]),
+            other => panic!("{other:?}"),
+        }
+        // Line numbers count comment lines; an unclosed quote after comments.
+        let e = parse_csv_all_ways(b"#c\na,b\n#c\n1,2\n#c\n3\n", "t.csv", &opts).unwrap_err();
+        assert_eq!(e.to_string(), "t.csv: row 2 (line 6) has 1 fields but the header has 2");
+        let e = parse_csv_all_ways(b"a,b\n# \"\n1,\"x\n", "t.csv", &opts).unwrap_err();
+        assert_eq!(e.to_string(), "t.csv: line 3: a quoted field opened here is never closed");
+        // Not at a line start: a value.
+        let ds = parse_csv_all_ways(b"a,b\n #1,x#\n", "t.csv", &opts).unwrap();
+        assert_eq!(ds.n_rows, 1);
+        // The comment character must not be the delimiter.
+        let opts = ParseOptions { comment: Some(','), ..ParseOptions::default() };
+        assert_eq!(parse_csv_all_ways(b"a,b\n,1\n", "t.csv", &opts).unwrap_err().to_string(), "invalid parse option: the comment character ',' is the file's delimiter: choose another");
+        let opts = ParseOptions { comment: Some(';'), delimiter: Some(';'), ..ParseOptions::default() };
+        assert_eq!(opts.validate().unwrap_err().code(), "bad_option");
     }
 
     /// Header cells with no name, or a name already used, are renamed and

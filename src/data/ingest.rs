@@ -109,6 +109,10 @@ pub struct IngestReport {
     pub line_ending: String,
     /// Blank lines skipped between data rows.
     pub blank_lines: usize,
+    /// Lines skipped before the table: asked for, or detected as a title
+    /// or notes (with a warning).
+    #[serde(default)]
+    pub skipped_lines: usize,
     /// Repairs and assumptions.
     pub warnings: Vec<IngestWarning>,
     /// Columns mixing types.
@@ -1112,6 +1116,13 @@ struct Parser {
     field_start: bool,
     quote_line: usize,
     quote_lines: usize,
+    /// Lines starting with this byte are comments (see `ParseOptions::comment`).
+    comment: Option<u8>,
+    /// Inside a comment line: as the records are read, and as quoting is
+    /// tracked (whose last byte so far ended a line outside quotes).
+    in_comment: bool,
+    quote_comment: bool,
+    quote_line_start: bool,
     names: Option<Vec<String>>,
     /// Header cells renamed (no name, or a repeated one), said as warnings.
     renamed: Vec<String>,
@@ -1250,6 +1261,10 @@ impl Parser {
             field_start: true,
             quote_line: 0,
             quote_lines: line0,
+            comment: opts.comment.map(|c| c as u8),
+            in_comment: false,
+            quote_comment: false,
+            quote_line_start: true,
             names: None,
             renamed: Vec::new(),
             cols: Vec::new(),
@@ -1394,12 +1409,33 @@ impl Parser {
 
     fn feed_records(&mut self, mut input: &[u8]) -> Result<(), DataError> {
         self.text_fed += input.len() as u64;
-        self.track_quotes(input);
+        match self.comment {
+            Some(c) => self.track_quotes_commented(input, c),
+            None => self.track_quotes(input),
+        }
         while !input.is_empty() {
             if self.at_start {
-                let skip = input.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(input.len());
-                self.lines += count_byte(self.term, &input[..skip]);
-                input = &input[skip..];
+                // Blank lines and comment lines before a record.
+                loop {
+                    if self.in_comment {
+                        let Some(end) = input.iter().position(|&b| b == b'\n' || b == b'\r') else {
+                            input = &[];
+                            break;
+                        };
+                        input = &input[end..];
+                        self.in_comment = false;
+                    }
+                    let skip = input.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(input.len());
+                    self.lines += count_byte(self.term, &input[..skip]);
+                    input = &input[skip..];
+                    match input.first() {
+                        Some(&b) if Some(b) == self.comment => {
+                            self.in_comment = true;
+                            input = &input[1..];
+                        }
+                        _ => break,
+                    }
+                }
                 if input.is_empty() {
                     break;
                 }
@@ -1459,6 +1495,52 @@ impl Parser {
             self.field_start = ends_field(last) && !self.in_quote;
         }
         self.quote_lines = line + count_byte(self.term, &input[i.min(input.len())..]);
+    }
+
+    /// [`Parser::track_quotes`] for a file with comment lines, a byte at a
+    /// time: a quote in a comment line opens nothing, and a comment
+    /// character inside a quoted field starts no comment.
+    fn track_quotes_commented(&mut self, input: &[u8], comment: u8) {
+        let delimiter = self.delimiter;
+        let mut line = self.quote_lines;
+        for &b in input {
+            if b == self.term {
+                line += 1;
+            }
+            if self.quote_pending {
+                self.quote_pending = false;
+                if b == b'"' {
+                    // An escaped quote: still inside.
+                    continue;
+                }
+                self.in_quote = false;
+            }
+            if self.in_quote {
+                self.quote_pending = b == b'"';
+                continue;
+            }
+            let line_end = b == b'\n' || b == b'\r';
+            if self.quote_comment {
+                if line_end {
+                    self.quote_comment = false;
+                    self.quote_line_start = true;
+                    self.field_start = true;
+                }
+                continue;
+            }
+            if self.quote_line_start && b == comment {
+                self.quote_comment = true;
+                self.quote_line_start = false;
+                continue;
+            }
+            if b == b'"' && self.field_start {
+                self.in_quote = true;
+                self.quote_line = line + 1;
+            }
+            self.quote_line_start = line_end;
+            self.field_start = line_end || b == delimiter;
+        }
+        self.quote_lines = line;
     }
 
     fn step(&mut self, res: csv_core::ReadRecordResult, nout: usize, nend: usize) -> Result<bool, DataError> {
@@ -1764,7 +1846,15 @@ fn check_header<'a>(fields: impl Iterator<Item = &'a str>, file: &str, opts: &Pa
 
 /// What the first 64 KiB of text tell us.
 struct Sniffed {
+    /// Bytes before the first line the parser reads.
     skip: usize,
+    /// Lines in those bytes: an Excel `sep=` line, and lines skipped before
+    /// the table.
+    skip_lines: usize,
+    /// Of them, lines skipped before the table and whether they were detected.
+    preamble: usize,
+    /// The first detected line of a title or notes (none when asked for).
+    preamble_detected: Option<String>,
     delimiter: u8,
     delimiter_source: &'static str,
     has_header: bool,
@@ -1772,10 +1862,84 @@ struct Sniffed {
     decimal_comma: bool,
     term: u8,
     line_ending: &'static str,
-    sep_line: bool,
 }
 
-fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Sniffed {
+/// The byte after the first `n` lines of `text` (a `\r\n` pair ends one
+/// line); `None` when `text` has fewer line ends.
+fn after_lines(text: &[u8], n: usize) -> Option<usize> {
+    let mut at = 0;
+    for _ in 0..n {
+        let p = text[at..].iter().position(|&b| b == b'\n' || b == b'\r')? + at;
+        at = p + 1;
+        if text[p] == b'\r' && text.get(at) == Some(&b'\n') {
+            at += 1;
+        }
+    }
+    Some(at)
+}
+
+/// The first line of `text` that is neither blank nor a comment.
+fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
+    let mut rest = text;
+    loop {
+        let blank = rest.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(rest.len());
+        rest = &rest[blank..];
+        match (rest.first(), comment) {
+            (Some(&b), Some(c)) if b == c => rest = &rest[after_lines(rest, 1).unwrap_or(rest.len())..],
+            _ => return rest,
+        }
+    }
+}
+
+/// Whole records of `text` read with `delimiter` (fields of different
+/// counts allowed), blank lines and comments left out.
+fn sample_records(text: &[u8], delimiter: u8, comment: Option<u8>, limit: usize) -> Vec<csv::StringRecord> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .comment(comment)
+        .from_reader(text)
+        .records()
+        .map_while(Result::ok)
+        .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
+        .take(limit)
+        .collect()
+}
+
+/// Whether every record has the same number of fields.
+fn even(records: &[csv::StringRecord]) -> bool {
+    records.windows(2).all(|w| w[0].len() == w[1].len())
+}
+
+/// Lines of a title or notes above the table in `body` (whole lines, up
+/// to `cut`): the fewest lines, up to [`MAX_PREAMBLE_LINES`], after which
+/// at least two records read evenly with two or more fields, each skipped
+/// line having fewer (under half as many unless a header follows). Gives the bytes and lines to skip and
+/// the delimiter of the table.
+fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>) -> Option<(usize, usize, u8)> {
+    for k in 1..=crate::data::MAX_PREAMBLE_LINES {
+        let start = after_lines(&body[..cut], k)?;
+        let d = delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(&body[start..cut], comment)));
+        let table = sample_records(&body[start..cut], d, comment, 200);
+        let width = table.first().map_or(0, csv::StringRecord::len);
+        if table.len() < 2 || width < 2 || !even(&table) {
+            continue;
+        }
+        // A line one field short of the table could be its header (R's
+        // write.table leaves out the row names' one): taken for a title only
+        // with a header below it.
+        let header_below = !table[0].iter().all(|f| matches!(classify(f.trim(), false), Class::Number(_) | Class::Time(..) | Class::NonFinite));
+        let head = sample_records(&body[..start], d, comment, k);
+        if head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
+            return Some((start, k, d));
+        }
+    }
+    None
+}
+
+fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataError> {
+    let comment = opts.comment.map(|c| c as u8);
     // An Excel "sep=;" first line names the delimiter and is not data.
     let mut skip = 0;
     let mut sep = None;
@@ -1792,12 +1956,48 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Sniffed {
             }
         }
     }
+    let mut skip_lines = usize::from(sep.is_some());
+    let (mut preamble, mut preamble_detected) = (0, None);
+    if let Some(n) = opts.skip_lines.filter(|&n| n > 0) {
+        let at = match after_lines(&text[skip..], n) {
+            Some(at) => at,
+            None if last => text.len() - skip,
+            None => {
+                return Err(DataError::BadOption {
+                    message: format!("the {n} lines to skip run past the first {} KiB, which is all that is read to find them", text.len() >> 10),
+                })
+            }
+        };
+        skip += at;
+        skip_lines += n;
+        preamble = n;
+    }
     let body = &text[skip..];
-    let (delimiter, delimiter_source) = match (opts.delimiter, sep) {
-        (Some(d), _) => (d as u8, "option"),
-        (None, Some(d)) => (d, "sep_line"),
-        (None, None) => (detect_delimiter(body), "detected"),
+    // Whole lines of the sample, for the header, decimal mark and preamble.
+    let cut = if last { body.len() } else { body.iter().rposition(|&b| b == b'\n' || b == b'\r').unwrap_or(0) };
+    let option_delimiter = opts.delimiter.map(|d| d as u8).or(sep);
+    let mut delimiter = option_delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(body, comment)));
+    let mut records = sample_records(&body[..cut], delimiter, comment, 500);
+    if opts.skip_lines.is_none() && !even(&records) {
+        if let Some((bytes, lines, d)) = detect_preamble(body, cut, option_delimiter, comment) {
+            skip += bytes;
+            skip_lines += lines;
+            preamble = lines;
+            let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
+            preamble_detected = Some(clip(String::from_utf8_lossy(first).trim_end_matches(['\r', '\n'])));
+            delimiter = d;
+            records = sample_records(&body[bytes..cut], delimiter, comment, 500);
+        }
+    }
+    if comment == Some(delimiter) {
+        return Err(DataError::BadOption { message: format!("the comment character '{}' is the file's delimiter: choose another", char::from(delimiter)) });
+    }
+    let delimiter_source = match (opts.delimiter, sep) {
+        (Some(_), _) => "option",
+        (None, Some(_)) => "sep_line",
+        (None, None) => "detected",
     };
+    let body = &text[skip..];
     let crlf = body.windows(2).filter(|w| w == b"\r\n").count();
     let lf = count_byte(b'\n', body) - crlf;
     let cr = count_byte(b'\r', body) - crlf;
@@ -1811,18 +2011,6 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Sniffed {
         "none"
     };
     let term = if line_ending == "cr" { b'\r' } else { b'\n' };
-
-    // Parse whole lines of the sample for the header and decimal mark.
-    let cut = if last { body.len() } else { body.iter().rposition(|&b| b == b'\n' || b == b'\r').unwrap_or(0) };
-    let records: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&body[..cut])
-        .records()
-        .take(500)
-        .filter_map(Result::ok)
-        .collect();
     let (decimal_comma, _) = match opts.decimal_comma {
         Some(d) => (d, "option"),
         None if delimiter == b';' => {
@@ -1843,14 +2031,13 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Sniffed {
         Some(h) => (h, "option"),
         None => {
             // No header when every field of the first row is a number or a date.
-            let first = records.iter().find(|r| !(r.len() == 1 && r[0].trim().is_empty()));
-            let data_like = first.is_some_and(|r| {
+            let data_like = records.first().is_some_and(|r| {
                 r.iter().all(|f| matches!(classify(f.trim(), decimal_comma), Class::Number(_) | Class::Time(..) | Class::NonFinite))
             });
             (!data_like, "detected")
         }
     };
-    Sniffed { skip, delimiter, delimiter_source, has_header, header_source, decimal_comma, term, line_ending, sep_line: sep.is_some() }
+    Ok(Sniffed { skip, skip_lines, preamble, preamble_detected, delimiter, delimiter_source, has_header, header_source, decimal_comma, term, line_ending })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -2018,8 +2205,20 @@ impl Ingest {
             owned = std::mem::take(&mut self.sniff);
             &owned
         };
-        let s = sniff(sample, last, &self.opts);
+        let s = sniff(sample, last, &self.opts)?;
         let r = &mut self.report;
+        r.skipped_lines = s.preamble;
+        if let Some(first) = &s.preamble_detected {
+            r.warnings.push(IngestWarning {
+                code: "skipped_lines".into(),
+                message: format!(
+                    "{} under half the fields of the table below and {} skipped as a title or notes (\"{first}\"); to read {} as the table, set the lines to skip to 0",
+                    if s.preamble == 1 { "the first line had".to_string() } else { format!("the first {} lines had", s.preamble) },
+                    if s.preamble == 1 { "was" } else { "were" },
+                    if s.preamble == 1 { "it" } else { "them" },
+                ),
+            });
+        }
         r.delimiter = char::from(s.delimiter).to_string();
         r.delimiter_source = s.delimiter_source.to_string();
         r.header = s.has_header;
@@ -2039,7 +2238,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: usize::from(s.sep_line) };
+        let head = ParserHead { delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;

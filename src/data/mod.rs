@@ -19,7 +19,7 @@ mod value;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
+pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding, MAX_PREAMBLE_LINES, MAX_SKIP_LINES};
 pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
 pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
@@ -256,7 +256,7 @@ pub enum DataError {
 /// comment line above the column names.
 fn ragged_hint(row: usize, expected: usize, found: usize) -> &'static str {
     if row == 1 && expected == 1 && found > 1 {
-        "; if line 1 is a title or a comment rather than the column names, remove it"
+        "; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"
     } else {
         ""
     }

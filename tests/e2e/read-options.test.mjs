@@ -91,6 +91,28 @@ test('reading options fix what detection cannot, and the page says what it read'
     await page.fill('#opt-missing', 'NA, unknown');
     await pick(page, 'tokens.csv', 'x,y\n1,unknown\n2,b\n3,c\n');
     assert.equal((await cells(page, 'y'))[3], '1', '"unknown" read as missing');
+
+    // A title above the table is detected and said; comment lines need the option.
+    await page.fill('#opt-missing', 'NA, N/A, null, NaN, None, ?, -');
+    await pick(page, 'titled.csv', 'Sales, <b>2024</b>\nregion,amount,units\nnorth,1,2\nsouth,3,4\n');
+    assert.equal(await page.textContent('#error'), '');
+    assert.match(await page.textContent('#ingest-summary'), /first line skipped above the table/);
+    assert.match(await page.textContent('#ingest-warnings li[data-code="skipped_lines"]'), /"Sales, <b>2024<\/b>"/);
+    assert.equal(await page.$('#ingest-warnings b'), null, 'the title is text, not HTML');
+    assert.equal(await page.textContent('#ov-rows'), '2');
+    await page.fill('#opt-skip', '0');
+    await reread(page);
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'ragged_row');
+    await page.fill('#opt-skip', '1.5');
+    await page.click('#reread');
+    await page.waitForFunction(() => /lines to skip must be a whole number/.test(document.getElementById('error').textContent));
+    await page.fill('#opt-skip', '');
+    await pick(page, 'commented.csv', 'a,b\n# "a note\n1,2\n# another\n3,4\n');
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'ragged_row');
+    await page.fill('#opt-comment', '#');
+    await reread(page);
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.textContent('#ov-rows'), '2');
     s.assertStayedHome();
   } finally {
     await s.close();

@@ -231,7 +231,9 @@ impl Ingest {
         // Parts only when the head projects that the whole file's columns
         // fit (it then reserved them): a file to be sampled is read by one
         // parser, and a part would be refused anyway.
-        if self.failed.is_some() || p.ctx.stride != 1 || p.reserved_rows == 0 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
+        // A file with comment lines is read by one parser: a split could
+        // fall in a comment whose quotes the part would misread.
+        if self.failed.is_some() || p.comment.is_some() || p.ctx.stride != 1 || p.reserved_rows == 0 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
             return None;
         }
         let last = self.total.is_some_and(|t| t == end);
