@@ -16,6 +16,11 @@ pub fn check_input(data: &[u8]) {
     if let Ok(ds) = parse_csv(data, "fuzz.csv", &ParseOptions::default()) {
         check(&ds);
     }
+    // Comment lines and a skipped first line take their own paths.
+    let commented = ParseOptions { comment: Some('#'), skip_lines: Some(1), ..ParseOptions::default() };
+    if let Ok(ds) = parse_csv(data, "fuzz.csv", &commented) {
+        check(&ds);
+    }
     // Tight limits, so small inputs reach every limit check; what is
     // accepted must respect them.
     let tight = ParseOptions {

@@ -598,6 +598,30 @@ mod tests {
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
     }
 
+    /// With a decimal comma, dots or spaces between groups of three digits
+    /// are thousands marks (German, French exports); only strict grouping.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn thousands_marks_with_a_decimal_comma() {
+        let ds = parse("amount;units;fr\n1.234,56;12.000;1\u{a0}234,5\n987,5;7;-2 000\n-1.000.000,25;1.500;3\u{202f}000,25\n".as_bytes()).unwrap();
+        assert!(ds.ingest.decimal_comma);
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1234.56), Some(987.5), Some(-1_000_000.25)]));
+        assert_eq!((ds.columns[1].kind, ds.columns[1].values.clone()), (ColumnKind::Integer, ColumnValues::Numeric(vec![Some(12000.0), Some(7.0), Some(1500.0)])));
+        assert_eq!(ds.columns[2].values, ColumnValues::Numeric(vec![Some(1234.5), Some(-2000.0), Some(3000.25)]));
+        // Not grouping: groups of other sizes, a leading zero, two kinds of mark.
+        for bad in ["1.23,5", "1.2345", "0.123,5", "1.234 567", ".123", "1..234"] {
+            let text = format!("x;y\n{bad};a\n2,5;b\n");
+            let ds = parse(text.as_bytes()).unwrap();
+            assert_eq!(ds.columns[0].kind, ColumnKind::Categorical, "{bad}");
+        }
+        // Without a decimal comma nothing changes: 1.234 is a decimal.
+        let ds = parse(b"x;y\n1.234;a\n2.5;b\n").unwrap();
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1.234), Some(2.5)]));
+        // Grouped-looking 1.234 beside 2,5: a decimal comma file.
+        let ds = parse(b"x;y\n1.234;a\n2,5;b\n").unwrap();
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1234.0), Some(2.5)]));
+    }
+
     #[test]
     fn mixed_columns_are_flagged_with_rows() {
         let ds = parse(b"x\n1\n2\noops\n4\n5\n").unwrap();

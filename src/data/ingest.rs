@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
-use super::value::{classify, format_time, is_bool_token, is_integer_syntax, parse_number, parse_time, Class};
+use super::value::{classify, format_time, is_bool_token, is_integer_text, parse_number, parse_time, Class};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
 
@@ -852,7 +852,7 @@ impl ColBuilder {
             None => match classify(t, ctx.decimal_comma) {
                 Class::Number(x) => {
                     self.note(0, t);
-                    self.all_int &= is_integer_syntax(t);
+                    self.all_int &= is_integer_text(t, ctx.decimal_comma);
                     match &self.store {
                         Store::Empty | Store::Numbers(_) => self.push_number(x, keep),
                         Store::Times(_) | Store::Labels(_) => {
@@ -2019,7 +2019,8 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
                 let t = f.trim();
                 if t.contains(',') && parse_number(t, true).is_some() {
                     comma += 1;
-                } else if t.contains('.') && parse_number(t, false).is_some() {
+                } else if t.contains('.') && parse_number(t, false).is_some() && parse_number(t, true).is_none() {
+                    // A point, and not thousands grouped (`1.234` could be).
                     dot += 1;
                 }
             }
@@ -2234,7 +2235,7 @@ impl Ingest {
         if s.decimal_comma && self.opts.decimal_comma.is_none() {
             r.warnings.push(IngestWarning {
                 code: "decimal_comma".into(),
-                message: "numbers such as \"1,5\" were read with a decimal comma (the delimiter is a semicolon and no number uses a decimal point)".into(),
+                message: "numbers such as \"1,5\" were read with a decimal comma (the delimiter is a semicolon and no number uses a decimal point), and dots or spaces between groups of three digits (\"1.234,5\") as thousands marks".into(),
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));

@@ -32,13 +32,66 @@ pub(crate) fn is_integer_syntax(s: &str) -> bool {
     integer_digits(s).is_some()
 }
 
+/// Whether `s` is an integer: plain (an optional sign and digits) or, with
+/// a decimal comma, in thousands groups (`12.000`).
+pub(crate) fn is_integer_text(s: &str, decimal_comma: bool) -> bool {
+    is_integer_syntax(s) || (decimal_comma && !s.contains(',') && ungroup(s).is_some())
+}
+
+/// `s` without its thousands marks, when it is a number written with a
+/// decimal comma and grouped digits: `1.234.567,89`, `1 234,5` (a space,
+/// no-break space or narrow no-break space, as in French). Strict, so that
+/// nothing else is read as grouped: one kind of mark, a first group of
+/// one to three digits not starting with 0, then groups of exactly three.
+fn ungroup(s: &str) -> Option<String> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'-' | b'+' => s.split_at(1),
+        _ => ("", s),
+    };
+    let (int, frac) = match rest.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mark = int.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(mark, '.' | ' ' | '\u{a0}' | '\u{202f}') {
+        return None;
+    }
+    let mut groups = int.split(mark);
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 3 || first.starts_with('0') || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(sign);
+    out.push_str(first);
+    for g in groups {
+        if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        out.push_str(g);
+    }
+    if let Some(f) = frac {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        out.push(',');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
 /// Reads `s` (already trimmed) as a number. With `decimal_comma`, a comma
-/// is the decimal mark and a dot makes the field text (it would be a
-/// thousands mark, which we do not guess).
+/// is the decimal mark and a dot, a space or a no-break space may group
+/// thousands (see [`ungroup`]); a dot anywhere else makes the field text.
 pub(crate) fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     let first = *s.as_bytes().first()?;
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.' | b',' | b'i' | b'I' | b'n' | b'N')) {
         return None;
+    }
+    if decimal_comma && s.len() > 4 && s.bytes().any(|b| matches!(b, b'.' | b' ' | 0xC2 | 0xE2)) {
+        if let Some(plain) = ungroup(s) {
+            return parse_number(&plain, true);
+        }
     }
     if decimal_comma && s.contains(',') {
         if s.contains('.') || s.matches(',').count() > 1 {
