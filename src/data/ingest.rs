@@ -395,22 +395,30 @@ impl Labels {
 
     /// The code of `key`; a new level is stored as `own(key)`.
     fn code_with<K: AsRef<str>>(&mut self, key: K, own: impl FnOnce(K) -> String) -> u32 {
+        use std::collections::hash_map::Entry;
         let text = key.as_ref();
-        let h = label_hash(text);
-        let head = self.index.get(&h).copied();
-        let mut c = head.unwrap_or(u32::MAX);
-        while c != u32::MAX {
-            if self.levels[c as usize] == text {
-                return c;
+        let new = self.levels.len() as u32;
+        // One probe of the index, whether the level is found or added.
+        match self.index.entry(label_hash(text)) {
+            Entry::Occupied(mut e) => {
+                let mut c = *e.get();
+                while c != u32::MAX {
+                    if self.levels[c as usize] == text {
+                        return c;
+                    }
+                    c = self.next[c as usize];
+                }
+                self.next.push(*e.get());
+                *e.get_mut() = new;
             }
-            c = self.next[c as usize];
+            Entry::Vacant(e) => {
+                e.insert(new);
+                self.next.push(u32::MAX);
+            }
         }
-        let c = self.levels.len() as u32;
         self.text_bytes += text.len();
         self.levels.push(own(key));
-        self.next.push(head.unwrap_or(u32::MAX));
-        self.index.insert(h, c);
-        c
+        new
     }
 
     /// Rebuilds `index` and `next` from `levels`.

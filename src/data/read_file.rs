@@ -16,6 +16,10 @@ use super::{part_start, DataError, Dataset, Ingest, ParseOptions, Part, PartOutp
 pub const PARTS_MIN_BYTES: u64 = 8 << 20;
 /// Bytes read at a time.
 const CHUNK: usize = 1 << 20;
+/// The head's share of the file against a part's: measured on a 139 MB
+/// file, the head took 0.76 s to parse its half and hash the other, the
+/// part 0.64–0.71 s.
+const HEAD_WEIGHT: f64 = 0.88;
 /// How far past a split point a line start is looked for.
 const WINDOW: usize = 256 << 10;
 
@@ -150,11 +154,13 @@ fn plan_parts(file: &mut File, ingest: &Ingest, from: u64, total: u64, parts: us
     if ingest.part_spec(total - 1, total).is_none() {
         return Ok(Vec::new());
     }
-    let share = (total - from) / (parts as u64 + 1);
+    // The head also hashes the parts' bytes and takes their columns in:
+    // it reads a little less than each part.
+    let unit = (total - from) as f64 / (parts as f64 + HEAD_WEIGHT);
     let mut starts = Vec::new();
     let mut window = vec![0u8; WINDOW];
-    for k in 1..=parts as u64 {
-        let split = from + share * k;
+    for k in 0..parts {
+        let split = from + (unit * (HEAD_WEIGHT + k as f64)) as u64;
         file.seek(SeekFrom::Start(split))?;
         let n = read_full(file, &mut window)?;
         if let Some(p) = part_start(&window[..n]) {
