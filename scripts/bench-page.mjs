@@ -9,7 +9,10 @@
 //                                             {seconds, readSeconds (parse, until the
 //                                             profile stage), mbPerSecond, wasmMemoryBytes,
 //                                             columnarBytes, readAs ('parts': read in two
-//                                             workers; 'one' or 'refused': in one), rows}
+//                                             workers; 'one' or 'refused': in one), stages
+//                                             (seconds in the engine worker: head, wait for
+//                                             the helper, absorb, finish, profile; helper:
+//                                             init, read), rows}
 //   node scripts/bench-page.mjs cancel PATH   Esc while reading PATH: ms until the page
 //                                             says it stopped
 //   node scripts/bench-page.mjs train PATH TARGET SPEC
@@ -81,7 +84,7 @@ async function file(path) {
       console.log(JSON.stringify({ error: out.error, status: out.status, seconds }));
       return;
     }
-    console.log(JSON.stringify({ seconds, readSeconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, readAs: out.last.readAs, rows: Number(out.rows) }));
+    console.log(JSON.stringify({ seconds, readSeconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, readAs: out.last.readAs, stages: out.last.seconds, rows: Number(out.rows) }));
   } finally {
     await s.close();
   }

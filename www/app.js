@@ -308,9 +308,9 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   $('reread').disabled = false;
   try {
     const used = readOptions();
-    const { profile, durationMs, memoryBytes, readAs } = await client.load(bytes, fileName, used);
+    const { profile, durationMs, memoryBytes, readAs, seconds } = await client.load(bytes, fileName, used);
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
-    state.lastLoad = { fileName, durationMs, memoryBytes, readAs, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
+    state.lastLoad = { fileName, durationMs, memoryBytes, readAs, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
     state.profile = profile;
     state.manifest = null;

@@ -110,6 +110,10 @@ async function ingestFile(id, file, fileName, options) {
   let part = null;
   // How the file was read: 'one' worker, 'parts' taken in, or 'refused'.
   let how = 'one';
+  // Seconds each stage took (the page bench prints them).
+  const t0 = performance.now();
+  const seconds = {};
+  const lap = (name, from) => { seconds[name] = (performance.now() - from) / 1000; return performance.now(); };
   try {
     let last = performance.now();
     // Never shown going back (a refused part's bytes are read again).
@@ -152,6 +156,7 @@ async function ingestFile(id, file, fileName, options) {
     }
     const headEnd = part ? part.start : total;
     await eachSlice(offset, headEnd, push);
+    let mark = lap('head', t0);
     if (part) {
       // The part's bytes go into the fingerprint here, in file order, as the
       // helper hands them over (or, if it failed, read from the file).
@@ -166,16 +171,21 @@ async function ingestFile(id, file, fileName, options) {
         await new Promise((resolve) => { part.wake = resolve; });
       }
       const bytes = await part.result;
+      if (part.seconds) seconds.helper = part.seconds;
       part.chunks = [];
       if (hashed < total) await eachSlice(hashed, total, (chunk) => ingest.hashAhead(chunk));
       part.worker.terminate();
+      mark = lap('wait', mark);
       const taken = bytes !== null && ingest.absorb([bytes]);
+      mark = lap('absorb', mark);
       part = null;
       how = taken ? 'parts' : 'refused';
       if (!taken) await eachSlice(headEnd, total, push);
     }
     self.postMessage(progress(id, { stage: 'profile', done: total, total }));
-    return { session: ingest.finish(), how };
+    const session = ingest.finish();
+    lap('finish', mark);
+    return { session, how, seconds };
   } finally {
     part?.worker.terminate();
     ingest.free();
@@ -227,7 +237,10 @@ async function startPart(ingest, file, offset, total) {
         part.chunks.push(msg.chunk);
         nudge();
       } else if (msg.type === 'progress') part.done = Number(msg.done) || 0;
-      else if (msg.type === 'done') settle(msg.bytes instanceof Uint8Array ? msg.bytes : null);
+      else if (msg.type === 'done') {
+        part.seconds = msg.seconds;
+        settle(msg.bytes instanceof Uint8Array ? msg.bytes : null);
+      }
       else settle(null);
     };
     worker.onerror = () => settle(null);
@@ -249,24 +262,28 @@ async function run(id, type, payload) {
       }
       profileMs = null;
       let readAs = 'one';
+      let seconds = {};
       const next = payload.file
-        ? await ingestFile(id, payload.file, fileName, payload.options).then(({ session, how }) => {
-          readAs = how;
-          return session;
+        ? await ingestFile(id, payload.file, fileName, payload.options).then((r) => {
+          readAs = r.how;
+          seconds = r.seconds;
+          return r.session;
         })
         : payload.options
           ? wasm.Session.withOptions(new Uint8Array(payload.bytes), fileName, payload.options)
           : new wasm.Session(new Uint8Array(payload.bytes), fileName);
       let profile;
+      const p0 = performance.now();
       try {
         profile = next.profile();
+        seconds.profile = (performance.now() - p0) / 1000;
       } catch (err) {
         next.free();
         throw err;
       }
       session = next;
       profileMs = performance.now() - t0;
-      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null, readAs };
+      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null, readAs, seconds };
     }
     case Request.INFER_TASK:
       return needSession().inferTask(String(payload.target));
