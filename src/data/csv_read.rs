@@ -598,6 +598,36 @@ mod tests {
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
     }
 
+    /// Dates written day/month/year or month/day/year (US and European
+    /// exports) are dates when every value of the column reads one way;
+    /// the order is settled over the column, and a guess is said.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn dates_in_local_forms_are_dates() {
+        let day = |y, m, d| Some(crate::data::value::days_from_civil(y, m, d) as f64 * 86_400.0);
+        let text = b"us,eu,de,stamp,ymd,odd\n1/31/2020,31-01-2020,31.01.2020,3/4/2021 1:05 PM,2020/1/31,1/31/2020\n12/1/2020,1-12-2020,01.12.2020,3/4/2021 12:00:30 AM,2020/12/01,2020-01-31\n,,,,,\n";
+        let ds = parse_csv_all_ways(text, "t.csv", &ParseOptions::default()).unwrap();
+        let kinds: Vec<ColumnKind> = ds.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ColumnKind::Date, ColumnKind::Date, ColumnKind::Date, ColumnKind::DateTime, ColumnKind::Date, ColumnKind::Categorical]);
+        for c in 0..3 {
+            assert_eq!(ds.columns[c].values, ColumnValues::Numeric(vec![day(2020, 1, 31), day(2020, 12, 1), None]), "{}", ds.columns[c].name);
+        }
+        assert_eq!(ds.columns[3].values, ColumnValues::Numeric(vec![day(2021, 3, 4).map(|t| t + 13.0 * 3600.0 + 300.0), day(2021, 3, 4).map(|t| t + 30.0), None]));
+        // Both orders read: month first with slashes, day first with dots; said.
+        let ds = parse(b"a,b\n01/02/2020,01.02.2020\n03/04/2020,03.04.2020\n").unwrap();
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 2), day(2020, 3, 4)]));
+        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(vec![day(2020, 2, 1), day(2020, 4, 3)]));
+        let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "date_order").map(|w| w.message.as_str()).collect();
+        assert_eq!(w, ["column \"a\": every date (e.g. \"01/02/2020\") reads both day first and month first; read month first; to keep them as text, set the column's type to categorical", "column \"b\": every date (e.g. \"01.02.2020\") reads both day first and month first; read day first; to keep them as text, set the column's type to categorical"]);
+        // Not dates: an impossible day, two-digit years, a text among them, a type set.
+        for text in [&b"a\n2/30/2020\n"[..], b"a\n1/31/20\n", b"a\n1/31/2020\nsoon\n", b"a\n31/1/2020\n1/31/2020\n"] {
+            assert_eq!(parse(text).unwrap().columns[0].kind, ColumnKind::Categorical, "{:?}", String::from_utf8_lossy(text));
+        }
+        let mut opts = ParseOptions::default();
+        opts.column_types.insert("a".into(), ColumnKind::Categorical);
+        assert_eq!(parse_csv_all_ways(b"a\n1/31/2020\n", "t.csv", &opts).unwrap().columns[0].kind, ColumnKind::Categorical);
+    }
+
     /// With a decimal comma, dots or spaces between groups of three digits
     /// are thousands marks (German, French exports); only strict grouping.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]

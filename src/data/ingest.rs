@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
-use super::value::{classify, format_time, is_bool_token, is_integer_text, parse_number, parse_time, Class};
+use super::value::{classify, format_time, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
 
@@ -1007,6 +1007,28 @@ impl ColBuilder {
                 let kind = self.forced.unwrap_or(if self.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
                 (kind, ColumnValues::Numeric(v))
             }
+            // Dates written 1/31/2020 or 31.01.2020: every value one of them
+            // (not when sampled: the all-row figures are kept by label).
+            Store::Labels(l) if self.forced.is_none() && acc.is_none() && self.counts[..2] == [0, 0] && !l.levels.is_empty() => match loose_dates(&l.levels) {
+                Some(dates) => {
+                    if let Some(order) = dates.guessed {
+                        report.warnings.push(IngestWarning {
+                            code: "date_order".into(),
+                            message: format!(
+                                "column \"{}\": every date (e.g. \"{}\") reads both day first and month first; read {order} first; to keep them as text, set the column's type to categorical",
+                                self.name,
+                                clip(&l.levels[0])
+                            ),
+                        });
+                    }
+                    let kind = if dates.has_time { ColumnKind::DateTime } else { ColumnKind::Date };
+                    (kind, ColumnValues::Numeric(l.codes.iter().map(|c| c.map(|c| dates.times[c as usize])).collect()))
+                }
+                None => {
+                    let kind = label_kind(&l, None);
+                    (kind, ColumnValues::Categorical { levels: l.levels, codes: l.codes })
+                }
+            },
             Store::Labels(l) => {
                 let all = acc.as_ref().and_then(|a| a.labels.as_ref());
                 let kind = self.forced.unwrap_or_else(|| label_kind(&l, all));
@@ -1058,6 +1080,40 @@ impl ColBuilder {
         });
         Ok((Column { name: self.name, kind, values }, summary))
     }
+}
+
+/// A label column read as dates (see [`loose_date`]).
+struct LooseDates {
+    /// Each level's time.
+    times: Vec<f64>,
+    has_time: bool,
+    /// `day` or `month` when both orders read every date.
+    guessed: Option<&'static str>,
+}
+
+/// Reads every level as a date in one written form (one separator, year
+/// first or last). The day comes first or second, whichever reads every
+/// date; when both do, the month comes first with slashes (as in the US)
+/// and the day with dots or dashes (as in Europe), and the guess is said.
+fn loose_dates(levels: &[String]) -> Option<LooseDates> {
+    let parts: Vec<LooseDate> = levels.iter().map(|l| loose_date(l)).collect::<Option<_>>()?;
+    let (sep, year_first) = (parts[0].sep, parts[0].year_first);
+    if parts.iter().any(|p| p.sep != sep || p.year_first != year_first) {
+        return None;
+    }
+    let has_time = parts.iter().any(|p| p.time.is_some());
+    let read = |day_first: bool| parts.iter().map(|p| p.seconds(day_first)).collect::<Option<Vec<f64>>>();
+    if year_first {
+        return read(false).map(|times| LooseDates { times, has_time, guessed: None });
+    }
+    let (times, guessed) = match (read(true), read(false)) {
+        (Some(_), Some(m)) if sep == b'/' => (m, Some("month")),
+        (Some(d), Some(_)) => (d, Some("day")),
+        (Some(d), None) => (d, None),
+        (None, Some(m)) => (m, None),
+        (None, None) => return None,
+    };
+    Some(LooseDates { times, has_time, guessed })
 }
 
 /// Boolean when every label is a boolean word; free text when labels are

@@ -281,6 +281,101 @@ pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
     Some((day + f64::from(hh * 3600 + mm * 60) + secs - offset, true))
 }
 
+/// A date written with its day and month in either order (`1/31/2020`,
+/// `31.01.2020`, `31-01-2020`) or year first (`2020/1/31`), optionally
+/// followed by a space and `H:MM[:SS[.fff]]` with an optional `AM`/`PM`.
+/// Which of the two leading numbers is the day is settled over a whole
+/// column (see [`LooseDate::seconds`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LooseDate {
+    pub(crate) sep: u8,
+    pub(crate) year_first: bool,
+    first: u32,
+    second: u32,
+    year: i64,
+    /// Seconds into the day, when a time is written.
+    pub(crate) time: Option<f64>,
+}
+
+/// Reads `s` (trimmed) as a [`LooseDate`]; four-digit years only.
+pub(crate) fn loose_date(s: &str) -> Option<LooseDate> {
+    let (date, time) = match s.split_once(' ') {
+        Some((d, t)) => (d, Some(t.trim_start())),
+        None => (s, None),
+    };
+    let b = date.as_bytes();
+    let sep = *b.iter().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, b'/' | b'.' | b'-') {
+        return None;
+    }
+    let mut it = date.split(char::from(sep));
+    let (p0, p1, p2) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() {
+        return None;
+    }
+    let short = |p: &str| (1..=2).contains(&p.len());
+    let (year_first, first, second, year) = if p0.len() == 4 && short(p1) && short(p2) {
+        (true, num(p1.as_bytes())?, num(p2.as_bytes())?, num(p0.as_bytes())?)
+    } else if short(p0) && short(p1) && p2.len() == 4 {
+        (false, num(p0.as_bytes())?, num(p1.as_bytes())?, num(p2.as_bytes())?)
+    } else {
+        return None;
+    };
+    let time = match time {
+        None => None,
+        Some(t) => Some(clock(t)?),
+    };
+    Some(LooseDate { sep, year_first, first, second, year: i64::from(year), time })
+}
+
+/// Seconds into the day of `H:MM[:SS[.fff]]` with an optional `AM`/`PM`.
+fn clock(t: &str) -> Option<f64> {
+    let upper = t.to_ascii_uppercase();
+    let (t, half) = match upper.strip_suffix("AM").or_else(|| upper.strip_suffix("PM")) {
+        Some(rest) => (rest.trim_end(), Some(upper.ends_with("PM"))),
+        None => (upper.as_str(), None),
+    };
+    let mut parts = t.split(':');
+    let (h, m) = (parts.next()?, parts.next()?);
+    let sec = parts.next();
+    if parts.next().is_some() || !(1..=2).contains(&h.len()) || m.len() != 2 {
+        return None;
+    }
+    let (mut hh, mm) = (num(h.as_bytes())?, num(m.as_bytes())?);
+    let secs = match sec {
+        None => 0.0,
+        Some(x) if x.len() >= 2 && x.as_bytes()[..2].iter().all(u8::is_ascii_digit) && (x.len() == 2 || (x.as_bytes()[2] == b'.' && x.len() > 3 && x[3..].bytes().all(|c| c.is_ascii_digit()))) => x.parse::<f64>().ok()?,
+        Some(_) => return None,
+    };
+    match half {
+        Some(pm) => {
+            if !(1..=12).contains(&hh) {
+                return None;
+            }
+            hh = hh % 12 + if pm { 12 } else { 0 };
+        }
+        None if hh > 23 => return None,
+        None => {}
+    }
+    if mm > 59 || secs >= 60.0 {
+        return None;
+    }
+    Some(f64::from(hh * 3600 + mm * 60) + secs)
+}
+
+impl LooseDate {
+    /// Seconds since the epoch (UTC), reading the first of the two leading
+    /// numbers as the day when `day_first` (year-first dates are always
+    /// year, month, day); `None` when that is no date.
+    pub(crate) fn seconds(&self, day_first: bool) -> Option<f64> {
+        let (d, m) = if day_first && !self.year_first { (self.first, self.second) } else { (self.second, self.first) };
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(self.year, m) {
+            return None;
+        }
+        Some(days_from_civil(self.year, m, d) as f64 * 86_400.0 + self.time.unwrap_or(0.0))
+    }
+}
+
 /// Canonical text of a time: `YYYY-MM-DD` at midnight, else
 /// `YYYY-MM-DDTHH:MM:SS[.fff]` (UTC).
 pub fn format_time(t: f64) -> String {
