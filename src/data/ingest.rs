@@ -482,6 +482,11 @@ pub(crate) struct Ctx {
     file: String,
     missing: Vec<String>,
     missing_max: usize,
+    /// Whether the empty text is a missing token, and which first bytes
+    /// (ASCII lower-cased) a non-empty token starts with: most fields are
+    /// ruled out without comparing them to every token.
+    missing_empty: bool,
+    missing_first: [bool; 256],
     pub(crate) decimal_comma: bool,
     non_finite: NonFinitePolicy,
     /// Every `stride`-th row is kept (1 until the budget forces sampling).
@@ -495,7 +500,10 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn is_missing(&self, t: &str) -> bool {
-        t.len() <= self.missing_max && self.missing.iter().any(|m| m.eq_ignore_ascii_case(t))
+        match t.as_bytes().first() {
+            None => self.missing_empty,
+            Some(&b) => t.len() <= self.missing_max && self.missing_first[usize::from(b.to_ascii_lowercase())] && self.missing.iter().any(|m| m.eq_ignore_ascii_case(t)),
+        }
     }
 }
 
@@ -824,7 +832,12 @@ impl ColBuilder {
     /// Reads one field of row `self.rows`; `keep` says whether the row is
     /// in the sample (always, until sampling starts).
     fn push(&mut self, field: &str, line: usize, ctx: &Ctx, keep: bool) -> Result<(), DataError> {
-        let t = field.trim();
+        // Most fields start and end with a printable ASCII byte: no trim.
+        let t = match field.as_bytes() {
+            [f, .., l] if (b'!'..=b'~').contains(f) && (b'!'..=b'~').contains(l) => field,
+            [b] if (b'!'..=b'~').contains(b) => field,
+            _ => field.trim(),
+        };
         if ctx.is_missing(t) {
             if keep {
                 self.push_missing();
@@ -1295,6 +1308,13 @@ impl Parser {
     fn new(file: &str, opts: &ParseOptions, head: &ParserHead, bytes_in: u64, total: Option<u64>, raw_per_text: f64, threads: usize) -> Parser {
         let missing: Vec<String> = opts.missing_tokens.iter().map(|m| m.trim().to_string()).collect();
         let missing_max = missing.iter().map(String::len).max().unwrap_or(0);
+        let missing_empty = missing.iter().any(String::is_empty);
+        let mut missing_first = [false; 256];
+        for m in &missing {
+            if let Some(&b) = m.as_bytes().first() {
+                missing_first[usize::from(b.to_ascii_lowercase())] = true;
+            }
+        }
         let line0 = head.line0;
         Parser {
             rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).build(),
@@ -1303,6 +1323,8 @@ impl Parser {
                 file: file.to_string(),
                 missing,
                 missing_max,
+                missing_empty,
+                missing_first,
                 decimal_comma: head.decimal_comma,
                 non_finite: opts.non_finite,
                 stride: 1,
