@@ -375,6 +375,7 @@ function profileRow(c) {
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
     el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
+    el('td', { className: 'chart-cell' }, distributionChart(c, visible)),
     el('td', { className: 'num', text: formatNumber(c.count) }),
     el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
     el('td', { className: 'num', text: mark('distinct', formatNumber(c.distinct)) }),
@@ -384,7 +385,6 @@ function profileRow(c) {
     el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
     el('td', { className: 'num', text: mark('median', quartiles) }),
     el('td', {}, top),
-    el('td', { className: 'chart-cell' }, distributionChart(c, visible)),
   );
   if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;
   return tr;

@@ -114,13 +114,20 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
     cells.set(`${i},${j}`, p);
     cells.set(`${j},${i}`, p);
   }
-  const cell = 14;
+  // Cells share about 480 px, from 14 px (30 columns) to 44 px; from 30 px
+  // up each cell also says its value, so a few columns read at a glance.
+  const cell = Math.max(14, Math.min(44, Math.floor(480 / columns.length)));
+  const withValues = cell >= 30;
   const labelWidth = 110;
   const size = columns.length * cell;
+  const legendHeight = 34;
+  // Room on the right for the last column's slanted label.
+  const width = Math.max(labelWidth + size + 60, labelWidth + 220);
+  const height = labelWidth + size + 4 + legendHeight;
   const svg = svgEl('svg', {
-    width: labelWidth + size + 4,
-    height: labelWidth + size + 4,
-    viewBox: `0 0 ${labelWidth + size + 4} ${labelWidth + size + 4}`,
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
     role: 'img',
     tabindex: 0,
     class: 'heatmap',
@@ -129,10 +136,10 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
   columns.forEach((c, i) => {
     const text = visible(c);
     const shortText = text.length > 16 ? `${text.slice(0, 15)}…` : text;
-    const row = svgEl('text', { x: labelWidth - 4, y: labelWidth + i * cell + cell - 3, 'text-anchor': 'end', class: 'axis-label' });
+    const row = svgEl('text', { x: labelWidth - 4, y: labelWidth + i * cell + cell / 2 + 3, 'text-anchor': 'end', class: 'axis-label' });
     row.textContent = shortText;
     svg.append(titled(row, text));
-    const col = svgEl('text', { x: 0, y: 0, transform: `translate(${labelWidth + i * cell + cell - 3},${labelWidth - 4}) rotate(-60)`, class: 'axis-label' });
+    const col = svgEl('text', { x: 0, y: 0, transform: `translate(${labelWidth + i * cell + cell / 2 + 3},${labelWidth - 4}) rotate(-60)`, class: 'axis-label' });
     col.textContent = shortText;
     svg.append(titled(col, text));
   });
@@ -152,8 +159,28 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
       const v = Math.max(-1, Math.min(1, p.value));
       const rect = svgEl('rect', { x, y, width: cell - 1, height: cell - 1, fill: heat(v), class: 'cell' });
       svg.append(titled(rect, `${visible(columns[i])} × ${visible(columns[j])}: ${measureName(p.measure)} ${short(p.value)} (n = ${p.n})`));
+      if (withValues) {
+        const t = svgEl('text', { x: x + (cell - 1) / 2, y: y + cell / 2 + 3, 'text-anchor': 'middle', class: Math.abs(v) > 0.55 ? 'cell-value on-dark' : 'cell-value', 'aria-hidden': 'true' });
+        t.textContent = v.toFixed(2).replace(/^(-?)0\./, '$1.');
+        svg.append(t);
+      }
     }
   }
+  // The colour scale: −1 (red) through 0 (white) to 1 (blue).
+  const ly = labelWidth + size + 12;
+  const steps = 20;
+  for (let k = 0; k < steps; k++) {
+    const v = -1 + (2 * (k + 0.5)) / steps;
+    svg.append(svgEl('rect', { x: labelWidth + k * 8, y: ly, width: 8, height: 8, fill: heat(v), class: 'legend-step' }));
+  }
+  [['−1', 0], ['0', steps * 4], ['+1', steps * 8]].forEach(([label, dx]) => {
+    const t = svgEl('text', { x: labelWidth + dx, y: ly + 20, 'text-anchor': 'middle', class: 'axis-label' });
+    t.textContent = label;
+    svg.append(t);
+  });
+  const note = svgEl('text', { x: labelWidth + steps * 8 + 8, y: ly + 8, class: 'axis-label' });
+  note.textContent = 'Cramér’s V and η are 0 to 1';
+  svg.append(note);
   return { svg, shown: columns.length, total: all.length };
 }
 

@@ -41,7 +41,7 @@ test('each column has a labelled chart, the heatmap shows the pairs, the report 
 
     // Median [Q1 – Q3], as pandas gives for sepal_length: 5.8 [5.1 – 6.4].
     const cells = await page.$eval('#profile-body tr[data-column="sepal_length"]', (r) => [...r.cells].map((c) => c.textContent));
-    assert.equal(cells[9], '5.8 [5.1 – 6.4]');
+    assert.equal(cells[10], '5.8 [5.1 – 6.4]');
 
     // Tab reaches a chart.
     await page.focus('#profile-body tr[data-column="species"] svg');
