@@ -628,6 +628,32 @@ mod tests {
         assert_eq!(parse_csv_all_ways(b"a\n1/31/2020\n", "t.csv", &opts).unwrap().columns[0].kind, ColumnKind::Categorical);
     }
 
+    /// A boolean column has two values however they are spelled: `TRUE`
+    /// and `true` are one, kept in its first spelling, and the merge is said.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn boolean_spellings_are_one_value() {
+        let text = b"x,y,z\n1,TRUE,yes\n2,true,no\n3,FALSE,no\n4,false,\n5,True,yes\n";
+        let ds = parse_csv_all_ways(text, "t.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(ds.columns[1].kind, ColumnKind::Boolean);
+        assert_eq!(
+            ds.columns[1].values,
+            ColumnValues::Categorical { levels: vec!["TRUE".into(), "FALSE".into()], codes: vec![Some(0), Some(0), Some(1), Some(1), Some(0)] }
+        );
+        let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "boolean_spellings").map(|w| w.message.as_str()).collect();
+        assert_eq!(w, ["column \"y\": \"TRUE\", \"true\", \"True\" as \"TRUE\"; \"FALSE\", \"false\" as \"FALSE\" read as one value each"]);
+        // One spelling each: nothing merged, nothing said.
+        assert_eq!(ds.columns[2].values, ColumnValues::Categorical { levels: vec!["yes".into(), "no".into()], codes: vec![Some(0), Some(1), Some(1), None, Some(0)] });
+        // A type set to boolean merges the same way.
+        let mut opts = ParseOptions::default();
+        opts.column_types.insert("y".into(), ColumnKind::Boolean);
+        let ds = parse_csv_all_ways(text, "t.csv", &opts).unwrap();
+        assert_eq!(ds.columns[1].values, ColumnValues::Categorical { levels: vec!["TRUE".into(), "FALSE".into()], codes: vec![Some(0), Some(0), Some(1), Some(1), Some(0)] });
+        // The profile counts two values.
+        let p = crate::profile::profile(&ds);
+        assert_eq!(p.columns[1].distinct, 2);
+    }
+
     /// With a decimal comma, dots or spaces between groups of three digits
     /// are thousands marks (German, French exports); only strict grouping.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
-use super::value::{classify, format_time, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
+use super::value::{bool_value, classify, format_time, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
 
@@ -1049,6 +1049,19 @@ impl ColBuilder {
             }
             Store::Empty => unreachable!("replaced above"),
         };
+        let (values, merged) = match values {
+            ColumnValues::Categorical { levels, mut codes } if kind == ColumnKind::Boolean => {
+                let (levels, merged) = merge_booleans(levels, &mut codes);
+                (ColumnValues::Categorical { levels, codes }, merged)
+            }
+            v => (v, Vec::new()),
+        };
+        if !merged.is_empty() {
+            report.warnings.push(IngestWarning {
+                code: "boolean_spellings".into(),
+                message: format!("column \"{}\": {} read as one value each", self.name, merged.join("; ")),
+            });
+        }
         if self.forced.is_none() && self.counts.iter().filter(|&&c| c > 0).count() > 1 {
             const NAMES: [&str; 3] = ["number", "date", "text"];
             let majority = (0..3).max_by_key(|&i| (self.counts[i], std::cmp::Reverse(i))).unwrap_or(2);
@@ -1065,14 +1078,20 @@ impl ColBuilder {
         }
         let summary = acc.map(|a| {
             let numeric = kind.is_numeric();
+            let boolean = kind == ColumnKind::Boolean;
             let count = if numeric { a.present - a.non_finite } else { a.present };
             let std_error = a.hll.std_error();
             let (labels, labels_error, labels_seeded) = match a.labels.filter(|_| !numeric) {
                 Some(l) => {
                     let (list, error, seeded) = l.into_summary();
-                    (Some(list), error, seeded)
+                    (Some(if boolean { merge_boolean_counts(list) } else { list }), error, seeded)
                 }
                 None => (None, None, false),
+            };
+            // A boolean column has at most two values, however spelled.
+            let distinct_estimate = match &labels {
+                Some(l) if boolean => l.len() as f64,
+                _ => a.hll.estimate(),
             };
             ColumnSummary {
                 name: self.name.clone(),
@@ -1083,7 +1102,7 @@ impl ColBuilder {
                     Some(([q[0], q[1], q[2]], k.rank_error()))
                 }),
                 numbers: (numeric && a.numeric).then_some(a.moments),
-                distinct_estimate: a.hll.estimate(),
+                distinct_estimate,
                 distinct_std_error: std_error,
                 labels,
                 labels_error,
@@ -1093,6 +1112,56 @@ impl ColBuilder {
         });
         Ok((Column { name: self.name, kind, values }, summary))
     }
+}
+
+/// A boolean column's levels merged by the truth they say (`TRUE` and
+/// `true`, or `yes` and `y`, are one value), each kept in its first
+/// spelling and codes renumbered; with the merges made, as text
+/// (`"TRUE", "true" as "TRUE"`).
+fn merge_booleans(levels: Vec<String>, codes: &mut [Option<u32>]) -> (Vec<String>, Vec<String>) {
+    let mut kept: Vec<(Option<bool>, String)> = Vec::new();
+    let mut spellings: Vec<Vec<String>> = Vec::new();
+    let mut remap = Vec::with_capacity(levels.len());
+    for level in levels {
+        let truth = bool_value(&level);
+        match kept.iter().position(|(t, _)| truth.is_some() && *t == truth) {
+            Some(i) => {
+                spellings[i].push(level);
+                remap.push(i as u32);
+            }
+            None => {
+                remap.push(kept.len() as u32);
+                spellings.push(vec![level.clone()]);
+                kept.push((truth, level));
+            }
+        }
+    }
+    if kept.len() == remap.len() {
+        return (kept.into_iter().map(|(_, l)| l).collect(), Vec::new());
+    }
+    for c in codes.iter_mut().flatten() {
+        *c = remap[*c as usize];
+    }
+    let merged = spellings
+        .iter()
+        .zip(&kept)
+        .filter(|(s, _)| s.len() > 1)
+        .map(|(s, (_, first))| format!("{} as \"{}\"", s.iter().map(|l| format!("\"{}\"", clip(l))).collect::<Vec<_>>().join(", "), clip(first)))
+        .collect();
+    (kept.into_iter().map(|(_, l)| l).collect(), merged)
+}
+
+/// Label counts of a boolean column merged by truth, as [`merge_booleans`] does.
+fn merge_boolean_counts(list: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (label, n) in list {
+        let truth = bool_value(&label);
+        match out.iter_mut().find(|(l, _)| truth.is_some() && bool_value(l) == truth) {
+            Some(e) => e.1 += n,
+            None => out.push((label, n)),
+        }
+    }
+    out
 }
 
 /// A label column read as dates (see [`loose_date`]).

@@ -179,7 +179,18 @@ pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
 
 /// Words read as booleans (case-insensitively).
 pub(crate) fn is_bool_token(s: &str) -> bool {
-    ["true", "false", "yes", "no", "t", "f", "y", "n"].iter().any(|t| t.eq_ignore_ascii_case(s))
+    bool_value(s).is_some()
+}
+
+/// The truth a boolean word says (case-insensitively), `None` for other text.
+pub(crate) fn bool_value(s: &str) -> Option<bool> {
+    if ["true", "yes", "t", "y"].iter().any(|t| t.eq_ignore_ascii_case(s)) {
+        Some(true)
+    } else if ["false", "no", "f", "n"].iter().any(|t| t.eq_ignore_ascii_case(s)) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 fn num(b: &[u8]) -> Option<u32> {
