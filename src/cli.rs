@@ -373,7 +373,12 @@ struct Failure {
 impl From<mlcycle::Error> for Failure {
     fn from(e: mlcycle::Error) -> Failure {
         let code = if e.code() == "data_mismatch" { exit::DATA_MISMATCH } else { exit::INPUT };
-        Failure { code, message: e.to_string() }
+        // The option that helps, by its name on this command line.
+        let hint = match e.code() {
+            "non_finite" => "; to read such values as missing (and list their rows), add --non-finite-as-missing",
+            _ => "",
+        };
+        Failure { code, message: format!("{e}{hint}") }
     }
 }
 
@@ -769,7 +774,10 @@ pub fn main() -> ExitCode {
     match std::panic::catch_unwind(|| main_inner(cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(f)) => {
-            eprintln!("mlcycle: {}", f.message);
+            // Messages quote the data (a value, a column name): its control
+            // characters are shown escaped, not obeyed by the terminal.
+            let message: String = f.message.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_debug().to_string() } else { c.to_string() }).collect();
+            eprintln!("mlcycle: {message}");
             ExitCode::from(f.code)
         }
         Err(_) => ExitCode::from(exit::INTERNAL),

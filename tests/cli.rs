@@ -163,7 +163,10 @@ fn hostile_inputs_give_clear_errors() {
         ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(), &["profile"], 3, "binary file"),
         ("wide.csv", many_cols.into_bytes(), &["profile"], 3, "over the limit of 10000"),
         ("longhead.csv", long_header.into_bytes(), &["profile"], 3, "over the limit of 1000"),
-        ("inf.csv", b"a,b\n1,2\n1e400,3\n".to_vec(), &["profile"], 3, "row 2 (line 3), column \"a\": \"1e400\" is not a finite number"),
+        ("inf.csv", b"a,b\n1,2\n1e400,3\n".to_vec(), &["profile"], 3, "row 2 (line 3), column \"a\": \"1e400\" is not a finite number; to read such values as missing (and list their rows), add --non-finite-as-missing"),
+        // Control characters quoted from the data are shown escaped, not sent to the terminal.
+        ("escape.csv", b"a,b\n1,\x1b]0;pwned\x07\n".to_vec(), &["profile", "--type", "b=integer"], 3, "column \"b\": \"\\u{1b}]0;pwned\\u{7}\" is not a valid integer"),
+        ("bigint.csv", b"id\n9007199254740992\n9007199254740993\n".to_vec(), &["profile", "--type", "id=integer"], 3, "row 2 (line 3), column \"id\": 9007199254740993 cannot be kept exactly as an integer"),
         ("oneclass.csv", b"a,y\n1,k\n2,k\n3,k\n4,k\n".to_vec(), &["run", "--target", "y"], 3, "only one class"),
         ("notarget.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "nope"], 3, "no column named \"nope\""),
         ("onlytarget.csv", b"y\n1.5\n2.5\n3.5\n4.5\n".to_vec(), &["run", "--target", "y"], 3, "no feature columns"),

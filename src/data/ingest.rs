@@ -863,6 +863,11 @@ impl ColBuilder {
             }
             Some(k @ (ColumnKind::Integer | ColumnKind::Float)) => match parse_number(t, ctx.decimal_comma) {
                 Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
+                // An integer with no exact f64 (past 2^53) would silently
+                // become its neighbour, and distinct IDs one value.
+                Some(x) if k == ColumnKind::Integer && !integer_is_exact(t, x) => {
+                    return Err(DataError::InexactInteger { file: ctx.file.clone(), row: self.rows + 1, line, column: self.name.clone(), value: clip(t) });
+                }
                 Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.push_number(x, keep),
                 _ => return Err(self.bad(ctx, line, k, t)),
             },
@@ -1112,6 +1117,15 @@ impl ColBuilder {
         });
         Ok((Column { name: self.name, kind, values }, summary))
     }
+}
+
+/// Whether integer text `t` (read as `x`) is exactly `x`: always below
+/// 2^53; past it, only when the digits are the f64's own.
+fn integer_is_exact(t: &str, x: f64) -> bool {
+    if x.abs() < 9_007_199_254_740_992.0 || !super::value::is_integer_syntax(t) {
+        return true;
+    }
+    t.trim_start_matches('+').parse::<i128>().is_ok_and(|n| x.abs() < 1.7e38 && n == x as i128)
 }
 
 /// A boolean column's levels merged by the truth they say (`TRUE` and

@@ -92,6 +92,21 @@ pub enum DataError {
         /// The text found (at most 100 characters).
         value: String,
     },
+    /// An integer past 2^53 in a column whose type was set to integer: it
+    /// has no exact f64, so it would be read as a neighbouring number.
+    #[error("{file}: row {row} (line {line}), column \"{column}\": {value} cannot be kept exactly as an integer (past 2^53 = 9007199254740992, integers are rounded); set the column's type to categorical to keep its digits, or to float to accept the rounding")]
+    InexactInteger {
+        /// File name as given.
+        file: String,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line.
+        line: usize,
+        /// Column name.
+        column: String,
+        /// The text found (at most 100 characters).
+        value: String,
+    },
     /// A parse option that cannot be used.
     #[error("invalid parse option: {message}")]
     BadOption {
@@ -271,6 +286,7 @@ impl DataError {
             DataError::TooLarge { .. } => "too_large",
             DataError::InvalidUtf16 { .. } => "invalid_utf16",
             DataError::BadValue { .. } => "bad_value",
+            DataError::InexactInteger { .. } => "inexact_integer",
             DataError::BadOption { .. } => "bad_option",
             DataError::Binary { .. } | DataError::OtherFormat { .. } => "binary_file",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
