@@ -375,10 +375,19 @@ fn histogram(v: &[f64], distinct: usize) -> Vec<Bin> {
         return vec![Bin { start: min, end: max, count: v.len() }];
     }
     let n = distinct.clamp(1, HISTOGRAM_BINS);
-    let width = (max - min) / n as f64;
-    let mut bins: Vec<Bin> = (0..n)
-        .map(|i| Bin { start: min + width * i as f64, end: if i + 1 == n { max } else { min + width * (i + 1) as f64 }, count: 0 })
-        .collect();
+    // (max - min) overflows when the values span more than f64's range:
+    // then the edges are interpolated, each term within range.
+    let span_finite = (max - min).is_finite();
+    let width = if span_finite { (max - min) / n as f64 } else { max / n as f64 - min / n as f64 };
+    let edge = |i: usize| {
+        if span_finite {
+            min + width * i as f64
+        } else {
+            let t = i as f64 / n as f64;
+            min * (1.0 - t) + max * t
+        }
+    };
+    let mut bins: Vec<Bin> = (0..n).map(|i| Bin { start: edge(i), end: if i + 1 == n { max } else { edge(i + 1) }, count: 0 }).collect();
     for &x in v {
         let mut i = (((x - min) / width) as usize).min(n - 1);
         // Floating-point edges: move to the bin whose range holds x.
@@ -439,12 +448,24 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 return p;
             }
             // Moments in row order (the order pandas sums in).
-            let mean = sorted.iter().sum::<f64>() / n as f64;
+            let mut mean = sorted.iter().sum::<f64>() / n as f64;
             let (mut m2, mut m3) = (0.0, 0.0);
             for &x in &sorted {
                 let d = x - mean;
                 m2 += d * d;
                 m3 += d * d * d;
+            }
+            // Values near f64's limit (1e308) overflow the sums although
+            // the mean and spread are finite: sum them scaled down instead.
+            let mut std_scaled = None;
+            if !mean.is_finite() || !m2.is_finite() {
+                let scale = sorted.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+                mean = sorted.iter().map(|x| x / scale).sum::<f64>() / n as f64 * scale;
+                let ss: f64 = sorted.iter().map(|x| (x / scale - mean / scale).powi(2)).sum();
+                if n > 1 {
+                    std_scaled = Some((ss / (n - 1) as f64).sqrt() * scale);
+                }
+                m3 = f64::NAN;
             }
             // A radix sort: several times quicker than a comparison sort on
             // a million values; the same order as `f64::total_cmp` (tested).
@@ -464,7 +485,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             p.max = Some(sorted[n - 1]);
             p.mean = Some(mean).filter(|m| m.is_finite());
             if n > 1 {
-                p.std = Some((m2 / (n - 1) as f64).sqrt()).filter(|s| s.is_finite());
+                p.std = std_scaled.or(Some((m2 / (n - 1) as f64).sqrt())).filter(|s| s.is_finite());
             }
             if n > 2 && m2 > 0.0 {
                 let nf = n as f64;
@@ -714,6 +735,21 @@ mod tests {
         assert_eq!(c.top[0], ValueCount { value: "a".into(), count: 3 });
         assert_eq!(c.top[1], ValueCount { value: "b".into(), count: 1 });
         assert_eq!(c.text_length, Some(TextLength { min: 1, max: 1, mean: 1.0 }));
+    }
+
+    /// Values near f64's limit overflow a plain sum; the mean, spread and
+    /// histogram are still given (numpy on the values scaled by 1.7e308:
+    /// mean 5.4e307, std 1.0526157893552615e308).
+    #[test]
+    fn values_near_the_f64_limit_keep_their_statistics() {
+        let p = profile(&ds("a\n1e308\n-1e308\n1e308\n5\n1.7e308\n"));
+        let c = &p.columns[0];
+        assert_eq!(c.mean, Some(5.4e307));
+        let std = c.std.unwrap();
+        assert!((std / 1.0526157893552615e308 - 1.0).abs() < 1e-12, "{std}");
+        assert!(c.histogram.iter().all(|b| b.start.is_finite() && b.end.is_finite()), "{:?}", c.histogram);
+        assert_eq!(c.histogram.iter().map(|b| b.count).sum::<usize>(), 5);
+        assert_eq!((c.histogram[0].start, c.histogram.last().unwrap().end), (-1e308, 1.7e308));
     }
 
     #[test]
