@@ -346,6 +346,11 @@ mod tests {
         for (input, message) in cases {
             assert_eq!(parse(input).unwrap_err().to_string(), *message, "{:?}", String::from_utf8_lossy(input));
         }
+        // Reading stops at a limit: the figure is a lower bound, and says so.
+        let wide = format!("a,b\n{}\n", ",".repeat(20_000));
+        assert_eq!(parse(wide.as_bytes()).unwrap_err().to_string(), "t.csv: row 1 (line 2) has at least 16385 fields but the header has 2");
+        let long = format!("a,b\n1,{}\n", "x".repeat(3_000_000));
+        assert!(parse(long.as_bytes()).unwrap_err().to_string().starts_with("t.csv: row 1 (line 2), column \"b\": the field is at least "));
     }
 
     /// A title or notes above the table (up to ten lines with under half

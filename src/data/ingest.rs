@@ -1356,7 +1356,7 @@ fn type_batch(cols: &mut [ColBuilder], batch: &Batch, ctx: &Ctx, max_field: usiz
             let f = &batch.text[start..end];
             let line = batch.lines[r];
             if f.len() > max_field {
-                let e = DataError::FieldTooLong { file: ctx.file.clone(), row: col.rows + 1, line, column: col.name.clone(), length: f.len(), limit: max_field };
+                let e = DataError::FieldTooLong { file: ctx.file.clone(), at_least: false, row: col.rows + 1, line, column: col.name.clone(), length: f.len(), limit: max_field };
                 return Some((r, i, e));
             }
             if let Err(e) = col.push(f, line, ctx, batch.keep[r]) {
@@ -1729,8 +1729,8 @@ impl Parser {
             R::OutputEndsFull => {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
-                        None => DataError::TooManyColumns { file: self.ctx.file.clone(), columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -1749,9 +1749,10 @@ impl Parser {
 
     fn too_long(&self, index: usize, length: usize) -> DataError {
         match &self.names {
-            None => DataError::HeaderTooLong { file: self.ctx.file.clone(), index: index + 1, length, limit: self.opts.max_header_chars },
+            None => DataError::HeaderTooLong { file: self.ctx.file.clone(), at_least: true, index: index + 1, length, limit: self.opts.max_header_chars },
             Some(n) => DataError::FieldTooLong {
                 file: self.ctx.file.clone(),
+                at_least: true,
                 row: self.n_rows + 1,
                 line: self.record_line,
                 column: n.get(index).cloned().unwrap_or_else(|| format!("column {}", index + 1)),
@@ -1775,7 +1776,7 @@ impl Parser {
                 return Ok(());
             }
             if width > self.opts.max_columns {
-                return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), columns: width, limit: self.opts.max_columns });
+                return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: false, columns: width, limit: self.opts.max_columns });
             }
             let names = if self.has_header {
                 let (names, renamed) = check_header((0..width).map(field), &self.ctx.file, &self.opts)?;
@@ -1814,7 +1815,7 @@ impl Parser {
                 self.blank_lines += 1;
                 return Ok(());
             }
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {
@@ -1841,6 +1842,7 @@ impl Parser {
             if f.len() > self.opts.max_field_bytes {
                 return Err(DataError::FieldTooLong {
                     file: self.ctx.file.clone(),
+                    at_least: false,
                     row: self.n_rows,
                     line: self.record_line,
                     column: col.name.clone(),
@@ -1977,7 +1979,7 @@ fn check_header<'a>(fields: impl Iterator<Item = &'a str>, file: &str, opts: &Pa
     for (i, name) in raw.iter().enumerate() {
         let length = name.chars().count();
         if length > opts.max_header_chars {
-            return Err(DataError::HeaderTooLong { file: file.to_string(), index: i + 1, length, limit: opts.max_header_chars });
+            return Err(DataError::HeaderTooLong { file: file.to_string(), at_least: false, index: i + 1, length, limit: opts.max_header_chars });
         }
     }
     let taken: std::collections::HashSet<&str> = raw.iter().filter(|n| !n.is_empty()).map(String::as_str).collect();

@@ -152,29 +152,33 @@ pub enum DataError {
         line: usize,
     },
     /// A header name longer than the limit.
-    #[error("{file}: the name of column {index} is {length} characters long, over the limit of {limit}")]
+    #[error("{file}: the name of column {index} is {}{length} characters long, over the limit of {limit}", at_least_text(*at_least))]
     HeaderTooLong {
         /// File name as given.
         file: String,
         /// 1-based column position.
         index: usize,
+        /// Reading stopped at the limit: `length` is what was read by then.
+        at_least: bool,
         /// Its length in characters.
         length: usize,
         /// The limit in force.
         limit: usize,
     },
     /// More columns than the limit.
-    #[error("{file}: the file has {columns} columns, over the limit of {limit}")]
+    #[error("{file}: the file has {}{columns} columns, over the limit of {limit}", at_least_text(*at_least))]
     TooManyColumns {
         /// File name as given.
         file: String,
+        /// Reading stopped at the limit: `columns` is what was read by then.
+        at_least: bool,
         /// Columns found.
         columns: usize,
         /// The limit in force.
         limit: usize,
     },
     /// The typed columns would need more memory than allowed.
-    #[error("{file}: {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes")]
+    #[error("{file}: about {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes")]
     TooMuchMemory {
         /// File name as given.
         file: String,
@@ -196,10 +200,12 @@ pub enum DataError {
         limit: usize,
     },
     /// A field longer than the limit.
-    #[error("{file}: row {row} (line {line}), column \"{column}\": the field is {length} bytes long, over the limit of {limit}")]
+    #[error("{file}: row {row} (line {line}), column \"{column}\": the field is {}{length} bytes long, over the limit of {limit}", at_least_text(*at_least))]
     FieldTooLong {
         /// File name as given.
         file: String,
+        /// Reading stopped at the limit: `length` is what was read by then.
+        at_least: bool,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -212,10 +218,12 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {found} fields but the header has {expected}{}", ragged_hint(*row, *expected, *found))]
+    #[error("{file}: row {row} (line {line}) has {}{found} fields but the header has {expected}{}", at_least_text(*at_least), ragged_hint(*row, *expected, *found))]
     RaggedRow {
         /// File name as given.
         file: String,
+        /// Reading stopped at the limit: `found` is what was read by then.
+        at_least: bool,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -269,6 +277,10 @@ pub enum DataError {
 
 /// A one-field header followed by wider rows: most likely a title or a
 /// comment line above the column names.
+fn at_least_text(at_least: bool) -> &'static str {
+    if at_least { "at least " } else { "" }
+}
+
 fn ragged_hint(row: usize, expected: usize, found: usize) -> &'static str {
     if row == 1 && expected == 1 && found > 1 {
         "; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"
