@@ -539,6 +539,32 @@ mod tests {
         assert_eq!(err.code(), "field_too_long");
     }
 
+    /// UTF-16 with no byte order mark is recognised by its zero bytes (and
+    /// said), however the chunks fall; UTF-32 is named; lines to skip past
+    /// the end of the file are said to be too many.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn encodings_without_a_mark_and_skips_past_the_end() {
+        let text = "name,score\nann,1.5\nbob,2\ncy,3.25\nzoë,4\n";
+        for le in [true, false] {
+            let bytes = utf16(text, le)[2..].to_vec();
+            let ds = parse(&bytes).unwrap();
+            assert_eq!((ds.n_rows, ds.columns[1].kind), (4, ColumnKind::Float));
+            assert_eq!(ds.ingest.encoding, if le { "utf-16le" } else { "utf-16be" });
+            assert_eq!(ds.ingest.warnings.iter().filter(|w| w.code == "utf16_without_bom").count(), 1);
+        }
+        let mut u32 = vec![0xFF, 0xFE, 0, 0];
+        for c in "a,b\n1,2\n".chars() {
+            u32.extend((c as u32).to_le_bytes());
+        }
+        assert_eq!(parse(&u32).unwrap_err().code(), "unsupported_encoding");
+        // A NUL in UTF-8 text is still a NUL, not UTF-16.
+        assert_eq!(parse(b"a,b\n1,\x002\n").unwrap_err().code(), "binary_file");
+        let opts = ParseOptions { skip_lines: Some(5), ..ParseOptions::default() };
+        let e = parse_csv_all_ways(b"a,b\n1,2\n3,4\n", "t.csv", &opts).unwrap_err();
+        assert_eq!(e.to_string(), "invalid parse option: t.csv: lines to skip is 5, but no line is left after them for the column names; lower it (0 reads from the first line)");
+    }
+
     /// One row per input: the bytes, the delimiter, the column kinds and the rows expected.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]

@@ -149,6 +149,29 @@ fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
     binary.then_some((format, advice))
 }
 
+/// UTF-16 text without a byte order mark, recognised by its zero bytes:
+/// text mostly in ASCII has a zero in every other byte (the second of each
+/// pair little-endian, the first big-endian) and almost none in the others.
+/// `Some(true)` little-endian, `Some(false)` big-endian.
+fn utf16_without_bom(head: &[u8]) -> Option<bool> {
+    let sample = &head[..head.len().min(64) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let zeros = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let hardly = |n: usize| n * 100 <= pairs;
+    if mostly(odd) && hardly(even) {
+        Some(true)
+    } else if mostly(even) && hardly(odd) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 fn count_byte(b: u8, s: &[u8]) -> usize {
     memchr::memchr_iter(b, s).count()
 }
@@ -1931,6 +1954,9 @@ impl Parser {
     fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
         self.end_records()?;
         if self.names.is_none() {
+            if let Some(k) = self.opts.skip_lines.filter(|&k| k > 0) {
+                return Err(DataError::BadOption { message: format!("{}: lines to skip is {k}, but no line is left after them for the column names; lower it (0 reads from the first line)", self.ctx.file) });
+            }
             return Err(DataError::EmptyFile { file: self.ctx.file.clone() });
         }
         if self.n_rows == 0 {
@@ -2319,11 +2345,13 @@ impl Ingest {
             return Err(DataError::TooLarge { file: self.file.clone(), bytes: self.total.unwrap_or(self.bytes) as usize, limit: self.opts.max_bytes });
         }
         if self.decoder.is_none() {
-            if self.head.len() + chunk.len() < 4 && !last {
+            // The encoding is settled on the first 64 bytes (fewer only
+            // when that is the whole file), however the chunks fall.
+            if self.head.len() + chunk.len() < 64 && !last {
                 self.head.extend_from_slice(chunk);
                 return Ok(());
             }
-            // Joined only to earlier pieces of under 4 bytes: a whole file
+            // Joined only to earlier pieces of under 64 bytes: a whole file
             // pushed at once is not copied.
             let head: Cow<[u8]> = if self.head.is_empty() {
                 Cow::Borrowed(chunk)
@@ -2335,7 +2363,17 @@ impl Ingest {
             if let Some((format, advice)) = binary_format(&head) {
                 return Err(DataError::OtherFormat { file: self.file.clone(), format: format.into(), advice: advice.into() });
             }
-            let (encoding, bom, name) = if head.starts_with(&[0xFF, 0xFE]) {
+            if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
+                return Err(DataError::UnsupportedEncoding { file: self.file.clone(), encoding: "UTF-32".into() });
+            }
+            let no_bom = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) { None } else { utf16_without_bom(&head) };
+            let (encoding, bom, name) = if let Some(le) = no_bom {
+                self.report.warnings.push(IngestWarning {
+                    code: "utf16_without_bom".into(),
+                    message: format!("the file has no byte order mark but every other byte is zero: read as UTF-16 {}", if le { "little-endian" } else { "big-endian" }),
+                });
+                (Encoding::Utf16 { le }, 0, if le { "utf-16le" } else { "utf-16be" })
+            } else if head.starts_with(&[0xFF, 0xFE]) {
                 (Encoding::Utf16 { le: true }, 2, "utf-16le")
             } else if head.starts_with(&[0xFE, 0xFF]) {
                 (Encoding::Utf16 { le: false }, 2, "utf-16be")

@@ -133,6 +133,14 @@ pub enum DataError {
         /// What to do instead.
         advice: String,
     },
+    /// Text in an encoding that is not read (UTF-32, by its byte order mark).
+    #[error("{file}: the file is {encoding} text (its byte order mark says so), which mlcycle does not read; save it as UTF-8")]
+    UnsupportedEncoding {
+        /// File name as given.
+        file: String,
+        /// The encoding, e.g. "UTF-32".
+        encoding: String,
+    },
     /// Bytes that are not UTF-8.
     #[error("{file}: line {line}: invalid UTF-8 at byte {byte}: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)")]
     InvalidUtf8 {
@@ -302,6 +310,7 @@ impl DataError {
             DataError::BadOption { .. } => "bad_option",
             DataError::Binary { .. } | DataError::OtherFormat { .. } => "binary_file",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
+            DataError::UnsupportedEncoding { .. } => "unsupported_encoding",
             DataError::UnterminatedQuote { .. } => "unterminated_quote",
             DataError::HeaderTooLong { .. } => "header_too_long",
             DataError::TooManyColumns { .. } => "too_many_columns",
