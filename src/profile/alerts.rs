@@ -37,9 +37,11 @@ pub const HIGH_CORRELATION: f64 = 0.95;
 pub const NUMBERS_AS_TEXT_SHARE: f64 = 0.9;
 
 /// The number a label stands for when written with a currency sign
-/// (`$ € £ ¥`, before or after), a trailing percent sign or comma
-/// thousands separators (`1,234,567.5`), and whether any of these was
-/// there: `("$1,200.50")` is `Some((1200.5, true))`, `"12"` is
+/// (`$ € £ ¥`, before or after), a trailing percent sign, thousands marks
+/// (commas, dots, spaces — also no-break — or apostrophes between groups of
+/// three: `1,234,567.5`, `1 000`, `1'000`) or a decimal comma (`1,5`,
+/// `1.234,56`, as a comma-delimited file quotes them), and whether any of
+/// these was there: `"$1,200.50"` is `Some((1200.5, true))`, `"12"` is
 /// `Some((12.0, false))`, `"12 apples"` is `None`.
 fn disguised_number(label: &str) -> Option<(f64, bool)> {
     let mut t = label.trim();
@@ -61,17 +63,36 @@ fn disguised_number(label: &str) -> Option<(f64, bool)> {
             marked = true;
         }
     }
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int.contains(',') {
-        // Groups of three digits after the first group of one to three.
-        let groups: Vec<&str> = int.split(',').collect();
+    // The decimal mark is the last of `.` and `,`; a lone comma is one
+    // unless exactly three digits follow it (then it groups thousands).
+    let commas = body.matches(',').count();
+    let decimal = match (body.rfind('.'), body.rfind(',')) {
+        (Some(d), Some(c)) => Some(d.max(c)),
+        (Some(d), None) => Some(d),
+        (None, Some(c)) if commas == 1 && body.len() - c - 1 != 3 => Some(c),
+        _ => None,
+    };
+    let (int, frac) = match decimal {
+        Some(i) => (&body[..i], &body[i + 1..]),
+        None => (body, ""),
+    };
+    if decimal.is_some_and(|i| body.as_bytes()[i] == b',') {
+        marked = true;
+    }
+    let is_mark = |c: char| matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\'');
+    let mut digits = String::with_capacity(int.len());
+    if let Some(mark) = int.chars().find(|&c| is_mark(c)) {
+        // One kind of mark, groups of three after a first of one to three.
+        let groups: Vec<&str> = int.split(mark).collect();
         let ok = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3) && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         if !ok {
             return None;
         }
+        groups.iter().for_each(|g| digits.push_str(g));
         marked = true;
+    } else {
+        digits.push_str(int);
     }
-    let digits: String = int.chars().filter(|&c| c != ',').collect();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -332,13 +353,13 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     severity: Severity::Warning,
                     columns: cols.clone(),
                     message: format!(
-                        "\"{name}\" holds numbers written with currency signs, percent signs or thousands separators ({:.0}% of its values, e.g. {:?}), so it was read as labels",
+                        "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators or decimal commas ({:.0}% of its values, e.g. {:?}), so it was read as labels",
                         100.0 * share,
                         example.unwrap_or_default()
                     ),
                     evidence: ev(&[("share", share), ("values", numbers as f64)]),
                     suggestion: None,
-                    advice: "remove the signs and separators at the source (or format the column as plain numbers in the spreadsheet) so it reads as numbers".into(),
+                    advice: "remove the signs and separators at the source (or format the column as plain numbers in the spreadsheet) so it reads as numbers; decimal commas are read as such in a file whose delimiter is a semicolon".into(),
                 });
             }
         }
@@ -553,7 +574,15 @@ mod tests {
         assert_eq!(d("12 €"), Some((12.0, true)));
         assert_eq!(d("1,234,567"), Some((1_234_567.0, true)));
         assert_eq!(d("12"), Some((12.0, false)));
-        for text in ["12 apples", "1,23", "12,3456", "$", "%", "A/5 2133", "1.2.3", "", "1,,000", ",100"] {
+        // Thousands marks of other locales, and decimal commas (a
+        // comma-delimited file quotes them: "1,5").
+        assert_eq!(d("1\u{a0}000"), Some((1000.0, true)));
+        assert_eq!(d("1 234 567,5"), Some((1_234_567.5, true)));
+        assert_eq!(d("1'000"), Some((1000.0, true)));
+        assert_eq!(d("1,5"), Some((1.5, true)));
+        assert_eq!(d("12,3456"), Some((12.3456, true)));
+        assert_eq!(d("-1.234,56 €"), Some((-1234.56, true)));
+        for text in ["12 apples", "1,2,3", "1.2,3", "12 34", "$", "%", "A/5 2133", "1.2.3", "", "1,,000", ",100", "1,000.5.5", "1 000'000"] {
             assert_eq!(d(text), None, "{text:?}");
         }
         // A column of codes that merely start with a digit is not flagged.
