@@ -657,6 +657,11 @@ mod tests {
         let mut opts = ParseOptions::default();
         opts.column_types.insert("a".into(), ColumnKind::Categorical);
         assert_eq!(parse_csv_all_ways(b"a\n1/31/2020\n", "t.csv", &opts).unwrap().columns[0].kind, ColumnKind::Categorical);
+        // Dates whose orders conflict are kept as text, and that is said.
+        let ds = parse(b"d\n1/2/2020\n13/1/2020\n1/13/2020\n").unwrap();
+        assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
+        let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "date_order_conflict").map(|w| w.message.as_str()).collect();
+        assert_eq!(w, ["column \"d\": every value is a date, but no one order of day and month reads them all (\"13/1/2020\" has the day first, \"1/13/2020\" the month), so they were kept as text; correct them at the source"]);
     }
 
     /// A boolean column has two values however they are spelled: `TRUE`

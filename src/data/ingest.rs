@@ -1066,6 +1066,17 @@ impl ColBuilder {
                     (kind, ColumnValues::Numeric(l.codes.iter().map(|c| c.map(|c| dates.times[c as usize])).collect()))
                 }
                 None => {
+                    if let Some((day, month)) = conflicting_date_orders(&l.levels) {
+                        report.warnings.push(IngestWarning {
+                            code: "date_order_conflict".into(),
+                            message: format!(
+                                "column \"{}\": every value is a date, but no one order of day and month reads them all (\"{}\" has the day first, \"{}\" the month), so they were kept as text; correct them at the source",
+                                self.name,
+                                clip(day),
+                                clip(month)
+                            ),
+                        });
+                    }
                     let kind = label_kind(&l, None);
                     (kind, ColumnValues::Categorical { levels: l.levels, codes: l.codes })
                 }
@@ -1233,6 +1244,19 @@ fn loose_dates(levels: &[String]) -> Option<LooseDates> {
         (None, None) => return None,
     };
     Some(LooseDates { times, has_time, guessed })
+}
+
+/// Labels that are all dates in one written form, read only day first by
+/// some and only month first by others: one of each.
+fn conflicting_date_orders(levels: &[String]) -> Option<(&str, &str)> {
+    let parts: Vec<LooseDate> = levels.iter().map(|l| loose_date(l)).collect::<Option<_>>()?;
+    let (sep, year_first) = (parts.first()?.sep, parts[0].year_first);
+    if year_first || parts.iter().any(|p| p.sep != sep || p.year_first) {
+        return None;
+    }
+    let day = parts.iter().position(|p| p.seconds(false).is_none() && p.seconds(true).is_some())?;
+    let month = parts.iter().position(|p| p.seconds(true).is_none() && p.seconds(false).is_some())?;
+    Some((&levels[day], &levels[month]))
 }
 
 /// Boolean when every label is a boolean word; free text when labels are
