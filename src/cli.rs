@@ -406,7 +406,11 @@ fn show(v: Option<f64>) -> String {
     match v {
         None => "-".into(),
         Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format_number(x),
-        Some(x) if x != 0.0 && !(1e-4..1e9).contains(&x.abs()) => format!("{x:.3e}"),
+        // Large values keep their integer digits (1000000000 beside
+        // 1000000002.3, not beside 1.000e9), up to 1e15.
+        Some(x) if (1e9..1e15).contains(&x.abs()) => format!("{x:.1}"),
+        Some(x) if x.abs() >= 1e15 => format!("{x:.6e}"),
+        Some(x) if x != 0.0 && x.abs() < 1e-4 => format!("{x:.3e}"),
         Some(x) => format!("{x:.4}"),
     }
 }
@@ -455,6 +459,16 @@ fn printable(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
+/// `text` cut to `width` characters (the last one then `…`), so that a
+/// long column name does not push the rest of its row out of line.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        text.chars().take(width - 1).chain(std::iter::once('…')).collect()
+    }
+}
+
 fn profile_text(p: &Profile) -> String {
     use std::fmt::Write;
     let mut s = String::new();
@@ -471,7 +485,7 @@ fn profile_text(p: &Profile) -> String {
         let _ = writeln!(
             s,
             "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  {}",
-            format!("{:?}", c.name).trim_matches('"'),
+            fit(format!("{:?}", c.name).trim_matches('"'), 24),
             kind,
             c.count,
             c.missing,

@@ -500,4 +500,12 @@ fn text_profile_notes_repairs_and_escapes_control_characters() {
     assert!(s.contains("note: column 3 had no name and was named \"column_3\""), "{s}");
     assert!(s.contains("\"a\\u{1b}[31m\" has one value only"), "{s}");
     assert!(!s.contains('\u{1b}'), "{s}");
+
+    // A long name is cut to its column's width, and large values keep
+    // their integer digits, so the rows stay aligned and comparable.
+    std::fs::write(&path, "a_very_long_column_name_that_goes_on,b\n1000000000,1\n1000000002.5,2\n1000000005,3\n").unwrap();
+    let s = text(&run(&["profile", path.to_str().unwrap()]).stdout);
+    let row = s.lines().find(|l| l.starts_with("a_very")).unwrap();
+    assert!(row.starts_with("a_very_long_column_name… float "), "{row}");
+    assert!(row.contains(" 1000000000 1000000005 1000000002.5 "), "{row}");
 }
