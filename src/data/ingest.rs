@@ -1777,7 +1777,7 @@ impl Parser {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
                         None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -1862,7 +1862,8 @@ impl Parser {
                 self.blank_lines += 1;
                 return Ok(());
             }
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            let comment_like = self.comment.is_none() && field(0).trim_start().starts_with('#');
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {

@@ -226,12 +226,15 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} fields but the header has {expected}{}", at_least_text(*at_least), ragged_hint(*row, *expected, *found))]
+    #[error("{file}: row {row} (line {line}) has {}{found} fields but the header has {expected}{}", at_least_text(*at_least), ragged_hint(*row, *expected, *found, *comment_like))]
     RaggedRow {
         /// File name as given.
         file: String,
         /// Reading stopped at the limit: `found` is what was read by then.
         at_least: bool,
+        /// The line starts with `#` and no comment character is set: it
+        /// may be a comment.
+        comment_like: bool,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -289,8 +292,10 @@ fn at_least_text(at_least: bool) -> &'static str {
     if at_least { "at least " } else { "" }
 }
 
-fn ragged_hint(row: usize, expected: usize, found: usize) -> &'static str {
-    if row == 1 && expected == 1 && found > 1 {
+fn ragged_hint(row: usize, expected: usize, found: usize, comment_like: bool) -> &'static str {
+    if comment_like {
+        "; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"
+    } else if row == 1 && expected == 1 && found > 1 {
         "; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"
     } else {
         ""
