@@ -241,3 +241,16 @@ export async function openManifest(page, path) {
 export function errorText(page) {
   return page.evaluate(() => document.getElementById('error').textContent);
 }
+
+/**
+ * The profile table's row for `column`, keyed by the table's header texts
+ * (Column, Kind, Count, Missing, Distinct, Min, Max, Mean, Std,
+ * "Median [Q1 – Q3]", "Top values", Distribution): tests name the figure
+ * they read, not its position.
+ */
+export function profileRow(page, column) {
+  return page.$eval(`#profile-body tr[data-column="${column}"]`, (r) => {
+    const heads = [...r.closest('table').tHead.rows[0].cells].map((c) => c.textContent.trim());
+    return Object.fromEntries([...r.cells].map((c, i) => [heads[i], c.textContent]));
+  });
+}

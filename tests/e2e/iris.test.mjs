@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startSession, missingPrerequisite, loadSample, train, openManifest, runMlcycle, DATA } from './harness.mjs';
+import { startSession, missingPrerequisite, loadSample, train, openManifest, runMlcycle, DATA, profileRow } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -20,9 +20,9 @@ test('iris: load sample, profile, train, download manifest, replay natively and 
     assert.equal(await page.textContent('#ov-rows'), '150');
     const sha = await page.getAttribute('#ov-sha', 'title');
     assert.match(sha, /^[0-9a-f]{64}$/);
-    const species = await page.$eval('#profile-body tr[data-column="species"]', (r) => [...r.cells].map((c) => c.textContent));
-    assert.equal(species[1], 'categorical');
-    assert.equal(species[4], '3', 'three distinct species');
+    const species = await profileRow(page, 'species');
+    assert.equal(species.Kind, 'categorical');
+    assert.equal(species.Distinct, '3', 'three distinct species');
 
     // The target is preselected from index.json; the task is inferred.
     assert.equal(await page.inputValue('#target-select'), 'species');

@@ -5,7 +5,7 @@
 // columns of a label one species has used to break).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, missingPrerequisite, loadSample, train } from './harness.mjs';
+import { startSession, missingPrerequisite, loadSample, train, profileRow } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -16,14 +16,14 @@ test('penguins: missing values profiled, every model of the default search train
     await s.open();
     await loadSample(page, 'penguins.csv');
     assert.equal(await page.textContent('#ov-rows'), '344');
-    const cells = (name) => page.$eval(`#profile-body tr[data-column="${name}"]`, (r) => [...r.cells].map((c) => c.textContent));
+    const cells = (name) => profileRow(page, name);
     const sex = await cells('sex');
-    assert.equal(sex[1], 'categorical');
-    assert.equal(sex[3], '11', 'eleven NA in sex');
+    assert.equal(sex.Kind, 'categorical');
+    assert.equal(sex.Missing, '11', 'eleven NA in sex');
     const bill = await cells('bill_length_mm');
-    assert.equal(bill[1], 'float');
-    assert.equal(bill[3], '2', 'two NA in bill_length_mm');
-    assert.equal((await cells('island'))[4], '3');
+    assert.equal(bill.Kind, 'float');
+    assert.equal(bill.Missing, '2', 'two NA in bill_length_mm');
+    assert.equal((await cells('island')).Distinct, '3');
 
     assert.equal(await page.inputValue('#target-select'), 'species');
     const { metrics, error } = await train(page);

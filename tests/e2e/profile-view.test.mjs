@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { startSession, missingPrerequisite, loadSample } from './harness.mjs';
+import { startSession, missingPrerequisite, loadSample, profileRow } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -40,8 +40,7 @@ test('each column has a labelled chart, the heatmap shows the pairs, the report 
     assert.equal(total, 150);
 
     // Median [Q1 – Q3], as pandas gives for sepal_length: 5.8 [5.1 – 6.4].
-    const cells = await page.$eval('#profile-body tr[data-column="sepal_length"]', (r) => [...r.cells].map((c) => c.textContent));
-    assert.equal(cells[10], '5.8 [5.1 – 6.4]');
+    assert.equal((await profileRow(page, 'sepal_length'))['Median [Q1 – Q3]'], '5.8 [5.1 – 6.4]');
 
     // Tab reaches a chart.
     await page.focus('#profile-body tr[data-column="species"] svg');

@@ -3,7 +3,7 @@
 // the page says what it detected and assumed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, missingPrerequisite } from './harness.mjs';
+import { startSession, missingPrerequisite, profileRow } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -21,7 +21,7 @@ async function reread(page) {
   await settle(page);
 }
 
-const cells = (page, column) => page.$eval(`#profile-body tr[data-column="${column}"]`, (r) => [...r.cells].map((c) => c.textContent));
+const cells = (page, column) => profileRow(page, column);
 
 test('reading options fix what detection cannot, and the page says what it read', { skip, timeout: 180_000 }, async () => {
   const s = await startSession();
@@ -54,24 +54,24 @@ test('reading options fix what detection cannot, and the page says what it read'
     // Semicolons and decimal commas are detected and reported.
     await pick(page, 'eu.csv', 'x;y\n1,5;a\n2,5;b\n3,5;a\n');
     assert.match(await page.textContent('#ingest-summary'), /delimiter semicolon \(detected\).*decimal comma/);
-    assert.equal((await cells(page, 'x'))[7], '2.5', 'mean of 1,5 2,5 3,5');
+    assert.equal((await cells(page, 'x')).Mean, '2.5', 'mean of 1,5 2,5 3,5');
 
     // Codes with leading zeros are read as text, the zeros kept.
     await pick(page, 'zips.csv', 'zip,v\n01234,1\n02345,2\n01234,3\n');
-    assert.equal((await cells(page, 'zip'))[1], 'categorical');
+    assert.equal((await cells(page, 'zip')).Kind, 'categorical');
     assert.ok((await page.$$eval('#profile-body .top-value', (t) => t.map((x) => x.textContent))).includes('01234'));
 
     // A code column read as numbers; set it to categorical and read again.
     await pick(page, 'codes.csv', 'zip,v\n91234,1\n92345,2\n91234,3\n');
-    assert.equal((await cells(page, 'zip'))[1], 'integer');
+    assert.equal((await cells(page, 'zip')).Kind, 'integer');
     await page.selectOption('#type-column', 'zip');
     await page.selectOption('#type-kind', 'categorical');
     await page.click('#type-add');
     assert.match(await page.textContent('#type-list'), /zip as categorical/);
     await reread(page);
     const zip = await cells(page, 'zip');
-    assert.equal(zip[1], 'categorical');
-    assert.equal(zip[4], '2', 'two distinct codes');
+    assert.equal(zip.Kind, 'categorical');
+    assert.equal(zip.Distinct, '2', 'two distinct codes');
     assert.ok((await page.$$eval('#profile-body .top-value', (t) => t.map((x) => x.textContent))).includes('91234'));
 
     // A new file starts without the old file's column types.
@@ -84,13 +84,13 @@ test('reading options fix what detection cannot, and the page says what it read'
     await page.selectOption('#opt-non-finite', 'missing');
     await reread(page);
     assert.equal(await page.textContent('#error'), '');
-    assert.equal((await cells(page, 'x'))[3], '1', 'one missing');
+    assert.equal((await cells(page, 'x')).Missing, '1', 'one missing');
     assert.ok(await page.$('#alerts-list li[data-code="non_finite"]'), 'a non-finite alert');
 
     // Extra missing tokens.
     await page.fill('#opt-missing', 'NA, unknown');
     await pick(page, 'tokens.csv', 'x,y\n1,unknown\n2,b\n3,c\n');
-    assert.equal((await cells(page, 'y'))[3], '1', '"unknown" read as missing');
+    assert.equal((await cells(page, 'y')).Missing, '1', '"unknown" read as missing');
 
     // A title above the table is detected and said; comment lines need the option.
     await page.fill('#opt-missing', 'NA, N/A, null, NaN, None, ?, -');
