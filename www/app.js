@@ -105,8 +105,9 @@ function showError(err) {
       el('strong', { text: name }),
       code ? el('span', { className: 'error-code', text: ` (${code})`, 'data-testid': 'error-code' }) : null),
     el('p', { className: 'error-message', 'data-testid': 'error-message', text: (err && err.message) || String(err) }),
-    ADVICE.has(code) ? el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: ADVICE.get(code) }) : null,
   );
+  // (append(null) would add the text "null".)
+  if (ADVICE.has(code)) box.append(el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: ADVICE.get(code) }));
   box.dataset.name = name;
   box.dataset.code = code || '';
 }

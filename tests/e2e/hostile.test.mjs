@@ -45,6 +45,7 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
       assert.equal(got.code, code, `${name}: ${got.error}`);
       assert.ok(got.error.includes(message), `${name}: ${got.error}`);
       assert.ok(got.error.includes(name), `${name}: the message names the file: ${got.error}`);
+      assert.ok(!got.error.endsWith('null'), `${name}: nothing but the error is shown: ${got.error}`);
     }
 
     // A repeated name and a trailing delimiter's empty name are renamed,
