@@ -341,6 +341,7 @@ mod tests {
             (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 fields but the header has 2"),
             // A title over a header alone: too little table to detect it.
             (b"Sales 2024\nregion,amount\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"),
+            (b"# made by a tool\na,b\n1,2\n# a note\n3,4\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
             (b"a,b\n1,2\n# a note, mid-file, with commas\n3,4\n", "t.csv: row 2 (line 3) has 3 fields but the header has 2; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
             (b"a,b\ncaf\xe9,1\n", "t.csv: line 2: invalid UTF-8 at byte 7: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)"),
         ];

@@ -1862,7 +1862,9 @@ impl Parser {
                 self.blank_lines += 1;
                 return Ok(());
             }
-            let comment_like = self.comment.is_none() && field(0).trim_start().starts_with('#');
+            // This line, or a one-name header above the first row, starts with #.
+            let header_hash = self.n_rows == 0 && expected == 1 && self.names.as_ref().is_some_and(|n| n[0].starts_with('#'));
+            let comment_like = self.comment.is_none() && (field(0).trim_start().starts_with('#') || header_hash);
             return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
