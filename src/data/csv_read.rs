@@ -659,6 +659,24 @@ mod tests {
         let mut opts = ParseOptions::default();
         opts.column_types.insert("a".into(), ColumnKind::Categorical);
         assert_eq!(parse_csv_all_ways(b"a\n1/31/2020\n", "t.csv", &opts).unwrap().columns[0].kind, ColumnKind::Categorical);
+        // A sampled file: the kept rows' dates are dates too. Few distinct
+        // days: judged on every row's labels (counted exactly), quietly;
+        // many distinct stamps: judged on the sample, and said.
+        let mut text = String::from("day,stamp,n\n");
+        for r in 0..4000u32 {
+            text.push_str(&format!("1/{}/2021,{}/{}/2021 {}:{:02},{r}\n", r % 7 + 1, r % 12 + 1, r % 28 + 1, r % 24, r % 60));
+        }
+        let small = ParseOptions { max_memory_bytes: 60_000, ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(text.as_bytes(), "t.csv", &small).unwrap();
+        assert!(ds.sample.as_ref().is_some_and(|s| s.stride > 1));
+        assert_eq!((ds.columns[0].kind, ds.columns[1].kind), (ColumnKind::Date, ColumnKind::DateTime));
+        let ColumnValues::Numeric(v) = &ds.columns[0].values else { panic!("day: {:?}", ds.columns[0].kind) };
+        assert_eq!(v[0], day(2021, 1, 1));
+        let notes: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "dates_from_sample").map(|w| w.message.as_str()).collect();
+        assert_eq!(notes, ["column \"stamp\": read as dates because every value in the sampled rows is one (e.g. \"1/1/2021 0:00\"); rows left out of the sample were not all checked"]);
+        let p = crate::profile::profile(&ds);
+        assert_eq!((p.columns[0].count, p.columns[0].missing), (4000, 0));
+        assert!(p.columns[0].date_range.is_some());
         // Dates whose orders conflict are kept as text, and that is said.
         let ds = parse(b"d\n1/2/2020\n13/1/2020\n1/13/2020\n").unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);

@@ -1048,10 +1048,18 @@ impl ColBuilder {
                 let kind = self.forced.unwrap_or(if self.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
                 (kind, ColumnValues::Numeric(v))
             }
-            // Dates written 1/31/2020 or 31.01.2020: every value one of them
-            // (not when sampled: the all-row figures are kept by label).
-            Store::Labels(l) if self.forced.is_none() && acc.is_none() && self.counts[..2] == [0, 0] && !l.levels.is_empty() => match loose_dates(&l.levels) {
-                Some(dates) => {
+            // Dates written 1/31/2020 or 31.01.2020: every value one of them.
+            // When sampled, judged on every row's labels if they were all
+            // counted, else on the sample's (and said); the all-row figures
+            // kept by label then give the count and the distinct estimate.
+            Store::Labels(l) if self.forced.is_none() && self.counts[..2] == [0, 0] && !l.levels.is_empty() => match sampled_loose_dates(&l.levels, acc.as_ref().map(|a| a.labels.as_ref())) {
+                Some((dates, judged_on_sample)) => {
+                    if judged_on_sample {
+                        report.warnings.push(IngestWarning {
+                            code: "dates_from_sample".into(),
+                            message: format!("column \"{}\": read as dates because every value in the sampled rows is one (e.g. \"{}\"); rows left out of the sample were not all checked", self.name, clip(&l.levels[0])),
+                        });
+                    }
                     if let Some(order) = dates.guessed {
                         report.warnings.push(IngestWarning {
                             code: "date_order".into(),
@@ -1077,7 +1085,7 @@ impl ColBuilder {
                             ),
                         });
                     }
-                    let kind = label_kind(&l, None);
+                    let kind = label_kind(&l, acc.as_ref().and_then(|a| a.labels.as_ref()));
                     (kind, ColumnValues::Categorical { levels: l.levels, codes: l.codes })
                 }
             },
@@ -1244,6 +1252,25 @@ fn loose_dates(levels: &[String]) -> Option<LooseDates> {
         (None, None) => return None,
     };
     Some(LooseDates { times, has_time, guessed })
+}
+
+/// [`loose_dates`] of a column's levels. For a sampled column (`all` is
+/// `Some`), the order and the verdict come from every row's labels when
+/// the counter holds them all, else from the sample's levels (then the
+/// flag is true).
+fn sampled_loose_dates(levels: &[String], all: Option<Option<&LabelCounter>>) -> Option<(LooseDates, bool)> {
+    let counter = match all {
+        None => return loose_dates(levels).map(|d| (d, false)),
+        Some(c) => c.filter(|c| c.is_exact()),
+    };
+    let Some(counter) = counter else {
+        return loose_dates(levels).map(|d| (d, true));
+    };
+    let every: Vec<String> = counter.labels().map(str::to_string).collect();
+    let decided = loose_dates(&every)?;
+    let time_of: HashMap<&str, f64> = every.iter().map(String::as_str).zip(decided.times.iter().copied()).collect();
+    let times = levels.iter().map(|l| time_of.get(l.as_str()).copied()).collect::<Option<Vec<f64>>>()?;
+    Some((LooseDates { times, has_time: decided.has_time, guessed: decided.guessed }, false))
 }
 
 /// Labels that are all dates in one written form, read only day first by
