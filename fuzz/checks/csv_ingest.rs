@@ -9,12 +9,21 @@
 // input under fuzz/regressions/csv_ingest/ and fuzz/seeds/csv_ingest/.
 use std::collections::HashSet;
 
-use mlcycle::data::{format_number, parse_csv, ColumnValues, Dataset, ParseOptions};
+use mlcycle::data::{format_number, parse_csv, ColumnKind, ColumnValues, Dataset, ParseOptions};
 
 /// Checks one input; panics on a finding.
 pub fn check_input(data: &[u8]) {
     if let Ok(ds) = parse_csv(data, "fuzz.csv", &ParseOptions::default()) {
         check(&ds);
+        // The first column set to a date type (ISO or local forms), and to
+        // boolean (spellings merged): errors are fine, what reads must hold.
+        for kind in [ColumnKind::Date, ColumnKind::DateTime, ColumnKind::Boolean] {
+            let set = ParseOptions { column_types: [(ds.columns[0].name.clone(), kind)].into(), ..ParseOptions::default() };
+            if let Ok(forced) = parse_csv(data, "fuzz.csv", &set) {
+                check(&forced);
+                assert_eq!(forced.columns[0].kind, kind);
+            }
+        }
     }
     // Comment lines and a skipped first line take their own paths.
     let commented = ParseOptions { comment: Some('#'), skip_lines: Some(1), ..ParseOptions::default() };

@@ -677,6 +677,22 @@ mod tests {
         let p = crate::profile::profile(&ds);
         assert_eq!((p.columns[0].count, p.columns[0].missing), (4000, 0));
         assert!(p.columns[0].date_range.is_some());
+        // A column set to a date type reads local forms too; the order is
+        // settled over the column; a value that no order reads, another
+        // form or a word is an error at its row.
+        let set = |kind: ColumnKind| ParseOptions { column_types: [("d".to_string(), kind)].into(), ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(b"d,n\n,1\n1/2/2020,2\n31/1/2020,3\n", "t.csv", &set(ColumnKind::Date)).unwrap();
+        assert_eq!(ds.columns[0].kind, ColumnKind::Date);
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![None, day(2020, 2, 1), day(2020, 1, 31)]));
+        let ds = parse_csv_all_ways(b"d\n1/2/2020 10:30\n3/4/2020 11:00\n", "t.csv", &set(ColumnKind::DateTime)).unwrap();
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 2).map(|t| t + 37_800.0), day(2020, 3, 4).map(|t| t + 39_600.0)]));
+        assert_eq!(ds.ingest.warnings.iter().filter(|w| w.code == "date_order").count(), 1);
+        for (text, row) in [(&b"d\n1/13/2020\n13/1/2020\n"[..], 2), (b"d\n1/2/2020\nsoon\n", 2), (b"d\n2020-01-02\n1/2/2020\n", 2), (b"d\n1/2/2020\n2020-01-02\n", 2), (b"d\n1/2/2020\n1.2.2020\n", 2)] {
+            match parse_csv_all_ways(text, "t.csv", &set(ColumnKind::Date)) {
+                Err(DataError::BadValue { row: r, .. }) => assert_eq!(r, row, "{:?}", String::from_utf8_lossy(text)),
+                other => panic!("{:?}: {other:?}", String::from_utf8_lossy(text)),
+            }
+        }
         // Dates whose orders conflict are kept as text, and that is said.
         let ds = parse(b"d\n1/2/2020\n13/1/2020\n1/13/2020\n").unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);

@@ -590,6 +590,21 @@ struct ColBuilder {
     nf_first_line: usize,
     nf_first_text: u32,
     acc: Option<Box<Acc>>,
+    /// A column set to a date type read in a local form (`31/01/2020`):
+    /// its texts are kept as labels and read as dates at the end.
+    loose: Option<LooseForm>,
+    /// A column set to a date type has read an ISO date.
+    iso_seen: bool,
+}
+
+/// The written form of a date column set to a date type and read in a
+/// local form, and which orders of day and month still read every value.
+#[derive(Clone, Copy)]
+pub(crate) struct LooseForm {
+    sep: u8,
+    year_first: bool,
+    day_first: bool,
+    month_first: bool,
 }
 
 /// The distinct-count key of a label read without a forced type: numbers
@@ -630,6 +645,8 @@ impl ColBuilder {
             nf_first_line: 0,
             nf_first_text: 0,
             acc: None,
+            loose: None,
+            iso_seen: false,
         }
     }
 
@@ -841,6 +858,35 @@ impl ColBuilder {
         }
     }
 
+    /// A value of a column set to a date type that is not ISO 8601: read
+    /// in a local form (`31/01/2020`, see [`loose_date`]) when every value
+    /// so far was, in the same form, and some order of day and month still
+    /// reads them all; otherwise the value is an error here, with its row.
+    fn push_loose_date(&mut self, t: &str, line: usize, ctx: &Ctx, kind: ColumnKind, keep: bool) -> Result<(), DataError> {
+        let Some(d) = loose_date(t).filter(|_| !self.iso_seen) else {
+            return Err(self.bad(ctx, line, kind, t));
+        };
+        let (day_first, month_first) = (d.seconds(true).is_some(), d.seconds(false).is_some());
+        let form = match self.loose {
+            None => LooseForm { sep: d.sep, year_first: d.year_first, day_first, month_first },
+            Some(f) if f.sep == d.sep && f.year_first == d.year_first => LooseForm { day_first: f.day_first && day_first, month_first: f.month_first && month_first, ..f },
+            Some(_) => return Err(self.bad(ctx, line, kind, t)),
+        };
+        if !form.day_first && !form.month_first {
+            return Err(self.bad(ctx, line, kind, t));
+        }
+        if self.loose.is_none() {
+            // Every value so far was missing: the store becomes labels.
+            self.store = Store::Labels(Labels::new(self.stored));
+            if let Some(acc) = &mut self.acc {
+                acc.numeric = false;
+            }
+        }
+        self.loose = Some(form);
+        self.push_label(t, || text_key(t), keep);
+        Ok(())
+    }
+
     fn bad(&self, ctx: &Ctx, line: usize, kind: ColumnKind, t: &str) -> DataError {
         DataError::BadValue {
             file: ctx.file.clone(),
@@ -895,8 +941,11 @@ impl ColBuilder {
                 _ => return Err(self.bad(ctx, line, k, t)),
             },
             Some(k) => match parse_time(t) {
-                Some((x, _)) => self.push_time(x, keep),
-                None => return Err(self.bad(ctx, line, k, t)),
+                Some((x, _)) if self.loose.is_none() => {
+                    self.iso_seen = true;
+                    self.push_time(x, keep);
+                }
+                _ => self.push_loose_date(t, line, ctx, k, keep)?,
             },
             None => match classify(t, ctx.decimal_comma) {
                 Class::Number(x) => {
@@ -1047,6 +1096,25 @@ impl ColBuilder {
             Store::Times(v) => {
                 let kind = self.forced.unwrap_or(if self.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
                 (kind, ColumnValues::Numeric(v))
+            }
+            // A column set to a date type, read in a local form: every
+            // value was checked as it was read.
+            Store::Labels(l) if self.loose.is_some() => {
+                let form = self.loose.unwrap_or(LooseForm { sep: b'/', year_first: false, day_first: true, month_first: true });
+                let day_first = form.day_first && !(form.month_first && (form.sep == b'/' || form.year_first));
+                if form.day_first && form.month_first && !form.year_first {
+                    report.warnings.push(IngestWarning {
+                        code: "date_order".into(),
+                        message: format!(
+                            "column \"{}\": every date (e.g. \"{}\") reads both day first and month first; read {} first",
+                            self.name,
+                            clip(l.levels.first().map_or("", String::as_str)),
+                            if day_first { "day" } else { "month" }
+                        ),
+                    });
+                }
+                let times: Vec<Option<f64>> = l.levels.iter().map(|s| loose_date(s).and_then(|d| d.seconds(day_first))).collect();
+                (self.forced.unwrap_or(ColumnKind::Date), ColumnValues::Numeric(l.codes.iter().map(|c| c.and_then(|c| times[c as usize])).collect()))
             }
             // Dates written 1/31/2020 or 31.01.2020: every value one of them.
             // When sampled, judged on every row's labels if they were all

@@ -107,6 +107,8 @@ pub type ReadBytes = Box<dyn FnMut(usize, usize) -> Option<Vec<u8>>>;
 struct ColInfo<'a> {
     /// 0 empty, 1 numbers, 2 times, 3 labels.
     store: u8,
+    /// The type set for the column.
+    forced: Option<super::ColumnKind>,
     len: usize,
     levels: usize,
     text_bytes: usize,
@@ -122,13 +124,13 @@ impl ColBuilder {
             Store::Times(v) => (2, v.len(), 0, 0),
             Store::Labels(l) => (3, l.codes.len(), l.levels.len(), l.text_bytes),
         };
-        ColInfo { store, len, levels, text_bytes, non_finite: self.non_finite.len(), nf_texts: &self.nf_texts }
+        ColInfo { store, forced: self.forced, len, levels, text_bytes, non_finite: self.non_finite.len(), nf_texts: &self.nf_texts }
     }
 }
 
 impl ColMeta {
     fn info(&self) -> ColInfo<'_> {
-        ColInfo { store: self.store, len: self.len, levels: self.levels, text_bytes: self.text_bytes, non_finite: self.non_finite.len(), nf_texts: &self.nf_texts }
+        ColInfo { store: self.store, forced: self.forced, len: self.len, levels: self.levels, text_bytes: self.text_bytes, non_finite: self.non_finite.len(), nf_texts: &self.nf_texts }
     }
 
     /// Bytes of the column's encoded values.
@@ -326,6 +328,13 @@ impl Parser {
             return Ok(false);
         }
         if self.bound_after(&parts) > self.opts.max_memory_bytes {
+            return Ok(false);
+        }
+        // Dates in a local form in a column set to a date type: their
+        // checks do not travel with a part, so one parser reads them.
+        let local_dates = self.cols.iter().any(|c| c.loose.is_some())
+            || parts.iter().flat_map(|p| (0..width).map(move |i| p.info(i))).any(|c| c.store == 3 && c.forced.is_some_and(|k| k.is_time()));
+        if local_dates {
             return Ok(false);
         }
         for p in parts {
