@@ -309,9 +309,9 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   $('reread').disabled = false;
   try {
     const used = readOptions();
-    const { profile, durationMs, memoryBytes, readAs, seconds } = await client.load(bytes, fileName, used);
+    const { profile, durationMs, memoryBytes, readAs, workers, seconds } = await client.load(bytes, fileName, used);
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
-    state.lastLoad = { fileName, durationMs, memoryBytes, readAs, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
+    state.lastLoad = { fileName, durationMs, memoryBytes, readAs, workers, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
     state.profile = profile;
     state.manifest = null;
@@ -323,7 +323,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     clear($('replay-result'));
     await updateInferred();
     renderModelChoices();
-    const how = readAs === 'parts' ? ', read by two workers at once' : '';
+    const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
     setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}${how}).`);
   } catch (err) {
     // A failed load leaves nothing loaded, unless the engine crashed (then

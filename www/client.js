@@ -72,6 +72,8 @@ export class MlcycleClient extends EventTarget {
     this.capabilities = { faultInjection: false, pooledSearch: false };
     /** Watchdog limits in ms, per request type (tests may lower them). */
     this.timeouts = { ...TIMEOUTS_MS };
+    /** Helper workers a large file may be read by (undefined: one per spare core, at most 3; tests set it). */
+    this.helpersPerFile = undefined;
     this.startWorker();
   }
 
@@ -211,7 +213,7 @@ export class MlcycleClient extends EventTarget {
     let transfer = [];
     if (typeof Blob !== 'undefined' && source instanceof Blob) {
       current = { file: source, fileName, options };
-      payload = { file: source, fileName, options };
+      payload = { file: source, fileName, options, helpers: this.helpersPerFile };
     } else {
       const own = toArrayBuffer(source);
       // Keep our copy for restarts; transfer another.

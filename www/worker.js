@@ -125,25 +125,39 @@ function dataError(code, message) {
   return e;
 }
 
-// Files this large are read in two parts at once when the machine has a
-// second core: the head here, the rest in a helper worker (part-worker.js).
+// Files this large are read in parts at once when the machine has a second
+// core: the head here, the rest split between helper workers
+// (part-worker.js), one per spare core and at most MAX_HELPERS.
 const PARTS_MIN_BYTES = 8 * 1024 * 1024;
-// The head's share: it also hashes the part's bytes and takes its columns in.
-const HEAD_SHARE = 0.42;
+const MAX_HELPERS = 3;
+// Each helper's part is at least this long.
+const PART_MIN_BYTES = 4 * 1024 * 1024;
+// The head's share of the bytes after the first slice: it also hashes every
+// byte (about a fifth of the work of parsing them) and takes the parts in.
+// With one helper, 0.42 (measured); with k, the share that ends the head's
+// parse-and-hash with the helpers' parse: (1/k - 0.18) / (1 + 1/k).
+const headShare = (k) => (k === 1 ? 0.42 : Math.max(0.05, (1 / k - 0.18) / (1 + 1 / k)));
 // How far past the split point a line start is looked for.
 const WINDOW_BYTES = 256 * 1024;
 const PART_WORKER_URL = new URL('./part-worker.js', import.meta.url).href;
 
-/** Reads a File slice by slice into a new Session, posting {stage: 'read', done, total}. */
-async function ingestFile(id, file, fileName, options) {
+/**
+ * Reads a File slice by slice into a new Session, posting {stage: 'read',
+ * done, total}. `helpers`: how many helper workers may read parts (default:
+ * one per spare core, at most MAX_HELPERS).
+ */
+async function ingestFile(id, file, fileName, options, helpers) {
   if (file.size > MAX_FILE_BYTES) {
     throw dataError('too_large', `${fileName}: the file is ${file.size} bytes, over the limit of ${MAX_FILE_BYTES} bytes`);
   }
   const total = file.size;
   const ingest = new wasm.Ingest(fileName, options, total);
-  let part = null;
-  // How the file was read: 'one' worker, 'parts' taken in, or 'refused'.
+  // Helpers reading parts, in file order.
+  let parts = [];
+  // How the file was read: 'one' worker, 'parts' taken in, or 'refused';
+  // and by how many workers.
   let how = 'one';
+  let workers = 1;
   // Seconds each stage took (the page bench prints them).
   const t0 = performance.now();
   const seconds = {};
@@ -156,7 +170,7 @@ async function ingestFile(id, file, fileName, options) {
       const now = performance.now();
       if (force || now - last >= PROGRESS_EVERY_MS) {
         last = now;
-        shown = Math.max(shown, Math.min(total, ingest.bytesDone + (part ? part.done : 0)));
+        shown = Math.max(shown, Math.min(total, ingest.bytesDone + parts.reduce((n, p) => n + p.done, 0)));
         const done = shown;
         self.postMessage(progress(id, { stage: 'read', done, total }));
       }
@@ -182,69 +196,100 @@ async function ingestFile(id, file, fileName, options) {
     };
     const push = (chunk) => ingest.push(chunk);
     let offset = 0;
-    if (total >= PARTS_MIN_BYTES && (self.navigator?.hardwareConcurrency || 1) >= 2) {
+    const cores = self.navigator?.hardwareConcurrency || 1;
+    const wanted = Number.isInteger(helpers) && helpers >= 0 ? Math.min(helpers, MAX_HELPERS) : Math.min(MAX_HELPERS, cores - 1);
+    if (total >= PARTS_MIN_BYTES && wanted >= 1) {
       // The first slice settles the reading options and column names.
       offset = Math.min(total, CHUNK_BYTES);
       await eachSlice(0, offset, push);
-      part = await startPart(ingest, file, offset, total);
+      const k = Math.max(1, Math.min(wanted, Math.floor((total - offset) * (1 - headShare(wanted)) / PART_MIN_BYTES)));
+      parts = await startParts(ingest, file, offset, total, k);
     }
-    const headEnd = part ? part.start : total;
+    const headEnd = parts.length > 0 ? parts[0].start : total;
     await eachSlice(offset, headEnd, push);
     let mark = lap('head', t0);
-    if (part) {
-      // The part's bytes go into the fingerprint here, in file order, as the
-      // helper hands them over (or, if it failed, read from the file).
+    if (parts.length > 0) {
+      // The parts' bytes go into the fingerprint here, in file order, as the
+      // helpers hand them over (or, where one failed, read from the file).
       let hashed = headEnd;
-      for (;;) {
-        while (part.chunks.length > 0) {
-          const chunk = part.chunks.shift();
-          ingest.hashAhead(chunk);
-          hashed += chunk.length;
+      for (const part of parts) {
+        for (;;) {
+          while (part.chunks.length > 0) {
+            const chunk = part.chunks.shift();
+            ingest.hashAhead(chunk);
+            hashed += chunk.length;
+          }
+          if (part.settled || hashed >= part.end) break;
+          await new Promise((resolve) => { part.wake = resolve; });
         }
-        if (part.settled || hashed >= total) break;
-        await new Promise((resolve) => { part.wake = resolve; });
+        part.chunks = [];
+        if (hashed < part.end) await eachSlice(hashed, part.end, (chunk) => ingest.hashAhead(chunk));
+        hashed = part.end;
       }
-      const bytes = await part.result;
-      if (part.seconds) seconds.helper = part.seconds;
-      part.chunks = [];
-      if (hashed < total) await eachSlice(hashed, total, (chunk) => ingest.hashAhead(chunk));
-      part.worker.terminate();
+      const results = await Promise.all(parts.map((p) => p.result));
+      const helperSeconds = parts.map((p) => p.seconds).filter(Boolean);
+      if (helperSeconds.length > 0) seconds.helper = helperSeconds.length === 1 ? helperSeconds[0] : helperSeconds;
+      for (const p of parts) p.worker.terminate();
+      const readers = 1 + parts.length;
+      parts = [];
       mark = lap('wait', mark);
-      const taken = bytes !== null && ingest.absorb([bytes]);
+      // Taken in only whole: every part, each ending where the next begins.
+      const taken = results.every((b) => b !== null) && ingest.absorb(results);
       mark = lap('absorb', mark);
-      part = null;
       how = taken ? 'parts' : 'refused';
+      if (taken) workers = readers;
       if (!taken) await eachSlice(headEnd, total, push);
     }
     self.postMessage(progress(id, { stage: 'profile', done: total, total }));
     const session = ingest.finish();
     lap('finish', mark);
-    return { session, how, seconds };
+    return { session, how, seconds, workers };
   } finally {
-    part?.worker.terminate();
+    for (const p of parts) p.worker.terminate();
     ingest.free();
   }
 }
 
 /**
- * Starts a helper worker on the file from the first line start past the
- * split point to the end; null when the file cannot be read in parts. Its
- * `result` resolves to the part's bytes, or null if the helper failed.
+ * Starts `k` helper workers, each on a part of the file from the first line
+ * start past its split point to the next part's start (the last to the
+ * end); [] when the file cannot be read in parts. Each part's `result`
+ * resolves to its bytes, or null if its helper failed.
  */
-async function startPart(ingest, file, offset, total) {
-  const split = offset + Math.floor((total - offset) * HEAD_SHARE);
-  let window;
-  try {
-    window = new Uint8Array(await file.slice(split, Math.min(total, split + WINDOW_BYTES)).arrayBuffer());
-  } catch {
-    // Unreadable there: the engine reads on alone and reports it itself.
-    return null;
+async function startParts(ingest, file, offset, total, k) {
+  const share = headShare(k);
+  const starts = [];
+  for (let i = 0; i < k; i++) {
+    const split = offset + Math.floor((total - offset) * (share + ((1 - share) * i) / k));
+    if (starts.length > 0 && split <= starts[starts.length - 1]) continue;
+    let window;
+    try {
+      window = new Uint8Array(await file.slice(split, Math.min(total, split + WINDOW_BYTES)).arrayBuffer());
+    } catch {
+      // Unreadable there: the engine reads on alone and reports it itself.
+      return [];
+    }
+    const at = wasm.partStart(window);
+    if (at === undefined) continue;
+    const start = split + at;
+    if (start < total && (starts.length === 0 || start > starts[starts.length - 1])) starts.push(start);
   }
-  const at = wasm.partStart(window);
-  if (at === undefined) return null;
-  const start = split + at;
-  const spec = ingest.partSpec(start, total);
-  if (spec === undefined) return null;
+  const parts = [];
+  for (let i = 0; i < starts.length; i++) {
+    const end = i + 1 < starts.length ? starts[i + 1] : total;
+    const spec = ingest.partSpec(starts[i], end);
+    const part = spec === undefined ? null : startPart(file, starts[i], end, spec);
+    if (part === null) {
+      for (const p of parts) p.worker.terminate();
+      return [];
+    }
+    parts.push(part);
+  }
+  return parts;
+}
+
+/** Starts one helper worker on bytes `start..end` read with `spec`; null if it cannot start. */
+function startPart(file, start, end, spec) {
   let worker;
   try {
     worker = new Worker(workerScriptURL(PART_WORKER_URL), { type: 'module' });
@@ -253,7 +298,7 @@ async function startPart(ingest, file, offset, total) {
   }
   // `chunks`: the part's bytes handed over and not yet hashed; `wake`
   // resumes the engine waiting for more; `settled` once it answered.
-  const part = { start, worker, done: 0, result: null, chunks: [], wake: null, settled: false };
+  const part = { start, end, worker, done: 0, result: null, chunks: [], wake: null, settled: false };
   const nudge = () => {
     const wake = part.wake;
     part.wake = null;
@@ -280,7 +325,7 @@ async function startPart(ingest, file, offset, total) {
     worker.onerror = () => settle(null);
     worker.onmessageerror = () => settle(null);
   });
-  worker.postMessage({ file, start, end: total, spec });
+  worker.postMessage({ file, start, end, spec });
   return part;
 }
 
@@ -296,10 +341,12 @@ async function run(id, type, payload) {
       }
       profileMs = null;
       let readAs = 'one';
+      let workers = 1;
       let seconds = {};
       const next = payload.file
-        ? await ingestFile(id, payload.file, fileName, payload.options).then((r) => {
+        ? await ingestFile(id, payload.file, fileName, payload.options, payload.helpers).then((r) => {
           readAs = r.how;
+          workers = r.workers;
           seconds = r.seconds;
           return r.session;
         })
@@ -317,7 +364,7 @@ async function run(id, type, payload) {
       }
       session = next;
       profileMs = performance.now() - t0;
-      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null, readAs, seconds };
+      return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null, readAs, workers, seconds };
     }
     case Request.INFER_TASK:
       return needSession().inferTask(String(payload.target));

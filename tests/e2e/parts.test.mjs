@@ -42,12 +42,14 @@ function figures(p) {
   };
 }
 
-async function loadInPage(s, path, name) {
+/** Loads `path` through the file input, read by at most `helpers` helper workers. */
+async function loadInPage(s, path, name, helpers) {
   const { page } = s;
+  await page.evaluate((h) => { window.mlcycleApp.client.helpersPerFile = h; }, helpers);
   await page.setInputFiles('#file-input', path);
   await page.waitForFunction((n) => !document.body.classList.contains('busy') && new RegExp(`^Loaded ${n}`).test(document.getElementById('status').textContent), name.replace('.', '\\.'), { timeout: 200_000 });
   assert.equal(await page.textContent('#error'), '');
-  return page.evaluate(() => ({ readAs: window.mlcycleApp.state.lastLoad.readAs, profile: window.mlcycleApp.state.profile }));
+  return page.evaluate(() => ({ readAs: window.mlcycleApp.state.lastLoad.readAs, workers: window.mlcycleApp.state.lastLoad.workers, profile: window.mlcycleApp.state.profile }));
 }
 
 async function cliFigures(path) {
@@ -63,7 +65,7 @@ test('a large file is read in two workers and profiles as the command profiles i
     const cores = await s.page.evaluate(() => navigator.hardwareConcurrency);
     const path = join(s.tmp, 'parts.csv');
     writeFileSync(path, 'id,amount,colour,when,note\n' + rows(0, 12 * 1024 * 1024));
-    const got = await loadInPage(s, path, 'parts.csv');
+    const got = await loadInPage(s, path, 'parts.csv', 1);
     assert.equal(got.readAs, cores >= 2 ? 'parts' : 'one');
     // The page says so.
     const status = await s.page.textContent('#status');
@@ -91,10 +93,32 @@ test('a split inside a quoted field that spans lines is refused and read by the 
     assert.ok(split > head.length + 50_000 && split < head.length + quoted.length - 50_000, `split ${split} inside the quoted field at ${head.length}..${head.length + quoted.length}`);
     const path = join(s.tmp, 'seam.csv');
     writeFileSync(path, head + quoted + tail);
-    const got = await loadInPage(s, path, 'seam.csv');
+    const got = await loadInPage(s, path, 'seam.csv', 1);
     assert.equal(got.readAs, cores >= 2 ? 'refused' : 'one');
     assert.doesNotMatch(await s.page.textContent('#status'), /two workers/);
     assert.deepEqual(figures(got.profile), await cliFigures(path));
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
+
+test('on more cores a large file is read by several helpers at once and profiles the same', { skip, timeout: 400_000 }, async () => {
+  const s = await startSession();
+  try {
+    await s.open();
+    // 18 MB: after the first slice, three parts of at least 4 MiB each.
+    const path = join(s.tmp, 'many.csv');
+    writeFileSync(path, 'id,amount,colour,when,note\n' + rows(0, 18 * 1024 * 1024));
+    const got = await loadInPage(s, path, 'many.csv', 3);
+    assert.equal(got.readAs, 'parts');
+    assert.equal(got.workers, 4);
+    assert.match(await s.page.textContent('#status'), /read by 4 workers at once/);
+    assert.deepEqual(figures(got.profile), await cliFigures(path));
+    // No helpers: one worker reads it all, with the same result.
+    const alone = await loadInPage(s, path, 'many.csv', 0);
+    assert.equal(alone.readAs, 'one');
+    assert.deepEqual(figures(alone.profile), figures(got.profile));
     s.assertStayedHome();
   } finally {
     await s.close();
