@@ -8,8 +8,9 @@
 //                                             input: prints one JSON line
 //                                             {seconds, readSeconds (parse, until the
 //                                             profile stage), mbPerSecond, wasmMemoryBytes,
-//                                             columnarBytes, readAs ('parts': read in two
-//                                             workers; 'one' or 'refused': in one), stages
+//                                             columnarBytes, readAs ('parts': read in parts
+//                                             by several workers; 'one' or 'refused': in
+//                                             one), workers (how many read it), stages
 //                                             (seconds in the engine worker: head, wait for
 //                                             the helper, absorb, finish, profile; helper:
 //                                             init, read), rows}
@@ -84,7 +85,7 @@ async function file(path) {
       console.log(JSON.stringify({ error: out.error, status: out.status, seconds }));
       return;
     }
-    console.log(JSON.stringify({ seconds, readSeconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, readAs: out.last.readAs, stages: out.last.seconds, rows: Number(out.rows) }));
+    console.log(JSON.stringify({ seconds, readSeconds, mbPerSecond: bytes / 1e6 / seconds, wasmMemoryBytes: out.last.memoryBytes, columnarBytes: out.last.columnarBytes, readAs: out.last.readAs, workers: out.last.workers, stages: out.last.seconds, rows: Number(out.rows) }));
   } finally {
     await s.close();
   }

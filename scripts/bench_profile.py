@@ -101,7 +101,7 @@ def main() -> None:
         else:
             wasm_mb = r["wasmMemoryBytes"] / 1e6
             col_mb = r["columnarBytes"] / 1e6
-            print(f"{'mlcycle page (headless Chromium)':<36} {r['seconds']:>8.2f} {r['mbPerSecond']:>8.1f} {wasm_mb:>8.0f}  (wasm memory; typed columns {col_mb:.0f} MB, ratio {wasm_mb / col_mb:.2f}; read {'in two workers' if r.get('readAs') == 'parts' else 'in one worker'})")
+            print(f"{'mlcycle page (headless Chromium)':<36} {r['seconds']:>8.2f} {r['mbPerSecond']:>8.1f} {wasm_mb:>8.0f}  (wasm memory; typed columns {col_mb:.0f} MB, ratio {wasm_mb / col_mb:.2f}; read {'by ' + str(r.get('workers', 2)) + ' workers' if r.get('readAs') == 'parts' else 'by one worker'})")
         out = subprocess.run(["node", str(ROOT / "scripts/bench-page.mjs"), "cancel", str(OUT)], check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         print(f"page: Esc while reading -> stopped and said so in {r['cancelMs']:.0f} ms")
