@@ -595,6 +595,9 @@ struct ColBuilder {
     loose: Option<LooseForm>,
     /// A column set to a date type has read an ISO date.
     iso_seen: bool,
+    /// Times of day read with a UTC offset (or `Z`) and without one.
+    zoned: usize,
+    unzoned: usize,
 }
 
 /// The written form of a date column set to a date type and read in a
@@ -647,6 +650,8 @@ impl ColBuilder {
             acc: None,
             loose: None,
             iso_seen: false,
+            zoned: 0,
+            unzoned: 0,
         }
     }
 
@@ -887,6 +892,19 @@ impl ColBuilder {
         Ok(())
     }
 
+    /// Counts an ISO time of day `t` as written with a UTC offset or not
+    /// (the date part's dashes end at byte 10, the time's digits at 16).
+    fn note_zone(&mut self, t: &str, has_time: bool) {
+        if has_time {
+            let zone = t.ends_with(['Z', 'z']) || t.get(16..).is_some_and(|r| r.contains(['+', '-']));
+            if zone {
+                self.zoned += 1;
+            } else {
+                self.unzoned += 1;
+            }
+        }
+    }
+
     fn bad(&self, ctx: &Ctx, line: usize, kind: ColumnKind, t: &str) -> DataError {
         DataError::BadValue {
             file: ctx.file.clone(),
@@ -941,8 +959,9 @@ impl ColBuilder {
                 _ => return Err(self.bad(ctx, line, k, t)),
             },
             Some(k) => match parse_time(t) {
-                Some((x, _)) if self.loose.is_none() => {
+                Some((x, has_time)) if self.loose.is_none() => {
                     self.iso_seen = true;
+                    self.note_zone(t, has_time);
                     self.push_time(x, keep);
                 }
                 _ => self.push_loose_date(t, line, ctx, k, keep)?,
@@ -976,6 +995,7 @@ impl ColBuilder {
                 }
                 Class::Time(x, has_time) => {
                     self.note(1, t);
+                    self.note_zone(t, has_time);
                     self.has_time |= has_time;
                     match &self.store {
                         Store::Empty | Store::Times(_) => self.push_time(x, keep),
@@ -1164,6 +1184,15 @@ impl ColBuilder {
             }
             Store::Empty => unreachable!("replaced above"),
         };
+        if kind.is_time() && self.zoned > 0 && self.unzoned > 0 {
+            report.warnings.push(IngestWarning {
+                code: "time_zones_mixed".into(),
+                message: format!(
+                    "column \"{}\": {} times have a UTC offset and {} have none; those without were read as UTC, which may be hours off",
+                    self.name, self.zoned, self.unzoned
+                ),
+            });
+        }
         let (values, merged) = match values {
             ColumnValues::Categorical { levels, mut codes } if kind == ColumnKind::Boolean => {
                 let (levels, merged) = merge_booleans(levels, &mut codes);

@@ -421,6 +421,8 @@ impl ColBuilder {
         }
         self.all_int &= o.all_int;
         self.has_time |= o.has_time;
+        self.zoned += o.zoned;
+        self.unzoned += o.unzoned;
         let to_labels = matches!(
             (&self.store, &o.store),
             (Store::Labels(_), _) | (_, Store::Labels(_)) | (Store::Numbers(_), Store::Times(_)) | (Store::Times(_), Store::Numbers(_))
@@ -532,6 +534,8 @@ struct ColMeta {
     stored: usize,
     all_int: bool,
     has_time: bool,
+    /// Times read with and without a UTC offset.
+    zones: [usize; 2],
     counts: [usize; 3],
     examples: [Vec<ValueExample>; 3],
     non_finite: Vec<(usize, u32)>,
@@ -565,6 +569,7 @@ impl PartOutput {
                     stored: c.stored,
                     all_int: c.all_int,
                     has_time: c.has_time,
+                    zones: [c.zoned, c.unzoned],
                     counts: c.counts,
                     examples: c.examples.clone(),
                     non_finite: c.non_finite.clone(),
@@ -700,6 +705,7 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     c.stored = m.stored;
     c.all_int = m.all_int;
     c.has_time = m.has_time;
+    [c.zoned, c.unzoned] = m.zones;
     c.counts = m.counts;
     c.examples = m.examples;
     c.non_finite = m.non_finite;
