@@ -567,6 +567,20 @@ mod tests {
         assert_eq!(e.to_string(), "invalid parse option: t.csv: lines to skip is 5, but no line is left after them for the column names; lower it (0 reads from the first line)");
     }
 
+    /// Quotes escaped with a backslash are not CSV: read as csv-core reads
+    /// them, and said. A backslash ending a quoted value is not one.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn backslash_escaped_quotes_are_said() {
+        let ds = parse(b"a,b\n1,\"plain\"\n2,\"he said \\\"hi\\\"\"\n").unwrap();
+        let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "backslash_quotes").map(|w| w.message.as_str()).collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("line 3 has a quote written \\\" inside a value"), "{}", w[0]);
+        for text in [&b"path,n\n\"C:\\\",1\n\"D:\\\",2\n"[..], b"a,b\n1,\"say \"\"hi\"\"\"\n"] {
+            assert!(parse(text).unwrap().ingest.warnings.iter().all(|w| w.code != "backslash_quotes"), "{:?}", String::from_utf8_lossy(text));
+        }
+    }
+
     /// One row per input: the bytes, the delimiter, the column kinds and the rows expected.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]

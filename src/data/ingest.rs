@@ -172,6 +172,15 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
     }
 }
 
+/// The 1-based line (in `text`, the head of a file) of the first `\"`
+/// followed by more of a value: a quote escaped with a backslash, which
+/// CSV reads as the end of a quoted field. A `\"` before a delimiter, a
+/// line end or another quote ends a value (`"C:\"`) and is not counted.
+fn backslash_quote_line(text: &[u8], delimiter: u8) -> Option<usize> {
+    let at = text.windows(3).position(|w| w[0] == b'\\' && w[1] == b'"' && !matches!(w[2], b'\n' | b'\r' | b'"') && w[2] != delimiter)?;
+    Some(count_byte(b'\n', &text[..at]) + 1)
+}
+
 fn count_byte(b: u8, s: &[u8]) -> usize {
     memchr::memchr_iter(b, s).count()
 }
@@ -2586,6 +2595,14 @@ impl Ingest {
         r.header_source = s.header_source.to_string();
         r.decimal_comma = s.decimal_comma;
         r.line_ending = s.line_ending.to_string();
+        if let Some(line) = backslash_quote_line(&sample[..sample.len().min(SNIFF_BYTES)], s.delimiter) {
+            r.warnings.push(IngestWarning {
+                code: "backslash_quotes".into(),
+                message: format!(
+                    "line {line} has a quote written \\\" inside a value: this file seems to escape quotes with a backslash, which CSV does not (it doubles them: \"\"); such values are read with their quotes misplaced, so save the file with doubled quotes"
+                ),
+            });
+        }
         if !s.has_header && s.header_source == "detected" {
             r.warnings.push(IngestWarning {
                 code: "no_header".into(),
