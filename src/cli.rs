@@ -788,10 +788,9 @@ pub fn main() -> ExitCode {
     match std::panic::catch_unwind(|| main_inner(cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(f)) => {
-            // Messages quote the data (a value, a column name): its control
-            // characters are shown escaped, not obeyed by the terminal.
-            let message: String = f.message.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_debug().to_string() } else { c.to_string() }).collect();
-            eprintln!("mlcycle: {message}");
+            // Messages quote the data (a value, a column name): shown
+            // escaped, not obeyed by the terminal, and on one line.
+            eprintln!("mlcycle: {}", printable(&f.message));
             ExitCode::from(f.code)
         }
         Err(_) => ExitCode::from(exit::INTERNAL),

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
-use super::value::{bool_value, classify, format_time, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
+use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
 
@@ -1126,30 +1126,16 @@ impl ColBuilder {
                 let kind = self.forced.unwrap_or(if self.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
                 (kind, ColumnValues::Numeric(v))
             }
-            // A column set to a date type, read in a local form: every
-            // value was checked as it was read.
-            Store::Labels(l) if self.loose.is_some() => {
-                let form = self.loose.unwrap_or(LooseForm { sep: b'/', year_first: false, day_first: true, month_first: true });
-                let day_first = form.day_first && !(form.month_first && (form.sep == b'/' || form.year_first));
-                if form.day_first && form.month_first && !form.year_first {
-                    report.warnings.push(IngestWarning {
-                        code: "date_order".into(),
-                        message: format!(
-                            "column \"{}\": every date (e.g. \"{}\") reads both day first and month first; read {} first",
-                            self.name,
-                            clip(l.levels.first().map_or("", String::as_str)),
-                            if day_first { "day" } else { "month" }
-                        ),
-                    });
-                }
-                let times: Vec<Option<f64>> = l.levels.iter().map(|s| loose_date(s).and_then(|d| d.seconds(day_first))).collect();
-                (self.forced.unwrap_or(ColumnKind::Date), ColumnValues::Numeric(l.codes.iter().map(|c| c.and_then(|c| times[c as usize])).collect()))
-            }
             // Dates written 1/31/2020 or 31.01.2020: every value one of them.
             // When sampled, judged on every row's labels if they were all
             // counted, else on the sample's (and said); the all-row figures
             // kept by label then give the count and the distinct estimate.
-            Store::Labels(l) if self.forced.is_none() && self.counts[..2] == [0, 0] && !l.levels.is_empty() => match sampled_loose_dates(&l.levels, acc.as_ref().map(|a| a.labels.as_ref())) {
+            // A column set to a date type (`loose`) had every value checked
+            // as it was read, sampled or not.
+            Store::Labels(l) if self.loose.is_some() || (self.forced.is_none() && self.counts[..2] == [0, 0] && !l.levels.is_empty()) => match sampled_loose_dates(
+                &l.levels,
+                if self.loose.is_some() { None } else { acc.as_ref().map(|a| a.labels.as_ref()) },
+            ) {
                 Some((dates, judged_on_sample)) => {
                     if judged_on_sample {
                         report.warnings.push(IngestWarning {
@@ -1161,13 +1147,14 @@ impl ColBuilder {
                         report.warnings.push(IngestWarning {
                             code: "date_order".into(),
                             message: format!(
-                                "column \"{}\": every date (e.g. \"{}\") reads both day first and month first; read {order} first; to keep them as text, set the column's type to categorical",
+                                "column \"{}\": every date (e.g. \"{}\") reads both day first and month first; read {order} first{}",
                                 self.name,
-                                clip(&l.levels[0])
+                                clip(&l.levels[0]),
+                                if self.forced.is_none() { "; to keep them as text, set the column's type to categorical" } else { "" }
                             ),
                         });
                     }
-                    let kind = if dates.has_time { ColumnKind::DateTime } else { ColumnKind::Date };
+                    let kind = self.forced.unwrap_or(if dates.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
                     (kind, ColumnValues::Numeric(l.codes.iter().map(|c| c.map(|c| dates.times[c as usize])).collect()))
                 }
                 None => {
@@ -1265,15 +1252,6 @@ impl ColBuilder {
         });
         Ok((Column { name: self.name, kind, values }, summary))
     }
-}
-
-/// Whether integer text `t` (read as `x`) is exactly `x`: always below
-/// 2^53; past it, only when the digits are the f64's own.
-fn integer_is_exact(t: &str, x: f64) -> bool {
-    if x.abs() < 9_007_199_254_740_992.0 || !super::value::is_integer_syntax(t) {
-        return true;
-    }
-    t.trim_start_matches('+').parse::<i128>().is_ok_and(|n| x.abs() < 1.7e38 && n == x as i128)
 }
 
 /// A boolean column's levels merged by the truth they say (`TRUE` and

@@ -161,6 +161,15 @@ fn is_code(digits: &[u8], x: f64) -> bool {
 /// 2^53: from here on, not every integer is an f64.
 const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
 
+/// Whether integer text `t` (read as `x`) is exactly `x`: always below
+/// 2^53; past it, only when the digits are the f64's own.
+pub(crate) fn integer_is_exact(t: &str, x: f64) -> bool {
+    if x.abs() < EXACT_INTEGER_LIMIT || !is_integer_syntax(t) {
+        return true;
+    }
+    t.trim_start_matches('+').parse::<i128>().is_ok_and(|n| x.abs() < 1.7e38 && n == x as i128)
+}
+
 /// Classifies one present, trimmed field.
 pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
     let b = s.as_bytes();
