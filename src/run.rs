@@ -407,13 +407,27 @@ impl Run {
                 if labels.len() < 2 {
                     return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[0].clone() }.into());
                 }
+                let mut counts = vec![0usize; labels.len()];
+                for &c in &codes {
+                    counts[c as usize] += 1;
+                }
+                if counts.iter().all(|&n| n < 2) {
+                    let hint = if matches!(target_col.values, ColumnValues::Numeric(_)) { ", or regression if its numbers are amounts" } else { "" };
+                    return Err(TrainError::NoRepeatedClass { target: opts.target.clone(), rows: rows.len(), hint }.into());
+                }
                 if labels.len() > MAX_CLASSES {
                     return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
                 }
                 (Target::Classes(codes), Some(labels))
             }
             Task::Regression => match &target_col.values {
-                ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
+                ColumnValues::Numeric(v) => {
+                    let values: Vec<f64> = rows.iter().map(|&r| v[r].unwrap_or_default()).collect();
+                    if values.len() > 1 && values.iter().all(|&x| x == values[0]) {
+                        return Err(TrainError::ConstantTarget { target: opts.target.clone(), value: format_number(values[0]), part: "row" }.into());
+                    }
+                    (Target::Values(values), None)
+                }
                 ColumnValues::Categorical { .. } => {
                     return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
                 }
@@ -435,6 +449,11 @@ impl Run {
             let first = c[0];
             if c.iter().all(|&x| x == first) {
                 return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[first as usize].clone() }.into());
+            }
+        }
+        if let Target::Values(v) = &y_train {
+            if v.iter().all(|&x| x == v[0]) {
+                return Err(TrainError::ConstantTarget { target: opts.target.clone(), value: format_number(v[0]), part: "training row" }.into());
             }
         }
         let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
@@ -1199,6 +1218,52 @@ mod tests {
         assert!(named.left_out().is_empty());
         assert!(named.pending().iter().all(|t| t.model.name() == "logistic"));
         assert!(Run::start(&iris(), &RunOptions::new("species")).unwrap().left_out().is_empty());
+    }
+
+    /// Targets that cannot be learned are refused before any split or
+    /// search, each with its own reason: a different value in every row
+    /// (an identifier, as text or as numbers), and one value in every row
+    /// for regression (which made the search fail on an unrelated model
+    /// error), also when only the training rows are constant.
+    #[test]
+    fn unlearnable_targets_are_refused_with_their_reason() {
+        let parse = |text: &str| parse_csv(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let mut ids = String::from("x,id,n\n");
+        for i in 0..40 {
+            ids.push_str(&format!("{},u{i}x,{}\n", i % 3, 100 + i));
+        }
+        let ds = parse(&ids);
+        let err = Run::start(&ds, &RunOptions::new("id")).unwrap_err();
+        assert_eq!(err.code(), "no_repeated_class", "{err}");
+        assert!(err.to_string().contains("a different value in each of its 40 rows"), "{err}");
+        assert!(err.to_string().ends_with("choose another target"), "{err}");
+        let err = Run::start(&ds, &RunOptions { task: Some(Task::Classification), ..RunOptions::new("n") }).unwrap_err();
+        assert_eq!(err.code(), "no_repeated_class", "{err}");
+        assert!(err.to_string().contains("or regression"), "{err}");
+        // One repeated class is enough to split and search.
+        let mut some = ids.clone();
+        some.push_str("1,u0x,100\n1,u1x,101\n");
+        let ds = parse(&some);
+        let job = Run::start(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("id") });
+        assert!(!matches!(&job, Err(e) if e.code() == "no_repeated_class"));
+
+        let mut constant = String::from("x,y\n");
+        for i in 0..30 {
+            constant.push_str(&format!("{i},2.5\n"));
+        }
+        let err = Run::start(&parse(&constant), &RunOptions::new("y")).unwrap_err();
+        assert_eq!(err.code(), "constant_target", "{err}");
+        assert!(err.to_string().contains("the same value (2.5) in every row"), "{err}");
+        // Constant in the training rows only: one other value, which a
+        // split with this seed puts in the test part.
+        let other = (0..200u64)
+            .find(|&seed| {
+                let mut t = constant.clone();
+                t.push_str("30,7.5\n");
+                let e = Run::start(&parse(&t), &RunOptions { seed: Some(seed), ..RunOptions::new("y") });
+                matches!(&e, Err(e) if e.code() == "constant_target" && e.to_string().contains("every training row"))
+            });
+        assert!(other.is_some());
     }
 
     /// Trials recorded in reverse order (as a pool of workers might finish

@@ -275,7 +275,7 @@ pub enum DataError {
         name: String,
     },
     /// A split that cannot be made.
-    #[error("cannot split {rows} rows with a test fraction of {test_fraction}: {reason}")]
+    #[error("cannot split {rows} row{} with a test fraction of {test_fraction}: {reason}", if *rows == 1 { "" } else { "s" })]
     BadSplit {
         /// Rows available.
         rows: usize,

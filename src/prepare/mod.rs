@@ -57,10 +57,12 @@ pub enum PrepareError {
         reason: String,
     },
     /// A step names a column that is not a feature (the target, or absent).
-    #[error("the recipe step for \"{column}\" names a column that is not a feature")]
+    #[error("the recipe step for \"{column}\" names a column that is not a feature: {why}")]
     NotAFeature {
         /// The column.
         column: String,
+        /// Why not, and what to do.
+        why: &'static str,
     },
     /// A label not seen in training, under the `error` rule.
     #[error("column \"{column}\": the label \"{label}\" was not seen in training")]
@@ -447,7 +449,12 @@ impl Recipe {
         for s in specs {
             if let Some(c) = s.column() {
                 if !features.iter().any(|&f| ds.columns[f].name == c) {
-                    return Err(PrepareError::NotAFeature { column: c.to_string() });
+                    let why = if ds.columns.iter().any(|col| col.name == c) {
+                        "it is the target; remove the step, or choose another target"
+                    } else {
+                        "the data has no column of that name; remove the step"
+                    };
+                    return Err(PrepareError::NotAFeature { column: c.to_string(), why });
                 }
             }
         }
@@ -945,6 +952,9 @@ mod tests {
         assert_eq!(err.code(), "bad_step");
         let err = Recipe::fit_with(&ds, &[0, 1], &train, &[StepSpec::DropColumn { column: "n".into() }]).unwrap_err();
         assert_eq!(err.code(), "not_a_feature");
+        assert!(err.to_string().contains("\"n\" names a column that is not a feature: it is the target; remove the step"), "{err}");
+        let err = Recipe::fit_with(&ds, &[0, 1], &train, &[StepSpec::DropColumn { column: "gone".into() }]).unwrap_err();
+        assert!(err.to_string().contains("the data has no column of that name"), "{err}");
         let r = Recipe::fit_with(&ds, &[1], &train, &[StepSpec::OneHot { column: "c".into(), unseen: UnseenRule::Error }]).unwrap();
         assert_eq!(r.apply(&ds, &[4]).unwrap_err().code(), "unseen_label");
     }

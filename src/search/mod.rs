@@ -235,7 +235,7 @@ pub enum SearchError {
         task: &'static str,
     },
     /// Folds outside the allowed range or more than the rows allow.
-    #[error("{folds} folds is out of range: allowed 2 to {max} here (at most the rows of the smallest class in training)")]
+    #[error("folds = {folds} is out of range: allowed 2 to {max} here (at most the rows of the smallest class in training)")]
     BadFolds {
         /// Folds asked for.
         folds: usize,

@@ -69,6 +69,27 @@ pub enum TrainError {
         /// The only class.
         class: String,
     },
+    /// A classification target whose every value occurs once (an
+    /// identifier or free text): no class can be both learned and tested.
+    #[error("target \"{target}\" has a different value in each of its {rows} rows, so no class can be both learned and tested; it looks like an identifier or free text: choose another target{hint}")]
+    NoRepeatedClass {
+        /// Target column.
+        target: String,
+        /// Rows with a target value.
+        rows: usize,
+        /// More advice for numbers.
+        hint: &'static str,
+    },
+    /// A regression target with one value.
+    #[error("target \"{target}\" has the same value ({value}) in every {part}, so there is nothing to predict; choose another target")]
+    ConstantTarget {
+        /// Target column.
+        target: String,
+        /// The only value.
+        value: String,
+        /// "row" or "training row".
+        part: &'static str,
+    },
     /// A classification target with too many classes.
     #[error("target \"{target}\" has {classes} classes, over the limit of {limit}; is it an identifier or a continuous value? choose regression or another column")]
     TooManyClasses {
@@ -177,6 +198,8 @@ impl TrainError {
             TrainError::TooFewRows { .. } => "too_few_rows",
             TrainError::OneClass { .. } => "one_class",
             TrainError::TooManyClasses { .. } => "too_many_classes",
+            TrainError::NoRepeatedClass { .. } => "no_repeated_class",
+            TrainError::ConstantTarget { .. } => "constant_target",
             TrainError::TextTargetForRegression { .. } => "text_target_for_regression",
             TrainError::EmptyTarget { .. } => "empty_target",
             TrainError::NonFinite { .. } => "non_finite",

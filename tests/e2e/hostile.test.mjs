@@ -90,7 +90,9 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
     const untrainable = [
       ['oneclass.csv', 'x,y\n' + Array.from({ length: 20 }, (_, i) => `${i},same`).join('\n') + '\n', 'one_class', 'only one class'],
       ['classes.csv', 'x,y\n' + Array.from({ length: 2000 }, (_, i) => `${i},c${i % 1000}`).join('\n') + '\n', 'too_many_classes', 'has 1000 classes, over the limit of 200'],
-      ['onerow.csv', 'x,y\n1,2.5\n', 'bad_split', 'cannot split 1 rows'],
+      ['ids.csv', 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 3},u${i}x`).join('\n') + '\n', 'no_repeated_class', 'a different value in each of its 40 rows'],
+      ['constant.csv', 'x,y\n' + Array.from({ length: 20 }, (_, i) => `${i},2.5`).join('\n') + '\n', 'constant_target', 'the same value (2.5) in every row'],
+      ['onerow.csv', 'x,y\n1,2.5\n', 'bad_split', 'cannot split 1 row with'],
       ['allmissing.csv', 'x,y\n' + Array.from({ length: 20 }, (_, i) => `,${i % 2 ? 'a' : 'b'}`).join('\n') + '\n', 'no_features', 'no feature columns'],
     ];
     for (const [name, body, code, message] of untrainable) {
