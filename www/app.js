@@ -4,7 +4,7 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
-import { associationHeatmap, clusterColour, distributionChart, measureName, scatterChart, short } from './charts.js';
+import { associationHeatmap, clusterColour, distributionChart, formatDays, isTimeKind, measureName, scatterChart, short, valueFormatter } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 
@@ -372,7 +372,14 @@ function profileRow(c) {
     top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${mark('top', String(t.count))}` })));
   }
   const numeric = typeof c.min === 'number';
-  const quartiles = typeof c.median === 'number' ? `${short(c.median)} [${short(c.q1)} – ${short(c.q3)}]` : '';
+  // Dates and date-times are stored as seconds since 1970: show them as
+  // dates, and their spread in days.
+  const time = isTimeKind(c.kind);
+  const orDash = (say) => (v) => (typeof v === 'number' ? say(v) : '—');
+  const value = time ? orDash(valueFormatter(c)) : formatNumber;
+  const spread = time ? orDash(formatDays) : formatNumber;
+  const middle = time ? value : short;
+  const quartiles = typeof c.median === 'number' ? `${middle(c.median)} [${middle(c.q1)} – ${middle(c.q3)}]` : '';
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
     el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
@@ -380,11 +387,11 @@ function profileRow(c) {
     el('td', { className: 'num', text: formatNumber(c.count) }),
     el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),
     el('td', { className: 'num', text: mark('distinct', formatNumber(c.distinct)) }),
-    el('td', { className: 'num', text: numeric ? formatNumber(c.min) : '' }),
-    el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
-    el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
-    el('td', { className: 'num', text: numeric ? formatNumber(c.std) : '' }),
-    el('td', { className: 'num', text: mark('median', quartiles) }),
+    el('td', { className: 'num', text: numeric ? value(c.min) : '' }),
+    el('td', { className: 'num', text: numeric ? value(c.max) : '' }),
+    el('td', { className: 'num', text: numeric ? value(c.mean) : '' }),
+    el('td', { className: 'num', text: numeric ? spread(c.std) : '' }),
+    el('td', { className: time ? 'num dates' : 'num', text: mark('median', quartiles) }),
     el('td', {}, top),
   );
   if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;
@@ -816,18 +823,35 @@ function renderLeaderboard(r) {
     );
     body.append(row);
   });
-  $('leaderboard-metric').textContent = `Mean ${METRIC_LABELS[r.searchMetric] || r.searchMetric}`;
+  const column = columnProfile(r.target);
+  const seconds = ERROR_METRICS.has(r.searchMetric) && column && isTimeKind(column.kind) ? ' (seconds)' : '';
+  $('leaderboard-metric').textContent = `Mean ${METRIC_LABELS[r.searchMetric] || r.searchMetric}${seconds}`;
   $('leaderboard-caption').textContent = r.search.cut_short
     ? `Search leaderboard: cut short after ${r.search.trials.length} of ${r.search.planned} candidates`
     : `Search leaderboard: ${r.search.trials.length} candidates, 3-fold cross-validation on the training rows`;
   wrap.hidden = false;
 }
 
+/** The profile of the column named `name` in the loaded data, or null. */
+function columnProfile(name) {
+  return (state.profile && state.profile.columns.find((c) => c.name === name)) || null;
+}
+
+// Errors of a date or date-time target are in seconds (how dates are stored).
+const ERROR_METRICS = new Set(['rmse', 'mae']);
+
+/** A metric's value for people: errors of a date target in seconds and days. */
+function metricText(name, value, target) {
+  const column = columnProfile(target);
+  if (!ERROR_METRICS.has(name) || !column || !isTimeKind(column.kind) || typeof value !== 'number') return formatNumber(value);
+  return `${formatNumber(value)} seconds (${formatDays(value)})`;
+}
+
 function renderResult(r, durationMs) {
   const body = $('metrics-body');
   clear(body);
   for (const m of r.metrics) {
-    const value = el('td', { className: 'num', 'data-testid': `metric-${m.name}`, text: formatNumber(m.value) });
+    const value = el('td', { className: 'num', 'data-testid': `metric-${m.name}`, text: metricText(m.name, m.value, r.target) });
     value.dataset.value = m.value === null ? '' : String(m.value);
     body.append(el('tr', { 'data-metric': m.name }, el('th', { scope: 'row', text: METRIC_LABELS[m.name] || m.name }), value));
   }

@@ -28,6 +28,44 @@ export function short(v) {
   return String(Number(v.toPrecision(4)));
 }
 
+/** Whether a column of `kind` holds dates or date-times (stored as seconds since 1970 UTC). */
+export function isTimeKind(kind) {
+  return kind === 'date' || kind === 'date_time' || kind === 'datetime';
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * Seconds since 1970 as a UTC date, YYYY-MM-DD (the day the instant falls
+ * on), or with `withTime` as YYYY-MM-DD HH:MM:SS UTC; '' when not a time.
+ */
+export function formatTime(seconds, withTime = false) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '';
+  const d = new Date(Math.floor(seconds) * 1000);
+  if (Number.isNaN(d.getTime())) return '';
+  const y = d.getUTCFullYear();
+  const day = `${y < 0 ? '-' : ''}${pad(Math.abs(y), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return withTime ? `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC` : day;
+}
+
+/** A span of seconds in days: "41.2 days" ('' when not a number). */
+export function formatDays(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '';
+  const days = seconds / 86_400;
+  const a = Math.abs(days);
+  const text = a >= 1e6 ? days.toExponential(2) : a >= 1 || a === 0 ? days.toFixed(1) : String(Number(days.toPrecision(2)));
+  return `${text} days`;
+}
+
+/** How values of a column are said: dates for date columns, compact numbers otherwise. */
+export function valueFormatter(column) {
+  if (isTimeKind(column.kind)) {
+    const withTime = column.kind !== 'date';
+    return (v) => formatTime(v, withTime);
+  }
+  return short;
+}
+
 /**
  * A small histogram of a numeric column's bins (`{start, end, count}`), or
  * bars of its top values for a label column; null when there is nothing to draw.
@@ -37,9 +75,11 @@ export function distributionChart(column, visible = (s) => s) {
   const bins = column.histogram || [];
   const name = visible(column.name);
   if (bins.length > 0) {
+    // Date columns' bins are in seconds since 1970: say them as dates.
+    const say = valueFormatter(column);
     return bars(
-      bins.map((b) => ({ label: `${short(b.start)} to ${short(b.end)}`, count: b.count })),
-      `Histogram of ${name}: ${bins.length} bins from ${short(bins[0].start)} to ${short(bins[bins.length - 1].end)}`,
+      bins.map((b) => ({ label: `${say(b.start)} to ${say(b.end)}`, count: b.count })),
+      `Histogram of ${name}: ${bins.length} bins from ${say(bins[0].start)} to ${say(bins[bins.length - 1].end)}`,
       false,
     );
   }
