@@ -265,17 +265,29 @@ export function readOptions() {
   return Object.keys(o).length ? o : undefined;
 }
 
+/**
+ * After the item at `index` of `list` was removed and the list drawn again:
+ * focus the Remove button now at `index` (the next item), else the one
+ * before, else `fallback`, so keyboard focus does not fall to the page.
+ */
+function focusAfterRemoval(list, index, fallback) {
+  const buttons = list.querySelectorAll('button');
+  (buttons[index] || buttons[index - 1] || fallback).focus();
+}
+
 function renderTypeOverrides() {
   const list = $('type-list');
   clear(list);
-  for (const [column, kind] of state.typeOverrides) {
+  [...state.typeOverrides].forEach(([column, kind], i) => {
     const remove = el('button', { type: 'button', className: 'secondary small', text: 'Remove', 'aria-label': `Remove the type of ${visible(column)}` });
     remove.addEventListener('click', () => {
       state.typeOverrides.delete(column);
       renderTypeOverrides();
+      focusAfterRemoval(list, i, $('type-column'));
+      setStatus(`Removed the type set for ${visible(column)}; read the file again to apply this.`);
     });
     list.append(el('li', {}, el('span', { text: `${visible(column)} as ${kind.replace('_', '-')} ` }), remove));
-  }
+  });
 }
 
 function renderTypeColumns(p) {
@@ -462,6 +474,8 @@ function renderRecipe() {
     remove.addEventListener('click', () => {
       state.recipe.splice(i, 1);
       renderRecipe();
+      focusAfterRemoval(list, i, $('recipe-heading'));
+      setStatus(`Removed a preparation step: ${stepText(step)}. This applies from the next training.`);
     });
     list.append(el('li', {}, el('span', { text: `${stepText(step)} ` }), remove));
   });
