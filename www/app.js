@@ -305,7 +305,7 @@ async function reread() {
     try {
       await loadBytes(data, fileName, meta, true);
     } catch (err) {
-      failed(err, `Reading ${fileName} again failed.`);
+      failed(err, err.keptData ? `Reading ${fileName} again failed; the data as read before is still loaded.` : `Reading ${fileName} again failed.`);
     }
   });
 }
@@ -317,6 +317,9 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     state.typeOverrides.clear();
     renderTypeOverrides();
   }
+  // Reading the loaded file again with other options: if that fails, the
+  // data as read before stays loaded (and its profile on screen).
+  const previous = sameFile && state.profile ? state.source : null;
   state.source = { data: bytes, fileName, meta };
   $('reread').disabled = false;
   try {
@@ -338,10 +341,31 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
     setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}${how}).`);
   } catch (err) {
-    // A failed load leaves nothing loaded, unless the engine crashed (then
-    // the previous data was reloaded into the new engine).
+    if (previous) {
+      err.keptData = await keepPrevious(previous);
+      throw err;
+    }
+    // A failed load of a new file leaves nothing loaded, unless the engine
+    // crashed (then the previous data was reloaded into the new engine).
     if (!client.current) forgetData();
     throw err;
+  }
+}
+
+/**
+ * After a failed re-read: the data as read before, with the options it was
+ * read with, is loaded again unless the engine still holds it (an option
+ * the page refused, or a crash, which reloads it). True when it is loaded.
+ */
+async function keepPrevious(previous) {
+  state.source = previous;
+  if (client.current) return true;
+  try {
+    await client.load(previous.data, previous.fileName, previous.options);
+    return true;
+  } catch {
+    if (!client.current) forgetData();
+    return false;
   }
 }
 
