@@ -4,7 +4,7 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
-import { associationHeatmap, clusterColour, distributionChart, formatDays, isTimeKind, measureName, scatterChart, short, valueFormatter } from './charts.js';
+import { associationHeatmap, clusterColour, distributionChart, formatDays, isTimeKind, measureName, plural, scatterChart, short, valueFormatter } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 
@@ -68,6 +68,13 @@ export function formatNumber(v) {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
+/** 1st, 2nd, 3rd, 4th, 11th, 22nd… */
+function ordinal(n) {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] || 'th';
+  return `${n}${suffix}`;
+}
+
 function formatMs(ms) {
   if (typeof ms !== 'number') return '—';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
@@ -93,6 +100,7 @@ const ADVICE = new Map([
   ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
+  ['too_few_for_folds', 'To train without cross-validation, set Search to "None (one random forest)". Or use more data.'],
 ]);
 
 function showError(err) {
@@ -339,7 +347,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     await updateInferred();
     renderModelChoices();
     const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
-    setStatus(`Loaded ${profile.fileName}: ${profile.rows} rows, ${profile.columnCount} columns (${formatMs(durationMs)}${how}).`);
+    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).`);
   } catch (err) {
     if (previous) {
       err.keptData = await keepPrevious(previous);
@@ -455,7 +463,7 @@ function renderIngest(r) {
   if (r.decimalComma) parts.push('decimal comma');
   if (r.lineEnding) parts.push(`line ends ${r.lineEnding.toUpperCase()}`);
   if (r.skippedLines) parts.push(`${r.skippedLines === 1 ? 'first line' : `first ${r.skippedLines} lines`} skipped above the table`);
-  if (r.blankLines) parts.push(`${r.blankLines} blank lines skipped`);
+  if (r.blankLines) parts.push(`${plural(r.blankLines, 'blank line')} skipped`);
   $('ingest-summary').textContent = parts.length ? `${parts.join(', ')}.` : '';
   const list = $('ingest-warnings');
   clear(list);
@@ -515,7 +523,7 @@ function showMoreColumns(p) {
   const more = $('profile-more');
   const left = p.columns.length - state.profileShown;
   more.hidden = left <= 0;
-  more.textContent = `Show ${Math.min(left, PROFILE_PAGE)} more of ${p.columns.length} columns`;
+  more.textContent = `Show ${Math.min(left, PROFILE_PAGE)} more of ${plural(p.columns.length, 'column')}`;
   $('profile-shown').textContent = left > 0 ? `Showing ${state.profileShown} of ${p.columns.length} columns.` : '';
 }
 
@@ -531,7 +539,7 @@ function renderProfile(p) {
   const note = $('sample-note');
   note.hidden = !p.sample;
   note.textContent = p.sample
-    ? `Large file: ${p.sample.keptRows} of ${p.sample.totalRows} rows kept (every ${p.sample.stride}th) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%${quartileNote(p)}), and training uses the kept rows.`
+    ? `Large file: ${p.sample.keptRows} of ${plural(p.sample.totalRows, 'row')} kept (every ${ordinal(p.sample.stride)}) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%${quartileNote(p)}), and training uses the kept rows.`
     : '';
   $('ov-columns').textContent = String(p.columnCount);
   const sha = $('ov-sha');
@@ -567,7 +575,7 @@ function renderAssociations(p) {
   chart.append(heat.svg);
   const notes = [];
   if (heat.shown < heat.total) notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the list below covers all of them.`);
-  if (assoc.sampledRows) notes.push(`Computed on a regular sample of ${assoc.sampledRows} rows: approximate.`);
+  if (assoc.sampledRows) notes.push(`Computed on a regular sample of ${plural(assoc.sampledRows, 'row')}: approximate.`);
   if ((assoc.skipped || []).length) notes.push(`Not paired: ${assoc.skipped.slice(0, 5).map((s) => `${visible(s.column)} (${s.reason})`).join('; ')}${assoc.skipped.length > 5 ? `; and ${assoc.skipped.length - 5} more` : ''}.`);
   $('assoc-note').textContent = notes.join(' ');
   for (const pair of (assoc.pairs || []).slice(0, 10)) {
@@ -683,7 +691,7 @@ async function train() {
       $('search-progress').hidden = true;
       state.manifest = manifest;
       renderResult(result, durationMs);
-      const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${result.search.planned} candidates; the best of those was refitted.` : '';
+      const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${plural(result.search.planned, 'candidate')}; the best of those was refitted.` : '';
       const left = leftOut && leftOut.length > 0 ? ` Left out of the search on this data: ${leftOut.map((l) => `${l.model} (${l.reason})`).join('; ')}.` : '';
       setStatus(`Trained in ${formatMs(durationMs)}.${cut}${left}`);
     } catch (err) {
@@ -790,15 +798,15 @@ function showSearchProgress(p) {
     return;
   }
   if (p.stage === 'prepare') {
-    setStatus(`Preparing ${p.workers} worker${p.workers === 1 ? '' : 's'} for ${p.planned} candidates…`);
+    setStatus(`Preparing ${plural(p.workers, 'worker')} for ${plural(p.planned, 'candidate')}…`);
     return;
   }
   if (p.stage !== 'search') return;
   const elapsed = p.elapsedMs / 1000;
   const left = p.done > 0 ? (elapsed / p.done) * (p.planned - p.done) : 0;
   const best = p.best ? `best ${p.metric} ${formatNumber(p.best.mean)} (${MODEL_LABELS.get(p.best.model.kind) || p.best.model.kind})` : 'no score yet';
-  const workers = p.workers ? ` on ${p.workers} worker${p.workers === 1 ? '' : 's'}` : '';
-  setStatus(`Searching${workers}: ${p.done} of ${p.planned} candidates · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
+  const workers = p.workers ? ` on ${plural(p.workers, 'worker')}` : '';
+  setStatus(`Searching${workers}: ${p.done} of ${plural(p.planned, 'candidate')} · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
   const bar = $('search-progress');
   bar.hidden = false;
   bar.setAttribute('aria-label', 'Search progress');
@@ -809,7 +817,7 @@ function showSearchProgress(p) {
 function formatBytes(n) {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
+  return plural(n, 'byte');
 }
 
 function showLoadProgress(p) {
@@ -865,8 +873,8 @@ function renderLeaderboard(r) {
   const seconds = ERROR_METRICS.has(r.searchMetric) && column && isTimeKind(column.kind) ? ' (seconds)' : '';
   $('leaderboard-metric').textContent = `Mean ${METRIC_LABELS[r.searchMetric] || r.searchMetric}${seconds}`;
   $('leaderboard-caption').textContent = r.search.cut_short
-    ? `Search leaderboard: cut short after ${r.search.trials.length} of ${r.search.planned} candidates`
-    : `Search leaderboard: ${r.search.trials.length} candidates, 3-fold cross-validation on the training rows`;
+    ? `Search leaderboard: cut short after ${r.search.trials.length} of ${plural(r.search.planned, 'candidate')}`
+    : `Search leaderboard: ${plural(r.search.trials.length, 'candidate')}, 3-fold cross-validation on the training rows`;
   wrap.hidden = false;
 }
 
@@ -899,7 +907,7 @@ function renderResult(r, durationMs) {
     ['Target', r.target, 'fact-target'],
     ['Task', r.task, 'fact-task'],
     ['Model', `${MODEL_LABELS.get(r.model) || r.model}${r.params ? ` (${r.params})` : ''}`, 'fact-model'],
-    ['Search', r.search ? `${r.search.trials.length} of ${r.search.planned} candidates${r.search.cut_short ? ', cut short' : ''}` : 'none', 'fact-search'],
+    ['Search', r.search ? `${r.search.trials.length} of ${plural(r.search.planned, 'candidate')}${r.search.cut_short ? ', cut short' : ''}` : 'none', 'fact-search'],
     ['Seed', String(r.seed), 'fact-seed'],
     ['Training rows', String(r.trainRows), 'fact-train-rows'],
     ['Test rows', String(r.testRows), 'fact-test-rows'],
@@ -989,17 +997,17 @@ async function runCluster() {
       const ev = r.explainedVariance || [];
       const counted = r.clusters.filter((c) => c.label >= 0);
       const what = options.model === 'pca'
-        ? `PCA of ${r.rows} rows on ${r.features.length} prepared features`
-        : `${counted.length} cluster${counted.length === 1 ? '' : 's'} of ${r.rows} rows${r.noise ? `, ${r.noise} rows noise` : ''}`;
+        ? `PCA of ${plural(r.rows, 'row')} on ${plural(r.features.length, 'prepared feature')}`
+        : `${plural(counted.length, 'cluster')} of ${plural(r.rows, 'row')}${r.noise ? `, ${plural(r.noise, 'row')} noise` : ''}`;
       const summary = `${what}; the first two components explain ${(100 * ((ev[0] || 0) + (ev[1] || 0))).toFixed(1)}% of the variance.`;
-      out.append(scatterChart(r.points, ev, `Scatter of ${r.points.length} rows on the first two principal components: ${summary}`));
+      out.append(scatterChart(r.points, ev, `Scatter of ${plural(r.points.length, 'row')} on the first two principal components: ${summary}`));
       out.append(el('p', { 'data-testid': 'cluster-summary', text: `${summary}${r.inertia !== undefined ? ` Within-cluster sum of squares ${short(r.inertia)}.` : ''}` }));
       if (r.clusters.length) {
         const list = el('ul', { className: 'cluster-list', 'data-testid': 'cluster-list' });
         for (const c of r.clusters) {
           const swatch = el('span', { className: 'swatch', 'aria-hidden': 'true' });
           swatch.style.background = clusterColour(c.label);
-          list.append(el('li', {}, swatch, el('span', { text: ` ${c.label < 0 ? 'noise' : `cluster ${c.label}`}: ${c.size} rows` })));
+          list.append(el('li', {}, swatch, el('span', { text: ` ${c.label < 0 ? 'noise' : `cluster ${c.label}`}: ${plural(c.size, 'row')}` })));
         }
         out.append(list);
       }
@@ -1046,7 +1054,7 @@ async function openManifest(file) {
     const out = $('replay-result');
     clear(out);
     if (file.size > MAX_MANIFEST_BYTES) {
-      const err = Object.assign(new Error(`${visible(file.name)} is ${file.size} bytes, over the manifest limit of ${MAX_MANIFEST_BYTES} bytes; it was not read`), { name: 'ManifestError', code: 'too_large' });
+      const err = Object.assign(new Error(`${visible(file.name)} is ${plural(file.size, 'byte')}, over the manifest limit of ${MAX_MANIFEST_BYTES} bytes; it was not read`), { name: 'ManifestError', code: 'too_large' });
       out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${visible(file.name)}: ${err.message}` }));
       failed(err, 'Replay failed.');
       return;
@@ -1077,7 +1085,7 @@ function renderReplay(report, name) {
     out.append(el('p', { className: 'ok', 'data-testid': 'replay-verdict', 'data-reproduced': 'true', text: 'Reproduced: every metric is bit-identical.' }));
   } else {
     const n = report.differences.length;
-    out.append(el('p', { className: 'bad', 'data-testid': 'replay-verdict', 'data-reproduced': 'false', text: `Not reproduced: ${n} ${n === 1 ? 'difference' : 'differences'} from ${name}.` }));
+    out.append(el('p', { className: 'bad', 'data-testid': 'replay-verdict', 'data-reproduced': 'false', text: `Not reproduced: ${plural(n, 'difference')} from ${name}.` }));
     const body = el('tbody');
     for (const d of report.differences) {
       body.append(el('tr', {}, el('th', { scope: 'row', text: d.field }), el('td', { text: d.expected }), el('td', { text: d.found })));

@@ -21,6 +21,11 @@ function titled(node, text) {
   return node;
 }
 
+/** "1 row", "2 rows": a count and its noun, singular for one. */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Compact number text: at most 4 significant digits. */
 export function short(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '';
@@ -79,7 +84,7 @@ export function distributionChart(column, visible = (s) => s) {
     const say = valueFormatter(column);
     return bars(
       bins.map((b) => ({ label: `${say(b.start)} to ${say(b.end)}`, count: b.count })),
-      `Histogram of ${name}: ${bins.length} bins from ${say(bins[0].start)} to ${say(bins[bins.length - 1].end)}`,
+      `Histogram of ${name}: ${plural(bins.length, 'bin')} from ${say(bins[0].start)} to ${say(bins[bins.length - 1].end)}`,
       false,
     );
   }
@@ -106,7 +111,7 @@ function bars(items, label, horizontal) {
     role: 'img',
     tabindex: 0,
     class: 'mini-chart',
-    'aria-label': `${label}; the largest is ${tallest.label} with ${tallest.count} rows.`,
+    'aria-label': `${label}; the largest is ${tallest.label} with ${plural(tallest.count, 'row')}.`,
   });
   titled(svg, label);
   items.forEach((item, i) => {
