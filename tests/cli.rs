@@ -366,7 +366,7 @@ fn comments_and_titles_are_skipped() {
     std::fs::write(&data, &csv).unwrap();
     let o = run(&["profile", data.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("note: the first line had under half the fields of the table below and was skipped as a title or notes (\"Quarterly sales, all regions\")"), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("note: the first line had fewer fields than the table below and was skipped as a title or notes (\"Quarterly sales, all regions\")"), "{}", text(&o.stdout));
     let out = dir.path().join("run.json");
     let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--search", "none", "--skip-lines", "1", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));

@@ -266,9 +266,9 @@ export function readOptions() {
   }
   if (mem !== 512) o.maxMemoryBytes = mem * 1024 * 1024;
   const tokens = $('opt-missing').value.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const defaults = ['na', 'n/a', 'null', 'nan', 'none', '?', '-'];
-  const lower = tokens.map((t) => t.toLowerCase());
-  if (lower.length !== defaults.length || lower.some((t, i) => t !== defaults[i])) o.missingTokens = ['', ...tokens];
+  // The engine's defaults (DEFAULT_MISSING_TOKENS in src/data/csv_read.rs), compared exactly: case matters.
+  const defaults = ['NA', 'N/A', 'n/a', '#N/A', 'NULL', 'null', 'NaN', 'nan', 'None', '?', '-'];
+  if (tokens.length !== defaults.length || tokens.some((t, i) => t !== defaults[i])) o.missingTokens = ['', ...tokens];
   if (state.typeOverrides.size > 0) o.columnTypes = Object.fromEntries(state.typeOverrides);
   return Object.keys(o).length ? o : undefined;
 }

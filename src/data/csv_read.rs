@@ -59,6 +59,10 @@ pub const MAX_PREAMBLE_LINES: usize = 10;
 /// Most lines [`ParseOptions::skip_lines`] may skip.
 pub const MAX_SKIP_LINES: usize = 1000;
 
+/// The tokens read as missing unless set otherwise: the spellings
+/// spreadsheets, R, pandas and SQL exports write, each in its own case.
+pub const DEFAULT_MISSING_TOKENS: [&str; 12] = ["", "NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None", "?", "-"];
+
 /// Limits and choices for reading a CSV file. The defaults suit a browser tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -81,7 +85,8 @@ pub struct ParseOptions {
     pub max_memory_bytes: usize,
     /// Over the memory budget: keep a sample of rows, or stop.
     pub over_budget: OverBudget,
-    /// Tokens read as missing (compared case-insensitively after trimming).
+    /// Tokens read as missing (compared exactly, case included, after
+    /// trimming): `na` is Namibia and `none` a level as often as not.
     pub missing_tokens: Vec<String>,
     /// The delimiter; detected from the first line when absent.
     pub delimiter: Option<char>,
@@ -123,7 +128,7 @@ impl Default for ParseOptions {
             max_header_chars: 1_000,
             max_memory_bytes: 512 << 20,
             over_budget: OverBudget::Sample,
-            missing_tokens: ["", "na", "n/a", "null", "nan", "none", "?", "-"]
+            missing_tokens: DEFAULT_MISSING_TOKENS
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -367,7 +372,7 @@ mod tests {
         assert_eq!((ds.n_rows, ds.columns.len(), ds.ingest.skipped_lines), (4, 8, 1));
         assert_eq!(names(&ds)[..2], ["column_1", "column_2"]);
         let w = ds.ingest.warnings.iter().find(|w| w.code == "skipped_lines").unwrap();
-        assert_eq!(w.message, "the first line had under half the fields of the table below and was skipped as a title or notes (\"4,7,malignant,benign\"); to read it as the table, set the lines to skip to 0");
+        assert_eq!(w.message, "the first line had fewer fields than the table below and was skipped as a title or notes (\"4,7,malignant,benign\"); to read it as the table, set the lines to skip to 0");
         // A title and a blank line over a tab-separated table: the
         // delimiter is the table's, not the title's.
         let text = b"Table 3: Population by region, 2020\r\nSource: census\r\n\r\nregion\tpop\tarea\r\nnorth\t12\t3.5\r\nsouth\t15\t4.5\r\n";
@@ -386,9 +391,8 @@ mod tests {
         // A title with a delimiter in it, over a header.
         let ds = parse(b"Sales, 2024\nregion,amount,units\nnorth,1,2\n").unwrap();
         assert_eq!((names(&ds)[0].as_str(), ds.n_rows), ("region", 1));
-        // Not a title: a header one field short of the rows (R's
-        // write.table), a ragged row in the table, more than ten lines.
-        for text in [&b"a,b\n1,1,2\n2,3,4\n3,5,6\n"[..], b"t\na,b\n1,2\n3\n4,5\n", "t\n".repeat(11).as_bytes()] {
+        // Not a title: a ragged row in the table, more than ten lines.
+        for text in [&b"t\na,b\n1,2\n3\n4,5\n"[..], "t\n".repeat(11).as_bytes()] {
             let mut text = text.to_vec();
             if text.starts_with(b"t\nt\n") {
                 text.extend_from_slice(b"a,b\n1,2\n3,4\n");
@@ -398,6 +402,46 @@ mod tests {
         // An even table is never cut, whatever its first line.
         let ds = parse(b"id\n1\n2\n").unwrap();
         assert_eq!((ds.n_rows, ds.ingest.skipped_lines), (2, 0));
+    }
+
+    /// A header one name short of every row below it is R's layout with
+    /// row names (`write.table`, and `write.csv` with its empty first
+    /// name is already even): the first field becomes a named column, with
+    /// a note, whether the row names are numbers or text and whatever the
+    /// lines to skip. Rows that all end with a delimiter get their empty
+    /// last column named instead.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn a_header_one_short_of_the_rows_names_the_extra_column() {
+        let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let cars = b"mpg,cyl\nMazda RX4,21,6\nDatsun 710,22.8,4\nValiant,18.1,6\nFiat 128,32.4,4\n";
+        for opts in [ParseOptions::default(), ParseOptions { skip_lines: Some(0), ..ParseOptions::default() }] {
+            let ds = parse_csv_all_ways(cars, "t.csv", &opts).unwrap();
+            assert_eq!((names(&ds), ds.n_rows, ds.ingest.skipped_lines), (vec!["column_1".to_string(), "mpg".into(), "cyl".into()], 4, 0));
+            assert_eq!(ds.columns[0].text(3).as_deref(), Some("Fiat 128"));
+            assert_eq!(ds.columns[1].values, ColumnValues::Numeric(vec![Some(21.0), Some(22.8), Some(18.1), Some(32.4)]));
+            let w = ds.ingest.warnings.iter().find(|w| w.code == "row_names").unwrap();
+            assert!(w.message.contains("read as a column named \"column_1\""), "{}", w.message);
+            assert!(!ds.ingest.warnings.iter().any(|w| w.code == "renamed_columns" || w.code == "skipped_lines"), "{:?}", ds.ingest.warnings);
+        }
+        let ds = parse(b"a,b\n1,1,2\n2,3,4\n3,5,6\n").unwrap();
+        assert_eq!((names(&ds), ds.n_rows), (vec!["column_1".to_string(), "a".into(), "b".into()], 3));
+        // A name already taken is not reused.
+        let ds = parse(b"column_1,b\nx,1,2\ny,3,4\n").unwrap();
+        assert_eq!(names(&ds), ["column_1_2", "column_1", "b"]);
+        // With the title skipped as asked, the table below is read so too.
+        let opts = ParseOptions { skip_lines: Some(1), ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(b"Motor Trend 1974\nmpg,cyl,hp\nMazda RX4,21,6,110\nDatsun 710,22.8,4,93\n", "t.csv", &opts).unwrap();
+        assert_eq!((names(&ds)[..2].to_vec(), ds.n_rows, ds.ingest.skipped_lines), (vec!["column_1".to_string(), "mpg".into()], 2, 1));
+        // A delimiter ending every row: the empty last column is named.
+        let ds = parse(b"a,b,c\n1,2,3,\n4,5,6,\n").unwrap();
+        assert_eq!((names(&ds), ds.n_rows), (vec!["a".to_string(), "b".into(), "c".into(), "column_4".into()], 2));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1.0), Some(4.0)]));
+        assert!((0..2).all(|r| ds.columns[3].is_missing(r)));
+        let w = ds.ingest.warnings.iter().find(|w| w.code == "trailing_delimiter").unwrap();
+        assert!(w.message.contains("\"column_4\" with no values"), "{}", w.message);
+        // Only when every row is one wider: a single wide row is ragged.
+        assert_eq!(parse(b"a,b\n1,2\n3,4,5\n6,7\n").unwrap_err().code(), "ragged_row");
     }
 
     /// Comment lines are skipped wherever they start a line outside a
@@ -820,9 +864,25 @@ mod tests {
         assert!(ds.columns[0].is_missing(1));
         assert!(ds.columns[1].is_missing(1));
         assert_eq!(ds.columns[1].text(0).as_deref(), Some("say \"hi\""));
-        let opts = ParseOptions { missing_tokens: vec!["x".into()], ..ParseOptions::default() };
+        let opts = ParseOptions { missing_tokens: vec!["X".into()], ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"n\n1\nX\n", "t.csv", &opts).unwrap();
         assert!(ds.columns[0].is_missing(1));
+        // Tokens match in their own case only.
+        let opts = ParseOptions { missing_tokens: vec!["x".into()], ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(b"n\n1\nX\n", "t.csv", &opts).unwrap();
+        assert!(!ds.columns[0].is_missing(1));
+    }
+
+    /// The default tokens are the spellings exports write, in their own
+    /// case: Namibia's code `na` and a level `none` (or `NONE`) stay
+    /// values, as pandas keeps them; `NA`, `#N/A`, `NULL` are missing.
+    #[test]
+    fn default_missing_tokens_keep_real_levels() {
+        let ds = parse_csv_all_ways(b"country,arm,n\nna,none,1\nfr,NONE,NA\nNA,#N/A,NULL\nna,drug,nan\n", "t.csv", &ParseOptions::default()).unwrap();
+        let texts = |c: usize| (0..4).map(|r| ds.columns[c].text(r)).collect::<Vec<_>>();
+        assert_eq!(texts(0), [Some("na".into()), Some("fr".into()), None, Some("na".into())]);
+        assert_eq!(texts(1), [Some("none".into()), Some("NONE".into()), None, Some("drug".into())]);
+        assert_eq!((0..4).filter(|&r| ds.columns[2].is_missing(r)).count(), 3);
     }
 
     #[test]

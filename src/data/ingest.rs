@@ -534,7 +534,7 @@ impl Ctx {
     fn is_missing(&self, t: &str) -> bool {
         match t.as_bytes().first() {
             None => self.missing_empty,
-            Some(&b) => t.len() <= self.missing_max && self.missing_first[usize::from(b.to_ascii_lowercase())] && self.missing.iter().any(|m| m.eq_ignore_ascii_case(t)),
+            Some(&b) => t.len() <= self.missing_max && self.missing_first[usize::from(b)] && self.missing.iter().any(|m| m == t),
         }
     }
 }
@@ -1442,6 +1442,7 @@ struct Parser {
     quote_comment: bool,
     quote_line_start: bool,
     names: Option<Vec<String>>,
+    header_fix: HeaderFix,
     /// Header cells renamed (no name, or a repeated one), said as warnings.
     renamed: Vec<String>,
     cols: Vec<ColBuilder>,
@@ -1537,6 +1538,7 @@ const MEMORY_CHECK_ROWS: usize = 4096;
 
 /// What the head of a file settles for its parser.
 struct ParserHead {
+    header_fix: HeaderFix,
     delimiter: u8,
     term: u8,
     decimal_comma: bool,
@@ -1553,7 +1555,7 @@ impl Parser {
         let mut missing_first = [false; 256];
         for m in &missing {
             if let Some(&b) = m.as_bytes().first() {
-                missing_first[usize::from(b.to_ascii_lowercase())] = true;
+                missing_first[usize::from(b)] = true;
             }
         }
         let line0 = head.line0;
@@ -1593,6 +1595,7 @@ impl Parser {
             quote_comment: false,
             quote_line_start: true,
             names: None,
+            header_fix: head.header_fix,
             renamed: Vec::new(),
             cols: Vec::new(),
             n_rows: 0,
@@ -1937,7 +1940,23 @@ impl Parser {
                 return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: false, columns: width, limit: self.opts.max_columns });
             }
             let names = if self.has_header {
-                let (names, renamed) = check_header((0..width).map(field), &self.ctx.file, &self.opts)?;
+                let mut cells: Vec<&str> = (0..width).map(field).collect();
+                match self.header_fix {
+                    HeaderFix::RowNames => cells.insert(0, ""),
+                    HeaderFix::TrailingDelimiter => cells.push(""),
+                    HeaderFix::None => {}
+                }
+                let (names, mut renamed) = check_header(cells.into_iter(), &self.ctx.file, &self.opts)?;
+                // The added name is said by its own note, not as a rename.
+                let added = match self.header_fix {
+                    HeaderFix::RowNames => Some(1),
+                    HeaderFix::TrailingDelimiter => Some(names.len()),
+                    HeaderFix::None => None,
+                };
+                if let Some(i) = added {
+                    let said = format!("column {i} had no name");
+                    renamed.retain(|r| !r.starts_with(&said));
+                }
                 self.renamed = renamed;
                 names
             } else {
@@ -2103,6 +2122,24 @@ impl Parser {
         self.total = None;
         self.check()?;
         report.blank_lines = self.blank_lines;
+        if let Some(names) = self.names.as_ref().filter(|_| self.header_fix != HeaderFix::None) {
+            report.warnings.push(match self.header_fix {
+                HeaderFix::RowNames => IngestWarning {
+                    code: "row_names".into(),
+                    message: format!(
+                        "the header has one name fewer than the rows have fields, as R writes row names: the rows' first field was read as a column named \"{}\"; it is usually an identifier, so leave it out of training",
+                        clip(&names[0])
+                    ),
+                },
+                _ => IngestWarning {
+                    code: "trailing_delimiter".into(),
+                    message: format!(
+                        "every row ends with a delimiter the header does not have: the empty last field was read as a column named \"{}\" with no values",
+                        clip(&names[names.len() - 1])
+                    ),
+                },
+            });
+        }
         if !self.renamed.is_empty() {
             report.warnings.push(IngestWarning { code: "renamed_columns".into(), message: format!("{}; names must be present and different", self.renamed.join("; ")) });
         }
@@ -2180,7 +2217,21 @@ fn check_header<'a>(fields: impl Iterator<Item = &'a str>, file: &str, opts: &Pa
 // ----------------------------------------------------------------- sniffing
 
 /// What the first 64 KiB of text tell us.
+/// A header one name short of every row below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderFix {
+    /// The header is as wide as the rows.
+    None,
+    /// R's `write.table` with row names: the rows' first field is a row
+    /// name the header leaves out; that column gets a name.
+    RowNames,
+    /// Every row ends with a delimiter (an empty last field): that
+    /// column gets a name.
+    TrailingDelimiter,
+}
+
 struct Sniffed {
+    header_fix: HeaderFix,
     /// Bytes before the first line the parser reads.
     skip: usize,
     /// Lines in those bytes: an Excel `sep=` line, and lines skipped before
@@ -2264,7 +2315,9 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
         // A line one field short of the table could be its header (R's
         // write.table leaves out the row names' one): taken for a title only
         // with a header below it.
-        let header_below = !table[0].iter().all(|f| matches!(classify(f.trim(), false), Class::Number(_) | Class::Time(..) | Class::NonFinite));
+        // A header has no number in it; a data row with a text row name
+        // (R's layout, handled as row names) has some.
+        let header_below = table[0].iter().all(|f| !matches!(classify(f.trim(), false), Class::Number(_) | Class::Time(..) | Class::NonFinite));
         let head = sample_records(&body[..start], d, comment, k);
         if head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
             return Some((start, k, d));
@@ -2373,7 +2426,23 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             (!data_like, "detected")
         }
     };
-    Ok(Sniffed { skip, skip_lines, preamble, preamble_detected, delimiter, delimiter_source, has_header, header_source, decimal_comma, term, line_ending })
+    // A header of two names or more one field short of every sampled row
+    // below it (two rows at least): an empty last field in each is a
+    // trailing delimiter; otherwise, when the first row holds a number or
+    // a date (not a header under a title), the first field is a row name.
+    let header_fix = match records.split_first() {
+        Some((head, rows)) if has_header && head.len() >= 2 && rows.len() >= 2 && rows.iter().all(|r| r.len() == head.len() + 1) => {
+            if rows.iter().all(|r| r.get(head.len()).is_some_and(|f| f.trim().is_empty())) {
+                HeaderFix::TrailingDelimiter
+            } else if rows[0].iter().any(|f| matches!(classify(f.trim(), decimal_comma), Class::Number(_) | Class::Time(..))) {
+                HeaderFix::RowNames
+            } else {
+                HeaderFix::None
+            }
+        }
+        _ => HeaderFix::None,
+    };
+    Ok(Sniffed { header_fix, skip, skip_lines, preamble, preamble_detected, delimiter, delimiter_source, has_header, header_source, decimal_comma, term, line_ending })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -2560,7 +2629,7 @@ impl Ingest {
             r.warnings.push(IngestWarning {
                 code: "skipped_lines".into(),
                 message: format!(
-                    "{} under half the fields of the table below and {} skipped as a title or notes (\"{first}\"); to read {} as the table, set the lines to skip to 0",
+                    "{} fewer fields than the table below and {} skipped as a title or notes (\"{first}\"); to read {} as the table, set the lines to skip to 0",
                     if s.preamble == 1 { "the first line had".to_string() } else { format!("the first {} lines had", s.preamble) },
                     if s.preamble == 1 { "was" } else { "were" },
                     if s.preamble == 1 { "it" } else { "them" },
@@ -2594,7 +2663,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;

@@ -243,10 +243,17 @@ pub enum SearchError {
         max: usize,
     },
     /// Too few training rows in some class to cross-validate at all.
-    #[error("the smallest group has only {smallest} training rows, too few to cross-validate (at least 2 are needed); turn the search off (search none) or use more data")]
+    #[error(
+        "the smallest {} has only {smallest} training row{}, too few to cross-validate (at least 2 are needed); turn the search off (search: none) or use more data{}",
+        if *classes { "class" } else { "group" },
+        if *smallest == 1 { "" } else { "s" },
+        if *classes { "; if the target holds amounts rather than classes, choose regression" } else { "" }
+    )]
     TooFewForFolds {
         /// Rows in the smallest class (or all rows for regression).
         smallest: usize,
+        /// Whether the groups are classes.
+        classes: bool,
     },
     /// A trial budget of zero or too many.
     #[error("a budget of {trials} trials is out of range: allowed 1 to {max}")]
@@ -406,7 +413,7 @@ pub fn folds(n: usize, classes: Option<&[u32]>, k: usize, seed: u64) -> Result<V
     };
     let smallest = groups.iter().map(Vec::len).min().unwrap_or(0);
     if smallest < 2 {
-        return Err(SearchError::TooFewForFolds { smallest });
+        return Err(SearchError::TooFewForFolds { smallest, classes: classes.is_some() });
     }
     if k > smallest {
         return Err(SearchError::BadFolds { folds: k, max: smallest.clamp(1, MAX_FOLDS) });

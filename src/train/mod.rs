@@ -644,7 +644,7 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
             let k = classes.max(2) as f64;
             let pairs = k * (k - 1.0) / 2.0;
             let per_pair = if classes <= 2 { r } else { 2.0 * r / k };
-            (pairs * per_pair * per_pair * w * 9.0, format!("{pairs} class pairs × ({per_pair:.0} rows)² × {width} features"))
+            (pairs * per_pair * per_pair * w * 9.0, format!("{pairs} class pair{} × ({per_pair:.0} rows)² × {width} features", if pairs == 1.0 { "" } else { "s" }))
         }
         ModelSpec::Svr { .. } => (r * r * w * 0.65, format!("({rows} rows)² × {width} features")),
         // Measured (100 rounds of depth 3, 20 features): 1.2 s on 2,400

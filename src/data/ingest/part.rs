@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -163,7 +163,7 @@ impl PartOutput {
 impl Part {
     /// A parser for the bytes `spec.start..spec.end`.
     pub fn new(spec: PartSpec) -> Part {
-        let head = ParserHead { delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0 };
+        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0 };
         let mut opts = spec.opts.clone();
         // Sampling (which the head refuses) rather than an error: a part
         // never stops for memory the head would not have stopped for.
