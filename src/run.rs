@@ -373,6 +373,13 @@ impl Run {
     /// Checks the options, encodes the target, splits the rows, plans the
     /// search and checks its estimated duration against the budget.
     pub fn start(ds: &Dataset, opts: &RunOptions) -> Result<Run> {
+        Run::start_with(ds, opts, false)
+    }
+
+    /// [`Run::start`]; with `quick_only`, named models' candidates are left
+    /// out when slow too, as a default search does (the replay of a
+    /// manifest that did not record the grid such a search left).
+    fn start_with(ds: &Dataset, opts: &RunOptions, quick_only: bool) -> Result<Run> {
         let seed = opts.seed.unwrap_or(DEFAULT_SEED);
         let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
         let target_index = ds.column_index(&opts.target)?;
@@ -486,7 +493,7 @@ impl Run {
                         }
                     }
                     let mut g = search::models_grid(&models, task)?;
-                    if !named {
+                    if !named || quick_only {
                         // Unnamed, a model's candidates join only while each
                         // stays quick on this data (the support-vector
                         // models' estimate grows with rows², forests' with
@@ -545,7 +552,10 @@ impl Run {
                 folds: k,
                 metric,
                 max_trial_seconds: f64::INFINITY,
-                grid: given.then_some(grid),
+                // A default search that left candidates out records the grid
+                // it searched, so a replay searches exactly it whatever the
+                // estimates say then.
+                grid: (given || !left_out.is_empty()).then_some(grid),
                 time_budget_seconds: opts.time_budget_seconds,
             };
             (Some(config), folds, plan, rungs)
@@ -1059,6 +1069,13 @@ pub fn options_of(manifest: &RunManifest) -> RunOptions {
     opts
 }
 
+/// Whether a fresh run plans the manifest's first-rung trials, index by
+/// index, with the same models.
+fn plans_recorded_trials(r: &Run, manifest: &RunManifest) -> bool {
+    let pending = r.pending();
+    manifest.search.iter().flat_map(|s| &s.trials).filter(|t| t.rung == 0).all(|t| pending.iter().any(|p| p.index == t.index && p.model == t.model))
+}
+
 /// Replays `manifest` on `ds`: checks the data is the same, runs the
 /// recorded options again (the same trials, cut short where it was) and
 /// compares every recorded figure exactly.
@@ -1083,7 +1100,18 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         }
         .into());
     }
-    let mut r = Run::start(ds, &options_of(manifest))?;
+    let opts = options_of(manifest);
+    let mut r = Run::start(ds, &opts)?;
+    // A manifest written before a default search recorded the grid it was
+    // left with names its models only: when the recorded trials are not
+    // the plan of their whole grids, leave the slow candidates out again.
+    if manifest.config.search.as_ref().is_some_and(|s| s.grid.is_none()) && !plans_recorded_trials(&r, manifest) {
+        if let Ok(quick) = Run::start_with(ds, &opts, true) {
+            if plans_recorded_trials(&quick, manifest) {
+                r = quick;
+            }
+        }
+    }
     // The recorded trials, by index: a cut-short parallel search may have
     // finished some of a batch and not others.
     for t in manifest.search.iter().flat_map(|s| &s.trials) {
