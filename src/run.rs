@@ -721,11 +721,29 @@ impl Run {
     /// Tells the search how long it has run, in milliseconds; past its time
     /// budget it stops as [`Run::cancel`] does, and this returns true.
     pub fn note_elapsed(&mut self, ms: f64) -> bool {
-        let over = self.search.as_ref().and_then(|s| s.time_budget_seconds).is_some_and(|b| ms / 1000.0 >= b);
+        let over = self.budget_spent(ms);
         if over {
             self.cancel();
         }
         over
+    }
+
+    /// Whether the search's time budget is spent after `ms` milliseconds
+    /// (the caller's clock), without stopping it: a thread or worker holding
+    /// a shared `Run` asks this before it starts a trial, and starts none
+    /// once it is true. The final refit is not part of the budget.
+    pub fn budget_spent(&self, ms: f64) -> bool {
+        self.search_budget().is_some_and(|b| ms / 1000.0 >= b)
+    }
+
+    /// [`Run::step`] with the time the search has run so far, in
+    /// milliseconds: once its time budget is spent no trial starts, the
+    /// search stops as [`Run::cancel`] does and this gives `None`.
+    pub fn step_within_budget(&mut self, ds: &Dataset, elapsed_ms: f64) -> Result<Option<&Trial>> {
+        if self.note_elapsed(elapsed_ms) {
+            return Ok(None);
+        }
+        self.step(ds)
     }
 
     /// Trials run so far.
@@ -1357,6 +1375,37 @@ mod tests {
         assert!(replay(&ds, &out.manifest(BTreeMap::new())).unwrap().reproduced);
         let bad = RunOptions { time_budget_seconds: Some(0.0), ..opts };
         assert_eq!(Run::start(&ds, &bad).unwrap_err().code(), "bad_search_config");
+    }
+
+    /// Once the budget is spent no further trial starts, however long the
+    /// last one took (a first trial of 94 s against a budget of 15 s used to
+    /// be followed by another): the times are fed in, as callers measure them.
+    #[test]
+    fn a_spent_budget_starts_no_further_trial() {
+        let ds = iris();
+        let opts = RunOptions { time_budget_seconds: Some(15.0), search: Some(Strategy::Grid), ..halving(&["knn", "tree"]) };
+        let mut job = Run::start(&ds, &opts).unwrap();
+        assert!(job.pending().len() >= 3);
+        assert!(job.step_within_budget(&ds, 0.0).unwrap().is_some());
+        // The first trial took 94 s: the budget is spent before the second.
+        assert!(job.budget_spent(94_000.0));
+        assert!(!job.budget_spent(14_999.0));
+        let shared: &Run = &job;
+        assert!(shared.budget_spent(15_000.0), "a shared run says the budget is spent without being stopped");
+        assert!(job.step_within_budget(&ds, 94_000.0).unwrap().is_none());
+        assert_eq!(job.trials().len(), 1);
+        assert!(job.pending().is_empty());
+        assert!(job.step_within_budget(&ds, 1.0).unwrap().is_none(), "a stopped search stays stopped");
+        assert!(job.step(&ds).unwrap().is_none());
+        let out = job.finish(&ds).unwrap();
+        let search = out.search.as_ref().unwrap();
+        assert!(search.cut_short);
+        assert_eq!(search.trials.len(), 1);
+        assert!(replay(&ds, &out.manifest(BTreeMap::new())).unwrap().reproduced);
+        // Without a budget, time never stops the search.
+        let mut free = Run::start(&ds, &RunOptions { time_budget_seconds: None, ..opts }).unwrap();
+        assert!(!free.budget_spent(f64::MAX));
+        assert!(free.step_within_budget(&ds, 1e12).unwrap().is_some());
     }
 
     #[test]
