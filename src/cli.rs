@@ -275,7 +275,10 @@ enum Command {
         /// roc_auc (classification); r2 or rmse (regression).
         #[arg(long, value_parser = parse_metric)]
         metric: Option<RankMetric>,
-        /// Stop the search after this many seconds (finished trials kept).
+        /// Start no more trials once the search has run this many seconds
+        /// (finished trials kept; trials already running finish). The final
+        /// refit of the best candidate on all the training rows comes after
+        /// the search and is not included.
         #[arg(long, value_name = "SECONDS")]
         time_budget: Option<f64>,
         /// Threads running trials (default: the available cores). The same
@@ -579,6 +582,13 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
                     if i >= pending.len() || stop.load(Ordering::SeqCst) {
                         break;
                     }
+                    // Checked here, before each trial starts, not only when
+                    // the last one is received: a thread that finished a
+                    // trial past the budget must not start the next.
+                    if shared.budget_spent(started.elapsed().as_secs_f64() * 1000.0) {
+                        stop.store(true, Ordering::SeqCst);
+                        break;
+                    }
                     let t0 = Instant::now();
                     let trial = shared.run_trial(ds, &pending[i]);
                     if tx.send((trial, t0.elapsed().as_secs_f64() * 1000.0)).is_err() {
@@ -598,7 +608,7 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
                 }
                 results.push((trial, ms));
                 let elapsed = started.elapsed().as_secs_f64();
-                if shared.search_budget().is_some_and(|b| elapsed >= b) {
+                if shared.budget_spent(elapsed * 1000.0) {
                     stop.store(true, Ordering::SeqCst);
                 }
                 if terminal {

@@ -373,6 +373,13 @@ impl Run {
     /// Checks the options, encodes the target, splits the rows, plans the
     /// search and checks its estimated duration against the budget.
     pub fn start(ds: &Dataset, opts: &RunOptions) -> Result<Run> {
+        Run::start_with(ds, opts, false)
+    }
+
+    /// [`Run::start`]; with `quick_only`, named models' candidates are left
+    /// out when slow too, as a default search does (the replay of a
+    /// manifest that did not record the grid such a search left).
+    fn start_with(ds: &Dataset, opts: &RunOptions, quick_only: bool) -> Result<Run> {
         let seed = opts.seed.unwrap_or(DEFAULT_SEED);
         let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
         let target_index = ds.column_index(&opts.target)?;
@@ -486,7 +493,7 @@ impl Run {
                         }
                     }
                     let mut g = search::models_grid(&models, task)?;
-                    if !named {
+                    if !named || quick_only {
                         // Unnamed, a model's candidates join only while each
                         // stays quick on this data (the support-vector
                         // models' estimate grows with rows², forests' with
@@ -545,7 +552,10 @@ impl Run {
                 folds: k,
                 metric,
                 max_trial_seconds: f64::INFINITY,
-                grid: given.then_some(grid),
+                // A default search that left candidates out records the grid
+                // it searched, so a replay searches exactly it whatever the
+                // estimates say then.
+                grid: (given || !left_out.is_empty()).then_some(grid),
                 time_budget_seconds: opts.time_budget_seconds,
             };
             (Some(config), folds, plan, rungs)
@@ -711,11 +721,29 @@ impl Run {
     /// Tells the search how long it has run, in milliseconds; past its time
     /// budget it stops as [`Run::cancel`] does, and this returns true.
     pub fn note_elapsed(&mut self, ms: f64) -> bool {
-        let over = self.search.as_ref().and_then(|s| s.time_budget_seconds).is_some_and(|b| ms / 1000.0 >= b);
+        let over = self.budget_spent(ms);
         if over {
             self.cancel();
         }
         over
+    }
+
+    /// Whether the search's time budget is spent after `ms` milliseconds
+    /// (the caller's clock), without stopping it: a thread or worker holding
+    /// a shared `Run` asks this before it starts a trial, and starts none
+    /// once it is true. The final refit is not part of the budget.
+    pub fn budget_spent(&self, ms: f64) -> bool {
+        self.search_budget().is_some_and(|b| ms / 1000.0 >= b)
+    }
+
+    /// [`Run::step`] with the time the search has run so far, in
+    /// milliseconds: once its time budget is spent no trial starts, the
+    /// search stops as [`Run::cancel`] does and this gives `None`.
+    pub fn step_within_budget(&mut self, ds: &Dataset, elapsed_ms: f64) -> Result<Option<&Trial>> {
+        if self.note_elapsed(elapsed_ms) {
+            return Ok(None);
+        }
+        self.step(ds)
     }
 
     /// Trials run so far.
@@ -1059,6 +1087,13 @@ pub fn options_of(manifest: &RunManifest) -> RunOptions {
     opts
 }
 
+/// Whether a fresh run plans the manifest's first-rung trials, index by
+/// index, with the same models.
+fn plans_recorded_trials(r: &Run, manifest: &RunManifest) -> bool {
+    let pending = r.pending();
+    manifest.search.iter().flat_map(|s| &s.trials).filter(|t| t.rung == 0).all(|t| pending.iter().any(|p| p.index == t.index && p.model == t.model))
+}
+
 /// Replays `manifest` on `ds`: checks the data is the same, runs the
 /// recorded options again (the same trials, cut short where it was) and
 /// compares every recorded figure exactly.
@@ -1083,7 +1118,18 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         }
         .into());
     }
-    let mut r = Run::start(ds, &options_of(manifest))?;
+    let opts = options_of(manifest);
+    let mut r = Run::start(ds, &opts)?;
+    // A manifest written before a default search recorded the grid it was
+    // left with names its models only: when the recorded trials are not
+    // the plan of their whole grids, leave the slow candidates out again.
+    if manifest.config.search.as_ref().is_some_and(|s| s.grid.is_none()) && !plans_recorded_trials(&r, manifest) {
+        if let Ok(quick) = Run::start_with(ds, &opts, true) {
+            if plans_recorded_trials(&quick, manifest) {
+                r = quick;
+            }
+        }
+    }
     // The recorded trials, by index: a cut-short parallel search may have
     // finished some of a batch and not others.
     for t in manifest.search.iter().flat_map(|s| &s.trials) {
@@ -1329,6 +1375,37 @@ mod tests {
         assert!(replay(&ds, &out.manifest(BTreeMap::new())).unwrap().reproduced);
         let bad = RunOptions { time_budget_seconds: Some(0.0), ..opts };
         assert_eq!(Run::start(&ds, &bad).unwrap_err().code(), "bad_search_config");
+    }
+
+    /// Once the budget is spent no further trial starts, however long the
+    /// last one took (a first trial of 94 s against a budget of 15 s used to
+    /// be followed by another): the times are fed in, as callers measure them.
+    #[test]
+    fn a_spent_budget_starts_no_further_trial() {
+        let ds = iris();
+        let opts = RunOptions { time_budget_seconds: Some(15.0), search: Some(Strategy::Grid), ..halving(&["knn", "tree"]) };
+        let mut job = Run::start(&ds, &opts).unwrap();
+        assert!(job.pending().len() >= 3);
+        assert!(job.step_within_budget(&ds, 0.0).unwrap().is_some());
+        // The first trial took 94 s: the budget is spent before the second.
+        assert!(job.budget_spent(94_000.0));
+        assert!(!job.budget_spent(14_999.0));
+        let shared: &Run = &job;
+        assert!(shared.budget_spent(15_000.0), "a shared run says the budget is spent without being stopped");
+        assert!(job.step_within_budget(&ds, 94_000.0).unwrap().is_none());
+        assert_eq!(job.trials().len(), 1);
+        assert!(job.pending().is_empty());
+        assert!(job.step_within_budget(&ds, 1.0).unwrap().is_none(), "a stopped search stays stopped");
+        assert!(job.step(&ds).unwrap().is_none());
+        let out = job.finish(&ds).unwrap();
+        let search = out.search.as_ref().unwrap();
+        assert!(search.cut_short);
+        assert_eq!(search.trials.len(), 1);
+        assert!(replay(&ds, &out.manifest(BTreeMap::new())).unwrap().reproduced);
+        // Without a budget, time never stops the search.
+        let mut free = Run::start(&ds, &RunOptions { time_budget_seconds: None, ..opts }).unwrap();
+        assert!(!free.budget_spent(f64::MAX));
+        assert!(free.step_within_budget(&ds, 1e12).unwrap().is_some());
     }
 
     #[test]

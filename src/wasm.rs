@@ -255,7 +255,7 @@ impl Session {
         #[wasm_bindgen(unchecked_param_type = "TrainOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         self.search_start(options)?;
-        while !self.search_step()?.is_null() {}
+        while !self.search_step(None)?.is_null() {}
         self.search_finish()
     }
 
@@ -281,11 +281,18 @@ impl Session {
         plan
     }
 
-    /// Runs the next trial and returns it, or null when none is left.
+    /// Runs the next trial and returns it, or null when none is left. With
+    /// `elapsedMs`, the milliseconds the search has run (the caller's
+    /// clock), no trial starts once the time budget is spent: the search
+    /// stops like `searchCancel` and this returns null.
     #[wasm_bindgen(js_name = searchStep, unchecked_return_type = "Trial | null")]
-    pub fn search_step(&mut self) -> Result<JsValue, JsValue> {
+    pub fn search_step(&mut self, elapsed_ms: Option<f64>) -> Result<JsValue, JsValue> {
         let job = self.job.as_mut().ok_or_else(|| js_error("TrainError", "not_started", "no search has been started"))?;
-        match job.step(&self.ds).map_err(to_js_error)? {
+        let step = match elapsed_ms {
+            Some(ms) => job.step_within_budget(&self.ds, ms),
+            None => job.step(&self.ds),
+        };
+        match step.map_err(to_js_error)? {
             Some(trial) => to_js::<Trial>(trial),
             None => Ok(JsValue::NULL),
         }

@@ -131,12 +131,12 @@ fn step_wise_search_reports_trials_and_a_cancel_keeps_them() {
     let mut s = Session::new(IRIS, "iris.csv").unwrap();
     let plan = s.search_start(options(r#"{"target":"species","models":["decision_tree","knn"]}"#)).unwrap();
     assert_eq!(get(&plan, "planned"), 8);
-    let first = s.search_step().unwrap();
+    let first = s.search_step(None).unwrap();
     assert_eq!(get(&first, "index"), 0);
     s.search_trial_duration(12.5);
-    let _second = s.search_step().unwrap();
+    let _second = s.search_step(None).unwrap();
     s.search_cancel();
-    assert!(s.search_step().unwrap().is_null(), "no trial runs after a cancel");
+    assert!(s.search_step(None).unwrap().is_null(), "no trial runs after a cancel");
     let result = s.search_finish().unwrap();
     let search = get(&result, "search");
     assert_eq!(get(&search, "cut_short"), true);

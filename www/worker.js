@@ -382,7 +382,8 @@ async function run(id, type, payload) {
             break;
           }
           const t1 = performance.now();
-          const trial = s.searchStep();
+          // No trial starts once the time budget is spent.
+          const trial = s.searchStep(t1 - t0);
           if (trial === null) break;
           const ms = performance.now() - t1;
           s.searchTrialDuration(ms);

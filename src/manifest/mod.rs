@@ -168,7 +168,11 @@ pub struct SearchConfig {
     /// seconds is skipped, recorded with the estimate.
     pub max_trial_seconds: f64,
     /// The candidates' grid when it was given (a search configuration's
-    /// spaces, expanded) rather than the models' default spaces.
+    /// spaces, expanded) rather than the models' default spaces, or when a
+    /// default search left some candidates out as slow on this data (the
+    /// grid left after that): a replay searches this grid as it is.
+    /// Manifests from before it was recorded for left-out candidates lack
+    /// it; their replay leaves the same candidates out again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid: Option<Vec<ModelSpec>>,
     /// The search stops once this many seconds have passed (measured by
