@@ -428,13 +428,7 @@ impl Run {
                 (Target::Classes(codes), Some(labels))
             }
             Task::Regression => match &target_col.values {
-                ColumnValues::Numeric(v) => {
-                    let values: Vec<f64> = rows.iter().map(|&r| v[r].unwrap_or_default()).collect();
-                    if values.len() > 1 && values.iter().all(|&x| x == values[0]) {
-                        return Err(TrainError::ConstantTarget { target: opts.target.clone(), value: format_number(values[0]), part: "row" }.into());
-                    }
-                    (Target::Values(values), None)
-                }
+                ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
                 ColumnValues::Categorical { .. } => {
                     return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
                 }
@@ -458,9 +452,10 @@ impl Run {
                 return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[first as usize].clone() }.into());
             }
         }
-        if let Target::Values(v) = &y_train {
+        if let (Target::Values(v), Target::Values(all)) = (&y_train, &target) {
             if v.iter().all(|&x| x == v[0]) {
-                return Err(TrainError::ConstantTarget { target: opts.target.clone(), value: format_number(v[0]), part: "training row" }.into());
+                let part = if all.iter().all(|&x| x == v[0]) { "row" } else { "training row" };
+                return Err(TrainError::ConstantTarget { target: opts.target.clone(), value: format_number(v[0]), part }.into());
             }
         }
         let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
