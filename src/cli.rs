@@ -173,8 +173,9 @@ struct ReadArgs {
     /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
     #[arg(long = "type", value_name = "COLUMN=KIND")]
     types: Vec<String>,
-    /// Tokens read as missing, comma-separated (empty cells always are);
-    /// default NA, N/A, null, NaN, None, ?, -.
+    /// Tokens read as missing, comma-separated, matched exactly (empty
+    /// cells always are); default NA, N/A, n/a, #N/A, NULL, null, NaN, nan,
+    /// None, ?, -.
     #[arg(long, value_name = "TOKENS")]
     missing: Option<String>,
     /// Memory for the typed data in MB (default 512); a larger file is
@@ -234,7 +235,7 @@ enum Command {
         html: Option<PathBuf>,
         /// The column to be predicted (adds target associations, class
         /// imbalance and leakage alerts).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         target: Option<String>,
         #[command(flatten)]
         read: ReadArgs,
@@ -244,7 +245,7 @@ enum Command {
         /// The CSV file.
         data: PathBuf,
         /// The column to predict.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         target: String,
         /// Seed of every random step (default 42).
         #[arg(long)]

@@ -444,14 +444,18 @@ fn profile_text_shows_dates_as_dates() {
 fn run_names_the_columns_left_out() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("ids.csv");
-    let mut csv = String::from("x,name,y\n");
+    let mut csv = String::from("PassengerId,x,name,-y\n");
     for i in 0..80 {
-        csv.push_str(&format!("{},person {i},{}\n", i % 7, if i % 7 < 3 { "a" } else { "b" }));
+        csv.push_str(&format!("{},{},person {i},{}\n", i + 1, i % 7, if i % 7 < 3 { "a" } else { "b" }));
     }
     std::fs::write(&data, csv).unwrap();
-    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--search", "none", "--out", dir.path().join("m.json").to_str().unwrap()]);
+    let o = run(&["run", data.to_str().unwrap(), "--target", "-y", "--search", "none", "--out", dir.path().join("m.json").to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("left out \"name\": each of its 60 training labels is in one row only"), "{}", text(&o.stderr));
+    // A row number is left out too; a target named with a leading hyphen
+    // is taken as the value of --target.
+    assert!(text(&o.stderr).contains("left out \"PassengerId\": it counts the rows (1, 2, … 80 in file order)"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("on \"-y\""), "{}", text(&o.stderr));
 }
 
 /// `--encoding windows-1252` reads Excel's CSV on Windows; without it the

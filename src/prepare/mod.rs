@@ -473,6 +473,15 @@ impl Recipe {
                 steps.push(RecipeStep::DropColumn { column, reason: USER_DROP.into() });
                 continue;
             }
+            if mine.is_empty() && features.len() > 1 {
+                if let Some((first, last)) = row_counter(&col.values) {
+                    steps.push(RecipeStep::DropColumn {
+                        column,
+                        reason: format!("it counts the rows ({first}, {}, … {last} in file order): a row number, not a property of the row; give it a step (such as scale) to keep it", first + 1.0),
+                    });
+                    continue;
+                }
+            }
             let mut fitted = Vec::new();
             let mut work = Work::of(&col.values, &rows);
             let mut time = col.kind.is_time();
@@ -845,6 +854,22 @@ impl Recipe {
     }
 }
 
+/// The first and last values of a numeric column that numbers the rows:
+/// 0 or 1 first, none missing, each one more than the row before (an
+/// index such as Titanic's `PassengerId`, pandas' `Unnamed: 0` or R's row
+/// names), over at least [`ID_LIKE_MIN_LABELS`] rows. Years or other
+/// counts that start elsewhere are kept: a yearly series' year is a
+/// feature. Read from every row in file order, like the column's type
+/// (the split's rows are shuffled).
+fn row_counter(values: &ColumnValues) -> Option<(f64, f64)> {
+    let ColumnValues::Numeric(v) = values else { return None };
+    let first = (*v.first()?)?;
+    if v.len() < ID_LIKE_MIN_LABELS || (first != 0.0 && first != 1.0) {
+        return None;
+    }
+    v.iter().enumerate().all(|(i, x)| *x == Some(first + i as f64)).then(|| (first, first + (v.len() - 1) as f64))
+}
+
 /// The number of labels when a label column has at least
 /// [`ID_LIKE_MIN_LABELS`] labels in its training rows and none of them is
 /// in more than one row.
@@ -977,7 +1002,7 @@ mod tests {
     fn identifier_columns_are_not_one_hot_encoded_by_default() {
         let mut text = String::from("x,name,ticket\n");
         for i in 0..300 {
-            text.push_str(&format!("{i},person {i},T{}\n", if i < 10 { 0 } else { i }));
+            text.push_str(&format!("{},person {i},T{}\n", i % 7, if i < 10 { 0 } else { i }));
         }
         let ds = ds(&text);
         let rows: Vec<usize> = (0..300).collect();
@@ -993,5 +1018,39 @@ mod tests {
         // Asked for, the encoding keeps the 100 most frequent labels.
         let asked = Recipe::fit_with(&ds, &[1], &rows, &[StepSpec::OneHot { column: "name".into(), unseen: UnseenRule::Zeros }]).unwrap();
         assert_eq!(asked.width(), MAX_ONE_HOT_LEVELS);
+    }
+
+    /// A column numbering the rows from 0 or 1 (an index written with the
+    /// data) is left out by default with its reason; a year column, a
+    /// counter with a gap, one with a missing value or fewer than 20 rows,
+    /// the only feature, and a column the user gives a step are kept.
+    #[test]
+    fn row_numbers_are_left_out_by_default() {
+        let table = |f: &dyn Fn(usize) -> String, n: usize| {
+            let mut text = String::from("id,x,y\n");
+            for i in 0..n {
+                text.push_str(&format!("{},{},{}\n", f(i), (i * 7) % 5, i % 2));
+            }
+            ds(&text)
+        };
+        let rows: Vec<usize> = (0..40).rev().collect();
+        for start in [0, 1] {
+            let d = table(&|i| (i + start).to_string(), 40);
+            let r = Recipe::fit(&d, &[0, 1], &rows).unwrap();
+            let dropped = r.dropped();
+            assert_eq!(dropped.len(), 1, "start {start}: {:?}", r.steps);
+            assert_eq!(dropped[0].0, "id");
+            assert!(dropped[0].1.starts_with(&format!("it counts the rows ({start}, {}, … {} in file order)", start + 1, start + 39)), "{}", dropped[0].1);
+            assert_eq!(r.feature_names(), ["x"]);
+        }
+        let kept = |d: &Dataset, specs: &[StepSpec], features: &[usize]| Recipe::fit_with(d, features, &rows, specs).unwrap().dropped().is_empty();
+        assert!(kept(&table(&|i| (1871 + i).to_string(), 40), &[], &[0, 1]), "years");
+        assert!(kept(&table(&|i| (if i < 20 { i } else { i + 1 }).to_string(), 40), &[], &[0, 1]), "a gap");
+        assert!(kept(&table(&|i| if i == 5 { String::new() } else { i.to_string() }, 40), &[], &[0, 1]), "a missing value");
+        let short = table(&|i| i.to_string(), 19);
+        assert!(Recipe::fit(&short, &[0, 1], &(0..19).collect::<Vec<_>>()).unwrap().dropped().is_empty(), "19 rows");
+        assert!(kept(&table(&|i| i.to_string(), 40), &[], &[0]), "the only feature");
+        let scale = StepSpec::Scale { column: "id".into(), method: ScaleMethod::Standard };
+        assert!(kept(&table(&|i| i.to_string(), 40), &[scale], &[0, 1]), "a step asked for");
     }
 }

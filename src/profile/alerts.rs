@@ -386,7 +386,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             code: AlertCode::MixedTypes,
             severity: Severity::Warning,
             columns: vec![m.column.clone()],
-            message: format!("\"{}\" mixes {} numbers, {} dates and {} other values, so it was read as labels; e.g. {}", m.column, m.numbers, m.dates, m.texts, examples.join(", ")),
+            message: format!("\"{}\" mixes {}, so it was read as labels; e.g. {}", m.column, mix_text(m.numbers, m.dates, m.texts), examples.join(", ")),
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
             suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
             advice: if to.is_some() { "cast it to the majority type; the other values become missing".into() } else { "fix the odd values at the source".into() },
@@ -511,6 +511,20 @@ fn leak(feature: &str, target: &str, message: String, evidence: BTreeMap<String,
     }
 }
 
+/// "1 number and 2 other values": the kinds present, each counted.
+fn mix_text(numbers: usize, dates: usize, texts: usize) -> String {
+    let parts: Vec<String> = [(numbers, "number", "numbers"), (dates, "date", "dates"), (texts, "other value", "other values")]
+        .iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+    match parts.as_slice() {
+        [] => "no values".into(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::data::{parse_csv, ParseOptions};
@@ -589,5 +603,17 @@ mod tests {
         let n = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<String>();
         let codes_csv = format!("code,y\n{}", n(&|i| format!("{i}A,{}\n", i % 5)));
         assert!(!has(&codes_csv, None, AlertCode::NumbersAsText, ""));
+    }
+
+    /// The mixed-types alert counts only the kinds present, each in the
+    /// singular or plural.
+    #[test]
+    fn mixed_types_message_counts_what_is_there() {
+        assert_eq!(super::mix_text(1, 0, 2), "1 number and 2 other values");
+        assert_eq!(super::mix_text(3, 1, 1), "3 numbers, 1 date and 1 other value");
+        let ds = parse_csv(b"n,x\n\"1,234\",1\n7,2\n\"12,000\",3\n", "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(m.message.starts_with("\"n\" mixes 1 number and 2 other values, so it was read as labels"), "{}", m.message);
     }
 }
