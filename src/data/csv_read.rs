@@ -562,6 +562,30 @@ mod tests {
         assert_eq!(parse(b"%PDF,b\n1,2\n").unwrap().columns[0].name, "%PDF");
     }
 
+    /// A web page, XML or JSON saved as .csv is named as such, with what
+    /// to do (read every way: at once, a byte at a time, in parts); a CSV
+    /// whose first name merely holds a brace or a bracket is read.
+    #[test]
+    fn html_xml_and_json_are_named() {
+        let html = "t.csv: this is an HTML web page, not CSV; save the table itself as CSV (a link to a CSV file may have saved the page around it)";
+        let json = "t.csv: this is JSON, not CSV; convert it to CSV (pandas: read_json, with lines=True for an object per line, then to_csv)";
+        let cases: &[(&[u8], &str)] = &[
+            (b"<!DOCTYPE html>\n<html><body><table><tr><td>1</td></tr></table></body></html>\n", html),
+            (b"\xEF\xBB\xBF\n  <HTML lang=en>\n<p>a,b</p>\n", html),
+            (b"<?xml version=\"1.0\"?>\n<rows><r a=\"1\"/></rows>\n", "t.csv: this is an XML document, not CSV; export its table as CSV"),
+            (b"[{\"a\": 1, \"b\": 2}, {\"a\": 3, \"b\": 4}]\n", json),
+            (b"[\n  {\n    \"a\": 1\n  }\n]\n", json),
+            (b"{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":4}\n", json),
+        ];
+        for (input, message) in cases {
+            let err = parse_csv_all_ways(input, "t.csv", &ParseOptions::default()).unwrap_err();
+            assert_eq!((err.code(), err.to_string().as_str()), ("not_csv", *message), "{:?}", String::from_utf8_lossy(input));
+        }
+        assert_eq!(parse(b"{x},y\n1,2\n").unwrap().columns[0].name, "{x}");
+        assert_eq!(parse(b"[a],<b>\n1,2\n").unwrap().columns[1].name, "<b>");
+        assert_eq!(parse(b"html,b\n<html>,2\n").unwrap().n_rows, 1);
+    }
+
     #[test]
     fn limits_are_named() {
         let opts = ParseOptions { max_columns: 2, max_header_chars: 3, ..ParseOptions::default() };

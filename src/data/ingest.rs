@@ -149,6 +149,26 @@ fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
     binary.then_some((format, advice))
 }
 
+/// A text format that is not CSV, recognised by how it starts (after a
+/// UTF-8 byte order mark and blank space): an HTML page (a table saved
+/// from the web as a page), XML, or JSON (an array of objects, or an
+/// object per line). What it is, and what to do instead.
+fn text_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let text = head[start..head.len().min(start + 32)].to_ascii_lowercase();
+    if text.starts_with(b"<!doctype html") || text.starts_with(b"<html") {
+        return Some(("an HTML web page", "save the table itself as CSV (a link to a CSV file may have saved the page around it)"));
+    }
+    if text.starts_with(b"<?xml") {
+        return Some(("an XML document", "export its table as CSV"));
+    }
+    let after = |t: &[u8]| t.iter().position(|b| !b.is_ascii_whitespace()).map(|k| t[k]);
+    let object = |t: &[u8]| t.first() == Some(&b'{') && matches!(after(&t[1..]), Some(b'"' | b'}'));
+    let array = text.first() == Some(&b'[') && text[1..].iter().position(|b| !b.is_ascii_whitespace()).is_some_and(|k| object(&text[1 + k..]));
+    (object(&text) || array).then_some(("JSON", "convert it to CSV (pandas: read_json, with lines=True for an object per line, then to_csv)"))
+}
+
 /// UTF-16 text without a byte order mark, recognised by its zero bytes:
 /// text mostly in ASCII has a zero in every other byte (the second of each
 /// pair little-endian, the first big-endian) and almost none in the others.
@@ -2569,6 +2589,9 @@ impl Ingest {
             };
             if let Some((format, advice)) = binary_format(&head) {
                 return Err(DataError::OtherFormat { file: self.file.clone(), format: format.into(), advice: advice.into() });
+            }
+            if let Some((format, advice)) = text_format(&head) {
+                return Err(DataError::NotCsv { file: self.file.clone(), format: format.into(), advice: advice.into() });
             }
             if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
                 return Err(DataError::UnsupportedEncoding { file: self.file.clone(), encoding: "UTF-32".into() });

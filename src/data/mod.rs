@@ -133,6 +133,16 @@ pub enum DataError {
         /// What to do instead.
         advice: String,
     },
+    /// Text in a format other than CSV (HTML, XML, JSON), by how it starts.
+    #[error("{file}: this is {format}, not CSV; {advice}")]
+    NotCsv {
+        /// File name as given.
+        file: String,
+        /// What the file is, e.g. "an HTML web page".
+        format: String,
+        /// What to do instead.
+        advice: String,
+    },
     /// Text in an encoding that is not read (UTF-32, by its byte order mark).
     #[error("{file}: the file is {encoding} text (its byte order mark says so), which mlcycle does not read; save it as UTF-8")]
     UnsupportedEncoding {
@@ -314,6 +324,7 @@ impl DataError {
             DataError::InexactInteger { .. } => "inexact_integer",
             DataError::BadOption { .. } => "bad_option",
             DataError::Binary { .. } | DataError::OtherFormat { .. } => "binary_file",
+            DataError::NotCsv { .. } => "not_csv",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
             DataError::UnsupportedEncoding { .. } => "unsupported_encoding",
             DataError::UnterminatedQuote { .. } => "unterminated_quote",
