@@ -28,6 +28,8 @@ const BAD_FILES = [
   ['nul.csv', Buffer.from('a,b\n1,\u00002\n'), 'binary_file', 'NUL byte'],
   ['longname.csv', Buffer.from(`${'h'.repeat(100_000)},b\n1,2\n`), 'header_too_long', 'over the limit of 1000'],
   ['nan.csv', Buffer.from('a,b\n1,2\n-inf,3\n'), 'non_finite', 'row 2 (line 3), column "a": "-inf" is not a finite number'],
+  ['page.csv', Buffer.from('<!DOCTYPE html>\n<html><body><table><tr><td>1</td></tr></table></body></html>\n'), 'not_csv', 'this is an HTML web page, not CSV'],
+  ['rows.csv', Buffer.from('[{"a": 1, "b": 2}, {"a": 3, "b": 4}]\n'), 'not_csv', 'this is JSON, not CSV'],
 ];
 
 test('hostile files get clear errors, the page keeps working, and nothing leaves the browser', { skip, timeout: 240_000 }, async () => {
