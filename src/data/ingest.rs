@@ -2507,17 +2507,29 @@ fn is_table(records: &[csv::StringRecord]) -> bool {
 /// and `found`, those split at the delimiter `found_delimiter` detected
 /// among `,` `;` tab `|`. Split at runs of blanks, every line has the same
 /// number of fields, two or more (the first may have one fewer: R's
-/// `write.table` leaves the row names' out of the header), over two lines
-/// at least, and some field is a number (lines of two-word texts are not
+/// `write.table` leaves the row names' out of the header; rows may have
+/// fewer when short rows are read as missing), over two lines at least,
+/// and some field is a number (lines of two-word texts are not
 /// taken for a table). And none of `,` `;` tab `|` reads as a table —
 /// except a tab between aligned columns (UCI's auto-mpg has one before
 /// the car names): it gives way when some column read at tabs holds, in
 /// every row, numbers (or missing-value tokens) separated by blanks.
-fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord], ws: &[csv::StringRecord], comment: Option<u8>, missing: &[String]) -> bool {
+fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord], ws: &[csv::StringRecord], comment: Option<u8>, opts: &ParseOptions) -> bool {
+    let missing = &opts.missing_tokens;
     let Some((first, rows)) = ws.split_first() else { return false };
-    let width = rows.first().map_or(0, csv::StringRecord::len);
+    // Short rows filled with missing values, when asked for: the rows may
+    // have fewer fields, most have them all.
+    let width = match opts.short_rows {
+        ShortRows::Missing => rows.iter().map(csv::StringRecord::len).max().unwrap_or(0),
+        ShortRows::Error => rows.first().map_or(0, csv::StringRecord::len),
+    };
+    let whole = rows.iter().filter(|r| r.len() == width).count();
+    let rows_fit = match opts.short_rows {
+        ShortRows::Missing => whole * 2 > rows.len(),
+        ShortRows::Error => whole == rows.len(),
+    };
     let header_fits = first.len() == width || (first.len() + 1 == width && rows.len() >= 2);
-    if width < 2 || !even(rows) || !header_fits {
+    if width < 2 || !rows_fit || !header_fits {
         return false;
     }
     if !ws.iter().flat_map(|r| r.iter()).any(|f| matches!(classify(f.trim(), false), Class::Number(_))) {
@@ -2635,7 +2647,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // read as a table (or is a tab, which aligned text may hold).
     if opts.delimiter.is_none() && sep.is_none() && preamble_detected.is_none() && (!is_table(&records) || delimiter == b'\t') {
         let ws = sample_records(&spaced(&body[..cut], comment), b' ', comment, 500);
-        if whitespace_table(&body[..cut], delimiter, &records, &ws, comment, &opts.missing_tokens) {
+        if whitespace_table(&body[..cut], delimiter, &records, &ws, comment, opts) {
             whitespace = true;
             delimiter = b' ';
             records = ws;

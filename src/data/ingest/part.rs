@@ -902,6 +902,47 @@ mod tests {
         }
     }
 
+    /// Columns aligned with runs of blanks (detected), quoted names with
+    /// spaces and line ends in them, and short rows filled with missing
+    /// values: parts split anywhere give the one parser's dataset, the
+    /// warning's count and first row included, and are taken in.
+    #[test]
+    fn whitespace_and_short_rows_read_in_parts() {
+        let mut text = String::from("   id      num  cat     name                 late\n");
+        for i in 0..3000usize {
+            let num = if i % 17 == 0 { "?".to_string() } else { format!("{}.{}", i * 7 % 101, i % 10) };
+            let name = if i % 50 == 3 { format!("\"two  lines\n{i}\"") } else { format!("\"car  {} {i}\"", ["ford", "chevy"][i % 2]) };
+            if i % 41 == 40 {
+                text.push_str(&format!("{i:>5} {num:>7}\n"));
+            } else {
+                text.push_str(&format!("{i:>5} {num:>7}  {:<6}\t{name:<22} {}  \n", ["red", "green", "blue"][i % 3], i * 3));
+            }
+            if i % 97 == 5 {
+                text.push_str("   \n");
+            }
+        }
+        let bytes = text.into_bytes();
+        let o = ParseOptions { short_rows: crate::data::ShortRows::Missing, ..opts() };
+        let one = whole(&bytes, &o).unwrap();
+        assert_eq!(one.ingest.delimiter, "whitespace");
+        assert_eq!(one.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["id", "num", "cat", "name", "late"]);
+        assert_eq!(one.n_rows, 3000);
+        let w = one.ingest.warnings.iter().find(|w| w.code == "short_rows_filled").expect("short rows warned");
+        assert!(w.message.starts_with("73 rows had") && w.message.ends_with("the first at row 41 (line 44, 2 fields)"), "{}", w.message);
+        let n = bytes.len();
+        let (mut taken, mut tried) = (0, 0);
+        for s in (0..n).step_by(n / 40 + 1) {
+            for chunk in [n, 4096, 61] {
+                let (ds, t, _) = read_in_parts(&bytes, "t.csv", &o, &[s, s + n / 5], chunk);
+                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
+                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
+                tried += 1;
+                taken += usize::from(t);
+            }
+        }
+        assert!(taken * 2 > tried, "{taken} of {tried} taken in");
+    }
+
     /// Windows-1252 text (bytes 0x80 and up are not UTF-8) reads in parts
     /// as whole.
     #[test]
