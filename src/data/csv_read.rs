@@ -1191,7 +1191,9 @@ mod tests {
         let auto_mpg = "18.0   8   307.0      130.0      3504.      12.0   70  1\t\"chevrolet chevelle malibu\"\n\
                         15.0   8   350.0      165.0      3693.      11.5   70  1\t\"buick skylark 320\"\n\
                         25.0   4   98.00      ?          2046.      19.0   71  1\t\"ford pinto\"\n";
-        let cases: &[(&str, Option<Delimiter>, &[&str], &[&[&str]])] = &[
+        // Input, delimiter set, column names, rows.
+        type Case<'a> = (&'a str, Option<Delimiter>, &'a [&'a str], &'a [&'a [&'a str]]);
+        let cases: &[Case] = &[
             // Aligned columns, leading spaces, a header.
             ("  mpg  cyl   name\n 18.0    8   chevy\n  9.5   12   ford\n", None, &["mpg", "cyl", "name"], &[&["18", "8", "chevy"], &["9.5", "12", "ford"]]),
             // Tabs mixed with spaces, CRLF, trailing blanks.

@@ -2158,7 +2158,7 @@ impl Parser {
             b.text.push_str(text);
             b.ends.extend(ends.iter().map(|e| base + e));
             // A short row's missing fields: empty, typed as missing.
-            b.ends.extend(std::iter::repeat(base + text.len()).take(expected - width));
+            b.ends.extend(std::iter::repeat_n(base + text.len(), expected - width));
             b.lines.push(self.record_line);
             b.keep.push(keep);
             b.fields.push(width);
