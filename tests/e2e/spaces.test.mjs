@@ -45,7 +45,7 @@ test('runs of spaces are read as columns, and short rows can be filled', { skip,
     assert.match(await page.textContent('#ingest-warnings li[data-code="whitespace_delimiter"]'), /runs of spaces/);
     const hp = await profileRow(page, 'column_4');
     assert.equal(hp.Kind, 'float');
-    assert.equal(hp.Missing.split(/\s/)[0], '3', `"?" read as missing: ${hp.Missing}`);
+    assert.equal(hp.Missing.split(/\s/)[0], '2', `"?" read as missing: ${hp.Missing}`);
     const tops = await page.$$eval('#profile-body tr[data-column="column_9"] .top-value', (t) => t.map((x) => x.textContent));
     assert.ok(tops.includes('<b>ford</b> pinto') && tops.includes('chevrolet chevelle malibu'), `top values: ${tops}`);
     assert.equal(await page.$('#profile-body b'), null, 'a value is text, not HTML');
