@@ -144,9 +144,11 @@ fn read_config(path: &Path) -> Result<SearchFile, Failure> {
 /// the ones that are not the defaults, and `replay` reads the file with them.
 #[derive(Args, Clone, Default)]
 struct ReadArgs {
-    /// The delimiter (detected when omitted).
-    #[arg(long)]
-    delimiter: Option<char>,
+    /// The delimiter (detected when omitted): one character (`';'`,
+    /// `tab`; `' '` splits at every single space), or `whitespace` for
+    /// runs of spaces and tabs, as in aligned text and UCI .data files.
+    #[arg(long, value_name = "CHAR|whitespace")]
+    delimiter: Option<mlcycle::data::Delimiter>,
     /// Whether the first row names the columns (detected when omitted).
     #[arg(long)]
     header: Option<bool>,
@@ -170,6 +172,10 @@ struct ReadArgs {
     /// Read non-finite numbers (inf, 1e400) as missing and report them.
     #[arg(long)]
     non_finite_as_missing: bool,
+    /// Rows with fewer fields than the header: `error` (default) or
+    /// `missing` (fill the fields they lack with missing values and warn).
+    #[arg(long, value_name = "WHAT", value_parser = ["error", "missing"])]
+    short_rows: Option<String>,
     /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
     #[arg(long = "type", value_name = "COLUMN=KIND")]
     types: Vec<String>,
@@ -192,6 +198,9 @@ impl ReadArgs {
         let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, skip_lines: self.skip_lines, comment: self.comment, lossy_utf8: self.lossy_utf8, ..ParseOptions::default() };
         if self.non_finite_as_missing {
             opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
+        }
+        if self.short_rows.as_deref() == Some("missing") {
+            opts.short_rows = mlcycle::data::ShortRows::Missing;
         }
         if self.encoding.as_deref() == Some("windows-1252") {
             opts.encoding = mlcycle::data::TextEncoding::Windows1252;

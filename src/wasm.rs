@@ -97,8 +97,8 @@ export interface Profile {
 export interface ProfileOptions { target?: string | null; maxAssocColumns?: number; maxAssocWork?: number }
 export interface ParseOptions {
   maxBytes?: number; maxRows?: number; maxColumns?: number; maxFieldBytes?: number; maxHeaderChars?: number;
-  missingTokens?: string[]; delimiter?: string | null; hasHeader?: boolean | null; decimalComma?: boolean | null; skipLines?: number | null; comment?: string | null;
-  lossyUtf8?: boolean; encoding?: "utf-8" | "windows-1252"; nonFinite?: "error" | "missing"; columnTypes?: Record<string, ColumnKind>;
+  missingTokens?: string[]; delimiter?: string | "whitespace" | null; hasHeader?: boolean | null; decimalComma?: boolean | null; skipLines?: number | null; comment?: string | null;
+  lossyUtf8?: boolean; encoding?: "utf-8" | "windows-1252"; nonFinite?: "error" | "missing"; shortRows?: "error" | "missing"; columnTypes?: Record<string, ColumnKind>;
   maxMemoryBytes?: number; overBudget?: "sample" | "error";
 }
 export interface MlcycleError extends Error { code: string }

@@ -513,3 +513,76 @@ fn text_profile_notes_repairs_and_escapes_control_characters() {
     assert!(row.starts_with("a_very_long_column_name… float "), "{row}");
     assert!(row.contains(" 1000000000 1000000005 1000000002.5 "), "{row}");
 }
+
+/// An auto-mpg-like file (UCI .data: aligned columns, a tab before the
+/// quoted car name, `?` missing, no header) is read as columns, with a
+/// note; `--delimiter whitespace` reads the same and a run records it for
+/// replay.
+#[test]
+fn whitespace_tables_are_read_as_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("auto-mpg.data");
+    let mut body = String::new();
+    for i in 0..30 {
+        let hp = if i % 9 == 4 { "?".to_string() } else { format!("{}.0", 90 + i * 3) };
+        let name = ["chevrolet chevelle malibu", "buick skylark 320", "plymouth satellite"][i % 3];
+        body.push_str(&format!("{:<4.1}   {}   {:<5.1}      {hp:<6}     {}.      {:.1}   {}  {}\t\"{name}\"\n", 15.0 + i as f64 * 0.5, [4, 6, 8][i % 3], 300.0 + i as f64, 3000 + i * 17, 11.0 + i as f64 / 10.0, 70 + i / 10, 1 + i % 3));
+    }
+    std::fs::write(&data, &body).unwrap();
+    let path = data.to_str().unwrap();
+    let o = run(&["profile", path, "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows"], 30);
+    let columns = v["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), 9, "{}", text(&o.stdout));
+    assert_eq!(columns[3]["kind"], "float");
+    assert_eq!(columns[3]["missing"], 3);
+    assert_eq!(columns[8]["top"][0]["value"], "chevrolet chevelle malibu");
+    assert_eq!((v["ingest"]["delimiter"].as_str(), v["ingest"]["delimiterSource"].as_str(), v["ingest"]["header"].as_bool()), (Some("whitespace"), Some("detected"), Some(false)));
+    let s = text(&run(&["profile", path]).stdout);
+    assert!(s.contains("note: no comma, semicolon, tab or pipe reads the file as a table, but runs of spaces do"), "{s}");
+
+    // Asked for: the same columns, no note; recorded in a run and replayed.
+    let o = run(&["profile", path, "--json", "--delimiter", "whitespace"]);
+    let w: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((w["columns"].as_array().unwrap().len(), w["ingest"]["delimiterSource"].as_str()), (9, Some("option")));
+    let out = dir.path().join("run.json");
+    let o = run(&["run", path, "--target", "column_1", "--search", "none", "--delimiter", "whitespace", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["dataset"]["parse_options"]["delimiter"], "whitespace");
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    let o = run(&["profile", path, "--delimiter", "spaces"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("\"whitespace\" for runs of spaces and tabs"), "{}", text(&o.stderr));
+}
+
+/// A row shorter than the header stops with an error naming the row, the
+/// line and `--short-rows missing`; with it, the fields are missing and a
+/// note says how many rows and which first; a longer row still stops.
+#[test]
+fn short_rows_error_names_the_option_and_fill_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("short.csv");
+    std::fs::write(&data, "a,b,c\n1,x,2\n3\n4,y\n5,z,6\n").unwrap();
+    let path = data.to_str().unwrap();
+    let o = run(&["profile", path]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = text(&o.stderr);
+    assert!(err.contains("short.csv: row 2 (line 3) has 1 fields but the header has 3; ") && err.contains("--short-rows missing"), "{err}");
+    let o = run(&["profile", path, "--short-rows", "missing", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["rows"].as_u64(), v["columns"][2]["missing"].as_u64(), v["columns"][1]["missing"].as_u64()), (Some(4), Some(2), Some(1)));
+    let warning = v["ingest"]["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "short_rows_filled").cloned().unwrap();
+    assert_eq!(warning["message"], "2 rows had fewer fields than the header's 3 and were filled with missing values at the end, the first at row 2 (line 3, 1 field)");
+    let s = text(&run(&["profile", path, "--short-rows", "missing"]).stdout);
+    assert!(s.contains("note: 2 rows had fewer fields"), "{s}");
+    std::fs::write(&data, "a,b\n1\n2,3,4\n").unwrap();
+    let o = run(&["profile", path, "--short-rows", "missing"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("row 2 (line 3) has 3 fields but the header has 2"), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("short-rows"), "{}", text(&o.stderr));
+}

@@ -32,7 +32,21 @@ fn bad_csv_is_a_js_error_with_stage_and_code() {
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "name"), "DataError");
     assert_eq!(get(&err, "code"), "ragged_row");
-    assert_eq!(get(&err, "message"), "bad.csv: row 2 (line 3) has 1 fields but the header has 2");
+    assert_eq!(
+        get(&err, "message"),
+        "bad.csv: row 2 (line 3) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"
+    );
+}
+
+/// The reading options for runs of blanks and short rows cross from
+/// JavaScript as the page sends them.
+#[wasm_bindgen_test]
+fn whitespace_and_short_rows_options_cross() {
+    let s = Session::with_options(b"a  b   c\n 1  x  2\n 3\n", "t.txt", options(r#"{"delimiter":"whitespace","shortRows":"missing"}"#)).unwrap();
+    assert_eq!(s.rows(), 2);
+    let err = Session::with_options(b"a,b\n1\n", "t.csv", options(r#"{"shortRows":"maybe"}"#)).err().expect("a bad option must fail");
+    let message = get(&err, "message").as_string().unwrap_or_default();
+    assert!(message.contains("maybe"), "{message}");
 }
 
 #[wasm_bindgen_test]

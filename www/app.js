@@ -97,7 +97,7 @@ function setStatus(text) {
 const ADVICE = new Map([
   ['invalid_utf8', 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.'],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
-  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again.'],
+  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
   ['too_few_for_folds', 'To train without cross-validation, set Search to "None (one random forest)". Or use more data.'],
@@ -257,6 +257,7 @@ export function readOptions() {
   const comment = $('opt-comment').value.trim();
   if (comment) o.comment = comment;
   if ($('opt-non-finite').value === 'missing') o.nonFinite = 'missing';
+  if ($('opt-short-rows').value === 'missing') o.shortRows = 'missing';
   if ($('opt-lossy').checked) o.lossyUtf8 = true;
   if ($('opt-encoding').value === 'windows-1252') o.encoding = 'windows-1252';
   const memRaw = $('opt-memory').value.trim();
@@ -452,7 +453,7 @@ function stepText(step) {
   return `${step.step.replace(/_/g, ' ')}${step.column !== undefined ? ` "${visible(step.column)}"` : ''}${rest ? ` (${rest})` : ''}`;
 }
 
-const DELIMITER_NAMES = new Map([[',', 'comma'], [';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe']]);
+const DELIMITER_NAMES = new Map([[',', 'comma'], [';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe'], [' ', 'space'], ['whitespace', 'runs of spaces']]);
 
 function renderIngest(r) {
   const how = (source) => (source === 'option' ? 'as set' : source === 'sep_line' ? 'from the sep= line' : 'detected');

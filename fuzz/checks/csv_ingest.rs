@@ -9,7 +9,7 @@
 // input under fuzz/regressions/csv_ingest/ and fuzz/seeds/csv_ingest/.
 use std::collections::HashSet;
 
-use mlcycle::data::{format_number, parse_csv, ColumnKind, ColumnValues, Dataset, ParseOptions};
+use mlcycle::data::{format_number, parse_csv, ColumnKind, ColumnValues, Dataset, Delimiter, Ingest, ParseOptions, ShortRows};
 
 /// Checks one input; panics on a finding.
 pub fn check_input(data: &[u8]) {
@@ -29,6 +29,22 @@ pub fn check_input(data: &[u8]) {
     let commented = ParseOptions { comment: Some('#'), skip_lines: Some(1), ..ParseOptions::default() };
     if let Ok(ds) = parse_csv(data, "fuzz.csv", &commented) {
         check(&ds);
+    }
+    // Runs of blanks as the delimiter, and short rows filled, with
+    // comments: the same whole and one byte at a time.
+    let spaced = ParseOptions { delimiter: Some(Delimiter::Whitespace), short_rows: ShortRows::Missing, comment: Some('#'), ..ParseOptions::default() };
+    let whole = parse_csv(data, "fuzz.csv", &spaced);
+    if let Ok(ds) = &whole {
+        check(ds);
+    }
+    if data.len() <= 4096 {
+        let bytewise = Ingest::new("fuzz.csv", &spaced, Some(data.len() as u64)).and_then(|mut ingest| {
+            for b in data.chunks(1) {
+                ingest.push(b)?;
+            }
+            ingest.finish()
+        });
+        assert_eq!(bytewise, whole, "one byte at a time");
     }
     // Tight limits, so small inputs reach every limit check; what is
     // accepted must respect them.

@@ -54,6 +54,103 @@ impl TextEncoding {
     }
 }
 
+/// How fields are separated.
+///
+/// Serialised as a string: the character itself (`","`, `"\t"`, `" "`),
+/// or `"whitespace"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    /// One character; each one separates two fields (`' '`: every single
+    /// space does, so two spaces in a row hold an empty field).
+    Char(char),
+    /// Runs of spaces and tabs, as in aligned text tables and UCI `.data`
+    /// files: a run is one separator, blanks at the start and end of a
+    /// line are ignored, and a double-quoted field keeps its inner spaces.
+    Whitespace,
+}
+
+impl Delimiter {
+    /// The byte the CSV reader splits fields at (a space for runs of
+    /// blanks, which are turned into one space each before reading).
+    pub(crate) fn byte(self) -> u8 {
+        match self {
+            Delimiter::Char(c) => c as u8,
+            Delimiter::Whitespace => b' ',
+        }
+    }
+}
+
+impl From<char> for Delimiter {
+    fn from(c: char) -> Delimiter {
+        Delimiter::Char(c)
+    }
+}
+
+impl std::fmt::Display for Delimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Delimiter::Char(c) => write!(f, "{c}"),
+            Delimiter::Whitespace => f.write_str("whitespace"),
+        }
+    }
+}
+
+impl std::str::FromStr for Delimiter {
+    type Err = String;
+
+    /// One character, or `whitespace` for runs of spaces and tabs (`tab`
+    /// and `space` name those single characters).
+    fn from_str(s: &str) -> Result<Delimiter, String> {
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(Delimiter::Char(c)),
+            _ => match s.to_ascii_lowercase().as_str() {
+                "whitespace" => Ok(Delimiter::Whitespace),
+                "tab" | "\\t" => Ok(Delimiter::Char('\t')),
+                "space" => Ok(Delimiter::Char(' ')),
+                _ => Err(format!("the delimiter {s:?} must be one character, or \"whitespace\" for runs of spaces and tabs")),
+            },
+        }
+    }
+}
+
+impl Serialize for Delimiter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Delimiter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Delimiter, D::Error> {
+        let s = String::deserialize(d)?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(Delimiter::Char(c)),
+            _ if s == "whitespace" => Ok(Delimiter::Whitespace),
+            _ => Err(serde::de::Error::custom(format!("the delimiter {s:?} must be one character or \"whitespace\""))),
+        }
+    }
+}
+
+/// What to do with a row that has fewer fields than the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShortRows {
+    /// Stop with `ragged_row` naming the row (the default).
+    #[default]
+    Error,
+    /// Fill the missing fields at its end with missing values, as pandas
+    /// does, and warn with the count and the first such row. A row with
+    /// more fields than the header is still an error.
+    Missing,
+}
+
+impl ShortRows {
+    fn is_error(&self) -> bool {
+        *self == ShortRows::Error
+    }
+}
+
 /// Most lines before the table detected as a title or notes.
 pub const MAX_PREAMBLE_LINES: usize = 10;
 /// Most lines [`ParseOptions::skip_lines`] may skip.
@@ -88,8 +185,10 @@ pub struct ParseOptions {
     /// Tokens read as missing (compared exactly, case included, after
     /// trimming): `na` is Namibia and `none` a level as often as not.
     pub missing_tokens: Vec<String>,
-    /// The delimiter; detected from the first line when absent.
-    pub delimiter: Option<char>,
+    /// The delimiter; detected when absent (from the first line among
+    /// `,` `;` tab `|`, and runs of spaces when none of them reads as a
+    /// table).
+    pub delimiter: Option<Delimiter>,
     /// Whether the first row names the columns; detected when absent (no
     /// header when every field of the first row is a number or a date).
     pub has_header: Option<bool>,
@@ -113,6 +212,10 @@ pub struct ParseOptions {
     pub encoding: TextEncoding,
     /// Non-finite numbers: an error, or missing and reported.
     pub non_finite: NonFinitePolicy,
+    /// Rows with fewer fields than the header: an error, or filled with
+    /// missing values and reported.
+    #[serde(skip_serializing_if = "ShortRows::is_error")]
+    pub short_rows: ShortRows,
     /// Column types set by the user, overriding inference; a value that
     /// does not read as the type is an error naming row and column.
     pub column_types: BTreeMap<String, ColumnKind>,
@@ -140,6 +243,7 @@ impl Default for ParseOptions {
             lossy_utf8: false,
             encoding: TextEncoding::Utf8,
             non_finite: NonFinitePolicy::Error,
+            short_rows: ShortRows::Error,
             column_types: BTreeMap::new(),
         }
     }
@@ -148,20 +252,20 @@ impl Default for ParseOptions {
 impl ParseOptions {
     /// Checks the options themselves.
     pub fn validate(&self) -> Result<(), DataError> {
-        if let Some(d) = self.delimiter {
+        if let Some(Delimiter::Char(d)) = self.delimiter {
             if !d.is_ascii() || matches!(d, '"' | '\n' | '\r') || d.is_ascii_alphanumeric() {
                 return Err(DataError::BadOption { message: format!("the delimiter {d:?} must be one ASCII punctuation, space or tab character other than a quote") });
             }
         }
         if let Some(c) = self.comment {
-            if !c.is_ascii() || matches!(c, '"' | '\n' | '\r' | ' ' | '\t') || c.is_ascii_alphanumeric() || Some(c) == self.delimiter {
+            if !c.is_ascii() || matches!(c, '"' | '\n' | '\r' | ' ' | '\t') || c.is_ascii_alphanumeric() || Some(Delimiter::Char(c)) == self.delimiter {
                 return Err(DataError::BadOption { message: format!("the comment character {c:?} must be one ASCII punctuation character other than a quote and the delimiter") });
             }
         }
         if self.skip_lines.is_some_and(|n| n > MAX_SKIP_LINES) {
             return Err(DataError::BadOption { message: format!("at most {MAX_SKIP_LINES} lines can be skipped before the table") });
         }
-        if self.decimal_comma == Some(true) && self.delimiter == Some(',') {
+        if self.decimal_comma == Some(true) && self.delimiter == Some(Delimiter::Char(',')) {
             return Err(DataError::BadOption { message: "a decimal comma needs a delimiter other than a comma".into() });
         }
         if self.max_field_bytes == 0 || self.max_columns == 0 || self.max_memory_bytes == 0 {
@@ -338,12 +442,12 @@ mod tests {
     #[test]
     fn errors_name_the_place() {
         let cases: &[(&[u8], &str)] = &[
-            (b"a,b\n1,2\n3,4\n5\n", "t.csv: row 3 (line 4) has 1 fields but the header has 2"),
+            (b"a,b\n1,2\n3,4\n5\n", "t.csv: row 3 (line 4) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             (b"a,b\n1,2\n3,-inf\n", "t.csv: row 2 (line 3), column \"b\": \"-inf\" is not a finite number"),
-            (b"sep=,\na,b\n1,2\n3\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2"),
+            (b"sep=,\na,b\n1,2\n3\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             (b"a,b\nx,\"open\n\n", "t.csv: line 2: a quoted field opened here is never closed"),
-            (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2"),
-            (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 fields but the header has 2"),
+            (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             // A title over a header alone: too little table to detect it.
             (b"Sales 2024\nregion,amount\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"),
             (b"# made by a tool\na,b\n1,2\n# a note\n3,4\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
@@ -459,7 +563,7 @@ mod tests {
         }
         // Line numbers count comment lines; an unclosed quote after comments.
         let e = parse_csv_all_ways(b"#c\na,b\n#c\n1,2\n#c\n3\n", "t.csv", &opts).unwrap_err();
-        assert_eq!(e.to_string(), "t.csv: row 2 (line 6) has 1 fields but the header has 2");
+        assert_eq!(e.to_string(), "t.csv: row 2 (line 6) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
         let e = parse_csv_all_ways(b"a,b\n# \"\n1,\"x\n", "t.csv", &opts).unwrap_err();
         assert_eq!(e.to_string(), "t.csv: line 3: a quoted field opened here is never closed");
         // Not at a line start: a value.
@@ -468,7 +572,7 @@ mod tests {
         // The comment character must not be the delimiter.
         let opts = ParseOptions { comment: Some(','), ..ParseOptions::default() };
         assert_eq!(parse_csv_all_ways(b"a,b\n,1\n", "t.csv", &opts).unwrap_err().to_string(), "invalid parse option: the comment character ',' is the file's delimiter: choose another");
-        let opts = ParseOptions { comment: Some(';'), delimiter: Some(';'), ..ParseOptions::default() };
+        let opts = ParseOptions { comment: Some(';'), delimiter: Some(';'.into()), ..ParseOptions::default() };
         assert_eq!(opts.validate().unwrap_err().code(), "bad_option");
     }
 
@@ -1033,5 +1137,242 @@ mod tests {
         assert!(serde_json::to_string(&opts).unwrap().contains("\"encoding\":\"windows-1252\""));
         let back: ParseOptions = serde_json::from_str(&serde_json::to_string(&opts).unwrap()).unwrap();
         assert_eq!(back, opts);
+    }
+
+    /// Every row's values as text ("" for missing), column by column.
+    fn cells(ds: &Dataset) -> Vec<Vec<String>> {
+        (0..ds.n_rows)
+            .map(|i| {
+                ds.columns
+                    .iter()
+                    .map(|c| match &c.values {
+                        ColumnValues::Numeric(v) => v[i].map(crate::data::format_number).unwrap_or_default(),
+                        ColumnValues::Categorical { levels, codes } => codes[i].map(|k| levels[k as usize].clone()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn names(ds: &Dataset) -> Vec<String> {
+        ds.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// [`parse_csv_all_ways`], and the same pushed one byte at a time.
+    fn parse_every_way(bytes: &[u8], opts: &ParseOptions) -> Result<Dataset, DataError> {
+        let whole = parse_csv_all_ways(bytes, "t.txt", opts);
+        let bytewise = Ingest::new("t.txt", opts, Some(bytes.len() as u64)).and_then(|mut ingest| {
+            for b in bytes.chunks(1) {
+                ingest.push(b)?;
+            }
+            ingest.finish()
+        });
+        assert_eq!(bytewise, whole, "one byte at a time: {:?}", String::from_utf8_lossy(bytes));
+        whole
+    }
+
+    /// Runs of blanks, out of quotes, become one space; blanks at a line's
+    /// start and end go; quoted fields keep theirs; the text out is the
+    /// same however the input is cut.
+    #[test]
+    fn runs_of_blanks_become_one_space() {
+        use crate::data::ingest::Spaces;
+        let cases: &[(&str, &str)] = &[
+            ("a b\n", "a b\n"),
+            ("   a   b  \n  1\t\t2\t\n", "a b\n1 2\n"),
+            ("a \t b\r\n1 \t 2\r\n", "a b\r\n1 2\r\n"),
+            ("x  \"chevrolet  chevelle malibu\"   3\n", "x \"chevrolet  chevelle malibu\" 3\n"),
+            ("\"say \"\"hi  there\"\"\"  2\n", "\"say \"\"hi  there\"\"\" 2\n"),
+            // A quote inside a value opens nothing.
+            ("5\"  screen   x\n", "5\" screen x\n"),
+            ("\"multi  \nline\"  1\n", "\"multi  \nline\" 1\n"),
+            ("   \n\t\n a\n", "\n\na\n"),
+            ("a b", "a b"),
+            ("a b   ", "a b"),
+        ];
+        for &(input, want) in cases {
+            let mut once = Vec::new();
+            Spaces::new(None).feed(input.as_bytes(), &mut once);
+            assert_eq!(String::from_utf8_lossy(&once), want, "{input:?}");
+            let mut spaces = Spaces::new(None);
+            let mut bytewise = Vec::new();
+            for b in input.as_bytes().chunks(1) {
+                spaces.feed(b, &mut bytewise);
+            }
+            assert_eq!(bytewise, once, "{input:?} one byte at a time");
+        }
+        // Comment lines are kept as they are, quotes and all.
+        let mut out = Vec::new();
+        Spaces::new(Some(b'#')).feed(b"  # a \"note  here\n a  b\n", &mut out);
+        assert_eq!(out, b"# a \"note  here\na b\n");
+    }
+
+    /// Tables separated by runs of blanks read as columns, one row per
+    /// input: detected, or asked for; pushed whole, in pieces, one byte at
+    /// a time, in parts.
+    #[test]
+    fn whitespace_tables_read() {
+        let auto_mpg = "18.0   8   307.0      130.0      3504.      12.0   70  1\t\"chevrolet chevelle malibu\"\n\
+                        15.0   8   350.0      165.0      3693.      11.5   70  1\t\"buick skylark 320\"\n\
+                        25.0   4   98.00      ?          2046.      19.0   71  1\t\"ford pinto\"\n";
+        // Input, delimiter set, column names, rows.
+        type Case<'a> = (&'a str, Option<Delimiter>, &'a [&'a str], &'a [&'a [&'a str]]);
+        let cases: &[Case] = &[
+            // Aligned columns, leading spaces, a header.
+            ("  mpg  cyl   name\n 18.0    8   chevy\n  9.5   12   ford\n", None, &["mpg", "cyl", "name"], &[&["18", "8", "chevy"], &["9.5", "12", "ford"]]),
+            // Tabs mixed with spaces, CRLF, trailing blanks.
+            ("x \t y\r\n1\t \t2  \r\n3 4\t\r\n", None, &["x", "y"], &[&["1", "2"], &["3", "4"]]),
+            // Quoted names keep their spaces; `?` and NA are missing.
+            ("id score name\n1 ? \"a  b\"\n2 3.5 \"c d\"\n3 NA e\n", None, &["id", "score", "name"], &[&["1", "", "a  b"], &["2", "3.5", "c d"], &["3", "", "e"]]),
+            // No header: every field of the first line is a number.
+            ("1 2 3\n4 5 6\n", None, &["column_1", "column_2", "column_3"], &[&["1", "2", "3"], &["4", "5", "6"]]),
+            // UCI's auto-mpg: a tab before the quoted car name, `?` missing.
+            (
+                auto_mpg,
+                None,
+                &["column_1", "column_2", "column_3", "column_4", "column_5", "column_6", "column_7", "column_8", "column_9"],
+                &[
+                    &["18", "8", "307", "130", "3504", "12", "70", "1", "chevrolet chevelle malibu"],
+                    &["15", "8", "350", "165", "3693", "11.5", "70", "1", "buick skylark 320"],
+                    &["25", "4", "98", "", "2046", "19", "71", "1", "ford pinto"],
+                ],
+            ),
+            // R's write.table(sep = " "): quoted, row names left out of the header.
+            ("\"mpg\" \"cyl\"\n\"Mazda RX4\" 21 6\n\"Datsun 710\" 22.8 4\n", None, &["column_1", "mpg", "cyl"], &[&["Mazda RX4", "21", "6"], &["Datsun 710", "22.8", "4"]]),
+            // Asked for: a blank line, no number needed, a last line without its end.
+            ("a  b\n\nx   y\n  z w", Some(Delimiter::Whitespace), &["a", "b"], &[&["x", "y"], &["z", "w"]]),
+            // Asked for, with a title above the table.
+            ("Cars\n\nmpg  cyl  disp\n18 8 307\n15 8 350\n", Some(Delimiter::Whitespace), &["mpg", "cyl", "disp"], &[&["18", "8", "307"], &["15", "8", "350"]]),
+        ];
+        for &(input, delimiter, want_names, want_rows) in cases {
+            let opts = ParseOptions { delimiter, ..ParseOptions::default() };
+            let ds = parse_every_way(input.as_bytes(), &opts).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(names(&ds), want_names, "{input:?}");
+            let want: Vec<Vec<String>> = want_rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect();
+            assert_eq!(cells(&ds), want, "{input:?}");
+            assert_eq!((ds.ingest.delimiter.as_str(), ds.delimiter), ("whitespace", b' '), "{input:?}");
+            let detected = delimiter.is_none();
+            assert_eq!(ds.ingest.delimiter_source, if detected { "detected" } else { "option" }, "{input:?}");
+            assert_eq!(ds.ingest.warnings.iter().any(|w| w.code == "whitespace_delimiter"), detected, "{input:?}: {:?}", ds.ingest.warnings);
+        }
+        // Chunk boundaries anywhere (in a run, in quotes): the same dataset.
+        let opts = ParseOptions::default();
+        let whole = parse_csv(auto_mpg.as_bytes(), "t", &opts).unwrap();
+        for chunk in 1..12 {
+            let mut ingest = Ingest::new("t", &opts, None).unwrap();
+            for c in auto_mpg.as_bytes().chunks(chunk) {
+                ingest.push(c).unwrap();
+            }
+            assert_eq!(ingest.finish().unwrap(), whole, "chunks of {chunk}");
+        }
+        // Recorded in the options as "whitespace", read back the same.
+        let opts = ParseOptions { delimiter: Some(Delimiter::Whitespace), ..ParseOptions::default() };
+        let json = serde_json::to_string(&opts).unwrap();
+        assert!(json.contains("\"delimiter\":\"whitespace\""), "{json}");
+        assert_eq!(serde_json::from_str::<ParseOptions>(&json).unwrap(), opts);
+        let tab: ParseOptions = serde_json::from_str(r#"{"delimiter":"\t"}"#).unwrap();
+        assert_eq!(tab.delimiter, Some(Delimiter::Char('\t')));
+        assert!(serde_json::from_str::<ParseOptions>(r#"{"delimiter":"spaces"}"#).is_err());
+        assert_eq!("whitespace".parse::<Delimiter>(), Ok(Delimiter::Whitespace));
+        assert_eq!("tab".parse::<Delimiter>(), Ok(Delimiter::Char('\t')));
+        assert_eq!(" ".parse::<Delimiter>(), Ok(Delimiter::Char(' ')));
+        // A single space as the delimiter: every space separates.
+        let one = ParseOptions { delimiter: Some(' '.into()), ..ParseOptions::default() };
+        let ds = parse_every_way(b"a b c\n1  2\n", &one).unwrap();
+        assert_eq!((ds.ingest.delimiter.as_str(), cells(&ds)), (" ", vec![vec!["1".to_string(), String::new(), "2".into()]]));
+        // Asked for, a row with another count is ragged, named by its line.
+        let err = parse_every_way(b"a b\n1 2\n\n3 4 5\n", &opts).unwrap_err();
+        assert!(matches!(err, DataError::RaggedRow { row: 2, line: 4, expected: 2, found: 3, .. }), "{err:?}");
+        let err = parse_every_way(b"a b\n1 \"2\n", &opts).unwrap_err();
+        assert_eq!(err.code(), "unterminated_quote");
+    }
+
+    /// Detection of `,` `;` tab `|` is as before: runs of blanks are taken
+    /// only when none of them reads as a table, and not for lines of texts.
+    #[test]
+    fn whitespace_is_detected_only_when_nothing_else_reads() {
+        let cases: &[(&str, &str, usize)] = &[
+            ("a,b c\n1,2 3\n4,5 6\n", ",", 2),
+            ("a;b c\n1;2 3\n4;5 6\n", ";", 2),
+            ("a|b c\n1|2 3\n4|5 6\n", "|", 2),
+            ("a\tb\n1\t2\n3\t4\n", "\t", 2),
+            // Numbers split by blanks in a column read at tabs: aligned text.
+            ("a b\tc d\n1 2\t3 4\n5 6\t7 8\n", "whitespace", 4),
+            ("id\tfull name\n1\tAnn Lee\n2\tBob Ray\n", "\t", 2),
+            ("id\tname\n1\tAnn Lee\n2\tBob\n", "\t", 2),
+            ("a, b\n1, 2\n", ",", 2),
+            // One column of two-word texts: no number, one column.
+            ("full name\nAnn Lee\nBob Ray\n", ",", 1),
+            // Uneven at blanks: one column.
+            ("name\nAnn Lee\nBob\n", ",", 1),
+            ("x\n1\n2\n", ",", 1),
+            // Uneven at blanks: one column.
+            ("a b\n1 2\n3 4 5\n", ",", 1),
+            ("a b c\n1 2 3\n", "whitespace", 3),
+        ];
+        for &(input, delimiter, width) in cases {
+            match parse_every_way(input.as_bytes(), &ParseOptions::default()) {
+                Ok(ds) => {
+                    assert_eq!((ds.ingest.delimiter.as_str(), ds.columns.len()), (delimiter, width), "{input:?}");
+                    assert_eq!(ds.ingest.warnings.iter().any(|w| w.code == "whitespace_delimiter"), delimiter == "whitespace", "{input:?}");
+                }
+                Err(e) => panic!("{input:?}: {e}"),
+            }
+        }
+    }
+
+    /// Rows shorter than the header: an error by default, naming the row,
+    /// line and the option; filled with missing values when asked for,
+    /// with a warning giving their count and the first; a longer row is
+    /// still an error. The same pushed in any pieces, on any threads, in
+    /// parts.
+    #[test]
+    fn short_rows_are_an_error_or_filled_when_asked() {
+        let text = b"a,b,c\n1,x,2\n3\n4,y\n5,z,6\n";
+        let err = parse_every_way(text, &ParseOptions::default()).unwrap_err();
+        assert!(matches!(err, DataError::RaggedRow { row: 2, line: 3, expected: 3, found: 1, .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.starts_with("t.txt: row 2 (line 3) has 1 fields but the header has 3; "), "{message}");
+        assert!(message.contains("--short-rows missing"), "{message}");
+        // A long row's message does not mention it.
+        let long = parse(b"a,b\n1,2,3\n").unwrap_err().to_string();
+        assert!(!long.contains("short-rows"), "{long}");
+
+        let opts = ParseOptions { short_rows: ShortRows::Missing, ..ParseOptions::default() };
+        let ds = parse_every_way(text, &opts).unwrap();
+        assert_eq!(cells(&ds), [["1", "x", "2"], ["3", "", ""], ["4", "y", ""], ["5", "z", "6"]].map(|r| r.map(String::from).to_vec()).to_vec());
+        assert_eq!(ds.columns.iter().map(|c| c.kind()).collect::<Vec<_>>(), [ColumnKind::Integer, ColumnKind::Categorical, ColumnKind::Integer]);
+        let w: Vec<_> = ds.ingest.warnings.iter().filter(|w| w.code == "short_rows_filled").collect();
+        assert_eq!(w.len(), 1, "{:?}", ds.ingest.warnings);
+        assert_eq!(w[0].message, "2 rows had fewer fields than the header's 3 and were filled with missing values at the end, the first at row 2 (line 3, 1 field)");
+        // Blank lines stay blank lines; a longer row is still an error.
+        let ds = parse_every_way(b"a,b\n1,2\n  \n3\n", &opts).unwrap();
+        assert_eq!((ds.n_rows, ds.ingest.blank_lines), (2, 1));
+        assert!(ds.ingest.warnings.iter().any(|w| w.message.starts_with("1 row had") && w.message.contains("row 2 (line 4, 1 field)")), "{:?}", ds.ingest.warnings);
+        let err = parse_every_way(b"a,b\n1\n1,2,3\n", &opts).unwrap_err();
+        assert!(matches!(err, DataError::RaggedRow { row: 2, line: 3, expected: 2, found: 3, .. }), "{err:?}");
+        // Not filled with the empty token's reading: missing even when ""
+        // is not a missing-value token.
+        let strict = ParseOptions { missing_tokens: vec!["NA".into()], ..opts.clone() };
+        let ds = parse_every_way(b"a,b\nx,y\nz\n", &strict).unwrap();
+        assert!(ds.columns[1].is_missing(1));
+        // With runs of blanks too.
+        let ws = ParseOptions { delimiter: Some(Delimiter::Whitespace), ..opts.clone() };
+        let ds = parse_every_way(b"a b c\n 1 2 3\n 4\n", &ws).unwrap();
+        assert_eq!(cells(&ds)[1], ["4", "", ""]);
+        // Many rows, so that parts and typing batches split among them.
+        let mut big = b"n,label,x\n".to_vec();
+        for i in 0..300 {
+            big.extend(if i % 7 == 3 { format!("{i}\n") } else if i % 11 == 5 { format!("{i},l{}\n", i % 4) } else { format!("{i},l{},{}.5\n", i % 4, i) }.as_bytes());
+        }
+        let ds = parse_every_way(&big, &opts).unwrap();
+        let filled = (0..300).filter(|i| i % 7 == 3 || i % 11 == 5).count();
+        let w = ds.ingest.warnings.iter().find(|w| w.code == "short_rows_filled").unwrap();
+        assert!(w.message.starts_with(&format!("{filled} rows had")) && w.message.ends_with("the first at row 4 (line 5, 1 field)"), "{}", w.message);
+        // Recorded in the options only when set.
+        assert!(!serde_json::to_string(&ParseOptions::default()).unwrap().contains("shortRows"));
+        let json = serde_json::to_string(&opts).unwrap();
+        assert!(json.contains("\"shortRows\":\"missing\""), "{json}");
+        assert_eq!(serde_json::from_str::<ParseOptions>(&json).unwrap(), opts);
     }
 }

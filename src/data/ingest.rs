@@ -23,7 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::csv_read::{detect_delimiter, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding};
+use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
 use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
@@ -793,6 +793,15 @@ impl ColBuilder {
         self.store = Store::Labels(labels);
     }
 
+    /// A missing value with no text: a field a short row lacks.
+    fn push_absent(&mut self, keep: bool) {
+        if keep {
+            self.push_missing();
+        }
+        self.rows += 1;
+        self.stored += usize::from(keep);
+    }
+
     fn push_missing(&mut self) {
         match &mut self.store {
             Store::Empty => {}
@@ -1425,6 +1434,107 @@ fn label_kind(l: &Labels, all: Option<&LabelCounter>) -> ColumnKind {
     }
 }
 
+// ------------------------------------------------------ runs of whitespace
+
+/// Turns text whose fields are separated by runs of spaces and tabs into
+/// text with one space between fields, for the CSV reader (delimiter
+/// `' '`): outside double quotes, a run of blanks becomes one space, and
+/// blanks at the start and end of a line go; inside quotes every byte is
+/// kept. Line ends are kept, so lines keep their numbers. A quote opens a
+/// quoted field only at a field's start and `""` inside one is a quote, as
+/// the CSV reader reads them. The state carries across chunks, so the
+/// text out never depends on where chunks end.
+#[derive(Debug, Clone)]
+pub(crate) struct Spaces {
+    comment: Option<u8>,
+    in_quote: bool,
+    /// A quote ended the text so far inside quotes: it closes the field
+    /// unless the next byte is a quote too.
+    quote_pending: bool,
+    /// Nothing but blanks since the line began.
+    line_start: bool,
+    /// The last byte given out ends a field (or begins the line).
+    field_start: bool,
+    /// Blanks after a field, given out as one space before the next field
+    /// (dropped at the line's end).
+    run: bool,
+    in_comment: bool,
+}
+
+impl Spaces {
+    pub(crate) fn new(comment: Option<u8>) -> Spaces {
+        Spaces { comment, in_quote: false, quote_pending: false, line_start: true, field_start: true, run: false, in_comment: false }
+    }
+
+    /// Whether the text so far ended a line outside quotes (where a part
+    /// of the file may start).
+    fn at_line_start(&self) -> bool {
+        self.line_start && !self.in_quote && !self.quote_pending && !self.in_comment && !self.run
+    }
+
+    /// Appends the text for `input` to `out`.
+    pub(crate) fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        out.reserve(input.len());
+        for &b in input {
+            if self.quote_pending {
+                self.quote_pending = false;
+                if b == b'"' {
+                    out.push(b);
+                    continue;
+                }
+                self.in_quote = false;
+            }
+            if self.in_quote {
+                out.push(b);
+                self.quote_pending = b == b'"';
+                continue;
+            }
+            if self.in_comment {
+                out.push(b);
+                if b == b'\n' || b == b'\r' {
+                    self.in_comment = false;
+                    self.line_start = true;
+                    self.field_start = true;
+                }
+                continue;
+            }
+            match b {
+                b' ' | b'\t' => self.run = !self.line_start,
+                b'\n' | b'\r' => {
+                    self.run = false;
+                    self.line_start = true;
+                    self.field_start = true;
+                    out.push(b);
+                }
+                _ => {
+                    if self.line_start && Some(b) == self.comment {
+                        self.in_comment = true;
+                    } else {
+                        if self.run {
+                            out.push(b' ');
+                            self.field_start = true;
+                            self.run = false;
+                        }
+                        if b == b'"' && self.field_start {
+                            self.in_quote = true;
+                        }
+                        self.field_start = false;
+                    }
+                    self.line_start = false;
+                    out.push(b);
+                }
+            }
+        }
+    }
+}
+
+/// `text` (whole lines) with runs of blanks turned into single spaces.
+fn spaced(text: &[u8], comment: Option<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    Spaces::new(comment).feed(text, &mut out);
+    out
+}
+
 // ----------------------------------------------------------------- records
 
 struct Parser {
@@ -1489,6 +1599,14 @@ struct Parser {
     /// holds `cols` until joined.
     typing: Option<std::thread::JoinHandle<Typed>>,
     spare: Batch,
+    /// Fields separated by runs of blanks: the text is turned into text
+    /// with one space between fields before it is read.
+    spaces: Option<Spaces>,
+    spaced: Vec<u8>,
+    /// Rows with fewer fields than the header, filled with missing values
+    /// (`ShortRows::Missing`), and the first one's row, line and fields.
+    short_rows: usize,
+    first_short: Option<(usize, usize, usize)>,
 }
 
 /// What a batch's typing gives back: the columns, the emptied batch (its
@@ -1505,6 +1623,9 @@ struct Batch {
     lines: Vec<usize>,
     /// Whether each record is in the sample.
     keep: Vec<bool>,
+    /// Fields each record has (fewer than the columns in a short row
+    /// filled with missing values; `ends` holds empty fields for the rest).
+    fields: Vec<usize>,
 }
 
 /// Most records typed per batch (a handful in unit tests, so that batches
@@ -1519,6 +1640,7 @@ impl Batch {
         self.ends.clear();
         self.lines.clear();
         self.keep.clear();
+        self.fields.clear();
     }
 }
 
@@ -1534,6 +1656,10 @@ fn type_batch(cols: &mut [ColBuilder], batch: &Batch, ctx: &Ctx, max_field: usiz
             let (start, end) = (if at == 0 { 0 } else { batch.ends[at - 1] }, batch.ends[at]);
             let f = &batch.text[start..end];
             let line = batch.lines[r];
+            if i >= batch.fields[r] {
+                col.push_absent(batch.keep[r]);
+                continue;
+            }
             if f.len() > max_field {
                 let e = DataError::FieldTooLong { file: ctx.file.clone(), at_least: false, row: col.rows + 1, line, column: col.name.clone(), length: f.len(), limit: max_field };
                 return Some((r, i, e));
@@ -1565,6 +1691,8 @@ struct ParserHead {
     has_header: bool,
     /// Lines before the first record's (an Excel `sep=` line).
     line0: usize,
+    /// Fields are separated by runs of blanks (`delimiter` is a space).
+    whitespace: bool,
 }
 
 impl Parser {
@@ -1632,6 +1760,10 @@ impl Parser {
             batch: Batch::default(),
             typing: None,
             spare: Batch::default(),
+            spaces: head.whitespace.then(|| Spaces::new(opts.comment.map(|c| c as u8))),
+            spaced: Vec::new(),
+            short_rows: 0,
+            first_short: None,
         }
     }
 
@@ -1749,7 +1881,17 @@ impl Parser {
     }
 
     fn feed(&mut self, input: &[u8]) -> Result<(), DataError> {
-        let r = self.feed_records(input);
+        let r = match &mut self.spaces {
+            Some(spaces) => {
+                let mut text = std::mem::take(&mut self.spaced);
+                text.clear();
+                spaces.feed(input, &mut text);
+                let r = self.feed_records(&text);
+                self.spaced = text;
+                r
+            }
+            None => self.feed_records(input),
+        };
         if r.is_err() {
             // Records batched before the one that failed come first.
             self.flush()?;
@@ -2006,12 +2148,16 @@ impl Parser {
             }
         }
         let expected = self.names.as_ref().map_or(0, Vec::len);
+        let mut short = false;
         if width != expected {
             // A lone blank field on its own line is a blank line, not data.
             if width == 1 && field(0).trim().is_empty() {
                 self.blank_lines += 1;
                 return Ok(());
             }
+            short = width < expected && self.opts.short_rows == ShortRows::Missing;
+        }
+        if width != expected && !short {
             // This line, or a one-name header above the first row, starts with #.
             let header_hash = self.n_rows == 0 && expected == 1 && self.names.as_ref().is_some_and(|n| n[0].starts_with('#'));
             let comment_like = self.comment.is_none() && (field(0).trim_start().starts_with('#') || header_hash);
@@ -2021,14 +2167,21 @@ impl Parser {
         if self.n_rows > self.opts.max_rows {
             return Err(DataError::TooManyRows { file: self.ctx.file.clone(), limit: self.opts.max_rows });
         }
+        if short {
+            self.short_rows += 1;
+            self.first_short.get_or_insert((self.n_rows, self.record_line, width));
+        }
         let keep = (self.n_rows - 1) & (self.ctx.stride - 1) == 0;
         if self.threads > 1 {
             let b = &mut self.batch;
             let base = b.text.len();
             b.text.push_str(text);
             b.ends.extend(ends.iter().map(|e| base + e));
+            // A short row's missing fields: empty, typed as missing.
+            b.ends.extend(std::iter::repeat_n(base + text.len(), expected - width));
             b.lines.push(self.record_line);
             b.keep.push(keep);
+            b.fields.push(width);
             if self.n_rows >= self.next_check {
                 self.flush()?;
                 self.check()?;
@@ -2038,6 +2191,10 @@ impl Parser {
             return Ok(());
         }
         for (i, col) in self.cols.iter_mut().enumerate() {
+            if i >= width {
+                col.push_absent(keep);
+                continue;
+            }
             let f = field(i);
             if f.len() > self.opts.max_field_bytes {
                 return Err(DataError::FieldTooLong {
@@ -2160,6 +2317,18 @@ impl Parser {
                 },
             });
         }
+        if let Some((row, line, found)) = self.first_short {
+            let expected = self.cols.len();
+            report.warnings.push(IngestWarning {
+                code: "short_rows_filled".into(),
+                message: format!(
+                    "{} fewer fields than the header's {expected} and {} filled with missing values at the end, the first at row {row} (line {line}, {found} {})",
+                    if self.short_rows == 1 { "1 row had".to_string() } else { format!("{} rows had", self.short_rows) },
+                    if self.short_rows == 1 { "was" } else { "were" },
+                    if found == 1 { "field" } else { "fields" },
+                ),
+            });
+        }
         if !self.renamed.is_empty() {
             report.warnings.push(IngestWarning { code: "renamed_columns".into(), message: format!("{}; names must be present and different", self.renamed.join("; ")) });
         }
@@ -2262,6 +2431,8 @@ struct Sniffed {
     /// The first detected line of a title or notes (none when asked for).
     preamble_detected: Option<String>,
     delimiter: u8,
+    /// Fields are separated by runs of blanks (`delimiter` is a space).
+    whitespace: bool,
     delimiter_source: &'static str,
     has_header: bool,
     header_source: &'static str,
@@ -2346,6 +2517,95 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
     None
 }
 
+/// Whether records read as a table: all of two fields or more, as many in each.
+fn is_table(records: &[csv::StringRecord]) -> bool {
+    records.first().is_some_and(|r| r.len() >= 2) && even(records)
+}
+
+/// Whether `body` (whole lines) is a table whose fields are separated by
+/// runs of spaces and tabs, given `ws`, its records split at such runs,
+/// and `found`, those split at the delimiter `found_delimiter` detected
+/// among `,` `;` tab `|`. Split at runs of blanks, every line has the same
+/// number of fields, two or more (the first may have one fewer: R's
+/// `write.table` leaves the row names' out of the header; rows may have
+/// fewer when short rows are read as missing), over two lines at least,
+/// and some field is a number (lines of two-word texts are not
+/// taken for a table). And none of `,` `;` tab `|` reads as a table —
+/// except a tab between aligned columns (UCI's auto-mpg has one before
+/// the car names): it gives way when some column read at tabs holds, in
+/// every row, numbers (or missing-value tokens) separated by blanks.
+fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord], ws: &[csv::StringRecord], comment: Option<u8>, opts: &ParseOptions) -> bool {
+    let missing = &opts.missing_tokens;
+    let Some((first, rows)) = ws.split_first() else { return false };
+    // Short rows filled with missing values, when asked for: the rows may
+    // have fewer fields, most have them all.
+    let width = match opts.short_rows {
+        ShortRows::Missing => rows.iter().map(csv::StringRecord::len).max().unwrap_or(0),
+        ShortRows::Error => rows.first().map_or(0, csv::StringRecord::len),
+    };
+    let whole = rows.iter().filter(|r| r.len() == width).count();
+    let rows_fit = match opts.short_rows {
+        ShortRows::Missing => whole * 2 > rows.len(),
+        ShortRows::Error => whole == rows.len(),
+    };
+    let header_fits = first.len() == width || (first.len() + 1 == width && rows.len() >= 2);
+    if width < 2 || !rows_fit || !header_fits {
+        return false;
+    }
+    if !ws.iter().flat_map(|r| r.iter()).any(|f| matches!(classify(f.trim(), false), Class::Number(_))) {
+        return false;
+    }
+    let number_or_missing = |t: &str| missing.iter().any(|m| m == t) || matches!(classify(t, false), Class::Number(_));
+    for d in [b',', b';', b'\t', b'|'] {
+        let other;
+        let records = if d == found_delimiter {
+            found
+        } else {
+            other = sample_records(body, d, comment, 500);
+            &other
+        };
+        if !is_table(records) {
+            continue;
+        }
+        let aligned = d == b'\t'
+            && records[0].len() < width
+            && (0..records[0].len()).any(|j| {
+                records.iter().skip(usize::from(records.len() > 1)).all(|r| {
+                    let pieces: Vec<&str> = r.get(j).unwrap_or("").split_ascii_whitespace().collect();
+                    pieces.len() >= 2 && pieces.iter().all(|p| number_or_missing(p))
+                })
+            });
+        if !aligned {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the first of `records` reads as the rows below it do: a
+/// number (by `number`) in each column whose other values are all numbers
+/// or missing, text in each other, at least one number, and as many
+/// fields as the second record.
+fn first_row_is_data(records: &[csv::StringRecord], number: impl Fn(&str) -> bool, missing: &[String]) -> bool {
+    let Some((first, rows)) = records.split_first() else { return false };
+    if rows.is_empty() || rows[0].len() != first.len() {
+        return false;
+    }
+    let numeric = |j: usize| {
+        let mut present = rows.iter().filter_map(|r| r.get(j)).map(str::trim).filter(|f| !missing.iter().any(|m| m == f)).peekable();
+        present.peek().is_some() && present.all(&number)
+    };
+    let mut numbers = 0;
+    for (j, f) in first.iter().enumerate() {
+        let is_number = number(f);
+        if is_number != numeric(j) {
+            return false;
+        }
+        numbers += usize::from(is_number);
+    }
+    numbers > 0
+}
+
 fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataError> {
     let comment = opts.comment.map(|c| c as u8);
     // An Excel "sep=;" first line names the delimiter and is not data.
@@ -2383,18 +2643,34 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     let body = &text[skip..];
     // Whole lines of the sample, for the header, decimal mark and preamble.
     let cut = if last { body.len() } else { body.iter().rposition(|&b| b == b'\n' || b == b'\r').unwrap_or(0) };
-    let option_delimiter = opts.delimiter.map(|d| d as u8).or(sep);
+    let option_delimiter = opts.delimiter.map(Delimiter::byte).or(sep);
+    let mut whitespace = opts.delimiter == Some(Delimiter::Whitespace);
+    // Runs of blanks asked for: the sample is read with each run turned
+    // into one space (lines are kept, so line counts hold).
+    let spaced_sample = whitespace.then(|| spaced(&body[..cut], comment));
+    let view: &[u8] = spaced_sample.as_deref().unwrap_or(&body[..cut]);
     let mut delimiter = option_delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(body, comment)));
-    let mut records = sample_records(&body[..cut], delimiter, comment, 500);
+    let mut records = sample_records(view, delimiter, comment, 500);
     if opts.skip_lines.is_none() && !even(&records) {
-        if let Some((bytes, lines, d)) = detect_preamble(body, cut, option_delimiter, comment) {
+        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment) {
+            let bytes = after_lines(body, lines).unwrap_or(cut);
             skip += bytes;
             skip_lines += lines;
             preamble = lines;
             let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
             preamble_detected = Some(clip(String::from_utf8_lossy(first).trim_end_matches(['\r', '\n'])));
             delimiter = d;
-            records = sample_records(&body[bytes..cut], delimiter, comment, 500);
+            records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, 500);
+        }
+    }
+    // Runs of blanks, detected: only when the delimiter found does not
+    // read as a table (or is a tab, which aligned text may hold).
+    if opts.delimiter.is_none() && sep.is_none() && preamble_detected.is_none() && (!is_table(&records) || delimiter == b'\t') {
+        let ws = sample_records(&spaced(&body[..cut], comment), b' ', comment, 500);
+        if whitespace_table(&body[..cut], delimiter, &records, &ws, comment, opts) {
+            whitespace = true;
+            delimiter = b' ';
+            records = ws;
         }
     }
     if comment == Some(delimiter) {
@@ -2440,9 +2716,13 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         Some(h) => (h, "option"),
         None => {
             // No header when every field of the first row is a number or a date.
-            let data_like = records.first().is_some_and(|r| {
-                r.iter().all(|f| matches!(classify(f.trim(), decimal_comma), Class::Number(_) | Class::Time(..) | Class::NonFinite))
-            });
+            let number = |f: &str| matches!(classify(f.trim(), decimal_comma), Class::Number(_) | Class::Time(..) | Class::NonFinite);
+            let data_like = records.first().is_some_and(|r| r.iter().all(number));
+            // Split at runs of blanks (UCI .data files have no header, and
+            // a text column such as auto-mpg's car names): also when the
+            // first row has a number in every column whose other values
+            // are all numbers (or missing), and text in every other.
+            let data_like = data_like || (whitespace && first_row_is_data(&records, number, &opts.missing_tokens));
             (!data_like, "detected")
         }
     };
@@ -2462,7 +2742,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         }
         _ => HeaderFix::None,
     };
-    Ok(Sniffed { header_fix, skip, skip_lines, preamble, preamble_detected, delimiter, delimiter_source, has_header, header_source, decimal_comma, term, line_ending })
+    Ok(Sniffed { header_fix, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, term, line_ending })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -2659,7 +2939,7 @@ impl Ingest {
                 ),
             });
         }
-        r.delimiter = char::from(s.delimiter).to_string();
+        r.delimiter = if s.whitespace { "whitespace".to_string() } else { char::from(s.delimiter).to_string() };
         r.delimiter_source = s.delimiter_source.to_string();
         r.header = s.has_header;
         r.header_source = s.header_source.to_string();
@@ -2671,6 +2951,12 @@ impl Ingest {
                 message: format!(
                     "line {line} has a quote written \\\" inside a value: this file seems to escape quotes with a backslash, which CSV does not (it doubles them: \"\"); such values are read with their quotes misplaced, so save the file with doubled quotes"
                 ),
+            });
+        }
+        if s.whitespace && self.opts.delimiter.is_none() {
+            r.warnings.push(IngestWarning {
+                code: "whitespace_delimiter".into(),
+                message: "no comma, semicolon, tab or pipe reads the file as a table, but runs of spaces do: fields were split at runs of spaces and tabs (a double-quoted value keeps its spaces); if the columns look wrong, set the delimiter".into(),
             });
         }
         if !s.has_header && s.header_source == "detected" {
@@ -2686,7 +2972,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;
@@ -2717,7 +3003,7 @@ impl Ingest {
             }
         }
         report.bytes = self.bytes;
-        let delimiter = report.delimiter.as_bytes().first().copied().unwrap_or(b',');
+        let delimiter = if report.delimiter == "whitespace" { b' ' } else { report.delimiter.as_bytes().first().copied().unwrap_or(b',') };
         Ok(Dataset { file_name: self.file, sha256: hex::encode(self.sha.finalize()), columns, n_rows, delimiter, ingest: report, sample, parse: self.opts })
     }
 }

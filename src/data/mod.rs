@@ -19,7 +19,7 @@ mod value;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use csv_read::{parse_csv, NonFinitePolicy, OverBudget, ParseOptions, TextEncoding, MAX_PREAMBLE_LINES, MAX_SKIP_LINES};
+pub use csv_read::{parse_csv, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding, MAX_PREAMBLE_LINES, MAX_SKIP_LINES};
 pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
 pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
@@ -307,6 +307,8 @@ fn ragged_hint(row: usize, expected: usize, found: usize, comment_like: bool) ->
         "; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"
     } else if row == 1 && expected == 1 && found > 1 {
         "; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"
+    } else if found < expected {
+        "; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"
     } else {
         ""
     }

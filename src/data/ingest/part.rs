@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,6 +36,9 @@ pub struct PartSpec {
     pub last: bool,
     opts: ParseOptions,
     delimiter: u8,
+    /// Fields separated by runs of blanks.
+    #[serde(default)]
+    whitespace: bool,
     term: u8,
     decimal_comma: bool,
     windows_1252: bool,
@@ -78,6 +81,12 @@ struct PartFacts {
     n_rows: usize,
     blank_lines: usize,
     lines: usize,
+    /// Short rows filled with missing values, and the first one's row,
+    /// line and fields (counted in the part).
+    #[serde(default)]
+    short_rows: usize,
+    #[serde(default)]
+    first_short: Option<(usize, usize, usize)>,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -163,7 +172,7 @@ impl PartOutput {
 impl Part {
     /// A parser for the bytes `spec.start..spec.end`.
     pub fn new(spec: PartSpec) -> Part {
-        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0 };
+        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace };
         let mut opts = spec.opts.clone();
         // Sampling (which the head refuses) rather than an error: a part
         // never stops for memory the head would not have stopped for.
@@ -200,7 +209,7 @@ impl Part {
         } else {
             p.flush()?;
         }
-        let clean_end = p.at_start && p.outlen == 0 && p.endlen == 0 && !p.in_quote && self.decoder.carry.is_empty();
+        let clean_end = p.at_start && p.outlen == 0 && p.endlen == 0 && !p.in_quote && self.decoder.carry.is_empty() && p.spaces.as_ref().is_none_or(Spaces::at_line_start);
         let facts = PartFacts {
             start: self.spec.start,
             bytes: self.bytes,
@@ -210,6 +219,8 @@ impl Part {
             n_rows: p.n_rows,
             blank_lines: p.blank_lines,
             lines: p.lines,
+            short_rows: p.short_rows,
+            first_short: p.first_short,
         };
         Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
@@ -246,6 +257,7 @@ impl Ingest {
             last,
             opts: self.opts.clone(),
             delimiter: p.delimiter,
+            whitespace: p.spaces.is_some(),
             term: p.term,
             decimal_comma: p.ctx.decimal_comma,
             windows_1252,
@@ -306,7 +318,7 @@ impl Parser {
             Some(n) => n.len(),
             None => return Ok(false),
         };
-        let at_record_start = self.at_start && self.outlen == 0 && self.endlen == 0 && !self.in_quote;
+        let at_record_start = self.at_start && self.outlen == 0 && self.endlen == 0 && !self.in_quote && self.spaces.as_ref().is_none_or(Spaces::at_line_start);
         if !at_record_start || self.ctx.stride != 1 || self.reserved_rows == 0 || self.opts.over_budget != OverBudget::Sample {
             return Ok(false);
         }
@@ -361,6 +373,10 @@ impl Parser {
                     }
                 }
             }
+            if let (None, Some((row, line, found))) = (self.first_short, p.facts.first_short) {
+                self.first_short = Some((row + row_off, line + line_off, found));
+            }
+            self.short_rows += p.facts.short_rows;
             self.n_rows += p.facts.n_rows;
             self.blank_lines += p.facts.blank_lines;
             self.lines += p.facts.lines;
@@ -884,6 +900,47 @@ mod tests {
             // split inside a quoted field are taken in.
             assert!(taken * 2 > tried, "{taken} of {tried} taken in");
         }
+    }
+
+    /// Columns aligned with runs of blanks (detected), quoted names with
+    /// spaces and line ends in them, and short rows filled with missing
+    /// values: parts split anywhere give the one parser's dataset, the
+    /// warning's count and first row included, and are taken in.
+    #[test]
+    fn whitespace_and_short_rows_read_in_parts() {
+        let mut text = String::from("   id      num  cat     name                 late\n");
+        for i in 0..3000usize {
+            let num = if i % 17 == 0 { "?".to_string() } else { format!("{}.{}", i * 7 % 101, i % 10) };
+            let name = if i % 50 == 3 { format!("\"two  lines\n{i}\"") } else { format!("\"car  {} {i}\"", ["ford", "chevy"][i % 2]) };
+            if i % 41 == 40 {
+                text.push_str(&format!("{i:>5} {num:>7}\n"));
+            } else {
+                text.push_str(&format!("{i:>5} {num:>7}  {:<6}\t{name:<22} {}  \n", ["red", "green", "blue"][i % 3], i * 3));
+            }
+            if i % 97 == 5 {
+                text.push_str("   \n");
+            }
+        }
+        let bytes = text.into_bytes();
+        let o = ParseOptions { short_rows: crate::data::ShortRows::Missing, ..opts() };
+        let one = whole(&bytes, &o).unwrap();
+        assert_eq!(one.ingest.delimiter, "whitespace");
+        assert_eq!(one.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["id", "num", "cat", "name", "late"]);
+        assert_eq!(one.n_rows, 3000);
+        let w = one.ingest.warnings.iter().find(|w| w.code == "short_rows_filled").expect("short rows warned");
+        assert!(w.message.starts_with("73 rows had") && w.message.ends_with("the first at row 41 (line 44, 2 fields)"), "{}", w.message);
+        let n = bytes.len();
+        let (mut taken, mut tried) = (0, 0);
+        for s in (0..n).step_by(n / 40 + 1) {
+            for chunk in [n, 4096, 61] {
+                let (ds, t, _) = read_in_parts(&bytes, "t.csv", &o, &[s, s + n / 5], chunk);
+                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
+                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
+                tried += 1;
+                taken += usize::from(t);
+            }
+        }
+        assert!(taken * 2 > tried, "{taken} of {tried} taken in");
     }
 
     /// Windows-1252 text (bytes 0x80 and up are not UTF-8) reads in parts
