@@ -464,6 +464,45 @@ mod tests {
         assert!(parse(long.as_bytes()).unwrap_err().to_string().starts_with("t.csv: row 1 (line 2), column \"b\": the field is at least "));
     }
 
+    /// Records whose every field is empty (a spreadsheet writes `,,,` for
+    /// formatted but empty rows, above, inside or below the table) and
+    /// records repeating the header (files joined one after another) are
+    /// skipped with a note giving their count and first line, not read as
+    /// rows of missing values or labels. Lines keep their numbers.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn empty_records_and_repeated_headers_are_skipped() {
+        let note = |ds: &Dataset, code: &str| ds.ingest.warnings.iter().find(|w| w.code == code).map(|w| w.message.clone());
+        let kinds = |ds: &Dataset| ds.columns.iter().map(|c| c.kind).collect::<Vec<_>>();
+        let cases: &[(&[u8], usize, &str)] = &[
+            (b"a,b,c\n1,x,2.5\n2,y,3.5\n,,\n,,\n,,\n", 2, "3 rows with every field empty were skipped, the first at line 4"),
+            (b",,\n,,\na,b,c\n1,x,2.5\n2,y,3.5\n", 2, "2 rows with every field empty were skipped, the first at line 1"),
+            (b"a;b;c\r\n1;x;2,5\r\n;;\r\n2;y;3,5\r\n", 2, "1 row with every field empty was skipped, at line 3"),
+            (b"a,b,c\n1,x,2.5\n\"\", ,\n2,y,3.5", 2, "1 row with every field empty was skipped, at line 3"),
+            (b"Report 2024\n,,\na,b,c\n1,x,2.5\n2,y,3.5\n", 2, "1 row with every field empty was skipped, at line 2"),
+        ];
+        for (text, rows, message) in cases {
+            let ds = parse(text).unwrap();
+            let name = String::from_utf8_lossy(text);
+            assert_eq!(ds.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["a", "b", "c"], "{name:?}");
+            assert_eq!((ds.n_rows, kinds(&ds)), (*rows, vec![ColumnKind::Integer, ColumnKind::Categorical, ColumnKind::Float]), "{name:?}");
+            assert!(ds.columns.iter().all(|c| (0..c.len()).all(|i| !c.is_missing(i))), "{name:?}");
+            let m = note(&ds, "empty_rows").unwrap_or_default();
+            assert!(m.starts_with(message), "{name:?}: {m}");
+        }
+        // Files joined with their headers: the repeats are no rows.
+        let ds = parse(b"id,score\n1,2.5\n2,3.5\nid,score\n3,1.5\n id , score\n4,0.5\n").unwrap();
+        assert_eq!((ds.n_rows, kinds(&ds)), (4, vec![ColumnKind::Integer, ColumnKind::Float]));
+        assert_eq!(note(&ds, "repeated_header").unwrap(), "2 rows repeating the column names were skipped, the first at line 4 (as when files are joined one after another)");
+        // One column: an empty line is a missing value, and a value equal
+        // to the name is a value.
+        let ds = parse(b"name\nx\n\nname\ny\nz\n").unwrap();
+        assert_eq!(ds.n_rows, 4);
+        assert_eq!((note(&ds, "empty_rows"), note(&ds, "repeated_header")), (None, None));
+        // Errors after skipped records name the file's line.
+        assert_eq!(parse(b"a,b\n1,2\n,\na,b\n3\n").unwrap_err().to_string(), "t.csv: row 2 (line 5) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
+    }
+
     /// A title or notes above the table (up to ten lines with under half
     /// its fields) are detected and skipped with a warning; or skipped as
     /// asked, or not at all. Lines keep their numbers in errors.
@@ -824,7 +863,7 @@ mod tests {
     #[test]
     fn dates_in_local_forms_are_dates() {
         let day = |y, m, d| Some(crate::data::value::days_from_civil(y, m, d) as f64 * 86_400.0);
-        let text = b"us,eu,de,stamp,ymd,odd\n1/31/2020,31-01-2020,31.01.2020,3/4/2021 1:05 PM,2020/1/31,1/31/2020\n12/1/2020,1-12-2020,01.12.2020,3/4/2021 12:00:30 AM,2020/12/01,2020-01-31\n,,,,,\n";
+        let text = b"us,eu,de,stamp,ymd,odd\n1/31/2020,31-01-2020,31.01.2020,3/4/2021 1:05 PM,2020/1/31,1/31/2020\n12/1/2020,1-12-2020,01.12.2020,3/4/2021 12:00:30 AM,2020/12/01,2020-01-31\n,,,,,2020-02-01\n";
         let ds = parse_csv_all_ways(text, "t.csv", &ParseOptions::default()).unwrap();
         let kinds: Vec<ColumnKind> = ds.columns.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, [ColumnKind::Date, ColumnKind::Date, ColumnKind::Date, ColumnKind::DateTime, ColumnKind::Date, ColumnKind::Categorical]);

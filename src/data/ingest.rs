@@ -1607,6 +1607,15 @@ struct Parser {
     /// (`ShortRows::Missing`), and the first one's row, line and fields.
     short_rows: usize,
     first_short: Option<(usize, usize, usize)>,
+    /// Records of two fields or more, every one empty (spreadsheets write
+    /// them for formatted cells), skipped, and the first one's line.
+    empty_rows: usize,
+    first_empty: Option<usize>,
+    /// The header's cells, trimmed; records repeating them (files joined
+    /// one after another) are skipped, counted with the first one's line.
+    header_cells: Option<Vec<String>>,
+    repeated_headers: usize,
+    first_repeat: Option<usize>,
 }
 
 /// What a batch's typing gives back: the columns, the emptied batch (its
@@ -1764,6 +1773,11 @@ impl Parser {
             spaced: Vec::new(),
             short_rows: 0,
             first_short: None,
+            empty_rows: 0,
+            first_empty: None,
+            header_cells: None,
+            repeated_headers: 0,
+            first_repeat: None,
         }
     }
 
@@ -2095,7 +2109,12 @@ impl Parser {
         let field = |i: usize| &text[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
         let width = ends.len();
         if self.names.is_none() {
-            if width == 1 && field(0).trim().is_empty() {
+            // Blank lines and empty records above the table.
+            if text.trim().is_empty() {
+                if width > 1 {
+                    self.empty_rows += 1;
+                    self.first_empty.get_or_insert(self.record_line);
+                }
                 return Ok(());
             }
             if width > self.opts.max_columns {
@@ -2108,6 +2127,7 @@ impl Parser {
                     HeaderFix::TrailingDelimiter => cells.push(""),
                     HeaderFix::None => {}
                 }
+                self.header_cells = Some((0..width).map(|i| field(i).trim().to_string()).collect());
                 let (names, mut renamed) = check_header(cells.into_iter(), &self.ctx.file, &self.opts)?;
                 // The added name is said by its own note, not as a rename.
                 let added = match self.header_fix {
@@ -2148,6 +2168,24 @@ impl Parser {
             }
         }
         let expected = self.names.as_ref().map_or(0, Vec::len);
+        // A record of empty fields in a table of two columns or more is no
+        // row (in one column it is a missing value).
+        if expected > 1 && text.trim().is_empty() {
+            if width == 1 {
+                self.blank_lines += 1;
+            } else {
+                self.empty_rows += 1;
+                self.first_empty.get_or_insert(self.record_line);
+            }
+            return Ok(());
+        }
+        if let Some(h) = &self.header_cells {
+            if width == h.len() && width > 1 && field(0).trim() == h[0] && (1..width).all(|i| field(i).trim() == h[i]) {
+                self.repeated_headers += 1;
+                self.first_repeat.get_or_insert(self.record_line);
+                return Ok(());
+            }
+        }
         let mut short = false;
         if width != expected {
             // A lone blank field on its own line is a blank line, not data.
@@ -2329,6 +2367,26 @@ impl Parser {
                 ),
             });
         }
+        if let Some(line) = self.first_empty {
+            report.warnings.push(IngestWarning {
+                code: "empty_rows".into(),
+                message: if self.empty_rows == 1 {
+                    format!("1 row with every field empty was skipped, at line {line} (spreadsheets write such rows for formatted but empty cells)")
+                } else {
+                    format!("{} rows with every field empty were skipped, the first at line {line} (spreadsheets write such rows for formatted but empty cells)", self.empty_rows)
+                },
+            });
+        }
+        if let Some(line) = self.first_repeat {
+            report.warnings.push(IngestWarning {
+                code: "repeated_header".into(),
+                message: if self.repeated_headers == 1 {
+                    format!("1 row repeating the column names was skipped, at line {line} (as when files are joined one after another)")
+                } else {
+                    format!("{} rows repeating the column names were skipped, the first at line {line} (as when files are joined one after another)", self.repeated_headers)
+                },
+            });
+        }
         if !self.renamed.is_empty() {
             report.warnings.push(IngestWarning { code: "renamed_columns".into(), message: format!("{}; names must be present and different", self.renamed.join("; ")) });
         }
@@ -2469,7 +2527,8 @@ fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
 }
 
 /// Whole records of `text` read with `delimiter` (fields of different
-/// counts allowed), blank lines and comments left out.
+/// counts allowed), blank lines, records of empty fields (`,,,`) and
+/// comments left out.
 fn sample_records(text: &[u8], delimiter: u8, comment: Option<u8>, limit: usize) -> Vec<csv::StringRecord> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -2479,7 +2538,7 @@ fn sample_records(text: &[u8], delimiter: u8, comment: Option<u8>, limit: usize)
         .from_reader(text)
         .records()
         .map_while(Result::ok)
-        .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
+        .filter(|r| !r.iter().all(|f| f.trim().is_empty()))
         .take(limit)
         .collect()
 }
@@ -2510,6 +2569,10 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
         // (R's layout, handled as row names) has some.
         let header_below = table[0].iter().all(|f| !matches!(classify(f.trim(), false), Class::Number(_) | Class::Time(..) | Class::NonFinite));
         let head = sample_records(&body[..start], d, comment, k);
+        // Lines of empty fields above the table are no title: read and skipped.
+        if head.is_empty() {
+            continue;
+        }
         if head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
             return Some((start, k, d));
         }

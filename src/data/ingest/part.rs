@@ -43,6 +43,9 @@ pub struct PartSpec {
     decimal_comma: bool,
     windows_1252: bool,
     names: Vec<String>,
+    /// The header's cells as written (records repeating them are skipped).
+    #[serde(default)]
+    header_cells: Option<Vec<String>>,
 }
 
 /// The offset, in `window` (bytes of the file from some offset on), of the
@@ -87,6 +90,16 @@ struct PartFacts {
     short_rows: usize,
     #[serde(default)]
     first_short: Option<(usize, usize, usize)>,
+    /// Empty records and records repeating the header, skipped, and the
+    /// first one's line (in the part).
+    #[serde(default)]
+    empty_rows: usize,
+    #[serde(default)]
+    first_empty: Option<usize>,
+    #[serde(default)]
+    repeated_headers: usize,
+    #[serde(default)]
+    first_repeat: Option<usize>,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -180,6 +193,7 @@ impl Part {
         let mut parser = Parser::new(&spec.file, &opts, &head, 0, Some(spec.end.saturating_sub(spec.start)), 1.0, 1);
         parser.cols = spec.names.iter().map(|n| ColBuilder::new(n.clone(), spec.opts.column_types.get(n).copied())).collect();
         parser.names = Some(spec.names.clone());
+        parser.header_cells = spec.header_cells.clone();
         let encoding = if spec.windows_1252 { Encoding::Windows1252 } else { Encoding::Utf8 };
         let decoder = Decoder { encoding, lossy: false, carry: Vec::new(), pos: spec.start as usize, lines: 0, replaced: 0, first_bad: None };
         Part { spec, decoder, parser, bytes: 0 }
@@ -221,6 +235,10 @@ impl Part {
             lines: p.lines,
             short_rows: p.short_rows,
             first_short: p.first_short,
+            empty_rows: p.empty_rows,
+            first_empty: p.first_empty,
+            repeated_headers: p.repeated_headers,
+            first_repeat: p.first_repeat,
         };
         Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
@@ -262,6 +280,7 @@ impl Ingest {
             decimal_comma: p.ctx.decimal_comma,
             windows_1252,
             names,
+            header_cells: p.header_cells.clone(),
         })
     }
 
@@ -377,6 +396,14 @@ impl Parser {
                 self.first_short = Some((row + row_off, line + line_off, found));
             }
             self.short_rows += p.facts.short_rows;
+            if let (None, Some(line)) = (self.first_empty, p.facts.first_empty) {
+                self.first_empty = Some(line + line_off);
+            }
+            self.empty_rows += p.facts.empty_rows;
+            if let (None, Some(line)) = (self.first_repeat, p.facts.first_repeat) {
+                self.first_repeat = Some(line + line_off);
+            }
+            self.repeated_headers += p.facts.repeated_headers;
             self.n_rows += p.facts.n_rows;
             self.blank_lines += p.facts.blank_lines;
             self.lines += p.facts.lines;
@@ -934,6 +961,45 @@ mod tests {
         for s in (0..n).step_by(n / 40 + 1) {
             for chunk in [n, 4096, 61] {
                 let (ds, t, _) = read_in_parts(&bytes, "t.csv", &o, &[s, s + n / 5], chunk);
+                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
+                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
+                tried += 1;
+                taken += usize::from(t);
+            }
+        }
+        assert!(taken * 2 > tried, "{taken} of {tried} taken in");
+    }
+
+    /// Records of empty fields (a spreadsheet's `,,`, also at the end) and
+    /// records repeating the header (files joined) are skipped, not read
+    /// as rows: parts split anywhere give the one parser's dataset and its
+    /// notes' counts and first lines.
+    #[test]
+    fn empty_rows_and_repeated_headers_read_in_parts() {
+        let mut text = String::from("id,num,cat,note\n");
+        for i in 0..6000usize {
+            text.push_str(&format!("{i},{}.5,{},note number {i} of the file with words enough to make it long\n", i % 7, ["a", "b"][i % 2]));
+            if i % 97 == 5 {
+                text.push_str(if i % 2 == 0 { ",,,\n" } else { "\"\", ,,\n" });
+            }
+            if i % 400 == 399 {
+                text.push_str("id, num,cat,note\n");
+            }
+        }
+        text.push_str(",,,\n,,,\n");
+        let bytes = text.into_bytes();
+        let one = whole(&bytes, &opts()).unwrap();
+        assert_eq!(one.n_rows, 6000);
+        let kinds: Vec<ColumnKind> = one.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ColumnKind::Integer, ColumnKind::Float, ColumnKind::Categorical, ColumnKind::Text]);
+        let note = |code: &str| one.ingest.warnings.iter().find(|w| w.code == code).map(|w| w.message.clone()).unwrap_or_default();
+        assert!(note("empty_rows").starts_with("64 rows with every field empty were skipped, the first at line 8 "), "{}", note("empty_rows"));
+        assert!(note("repeated_header").starts_with("15 rows repeating the column names were skipped, the first at line 407 "), "{}", note("repeated_header"));
+        let n = bytes.len();
+        let (mut taken, mut tried) = (0, 0);
+        for s in (0..n).step_by(n / 40 + 1) {
+            for chunk in [n, 4096, 61] {
+                let (ds, t, _) = read_in_parts(&bytes, "t.csv", &opts(), &[s, s + n / 5], chunk);
                 let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
                 assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
                 tried += 1;
