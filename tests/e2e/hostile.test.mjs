@@ -63,6 +63,17 @@ test('hostile files get clear errors, the page keeps working, and nothing leaves
     assert.equal(utf16.error, '', utf16.error);
     assert.deepEqual(await page.$$eval('#profile-body th.col-name', (ths) => ths.map((t) => t.textContent)), ['a', 'b']);
 
+    // A spreadsheet's export: formatted but empty rows (",,") at the end
+    // and two files joined with their headers. Neither becomes rows; the
+    // page says what was skipped and where.
+    const joined = 'id,score,team\r\n1,2.5,a\r\n2,3.5,b\r\nid,score,team\r\n3,1.5,a\r\n4,0.5,b\r\n,,\r\n,,\r\n';
+    const sheet = await drop(page, 'sheet.csv', Buffer.from(joined));
+    assert.equal(sheet.error, '', sheet.error);
+    assert.equal(await page.textContent('#ov-rows'), '4');
+    assert.deepEqual(await page.$$eval('#profile-body td.kind', (tds) => tds.map((t) => t.textContent)), ['integer', 'float', 'categorical']);
+    assert.match(await page.textContent('#ingest-warnings li[data-code="empty_rows"]'), /2 rows with every field empty were skipped, the first at line 7/);
+    assert.match(await page.textContent('#ingest-warnings li[data-code="repeated_header"]'), /1 row repeating the column names was skipped, at line 4/);
+
     // Names that try to be code or to hide: kept as data, shown as text.
     const rlo = 'name\u202Eevil';
     const csv = [`__proto__,constructor,"${rlo}","=HYPERLINK(""x"")",y`];
