@@ -819,6 +819,14 @@ mod tests {
             (b"x;y\n1,5;a\n2;b\n", b';', &[Float, Categorical], 2),
             (b"x;y\n1,5;a\n2.5;b\n", b';', &[Categorical, Categorical], 2),
             (b"x,y\n1,a\nfoo,b\n", b',', &[Categorical, Categorical], 2),
+            // No header (UCI's adult.data): the first row's labels recur
+            // below, or a number in it has a fraction; "?" fits any column.
+            (b"34, Private,7, >50K\n50, ?,2, <=50K\n28, Self-emp,3, >50K\n", b',', &[Integer, Categorical, Integer, Categorical], 3),
+            (b"Alice,34,55000.5\nBob,40,1000\nCarl,50,200\n", b',', &[Categorical, Integer, Float], 3),
+            (b"1,?,a\n2,3,b\n3,4,a\n", b',', &[Integer, Integer, Categorical], 3),
+            // A header of years over numbers stays a header.
+            (b"country,2019,2020\nfr,1.5,2\nde,2.5,3\n", b',', &[Categorical, Float, Integer], 2),
+            (b"id,1,2\n1,1,2\n2,3,4\n", b',', &[Integer, Integer, Integer], 2),
         ];
         for (input, delim, kinds, rows) in cases {
             let ds = parse(input).unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(input)));

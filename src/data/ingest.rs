@@ -2647,8 +2647,8 @@ fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord
 
 /// Whether the first of `records` reads as the rows below it do: a
 /// number (by `number`) in each column whose other values are all numbers
-/// or missing, text in each other, at least one number, and as many
-/// fields as the second record.
+/// or missing, text in each other (a missing-value token fits either),
+/// at least one number, and as many fields as the second record.
 fn first_row_is_data(records: &[csv::StringRecord], number: impl Fn(&str) -> bool, missing: &[String]) -> bool {
     let Some((first, rows)) = records.split_first() else { return false };
     if rows.is_empty() || rows[0].len() != first.len() {
@@ -2660,6 +2660,9 @@ fn first_row_is_data(records: &[csv::StringRecord], number: impl Fn(&str) -> boo
     };
     let mut numbers = 0;
     for (j, f) in first.iter().enumerate() {
+        if missing.iter().any(|m| m == f.trim()) {
+            continue;
+        }
         let is_number = number(f);
         if is_number != numeric(j) {
             return false;
@@ -2667,6 +2670,21 @@ fn first_row_is_data(records: &[csv::StringRecord], number: impl Fn(&str) -> boo
         numbers += usize::from(is_number);
     }
     numbers > 0
+}
+
+/// Whether a text field of the first of `records` is a value of its
+/// column in a record below, or a number in it has a fraction: a label or
+/// a measurement, not a column name.
+fn first_row_recurs_or_has_fractions(records: &[csv::StringRecord], decimal_comma: bool) -> bool {
+    let Some((first, rows)) = records.split_first() else { return false };
+    first.iter().enumerate().any(|(j, f)| {
+        let t = f.trim();
+        match classify(t, decimal_comma) {
+            Class::Number(x) => x.fract() != 0.0,
+            Class::Other => !t.is_empty() && rows.iter().any(|r| r.get(j).is_some_and(|g| g.trim() == t)),
+            _ => false,
+        }
+    })
 }
 
 fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataError> {
@@ -2785,7 +2803,13 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             // a text column such as auto-mpg's car names): also when the
             // first row has a number in every column whose other values
             // are all numbers (or missing), and text in every other.
-            let data_like = data_like || (whitespace && first_row_is_data(&records, number, &opts.missing_tokens));
+            // Other delimiters: also when, besides, a text field of the
+            // first row recurs in its column below (adult.data's " Private",
+            // a label, not a name) or a number in it has a fraction. A header
+            // of years over numbers ("country,2019,2020") stays a header.
+            let data_like = data_like
+                || (first_row_is_data(&records, number, &opts.missing_tokens)
+                    && (whitespace || first_row_recurs_or_has_fractions(&records, decimal_comma)));
             (!data_like, "detected")
         }
     };
@@ -3025,7 +3049,7 @@ impl Ingest {
         if !s.has_header && s.header_source == "detected" {
             r.warnings.push(IngestWarning {
                 code: "no_header".into(),
-                message: "the first row holds only numbers or dates, so it was read as data and the columns were named column_1, column_2, …".into(),
+                message: "the first row reads as data (numbers or dates where the rows below have them, or their labels), so it was read as data and the columns were named column_1, column_2, …; if it holds the column names, say so (--header true, or \"First row: Column names\" in the page's reading options)".into(),
             });
         }
         if s.decimal_comma && self.opts.decimal_comma.is_none() {
