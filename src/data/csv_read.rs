@@ -499,6 +499,9 @@ mod tests {
         let ds = parse(b"name\nx\n\nname\ny\nz\n").unwrap();
         assert_eq!(ds.n_rows, 4);
         assert_eq!((note(&ds, "empty_rows"), note(&ds, "repeated_header")), (None, None));
+        // Nothing but such records: said in the error.
+        assert_eq!(parse(b",,\n,,\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 2 lines hold only empty fields, such as \",,\")");
+        assert_eq!(parse(b"a,b\n,\na,b\n,\n").unwrap_err().to_string(), "t.csv: the file has a header row but no data rows (2 lines below it hold only empty fields, and 1 repeats it)");
         // Errors after skipped records name the file's line.
         assert_eq!(parse(b"a,b\n1,2\n,\na,b\n3\n").unwrap_err().to_string(), "t.csv: row 2 (line 5) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
     }

@@ -2329,10 +2329,27 @@ impl Parser {
             if let Some(k) = self.opts.skip_lines.filter(|&k| k > 0) {
                 return Err(DataError::BadOption { message: format!("{}: lines to skip is {k}, but no line is left after them for the column names; lower it (0 reads from the first line)", self.ctx.file) });
             }
-            return Err(DataError::EmptyFile { file: self.ctx.file.clone() });
+            let skipped = match self.empty_rows {
+                0 => String::new(),
+                1 => " (its one line holds only empty fields, such as \",,\")".into(),
+                n => format!(" (its {n} lines hold only empty fields, such as \",,\")"),
+            };
+            return Err(DataError::EmptyFile { file: self.ctx.file.clone(), skipped });
         }
         if self.n_rows == 0 {
-            return Err(DataError::NoRows { file: self.ctx.file.clone() });
+            let mut said = Vec::new();
+            match self.empty_rows {
+                0 => {}
+                1 => said.push("1 line below it holds only empty fields".to_string()),
+                n => said.push(format!("{n} lines below it hold only empty fields")),
+            }
+            match self.repeated_headers {
+                0 => {}
+                1 => said.push("1 repeats it".to_string()),
+                n => said.push(format!("{n} repeat it")),
+            }
+            let skipped = if said.is_empty() { String::new() } else { format!(" ({})", said.join(", and ")) };
+            return Err(DataError::NoRows { file: self.ctx.file.clone(), skipped });
         }
         self.total = None;
         self.check()?;
@@ -3075,7 +3092,7 @@ impl Ingest {
         }
         self.push_inner(&[], true)?;
         if !self.saw_content {
-            return Err(DataError::EmptyFile { file: self.file });
+            return Err(DataError::EmptyFile { file: self.file, skipped: String::new() });
         }
         let mut report = std::mem::take(&mut self.report);
         let parser = self.parser.take().expect("the last push starts the parser");

@@ -46,16 +46,21 @@ pub(crate) use split::shuffle;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum DataError {
     /// The file has no bytes, or only whitespace.
-    #[error("{file}: the file is empty")]
+    #[error("{file}: the file is empty{skipped}")]
     EmptyFile {
         /// File name as given.
         file: String,
+        /// What was skipped as no data (records of empty fields), said
+        /// after the message: empty or " (…)".
+        skipped: String,
     },
     /// A header row but no data rows.
-    #[error("{file}: the file has a header row but no data rows")]
+    #[error("{file}: the file has a header row but no data rows{skipped}")]
     NoRows {
         /// File name as given.
         file: String,
+        /// What was skipped as no data, said after the message: empty or " (…)".
+        skipped: String,
     },
     /// Larger than the byte limit.
     #[error("{file}: the file is {bytes} bytes, over the limit of {limit} bytes")]
