@@ -882,6 +882,13 @@ mod tests {
             assert_eq!(ds.columns[c].values, ColumnValues::Numeric(vec![day(2020, 1, 31), day(2020, 12, 1), None]), "{}", ds.columns[c].name);
         }
         assert_eq!(ds.columns[3].values, ColumnValues::Numeric(vec![day(2021, 3, 4).map(|t| t + 13.0 * 3600.0 + 300.0), day(2021, 3, 4).map(|t| t + 30.0), None]));
+        // The month as a word: no order to guess, nothing said.
+        let ds = parse(b"a,b,c\n05-Jan-2020,\"Jan 5, 2020\",Mon 6 January 2020 1:05 PM\n29-Feb-2020,\"Dec 31, 1999\",Tue 7 January 2020 11:00 AM\n,,\n").unwrap();
+        assert_eq!(ds.columns.iter().map(|c| c.kind).collect::<Vec<_>>(), [ColumnKind::Date, ColumnKind::Date, ColumnKind::DateTime]);
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 5), day(2020, 2, 29)]));
+        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(vec![day(2020, 1, 5), day(1999, 12, 31)]));
+        assert_eq!(ds.columns[2].values, ColumnValues::Numeric(vec![day(2020, 1, 6).map(|t| t + 13.0 * 3600.0 + 300.0), day(2020, 1, 7).map(|t| t + 11.0 * 3600.0)]));
+        assert!(ds.ingest.warnings.iter().all(|w| w.code != "date_order"));
         // Both orders read: month first with slashes, day first with dots; said.
         let ds = parse(b"a,b\n01/02/2020,01.02.2020\n03/04/2020,03.04.2020\n").unwrap();
         assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 2), day(2020, 3, 4)]));

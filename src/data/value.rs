@@ -308,6 +308,7 @@ pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
 /// column (see [`LooseDate::seconds`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct LooseDate {
+    /// The separator of the numbers; `M` when the month is a word.
     pub(crate) sep: u8,
     pub(crate) year_first: bool,
     first: u32,
@@ -317,8 +318,54 @@ pub(crate) struct LooseDate {
     pub(crate) time: Option<f64>,
 }
 
-/// Reads `s` (trimmed) as a [`LooseDate`]; four-digit years only.
+/// Reads `s` (trimmed) as a [`LooseDate`]; four-digit years only. Also
+/// dates with the month as a word (see [`month_name_date`]).
 pub(crate) fn loose_date(s: &str) -> Option<LooseDate> {
+    numeric_date(s).or_else(|| month_name_date(s))
+}
+
+/// The month an English month name or its abbreviation stands for
+/// (`jan`, `Jan.`, `January`, `Sept`; any case).
+fn month_number(w: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let w = w.strip_suffix('.').unwrap_or(w);
+    if w.len() < 3 || w.len() > 9 || !w.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let w = w.to_ascii_lowercase();
+    let i = NAMES.iter().position(|n| *n == w || (w.len() == 3 && n.starts_with(w.as_str())) || (w == "sept" && *n == "september"))?;
+    Some(i as u32 + 1)
+}
+
+/// A date whose month is written as a word: day, month, year
+/// (`05-Jan-2020`, `5 January 2020`) or month, day, year (`Jan 5, 2020`,
+/// `January 05 2020`), the parts separated by spaces, dashes, slashes or
+/// a comma, after an optional weekday (`Mon, 6 Jan 2020`), optionally
+/// followed by `H:MM[:SS[.fff]]` with an optional `AM`/`PM`. Its order
+/// is never in doubt: it reads as year-first dates do.
+fn month_name_date(s: &str) -> Option<LooseDate> {
+    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let mut parts = s.split([' ', '-', '/', ',']).filter(|t| !t.is_empty());
+    let mut a = parts.next()?;
+    if a.len() >= 3 && a.is_char_boundary(3) && WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(&a[..3])) && month_number(a).is_none() {
+        a = parts.next()?;
+    }
+    let b = parts.next()?;
+    let year = parts.next()?;
+    let (month, day) = match month_number(a) {
+        Some(m) => (m, b),
+        None => (month_number(b)?, a),
+    };
+    if !(1..=2).contains(&day.len()) || year.len() != 4 {
+        return None;
+    }
+    let rest: Vec<&str> = parts.collect();
+    let time = if rest.is_empty() { None } else { Some(clock(&rest.join(" "))?) };
+    Some(LooseDate { sep: b'M', year_first: true, first: month, second: num(day.as_bytes())?, year: i64::from(num(year.as_bytes())?), time })
+}
+
+/// A date written with numbers only (see [`LooseDate`]).
+fn numeric_date(s: &str) -> Option<LooseDate> {
     let (date, time) = match s.split_once(' ') {
         Some((d, t)) => (d, Some(t.trim_start())),
         None => (s, None),
@@ -488,6 +535,36 @@ mod tests {
         ];
         for (s, comma, want) in cases {
             assert_eq!(classify(s, *comma), *want, "{s}");
+        }
+    }
+
+    /// Dates with the month as a word read in any order of day and month,
+    /// with a weekday before and a time after; anything else is no date.
+    #[test]
+    fn month_names_read_as_dates() {
+        let day = |y, m, d| days_from_civil(y, m, d) as f64 * 86_400.0;
+        let cases: &[(&str, Option<f64>)] = &[
+            ("05-Jan-2020", Some(day(2020, 1, 5))),
+            ("5 January 2020", Some(day(2020, 1, 5))),
+            ("Jan 5, 2020", Some(day(2020, 1, 5))),
+            ("january 05 2020", Some(day(2020, 1, 5))),
+            ("Sept. 30, 2021", Some(day(2021, 9, 30))),
+            ("29/FEB/2020", Some(day(2020, 2, 29))),
+            ("Mon, 6 Jan 2020", Some(day(2020, 1, 6))),
+            ("Tuesday 7 Jan 2020", Some(day(2020, 1, 7))),
+            ("May 1 2020 1:05 PM", Some(day(2020, 5, 1) + 13.0 * 3600.0 + 300.0)),
+            ("2 Mar 2020 08:30:15", Some(day(2020, 3, 2) + 8.0 * 3600.0 + 30.0 * 60.0 + 15.0)),
+            ("30 Feb 2020", None),
+            ("Jan 2020", None),
+            ("Jan 5 20", None),
+            ("Janu 5 2020", None),
+            ("Model 5 2020", None),
+            ("Jan 5 2020 later", None),
+            ("5 Jan 2020 +0100", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(loose_date(s).and_then(|d| d.seconds(true)), *want, "{s}");
+            assert_eq!(loose_date(s).and_then(|d| d.seconds(false)), *want, "{s}");
         }
     }
 
