@@ -28,8 +28,11 @@ pub const ID_LIKE_MIN_LABELS: usize = 20;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PrepareError {
     /// Nothing left to learn from.
-    #[error("no feature columns are left to train on (every column is the target or was dropped)")]
-    NoFeatures,
+    #[error("no feature columns are left to train on: every column is the target or was dropped{dropped}")]
+    NoFeatures {
+        /// The columns dropped and why, said after the message: empty or " (…)".
+        dropped: String,
+    },
     /// The recipe names a column the data does not have.
     #[error("the recipe needs column \"{column}\", which the data does not have")]
     MissingColumn {
@@ -86,7 +89,7 @@ impl PrepareError {
     /// A stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
-            PrepareError::NoFeatures => "no_features",
+            PrepareError::NoFeatures { .. } => "no_features",
             PrepareError::MissingColumn { .. } => "missing_column",
             PrepareError::KindMismatch { .. } => "kind_mismatch",
             PrepareError::TooLarge { .. } => "too_large",
@@ -654,7 +657,20 @@ impl Recipe {
         }
         let recipe = Recipe { steps };
         if recipe.width() == 0 {
-            return Err(PrepareError::NoFeatures);
+            let said: Vec<String> = recipe
+                .steps
+                .iter()
+                .filter_map(|s| match s {
+                    RecipeStep::DropColumn { column, reason } => Some(format!("\"{column}\": {reason}")),
+                    _ => None,
+                })
+                .collect();
+            let dropped = match said.len() {
+                0 => String::new(),
+                1..=5 => format!(" ({})", said.join("; ")),
+                n => format!(" ({}; and {} more)", said[..5].join("; "), n - 5),
+            };
+            return Err(PrepareError::NoFeatures { dropped });
         }
         Ok(recipe)
     }
@@ -932,7 +948,10 @@ mod tests {
     #[test]
     fn all_missing_column_is_dropped_and_nothing_left_is_an_error() {
         let ds = ds("x,y\n,1\n,2\n");
-        assert_eq!(Recipe::fit(&ds, &[0], &[0, 1]).unwrap_err(), PrepareError::NoFeatures);
+        let e = Recipe::fit(&ds, &[0], &[0, 1]).unwrap_err();
+        assert_eq!(e.code(), "no_features");
+        // The error says which columns were dropped, and why.
+        assert!(e.to_string().starts_with("no feature columns are left to train on: every column is the target or was dropped (\"x\": "), "{e}");
         let r = Recipe::fit(&ds, &[0, 1], &[0, 1]).unwrap();
         assert_eq!(r.width(), 1);
         assert!(matches!(r.steps[0], RecipeStep::DropColumn { .. }));
