@@ -176,6 +176,10 @@ struct ReadArgs {
     /// `missing` (fill the fields they lack with missing values and warn).
     #[arg(long, value_name = "WHAT", value_parser = ["error", "missing"])]
     short_rows: Option<String>,
+    /// Whether a backslash inside quotes escapes the next character
+    /// (`"say \"hi\""`, where CSV doubles the quote); detected when omitted.
+    #[arg(long, value_name = "BOOL")]
+    backslash_escapes: Option<bool>,
     /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
     #[arg(long = "type", value_name = "COLUMN=KIND")]
     types: Vec<String>,
@@ -195,7 +199,7 @@ struct ReadArgs {
 
 impl ReadArgs {
     fn options(&self) -> Result<ParseOptions, Failure> {
-        let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, skip_lines: self.skip_lines, comment: self.comment, lossy_utf8: self.lossy_utf8, ..ParseOptions::default() };
+        let mut opts = ParseOptions { delimiter: self.delimiter, has_header: self.header, decimal_comma: self.decimal_comma, skip_lines: self.skip_lines, comment: self.comment, lossy_utf8: self.lossy_utf8, backslash_escapes: self.backslash_escapes, ..ParseOptions::default() };
         if self.non_finite_as_missing {
             opts.non_finite = mlcycle::data::NonFinitePolicy::Missing;
         }

@@ -98,7 +98,7 @@ export interface ProfileOptions { target?: string | null; maxAssocColumns?: numb
 export interface ParseOptions {
   maxBytes?: number; maxRows?: number; maxColumns?: number; maxFieldBytes?: number; maxHeaderChars?: number;
   missingTokens?: string[]; delimiter?: string | "whitespace" | null; hasHeader?: boolean | null; decimalComma?: boolean | null; skipLines?: number | null; comment?: string | null;
-  lossyUtf8?: boolean; encoding?: "utf-8" | "windows-1252"; nonFinite?: "error" | "missing"; shortRows?: "error" | "missing"; columnTypes?: Record<string, ColumnKind>;
+  lossyUtf8?: boolean; encoding?: "utf-8" | "windows-1252"; nonFinite?: "error" | "missing"; shortRows?: "error" | "missing"; backslashEscapes?: boolean | null; columnTypes?: Record<string, ColumnKind>;
   maxMemoryBytes?: number; overBudget?: "sample" | "error";
 }
 export interface MlcycleError extends Error { code: string }

@@ -586,3 +586,40 @@ fn short_rows_error_names_the_option_and_fill_with_it() {
     assert!(text(&o.stderr).contains("row 2 (line 3) has 3 fields but the header has 2"), "{}", text(&o.stderr));
     assert!(!text(&o.stderr).contains("short-rows"), "{}", text(&o.stderr));
 }
+
+/// Quotes escaped with a backslash are detected and read as quotes;
+/// `--backslash-escapes false` reads as CSV does, and the row the quote
+/// splits names the option; a run records the option and replays with it.
+#[test]
+fn backslash_escapes_are_detected_and_can_be_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dump.csv");
+    let mut body = String::from("id,comment,score\n");
+    for i in 0..40 {
+        body.push_str(&format!("{},\"row says \\\"{}\\\", ok\",{}\n", i * 7 % 11, ["yes", "no"][i % 2], i % 3));
+    }
+    std::fs::write(&data, &body).unwrap();
+    let path = data.to_str().unwrap();
+    let o = run(&["profile", path, "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["rows"].as_u64(), v["columns"].as_array().unwrap().len()), (Some(40), 3));
+    assert_eq!(v["columns"][1]["top"][0]["value"], "row says \"yes\", ok", "{}", v["columns"][1]["top"]);
+    // Off: every row splits in four (read as R's row names), and the note
+    // names the option.
+    let o = run(&["profile", path, "--backslash-escapes", "false"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("note: line 2 has a quote written \\\" inside a value: this file seems to escape quotes with a backslash, which CSV does not (it doubles them: \"\"); such values are read with their quotes misplaced: turn backslash escapes on (--backslash-escapes true"), "{}", text(&o.stdout));
+    std::fs::write(&data, body.replacen("0,\"row says", "0,\"row\\\" 0\", says", 1)).unwrap();
+    let o = run(&["profile", path, "--backslash-escapes", "false"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("the row has a quote written \\\" inside a value: if the file escapes quotes with a backslash, turn backslash escapes on (--backslash-escapes true"), "{}", text(&o.stderr));
+    std::fs::write(&data, &body).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", path, "--target", "score", "--search", "none", "--backslash-escapes", "true", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["dataset"]["parse_options"]["backslashEscapes"], true);
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+}

@@ -97,7 +97,7 @@ function setStatus(text) {
 const ADVICE = new Map([
   ['invalid_utf8', 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.'],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
-  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values.'],
+  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
   ['too_few_for_folds', 'To train without cross-validation, set Search to "None (one random forest)". Or use more data.'],
@@ -258,6 +258,8 @@ export function readOptions() {
   if (comment) o.comment = comment;
   if ($('opt-non-finite').value === 'missing') o.nonFinite = 'missing';
   if ($('opt-short-rows').value === 'missing') o.shortRows = 'missing';
+  const backslash = $('opt-backslash').value;
+  if (backslash) o.backslashEscapes = backslash === 'on';
   if ($('opt-lossy').checked) o.lossyUtf8 = true;
   if ($('opt-encoding').value === 'windows-1252') o.encoding = 'windows-1252';
   const memRaw = $('opt-memory').value.trim();

@@ -216,6 +216,12 @@ pub struct ParseOptions {
     /// missing values and reported.
     #[serde(skip_serializing_if = "ShortRows::is_error")]
     pub short_rows: ShortRows,
+    /// Whether a backslash escapes the next character inside a quoted
+    /// value (`"say \"hi\""`, as MySQL and some scrapers write, where CSV
+    /// doubles the quote); detected when absent (a `\"` inside a value in
+    /// the first 64 KiB).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backslash_escapes: Option<bool>,
     /// Column types set by the user, overriding inference; a value that
     /// does not read as the type is an error naming row and column.
     pub column_types: BTreeMap<String, ColumnKind>,
@@ -244,6 +250,7 @@ impl Default for ParseOptions {
             encoding: TextEncoding::Utf8,
             non_finite: NonFinitePolicy::Error,
             short_rows: ShortRows::Error,
+            backslash_escapes: None,
             column_types: BTreeMap::new(),
         }
     }
@@ -781,18 +788,40 @@ mod tests {
         assert_eq!(e.to_string(), "invalid parse option: t.csv: lines to skip is 5, but no line is left after them for the column names; lower it (0 reads from the first line)");
     }
 
-    /// Quotes escaped with a backslash are not CSV: read as csv-core reads
-    /// them, and said. A backslash ending a quoted value is not one.
+    /// Quotes escaped with a backslash (`\"`, where CSV doubles them) are
+    /// detected and read as quotes, and said; or read as CSV reads them
+    /// when turned off (said, and a row they split names the option). A
+    /// backslash ending a quoted value (`"C:\"`) is no escape.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
-    fn backslash_escaped_quotes_are_said() {
-        let ds = parse(b"a,b\n1,\"plain\"\n2,\"he said \\\"hi\\\"\"\n").unwrap();
-        let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "backslash_quotes").map(|w| w.message.as_str()).collect();
+    fn backslash_escaped_quotes_are_read() {
+        let labels = |ds: &Dataset, c: usize| (0..ds.n_rows).map(|i| ds.columns[c].text(i).unwrap_or_default()).collect::<Vec<_>>();
+        let notes = |ds: &Dataset| ds.ingest.warnings.iter().filter(|w| w.code == "backslash_quotes").map(|w| w.message.clone()).collect::<Vec<_>>();
+        let text = b"a,b,c\n1,\"plain\",x\n2,\"he said \\\"hi\\\", then \\\\left\",y\n3,\"two\\\"\nlines\",z\n";
+        let ds = parse(text).unwrap();
+        assert_eq!(labels(&ds, 1), ["plain", "he said \"hi\", then \\left", "two\"\nlines"]);
+        assert_eq!(labels(&ds, 2), ["x", "y", "z"]);
+        let w = notes(&ds);
         assert_eq!(w.len(), 1, "{w:?}");
-        assert!(w[0].starts_with("line 3 has a quote written \\\" inside a value"), "{}", w[0]);
+        assert!(w[0].starts_with("line 3 has a quote written \\\" inside a value: this file escapes quotes with a backslash"), "{}", w[0]);
+        // Asked for: read the same, nothing said.
+        let on = ParseOptions { backslash_escapes: Some(true), ..ParseOptions::default() };
+        let asked = parse_csv_all_ways(text, "t.csv", &on).unwrap();
+        assert_eq!((labels(&asked, 1), notes(&asked).len()), (labels(&ds, 1), 0));
+        // Turned off: a row the quote splits is an error naming the option.
+        let off = ParseOptions { backslash_escapes: Some(false), ..ParseOptions::default() };
+        let e = parse_csv_all_ways(text, "t.csv", &off).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv: row 2 (line 3) has 4 fields but the header has 3; the row has a quote written \\\" inside a value: if the file escapes quotes with a backslash, turn backslash escapes on (--backslash-escapes true"), "{e}");
+        // Turned on, an escaped quote before the line end leaves the quote
+        // open: the error names the line it opened on.
+        let e = parse_csv_all_ways(b"a,b\n1,\"x \\\"\n2,y\n", "t.csv", &on).unwrap_err().to_string();
+        assert_eq!(e, "t.csv: line 2: a quoted field opened here is never closed");
+        // Not escapes: a backslash ending a value, a doubled quote.
         for text in [&b"path,n\n\"C:\\\",1\n\"D:\\\",2\n"[..], b"a,b\n1,\"say \"\"hi\"\"\"\n"] {
-            assert!(parse(text).unwrap().ingest.warnings.iter().all(|w| w.code != "backslash_quotes"), "{:?}", String::from_utf8_lossy(text));
+            let ds = parse(text).unwrap();
+            assert!(notes(&ds).is_empty(), "{:?}", String::from_utf8_lossy(text));
         }
+        assert_eq!(labels(&parse(b"path,n\n\"C:\\\",1\n\"D:\\\",2\n").unwrap(), 0), ["C:\\", "D:\\"]);
     }
 
     /// One row per input: the bytes, the delimiter, the column kinds and the rows expected.

@@ -1564,6 +1564,10 @@ struct Parser {
     field_start: bool,
     quote_line: usize,
     quote_lines: usize,
+    /// A backslash escapes the next byte inside a quoted field; the text so
+    /// far ends with such a backslash.
+    escape: bool,
+    escape_pending: bool,
     /// Lines starting with this byte are comments (see `ParseOptions::comment`).
     comment: Option<u8>,
     /// Inside a comment line: as the records are read, and as quoting is
@@ -1702,6 +1706,8 @@ struct ParserHead {
     line0: usize,
     /// Fields are separated by runs of blanks (`delimiter` is a space).
     whitespace: bool,
+    /// A backslash escapes the next byte inside a quoted field.
+    escape: bool,
 }
 
 impl Parser {
@@ -1717,7 +1723,9 @@ impl Parser {
         }
         let line0 = head.line0;
         Parser {
-            rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).build(),
+            rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).escape(head.escape.then_some(b'\\')).build(),
+            escape: head.escape,
+            escape_pending: false,
             delimiter: head.delimiter,
             ctx: Ctx {
                 file: file.to_string(),
@@ -1964,7 +1972,12 @@ impl Parser {
         let ends_field = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
         let mut line = self.quote_lines;
         let mut i = 0;
-        if self.quote_pending && !input.is_empty() {
+        if self.escape_pending && !input.is_empty() {
+            // The byte a backslash escaped.
+            self.escape_pending = false;
+            line += count_byte(self.term, &input[..1]);
+            i = 1;
+        } else if self.quote_pending && !input.is_empty() {
             self.quote_pending = false;
             if input[0] == b'"' {
                 // An escaped quote: still inside.
@@ -1974,8 +1987,23 @@ impl Parser {
             }
         }
         while i < input.len() {
-            let Some(p) = memchr::memchr(b'"', &input[i..]).map(|p| p + i) else { break };
+            let found = if self.escape && self.in_quote { memchr::memchr2(b'"', b'\\', &input[i..]) } else { memchr::memchr(b'"', &input[i..]) };
+            let Some(p) = found.map(|p| p + i) else { break };
             line += count_byte(self.term, &input[i..p]);
+            if input[p] == b'\\' {
+                // Inside quotes, a backslash takes the next byte as it is.
+                match input.get(p + 1) {
+                    Some(&b) => {
+                        line += usize::from(b == self.term);
+                        i = p + 2;
+                    }
+                    None => {
+                        self.escape_pending = true;
+                        i = p + 1;
+                    }
+                }
+                continue;
+            }
             if self.in_quote {
                 match input.get(p + 1) {
                     Some(b'"') => i = p + 2,
@@ -2013,6 +2041,10 @@ impl Parser {
             if b == self.term {
                 line += 1;
             }
+            if self.escape_pending {
+                self.escape_pending = false;
+                continue;
+            }
             if self.quote_pending {
                 self.quote_pending = false;
                 if b == b'"' {
@@ -2023,6 +2055,7 @@ impl Parser {
             }
             if self.in_quote {
                 self.quote_pending = b == b'"';
+                self.escape_pending = self.escape && b == b'\\';
                 continue;
             }
             let line_end = b == b'\n' || b == b'\r';
@@ -2067,7 +2100,7 @@ impl Parser {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
                         None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -2199,7 +2232,8 @@ impl Parser {
             // This line, or a one-name header above the first row, starts with #.
             let header_hash = self.n_rows == 0 && expected == 1 && self.names.as_ref().is_some_and(|n| n[0].starts_with('#'));
             let comment_like = self.comment.is_none() && (field(0).trim_start().starts_with('#') || header_hash);
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            let backslash = !self.escape && text.contains("\\\"");
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {
@@ -2514,6 +2548,8 @@ struct Sniffed {
     decimal_comma: bool,
     term: u8,
     line_ending: &'static str,
+    /// A backslash escapes the next byte inside a quoted field.
+    escape: bool,
 }
 
 /// The byte after the first `n` lines of `text` (a `\r\n` pair ends one
@@ -2546,9 +2582,10 @@ fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
 /// Whole records of `text` read with `delimiter` (fields of different
 /// counts allowed), blank lines, records of empty fields (`,,,`) and
 /// comments left out.
-fn sample_records(text: &[u8], delimiter: u8, comment: Option<u8>, limit: usize) -> Vec<csv::StringRecord> {
+fn sample_records(text: &[u8], delimiter: u8, comment: Option<u8>, escape: bool, limit: usize) -> Vec<csv::StringRecord> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .escape(escape.then_some(b'\\'))
         .has_headers(false)
         .flexible(true)
         .comment(comment)
@@ -2570,11 +2607,11 @@ fn even(records: &[csv::StringRecord]) -> bool {
 /// at least two records read evenly with two or more fields, each skipped
 /// line having fewer (under half as many unless a header follows). Gives the bytes and lines to skip and
 /// the delimiter of the table.
-fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>) -> Option<(usize, usize, u8)> {
+fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>, escape: bool) -> Option<(usize, usize, u8)> {
     for k in 1..=crate::data::MAX_PREAMBLE_LINES {
         let start = after_lines(&body[..cut], k)?;
         let d = delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(&body[start..cut], comment)));
-        let table = sample_records(&body[start..cut], d, comment, 200);
+        let table = sample_records(&body[start..cut], d, comment, escape, 200);
         let width = table.first().map_or(0, csv::StringRecord::len);
         if table.len() < 2 || width < 2 || !even(&table) {
             continue;
@@ -2585,7 +2622,7 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
         // A header has no number in it; a data row with a text row name
         // (R's layout, handled as row names) has some.
         let header_below = table[0].iter().all(|f| !matches!(classify(f.trim(), false), Class::Number(_) | Class::Time(..) | Class::NonFinite));
-        let head = sample_records(&body[..start], d, comment, k);
+        let head = sample_records(&body[..start], d, comment, escape, k);
         // Lines of empty fields above the table are no title: read and skipped.
         if head.is_empty() {
             continue;
@@ -2641,7 +2678,7 @@ fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord
         let records = if d == found_delimiter {
             found
         } else {
-            other = sample_records(body, d, comment, 500);
+            other = sample_records(body, d, comment, false, 500);
             &other
         };
         if !is_table(records) {
@@ -2748,9 +2785,11 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     let spaced_sample = whitespace.then(|| spaced(&body[..cut], comment));
     let view: &[u8] = spaced_sample.as_deref().unwrap_or(&body[..cut]);
     let mut delimiter = option_delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(body, comment)));
-    let mut records = sample_records(view, delimiter, comment, 500);
+    // Quotes escaped with a backslash: asked for, or seen in a value.
+    let escape = !whitespace && opts.backslash_escapes.unwrap_or_else(|| backslash_quote_line(view, delimiter).is_some());
+    let mut records = sample_records(view, delimiter, comment, escape, 500);
     if opts.skip_lines.is_none() && !even(&records) {
-        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment) {
+        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape) {
             let bytes = after_lines(body, lines).unwrap_or(cut);
             skip += bytes;
             skip_lines += lines;
@@ -2758,13 +2797,13 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
             preamble_detected = Some(clip(String::from_utf8_lossy(first).trim_end_matches(['\r', '\n'])));
             delimiter = d;
-            records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, 500);
+            records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
         }
     }
     // Runs of blanks, detected: only when the delimiter found does not
     // read as a table (or is a tab, which aligned text may hold).
     if opts.delimiter.is_none() && sep.is_none() && preamble_detected.is_none() && (!is_table(&records) || delimiter == b'\t') {
-        let ws = sample_records(&spaced(&body[..cut], comment), b' ', comment, 500);
+        let ws = sample_records(&spaced(&body[..cut], comment), b' ', comment, false, 500);
         if whitespace_table(&body[..cut], delimiter, &records, &ws, comment, opts) {
             whitespace = true;
             delimiter = b' ';
@@ -2846,7 +2885,8 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         }
         _ => HeaderFix::None,
     };
-    Ok(Sniffed { header_fix, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, term, line_ending })
+    let escape = escape && !whitespace;
+    Ok(Sniffed { header_fix, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, term, line_ending, escape })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3049,12 +3089,18 @@ impl Ingest {
         r.header_source = s.header_source.to_string();
         r.decimal_comma = s.decimal_comma;
         r.line_ending = s.line_ending.to_string();
-        if let Some(line) = backslash_quote_line(&sample[..sample.len().min(SNIFF_BYTES)], s.delimiter) {
+        if let Some(line) = backslash_quote_line(&sample[..sample.len().min(SNIFF_BYTES)], s.delimiter).filter(|_| self.opts.backslash_escapes.is_none() || !s.escape) {
             r.warnings.push(IngestWarning {
                 code: "backslash_quotes".into(),
-                message: format!(
-                    "line {line} has a quote written \\\" inside a value: this file seems to escape quotes with a backslash, which CSV does not (it doubles them: \"\"); such values are read with their quotes misplaced, so save the file with doubled quotes"
-                ),
+                message: if s.escape {
+                    format!(
+                        "line {line} has a quote written \\\" inside a value: this file escapes quotes with a backslash where CSV doubles them (\"\"), so a backslash inside quotes was read as taking the next character as it is; to read backslashes as plain characters, turn backslash escapes off (--backslash-escapes false, or \"Backslash escapes\" in the page's reading options)"
+                    )
+                } else {
+                    format!(
+                        "line {line} has a quote written \\\" inside a value: this file seems to escape quotes with a backslash, which CSV does not (it doubles them: \"\"); such values are read with their quotes misplaced: turn backslash escapes on (--backslash-escapes true, or \"Backslash escapes\" in the page's reading options), or save the file with doubled quotes"
+                    )
+                },
             });
         }
         if s.whitespace && self.opts.delimiter.is_none() {
@@ -3076,7 +3122,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;

@@ -241,7 +241,7 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} fields but the header has {expected}{}", at_least_text(*at_least), ragged_hint(*row, *expected, *found, *comment_like))]
+    #[error("{file}: row {row} (line {line}) has {}{found} fields but the header has {expected}{}", at_least_text(*at_least), ragged_hint(*row, *expected, *found, *comment_like, *backslash))]
     RaggedRow {
         /// File name as given.
         file: String,
@@ -250,6 +250,9 @@ pub enum DataError {
         /// The line starts with `#` and no comment character is set: it
         /// may be a comment.
         comment_like: bool,
+        /// The row holds a quote written `\"` and backslash escapes are
+        /// off: they may be what splits it.
+        backslash: bool,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -307,8 +310,10 @@ fn at_least_text(at_least: bool) -> &'static str {
     if at_least { "at least " } else { "" }
 }
 
-fn ragged_hint(row: usize, expected: usize, found: usize, comment_like: bool) -> &'static str {
-    if comment_like {
+fn ragged_hint(row: usize, expected: usize, found: usize, comment_like: bool, backslash: bool) -> &'static str {
+    if backslash {
+        "; the row has a quote written \\\" inside a value: if the file escapes quotes with a backslash, turn backslash escapes on (--backslash-escapes true, or \"Backslash escapes\" in the page's reading options)"
+    } else if comment_like {
         "; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"
     } else if row == 1 && expected == 1 && found > 1 {
         "; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"

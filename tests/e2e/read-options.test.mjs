@@ -113,6 +113,26 @@ test('reading options fix what detection cannot, and the page says what it read'
     await reread(page);
     assert.equal(await page.textContent('#error'), '');
     assert.equal(await page.textContent('#ov-rows'), '2');
+    await page.fill('#opt-comment', '');
+
+    // Quotes escaped with a backslash (MySQL, scrapers): detected, read as
+    // quotes and said; turned off, the row they split is an error whose
+    // message and advice name the option; turned on again, read.
+    const escaped = 'id,text,n\n1,"He said \\"hi\\", then left",3\n2,"plain",4\n3,"a \\"b\\"",5\n';
+    await pick(page, 'escaped.csv', escaped);
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.textContent('#ov-rows'), '3');
+    assert.match((await cells(page, 'text'))['Top values'], /He said "hi", then left/);
+    assert.match(await page.textContent('#ingest-warnings li[data-code="backslash_quotes"]'), /line 2 has a quote written \\" inside a value: this file escapes quotes with a backslash/);
+    await page.selectOption('#opt-backslash', 'off');
+    await reread(page);
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'ragged_row');
+    assert.match(await page.textContent('[data-testid="error-message"]'), /row 1 \(line 2\) has 4 fields but the header has 3; the row has a quote written \\" inside a value/);
+    assert.match(await page.textContent('[data-testid="error-advice"]'), /"Backslash escapes" to On/);
+    await page.selectOption('#opt-backslash', 'on');
+    await reread(page);
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.$('#ingest-warnings li[data-code="backslash_quotes"]'), null);
     s.assertStayedHome();
   } finally {
     await s.close();

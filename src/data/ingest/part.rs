@@ -185,7 +185,7 @@ impl PartOutput {
 impl Part {
     /// A parser for the bytes `spec.start..spec.end`.
     pub fn new(spec: PartSpec) -> Part {
-        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace };
+        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace, escape: false };
         let mut opts = spec.opts.clone();
         // Sampling (which the head refuses) rather than an error: a part
         // never stops for memory the head would not have stopped for.
@@ -263,8 +263,9 @@ impl Ingest {
         // fit (it then reserved them): a file to be sampled is read by one
         // parser, and a part would be refused anyway.
         // A file with comment lines is read by one parser: a split could
-        // fall in a comment whose quotes the part would misread.
-        if self.failed.is_some() || p.comment.is_some() || p.ctx.stride != 1 || p.reserved_rows == 0 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
+        // fall in a comment whose quotes the part would misread; so is one
+        // with backslash escapes (a split after an escaped line end).
+        if self.failed.is_some() || p.comment.is_some() || p.escape || p.ctx.stride != 1 || p.reserved_rows == 0 || p.opts.over_budget != OverBudget::Sample || start >= end || start < self.bytes {
             return None;
         }
         let last = self.total.is_some_and(|t| t == end);
