@@ -193,6 +193,14 @@ pub enum StepSpec {
         /// The column.
         column: String,
     },
+    /// Read labels that are numbers written with currency signs, percent
+    /// signs, thousands marks or a decimal comma as those numbers
+    /// (`$1,200.50` is 1200.5, `45%` is 45); other labels become missing.
+    /// A column of numbers is left as it is.
+    ParseNumbers {
+        /// The column.
+        column: String,
+    },
     /// Train on the first of each set of identical training rows only.
     DropDuplicateRows,
 }
@@ -207,7 +215,8 @@ impl StepSpec {
             | StepSpec::OneHot { column, .. }
             | StepSpec::Ordinal { column }
             | StepSpec::Cast { column, .. }
-            | StepSpec::NormalizeLabels { column } => Some(column),
+            | StepSpec::NormalizeLabels { column }
+            | StepSpec::ParseNumbers { column } => Some(column),
             StepSpec::DropDuplicateRows => None,
         }
     }
@@ -297,6 +306,11 @@ pub enum RecipeStep {
         /// The column.
         column: String,
     },
+    /// Read labels as the numbers they write (see [`StepSpec::ParseNumbers`]).
+    ParseNumbers {
+        /// The column.
+        column: String,
+    },
     /// Training used the first of each set of identical rows only.
     DropDuplicateRows {
         /// Training rows left out.
@@ -314,7 +328,8 @@ impl RecipeStep {
             | RecipeStep::Scale { column, .. }
             | RecipeStep::Ordinal { column, .. }
             | RecipeStep::Cast { column, .. }
-            | RecipeStep::NormalizeLabels { column } => Some(column),
+            | RecipeStep::NormalizeLabels { column }
+            | RecipeStep::ParseNumbers { column } => Some(column),
             RecipeStep::DropDuplicateRows { .. } => None,
         }
     }
@@ -392,6 +407,17 @@ impl Work {
                 Work::Lab { levels, codes }
             }
             (w, _) => w,
+        }
+    }
+
+    /// Labels as the numbers they write, signs and separators left out.
+    fn parse_numbers(self) -> Work {
+        match self {
+            Work::Lab { levels, codes } => {
+                let parsed: Vec<Option<f64>> = levels.iter().map(|l| crate::profile::alerts::disguised_number(l).map(|(x, _)| x).filter(|x| x.is_finite())).collect();
+                Work::Num(codes.iter().map(|c| c.and_then(|c| parsed[c as usize])).collect())
+            }
+            w => w,
         }
     }
 
@@ -513,6 +539,11 @@ impl Recipe {
                         time = to.is_time();
                         needs_impute = work.is_num();
                         fitted.push(RecipeStep::Cast { column: column.clone(), to: *to });
+                    }
+                    StepSpec::ParseNumbers { .. } => {
+                        work = work.parse_numbers();
+                        needs_impute = work.is_num();
+                        fitted.push(RecipeStep::ParseNumbers { column: column.clone() });
                     }
                     StepSpec::NormalizeLabels { .. } => {
                         if work.is_num() {
@@ -700,6 +731,7 @@ impl Recipe {
                 RecipeStep::Ordinal { column, .. } => Some(StepSpec::Ordinal { column: column.clone() }),
                 RecipeStep::Cast { column, to } => Some(StepSpec::Cast { column: column.clone(), to: *to }),
                 RecipeStep::NormalizeLabels { column } => Some(StepSpec::NormalizeLabels { column: column.clone() }),
+                RecipeStep::ParseNumbers { column } => Some(StepSpec::ParseNumbers { column: column.clone() }),
                 RecipeStep::DropDuplicateRows { .. } => Some(StepSpec::DropDuplicateRows),
                 _ => None,
             })
@@ -829,6 +861,7 @@ impl Recipe {
                         time = to.is_time();
                     }
                     (RecipeStep::NormalizeLabels { .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).normalize(),
+                    (RecipeStep::ParseNumbers { .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).parse_numbers(),
                     (RecipeStep::OneHot { levels: wanted, unseen, .. }, Work::Lab { levels, codes }) => {
                         // Map the data's label codes to output positions once.
                         let position: Vec<Option<usize>> = levels.iter().map(|l| wanted.iter().position(|w| w == l)).collect();
@@ -1001,6 +1034,21 @@ mod tests {
         assert!(err.to_string().contains("the data has no column of that name"), "{err}");
         let r = Recipe::fit_with(&ds, &[1], &train, &[StepSpec::OneHot { column: "c".into(), unseen: UnseenRule::Error }]).unwrap();
         assert_eq!(r.apply(&ds, &[4]).unwrap_err().code(), "unseen_label");
+    }
+
+    /// Numbers written with currency signs, percent signs, thousands marks
+    /// or a decimal comma read as those numbers, fitted and applied alike;
+    /// other labels become missing (then the median); numbers stay.
+    #[test]
+    fn parse_numbers_reads_signs_and_separators() {
+        let ds = ds("p,q\n\"$1,200.50\",1\n45%,2\n\"€3.000,5\",3\nabout 7,4\n\"1,000\",5\n");
+        let train = [0, 1, 2, 3];
+        let r = Recipe::fit_with(&ds, &[0], &train, &[StepSpec::ParseNumbers { column: "p".into() }]).unwrap();
+        assert_eq!(r.steps, [RecipeStep::ParseNumbers { column: "p".into() }, RecipeStep::ImputeMedian { column: "p".into(), value: 1200.5 }]);
+        assert_eq!(r.apply(&ds, &[0, 1, 2, 3, 4]).unwrap().as_slice().unwrap(), &[1200.5, 45.0, 3000.5, 1200.5, 1000.0]);
+        assert_eq!(Recipe::fit_with(&ds, &[0], &train, &r.spec()).unwrap(), r);
+        let r = Recipe::fit_with(&ds, &[1], &train, &[StepSpec::ParseNumbers { column: "q".into() }]).unwrap();
+        assert_eq!(r.apply(&ds, &[3, 4]).unwrap().as_slice().unwrap(), &[4.0, 5.0]);
     }
 
     #[test]

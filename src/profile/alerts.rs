@@ -43,7 +43,7 @@ pub const NUMBERS_AS_TEXT_SHARE: f64 = 0.9;
 /// `1.234,56`, as a comma-delimited file quotes them), and whether any of
 /// these was there: `"$1,200.50"` is `Some((1200.5, true))`, `"12"` is
 /// `Some((12.0, false))`, `"12 apples"` is `None`.
-fn disguised_number(label: &str) -> Option<(f64, bool)> {
+pub(crate) fn disguised_number(label: &str) -> Option<(f64, bool)> {
     let mut t = label.trim();
     let mut marked = false;
     for sign in ['$', '€', '£', '¥', '%'] {
@@ -358,8 +358,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                         example.unwrap_or_default()
                     ),
                     evidence: ev(&[("share", share), ("values", numbers as f64)]),
-                    suggestion: None,
-                    advice: "remove the signs and separators at the source (or format the column as plain numbers in the spreadsheet) so it reads as numbers; decimal commas are read as such in a file whose delimiter is a semicolon".into(),
+                    suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
+                    advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45; a value that is no number becomes missing), or remove them at the source".into(),
                 });
             }
         }
@@ -567,6 +567,19 @@ mod tests {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
             assert!(!has(&clean, *target, *code, ""), "{code:?} not expected on clean data: {:?}", codes(&clean, *target));
         }
+    }
+
+    /// The fix for numbers written as text is a step that reads them as
+    /// numbers: trained on, they are the numbers the labels write.
+    #[test]
+    fn numbers_as_text_fix_reads_the_numbers() {
+        let ds = parse_csv(b"price,rate,y\n\"$1,200.50\",45%,a\n\"$3.25\",5%,b\n\"$10\",100%,a\n", "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let fixes: Vec<StepSpec> = p.alerts.iter().filter(|a| a.code == AlertCode::NumbersAsText).filter_map(|a| a.fix()).collect();
+        assert_eq!(fixes, [StepSpec::ParseNumbers { column: "price".into() }, StepSpec::ParseNumbers { column: "rate".into() }]);
+        let r = crate::prepare::Recipe::fit_with(&ds, &[0, 1], &[0, 1, 2], &fixes).unwrap();
+        assert_eq!(r.feature_names(), ["price", "rate"]);
+        assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[1200.5, 45.0, 3.25, 5.0, 10.0, 100.0]);
     }
 
     #[test]

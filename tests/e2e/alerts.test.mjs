@@ -3,7 +3,7 @@
 // it, the manifest records it, and the run replays natively.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSession, missingPrerequisite, loadSample, train, runMlcycle, DATA } from './harness.mjs';
 
@@ -36,6 +36,41 @@ test('an alert fix becomes a visible, removable recipe step that the manifest re
     assert.match(recipe, /"step":"scale"/);
     assert.match(recipe, /sepal_width/);
     const native = await runMlcycle(['replay', saved, join(DATA, 'iris.csv')]);
+    assert.equal(native.code, 0, `${native.stdout}${native.stderr}`);
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
+
+test('numbers written with currency and percent signs: the fix reads them as numbers, trains, and replays', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const lines = ['price,rate,qty,y'];
+    for (let i = 0; i < 60; i++) lines.push(`"$${(1000 + i * 37).toLocaleString('en-US')}.50",${(i * 7) % 90}%,${i % 9},${i % 3 === 0 ? 'yes' : 'no'}`);
+    const csv = `${lines.join('\n')}\n`;
+    const file = join(s.tmp, 'prices.csv');
+    writeFileSync(file, csv);
+    await page.setInputFiles('#file-input', file);
+    await page.waitForFunction(() => !document.body.classList.contains('busy') && /^Loaded/.test(document.getElementById('status').textContent));
+    const fix = page.locator('#alerts-list li[data-code="numbers_as_text"]:has-text("\\"price\\"") button');
+    assert.equal(await fix.textContent(), 'Add step: parse numbers "price"');
+    await fix.click();
+    const rate = page.locator('#alerts-list li[data-code="numbers_as_text"]:has-text("\\"rate\\"") button');
+    await rate.click();
+    assert.deepEqual(await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim())), ['parse numbers "price"', 'parse numbers "rate"']);
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-manifest')]);
+    const saved = join(s.tmp, 'prices.json');
+    await download.saveAs(saved);
+    const manifest = JSON.parse(readFileSync(saved, 'utf8'));
+    const steps = manifest.recipe.steps.filter((st) => st.column === 'price').map((st) => st.step);
+    assert.equal(steps[0], 'parse_numbers', JSON.stringify(manifest.recipe));
+    assert.ok(!manifest.recipe.steps.some((st) => st.step === 'one_hot' && st.column === 'price'), 'price is a number, not one-hot labels');
+    const native = await runMlcycle(['replay', saved, file]);
     assert.equal(native.code, 0, `${native.stdout}${native.stderr}`);
     s.assertStayedHome();
   } finally {
