@@ -140,6 +140,36 @@ fn read_config(path: &Path) -> Result<SearchFile, Failure> {
     serde_json::from_slice(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: search configuration: {e}", path.display()) })
 }
 
+/// A `--step`: JSON, or `KIND[:COLUMN[:ARG]]` (see the flag's help).
+fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
+    let value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| format!("not a step as JSON: {e}"))?
+    } else {
+        let mut parts = text.splitn(3, ':');
+        let kind = parts.next().unwrap_or_default().trim().replace('-', "_");
+        let mut step = serde_json::json!({ "step": kind });
+        if let Some(column) = parts.next() {
+            step["column"] = column.into();
+        }
+        if let Some(arg) = parts.next() {
+            let field = match kind.as_str() {
+                "scale" => "method",
+                "impute" => "strategy",
+                "cast" => "to",
+                _ => return Err(format!("a {kind} step takes no third part (\"{arg}\")")),
+            };
+            step[field] = arg.replace('-', "_").into();
+        } else if matches!(kind.as_str(), "scale" | "impute" | "cast") {
+            return Err(format!("a {kind} step needs its {} after the column: {kind}:COLUMN:{}", ["method", "strategy", "kind"][["scale", "impute", "cast"].iter().position(|k| *k == kind).unwrap_or(0)], ["standard", "median", "float"][["scale", "impute", "cast"].iter().position(|k| *k == kind).unwrap_or(0)]));
+        }
+        step
+    };
+    serde_json::from_value(value).map_err(|e| {
+        format!("{e}; the steps are drop_column, impute (mean, median, mode), scale (standard, min_max, robust), one_hot, ordinal, cast (integer, float, boolean, categorical, text, date, date_time), normalize_labels, parse_numbers and drop_duplicate_rows")
+            .replace(", expected one of `drop_column`, `impute`, `scale`, `one_hot`, `ordinal`, `cast`, `normalize_labels`, `parse_numbers`, `drop_duplicate_rows`", "")
+    })
+}
+
 /// How to read the CSV file (the page's "Reading options"); a run records
 /// the ones that are not the defaults, and `replay` reads the file with them.
 #[derive(Args, Clone, Default)]
@@ -313,6 +343,13 @@ enum Command {
         /// Refuse jobs estimated to take longer than this many seconds.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS)]
         max_seconds: f64,
+        /// A preparation step, in order (repeatable): `KIND:COLUMN` for
+        /// drop_column, one_hot, ordinal, normalize_labels, parse_numbers;
+        /// `scale:COLUMN:standard|min_max|robust`; `impute:COLUMN:mean|median|mode`;
+        /// `cast:COLUMN:KIND`; `drop_duplicate_rows`; or a step as JSON, as
+        /// an alert's `suggestion` in `profile --json` gives it.
+        #[arg(long = "step", value_name = "STEP", value_parser = parse_step)]
+        steps: Vec<mlcycle::prepare::StepSpec>,
         /// Where to write the manifest (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -683,6 +720,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             trees,
             max_depth,
             max_seconds,
+            steps,
             out,
             dump_split,
             read,
@@ -717,6 +755,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 n_trees: Some(trees),
                 max_depth,
                 max_seconds: Some(max_seconds),
+                recipe: steps,
                 ..RunOptions::new(&target)
             };
             let started = Instant::now();

@@ -623,3 +623,35 @@ fn backslash_escapes_are_detected_and_can_be_set() {
     let o = run(&["replay", out.to_str().unwrap(), path]);
     assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
 }
+
+/// `--step` adds preparation steps to a run, in the short form or as an
+/// alert's suggestion in JSON; the manifest records them and replays; a
+/// step that is no step is refused with the list of steps.
+#[test]
+fn run_steps_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("prices.csv");
+    let mut body = String::from("price,rate,qty,y\n");
+    for i in 0..60 {
+        body.push_str(&format!("\"${},{:03}.50\",{}%,{},{}\n", 1 + i / 7, i * 37 % 1000, i * 7 % 90, i % 9, ["yes", "no"][usize::from(i % 3 == 0)]));
+    }
+    std::fs::write(&data, &body).unwrap();
+    let path = data.to_str().unwrap();
+    let o = run(&["profile", path, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let suggestion = v["alerts"].as_array().unwrap().iter().find(|a| a["code"] == "numbers_as_text" && a["columns"][0] == "price").unwrap()["suggestion"].to_string();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", path, "--target", "y", "--search", "none", "--step", &suggestion, "--step", "parse_numbers:rate", "--step", "scale:qty:robust", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let steps: Vec<String> = m["recipe"]["steps"].as_array().unwrap().iter().map(|s| format!("{} {}", s["step"].as_str().unwrap(), s["column"].as_str().unwrap_or(""))).collect();
+    assert_eq!(steps, ["parse_numbers price", "impute_median price", "parse_numbers rate", "impute_median rate", "impute_median qty", "scale qty"]);
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    let o = run(&["run", path, "--target", "y", "--step", "scale:qty"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("a scale step needs its method after the column: scale:COLUMN:standard"), "{}", text(&o.stderr));
+    let o = run(&["run", path, "--target", "y", "--step", "frob:qty"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("unknown variant `frob`; the steps are drop_column, impute"), "{}", text(&o.stderr));
+}
