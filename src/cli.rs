@@ -787,6 +787,11 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 outcome.split.test_rows,
                 seed
             );
+            match outcome.split.dropped_missing_target {
+                0 => {}
+                1 => eprintln!("  left out 1 row whose {:?} is missing", outcome.config.target),
+                n => eprintln!("  left out {n} rows whose {:?} is missing", outcome.config.target),
+            }
             for (column, reason) in outcome.recipe.dropped() {
                 eprintln!("  left out {column:?}: {reason}");
             }

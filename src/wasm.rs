@@ -51,7 +51,7 @@ export interface SearchPlan { planned: number; leftOut: { model: string; reason:
 export interface MetricValue { name: "accuracy" | "macro_f1" | "log_loss" | "roc_auc" | "rmse" | "r2"; value: number | null }
 export interface TrainResult {
   target: string; task: "classification" | "regression"; model: string; seed: number;
-  trainRows: number; testRows: number; featureCount: number;
+  trainRows: number; testRows: number; rowsWithoutTarget: number; featureCount: number;
   dropped: { column: string; reason: string }[];
   metrics: MetricValue[]; classes: string[] | null; params: string;
   search: { planned: number; cut_short: boolean; best: number | null; trials: Trial[] } | null;
@@ -153,6 +153,8 @@ struct TrainResult<'a> {
     seed: u64,
     train_rows: usize,
     test_rows: usize,
+    /// Rows left out because their target is missing.
+    rows_without_target: usize,
     feature_count: usize,
     dropped: Vec<Dropped<'a>>,
     metrics: &'a [Metric],
@@ -178,6 +180,7 @@ impl<'a> TrainResult<'a> {
             seed: out.config.seed,
             train_rows: out.split.train_rows,
             test_rows: out.split.test_rows,
+            rows_without_target: out.split.dropped_missing_target,
             feature_count: out.result.features.len(),
             dropped: out.recipe.dropped().into_iter().map(|(column, reason)| Dropped { column, reason }).collect(),
             metrics: &out.result.metrics,

@@ -655,3 +655,19 @@ fn run_steps_from_the_command_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("unknown variant `frob`; the steps are drop_column, impute"), "{}", text(&o.stderr));
 }
+
+/// Rows whose target is missing are left out of training and testing,
+/// and the run says how many.
+#[test]
+fn rows_without_a_target_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("t.csv");
+    let body: String = std::iter::once("x,y\n".to_string()).chain((0..100).map(|i| format!("{},{}\n", i % 13, if i % 5 == 0 { "" } else if i % 2 == 1 { "a" } else { "b" }))).collect();
+    std::fs::write(&data, body).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--search", "none", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("60 train / 20 test rows") && text(&o.stderr).contains("\n  left out 20 rows whose \"y\" is missing\n"), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["split"]["dropped_missing_target"], 20);
+}

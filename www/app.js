@@ -914,6 +914,7 @@ function renderResult(r, durationMs) {
     ['Seed', String(r.seed), 'fact-seed'],
     ['Training rows', String(r.trainRows), 'fact-train-rows'],
     ['Test rows', String(r.testRows), 'fact-test-rows'],
+    ['Rows without a target', r.rowsWithoutTarget ? `${r.rowsWithoutTarget} left out (their "${visible(r.target)}" is missing)` : null, 'fact-no-target'],
     ['Features', String(r.featureCount), 'fact-features'],
     ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],
     ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],

@@ -36,6 +36,16 @@ test('penguins: missing values profiled, every model of the default search train
     const mean = (label) => Math.max(...rows.filter((r) => r[1].startsWith(label)).map((r) => Number(r[3])));
     assert.ok(mean('k nearest neighbours') >= 0.9, `k-NN ${mean('k nearest neighbours')}`);
     assert.ok(mean('Gaussian naive Bayes') >= 0.7, `naive Bayes ${mean('Gaussian naive Bayes')}`);
+    assert.equal(await page.$('[data-testid="fact-no-target"]'), null);
+
+    // Predicting sex: the eleven rows where it is missing are left out, and
+    // the run says so.
+    await page.selectOption('#target-select', 'sex');
+    await page.selectOption('#search-select', 'none');
+    const bySex = await train(page);
+    assert.equal(bySex.error, '', bySex.error);
+    assert.equal(await page.textContent('[data-testid="fact-no-target"]'), '11 left out (their "sex" is missing)');
+    assert.equal(Number(await page.textContent('[data-testid="fact-train-rows"]')) + Number(await page.textContent('[data-testid="fact-test-rows"]')), 333);
     assert.deepEqual(s.pageErrors, []);
   } finally {
     await s.close();
