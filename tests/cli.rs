@@ -497,7 +497,7 @@ fn a_pipe_is_read_through() {
 fn text_profile_notes_repairs_and_escapes_control_characters() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.csv");
-    std::fs::write(&path, "a\u{1b}[31m,b,\n1,2,\n1,3,\n").unwrap();
+    std::fs::write(&path, "a\u{1b}[31m,b,\n1,2,x\n1,3,y\n").unwrap();
     let out = run(&["profile", path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);

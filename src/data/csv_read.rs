@@ -586,11 +586,23 @@ mod tests {
         let opts = ParseOptions { skip_lines: Some(1), ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"Motor Trend 1974\nmpg,cyl,hp\nMazda RX4,21,6,110\nDatsun 710,22.8,4,93\n", "t.csv", &opts).unwrap();
         assert_eq!((names(&ds)[..2].to_vec(), ds.n_rows, ds.ingest.skipped_lines), (vec!["column_1".to_string(), "mpg".into()], 2, 1));
-        // A delimiter ending every row: the empty last column is named.
-        let ds = parse(b"a,b,c\n1,2,3,\n4,5,6,\n").unwrap();
-        assert_eq!((names(&ds), ds.n_rows), (vec!["a".to_string(), "b".into(), "c".into(), "column_4".into()], 2));
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1.0), Some(4.0)]));
-        assert!((0..2).all(|r| ds.columns[3].is_missing(r)));
+        // A delimiter ending every row: the empty last column is left out
+        // (the header's line ending with one too, or not), or named when a
+        // row has a value there.
+        for (text, header_too) in [(&b"a,b,c\n1,2,3,\n4,5,6,\n"[..], "does not"), (b"a,b,c,\n1,2,3,\n4,5,6,\n", "too"), (b"a\tb\tc\t\r\n1\t2\t3\t\r\n4\t5\t6\t\r\n", "too")] {
+            let ds = parse(text).unwrap();
+            assert_eq!((names(&ds), ds.n_rows), (vec!["a".to_string(), "b".into(), "c".into()], 2), "{:?}", String::from_utf8_lossy(text));
+            assert_eq!(ds.columns[2].values, ColumnValues::Numeric(vec![Some(3.0), Some(6.0)]));
+            let w: Vec<&str> = ds.ingest.warnings.iter().map(|w| w.message.as_str()).collect();
+            assert_eq!(w, [format!("every row ends with a delimiter (the header's {header_too}): the empty last column it makes (column 4, no value) was left out")], "{:?}", String::from_utf8_lossy(text));
+        }
+        let mut late = b"a,b,c\n".to_vec();
+        for i in 0..1000 {
+            late.extend(format!("{i},2,3,{}\n", if i == 999 { "x" } else { "" }).bytes());
+        }
+        let ds = parse(&late).unwrap();
+        assert_eq!((names(&ds), ds.n_rows), (vec!["a".to_string(), "b".into(), "c".into(), "column_4".into()], 1000));
+        assert!((0..999).all(|r| ds.columns[3].is_missing(r)));
         let w = ds.ingest.warnings.iter().find(|w| w.code == "trailing_delimiter").unwrap();
         assert!(w.message.contains("\"column_4\" with no values"), "{}", w.message);
         // Only when every row is one wider: a single wide row is ragged.
@@ -626,13 +638,13 @@ mod tests {
     }
 
     /// Header cells with no name, or a name already used, are renamed and
-    /// the renames reported: a trailing delimiter (`a,b,`) is common in
-    /// exports, and its empty column is then left out by the recipe.
+    /// the renames reported (a last column with no name and no value, as a
+    /// delimiter ending every line makes, is left out instead).
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
     fn missing_and_repeated_names_are_renamed_and_reported() {
         let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
-        let ds = parse(b"a,b,\n1,2,\n3,4,\n").unwrap();
+        let ds = parse(b"a,b,\n1,2,\n3,4,x\n").unwrap();
         assert_eq!(names(&ds), ["a", "b", "column_3"]);
         let w = ds.ingest.warnings.iter().find(|w| w.code == "renamed_columns").unwrap();
         assert_eq!(w.message, "column 3 had no name and was named \"column_3\"; names must be present and different");

@@ -934,7 +934,7 @@ impl ColBuilder {
     /// (the date part's dashes end at byte 10, the time's digits at 16).
     fn note_zone(&mut self, t: &str, has_time: bool) {
         if has_time {
-            let zone = t.ends_with(['Z', 'z']) || t.get(16..).is_some_and(|r| r.contains(['+', '-']));
+            let zone = t.ends_with(['Z', 'z']) || t.ends_with("UTC") || t.ends_with("GMT") || t.get(16..).is_some_and(|r| r.contains(['+', '-']));
             if zone {
                 self.zoned += 1;
             } else {
@@ -2388,6 +2388,29 @@ impl Parser {
         self.total = None;
         self.check()?;
         report.blank_lines = self.blank_lines;
+        // The header and every row end with the delimiter: the last column
+        // has no name and no value, and is left out.
+        let width = self.cols.len();
+        let unnamed = match self.header_fix {
+            HeaderFix::None => self.header_cells.as_ref().is_some_and(|h| h.len() == width && h[width - 1].is_empty()),
+            HeaderFix::TrailingDelimiter => true,
+            HeaderFix::RowNames => false,
+        };
+        let empty_last = width > 1 && unnamed && self.cols.last().is_some_and(|c| c.counts == [0, 0, 0] && c.nf_count == 0 && c.forced.is_none());
+        if empty_last {
+            let header_too = if self.header_fix == HeaderFix::None { "the header's too" } else { "the header's does not" };
+            self.header_fix = HeaderFix::None;
+            self.cols.pop();
+            if let Some(names) = self.names.as_mut() {
+                names.pop();
+            }
+            let said = format!("column {width} had no name");
+            self.renamed.retain(|r| !r.starts_with(&said));
+            report.warnings.push(IngestWarning {
+                code: "trailing_delimiter".into(),
+                message: format!("every row ends with a delimiter ({header_too}): the empty last column it makes (column {width}, no value) was left out"),
+            });
+        }
         if let Some(names) = self.names.as_ref().filter(|_| self.header_fix != HeaderFix::None) {
             report.warnings.push(match self.header_fix {
                 HeaderFix::RowNames => IngestWarning {

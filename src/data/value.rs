@@ -243,7 +243,8 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 }
 
 /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and
-/// `HH:MM[:SS[.fff]]` and an offset `Z` / `±HH:MM` / `±HHMM`. Gives
+/// `HH:MM[:SS[.fff]]` and an offset `Z` / `±HH:MM` / `±HHMM` / ` UTC` /
+/// ` GMT`. Gives
 /// seconds since the epoch in UTC (a time without offset is taken as UTC)
 /// and whether a time of day was written.
 pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
@@ -284,7 +285,7 @@ pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
     let mut offset = 0.0;
     match &b[i..] {
         [] => {}
-        [b'Z'] | [b'z'] => {}
+        [b'Z'] | [b'z'] | b" UTC" | b" GMT" | b"UTC" => {}
         [sign @ (b'+' | b'-'), rest @ ..] => {
             let (oh, om) = match rest {
                 [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (num(&[*h1, *h2])?, num(&[*m1, *m2])?),
@@ -530,6 +531,9 @@ mod tests {
             ("2021-03-04T05:06:07Z", false, Class::Time(1_614_834_367.0, true)),
             ("2021-03-04 07:06:07+02:00", false, Class::Time(1_614_834_367.0, true)),
             ("2021-03-04T05:06", false, Class::Time(1_614_834_360.0, true)),
+            ("2021-03-04 05:06:07 UTC", false, Class::Time(1_614_834_367.0, true)),
+            ("2021-03-04 05:06:07 GMT", false, Class::Time(1_614_834_367.0, true)),
+            ("2021-03-04 05:06:07 CET", false, Class::Other),
             ("2021-03-04T25:06", false, Class::Other),
             ("red", false, Class::Other),
         ];
