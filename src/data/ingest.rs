@@ -931,10 +931,10 @@ impl ColBuilder {
     }
 
     /// Counts an ISO time of day `t` as written with a UTC offset or not
-    /// (the date part's dashes end at byte 10, the time's digits at 16).
+    /// (the time's minutes end 6 bytes after the `T` or space).
     fn note_zone(&mut self, t: &str, has_time: bool) {
         if has_time {
-            let zone = t.ends_with(['Z', 'z']) || t.ends_with("UTC") || t.ends_with("GMT") || t.get(16..).is_some_and(|r| r.contains(['+', '-']));
+            let zone = t.ends_with(['Z', 'z']) || t.ends_with("UTC") || t.ends_with("GMT") || t.find(['T', ' ']).and_then(|p| t.get(p + 6..)).is_some_and(|r| r.contains(['+', '-']));
             if zone {
                 self.zoned += 1;
             } else {

@@ -173,7 +173,7 @@ pub(crate) fn integer_is_exact(t: &str, x: f64) -> bool {
 /// Classifies one present, trimmed field.
 pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
     let b = s.as_bytes();
-    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+    if b.len() >= 8 && b[4] == b'-' && (b[6] == b'-' || b[7] == b'-') {
         if let Some((t, has_time)) = parse_time(s) {
             return Class::Time(t, has_time);
         }
@@ -249,32 +249,45 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 /// and whether a time of day was written.
 pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
     let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() < 8 || b[4] != b'-' {
         return None;
     }
     let y = i64::from(num(&b[0..4])?);
-    let m = num(&b[5..7])?;
-    let d = num(&b[8..10])?;
+    // Month and day take two digits in ISO 8601; one is read too (`2020-1-5`).
+    let digits = |from: usize| b[from.min(b.len())..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    let ml = digits(5);
+    if !(1..=2).contains(&ml) || b.get(5 + ml) != Some(&b'-') {
+        return None;
+    }
+    let m = num(&b[5..5 + ml])?;
+    let ds = 6 + ml;
+    let dl = digits(ds);
+    if !(1..=2).contains(&dl) {
+        return None;
+    }
+    let d = num(&b[ds..ds + dl])?;
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
     let day = days_from_civil(y, m, d) as f64 * 86_400.0;
-    if b.len() == 10 {
+    // The time of day, from `o`, the byte after the date.
+    let o = ds + dl;
+    if b.len() == o {
         return Some((day, false));
     }
-    if !(b[10] == b'T' || b[10] == b' ') || b.len() < 16 || b[13] != b':' {
+    if !(b[o] == b'T' || b[o] == b' ') || b.len() < o + 6 || b[o + 3] != b':' {
         return None;
     }
-    let hh = num(&b[11..13])?;
-    let mm = num(&b[14..16])?;
-    let mut i = 16;
+    let hh = num(&b[o + 1..o + 3])?;
+    let mm = num(&b[o + 4..o + 6])?;
+    let mut i = o + 6;
     let mut secs = 0.0;
-    if b.len() >= 19 && b[16] == b':' {
-        secs = f64::from(num(&b[17..19])?);
-        i = 19;
-        if b.len() > 20 && b[19] == b'.' {
-            let end = b[20..].iter().position(|c| !c.is_ascii_digit()).map_or(b.len(), |p| 20 + p);
-            let frac: f64 = std::str::from_utf8(&b[19..end]).ok()?.parse().ok()?;
+    if b.len() >= o + 9 && b[o + 6] == b':' {
+        secs = f64::from(num(&b[o + 7..o + 9])?);
+        i = o + 9;
+        if b.len() > o + 10 && b[o + 9] == b'.' {
+            let end = b[o + 10..].iter().position(|c| !c.is_ascii_digit()).map_or(b.len(), |p| o + 10 + p);
+            let frac: f64 = std::str::from_utf8(&b[o + 9..end]).ok()?.parse().ok()?;
             secs += frac;
             i = end;
         }
@@ -534,6 +547,13 @@ mod tests {
             ("2021-03-04 05:06:07 UTC", false, Class::Time(1_614_834_367.0, true)),
             ("2021-03-04 05:06:07 GMT", false, Class::Time(1_614_834_367.0, true)),
             ("2021-03-04 05:06:07 CET", false, Class::Other),
+            ("2021-3-4", false, Class::Time(1_614_816_000.0, false)),
+            ("2021-03-4 05:06:07", false, Class::Time(1_614_834_367.0, true)),
+            ("2021-3-04T05:06Z", false, Class::Time(1_614_834_360.0, true)),
+            ("2021-3-", false, Class::Other),
+            ("2021-123-4", false, Class::Other),
+            ("2021-3-4x", false, Class::Other),
+            ("2021-3-456", false, Class::Other),
             ("2021-03-04T25:06", false, Class::Other),
             ("red", false, Class::Other),
         ];
