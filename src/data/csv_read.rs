@@ -1338,6 +1338,17 @@ mod tests {
                     &["25", "4", "98", "", "2046", "19", "71", "1", "ford pinto"],
                 ],
             ),
+            // Detected below a title line too (which reads at tabs as one field).
+            (
+                "Auto MPG, from UCI\n18.0   8   307.0      130.0      3504.      12.0   70  1\t\"chevrolet chevelle malibu\"\n15.0   8   350.0      165.0      3693.      11.5   70  1\t\"buick skylark 320\"\n25.0   4   98.00      ?          2046.      19.0   71  1\t\"ford pinto\"\n",
+                None,
+                &["column_1", "column_2", "column_3", "column_4", "column_5", "column_6", "column_7", "column_8", "column_9"],
+                &[
+                    &["18", "8", "307", "130", "3504", "12", "70", "1", "chevrolet chevelle malibu"],
+                    &["15", "8", "350", "165", "3693", "11.5", "70", "1", "buick skylark 320"],
+                    &["25", "4", "98", "", "2046", "19", "71", "1", "ford pinto"],
+                ],
+            ),
             // R's write.table(sep = " "): quoted, row names left out of the header.
             ("\"mpg\" \"cyl\"\n\"Mazda RX4\" 21 6\n\"Datsun 710\" 22.8 4\n", None, &["column_1", "mpg", "cyl"], &[&["Mazda RX4", "21", "6"], &["Datsun 710", "22.8", "4"]]),
             // Asked for: a blank line, no number needed, a last line without its end.

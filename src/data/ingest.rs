@@ -2811,9 +2811,12 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // Quotes escaped with a backslash: asked for, or seen in a value.
     let escape = !whitespace && opts.backslash_escapes.unwrap_or_else(|| backslash_quote_line(view, delimiter).is_some());
     let mut records = sample_records(view, delimiter, comment, escape, 500);
+    // Bytes of `body` a detected title or notes take.
+    let mut pre_bytes = 0;
     if opts.skip_lines.is_none() && !even(&records) {
         if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape) {
             let bytes = after_lines(body, lines).unwrap_or(cut);
+            pre_bytes = bytes.min(cut);
             skip += bytes;
             skip_lines += lines;
             preamble = lines;
@@ -2824,10 +2827,12 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         }
     }
     // Runs of blanks, detected: only when the delimiter found does not
-    // read as a table (or is a tab, which aligned text may hold).
-    if opts.delimiter.is_none() && sep.is_none() && preamble_detected.is_none() && (!is_table(&records) || delimiter == b'\t') {
-        let ws = sample_records(&spaced(&body[..cut], comment), b' ', comment, false, 500);
-        if whitespace_table(&body[..cut], delimiter, &records, &ws, comment, opts) {
+    // read as a table (or is a tab, which aligned text may hold; also below
+    // a title, as UCI's auto-mpg with a line above it reads at tabs).
+    if opts.delimiter.is_none() && sep.is_none() && (!is_table(&records) || delimiter == b'\t') && (preamble_detected.is_none() || delimiter == b'\t') {
+        let table = &body[pre_bytes..cut];
+        let ws = sample_records(&spaced(table, comment), b' ', comment, false, 500);
+        if whitespace_table(table, delimiter, &records, &ws, comment, opts) {
             whitespace = true;
             delimiter = b' ';
             records = ws;
