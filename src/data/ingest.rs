@@ -934,7 +934,11 @@ impl ColBuilder {
     /// (the time's minutes end 6 bytes after the `T` or space).
     fn note_zone(&mut self, t: &str, has_time: bool) {
         if has_time {
-            let zone = t.ends_with(['Z', 'z']) || t.ends_with("UTC") || t.ends_with("GMT") || t.find(['T', ' ']).and_then(|p| t.get(p + 6..)).is_some_and(|r| r.contains(['+', '-']));
+            let zone = t.ends_with(['Z', 'z']) || t.ends_with("UTC") || t.ends_with("GMT") || match t.as_bytes().get(10) {
+                    Some(b'T' | b' ') => t.get(16..),
+                    _ => t.find(['T', ' ']).and_then(|p| t.get(p + 6..)),
+                }
+                .is_some_and(|r| r.contains(['+', '-']));
             if zone {
                 self.zoned += 1;
             } else {

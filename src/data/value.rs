@@ -254,24 +254,26 @@ pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
     }
     let y = i64::from(num(&b[0..4])?);
     // Month and day take two digits in ISO 8601; one is read too (`2020-1-5`).
-    let digits = |from: usize| b[from.min(b.len())..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
-    let ml = digits(5);
-    if !(1..=2).contains(&ml) || b.get(5 + ml) != Some(&b'-') {
-        return None;
-    }
-    let m = num(&b[5..5 + ml])?;
-    let ds = 6 + ml;
-    let dl = digits(ds);
-    if !(1..=2).contains(&dl) {
-        return None;
-    }
-    let d = num(&b[ds..ds + dl])?;
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let (m, d, o) = if b.len() >= 10 && b[7] == b'-' && !digit(10) {
+        (num(&b[5..7])?, num(&b[8..10])?, 10)
+    } else {
+        let ml = if digit(6) { 2 } else { 1 };
+        if !digit(5) || b.get(5 + ml) != Some(&b'-') {
+            return None;
+        }
+        let ds = 6 + ml;
+        let dl = if digit(ds + 1) { 2 } else { 1 };
+        if !digit(ds) || digit(ds + dl) {
+            return None;
+        }
+        (num(&b[5..5 + ml])?, num(&b[ds..ds + dl])?, ds + dl)
+    };
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
     let day = days_from_civil(y, m, d) as f64 * 86_400.0;
     // The time of day, from `o`, the byte after the date.
-    let o = ds + dl;
     if b.len() == o {
         return Some((day, false));
     }
