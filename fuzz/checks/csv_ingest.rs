@@ -46,6 +46,22 @@ pub fn check_input(data: &[u8]) {
         });
         assert_eq!(bytewise, whole, "one byte at a time");
     }
+    // Backslash escapes (their own quote tracking): the same whole and
+    // one byte at a time.
+    let escaped = ParseOptions { backslash_escapes: Some(true), ..ParseOptions::default() };
+    let whole = parse_csv(data, "fuzz.csv", &escaped);
+    if let Ok(ds) = &whole {
+        check(ds);
+    }
+    if data.len() <= 4096 {
+        let bytewise = Ingest::new("fuzz.csv", &escaped, Some(data.len() as u64)).and_then(|mut ingest| {
+            for b in data.chunks(1) {
+                ingest.push(b)?;
+            }
+            ingest.finish()
+        });
+        assert_eq!(bytewise, whole, "backslash escapes, one byte at a time");
+    }
     // Tight limits, so small inputs reach every limit check; what is
     // accepted must respect them.
     let tight = ParseOptions {
