@@ -288,6 +288,15 @@ impl Decoder {
 
     fn feed_utf8<'a>(&mut self, data: Cow<'a, [u8]>, base: usize, last: bool, file: &str) -> Result<Cow<'a, [u8]>, DataError> {
         if let Some(p) = memchr::memchr(0, &data) {
+            // Invalid UTF-8 before the NUL byte is the first error, as it is
+            // when the bytes come in smaller pieces.
+            if let Err(e) = std::str::from_utf8(&data[..p]).map_err(|e| (e.valid_up_to(), e.error_len())) {
+                if let (at, Some(_)) = e {
+                    if !self.lossy {
+                        return Err(DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at });
+                    }
+                }
+            }
             return Err(DataError::Binary { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..p]) + 1, byte: base + p });
         }
         let tail = if last { 0 } else { incomplete_tail(&data) };
