@@ -130,8 +130,8 @@ fn clip(s: &str) -> String {
 }
 
 /// A known binary format the first bytes of a file announce, and what to
-/// do with it: only when they also hold a NUL byte or bytes that are not
-/// UTF-8 (a text file may start with "%PDF" or "PK").
+/// do with it: only when their first 64 also hold a NUL byte or bytes that
+/// are not UTF-8 (a text file may start with "%PDF" or "PK").
 fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
     const FORMATS: &[(&[u8], &str, &str)] = &[
         (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one)", "open it and save the sheet as CSV, or unzip it"),
@@ -144,7 +144,9 @@ fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
         (b"GIF8", "a GIF image", "choose the CSV file"),
     ];
     let (_, format, advice) = FORMATS.iter().find(|(magic, _, _)| head.starts_with(magic))?;
-    let sample = &head[..head.len().min(1024)];
+    // The first 64 bytes, as many as are always pushed before the format
+    // is settled, so the verdict does not depend on how the chunks fall.
+    let sample = &head[..head.len().min(64)];
     let binary = sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
     binary.then_some((format, advice))
 }
