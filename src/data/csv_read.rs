@@ -506,6 +506,18 @@ mod tests {
         let ds = parse(b"name\nx\n\nname\ny\nz\n").unwrap();
         assert_eq!(ds.n_rows, 4);
         assert_eq!((note(&ds, "empty_rows"), note(&ds, "repeated_header")), (None, None));
+        // Lines counting the rows of a result above them (psql, SQL Server,
+        // Oracle), also between results joined with their headers.
+        let ds = parse(b"a,b\n1,2\n3,4\n(2 rows)\n").unwrap();
+        assert_eq!((ds.n_rows, kinds(&ds)), (2, vec![ColumnKind::Integer, ColumnKind::Integer]));
+        assert_eq!(note(&ds, "row_count_line").unwrap(), "line 4, \"(2 rows)\", counts the rows above it (as psql and SQL Server write under a result) and was skipped");
+        let ds = parse(b"a,b\r\n1,2\r\n\r\n(1 row affected)\r\na,b\r\n3,4\r\n2 rows selected.\r\n").unwrap();
+        assert_eq!((ds.n_rows, kinds(&ds)), (2, vec![ColumnKind::Integer, ColumnKind::Integer]));
+        assert_eq!(note(&ds, "row_count_line").unwrap(), "2 lines counting the rows above them (as psql and SQL Server write under a result) were skipped, the first at line 4 (\"(1 row affected)\")");
+        assert!(note(&ds, "repeated_header").is_some());
+        // In one column such a line is a value; "(2 apples)" never counts rows.
+        assert_eq!(parse(b"n\n1\n(2 rows)\n").unwrap().n_rows, 2);
+        assert_eq!(parse(b"a,b\n1,2\n(2 apples)\n").unwrap_err().code(), "ragged_row");
         // Nothing but such records: said in the error.
         assert_eq!(parse(b",,\n,,\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 2 lines hold only empty fields, such as \",,\")");
         assert_eq!(parse(b"a,b\n,\na,b\n,\n").unwrap_err().to_string(), "t.csv: the file has a header row but no data rows (2 lines below it hold only empty fields, and 1 repeats it)");

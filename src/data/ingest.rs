@@ -1635,6 +1635,11 @@ struct Parser {
     header_cells: Option<Vec<String>>,
     repeated_headers: usize,
     first_repeat: Option<usize>,
+    /// Lines that count the rows above them (`(2 rows)`, as psql and SQL
+    /// Server write under a result), skipped: how many, and the first's
+    /// line and text.
+    footers: usize,
+    first_footer: Option<(usize, String)>,
 }
 
 /// What a batch's typing gives back: the columns, the emptied batch (its
@@ -1801,6 +1806,8 @@ impl Parser {
             header_cells: None,
             repeated_headers: 0,
             first_repeat: None,
+            footers: 0,
+            first_footer: None,
         }
     }
 
@@ -2234,6 +2241,11 @@ impl Parser {
                 return Ok(());
             }
         }
+        if width == 1 && expected > 1 && row_count_line(field(0)) {
+            self.footers += 1;
+            self.first_footer.get_or_insert_with(|| (self.record_line, clip(field(0).trim())));
+            return Ok(());
+        }
         let mut short = false;
         if width != expected {
             // A lone blank field on its own line is a blank line, not data.
@@ -2466,6 +2478,16 @@ impl Parser {
                 },
             });
         }
+        if let Some((line, text)) = &self.first_footer {
+            report.warnings.push(IngestWarning {
+                code: "row_count_line".into(),
+                message: if self.footers == 1 {
+                    format!("line {line}, \"{text}\", counts the rows above it (as psql and SQL Server write under a result) and was skipped")
+                } else {
+                    format!("{} lines counting the rows above them (as psql and SQL Server write under a result) were skipped, the first at line {line} (\"{text}\")", self.footers)
+                },
+            });
+        }
         if let Some(line) = self.first_repeat {
             report.warnings.push(IngestWarning {
                 code: "repeated_header".into(),
@@ -2602,6 +2624,17 @@ fn after_lines(text: &[u8], n: usize) -> Option<usize> {
         }
     }
     Some(at)
+}
+
+/// Whether a lone field is a line counting the rows of a result above it:
+/// `(2 rows)`, `(1 row)` (psql), `(2 rows affected)` (SQL Server),
+/// `2 rows selected.` (Oracle).
+fn row_count_line(field: &str) -> bool {
+    let t = field.trim();
+    let t = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).unwrap_or(t);
+    let t = t.strip_suffix('.').unwrap_or(t);
+    let Some((n, rest)) = t.split_once(' ') else { return false };
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && matches!(rest.to_ascii_lowercase().as_str(), "row" | "rows" | "row affected" | "rows affected" | "row selected" | "rows selected")
 }
 
 /// The first line of `text` that is neither blank nor a comment.

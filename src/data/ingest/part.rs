@@ -72,7 +72,7 @@ pub struct PartOutput {
 
 /// What the head checks of a part and adds to its own counts (also the
 /// header of the part's bytes).
-#[derive(Clone, Copy, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct PartFacts {
     start: u64,
     bytes: u64,
@@ -100,6 +100,11 @@ struct PartFacts {
     repeated_headers: usize,
     #[serde(default)]
     first_repeat: Option<usize>,
+    /// Row-count lines skipped, and the first's line (in the part) and text.
+    #[serde(default)]
+    footers: usize,
+    #[serde(default)]
+    first_footer: Option<(usize, String)>,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -239,6 +244,8 @@ impl Part {
             first_empty: p.first_empty,
             repeated_headers: p.repeated_headers,
             first_repeat: p.first_repeat,
+            footers: p.footers,
+            first_footer: p.first_footer.take(),
         };
         Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
@@ -405,6 +412,10 @@ impl Parser {
                 self.first_repeat = Some(line + line_off);
             }
             self.repeated_headers += p.facts.repeated_headers;
+            if let (None, Some((line, text))) = (&self.first_footer, &p.facts.first_footer) {
+                self.first_footer = Some((line + line_off, text.clone()));
+            }
+            self.footers += p.facts.footers;
             self.n_rows += p.facts.n_rows;
             self.blank_lines += p.facts.blank_lines;
             self.lines += p.facts.lines;
@@ -626,7 +637,7 @@ impl PartOutput {
             })
             .collect();
         let body: usize = metas.iter().filter_map(ColMeta::encoded_len).sum();
-        let meta = PartMeta { facts: self.facts, cols: metas };
+        let meta = PartMeta { facts: self.facts.clone(), cols: metas };
         let head = serde_json::to_vec(&meta).ok()?;
         let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + body);
         out.extend_from_slice(MAGIC);
@@ -986,6 +997,9 @@ mod tests {
             if i % 400 == 399 {
                 text.push_str("id, num,cat,note\n");
             }
+            if i % 1000 == 999 {
+                text.push_str("(1000 rows)\n");
+            }
         }
         text.push_str(",,,\n,,,\n");
         let bytes = text.into_bytes();
@@ -996,6 +1010,7 @@ mod tests {
         let note = |code: &str| one.ingest.warnings.iter().find(|w| w.code == code).map(|w| w.message.clone()).unwrap_or_default();
         assert!(note("empty_rows").starts_with("64 rows with every field empty were skipped, the first at line 8 "), "{}", note("empty_rows"));
         assert!(note("repeated_header").starts_with("15 rows repeating the column names were skipped, the first at line 407 "), "{}", note("repeated_header"));
+        assert!(note("row_count_line").starts_with("6 lines counting the rows above them"), "{}", note("row_count_line"));
         let n = bytes.len();
         let (mut taken, mut tried) = (0, 0);
         for s in (0..n).step_by(n / 40 + 1) {
