@@ -608,6 +608,14 @@ mod tests {
             let w: Vec<&str> = ds.ingest.warnings.iter().map(|w| w.message.as_str()).collect();
             assert_eq!(w, [format!("every row ends with a delimiter (the header's {header_too}): the empty last column it makes (column 4, no value) was left out")], "{:?}", String::from_utf8_lossy(text));
         }
+        // Several, as a spreadsheet writes for formatted empty columns.
+        let ds = parse(b"a,b,,,\r\n1,2,,,\r\n3,4,,,\r\n").unwrap();
+        assert_eq!((names(&ds), ds.n_rows), (vec!["a".to_string(), "b".into()], 2));
+        let w: Vec<&str> = ds.ingest.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(w, ["every row ends with 3 delimiters (the header's too): the empty last columns they make (columns 3 to 5, no name, no value) were left out"]);
+        // A named column, or one with a value, stops them.
+        let ds = parse(b"a,b,c,,\n1,2,,,\n3,4,,x,\n").unwrap();
+        assert_eq!(names(&ds), ["a", "b", "c", "column_4"]);
         let mut late = b"a,b,c\n".to_vec();
         for i in 0..1000 {
             late.extend(format!("{i},2,3,{}\n", if i == 999 { "x" } else { "" }).bytes());

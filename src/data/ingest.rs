@@ -2415,27 +2415,40 @@ impl Parser {
         self.total = None;
         self.check()?;
         report.blank_lines = self.blank_lines;
-        // The header and every row end with the delimiter: the last column
-        // has no name and no value, and is left out.
+        // The header and every row end with a delimiter (or several, as
+        // spreadsheets write for formatted but empty columns): last columns
+        // with no name and no value are left out.
         let width = self.cols.len();
-        let unnamed = match self.header_fix {
-            HeaderFix::None => self.header_cells.as_ref().is_some_and(|h| h.len() == width && h[width - 1].is_empty()),
-            HeaderFix::TrailingDelimiter => true,
-            HeaderFix::RowNames => false,
-        };
-        let empty_last = width > 1 && unnamed && self.cols.last().is_some_and(|c| c.counts == [0, 0, 0] && c.nf_count == 0 && c.forced.is_none());
-        if empty_last {
-            let header_too = if self.header_fix == HeaderFix::None { "the header's too" } else { "the header's does not" };
-            self.header_fix = HeaderFix::None;
-            self.cols.pop();
-            if let Some(names) = self.names.as_mut() {
-                names.pop();
+        let header_too = if self.header_fix == HeaderFix::None { "the header's too" } else { "the header's does not" };
+        let mut kept = width;
+        while kept > 1 {
+            let unnamed = match self.header_fix {
+                HeaderFix::None => self.header_cells.as_ref().is_some_and(|h| h.len() == width && h[kept - 1].is_empty()),
+                HeaderFix::TrailingDelimiter => kept == width,
+                HeaderFix::RowNames => false,
+            };
+            let c = &self.cols[kept - 1];
+            if !(unnamed && c.counts == [0, 0, 0] && c.nf_count == 0 && c.forced.is_none()) {
+                break;
             }
-            let said = format!("column {width} had no name");
-            self.renamed.retain(|r| !r.starts_with(&said));
+            kept -= 1;
+        }
+        if kept < width {
+            self.header_fix = HeaderFix::None;
+            self.cols.truncate(kept);
+            if let Some(names) = self.names.as_mut() {
+                names.truncate(kept);
+            }
+            let gone: Vec<String> = (kept + 1..=width).map(|i| format!("column {i} had no name")).collect();
+            self.renamed.retain(|r| !gone.iter().any(|g| r.starts_with(g.as_str())));
+            let which = if kept + 1 == width { format!("the empty last column it makes (column {width}, no value) was") } else { format!("the empty last columns they make (columns {} to {width}, no name, no value) were", kept + 1) };
             report.warnings.push(IngestWarning {
                 code: "trailing_delimiter".into(),
-                message: format!("every row ends with a delimiter ({header_too}): the empty last column it makes (column {width}, no value) was left out"),
+                message: if kept + 1 == width {
+                    format!("every row ends with a delimiter ({header_too}): {which} left out")
+                } else {
+                    format!("every row ends with {} delimiters ({header_too}): {which} left out", width - kept)
+                },
             });
         }
         if let Some(names) = self.names.as_ref().filter(|_| self.header_fix != HeaderFix::None) {
