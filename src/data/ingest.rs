@@ -292,11 +292,11 @@ impl Decoder {
         if let Some(p) = memchr::memchr(0, &data) {
             // Invalid UTF-8 before the NUL byte is the first error, as it is
             // when the bytes come in smaller pieces.
-            if let Err(e) = std::str::from_utf8(&data[..p]).map_err(|e| (e.valid_up_to(), e.error_len())) {
-                if let (at, Some(_)) = e {
-                    if !self.lossy {
-                        return Err(DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at });
-                    }
+            if let Err(e) = std::str::from_utf8(&data[..p]) {
+                // (An incomplete sequence just before the NUL is no error of its own.)
+                if e.error_len().is_some() && !self.lossy {
+                    let at = e.valid_up_to();
+                    return Err(DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at });
                 }
             }
             return Err(DataError::Binary { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..p]) + 1, byte: base + p });
