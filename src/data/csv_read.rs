@@ -518,6 +518,25 @@ mod tests {
         // In one column such a line is a value; "(2 apples)" never counts rows.
         assert_eq!(parse(b"n\n1\n(2 rows)\n").unwrap().n_rows, 2);
         assert_eq!(parse(b"a,b\n1,2\n(2 apples)\n").unwrap_err().code(), "ragged_row");
+        // Text tables: psql, Markdown and MySQL rules are skipped, and the
+        // empty columns a leading and trailing `|` make are left out.
+        let cases: &[(&[u8], &str)] = &[
+            (b" a | b \n---+---\n 1 | x\n 2 | y\n(2 rows)\n", "line 2 draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped"),
+            (b"| a | b |\n|---|:-:|\n| 1 | x |\n| 2 | y |\n", "line 2 draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped"),
+            (b"+---+---+\n| a | b |\n+---+---+\n| 1 | x |\n| 2 | y |\n+---+---+\n", "3 lines drawing rules under or around the table (as psql, MySQL and Markdown tables have) were skipped, the first at line 1"),
+        ];
+        for (text, message) in cases {
+            let ds = parse(text).unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(text)));
+            assert_eq!(ds.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["a", "b"], "{:?}", String::from_utf8_lossy(text));
+            assert_eq!((ds.n_rows, kinds(&ds)), (2, vec![ColumnKind::Integer, ColumnKind::Categorical]));
+            assert_eq!(note(&ds, "rule_lines").as_deref(), Some(*message));
+        }
+        let ds = parse(b"| a | b |\n|---|---|\n| 1 | x |\n").unwrap();
+        assert_eq!(note(&ds, "trailing_delimiter").unwrap(), "2 columns with no name and no value were left out (columns 1 and 4), as delimiters at the start and end of every line make");
+        // An empty unnamed column inside; a row of `-` missing values is data.
+        let ds = parse(b"a,,b\n1,,2\n-,,-\n").unwrap();
+        assert_eq!((ds.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ds.n_rows), (vec!["a", "b"], 2));
+        assert_eq!(note(&ds, "trailing_delimiter").unwrap(), "column 2 had no name and no value and was left out");
         // Nothing but such records: said in the error.
         assert_eq!(parse(b",,\n,,\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 2 lines hold only empty fields, such as \",,\")");
         assert_eq!(parse(b"a,b\n,\na,b\n,\n").unwrap_err().to_string(), "t.csv: the file has a header row but no data rows (2 lines below it hold only empty fields, and 1 repeats it)");

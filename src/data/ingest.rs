@@ -1640,6 +1640,10 @@ struct Parser {
     /// line and text.
     footers: usize,
     first_footer: Option<(usize, String)>,
+    /// Lines drawing a text table's rules (`---+---`, `|---|---|`,
+    /// `+----+`), skipped, and the first one's line.
+    rules: usize,
+    first_rule: Option<usize>,
 }
 
 /// What a batch's typing gives back: the columns, the emptied batch (its
@@ -1808,6 +1812,8 @@ impl Parser {
             first_repeat: None,
             footers: 0,
             first_footer: None,
+            rules: 0,
+            first_rule: None,
         }
     }
 
@@ -2172,6 +2178,11 @@ impl Parser {
                 }
                 return Ok(());
             }
+            if is_rule((0..width).map(field)) {
+                self.rules += 1;
+                self.first_rule.get_or_insert(self.record_line);
+                return Ok(());
+            }
             if width > self.opts.max_columns {
                 return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: false, columns: width, limit: self.opts.max_columns });
             }
@@ -2240,6 +2251,11 @@ impl Parser {
                 self.first_repeat.get_or_insert(self.record_line);
                 return Ok(());
             }
+        }
+        if is_rule((0..width).map(field)) {
+            self.rules += 1;
+            self.first_rule.get_or_insert(self.record_line);
+            return Ok(());
         }
         if width == 1 && expected > 1 && row_count_line(field(0)) {
             self.footers += 1;
@@ -2415,41 +2431,53 @@ impl Parser {
         self.total = None;
         self.check()?;
         report.blank_lines = self.blank_lines;
-        // The header and every row end with a delimiter (or several, as
-        // spreadsheets write for formatted but empty columns): last columns
-        // with no name and no value are left out.
+        // Columns with no name and no value are left out: a delimiter
+        // ending every line (or several, as spreadsheets write for
+        // formatted empty columns), or starting it (Markdown and MySQL
+        // tables, `| a | b |`).
         let width = self.cols.len();
         let header_too = if self.header_fix == HeaderFix::None { "the header's too" } else { "the header's does not" };
-        let mut kept = width;
-        while kept > 1 {
-            let unnamed = match self.header_fix {
-                HeaderFix::None => self.header_cells.as_ref().is_some_and(|h| h.len() == width && h[kept - 1].is_empty()),
-                HeaderFix::TrailingDelimiter => kept == width,
-                HeaderFix::RowNames => false,
-            };
-            let c = &self.cols[kept - 1];
-            if !(unnamed && c.counts == [0, 0, 0] && c.nf_count == 0 && c.forced.is_none()) {
-                break;
-            }
-            kept -= 1;
+        let unnamed = |i: usize| match self.header_fix {
+            HeaderFix::None => self.header_cells.as_ref().is_some_and(|h| h.len() == width && h[i].is_empty()),
+            HeaderFix::TrailingDelimiter => i + 1 == width || self.header_cells.as_ref().is_some_and(|h| h.get(i).is_some_and(String::is_empty)),
+            HeaderFix::RowNames => i > 0 && self.header_cells.as_ref().is_some_and(|h| h.get(i - 1).is_some_and(String::is_empty)),
+        };
+        let mut gone: Vec<usize> = (0..width).filter(|&i| unnamed(i) && self.cols[i].counts == [0, 0, 0] && self.cols[i].nf_count == 0 && self.cols[i].forced.is_none()).collect();
+        if gone.len() == width {
+            gone.remove(0);
         }
-        if kept < width {
-            self.header_fix = HeaderFix::None;
-            self.cols.truncate(kept);
-            if let Some(names) = self.names.as_mut() {
-                names.truncate(kept);
-            }
-            let gone: Vec<String> = (kept + 1..=width).map(|i| format!("column {i} had no name")).collect();
-            self.renamed.retain(|r| !gone.iter().any(|g| r.starts_with(g.as_str())));
-            let which = if kept + 1 == width { format!("the empty last column it makes (column {width}, no value) was") } else { format!("the empty last columns they make (columns {} to {width}, no name, no value) were", kept + 1) };
-            report.warnings.push(IngestWarning {
-                code: "trailing_delimiter".into(),
-                message: if kept + 1 == width {
-                    format!("every row ends with a delimiter ({header_too}): {which} left out")
+        if !gone.is_empty() {
+            let trailing = gone.iter().enumerate().all(|(k, &i)| i == width - gone.len() + k);
+            let n = gone.len();
+            let message = if trailing && n == 1 {
+                format!("every row ends with a delimiter ({header_too}): the empty last column it makes (column {width}, no value) was left out")
+            } else if trailing {
+                format!("every row ends with {n} delimiters ({header_too}): the empty last columns they make (columns {} to {width}, no name, no value) were left out", width - n + 1)
+            } else {
+                let list: Vec<String> = gone.iter().map(|i| (i + 1).to_string()).collect();
+                let list = match list.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                    _ => list.join(""),
+                };
+                if n == 1 {
+                    format!("column {list} had no name and no value and was left out")
                 } else {
-                    format!("every row ends with {} delimiters ({header_too}): {which} left out", width - kept)
-                },
-            });
+                    let edges = if gone[0] == 0 && gone[n - 1] == width - 1 { ", as delimiters at the start and end of every line make" } else { "" };
+                    format!("{n} columns with no name and no value were left out (columns {list}){edges}")
+                }
+            };
+            if trailing && self.header_fix == HeaderFix::TrailingDelimiter {
+                self.header_fix = HeaderFix::None;
+            }
+            let said: Vec<String> = gone.iter().map(|i| format!("column {} had no name", i + 1)).collect();
+            self.renamed.retain(|r| !said.iter().any(|g| r.starts_with(g.as_str())));
+            for &i in gone.iter().rev() {
+                self.cols.remove(i);
+                if let Some(names) = self.names.as_mut() {
+                    names.remove(i);
+                }
+            }
+            report.warnings.push(IngestWarning { code: "trailing_delimiter".into(), message });
         }
         if let Some(names) = self.names.as_ref().filter(|_| self.header_fix != HeaderFix::None) {
             report.warnings.push(match self.header_fix {
@@ -2488,6 +2516,16 @@ impl Parser {
                     format!("1 row with every field empty was skipped, at line {line} (spreadsheets write such rows for formatted but empty cells)")
                 } else {
                     format!("{} rows with every field empty were skipped, the first at line {line} (spreadsheets write such rows for formatted but empty cells)", self.empty_rows)
+                },
+            });
+        }
+        if let Some(line) = self.first_rule {
+            report.warnings.push(IngestWarning {
+                code: "rule_lines".into(),
+                message: if self.rules == 1 {
+                    format!("line {line} draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped")
+                } else {
+                    format!("{} lines drawing rules under or around the table (as psql, MySQL and Markdown tables have) were skipped, the first at line {line}", self.rules)
                 },
             });
         }
@@ -2639,6 +2677,22 @@ fn after_lines(text: &[u8], n: usize) -> Option<usize> {
     Some(at)
 }
 
+/// Whether the fields of a record draw a text table's rule: each is empty
+/// or made of `-` `=` `+` `:` `|` only, and one holds three dashes or
+/// equals signs (psql's `---+---`, Markdown's `|---|:--:|`, MySQL's
+/// `+----+----+`). A row of `-` missing values is not one.
+fn is_rule<'a>(fields: impl Iterator<Item = &'a str>) -> bool {
+    let mut long = false;
+    for f in fields {
+        let t = f.trim();
+        if !t.bytes().all(|b| matches!(b, b'-' | b'=' | b'+' | b':' | b'|')) {
+            return false;
+        }
+        long |= t.bytes().filter(|&b| b == b'-' || b == b'=').count() >= 3;
+    }
+    long
+}
+
 /// Whether a lone field is a line counting the rows of a result above it:
 /// `(2 rows)`, `(1 row)` (psql), `(2 rows affected)` (SQL Server),
 /// `2 rows selected.` (Oracle).
@@ -2656,8 +2710,11 @@ fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
     loop {
         let blank = rest.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(rest.len());
         rest = &rest[blank..];
+        let line = &rest[..rest.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(rest.len())];
+        let rule = std::str::from_utf8(line).is_ok_and(|l| is_rule(std::iter::once(l)));
         match (rest.first(), comment) {
             (Some(&b), Some(c)) if b == c => rest = &rest[after_lines(rest, 1).unwrap_or(rest.len())..],
+            _ if rule => rest = &rest[after_lines(rest, 1).unwrap_or(rest.len())..],
             _ => return rest,
         }
     }
@@ -2676,7 +2733,7 @@ fn sample_records(text: &[u8], delimiter: u8, comment: Option<u8>, escape: bool,
         .from_reader(text)
         .records()
         .map_while(Result::ok)
-        .filter(|r| !r.iter().all(|f| f.trim().is_empty()))
+        .filter(|r| !r.iter().all(|f| f.trim().is_empty()) && !is_rule(r.iter()))
         .take(limit)
         .collect()
 }

@@ -105,6 +105,11 @@ struct PartFacts {
     footers: usize,
     #[serde(default)]
     first_footer: Option<(usize, String)>,
+    /// Rule lines skipped, and the first one's line (in the part).
+    #[serde(default)]
+    rules: usize,
+    #[serde(default)]
+    first_rule: Option<usize>,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -246,6 +251,8 @@ impl Part {
             first_repeat: p.first_repeat,
             footers: p.footers,
             first_footer: p.first_footer.take(),
+            rules: p.rules,
+            first_rule: p.first_rule,
         };
         Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
@@ -416,6 +423,10 @@ impl Parser {
                 self.first_footer = Some((line + line_off, text.clone()));
             }
             self.footers += p.facts.footers;
+            if let (None, Some(line)) = (self.first_rule, p.facts.first_rule) {
+                self.first_rule = Some(line + line_off);
+            }
+            self.rules += p.facts.rules;
             self.n_rows += p.facts.n_rows;
             self.blank_lines += p.facts.blank_lines;
             self.lines += p.facts.lines;
@@ -1000,6 +1011,9 @@ mod tests {
             if i % 1000 == 999 {
                 text.push_str("(1000 rows)\n");
             }
+            if i % 700 == 500 {
+                text.push_str("----,----,---,---\n");
+            }
         }
         text.push_str(",,,\n,,,\n");
         let bytes = text.into_bytes();
@@ -1011,6 +1025,7 @@ mod tests {
         assert!(note("empty_rows").starts_with("64 rows with every field empty were skipped, the first at line 8 "), "{}", note("empty_rows"));
         assert!(note("repeated_header").starts_with("15 rows repeating the column names were skipped, the first at line 407 "), "{}", note("repeated_header"));
         assert!(note("row_count_line").starts_with("6 lines counting the rows above them"), "{}", note("row_count_line"));
+        assert!(note("rule_lines").starts_with("8 lines drawing rules"), "{}", note("rule_lines"));
         let n = bytes.len();
         let (mut taken, mut tried) = (0, 0);
         for s in (0..n).step_by(n / 40 + 1) {
