@@ -510,10 +510,10 @@ mod tests {
         // Oracle), also between results joined with their headers.
         let ds = parse(b"a,b\n1,2\n3,4\n(2 rows)\n").unwrap();
         assert_eq!((ds.n_rows, kinds(&ds)), (2, vec![ColumnKind::Integer, ColumnKind::Integer]));
-        assert_eq!(note(&ds, "row_count_line").unwrap(), "line 4, \"(2 rows)\", counts the rows above it (as psql and SQL Server write under a result) and was skipped");
+        assert_eq!(note(&ds, "row_count_line").unwrap(), "line 4, \"(2 rows)\", counts the rows above it (as psql, MySQL and SQL Server write under a result) and was skipped");
         let ds = parse(b"a,b\r\n1,2\r\n\r\n(1 row affected)\r\na,b\r\n3,4\r\n2 rows selected.\r\n").unwrap();
         assert_eq!((ds.n_rows, kinds(&ds)), (2, vec![ColumnKind::Integer, ColumnKind::Integer]));
-        assert_eq!(note(&ds, "row_count_line").unwrap(), "2 lines counting the rows above them (as psql and SQL Server write under a result) were skipped, the first at line 4 (\"(1 row affected)\")");
+        assert_eq!(note(&ds, "row_count_line").unwrap(), "2 lines counting the rows above them (as psql, MySQL and SQL Server write under a result) were skipped, the first at line 4 (\"(1 row affected)\")");
         assert!(note(&ds, "repeated_header").is_some());
         // In one column such a line is a value; "(2 apples)" never counts rows.
         assert_eq!(parse(b"n\n1\n(2 rows)\n").unwrap().n_rows, 2);
@@ -523,7 +523,7 @@ mod tests {
         let cases: &[(&[u8], &str)] = &[
             (b" a | b \n---+---\n 1 | x\n 2 | y\n(2 rows)\n", "line 2 draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped"),
             (b"| a | b |\n|---|:-:|\n| 1 | x |\n| 2 | y |\n", "line 2 draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped"),
-            (b"+---+---+\n| a | b |\n+---+---+\n| 1 | x |\n| 2 | y |\n+---+---+\n", "3 lines drawing rules under or around the table (as psql, MySQL and Markdown tables have) were skipped, the first at line 1"),
+            (b"+---+---+\n| a | b |\n+---+---+\n| 1 | x |\n| 2 | y |\n+---+---+\n2 rows in set (0.01 sec)\n", "3 lines drawing rules under or around the table (as psql, MySQL and Markdown tables have) were skipped, the first at line 1"),
         ];
         for (text, message) in cases {
             let ds = parse(text).unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(text)));

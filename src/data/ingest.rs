@@ -2533,9 +2533,9 @@ impl Parser {
             report.warnings.push(IngestWarning {
                 code: "row_count_line".into(),
                 message: if self.footers == 1 {
-                    format!("line {line}, \"{text}\", counts the rows above it (as psql and SQL Server write under a result) and was skipped")
+                    format!("line {line}, \"{text}\", counts the rows above it (as psql, MySQL and SQL Server write under a result) and was skipped")
                 } else {
-                    format!("{} lines counting the rows above them (as psql and SQL Server write under a result) were skipped, the first at line {line} (\"{text}\")", self.footers)
+                    format!("{} lines counting the rows above them (as psql, MySQL and SQL Server write under a result) were skipped, the first at line {line} (\"{text}\")", self.footers)
                 },
             });
         }
@@ -2695,13 +2695,19 @@ fn is_rule<'a>(fields: impl Iterator<Item = &'a str>) -> bool {
 
 /// Whether a lone field is a line counting the rows of a result above it:
 /// `(2 rows)`, `(1 row)` (psql), `(2 rows affected)` (SQL Server),
-/// `2 rows selected.` (Oracle).
+/// `2 rows selected.` (Oracle), `2 rows in set (0.00 sec)` (MySQL).
 fn row_count_line(field: &str) -> bool {
     let t = field.trim();
     let t = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).unwrap_or(t);
     let t = t.strip_suffix('.').unwrap_or(t);
     let Some((n, rest)) = t.split_once(' ') else { return false };
-    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && matches!(rest.to_ascii_lowercase().as_str(), "row" | "rows" | "row affected" | "rows affected" | "row selected" | "rows selected")
+    let rest = rest.to_ascii_lowercase();
+    // MySQL's client: `2 rows in set (0.00 sec)`.
+    let rest = match rest.split_once(" in set") {
+        Some((rows, time)) if time.is_empty() || (time.starts_with(" (") && time.ends_with(" sec)")) => rows,
+        _ => rest.as_str(),
+    };
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && matches!(rest, "row" | "rows" | "row affected" | "rows affected" | "row selected" | "rows selected")
 }
 
 /// The first line of `text` that is neither blank nor a comment.
