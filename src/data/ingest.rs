@@ -2210,6 +2210,10 @@ impl Parser {
             } else {
                 (1..=width).map(|i| format!("column_{i}")).collect()
             };
+            // The column a header fix adds counts too.
+            if names.len() > self.opts.max_columns {
+                return Err(DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: false, columns: names.len(), limit: self.opts.max_columns });
+            }
             for name in self.opts.column_types.keys() {
                 if !names.contains(name) {
                     return Err(DataError::UnknownColumn { name: name.clone() });
