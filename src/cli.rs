@@ -151,16 +151,21 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
         if let Some(column) = parts.next() {
             step["column"] = column.into();
         }
-        if let Some(arg) = parts.next() {
-            let field = match kind.as_str() {
-                "scale" => "method",
-                "impute" => "strategy",
-                "cast" => "to",
-                _ => return Err(format!("a {kind} step takes no third part (\"{arg}\")")),
-            };
-            step[field] = arg.replace('-', "_").into();
-        } else if matches!(kind.as_str(), "scale" | "impute" | "cast") {
-            return Err(format!("a {kind} step needs its {} after the column: {kind}:COLUMN:{}", ["method", "strategy", "kind"][["scale", "impute", "cast"].iter().position(|k| *k == kind).unwrap_or(0)], ["standard", "median", "float"][["scale", "impute", "cast"].iter().position(|k| *k == kind).unwrap_or(0)]));
+        // The third part, and an example of it, for the steps that take one.
+        let third = match kind.as_str() {
+            "scale" => Some(("method", "standard")),
+            "impute" => Some(("strategy", "median")),
+            "cast" => Some(("to", "float")),
+            _ => None,
+        };
+        match (parts.next(), third) {
+            (Some(arg), Some((field, _))) => step[field] = arg.replace('-', "_").into(),
+            (Some(arg), None) => return Err(format!("a {kind} step takes no third part (\"{arg}\")")),
+            (None, Some((field, example))) => {
+                let what = if field == "to" { "kind" } else { field };
+                return Err(format!("a {kind} step needs its {what} after the column: {kind}:COLUMN:{example}"));
+            }
+            (None, None) => {}
         }
         step
     };

@@ -31,37 +31,11 @@ pub fn check_input(data: &[u8]) {
         check(&ds);
     }
     // Runs of blanks as the delimiter, and short rows filled, with
-    // comments: the same whole and one byte at a time.
+    // comments; and backslash escapes (their own quote tracking).
     let spaced = ParseOptions { delimiter: Some(Delimiter::Whitespace), short_rows: ShortRows::Missing, comment: Some('#'), ..ParseOptions::default() };
-    let whole = parse_csv(data, "fuzz.csv", &spaced);
-    if let Ok(ds) = &whole {
-        check(ds);
-    }
-    if data.len() <= 4096 {
-        let bytewise = Ingest::new("fuzz.csv", &spaced, Some(data.len() as u64)).and_then(|mut ingest| {
-            for b in data.chunks(1) {
-                ingest.push(b)?;
-            }
-            ingest.finish()
-        });
-        assert_eq!(bytewise, whole, "one byte at a time");
-    }
-    // Backslash escapes (their own quote tracking): the same whole and
-    // one byte at a time.
+    same_whole_and_bytewise(data, &spaced, "runs of blanks");
     let escaped = ParseOptions { backslash_escapes: Some(true), ..ParseOptions::default() };
-    let whole = parse_csv(data, "fuzz.csv", &escaped);
-    if let Ok(ds) = &whole {
-        check(ds);
-    }
-    if data.len() <= 4096 {
-        let bytewise = Ingest::new("fuzz.csv", &escaped, Some(data.len() as u64)).and_then(|mut ingest| {
-            for b in data.chunks(1) {
-                ingest.push(b)?;
-            }
-            ingest.finish()
-        });
-        assert_eq!(bytewise, whole, "backslash escapes, one byte at a time");
-    }
+    same_whole_and_bytewise(data, &escaped, "backslash escapes");
     // Tight limits, so small inputs reach every limit check; what is
     // accepted must respect them.
     let tight = ParseOptions {
@@ -77,6 +51,24 @@ pub fn check_input(data: &[u8]) {
         assert!(data.len() <= tight.max_bytes);
         assert!(ds.n_rows <= tight.max_rows, "{} rows", ds.n_rows);
         assert!(ds.columns.len() <= tight.max_columns, "{} columns", ds.columns.len());
+    }
+}
+
+/// Reads `data` with `opts` whole, checks what reads, and (up to 4 KiB)
+/// the same one byte at a time.
+fn same_whole_and_bytewise(data: &[u8], opts: &ParseOptions, what: &str) {
+    let whole = parse_csv(data, "fuzz.csv", opts);
+    if let Ok(ds) = &whole {
+        check(ds);
+    }
+    if data.len() <= 4096 {
+        let bytewise = Ingest::new("fuzz.csv", opts, Some(data.len() as u64)).and_then(|mut ingest| {
+            for b in data.chunks(1) {
+                ingest.push(b)?;
+            }
+            ingest.finish()
+        });
+        assert_eq!(bytewise, whole, "{what}, one byte at a time");
     }
 }
 

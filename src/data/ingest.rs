@@ -1626,24 +1626,93 @@ struct Parser {
     /// (`ShortRows::Missing`), and the first one's row, line and fields.
     short_rows: usize,
     first_short: Option<(usize, usize, usize)>,
-    /// Records of two fields or more, every one empty (spreadsheets write
-    /// them for formatted cells), skipped, and the first one's line.
-    empty_rows: usize,
-    first_empty: Option<usize>,
     /// The header's cells, trimmed; records repeating them (files joined
-    /// one after another) are skipped, counted with the first one's line.
+    /// one after another) are skipped.
     header_cells: Option<Vec<String>>,
-    repeated_headers: usize,
-    first_repeat: Option<usize>,
-    /// Lines that count the rows above them (`(2 rows)`, as psql and SQL
-    /// Server write under a result), skipped: how many, and the first's
-    /// line and text.
-    footers: usize,
-    first_footer: Option<(usize, String)>,
-    /// Lines drawing a text table's rules (`---+---`, `|---|---|`,
-    /// `+----+`), skipped, and the first one's line.
-    rules: usize,
-    first_rule: Option<usize>,
+    /// Lines skipped as no data, by kind.
+    skips: Skips,
+}
+
+/// Lines of one kind skipped as no data: how many, and the first one's
+/// line and text.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Skipped {
+    n: usize,
+    first: Option<(usize, String)>,
+}
+
+impl Skipped {
+    fn add(&mut self, line: usize, text: impl FnOnce() -> String) {
+        self.n += 1;
+        if self.first.is_none() {
+            self.first = Some((line, text()));
+        }
+    }
+
+    /// Takes in the lines a part skipped, its lines numbered from `line_off`.
+    fn merge(&mut self, part: &Skipped, line_off: usize) {
+        if self.first.is_none() {
+            self.first = part.first.as_ref().map(|(line, text)| (line + line_off, text.clone()));
+        }
+        self.n += part.n;
+    }
+
+    /// The note: `one(line, text)` for a single line, `many(n, line, text)` for more.
+    fn note(&self, code: &str, one: impl Fn(usize, &str) -> String, many: impl Fn(usize, usize, &str) -> String) -> Option<IngestWarning> {
+        let (line, text) = self.first.as_ref()?;
+        let message = if self.n == 1 { one(*line, text) } else { many(self.n, *line, text) };
+        Some(IngestWarning { code: code.into(), message })
+    }
+}
+
+/// Lines skipped as no data, by kind (a parser's, or a part's to merge).
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Skips {
+    /// Records of two fields or more, every one empty (spreadsheets write
+    /// them for formatted cells).
+    empty: Skipped,
+    /// Records repeating the header (files joined one after another).
+    header: Skipped,
+    /// Lines drawing a text table's rules (`---+---`, `|---|---|`, `+----+`).
+    rule: Skipped,
+    /// Lines counting the rows above them (`(2 rows)`), with their text.
+    row_count: Skipped,
+}
+
+impl Skips {
+    fn merge(&mut self, part: &Skips, line_off: usize) {
+        self.empty.merge(&part.empty, line_off);
+        self.header.merge(&part.header, line_off);
+        self.rule.merge(&part.rule, line_off);
+        self.row_count.merge(&part.row_count, line_off);
+    }
+
+    fn notes(&self) -> impl Iterator<Item = IngestWarning> {
+        [
+            self.empty.note(
+                "empty_rows",
+                |line, _| format!("1 row with every field empty was skipped, at line {line} (spreadsheets write such rows for formatted but empty cells)"),
+                |n, line, _| format!("{n} rows with every field empty were skipped, the first at line {line} (spreadsheets write such rows for formatted but empty cells)"),
+            ),
+            self.rule.note(
+                "rule_lines",
+                |line, _| format!("line {line} draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped"),
+                |n, line, _| format!("{n} lines drawing rules under or around the table (as psql, MySQL and Markdown tables have) were skipped, the first at line {line}"),
+            ),
+            self.row_count.note(
+                "row_count_line",
+                |line, text| format!("line {line}, \"{text}\", counts the rows above it (as psql, MySQL and SQL Server write under a result) and was skipped"),
+                |n, line, text| format!("{n} lines counting the rows above them (as psql, MySQL and SQL Server write under a result) were skipped, the first at line {line} (\"{text}\")"),
+            ),
+            self.header.note(
+                "repeated_header",
+                |line, _| format!("1 row repeating the column names was skipped, at line {line} (as when files are joined one after another)"),
+                |n, line, _| format!("{n} rows repeating the column names were skipped, the first at line {line} (as when files are joined one after another)"),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 /// What a batch's typing gives back: the columns, the emptied batch (its
@@ -1805,15 +1874,8 @@ impl Parser {
             spaced: Vec::new(),
             short_rows: 0,
             first_short: None,
-            empty_rows: 0,
-            first_empty: None,
             header_cells: None,
-            repeated_headers: 0,
-            first_repeat: None,
-            footers: 0,
-            first_footer: None,
-            rules: 0,
-            first_rule: None,
+            skips: Skips::default(),
         }
     }
 
@@ -2173,14 +2235,12 @@ impl Parser {
             // Blank lines and empty records above the table.
             if text.trim().is_empty() {
                 if width > 1 {
-                    self.empty_rows += 1;
-                    self.first_empty.get_or_insert(self.record_line);
+                    self.skips.empty.add(self.record_line, String::new);
                 }
                 return Ok(());
             }
             if is_rule((0..width).map(field)) {
-                self.rules += 1;
-                self.first_rule.get_or_insert(self.record_line);
+                self.skips.rule.add(self.record_line, String::new);
                 return Ok(());
             }
             if width > self.opts.max_columns {
@@ -2244,26 +2304,21 @@ impl Parser {
             if width == 1 {
                 self.blank_lines += 1;
             } else {
-                self.empty_rows += 1;
-                self.first_empty.get_or_insert(self.record_line);
+                self.skips.empty.add(self.record_line, String::new);
             }
             return Ok(());
         }
-        if let Some(h) = &self.header_cells {
-            if width == h.len() && width > 1 && field(0).trim() == h[0] && (1..width).all(|i| field(i).trim() == h[i]) {
-                self.repeated_headers += 1;
-                self.first_repeat.get_or_insert(self.record_line);
-                return Ok(());
-            }
+        let repeats_header = self.header_cells.as_ref().is_some_and(|h| width == h.len() && width > 1 && (0..width).all(|i| field(i).trim() == h[i]));
+        if repeats_header {
+            self.skips.header.add(self.record_line, String::new);
+            return Ok(());
         }
         if is_rule((0..width).map(field)) {
-            self.rules += 1;
-            self.first_rule.get_or_insert(self.record_line);
+            self.skips.rule.add(self.record_line, String::new);
             return Ok(());
         }
         if width == 1 && expected > 1 && row_count_line(field(0)) {
-            self.footers += 1;
-            self.first_footer.get_or_insert_with(|| (self.record_line, clip(field(0).trim())));
+            self.skips.row_count.add(self.record_line, || clip(field(0).trim()));
             return Ok(());
         }
         let mut short = false;
@@ -2410,7 +2465,7 @@ impl Parser {
             if let Some(k) = self.opts.skip_lines.filter(|&k| k > 0) {
                 return Err(DataError::BadOption { message: format!("{}: lines to skip is {k}, but no line is left after them for the column names; lower it (0 reads from the first line)", self.ctx.file) });
             }
-            let skipped = match self.empty_rows {
+            let skipped = match self.skips.empty.n {
                 0 => String::new(),
                 1 => " (its one line holds only empty fields, such as \",,\")".into(),
                 n => format!(" (its {n} lines hold only empty fields, such as \",,\")"),
@@ -2419,12 +2474,12 @@ impl Parser {
         }
         if self.n_rows == 0 {
             let mut said = Vec::new();
-            match self.empty_rows {
+            match self.skips.empty.n {
                 0 => {}
                 1 => said.push("1 line below it holds only empty fields".to_string()),
                 n => said.push(format!("{n} lines below it hold only empty fields")),
             }
-            match self.repeated_headers {
+            match self.skips.header.n {
                 0 => {}
                 1 => said.push("1 repeats it".to_string()),
                 n => said.push(format!("{n} repeat it")),
@@ -2513,46 +2568,7 @@ impl Parser {
                 ),
             });
         }
-        if let Some(line) = self.first_empty {
-            report.warnings.push(IngestWarning {
-                code: "empty_rows".into(),
-                message: if self.empty_rows == 1 {
-                    format!("1 row with every field empty was skipped, at line {line} (spreadsheets write such rows for formatted but empty cells)")
-                } else {
-                    format!("{} rows with every field empty were skipped, the first at line {line} (spreadsheets write such rows for formatted but empty cells)", self.empty_rows)
-                },
-            });
-        }
-        if let Some(line) = self.first_rule {
-            report.warnings.push(IngestWarning {
-                code: "rule_lines".into(),
-                message: if self.rules == 1 {
-                    format!("line {line} draws a rule under or around the table (as psql, MySQL and Markdown tables have) and was skipped")
-                } else {
-                    format!("{} lines drawing rules under or around the table (as psql, MySQL and Markdown tables have) were skipped, the first at line {line}", self.rules)
-                },
-            });
-        }
-        if let Some((line, text)) = &self.first_footer {
-            report.warnings.push(IngestWarning {
-                code: "row_count_line".into(),
-                message: if self.footers == 1 {
-                    format!("line {line}, \"{text}\", counts the rows above it (as psql, MySQL and SQL Server write under a result) and was skipped")
-                } else {
-                    format!("{} lines counting the rows above them (as psql, MySQL and SQL Server write under a result) were skipped, the first at line {line} (\"{text}\")", self.footers)
-                },
-            });
-        }
-        if let Some(line) = self.first_repeat {
-            report.warnings.push(IngestWarning {
-                code: "repeated_header".into(),
-                message: if self.repeated_headers == 1 {
-                    format!("1 row repeating the column names was skipped, at line {line} (as when files are joined one after another)")
-                } else {
-                    format!("{} rows repeating the column names were skipped, the first at line {line} (as when files are joined one after another)", self.repeated_headers)
-                },
-            });
-        }
+        report.warnings.extend(self.skips.notes());
         if !self.renamed.is_empty() {
             report.warnings.push(IngestWarning { code: "renamed_columns".into(), message: format!("{}; names must be present and different", self.renamed.join("; ")) });
         }

@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,26 +90,9 @@ struct PartFacts {
     short_rows: usize,
     #[serde(default)]
     first_short: Option<(usize, usize, usize)>,
-    /// Empty records and records repeating the header, skipped, and the
-    /// first one's line (in the part).
+    /// Lines skipped as no data (their lines counted in the part).
     #[serde(default)]
-    empty_rows: usize,
-    #[serde(default)]
-    first_empty: Option<usize>,
-    #[serde(default)]
-    repeated_headers: usize,
-    #[serde(default)]
-    first_repeat: Option<usize>,
-    /// Row-count lines skipped, and the first's line (in the part) and text.
-    #[serde(default)]
-    footers: usize,
-    #[serde(default)]
-    first_footer: Option<(usize, String)>,
-    /// Rule lines skipped, and the first one's line (in the part).
-    #[serde(default)]
-    rules: usize,
-    #[serde(default)]
-    first_rule: Option<usize>,
+    skips: Skips,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -245,14 +228,7 @@ impl Part {
             lines: p.lines,
             short_rows: p.short_rows,
             first_short: p.first_short,
-            empty_rows: p.empty_rows,
-            first_empty: p.first_empty,
-            repeated_headers: p.repeated_headers,
-            first_repeat: p.first_repeat,
-            footers: p.footers,
-            first_footer: p.first_footer.take(),
-            rules: p.rules,
-            first_rule: p.first_rule,
+            skips: std::mem::take(&mut p.skips),
         };
         Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
@@ -411,22 +387,7 @@ impl Parser {
                 self.first_short = Some((row + row_off, line + line_off, found));
             }
             self.short_rows += p.facts.short_rows;
-            if let (None, Some(line)) = (self.first_empty, p.facts.first_empty) {
-                self.first_empty = Some(line + line_off);
-            }
-            self.empty_rows += p.facts.empty_rows;
-            if let (None, Some(line)) = (self.first_repeat, p.facts.first_repeat) {
-                self.first_repeat = Some(line + line_off);
-            }
-            self.repeated_headers += p.facts.repeated_headers;
-            if let (None, Some((line, text))) = (&self.first_footer, &p.facts.first_footer) {
-                self.first_footer = Some((line + line_off, text.clone()));
-            }
-            self.footers += p.facts.footers;
-            if let (None, Some(line)) = (self.first_rule, p.facts.first_rule) {
-                self.first_rule = Some(line + line_off);
-            }
-            self.rules += p.facts.rules;
+            self.skips.merge(&p.facts.skips, line_off);
             self.n_rows += p.facts.n_rows;
             self.blank_lines += p.facts.blank_lines;
             self.lines += p.facts.lines;
