@@ -996,7 +996,7 @@ fn models_of(grid: &[ModelSpec]) -> Vec<String> {
 fn label_table(values: &ColumnValues, rows: &[usize]) -> (Vec<String>, Vec<u32>) {
     match values {
         ColumnValues::Numeric(v) => {
-            let mut distinct: Vec<f64> = rows.iter().filter_map(|&r| v[r]).collect();
+            let mut distinct: Vec<f64> = rows.iter().filter_map(|&r| v[r].get()).collect();
             distinct.sort_by(f64::total_cmp);
             distinct.dedup();
             let codes = rows

@@ -390,7 +390,7 @@ mod tests {
         match parse_csv_all_ways(&text, "t.csv", &opts) {
             Err(DataError::TooMuchMemory { rows, columns, needed, limit, .. }) => {
                 assert_eq!((rows, columns, limit), (100, 2, 1000));
-                assert_eq!(needed, 100 * 16 * 2);
+                assert_eq!(needed, 100 * 8 * 2);
             }
             other => panic!("expected too_much_memory, got {other:?}"),
         }
@@ -603,7 +603,7 @@ mod tests {
             let ds = parse_csv_all_ways(cars, "t.csv", &opts).unwrap();
             assert_eq!((names(&ds), ds.n_rows, ds.ingest.skipped_lines), (vec!["column_1".to_string(), "mpg".into(), "cyl".into()], 4, 0));
             assert_eq!(ds.columns[0].text(3).as_deref(), Some("Fiat 128"));
-            assert_eq!(ds.columns[1].values, ColumnValues::Numeric(vec![Some(21.0), Some(22.8), Some(18.1), Some(32.4)]));
+            assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([Some(21.0), Some(22.8), Some(18.1), Some(32.4)])));
             let w = ds.ingest.warnings.iter().find(|w| w.code == "row_names").unwrap();
             assert!(w.message.contains("read as a column named \"column_1\""), "{}", w.message);
             assert!(!ds.ingest.warnings.iter().any(|w| w.code == "renamed_columns" || w.code == "skipped_lines"), "{:?}", ds.ingest.warnings);
@@ -623,7 +623,7 @@ mod tests {
         for (text, header_too) in [(&b"a,b,c\n1,2,3,\n4,5,6,\n"[..], "does not"), (b"a,b,c,\n1,2,3,\n4,5,6,\n", "too"), (b"a\tb\tc\t\r\n1\t2\t3\t\r\n4\t5\t6\t\r\n", "too")] {
             let ds = parse(text).unwrap();
             assert_eq!((names(&ds), ds.n_rows), (vec!["a".to_string(), "b".into(), "c".into()], 2), "{:?}", String::from_utf8_lossy(text));
-            assert_eq!(ds.columns[2].values, ColumnValues::Numeric(vec![Some(3.0), Some(6.0)]));
+            assert_eq!(ds.columns[2].values, ColumnValues::Numeric(crate::data::nums([Some(3.0), Some(6.0)])));
             let w: Vec<&str> = ds.ingest.warnings.iter().map(|w| w.message.as_str()).collect();
             assert_eq!(w, [format!("every row ends with a delimiter (the header's {header_too}): the empty last column it makes (column 4, no value) was left out")], "{:?}", String::from_utf8_lossy(text));
         }
@@ -944,7 +944,7 @@ mod tests {
     #[test]
     fn decimal_comma_values_and_option() {
         let ds = parse(b"x;y\n1,5;2\n-0,25;3\n").unwrap();
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1.5), Some(-0.25)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1.5), Some(-0.25)])));
         let opts = ParseOptions { decimal_comma: Some(false), ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"x;y\n1,5;2\n", "t.csv", &opts).unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
@@ -962,20 +962,20 @@ mod tests {
         let kinds: Vec<ColumnKind> = ds.columns.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, [ColumnKind::Date, ColumnKind::Date, ColumnKind::Date, ColumnKind::DateTime, ColumnKind::Date, ColumnKind::Categorical]);
         for c in 0..3 {
-            assert_eq!(ds.columns[c].values, ColumnValues::Numeric(vec![day(2020, 1, 31), day(2020, 12, 1), None]), "{}", ds.columns[c].name);
+            assert_eq!(ds.columns[c].values, ColumnValues::Numeric(crate::data::nums([day(2020, 1, 31), day(2020, 12, 1), None])), "{}", ds.columns[c].name);
         }
-        assert_eq!(ds.columns[3].values, ColumnValues::Numeric(vec![day(2021, 3, 4).map(|t| t + 13.0 * 3600.0 + 300.0), day(2021, 3, 4).map(|t| t + 30.0), None]));
+        assert_eq!(ds.columns[3].values, ColumnValues::Numeric(crate::data::nums([day(2021, 3, 4).map(|t| t + 13.0 * 3600.0 + 300.0), day(2021, 3, 4).map(|t| t + 30.0), None])));
         // The month as a word: no order to guess, nothing said.
         let ds = parse(b"a,b,c\n05-Jan-2020,\"Jan 5, 2020\",Mon 6 January 2020 1:05 PM\n29-Feb-2020,\"Dec 31, 1999\",Tue 7 January 2020 11:00 AM\n,,\n").unwrap();
         assert_eq!(ds.columns.iter().map(|c| c.kind).collect::<Vec<_>>(), [ColumnKind::Date, ColumnKind::Date, ColumnKind::DateTime]);
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 5), day(2020, 2, 29)]));
-        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(vec![day(2020, 1, 5), day(1999, 12, 31)]));
-        assert_eq!(ds.columns[2].values, ColumnValues::Numeric(vec![day(2020, 1, 6).map(|t| t + 13.0 * 3600.0 + 300.0), day(2020, 1, 7).map(|t| t + 11.0 * 3600.0)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([day(2020, 1, 5), day(2020, 2, 29)])));
+        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([day(2020, 1, 5), day(1999, 12, 31)])));
+        assert_eq!(ds.columns[2].values, ColumnValues::Numeric(crate::data::nums([day(2020, 1, 6).map(|t| t + 13.0 * 3600.0 + 300.0), day(2020, 1, 7).map(|t| t + 11.0 * 3600.0)])));
         assert!(ds.ingest.warnings.iter().all(|w| w.code != "date_order"));
         // Both orders read: month first with slashes, day first with dots; said.
         let ds = parse(b"a,b\n01/02/2020,01.02.2020\n03/04/2020,03.04.2020\n").unwrap();
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 2), day(2020, 3, 4)]));
-        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(vec![day(2020, 2, 1), day(2020, 4, 3)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([day(2020, 1, 2), day(2020, 3, 4)])));
+        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([day(2020, 2, 1), day(2020, 4, 3)])));
         let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "date_order").map(|w| w.message.as_str()).collect();
         assert_eq!(w, ["column \"a\": every date (e.g. \"01/02/2020\") reads both day first and month first; read month first; to keep them as text, set the column's type to categorical", "column \"b\": every date (e.g. \"01.02.2020\") reads both day first and month first; read day first; to keep them as text, set the column's type to categorical"]);
         // Not dates: an impossible day, two-digit years, a text among them, a type set.
@@ -1009,9 +1009,9 @@ mod tests {
         let set = |kind: ColumnKind| ParseOptions { column_types: [("d".to_string(), kind)].into(), ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"d,n\n,1\n1/2/2020,2\n31/1/2020,3\n", "t.csv", &set(ColumnKind::Date)).unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Date);
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![None, day(2020, 2, 1), day(2020, 1, 31)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([None, day(2020, 2, 1), day(2020, 1, 31)])));
         let ds = parse_csv_all_ways(b"d\n1/2/2020 10:30\n3/4/2020 11:00\n", "t.csv", &set(ColumnKind::DateTime)).unwrap();
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![day(2020, 1, 2).map(|t| t + 37_800.0), day(2020, 3, 4).map(|t| t + 39_600.0)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([day(2020, 1, 2).map(|t| t + 37_800.0), day(2020, 3, 4).map(|t| t + 39_600.0)])));
         assert_eq!(ds.ingest.warnings.iter().filter(|w| w.code == "date_order").count(), 1);
         for (text, row) in [(&b"d\n1/13/2020\n13/1/2020\n"[..], 2), (b"d\n1/2/2020\nsoon\n", 2), (b"d\n2020-01-02\n1/2/2020\n", 2), (b"d\n1/2/2020\n2020-01-02\n", 2), (b"d\n1/2/2020\n1.2.2020\n", 2)] {
             match parse_csv_all_ways(text, "t.csv", &set(ColumnKind::Date)) {
@@ -1064,9 +1064,9 @@ mod tests {
     fn thousands_marks_with_a_decimal_comma() {
         let ds = parse("amount;units;fr\n1.234,56;12.000;1\u{a0}234,5\n987,5;7;-2 000\n-1.000.000,25;1.500;3\u{202f}000,25\n".as_bytes()).unwrap();
         assert!(ds.ingest.decimal_comma);
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1234.56), Some(987.5), Some(-1_000_000.25)]));
-        assert_eq!((ds.columns[1].kind, ds.columns[1].values.clone()), (ColumnKind::Integer, ColumnValues::Numeric(vec![Some(12000.0), Some(7.0), Some(1500.0)])));
-        assert_eq!(ds.columns[2].values, ColumnValues::Numeric(vec![Some(1234.5), Some(-2000.0), Some(3000.25)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1234.56), Some(987.5), Some(-1_000_000.25)])));
+        assert_eq!((ds.columns[1].kind, ds.columns[1].values.clone()), (ColumnKind::Integer, ColumnValues::Numeric(crate::data::nums([Some(12000.0), Some(7.0), Some(1500.0)]))));
+        assert_eq!(ds.columns[2].values, ColumnValues::Numeric(crate::data::nums([Some(1234.5), Some(-2000.0), Some(3000.25)])));
         // Not grouping: groups of other sizes, a leading zero, two kinds of mark.
         for bad in ["1.23,5", "1.2345", "0.123,5", "1.234 567", ".123", "1..234"] {
             let text = format!("x;y\n{bad};a\n2,5;b\n");
@@ -1075,10 +1075,10 @@ mod tests {
         }
         // Without a decimal comma nothing changes: 1.234 is a decimal.
         let ds = parse(b"x;y\n1.234;a\n2.5;b\n").unwrap();
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1.234), Some(2.5)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1.234), Some(2.5)])));
         // Grouped-looking 1.234 beside 2,5: a decimal comma file.
         let ds = parse(b"x;y\n1.234;a\n2,5;b\n").unwrap();
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(vec![Some(1234.0), Some(2.5)]));
+        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1234.0), Some(2.5)])));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
 use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
-use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset};
+use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
 
 /// Bytes of text looked at to detect delimiter, header and decimal mark.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -522,20 +522,23 @@ impl Labels {
     }
 }
 
-/// Keeps the values at even positions, in order.
+/// Keeps the values at even positions, in order, and gives back the
+/// capacity beyond twice that (the sampling rule counts a vector as twice
+/// its length: one that kept its capacity would hold more).
 fn keep_even<T: Copy>(v: &mut Vec<T>) {
     let n = v.len().div_ceil(2);
     for i in 0..n {
         v[i] = v[2 * i];
     }
     v.truncate(n);
+    v.shrink_to(2 * n);
 }
 
 enum Store {
     /// Every value so far is missing; the count is `ColBuilder::stored`.
     Empty,
-    Numbers(Vec<Option<f64>>),
-    Times(Vec<Option<f64>>),
+    Numbers(Vec<Num>),
+    Times(Vec<Num>),
     Labels(Labels),
 }
 
@@ -816,14 +819,14 @@ impl ColBuilder {
     fn push_missing(&mut self) {
         match &mut self.store {
             Store::Empty => {}
-            Store::Numbers(v) | Store::Times(v) => v.push(None),
+            Store::Numbers(v) | Store::Times(v) => v.push(Num::MISSING),
             Store::Labels(l) => l.codes.push(None),
         }
     }
 
-    fn numbers(&mut self) -> &mut Vec<Option<f64>> {
+    fn numbers(&mut self) -> &mut Vec<Num> {
         if let Store::Empty = self.store {
-            self.store = Store::Numbers(vec![None; self.stored]);
+            self.store = Store::Numbers(vec![Num::MISSING; self.stored]);
         }
         match &mut self.store {
             Store::Numbers(v) => v,
@@ -841,7 +844,7 @@ impl ColBuilder {
             }
         }
         if keep {
-            self.numbers().push(Some(x));
+            self.numbers().push(Num::new(Some(x)));
         } else if let Store::Empty = self.store {
             self.numbers();
         }
@@ -858,13 +861,13 @@ impl ColBuilder {
         }
         match &mut self.store {
             Store::Empty => {
-                let mut v = vec![None; self.stored];
+                let mut v = vec![Num::MISSING; self.stored];
                 if keep {
-                    v.push(Some(x));
+                    v.push(Num::new(Some(x)));
                 }
                 self.store = Store::Times(v);
             }
-            Store::Times(v) if keep => v.push(Some(x)),
+            Store::Times(v) if keep => v.push(Num::new(Some(x))),
             _ => {}
         }
     }
@@ -906,7 +909,7 @@ impl ColBuilder {
         }
         if keep {
             self.non_finite.push((self.stored, i as u32));
-            self.numbers().push(None);
+            self.numbers().push(Num::MISSING);
         } else {
             self.numbers();
         }
@@ -1076,7 +1079,7 @@ impl ColBuilder {
     /// Heap bytes the column's values hold (label codes and texts), by
     /// length: what the budget check reads.
     fn heap_bytes(&self) -> usize {
-        let per_value = std::mem::size_of::<Option<f64>>();
+        let per_value = std::mem::size_of::<Num>();
         match &self.store {
             Store::Empty => 0,
             Store::Numbers(v) | Store::Times(v) => v.len().saturating_mul(per_value),
@@ -1104,8 +1107,8 @@ impl ColBuilder {
     /// The store's vector: length, capacity and bytes per row.
     fn store_vec(&self) -> (usize, usize, usize) {
         match &self.store {
-            Store::Empty => (0, 0, std::mem::size_of::<Option<f64>>()),
-            Store::Numbers(v) | Store::Times(v) => (v.len(), v.capacity(), std::mem::size_of::<Option<f64>>()),
+            Store::Empty => (0, 0, std::mem::size_of::<Num>()),
+            Store::Numbers(v) | Store::Times(v) => (v.len(), v.capacity(), std::mem::size_of::<Num>()),
             Store::Labels(l) => (l.codes.len(), l.codes.capacity(), std::mem::size_of::<Option<u32>>()),
         }
     }
@@ -1113,10 +1116,11 @@ impl ColBuilder {
     /// The bytes the column may come to hold before the next check, for
     /// the sampling rule: its vector by capacity when that already covers
     /// `reserved` rows (it will not grow before), otherwise twice its
-    /// length (a growing vector can double); label texts and entries twice.
+    /// length (a growing vector can double) or its capacity if more; label
+    /// texts and entries twice.
     fn bound_bytes(&self, reserved: usize) -> usize {
         let (len, cap, per) = self.store_vec();
-        let store = if reserved > 0 && cap >= reserved { cap.saturating_mul(per) } else { len.saturating_mul(per).saturating_mul(2) };
+        let store = if reserved > 0 && cap >= reserved { cap } else { len.saturating_mul(2).max(cap) }.saturating_mul(per);
         let rest = self.heap_bytes().saturating_sub(len.saturating_mul(per));
         store.saturating_add(rest.saturating_mul(2))
     }
@@ -1125,7 +1129,7 @@ impl ColBuilder {
     fn held_bytes(&self) -> usize {
         let store = match &self.store {
             Store::Empty => 0,
-            Store::Numbers(v) | Store::Times(v) => v.capacity().saturating_mul(std::mem::size_of::<Option<f64>>()),
+            Store::Numbers(v) | Store::Times(v) => v.capacity().saturating_mul(std::mem::size_of::<Num>()),
             Store::Labels(l) => {
                 l.codes.capacity().saturating_mul(std::mem::size_of::<Option<u32>>()) + l.text_bytes.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
@@ -1139,7 +1143,7 @@ impl ColBuilder {
 
     fn finish(mut self, ctx: &Ctx, report: &mut IngestReport) -> Result<(Column, Option<ColumnSummary>), DataError> {
         if let Store::Empty = self.store {
-            self.store = Store::Numbers(vec![None; self.stored]);
+            self.store = Store::Numbers(vec![Num::MISSING; self.stored]);
         }
         if self.nf_count > 0 {
             let row = self.nf_rows.first().copied().unwrap_or(0);
@@ -1199,7 +1203,7 @@ impl ColBuilder {
                         });
                     }
                     let kind = self.forced.unwrap_or(if dates.has_time { ColumnKind::DateTime } else { ColumnKind::Date });
-                    (kind, ColumnValues::Numeric(l.codes.iter().map(|c| c.map(|c| dates.times[c as usize])).collect()))
+                    (kind, ColumnValues::Numeric(l.codes.iter().map(|c| Num::new(c.map(|c| dates.times[c as usize]))).collect()))
                 }
                 None => {
                     if let Some((day, month)) = conflicting_date_orders(&l.levels) {

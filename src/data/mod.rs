@@ -404,11 +404,145 @@ impl ColumnKind {
     }
 }
 
+/// One value of a number column, or missing, in the 8 bytes of an `f64`:
+/// missing is stored as NaN, which a column's numbers never are (values
+/// that are not finite are kept apart, see [`ingest::NonFiniteValues`]).
+/// Half the size of `Option<f64>`: for columns of millions of rows that
+/// halves the memory the page holds and the pages it touches. It reads like
+/// an `Option<f64>` ([`Num::get`], `map`, `is_none` …).
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct Num(f64);
+
+impl Num {
+    /// A missing value.
+    pub const MISSING: Num = Num(f64::NAN);
+
+    /// `x`, or missing for `None` (and for NaN, which is no number).
+    #[inline]
+    pub const fn new(x: Option<f64>) -> Num {
+        match x {
+            Some(x) => Num(x),
+            None => Num::MISSING,
+        }
+    }
+
+    /// The number, or `None` when missing.
+    #[inline]
+    pub fn get(self) -> Option<f64> {
+        if self.0.is_nan() {
+            None
+        } else {
+            Some(self.0)
+        }
+    }
+
+    /// Whether the value is missing.
+    #[inline]
+    pub fn is_none(self) -> bool {
+        self.0.is_nan()
+    }
+
+    /// Whether the value is present.
+    #[inline]
+    pub fn is_some(self) -> bool {
+        !self.0.is_nan()
+    }
+
+    /// `Option::map` on the value.
+    #[inline]
+    pub fn map<T>(self, f: impl FnOnce(f64) -> T) -> Option<T> {
+        self.get().map(f)
+    }
+
+    /// `Option::map_or` on the value.
+    #[inline]
+    pub fn map_or<T>(self, default: T, f: impl FnOnce(f64) -> T) -> T {
+        self.get().map_or(default, f)
+    }
+
+    /// The number, or `default` when missing.
+    #[inline]
+    pub fn unwrap_or(self, default: f64) -> f64 {
+        self.get().unwrap_or(default)
+    }
+
+    /// The number, or 0 when missing.
+    #[inline]
+    pub fn unwrap_or_default(self) -> f64 {
+        self.get().unwrap_or_default()
+    }
+}
+
+/// The number, if present (so `values.iter().flatten()` gives the present
+/// numbers, as over `Option<f64>`s).
+impl<'a> IntoIterator for &'a Num {
+    type Item = &'a f64;
+    type IntoIter = std::option::IntoIter<&'a f64>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        (!self.0.is_nan()).then_some(&self.0).into_iter()
+    }
+}
+
+impl IntoIterator for Num {
+    type Item = f64;
+    type IntoIter = std::option::IntoIter<f64>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        self.get().into_iter()
+    }
+}
+
+impl Default for Num {
+    fn default() -> Num {
+        Num::MISSING
+    }
+}
+
+impl From<Option<f64>> for Num {
+    #[inline]
+    fn from(x: Option<f64>) -> Num {
+        Num::new(x)
+    }
+}
+
+impl From<Num> for Option<f64> {
+    #[inline]
+    fn from(x: Num) -> Option<f64> {
+        x.get()
+    }
+}
+
+/// As `Option<f64>` compares: two missing values are equal, `0 == -0`.
+impl PartialEq for Num {
+    fn eq(&self, other: &Num) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl PartialEq<Option<f64>> for Num {
+    fn eq(&self, other: &Option<f64>) -> bool {
+        self.get() == *other
+    }
+}
+
+impl std::fmt::Debug for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+/// Numbers for a column from `Option`s (tests and conversions).
+pub fn nums(values: impl IntoIterator<Item = Option<f64>>) -> Vec<Num> {
+    values.into_iter().map(Num::new).collect()
+}
+
 /// The values of one column. Missing values are `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnValues {
     /// Finite numbers (dates as seconds since 1970-01-01 UTC).
-    Numeric(Vec<Option<f64>>),
+    Numeric(Vec<Num>),
     /// Text labels stored once in `levels` (first-appearance order) and
     /// referenced by index from `codes`.
     Categorical {
@@ -453,7 +587,7 @@ impl Column {
     /// Bytes held by the column's values.
     pub fn memory_bytes(&self) -> usize {
         match &self.values {
-            ColumnValues::Numeric(v) => v.capacity() * std::mem::size_of::<Option<f64>>(),
+            ColumnValues::Numeric(v) => v.capacity() * std::mem::size_of::<Num>(),
             ColumnValues::Categorical { levels, codes } => {
                 codes.capacity() * std::mem::size_of::<Option<u32>>()
                     + levels.iter().map(|l| l.capacity() + std::mem::size_of::<String>()).sum::<usize>()
@@ -636,6 +770,28 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A column's number reads back as the `Option<f64>` it was made
+    /// from, in half the bytes; NaN is no number, so it reads as missing.
+    #[test]
+    fn num_is_an_option_in_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Num>(), 8);
+        for x in [Some(0.0), Some(-0.0), Some(1.5), Some(-1e300), Some(f64::MIN_POSITIVE), Some(f64::INFINITY), None] {
+            let n = Num::new(x);
+            assert_eq!(n.get().map(f64::to_bits), x.map(f64::to_bits));
+            assert_eq!(n.is_none(), x.is_none());
+            assert_eq!(n.into_iter().collect::<Vec<_>>(), x.into_iter().collect::<Vec<_>>());
+        }
+        assert!(Num::new(Some(f64::NAN)).is_none());
+        assert_eq!(Num::default(), Num::MISSING);
+        // Compared as Option<f64>: 0 == -0, missing == missing.
+        assert_eq!(Num::new(Some(0.0)), Num::new(Some(-0.0)));
+        assert_eq!(Num::MISSING, Num::new(None));
+        assert_ne!(Num::MISSING, Num::new(Some(0.0)));
+        let v = nums([Some(1.0), None, Some(3.0)]);
+        assert_eq!(v.iter().flatten().copied().collect::<Vec<_>>(), [1.0, 3.0]);
+        assert_eq!(v.iter().map(|x| x.unwrap_or(-1.0)).collect::<Vec<_>>(), [1.0, -1.0, 3.0]);
+    }
 
     #[test]
     fn public_types_are_send_and_sync() {

@@ -371,7 +371,7 @@ enum Work {
 impl Work {
     fn of(values: &ColumnValues, rows: &[usize]) -> Work {
         match values {
-            ColumnValues::Numeric(v) => Work::Num(rows.iter().map(|&r| v[r]).collect()),
+            ColumnValues::Numeric(v) => Work::Num(rows.iter().map(|&r| v[r].get()).collect()),
             ColumnValues::Categorical { levels, codes } => Work::Lab { levels: levels.clone(), codes: rows.iter().map(|&r| codes[r]).collect() },
         }
     }
@@ -912,7 +912,7 @@ impl Recipe {
 /// (the split's rows are shuffled).
 fn row_counter(values: &ColumnValues) -> Option<(f64, f64)> {
     let ColumnValues::Numeric(v) = values else { return None };
-    let first = (*v.first()?)?;
+    let first = v.first()?.get()?;
     if v.len() < ID_LIKE_MIN_LABELS || (first != 0.0 && first != 1.0) {
         return None;
     }

@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, OverBudget, ParseOptions, Parser, ParserHead, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -152,7 +152,7 @@ impl ColMeta {
     fn encoded_len(&self) -> Option<usize> {
         match self.store {
             0 => Some(0),
-            1 | 2 => self.len.checked_mul(9),
+            1 | 2 => self.len.checked_mul(8),
             3 => self.len.checked_mul(4)?.checked_add(self.levels.checked_mul(4)?)?.checked_add(self.text_bytes),
             _ => None,
         }
@@ -404,7 +404,7 @@ impl Parser {
     /// reserved capacity (twice the reserved rows of 16 bytes when it was
     /// not reserved as it is), and twice its other bytes at their largest.
     fn bound_after(&self, parts: &[PartOutput]) -> usize {
-        let per_number = std::mem::size_of::<Option<f64>>();
+        let per_number = std::mem::size_of::<crate::data::Num>();
         let reserved = self.reserved_rows;
         let mut total = 0usize;
         for (i, c) in self.cols.iter().enumerate() {
@@ -498,13 +498,13 @@ impl ColBuilder {
             (_, Store::Empty) => self.push_missing_n(o.stored),
             (Store::Empty, Store::Numbers(v)) => {
                 let mut all = Vec::with_capacity(stored + v.len());
-                all.resize(stored, None);
+                all.resize(stored, Num::MISSING);
                 all.extend(v);
                 self.store = Store::Numbers(all);
             }
             (Store::Empty, Store::Times(v)) => {
                 let mut all = Vec::with_capacity(stored + v.len());
-                all.resize(stored, None);
+                all.resize(stored, Num::MISSING);
                 all.extend(v);
                 self.store = Store::Times(all);
             }
@@ -521,7 +521,7 @@ impl ColBuilder {
     fn push_missing_n(&mut self, n: usize) {
         match &mut self.store {
             Store::Empty => {}
-            Store::Numbers(v) | Store::Times(v) => v.resize(v.len() + n, None),
+            Store::Numbers(v) | Store::Times(v) => v.resize(v.len() + n, Num::MISSING),
             Store::Labels(l) => l.codes.resize(l.codes.len() + n, None),
         }
     }
@@ -540,7 +540,7 @@ impl Labels {
 
 // ------------------------------------------------------- bytes between workers
 
-const MAGIC: &[u8; 8] = b"mlcpart1";
+const MAGIC: &[u8; 8] = b"mlcpart2";
 
 #[derive(Serialize, Deserialize)]
 struct PartMeta {
@@ -575,8 +575,8 @@ struct ColMeta {
 
 impl PartOutput {
     /// The part as bytes, to pass between Web Workers: a JSON header, then
-    /// each column's values (numbers as a presence byte each, then a
-    /// little-endian f64 each; labels as u32 codes, `u32::MAX` missing, then
+    /// each column's values (numbers as a little-endian f64 each, NaN when
+    /// missing; labels as u32 codes, `u32::MAX` missing, then
     /// their texts, each after its u32 length). `None` for a part that is
     /// itself decoded from bytes.
     pub fn to_bytes(&self) -> Option<Vec<u8>> {
@@ -619,9 +619,8 @@ impl PartOutput {
             match &c.store {
                 Store::Empty => {}
                 Store::Numbers(v) | Store::Times(v) => {
-                    out.extend(v.iter().map(|x| u8::from(x.is_some())));
                     for x in v {
-                        out.extend_from_slice(&x.unwrap_or(0.0).to_le_bytes());
+                        out.extend_from_slice(&x.unwrap_or(f64::NAN).to_le_bytes());
                     }
                 }
                 Store::Labels(l) => {
@@ -689,13 +688,8 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     let store = match m.store {
         0 => Store::Empty,
         1 | 2 => {
-            let present = r.take(m.len)?;
             let values = r.take(m.len.checked_mul(8)?)?;
-            let v: Vec<Option<f64>> = present
-                .iter()
-                .zip(values.chunks_exact(8))
-                .map(|(&p, x)| (p != 0).then(|| f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))
-                .collect();
+            let v: Vec<Num> = values.chunks_exact(8).map(|x| Num::new(Some(f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))).collect();
             if m.store == 1 {
                 Store::Numbers(v)
             } else {
