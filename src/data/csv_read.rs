@@ -908,7 +908,7 @@ mod tests {
             (b"Alice,34,55000.5\nBob,40,1000\nCarl,50,200\n", b',', &[Categorical, Integer, Float], 3),
             (b"1,?,a\n2,3,b\n3,4,a\n", b',', &[Integer, Integer, Categorical], 3),
             // ISO dates with one-digit months and days, as R and Excel write them.
-            (b"d,t\n2020-1-5,2020-1-5 8:00\n2020-11-25,2020-11-25T13:05:00Z\n", b',', &[Date, Categorical], 2),
+            (b"d,t\n2020-1-5,2020-1-5 8:00\n2020-11-25,2020-11-25T13:05:00Z\n", b',', &[Date, DateTime], 2),
             (b"d,t\n2020-1-5,2020-1-5 08:00\n2020-11-25,2020-11-25T13:05:00Z\n", b',', &[Date, DateTime], 2),
             // A header of years over numbers stays a header.
             (b"country,2019,2020\nfr,1.5,2\nde,2.5,3\n", b',', &[Categorical, Float, Integer], 2),

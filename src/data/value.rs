@@ -277,19 +277,25 @@ pub(crate) fn parse_time(s: &str) -> Option<(f64, bool)> {
     if b.len() == o {
         return Some((day, false));
     }
-    if !(b[o] == b'T' || b[o] == b' ') || b.len() < o + 6 || b[o + 3] != b':' {
+    // The hour takes two digits in ISO 8601; one is read too (`2020-1-5
+    // 8:00`, as R and spreadsheets write it).
+    if !(b[o] == b'T' || b[o] == b' ') || !digit(o + 1) {
         return None;
     }
-    let hh = num(&b[o + 1..o + 3])?;
-    let mm = num(&b[o + 4..o + 6])?;
-    let mut i = o + 6;
+    let c = if b.get(o + 2) == Some(&b':') { o + 2 } else { o + 3 };
+    if b.len() < c + 3 || b[c] != b':' {
+        return None;
+    }
+    let hh = num(&b[o + 1..c])?;
+    let mm = num(&b[c + 1..c + 3])?;
+    let mut i = c + 3;
     let mut secs = 0.0;
-    if b.len() >= o + 9 && b[o + 6] == b':' {
-        secs = f64::from(num(&b[o + 7..o + 9])?);
-        i = o + 9;
-        if b.len() > o + 10 && b[o + 9] == b'.' {
-            let end = b[o + 10..].iter().position(|c| !c.is_ascii_digit()).map_or(b.len(), |p| o + 10 + p);
-            let frac: f64 = std::str::from_utf8(&b[o + 9..end]).ok()?.parse().ok()?;
+    if b.len() >= c + 6 && b[c + 3] == b':' {
+        secs = f64::from(num(&b[c + 4..c + 6])?);
+        i = c + 6;
+        if b.len() > c + 7 && b[c + 6] == b'.' {
+            let end = b[c + 7..].iter().position(|c| !c.is_ascii_digit()).map_or(b.len(), |p| c + 7 + p);
+            let frac: f64 = std::str::from_utf8(&b[c + 6..end]).ok()?.parse().ok()?;
             secs += frac;
             i = end;
         }
@@ -601,5 +607,21 @@ mod tests {
             assert_eq!(format_time(t), s);
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+
+    /// ISO-like times with one-digit parts (R, spreadsheets) read as their
+    /// two-digit forms; anything else near them stays unread.
+    #[test]
+    fn one_digit_hours_read_as_two() {
+        let t = |s: &str| parse_time(s).map(|(t, has_time)| (format_time(t), has_time));
+        let want = |s: &str| Some((s.to_string(), true));
+        assert_eq!(t("2020-1-5 8:00"), want("2020-01-05T08:00:00"));
+        assert_eq!(t("2020-01-05 8:05:09"), want("2020-01-05T08:05:09"));
+        assert_eq!(t("2020-01-05T8:05:09.5Z"), want("2020-01-05T08:05:09.500"));
+        assert_eq!(t("2020-01-05 9:30+01:00"), want("2020-01-05T08:30:00"));
+        assert_eq!(t("2020-01-05 18:00"), want("2020-01-05T18:00:00"));
+        for bad in ["2020-01-05 8", "2020-01-05 8:", "2020-01-05 8:5", "2020-01-05 123:00", "2020-01-05 :00", "2020-01-05 24:00", "2020-01-05 8:60"] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
     }
 }
