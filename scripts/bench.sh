@@ -20,7 +20,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s scripts/bench-requirements.txt "$venv
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/bench-requirements.txt
   cp scripts/bench-requirements.txt "$venv/requirements.txt"
 fi
-cargo build --release --bin mlcycle --quiet
+cargo build --release --bin mlcycle --example plain_pass --quiet
 export MLCYCLE_BIN=target/release/mlcycle MLCYCLE_PKG=target/pkg-test
 
 for g in "${groups[@]}"; do

@@ -89,6 +89,10 @@ def main() -> None:
         runs.append(("polars read_csv + describe", [py, "-c", f"import polars as pl; pl.read_csv({str(OUT)!r}).describe()"]))
     except ImportError:
         print("polars not installed: skipped (pip install polars)")
+    plain = ROOT / "target/release/examples/plain_pass"
+    if plain.exists():
+        # Not a profile: the yardstick a full profile could at best approach.
+        runs.append(("plain csv pass, 5 stats (yardstick)", [str(plain), str(OUT)]))
     print(f"{'tool':<36} {'seconds':>8} {'MB/s':>8} {'peak MB':>8}")
     for name, cmd in runs:
         wall, peak = timed(cmd)
