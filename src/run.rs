@@ -1006,7 +1006,7 @@ fn label_table(values: &ColumnValues, rows: &[usize]) -> (Vec<String>, Vec<u32>)
             (distinct.into_iter().map(format_number).collect(), codes)
         }
         ColumnValues::Categorical { levels, codes } => {
-            let mut used: Vec<u32> = rows.iter().filter_map(|&r| codes[r]).collect();
+            let mut used: Vec<u32> = rows.iter().filter_map(|&r| codes[r].get()).collect();
             used.sort_unstable();
             used.dedup();
             let mut labels: Vec<(String, u32)> = used.iter().map(|&c| (levels[c as usize].clone(), c)).collect();

@@ -198,7 +198,7 @@ fn sampled_edge_cases_table() {
     for (name, body, types, kind, present) in cases {
         let text = format!("v,w\n{}", body.lines().enumerate().map(|(i, v)| format!("{v},c{}\n", i % 3)).collect::<String>());
         let opts = ParseOptions {
-            max_memory_bytes: 24 << 10,
+            max_memory_bytes: 16 << 10,
             non_finite: NonFinitePolicy::Missing,
             column_types: types.iter().map(|(c, k)| (c.to_string(), *k)).collect(),
             ..ParseOptions::default()

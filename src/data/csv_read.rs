@@ -1041,17 +1041,17 @@ mod tests {
         assert_eq!(ds.columns[1].kind, ColumnKind::Boolean);
         assert_eq!(
             ds.columns[1].values,
-            ColumnValues::Categorical { levels: vec!["TRUE".into(), "FALSE".into()], codes: vec![Some(0), Some(0), Some(1), Some(1), Some(0)] }
+            ColumnValues::Categorical { levels: vec!["TRUE".into(), "FALSE".into()], codes: crate::data::codes([Some(0), Some(0), Some(1), Some(1), Some(0)]) }
         );
         let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "boolean_spellings").map(|w| w.message.as_str()).collect();
         assert_eq!(w, ["column \"y\": \"TRUE\", \"true\", \"True\" as \"TRUE\"; \"FALSE\", \"false\" as \"FALSE\" read as one value each"]);
         // One spelling each: nothing merged, nothing said.
-        assert_eq!(ds.columns[2].values, ColumnValues::Categorical { levels: vec!["yes".into(), "no".into()], codes: vec![Some(0), Some(1), Some(1), None, Some(0)] });
+        assert_eq!(ds.columns[2].values, ColumnValues::Categorical { levels: vec!["yes".into(), "no".into()], codes: crate::data::codes([Some(0), Some(1), Some(1), None, Some(0)]) });
         // A type set to boolean merges the same way.
         let mut opts = ParseOptions::default();
         opts.column_types.insert("y".into(), ColumnKind::Boolean);
         let ds = parse_csv_all_ways(text, "t.csv", &opts).unwrap();
-        assert_eq!(ds.columns[1].values, ColumnValues::Categorical { levels: vec!["TRUE".into(), "FALSE".into()], codes: vec![Some(0), Some(0), Some(1), Some(1), Some(0)] });
+        assert_eq!(ds.columns[1].values, ColumnValues::Categorical { levels: vec!["TRUE".into(), "FALSE".into()], codes: crate::data::codes([Some(0), Some(0), Some(1), Some(1), Some(0)]) });
         // The profile counts two values.
         let p = crate::profile::profile(&ds);
         assert_eq!(p.columns[1].distinct, 2);

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
 use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
-use super::{format_number, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
+use super::{format_number, Code, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
 
 /// Bytes of text looked at to detect delimiter, header and decimal mark.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -429,7 +429,7 @@ struct Labels {
     /// chained through `next`. The text is stored once, in `levels`.
     index: FastMap<u64, u32>,
     next: Vec<u32>,
-    codes: Vec<Option<u32>>,
+    codes: Vec<Code>,
     /// Bytes of text in `levels`, kept for the memory check.
     text_bytes: usize,
 }
@@ -444,7 +444,7 @@ fn label_hash(key: &str) -> u64 {
 
 impl Labels {
     fn new(rows: usize) -> Labels {
-        Labels { levels: Vec::new(), index: FastMap::default(), next: Vec::new(), codes: vec![None; rows], text_bytes: 0 }
+        Labels { levels: Vec::new(), index: FastMap::default(), next: Vec::new(), codes: vec![Code::MISSING; rows], text_bytes: 0 }
     }
 
     fn code(&mut self, key: &str) -> u32 {
@@ -496,7 +496,7 @@ impl Labels {
 
     fn push(&mut self, key: &str) {
         let c = self.code(key);
-        self.codes.push(Some(c));
+        self.codes.push(Code::new(Some(c)));
     }
 }
 
@@ -767,10 +767,10 @@ impl ColBuilder {
             Store::Empty => Labels::new(self.stored),
             Store::Numbers(v) => {
                 let mut l = Labels::new(0);
-                l.codes = v.iter().map(|x| x.map(|x| l.code(&format_number(x)))).collect();
+                l.codes = v.iter().map(|x| Code::new(x.map(|x| l.code(&format_number(x))))).collect();
                 for (r, t) in std::mem::take(&mut self.non_finite) {
                     let c = l.code(&self.nf_texts[t as usize]);
-                    l.codes[r] = Some(c);
+                    l.codes[r] = Code::new(Some(c));
                 }
                 self.nf_count = 0;
                 self.nf_rows.clear();
@@ -778,7 +778,7 @@ impl ColBuilder {
             }
             Store::Times(v) => {
                 let mut l = Labels::new(0);
-                l.codes = v.iter().map(|x| x.map(|x| l.code(&format_time(x)))).collect();
+                l.codes = v.iter().map(|x| Code::new(x.map(|x| l.code(&format_time(x))))).collect();
                 l
             }
             Store::Labels(l) => l,
@@ -820,7 +820,7 @@ impl ColBuilder {
         match &mut self.store {
             Store::Empty => {}
             Store::Numbers(v) | Store::Times(v) => v.push(Num::MISSING),
-            Store::Labels(l) => l.codes.push(None),
+            Store::Labels(l) => l.codes.push(Code::MISSING),
         }
     }
 
@@ -1087,7 +1087,7 @@ impl ColBuilder {
                 let text = l.text_bytes;
                 // Each level's text counted twice (as when the index held a
                 // copy, so limits did not move) plus per-entry overhead.
-                l.codes.len().saturating_mul(std::mem::size_of::<Option<u32>>()) + text.saturating_mul(2) + l.levels.len().saturating_mul(64)
+                l.codes.len().saturating_mul(std::mem::size_of::<Code>()) + text.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
         }
         .saturating_add(self.non_finite.len() * 16)
@@ -1109,7 +1109,7 @@ impl ColBuilder {
         match &self.store {
             Store::Empty => (0, 0, std::mem::size_of::<Num>()),
             Store::Numbers(v) | Store::Times(v) => (v.len(), v.capacity(), std::mem::size_of::<Num>()),
-            Store::Labels(l) => (l.codes.len(), l.codes.capacity(), std::mem::size_of::<Option<u32>>()),
+            Store::Labels(l) => (l.codes.len(), l.codes.capacity(), std::mem::size_of::<Code>()),
         }
     }
 
@@ -1131,7 +1131,7 @@ impl ColBuilder {
             Store::Empty => 0,
             Store::Numbers(v) | Store::Times(v) => v.capacity().saturating_mul(std::mem::size_of::<Num>()),
             Store::Labels(l) => {
-                l.codes.capacity().saturating_mul(std::mem::size_of::<Option<u32>>()) + l.text_bytes.saturating_mul(2) + l.levels.len().saturating_mul(64)
+                l.codes.capacity().saturating_mul(std::mem::size_of::<Code>()) + l.text_bytes.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
         };
         store + self.non_finite.capacity() * 16 + self.acc_bytes()
@@ -1306,7 +1306,7 @@ impl ColBuilder {
 /// `true`, or `yes` and `y`, are one value), each kept in its first
 /// spelling and codes renumbered; with the merges made, as text
 /// (`"TRUE", "true" as "TRUE"`).
-fn merge_booleans(levels: Vec<String>, codes: &mut [Option<u32>]) -> (Vec<String>, Vec<String>) {
+fn merge_booleans(levels: Vec<String>, codes: &mut [Code]) -> (Vec<String>, Vec<String>) {
     let mut kept: Vec<(Option<bool>, String)> = Vec::new();
     let mut spellings: Vec<Vec<String>> = Vec::new();
     let mut remap = Vec::with_capacity(levels.len());

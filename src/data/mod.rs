@@ -533,6 +533,130 @@ impl std::fmt::Debug for Num {
     }
 }
 
+/// One row's label in a label column: an index into the column's levels,
+/// or missing, in 4 bytes (`u32::MAX` is missing; a column never has that
+/// many levels). Half the size of `Option<u32>`. It reads like an
+/// `Option<u32>` ([`Code::get`], `map`, `is_none` …).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(transparent)]
+pub struct Code(u32);
+
+impl Code {
+    /// A missing label.
+    pub const MISSING: Code = Code(u32::MAX);
+
+    /// `c`, or missing for `None` (and for `u32::MAX`, which is no level).
+    #[inline]
+    pub const fn new(c: Option<u32>) -> Code {
+        match c {
+            Some(c) => Code(c),
+            None => Code::MISSING,
+        }
+    }
+
+    /// The level's index, or `None` when missing.
+    #[inline]
+    pub fn get(self) -> Option<u32> {
+        (self.0 != u32::MAX).then_some(self.0)
+    }
+
+    /// Whether the label is missing.
+    #[inline]
+    pub fn is_none(self) -> bool {
+        self.0 == u32::MAX
+    }
+
+    /// Whether the label is present.
+    #[inline]
+    pub fn is_some(self) -> bool {
+        self.0 != u32::MAX
+    }
+
+    /// `Option::map` on the index.
+    #[inline]
+    pub fn map<T>(self, f: impl FnOnce(u32) -> T) -> Option<T> {
+        self.get().map(f)
+    }
+
+    /// `Option::map_or` on the index.
+    #[inline]
+    pub fn map_or<T>(self, default: T, f: impl FnOnce(u32) -> T) -> T {
+        self.get().map_or(default, f)
+    }
+
+    /// The index, or `default` when missing.
+    #[inline]
+    pub fn unwrap_or(self, default: u32) -> u32 {
+        self.get().unwrap_or(default)
+    }
+}
+
+impl Default for Code {
+    fn default() -> Code {
+        Code::MISSING
+    }
+}
+
+impl From<Option<u32>> for Code {
+    #[inline]
+    fn from(c: Option<u32>) -> Code {
+        Code::new(c)
+    }
+}
+
+impl From<Code> for Option<u32> {
+    #[inline]
+    fn from(c: Code) -> Option<u32> {
+        c.get()
+    }
+}
+
+impl PartialEq<Option<u32>> for Code {
+    fn eq(&self, other: &Option<u32>) -> bool {
+        self.get() == *other
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+/// The index, if present (so `codes.iter().flatten()` gives the present
+/// labels' indices, as over `Option<u32>`s).
+impl<'a> IntoIterator for &'a Code {
+    type Item = &'a u32;
+    type IntoIter = std::option::IntoIter<&'a u32>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        (self.0 != u32::MAX).then_some(&self.0).into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Code {
+    type Item = &'a mut u32;
+    type IntoIter = std::option::IntoIter<&'a mut u32>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        (self.0 != u32::MAX).then_some(&mut self.0).into_iter()
+    }
+}
+
+impl IntoIterator for Code {
+    type Item = u32;
+    type IntoIter = std::option::IntoIter<u32>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        self.get().into_iter()
+    }
+}
+
+/// Label codes for a column from `Option`s (tests and conversions).
+pub fn codes(values: impl IntoIterator<Item = Option<u32>>) -> Vec<Code> {
+    values.into_iter().map(Code::new).collect()
+}
+
 /// Numbers for a column from `Option`s (tests and conversions).
 pub fn nums(values: impl IntoIterator<Item = Option<f64>>) -> Vec<Num> {
     values.into_iter().map(Num::new).collect()
@@ -549,7 +673,7 @@ pub enum ColumnValues {
         /// Distinct labels, in order of first appearance.
         levels: Vec<String>,
         /// Index into `levels` per row.
-        codes: Vec<Option<u32>>,
+        codes: Vec<Code>,
     },
 }
 
@@ -589,7 +713,7 @@ impl Column {
         match &self.values {
             ColumnValues::Numeric(v) => v.capacity() * std::mem::size_of::<Num>(),
             ColumnValues::Categorical { levels, codes } => {
-                codes.capacity() * std::mem::size_of::<Option<u32>>()
+                codes.capacity() * std::mem::size_of::<Code>()
                     + levels.iter().map(|l| l.capacity() + std::mem::size_of::<String>()).sum::<usize>()
             }
         }
@@ -791,6 +915,28 @@ mod tests {
         let v = nums([Some(1.0), None, Some(3.0)]);
         assert_eq!(v.iter().flatten().copied().collect::<Vec<_>>(), [1.0, 3.0]);
         assert_eq!(v.iter().map(|x| x.unwrap_or(-1.0)).collect::<Vec<_>>(), [1.0, -1.0, 3.0]);
+    }
+
+    /// A label column's code reads back as the `Option<u32>` it was made
+    /// from, in half the bytes.
+    #[test]
+    fn code_is_an_option_in_four_bytes() {
+        assert_eq!(std::mem::size_of::<Code>(), 4);
+        for c in [Some(0), Some(7), Some(u32::MAX - 1), None] {
+            let k = Code::new(c);
+            assert_eq!(k.get(), c);
+            assert_eq!(k.is_none(), c.is_none());
+            assert_eq!(k, c);
+            assert_eq!(k.into_iter().collect::<Vec<_>>(), c.into_iter().collect::<Vec<_>>());
+        }
+        assert!(Code::new(Some(u32::MAX)).is_none());
+        assert_eq!(Code::default(), Code::MISSING);
+        let mut v = codes([Some(2), None, Some(0)]);
+        for c in v.iter_mut().flatten() {
+            *c += 1;
+        }
+        assert_eq!(v, codes([Some(3), None, Some(1)]));
+        assert_eq!(v.iter().flatten().copied().collect::<Vec<_>>(), [3, 1]);
     }
 
     #[test]

@@ -372,7 +372,7 @@ impl Work {
     fn of(values: &ColumnValues, rows: &[usize]) -> Work {
         match values {
             ColumnValues::Numeric(v) => Work::Num(rows.iter().map(|&r| v[r].get()).collect()),
-            ColumnValues::Categorical { levels, codes } => Work::Lab { levels: levels.clone(), codes: rows.iter().map(|&r| codes[r]).collect() },
+            ColumnValues::Categorical { levels, codes } => Work::Lab { levels: levels.clone(), codes: rows.iter().map(|&r| codes[r].get()).collect() },
         }
     }
 

@@ -451,7 +451,7 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
     let tp = &p.columns[t];
     // Classes: labels, or whole numbers with few values.
     let classes: Option<(Vec<Option<u32>>, usize)> = match &tc.values {
-        ColumnValues::Categorical { levels, codes } => Some((codes.clone(), levels.len())),
+        ColumnValues::Categorical { levels, codes } => Some((codes.iter().map(|c| c.get()).collect(), levels.len())),
         ColumnValues::Numeric(v) if tp.integer && tp.distinct <= crate::run::MAX_INTEGER_CLASSES => {
             let mut d: Vec<f64> = v.iter().flatten().copied().collect();
             d.sort_by(f64::total_cmp);

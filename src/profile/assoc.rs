@@ -316,7 +316,7 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     out.columns = eligible.iter().map(|&i| profiles[i].name.clone()).collect();
     let gather = |i: usize| match &ds.columns[i].values {
         ColumnValues::Numeric(v) => Data::Num(rows.iter().map(|&r| v[r].get()).collect()),
-        ColumnValues::Categorical { levels, codes } => Data::Cat(rows.iter().map(|&r| codes[r]).collect(), levels.len()),
+        ColumnValues::Categorical { levels, codes } => Data::Cat(rows.iter().map(|&r| codes[r].get()).collect(), levels.len()),
     };
     let mut used = eligible.clone();
     if let Some(t) = target.filter(|t| !used.contains(t)) {

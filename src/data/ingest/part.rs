@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{Code, ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -522,7 +522,7 @@ impl ColBuilder {
         match &mut self.store {
             Store::Empty => {}
             Store::Numbers(v) | Store::Times(v) => v.resize(v.len() + n, Num::MISSING),
-            Store::Labels(l) => l.codes.resize(l.codes.len() + n, None),
+            Store::Labels(l) => l.codes.resize(l.codes.len() + n, Code::MISSING),
         }
     }
 }
@@ -534,7 +534,7 @@ impl Labels {
         self.index.reserve(o.levels.len());
         self.codes.reserve(o.codes.len());
         let remap: Vec<u32> = o.levels.into_iter().map(|l| self.code_owned(l)).collect();
-        self.codes.extend(o.codes.into_iter().map(|c| c.map(|c| remap[c as usize])));
+        self.codes.extend(o.codes.into_iter().map(|c| Code::new(c.map(|c| remap[c as usize]))));
     }
 }
 
@@ -625,7 +625,7 @@ impl PartOutput {
                 }
                 Store::Labels(l) => {
                     for c in &l.codes {
-                        out.extend_from_slice(&c.unwrap_or(u32::MAX).to_le_bytes());
+                        out.extend_from_slice(&c.get().unwrap_or(u32::MAX).to_le_bytes());
                     }
                     for level in &l.levels {
                         out.extend_from_slice(&(level.len() as u32).to_le_bytes());
@@ -698,7 +698,7 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
         }
         3 => {
             let raw = r.take(m.len.checked_mul(4)?)?;
-            let codes: Vec<Option<u32>> = raw.chunks_exact(4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]])).map(|c| (c != u32::MAX).then_some(c)).collect();
+            let codes: Vec<Code> = raw.chunks_exact(4).map(|x| Code::new(Some(u32::from_le_bytes([x[0], x[1], x[2], x[3]])))).collect();
             if codes.iter().flatten().any(|&c| c as usize >= m.levels) {
                 return None;
             }
