@@ -401,7 +401,7 @@ impl Parser {
 
     /// The most the sampling rule could have counted at any check while
     /// one parser read the head and the parts: each column's vector by its
-    /// reserved capacity (twice the reserved rows of 16 bytes when it was
+    /// reserved capacity (twice the reserved rows of a number's 8 bytes when it was
     /// not reserved as it is), and twice its other bytes at their largest.
     fn bound_after(&self, parts: &[PartOutput]) -> usize {
         let per_number = std::mem::size_of::<crate::data::Num>();
