@@ -402,6 +402,55 @@ fn histogram(v: &[f64], distinct: usize) -> Vec<Bin> {
     bins
 }
 
+/// Sorts a column's numbers into the order of `f64::total_cmp` (tested).
+/// Whole numbers over a short range (counts, codes, years; dates, as whole
+/// days) are counted into slots and written back in order: one pass
+/// each, quicker than the radix sort the others take (several times
+/// quicker than a comparison sort on a million values).
+fn sort_numbers(v: &mut [f64]) {
+    match counting_plan(v) {
+        Some((lo, step, slots)) => {
+            let mut counts = vec![0u32; slots];
+            for &x in v.iter() {
+                counts[((x - lo) / step) as usize] += 1;
+            }
+            let mut at = 0;
+            for (i, &c) in counts.iter().enumerate() {
+                let x = lo + i as f64 * step;
+                v[at..at + c as usize].fill(x);
+                at += c as usize;
+            }
+        }
+        None => radsort::sort(v),
+    }
+}
+
+/// When every value is a whole number (or a whole number of days, 86,400
+/// s, as dates are) below 2^53, none is -0 (which sorts apart from 0), and
+/// their range spans at most the larger of 65,536 and twice their count
+/// steps: the lowest value, the step and the number of slots.
+fn counting_plan(v: &[f64]) -> Option<(f64, f64, usize)> {
+    const DAY: f64 = 86_400.0;
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let limit = (2 * v.len()).max(1 << 16) as f64;
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut days = true;
+    for &x in v {
+        if x.fract() != 0.0 || x.abs() >= EXACT || x.to_bits() == (-0.0f64).to_bits() {
+            return None;
+        }
+        days &= x % DAY == 0.0;
+        lo = lo.min(x);
+        hi = hi.max(x);
+    }
+    if v.is_empty() {
+        return None;
+    }
+    let step = if days && hi - lo >= limit { DAY } else { 1.0 };
+    let span = (hi - lo) / step;
+    (span < limit).then(|| (lo, step, span as usize + 1))
+}
+
 fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_bytes: usize) -> ColumnProfile {
     let rows = match values {
         ColumnValues::Numeric(v) => v.len(),
@@ -467,9 +516,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 }
                 m3 = f64::NAN;
             }
-            // A radix sort: several times quicker than a comparison sort on
-            // a million values; the same order as `f64::total_cmp` (tested).
-            radsort::sort(&mut sorted);
+            sort_numbers(&mut sorted);
             // Runs of equal values: distinct count and top values.
             let mut runs: Vec<(f64, usize)> = Vec::new();
             for &x in &sorted {
@@ -827,6 +874,40 @@ mod tests {
         want.sort_unstable_by(f64::total_cmp);
         radsort::sort(&mut v);
         assert_eq!(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
+
+    /// Counting whole numbers (and whole days) gives the radix sort's
+    /// order, bit for bit; values it cannot count go to the radix sort.
+    #[test]
+    fn counted_whole_numbers_sort_as_the_radix_sort() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let day = 86_400.0;
+        let cases: Vec<(&str, Vec<f64>, bool)> = vec![
+            ("small integers", (0..5000).map(|_| (next() % 200) as f64 - 100.0).collect(), true),
+            ("a wide range of integers", (0..5000).map(|_| (next() % 1_000_000) as f64).collect(), false),
+            ("days since 1970", (0..5000).map(|_| (next() % 20_000) as f64 * day).collect(), true),
+            ("days, one at noon", (0..5000).map(|i| (next() % 20_000) as f64 * day + if i == 9 { day / 2.0 } else { 0.0 }).collect(), false),
+            ("negative days", (0..5000).map(|_| -((next() % 30_000) as f64) * day).collect(), true),
+            ("with -0", (0..5000).map(|i| if i == 3 { -0.0 } else { (next() % 10) as f64 }).collect(), false),
+            ("a fraction", (0..5000).map(|i| if i == 4000 { 0.5 } else { (next() % 10) as f64 }).collect(), false),
+            ("near 2^53", vec![9_007_199_254_740_990.0, 9_007_199_254_740_991.0, 9_007_199_254_740_992.0], false),
+            ("one value", vec![42.0; 10], true),
+            ("none", vec![], false),
+        ];
+        for (name, v, counted) in cases {
+            assert_eq!(counting_plan(&v).is_some(), counted, "{name}");
+            let mut got = v.clone();
+            sort_numbers(&mut got);
+            let mut want = v.clone();
+            radsort::sort(&mut want);
+            assert_eq!(got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), "{name}");
+        }
     }
 
     #[test]
