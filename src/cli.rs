@@ -753,7 +753,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 search: Some(search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid)),
                 models,
                 trials: trials.or(file.trials),
-                folds: Some(folds.or(file.folds).unwrap_or(mlcycle::search::DEFAULT_FOLDS)),
+                folds: folds.or(file.folds),
                 metric: metric.or(file.metric),
                 spaces: file.spaces,
                 time_budget_seconds: time_budget.or(file.time_budget_seconds),

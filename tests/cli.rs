@@ -156,7 +156,7 @@ fn hostile_inputs_give_clear_errors() {
     let cases: Vec<Case> = vec![
         ("empty.csv", vec![], &["profile"], 3, "empty.csv: the file is empty"),
         ("header.csv", b"a,b\n".to_vec(), &["profile"], 3, "header row but no data rows"),
-        ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 fields but the header has 2"),
+        ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 field but the header has 2"),
         ("quote.csv", b"a,b\n\"x,1\n".to_vec(), &["profile"], 3, "never closed"),
         ("utf16.csv", b"\xff\xfea\x00\n\x00\x00\xd8".to_vec(), &["profile"], 3, "invalid UTF-16 at byte 6"),
         ("latin1.csv", b"a,b\ncaf\xe9,1\n".to_vec(), &["profile"], 3, "line 2: invalid UTF-8 at byte 7"),
@@ -352,7 +352,7 @@ fn comments_and_titles_are_skipped() {
     std::fs::write(&data, "dtype,input,output,ulperrortol\n## +ve denormals ##\nnp.float32,0x004b4716,0x3f800000,2\n## -ve ##\nnp.float32,0x807c99fa,0x3f800000,2\n").unwrap();
     let o = run(&["profile", data.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("row 1 (line 2) has 1 fields but the header has 4"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("row 1 (line 2) has 1 field but the header has 4"), "{}", text(&o.stderr));
     let o = run(&["profile", data.to_str().unwrap(), "--json", "--comment", "#"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -571,7 +571,7 @@ fn short_rows_error_names_the_option_and_fill_with_it() {
     let o = run(&["profile", path]);
     assert_eq!(o.status.code(), Some(3));
     let err = text(&o.stderr);
-    assert!(err.contains("short.csv: row 2 (line 3) has 1 fields but the header has 3; ") && err.contains("--short-rows missing"), "{err}");
+    assert!(err.contains("short.csv: row 2 (line 3) has 1 field but the header has 3; ") && err.contains("--short-rows missing"), "{err}");
     let o = run(&["profile", path, "--short-rows", "missing", "--json"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -670,4 +670,28 @@ fn rows_without_a_target_are_counted() {
     assert!(text(&o.stderr).contains("60 train / 20 test rows") && text(&o.stderr).contains("\n  left out 20 rows whose \"y\" is missing\n"), "{}", text(&o.stderr));
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(m["split"]["dropped_missing_target"], 20);
+}
+
+/// On small data the default folds shrink to what the rarest class allows
+/// (and the manifest records it, so the run replays); folds asked for by
+/// name are kept or refused with the allowed range.
+#[test]
+fn default_folds_shrink_to_the_rarest_class_and_asked_folds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rare.csv");
+    let mut csv = String::from("x,y\n");
+    for i in 0..60 {
+        csv.push_str(&format!("{},{}\n", i % 7, if i % 20 == 0 { "b" } else { "a" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let (path, out) = (data.to_str().unwrap(), dir.path().join("m.json"));
+    let o = run(&["run", path, "--target", "y", "--models", "tree", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["config"]["search"]["folds"], 2);
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = run(&["run", path, "--target", "y", "--models", "tree", "--folds", "3"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("folds = 3 is out of range: allowed 2 to 2 here"), "{}", text(&o.stderr));
 }

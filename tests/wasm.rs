@@ -34,7 +34,7 @@ fn bad_csv_is_a_js_error_with_stage_and_code() {
     assert_eq!(get(&err, "code"), "ragged_row");
     assert_eq!(
         get(&err, "message"),
-        "bad.csv: row 2 (line 3) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"
+        "bad.csv: row 2 (line 3) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"
     );
 }
 

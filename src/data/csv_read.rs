@@ -449,12 +449,12 @@ mod tests {
     #[test]
     fn errors_name_the_place() {
         let cases: &[(&[u8], &str)] = &[
-            (b"a,b\n1,2\n3,4\n5\n", "t.csv: row 3 (line 4) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            (b"a,b\n1,2\n3,4\n5\n", "t.csv: row 3 (line 4) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             (b"a,b\n1,2\n3,-inf\n", "t.csv: row 2 (line 3), column \"b\": \"-inf\" is not a finite number"),
-            (b"sep=,\na,b\n1,2\n3\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            (b"sep=,\na,b\n1,2\n3\n", "t.csv: row 2 (line 4) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             (b"a,b\nx,\"open\n\n", "t.csv: line 2: a quoted field opened here is never closed"),
-            (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
-            (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             // A title over a header alone: too little table to detect it.
             (b"Sales 2024\nregion,amount\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"),
             (b"# made by a tool\na,b\n1,2\n# a note\n3,4\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
@@ -541,7 +541,7 @@ mod tests {
         assert_eq!(parse(b",,\n,,\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 2 lines hold only empty fields, such as \",,\")");
         assert_eq!(parse(b"a,b\n,\na,b\n,\n").unwrap_err().to_string(), "t.csv: the file has a header row but no data rows (2 lines below it hold only empty fields, and 1 repeats it)");
         // Errors after skipped records name the file's line.
-        assert_eq!(parse(b"a,b\n1,2\n,\na,b\n3\n").unwrap_err().to_string(), "t.csv: row 2 (line 5) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
+        assert_eq!(parse(b"a,b\n1,2\n,\na,b\n3\n").unwrap_err().to_string(), "t.csv: row 2 (line 5) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
     }
 
     /// A title or notes above the table (up to ten lines with under half
@@ -663,7 +663,7 @@ mod tests {
         }
         // Line numbers count comment lines; an unclosed quote after comments.
         let e = parse_csv_all_ways(b"#c\na,b\n#c\n1,2\n#c\n3\n", "t.csv", &opts).unwrap_err();
-        assert_eq!(e.to_string(), "t.csv: row 2 (line 6) has 1 fields but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
+        assert_eq!(e.to_string(), "t.csv: row 2 (line 6) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
         let e = parse_csv_all_ways(b"a,b\n# \"\n1,\"x\n", "t.csv", &opts).unwrap_err();
         assert_eq!(e.to_string(), "t.csv: line 3: a quoted field opened here is never closed");
         // Not at a line start: a value.
@@ -1483,7 +1483,7 @@ mod tests {
         let err = parse_every_way(text, &ParseOptions::default()).unwrap_err();
         assert!(matches!(err, DataError::RaggedRow { row: 2, line: 3, expected: 3, found: 1, .. }), "{err:?}");
         let message = err.to_string();
-        assert!(message.starts_with("t.txt: row 2 (line 3) has 1 fields but the header has 3; "), "{message}");
+        assert!(message.starts_with("t.txt: row 2 (line 3) has 1 field but the header has 3; "), "{message}");
         assert!(message.contains("--short-rows missing"), "{message}");
         // A long row's message does not mention it.
         let long = parse(b"a,b\n1,2,3\n").unwrap_err().to_string();

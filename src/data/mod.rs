@@ -241,7 +241,7 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} fields but the header has {expected}{}", at_least_text(*at_least), ragged_hint(*row, *expected, *found, *comment_like, *backslash))]
+    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *expected, *found, *comment_like, *backslash))]
     RaggedRow {
         /// File name as given.
         file: String,
