@@ -426,7 +426,11 @@ function profileRow(c) {
   const value = time ? orDash(valueFormatter(c)) : formatNumber;
   const spread = time ? orDash(formatDays) : formatNumber;
   const middle = time ? value : short;
-  const quartiles = typeof c.median === 'number' ? `${middle(c.median)} [${middle(c.q1)} – ${middle(c.q3)}]` : '';
+  // The median and its quartiles may go on two lines, each kept whole, so
+  // the table fits a laptop's width without scrolling sideways.
+  const quartiles = typeof c.median === 'number'
+    ? [el('span', { text: mark('median', middle(c.median)) }), ' ', el('span', { text: `[${middle(c.q1)} – ${middle(c.q3)}]` })]
+    : [];
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
     el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
@@ -438,7 +442,7 @@ function profileRow(c) {
     el('td', { className: 'num', text: numeric ? value(c.max) : '' }),
     el('td', { className: 'num', text: numeric ? value(c.mean) : '' }),
     el('td', { className: 'num', text: numeric ? spread(c.std) : '' }),
-    el('td', { className: time ? 'num dates' : 'num', text: mark('median', quartiles) }),
+    el('td', { className: time ? 'num quartiles dates' : 'num quartiles' }, ...quartiles),
     el('td', {}, top),
   );
   if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;

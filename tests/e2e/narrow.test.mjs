@@ -5,7 +5,7 @@
 // inside their own wrappers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, missingPrerequisite, train } from './harness.mjs';
+import { startSession, missingPrerequisite, train, loadSample } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -81,6 +81,17 @@ test('at 375 px wide the page does not scroll sideways', { skip, timeout: 240_00
     // On a wide screen the scatter keeps its full size.
     await page.setViewportSize({ width: 1280, height: 900 });
     assert.equal(await page.$eval('svg.scatter', (e) => Math.round(e.getBoundingClientRect().width)), 420);
+
+    // On a laptop (1280 px) a sample's whole profile table is seen without
+    // scrolling sideways: the median and its quartiles wrap between them.
+    await loadSample(page, 'penguins.csv');
+    const laptop = await page.$eval('#profile-table', (t) => {
+      const w = t.closest('.table-wrap');
+      const cell = t.querySelector('tr[data-column="body_mass_g"] td.quartiles');
+      return { scrolls: w.scrollWidth > w.clientWidth, spans: [...cell.children].map((c) => c.textContent) };
+    });
+    assert.equal(laptop.scrolls, false, 'the penguins profile table fits 1280 px');
+    assert.deepEqual(laptop.spans, ['4050', '[3550 – 4750]']);
     s.assertStayedHome();
   } finally {
     await s.close();
