@@ -264,13 +264,62 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 advice: "drop the column unless the rare values matter".into(),
             });
         }
+        // Numbers written as text ("$1,200.50", "45%"): their distinct count
+        // is a number's, so they are neither identifiers nor high-cardinality
+        // labels; the fix reads them as numbers.
+        let numbers_as_text = match (is_target, ds.columns.get(i).map(|col| &col.values)) {
+            (false, Some(ColumnValues::Categorical { levels, codes })) => {
+                let mut counts = vec![0usize; levels.len()];
+                for code in codes.iter().flatten() {
+                    counts[*code as usize] += 1;
+                }
+                let present: usize = counts.iter().sum();
+                let (mut numbers, mut marked, mut others) = (0usize, 0usize, 0usize);
+                let mut example = None;
+                // Stops once the labels that are not numbers rule the alert out
+                // (a free-text column has hundreds of thousands of levels).
+                let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
+                for (level, &n) in levels.iter().zip(&counts) {
+                    match disguised_number(level) {
+                        Some((_, m)) => {
+                            numbers += n;
+                            if m && n > 0 {
+                                marked += n;
+                                example.get_or_insert(level.as_str());
+                            }
+                        }
+                        None => {
+                            others += n;
+                            if others as f64 > most_others {
+                                break;
+                            }
+                        }
+                    }
+                }
+                let share = numbers as f64 / present.max(1) as f64;
+                (present > 0 && marked > 0 && share >= NUMBERS_AS_TEXT_SHARE).then(|| Alert {
+                    code: AlertCode::NumbersAsText,
+                    severity: Severity::Warning,
+                    columns: cols.clone(),
+                    message: format!(
+                        "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators or decimal commas ({:.0}% of its values, e.g. {:?}), so it was read as labels",
+                        100.0 * share,
+                        example.unwrap_or_default()
+                    ),
+                    evidence: ev(&[("share", share), ("values", numbers as f64)]),
+                    suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
+                    advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45; a value that is no number becomes missing), or remove them at the source".into(),
+                })
+            }
+            _ => None,
+        };
         // An estimated distinct count is judged within three standard errors.
         let all_distinct = match &p.sample {
             Some(s) if c.approximate.iter().any(|f| f == "distinct") => c.distinct as f64 >= c.count as f64 * (1.0 - 3.0 * s.distinct_std_error),
             _ => c.distinct == c.count,
         };
         let id_like = c.count == p.rows && all_distinct && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
-        if id_like && !is_target {
+        if id_like && !is_target && numbers_as_text.is_none() {
             out.push(Alert {
                 code: AlertCode::Unique,
                 severity: Severity::Warning,
@@ -280,7 +329,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 suggestion: drop(name),
                 advice: "drop identifiers: a model would memorise them".into(),
             });
-        } else if !c.kind.is_numeric() && c.kind != ColumnKind::Text && c.distinct > HIGH_CARDINALITY && !is_target {
+        } else if !c.kind.is_numeric() && c.kind != ColumnKind::Text && c.distinct > HIGH_CARDINALITY && !is_target && numbers_as_text.is_none() {
             out.push(Alert {
                 code: AlertCode::HighCardinality,
                 severity: Severity::Warning,
@@ -318,51 +367,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 });
             }
         }
-        if let (false, Some(ColumnValues::Categorical { levels, codes })) = (is_target, ds.columns.get(i).map(|col| &col.values)) {
-            let mut counts = vec![0usize; levels.len()];
-            for code in codes.iter().flatten() {
-                counts[*code as usize] += 1;
-            }
-            let present: usize = counts.iter().sum();
-            let (mut numbers, mut marked, mut others) = (0usize, 0usize, 0usize);
-            let mut example = None;
-            // Stops once the labels that are not numbers rule the alert out
-            // (a free-text column has hundreds of thousands of levels).
-            let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
-            for (level, &n) in levels.iter().zip(&counts) {
-                match disguised_number(level) {
-                    Some((_, m)) => {
-                        numbers += n;
-                        if m && n > 0 {
-                            marked += n;
-                            example.get_or_insert(level.as_str());
-                        }
-                    }
-                    None => {
-                        others += n;
-                        if others as f64 > most_others {
-                            break;
-                        }
-                    }
-                }
-            }
-            let share = numbers as f64 / present.max(1) as f64;
-            if present > 0 && marked > 0 && share >= NUMBERS_AS_TEXT_SHARE {
-                out.push(Alert {
-                    code: AlertCode::NumbersAsText,
-                    severity: Severity::Warning,
-                    columns: cols.clone(),
-                    message: format!(
-                        "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators or decimal commas ({:.0}% of its values, e.g. {:?}), so it was read as labels",
-                        100.0 * share,
-                        example.unwrap_or_default()
-                    ),
-                    evidence: ev(&[("share", share), ("values", numbers as f64)]),
-                    suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
-                    advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45; a value that is no number becomes missing), or remove them at the source".into(),
-                });
-            }
-        }
+        out.extend(numbers_as_text);
         if !c.case_variants.is_empty() {
             out.push(Alert {
                 code: AlertCode::CaseVariants,
@@ -580,6 +585,20 @@ mod tests {
         let r = crate::prepare::Recipe::fit_with(&ds, &[0, 1], &[0, 1, 2], &fixes).unwrap();
         assert_eq!(r.feature_names(), ["price", "rate"]);
         assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[1200.5, 45.0, 3.25, 5.0, 10.0, 100.0]);
+    }
+
+    /// Distinct prices written as text are numbers to read, not an
+    /// identifier to drop nor labels too many to encode: only the fix that
+    /// reads them is offered.
+    #[test]
+    fn numbers_as_text_are_not_called_identifiers_or_high_cardinality() {
+        let n = |f: &dyn Fn(usize) -> String| (0..80).map(f).collect::<String>();
+        let csv = format!("price,y\n{}", n(&|i| format!("\"${},{:03}.{:02}\",{}\n", i + 1, i * 7, i % 100, i % 5)));
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let on_price: Vec<AlertCode> = profile(&ds).alerts.iter().filter(|a| a.columns == ["price"]).map(|a| a.code).collect();
+        assert_eq!(on_price, [AlertCode::NumbersAsText]);
+        // Plain distinct labels still are identifiers.
+        assert!(has(&format!("id,y\n{}", n(&|i| format!("u{i},{}\n", i % 5))), None, AlertCode::Unique, "id"));
     }
 
     #[test]
