@@ -668,10 +668,13 @@ impl Recipe {
                     }
                 } else {
                     if let Some(labels) = id_like(&work) {
-                        steps.push(RecipeStep::DropColumn {
-                            column: column.clone(),
-                            reason: format!("each of its {labels} training labels is in one row only (an identifier or free text); encode it yourself to keep it"),
-                        });
+                        let reason = match written_number(&work) {
+                            Some(example) => format!(
+                                "each of its {labels} training labels is in one row only; they are numbers written as text (e.g. {example:?}): add the step that reads them as numbers (parse_numbers) to keep it"
+                            ),
+                            None => format!("each of its {labels} training labels is in one row only (an identifier or free text); encode it yourself to keep it"),
+                        };
+                        steps.push(RecipeStep::DropColumn { column: column.clone(), reason });
                         continue;
                     }
                     match one_hot_levels(&work) {
@@ -928,6 +931,34 @@ fn id_like(work: &Work) -> Option<usize> {
     (matches!(work, Work::Lab { .. }) && labels >= ID_LIKE_MIN_LABELS && counts.iter().all(|&c| c <= 1)).then_some(labels)
 }
 
+/// A label of the training rows written as a number with a currency sign,
+/// percent sign or separators, when nearly all of them are numbers
+/// ([`crate::profile::alerts::NUMBERS_AS_TEXT_SHARE`]) and one is so marked.
+fn written_number(work: &Work) -> Option<&str> {
+    let counts = work.counts();
+    let Work::Lab { levels, .. } = work else { return None };
+    let present: usize = counts.iter().sum();
+    // Stops once the labels that are no numbers rule it out (free text).
+    let most_others = present as f64 * (1.0 - crate::profile::alerts::NUMBERS_AS_TEXT_SHARE);
+    let (mut others, mut example) = (0usize, None);
+    for (level, &n) in levels.iter().zip(&counts).filter(|(_, &n)| n > 0) {
+        match crate::profile::alerts::disguised_number(level) {
+            Some((_, marked)) => {
+                if marked {
+                    example.get_or_insert(level.as_str());
+                }
+            }
+            None => {
+                others += n;
+                if others as f64 > most_others {
+                    return None;
+                }
+            }
+        }
+    }
+    example
+}
+
 /// The levels a one-hot encoding gets, in first-appearance order: every
 /// label in the training rows, or, past [`MAX_ONE_HOT_LEVELS`], the most
 /// frequent of those in two or more rows (of all, when none repeats);
@@ -1085,6 +1116,26 @@ mod tests {
         // Asked for, the encoding keeps the 100 most frequent labels.
         let asked = Recipe::fit_with(&ds, &[1], &rows, &[StepSpec::OneHot { column: "name".into(), unseen: UnseenRule::Zeros }]).unwrap();
         assert_eq!(asked.width(), MAX_ONE_HOT_LEVELS);
+    }
+
+    /// Distinct prices written as text are left out like identifiers, but
+    /// the reason names the step that keeps them, which reads the numbers.
+    #[test]
+    fn distinct_numbers_written_as_text_are_left_out_naming_the_step_that_reads_them() {
+        let mut text = String::from("x,price\n");
+        for i in 0..40 {
+            text.push_str(&format!("{},\"${},{:03}.50\"\n", i % 7, i + 1, i * 3));
+        }
+        let ds = ds(&text);
+        let rows: Vec<usize> = (0..40).collect();
+        let r = Recipe::fit(&ds, &[0, 1], &rows).unwrap();
+        assert!(
+            matches!(&r.steps[1], RecipeStep::DropColumn { column, reason } if column == "price" && reason.contains("numbers written as text (e.g. \"$1,000.50\")") && reason.contains("(parse_numbers)")),
+            "{:?}",
+            r.steps[1]
+        );
+        let kept = Recipe::fit_with(&ds, &[0, 1], &rows, &[StepSpec::ParseNumbers { column: "price".into() }]).unwrap();
+        assert_eq!(kept.feature_names(), ["x", "price"]);
     }
 
     /// A column numbering the rows from 0 or 1 (an index written with the

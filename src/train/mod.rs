@@ -681,6 +681,10 @@ pub fn speed_hint(spec: &ModelSpec) -> &'static str {
     }
 }
 
+/// What to do when a regression model needs more rows than the data's
+/// columns: the models that take wide data, or fewer columns.
+const WIDE_ADVICE: &str = "use elastic_net or a tree model (random_forest, extra_trees, gbt), or fewer columns (one-hot columns of many labels are the usual cause)";
+
 /// Refuses jobs a model's algorithm cannot take, before it starts: the
 /// support-vector solver past [`MAX_SVM_ROWS`] rows (it grows with their
 /// square) and SVC past [`MAX_SVC_CLASSES`] classes (one model per pair),
@@ -697,7 +701,17 @@ pub fn check_size(spec: &ModelSpec, rows: usize, width: usize, classes: usize) -
         // smartcore 0.7's SVR copies each support vector with the row count
         // as its length, so wider rows are cut short and prediction panics.
         ModelSpec::Svr { .. } if width > rows => too_big(format!(
-            "{width} feature columns but {rows} training rows; smartcore's SVR needs at least as many rows as columns; use linear, ridge or elastic_net, or fewer columns"
+            "{width} feature columns but {rows} training rows; smartcore's SVR needs at least as many rows as columns; {WIDE_ADVICE}"
+        )),
+        // smartcore's least squares and ridge need more rows than columns,
+        // its lasso at least as many; they refuse with a bare message.
+        ModelSpec::Linear | ModelSpec::Ridge { .. } if width >= rows => too_big(format!(
+            "{width} feature columns but {rows} training rows; smartcore's {} needs more rows than columns (at least {}); {WIDE_ADVICE}",
+            spec.name(),
+            width + 1
+        )),
+        ModelSpec::Lasso { .. } if width > rows => too_big(format!(
+            "{width} feature columns but {rows} training rows; smartcore's lasso needs at least as many rows as columns; {WIDE_ADVICE}"
         )),
         ModelSpec::Svc { .. } if classes > MAX_SVC_CLASSES => too_big(format!(
             "{classes} classes need {} one-vs-one models, over the limit of {MAX_SVC_CLASSES} classes; use logistic or random_forest",
@@ -1193,6 +1207,28 @@ mod tests {
         assert!(err.to_string().contains("30 feature columns but only 12 training rows"), "{err}");
         let y = Target::Values((0..12).map(|i| i as f64).collect());
         assert_eq!(fit(&ModelSpec::Svr { kernel: Kernel::Rbf, c: 1.0, epsilon: 0.1, gamma: None }, &wide, &y, 1).unwrap_err().code(), "too_large_for_model");
+    }
+
+    /// Least squares, ridge and lasso fit data exactly as wide as smartcore
+    /// takes (one row more than columns for least squares and ridge, as many
+    /// for lasso) and one row fewer is refused in our words, naming the
+    /// models that take wide data.
+    #[test]
+    fn linear_models_on_wide_data_are_refused_at_smartcores_limit() {
+        let width = 8;
+        let data = |rows: usize| {
+            let x = Array2::from_shape_fn((rows, width), |(i, j)| (((i + 3) * (j + 5) * 7919) % 101) as f64 / 10.0 + (i == j) as u8 as f64);
+            let y = Target::Values((0..rows).map(|i| (i * 13 % 17) as f64).collect());
+            (x, y)
+        };
+        for (spec, fewest) in [(ModelSpec::Linear, width + 1), (ModelSpec::Ridge { alpha: 1.0 }, width + 1), (ModelSpec::Lasso { alpha: 0.1 }, width)] {
+            let (x, y) = data(fewest);
+            if let Err(e) = fit(&spec, &x, &y, 1) { panic!("{spec:?} on {fewest} rows: {e}") }
+            let (x, y) = data(fewest - 1);
+            let err = fit(&spec, &x, &y, 1).unwrap_err();
+            assert_eq!(err.code(), "too_large_for_model", "{spec:?}: {err}");
+            assert!(err.to_string().contains(&format!("{width} feature columns but {} training rows", fewest - 1)) && err.to_string().contains("use elastic_net"), "{err}");
+        }
     }
 
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
