@@ -83,6 +83,8 @@ function formatMs(ms) {
 const METRIC_LABELS = {
   accuracy: 'Accuracy',
   macro_f1: 'Macro F1',
+  log_loss: 'Log loss',
+  roc_auc: 'ROC AUC',
   rmse: 'RMSE',
   r2: 'R²',
 };
@@ -846,7 +848,8 @@ function showLoadProgress(p) {
 function paramsText(model) {
   return Object.entries(model)
     .filter(([k]) => k !== 'kind')
-    .map(([k, v]) => `${k}=${v === null ? 'none' : v}`)
+    // An SVM's gamma left open is scikit-learn's "scale" (as the command says).
+    .map(([k, v]) => `${k}=${v === null ? (k === 'gamma' ? 'scale' : 'none') : v}`)
     .join(', ');
 }
 

@@ -29,6 +29,12 @@ test('iris: the default search shows every candidate, the chosen one first', { s
     const means = rows.map((r) => Number(r[3]));
     assert.deepEqual(means, [...means].sort((a, b) => b - a));
     assert.match(await page.textContent('[data-testid="fact-search"]'), /^17 of 17 candidates$/);
+    // Metrics and hyperparameters in words: an SVM's open gamma is "scale",
+    // as the command prints it, not "none".
+    const labels = await page.$$eval('#metrics-body th', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(labels, ['Accuracy', 'Macro F1', 'Log loss', 'ROC AUC']);
+    const svc = rows.filter((r) => r[1].startsWith('Support-vector')).map((r) => r[2]);
+    assert.ok(svc.length === 3 && svc.every((p) => /gamma=scale$/.test(p)), svc.join(' | '));
     s.assertStayedHome();
   } finally {
     await s.close();
