@@ -1022,7 +1022,9 @@ mod tests {
         // Times with and without a UTC offset in one column: said.
         let ds = parse(b"t\n2020-01-01T10:00:00\n2020-01-01T10:00:00+05:00\n2020-01-02 08:30Z\n").unwrap();
         let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "time_zones_mixed").map(|w| w.message.as_str()).collect();
-        assert_eq!(w, ["column \"t\": 2 times have a UTC offset and 1 have none; those without were read as UTC, which may be hours off"]);
+        assert_eq!(w, ["column \"t\": 2 times have a UTC offset and 1 has none; those without were read as UTC, which may be hours off"]);
+        let ds = parse(b"t\n2020-01-01T10:00:00\n2020-01-01T11:00:00\n2020-01-02 08:30Z\n").unwrap();
+        assert_eq!(ds.ingest.warnings[0].message, "column \"t\": 1 time has a UTC offset and 2 have none; those without were read as UTC, which may be hours off");
         assert!(parse(b"t\n2020-01-01T10:00:00\n2020-01-02\n").unwrap().ingest.warnings.is_empty());
         // Dates whose orders conflict are kept as text, and that is said.
         let ds = parse(b"d\n1/2/2020\n13/1/2020\n1/13/2020\n").unwrap();

@@ -1243,8 +1243,12 @@ impl ColBuilder {
             report.warnings.push(IngestWarning {
                 code: "time_zones_mixed".into(),
                 message: format!(
-                    "column \"{}\": {} times have a UTC offset and {} have none; those without were read as UTC, which may be hours off",
-                    self.name, self.zoned, self.unzoned
+                    "column \"{}\": {} {} a UTC offset and {} {} none; those without were read as UTC, which may be hours off",
+                    self.name,
+                    self.zoned,
+                    if self.zoned == 1 { "time has" } else { "times have" },
+                    self.unzoned,
+                    if self.unzoned == 1 { "has" } else { "have" }
                 ),
             });
         }
