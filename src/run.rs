@@ -511,6 +511,26 @@ impl Run {
                         }
                         let mut quick = estimates.iter().map(|e| e.0 <= QUICK_FIT_SECONDS);
                         g.retain(|_| quick.next().unwrap_or(false));
+                        // Nor do candidates the model cannot fit on all the
+                        // training rows (wider than smartcore's linear models
+                        // and SVR take): each would fail on every fold and in
+                        // the final refit.
+                        let refused: Vec<Option<String>> = g
+                            .iter()
+                            .map(|spec| match check_size(spec, train_rows.len(), width, n_classes) {
+                                Err(TrainError::TooLargeForModel { reason, .. }) => Some(reason),
+                                _ => None,
+                            })
+                            .collect();
+                        for name in &models {
+                            let mine: Vec<&Option<String>> = g.iter().zip(&refused).filter(|(s, _)| s.name() == name).map(|(_, r)| r).collect();
+                            let Some(Some(reason)) = mine.iter().find(|r| r.is_some()) else { continue };
+                            let n = mine.iter().filter(|r| r.is_some()).count();
+                            let reason = if n == mine.len() { format!("it cannot take this data: {reason}") } else { format!("{n} of its {} candidates cannot take this data: {reason}", mine.len()) };
+                            left_out.push(LeftOut { model: name.clone(), reason });
+                        }
+                        let mut fits = refused.iter().map(Option::is_none);
+                        g.retain(|_| fits.next().unwrap_or(false));
                         models.retain(|m| g.iter().any(|s| s.name() == m));
                         if g.is_empty() {
                             return Err(SearchError::NoModels.into());

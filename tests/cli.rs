@@ -695,3 +695,32 @@ fn default_folds_shrink_to_the_rarest_class_and_asked_folds_are_refused() {
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).contains("folds = 3 is out of range: allowed 2 to 2 here"), "{}", text(&o.stderr));
 }
+
+/// On data wider than it has training rows, the default search leaves out
+/// the models smartcore cannot fit there (least squares, ridge, lasso, SVR),
+/// each with its reason, instead of listing their every candidate as
+/// failed; the models that take wide data are searched, and the run replays.
+#[test]
+fn default_search_leaves_out_models_that_cannot_take_wide_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("wide.csv");
+    let width = 120;
+    let mut csv = (0..width).map(|j| format!("g{j}")).collect::<Vec<_>>().join(",") + ",y\n";
+    for i in 0..40usize {
+        let row: Vec<String> = (0..width).map(|j| format!("{}", ((i * 31 + j * 17) % 23) as f64 / 7.0)).collect();
+        csv.push_str(&format!("{},{}\n", row.join(","), (i * 13 % 11) as f64 / 3.0));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let (path, out) = (data.to_str().unwrap(), dir.path().join("m.json"));
+    let o = run(&["run", path, "--target", "y", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    for model in ["linear", "ridge", "lasso", "svr"] {
+        assert!(err.contains(&format!("left out of the search: {model}: it cannot take this data: {width} feature columns but 30 training rows")), "{model}: {err}");
+    }
+    assert!(!err.contains("failed:"), "{err}");
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let models: Vec<&str> = m["config"]["search"]["models"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(models.contains(&"elastic_net") && !models.contains(&"ridge"), "{models:?}");
+    assert_eq!(run(&["replay", out.to_str().unwrap(), path]).status.code(), Some(0));
+}
