@@ -24,7 +24,7 @@ use crate::manifest::{
 };
 use crate::prepare::{Recipe, StepSpec};
 use crate::search::{self, RankMetric, SearchError, Strategy, Trial, TrialSpec, DEFAULT_FOLDS, MAX_TRIALS};
-use crate::train::{check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, MAX_CLASSES};
+use crate::train::{check_classes, check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
 
 /// Numeric targets with at most this many distinct whole values are
@@ -512,12 +512,12 @@ impl Run {
                         let mut quick = estimates.iter().map(|e| e.0 <= QUICK_FIT_SECONDS);
                         g.retain(|_| quick.next().unwrap_or(false));
                         // Nor do candidates the model cannot fit on all the
-                        // training rows (wider than smartcore's linear models
-                        // and SVR take): each would fail on every fold and in
-                        // the final refit.
+                        // training rows (wider than smartcore's linear models,
+                        // SVR and SVC take): each would fail on every fold and
+                        // in the final refit.
                         let refused: Vec<Option<String>> = g
                             .iter()
-                            .map(|spec| match check_size(spec, train_rows.len(), width, n_classes) {
+                            .map(|spec| match check_size(spec, train_rows.len(), width, n_classes).and_then(|()| check_classes(spec, width, &y_train)) {
                                 Err(TrainError::TooLargeForModel { reason, .. }) => Some(reason),
                                 _ => None,
                             })

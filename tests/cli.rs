@@ -723,4 +723,16 @@ fn default_search_leaves_out_models_that_cannot_take_wide_data() {
     let models: Vec<&str> = m["config"]["search"]["models"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert!(models.contains(&"elastic_net") && !models.contains(&"ridge"), "{models:?}");
     assert_eq!(run(&["replay", out.to_str().unwrap(), path]).status.code(), Some(0));
+    // Classification: SVC needs as many rows in its smallest pair of classes.
+    let mut csv = (0..width).map(|j| format!("g{j}")).collect::<Vec<_>>().join(",") + ",y\n";
+    for i in 0..40usize {
+        let row: Vec<String> = (0..width).map(|j| format!("{}", ((i * 31 + j * 17) % 23) as f64 / 7.0)).collect();
+        csv.push_str(&format!("{},{}\n", row.join(","), ["a", "b", "c"][i % 3]));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let o = run(&["run", path, "--target", "y", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains(&format!("left out of the search: svc: it cannot take this data: {width} feature columns but only 20 training rows in the smallest pair of classes")), "{err}");
+    assert!(!err.contains("failed:"), "{err}");
 }

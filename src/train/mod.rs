@@ -721,6 +721,29 @@ pub fn check_size(spec: &ModelSpec, rows: usize, width: usize, classes: usize) -
     }
 }
 
+/// Refuses SVC on data wider than the rows of its smallest pair of classes
+/// (with two classes or more in `y`): as for SVR, smartcore cuts each
+/// support vector to the row count of its pair of classes, so a pair needs
+/// as many rows as there are columns.
+pub fn check_classes(spec: &ModelSpec, width: usize, y: &Target) -> Result<(), TrainError> {
+    let (ModelSpec::Svc { .. }, Target::Classes(codes)) = (spec, y) else { return Ok(()) };
+    let mut counts = vec![0usize; codes.iter().max().map_or(0, |&m| m as usize + 1)];
+    for &c in codes {
+        counts[c as usize] += 1;
+    }
+    counts.retain(|&n| n > 0);
+    counts.sort_unstable();
+    let [a, b, ..] = counts[..] else { return Ok(()) };
+    let pair_rows = a + b;
+    if width > pair_rows {
+        return Err(TrainError::TooLargeForModel {
+            model: "svc",
+            reason: format!("{width} feature columns but only {pair_rows} training rows in the smallest pair of classes; smartcore's SVC needs at least as many rows as columns; use logistic or random_forest, or fewer columns"),
+        });
+    }
+    Ok(())
+}
+
 /// The target of a fit: class codes (indices into a label table) or values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
@@ -924,18 +947,7 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             if seen.len() < 2 {
                 return Err(TrainError::Fit { message: "the training rows hold only one class".into() });
             }
-            // As for SVR: smartcore cuts each support vector to the row
-            // count of its pair of classes, so a pair needs as many rows as
-            // there are columns.
-            let mut counts: Vec<usize> = seen.iter().map(|&c| codes.iter().filter(|&&x| x == c).count()).collect();
-            counts.sort_unstable();
-            let pair_rows = counts[0] + counts[1];
-            if width > pair_rows {
-                return Err(TrainError::TooLargeForModel {
-                    model: "svc",
-                    reason: format!("{width} feature columns but only {pair_rows} training rows in the smallest pair of classes; smartcore's SVC needs at least as many rows as columns; use logistic or random_forest, or fewer columns"),
-                });
-            }
+            check_classes(spec, width, y)?;
             Fitted::Svc(svm::SvcModel::new(x, codes, classes, kernel, c, gamma, seed))
         }
         (ModelSpec::Linear, Target::Values(values)) => {
