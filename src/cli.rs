@@ -370,8 +370,8 @@ enum Command {
     Cluster {
         /// The CSV file.
         data: PathBuf,
-        /// The model.
-        #[arg(long, value_enum)]
+        /// The model (k-means when omitted, as in the page).
+        #[arg(long, value_enum, default_value = "kmeans")]
         model: ClusterArg,
         /// k-means: clusters (2 to 100).
         #[arg(long, default_value_t = 3)]

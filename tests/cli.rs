@@ -315,6 +315,9 @@ fn cluster_finds_groups_and_refuses_hostile_input() {
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         assert_eq!(v["result"]["options"]["model"], model);
     }
+    // Without --model: k-means, as the page starts with.
+    let o = run(&["cluster", iris.to_str().unwrap(), "--ignore", "species"]);
+    assert!(o.status.success() && text(&o.stderr).contains("k-means on 150 rows") && text(&o.stderr).contains("inertia"), "{}", text(&o.stderr));
     let huge = dir.path().join("huge.csv");
     std::fs::write(&huge, "a,b\n1,2\n1e300,3\n4,5\n5,6\n").unwrap();
     let small = dir.path().join("small.csv");
