@@ -273,7 +273,7 @@ impl ReadArgs {
 enum Command {
     /// Describe every column of a CSV file, with data-quality alerts.
     Profile {
-        /// The CSV file.
+        /// The CSV file (`-` reads standard input).
         data: PathBuf,
         /// Print the full profile as JSON.
         #[arg(long)]
@@ -290,7 +290,7 @@ enum Command {
     },
     /// Train on a CSV file and write the run manifest.
     Run {
-        /// The CSV file.
+        /// The CSV file (`-` reads standard input).
         data: PathBuf,
         /// The column to predict.
         #[arg(long, allow_hyphen_values = true)]
@@ -368,7 +368,7 @@ enum Command {
     /// Cluster the rows (k-means, DBSCAN) or project them (PCA); every
     /// column but those ignored, prepared and standardised.
     Cluster {
-        /// The CSV file.
+        /// The CSV file (`-` reads standard input).
         data: PathBuf,
         /// The model (k-means when omitted, as in the page).
         #[arg(long, value_enum, default_value = "kmeans")]
@@ -407,7 +407,7 @@ enum Command {
     Replay {
         /// The manifest (JSON) written by `run` or downloaded from the page.
         manifest: PathBuf,
-        /// The CSV file the run was made from.
+        /// The CSV file the run was made from (`-` reads standard input).
         data: PathBuf,
     },
     /// Serve the page on 127.0.0.1.
@@ -441,13 +441,32 @@ impl From<mlcycle::Error> for Failure {
     }
 }
 
+/// Whether `path` is `-`: standard input, as in most command-line tools.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The name errors and manifests give the data: the file name, or `stdin`.
+fn data_name(path: &Path) -> String {
+    if is_stdin(path) {
+        return "stdin".into();
+    }
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) })
+    let read = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    read.map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", if is_stdin(path) { "stdin".into() } else { path.display().to_string() }) })
 }
 
 fn load_with(path: &Path, opts: &ParseOptions) -> Result<(Dataset, f64), Failure> {
     let bytes = read(path)?;
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = data_name(path);
     let started = Instant::now();
     let ds = parse_csv(&bytes, &name, opts).map_err(mlcycle::Error::from)?;
     Ok((ds, started.elapsed().as_secs_f64() * 1000.0))
@@ -490,6 +509,9 @@ fn emit(text: &str) -> Result<(), Failure> {
 /// progress on a terminal for files over 16 MB.
 fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> {
     use std::io::IsTerminal;
+    if is_stdin(path) {
+        return load_with(path, opts).map(|(ds, _)| ds);
+    }
     let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) };
     let total = std::fs::metadata(path).map_err(io)?.len();
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());

@@ -739,3 +739,32 @@ fn default_search_leaves_out_models_that_cannot_take_wide_data() {
     assert!(err.contains(&format!("left out of the search: svc: it cannot take this data: {width} feature columns but only 20 training rows in the smallest pair of classes")), "{err}");
     assert!(!err.contains("failed:"), "{err}");
 }
+
+/// Runs the command with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = bin().args(args).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `-` reads the data from standard input (`curl … | mlcycle profile -`):
+/// profiled, trained on and replayed as the file itself, errors naming
+/// `stdin`.
+#[test]
+fn a_dash_reads_the_data_from_standard_input() {
+    let iris = std::fs::read(root("www/data/iris.csv")).unwrap();
+    let o = run_with_stdin(&["profile", "-", "--json"], &iris);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows"], 150);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.json");
+    let o = run_with_stdin(&["run", "-", "--target", "species", "--models", "tree", "--out", out.to_str().unwrap()], &iris);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(run(&["replay", out.to_str().unwrap(), root("www/data/iris.csv").to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(run_with_stdin(&["replay", out.to_str().unwrap(), "-"], &iris).status.code(), Some(0));
+    let o = run_with_stdin(&["profile", "-"], b"a,b\n1\n");
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).starts_with("mlcycle: stdin: row 1 (line 2) has 1 field"), "{}", text(&o.stderr));
+}
