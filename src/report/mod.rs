@@ -175,13 +175,18 @@ fn alert(s: &mut String, a: &Alert) {
     let _ = write!(s, "<li><b class={class}>{class}</b> {} <small>— {}</small>{fix}</li>", clip(&a.message, MESSAGE_CHARS), clip(&a.advice, 120));
 }
 
+/// Width of a bar chart, and of its longest bar: the count after the
+/// longest bar gets room for ten digits at 11 px.
+const BARS_WIDTH: usize = 400;
+const BAR_MAX: f64 = 180.0;
+
 /// Horizontal bars, one per (label, count), as inline SVG.
 fn bars(s: &mut String, items: &[(String, usize)], title: &str) {
     let max = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
     let h = 14 * items.len();
-    let _ = write!(s, "<svg role=img aria-label=\"{}\" width=\"360\" height=\"{h}\" viewBox=\"0 0 360 {h}\">", escape(title));
+    let _ = write!(s, "<svg role=img aria-label=\"{}\" width=\"{BARS_WIDTH}\" height=\"{h}\" viewBox=\"0 0 {BARS_WIDTH} {h}\">", escape(title));
     for (i, (label, count)) in items.iter().enumerate() {
-        let w = (200.0 * *count as f64 / max).max(1.0);
+        let w = (BAR_MAX * *count as f64 / max).max(1.0);
         let y = i * 14;
         let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"><title>{label}: {count}</title></rect><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{label}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, 154.0 + w, y + 10);
     }
@@ -279,6 +284,30 @@ mod tests {
         for banned in ["<script", "<img", "<link", "<iframe", "url(", "http://", "https://", "@import"] {
             assert!(!lower.contains(banned), "{banned} in report");
         }
+    }
+
+    /// A bar's count is drawn inside the chart, the longest bar's too
+    /// (it was cut off at the chart's edge): ten digits at about 6.5 px.
+    #[test]
+    fn bar_counts_fit_inside_their_chart() {
+        let mut csv = String::from("c\n");
+        for i in 0..2_000_000usize {
+            csv.push_str(if i % 3 == 0 { "b\n" } else { "a\n" });
+        }
+        let (h, _) = report(&csv, None);
+        let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
+        let svg = &svg[..svg.find("</svg>").unwrap()];
+        let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        let mut counts = 0;
+        for text in svg.split("<text x=\"").skip(1) {
+            let x: f64 = text.split('"').next().unwrap().parse().unwrap();
+            let body = text.split('>').nth(1).unwrap().split('<').next().unwrap();
+            if body.chars().all(|c| c.is_ascii_digit()) {
+                counts += 1;
+                assert!(x + 6.5 * body.len() as f64 <= width, "count {body} at x = {x} in a chart {width} wide");
+            }
+        }
+        assert_eq!(counts, 2);
     }
 
     /// The size bound holds for long names, long labels, many alerts and
