@@ -461,7 +461,8 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     } else {
         std::fs::read(path)
     };
-    read.map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", if is_stdin(path) { "stdin".into() } else { path.display().to_string() }) })
+    let shown = if is_stdin(path) { Path::new("stdin") } else { path };
+    read.map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", shown.display()) })
 }
 
 fn load_with(path: &Path, opts: &ParseOptions) -> Result<(Dataset, f64), Failure> {
@@ -514,7 +515,7 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
     }
     let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) };
     let total = std::fs::metadata(path).map_err(io)?.len();
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = data_name(path);
     let show = total > 16 << 20 && std::io::stderr().is_terminal();
     let last = std::sync::atomic::AtomicU64::new(u64::MAX);
     let progress = |done: u64| {

@@ -708,12 +708,16 @@ fn default_search_leaves_out_models_that_cannot_take_wide_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("wide.csv");
     let width = 120;
-    let mut csv = (0..width).map(|j| format!("g{j}")).collect::<Vec<_>>().join(",") + ",y\n";
-    for i in 0..40usize {
-        let row: Vec<String> = (0..width).map(|j| format!("{}", ((i * 31 + j * 17) % 23) as f64 / 7.0)).collect();
-        csv.push_str(&format!("{},{}\n", row.join(","), (i * 13 % 11) as f64 / 3.0));
-    }
-    std::fs::write(&data, csv).unwrap();
+    // 40 rows of `width` number columns and a target `y` made by `target`.
+    let wide = |target: &dyn Fn(usize) -> String| {
+        let mut csv = (0..width).map(|j| format!("g{j}")).collect::<Vec<_>>().join(",") + ",y\n";
+        for i in 0..40usize {
+            let row: Vec<String> = (0..width).map(|j| format!("{}", ((i * 31 + j * 17) % 23) as f64 / 7.0)).collect();
+            csv.push_str(&format!("{},{}\n", row.join(","), target(i)));
+        }
+        std::fs::write(&data, csv).unwrap();
+    };
+    wide(&|i| format!("{}", (i * 13 % 11) as f64 / 3.0));
     let (path, out) = (data.to_str().unwrap(), dir.path().join("m.json"));
     let o = run(&["run", path, "--target", "y", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
@@ -727,12 +731,7 @@ fn default_search_leaves_out_models_that_cannot_take_wide_data() {
     assert!(models.contains(&"elastic_net") && !models.contains(&"ridge"), "{models:?}");
     assert_eq!(run(&["replay", out.to_str().unwrap(), path]).status.code(), Some(0));
     // Classification: SVC needs as many rows in its smallest pair of classes.
-    let mut csv = (0..width).map(|j| format!("g{j}")).collect::<Vec<_>>().join(",") + ",y\n";
-    for i in 0..40usize {
-        let row: Vec<String> = (0..width).map(|j| format!("{}", ((i * 31 + j * 17) % 23) as f64 / 7.0)).collect();
-        csv.push_str(&format!("{},{}\n", row.join(","), ["a", "b", "c"][i % 3]));
-    }
-    std::fs::write(&data, csv).unwrap();
+    wide(&|i| ["a", "b", "c"][i % 3].to_string());
     let o = run(&["run", path, "--target", "y", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let err = text(&o.stderr);

@@ -932,31 +932,11 @@ fn id_like(work: &Work) -> Option<usize> {
 }
 
 /// A label of the training rows written as a number with a currency sign,
-/// percent sign or separators, when nearly all of them are numbers
-/// ([`crate::profile::alerts::NUMBERS_AS_TEXT_SHARE`]) and one is so marked.
+/// percent sign or separators, when nearly all of them are numbers (as the
+/// profile's numbers-as-text alert finds them).
 fn written_number(work: &Work) -> Option<&str> {
-    let counts = work.counts();
     let Work::Lab { levels, .. } = work else { return None };
-    let present: usize = counts.iter().sum();
-    // Stops once the labels that are no numbers rule it out (free text).
-    let most_others = present as f64 * (1.0 - crate::profile::alerts::NUMBERS_AS_TEXT_SHARE);
-    let (mut others, mut example) = (0usize, None);
-    for (level, &n) in levels.iter().zip(&counts).filter(|(_, &n)| n > 0) {
-        match crate::profile::alerts::disguised_number(level) {
-            Some((_, marked)) => {
-                if marked {
-                    example.get_or_insert(level.as_str());
-                }
-            }
-            None => {
-                others += n;
-                if others as f64 > most_others {
-                    return None;
-                }
-            }
-        }
-    }
-    example
+    crate::profile::alerts::written_numbers(levels, &work.counts()).map(|w| w.example)
 }
 
 /// The levels a one-hot encoding gets, in first-appearance order: every

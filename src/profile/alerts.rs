@@ -36,6 +36,43 @@ pub const HIGH_CORRELATION: f64 = 0.95;
 /// ("$1,200.50", "45%") for it to be flagged.
 pub const NUMBERS_AS_TEXT_SHARE: f64 = 0.9;
 
+/// A column's labels read as numbers written as text: the share of its
+/// values that are numbers, how many, and the first label with a sign or
+/// separator.
+pub(crate) struct WrittenNumbers<'a> {
+    pub share: f64,
+    pub values: usize,
+    pub example: &'a str,
+}
+
+/// [`WrittenNumbers`] of `levels` counted `counts` times, when at least
+/// [`NUMBERS_AS_TEXT_SHARE`] of the values are numbers and one is written
+/// with a sign or separator. Stops once the labels that are no numbers rule
+/// it out (a free-text column has hundreds of thousands of levels).
+pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Option<WrittenNumbers<'a>> {
+    let present: usize = counts.iter().sum();
+    let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
+    let (mut values, mut others, mut example) = (0usize, 0usize, None);
+    for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
+        match disguised_number(level) {
+            Some((_, marked)) => {
+                values += n;
+                if marked {
+                    example.get_or_insert(level.as_str());
+                }
+            }
+            None => {
+                others += n;
+                if others as f64 > most_others {
+                    return None;
+                }
+            }
+        }
+    }
+    let share = values as f64 / present.max(1) as f64;
+    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, example })
+}
+
 /// The number a label stands for when written with a currency sign
 /// (`$ € £ ¥`, before or after), a trailing percent sign, thousands marks
 /// (commas, dots, spaces — also no-break — or apostrophes between groups of
@@ -273,40 +310,16 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 for code in codes.iter().flatten() {
                     counts[*code as usize] += 1;
                 }
-                let present: usize = counts.iter().sum();
-                let (mut numbers, mut marked, mut others) = (0usize, 0usize, 0usize);
-                let mut example = None;
-                // Stops once the labels that are not numbers rule the alert out
-                // (a free-text column has hundreds of thousands of levels).
-                let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
-                for (level, &n) in levels.iter().zip(&counts) {
-                    match disguised_number(level) {
-                        Some((_, m)) => {
-                            numbers += n;
-                            if m && n > 0 {
-                                marked += n;
-                                example.get_or_insert(level.as_str());
-                            }
-                        }
-                        None => {
-                            others += n;
-                            if others as f64 > most_others {
-                                break;
-                            }
-                        }
-                    }
-                }
-                let share = numbers as f64 / present.max(1) as f64;
-                (present > 0 && marked > 0 && share >= NUMBERS_AS_TEXT_SHARE).then(|| Alert {
+                written_numbers(levels, &counts).map(|w| Alert {
                     code: AlertCode::NumbersAsText,
                     severity: Severity::Warning,
                     columns: cols.clone(),
                     message: format!(
                         "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators or decimal commas ({:.0}% of its values, e.g. {:?}), so it was read as labels",
-                        100.0 * share,
-                        example.unwrap_or_default()
+                        100.0 * w.share,
+                        w.example
                     ),
-                    evidence: ev(&[("share", share), ("values", numbers as f64)]),
+                    evidence: ev(&[("share", w.share), ("values", w.values as f64)]),
                     suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
                     advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45; a value that is no number becomes missing), or remove them at the source".into(),
                 })
