@@ -103,6 +103,9 @@ const ADVICE = new Map([
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
   ['too_few_for_folds', 'To train without cross-validation, set Search to "None (one random forest)". Or use more data.'],
+  // The engine's hint names settings of the command line; in the page the
+  // search is the way to them (it leaves out what is too slow, and says so).
+  ['over_budget', 'In the page: set Search to Grid, then write smaller settings (fewer n_trees, a max_depth) under "Search spaces (JSON)"; the search also leaves out the candidates too slow for this data. Or load a sample of the rows.'],
 ]);
 
 function showError(err) {
@@ -154,15 +157,25 @@ function setBusy(busy) {
   $('workers-input').disabled = busy || !loaded;
   document.body.classList.toggle('busy', busy);
   if (!busy) $('search-progress').hidden = true;
+  $('cancel-button').hidden = !(client.busy || pool.busy);
 }
 
+/**
+ * Runs `fn` with the controls disabled. The control that started it loses
+ * focus when disabled; it gets it back after (or, if it is gone or still
+ * disabled, the first heading of what came out), so the keyboard user is
+ * not sent back to the top of the page.
+ */
 async function withBusy(fn) {
   if (state.busy) return;
+  const from = document.activeElement;
   setBusy(true);
   try {
     await fn();
   } finally {
     setBusy(false);
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && from && from !== document.body && from.isConnected && !from.disabled && !from.closest('[hidden]')) from.focus();
   }
 }
 
@@ -214,7 +227,7 @@ async function loadSample() {
       const bytes = await (await fetchSample(meta.file)).arrayBuffer();
       await loadBytes(bytes, meta.file, meta);
     } catch (err) {
-      failed(err, `Loading ${meta.file} failed.`);
+      failed(err, loadFailedText(meta.file, err));
     }
   });
 }
@@ -227,12 +240,17 @@ async function loadFile(file) {
       // The worker reads the file itself; the page holds only the reference.
       await loadBytes(file, file.name, null);
     } catch (err) {
-      failed(err, `Loading ${file.name} failed.`);
+      failed(err, loadFailedText(file.name, err));
     }
   });
 }
 
 let loadCounter = 0;
+
+/** The status after a failed load: and what is still loaded, if anything. */
+function loadFailedText(fileName, err) {
+  return err.keptData ? `Loading ${fileName} failed; ${err.keptName} is still loaded.` : `Loading ${fileName} failed.`;
+}
 
 /** The reading options of the data now loaded. */
 function readOptionsUsed() {
@@ -326,13 +344,15 @@ async function reread() {
 async function loadBytes(bytes, fileName, meta, sameFile = false) {
   setStatus(`Profiling ${fileName}…`);
   // Column types belong to one file: a new file starts without them.
+  const previousTypes = new Map(state.typeOverrides);
   if (!sameFile && state.typeOverrides.size > 0) {
     state.typeOverrides.clear();
     renderTypeOverrides();
   }
-  // Reading the loaded file again with other options: if that fails, the
-  // data as read before stays loaded (and its profile on screen).
-  const previous = sameFile && state.profile ? state.source : null;
+  // Reading the loaded file again with other options, or another file: if
+  // that fails, the data loaded before stays loaded (and its profile, its
+  // column types and its results on screen).
+  const previous = state.profile ? state.source : null;
   state.source = { data: bytes, fileName, meta };
   $('reread').disabled = false;
   try {
@@ -356,6 +376,11 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   } catch (err) {
     if (previous) {
       err.keptData = await keepPrevious(previous);
+      if (err.keptData && !sameFile) {
+        state.typeOverrides = previousTypes;
+        renderTypeOverrides();
+      }
+      if (err.keptData) err.keptName = previous.fileName;
       throw err;
     }
     // A failed load of a new file leaves nothing loaded, unless the engine
@@ -696,12 +721,18 @@ async function train() {
       const { result, manifest, durationMs, stoppedBy, leftOut } = pooled
         ? await pool.search(client, poolSource(), options, workers)
         : await client.train(options);
-      if (stoppedBy) showBanner(`A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
+      if (stoppedBy) {
+        showBanner(stoppedBy.index === null
+          ? `A search worker stopped unexpectedly between candidates (${stoppedBy.message}); the search ended there and kept the finished candidates.`
+          : `A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
+      }
       $('search-progress').hidden = true;
       state.manifest = manifest;
-      renderResult(result, durationMs);
+      renderResult(result, durationMs, leftOut);
       const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${plural(result.search.planned, 'candidate')}; the best of those was refitted.` : '';
-      const left = leftOut && leftOut.length > 0 ? ` Left out of the search on this data: ${leftOut.map((l) => `${l.model} (${l.reason})`).join('; ')}.` : '';
+      // The reasons can run to several lines: they go with the results, the
+      // status line (pinned at the top) only counts them.
+      const left = leftOut && leftOut.length > 0 ? ` ${plural(leftOut.length, 'model')} left out of the search on this data (see "Left out of the search" in the results).` : '';
       setStatus(`Trained in ${formatMs(durationMs)}.${cut}${left}`);
     } catch (err) {
       $('search-progress').hidden = true;
@@ -829,16 +860,21 @@ function formatBytes(n) {
   return plural(n, 'byte');
 }
 
-function showLoadProgress(p) {
+/** Reading progress; `reload` when the engine, restarted, loads the data again (that cannot be stopped). */
+function showLoadProgress(p, reload = false) {
   const bar = $('search-progress');
+  // The user may have started something else meanwhile: its status stays.
+  if (reload && state.busy) return;
   if (p.stage === 'profile') {
-    setStatus(`Read ${formatBytes(p.total)}; profiling…`);
+    setStatus(reload ? `Loading your data again into the restarted engine: read ${formatBytes(p.total)}; profiling…` : `Read ${formatBytes(p.total)}; profiling…`);
     bar.removeAttribute('value');
     return;
   }
   if (p.stage !== 'read') return;
   const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
-  setStatus(`Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%). Esc or Cancel stops.`);
+  setStatus(reload
+    ? `Loading your data again into the restarted engine: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%).`
+    : `Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%). Esc or Cancel stops.`);
   bar.hidden = false;
   bar.setAttribute('aria-label', 'Reading progress');
   bar.max = Math.max(1, p.total);
@@ -903,7 +939,7 @@ function metricText(name, value, target) {
   return `${formatNumber(value)} seconds (${formatDays(value)})`;
 }
 
-function renderResult(r, durationMs) {
+function renderResult(r, durationMs, leftOut = []) {
   const body = $('metrics-body');
   clear(body);
   for (const m of r.metrics) {
@@ -924,6 +960,7 @@ function renderResult(r, durationMs) {
     ['Rows without a target', r.rowsWithoutTarget ? `${r.rowsWithoutTarget} left out (their "${visible(r.target)}" is missing)` : null, 'fact-no-target'],
     ['Features', String(r.featureCount), 'fact-features'],
     ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],
+    ['Left out of the search', leftOut && leftOut.length ? leftOut.map((l) => `${MODEL_LABELS.get(l.model) || l.model}: ${l.reason}`).join('; ') : null, 'fact-left-out'],
     ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],
     ['Training time', formatMs(durationMs), 'fact-duration'],
   ];
@@ -1081,7 +1118,9 @@ async function openManifest(file) {
       }
       const report = await client.replay(text);
       renderReplay(report, file.name);
-      setStatus(`Replayed ${file.name} in ${formatMs(report.durationMs)}.`);
+      // The verdict is at the foot of the page: the status line says it too.
+      const verdict = report.reproduced ? 'reproduced, every metric bit-identical' : `not reproduced, ${plural(report.differences.length, 'difference')} (listed under Replay)`;
+      setStatus(`Replayed ${file.name} in ${formatMs(report.durationMs)}: ${verdict}.`);
     } catch (err) {
       out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${file.name}: ${err.message}` }));
       failed(err, 'Replay failed.');
@@ -1120,7 +1159,7 @@ function renderReplay(report, name) {
 
 client.addEventListener('progress', (event) => {
   if (event.detail.type === 'train') showSearchProgress(event.detail.progress);
-  if (event.detail.type === 'load') showLoadProgress(event.detail.progress);
+  if (event.detail.type === 'load') showLoadProgress(event.detail.progress, event.detail.internal);
 });
 
 // Cancel is offered whenever the engine is working, whoever asked.
@@ -1150,6 +1189,12 @@ client.addEventListener('restart', (event) => {
       setBusy(state.busy);
     } else if (ok) {
       $('engine-banner').dataset.reloaded = 'true';
+      // The reload's progress took the status line: say how things ended,
+      // unless the user has started something else since.
+      if (!state.busy) {
+        $('search-progress').hidden = true;
+        setStatus(kind === 'cancel' ? message : 'The engine was restarted; your data is loaded again.');
+      }
     }
   });
 });

@@ -5,8 +5,13 @@
 // retried. Every request has a watchdog: one that runs past its time limit
 // is treated the same way, and `cancel()` stops the running request the same
 // way (the only way to stop a synchronous wasm call is to end its worker).
+// The reload is the engine's own work, not the user's: it is not counted
+// as busy, so Esc and Cancel cannot stop it (stopping it would lose the
+// data), and its progress is marked `internal`. A reload cut short by a
+// later restart hands over to that restart's reload.
 // Events: 'restart' {detail: {kind: 'crash'|'timeout'|'cancel', during,
-// message, reloaded, reason, fatal}}, 'progress' {detail: {type, progress}}.
+// message, reloaded, reason, fatal}}, 'progress' {detail: {type, progress,
+// internal}}.
 
 import { Request, READY, request, isTrap, toError, workerScriptURL } from './protocol.js';
 
@@ -124,7 +129,7 @@ export class MlcycleClient extends EventTarget {
     const entry = this.pending.get(msg.id);
     if (!entry) return;
     if ('progress' in msg) {
-      this.dispatchEvent(new CustomEvent('progress', { detail: { type: entry.type, progress: msg.progress } }));
+      this.dispatchEvent(new CustomEvent('progress', { detail: { type: entry.type, progress: msg.progress, internal: entry.internal } }));
       return;
     }
     if (msg.ok) {
@@ -143,7 +148,7 @@ export class MlcycleClient extends EventTarget {
    * Sends one request; resolves with its result, rejects with an Error whose
    * name and code come from mlcycle (or EngineCrashed / engine_crashed).
    */
-  request(type, payload = {}, transfer = []) {
+  request(type, payload = {}, transfer = [], internal = false) {
     const id = this.nextId++;
     const limit = this.timeouts[type] ?? DEFAULT_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
@@ -156,7 +161,7 @@ export class MlcycleClient extends EventTarget {
         fn(value);
         queueMicrotask(() => this.notifyBusy());
       };
-      this.pending.set(id, { resolve: done(resolve), reject: done(reject), type });
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), type, internal });
       this.notifyBusy();
       this.worker.postMessage(request(id, type, payload), transfer);
     });
@@ -170,9 +175,16 @@ export class MlcycleClient extends EventTarget {
     this.dispatchEvent(new CustomEvent('busy', { detail: { busy } }));
   }
 
-  /** Whether a request is running. */
+  /** Whether a request of the user's is running (the reload after a restart is not one). */
   get busy() {
-    return this.pending.size > 0;
+    for (const entry of this.pending.values()) if (!entry.internal) return true;
+    return false;
+  }
+
+  /** Whether the data is being loaded again into a restarted engine. */
+  get reloading() {
+    for (const entry of this.pending.values()) if (entry.internal) return true;
+    return false;
   }
 
   /**
@@ -181,7 +193,7 @@ export class MlcycleClient extends EventTarget {
    */
   cancel() {
     if (!this.busy) return false;
-    const running = [...this.pending.values()].map((e) => e.type);
+    const running = [...this.pending.values()].filter((e) => !e.internal).map((e) => e.type);
     if (running.includes(Request.TRAIN) && !running.includes(Request.CANCEL_SEARCH)) {
       // A search stops between trials and keeps what it found; a single fit
       // that runs on past the grace period is stopped by ending the worker.
@@ -311,7 +323,9 @@ export class MlcycleClient extends EventTarget {
   replace(kind, reason, during, limitMs) {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    const type = during || (pending[0] && pending[0].type);
+    // The user's request names what stopped, not a reload queued before it.
+    const mine = pending.find((e) => !e.internal) || pending[0];
+    const type = during || (mine && mine.type);
     const action = ACTIONS[type] || 'working';
     let what;
     let name;
@@ -350,7 +364,7 @@ export class MlcycleClient extends EventTarget {
             kind,
             during: type,
             reason,
-            reloaded: Promise.resolve(false),
+            reloaded: (this.reloaded = Promise.resolve(false)),
             message: `${what} It stopped ${this.restarts.length} times in a minute, so it was not restarted; reload the page.`,
             fatal: true,
           },
@@ -372,9 +386,11 @@ export class MlcycleClient extends EventTarget {
         payload = { bytes: copy, fileName: data.fileName, options: data.options };
         transfer = [copy];
       }
-      reloaded = this.request(Request.LOAD, payload, transfer).then(
+      const generation = this.generation;
+      // Cut short by another restart, this reload's answer is that restart's.
+      reloaded = this.request(Request.LOAD, payload, transfer, true).then(
         () => true,
-        () => false,
+        () => (generation !== this.generation ? this.reloaded : false),
       );
       message = kind === 'cancel'
         ? `${what} Your data is still loaded.`
@@ -383,6 +399,7 @@ export class MlcycleClient extends EventTarget {
       reloaded = Promise.resolve(false);
       message = kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`;
     }
+    this.reloaded = reloaded;
     this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, message, fatal: false } }));
   }
 }

@@ -71,8 +71,11 @@ export class SearchPool extends EventTarget {
       this.resize(size);
       const plan = await primary.request(Request.SEARCH_START, { options });
       this.progress({ stage: 'prepare', done: 0, planned: plan.planned, metric: plan.metric, elapsedMs: performance.now() - t0, workers: size });
-      // Each pool worker loads the data (once per dataset) and plans the same search.
-      await Promise.all(
+      // Each pool worker loads the data (once per dataset) and plans the same
+      // search. A worker restarted after planning has lost its plan: the
+      // generation it planned in tells.
+      const plannedIn = new Map();
+      const prepared = Promise.all(
         this.clients.map(async (c) => {
           if (this.loaded.get(c) !== source.key) {
             this.loaded.delete(c);
@@ -81,8 +84,16 @@ export class SearchPool extends EventTarget {
           }
           const own = await c.request(Request.SEARCH_START, { options });
           if (own.planned !== plan.planned) throw new Error(`a pool worker planned ${own.planned} trials, the primary ${plan.planned}`);
+          plannedIn.set(c, c.generation);
         }),
       );
+      try {
+        await prepared;
+      } catch (err) {
+        if (!run.cancelled) throw err;
+      }
+      // Cancelled while the workers were getting ready: no candidate ran.
+      if (run.cancelled) throw cancelledBeforeStart();
       let done = 0;
       let best = null;
       let stopped = null;
@@ -96,6 +107,11 @@ export class SearchPool extends EventTarget {
         await Promise.all(
           this.clients.map(async (c) => {
             while (queue.length > 0 && !run.cancelled && !stopped && !timeUp) {
+              if (plannedIn.get(c) !== c.generation) {
+                // Restarted between candidates (its engine stopped while idle).
+                stopped = { index: null, err: new Error('a search worker\'s engine was restarted between candidates') };
+                return;
+              }
               const spec = queue.shift();
               const t1 = performance.now();
               let trial;
@@ -147,4 +163,8 @@ export class SearchPool extends EventTarget {
     if (this.running) this.running.stage = value.stage;
     this.dispatchEvent(new CustomEvent('progress', { detail: value }));
   }
+}
+
+function cancelledBeforeStart() {
+  return Object.assign(new Error('Stopped training, as you asked, while the search workers were getting ready: no candidate ran, so nothing was trained. Your data is still loaded.'), { name: 'Cancelled', code: CANCELLED });
 }

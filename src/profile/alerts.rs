@@ -373,7 +373,16 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     code: AlertCode::Outliers,
                     severity: Severity::Info,
                     columns: cols.clone(),
-                    message: format!("\"{name}\" has {} values outside the IQR fences [{}, {}] ({:.1}% of present values)", o.below + o.above, short(o.lower_fence), short(o.upper_fence), 100.0 * share),
+                    message: format!(
+                        "\"{name}\" has {} outside the IQR fences [{}, {}] ({:.1}% of present values)",
+                        match o.below + o.above {
+                            1 => "1 value".to_string(),
+                            n => format!("{n} values"),
+                        },
+                        short(o.lower_fence),
+                        short(o.upper_fence),
+                        100.0 * share
+                    ),
                     evidence: ev(&[("below", o.below as f64), ("above", o.above as f64), ("lowerFence", o.lower_fence), ("upperFence", o.upper_fence)]),
                     suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
                     advice: "check them; scale robustly so they do not dominate".into(),
@@ -585,6 +594,19 @@ mod tests {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
             assert!(!has(&clean, *target, *code, ""), "{code:?} not expected on clean data: {:?}", codes(&clean, *target));
         }
+    }
+
+    /// The outlier count is said in words that agree with it.
+    #[test]
+    fn outlier_message_counts_in_the_singular_and_plural() {
+        let message = |csv: String| {
+            let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+            profile(&ds).alerts.into_iter().find(|a| a.code == AlertCode::Outliers).map(|a| a.message).unwrap_or_default()
+        };
+        let one = message((0..40).map(|i| format!("{}\n", if i == 3 { 500 } else { i % 9 })).fold("x\n".to_string(), |s, r| s + &r));
+        assert!(one.starts_with("\"x\" has 1 value outside the IQR fences"), "{one}");
+        let two = message((0..40).map(|i| format!("{}\n", if i == 3 || i == 9 { 500 } else { i % 9 })).fold("x\n".to_string(), |s, r| s + &r));
+        assert!(two.starts_with("\"x\" has 2 values outside the IQR fences"), "{two}");
     }
 
     /// The fix for numbers written as text is a step that reads them as

@@ -1,0 +1,148 @@
+// Journeys around stopping and restarting: what the person has loaded is
+// never lost to a second Esc, a cancel while the search workers get ready,
+// a search worker restarted between candidates, or a file that fails to
+// load; and the keyboard focus stays where the person was.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSession, missingPrerequisite, hasFaultInjection, loadSample, train } from './harness.mjs';
+
+const skip = missingPrerequisite() ?? false;
+const skipFaults = skip || (hasFaultInjection() ? false : 'the wasm build has no faultInject export: build with --features fault-injection');
+
+/** A CSV of about `mb` MB (numbers and a four-label column): large enough that reading it takes a while. */
+function bigCsv(dir, mb) {
+  const rows = ['x1,x2,x3,label'];
+  let bytes = 0;
+  for (let i = 0; bytes < mb * 1e6; i++) {
+    const row = `${(i * 7919) % 100003},${((i * 31) % 977) / 7},${i % 13},${['alpha', 'beta', 'gamma', 'delta'][i % 4]}`;
+    rows.push(row);
+    bytes += row.length + 1;
+  }
+  const path = join(dir, 'big.csv');
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
+}
+
+async function loadFile(page, path, name) {
+  await page.setInputFiles('#file-input', path);
+  await page.waitForFunction((n) => document.getElementById('ov-file')?.textContent === n && !document.body.classList.contains('busy'), name, { timeout: 120_000 });
+}
+
+test('a second Esc while the engine loads the data again does not lose the data', { skip: skipFaults, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await loadFile(page, bigCsv(s.tmp, 40), 'big.csv');
+    // A job that never ends; Esc stops it and the fresh engine reads the file again.
+    await page.evaluate(() => {
+      window.__hang = window.mlcycleApp.client.request('fault', { kind: 'hang' }).catch((e) => e.code);
+    });
+    await page.getByRole('button', { name: 'Cancel' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.__hang), 'cancelled');
+    // While it reads, there is nothing of the person's to stop: no Cancel, and Esc does nothing.
+    await page.waitForFunction(() => window.mlcycleApp.client.reloading);
+    assert.equal(await page.locator('#cancel-button').isVisible(), false, 'Cancel is not offered for the reload');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !window.mlcycleApp.client.reloading, null, { timeout: 120_000 });
+    await page.waitForFunction(() => /^Stopped running a fault test, as you asked\. Your data is still loaded\.$/.test(document.getElementById('status').textContent));
+    assert.equal(await page.locator('#engine-banner').isVisible(), false, await page.textContent('#engine-banner'));
+    assert.equal(await page.locator('#profile-section').isVisible(), true, 'the profile stays');
+    assert.equal(await page.textContent('#ov-file'), 'big.csv');
+    assert.equal(await page.locator('#search-progress').isVisible(), false);
+    assert.equal(await page.evaluate(() => window.mlcycleApp.client.current?.fileName), 'big.csv');
+  } finally {
+    await s.close();
+  }
+});
+
+test('Cancel while the search workers get ready says nothing was trained and clears', { skip, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await loadFile(page, bigCsv(s.tmp, 40), 'big.csv');
+    await page.selectOption('#target-select', 'label');
+    await page.fill('#workers-input', '2');
+    await page.click('#train-button');
+    await page.waitForFunction(() => window.mlcycleApp.pool.stage === 'prepare', null, { timeout: 60_000 });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.body.classList.contains('busy'), null, { timeout: 60_000 });
+    assert.match(await page.textContent('#status'), /^Stopped training, as you asked, while the search workers were getting ready: no candidate ran, so nothing was trained\. Your data is still loaded\.$/);
+    assert.equal(await page.locator('#cancel-button').isVisible(), false, 'no Cancel once nothing runs');
+    assert.equal(await page.locator('#results-section').isVisible(), false);
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.textContent('#ov-file'), 'big.csv');
+  } finally {
+    await s.close();
+  }
+});
+
+test('a search worker restarted between candidates ends the search and keeps what finished', { skip: skipFaults, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await loadSample(page, 'iris.csv');
+    await page.fill('#workers-input', '1');
+    // The pool's one worker crashes while idle, just before the first
+    // finished candidate is recorded; its fresh engine has the data but not
+    // the search's plan.
+    await page.evaluate(() => {
+      const { client, pool } = window.mlcycleApp;
+      const request = client.request.bind(client);
+      let crashed = false;
+      client.request = async (type, ...rest) => {
+        if (type === 'searchRecord' && !crashed) {
+          crashed = true;
+          await pool.clients[0].request('fault', { kind: 'panic' }).catch(() => {});
+        }
+        return request(type, ...rest);
+      };
+    });
+    const { metrics, error } = await train(page);
+    assert.equal(error, '', error);
+    assert.ok(metrics.accuracy > 0.8, JSON.stringify(metrics));
+    assert.match(await page.textContent('#engine-banner-text'), /^A search worker stopped unexpectedly between candidates \(a search worker's engine was restarted between candidates\); the search ended there and kept the finished candidates\.$/);
+    assert.match(await page.textContent('#status'), /The search was cut short after 1 of \d+ candidates; the best of those was refitted\./);
+    assert.equal(await page.locator('#leaderboard-body tr').count(), 1);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a new file that fails to load leaves the data loaded before, and focus comes back', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await loadSample(page, 'iris.csv');
+    // By keyboard: focus Train and press Enter; focus comes back to it.
+    await page.focus('#train-button');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^Trained/.test(document.getElementById('status').textContent) && !document.body.classList.contains('busy'), null, { timeout: 120_000 });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'train-button');
+    const before = await page.textContent('[data-testid="metric-accuracy"]');
+
+    const empty = join(s.tmp, 'empty.csv');
+    writeFileSync(empty, '');
+    await page.setInputFiles('#file-input', empty);
+    await page.waitForFunction(() => /^Loading empty\.csv failed/.test(document.getElementById('status').textContent) && !document.body.classList.contains('busy'));
+    assert.equal(await page.textContent('#status'), 'Loading empty.csv failed; iris.csv is still loaded.');
+    assert.match(await page.textContent('#error'), /empty\.csv: the file is empty/);
+    assert.equal(await page.textContent('#ov-file'), 'iris.csv');
+    assert.equal(await page.locator('#profile-section').isVisible(), true);
+    assert.equal(await page.textContent('[data-testid="metric-accuracy"]'), before, 'the results stay');
+    // The column list under Reading options is still iris's.
+    const columns = await page.$$eval('#type-column option', (os) => os.map((o) => o.value));
+    assert.deepEqual(columns, ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species']);
+    // And the data is usable: training again works.
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+  } finally {
+    await s.close();
+  }
+});
