@@ -78,8 +78,27 @@ enum ClusterArg {
     Pca,
 }
 
+/// Refuses an output path that is the data file itself: writing the report
+/// or manifest there would destroy the data (and the run could never be
+/// replayed). Checked before any work.
+fn not_the_data(output: Option<&Path>, flag: &str, data: &Path) -> Result<(), Failure> {
+    let (Some(output), false) = (output, is_stdin(data)) else { return Ok(()) };
+    let same = match (std::fs::canonicalize(output), std::fs::canonicalize(data)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(Failure {
+            code: exit::INPUT,
+            message: format!("{flag} {} is the data file itself; writing there would overwrite the data, so nothing was written: choose another path", output.display()),
+        });
+    }
+    Ok(())
+}
+
 fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::ClusterOptions, out: Option<&Path>) -> Result<u8, Failure> {
     use mlcycle::cluster::ClusterModel;
+    not_the_data(out, "--out", data)?;
     let (ds, _) = load_with(data, &read.options()?)?;
     let result = mlcycle::cluster::cluster(&ds, opts).map_err(mlcycle::Error::from)?;
     let name = match opts.model {
@@ -358,9 +377,10 @@ enum Command {
         /// Where to write the manifest (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Also write the prepared train/test matrices of the split as JSON
-        /// (for scripts/sklearn_models_reference.py).
-        #[arg(long, value_name = "FILE", hide = true)]
+        /// Also write the prepared train/test matrices of the split, as one
+        /// JSON file (task, x_train, y_train, x_test, y_test, test_rows), to
+        /// check the models against another library.
+        #[arg(long, value_name = "FILE")]
         dump_split: Option<PathBuf>,
         #[command(flatten)]
         read: ReadArgs,
@@ -563,21 +583,28 @@ fn profile_text(p: &Profile) -> String {
         let kind = c.kind.as_str();
         // Dates and times are held as seconds since 1970: shown as dates.
         let time = c.kind.is_time();
-        let top: Vec<String> = c.top.iter().take(3).map(|t| format!("{:?} ({})", t.value, t.count)).collect();
+        // Counts from a sample (a file past the memory budget) are estimates: marked ≈.
+        let approx = |field: &str| if c.approximate.iter().any(|a| a == field) { "≈" } else { "" };
+        let top: Vec<String> = c.top.iter().take(3).map(|t| format!("\"{}\" ({}{})", printable(&t.value), approx("top"), t.count)).collect();
         let _ = writeln!(
             s,
             "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  {}",
-            fit(format!("{:?}", c.name).trim_matches('"'), 24),
+            fit(&printable(&c.name), 24),
             kind,
             c.count,
             c.missing,
-            c.distinct,
+            format!("{}{}", approx("distinct"), c.distinct),
             show_as(c.min, time),
             show_as(c.max, time),
             show_as(c.mean, time),
             if time { c.std.map_or_else(|| "-".into(), |d| format!("{:.1} days", d / 86_400.0)) } else { show(c.std) },
             top.join(", ")
         );
+    }
+    // Columns left out of the pairs on wide data: their alerts (correlation) cannot fire.
+    let unpaired: Vec<&str> = p.associations.skipped.iter().filter(|k| k.reason.starts_with("only the first")).map(|k| k.column.as_str()).collect();
+    if let Some(first) = p.associations.skipped.iter().find(|k| k.reason.starts_with("only the first")) {
+        let _ = writeln!(s, "note: associations: {} column(s) from \"{}\" on are not paired: {}", unpaired.len(), printable(unpaired[0]), first.reason);
     }
     if !p.alerts.is_empty() {
         let _ = writeln!(s, "\n{} alert(s):", p.alerts.len());
@@ -715,6 +742,7 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
 fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Profile { data, json, html, target, read } => {
+            not_the_data(html.as_deref(), "--html", &data)?;
             let opts = read.options()?;
             let ds = load_streaming(&data, &opts)?;
             let popts = ProfileOptions { target, threads: mlcycle::par::available(), ..ProfileOptions::default() };
@@ -753,6 +781,8 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             dump_split,
             read,
         } => {
+            not_the_data(out.as_deref(), "--out", &data)?;
+            not_the_data(dump_split.as_deref(), "--dump-split", &data)?;
             let file = match &config {
                 Some(path) => read_config(path)?,
                 None => SearchFile { spaces: None, strategy: None, trials: None, folds: None, metric: None, seed: None, time_budget_seconds: None },

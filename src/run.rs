@@ -1146,14 +1146,19 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         }
     }
     // The recorded trials, by index: a cut-short parallel search may have
-    // finished some of a batch and not others.
+    // finished some of a batch and not others. One the plan does not hold
+    // is skipped here and named as a difference below.
     for t in manifest.search.iter().flat_map(|s| &s.trials) {
-        let Some(spec) = r.pending().into_iter().find(|s| s.index == t.index) else { break };
+        let Some(spec) = r.pending().into_iter().find(|s| s.index == t.index) else { continue };
         let trial = r.run_trial(ds, &spec)?;
         r.record(trial)?;
     }
     if manifest.search.as_ref().is_some_and(|s| s.cut_short) {
         r.cancel();
+    } else {
+        // A search that ran to its end runs to its end again: a trial taken
+        // out of the record shows as missing, not as a shorter search.
+        while r.step(ds)?.is_some() {}
     }
     let mut out = r.finish(ds)?;
     out.config.task_source = manifest.config.task_source;
@@ -1168,18 +1173,31 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     diff("split.train_rows", s.0.train_rows.to_string(), s.1.train_rows.to_string());
     diff("split.test_rows", s.0.test_rows.to_string(), s.1.test_rows.to_string());
     diff("split.dropped_missing_target", s.0.dropped_missing_target.to_string(), s.1.dropped_missing_target.to_string());
+    let or_none = |v: Option<String>| v.unwrap_or_else(|| "none".to_string());
     if let (Some(a), Some(b)) = (&manifest.search, &out.search) {
-        for (x, y) in a.trials.iter().zip(&b.trials) {
-            let i = x.index;
-            diff(&format!("search.trials[{i}].model"), serde_json::to_string(&x.model).unwrap_or_default(), serde_json::to_string(&y.model).unwrap_or_default());
-            let bits = |v: &[Option<f64>]| v.iter().map(|s| s.map_or("undefined".to_string(), |x| format!("{x:?}"))).collect::<Vec<_>>().join(", ");
-            diff(&format!("search.trials[{i}].fold_scores"), bits(&x.fold_scores), bits(&y.fold_scores));
-            diff(&format!("search.trials[{i}].error"), format!("{:?}", x.error), format!("{:?}", y.error));
+        diff("search.planned", a.planned.to_string(), b.planned.to_string());
+        diff("search.cut_short", a.cut_short.to_string(), b.cut_short.to_string());
+        // Trials matched by index, so one missing or added is named alone.
+        let mut indices: Vec<usize> = a.trials.iter().chain(&b.trials).map(|t| t.index).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        let model = |t: &crate::search::Trial| serde_json::to_string(&t.model).unwrap_or_default();
+        for i in indices {
+            match (a.trials.iter().find(|t| t.index == i), b.trials.iter().find(|t| t.index == i)) {
+                (Some(x), Some(y)) => {
+                    diff(&format!("search.trials[{i}].model"), model(x), model(y));
+                    let bits = |v: &[Option<f64>]| v.iter().map(|s| s.map_or("undefined".to_string(), |x| format!("{x:?}"))).collect::<Vec<_>>().join(", ");
+                    diff(&format!("search.trials[{i}].fold_scores"), bits(&x.fold_scores), bits(&y.fold_scores));
+                    diff(&format!("search.trials[{i}].error"), or_none(x.error.clone()), or_none(y.error.clone()));
+                }
+                (x, y) => diff(&format!("search.trials[{i}]"), x.map_or_else(|| "absent".to_string(), model), y.map_or_else(|| "absent".to_string(), model)),
+            }
         }
         diff("search.trials.length", a.trials.len().to_string(), b.trials.len().to_string());
-        diff("search.best", format!("{:?}", a.best), format!("{:?}", b.best));
+        diff("search.best", or_none(a.best.map(|b| b.to_string())), or_none(b.best.map(|b| b.to_string())));
     } else {
-        diff("search", format!("{}", manifest.search.is_some()), format!("{}", out.search.is_some()));
+        let said = |present: bool| if present { "a search" } else { "no search" }.to_string();
+        diff("search", said(manifest.search.is_some()), said(out.search.is_some()));
     }
     diff("config.model", serde_json::to_string(&manifest.config.model).unwrap_or_default(), serde_json::to_string(&out.config.model).unwrap_or_default());
     for (i, (a, b)) in manifest.recipe.steps.iter().zip(&out.recipe.steps).enumerate() {
@@ -1187,7 +1205,7 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         diff(&format!("recipe.steps[{i}]"), a, b);
     }
     diff("recipe.steps.length", manifest.recipe.steps.len().to_string(), out.recipe.steps.len().to_string());
-    diff("result.classes", format!("{:?}", manifest.result.classes), format!("{:?}", out.result.classes));
+    diff("result.classes", or_none(manifest.result.classes.as_ref().map(|c| c.join(", "))), or_none(out.result.classes.as_ref().map(|c| c.join(", "))));
     diff("result.features", manifest.result.features.join(", "), out.result.features.join(", "));
     let recorded: BTreeMap<&str, Option<f64>> = manifest.result.metrics.iter().map(|m| (m.name.as_str(), m.value)).collect();
     let now: BTreeMap<&str, Option<f64>> = out.result.metrics.iter().map(|m| (m.name.as_str(), m.value)).collect();
@@ -1427,6 +1445,39 @@ mod tests {
         let mut free = Run::start(&ds, &RunOptions { time_budget_seconds: None, ..opts }).unwrap();
         assert!(!free.budget_spent(f64::MAX));
         assert!(free.step_within_budget(&ds, 1e12).unwrap().is_some());
+    }
+
+    /// A leaderboard with a candidate taken out (or renumbered) is not the
+    /// search that ran: replay runs the whole search again and names the
+    /// trial, so a cherry-picked record cannot pass as reproduced.
+    #[test]
+    fn replay_names_trials_taken_out_of_the_record() {
+        let ds = iris();
+        let opts = RunOptions { search: Some(Strategy::Grid), ..halving(&["knn", "tree"]) };
+        let m = run(&ds, &opts).unwrap().manifest(BTreeMap::new());
+        assert!(replay(&ds, &m).unwrap().reproduced);
+        let n = m.search.as_ref().unwrap().trials.len();
+        assert!(n >= 4);
+
+        let mut cut = m.clone();
+        let removed = cut.search.as_mut().unwrap().trials.remove(2);
+        let report = replay(&ds, &cut).unwrap();
+        assert!(!report.reproduced);
+        let fields: Vec<&str> = report.differences.iter().map(|d| d.field.as_str()).collect();
+        let named = format!("search.trials[{}]", removed.index);
+        assert!(fields.contains(&named.as_str()), "{fields:?}");
+        assert!(fields.contains(&"search.trials.length"), "{fields:?}");
+        let d = report.differences.iter().find(|d| d.field == named).unwrap();
+        assert_eq!(d.expected, "absent");
+        // Only that trial differs among the trials: the rest still match by index.
+        assert!(!fields.iter().any(|f| f.ends_with(".fold_scores")), "{fields:?}");
+
+        let mut renumbered = m.clone();
+        renumbered.search.as_mut().unwrap().trials[1].index = 77;
+        let report = replay(&ds, &renumbered).unwrap();
+        let fields: Vec<&str> = report.differences.iter().map(|d| d.field.as_str()).collect();
+        assert!(fields.contains(&"search.trials[77]") && fields.contains(&"search.trials[1]"), "{fields:?}");
+        assert!(!fields.contains(&"search.trials.length"), "{fields:?}");
     }
 
     #[test]

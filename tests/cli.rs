@@ -517,6 +517,42 @@ fn text_profile_notes_repairs_and_escapes_control_characters() {
     assert!(row.contains(" 1000000000 1000000005 1000000002.5 "), "{row}");
 }
 
+/// Names and values are shown as written: quotes whole, accents made of
+/// combining marks (as macOS writes them) as letters, not escapes.
+#[test]
+fn text_profile_shows_names_and_values_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, "cafe\u{301},say \"hi\",x\nZoe\u{308},\"a \"\"q\"\"\",1\nb,c,2\n").unwrap();
+    let s = text(&run(&["profile", path.to_str().unwrap()]).stdout);
+    assert!(s.lines().any(|l| l.starts_with("cafe\u{301} ") && l.contains("\"Zoe\u{308}\" (1)")), "{s}");
+    assert!(s.lines().any(|l| l.starts_with("say \"hi\" ") && l.contains("\"a \"q\"\" (1)")), "{s}");
+    assert!(!s.contains("\\u{301}") && !s.contains("\\\""), "{s}");
+}
+
+/// On data wider than the paired columns, a column past them that leaks
+/// the target is still found, and the text says which columns were not
+/// paired with each other.
+#[test]
+fn wide_data_still_measures_every_column_against_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.csv");
+    let mut csv = (0..60).map(|i| format!("f{i}")).collect::<Vec<_>>().join(",") + "\n";
+    for r in 0..300u64 {
+        let v: Vec<String> = (0..60u64)
+            .map(|i| match i {
+                55 => format!("{}", 2 * ((r * 7919 + 50 * 104_729) % 1000)),
+                _ => format!("{}", (r * 7919 + i * 104_729) % 1000),
+            })
+            .collect();
+        csv += &(v.join(",") + "\n");
+    }
+    std::fs::write(&path, csv).unwrap();
+    let s = text(&run(&["profile", path.to_str().unwrap(), "--target", "f50"]).stdout);
+    assert!(s.contains("critical possible target leakage: \"f55\" alone explains \"f50\" almost exactly"), "{s}");
+    assert!(s.contains("note: associations: 20 column(s) from \"f40\" on are not paired: only the first 40 eligible columns are paired with each other; still measured against the target"), "{s}");
+}
+
 /// An auto-mpg-like file (UCI .data: aligned columns, a tab before the
 /// quoted car name, `?` missing, no header) is read as columns, with a
 /// note; `--delimiter whitespace` reads the same and a run records it for
@@ -766,4 +802,27 @@ fn a_dash_reads_the_data_from_standard_input() {
     let o = run_with_stdin(&["profile", "-"], b"a,b\n1\n");
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).starts_with("mlcycle: stdin: row 1 (line 2) has 1 field"), "{}", text(&o.stderr));
+}
+
+/// A report or manifest aimed at the data file itself is refused before
+/// any work, and the data is left as it was.
+#[test]
+fn outputs_never_overwrite_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("v.csv");
+    let original = std::fs::read(root("www/data/iris.csv")).unwrap();
+    std::fs::write(&data, &original).unwrap();
+    let d = data.to_str().unwrap();
+    // The same file by another spelling of its path.
+    let alias = format!("{}/./v.csv", dir.path().display());
+    for args in [
+        vec!["profile", d, "--html", &alias],
+        vec!["run", d, "--target", "species", "--out", d],
+        vec!["cluster", d, "--out", &alias],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("is the data file itself; writing there would overwrite the data, so nothing was written"), "{}", text(&o.stderr));
+        assert_eq!(std::fs::read(&data).unwrap(), original, "{args:?} changed the data");
+    }
 }

@@ -3,7 +3,8 @@
 //! correlation ratio between a number and labels — and with the target.
 //!
 //! Cost is bounded: at most `max_assoc_columns` columns are paired (the
-//! others are listed as skipped, with the reason), label columns with more
+//! others are listed as skipped, with the reason; with a target they are
+//! still measured against it), label columns with more
 //! than [`MAX_LEVELS`] labels are skipped, and when rows × pairs exceeds
 //! `max_assoc_work` a regular sample of rows is used and reported. Missing
 //! values are left out pair by pair. No wasm here.
@@ -301,13 +302,30 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
             None => eligible.push(i),
         }
     }
+    let target_ok = target.is_some_and(|t| {
+        let tp = &profiles[t];
+        tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000)
+    });
+    // Past the first columns, pairs are not computed (their number grows
+    // with the square of the columns), but each column is still measured
+    // against the target: leakage hides in wide files too.
+    let mut target_only = Vec::new();
     if eligible.len() > opts.max_assoc_columns {
+        let reason = if target_ok {
+            format!("only the first {} eligible columns are paired with each other; still measured against the target", opts.max_assoc_columns)
+        } else {
+            format!("only the first {} eligible columns are paired", opts.max_assoc_columns)
+        };
         for &i in &eligible[opts.max_assoc_columns..] {
-            out.skipped.push(Skipped { column: profiles[i].name.clone(), reason: format!("only the first {} eligible columns are paired", opts.max_assoc_columns) });
+            out.skipped.push(Skipped { column: profiles[i].name.clone(), reason: reason.clone() });
         }
-        eligible.truncate(opts.max_assoc_columns);
+        target_only = eligible.split_off(opts.max_assoc_columns);
+        if !target_ok {
+            target_only.clear();
+        }
+        target_only.retain(|&i| Some(i) != target);
     }
-    let pairs = eligible.len() * eligible.len().saturating_sub(1) / 2 + eligible.len();
+    let pairs = eligible.len() * eligible.len().saturating_sub(1) / 2 + eligible.len() + target_only.len();
     let step = (ds.n_rows * pairs.max(1)).div_ceil(opts.max_assoc_work.max(1)).max(1);
     let rows: Vec<usize> = (0..ds.n_rows).step_by(step).collect();
     if step > 1 || ds.sample.is_some() {
@@ -318,17 +336,22 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         ColumnValues::Numeric(v) => Data::Num(rows.iter().map(|&r| v[r].get()).collect()),
         ColumnValues::Categorical { levels, codes } => Data::Cat(rows.iter().map(|&r| codes[r].get()).collect(), levels.len()),
     };
+    // Paired columns first, then those measured against the target only.
     let mut used = eligible.clone();
+    used.extend(&target_only);
     if let Some(t) = target.filter(|t| !used.contains(t)) {
         used.push(t);
     }
     // Each used column gathered once, with its dense value ids when it is
     // a paired number (Spearman ranks are counted from them).
     // `gathered[k]` is column `used[k]`; jobs name positions in `used`.
-    let gathered: Vec<(Data, Option<Ids>)> = crate::par::map(&used, opts.threads, |&i| {
+    let paired = eligible.len();
+    let positions: Vec<usize> = (0..used.len()).collect();
+    let gathered: Vec<(Data, Option<Ids>)> = crate::par::map(&positions, opts.threads, |&k| {
+        let i = used[k];
         let d = gather(i);
         let ids = match &d {
-            Data::Num(v) if Some(i) != target => Some(dense_ids(v)),
+            Data::Num(v) if Some(i) != target && k < paired => Some(dense_ids(v)),
             _ => None,
         };
         (d, ids)
@@ -341,12 +364,8 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
             }
         }
     }
-    let target_ok = target.is_some_and(|t| {
-        let tp = &profiles[t];
-        tp.count >= 2 && (tp.kind.is_numeric() || tp.distinct <= 1000)
-    });
     if let (Some(t), true) = (target.and_then(|t| used.iter().position(|&u| u == t)), target_ok) {
-        jobs.extend((0..eligible.len()).filter(|&k| k != t).map(|k| (k, t, false)));
+        jobs.extend((0..paired + target_only.len()).filter(|&k| k != t).map(|k| (k, t, false)));
     }
     let results = crate::par::map_with(&jobs, opts.threads, Scratch::default, |s, &(k, l, spearman)| {
         let (a, b) = (&gathered[k], &gathered[l]);
