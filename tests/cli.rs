@@ -169,6 +169,8 @@ fn hostile_inputs_give_clear_errors() {
         ("bigint.csv", b"id\n9007199254740992\n9007199254740993\n".to_vec(), &["profile", "--type", "id=integer"], 3, "row 2 (line 3), column \"id\": 9007199254740993 cannot be kept exactly as an integer"),
         ("oneclass.csv", b"a,y\n1,k\n2,k\n3,k\n4,k\n".to_vec(), &["run", "--target", "y"], 3, "only one class"),
         ("notarget.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "nope"], 3, "no column named \"nope\""),
+        ("casetarget.csv", b"a,Species\n1,k\n2,j\n".to_vec(), &["run", "--target", "species"], 3, "casetarget.csv: no column named \"species\"; did you mean \"Species\"? The columns are \"a\", \"Species\""),
+        ("badtype.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["profile", "--type", "nope=integer"], 3, "badtype.csv: no column named \"nope\"; the columns are \"a\", \"y\""),
         ("onlytarget.csv", b"y\n1.5\n2.5\n3.5\n4.5\n".to_vec(), &["run", "--target", "y"], 3, "no feature columns"),
         ("onerow.csv", b"a,y\n1,2.5\n".to_vec(), &["run", "--target", "y"], 3, "cannot split 1 row with"),
         ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5", "--search", "none"], 0, ""),
@@ -825,4 +827,22 @@ fn outputs_never_overwrite_the_data() {
         assert!(text(&o.stderr).contains("is the data file itself; writing there would overwrite the data, so nothing was written"), "{}", text(&o.stderr));
         assert_eq!(std::fs::read(&data).unwrap(), original, "{args:?} changed the data");
     }
+}
+
+/// A file past the memory budget is profiled from a sample: the text
+/// profile marks its estimated figures (distinct counts, top counts) with ≈.
+#[test]
+fn sampled_figures_are_marked_in_the_text_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let csv: String = std::iter::once("a,b\n".to_string()).chain((0..200_000).map(|i| format!("{},{}\n", i % 97, i % 13))).collect();
+    std::fs::write(&path, csv).unwrap();
+    let o = run(&["profile", path.to_str().unwrap(), "--max-memory", "1"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    let row = s.lines().find(|l| l.starts_with("a ")).unwrap();
+    assert!(row.contains(" ≈97 ") && row.contains("(≈"), "{row}");
+    // Read whole, nothing is marked.
+    let s = text(&run(&["profile", path.to_str().unwrap()]).stdout);
+    assert!(!s.contains('≈'), "{s}");
 }

@@ -2303,7 +2303,8 @@ impl Parser {
             }
             for name in self.opts.column_types.keys() {
                 if !names.contains(name) {
-                    return Err(DataError::UnknownColumn { name: name.clone() });
+                    let all: Vec<&str> = names.iter().map(String::as_str).collect();
+                    return Err(super::unknown_column(&self.ctx.file, name, &all));
                 }
             }
             self.cols = names.iter().map(|n| ColBuilder::new(n.clone(), self.opts.column_types.get(n).copied())).collect();

@@ -215,7 +215,7 @@ pub enum DataError {
         limit: usize,
     },
     /// More rows than the limit.
-    #[error("{file}: the file has more than {limit} data rows, the limit")]
+    #[error("{file}: the file has more than {limit} data rows, the limit; split it, or keep a sample of its rows")]
     TooManyRows {
         /// File name as given.
         file: String,
@@ -287,10 +287,14 @@ pub enum DataError {
         message: String,
     },
     /// A column name that does not exist.
-    #[error("no column named \"{name}\" in the data")]
+    #[error("{file}: no column named \"{name}\"; {columns}")]
     UnknownColumn {
+        /// File name as given.
+        file: String,
         /// The name asked for.
         name: String,
+        /// The columns there are, in words (a close match first).
+        columns: String,
     },
     /// A split that cannot be made.
     #[error("cannot split {rows} row{} with a test fraction of {test_fraction}: {reason}", if *rows == 1 { "" } else { "s" })]
@@ -786,13 +790,31 @@ pub struct Dataset {
     pub parse: ParseOptions,
 }
 
+/// The error for a column `name` not among `names` of `file`: the
+/// columns listed (the first ten), and one that differs only in case or
+/// surrounding spaces offered first.
+pub(crate) fn unknown_column(file: &str, name: &str, names: &[&str]) -> DataError {
+    let fold = |s: &str| s.trim().to_lowercase();
+    let close = names.iter().find(|n| fold(n) == fold(name));
+    let shown: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+    let more = if names.len() > 10 { format!(", … ({} in all)", names.len()) } else { String::new() };
+    let columns = match close {
+        Some(c) => format!("did you mean \"{c}\"? The columns are {}{more}", shown.join(", ")),
+        None => format!("the columns are {}{more}", shown.join(", ")),
+    };
+    DataError::UnknownColumn { file: file.to_string(), name: name.to_string(), columns }
+}
+
 impl Dataset {
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Result<&Column, DataError> {
-        self.columns
-            .iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
+        self.columns.iter().find(|c| c.name == name).ok_or_else(|| self.unknown_column(name))
+    }
+
+    /// The error for a column `name` that is not here.
+    pub fn unknown_column(&self, name: &str) -> DataError {
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        unknown_column(&self.file_name, name, &names)
     }
 
     /// Position of the column called `name`.
@@ -800,7 +822,7 @@ impl Dataset {
         self.columns
             .iter()
             .position(|c| c.name == name)
-            .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
+            .ok_or_else(|| self.unknown_column(name))
     }
 
     /// A hash of row `r`'s values in every column (equal rows hash equal;

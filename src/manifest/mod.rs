@@ -69,6 +69,13 @@ pub enum ManifestError {
         /// What is wrong.
         message: String,
     },
+    /// Well-formed JSON whose values do not make a run (a field out of
+    /// range, or parts that contradict each other).
+    #[error("the manifest is not valid: {message}")]
+    BadValue {
+        /// The field and what is wrong with it.
+        message: String,
+    },
 }
 
 impl ManifestError {
@@ -79,7 +86,7 @@ impl ManifestError {
             ManifestError::NotUtf8 { .. } => "not_utf8",
             ManifestError::TooDeep { .. } => "too_deep",
             ManifestError::SchemaVersion { .. } => "schema_version",
-            ManifestError::Invalid { .. } => "invalid_manifest",
+            ManifestError::Invalid { .. } | ManifestError::BadValue { .. } => "invalid_manifest",
         }
     }
 }
@@ -315,7 +322,7 @@ impl RunManifest {
     }
 
     fn check(&self) -> Result<(), ManifestError> {
-        let bad = |message: String| ManifestError::Invalid { line: 0, column: 0, message };
+        let bad = |message: String| ManifestError::BadValue { message };
         let c = &self.config;
         if !(c.test_fraction > 0.0 && c.test_fraction < 1.0) {
             return Err(bad(format!("config.test_fraction {} is not between 0 and 1", c.test_fraction)));
@@ -324,13 +331,30 @@ impl RunManifest {
             return Err(bad("dataset.sha256 is not a 64-digit hex digest".into()));
         }
         if let Some(s) = &self.config.search {
-            if s.trials == 0 || s.trials > crate::search::MAX_TRIALS || !(2..=crate::search::MAX_FOLDS).contains(&s.folds) || s.max_trial_seconds.is_nan() || s.max_trial_seconds <= 0.0 {
-                return Err(bad(format!("config.search has trials {} and folds {}, out of range", s.trials, s.folds)));
+            if s.trials == 0 || s.trials > crate::search::MAX_TRIALS {
+                return Err(bad(format!("config.search.trials {} is out of range: allowed 1 to {}", s.trials, crate::search::MAX_TRIALS)));
             }
+            if !(2..=crate::search::MAX_FOLDS).contains(&s.folds) {
+                return Err(bad(format!("config.search.folds {} is out of range: allowed 2 to {}", s.folds, crate::search::MAX_FOLDS)));
+            }
+            if s.max_trial_seconds.is_nan() || s.max_trial_seconds <= 0.0 {
+                return Err(bad(format!("config.search.max_trial_seconds {} is out of range: allowed a number of seconds above 0", s.max_trial_seconds)));
+            }
+        }
+        match (&self.config.search, &self.search) {
+            (Some(_), None) => return Err(bad("config.search is set but the search record (search) is missing".into())),
+            (None, Some(_)) => return Err(bad("a search is recorded (search) but config.search is null".into())),
+            _ => {}
         }
         if let Some(s) = &self.search {
             if s.trials.len() > s.planned || s.planned > crate::search::MAX_TRIALS {
                 return Err(bad(format!("search lists {} trials of {} planned", s.trials.len(), s.planned)));
+            }
+            if s.trials.is_empty() {
+                return Err(bad("search.trials is empty: a run with a search records at least the trial it chose".into()));
+            }
+            if let Some(best) = s.best.filter(|b| !s.trials.iter().any(|t| t.index == *b)) {
+                return Err(bad(format!("search.best {best} is not the index of a recorded trial")));
             }
         }
         if self.durations_ms.values().any(|d| !d.is_finite() || *d < 0.0) {
@@ -393,6 +417,31 @@ mod tests {
         for (input, code) in cases {
             let err = RunManifest::from_bytes(input).unwrap_err();
             assert_eq!(err.code(), *code, "{:?}: {err}", String::from_utf8_lossy(&input[..input.len().min(40)]));
+        }
+    }
+
+    /// A hand-edited value is named by its field, without a line and
+    /// column (there is none to give), and parts that contradict each other
+    /// are refused rather than replayed.
+    #[test]
+    fn edited_values_are_named_by_their_field() {
+        let base: serde_json::Value = serde_json::from_slice(include_bytes!("../../tests/fixtures/iris-search.run.json")).unwrap();
+        assert!(RunManifest::from_bytes(base.to_string().as_bytes()).is_ok());
+        let cases: &[(&str, serde_json::Value, &str)] = &[
+            ("/config/search/max_trial_seconds", serde_json::json!(0.0), "the manifest is not valid: config.search.max_trial_seconds 0 is out of range: allowed a number of seconds above 0"),
+            ("/config/search/folds", serde_json::json!(1), "the manifest is not valid: config.search.folds 1 is out of range: allowed 2 to "),
+            ("/config/search/trials", serde_json::json!(0), "the manifest is not valid: config.search.trials 0 is out of range: allowed 1 to "),
+            ("/search", serde_json::Value::Null, "the manifest is not valid: config.search is set but the search record (search) is missing"),
+            ("/config/search", serde_json::Value::Null, "the manifest is not valid: a search is recorded (search) but config.search is null"),
+            ("/search/trials", serde_json::json!([]), "the manifest is not valid: search.trials is empty"),
+            ("/search/best", serde_json::json!(99), "the manifest is not valid: search.best 99 is not the index of a recorded trial"),
+        ];
+        for (pointer, value, message) in cases {
+            let mut m = base.clone();
+            *m.pointer_mut(pointer).unwrap() = value.clone();
+            let err = RunManifest::from_bytes(m.to_string().as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "invalid_manifest");
+            assert!(err.to_string().starts_with(message), "{pointer}: {err}");
         }
     }
 
