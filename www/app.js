@@ -19,6 +19,7 @@ const state = {
   recipe: [], // preparation steps the person added from alerts, in order
   spacesDefault: null, // the defaults last put in the spaces editor
   source: null, // {data: File | ArrayBuffer, fileName, meta}: what the last load read, for reading again
+  retry: null, // the same, of a file that failed to load while the data before it stayed: what Read again reads
   typeOverrides: new Map(), // column name -> kind, set under Reading options
   busy: false,
 };
@@ -154,6 +155,9 @@ function setBusy(busy) {
   $('download-report').disabled = busy || !loaded;
   $('cluster-button').disabled = busy || !loaded;
   $('reread').disabled = busy || !state.source;
+  // Which file Read again reads: the one that failed, while another stays loaded.
+  const again = state.retry || state.source;
+  $('reread').textContent = again ? `Read ${visible(again.fileName)} again with these options` : 'Read the file again with these options';
   $('workers-input').disabled = busy || !loaded;
   document.body.classList.toggle('busy', busy);
   if (!busy) $('search-progress').hidden = true;
@@ -328,15 +332,22 @@ function renderTypeColumns(p) {
   $('type-overrides').disabled = false;
 }
 
+/**
+ * Read again, with the reading options as they are now: the file that just
+ * failed to load (the person is fixing its options), else the loaded one.
+ */
 async function reread() {
-  if (!state.source) return;
-  const { data, fileName, meta } = state.source;
+  const retry = state.retry;
+  const src = retry || state.source;
+  if (!src) return;
+  const { data, fileName, meta } = src;
   await withBusy(async () => {
     clearError();
     try {
       await loadBytes(data, fileName, meta, true);
     } catch (err) {
-      failed(err, err.keptData ? `Reading ${fileName} again failed; the data as read before is still loaded.` : `Reading ${fileName} again failed.`);
+      if (retry) failed(err, loadFailedText(fileName, err));
+      else failed(err, err.keptData ? `Reading ${fileName} again failed; the data as read before is still loaded.` : `Reading ${fileName} again failed.`);
     }
   });
 }
@@ -359,6 +370,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     const used = readOptions();
     const { profile, durationMs, memoryBytes, readAs, workers, seconds } = await client.load(bytes, fileName, used);
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
+    state.retry = null;
     state.lastLoad = { fileName, durationMs, memoryBytes, readAs, workers, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
     state.profile = profile;
@@ -376,6 +388,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   } catch (err) {
     if (previous) {
       err.keptData = await keepPrevious(previous);
+      // Another file failed: Read again is for it, once its options are set.
+      state.retry = err.keptData && previous.data !== bytes ? { data: bytes, fileName, meta } : null;
       if (err.keptData && !sameFile) {
         state.typeOverrides = previousTypes;
         renderTypeOverrides();
@@ -409,6 +423,7 @@ async function keepPrevious(previous) {
 
 function forgetData() {
   state.profile = null;
+  state.retry = null;
   state.manifest = null;
   state.sampleMeta = null;
   for (const id of ['profile-section', 'train-section', 'results-section', 'replay-section']) $(id).hidden = true;
