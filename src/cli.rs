@@ -358,9 +358,9 @@ enum Command {
         /// "time_budget_seconds"}; flags win over it.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Trees of the random forest with --search none (1 to 1000).
-        #[arg(long, default_value_t = 100)]
-        trees: u16,
+        /// Trees of the random forest with --search none (1 to 1000; default 100).
+        #[arg(long)]
+        trees: Option<u16>,
         /// Depth limit of each tree with --search none (1 to 64).
         #[arg(long)]
         max_depth: Option<u16>,
@@ -795,6 +795,15 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 return Err(Failure { code: exit::INPUT, message: format!("--threads {threads} is out of range: allowed 1 to 256") });
             }
             let seed = seed.or(file.seed).unwrap_or(mlcycle::run::DEFAULT_SEED);
+            let strategy = search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid);
+            // The forest's size is a setting of the one model; a search takes
+            // its sizes from its grid, and would quietly ignore these.
+            if strategy != Strategy::None && (trees.is_some() || max_depth.is_some()) {
+                return Err(Failure {
+                    code: exit::INPUT,
+                    message: "--trees and --max-depth set the one random forest of --search none; a search takes tree sizes from its grid (give them in a --config file's spaces, e.g. {\"model\": \"random_forest\", \"n_trees\": [50], \"max_depth\": [8]})".into(),
+                });
+            }
             let (ds, parse_ms) = load_with(&data, &read.options()?)?;
             let opts = RunOptions {
                 task: task.map(|t| match t {
@@ -803,14 +812,14 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 }),
                 seed: Some(seed),
                 test_fraction: Some(test_fraction),
-                search: Some(search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid)),
+                search: Some(strategy),
                 models,
                 trials: trials.or(file.trials),
                 folds: folds.or(file.folds),
                 metric: metric.or(file.metric),
                 spaces: file.spaces,
                 time_budget_seconds: time_budget.or(file.time_budget_seconds),
-                n_trees: Some(trees),
+                n_trees: Some(trees.unwrap_or(100)),
                 max_depth,
                 max_seconds: Some(max_seconds),
                 recipe: steps,

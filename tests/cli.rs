@@ -185,6 +185,7 @@ fn hostile_inputs_give_clear_errors() {
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
         ("extremes-x.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "knn", "--search", "none"], 3, "knn cannot use values as large as 1e308 (the limit is 1e100)"),
         ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 3, "n_trees = 0 is out of range"),
+        ("treesearch.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 3, "--trees and --max-depth set the one random forest of --search none; a search takes tree sizes from its grid"),
         ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 3, "--threads 0 is out of range"),
         ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression"),
         ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 3, "a budget of 0 trials is out of range"),

@@ -244,7 +244,7 @@ pub enum SearchError {
     },
     /// Too few training rows in some class to cross-validate at all.
     #[error(
-        "the smallest {} has only {smallest} training row{}, too few to cross-validate (at least 2 are needed); turn the search off (search: none) or use more data{}",
+        "the smallest {} has only {smallest} training row{}, too few to cross-validate (at least 2 are needed); turn the search off (--search none, or Search \"None\" in the page) or use more data{}",
         if *classes { "class" } else { "group" },
         if *smallest == 1 { "" } else { "s" },
         if *classes { "; if the target holds amounts rather than classes, choose regression" } else { "" }
