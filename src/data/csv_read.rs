@@ -1029,6 +1029,12 @@ mod tests {
         let ds = parse(b"t\n2020-01-01T10:00:00\n2020-01-01T11:00:00\n2020-01-02 08:30Z\n").unwrap();
         assert_eq!(ds.ingest.warnings[0].message, "column \"t\": 1 time has a UTC offset and 2 have none; those without were read as UTC, which may be hours off");
         assert!(parse(b"t\n2020-01-01T10:00:00\n2020-01-02\n").unwrap().ingest.warnings.is_empty());
+        // Every time with an offset: shown in UTC, and an example says so
+        // (a zero offset moves nothing and is not noted).
+        let ds = parse(b"t\n2020-01-01T00:00:00-08:00\n2020-01-01T10:00:00+05:30\n").unwrap();
+        let w: Vec<&str> = ds.ingest.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(w, ["column \"t\": times written with a UTC offset are shown in UTC (\"2020-01-01T00:00:00-08:00\" is 2020-01-01T08:00:00)"]);
+        assert!(parse(b"t\n2020-01-01T00:00:00Z\n2020-01-01T10:00:00+00:00\n").unwrap().ingest.warnings.is_empty());
         // Dates whose orders conflict are kept as text, and that is said.
         let ds = parse(b"d\n1/2/2020\n13/1/2020\n1/13/2020\n").unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);

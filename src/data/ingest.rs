@@ -522,6 +522,16 @@ impl Labels {
     }
 }
 
+/// Whether a time written with a UTC offset is moved by it: an offset of
+/// `+hh[:mm]` or `-hh[:mm]` other than zero (`Z`, `UTC`, `GMT` and `+00:00`
+/// move nothing).
+fn shifts(t: &str) -> bool {
+    let Some(p) = t.rfind(['+', '-']) else { return false };
+    // The sign of an offset comes after the time of day, not in the date.
+    let after_time = t[..p].contains(':');
+    after_time && t[p + 1..].bytes().any(|b| b.is_ascii_digit() && b != b'0')
+}
+
 /// Keeps the values at even positions, in order. The capacity stays: the
 /// vector grows back into it as the sample fills again, where a vector
 /// given back and grown anew would leave the freed block behind (on the 1
@@ -641,6 +651,9 @@ struct ColBuilder {
     /// Times of day read with a UTC offset (or `Z`) and without one.
     zoned: usize,
     unzoned: usize,
+    /// The first time written with a UTC offset other than zero (it is
+    /// shown converted to UTC, so the note gives an example).
+    shifted: Option<String>,
 }
 
 /// The written form of a date column set to a date type and read in a
@@ -695,6 +708,7 @@ impl ColBuilder {
             iso_seen: false,
             zoned: 0,
             unzoned: 0,
+            shifted: None,
         }
     }
 
@@ -955,6 +969,9 @@ impl ColBuilder {
                 .is_some_and(|r| r.contains(['+', '-']));
             if zone {
                 self.zoned += 1;
+                if self.shifted.is_none() && shifts(t) {
+                    self.shifted = Some(t.chars().take(60).collect());
+                }
             } else {
                 self.unzoned += 1;
             }
@@ -1251,6 +1268,20 @@ impl ColBuilder {
                     if self.unzoned == 1 { "has" } else { "have" }
                 ),
             });
+        }
+        // Every time has an offset: they are shown in UTC, which is not
+        // what the file says; one example makes that plain.
+        if let (true, 0, Some(example)) = (kind.is_time(), self.unzoned, &self.shifted) {
+            if let Some((t, _)) = crate::data::value::parse_time(example) {
+                report.warnings.push(IngestWarning {
+                    code: "time_zones_utc".into(),
+                    message: format!(
+                        "column \"{}\": times written with a UTC offset are shown in UTC (\"{example}\" is {})",
+                        self.name,
+                        crate::data::value::format_time(t)
+                    ),
+                });
+            }
         }
         let (values, merged) = match values {
             ColumnValues::Categorical { levels, mut codes } if kind == ColumnKind::Boolean => {

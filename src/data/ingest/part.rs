@@ -450,6 +450,9 @@ impl ColBuilder {
         self.has_time |= o.has_time;
         self.zoned += o.zoned;
         self.unzoned += o.unzoned;
+        if self.shifted.is_none() {
+            self.shifted = o.shifted.take();
+        }
         let to_labels = matches!(
             (&self.store, &o.store),
             (Store::Labels(_), _) | (_, Store::Labels(_)) | (Store::Numbers(_), Store::Times(_)) | (Store::Times(_), Store::Numbers(_))
@@ -563,6 +566,9 @@ struct ColMeta {
     has_time: bool,
     /// Times read with and without a UTC offset.
     zones: [usize; 2],
+    /// The first time moved by its offset.
+    #[serde(default)]
+    shifted: Option<String>,
     counts: [usize; 3],
     examples: [Vec<ValueExample>; 3],
     non_finite: Vec<(usize, u32)>,
@@ -597,6 +603,7 @@ impl PartOutput {
                     all_int: c.all_int,
                     has_time: c.has_time,
                     zones: [c.zoned, c.unzoned],
+                    shifted: c.shifted.clone(),
                     counts: c.counts,
                     examples: c.examples.clone(),
                     non_finite: c.non_finite.clone(),
@@ -727,6 +734,7 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     c.all_int = m.all_int;
     c.has_time = m.has_time;
     [c.zoned, c.unzoned] = m.zones;
+    c.shifted = m.shifted;
     c.counts = m.counts;
     c.examples = m.examples;
     c.non_finite = m.non_finite;
