@@ -100,6 +100,13 @@ fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::Cluste
     use mlcycle::cluster::ClusterModel;
     not_the_data(out, "--out", data)?;
     let (ds, _) = load_with(data, &read.options()?)?;
+    // --ignore a,b names two columns, unless "a,b" is itself a column's name.
+    let mut opts = opts.clone();
+    opts.exclude = std::mem::take(&mut opts.exclude)
+        .into_iter()
+        .flat_map(|given| if ds.columns.iter().any(|c| c.name == given) { vec![given] } else { given.split(',').map(str::to_string).collect() })
+        .collect();
+    let opts = &opts;
     let result = mlcycle::cluster::cluster(&ds, opts).map_err(mlcycle::Error::from)?;
     let name = match opts.model {
         ClusterModel::Kmeans { .. } => "k-means",
@@ -411,8 +418,10 @@ enum Command {
         /// PCA: components (2 for a plot).
         #[arg(long, default_value_t = 2)]
         components: usize,
-        /// Columns to leave out (e.g. an identifier or a label), comma-separated.
-        #[arg(long, value_delimiter = ',')]
+        /// Columns to leave out (e.g. an identifier or a label),
+        /// comma-separated or repeated; a column whose name has a comma in
+        /// it is named whole.
+        #[arg(long)]
         ignore: Vec<String>,
         /// Seed of k-means' initial centres.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_SEED)]

@@ -847,3 +847,20 @@ fn sampled_figures_are_marked_in_the_text_profile() {
     let s = text(&run(&["profile", path.to_str().unwrap()]).stdout);
     assert!(!s.contains('≈'), "{s}");
 }
+
+/// `--ignore` takes a comma-separated list, and a column whose name has a
+/// comma in it whole.
+#[test]
+fn cluster_ignore_names_columns_with_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.csv");
+    std::fs::write(&path, "\"x,y\",b,c\n1,2,3\n4,5,6\n7,8,9\n1,1,1\n").unwrap();
+    let p = path.to_str().unwrap();
+    for (ignore, columns) in [("x,y", "2 prepared"), ("b,c", "1 prepared"), ("b", "2 prepared")] {
+        let o = run(&["cluster", p, "--k", "2", "--ignore", ignore]);
+        assert!(o.status.success(), "{ignore}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(&format!("k-means on 4 rows × {columns}")), "{ignore}: {}", text(&o.stderr));
+    }
+    let o = run(&["cluster", p, "--k", "2", "--ignore", "b", "--ignore", "x,y"]);
+    assert!(text(&o.stderr).contains("k-means on 4 rows × 1 prepared"), "{}", text(&o.stderr));
+}
