@@ -330,6 +330,11 @@ impl RunManifest {
         if self.dataset.sha256.len() != 64 || !self.dataset.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad("dataset.sha256 is not a 64-digit hex digest".into()));
         }
+        // The chosen model's hyperparameters: an edited value out of range is
+        // the manifest's fault, not a difference found by replaying.
+        if let Err(e) = c.model.validate() {
+            return Err(bad(format!("config.model: {e}")));
+        }
         if let Some(s) = &self.config.search {
             if s.trials == 0 || s.trials > crate::search::MAX_TRIALS {
                 return Err(bad(format!("config.search.trials {} is out of range: allowed 1 to {}", s.trials, crate::search::MAX_TRIALS)));
@@ -435,6 +440,7 @@ mod tests {
             ("/config/search", serde_json::Value::Null, "the manifest is not valid: a search is recorded (search) but config.search is null"),
             ("/search/trials", serde_json::json!([]), "the manifest is not valid: search.trials is empty"),
             ("/search/best", serde_json::json!(99), "the manifest is not valid: search.best 99 is not the index of a recorded trial"),
+            ("/config/model/alpha", serde_json::json!(-1.0), "the manifest is not valid: config.model: "),
         ];
         for (pointer, value, message) in cases {
             let mut m = base.clone();
