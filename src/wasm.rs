@@ -238,6 +238,12 @@ impl Session {
         self.ds.n_rows
     }
 
+    /// The column names, in order.
+    #[wasm_bindgen(js_name = columnNames)]
+    pub fn column_names(&self) -> Vec<String> {
+        self.ds.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
     /// The profile of every column.
     #[wasm_bindgen(unchecked_return_type = "Profile")]
     pub fn profile(&self) -> Result<JsValue, JsValue> {

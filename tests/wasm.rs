@@ -62,6 +62,10 @@ fn profile_crosses_as_plain_json() {
     assert_eq!(s.infer_task("species").unwrap(), "classification");
     let err = s.infer_task("nope").unwrap_err();
     assert_eq!(get(&err, "code"), "unknown_column");
+    assert_eq!(s.column_names(), ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]);
+    // With a target, the profile says which, and its alerts are about it.
+    let p = s.profile_with(options(r#"{"target": "species"}"#)).unwrap();
+    assert_eq!(get(&p, "target"), "species");
 }
 
 #[wasm_bindgen_test]

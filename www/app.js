@@ -368,7 +368,9 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
   $('reread').disabled = false;
   try {
     const used = readOptions();
-    const { profile, durationMs, memoryBytes, readAs, workers, seconds } = await client.load(bytes, fileName, used);
+    // Profiled for the target the page offers first, so its alerts (class
+    // imbalance, leakage) show at once.
+    const { profile, durationMs, memoryBytes, readAs, workers, seconds } = await client.load(bytes, fileName, used, meta && meta.target ? meta.target : null);
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
     state.retry = null;
     state.lastLoad = { fileName, durationMs, memoryBytes, readAs, workers, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
@@ -523,7 +525,8 @@ function renderAlerts(p) {
   const list = $('alerts-list');
   clear(list);
   const alerts = p.alerts || [];
-  $('alerts-heading').textContent = alerts.length ? `Data-quality alerts (${alerts.length})` : 'Data-quality alerts: none';
+  const target = p.target ? `, with "${visible(p.target)}" as the target` : '';
+  $('alerts-heading').textContent = alerts.length ? `Data-quality alerts (${alerts.length})${target}` : `Data-quality alerts: none${target}`;
   for (const a of alerts) {
     const item = el('li', { className: `alert alert-${a.severity}`, 'data-code': a.code },
       el('span', { className: 'alert-severity', text: a.severity }),
@@ -640,6 +643,28 @@ function renderTargets(p, meta) {
   const wanted = meta && names.includes(meta.target) ? meta.target : names[names.length - 1];
   select.value = wanted;
   $('task-select').value = 'auto';
+}
+
+/**
+ * The alerts for the chosen target (class imbalance, leakage, and none
+ * about the target as a feature): the profile is made again with it. The
+ * statistics do not change; the alerts and associations are replaced.
+ */
+async function refreshTargetAlerts() {
+  const target = $('target-select').value;
+  if (!state.profile || !target || state.profile.target === target) return;
+  const loaded = state.profile;
+  $('alerts-heading').textContent = `Data-quality alerts: checking with "${visible(target)}" as the target…`;
+  try {
+    const p = await client.profile({ target });
+    // Another file or another target since: this answer is stale.
+    if (state.profile !== loaded || $('target-select').value !== target) return;
+    state.profile = { ...loaded, alerts: p.alerts, associations: p.associations, target: p.target };
+  } catch (err) {
+    if (err.code !== ENGINE_CRASHED && err.code !== CANCELLED) showError(err);
+  }
+  renderAlerts(state.profile);
+  renderAssociations(state.profile);
 }
 
 async function updateInferred() {
@@ -1242,7 +1267,10 @@ function wire() {
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
 
-  $('target-select').addEventListener('change', () => updateInferred().then(renderModelChoices));
+  $('target-select').addEventListener('change', () => {
+    updateInferred().then(renderModelChoices);
+    refreshTargetAlerts();
+  });
   $('task-select').addEventListener('change', renderModelChoices);
   $('search-select').addEventListener('change', renderModelChoices);
   $('train-form').addEventListener('submit', (e) => {

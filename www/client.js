@@ -23,6 +23,7 @@ const ACTIONS = {
   [Request.TRAIN]: 'training',
   [Request.REPLAY]: 'replaying the manifest',
   [Request.REPORT]: 'writing the report',
+  [Request.PROFILE]: 'profiling',
   [Request.CLUSTER]: 'clustering',
   [Request.DEFAULT_SPACES]: 'listing the search spaces',
   [Request.SEARCH_START]: 'planning the search',
@@ -217,21 +218,22 @@ export class MlcycleClient extends EventTarget {
   /**
    * Loads CSV data: a File/Blob (read inside the worker; the page keeps only
    * the reference, never a copy of the bytes) or an ArrayBuffer / typed array.
-   * Resolves {profile, durationMs}.
+   * `defaultTarget`: the profile is made for this target column (null: the
+   * last column; undefined: none). Resolves {profile, durationMs}.
    */
-  async load(source, fileName, options = undefined) {
+  async load(source, fileName, options = undefined, defaultTarget = undefined) {
     let current;
     let payload;
     let transfer = [];
     if (typeof Blob !== 'undefined' && source instanceof Blob) {
       current = { file: source, fileName, options };
-      payload = { file: source, fileName, options, helpers: this.helpersPerFile };
+      payload = { file: source, fileName, options, helpers: this.helpersPerFile, defaultTarget };
     } else {
       const own = toArrayBuffer(source);
       // Keep our copy for restarts; transfer another.
       const copy = own.slice(0);
       current = { bytes: own, fileName, options };
-      payload = { bytes: copy, fileName, options };
+      payload = { bytes: copy, fileName, options, defaultTarget };
       transfer = [copy];
     }
     try {
@@ -262,6 +264,11 @@ export class MlcycleClient extends EventTarget {
   /** Clusters or projects the loaded data (see ClusterOptions). */
   cluster(options) {
     return this.request(Request.CLUSTER, { options });
+  }
+
+  /** The profile of the loaded data with `options` (e.g. {target}). */
+  profile(options = {}) {
+    return this.request(Request.PROFILE, { options });
   }
 
   /** The self-contained HTML profile report of the loaded data. */

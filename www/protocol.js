@@ -20,6 +20,7 @@ export const Request = Object.freeze({
   DEFAULT_SPACES: 'defaultSpaces', // {models: string[]} -> JSON text of their default search spaces
   CLUSTER: 'cluster', // {options: ClusterOptions} -> ClusterResult (k-means, DBSCAN or PCA)
   REPORT: 'report', // {options: ProfileOptions} -> HTML text of the self-contained profile report
+  PROFILE: 'profile', // {options: ProfileOptions} -> Profile of the loaded data (e.g. with a target: its alerts)
   REPLAY: 'replay', // {manifestText} -> ReplayReport
   VERSION: 'version', // {} -> {mlcycle, smartcore, target}
   FAULT: 'fault', // {kind} -> never returns normally (test builds only)

@@ -356,7 +356,11 @@ async function run(id, type, payload) {
       let profile;
       const p0 = performance.now();
       try {
-        profile = next.profile();
+        // The profile for the target the page will offer first (the
+        // sample's, else the last column), so its alerts are there at once.
+        const names = payload.defaultTarget === undefined ? [] : next.columnNames();
+        const target = names.includes(payload.defaultTarget) ? payload.defaultTarget : names[names.length - 1];
+        profile = target === undefined ? next.profile() : next.profileWith({ target });
         seconds.profile = (performance.now() - p0) / 1000;
       } catch (err) {
         next.free();
@@ -436,6 +440,8 @@ async function run(id, type, payload) {
     }
     case Request.REPORT:
       return needSession().profileReport(payload.options);
+    case Request.PROFILE:
+      return needSession().profileWith(payload.options);
     case Request.REPLAY: {
       const s = needSession();
       const t0 = performance.now();

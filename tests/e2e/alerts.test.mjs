@@ -77,3 +77,37 @@ test('numbers written with currency and percent signs: the fix reads them as num
     await s.close();
   }
 });
+
+test('the alerts follow the chosen target: imbalance and leakage for it, none for another', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // `churn` (the last column, so the default target) is 5% "yes", and
+    // `copy` repeats it: imbalance and leakage, both about churn.
+    const rows = ['x,copy,churn'];
+    for (let i = 0; i < 400; i++) {
+      const c = i % 20 === 0 ? 'yes' : 'no';
+      rows.push(`${(i * 37) % 101},${c === 'yes' ? 'Y' : 'N'},${c}`);
+    }
+    await page.setInputFiles('#file-input', { name: 'churn.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'churn.csv' && !document.body.classList.contains('busy'));
+    const codes = () => page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code));
+    assert.equal(await page.inputValue('#target-select'), 'churn');
+    let now = await codes();
+    assert.ok(now.includes('class_imbalance') && now.includes('target_leakage'), `alerts: ${now}`);
+    assert.match(await page.textContent('#alerts-heading'), /, with "churn" as the target$/);
+    // Another target: its alerts, and the heading says which.
+    await page.selectOption('#target-select', 'x');
+    await page.waitForFunction(() => /with "x" as the target$/.test(document.getElementById('alerts-heading').textContent));
+    now = await codes();
+    assert.ok(!now.includes('class_imbalance') && !now.includes('target_leakage'), `alerts: ${now}`);
+    // And back.
+    await page.selectOption('#target-select', 'churn');
+    await page.waitForFunction(() => /with "churn" as the target$/.test(document.getElementById('alerts-heading').textContent));
+    assert.ok((await codes()).includes('class_imbalance'));
+    assert.deepEqual(s.pageErrors, []);
+  } finally {
+    await s.close();
+  }
+});
