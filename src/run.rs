@@ -554,6 +554,22 @@ impl Run {
             for m in &plan {
                 m.validate()?;
             }
+            // A trial budget below the grid's size can leave a model with no
+            // candidate at all: said, so a named model is not silently
+            // skipped (the grid keeps its order; random draws are seeded).
+            if plan.len() < grid_len {
+                let how = match strategy {
+                    Strategy::Grid => format!("the grid has {grid_len} candidates and the first {} ran (trials {trials}); raise the trials to {grid_len} to search them all", plan.len()),
+                    _ => format!("{} of the grid's {grid_len} candidates were drawn at random and none of its (trials {trials})", plan.len()),
+                };
+                for name in &models {
+                    let mine = grid.iter().filter(|s| s.name() == name).count();
+                    if mine > 0 && !plan.iter().any(|s| s.name() == name) && !left_out.iter().any(|l: &LeftOut| &l.model == name) {
+                        let none = if mine == 1 { "its one candidate did not run".to_string() } else { format!("none of its {mine} candidates ran") };
+                        left_out.push(LeftOut { model: name.clone(), reason: format!("{none}: {how}") });
+                    }
+                }
+            }
             let rungs = if strategy == Strategy::Halving { search::halving_rungs(grid_len, trials, fold_rows) } else { Vec::new() };
             if let Some(b) = opts.time_budget_seconds {
                 if !(b.is_finite() && b > 0.0) {
@@ -1445,6 +1461,20 @@ mod tests {
         let mut free = Run::start(&ds, &RunOptions { time_budget_seconds: None, ..opts }).unwrap();
         assert!(!free.budget_spent(f64::MAX));
         assert!(free.step_within_budget(&ds, 1e12).unwrap().is_some());
+    }
+
+    /// A trial budget below the grid's size that leaves a named model with
+    /// no candidate says so, by model, and the run still replays.
+    #[test]
+    fn a_trial_budget_that_skips_a_model_says_so() {
+        let ds = iris();
+        let opts = RunOptions { search: Some(Strategy::Grid), models: Some(vec!["knn".into(), "svc".into()]), trials: Some(2), ..RunOptions::new("species") };
+        let r = Run::start(&ds, &opts).unwrap();
+        assert_eq!(r.left_out(), [LeftOut { model: "svc".into(), reason: "none of its 3 candidates ran: the grid has 6 candidates and the first 2 ran (trials 2); raise the trials to 6 to search them all".into() }]);
+        let m = run(&ds, &opts).unwrap().manifest(BTreeMap::new());
+        assert!(replay(&ds, &m).unwrap().reproduced);
+        // A budget that covers the grid leaves nothing out.
+        assert!(Run::start(&ds, &RunOptions { trials: Some(6), ..opts }).unwrap().left_out().is_empty());
     }
 
     /// A leaderboard with a candidate taken out (or renumbered) is not the

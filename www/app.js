@@ -469,7 +469,9 @@ function profileRow(c) {
   const orDash = (say) => (v) => (typeof v === 'number' ? say(v) : '—');
   const value = time ? orDash(valueFormatter(c)) : formatNumber;
   const spread = time ? orDash(formatDays) : formatNumber;
-  const middle = time ? value : short;
+  // As precise as the mean beside them (4 significant digits made a
+  // median of 99999.5 read 100000, above a mean of 99999.5).
+  const middle = time ? value : formatNumber;
   // The median and its quartiles may go on two lines, each kept whole, so
   // the table fits a laptop's width without scrolling sideways.
   const quartiles = typeof c.median === 'number'
@@ -626,11 +628,18 @@ function renderAssociations(p) {
   if (!heat) return;
   chart.append(heat.svg);
   const notes = [];
-  if (heat.shown < heat.total) notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the list below covers all of them.`);
+  if (heat.shown < heat.total) notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the strongest pairs below are taken from all ${heat.total}.`);
   if (assoc.sampledRows) notes.push(`Computed on a regular sample of ${plural(assoc.sampledRows, 'row')}: approximate.`);
-  if ((assoc.skipped || []).length) notes.push(`Not paired: ${assoc.skipped.slice(0, 5).map((s) => `${visible(s.column)} (${s.reason})`).join('; ')}${assoc.skipped.length > 5 ? `; and ${assoc.skipped.length - 5} more` : ''}.`);
+  // Skipped columns grouped by their reason, a few names each.
+  const byReason = new Map();
+  for (const s of assoc.skipped || []) byReason.set(s.reason, [...(byReason.get(s.reason) || []), visible(s.column)]);
+  for (const [reason, names] of byReason) {
+    notes.push(`Not paired (${reason}): ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.`);
+  }
   $('assoc-note').textContent = notes.join(' ');
-  for (const pair of (assoc.pairs || []).slice(0, 10)) {
+  // The strongest pairs, the target's associations among them.
+  const strongest = [...(assoc.pairs || []), ...(assoc.target || [])].sort((x, y) => Math.abs(y.value) - Math.abs(x.value));
+  for (const pair of strongest.slice(0, 10)) {
     list.append(el('li', { text: `${visible(pair.a)} × ${visible(pair.b)}: ${measureName(pair.measure)} ${short(pair.value)} (n = ${pair.n})` }));
   }
 }

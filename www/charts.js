@@ -33,6 +33,29 @@ export function short(v) {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * Number text precise enough for edges `step` apart: enough significant
+ * digits that neighbouring edges differ (100001 and 100051, not 100000 and
+ * 100100), and no more.
+ */
+export function edgeText(step) {
+  return (v) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return '';
+    if (!(step > 0)) return short(v);
+    const mag = Math.max(Math.abs(v), step);
+    const digits = Math.min(15, Math.max(2, Math.ceil(Math.log10(mag / step)) + 2));
+    return String(Number(v.toPrecision(digits)));
+  };
+}
+
+/** A long name cut in its middle, so names that share a start stay apart. */
+export function middleCut(text, max = 16) {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const tail = Math.ceil((max - 1) / 2) + 1;
+  return `${chars.slice(0, max - 1 - tail).join('')}…${chars.slice(-tail).join('')}`;
+}
+
 /** Whether a column of `kind` holds dates or date-times (stored as seconds since 1970 UTC). */
 export function isTimeKind(kind) {
   return kind === 'date' || kind === 'date_time' || kind === 'datetime';
@@ -80,8 +103,9 @@ export function distributionChart(column, visible = (s) => s) {
   const bins = column.histogram || [];
   const name = visible(column.name);
   if (bins.length > 0) {
-    // Date columns' bins are in seconds since 1970: say them as dates.
-    const say = valueFormatter(column);
+    // Date columns' bins are in seconds since 1970: say them as dates;
+    // numbers with the digits that tell one bin edge from the next.
+    const say = isTimeKind(column.kind) ? valueFormatter(column) : edgeText(bins[0].end - bins[0].start);
     return bars(
       bins.map((b) => ({ label: `${say(b.start)} to ${say(b.end)}`, count: b.count })),
       `Histogram of ${name}: ${plural(bins.length, 'bin')} from ${say(bins[0].start)} to ${say(bins[bins.length - 1].end)}`,
@@ -151,7 +175,9 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
   const columns = all.slice(0, limit);
   const index = new Map(columns.map((c, i) => [c, i]));
   const cells = new Map();
-  for (const p of associations.pairs || []) {
+  // With a target, its associations are kept apart from the pairs: drawn
+  // here all the same.
+  for (const p of [...(associations.pairs || []), ...(associations.target || [])]) {
     if (p.measure === 'spearman') continue;
     const i = index.get(p.a);
     const j = index.get(p.b);
@@ -180,7 +206,7 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
   });
   columns.forEach((c, i) => {
     const text = visible(c);
-    const shortText = text.length > 16 ? `${text.slice(0, 15)}…` : text;
+    const shortText = middleCut(text);
     const row = svgEl('text', { x: labelWidth - 4, y: labelWidth + i * cell + cell / 2 + 3, 'text-anchor': 'end', class: 'axis-label' });
     row.textContent = shortText;
     svg.append(titled(row, text));
