@@ -544,9 +544,20 @@ function renderAlerts(p) {
   }
 }
 
+// The order a column's steps work in: reading its values, then filling
+// gaps, then scaling, then encoding (the engine refuses a step after its
+// column's encoding, or an impute after a scale, which has filled the gaps).
+const STEP_ORDER = new Map([['drop_duplicate_rows', 0], ['drop_column', 0], ['cast', 1], ['parse_numbers', 1], ['normalize_labels', 1], ['impute', 2], ['scale', 3], ['one_hot', 4], ['ordinal', 4]]);
+
 function addRecipeStep(step) {
   const key = JSON.stringify(step);
-  if (!state.recipe.some((s) => JSON.stringify(s) === key)) state.recipe.push(step);
+  if (state.recipe.some((s) => JSON.stringify(s) === key)) {
+    setStatus(`The preparation step ${stepText(step)} is already in the recipe.`);
+    return;
+  }
+  state.recipe.push(step);
+  // Stable: steps of one kind keep the order they were added in.
+  state.recipe.sort((a, b) => (STEP_ORDER.get(a.step) ?? 1) - (STEP_ORDER.get(b.step) ?? 1));
   renderRecipe();
   setStatus(`Added a preparation step: ${stepText(step)}. It applies from the next training.`);
 }

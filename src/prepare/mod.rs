@@ -463,6 +463,11 @@ fn bad(column: &str, step: &str, reason: &str) -> PrepareError {
     PrepareError::BadStep { column: column.to_string(), step: step.to_string(), reason: reason.to_string() }
 }
 
+/// A step's name as written in a recipe (`impute`, `one_hot`, …).
+fn step_name(spec: &StepSpec) -> String {
+    serde_json::to_value(spec).ok().and_then(|v| v.get("step").and_then(|s| s.as_str()).map(str::to_string)).unwrap_or_default()
+}
+
 impl Recipe {
     /// Fits the default recipe for `features` (column indices) on `rows` of `ds`.
     pub fn fit(ds: &Dataset, features: &[usize], rows: &[usize]) -> Result<Recipe, PrepareError> {
@@ -531,7 +536,17 @@ impl Recipe {
                 }
                 true
             };
-            for spec in mine {
+            // Set when a scale filled the missing values with the median
+            // first: an impute after it would find none left.
+            let mut filled_for_scale = false;
+            for (k, spec) in mine.iter().enumerate() {
+                // An encoding ends the column's steps: one after it would be lost.
+                if matches!(spec, StepSpec::OneHot { .. } | StepSpec::Ordinal { .. }) {
+                    if let Some(later) = mine.get(k + 1) {
+                        let name = step_name(spec);
+                        return Err(bad(&column, &step_name(later), &format!("it comes after {name}, which turns the column into its encoding and ends its steps; put it before the {name} step")));
+                    }
+                }
                 match spec {
                     StepSpec::Cast { to, .. } => {
                         let from_time = time;
@@ -551,6 +566,9 @@ impl Recipe {
                         }
                         work = work.normalize();
                         fitted.push(RecipeStep::NormalizeLabels { column: column.clone() });
+                    }
+                    StepSpec::Impute { .. } if filled_for_scale => {
+                        return Err(bad(&column, "impute", "it comes after scale, which fills the missing values with the median before scaling, so it would find none (and a missing indicator would be all zeros); put the impute step before the scale step"));
                     }
                     StepSpec::Impute { strategy, indicator, .. } => match &mut work {
                         Work::Num(v) => {
@@ -613,6 +631,7 @@ impl Recipe {
                             return Err(bad(&column, "scale", "the column holds labels; cast it to numbers first"));
                         }
                         if needs_impute {
+                            filled_for_scale = matches!(&work, Work::Num(v) if v.iter().any(Option::is_none));
                             if !default_impute(&mut work, &mut fitted) {
                                 dropped = true;
                                 break;
@@ -634,7 +653,12 @@ impl Recipe {
                                 (q(0.5), q(0.75) - q(0.25))
                             }
                         };
-                        let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
+                        // Constant values keep their scale (1); values whose
+                        // spread overflows cannot be scaled at all.
+                        if !(scale.is_finite() && center.is_finite()) {
+                            return Err(bad(&column, "scale", "its values are too large to scale (their spread overflows a 64-bit float); divide them at the source, or drop the column"));
+                        }
+                        let scale = if scale > 0.0 { scale } else { 1.0 };
                         v.iter_mut().for_each(|a| *a = a.map(|a| (a - center) / scale));
                         fitted.push(RecipeStep::Scale { column: column.clone(), method: *method, center, scale });
                     }
@@ -987,6 +1011,39 @@ mod tests {
         let m = recipe.apply(&ds, &[2, 3]).unwrap();
         // Row 2: x missing -> median 2; c=a. Row 3: x=100; c=z unseen -> zeros.
         assert_eq!(m.as_slice().unwrap(), &[2.0, 1.0, 0.0, 100.0, 0.0, 0.0]);
+    }
+
+    /// Steps that could not do what they say are refused with the order
+    /// that works, not dropped: a step after the column's encoding, an
+    /// impute after a scale (which has filled the gaps already), a scale of
+    /// values whose spread overflows.
+    #[test]
+    fn steps_in_an_order_that_loses_them_are_refused() {
+        let d = ds("a,c,y\n1,P,x\n,R,y\n3,,x\n4,P,y\n");
+        let fit = |specs: &[StepSpec]| Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], specs);
+        let city = |step: &str| serde_json::from_str::<StepSpec>(&format!("{{\"step\":\"{step}\",\"column\":\"c\"}}")).unwrap();
+        let impute_mode = StepSpec::Impute { column: "c".into(), strategy: ImputeStrategy::Mode, indicator: false };
+        let e = fit(&[city("one_hot"), impute_mode.clone()]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step impute cannot apply to column \"c\": it comes after one_hot, which turns the column into its encoding and ends its steps; put it before the one_hot step");
+        assert!(fit(&[impute_mode, city("one_hot")]).is_ok());
+        let e = fit(&[city("ordinal"), StepSpec::NormalizeLabels { column: "c".into() }]).unwrap_err();
+        assert!(e.to_string().contains("it comes after ordinal"), "{e}");
+
+        let scale = StepSpec::Scale { column: "a".into(), method: ScaleMethod::Standard };
+        let impute = StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: true };
+        let e = fit(&[scale.clone(), impute.clone()]).unwrap_err();
+        assert!(e.to_string().contains("it comes after scale, which fills the missing values with the median"), "{e}");
+        let r = fit(&[impute, scale.clone()]).unwrap();
+        // The indicator marks the one missing training value.
+        let at = r.feature_names().iter().position(|n| n.ends_with("missing")).expect("an indicator column");
+        assert_eq!(r.apply(&d, &[0, 1, 2, 3]).unwrap().column(at).to_vec(), [0.0, 1.0, 0.0, 0.0]);
+        // Without missing values, an impute after a scale is harmless and kept.
+        let full = ds("a,y\n1,x\n2,y\n3,x\n");
+        assert!(Recipe::fit_with(&full, &[0], &[0, 1, 2], &[scale, StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: false }]).is_ok());
+
+        let huge = ds("b,y\n1e300,x\n-1e300,y\n1e299,x\n");
+        let e = Recipe::fit_with(&huge, &[0], &[0, 1, 2], &[StepSpec::Scale { column: "b".into(), method: ScaleMethod::Standard }]).unwrap_err();
+        assert!(e.to_string().contains("too large to scale"), "{e}");
     }
 
     #[test]

@@ -111,3 +111,27 @@ test('the alerts follow the chosen target: imbalance and leakage for it, none fo
     await s.close();
   }
 });
+
+test('fixes clicked in any order go into the recipe in the order that works', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // `a`: 25% missing (impute) and a few far values (scale robustly).
+    const rows = ['a,b,y'];
+    for (let i = 0; i < 200; i++) rows.push(`${i % 4 === 0 ? '' : i % 40 === 1 ? 5000 + i : i % 17},${(i * 7) % 13},${i % 2 ? 'p' : 'q'}`);
+    await page.setInputFiles('#file-input', { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'gaps.csv' && !document.body.classList.contains('busy'));
+    await page.click('#alerts-list li[data-code="outliers"] button');
+    await page.click('#alerts-list li[data-code="high_missing"] button');
+    const steps = await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim()));
+    assert.deepEqual(steps, ['impute "a" (strategy median, indicator true)', 'scale "a" (method robust)']);
+    // Clicking one again says it is there already.
+    await page.click('#alerts-list li[data-code="outliers"] button');
+    assert.match(await page.textContent('#status'), /is already in the recipe\.$/);
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+  } finally {
+    await s.close();
+  }
+});
