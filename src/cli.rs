@@ -863,6 +863,26 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 outcome.split.test_rows,
                 seed
             );
+            // Classes written several ways ("cat", "Cat ") are classes of their own.
+            if let Ok(mlcycle::data::Column { values: mlcycle::data::ColumnValues::Categorical { levels, .. }, .. }) = ds.column(&outcome.config.target) {
+                let mut seen: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+                for l in levels {
+                    seen.entry(l.trim().to_lowercase()).or_default().push(l);
+                }
+                let groups: Vec<String> = seen.values().filter(|g| g.len() > 1).map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect();
+                if !groups.is_empty() && outcome.config.task == Task::Classification {
+                    eprintln!("  note: the target's classes differ only by case or spaces ({}); each spelling is a class of its own: write each one way in the file", groups.join("; "));
+                }
+            }
+            // Whole numbers with few values are read as classes: said, with the way back.
+            let numeric_target = ds.column(&outcome.config.target).is_ok_and(|c| matches!(c.values, mlcycle::data::ColumnValues::Numeric(_)));
+            if outcome.config.task_source == mlcycle::manifest::TaskSource::Inferred && outcome.config.task == Task::Classification && numeric_target {
+                eprintln!(
+                    "  the task was inferred: {:?} holds at most {} distinct whole numbers, so they were read as classes; --task regression predicts them as amounts",
+                    outcome.config.target,
+                    mlcycle::run::MAX_INTEGER_CLASSES
+                );
+            }
             match outcome.split.dropped_missing_target {
                 0 => {}
                 1 => eprintln!("  left out 1 row whose {:?} is missing", outcome.config.target),

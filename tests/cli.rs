@@ -176,7 +176,7 @@ fn hostile_inputs_give_clear_errors() {
         ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5", "--search", "none"], 0, ""),
         ("tiny.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y"], 3, "too few to cross-validate"),
         ("badmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "svm"], 3, "unknown model \"svm\"; known models: random_forest"),
-        ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification"),
+        ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification; the models for classification are random_forest, decision_tree, knn, logistic, gaussian_nb, svc"),
         ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "folds = 1 is out of range"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
         ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s; use fewer trees, set a max depth, or sample the rows"),
@@ -187,7 +187,7 @@ fn hostile_inputs_give_clear_errors() {
         ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 3, "n_trees = 0 is out of range"),
         ("treesearch.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 3, "--trees and --max-depth set the one random forest of --search none; a search takes tree sizes from its grid"),
         ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 3, "--threads 0 is out of range"),
-        ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression"),
+        ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression; the metrics for regression are r2, rmse"),
         ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 3, "a budget of 0 trials is out of range"),
         ("budget0.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--time-budget=-1"], 3, "time_budget_seconds: -1 is out of range"),
         ("extremes-svr.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "svr,gbt,extra_trees,elastic_net,linear"], 3, "no candidate model could be fitted in the search; the first failure was svr on fold 1: svr cannot use values as large as 1e308"),
@@ -863,4 +863,34 @@ fn cluster_ignore_names_columns_with_commas() {
     }
     let o = run(&["cluster", p, "--k", "2", "--ignore", "b", "--ignore", "x,y"]);
     assert!(text(&o.stderr).contains("k-means on 4 rows × 1 prepared"), "{}", text(&o.stderr));
+}
+
+/// A target of few whole numbers is read as classes: the command says the
+/// task was inferred and how to predict amounts instead; a task given is
+/// not remarked on.
+#[test]
+fn an_inferred_classification_of_numbers_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("counts.csv");
+    let csv: String = std::iter::once("x,y\n".to_string()).chain((0..100).map(|i| format!("{},{}\n", i % 7, (i * 3) % 11))).collect();
+    std::fs::write(&path, csv).unwrap();
+    let p = path.to_str().unwrap();
+    let o = run(&["run", p, "--target", "y", "--search", "none"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("the task was inferred: \"y\" holds at most 20 distinct whole numbers, so they were read as classes; --task regression predicts them as amounts"), "{}", text(&o.stderr));
+    let o = run(&["run", p, "--target", "y", "--search", "none", "--task", "classification"]);
+    assert!(!text(&o.stderr).contains("the task was inferred"), "{}", text(&o.stderr));
+}
+
+/// A target whose classes differ only by case is trained as written, and
+/// the command says each spelling is a class of its own.
+#[test]
+fn target_classes_written_several_ways_are_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.csv");
+    let csv: String = std::iter::once("x,y\n".to_string()).chain((0..60).map(|i| format!("{i},{}\n", ["cat", "Cat", "dog"][i % 3]))).collect();
+    std::fs::write(&path, csv).unwrap();
+    let o = run(&["run", path.to_str().unwrap(), "--target", "y", "--search", "none"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("note: the target's classes differ only by case or spaces (\"cat\" / \"Cat\"); each spelling is a class of its own"), "{}", text(&o.stderr));
 }

@@ -403,10 +403,16 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 code: AlertCode::CaseVariants,
                 severity: Severity::Warning,
                 columns: cols.clone(),
-                message: format!("\"{name}\" has labels that differ only by case or spaces: {}", c.case_variants.iter().map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>().join("; ")),
+                message: format!(
+                    "\"{name}\" has labels that differ only by case or spaces: {}{}",
+                    c.case_variants.iter().map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>().join("; "),
+                    if is_target { "; as the target, each spelling is a class of its own" } else { "" }
+                ),
                 evidence: ev(&[("groups", c.case_variants.len() as f64)]),
-                suggestion: Some(StepSpec::NormalizeLabels { column: name.into() }),
-                advice: "normalise the labels (trim, lower-case)".into(),
+                // Recipe steps prepare features, not the target: its
+                // spellings are fixed in the file.
+                suggestion: (!is_target).then(|| StepSpec::NormalizeLabels { column: name.into() }),
+                advice: if is_target { "write each class one way in the file (trim, one case), then load it again".into() } else { "normalise the labels (trim, lower-case)".into() },
             });
         }
     }
@@ -602,6 +608,21 @@ mod tests {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
             assert!(!has(&clean, *target, *code, ""), "{code:?} not expected on clean data: {:?}", codes(&clean, *target));
         }
+    }
+
+    /// Case variants in the target are classes of their own: the alert says
+    /// so and offers no recipe step (steps prepare features only).
+    #[test]
+    fn case_variants_in_the_target_say_they_are_classes_and_offer_no_step() {
+        let csv: String = std::iter::once("x,y\n".to_string()).chain((0..40).map(|i| format!("{i},{}\n", ["cat", "Cat", "dog "][i % 3]))).collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: Some("y".into()), ..Default::default() }).unwrap();
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::CaseVariants).unwrap();
+        assert!(a.message.ends_with("; as the target, each spelling is a class of its own"), "{}", a.message);
+        assert_eq!(a.fix(), None);
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::CaseVariants).unwrap();
+        assert_eq!(a.fix(), Some(StepSpec::NormalizeLabels { column: "y".into() }));
     }
 
     /// The outlier count is said in words that agree with it.

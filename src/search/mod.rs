@@ -111,6 +111,23 @@ impl RankMetric {
     }
 }
 
+/// The models that can do `task` (named as the task is), comma-separated.
+pub fn models_for(task: &str) -> String {
+    let task = if task == "regression" { Task::Regression } else { Task::Classification };
+    default_models(task).join(", ")
+}
+
+/// The metrics that apply to `task` (named as the task is), comma-separated.
+pub fn metrics_for(task: &str) -> String {
+    let task = if task == "regression" { Task::Regression } else { Task::Classification };
+    [RankMetric::Accuracy, RankMetric::MacroF1, RankMetric::LogLoss, RankMetric::RocAuc, RankMetric::R2, RankMetric::Rmse]
+        .into_iter()
+        .filter(|m| m.fits(task))
+        .map(RankMetric::name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Every model name the search knows, in display order.
 pub const MODEL_NAMES: [&str; 13] = [
     "random_forest",
@@ -219,7 +236,7 @@ pub enum SearchError {
         known: String,
     },
     /// A model that cannot do the task.
-    #[error("model {name} cannot be used for {task}")]
+    #[error("model {name} cannot be used for {task}; the models for {task} are {}", models_for(task))]
     WrongTask {
         /// The model.
         name: String,
@@ -227,7 +244,7 @@ pub enum SearchError {
         task: &'static str,
     },
     /// A metric that does not fit the task.
-    #[error("metric {metric} does not apply to {task}")]
+    #[error("metric {metric} does not apply to {task}; the metrics for {task} are {}", metrics_for(task))]
     WrongMetric {
         /// The metric.
         metric: &'static str,

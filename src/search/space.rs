@@ -43,7 +43,7 @@ pub fn grid_from_spaces(spaces: &Value, task: Task) -> Result<Vec<ModelSpec>, Se
         let canonical = canonical_name(name).ok_or_else(|| bad(format!("{at}.model"), format!("unknown model \"{name}\"; known models: {}", MODEL_NAMES.join(", "))))?;
         let base = default_space(canonical).and_then(|s| s.into_iter().next()).ok_or_else(|| bad(format!("{at}.model"), "no default"))?;
         if !base.supports(task) {
-            return Err(bad(format!("{at}.model"), format!("{canonical} cannot be used for {}", task.as_str())));
+            return Err(bad(format!("{at}.model"), format!("{canonical} cannot be used for {}; the models for it are {}", task.as_str(), super::models_for(task.as_str()))));
         }
         let Value::Object(base_obj) = serde_json::to_value(&base).map_err(|e| bad(&at, e.to_string()))? else {
             return Err(bad(&at, "internal: a model spec is not an object"));

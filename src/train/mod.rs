@@ -175,7 +175,7 @@ pub enum TrainError {
         reason: String,
     },
     /// The model cannot do this task (e.g. ridge for classification).
-    #[error("model {model} cannot be used for {task}")]
+    #[error("model {model} cannot be used for {task}; the models for {task} are {}", crate::search::models_for(task))]
     WrongTask {
         /// The model's name.
         model: &'static str,
