@@ -607,6 +607,11 @@ function renderProfile(p) {
     ? `Large file: ${p.sample.keptRows} of ${plural(p.sample.totalRows, 'row')} kept (every ${ordinal(p.sample.stride)}) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%${quartileNote(p)}), and training uses the kept rows.`
     : '';
   $('ov-columns').textContent = String(p.columnCount);
+  const d = p.dataset || {};
+  // Duplicates among sampled rows are an estimate (≈), like the other sampled figures.
+  const approxDup = (d.approximate || []).includes('duplicateRows') ? '≈' : '';
+  $('ov-duplicates').textContent = typeof d.duplicateRows === 'number' ? `${approxDup}${d.duplicateRows}` : '—';
+  $('ov-missing').textContent = typeof d.missingCells === 'number' ? `${d.missingCells} (${formatNumber(d.missingCellsPct)}%)` : '—';
   const sha = $('ov-sha');
   sha.textContent = `${p.sha256.slice(0, 12)}…`;
   sha.title = p.sha256;

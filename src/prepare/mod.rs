@@ -68,8 +68,10 @@ pub enum PrepareError {
         why: &'static str,
     },
     /// A label not seen in training, under the `error` rule.
-    #[error("column \"{column}\": the label \"{label}\" was not seen in training")]
+    #[error("row {row}, column \"{column}\": the label \"{label}\" was not seen in training (the one-hot step's unseen rule is error); to score such rows with all-zero columns, set its unseen rule to zeros")]
     UnseenLabel {
+        /// The data row (1-based, as the file counts them after the header).
+        row: usize,
         /// The column.
         column: String,
         /// The label (at most 100 characters).
@@ -897,7 +899,9 @@ impl Recipe {
                                 Some((_, Some(p))) => out[i * width + offset + p] = 1.0,
                                 Some((c, None)) if *unseen == UnseenRule::Error => {
                                     let label: String = levels[c as usize].chars().take(100).collect();
-                                    return Err(PrepareError::UnseenLabel { column: name.to_string(), label });
+                                    // A sampled dataset keeps every stride-th row of the file.
+                                    let row = rows[i] * ds.sample.as_ref().map_or(1, |s| s.stride.max(1)) + 1;
+                                    return Err(PrepareError::UnseenLabel { row, column: name.to_string(), label });
                                 }
                                 _ => {}
                             }
@@ -1044,6 +1048,16 @@ mod tests {
         let huge = ds("b,y\n1e300,x\n-1e300,y\n1e299,x\n");
         let e = Recipe::fit_with(&huge, &[0], &[0, 1, 2], &[StepSpec::Scale { column: "b".into(), method: ScaleMethod::Standard }]).unwrap_err();
         assert!(e.to_string().contains("too large to scale"), "{e}");
+    }
+
+    /// The error rule for unseen labels names the row and the way out.
+    #[test]
+    fn an_unseen_label_under_the_error_rule_names_its_row() {
+        let d = ds("c,y\na,1\nb,2\na,3\nz,4\n");
+        let spec: StepSpec = serde_json::from_str(r#"{"step":"one_hot","column":"c","unseen":"error"}"#).unwrap();
+        let r = Recipe::fit_with(&d, &[0], &[0, 1, 2], &[spec]).unwrap();
+        let e = r.apply(&d, &[1, 3]).unwrap_err();
+        assert_eq!(e.to_string(), "row 4, column \"c\": the label \"z\" was not seen in training (the one-hot step's unseen rule is error); to score such rows with all-zero columns, set its unseen rule to zeros");
     }
 
     #[test]

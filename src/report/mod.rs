@@ -67,7 +67,7 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid 
 table{border-collapse:collapse}td,th{padding:.15em .6em;text-align:left;border-bottom:1px solid #eee}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}.card{border:1px solid #ddd;border-radius:4px;padding:.6em;margin:.6em 0;display:flex;gap:1.5em;flex-wrap:wrap}\
 .critical{color:#a00}.warning{color:#a50}.info{color:#357}li{margin:.3em 0}code{font-size:.9em;background:#f4f4f4}\
-svg rect{fill:#4a7bb7}small{color:#666}";
+svg rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-wrap:anywhere}";
 
 /// The profile as one HTML document.
 ///
@@ -80,7 +80,7 @@ svg rect{fill:#4a7bb7}small{color:#666}";
 pub fn html(p: &Profile) -> String {
     let mut s = String::with_capacity(16_384 + 3_000 * p.columns.len());
     let file = clip(&p.file_name, 120);
-    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Profile of {file}</title><style>{STYLE}</style></head><body>\n<h1>Profile of {file}</h1>\n");
+    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Profile of {file}</title><style>{STYLE}</style></head><body><main>\n<h1>Profile of {file}</h1>\n");
     let d = &p.dataset;
     let ig = &p.ingest;
     let _ = write!(
@@ -151,7 +151,7 @@ pub fn html(p: &Profile) -> String {
     if !a.skipped.is_empty() {
         let _ = write!(s, "<p><small>{} column(s) not paired, e.g. {}: {}.</small></p>", a.skipped.len(), clip(&a.skipped[0].column, NAME_CHARS), clip(&a.skipped[0].reason, 80));
     }
-    s.push_str("\n<p><small>Made by mlcycle from the profile only; no row of the data is in this file beyond the values shown.</small></p></body></html>\n");
+    s.push_str("\n<p><small>Made by mlcycle from the profile only; no row of the data is in this file beyond the values shown.</small></p></main></body></html>\n");
     s
 }
 
@@ -171,8 +171,21 @@ fn alert(s: &mut String, a: &Alert) {
         Severity::Warning => "warning",
         Severity::Info => "info",
     };
-    let fix = a.suggestion.as_ref().and_then(|f| serde_json::to_string(f).ok()).map(|j| format!(" <small>Fix: <code>{}</code></small>", clip(&j, 160))).unwrap_or_default();
-    let _ = write!(s, "<li><b class={class}>{class}</b> {} <small>— {}</small>{fix}</li>", clip(&a.message, MESSAGE_CHARS), clip(&a.advice, 120));
+    let fix = a.suggestion.as_ref().map(|f| format!(" <small>Fix: {}</small>", clip(&step_text(f), 160))).unwrap_or_default();
+    let _ = write!(s, "<li><b class={class}>{class}</b> {} <small>— {}</small>{fix}</li>", clip(&a.message, MESSAGE_CHARS), clip(&a.advice, MESSAGE_CHARS));
+}
+
+/// A recipe step in words, as the page shows it: `scale "income" (method robust)`.
+fn step_text(step: &crate::prepare::StepSpec) -> String {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(step) else { return String::new() };
+    let name = fields.get("step").and_then(|v| v.as_str()).unwrap_or_default().replace('_', " ");
+    let column = fields.get("column").and_then(|v| v.as_str()).map(|c| format!(" \"{c}\"")).unwrap_or_default();
+    let rest: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| *k != "step" && *k != "column")
+        .map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .collect();
+    if rest.is_empty() { format!("{name}{column}") } else { format!("{name}{column} ({})", rest.join(", ")) }
 }
 
 /// Width of a bar chart, and of its longest bar: the count after the
@@ -180,7 +193,12 @@ fn alert(s: &mut String, a: &Alert) {
 const BARS_WIDTH: usize = 400;
 const BAR_MAX: f64 = 180.0;
 
-/// Horizontal bars, one per (label, count), as inline SVG.
+/// Characters of a bar's label drawn left of it (at 11 px, about 6.5 px
+/// each, they fit the 146 px before the bars); the whole label is in the
+/// bar's title.
+const BAR_LABEL_CHARS: usize = 21;
+
+/// Horizontal bars, one per (label, count), as inline SVG; labels as in the data.
 fn bars(s: &mut String, items: &[(String, usize)], title: &str) {
     let max = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
     let h = 14 * items.len();
@@ -188,7 +206,8 @@ fn bars(s: &mut String, items: &[(String, usize)], title: &str) {
     for (i, (label, count)) in items.iter().enumerate() {
         let w = (BAR_MAX * *count as f64 / max).max(1.0);
         let y = i * 14;
-        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"><title>{label}: {count}</title></rect><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{label}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, 154.0 + w, y + 10);
+        let (full, shown) = (clip(label, VALUE_CHARS), clip(label, BAR_LABEL_CHARS));
+        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"><title>{full}: {count}</title></rect><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{shown}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, 154.0 + w, y + 10);
     }
     s.push_str("</svg>");
 }
@@ -253,7 +272,7 @@ fn column(s: &mut String, c: &ColumnProfile) {
     if !c.histogram.is_empty() && c.kind.is_numeric() && c.distinct > crate::profile::TOP_VALUES {
         histogram(s, c);
     } else if !c.top.is_empty() {
-        let items: Vec<(String, usize)> = c.top.iter().map(|t| (clip(&t.value, VALUE_CHARS), t.count)).collect();
+        let items: Vec<(String, usize)> = c.top.iter().map(|t| (t.value.clone(), t.count)).collect();
         bars(s, &items, &format!("most frequent values of {}", c.name.chars().take(NAME_CHARS).collect::<String>()));
     }
     for g in c.case_variants.iter().take(3) {
@@ -272,6 +291,28 @@ mod tests {
         let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
         let p = profile_with(&ds, &ProfileOptions { target: target.map(String::from), ..Default::default() }).unwrap();
         (html(&p), p.columns.len())
+    }
+
+    /// Read as a person reads it: a main landmark, fixes in words, bar
+    /// labels short enough to stay inside their chart (whole in the tooltip),
+    /// the SHA-256 free to wrap on a phone, counts in the right number.
+    #[test]
+    fn report_reads_as_words_and_fits() {
+        let long = "gamma beta delta alpha epsilon zeta";
+        let csv: String = std::iter::once("c,x\n".to_string()).chain((0..30).map(|i| format!("{} #{},{}\n", long, i % 4, i))).chain(std::iter::once(format!("{long} #0,0\n"))).collect();
+        let (h, _) = report(&csv, None);
+        assert!(h.contains("<body><main>") && h.contains("</main></body>"));
+        assert!(!h.contains("{&quot;step&quot;") && !h.contains("{\"step\""), "fixes as JSON");
+        assert!(h.contains("Fix: drop duplicate rows"), "{h}");
+        assert!(h.contains("1 row repeats an earlier row exactly"), "{h}");
+        assert!(h.contains("code{overflow-wrap:anywhere}"));
+        let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
+        let svg = &svg[..svg.find("</svg>").unwrap()];
+        for text in svg.split("text-anchor=\"end\">").skip(1) {
+            let label = text.split('<').next().unwrap();
+            assert!(label.chars().count() <= BAR_LABEL_CHARS, "{label}");
+        }
+        assert!(svg.contains(&format!("<title>{long} #0: ")), "{svg}");
     }
 
     #[test]

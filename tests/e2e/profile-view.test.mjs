@@ -39,6 +39,12 @@ test('each column has a labelled chart, the heatmap shows the pairs, the report 
     const total = await page.$$eval('#profile-body tr[data-column="sepal_length"] svg rect title', (ts) => ts.reduce((n, t) => n + Number(t.textContent.split(': ').pop()), 0));
     assert.equal(total, 150);
 
+    // The overview: iris has one row that repeats another (pandas' duplicated().sum() is 1), no missing cell.
+    assert.equal(await page.textContent('#ov-duplicates'), '1');
+    assert.equal(await page.textContent('#ov-missing'), '0 (0%)');
+    // The spaces editor has a name.
+    assert.equal(await page.getAttribute('#spaces-text', 'aria-label'), 'Search spaces (JSON)');
+
     // Median [Q1 – Q3], as pandas gives for sepal_length: 5.8 [5.1 – 6.4].
     assert.equal((await profileRow(page, 'sepal_length'))['Median [Q1 – Q3]'], '5.8 [5.1 – 6.4]');
 
