@@ -883,6 +883,13 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                     mlcycle::run::MAX_INTEGER_CLASSES
                 );
             }
+            match outcome.split.test_rows_in_training {
+                0 => {}
+                n => eprintln!(
+                    "  note: {n} of the {} test rows repeat a training row exactly, so the test metrics are optimistic; remove duplicate rows from the file to keep them apart",
+                    outcome.split.test_rows
+                ),
+            }
             match outcome.split.dropped_missing_target {
                 0 => {}
                 1 => eprintln!("  left out 1 row whose {:?} is missing", outcome.config.target),

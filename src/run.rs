@@ -649,7 +649,13 @@ impl Run {
             features,
             recipe_steps: opts.recipe.clone(),
             classes,
-            split: SplitRecord { stratified: task == Task::Classification, dropped_missing_target, train_rows: train_rows.len(), test_rows: test_rows.len() },
+            split: SplitRecord {
+                stratified: task == Task::Classification,
+                dropped_missing_target,
+                train_rows: train_rows.len(),
+                test_rows: test_rows.len(),
+                test_rows_in_training: test_rows_in_training(ds, &train_rows, &test_rows),
+            },
             train_rows,
             test_rows,
             y_train,
@@ -1025,6 +1031,16 @@ fn models_of(grid: &[ModelSpec]) -> Vec<String> {
         }
     }
     names
+}
+
+/// How many of `test` rows repeat one of `train` exactly, in every column:
+/// by row hash, each match checked value by value.
+fn test_rows_in_training(ds: &Dataset, train: &[usize], test: &[usize]) -> usize {
+    let mut by_hash: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    for (h, &r) in ds.row_hashes(train).into_iter().zip(train) {
+        by_hash.entry(h).or_default().push(r);
+    }
+    ds.row_hashes(test).into_iter().zip(test).filter(|(h, &t)| by_hash.get(h).is_some_and(|rs| rs.iter().any(|&r| ds.rows_equal(r, t)))).count()
 }
 
 /// Sorted distinct labels of `rows` (numerically for numbers) and each
@@ -1461,6 +1477,35 @@ mod tests {
         let mut free = Run::start(&ds, &RunOptions { time_budget_seconds: None, ..opts }).unwrap();
         assert!(!free.budget_spent(f64::MAX));
         assert!(free.step_within_budget(&ds, 1e12).unwrap().is_some());
+    }
+
+    /// Test rows that repeat a training row exactly are counted (the same
+    /// count as comparing every pair), recorded, and left out of the
+    /// manifest when there are none.
+    #[test]
+    fn test_rows_repeating_training_rows_are_counted() {
+        let mut csv = String::from("x,y\n");
+        for i in 0..60 {
+            csv += &format!("{},{}\n", i % 20, if i % 2 == 0 { "a" } else { "b" });
+        }
+        let ds = parse_csv(csv.as_bytes(), "d.csv", &ParseOptions::default()).unwrap();
+        let out = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("y") }).unwrap();
+        let r = Run::start(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("y") }).unwrap();
+        let brute = r.test_rows.iter().filter(|&&t| r.train_rows.iter().any(|&k| ds.rows_equal(k, t))).count();
+        assert!(brute > 0);
+        assert_eq!(out.split.test_rows_in_training, brute);
+        assert!(out.manifest(BTreeMap::new()).to_json().contains("\"test_rows_in_training\""));
+        let clean = iris_without_duplicates();
+        let out = run(&clean, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("species") }).unwrap();
+        assert_eq!(out.split.test_rows_in_training, 0);
+        assert!(!out.manifest(BTreeMap::new()).to_json().contains("test_rows_in_training"));
+    }
+
+    fn iris_without_duplicates() -> Dataset {
+        let text = String::from_utf8(include_bytes!("../www/data/iris.csv").to_vec()).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let kept: String = text.lines().filter(|l| seen.insert(l.to_string())).map(|l| format!("{l}\n")).collect();
+        parse_csv(kept.as_bytes(), "iris.csv", &ParseOptions::default()).unwrap()
     }
 
     /// A trial budget below the grid's size that leaves a named model with

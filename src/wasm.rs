@@ -155,6 +155,8 @@ struct TrainResult<'a> {
     test_rows: usize,
     /// Rows left out because their target is missing.
     rows_without_target: usize,
+    /// Test rows that repeat a training row exactly.
+    test_rows_in_training: usize,
     feature_count: usize,
     dropped: Vec<Dropped<'a>>,
     metrics: &'a [Metric],
@@ -181,6 +183,7 @@ impl<'a> TrainResult<'a> {
             train_rows: out.split.train_rows,
             test_rows: out.split.test_rows,
             rows_without_target: out.split.dropped_missing_target,
+            test_rows_in_training: out.split.test_rows_in_training,
             feature_count: out.result.features.len(),
             dropped: out.recipe.dropped().into_iter().map(|(column, reason)| Dropped { column, reason }).collect(),
             metrics: &out.result.metrics,

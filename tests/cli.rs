@@ -894,3 +894,20 @@ fn target_classes_written_several_ways_are_noted() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("note: the target's classes differ only by case or spaces (\"cat\" / \"Cat\"); each spelling is a class of its own"), "{}", text(&o.stderr));
 }
+
+/// Test rows that repeat training rows are counted and said, and the run
+/// still replays.
+#[test]
+fn test_rows_seen_in_training_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dups.csv");
+    let out = dir.path().join("m.json");
+    let csv: String = std::iter::once("x,y\n".to_string()).chain((0..60).map(|i| format!("{},{}\n", i % 20, if i % 2 == 0 { "a" } else { "b" }))).collect();
+    std::fs::write(&path, csv).unwrap();
+    let o = run(&["run", path.to_str().unwrap(), "--target", "y", "--search", "none", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let e = text(&o.stderr);
+    assert!(e.contains("test rows repeat a training row exactly, so the test metrics are optimistic"), "{e}");
+    let o = run(&["replay", out.to_str().unwrap(), path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+}

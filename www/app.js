@@ -1022,6 +1022,7 @@ function renderResult(r, durationMs, leftOut = []) {
     ['Seed', String(r.seed), 'fact-seed'],
     ['Training rows', String(r.trainRows), 'fact-train-rows'],
     ['Test rows', String(r.testRows), 'fact-test-rows'],
+    ['Test rows also in training', r.testRowsInTraining ? `${r.testRowsInTraining} of ${r.testRows} repeat a training row exactly, so the test metrics are optimistic; remove duplicate rows from the file to keep them apart` : null, 'fact-test-overlap'],
     ['Rows without a target', r.rowsWithoutTarget ? `${r.rowsWithoutTarget} left out (their "${visible(r.target)}" is missing)` : null, 'fact-no-target'],
     ['Features', String(r.featureCount), 'fact-features'],
     ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],

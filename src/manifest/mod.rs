@@ -214,6 +214,14 @@ pub struct SplitRecord {
     pub train_rows: usize,
     /// Rows held out.
     pub test_rows: usize,
+    /// Test rows that repeat a training row exactly (every column, the
+    /// target too): they make the test metrics optimistic.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub test_rows_in_training: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What the run produced.

@@ -135,3 +135,21 @@ test('fixes clicked in any order go into the recipe in the order that works', { 
     await s.close();
   }
 });
+
+test('test rows that repeat training rows are counted in the results', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const rows = ['x,y'];
+    for (let i = 0; i < 60; i++) rows.push(`${i % 20},${i % 2 === 0 ? 'a' : 'b'}`);
+    await page.setInputFiles('#file-input', { name: 'dups.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'dups.csv' && !document.body.classList.contains('busy'));
+    await page.selectOption('#search-select', 'none');
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+    assert.match(await page.textContent('[data-testid="fact-test-overlap"]'), /^\d+ of \d+ repeat a training row exactly, so the test metrics are optimistic/);
+  } finally {
+    await s.close();
+  }
+});
