@@ -78,6 +78,12 @@ test('at 375 px wide the page does not scroll sideways', { skip, timeout: 240_00
       return { table: t.scrollWidth, wrap: w.getBoundingClientRect().right, scrolls: w.scrollWidth > w.clientWidth };
     });
     assert.ok(wrap.wrap <= 375 && wrap.scrolls, `profile table wrapper: ${JSON.stringify(wrap)}`);
+    // The keyboard can reach the wrapper and scroll it with the arrow keys.
+    assert.equal(await page.$eval('#profile-table', (t) => t.closest('.table-wrap').tabIndex), 0);
+    await page.focus('#profile-table >> xpath=..');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.getElementById('profile-table').closest('.table-wrap').scrollLeft > 0, null, { timeout: 5000 });
 
     // On a wide screen the scatter keeps its full size.
     await page.setViewportSize({ width: 1280, height: 900 });
