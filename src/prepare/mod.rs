@@ -554,6 +554,12 @@ impl Recipe {
                         let from_time = time;
                         work = work.cast(from_time, *to);
                         time = to.is_time();
+                        if *to == ColumnKind::Boolean && !work.is_num() {
+                            let values = work.counts().iter().filter(|&&n| n > 0).count();
+                            if values > 2 {
+                                return Err(bad(&column, "cast", &format!("a boolean has two values, and this column has {values} different ones in the training rows; cast it to categorical, or leave it as it is")));
+                            }
+                        }
                         needs_impute = work.is_num();
                         fitted.push(RecipeStep::Cast { column: column.clone(), to: *to });
                     }
@@ -1048,6 +1054,17 @@ mod tests {
         let huge = ds("b,y\n1e300,x\n-1e300,y\n1e299,x\n");
         let e = Recipe::fit_with(&huge, &[0], &[0, 1, 2], &[StepSpec::Scale { column: "b".into(), method: ScaleMethod::Standard }]).unwrap_err();
         assert!(e.to_string().contains("too large to scale"), "{e}");
+    }
+
+    /// A cast to boolean of a column with more than two values is refused
+    /// for what it is, not left to become an "identifier" further on.
+    #[test]
+    fn a_cast_to_boolean_needs_two_values() {
+        let d = ds("a,b,y\n0.5,1,p\n1.5,0,q\n2.5,1,p\n3.5,0,q\n");
+        let cast = |column: &str| StepSpec::Cast { column: column.into(), to: ColumnKind::Boolean };
+        let e = Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[cast("a")]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step cast cannot apply to column \"a\": a boolean has two values, and this column has 4 different ones in the training rows; cast it to categorical, or leave it as it is");
+        assert!(Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[cast("b")]).is_ok());
     }
 
     /// The error rule for unseen labels names the row and the way out.
