@@ -1102,6 +1102,15 @@ mod tests {
         // Number-like labels are canonical wherever the change to labels happened.
         let ds = parse(b"x\n1.50\nfoo\n1.50\n").unwrap();
         assert_eq!(ds.columns[0].text(0), ds.columns[0].text(2));
+        // Dates with "soon" among them: a cast to date is offered, and to
+        // date-time only when a time of day was written.
+        let fix = |csv: &[u8]| {
+            let ds = parse(csv).unwrap();
+            crate::profile::profile(&ds).alerts.into_iter().find(|a| a.code == crate::profile::AlertCode::MixedTypes).and_then(|a| a.fix())
+        };
+        let cast = |to| Some(crate::prepare::StepSpec::Cast { column: "d".into(), to });
+        assert_eq!(fix(b"d\n2024-01-01\n2024-02-01\nsoon\n2024-03-01\n"), cast(ColumnKind::Date));
+        assert_eq!(fix(b"d\n2024-01-01T10:00\n2024-02-01\nsoon\n2024-03-01\n"), cast(ColumnKind::DateTime));
     }
 
     #[test]

@@ -60,6 +60,10 @@ pub struct MixedTypes {
     pub texts: usize,
     /// The type most values have: `number`, `date` or `text`.
     pub majority: String,
+    /// Whether any of its dates has a time of day (a cast to dates then
+    /// keeps it: `date_time`, else `date`).
+    #[serde(default)]
+    pub dates_have_time: bool,
     /// First values of the other types, with their rows.
     pub examples: Vec<ValueExample>,
 }
@@ -1307,6 +1311,7 @@ impl ColBuilder {
                 dates: self.counts[1],
                 texts: self.counts[2],
                 majority: NAMES[majority].to_string(),
+                dates_have_time: self.has_time,
                 examples,
             });
         }

@@ -435,7 +435,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     for m in &p.ingest.mixed {
         let to = match m.majority.as_str() {
             "number" => Some(ColumnKind::Float),
-            "date" => Some(ColumnKind::DateTime),
+            "date" => Some(if m.dates_have_time { ColumnKind::DateTime } else { ColumnKind::Date }),
             _ => None,
         };
         let examples: Vec<String> = m.examples.iter().map(|e| format!("{:?} (row {})", e.value, e.row)).collect();
