@@ -560,7 +560,7 @@ impl Run {
             if plan.len() < grid_len {
                 let how = match strategy {
                     Strategy::Grid => format!("the grid has {grid_len} candidates and the first {} ran (trials {trials}); raise the trials to {grid_len} to search them all", plan.len()),
-                    _ => format!("{} of the grid's {grid_len} candidates were drawn at random and none of its (trials {trials})", plan.len()),
+                    _ => format!("{} of the grid's {grid_len} candidates were drawn at random (trials {trials}), none of them this model's; raise the trials to search more", plan.len()),
                 };
                 for name in &models {
                     let mine = grid.iter().filter(|s| s.name() == name).count();

@@ -4,7 +4,7 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
-import { associationHeatmap, clusterColour, distributionChart, formatDays, isTimeKind, measureName, plural, scatterChart, short, valueFormatter } from './charts.js';
+import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, isTimeKind, measureName, plural, scatterChart, short, valueFormatter } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 
@@ -64,7 +64,7 @@ export function formatNumber(v) {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
   const a = Math.abs(v);
-  if (a >= 1e9 || a < 1e-4) return v.toExponential(3);
+  if (a >= 1e15 || a < 1e-4) return v.toExponential(3);
   const text = a >= 1 ? v.toFixed(4) : v.toPrecision(4);
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
@@ -391,7 +391,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     if (previous) {
       err.keptData = await keepPrevious(previous);
       // Another file failed: Read again is for it, once its options are set.
-      state.retry = err.keptData && previous.data !== bytes ? { data: bytes, fileName, meta } : null;
+      // (A load the person stopped is not one to read again.)
+      state.retry = err.keptData && previous.data !== bytes && err.code !== CANCELLED ? { data: bytes, fileName, meta } : null;
       if (err.keptData && !sameFile) {
         state.typeOverrides = previousTypes;
         renderTypeOverrides();
@@ -467,11 +468,14 @@ function profileRow(c) {
   // dates, and their spread in days.
   const time = isTimeKind(c.kind);
   const orDash = (say) => (v) => (typeof v === 'number' ? say(v) : '—');
-  const value = time ? orDash(valueFormatter(c)) : formatNumber;
   const spread = time ? orDash(formatDays) : formatNumber;
-  // As precise as the mean beside them (4 significant digits made a
-  // median of 99999.5 read 100000, above a mean of 99999.5).
-  const middle = time ? value : formatNumber;
+  // Min, max, mean, median and quartiles share one precision, the least at
+  // which different figures read differently (4 decimals made 1 ± 1e-7 read
+  // 1 [1 – 1]; 4 significant digits made a median of 99999.5 read 100000).
+  const figures = [c.min, c.max, c.mean, c.median, c.q1, c.q3];
+  const texts = new Map(time ? figures.map((v) => [v, orDash(valueFormatter(c))(v)]) : distinctTexts(figures, formatNumber).map((t, i) => [figures[i], t]));
+  const value = (v) => (texts.has(v) ? texts.get(v) : formatNumber(v));
+  const middle = value;
   // The median and its quartiles may go on two lines, each kept whole, so
   // the table fits a laptop's width without scrolling sideways.
   const quartiles = typeof c.median === 'number'
@@ -555,11 +559,24 @@ function addRecipeStep(step) {
     setStatus(`The preparation step ${stepText(step)} is already in the recipe.`);
     return;
   }
+  // A dropped column takes no other step (the engine refuses the pair).
+  const dropped = (column) => state.recipe.some((s) => s.step === 'drop_column' && s.column === column);
+  if (step.column !== undefined && step.step !== 'drop_column' && dropped(step.column)) {
+    setStatus(`"${visible(step.column)}" is dropped by the recipe, so ${stepText(step)} was not added; remove the drop step first.`);
+    return;
+  }
+  let replaced = 0;
+  if (step.step === 'drop_column') {
+    const before = state.recipe.length;
+    state.recipe = state.recipe.filter((s) => s.column !== step.column);
+    replaced = before - state.recipe.length;
+  }
   state.recipe.push(step);
   // Stable: steps of one kind keep the order they were added in.
   state.recipe.sort((a, b) => (STEP_ORDER.get(a.step) ?? 1) - (STEP_ORDER.get(b.step) ?? 1));
   renderRecipe();
-  setStatus(`Added a preparation step: ${stepText(step)}. It applies from the next training.`);
+  const gone = replaced ? ` It replaces ${plural(replaced, 'step')} on that column.` : '';
+  setStatus(`Added a preparation step: ${stepText(step)}.${gone} It applies from the next training.`);
 }
 
 function renderRecipe() {
@@ -675,18 +692,32 @@ function renderTargets(p, meta) {
  * about the target as a feature): the profile is made again with it. The
  * statistics do not change; the alerts and associations are replaced.
  */
+let alertsTicket = 0;
+
 async function refreshTargetAlerts() {
   const target = $('target-select').value;
-  if (!state.profile || !target || state.profile.target === target) return;
-  const loaded = state.profile;
-  $('alerts-heading').textContent = `Data-quality alerts: checking with "${visible(target)}" as the target…`;
-  try {
-    const p = await client.profile({ target });
-    // Another file or another target since: this answer is stale.
-    if (state.profile !== loaded || $('target-select').value !== target) return;
-    state.profile = { ...loaded, alerts: p.alerts, associations: p.associations, target: p.target };
-  } catch (err) {
-    if (err.code !== ENGINE_CRASHED && err.code !== CANCELLED) showError(err);
+  // Only the latest choice draws: an earlier answer, arriving late, is stale.
+  const ticket = ++alertsTicket;
+  if (!state.profile || !target) return;
+  if (state.profile.target !== target) {
+    const file = state.source && state.source.key;
+    $('alerts-heading').textContent = `Data-quality alerts: checking with "${visible(target)}" as the target…`;
+    let p = null;
+    try {
+      p = await client.profile({ target });
+    } catch (err) {
+      if (err.code !== ENGINE_CRASHED && err.code !== CANCELLED) showError(err);
+    }
+    if (ticket !== alertsTicket || !state.profile || (state.source && state.source.key) !== file) return;
+    if (p) {
+      state.profile = { ...state.profile, alerts: p.alerts, associations: p.associations, target: p.target };
+    } else if (state.profile.target) {
+      // Not checked (stopped, or the engine failed): the target goes back to
+      // the one the alerts are for, so the page never trains on one target
+      // while showing another's alerts.
+      $('target-select').value = state.profile.target;
+      updateInferred().then(renderModelChoices);
+    }
   }
   renderAlerts(state.profile);
   renderAssociations(state.profile);

@@ -48,12 +48,54 @@ export function edgeText(step) {
   };
 }
 
+/**
+ * Texts of `values` with one shared precision: `base`'s, or the fewest
+ * significant digits (6 to 15) at which different numbers read
+ * differently. Non-numbers go through `base` as they are.
+ */
+export function distinctTexts(values, base) {
+  const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+  const clash = (texts) => values.some((v, i) => isNum(v) && values.some((w, j) => j > i && isNum(w) && v !== w && texts[i] === texts[j]));
+  const texts = values.map(base);
+  if (!clash(texts)) return texts;
+  for (let digits = 6; digits <= 15; digits++) {
+    const more = values.map((v) => (isNum(v) ? String(Number(v.toPrecision(digits))) : base(v)));
+    if (!clash(more)) return more;
+  }
+  return values.map((v) => (isNum(v) ? String(v) : base(v)));
+}
+
 /** A long name cut in its middle, so names that share a start stay apart. */
 export function middleCut(text, max = 16) {
   const chars = [...text];
   if (chars.length <= max) return text;
   const tail = Math.ceil((max - 1) / 2) + 1;
   return `${chars.slice(0, max - 1 - tail).join('')}…${chars.slice(-tail).join('')}`;
+}
+
+/**
+ * Short labels for `names` that stay apart: each cut in its middle; when
+ * that makes two alike, what every name shares at its start and end is
+ * shortened first (sensor_temperature_reading_07_celsius: sen…07…ius),
+ * and any still alike are numbered.
+ */
+export function shortLabels(names, max = 16) {
+  const cut = names.map((n) => middleCut(n, max));
+  if (names.length < 2 || new Set(cut).size === names.length) return cut;
+  const chars = names.map((n) => [...n]);
+  const shortest = Math.min(...chars.map((c) => c.length));
+  let pre = 0;
+  while (pre < shortest && chars.every((c) => c[pre] === chars[0][pre])) pre++;
+  let suf = 0;
+  while (suf < shortest - pre && chars.every((c) => c[c.length - 1 - suf] === chars[0][chars[0].length - 1 - suf])) suf++;
+  const labels = chars.map((c) => {
+    const head = pre > 3 ? `${c.slice(0, 3).join('')}…` : c.slice(0, pre).join('');
+    const tail = suf > 3 ? `…${c.slice(c.length - 3).join('')}` : c.slice(c.length - suf).join('');
+    return middleCut(`${head}${c.slice(pre, c.length - suf).join('')}${tail}`, max);
+  });
+  const count = new Map();
+  for (const l of labels) count.set(l, (count.get(l) || 0) + 1);
+  return labels.map((l, i) => (count.get(l) > 1 ? `${middleCut(l, max - 4)} #${i + 1}` : l));
 }
 
 /** Whether a column of `kind` holds dates or date-times (stored as seconds since 1970 UTC). */
@@ -204,9 +246,10 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
     class: 'heatmap',
     'aria-label': `Association heatmap of ${columns.length} columns; darker is stronger, blue positive, red negative. The strongest pairs are listed below it.`,
   });
+  const labels = shortLabels(columns.map((c) => visible(c)));
   columns.forEach((c, i) => {
     const text = visible(c);
-    const shortText = middleCut(text);
+    const shortText = labels[i];
     const row = svgEl('text', { x: labelWidth - 4, y: labelWidth + i * cell + cell / 2 + 3, 'text-anchor': 'end', class: 'axis-label' });
     row.textContent = shortText;
     svg.append(titled(row, text));

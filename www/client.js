@@ -23,7 +23,7 @@ const ACTIONS = {
   [Request.TRAIN]: 'training',
   [Request.REPLAY]: 'replaying the manifest',
   [Request.REPORT]: 'writing the report',
-  [Request.PROFILE]: 'profiling',
+  [Request.PROFILE]: 'checking the alerts for the target',
   [Request.CLUSTER]: 'clustering',
   [Request.DEFAULT_SPACES]: 'listing the search spaces',
   [Request.SEARCH_START]: 'planning the search',

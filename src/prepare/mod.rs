@@ -506,6 +506,10 @@ impl Recipe {
             let column = col.name.clone();
             let mine: Vec<&StepSpec> = specs.iter().filter(|s| s.column() == Some(column.as_str())).collect();
             if mine.iter().any(|s| matches!(s, StepSpec::DropColumn { .. })) {
+                // Other steps on a dropped column would do nothing, silently.
+                if let Some(other) = mine.iter().find(|s| !matches!(s, StepSpec::DropColumn { .. })) {
+                    return Err(bad(&column, &step_name(other), "the column is also dropped (drop_column), so this step would do nothing; remove one of them"));
+                }
                 steps.push(RecipeStep::DropColumn { column, reason: USER_DROP.into() });
                 continue;
             }
@@ -1054,6 +1058,15 @@ mod tests {
         let huge = ds("b,y\n1e300,x\n-1e300,y\n1e299,x\n");
         let e = Recipe::fit_with(&huge, &[0], &[0, 1, 2], &[StepSpec::Scale { column: "b".into(), method: ScaleMethod::Standard }]).unwrap_err();
         assert!(e.to_string().contains("too large to scale"), "{e}");
+    }
+
+    /// A step on a column that another step drops is refused, not lost.
+    #[test]
+    fn a_step_on_a_dropped_column_is_refused() {
+        let d = ds("a,y\n1,p\n2,q\n3,p\n");
+        let specs = [StepSpec::DropColumn { column: "a".into() }, StepSpec::Scale { column: "a".into(), method: ScaleMethod::Robust }];
+        let e = Recipe::fit_with(&d, &[0], &[0, 1, 2], &specs).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step scale cannot apply to column \"a\": the column is also dropped (drop_column), so this step would do nothing; remove one of them");
     }
 
     /// A cast to boolean of a column with more than two values is refused

@@ -316,7 +316,8 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
         } else {
             format!("only the first {} eligible columns are paired", opts.max_assoc_columns)
         };
-        for &i in &eligible[opts.max_assoc_columns..] {
+        // (The target is measured against every column: not skipped.)
+        for &i in eligible[opts.max_assoc_columns..].iter().filter(|&&i| Some(i) != target) {
             out.skipped.push(Skipped { column: profiles[i].name.clone(), reason: reason.clone() });
         }
         target_only = eligible.split_off(opts.max_assoc_columns);

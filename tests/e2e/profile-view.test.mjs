@@ -83,13 +83,18 @@ test('medians, quartiles and histogram edges are as precise as the data needs', 
     const { page } = s;
     await s.open();
     // Identifiers 100001 to 102000: pandas gives median 101000.5, quartiles 100500.75 and 101500.25.
-    const rows = ['id,g'];
-    for (let i = 1; i <= 2000; i++) rows.push(`${100000 + i},${i % 3}`);
+    const rows = ['id,g,tiny'];
+    for (let i = 1; i <= 2000; i++) rows.push(`${100000 + i},${i % 3},${(1 + ((i % 7) - 3) * 1e-8).toFixed(10)}`);
     await page.setInputFiles('#file-input', { name: 'ids.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
     await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'ids.csv' && !document.body.classList.contains('busy'));
     const id = await profileRow(page, 'id');
     assert.equal(id['Median [Q1 – Q3]'], '101000.5 [100500.75 – 101500.25]');
     assert.equal(id.Mean, '101000.5');
+    // 1 ± 3e-8: the figures get the digits that tell them apart (four decimals said 1 [1 – 1]).
+    const tiny = await profileRow(page, 'tiny');
+    const [median, q1, q3] = tiny['Median [Q1 – Q3]'].match(/^(\S+) \[(\S+) – (\S+)\]$/).slice(1);
+    assert.equal(new Set([median, q1, q3]).size, 3, tiny['Median [Q1 – Q3]']);
+    assert.notEqual(tiny.Min, tiny.Max);
     // Every bin's range is its own: no two bars say the same edges.
     const ranges = await page.$$eval('#profile-body tr[data-column="id"] svg rect title', (ts) => ts.map((t) => t.textContent.split(': ')[0]));
     assert.ok(ranges.length > 5);

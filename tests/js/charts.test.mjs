@@ -22,3 +22,27 @@ test('long names are cut in the middle, so a shared start does not hide the diff
   assert.equal(middleCut('short'), 'short');
   assert.equal([...middleCut('ü'.repeat(40))].length, 16);
 });
+
+test('figures share the least precision at which different values read differently', async () => {
+  const { distinctTexts } = await import('../../www/charts.js');
+  const four = (v) => (typeof v === 'number' ? String(Number(v.toFixed(4))) : '—');
+  // 1 ± 1e-7: four decimals said "1 [1 – 1]".
+  const texts = distinctTexts([0.9999999, 1.0000001, 1, 0.99999993, 1.00000007], four);
+  assert.equal(new Set(texts).size, 5, texts.join(' '));
+  assert.deepEqual(texts, ['0.9999999', '1.0000001', '1', '0.99999993', '1.00000007']);
+  // Figures that already differ keep the base text; equal ones may share it.
+  assert.deepEqual(distinctTexts([1, 2, 1.5, 1.5, null], four), ['1', '2', '1.5', '1.5', '—']);
+});
+
+test('heatmap labels stay apart when names share a long start and end', async () => {
+  const { shortLabels } = await import('../../www/charts.js');
+  const names = Array.from({ length: 30 }, (_, i) => `sensor_temperature_reading_${String(i).padStart(2, '0')}_celsius`);
+  const labels = shortLabels(names);
+  assert.equal(new Set(labels).size, 30, labels.join(' '));
+  assert.equal(labels[7], 'sen…07…ius');
+  assert.ok(labels.every((l) => [...l].length <= 16));
+  const same = shortLabels(['measurement_column_number_1_x', 'measurement_column_number_2_x']);
+  assert.equal(new Set(same).size, 2, same.join(' '));
+  // Short distinct names are left as they are.
+  assert.deepEqual(shortLabels(['a', 'bb', 'feature_number_27']), ['a', 'bb', 'featur…number_27']);
+});
