@@ -347,7 +347,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
         // An estimated distinct count is judged within three standard errors.
         let all_distinct = match &p.sample {
             Some(s) if c.approximate.iter().any(|f| f == "distinct") => c.distinct as f64 >= c.count as f64 * (1.0 - 3.0 * s.distinct_std_error),
-            _ => c.distinct == c.count,
+            // Rows that repeat an earlier row whole repeat its identifier too:
+            // an identifier is distinct but for those.
+            _ => c.distinct == c.count || (p.sample.is_none() && c.distinct + p.dataset.duplicate_rows == c.count && c.distinct * 10 >= c.count * 9),
         };
         let id_like = c.count == p.rows && all_distinct && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
         // A column read as labels because a few values are not numbers or
@@ -359,7 +361,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 code: AlertCode::Unique,
                 severity: Severity::Warning,
                 columns: cols.clone(),
-                message: format!("\"{name}\" has a different value in every one of {} rows: it looks like an identifier", p.rows),
+                message: if c.distinct == c.count {
+                    format!("\"{name}\" has a different value in every one of {} rows: it looks like an identifier", p.rows)
+                } else {
+                    format!("\"{name}\" has a different value in every one of {} rows but the {} that repeat an earlier row whole: it looks like an identifier", p.rows, p.dataset.duplicate_rows)
+                },
                 evidence: ev(&[("distinct", c.distinct as f64), ("rows", rows)]),
                 suggestion: drop(name),
                 advice: "drop identifiers: a model would memorise them".into(),
@@ -631,6 +637,28 @@ mod tests {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
             assert!(!has(&clean, *target, *code, ""), "{code:?} not expected on clean data: {:?}", codes(&clean, *target));
         }
+    }
+
+    /// An identifier in a file with whole duplicate rows repeats only in
+    /// those rows: still an identifier, and said so.
+    #[test]
+    fn an_identifier_repeated_only_by_duplicate_rows_is_still_one() {
+        let mut csv = String::from("id,v\n");
+        for i in 0..100 {
+            csv += &format!("{},{}\n", 1000 + i, i % 7);
+        }
+        for i in 0..5 {
+            csv += &format!("{},{}\n", 1000 + i, i % 7);
+        }
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::Unique).expect("an identifier alert");
+        assert_eq!(a.message, "\"id\" has a different value in every one of 105 rows but the 5 that repeat an earlier row whole: it looks like an identifier");
+        // A repeat outside duplicate rows is not explained away.
+        let cut = csv.rfind("1004,4\n").unwrap();
+        let other = format!("{}1004,5\n", &csv[..cut]);
+        let p = profile(&parse_csv(other.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::Unique));
     }
 
     /// A number column that is the target in other words (0 for no, 1 for
