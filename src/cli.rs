@@ -867,7 +867,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             if let Ok(mlcycle::data::Column { values: mlcycle::data::ColumnValues::Categorical { levels, .. }, .. }) = ds.column(&outcome.config.target) {
                 let mut seen: BTreeMap<String, Vec<&str>> = BTreeMap::new();
                 for l in levels {
-                    seen.entry(l.trim().to_lowercase()).or_default().push(l);
+                    seen.entry(mlcycle::profile::normalize_label(l)).or_default().push(l);
                 }
                 let groups: Vec<String> = seen.values().filter(|g| g.len() > 1).map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect();
                 if !groups.is_empty() && outcome.config.task == Task::Classification {

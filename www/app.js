@@ -682,7 +682,9 @@ function renderTargets(p, meta) {
   clear(select);
   for (const c of p.columns) select.append(el('option', { value: c.name, text: visible(c.name) }));
   const names = p.columns.map((c) => c.name);
-  const wanted = meta && names.includes(meta.target) ? meta.target : names[names.length - 1];
+  // The target the profile was made for (the worker chose it: the sample's,
+  // else the last column), so the alerts shown are for the target offered.
+  const wanted = names.includes(p.target) ? p.target : meta && names.includes(meta.target) ? meta.target : names[names.length - 1];
   select.value = wanted;
   $('task-select').value = 'auto';
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSession, missingPrerequisite, loadSample, train, runMlcycle, DATA } from './harness.mjs';
+import { startSession, missingPrerequisite, loadSample, train, runMlcycle, DATA, chooseFile } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -90,8 +90,7 @@ test('the alerts follow the chosen target: imbalance and leakage for it, none fo
       const c = i % 20 === 0 ? 'yes' : 'no';
       rows.push(`${(i * 37) % 101},${c === 'yes' ? 'Y' : 'N'},${c}`);
     }
-    await page.setInputFiles('#file-input', { name: 'churn.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
-    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'churn.csv' && !document.body.classList.contains('busy'));
+    await chooseFile(page, rows, 'churn.csv');
     const codes = () => page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code));
     assert.equal(await page.inputValue('#target-select'), 'churn');
     let now = await codes();
@@ -120,8 +119,7 @@ test('fixes clicked in any order go into the recipe in the order that works', { 
     // `a`: 25% missing (impute) and a few far values (scale robustly).
     const rows = ['a,b,y'];
     for (let i = 0; i < 200; i++) rows.push(`${i % 4 === 0 ? '' : i % 40 === 1 ? 5000 + i : i % 17},${(i * 7) % 13},${i % 2 ? 'p' : 'q'}`);
-    await page.setInputFiles('#file-input', { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
-    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'gaps.csv' && !document.body.classList.contains('busy'));
+    await chooseFile(page, rows, 'gaps.csv');
     await page.click('#alerts-list li[data-code="outliers"] button');
     await page.click('#alerts-list li[data-code="high_missing"] button');
     const steps = await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim()));
@@ -143,8 +141,7 @@ test('test rows that repeat training rows are counted in the results', { skip, t
     await s.open();
     const rows = ['x,y'];
     for (let i = 0; i < 60; i++) rows.push(`${i % 20},${i % 2 === 0 ? 'a' : 'b'}`);
-    await page.setInputFiles('#file-input', { name: 'dups.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
-    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'dups.csv' && !document.body.classList.contains('busy'));
+    await chooseFile(page, rows, 'dups.csv');
     await page.selectOption('#search-select', 'none');
     const { error } = await train(page);
     assert.equal(error, '', error);

@@ -209,6 +209,17 @@ export async function loadSample(page, file) {
   await page.waitForFunction((f) => document.getElementById('ov-file')?.textContent === f && !document.body.classList.contains('busy'), file);
 }
 
+/**
+ * Chooses a local file in the file input, as a person does: `file` is a path
+ * on disk, or the lines of a CSV (joined with newlines) given under `name`.
+ * Waits until the page shows its profile.
+ */
+export async function chooseFile(page, file, name) {
+  const input = typeof file === 'string' ? file : { name, mimeType: 'text/csv', buffer: Buffer.from(file.join('\n') + '\n') };
+  await page.setInputFiles('#file-input', input);
+  await page.waitForFunction((n) => document.getElementById('ov-file')?.textContent === n && !document.body.classList.contains('busy'), name, { timeout: 120_000 });
+}
+
 /** Presses Train; waits for it to finish; returns {metrics: {name: number|null}, error}. */
 export async function train(page) {
   await page.click('#train-button');

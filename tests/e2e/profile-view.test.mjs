@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { startSession, missingPrerequisite, loadSample, profileRow } from './harness.mjs';
+import { startSession, missingPrerequisite, loadSample, profileRow, chooseFile } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 
@@ -85,8 +85,7 @@ test('medians, quartiles and histogram edges are as precise as the data needs', 
     // Identifiers 100001 to 102000: pandas gives median 101000.5, quartiles 100500.75 and 101500.25.
     const rows = ['id,g,tiny'];
     for (let i = 1; i <= 2000; i++) rows.push(`${100000 + i},${i % 3},${(1 + ((i % 7) - 3) * 1e-8).toFixed(10)}`);
-    await page.setInputFiles('#file-input', { name: 'ids.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
-    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'ids.csv' && !document.body.classList.contains('busy'));
+    await chooseFile(page, rows, 'ids.csv');
     const id = await profileRow(page, 'id');
     assert.equal(id['Median [Q1 – Q3]'], '101000.5 [100500.75 – 101500.25]');
     assert.equal(id.Mean, '101000.5');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSession, missingPrerequisite, hasFaultInjection, loadSample, train } from './harness.mjs';
+import { startSession, missingPrerequisite, hasFaultInjection, loadSample, train, chooseFile } from './harness.mjs';
 
 const skip = missingPrerequisite() ?? false;
 const skipFaults = skip || (hasFaultInjection() ? false : 'the wasm build has no faultInject export: build with --features fault-injection');
@@ -25,17 +25,12 @@ function bigCsv(dir, mb) {
   return path;
 }
 
-async function loadFile(page, path, name) {
-  await page.setInputFiles('#file-input', path);
-  await page.waitForFunction((n) => document.getElementById('ov-file')?.textContent === n && !document.body.classList.contains('busy'), name, { timeout: 120_000 });
-}
-
 test('a second Esc while the engine loads the data again does not lose the data', { skip: skipFaults, timeout: 240_000 }, async () => {
   const s = await startSession();
   try {
     const { page } = s;
     await s.open();
-    await loadFile(page, bigCsv(s.tmp, 40), 'big.csv');
+    await chooseFile(page, bigCsv(s.tmp, 40), 'big.csv');
     // A job that never ends; Esc stops it and the fresh engine reads the file again.
     await page.evaluate(() => {
       window.__hang = window.mlcycleApp.client.request('fault', { kind: 'hang' }).catch((e) => e.code);
@@ -64,7 +59,7 @@ test('Cancel while the search workers get ready says nothing was trained and cle
   try {
     const { page } = s;
     await s.open();
-    await loadFile(page, bigCsv(s.tmp, 40), 'big.csv');
+    await chooseFile(page, bigCsv(s.tmp, 40), 'big.csv');
     await page.selectOption('#target-select', 'label');
     await page.fill('#workers-input', '2');
     await page.click('#train-button');
@@ -154,7 +149,7 @@ test('the alerts always match the target shown, whatever the switching and stopp
   try {
     const { page } = s;
     await s.open();
-    await loadFile(page, bigCsv(s.tmp, 40), 'big.csv');
+    await chooseFile(page, bigCsv(s.tmp, 40), 'big.csv');
     const settled = () => page.waitForFunction(() => !/checking/.test(document.getElementById('alerts-heading').textContent) && !window.mlcycleApp.client.busy && !window.mlcycleApp.client.reloading, null, { timeout: 120_000 });
     const agree = async () => {
       const { heading, target } = await page.evaluate(() => ({ heading: document.getElementById('alerts-heading').textContent, target: document.getElementById('target-select').value }));
@@ -190,8 +185,7 @@ test('a dropped column takes no other step in the page recipe', { skip, timeout:
     // `id` is an identifier (drop) and skewed (scale): both fixes offered.
     const rows = ['id,v,y'];
     for (let i = 0; i < 60; i++) rows.push(`${i < 55 ? i : 1000 * i},${(i * 7) % 11},${i % 2 ? 'p' : 'q'}`);
-    await page.setInputFiles('#file-input', { name: 'ids.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
-    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'ids.csv' && !document.body.classList.contains('busy'));
+    await chooseFile(page, rows, 'ids.csv');
     const scale = page.locator('#alerts-list li button', { hasText: 'Add step: scale "id"' }).first();
     const drop = page.locator('#alerts-list li button', { hasText: 'Add step: drop column "id"' }).first();
     await scale.click();
