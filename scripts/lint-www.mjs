@@ -36,9 +36,10 @@ const RULES = [
 ];
 
 const FETCH = /\bfetch\s*\(/;
-// The one allowed fetch: the sample loader in app.js.
-const FETCH_ALLOWED_IN = 'app.js';
-const FETCH_ALLOWED_COUNT = 1;
+// The allowed fetches: the sample loader in app.js, and the service worker's
+// one, which passes on the page's own same-origin GET requests.
+const FETCH_ALLOWED = new Map([['app.js', 1], ['sw.js', 1]]);
+const fetchCounts = new Map();
 
 // In HTML: no inline script, no inline style, no inline event handlers.
 const HTML_RULES = [
@@ -65,7 +66,6 @@ function walk(d, out) {
 }
 
 const findings = [];
-let fetchCount = 0;
 for (const file of walk(dir, [])) {
   const rel = relative(process.cwd(), file) || file;
   const relToWww = relative(dir, file).split(sep).join('/');
@@ -76,11 +76,63 @@ for (const file of walk(dir, [])) {
     for (const [re, msg] of RULES) if (re.test(line)) findings.push(`${where}: ${msg}`);
     if (isHtml) for (const [re, msg] of HTML_RULES) if (re.test(line)) findings.push(`${where}: ${msg}`);
     if (FETCH.test(line)) {
-      if (relToWww !== FETCH_ALLOWED_IN) findings.push(`${where}: fetch( is allowed only in www/${FETCH_ALLOWED_IN} (the sample loader)`);
-      else if (++fetchCount > FETCH_ALLOWED_COUNT) findings.push(`${where}: a second fetch( call; only the one sample loader may fetch`);
+      const count = (fetchCounts.get(relToWww) || 0) + 1;
+      fetchCounts.set(relToWww, count);
+      if (!FETCH_ALLOWED.has(relToWww)) findings.push(`${where}: fetch( is allowed only in www/app.js (the sample loader) and www/sw.js (the service worker)`);
+      else if (count > FETCH_ALLOWED.get(relToWww)) findings.push(`${where}: a second fetch( call in www/${relToWww}`);
     }
   });
 }
+
+// The service worker keeps the page for offline use: its APP list must name
+// every file the page loads (each top-level script, style and icon, and the
+// engine), and data/index.json every bundled dataset, or the offline page
+// misses them.
+function checkOfflineList() {
+  const sw = join(dir, 'sw.js');
+  let text;
+  try {
+    text = readFileSync(sw, 'utf8');
+  } catch {
+    findings.push(`${relative(process.cwd(), sw)}: missing (the service worker that keeps the page offline)`);
+    return;
+  }
+  const list = /const APP = \[([^\]]*)\]/.exec(text);
+  if (!list) {
+    findings.push(`${relative(process.cwd(), sw)}: no APP list`);
+    return;
+  }
+  const kept = new Set([...list[1].matchAll(/'([^']*)'/g)].map((m) => m[1]));
+  const needed = readdirSync(dir).filter((name) => name !== 'sw.js' && statSync(join(dir, name)).isFile() && EXTS.some((e) => name.endsWith(e)));
+  needed.push('./', 'pkg/mlcycle.js', 'pkg/mlcycle_bg.wasm', 'data/index.json');
+  for (const name of needed) if (!kept.has(name)) findings.push(`${relative(process.cwd(), sw)}: APP does not list ${name}, so the offline page would lack it`);
+  for (const name of kept) {
+    if (name === './' || name.startsWith('pkg/')) continue;
+    try {
+      statSync(join(dir, name));
+    } catch {
+      findings.push(`${relative(process.cwd(), sw)}: APP lists ${name}, which does not exist (installing would fail)`);
+    }
+  }
+  const dataDir = join(dir, 'data');
+  let listed = [];
+  try {
+    listed = JSON.parse(readFileSync(join(dataDir, 'index.json'), 'utf8')).map((d) => d.file);
+  } catch (err) {
+    findings.push(`${relative(process.cwd(), dataDir)}/index.json: unreadable (${err.message})`);
+  }
+  for (const name of readdirSync(dataDir)) {
+    if (name.endsWith('.csv') && !listed.includes(name)) findings.push(`${relative(process.cwd(), dataDir)}/${name}: not in index.json, so the offline page would lack it`);
+  }
+  for (const name of listed) {
+    try {
+      statSync(join(dataDir, name));
+    } catch {
+      findings.push(`${relative(process.cwd(), dataDir)}/index.json: lists ${name}, which does not exist`);
+    }
+  }
+}
+if (dir === join(root, 'www')) checkOfflineList();
 
 for (const f of findings) console.error(f);
 if (findings.length) {

@@ -7,6 +7,7 @@ import { profileCsv, safeStem } from './export.js';
 import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, isTimeKind, measureName, plural, scatterChart, short, valueFormatter } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
+import { workerScriptURL } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -1388,7 +1389,37 @@ async function showVersion() {
   }
 }
 
+/**
+ * Registers the service worker (sw.js) that keeps the page for offline use,
+ * and says in the footer whether it did. Browsers allow one only on https and
+ * on localhost; elsewhere the page works as before, online.
+ */
+function keepForOffline() {
+  const note = $('offline');
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) {
+    note.textContent = 'Not kept for offline use: browsers allow that only for pages served over https or from localhost.';
+    return;
+  }
+  navigator.serviceWorker.register(workerScriptURL(new URL('./sw.js', import.meta.url).href)).then(
+    (registration) => {
+      const installing = registration.installing;
+      installing?.addEventListener('statechange', () => {
+        if (installing.state === 'redundant' && !registration.active) {
+          note.textContent = 'Not kept for offline use: the browser could not fetch the whole page to keep.';
+        }
+      });
+      navigator.serviceWorker.ready.then(() => {
+        note.textContent = 'Kept in this browser: after this visit the page opens and runs with no network.';
+      });
+    },
+    (err) => {
+      note.textContent = `Not kept for offline use: ${err.message || err}`;
+    },
+  );
+}
+
 wire();
+keepForOffline();
 initWorkers();
 setBusy(false);
 loadSampleList();

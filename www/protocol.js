@@ -84,12 +84,13 @@ export function toError(fields) {
 
 // The page's CSP (and so its workers') demands Trusted Types for script URLs
 // and allows one policy name, `mlcycle-worker`, once per realm. The policy
-// lets through exactly our two worker scripts: the engine (worker.js) and its
-// helper for the second part of a large file (part-worker.js).
-const WORKER_SCRIPTS = new Set(['./worker.js', './part-worker.js'].map((p) => new URL(p, import.meta.url).href));
+// lets through exactly our three worker scripts: the engine (worker.js), its
+// helper for the second part of a large file (part-worker.js) and the service
+// worker that keeps the page for offline use (sw.js).
+const WORKER_SCRIPTS = new Set(['./worker.js', './part-worker.js', './sw.js'].map((p) => new URL(p, import.meta.url).href));
 let workerPolicy = null;
 
-/** `url` (one of the worker scripts) as the page's CSP accepts it for `new Worker`. */
+/** `url` (one of the worker scripts) as the page's CSP accepts it for `new Worker` or a service worker. */
 export function workerScriptURL(url) {
   if (!globalThis.trustedTypes) return url;
   workerPolicy ??= globalThis.trustedTypes.createPolicy('mlcycle-worker', {

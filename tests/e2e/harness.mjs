@@ -135,6 +135,8 @@ export async function startSession() {
   }
   const s = {
     origin: server.origin,
+    /** Stops the server early, as when the network is gone (close() tolerates it). */
+    stopServer: () => server.stop(),
     context,
     page: null,
     requests: [],
