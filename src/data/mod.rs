@@ -24,6 +24,7 @@ pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRE
 pub(crate) use sketch::text_key;
 pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
+pub(crate) use value::number_or_code;
 #[cfg(not(target_arch = "wasm32"))]
 pub use read_file::{read_file, ReadError, PARTS_MIN_BYTES};
 

@@ -158,6 +158,17 @@ fn is_code(digits: &[u8], x: f64) -> bool {
     (x.abs() >= EXACT_INTEGER_LIMIT && digits.len() <= 20) || (digits.len() >= 3 && digits[0] == b'0')
 }
 
+/// What a label is when it is made of digits: `Some(true)` for a code kept
+/// as text (see [`is_code`]), `Some(false)` for a finite number, `None`
+/// for anything else.
+pub(crate) fn number_or_code(s: &str) -> Option<bool> {
+    match classify(s, false) {
+        Class::Number(_) => Some(false),
+        Class::Other => parse_number(s, false).and_then(|x| integer_digits(s).map(|d| is_code(d, x))).filter(|&code| code),
+        _ => None,
+    }
+}
+
 /// 2^53: from here on, not every integer is an f64.
 const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
 

@@ -278,34 +278,63 @@ fn rule_accuracy(feature: &ColumnValues, classes: &[Option<u32>], n_classes: usi
 pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Alert> {
     let mut out = Vec::new();
     let rows = p.rows as f64;
+    // Columns whose numbers-as-text alert says why they were read as labels.
+    let mut written = std::collections::BTreeSet::new();
     for (i, c) in p.columns.iter().enumerate() {
         let name = c.name.as_str();
         let cols = vec![c.name.clone()];
         let is_target = Some(i) == target;
+        // One value and blanks ("Ex" or nothing, "yes" or nothing) says only
+        // whether a value is there: a flag, which the missing indicator keeps.
+        let flag = c.distinct == 1 && c.missing > 0;
+        let strategy = if c.kind.is_numeric() { ImputeStrategy::Median } else { ImputeStrategy::Mode };
         if c.distinct <= 1 {
+            let value = c.top.first().map_or("", |t| t.value.as_str());
             out.push(Alert {
                 code: AlertCode::Constant,
                 severity: Severity::Warning,
                 columns: cols.clone(),
-                message: if c.count == 0 { format!("\"{name}\" has no value in any row") } else { format!("\"{name}\" has one value only ({})", c.top.first().map_or("", |t| t.value.as_str())) },
-                evidence: ev(&[("distinct", c.distinct as f64), ("count", c.count as f64)]),
-                suggestion: if is_target { None } else { drop(name) },
-                advice: "drop the column: it cannot inform a model".into(),
+                message: match (c.count, flag) {
+                    (0, _) => format!("\"{name}\" has no value in any row"),
+                    (_, true) => format!("\"{name}\" has one value only ({value:?}) and is empty in {} of {} rows: it can say only whether a value is there", c.missing, p.rows),
+                    _ => format!("\"{name}\" has one value only ({value})"),
+                },
+                evidence: ev(&[("distinct", c.distinct as f64), ("count", c.count as f64), ("missing", c.missing as f64)]),
+                suggestion: match (is_target, flag) {
+                    (true, _) => None,
+                    (false, true) => Some(StepSpec::Impute { column: name.into(), strategy: strategy.clone(), indicator: true }),
+                    (false, false) => drop(name),
+                },
+                advice: if flag {
+                    "keep it as a flag (impute with a missing-indicator, which marks the rows where the value is there), or drop it if that means nothing".into()
+                } else {
+                    "drop the column: it cannot inform a model".into()
+                },
             });
-            continue;
+            if !flag {
+                continue;
+            }
         }
         if c.missing_pct >= HIGH_MISSING_PCT {
             let severe = c.missing_pct >= DROP_MISSING_PCT;
-            let strategy = if c.kind.is_numeric() { ImputeStrategy::Median } else { ImputeStrategy::Mode };
             out.push(Alert {
                 code: AlertCode::HighMissing,
                 severity: if severe { Severity::Critical } else { Severity::Warning },
                 columns: cols.clone(),
                 message: format!("\"{name}\" is missing in {} of {} rows ({:.1}%, threshold {HIGH_MISSING_PCT}%)", c.missing, p.rows, c.missing_pct),
                 evidence: ev(&[("missing", c.missing as f64), ("missingPct", c.missing_pct)]),
-                suggestion: if is_target { None } else if severe { drop(name) } else { Some(StepSpec::Impute { column: name.into(), strategy, indicator: true }) },
-                advice: if severe { "drop the column, or impute it with a missing-indicator if missingness itself is informative".into() } else { "impute it and add a missing-indicator feature".into() },
+                suggestion: if is_target { None } else if severe && !flag { drop(name) } else { Some(StepSpec::Impute { column: name.into(), strategy, indicator: true }) },
+                advice: if flag {
+                    "impute it with a missing-indicator, which keeps whether a value is there: all this column says".into()
+                } else if severe {
+                    "drop the column, or impute it with a missing-indicator if missingness itself is informative".into()
+                } else {
+                    "impute it and add a missing-indicator feature".into()
+                },
             });
+        }
+        if flag {
+            continue;
         }
         let top_share = c.top.first().map_or(0.0, |t| t.count as f64 / c.count.max(1) as f64);
         if top_share >= NEAR_CONSTANT_SHARE && !is_target {
@@ -355,7 +384,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
         // A column read as labels because a few values are not numbers or
         // dates: the mixed-types alert and its cast are the fix, not dropping
         // it as an identifier or for its many labels.
-        let mixed = p.ingest.mixed.iter().any(|m| m.column == name);
+        let mixed = p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m));
         if id_like && !is_target && numbers_as_text.is_none() && !mixed {
             out.push(Alert {
                 code: AlertCode::Unique,
@@ -419,6 +448,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 });
             }
         }
+        if numbers_as_text.is_some() {
+            written.insert(name);
+        }
         out.extend(numbers_as_text);
         if !c.case_variants.is_empty() {
             out.push(Alert {
@@ -438,13 +470,18 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             });
         }
     }
-    for m in &p.ingest.mixed {
+    // Numbers as text have their own alert; codes kept as text on purpose
+    // (leading zeros, integers past 2^53) beside plain numbers are a code
+    // column, not a mix.
+    for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str()) && !codes_and_numbers(ds, m)) {
         let to = match m.majority.as_str() {
             "number" => Some(ColumnKind::Float),
             "date" => Some(if m.dates_have_time { ColumnKind::DateTime } else { ColumnKind::Date }),
             _ => None,
         };
-        let examples: Vec<String> = m.examples.iter().map(|e| format!("{:?} (row {})", e.value, e.row)).collect();
+        // Each value once: the first row it is on.
+        let mut seen = std::collections::BTreeSet::new();
+        let examples: Vec<String> = m.examples.iter().filter(|e| seen.insert(e.value.as_str())).map(|e| format!("{:?} (row {})", e.value, e.row)).collect();
         out.push(Alert {
             code: AlertCode::MixedTypes,
             severity: Severity::Warning,
@@ -505,6 +542,29 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     out
 }
 
+/// Whether a column reported as mixed holds only numbers and codes kept as
+/// text (`07489`, an integer past 2^53): a column of codes, some of which
+/// happen to read as numbers.
+fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
+    if m.dates > 0 {
+        return false;
+    }
+    match ds.column(&m.column).ok().map(|c| &c.values) {
+        Some(ColumnValues::Categorical { levels, .. }) => {
+            let mut codes = 0;
+            for level in levels {
+                match crate::data::number_or_code(level) {
+                    Some(true) => codes += 1,
+                    Some(false) => {}
+                    None => return false,
+                }
+            }
+            codes > 0
+        }
+        _ => false,
+    }
+}
+
 fn short(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x}") } else { format!("{x:.4}") }
 }
@@ -562,7 +622,11 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
         }
     } else {
         for a in &p.associations.target {
-            if a.value.abs() >= LEAKAGE_ACCURACY {
+            // A label column with as many labels as half its rows explains
+            // any number by chance: with one row a label, the correlation
+            // ratio is 1 whatever the target (the same rule as for classes).
+            let few_rows_a_label = p.columns.iter().find(|c| c.name == a.a).is_some_and(|c| !c.kind.is_numeric() && c.distinct * 2 > c.count);
+            if a.value.abs() >= LEAKAGE_ACCURACY && !few_rows_a_label {
                 out.push(leak(&a.a, &tp.name, format!("\"{}\" alone explains \"{}\" almost exactly ({:?} {:.4})", a.a, tp.name, a.measure, a.value), ev(&[("association", a.value)])));
             }
         }
@@ -776,9 +840,67 @@ mod tests {
     fn mixed_types_message_counts_what_is_there() {
         assert_eq!(super::mix_text(1, 0, 2), "1 number and 2 other values");
         assert_eq!(super::mix_text(3, 1, 1), "3 numbers, 1 date and 1 other value");
-        let ds = parse_csv(b"n,x\n\"1,234\",1\n7,2\n\"12,000\",3\n", "t.csv", &ParseOptions::default()).unwrap();
+        let ds = parse_csv(b"n,x\n1,1\nn/k,2\n3,3\nn/k,4\n5,5\nabout 3,6\n7,7\n", "t.csv", &ParseOptions::default()).unwrap();
         let p = profile(&ds);
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
-        assert!(m.message.starts_with("\"n\" mixes 1 number and 2 other values, so it was read as labels"), "{}", m.message);
+        // Each odd value is shown once, on the first row it is on.
+        assert_eq!(m.message, "\"n\" mixes 4 numbers and 3 other values, so it was read as labels; e.g. \"n/k\" (row 2), \"about 3\" (row 6)");
+    }
+
+    /// Numbers written with separators have their own alert, which says why
+    /// the column is labels; no mixed-types alert beside it calls the plain
+    /// numbers in it odd.
+    #[test]
+    fn numbers_as_text_get_no_mixed_types_alert_beside_them() {
+        let csv = "id,amount,ratio\n1,\"1,234\",0.5\n2,\"12,345\",0.25\n3,123,0.75\n4,\"1,000,000\",1\n5,999,0\n";
+        let found = codes(csv, None);
+        assert!(found.iter().any(|(c, cols)| *c == AlertCode::NumbersAsText && cols == &["amount"]), "{found:?}");
+        assert!(!found.iter().any(|(c, _)| *c == AlertCode::MixedTypes), "{found:?}");
+    }
+
+    /// Postcodes with leading zeros are kept as text on purpose; beside
+    /// postcodes without one they are a code column, not a mix to cast to
+    /// numbers (which would lose the zeros).
+    #[test]
+    fn codes_with_leading_zeros_beside_numbers_are_not_mixed_types() {
+        let csv: String = std::iter::once("zip,v\n".to_string()).chain((0..40).map(|i| format!("{}{},{i}\n", ["0", "1", "9"][i % 3], 1000 + i * 37))).collect();
+        let found = codes(&csv, None);
+        assert!(!found.iter().any(|(c, _)| *c == AlertCode::MixedTypes), "{found:?}");
+        // A real odd value among them still makes a mix.
+        let odd = csv.replacen("01000,0", "n/k,0", 1);
+        assert!(codes(&odd, None).iter().any(|(c, cols)| *c == AlertCode::MixedTypes && cols == &["zip"]));
+    }
+
+    /// A label on every row or two explains any number: no leakage alert
+    /// for it against a numeric target.
+    #[test]
+    fn labels_on_one_row_each_do_not_leak_a_numeric_target() {
+        let csv: String = std::iter::once("name,grp,price\n".to_string()).chain((0..25).map(|i| format!("item{i},g{},{}.{}\n", i / 2, (i * 37) % 91 + 1, (i * 53) % 100))).collect();
+        let found = codes(&csv, Some("price"));
+        assert!(!found.iter().any(|(c, _)| *c == AlertCode::TargetLeakage), "{found:?}");
+        // A label column that does determine the target is still caught.
+        let leak: String = std::iter::once("band,x,price\n".to_string()).chain((0..40).map(|i| format!("b{},{},{}\n", i % 4, (i * 7) % 13, (i % 4) * 100))).collect();
+        assert!(codes(&leak, Some("price")).iter().any(|(c, cols)| *c == AlertCode::TargetLeakage && cols[0] == "band"));
+    }
+
+    /// One value and blanks is a flag: both alerts say so and suggest the
+    /// same step, an impute whose missing-indicator keeps the flag.
+    #[test]
+    fn one_value_and_blanks_is_a_flag_with_its_missing_counted() {
+        let ds = parse_csv(b"a,b,c\n1,x,\n2,,\n3,,\n4,y,\n5,,5\n", "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let on_c: Vec<_> = p.alerts.iter().filter(|a| a.columns == ["c"]).collect();
+        let constant = on_c.iter().find(|a| a.code == AlertCode::Constant).expect("constant alert");
+        assert_eq!(constant.message, "\"c\" has one value only (\"5\") and is empty in 4 of 5 rows: it can say only whether a value is there");
+        let missing = on_c.iter().find(|a| a.code == AlertCode::HighMissing).expect("missing alert");
+        let keep = Some(StepSpec::Impute { column: "c".into(), strategy: crate::prepare::ImputeStrategy::Median, indicator: true });
+        assert_eq!(constant.suggestion, keep);
+        assert_eq!(missing.suggestion, keep);
+        // A column with one value in every row is still one to drop.
+        let ds = parse_csv(b"a,c\n1,5\n2,5\n3,5\n", "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let constant = p.alerts.iter().find(|a| a.code == AlertCode::Constant).expect("constant alert");
+        assert_eq!(constant.message, "\"c\" has one value only (5)");
+        assert_eq!(constant.suggestion, Some(StepSpec::DropColumn { column: "c".into() }));
     }
 }
