@@ -489,52 +489,7 @@ impl Run {
                     }
                     let mut g = search::models_grid(&models, task)?;
                     if !named || quick_only {
-                        // Unnamed, a model's candidates join only while each
-                        // stays quick on this data (the support-vector
-                        // models' estimate grows with rows², forests' with
-                        // trees × rows × depth).
-                        let estimates: Vec<(f64, String)> = g.iter().map(|spec| estimate_seconds(spec, train_rows.len(), width, n_classes)).collect();
-                        for name in &models {
-                            let candidates: Vec<&(f64, String)> = g.iter().zip(&estimates).filter(|(s, _)| s.name() == name).map(|(_, e)| e).collect();
-                            let slow: Vec<&&(f64, String)> = candidates.iter().filter(|e| e.0 > QUICK_FIT_SECONDS).collect();
-                            let Some((seconds, detail)) = slow.iter().max_by(|a, b| a.0.total_cmp(&b.0)) else { continue };
-                            let reason = if slow.len() == candidates.len() {
-                                format!("about {seconds:.0} s per fit by a rough estimate ({detail}), over {QUICK_FIT_SECONDS:.0} s; name it to search it")
-                            } else {
-                                format!(
-                                    "{} of its {} candidates, the dearest about {seconds:.0} s per fit by a rough estimate ({detail}), over {QUICK_FIT_SECONDS:.0} s; name it to search them all",
-                                    slow.len(),
-                                    candidates.len()
-                                )
-                            };
-                            left_out.push(LeftOut { model: name.clone(), reason });
-                        }
-                        let mut quick = estimates.iter().map(|e| e.0 <= QUICK_FIT_SECONDS);
-                        g.retain(|_| quick.next().unwrap_or(false));
-                        // Nor do candidates the model cannot fit on all the
-                        // training rows (wider than smartcore's linear models,
-                        // SVR and SVC take): each would fail on every fold and
-                        // in the final refit.
-                        let refused: Vec<Option<String>> = g
-                            .iter()
-                            .map(|spec| match check_size(spec, train_rows.len(), width, n_classes).and_then(|()| check_classes(spec, width, &y_train)) {
-                                Err(TrainError::TooLargeForModel { reason, .. }) => Some(reason),
-                                _ => None,
-                            })
-                            .collect();
-                        for name in &models {
-                            let mine: Vec<&Option<String>> = g.iter().zip(&refused).filter(|(s, _)| s.name() == name).map(|(_, r)| r).collect();
-                            let Some(Some(reason)) = mine.iter().find(|r| r.is_some()) else { continue };
-                            let n = mine.iter().filter(|r| r.is_some()).count();
-                            let reason = if n == mine.len() { format!("it cannot take this data: {reason}") } else { format!("{n} of its {} candidates cannot take this data: {reason}", mine.len()) };
-                            left_out.push(LeftOut { model: name.clone(), reason });
-                        }
-                        let mut fits = refused.iter().map(Option::is_none);
-                        g.retain(|_| fits.next().unwrap_or(false));
-                        models.retain(|m| g.iter().any(|s| s.name() == m));
-                        if g.is_empty() {
-                            return Err(SearchError::NoModels.into());
-                        }
+                        g = quick_grid(&mut models, g, train_rows.len(), width, n_classes, &y_train, &mut left_out)?;
                     }
                     (models, g, false)
                 }
@@ -1023,6 +978,61 @@ pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
 }
 
 /// The model names of a grid, in order of first appearance.
+
+/// The default search's grid `g` of `models` with the candidates left out
+/// that would be slow on `rows` × `width` (by [`estimate_seconds`]) or that
+/// cannot take the data, each model left out named in `left_out` with its
+/// reason; `models` keeps those with a candidate left. An error naming every
+/// reason when none is.
+fn quick_grid(models: &mut Vec<String>, mut g: Vec<ModelSpec>, rows: usize, width: usize, n_classes: usize, y_train: &Target, left_out: &mut Vec<LeftOut>) -> Result<Vec<ModelSpec>> {
+    // A model's candidates join only while each stays quick on this data
+    // (the support-vector models' estimate grows with rows², forests' with
+    // trees × rows × depth).
+    let estimates: Vec<(f64, String)> = g.iter().map(|spec| estimate_seconds(spec, rows, width, n_classes)).collect();
+    for name in models.iter() {
+        let candidates: Vec<&(f64, String)> = g.iter().zip(&estimates).filter(|(s, _)| s.name() == name).map(|(_, e)| e).collect();
+        let slow: Vec<&&(f64, String)> = candidates.iter().filter(|e| e.0 > QUICK_FIT_SECONDS).collect();
+        let Some((seconds, detail)) = slow.iter().max_by(|a, b| a.0.total_cmp(&b.0)) else { continue };
+        let reason = if slow.len() == candidates.len() {
+            format!("about {seconds:.0} s per fit by a rough estimate ({detail}), over {QUICK_FIT_SECONDS:.0} s; name it to search it")
+        } else {
+            format!(
+                "{} of its {} candidates, the dearest about {seconds:.0} s per fit by a rough estimate ({detail}), over {QUICK_FIT_SECONDS:.0} s; name it to search them all",
+                slow.len(),
+                candidates.len()
+            )
+        };
+        left_out.push(LeftOut { model: name.clone(), reason });
+    }
+    let mut quick = estimates.iter().map(|e| e.0 <= QUICK_FIT_SECONDS);
+    g.retain(|_| quick.next().unwrap_or(false));
+    // Nor do candidates the model cannot fit on all the training rows (wider
+    // than smartcore's linear models, SVR and SVC take): each would fail on
+    // every fold and in the final refit.
+    let refused: Vec<Option<String>> = g
+        .iter()
+        .map(|spec| match check_size(spec, rows, width, n_classes).and_then(|()| check_classes(spec, width, y_train)) {
+            Err(TrainError::TooLargeForModel { reason, .. }) => Some(reason),
+            _ => None,
+        })
+        .collect();
+    for name in models.iter() {
+        let mine: Vec<&Option<String>> = g.iter().zip(&refused).filter(|(s, _)| s.name() == name).map(|(_, r)| r).collect();
+        let Some(Some(reason)) = mine.iter().find(|r| r.is_some()) else { continue };
+        let n = mine.iter().filter(|r| r.is_some()).count();
+        let reason = if n == mine.len() { format!("it cannot take this data: {reason}") } else { format!("{n} of its {} candidates cannot take this data: {reason}", mine.len()) };
+        left_out.push(LeftOut { model: name.clone(), reason });
+    }
+    let mut fits = refused.iter().map(Option::is_none);
+    g.retain(|_| fits.next().unwrap_or(false));
+    models.retain(|m| g.iter().any(|s| s.name() == m));
+    if g.is_empty() {
+        let reasons = left_out.iter().map(|l| format!("{}: {}", l.model, l.reason)).collect::<Vec<_>>().join("; ");
+        return Err(SearchError::AllLeftOut { reasons }.into());
+    }
+    Ok(g)
+}
+
 fn models_of(grid: &[ModelSpec]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for m in grid {
@@ -1297,6 +1307,31 @@ mod tests {
         assert_eq!(search.best, Some(1));
         assert!(search.cut_short);
         assert_eq!(out.config.model, pending[1].model);
+    }
+
+    /// When every model of the default search is left out (50,000,000
+    /// training rows), the error names each with its reason instead of a
+    /// bare "no models to search".
+    #[test]
+    fn every_model_left_out_is_named_in_the_error() {
+        let mut models = search::default_models(Task::Classification);
+        let all = models.clone();
+        let grid = search::models_grid(&models, Task::Classification).unwrap();
+        let mut left_out = Vec::new();
+        let err = quick_grid(&mut models, grid, 50_000_000, 7, 2, &Target::Classes(vec![0, 1, 0, 1]), &mut left_out).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("every model of the search was left out for this data: "), "{message}");
+        for m in &all {
+            assert!(message.contains(&format!("{m}: ")), "{m} not named in: {message}");
+        }
+        assert!(message.contains("50000000 rows"), "{message}");
+        // On a few hundred rows every model stays.
+        let mut models = all.clone();
+        let grid = search::models_grid(&models, Task::Classification).unwrap();
+        let y = Target::Classes((0..500).map(|i| i % 2).collect());
+        let kept = quick_grid(&mut models, grid, 500, 7, 2, &y, &mut Vec::new()).unwrap();
+        assert_eq!(models, all);
+        assert!(!kept.is_empty());
     }
 
     /// On wide data the default search leaves out the models whose

@@ -289,6 +289,13 @@ pub enum SearchError {
     /// No models to search.
     #[error("no models to search")]
     NoModels,
+    /// Every model of the default search was left out for this data (too
+    /// slow, or unable to take it); each with its reason.
+    #[error("every model of the search was left out for this data: {reasons}")]
+    AllLeftOut {
+        /// `model: reason`, joined by `; `.
+        reasons: String,
+    },
     /// A search configuration (`--config`, the page's editor) that is not valid.
     #[error("search configuration, {field}: {message}")]
     BadConfig {
@@ -317,7 +324,7 @@ impl SearchError {
             SearchError::BadFolds { .. } => "bad_folds",
             SearchError::BadTrials { .. } => "bad_trials",
             SearchError::TooFewForFolds { .. } => "too_few_for_folds",
-            SearchError::NoModels => "no_models",
+            SearchError::NoModels | SearchError::AllLeftOut { .. } => "no_models",
             SearchError::OneModelWithoutSearch { .. } => "one_model_without_search",
             SearchError::BadConfig { .. } => "bad_search_config",
             SearchError::ForeignTrial { .. } => "foreign_trial",
