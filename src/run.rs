@@ -977,8 +977,6 @@ pub fn run(ds: &Dataset, opts: &RunOptions) -> Result<RunOutcome> {
     r.finish(ds)
 }
 
-/// The model names of a grid, in order of first appearance.
-
 /// The default search's grid `g` of `models` with the candidates left out
 /// that would be slow on `rows` × `width` (by [`estimate_seconds`]) or that
 /// cannot take the data, each model left out named in `left_out` with its
@@ -1033,6 +1031,7 @@ fn quick_grid(models: &mut Vec<String>, mut g: Vec<ModelSpec>, rows: usize, widt
     Ok(g)
 }
 
+/// The model names of a grid, in order of first appearance.
 fn models_of(grid: &[ModelSpec]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for m in grid {
