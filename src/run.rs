@@ -1214,6 +1214,11 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     diff("split.train_rows", s.0.train_rows.to_string(), s.1.train_rows.to_string());
     diff("split.test_rows", s.0.test_rows.to_string(), s.1.test_rows.to_string());
     diff("split.dropped_missing_target", s.0.dropped_missing_target.to_string(), s.1.dropped_missing_target.to_string());
+    diff("split.stratified", s.0.stratified.to_string(), s.1.stratified.to_string());
+    diff("split.test_rows_in_training", s.0.test_rows_in_training.to_string(), s.1.test_rows_in_training.to_string());
+    // Recorded figures are compared bit for bit, written as Rust's shortest
+    // round-trip decimal ("undefined" for none).
+    let figure = |v: Option<f64>| v.map_or("undefined".to_string(), |x| format!("{x:?}"));
     let or_none = |v: Option<String>| v.unwrap_or_else(|| "none".to_string());
     if let (Some(a), Some(b)) = (&manifest.search, &out.search) {
         diff("search.planned", a.planned.to_string(), b.planned.to_string());
@@ -1227,8 +1232,12 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
             match (a.trials.iter().find(|t| t.index == i), b.trials.iter().find(|t| t.index == i)) {
                 (Some(x), Some(y)) => {
                     diff(&format!("search.trials[{i}].model"), model(x), model(y));
-                    let bits = |v: &[Option<f64>]| v.iter().map(|s| s.map_or("undefined".to_string(), |x| format!("{x:?}"))).collect::<Vec<_>>().join(", ");
+                    let bits = |v: &[Option<f64>]| v.iter().map(|&s| figure(s)).collect::<Vec<_>>().join(", ");
+                    diff(&format!("search.trials[{i}].rung"), x.rung.to_string(), y.rung.to_string());
+                    diff(&format!("search.trials[{i}].row_share"), or_none(x.row_share.map(|r| format!("{r:?}"))), or_none(y.row_share.map(|r| format!("{r:?}"))));
                     diff(&format!("search.trials[{i}].fold_scores"), bits(&x.fold_scores), bits(&y.fold_scores));
+                    diff(&format!("search.trials[{i}].mean"), figure(x.mean), figure(y.mean));
+                    diff(&format!("search.trials[{i}].std"), figure(x.std), figure(y.std));
                     diff(&format!("search.trials[{i}].error"), or_none(x.error.clone()), or_none(y.error.clone()));
                 }
                 (x, y) => diff(&format!("search.trials[{i}]"), x.map_or_else(|| "absent".to_string(), model), y.map_or_else(|| "absent".to_string(), model)),
@@ -1554,6 +1563,35 @@ mod tests {
         assert!(replay(&ds, &m).unwrap().reproduced);
         // A budget that covers the grid leaves nothing out.
         assert!(Run::start(&ds, &RunOptions { trials: Some(6), ..opts }).unwrap().left_out().is_empty());
+    }
+
+    /// Every figure the record shows is compared: a leaderboard's mean or
+    /// std, a halving trial's share of rows, and the split's stratification
+    /// and overlap count edited by hand are each named.
+    #[test]
+    fn replay_names_edited_leaderboard_and_split_figures() {
+        let ds = iris();
+        let m = run(&ds, &halving(&["knn", "tree"])).unwrap().manifest(BTreeMap::new());
+        assert!(replay(&ds, &m).unwrap().reproduced);
+        let share = 2;
+        assert_ne!(m.search.as_ref().unwrap().trials[share].row_share, Some(0.99));
+        let mut edited = m.clone();
+        let search = edited.search.as_mut().unwrap();
+        search.trials[0].mean = Some(0.1);
+        search.trials[1].std = Some(0.1);
+        search.trials[share].row_share = Some(0.99);
+        edited.split.stratified = !edited.split.stratified;
+        edited.split.test_rows_in_training += 3;
+        let report = replay(&ds, &edited).unwrap();
+        assert!(!report.reproduced);
+        let fields: Vec<String> = report.differences.iter().map(|d| d.field.clone()).collect();
+        let (i0, i1, is) = (m.search.as_ref().unwrap().trials[0].index, m.search.as_ref().unwrap().trials[1].index, m.search.as_ref().unwrap().trials[share].index);
+        for want in [format!("search.trials[{i0}].mean"), format!("search.trials[{i1}].std"), format!("search.trials[{is}].row_share"), "split.stratified".into(), "split.test_rows_in_training".into()] {
+            assert!(fields.contains(&want), "{want} not in {fields:?}");
+        }
+        let mean = report.differences.iter().find(|d| d.field == format!("search.trials[{i0}].mean")).unwrap();
+        assert_eq!(mean.expected, "0.1");
+        assert_eq!(fields.len(), 5, "{fields:?}");
     }
 
     /// A leaderboard with a candidate taken out (or renumbered) is not the

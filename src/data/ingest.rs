@@ -2653,7 +2653,7 @@ impl Parser {
         report.warnings.push(IngestWarning {
             code: "sampled".into(),
             message: format!(
-                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so every {}th row was kept ({kept} rows) for quantiles, histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
+                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so one row in every {} was kept ({kept} rows) for quantiles, histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
                 self.n_rows,
                 ctx.stride,
                 100.0 * std_error

@@ -514,7 +514,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             code: AlertCode::DuplicateRows,
             severity: if d as f64 / rows >= 0.05 { Severity::Warning } else { Severity::Info },
             columns: Vec::new(),
-            message: format!("{} an earlier row exactly ({:.1}% of {among})", if d == 1 { "1 row repeats".to_string() } else { format!("{d} rows repeat") }, 100.0 * d as f64 / rows),
+            message: format!("{} an earlier row: the same values as read, spaces around them trimmed ({:.1}% of {among})", if d == 1 { "1 row repeats".to_string() } else { format!("{d} rows repeat") }, 100.0 * d as f64 / rows),
             evidence: ev(&[("duplicateRows", d as f64), ("duplicatePct", 100.0 * d as f64 / rows)]),
             suggestion: Some(StepSpec::DropDuplicateRows),
             advice: "drop duplicate training rows; they can also leak between train and test".into(),

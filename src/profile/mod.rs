@@ -634,6 +634,10 @@ fn label_figures(p: &mut ColumnProfile, levels: &[String], counts: &[usize]) {
 
 /// Puts the all-row figures of a sampled column into its profile (made
 /// from the kept rows) and lists what stays an estimate.
+/// Times a number must appear among a sample's kept rows to be listed as a
+/// top value: a count of 10 has a relative standard error of about 30%.
+pub const SAMPLED_TOP_MIN: usize = 10;
+
 fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
     let kept_count = p.count;
     // Counts from the kept rows, scaled to all present values.
@@ -676,6 +680,11 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
         for b in &mut p.histogram {
             b.count = scale(b.count);
         }
+        // A number seen a few times among the kept rows says little of its
+        // count in all rows (seen once, every unique ID became "≈32" at a
+        // stride of 32): only those seen SAMPLED_TOP_MIN times or more are
+        // listed, scaled.
+        p.top.retain(|t| t.count >= SAMPLED_TOP_MIN);
         for t in &mut p.top {
             t.count = scale(t.count);
         }

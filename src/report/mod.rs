@@ -304,7 +304,7 @@ mod tests {
         assert!(h.contains("<body><main>") && h.contains("</main></body>"));
         assert!(!h.contains("{&quot;step&quot;") && !h.contains("{\"step\""), "fixes as JSON");
         assert!(h.contains("Fix: drop duplicate rows"), "{h}");
-        assert!(h.contains("1 row repeats an earlier row exactly"), "{h}");
+        assert!(h.contains("1 row repeats an earlier row: the same values as read"), "{h}");
         assert!(h.contains("code{overflow-wrap:anywhere}"));
         let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
