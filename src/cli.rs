@@ -924,7 +924,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             let bytes = read(&manifest)?;
             let m = RunManifest::from_bytes(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: {e}", manifest.display()) })?;
             // The file is read as the run read it (delimiter, types, memory budget …).
-            let (ds, _) = load_with(&data, &m.dataset.parse_options.clone().unwrap_or_default())?;
+            let ds = mlcycle::run::read_for_replay(&read(&data)?, &data_name(&data), &m)?;
             let report = replay(&ds, &m)?;
             if report.reproduced {
                 let figures: Vec<String> = report.metrics.iter().map(|x| format!("{} {}", x.name, x.value.map_or("undefined".into(), |v| format!("{v}")))).collect();

@@ -1150,6 +1150,22 @@ fn plans_recorded_trials(r: &Run, manifest: &RunManifest) -> bool {
     manifest.search.iter().flat_map(|s| &s.trials).filter(|t| t.rung == 0).all(|t| pending.iter().any(|p| p.index == t.index && p.model == t.model))
 }
 
+/// Reads `bytes` (the file `name`) as `manifest`'s run read its data. A
+/// file that cannot be read that way is first checked against the run's
+/// digest, so another file is named as not the run's data (with both
+/// digests) rather than by a reading error about options replay does not
+/// take.
+pub fn read_for_replay(bytes: &[u8], name: &str, manifest: &RunManifest) -> Result<Dataset> {
+    let opts = manifest.dataset.parse_options.clone().unwrap_or_default();
+    crate::data::parse_csv(bytes, name, &opts).or_else(|e| {
+        let found = crate::data::sha256_hex(bytes);
+        if found != manifest.dataset.sha256 {
+            return Err(ReplayError::DataMismatch { expected_file: manifest.dataset.file_name.clone(), expected: manifest.dataset.sha256.clone(), found_file: name.to_string(), found }.into());
+        }
+        Err(e.into())
+    })
+}
+
 /// Replays `manifest` on `ds`: checks the data is the same, runs the
 /// recorded options again (the same trials, cut short where it was) and
 /// compares every recorded figure exactly.

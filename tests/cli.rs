@@ -33,6 +33,24 @@ fn run_then_replay_reproduces() {
     assert!(text(&o.stdout).starts_with("reproduced: every figure is bit-identical (accuracy "));
 }
 
+/// Replay on another file that cannot even be read the run's way (a ragged
+/// row) says it is not the run's data, with exit 4, not a reading error
+/// advising flags replay does not take.
+#[test]
+fn replay_on_another_unreadable_file_says_it_is_not_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = root("tests/fixtures/iris.run.json");
+    let other = dir.path().join("iris.csv");
+    let mut bytes = std::fs::read_to_string(root("www/data/iris.csv")).unwrap();
+    bytes.push_str("5.1,3.5\n");
+    std::fs::write(&other, bytes).unwrap();
+    let o = run(&["replay", manifest.to_str().unwrap(), other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}{}", text(&o.stdout), text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("this is not the data the run was made from"), "{err}");
+    assert!(!err.contains("--short-rows"), "{err}");
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [

@@ -24,6 +24,13 @@ pub use sketch::{hll_std_error, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRE
 pub(crate) use sketch::text_key;
 pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
 pub use value::format_time;
+
+/// The SHA-256 of `bytes` in lowercase hex, as a dataset's fingerprint is
+/// written.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
 pub(crate) use value::number_or_code;
 #[cfg(not(target_arch = "wasm32"))]
 pub use read_file::{read_file, ReadError, PARTS_MIN_BYTES};
