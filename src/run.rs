@@ -823,6 +823,12 @@ impl Run {
                 let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
                 let best = search::best(&self.trials, metric);
                 let Some(best) = best else {
+                    // A trial fitted without error whose folds all scored
+                    // undefined: the metric, not the models, is the trouble.
+                    if self.trials.iter().any(|t| t.error.is_none()) {
+                        let smallest_fold = self.folds.iter().map(Vec::len).min().unwrap_or(0);
+                        return Err(TrainError::UndefinedScores { metric: metric.name(), smallest_fold }.into());
+                    }
                     let first = self.trials.iter().find_map(|t| t.error.clone()).unwrap_or_else(|| "no trial ran".into());
                     return Err(TrainError::NoCandidate { first }.into());
                 };

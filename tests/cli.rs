@@ -51,6 +51,47 @@ fn replay_on_another_unreadable_file_says_it_is_not_the_data() {
     assert!(!err.contains("--short-rows"), "{err}");
 }
 
+/// With a drop_duplicate_rows step the summary says how many training rows
+/// the model was fitted on, not only the split's count.
+#[test]
+fn run_summary_counts_the_rows_fitted_after_dropping_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dups.csv");
+    let mut csv = String::from("x,y\n");
+    for i in 0..60 {
+        // Rows 40..60 repeat rows 0..20.
+        let k = if i >= 40 { i - 40 } else { i };
+        csv.push_str(&format!("{k},{}\n", if k % 2 == 0 { "a" } else { "b" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--search", "none", "--models", "tree", "--step", "drop_duplicate_rows"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let line = err.lines().find(|l| l.contains(" train")).unwrap_or_default();
+    let m: Vec<usize> = line.split(|c: char| !c.is_ascii_digit()).filter_map(|t| t.parse().ok()).collect();
+    assert!(line.contains(" fitted on after dropping "), "{err}");
+    // "<train> train (<fitted> fitted on after dropping <d> duplicate rows)"
+    assert!(m.len() >= 3 && m[0] - m[2] == m[1] && m[2] > 0, "{line}");
+}
+
+/// Three training rows make folds of one row, where R² is undefined: the
+/// error says so and what to change, instead of "no trial ran" or blaming
+/// the first model that failed for another reason.
+#[test]
+fn a_metric_undefined_on_every_fold_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("reg4.csv");
+    std::fs::write(&data, "x,y\n1,1.5\n2,2.5\n3,3.5\n4,4.5\n").unwrap();
+    for models in ["linear", "linear,knn,tree"] {
+        let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--models", models]);
+        assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(err.contains("every candidate's r2 was undefined on every validation fold (the smallest fold has 1 row)"), "{models}: {err}");
+    }
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--models", "linear", "--metric", "rmse"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [

@@ -517,7 +517,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             message: format!("{} an earlier row: the same values as read, spaces around them trimmed ({:.1}% of {among})", if d == 1 { "1 row repeats".to_string() } else { format!("{d} rows repeat") }, 100.0 * d as f64 / rows),
             evidence: ev(&[("duplicateRows", d as f64), ("duplicatePct", 100.0 * d as f64 / rows)]),
             suggestion: Some(StepSpec::DropDuplicateRows),
-            advice: "drop duplicate training rows; they can also leak between train and test".into(),
+            advice: "drop duplicate training rows, which a model would weigh twice; a test row that repeats a training row stays (the run counts them): to keep them apart, remove the duplicates from the file".into(),
         });
     }
     let mut flagged = std::collections::BTreeSet::new();

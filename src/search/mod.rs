@@ -252,12 +252,14 @@ pub enum SearchError {
         task: &'static str,
     },
     /// Folds outside the allowed range or more than the rows allow.
-    #[error("folds = {folds} is out of range: allowed 2 to {max} here (at most the rows of the smallest class in training)")]
+    #[error("folds = {folds} is out of range: allowed 2 to {max}{why}")]
     BadFolds {
         /// Folds asked for.
         folds: usize,
         /// Largest allowed here.
         max: usize,
+        /// What sets the largest, when the data does (" here (…)"), else "".
+        why: &'static str,
     },
     /// Too few training rows in some class to cross-validate at all.
     #[error(
@@ -421,7 +423,7 @@ pub fn max_folds(n: usize, classes: Option<&[u32]>) -> usize {
 /// validation positions, ascending, stratified by `classes` when given.
 pub fn folds(n: usize, classes: Option<&[u32]>, k: usize, seed: u64) -> Result<Vec<Vec<usize>>, SearchError> {
     if !(2..=MAX_FOLDS).contains(&k) {
-        return Err(SearchError::BadFolds { folds: k, max: MAX_FOLDS });
+        return Err(SearchError::BadFolds { folds: k, max: MAX_FOLDS, why: "" });
     }
     let mut groups: Vec<Vec<usize>> = match classes {
         None => vec![(0..n).collect()],
@@ -440,7 +442,8 @@ pub fn folds(n: usize, classes: Option<&[u32]>, k: usize, seed: u64) -> Result<V
         return Err(SearchError::TooFewForFolds { smallest, classes: classes.is_some() });
     }
     if k > smallest {
-        return Err(SearchError::BadFolds { folds: k, max: smallest.clamp(1, MAX_FOLDS) });
+        let why = if classes.is_some() { " here (at most the rows of the smallest class in training)" } else { " here (at most the training rows)" };
+        return Err(SearchError::BadFolds { folds: k, max: smallest.clamp(1, MAX_FOLDS), why });
     }
     // Shuffle each class with the seed, then deal rows to the folds in
     // turn, so every fold gets its share of every class.
@@ -574,6 +577,11 @@ mod tests {
     fn bad_set_ups_are_named() {
         assert_eq!(folds(10, None, 1, 0).unwrap_err().code(), "bad_folds");
         assert_eq!(folds(10, Some(&[0, 0, 0, 1, 1, 1, 1, 1, 1, 1]), 4, 0).unwrap_err().code(), "bad_folds");
+        // Each message names what sets the limit: classes have a smallest
+        // class, numbers only rows.
+        assert_eq!(folds(10, Some(&[0, 0, 0, 1, 1, 1, 1, 1, 1, 1]), 4, 0).unwrap_err().to_string(), "folds = 4 is out of range: allowed 2 to 3 here (at most the rows of the smallest class in training)");
+        assert_eq!(folds(5, None, 8, 0).unwrap_err().to_string(), "folds = 8 is out of range: allowed 2 to 5 here (at most the training rows)");
+        assert_eq!(folds(50, None, 1, 0).unwrap_err().to_string(), format!("folds = 1 is out of range: allowed 2 to {MAX_FOLDS}"));
         let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(plan(&m(&["nope"]), Task::Regression, Strategy::Grid, 10, 0).unwrap_err().code(), "unknown_model");
         assert_eq!(plan(&m(&["ridge"]), Task::Classification, Strategy::Grid, 10, 0).unwrap_err().code(), "wrong_task");

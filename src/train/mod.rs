@@ -166,6 +166,16 @@ pub enum TrainError {
         /// The first trial's error.
         first: String,
     },
+    /// Candidates were fitted, but the ranking metric was undefined on
+    /// every validation fold of every one (R² on folds of one row, ROC AUC
+    /// on folds of one class).
+    #[error("every candidate's {metric} was undefined on every validation fold (the smallest fold has {smallest_fold} row{}), so none can be chosen; rank by another metric (--metric, or Metric in the page), use fewer folds, or turn the search off", if *smallest_fold == 1 { "" } else { "s" })]
+    UndefinedScores {
+        /// The ranking metric.
+        metric: &'static str,
+        /// Rows of the smallest validation fold.
+        smallest_fold: usize,
+    },
     /// A model asked for more than its algorithm handles.
     #[error("model {model} cannot take this job: {reason}")]
     TooLargeForModel {
@@ -209,6 +219,7 @@ impl TrainError {
             TrainError::WrongTask { .. } => "wrong_task",
             TrainError::TooLargeForModel { .. } => "too_large_for_model",
             TrainError::NoCandidate { .. } => "no_candidate",
+            TrainError::UndefinedScores { .. } => "undefined_scores",
             TrainError::ValuesTooLarge { .. } => "values_too_large",
             TrainError::Fit { .. } => "fit_failed",
         }
