@@ -1163,12 +1163,12 @@ fn plans_recorded_trials(r: &Run, manifest: &RunManifest) -> bool {
 /// take.
 pub fn read_for_replay(bytes: &[u8], name: &str, manifest: &RunManifest) -> Result<Dataset> {
     let opts = manifest.dataset.parse_options.clone().unwrap_or_default();
-    crate::data::parse_csv(bytes, name, &opts).or_else(|e| {
+    crate::data::parse_csv(bytes, name, &opts).map_err(|e| {
         let found = crate::data::sha256_hex(bytes);
         if found != manifest.dataset.sha256 {
-            return Err(ReplayError::DataMismatch { expected_file: manifest.dataset.file_name.clone(), expected: manifest.dataset.sha256.clone(), found_file: name.to_string(), found }.into());
+            return ReplayError::DataMismatch { expected_file: manifest.dataset.file_name.clone(), expected: manifest.dataset.sha256.clone(), found_file: name.to_string(), found }.into();
         }
-        Err(e.into())
+        e.into()
     })
 }
 
