@@ -93,8 +93,44 @@ const METRIC_LABELS = {
 
 // ---------- status, errors, banner ----------
 
+// The status line is a polite live region: it says what stage a job is in
+// and how it ended, and a screen reader reads each change. The figures that
+// change several times a second (bytes read, candidates done) go in the
+// progress line under it, which is not announced.
+let stage = null;
+
 function setStatus(text) {
+  stage = null;
   $('status').textContent = text;
+}
+
+/** Says a job entered the stage `key`, once per stage (progress repeats it, the status does not). */
+function setStage(key, text) {
+  if (stage === key) return;
+  stage = key;
+  if ($('status').textContent !== text) $('status').textContent = text;
+}
+
+/**
+ * The progress line: `text`, and a bar at `value` of `max`, or moving
+ * without a value (indeterminate) when `value` is undefined, for a step
+ * that cannot tell how far it is.
+ */
+function showProgress(text, label, value, max) {
+  $('progress-text').textContent = text;
+  const bar = $('search-progress');
+  bar.setAttribute('aria-label', label);
+  if (value === undefined) bar.removeAttribute('value');
+  else {
+    bar.max = Math.max(1, max);
+    bar.value = value;
+  }
+  $('progress-line').hidden = false;
+}
+
+function hideProgress() {
+  $('progress-line').hidden = true;
+  $('progress-text').textContent = '';
 }
 
 // What the person can do about a data error, pointing at the reading options.
@@ -104,6 +140,9 @@ const ADVICE = new Map([
   ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
+  // Every model the search would try was left out as too slow for this
+  // data; the message lists them and why.
+  ['no_models', 'Tick a model that fits this many rows (the message says why each model was left out), or set Search to "None (one random forest)" for a single fit, or load a sample of the file\'s rows.'],
   ['too_few_for_folds', 'To train without cross-validation, set Search to "None (one random forest)". Or use more data.'],
   // The engine's hint names settings of the command line; in the page the
   // search is the way to them (it leaves out what is too slow, and says so).
@@ -151,6 +190,9 @@ function setBusy(busy) {
   $('target-select').disabled = busy || !loaded;
   $('task-select').disabled = busy || !loaded;
   $('seed-input').disabled = busy || !loaded;
+  // The search settings: a change during training would be silently ignored.
+  for (const id of ['search-select', 'trials-input', 'time-input', 'spaces-text', 'spaces-reset']) $(id).disabled = busy || !loaded;
+  $('models-fieldset').disabled = busy || !loaded || $('search-select').value === 'none';
   $('download-manifest').disabled = busy || !state.manifest;
   $('manifest-input').disabled = busy || !loaded;
   $('download-report').disabled = busy || !loaded;
@@ -161,8 +203,8 @@ function setBusy(busy) {
   $('reread').textContent = again ? `Read ${visible(again.fileName)} again with these options` : 'Read the file again with these options';
   $('workers-input').disabled = busy || !loaded;
   document.body.classList.toggle('busy', busy);
-  if (!busy) $('search-progress').hidden = true;
-  $('cancel-button').hidden = !(client.busy || pool.busy);
+  if (!busy) hideProgress();
+  showCancel(client.busy || pool.busy);
 }
 
 /**
@@ -171,17 +213,35 @@ function setBusy(busy) {
  * disabled, the first heading of what came out), so the keyboard user is
  * not sent back to the top of the page.
  */
-async function withBusy(fn) {
+async function withBusy(fn, what = 'working') {
   if (state.busy) return;
   const from = document.activeElement;
+  state.job = what;
   setBusy(true);
   try {
     await fn();
   } finally {
+    state.job = null;
     setBusy(false);
-    const lost = !document.activeElement || document.activeElement === document.body;
-    if (lost && from && from !== document.body && from.isConnected && !from.disabled && !from.closest('[hidden]')) from.focus();
+    if (focusLost() && from && from !== document.body && from.isConnected && !from.disabled && !from.closest('[hidden]')) from.focus();
   }
+}
+
+/** Whether keyboard focus fell to the page (its element was hidden, disabled or removed). */
+function focusLost() {
+  const a = document.activeElement;
+  return !a || a === document.body || !a.isConnected || a.matches(':disabled') || !!a.closest('[hidden]');
+}
+
+/**
+ * Shows or hides Cancel. It appears when a job starts, which disabled the
+ * control that started it: focus goes to Cancel, not to the page, so Enter
+ * or Space stops the job (withBusy gives focus back after).
+ */
+function showCancel(show) {
+  const button = $('cancel-button');
+  button.hidden = !show;
+  if (show && state.busy && focusLost()) button.focus();
 }
 
 // ---------- samples ----------
@@ -219,7 +279,11 @@ function selectedSample() {
 
 function showOrigin() {
   const s = selectedSample();
-  $('sample-origin').textContent = s ? `Target: ${s.target} (${s.task}). Source: ${s.origin}` : '';
+  const about = s ? `Target: ${s.target} (${s.task}). Source: ${s.origin}` : '';
+  // Other data is loaded (a file of the person's, or another sample): the
+  // text is about the sample Load would load, not about what is shown.
+  const other = state.profile && !(state.sampleMeta && s && state.sampleMeta.file === s.file);
+  $('sample-origin').textContent = s && other ? `Not the loaded data (that is ${visible(state.profile.fileName)}); Load reads this sample. ${about}` : about;
 }
 
 async function loadSample() {
@@ -234,7 +298,7 @@ async function loadSample() {
     } catch (err) {
       failed(err, loadFailedText(meta.file, err));
     }
-  });
+  }, `loading ${meta.file}`);
 }
 
 async function loadFile(file) {
@@ -247,10 +311,14 @@ async function loadFile(file) {
     } catch (err) {
       failed(err, loadFailedText(file.name, err));
     }
-  });
+  }, `reading ${file.name}`);
 }
 
 let loadCounter = 0;
+
+// Failures of a file no reading option can help (not a CSV, empty, over
+// the size limit, UTF-32): "Read again" is not offered for them.
+const NO_RETRY = new Set(['binary_file', 'empty_file', 'too_large', 'unsupported_encoding']);
 
 /** The status after a failed load: and what is still loaded, if anything. */
 function loadFailedText(fileName, err) {
@@ -299,6 +367,47 @@ export function readOptions() {
   if (tokens.length !== defaults.length || tokens.some((t, i) => t !== defaults[i])) o.missingTokens = ['', ...tokens];
   if (state.typeOverrides.size > 0) o.columnTypes = Object.fromEntries(state.typeOverrides);
   return Object.keys(o).length ? o : undefined;
+}
+
+// The controls under Reading options (the column types are kept apart: they
+// belong to one file and are cleared for another).
+const OPTION_IDS = ['opt-delimiter', 'opt-header', 'opt-decimal', 'opt-skip', 'opt-comment', 'opt-non-finite', 'opt-short-rows', 'opt-backslash', 'opt-missing', 'opt-memory', 'opt-encoding', 'opt-lossy'];
+
+/** The Reading options' controls as they are now, as one comparable text. */
+function optionControls() {
+  return JSON.stringify(OPTION_IDS.map((id) => ($(id).type === 'checkbox' ? $(id).checked : $(id).value)));
+}
+
+/** The same, of the page's own defaults (as written in the HTML, whatever the browser restored). */
+function optionDefaults() {
+  return JSON.stringify(OPTION_IDS.map((id) => {
+    const c = $(id);
+    if (c.type === 'checkbox') return c.defaultChecked;
+    if (c.tagName === 'SELECT') return ([...c.options].find((o) => o.defaultSelected) || c.options[0]).value;
+    return c.defaultValue;
+  }));
+}
+
+function setOptionControls(text) {
+  JSON.parse(text).forEach((v, i) => {
+    const c = $(OPTION_IDS[i]);
+    if (c.type === 'checkbox') c.checked = v;
+    else c.value = v;
+  });
+}
+
+/**
+ * Before a new file is read: options set for the file loaded before, and
+ * not touched since, are put back to automatic (an encoding set for one
+ * file silently misread the next). Options changed since that load were
+ * set for this file and stay. Returns a note for the status, or ''.
+ */
+function resetOptionsForNewFile(fileName) {
+  const at = state.optionsAtLoad;
+  const now = optionControls();
+  if (!at || now !== at.controls || now === state.optionDefaults) return '';
+  setOptionControls(state.optionDefaults);
+  return ` The reading options set for ${visible(at.fileName)} were put back to automatic for ${visible(fileName)}; set them again under Reading options if it needs them.`;
 }
 
 /**
@@ -350,11 +459,12 @@ async function reread() {
       if (retry) failed(err, loadFailedText(fileName, err));
       else failed(err, err.keptData ? `Reading ${fileName} again failed; the data as read before is still loaded.` : `Reading ${fileName} again failed.`);
     }
-  });
+  }, `reading ${fileName} again`);
 }
 
 async function loadBytes(bytes, fileName, meta, sameFile = false) {
-  setStatus(`Profiling ${fileName}…`);
+  setStatus(`Reading ${visible(fileName)}…`);
+  const reset = sameFile ? '' : resetOptionsForNewFile(fileName);
   // Column types belong to one file: a new file starts without them.
   const previousTypes = new Map(state.typeOverrides);
   if (!sameFile && state.typeOverrides.size > 0) {
@@ -373,6 +483,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     // imbalance, leakage) show at once.
     const { profile, durationMs, memoryBytes, readAs, workers, seconds } = await client.load(bytes, fileName, used, meta && meta.target ? meta.target : null);
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
+    state.optionsAtLoad = { controls: optionControls(), fileName };
     state.retry = null;
     state.lastLoad = { fileName, durationMs, memoryBytes, readAs, workers, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
@@ -386,14 +497,15 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     clear($('replay-result'));
     await updateInferred();
     renderModelChoices();
+    showOrigin();
     const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
-    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).`);
+    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).${reset}`);
   } catch (err) {
     if (previous) {
       err.keptData = await keepPrevious(previous);
       // Another file failed: Read again is for it, once its options are set.
       // (A load the person stopped is not one to read again.)
-      state.retry = err.keptData && previous.data !== bytes && err.code !== CANCELLED ? { data: bytes, fileName, meta } : null;
+      state.retry = err.keptData && previous.data !== bytes && err.code !== CANCELLED && !NO_RETRY.has(err.code) ? { data: bytes, fileName, meta } : null;
       if (err.keptData && !sameFile) {
         state.typeOverrides = previousTypes;
         renderTypeOverrides();
@@ -404,6 +516,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     // A failed load of a new file leaves nothing loaded, unless the engine
     // crashed (then the previous data was reloaded into the new engine).
     if (!client.current) forgetData();
+    // Nothing to read again when no reading option can help.
+    if (NO_RETRY.has(err.code) && !client.current) state.source = null;
     throw err;
   }
 }
@@ -427,6 +541,7 @@ async function keepPrevious(previous) {
 
 function forgetData() {
   state.profile = null;
+  queueMicrotask(showOrigin);
   state.retry = null;
   state.manifest = null;
   state.sampleMeta = null;
@@ -443,7 +558,11 @@ function failed(err, statusText) {
     return;
   }
   if (err && err.code === CANCELLED) {
-    setStatus(err.message);
+    // The restart that stopped it said it in full (whether the data stays
+    // loaded); that is the one message, written once.
+    const text = cancelNote || err.message;
+    cancelNote = null;
+    if ($('status').textContent !== text) setStatus(text);
     return;
   }
   showError(err);
@@ -514,13 +633,24 @@ const DELIMITER_NAMES = new Map([[',', 'comma'], [';', 'semicolon'], ['\t', 'tab
 
 function renderIngest(r) {
   const how = (source) => (source === 'option' ? 'as set' : source === 'sep_line' ? 'from the sep= line' : 'detected');
+  // Every option the person set says so, as the delimiter and header do.
+  const o = readOptionsUsed() || {};
   const parts = [];
-  if (r.encoding) parts.push(`Encoding ${r.encoding}`);
+  if (r.encoding) parts.push(`Encoding ${r.encoding}${o.encoding && r.encoding.toLowerCase() === o.encoding ? ' (as set)' : ''}`);
   if (r.delimiter) parts.push(`delimiter ${DELIMITER_NAMES.get(r.delimiter) || JSON.stringify(r.delimiter)} (${how(r.delimiterSource)})`);
   if (r.header !== undefined) parts.push(`${r.header ? 'first row read as column names' : 'no header row'} (${how(r.headerSource)})`);
-  if (r.decimalComma) parts.push('decimal comma');
+  if (r.decimalComma) parts.push(`decimal comma${o.decimalComma === true ? ' (as set)' : ''}`);
+  else if (o.decimalComma === false) parts.push('decimal point (as set)');
   if (r.lineEnding) parts.push(`line ends ${r.lineEnding.toUpperCase()}`);
-  if (r.skippedLines) parts.push(`${r.skippedLines === 1 ? 'first line' : `first ${r.skippedLines} lines`} skipped above the table`);
+  if (r.skippedLines) parts.push(`${r.skippedLines === 1 ? 'first line' : `first ${r.skippedLines} lines`} skipped above the table${o.skipLines !== undefined ? ' (as set)' : ''}`);
+  else if (o.skipLines === 0) parts.push('no line skipped above the table (as set)');
+  if (o.comment) parts.push(`comment lines start with ${visible(o.comment)} (as set)`);
+  if (o.backslashEscapes !== undefined) parts.push(`backslash escapes ${o.backslashEscapes ? 'on' : 'off'} (as set)`);
+  if (o.nonFinite === 'missing') parts.push('infinite numbers read as missing (as set)');
+  if (o.shortRows === 'missing') parts.push('short rows filled with missing values (as set)');
+  if (o.lossyUtf8) parts.push('invalid UTF-8 bytes replaced (as set)');
+  if (o.missingTokens) parts.push('missing-value tokens as set');
+  if (o.maxMemoryBytes) parts.push(`memory for the data ${formatBytes(o.maxMemoryBytes)} (as set)`);
   if (r.blankLines) parts.push(`${plural(r.blankLines, 'blank line')} skipped`);
   $('ingest-summary').textContent = parts.length ? `${parts.join(', ')}.` : '';
   const list = $('ingest-warnings');
@@ -601,11 +731,19 @@ function showMoreColumns(p) {
   const next = p.columns.slice(state.profileShown, state.profileShown + PROFILE_PAGE);
   const rows = document.createDocumentFragment();
   for (const c of next) rows.append(profileRow(c));
+  const first = rows.firstElementChild;
   body.append(rows);
   state.profileShown += next.length;
   const more = $('profile-more');
   const left = p.columns.length - state.profileShown;
+  const hadFocus = document.activeElement === more;
   more.hidden = left <= 0;
+  // The button is gone once every column shows: focus goes to the first
+  // row it brought, not to the page.
+  if (hadFocus && more.hidden && first) {
+    first.tabIndex = -1;
+    first.focus();
+  }
   more.textContent = `Show ${Math.min(left, PROFILE_PAGE)} more of ${plural(p.columns.length, 'column')}`;
   $('profile-shown').textContent = left > 0 ? `Showing ${state.profileShown} of ${p.columns.length} columns.` : '';
 }
@@ -816,7 +954,7 @@ async function train() {
     try {
       const workers = readWorkers();
       const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
-      if (pooled) $('cancel-button').hidden = false;
+      if (pooled) showCancel(true);
       const { result, manifest, durationMs, stoppedBy, leftOut } = pooled
         ? await pool.search(client, poolSource(), options, workers)
         : await client.train(options);
@@ -825,8 +963,9 @@ async function train() {
           ? `A search worker stopped unexpectedly between candidates (${stoppedBy.message}); the search ended there and kept the finished candidates.`
           : `A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
       }
-      $('search-progress').hidden = true;
+      hideProgress();
       state.manifest = manifest;
+      state.manifestSaved = false;
       renderResult(result, durationMs, leftOut);
       const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${plural(result.search.planned, 'candidate')}; the best of those was refitted.` : '';
       // The reasons can run to several lines: they go with the results, the
@@ -834,10 +973,10 @@ async function train() {
       const left = leftOut && leftOut.length > 0 ? ` ${plural(leftOut.length, 'model')} left out of the search on this data (see "Left out of the search" in the results).` : '';
       setStatus(`Trained in ${formatMs(durationMs)}.${cut}${left}`);
     } catch (err) {
-      $('search-progress').hidden = true;
+      hideProgress();
       failed(err, 'Training failed.');
     }
-  });
+  }, 'training');
 }
 
 // Model names as people read them; which task each serves.
@@ -884,7 +1023,7 @@ function renderModelChoices() {
     box.addEventListener('change', refreshSpaces);
     list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${label}`)));
   }
-  $('models-fieldset').disabled = $('search-select').value === 'none';
+  $('models-fieldset').disabled = state.busy || $('search-select').value === 'none';
   refreshSpaces();
 }
 
@@ -933,11 +1072,13 @@ function chosenModels() {
 
 function showSearchProgress(p) {
   if (p.stage === 'refit') {
-    setStatus('Search done; refitting the best model on all training rows…');
+    setStage('refit', 'Search done; refitting the best model on all training rows (one step that cannot report its progress)…');
+    showProgress('Refitting the best model…', 'Refit progress');
     return;
   }
   if (p.stage === 'prepare') {
-    setStatus(`Preparing ${plural(p.workers, 'worker')} for ${plural(p.planned, 'candidate')}…`);
+    setStage('prepare', `Preparing ${plural(p.workers, 'worker')} for ${plural(p.planned, 'candidate')}…`);
+    showProgress(`Loading the data into ${plural(p.workers, 'search worker')}…`, 'Search progress');
     return;
   }
   if (p.stage !== 'search') return;
@@ -945,12 +1086,8 @@ function showSearchProgress(p) {
   const left = p.done > 0 ? (elapsed / p.done) * (p.planned - p.done) : 0;
   const best = p.best ? `best ${p.metric} ${formatNumber(p.best.mean)} (${MODEL_LABELS.get(p.best.model.kind) || p.best.model.kind})` : 'no score yet';
   const workers = p.workers ? ` on ${plural(p.workers, 'worker')}` : '';
-  setStatus(`Searching${workers}: ${p.done} of ${plural(p.planned, 'candidate')} · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`);
-  const bar = $('search-progress');
-  bar.hidden = false;
-  bar.setAttribute('aria-label', 'Search progress');
-  bar.max = p.planned;
-  bar.value = p.done;
+  setStage('search', `Searching${workers}; Esc or Cancel stops and keeps the candidates done.`);
+  showProgress(`Searching${workers}: ${p.done} of ${plural(p.planned, 'candidate')} · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`, 'Search progress', p.done, p.planned);
 }
 
 function formatBytes(n) {
@@ -959,25 +1096,46 @@ function formatBytes(n) {
   return plural(n, 'byte');
 }
 
-/** Reading progress; `reload` when the engine, restarted, loads the data again (that cannot be stopped). */
+/**
+ * Reading progress; `reload` when the engine, restarted, loads the data
+ * again (that cannot be stopped). Each stage is said once in the status;
+ * the figures go in the progress line.
+ */
 function showLoadProgress(p, reload = false) {
-  const bar = $('search-progress');
   // The user may have started something else meanwhile: its status stays.
   if (reload && state.busy) return;
-  if (p.stage === 'profile') {
-    setStatus(reload ? `Loading your data again into the restarted engine: read ${formatBytes(p.total)}; profiling…` : `Read ${formatBytes(p.total)}; profiling…`);
-    bar.removeAttribute('value');
-    return;
+  const again = 'Loading your data again into the restarted engine';
+  const name = visible(p.fileName || (state.source && state.source.fileName) || 'the file');
+  const pct = (n) => (p.total > 0 ? Math.floor((100 * n) / p.total) : 0);
+  const others = p.readers > 2 ? `the other ${p.readers - 1} readers` : 'the other reader';
+  const stop = reload ? '' : ' Esc or Cancel stops.';
+  switch (p.stage) {
+    case 'read':
+      setStage('read', reload ? `${again}…` : `Reading ${name}…`);
+      showProgress(`Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct(p.done)}%)${p.readers > 1 ? ` by ${p.readers} readers` : ''}.${stop}`, 'Reading progress', p.done, p.total);
+      return;
+    case 'parts':
+      // This reader is done; the helpers read on, and their bytes go into
+      // the file's fingerprint as they come.
+      setStage('parts', reload ? `${again}…` : `Reading ${name}: waiting for ${others} to finish ${p.readers > 2 ? 'their parts' : 'its part'}…`);
+      showProgress(`Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct(p.done)}%) by ${p.readers} readers; fingerprint ${formatBytes(p.hashed)} of ${formatBytes(p.total)} (${pct(p.hashed)}%).${stop}`, 'Reading progress', p.done, p.total);
+      return;
+    case 'settle':
+      setStage('settle', reload ? `${again}…` : `Read ${name}; waiting for ${others} to hand over ${p.readers > 2 ? 'their columns' : 'its columns'}…`);
+      showProgress(`Read ${formatBytes(p.total)}; waiting for ${others} (${(p.elapsedMs / 1000).toFixed(1)} s).${stop}`, 'Reading progress');
+      return;
+    case 'absorb':
+      setStage('absorb', reload ? `${again}…` : `Joining the ${p.readers} parts of ${name} into one table (one step that cannot report its progress)…`);
+      showProgress(`Read ${formatBytes(p.total)}; joining ${p.readers} parts…`, 'Reading progress');
+      return;
+    case 'profile': {
+      const columns = typeof p.columns === 'number' ? plural(p.columns, 'column') : 'the columns';
+      setStage('profile', reload ? `${again}: profiling ${columns}…` : `Profiling ${columns} of ${name} (one step that cannot report its progress)…`);
+      showProgress(`Read ${formatBytes(p.total)}; profiling ${columns}…`, 'Profiling progress');
+      return;
+    }
+    default:
   }
-  if (p.stage !== 'read') return;
-  const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
-  setStatus(reload
-    ? `Loading your data again into the restarted engine: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%).`
-    : `Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%). Esc or Cancel stops.`);
-  bar.hidden = false;
-  bar.setAttribute('aria-label', 'Reading progress');
-  bar.max = Math.max(1, p.total);
-  bar.value = p.done;
 }
 
 function paramsText(model) {
@@ -1091,9 +1249,16 @@ function download(text, type, name) {
   return name;
 }
 
+// A second press this soon after one is the same press (a double click): one file.
+const DOWNLOAD_GUARD_MS = 1500;
+
 function downloadManifest() {
   if (!state.manifest || !state.profile) return;
+  const now = performance.now();
+  if (state.manifestSavedAt && state.manifestSavedAt.manifest === state.manifest && now - state.manifestSavedAt.at < DOWNLOAD_GUARD_MS) return;
   const name = download(state.manifest, 'application/json', manifestFileName(state.profile.fileName));
+  state.manifestSavedAt = { manifest: state.manifest, at: now };
+  state.manifestSaved = true;
   setStatus(`Manifest saved as ${name}.`);
 }
 
@@ -1167,7 +1332,7 @@ async function runCluster() {
     } catch (err) {
       failed(err, 'Clustering failed.');
     }
-  });
+  }, 'clustering');
 }
 
 async function downloadReport() {
@@ -1183,7 +1348,7 @@ async function downloadReport() {
     } catch (err) {
       failed(err, 'The report could not be written.');
     }
-  });
+  }, 'writing the report');
 }
 
 function downloadProfile() {
@@ -1225,7 +1390,7 @@ async function openManifest(file) {
       out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${file.name}: ${err.message}` }));
       failed(err, 'Replay failed.');
     }
-  });
+  }, `replaying ${file.name}`);
 }
 
 function renderReplay(report, name) {
@@ -1264,7 +1429,7 @@ client.addEventListener('progress', (event) => {
 
 // Cancel is offered whenever the engine is working, whoever asked.
 client.addEventListener('busy', (event) => {
-  $('cancel-button').hidden = !(event.detail.busy || pool.busy);
+  showCancel(event.detail.busy || pool.busy);
 });
 pool.addEventListener('progress', (event) => showSearchProgress(event.detail));
 
@@ -1275,9 +1440,13 @@ function cancelWork() {
   else client.cancel();
 }
 
+// The status a cancel ends with: the restart says it (with whether the data
+// stays loaded) and the stopped request's failure writes it, once.
+let cancelNote = null;
+
 client.addEventListener('restart', (event) => {
   const { kind, message, reloaded, fatal } = event.detail;
-  if (kind === 'cancel') setStatus(message);
+  if (kind === 'cancel') cancelNote = message;
   else {
     showBanner(message);
     setStatus(fatal ? 'The engine is stopped.' : 'The engine was restarted.');
@@ -1292,10 +1461,15 @@ client.addEventListener('restart', (event) => {
       // The reload's progress took the status line: say how things ended,
       // unless the user has started something else since.
       if (!state.busy) {
-        $('search-progress').hidden = true;
-        setStatus(kind === 'cancel' ? message : 'The engine was restarted; your data is loaded again.');
+        hideProgress();
+        const text = kind === 'cancel' ? message : 'The engine was restarted; your data is loaded again.';
+        if ($('status').textContent !== text) setStatus(text);
       }
+    } else if (kind === 'cancel' && !state.busy && $('status').textContent !== message) {
+      // Nothing to reload (and no request of the user's said it).
+      setStatus(message);
     }
+    if (cancelNote === message) cancelNote = null;
   });
 });
 
@@ -1321,7 +1495,13 @@ function wire() {
     e.preventDefault();
     zone.classList.remove('over');
     const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
-    if (file && !state.busy) loadFile(file);
+    if (!file) return;
+    if (state.busy) {
+      // Not queued (the person may not want it once the job ends): say why nothing happens.
+      setStatus(`Still ${visible(state.job || 'working')}: press Esc to stop it first, then drop ${visible(file.name)} again.`);
+      return;
+    }
+    loadFile(file);
   });
   // A file dropped anywhere else must not navigate away from the page.
   window.addEventListener('dragover', (e) => e.preventDefault());
@@ -1371,9 +1551,30 @@ function wire() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && (client.busy || pool.busy)) cancelWork();
   });
+  // The control used last, outside the banner: where focus goes back when
+  // the banner is dismissed (else the status line).
+  document.addEventListener('focusin', (e) => {
+    if (e.target instanceof HTMLElement && !e.target.closest('#engine-banner') && e.target !== document.body) state.lastControl = e.target;
+  });
   $('engine-banner-dismiss').addEventListener('click', () => {
     $('engine-banner').hidden = true;
+    const back = state.lastControl;
+    if (back && back.isConnected && !back.disabled && !back.closest('[hidden]') && back.getClientRects().length > 0) back.focus();
+    else $('status').focus();
   });
+}
+
+/**
+ * Leaving the page ends the engine: the browser asks first while a job runs
+ * or while a trained run's manifest has not been saved.
+ */
+function warnBeforeLeaving(e) {
+  const working = state.busy || client.busy || pool.busy;
+  const unsaved = !!state.manifest && !state.manifestSaved;
+  if (!working && !unsaved) return;
+  e.preventDefault();
+  // Older browsers show the dialog only when returnValue is set.
+  e.returnValue = working ? 'A job is still running; leaving the page stops it.' : 'The trained run\'s manifest has not been downloaded; leaving the page loses it.';
 }
 
 function initWorkers() {
@@ -1418,7 +1619,9 @@ function keepForOffline() {
   );
 }
 
+state.optionDefaults = optionDefaults();
 wire();
+window.addEventListener('beforeunload', warnBeforeLeaving);
 keepForOffline();
 initWorkers();
 setBusy(false);

@@ -162,20 +162,35 @@ async function ingestFile(id, file, fileName, options, helpers) {
   const t0 = performance.now();
   const seconds = {};
   const lap = (name, from) => { seconds[name] = (performance.now() - from) / 1000; return performance.now(); };
+  // Progress is posted between slices and, while this worker waits (for a
+  // slice, for the helpers' parts), by a timer, so the page hears at least
+  // every PROGRESS_EVERY_MS whatever stage the read is in: 'read' (bytes
+  // read by every reader), 'parts' (this reader is done: the helpers' bytes
+  // read and the fingerprint's bytes hashed), 'settle' (every byte read and
+  // hashed: the helpers are handing over their columns). The steps that are
+  // one wasm call each ('absorb', then 'profile') are announced before
+  // they start and cannot report more.
+  let phase = 'read';
+  let readers = 1;
+  let hashed = 0;
+  let settleT0 = 0;
+  let ticker = null;
   try {
     let last = performance.now();
     // Never shown going back (a refused part's bytes are read again).
     let shown = 0;
     const report = (force) => {
       const now = performance.now();
-      if (force || now - last >= PROGRESS_EVERY_MS) {
-        last = now;
-        shown = Math.max(shown, Math.min(total, ingest.bytesDone + parts.reduce((n, p) => n + p.done, 0)));
-        const done = shown;
-        self.postMessage(progress(id, { stage: 'read', done, total }));
-      }
+      if (phase === 'quiet' || (!force && now - last < PROGRESS_EVERY_MS)) return;
+      last = now;
+      shown = Math.max(shown, Math.min(total, ingest.bytesDone + parts.reduce((n, p) => n + p.done, 0)));
+      const done = shown;
+      if (phase === 'parts') self.postMessage(progress(id, { stage: 'parts', done, hashed, total, readers, fileName }));
+      else if (phase === 'settle') self.postMessage(progress(id, { stage: 'settle', done: total, total, readers, fileName, elapsedMs: now - settleT0 }));
+      else self.postMessage(progress(id, { stage: 'read', done, total, readers, fileName }));
     };
     report(true);
+    ticker = setInterval(() => report(false), PROGRESS_EVERY_MS);
     const read = (offset, end) => file.slice(offset, Math.min(end, offset + CHUNK_BYTES)).arrayBuffer().then(
       (b) => new Uint8Array(b),
       (err) => { throw dataError('unreadable', `${fileName}: the file could not be read at byte ${offset} (${describe(err)}); was it moved or changed?`); },
@@ -204,6 +219,7 @@ async function ingestFile(id, file, fileName, options, helpers) {
       await eachSlice(0, offset, push);
       const k = Math.max(1, Math.min(wanted, Math.floor((total - offset) * (1 - headShare(wanted)) / PART_MIN_BYTES)));
       parts = await startParts(ingest, file, offset, total, k);
+      readers = 1 + parts.length;
     }
     const headEnd = parts.length > 0 ? parts[0].start : total;
     await eachSlice(offset, headEnd, push);
@@ -211,40 +227,58 @@ async function ingestFile(id, file, fileName, options, helpers) {
     if (parts.length > 0) {
       // The parts' bytes go into the fingerprint here, in file order, as the
       // helpers hand them over (or, where one failed, read from the file).
-      let hashed = headEnd;
+      hashed = headEnd;
+      phase = 'parts';
+      report(true);
       for (const part of parts) {
         for (;;) {
           while (part.chunks.length > 0) {
             const chunk = part.chunks.shift();
             ingest.hashAhead(chunk);
             hashed += chunk.length;
+            // Many slices may be waiting: the timer cannot run between them.
+            report(false);
           }
           if (part.settled || hashed >= part.end) break;
           await new Promise((resolve) => { part.wake = resolve; });
         }
         part.chunks = [];
-        if (hashed < part.end) await eachSlice(hashed, part.end, (chunk) => ingest.hashAhead(chunk));
+        if (hashed < part.end) await eachSlice(hashed, part.end, (chunk) => { ingest.hashAhead(chunk); hashed += chunk.length; });
         hashed = part.end;
       }
+      phase = 'settle';
+      settleT0 = performance.now();
+      report(true);
       const results = await Promise.all(parts.map((p) => p.result));
       const helperSeconds = parts.map((p) => p.seconds).filter(Boolean);
       if (helperSeconds.length > 0) seconds.helper = helperSeconds.length === 1 ? helperSeconds[0] : helperSeconds;
       for (const p of parts) p.worker.terminate();
-      const readers = 1 + parts.length;
       parts = [];
       mark = lap('wait', mark);
       // Taken in only whole: every part, each ending where the next begins.
-      const taken = results.every((b) => b !== null) && ingest.absorb(results);
+      const whole = results.every((b) => b !== null);
+      if (whole) {
+        phase = 'quiet';
+        self.postMessage(progress(id, { stage: 'absorb', done: total, total, readers, fileName }));
+      }
+      const taken = whole && ingest.absorb(results);
       mark = lap('absorb', mark);
       how = taken ? 'parts' : 'refused';
       if (taken) workers = readers;
-      if (!taken) await eachSlice(headEnd, total, push);
+      if (!taken) {
+        phase = 'read';
+        readers = 1;
+        await eachSlice(headEnd, total, push);
+      }
     }
-    self.postMessage(progress(id, { stage: 'profile', done: total, total }));
+    phase = 'quiet';
+    clearInterval(ticker);
     const session = ingest.finish();
     lap('finish', mark);
+    self.postMessage(progress(id, { stage: 'profile', done: total, total, fileName, columns: session.columnNames().length }));
     return { session, how, seconds, workers };
   } finally {
+    clearInterval(ticker);
     for (const p of parts) p.worker.terminate();
     ingest.free();
   }

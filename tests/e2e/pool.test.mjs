@@ -30,7 +30,7 @@ test('one worker or two: the same seed gives the same leaderboard', { skip, time
       await page.fill('#workers-input', workers);
       const seen = [];
       const watcher = setInterval(async () => {
-        const t = await page.textContent('#status').catch(() => '');
+        const t = await page.textContent('#progress-text').catch(() => '');
         if (t.startsWith('Searching')) seen.push(t);
       }, 100);
       const { error } = await train(page);
@@ -64,7 +64,7 @@ test('with two workers, Cancel keeps the finished candidates and the run replays
     await page.click('#spaces-details summary');
     await page.fill('#spaces-text', JSON.stringify([{ model: 'random_forest', n_trees: trees }]));
     await page.click('#train-button');
-    await page.waitForFunction(() => /^Searching on 2 workers: [1-9]\d* of \d+/.test(document.getElementById('status').textContent));
+    await page.waitForFunction(() => /^Searching on 2 workers: [1-9]\d* of \d+/.test(document.getElementById('progress-text').textContent));
     await page.keyboard.press('Escape');
     await page
       .waitForFunction(() => /^Trained in/.test(document.getElementById('status').textContent), null, { timeout: 120_000 })

@@ -131,8 +131,9 @@ test('a new file that fails to load leaves the data loaded before, and focus com
     assert.equal(await page.textContent('#ov-file'), 'iris.csv');
     assert.equal(await page.locator('#profile-section').isVisible(), true);
     assert.equal(await page.textContent('[data-testid="metric-accuracy"]'), before, 'the results stay');
-    // Read again is for the file that failed (its options are what the person fixes next).
-    assert.equal(await page.textContent('#reread'), 'Read empty.csv again with these options');
+    // No reading option can make an empty file load: Read again stays with
+    // the data loaded (a file that failed for its options is offered instead).
+    assert.equal(await page.textContent('#reread'), 'Read iris.csv again with these options');
     // The column list under Reading options is still iris's.
     const columns = await page.$$eval('#type-column option', (os) => os.map((o) => o.value));
     assert.deepEqual(columns, ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species']);

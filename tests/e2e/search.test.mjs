@@ -49,7 +49,7 @@ test('a search cancelled part-way keeps its finished candidates and replays', { 
     await loadSample(page, 'breast_cancer.csv');
     await page.click('#train-button');
     // Cancel as soon as the first candidate is reported.
-    await page.waitForFunction(() => /^Searching( on \d+ workers?)?: [1-9]\d* of 17/.test(document.getElementById('status').textContent));
+    await page.waitForFunction(() => /^Searching( on \d+ workers?)?: [1-9]\d* of 17/.test(document.getElementById('progress-text').textContent));
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => /^Trained in/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
     const status = await page.textContent('#status');

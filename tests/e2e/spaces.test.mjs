@@ -73,8 +73,13 @@ test('runs of spaces are read as columns, and short rows can be filled', { skip,
     assert.equal(await page.textContent('#ov-rows'), '4');
     assert.equal((await profileRow(page, 'c')).Missing.split(/\s/)[0], '2');
     assert.match(await page.textContent('#ingest-warnings li[data-code="short_rows_filled"]'), /2 rows had fewer fields than the header's 3 .* row 2 \(line 3, 1 field\)/);
-    // A longer row is still an error.
+    // A longer row is still an error. (Options set for short.csv are put
+    // back to automatic for a new file: "Short rows" is set again for it.)
     await pick(page, 'long.csv', 'a,b\n1\n2,3,4\n');
+    assert.equal(await page.inputValue('#opt-short-rows'), 'error', 'the option set for short.csv is not carried over');
+    assert.match(await page.textContent('[data-testid="error-message"]'), /row 1 \(line 2\) has 1 field but the header has 2/);
+    await page.selectOption('#opt-short-rows', 'missing');
+    await reread(page);
     assert.equal(await page.getAttribute('#error', 'data-code'), 'ragged_row');
     assert.match(await page.textContent('[data-testid="error-message"]'), /row 2 \(line 3\) has 3 fields but the header has 2/);
     s.assertStayedHome();

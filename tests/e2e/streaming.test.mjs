@@ -20,11 +20,12 @@ function bigCsv(path, rows) {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-/** Records every "Reading:" status and progress value from now on. */
+/** Records every "Reading:" progress text and progress value from now on. */
 async function recordProgress(page) {
   await page.evaluate(() => {
     window.__reads = [];
-    const status = document.getElementById('status');
+    // The figures are in the progress line (the status, a live region, says the stage).
+    const status = document.getElementById('progress-text');
     const bar = document.getElementById('search-progress');
     new MutationObserver(() => {
       if (status.textContent.startsWith('Reading:')) window.__reads.push({ text: status.textContent, value: bar.value, max: bar.max });
