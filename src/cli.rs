@@ -185,6 +185,11 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
             _ => None,
         };
         match (parts.next(), third) {
+            // A constant impute carries its value: impute:COLUMN:constant:VALUE.
+            (Some(arg), Some(("strategy", _))) if arg == "constant" || arg.starts_with("constant:") => match arg.strip_prefix("constant:") {
+                Some(value) => step["strategy"] = serde_json::json!({ "constant": value }),
+                None => return Err("an impute step with a constant needs its value: impute:COLUMN:constant:VALUE".into()),
+            },
             (Some(arg), Some((field, _))) => step[field] = arg.replace('-', "_").into(),
             (Some(arg), None) => return Err(format!("a {kind} step takes no third part (\"{arg}\")")),
             (None, Some((field, example))) => {
@@ -196,7 +201,7 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
         step
     };
     serde_json::from_value(value).map_err(|e| {
-        format!("{e}; the steps are drop_column, impute (mean, median, mode), scale (standard, min_max, robust), one_hot, ordinal, cast (integer, float, boolean, categorical, text, date, date_time), normalize_labels, parse_numbers and drop_duplicate_rows")
+        format!("{e}; the steps are drop_column, impute (mean, median, mode, constant:VALUE), scale (standard, min_max, robust), one_hot, ordinal, cast (integer, float, boolean, categorical, text, date, date_time), normalize_labels, parse_numbers and drop_duplicate_rows")
             .replace(", expected one of `drop_column`, `impute`, `scale`, `one_hot`, `ordinal`, `cast`, `normalize_labels`, `parse_numbers`, `drop_duplicate_rows`", "")
     })
 }
@@ -376,7 +381,7 @@ enum Command {
         max_seconds: f64,
         /// A preparation step, in order (repeatable): `KIND:COLUMN` for
         /// drop_column, one_hot, ordinal, normalize_labels, parse_numbers;
-        /// `scale:COLUMN:standard|min_max|robust`; `impute:COLUMN:mean|median|mode`;
+        /// `scale:COLUMN:standard|min_max|robust`; `impute:COLUMN:mean|median|mode`, or `impute:COLUMN:constant:VALUE`;
         /// `cast:COLUMN:KIND`; `drop_duplicate_rows`; or a step as JSON, as
         /// an alert's `suggestion` in `profile --json` gives it.
         #[arg(long = "step", value_name = "STEP", value_parser = parse_step)]

@@ -22,7 +22,7 @@ use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SampleRecord, SearchConfig, SearchRecord, SplitRecord, TaskSource,
     ToolRecord, SCHEMA,
 };
-use crate::prepare::{Recipe, StepSpec};
+use crate::prepare::{Recipe, RecipeStep, StepSpec};
 use crate::search::{self, RankMetric, SearchError, Strategy, Trial, TrialSpec, DEFAULT_FOLDS, MAX_TRIALS};
 use crate::train::{check_classes, check_size, estimate_seconds, fit, ModelSpec, Probabilities, Target, Task, TrainError, MAX_CLASSES};
 use crate::Result;
@@ -430,7 +430,8 @@ impl Run {
             Task::Regression => match &target_col.values {
                 ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
                 ColumnValues::Categorical { .. } => {
-                    return Err(TrainError::TextTargetForRegression { target: opts.target.clone() }.into())
+                    let holds = if target_col.kind == crate::data::ColumnKind::Boolean { "two values (a yes/no column)" } else { "text" };
+                    return Err(TrainError::TextTargetForRegression { target: opts.target.clone(), holds }.into());
                 }
             },
         };
@@ -1272,9 +1273,10 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
         diff("search", said(manifest.search.is_some()), said(out.search.is_some()));
     }
     diff("config.model", serde_json::to_string(&manifest.config.model).unwrap_or_default(), serde_json::to_string(&out.config.model).unwrap_or_default());
-    for (i, (a, b)) in manifest.recipe.steps.iter().zip(&out.recipe.steps).enumerate() {
-        let (a, b) = (serde_json::to_string(a).unwrap_or_default(), serde_json::to_string(b).unwrap_or_default());
-        diff(&format!("recipe.steps[{i}]"), a, b);
+    // Step by step; a step only one side has is named, "absent" on the other.
+    let step = |s: Option<&RecipeStep>| s.map_or_else(|| "absent".to_string(), |s| serde_json::to_string(s).unwrap_or_default());
+    for i in 0..manifest.recipe.steps.len().max(out.recipe.steps.len()) {
+        diff(&format!("recipe.steps[{i}]"), step(manifest.recipe.steps.get(i)), step(out.recipe.steps.get(i)));
     }
     diff("recipe.steps.length", manifest.recipe.steps.len().to_string(), out.recipe.steps.len().to_string());
     diff("result.classes", or_none(manifest.result.classes.as_ref().map(|c| c.join(", "))), or_none(out.result.classes.as_ref().map(|c| c.join(", "))));
@@ -1614,6 +1616,21 @@ mod tests {
         let mean = report.differences.iter().find(|d| d.field == format!("search.trials[{i0}].mean")).unwrap();
         assert_eq!(mean.expected, "0.1");
         assert_eq!(fields.len(), 5, "{fields:?}");
+    }
+
+    /// A recipe step added to the record by hand is named, not only
+    /// counted in recipe.steps.length.
+    #[test]
+    fn replay_names_a_recipe_step_only_the_record_has() {
+        let ds = iris();
+        let m = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("species") }).unwrap().manifest(BTreeMap::new());
+        let mut edited = m.clone();
+        let n = edited.recipe.steps.len();
+        edited.recipe.steps.push(edited.recipe.steps[0].clone());
+        let report = replay(&ds, &edited).unwrap();
+        let extra = report.differences.iter().find(|d| d.field == format!("recipe.steps[{n}]")).expect("the extra step named");
+        assert_eq!(extra.found, "absent");
+        assert_eq!(extra.expected, serde_json::to_string(&m.recipe.steps[0]).unwrap());
     }
 
     /// A leaderboard with a candidate taken out (or renumbered) is not the

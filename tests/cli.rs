@@ -92,6 +92,31 @@ fn a_metric_undefined_on_every_fold_is_named() {
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
+/// Step and target messages name what the column really holds, and a
+/// constant impute can be written on the command line.
+#[test]
+fn step_messages_name_dates_booleans_and_constants() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("kinds.csv");
+    let mut csv = String::from("dt,b,c,y\n");
+    for i in 1..=12 {
+        csv.push_str(&format!("2020-01-{i:02},{},{},{i}\n", if i % 2 == 0 { "yes" } else { "no" }, if i % 3 == 0 { "" } else { "red" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let d = data.to_str().unwrap();
+    let base = ["run", d, "--target", "y", "--task", "regression", "--search", "none", "--models", "tree"];
+    let with = |extra: &[&str]| run(&[&base[..], extra].concat());
+    let o = with(&["--step", "one_hot:dt"]);
+    assert!(text(&o.stderr).contains("recipe step one_hot cannot apply to column \"dt\": the column holds dates"), "{}", text(&o.stderr));
+    let o = with(&["--step", "impute:c:constant"]);
+    assert!(text(&o.stderr).contains("an impute step with a constant needs its value: impute:COLUMN:constant:VALUE"), "{}", text(&o.stderr));
+    let o = with(&["--step", "impute:c:constant:none"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("\"constant\": \"none\""), "{}", text(&o.stdout));
+    let o = run(&["run", d, "--target", "b", "--task", "regression", "--search", "none", "--models", "tree"]);
+    assert!(text(&o.stderr).contains("target \"b\" holds two values (a yes/no column), so it cannot be used for regression"), "{}", text(&o.stderr));
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [

@@ -353,6 +353,15 @@ impl RunManifest {
             if s.max_trial_seconds.is_nan() || s.max_trial_seconds <= 0.0 {
                 return Err(bad(format!("config.search.max_trial_seconds {} is out of range: allowed a number of seconds above 0", s.max_trial_seconds)));
             }
+            if s.models.is_empty() {
+                return Err(bad("config.search.models is empty: a search records the models it chose from".into()));
+            }
+            if !s.metric.fits(c.task) {
+                return Err(bad(format!("config.search.metric {} does not apply to config.task {}", s.metric.name(), c.task.as_str())));
+            }
+        }
+        if !c.model.supports(c.task) {
+            return Err(bad(format!("config.model {} does not apply to config.task {}", c.model.name(), c.task.as_str())));
         }
         match (&self.config.search, &self.search) {
             (Some(_), None) => return Err(bad("config.search is set but the search record (search) is missing".into())),
@@ -449,6 +458,9 @@ mod tests {
             ("/search/trials", serde_json::json!([]), "the manifest is not valid: search.trials is empty"),
             ("/search/best", serde_json::json!(99), "the manifest is not valid: search.best 99 is not the index of a recorded trial"),
             ("/config/model/alpha", serde_json::json!(-1.0), "the manifest is not valid: config.model: "),
+            ("/config/search/models", serde_json::json!([]), "the manifest is not valid: config.search.models is empty"),
+            ("/config/task", serde_json::json!("regression"), "the manifest is not valid: config.search.metric log_loss does not apply to config.task regression"),
+            ("/config/search/metric", serde_json::json!("rmse"), "the manifest is not valid: config.search.metric rmse does not apply to config.task classification"),
         ];
         for (pointer, value, message) in cases {
             let mut m = base.clone();

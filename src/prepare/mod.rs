@@ -59,6 +59,14 @@ pub enum PrepareError {
         /// Why not.
         reason: String,
     },
+    /// The same step given twice.
+    #[error("recipe step {step}{on} is given twice; give it once")]
+    RepeatedStep {
+        /// The step's name.
+        step: String,
+        /// ` on column "…"`, or nothing for a step on rows.
+        on: String,
+    },
     /// A step names a column that is not a feature (the target, or absent).
     #[error("the recipe step for \"{column}\" names a column that is not a feature: {why}")]
     NotAFeature {
@@ -95,7 +103,7 @@ impl PrepareError {
             PrepareError::MissingColumn { .. } => "missing_column",
             PrepareError::KindMismatch { .. } => "kind_mismatch",
             PrepareError::TooLarge { .. } => "too_large",
-            PrepareError::BadStep { .. } => "bad_step",
+            PrepareError::BadStep { .. } | PrepareError::RepeatedStep { .. } => "bad_step",
             PrepareError::NotAFeature { .. } => "not_a_feature",
             PrepareError::UnseenLabel { .. } => "unseen_label",
         }
@@ -482,6 +490,11 @@ impl Recipe {
     /// imputation before its first scaling (or at the end), a label column
     /// without an encoding step gets the default one-hot encoding.
     pub fn fit_with(ds: &Dataset, features: &[usize], rows: &[usize], specs: &[StepSpec]) -> Result<Recipe, PrepareError> {
+        // A step given twice would be fitted twice (a second scale on scaled
+        // values), not what anyone meant.
+        if let Some(s) = specs.iter().enumerate().find_map(|(i, s)| specs[..i].contains(s).then_some(s)) {
+            return Err(PrepareError::RepeatedStep { step: step_name(s), on: s.column().map_or(String::new(), |c| format!(" on column {c:?}")) });
+        }
         for s in specs {
             if let Some(c) = s.column() {
                 if !features.iter().any(|&f| ds.columns[f].name == c) {
@@ -574,7 +587,7 @@ impl Recipe {
                     }
                     StepSpec::NormalizeLabels { .. } => {
                         if work.is_num() {
-                            return Err(bad(&column, "normalize_labels", "the column holds numbers"));
+                            return Err(bad(&column, "normalize_labels", if time { "the column holds dates" } else { "the column holds numbers" }));
                         }
                         work = work.normalize();
                         fitted.push(RecipeStep::NormalizeLabels { column: column.clone() });
@@ -675,7 +688,8 @@ impl Recipe {
                         fitted.push(RecipeStep::Scale { column: column.clone(), method: *method, center, scale });
                     }
                     StepSpec::OneHot { .. } | StepSpec::Ordinal { .. } if work.is_num() => {
-                        return Err(bad(&column, "encode", "the column holds numbers; cast it to labels first"));
+                        let holds = if time { "dates" } else { "numbers" };
+                        return Err(bad(&column, &step_name(spec), &format!("the column holds {holds}; cast it to labels first")));
                     }
                     StepSpec::OneHot { unseen, .. } => {
                         match one_hot_levels(&work) {
@@ -1061,6 +1075,16 @@ mod tests {
     }
 
     /// A step on a column that another step drops is refused, not lost.
+    #[test]
+    fn a_step_given_twice_is_refused() {
+        let d = ds("a,y\n1,p\n2,q\n3,p\n");
+        let scale = StepSpec::Scale { column: "a".into(), method: ScaleMethod::Robust };
+        let e = Recipe::fit_with(&d, &[0], &[0, 1, 2], &[scale.clone(), scale.clone()]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step scale on column \"a\" is given twice; give it once");
+        let e = Recipe::fit_with(&d, &[0], &[0, 1, 2], &[StepSpec::DropDuplicateRows, scale, StepSpec::DropDuplicateRows]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step drop_duplicate_rows is given twice; give it once");
+    }
+
     #[test]
     fn a_step_on_a_dropped_column_is_refused() {
         let d = ds("a,y\n1,p\n2,q\n3,p\n");

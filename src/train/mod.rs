@@ -101,10 +101,12 @@ pub enum TrainError {
         limit: usize,
     },
     /// Regression asked for a text target.
-    #[error("target \"{target}\" holds text, so it cannot be used for regression; choose classification")]
+    #[error("target \"{target}\" holds {holds}, so it cannot be used for regression; choose classification")]
     TextTargetForRegression {
         /// Target column.
         target: String,
+        /// What it holds: "text", or "two values (yes/no)" for a boolean.
+        holds: &'static str,
     },
     /// Every target value is missing.
     #[error("target \"{target}\" has no values")]
