@@ -59,6 +59,9 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
     assert_eq!(s.kept_rows, (rows as usize).div_ceil(s.stride));
     assert!(ds.ingest.warnings.iter().any(|w| w.code == "sampled" && w.message.contains(&budget.to_string())));
     let p = profile(&ds);
+    // A unique id is seen once among the kept rows: no top value is listed
+    // for it (each was listed as seen "≈stride" times).
+    assert!(p.columns[0].top.is_empty(), "id top values: {:?}", p.columns[0].top);
     assert_eq!(p.rows, rows as usize);
 
     // Two-pass reference for x.
