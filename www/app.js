@@ -922,7 +922,9 @@ async function train() {
         const trials = $('trials-input').value.trim();
         if (trials !== '') {
           const n = Number(trials);
-          if (!Number.isInteger(n) || n < 1 || n > 1000) throw Object.assign(new Error(`most candidates must be a whole number from 1 to 1000, not "${trials}"`), { name: 'InputError', code: 'bad_trials' });
+          // The input's max is the engine's limit (MAX_TRIALS in src/search/mod.rs; lint.test.mjs checks they agree).
+          const most = Number($('trials-input').max);
+          if (!Number.isInteger(n) || n < 1 || n > most) throw Object.assign(new Error(`most candidates must be a whole number from 1 to ${most}, not "${trials}"`), { name: 'InputError', code: 'bad_trials' });
           options.trials = n;
         } else if (search === 'random') {
           options.trials = 8;
