@@ -77,7 +77,8 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Opt
     example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, example })
 }
 
-/// The number a label stands for when written with a currency sign
+/// The number a label stands for when written in parentheses for a
+/// negative (accounting's `(123)`), with a plus sign, a currency sign
 /// (`$ € £ ¥`, before or after), a trailing percent sign, thousands marks
 /// (commas, dots, spaces — also no-break — or apostrophes between groups of
 /// three: `1,234,567.5`, `1 000`, `1'000`) or a decimal comma (`1,5`,
@@ -87,23 +88,44 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Opt
 pub(crate) fn disguised_number(label: &str) -> Option<(f64, bool)> {
     let mut t = label.trim();
     let mut marked = false;
+    // Accounting's negatives: "(123)", "($1,234.50)".
+    let mut negative = false;
+    if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        t = inner.trim();
+        negative = true;
+        marked = true;
+    }
     for sign in ['$', '€', '£', '¥', '%'] {
         if let Some(rest) = t.strip_suffix(sign) {
             t = rest.trim_end();
             marked = true;
         }
     }
-    let (negative, body) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t),
+    // One sign, before or after a leading currency sign: "-$5", "$-5", "+4%".
+    let mut sign_seen = negative;
+    let mut body = t;
+    let mut take_sign = |body: &mut &str, marked: &mut bool| {
+        if sign_seen {
+            return;
+        }
+        if let Some(rest) = body.strip_prefix('-') {
+            negative = true;
+            sign_seen = true;
+            *body = rest.trim_start();
+        } else if let Some(rest) = body.strip_prefix('+') {
+            sign_seen = true;
+            *marked = true;
+            *body = rest.trim_start();
+        }
     };
-    let mut body = body.trim_start();
+    take_sign(&mut body, &mut marked);
     for sign in ['$', '€', '£', '¥'] {
         if let Some(rest) = body.strip_prefix(sign) {
             body = rest.trim_start();
             marked = true;
         }
     }
+    take_sign(&mut body, &mut marked);
     // The decimal mark is the last of `.` and `,`; a lone comma is one
     // unless exactly three digits follow it (then it groups thousands).
     let commas = body.matches(',').count();
@@ -368,7 +390,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     ),
                     evidence: ev(&[("share", w.share), ("values", w.values as f64)]),
                     suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
-                    advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45; a value that is no number becomes missing), or remove them at the source".into(),
+                    advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45, accounting's \"(123)\" is -123; a value that is no number becomes missing), or remove them at the source".into(),
                 })
             }
             _ => None,
@@ -782,6 +804,17 @@ mod tests {
         let r = crate::prepare::Recipe::fit_with(&ds, &[0, 1], &[0, 1, 2], &fixes).unwrap();
         assert_eq!(r.feature_names(), ["price", "rate"]);
         assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[1200.5, 45.0, 3.25, 5.0, 10.0, 100.0]);
+        // Accounting's negatives are read as negatives, not lost as missing.
+        let ds = parse_csv(b"acct,y
+96.6,a
+(56.2),b
+($1.50),a
+", "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let fixes: Vec<StepSpec> = p.alerts.iter().filter(|a| a.code == AlertCode::NumbersAsText).filter_map(|a| a.fix()).collect();
+        assert_eq!(fixes, [StepSpec::ParseNumbers { column: "acct".into() }]);
+        let r = crate::prepare::Recipe::fit_with(&ds, &[0], &[0, 1, 2], &fixes).unwrap();
+        assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[96.6, -56.2, -1.5]);
     }
 
     /// Distinct prices written as text are numbers to read, not an
@@ -825,6 +858,17 @@ mod tests {
         assert_eq!(d("1,5"), Some((1.5, true)));
         assert_eq!(d("12,3456"), Some((12.3456, true)));
         assert_eq!(d("-1.234,56 €"), Some((-1234.56, true)));
+        // Accounting's negatives in parentheses, a plus sign, a sign after
+        // the currency sign.
+        assert_eq!(d("(123)"), Some((-123.0, true)));
+        assert_eq!(d("($1,234.50)"), Some((-1234.5, true)));
+        assert_eq!(d("(1.5)"), Some((-1.5, true)));
+        assert_eq!(d("+4%"), Some((4.0, true)));
+        assert_eq!(d("$-5.00"), Some((-5.0, true)));
+        assert_eq!(d("-$5.00"), Some((-5.0, true)));
+        for text in ["(-5)", "--5", "-+5", "$-$5", "(12", "12)", "()", "(a)"] {
+            assert_eq!(d(text), None, "{text:?}");
+        }
         for text in ["12 apples", "1,2,3", "1.2,3", "12 34", "$", "%", "A/5 2133", "1.2.3", "", "1,,000", ",100", "1,000.5.5", "1 000'000"] {
             assert_eq!(d(text), None, "{text:?}");
         }
