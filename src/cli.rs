@@ -588,7 +588,8 @@ fn fit(text: &str, width: usize) -> String {
 fn profile_text(p: &Profile) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{}: {} rows, {} columns, sha256 {}", printable(&p.file_name), p.rows, p.column_count, p.sha256);
+    let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(s, "{}: {}, {}, sha256 {}", printable(&p.file_name), count(p.rows, "row"), count(p.column_count, "column"), p.sha256);
     for w in &p.ingest.warnings {
         let _ = writeln!(s, "note: {}", printable(&w.message));
     }

@@ -117,6 +117,16 @@ fn step_messages_name_dates_booleans_and_constants() {
     assert!(text(&o.stderr).contains("target \"b\" holds two values (a yes/no column), so it cannot be used for regression"), "{}", text(&o.stderr));
 }
 
+/// The profile's first line counts in the singular and the plural.
+#[test]
+fn profile_counts_rows_and_columns_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("one.csv");
+    std::fs::write(&data, "a\n1\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    assert!(text(&o.stdout).starts_with("one.csv: 1 row, 1 column, sha256 "), "{}", text(&o.stdout));
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [

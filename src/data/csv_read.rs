@@ -878,6 +878,20 @@ mod tests {
         assert_eq!(labels(&parse(b"path,n\n\"C:\\\",1\n\"D:\\\",2\n").unwrap(), 0), ["C:\\", "D:\\"]);
     }
 
+    /// A sep= line naming a delimiter no line holds is followed, as Excel
+    /// does, with a note naming the delimiter that reads the lines as a table.
+    #[test]
+    fn a_sep_line_that_splits_nothing_is_said() {
+        let ds = parse_csv(b"sep=,\na;b;c\n1;2;3\n4;5;6\n", "t.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(ds.columns.len(), 1);
+        let w = ds.ingest.warnings.iter().find(|w| w.code == "sep_line_splits_nothing").expect("a note");
+        assert!(w.message.contains("names ',' as the delimiter, but no line holds it") && w.message.contains("split evenly at ';'") && w.message.contains("--delimiter ';'"), "{}", w.message);
+        for good in [&b"sep=;\na;b;c\n1;2;3\n"[..], b"sep=,\nname\nx\ny\n"] {
+            let ds = parse_csv(good, "t.csv", &ParseOptions::default()).unwrap();
+            assert!(!ds.ingest.warnings.iter().any(|w| w.code == "sep_line_splits_nothing"), "{:?}", ds.ingest.warnings);
+        }
+    }
+
     /// One row per input: the bytes, the delimiter, the column kinds and the rows expected.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]

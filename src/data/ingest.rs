@@ -2725,6 +2725,9 @@ enum HeaderFix {
 
 struct Sniffed {
     header_fix: HeaderFix,
+    /// The delimiter that reads the lines as a table when an Excel `sep=`
+    /// line names one that splits none of them.
+    sep_elsewhere: Option<u8>,
     /// Bytes before the first line the parser reads.
     skip: usize,
     /// Lines in those bytes: an Excel `sep=` line, and lines skipped before
@@ -3054,6 +3057,12 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         (None, Some(_)) => "sep_line",
         (None, None) => "detected",
     };
+    // A sep= line whose delimiter splits no line, where another splits
+    // every line the same way: followed (as Excel does), but said.
+    let sep_elsewhere = match (delimiter_source, records.iter().all(|r| r.len() <= 1)) {
+        ("sep_line", true) => [b',', b';', b'\t', b'|'].into_iter().filter(|&c| c != delimiter).find(|&c| is_table(&sample_records(view, c, comment, escape, 500))),
+        _ => None,
+    };
     let body = &text[skip..];
     let crlf = body.windows(2).filter(|w| w == b"\r\n").count();
     let lf = count_byte(b'\n', body) - crlf;
@@ -3122,7 +3131,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         _ => HeaderFix::None,
     };
     let escape = escape && !whitespace;
-    Ok(Sniffed { header_fix, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, term, line_ending, escape })
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, term, line_ending, escape })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3337,6 +3346,19 @@ impl Ingest {
                         "line {line} has a quote written \\\" inside a value: this file seems to escape quotes with a backslash, which CSV does not (it doubles them: \"\"); such values are read with their quotes misplaced: turn backslash escapes on (--backslash-escapes true, or \"Backslash escapes\" in the page's reading options), or save the file with doubled quotes"
                     )
                 },
+            });
+        }
+        if let Some(other) = s.sep_elsewhere {
+            let name = |b: u8| if b == b'\t' { "tab".to_string() } else { format!("'{}'", char::from(b)) };
+            r.warnings.push(IngestWarning {
+                code: "sep_line_splits_nothing".into(),
+                message: format!(
+                    "the first line (sep={}) names {} as the delimiter, but no line holds it, so each line was read as one field; the lines split evenly at {}: to read them so, set the delimiter (--delimiter {}, or Delimiter in the page's reading options)",
+                    char::from(s.delimiter),
+                    name(s.delimiter),
+                    name(other),
+                    if other == b'\t' { "tab".to_string() } else { format!("'{}'", char::from(other)) }
+                ),
             });
         }
         if s.whitespace && self.opts.delimiter.is_none() {
