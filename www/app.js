@@ -1500,7 +1500,10 @@ function wire() {
     if (!file) return;
     if (state.busy) {
       // Not queued (the person may not want it once the job ends): say why nothing happens.
-      setStatus(`Still ${visible(state.job || 'working')}: press Esc to stop it first, then drop ${visible(file.name)} again.`);
+      // Written without ending the job's stage (setStatus would), so the
+      // job's next progress tick does not write its stage over this at once;
+      // its next stage does.
+      $('status').textContent = `Still ${visible(state.job || 'working')}: press Esc to stop it first, then drop ${visible(file.name)} again.`;
       return;
     }
     loadFile(file);
