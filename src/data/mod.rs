@@ -886,7 +886,7 @@ impl Dataset {
         type FastSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<ingest::FxHasher>>;
         let hashes = self.row_hashes(rows);
         // Hashes seen more than once: only their rows can be duplicates.
-        let mut seen: FastSet<u64> = FastSet::with_capacity_and_hasher(rows.len(), Default::default());
+        let mut seen: FastSet<u64> = FastSet::default();
         let mut shared: FastSet<u64> = FastSet::default();
         for &h in &hashes {
             if !seen.insert(h) {
@@ -894,22 +894,28 @@ impl Dataset {
             }
         }
         drop(seen);
-        let mut duplicate = vec![false; rows.len()];
-        if !shared.is_empty() {
-            // Each shared hash's rows, in row order, confirmed value by value.
-            let mut groups: ingest::FastMap<u64, Vec<usize>> = ingest::FastMap::default();
-            for (p, h) in hashes.iter().enumerate() {
-                if shared.contains(h) {
-                    groups.entry(*h).or_default().push(p);
-                }
+        if shared.is_empty() {
+            return (0..rows.len()).collect();
+        }
+        // In row order, each row of a shared hash is compared value by value
+        // with the distinct rows kept for that hash so far (one, but for a
+        // collision): equal to one, it is a duplicate; else it is kept too.
+        // Only distinct rows are held, not every row of a shared hash (ten
+        // million rows of a hundred values held all their positions).
+        let mut kept_for: ingest::FastMap<u64, Vec<usize>> = ingest::FastMap::default();
+        let mut keep = Vec::new();
+        for (p, h) in hashes.iter().enumerate() {
+            if !shared.contains(h) {
+                keep.push(p);
+                continue;
             }
-            for run in groups.values() {
-                for (k, &p) in run.iter().enumerate() {
-                    duplicate[p] = run[..k].iter().any(|&q| !duplicate[q] && self.rows_equal(rows[q], rows[p]));
-                }
+            let kept = kept_for.entry(*h).or_default();
+            if !kept.iter().any(|&q| self.rows_equal(rows[q], rows[p])) {
+                kept.push(p);
+                keep.push(p);
             }
         }
-        (0..rows.len()).filter(|&p| !duplicate[p]).collect()
+        keep
     }
 
     /// Names and kinds, in order.

@@ -343,20 +343,7 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     if let Some(t) = target.filter(|t| !used.contains(t)) {
         used.push(t);
     }
-    // Each used column gathered once, with its dense value ids when it is
-    // a paired number (Spearman ranks are counted from them).
-    // `gathered[k]` is column `used[k]`; jobs name positions in `used`.
     let paired = eligible.len();
-    let positions: Vec<usize> = (0..used.len()).collect();
-    let gathered: Vec<(Data, Option<Ids>)> = crate::par::map(&positions, opts.threads, |&k| {
-        let i = used[k];
-        let d = gather(i);
-        let ids = match &d {
-            Data::Num(v) if Some(i) != target && k < paired => Some(dense_ids(v)),
-            _ => None,
-        };
-        (d, ids)
-    });
     let mut jobs = Vec::new();
     for k in 0..eligible.len() {
         for l in k + 1..eligible.len() {
@@ -368,6 +355,31 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     if let (Some(t), true) = (target.and_then(|t| used.iter().position(|&u| u == t)), target_ok) {
         jobs.extend((0..paired + target_only.len()).filter(|&k| k != t).map(|k| (k, t, false)));
     }
+    // Each used column gathered once, with its dense value ids when it is
+    // a paired number (Spearman ranks are counted from them).
+    // `gathered[k]` is column `used[k]`; jobs name positions in `used`.
+    let positions: Vec<usize> = (0..used.len()).collect();
+    // Only the columns some job reads (one number column alone has no
+    // pair: its ten million values were gathered and ranked for nothing).
+    let (mut needed, mut ranked) = (vec![false; used.len()], vec![false; used.len()]);
+    for &(k, l, spearman) in &jobs {
+        needed[k] = true;
+        needed[l] = true;
+        ranked[k] |= spearman;
+        ranked[l] |= spearman;
+    }
+    let gathered: Vec<(Data, Option<Ids>)> = crate::par::map(&positions, opts.threads, |&k| {
+        if !needed[k] {
+            return (Data::Num(Vec::new()), None);
+        }
+        let i = used[k];
+        let d = gather(i);
+        let ids = match &d {
+            Data::Num(v) if ranked[k] => Some(dense_ids(v)),
+            _ => None,
+        };
+        (d, ids)
+    });
     let results = crate::par::map_with(&jobs, opts.threads, Scratch::default, |s, &(k, l, spearman)| {
         let (a, b) = (&gathered[k], &gathered[l]);
         let ids = if spearman { (a.1.as_ref(), b.1.as_ref()) } else { (None, None) };
