@@ -132,6 +132,9 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
     assert!(json.contains("\"approximate\"") && json.contains("\"sample\""));
     let html = mlcycle::report::html(&p);
     assert!(html.contains("≈") && html.contains("sampled"));
+    // The sketch's error is said as what it is, a standard error, with the
+    // range most counts fall in (a tester read "within about ±1.6%" as a bound).
+    assert!(html.contains("with a standard error of 1.6% (about 95% of such counts fall within ±3.2%)"), "{}", &html[..html.len().min(3000)]);
 }
 
 /// The same bytes pushed in chunks of 1, 7, 4096 bytes or all at once give

@@ -426,12 +426,7 @@ impl std::hash::Hasher for FxHasher {
     /// floats (low mantissa bits all zero) all fell in one bucket group, so
     /// reading grew with the square of the rows (200,000 such ids: 2.7 s).
     fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
+        super::sketch::fmix64(self.0)
     }
 }
 

@@ -24,7 +24,7 @@ pub fn hll_std_error(p: u8) -> f64 {
 }
 
 /// MurmurHash3's 64-bit finaliser: spreads every input bit over the output.
-fn fmix64(mut k: u64) -> u64 {
+pub(crate) fn fmix64(mut k: u64) -> u64 {
     k ^= k >> 33;
     k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
     k ^= k >> 33;

@@ -105,7 +105,7 @@ pub fn html(p: &Profile) -> String {
     }
     s.push_str("</table>\n");
     if let Some(n) = &p.sample {
-        let _ = write!(s, "<p class=warning>{} Figures marked ≈ are estimates: distinct counts within about ±{:.1}% (HyperLogLog, one standard error), the others from the kept rows.</p>", escape(&n.note), 100.0 * n.distinct_std_error);
+        let _ = write!(s, "<p class=warning>{} Figures marked ≈ are estimates: distinct counts from a HyperLogLog sketch, with a standard error of {:.1}% (about 95% of such counts fall within ±{:.1}%), the others from the kept rows.</p>", escape(&n.note), 100.0 * n.distinct_std_error, 200.0 * n.distinct_std_error);
     }
     for w in ig.warnings.iter().take(10) {
         let _ = write!(s, "<p class=info>{}</p>", clip(&w.message, MESSAGE_CHARS));
