@@ -511,7 +511,15 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             message: format!("\"{}\" mixes {}, so it was read as labels; e.g. {}", m.column, mix_text(m.numbers, m.dates, m.texts), examples.join(", ")),
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
             suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
-            advice: if to.is_some() { "cast it to the majority type; the other values become missing".into() } else { "fix the odd values at the source".into() },
+            advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
+                (_, Some(e)) => format!(
+                    "some odd values look like dates written another way (e.g. {:?}): rewrite them as ISO 8601 dates (year-month-day) at the source{}",
+                    e.value,
+                    if to.is_some() { ", or the cast makes them missing" } else { "" }
+                ),
+                (true, None) => "cast it to the majority type; the other values become missing".into(),
+                (false, None) => "fix the odd values at the source".into(),
+            },
         });
     }
     for nf in &p.ingest.non_finite {
@@ -665,6 +673,24 @@ fn leak(feature: &str, target: &str, message: String, evidence: BTreeMap<String,
         suggestion: drop(feature),
         advice: format!("check that \"{feature}\" is known before \"{target}\" is; if not, drop it"),
     }
+}
+
+/// Whether `text` looks like a date in a form other than ISO 8601: three
+/// groups of digits joined by `/`, `.` or `-` with a year of four digits
+/// first or last (`03/12/2021`, `12.03.2021`, `2021/3/12`), or a month's
+/// name beside digits (`4 Mar 2021`, `March 4, 2021`).
+fn written_as_date(text: &str) -> bool {
+    let t = text.trim();
+    let groups: Vec<&str> = t.split(['/', '.', '-']).collect();
+    let digits = |g: &str, n: std::ops::RangeInclusive<usize>| n.contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit());
+    if groups.len() == 3 && ((digits(groups[0], 1..=2) && digits(groups[1], 1..=2) && digits(groups[2], 4..=4)) || (digits(groups[0], 4..=4) && digits(groups[1], 1..=2) && digits(groups[2], 1..=2))) {
+        return true;
+    }
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let lower = t.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let month = words.iter().any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.bytes().all(|b| b.is_ascii_alphabetic()) && w.len() <= 9);
+    month && words.iter().any(|w| w.bytes().all(|b| b.is_ascii_digit())) && words.len() <= 4
 }
 
 /// "1 number and 2 other values": the kinds present, each counted.
@@ -889,6 +915,23 @@ mod tests {
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         // Each odd value is shown once, on the first row it is on.
         assert_eq!(m.message, "\"n\" mixes 4 numbers and 3 other values, so it was read as labels; e.g. \"n/k\" (row 2), \"about 3\" (row 6)");
+    }
+
+    /// A date written another way among ISO dates is named as one, so the
+    /// cast's advice does not just drop it as an odd value.
+    #[test]
+    fn dates_written_another_way_are_said_to_be_dates() {
+        let csv: String = std::iter::once("d,v\n".to_string()).chain((1..=9).map(|i| format!("2021-03-{i:02},{i}\n"))).chain(std::iter::once("03/12/2021,10\n".to_string())).collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert_eq!(m.advice, "some odd values look like dates written another way (e.g. \"03/12/2021\"): rewrite them as ISO 8601 dates (year-month-day) at the source, or the cast makes them missing");
+        for date in ["03/12/2021", "12.03.2021", "2021/3/12", "4 Mar 2021", "March 4, 2021", "1-1-1999"] {
+            assert!(super::written_as_date(date), "{date}");
+        }
+        for other in ["n/a", "1/2", "12.5.3", "maybe", "Mar", "3 apples 4 pears 5", "12/13/123", "may be 3 or 4 or 5"] {
+            assert!(!super::written_as_date(other), "{other}");
+        }
     }
 
     /// Numbers written with separators have their own alert, which says why
