@@ -195,6 +195,8 @@ pub enum AlertCode {
     HighCorrelation,
     /// `inf` or out-of-range numbers read as missing.
     NonFinite,
+    /// The last row holds the sums of the rows above (a spreadsheet's totals).
+    TotalsRow,
     /// Numbers written with currency signs, percent signs or thousands
     /// separators, so read as labels.
     NumbersAsText,
@@ -550,6 +552,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             advice: "drop duplicate training rows, which a model would weigh twice; a test row that repeats a training row stays (the run counts them): to keep them apart, remove the duplicates from the file".into(),
         });
     }
+    if let Some(alert) = totals_row(ds, p) {
+        out.push(alert);
+    }
     let mut flagged = std::collections::BTreeSet::new();
     for a in p.associations.pairs.iter().filter(|a| a.measure == Measure::Pearson && a.value.abs() >= HIGH_CORRELATION) {
         if !flagged.insert(a.b.clone()) {
@@ -593,6 +598,59 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
         }
         _ => false,
     }
+}
+
+/// An alert when the last row holds, in every number column it has a value
+/// in, the sum of the rows above (a spreadsheet's totals row, exported with
+/// the data): a model would learn from it as a row, and it skews every
+/// figure. At least three rows above it and one sum that is not zero; not
+/// on a sample (its last kept row need not be the file's).
+fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
+    let n = ds.n_rows;
+    if n < 4 || p.sample.is_some() {
+        return None;
+    }
+    let mut summed = Vec::new();
+    for c in &ds.columns {
+        let ColumnValues::Numeric(v) = &c.values else { continue };
+        if c.kind.is_time() {
+            continue;
+        }
+        let Some(last) = v[n - 1].get() else { continue };
+        let above: Vec<f64> = v[..n - 1].iter().filter_map(|x| x.get()).collect();
+        if above.len() < 3 {
+            continue;
+        }
+        let sum: f64 = above.iter().sum();
+        let scale = above.iter().map(|x| x.abs()).sum::<f64>().max(f64::MIN_POSITIVE);
+        if (last - sum).abs() > 1e-9 * scale {
+            return None;
+        }
+        if sum != 0.0 {
+            summed.push((c.name.clone(), last));
+        }
+    }
+    let (name, value) = summed.first()?.clone();
+    let columns: Vec<String> = summed.iter().map(|(c, _)| c.clone()).collect();
+    Some(Alert {
+        code: AlertCode::TotalsRow,
+        severity: Severity::Warning,
+        columns: columns.clone(),
+        message: if columns.len() == 1 {
+            format!("the last row (row {n}) looks like a totals row: its value in \"{name}\" ({}) is the sum of the {} rows above", short(value), n - 1)
+        } else {
+            format!(
+                "the last row (row {n}) looks like a totals row: in {} columns ({}) its value is the sum of the {} rows above (\"{name}\": {})",
+                columns.len(),
+                columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+                n - 1,
+                short(value)
+            )
+        },
+        evidence: ev(&[("row", n as f64), ("columns", columns.len() as f64)]),
+        suggestion: None,
+        advice: "remove the totals row from the file, then load it again: a model would learn from it as one more row".into(),
+    })
 }
 
 fn short(x: f64) -> String {
@@ -915,6 +973,26 @@ mod tests {
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         // Each odd value is shown once, on the first row it is on.
         assert_eq!(m.message, "\"n\" mixes 4 numbers and 3 other values, so it was read as labels; e.g. \"n/k\" (row 2), \"about 3\" (row 6)");
+    }
+
+    /// A spreadsheet's totals row, exported with the data, is named; a last
+    /// row that is no sum, or one under too few rows, is not.
+    #[test]
+    fn a_totals_row_is_named() {
+        let csv = "region,units,revenue,day\nNorth,10,1234.5,2024-01-01\nSouth,7,980,2024-01-02\nEast,12,2000.75,2024-01-03\nWest,3,15.25,2024-01-04\nTotal,32,4230.5,\n";
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::TotalsRow).expect("a totals-row alert");
+        assert_eq!(a.message, "the last row (row 5) looks like a totals row: in 2 columns (\"units\", \"revenue\") its value is the sum of the 4 rows above (\"units\": 32)");
+        assert_eq!(a.columns, ["units", "revenue"]);
+        for clean in [
+            "region,units\nNorth,10\nSouth,7\nEast,12\nWest,3\nTotal,31\n",
+            "region,units\nNorth,10\nSouth,7\nTotal,17\n",
+            "region,units\nNorth,0\nSouth,0\nEast,0\nWest,0\nNone,0\n",
+            "a,b\n1,5\n2,6\n3,7\n6,9\n",
+        ] {
+            assert!(!has(clean, None, AlertCode::TotalsRow, ""), "{clean}");
+        }
     }
 
     /// A date written another way among ISO dates is named as one, so the
