@@ -57,6 +57,11 @@ function clear(node) {
   node.replaceChildren();
 }
 
+/** Resolves in a new task after the next frame: what was drawn before has had its style and layout done. */
+function nextFrame() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** Numbers for people: integers as they are, others with up to 4 decimals (4 significant below 1). */
 export function formatNumber(v) {
   if (v === null || v === undefined) return '—';
@@ -435,10 +440,24 @@ function renderTypeOverrides() {
   });
 }
 
+/**
+ * Fills `select` with one option per column, built off the document and put
+ * in at once (`new Option` sets text and value without parsing markup). A
+ * select of thousands of options gets the class `many`: a set width, so the
+ * browser does not measure every option's text to size it.
+ */
+function fillColumnSelect(select, columns, text) {
+  const options = document.createDocumentFragment();
+  for (const c of columns) options.append(new Option(text(c), c.name));
+  select.classList.toggle('many', columns.length > MANY_OPTIONS);
+  select.replaceChildren(options);
+}
+
+// From this many columns a column select gets a set width (see fillColumnSelect).
+const MANY_OPTIONS = 500;
+
 function renderTypeColumns(p) {
-  const select = $('type-column');
-  clear(select);
-  for (const c of p.columns) select.append(el('option', { value: c.name, text: `${visible(c.name)} (${c.kind})` }));
+  fillColumnSelect($('type-column'), p.columns, (c) => `${visible(c.name)} (${c.kind})`);
   $('type-overrides').disabled = false;
 }
 
@@ -489,9 +508,15 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     state.sampleMeta = meta;
     state.profile = profile;
     state.manifest = null;
-    renderProfile(profile);
-    renderTypeColumns(profile);
+    // Each part is drawn in a task of its own, with a frame between them
+    // (its style and layout done there), so a file of thousands of columns
+    // does not hold the page still for one long task. The controls stay
+    // disabled (busy) until the last part is in.
+    await renderProfile(profile);
+    await nextFrame();
     renderTargets(profile, meta);
+    await nextFrame();
+    renderTypeColumns(profile);
     clear($('results-section').querySelector('#metrics-body'));
     $('results-section').hidden = true;
     clear($('replay-result'));
@@ -658,13 +683,27 @@ function renderIngest(r) {
   for (const w of r.warnings || []) list.append(el('li', { className: 'ingest-warning', 'data-code': w.code, text: `Note: ${visible(w.message)}` }));
 }
 
+// A wide file can raise an alert or two per column: thousands of items
+// (each with a button) would hold the page still while drawn, so the list
+// shows a page of them, and more on request, as the profile table does.
+const ALERTS_PAGE = 100;
+
 function renderAlerts(p) {
   const list = $('alerts-list');
   clear(list);
   const alerts = p.alerts || [];
   const target = p.target ? `, with "${visible(p.target)}" as the target` : '';
   $('alerts-heading').textContent = alerts.length ? `Data-quality alerts (${alerts.length})${target}` : `Data-quality alerts: none${target}`;
-  for (const a of alerts) {
+  state.alertsShown = 0;
+  showMoreAlerts(p);
+}
+
+function showMoreAlerts(p) {
+  const list = $('alerts-list');
+  const alerts = p.alerts || [];
+  const next = alerts.slice(state.alertsShown, state.alertsShown + ALERTS_PAGE);
+  const items = document.createDocumentFragment();
+  for (const a of next) {
     const item = el('li', { className: `alert alert-${a.severity}`, 'data-code': a.code },
       el('span', { className: 'alert-severity', text: a.severity }),
       el('span', { className: 'alert-message', text: ` ${visible(a.message)}` }),
@@ -675,8 +714,32 @@ function renderAlerts(p) {
       button.addEventListener('click', () => addRecipeStep(a.suggestion));
       item.append(document.createTextNode(' '), button);
     }
-    list.append(item);
+    items.append(item);
   }
+  const first = items.firstElementChild;
+  list.append(items);
+  state.alertsShown += next.length;
+  const more = $('alerts-more');
+  const left = alerts.length - state.alertsShown;
+  const hadFocus = document.activeElement === more;
+  more.hidden = left <= 0;
+  more.textContent = `Show ${Math.min(left, ALERTS_PAGE)} more of ${plural(alerts.length, 'alert')}`;
+  // The button is gone once every alert shows: focus goes to the first
+  // alert it brought (its button, if it has one), not to the page.
+  if (hadFocus && more.hidden && first) {
+    const target = first.querySelector('button') || first;
+    if (target === first) first.tabIndex = -1;
+    target.focus();
+  }
+  $('alerts-shown').textContent = left > 0 ? `Showing ${state.alertsShown} of ${plural(alerts.length, 'alert')}${alertCounts(alerts)}.` : '';
+}
+
+/** ": 3,334 constant, 3,333 missing_values…", the alerts counted by code, when there are several codes. */
+function alertCounts(alerts) {
+  const byCode = new Map();
+  for (const a of alerts) byCode.set(a.code, (byCode.get(a.code) || 0) + 1);
+  if (byCode.size < 2) return '';
+  return ` (${[...byCode].sort((x, y) => y[1] - x[1]).map(([code, n]) => `${n} ${String(code).replace(/_/g, ' ')}`).join(', ')})`;
 }
 
 // The order a column's steps work in: reading its values, then filling
@@ -754,7 +817,7 @@ function quartileNote(p) {
   return errors.length ? `; medians and quartiles over every row, each within ±${(100 * Math.max(...errors)).toFixed(1)}% of the rows in rank` : '';
 }
 
-function renderProfile(p) {
+async function renderProfile(p) {
   $('ov-file').textContent = visible(p.fileName);
   $('ov-rows').textContent = String(p.rows);
   const note = $('sample-note');
@@ -780,12 +843,15 @@ function renderProfile(p) {
   const body = $('profile-body');
   clear(body);
   state.profileShown = 0;
-  showMoreColumns(p);
-  renderAssociations(p);
   clear($('cluster-output'));
   $('profile-section').hidden = false;
   $('train-section').hidden = false;
   $('replay-section').hidden = false;
+  // The table's first page and the heatmap each in a task of their own (see loadBytes).
+  await nextFrame();
+  showMoreColumns(p);
+  await nextFrame();
+  renderAssociations(p);
 }
 
 function renderAssociations(p) {
@@ -804,9 +870,13 @@ function renderAssociations(p) {
   if (assoc.sampledRows) notes.push(`Computed on a regular sample of ${plural(assoc.sampledRows, 'row')}: approximate.`);
   // Skipped columns grouped by their reason, a few names each.
   const byReason = new Map();
-  for (const s of assoc.skipped || []) byReason.set(s.reason, [...(byReason.get(s.reason) || []), visible(s.column)]);
+  // (Pushed, not copied: a wide file skips thousands of columns.)
+  for (const s of assoc.skipped || []) {
+    if (!byReason.has(s.reason)) byReason.set(s.reason, []);
+    byReason.get(s.reason).push(s.column);
+  }
   for (const [reason, names] of byReason) {
-    notes.push(`Not paired (${reason}): ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.`);
+    notes.push(`Not paired (${reason}): ${names.slice(0, 5).map(visible).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.`);
   }
   $('assoc-note').textContent = notes.join(' ');
   // The strongest pairs, the target's associations among them.
@@ -818,8 +888,7 @@ function renderAssociations(p) {
 
 function renderTargets(p, meta) {
   const select = $('target-select');
-  clear(select);
-  for (const c of p.columns) select.append(el('option', { value: c.name, text: visible(c.name) }));
+  fillColumnSelect(select, p.columns, (c) => visible(c.name));
   const names = p.columns.map((c) => c.name);
   // The target the profile was made for (the worker chose it: the sample's,
   // else the last column), so the alerts shown are for the target offered.
@@ -1553,6 +1622,7 @@ function wire() {
   });
   $('cancel-button').addEventListener('click', cancelWork);
   $('profile-more').addEventListener('click', () => state.profile && showMoreColumns(state.profile));
+  $('alerts-more').addEventListener('click', () => state.profile && showMoreAlerts(state.profile));
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && (client.busy || pool.busy)) cancelWork();
   });
