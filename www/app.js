@@ -134,8 +134,34 @@ function showProgress(text, label, value, max) {
 }
 
 function hideProgress() {
+  stopTicking();
   $('progress-line').hidden = true;
   $('progress-text').textContent = '';
+}
+
+// A job that reports only now and then (a search, when a candidate ends; a
+// replay, when it is done) still shows its clock moving: `draw(ms)` is called
+// with the milliseconds since `since` at once and every second, until
+// stopTicking (hideProgress calls it, and the job's end hides the progress).
+let ticker = null;
+
+function startTicking(draw, since = performance.now()) {
+  stopTicking();
+  const tick = () => draw(performance.now() - since);
+  tick();
+  ticker = setInterval(tick, 1000);
+}
+
+function stopTicking() {
+  if (ticker !== null) clearInterval(ticker);
+  ticker = null;
+}
+
+/** "3.4 s" under a minute, else "2 min 5 s". */
+function formatElapsed(ms) {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
 }
 
 // What the person can do about a data error, pointing at the reading options.
@@ -1144,21 +1170,32 @@ function chosenModels() {
 function showSearchProgress(p) {
   if (p.stage === 'refit') {
     setStage('refit', 'Search done; refitting the best model on all training rows (one step that cannot report its progress)…');
-    showProgress('Refitting the best model…', 'Refit progress');
+    startTicking((since) => showProgress(`Refitting the best model… ${formatElapsed(p.elapsedMs + since)} elapsed.`, 'Refit progress'));
     return;
   }
   if (p.stage === 'prepare') {
     setStage('prepare', `Preparing ${plural(p.workers, 'worker')} for ${plural(p.planned, 'candidate')}…`);
-    showProgress(`Loading the data into ${plural(p.workers, 'search worker')}…`, 'Search progress');
+    startTicking((since) => showProgress(`Loading the data into ${plural(p.workers, 'search worker')}… ${formatElapsed(p.elapsedMs + since)} elapsed.`, 'Search progress'));
     return;
   }
   if (p.stage !== 'search') return;
-  const elapsed = p.elapsedMs / 1000;
-  const left = p.done > 0 ? (elapsed / p.done) * (p.planned - p.done) : 0;
+  // The time left, as estimated when this report came: the mean time per
+  // candidate done so far, times the candidates to go.
+  const leftMs = p.done > 0 ? (p.elapsedMs / p.done) * (p.planned - p.done) : null;
   const best = p.best ? `best ${p.metric} ${formatNumber(p.best.mean)} (${MODEL_LABELS.get(p.best.model.kind) || p.best.model.kind})` : 'no score yet';
   const workers = p.workers ? ` on ${plural(p.workers, 'worker')}` : '';
   setStage('search', `Searching${workers}; Esc or Cancel stops and keeps the candidates done.`);
-  showProgress(`Searching${workers}: ${p.done} of ${plural(p.planned, 'candidate')} · ${best} · ${elapsed.toFixed(1)} s elapsed, about ${Math.ceil(left)} s left. Cancel keeps what is done.`, 'Search progress', p.done, p.planned);
+  // Between reports (a candidate can take minutes) the clock runs on, and
+  // the estimate counts down from it; past it, the search is behind it.
+  startTicking((since) => {
+    const elapsed = formatElapsed(p.elapsedMs + since);
+    let left = '';
+    if (leftMs !== null && p.done < p.planned) {
+      const rest = leftMs - since;
+      left = rest > 0 ? `, about ${Math.ceil(rest / 1000)} s left` : ', taking longer than estimated';
+    }
+    showProgress(`Searching${workers}: ${p.done} of ${plural(p.planned, 'candidate')} · ${best} · ${elapsed} elapsed${left}. Cancel keeps what is done.`, 'Search progress', p.done, p.planned);
+  });
 }
 
 function formatBytes(n) {
@@ -1444,6 +1481,8 @@ async function openManifest(file) {
       return;
     }
     setStatus(`Replaying ${file.name}…`);
+    // The replay trains again in one step that reports nothing until it ends: its clock shows it is running.
+    startTicking((ms) => showProgress(`Replaying: ${formatElapsed(ms)} elapsed. Esc or Cancel stops.`, 'Replay progress'));
     try {
       // Strict UTF-8: a manifest with invalid bytes is refused, not patched.
       let text;

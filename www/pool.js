@@ -98,6 +98,8 @@ export class SearchPool extends EventTarget {
       let best = null;
       let stopped = null;
       let planned = plan.planned;
+      // The candidates start: the page shows the search (and its clock) from here, not from the first one done.
+      this.progress({ stage: 'search', done, planned, metric: plan.metric, trial: null, best, elapsedMs: performance.now() - t0, workers: size });
       const better = (a, b) => (plan.metric === 'rmse' || plan.metric === 'log_loss' ? a < b : a > b);
       while (!run.cancelled && !stopped) {
         const pending = await primary.request(Request.SEARCH_PENDING);

@@ -413,6 +413,8 @@ async function run(id, type, payload) {
       cancelRequested = false;
       searching = true;
       let best = null;
+      // The candidates start: the page shows the search (and its clock) from here, not from the first one done.
+      self.postMessage(progress(id, { stage: 'search', done: 0, planned: plan.planned, metric: plan.metric, trial: null, best, elapsedMs: performance.now() - t0 }));
       try {
         for (let done = 0; ; ) {
           if (cancelRequested) {
