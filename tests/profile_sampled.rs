@@ -62,6 +62,10 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
     // A unique id is seen once among the kept rows: no top value is listed
     // for it (each was listed as seen "≈stride" times).
     assert!(p.columns[0].top.is_empty(), "id top values: {:?}", p.columns[0].top);
+    // Its identifier alert says "every one" of the rows: an estimated
+    // distinct count is judged within its error, with no repeats to name.
+    let id = p.alerts.iter().find(|a| a.columns == ["id"] && a.message.contains("identifier")).expect("an identifier alert on id");
+    assert_eq!(id.message, format!("\"id\" has a different value in every one of {rows} rows: it looks like an identifier"));
     assert_eq!(p.rows, rows as usize);
 
     // Two-pass reference for x.
@@ -128,6 +132,10 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
     let word = &p.columns[4];
     assert!(word.approximate.iter().any(|a| a == "distinct"));
     assert!(word.top_error.is_some());
+    // Its top values are those the summary can rank: seen at least 10 times
+    // and more often than its error (a word seen once was listed as 1).
+    let least = 10.max(word.top_error.unwrap_or(0) + 1);
+    assert!(word.top.iter().all(|t| t.count >= least), "{:?} (error {:?})", word.top, word.top_error);
     let json = serde_json::to_string(&p).unwrap();
     assert!(json.contains("\"approximate\"") && json.contains("\"sample\""));
     let html = mlcycle::report::html(&p);

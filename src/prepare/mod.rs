@@ -60,7 +60,7 @@ pub enum PrepareError {
         reason: String,
     },
     /// The same step given twice.
-    #[error("recipe step {step}{on} is given twice; give it once")]
+    #[error("recipe step {step}{on} is given twice (whatever its settings, a column takes one step of each kind); give it once")]
     RepeatedStep {
         /// The step's name.
         step: String,
@@ -490,9 +490,12 @@ impl Recipe {
     /// imputation before its first scaling (or at the end), a label column
     /// without an encoding step gets the default one-hot encoding.
     pub fn fit_with(ds: &Dataset, features: &[usize], rows: &[usize], specs: &[StepSpec]) -> Result<Recipe, PrepareError> {
-        // A step given twice would be fitted twice (a second scale on scaled
-        // values), not what anyone meant.
-        if let Some(s) = specs.iter().enumerate().find_map(|(i, s)| specs[..i].contains(s).then_some(s)) {
+        // A step of one kind given twice for a column (or for the rows),
+        // whatever its settings, would be fitted twice (a second scale on
+        // scaled values, a second impute with nothing left to fill), not
+        // what anyone meant.
+        let same = |a: &StepSpec, b: &StepSpec| std::mem::discriminant(a) == std::mem::discriminant(b) && a.column() == b.column();
+        if let Some(s) = specs.iter().enumerate().find_map(|(i, s)| specs[..i].iter().any(|t| same(t, s)).then_some(s)) {
             return Err(PrepareError::RepeatedStep { step: step_name(s), on: s.column().map_or(String::new(), |c| format!(" on column {c:?}")) });
         }
         for s in specs {
@@ -1080,9 +1083,14 @@ mod tests {
         let d = ds("a,y\n1,p\n2,q\n3,p\n");
         let scale = StepSpec::Scale { column: "a".into(), method: ScaleMethod::Robust };
         let e = Recipe::fit_with(&d, &[0], &[0, 1, 2], &[scale.clone(), scale.clone()]).unwrap_err();
-        assert_eq!(e.to_string(), "recipe step scale on column \"a\" is given twice; give it once");
+        assert_eq!(e.to_string(), "recipe step scale on column \"a\" is given twice (whatever its settings, a column takes one step of each kind); give it once");
+        // Other settings are still the same kind of step on the same column.
+        let standard = StepSpec::Scale { column: "a".into(), method: ScaleMethod::Standard };
+        assert_eq!(Recipe::fit_with(&d, &[0], &[0, 1, 2], &[scale.clone(), standard]).unwrap_err().code(), "bad_step");
+        let impute = |strategy| StepSpec::Impute { column: "a".into(), strategy, indicator: false };
+        assert_eq!(Recipe::fit_with(&d, &[0], &[0, 1, 2], &[impute(ImputeStrategy::Constant("7".into())), impute(ImputeStrategy::Median)]).unwrap_err().code(), "bad_step");
         let e = Recipe::fit_with(&d, &[0], &[0, 1, 2], &[StepSpec::DropDuplicateRows, scale, StepSpec::DropDuplicateRows]).unwrap_err();
-        assert_eq!(e.to_string(), "recipe step drop_duplicate_rows is given twice; give it once");
+        assert_eq!(e.to_string(), "recipe step drop_duplicate_rows is given twice (whatever its settings, a column takes one step of each kind); give it once");
     }
 
     #[test]

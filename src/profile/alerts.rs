@@ -414,7 +414,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 code: AlertCode::Unique,
                 severity: Severity::Warning,
                 columns: cols.clone(),
-                message: if c.distinct == c.count {
+                message: if c.distinct == c.count || p.dataset.duplicate_rows == 0 || p.sample.is_some() {
+                    // An estimated distinct count is judged within its error:
+                    // "every one" stands, with no repeats to speak of.
                     format!("\"{name}\" has a different value in every one of {} rows: it looks like an identifier", p.rows)
                 } else {
                     format!("\"{name}\" has a different value in every one of {} rows but the {} that repeat an earlier row whole: it looks like an identifier", p.rows, p.dataset.duplicate_rows)

@@ -634,8 +634,9 @@ fn label_figures(p: &mut ColumnProfile, levels: &[String], counts: &[usize]) {
 
 /// Puts the all-row figures of a sampled column into its profile (made
 /// from the kept rows) and lists what stays an estimate.
-/// Times a number must appear among a sample's kept rows to be listed as a
-/// top value: a count of 10 has a relative standard error of about 30%.
+/// Times a number (or, in a sampled file, a label) must be seen to be
+/// listed as a top value: a count of 10 has a relative standard error of
+/// about 30%.
 pub const SAMPLED_TOP_MIN: usize = 10;
 
 fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
@@ -704,7 +705,10 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
                 }
             }
             (Some(list), error, _) => {
-                let mut order: Vec<usize> = (0..list.len()).filter(|&i| list[i].1 > 0).collect();
+                // A count no larger than the summary's error, or seen under
+                // SAMPLED_TOP_MIN times, ranks nothing (a unique label's 1).
+                let least = SAMPLED_TOP_MIN.max(error.map_or(0, |e| e + 1));
+                let mut order: Vec<usize> = (0..list.len()).filter(|&i| list[i].1 >= least).collect();
                 order.sort_by(|&a, &b| list[b].1.cmp(&list[a].1));
                 p.top = order.iter().take(TOP_VALUES).map(|&i| ValueCount { value: clip(&list[i].0), count: list[i].1 }).collect();
                 p.top_error = error;
@@ -712,6 +716,7 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
                 approx.extend(["distinct", "top", "caseVariants"]);
             }
             (None, _, _) => {
+                p.top.retain(|t| t.count >= SAMPLED_TOP_MIN);
                 for t in &mut p.top {
                     t.count = scale(t.count);
                 }
