@@ -398,7 +398,7 @@ impl Run {
         }
         let metric = opts.metric.unwrap_or(RankMetric::default_for(task));
         if !metric.fits(task) {
-            return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str() }.into());
+            return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str(), inferred: task_source == TaskSource::Inferred }.into());
         }
 
         let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
@@ -828,15 +828,27 @@ impl Run {
                     // undefined: the metric, not the models, is the trouble.
                     if self.trials.iter().any(|t| t.error.is_none()) {
                         let smallest_fold = self.folds.iter().map(Vec::len).min().unwrap_or(0);
-                        return Err(TrainError::UndefinedScores { metric: metric.name(), smallest_fold }.into());
+                        // Fewer folds help only where two folds would each
+                        // leave a model at least 2 training rows and the
+                        // metric at least 2 rows to score.
+                        let way = if self.folds.len() > 2 && self.train_rows.len() >= 4 {
+                            "rank by another metric (--metric, or Metric in the page), use fewer folds, or turn the search off"
+                        } else {
+                            "too few training rows to cross-validate: rank by another metric (--metric, or Metric in the page), turn the search off (--search none, or Search \"None\" in the page), or use more data"
+                        };
+                        return Err(TrainError::UndefinedScores { metric: metric.name(), smallest_fold, way }.into());
                     }
                     let first = self.trials.iter().find_map(|t| t.error.clone()).unwrap_or_else(|| "no trial ran".into());
-                    return Err(TrainError::NoCandidate { first }.into());
+                    // Folds that leave a model under 2 training rows fail
+                    // every candidate: the search, not the models, is the trouble.
+                    let fewest_training = self.train_rows.len() - self.folds.iter().map(Vec::len).max().unwrap_or(0);
+                    let hint = if fewest_training < 2 { "; the folds leave too few training rows: turn the search off (--search none, or Search \"None\" in the page) or use more data" } else { "" };
+                    return Err(TrainError::NoCandidate { first, hint }.into());
                 };
                 // `best` is the trial's index on the leaderboard, not its
                 // position: a cancelled pooled search can leave gaps.
                 let Some(chosen) = self.trials.iter().find(|t| t.index == best) else {
-                    return Err(TrainError::NoCandidate { first: format!("trial {best} is not recorded") }.into());
+                    return Err(TrainError::NoCandidate { first: format!("trial {best} is not recorded"), hint: "" }.into());
                 };
                 (
                     chosen.model.clone(),

@@ -87,7 +87,14 @@ fn a_metric_undefined_on_every_fold_is_named() {
         assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
         let err = text(&o.stderr);
         assert!(err.contains("every candidate's r2 was undefined on every validation fold (the smallest fold has 1 row)"), "{models}: {err}");
+        // Three training rows: fewer folds cannot help, so it is not offered.
+        assert!(err.contains("too few training rows to cross-validate") && !err.contains("fewer folds"), "{models}: {err}");
     }
+    // Two folds of three rows leave one training row: said, with the way out.
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--folds", "2"]);
+    assert!(text(&o.stderr).contains("the folds leave too few training rows: turn the search off (--search none"), "{}", text(&o.stderr));
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--search", "none"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
     let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--models", "linear", "--metric", "rmse"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
@@ -110,6 +117,11 @@ fn step_messages_name_dates_booleans_and_constants() {
     assert!(text(&o.stderr).contains("recipe step one_hot cannot apply to column \"dt\": the column holds dates"), "{}", text(&o.stderr));
     let o = with(&["--step", "impute:c:constant"]);
     assert!(text(&o.stderr).contains("an impute step with a constant needs its value: impute:COLUMN:constant:VALUE"), "{}", text(&o.stderr));
+    let o = with(&["--step", "impute:dt:constant:1e400"]);
+    assert!(text(&o.stderr).contains("the constant \"1e400\" is not a finite number"), "{}", text(&o.stderr));
+    // A metric for the other task, on a task that was inferred: says how to set it.
+    let o = run(&["run", d, "--target", "b", "--metric", "rmse"]);
+    assert!(text(&o.stderr).contains("metric rmse does not apply to classification") && text(&o.stderr).contains("the task was inferred from the target"), "{}", text(&o.stderr));
     let o = with(&["--step", "impute:c:constant:none"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("\"constant\": \"none\""), "{}", text(&o.stdout));

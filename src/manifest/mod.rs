@@ -359,6 +359,15 @@ impl RunManifest {
             if !s.metric.fits(c.task) {
                 return Err(bad(format!("config.search.metric {} does not apply to config.task {}", s.metric.name(), c.task.as_str())));
             }
+            for (i, name) in s.models.iter().enumerate() {
+                match crate::search::default_space(name) {
+                    None => return Err(bad(format!("config.search.models[{i}] {name:?} is no model; the models are {}", crate::search::MODEL_NAMES.join(", ")))),
+                    Some(space) if !space.iter().any(|m| m.supports(c.task)) => {
+                        return Err(bad(format!("config.search.models[{i}] {name} does not apply to config.task {}", c.task.as_str())));
+                    }
+                    _ => {}
+                }
+            }
         }
         if !c.model.supports(c.task) {
             return Err(bad(format!("config.model {} does not apply to config.task {}", c.model.name(), c.task.as_str())));
@@ -459,6 +468,8 @@ mod tests {
             ("/search/best", serde_json::json!(99), "the manifest is not valid: search.best 99 is not the index of a recorded trial"),
             ("/config/model/alpha", serde_json::json!(-1.0), "the manifest is not valid: config.model: "),
             ("/config/search/models", serde_json::json!([]), "the manifest is not valid: config.search.models is empty"),
+            ("/config/search/models", serde_json::json!(["decision_tree", "linear"]), "the manifest is not valid: config.search.models[1] linear does not apply to config.task classification"),
+            ("/config/search/models", serde_json::json!(["tree", "boosted_unicorn"]), "the manifest is not valid: config.search.models[1] \"boosted_unicorn\" is no model; the models are "),
             ("/config/task", serde_json::json!("regression"), "the manifest is not valid: config.search.metric log_loss does not apply to config.task regression"),
             ("/config/search/metric", serde_json::json!("rmse"), "the manifest is not valid: config.search.metric rmse does not apply to config.task classification"),
         ];

@@ -615,7 +615,7 @@ impl Recipe {
                                     }
                                     best.map(|(x, _)| x)
                                 }
-                                ImputeStrategy::Constant(t) => Some(crate::data::parse_number_text(t).ok_or_else(|| bad(&column, "impute", &format!("the constant {t:?} is not a number")))?),
+                                ImputeStrategy::Constant(t) => Some(crate::data::parse_number_text(t).ok_or_else(|| bad(&column, "impute", &format!("the constant {t:?} is not a finite number")))?),
                             };
                             let Some(value) = value else {
                                 dropped = true;

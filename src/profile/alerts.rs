@@ -386,7 +386,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     severity: Severity::Warning,
                     columns: cols.clone(),
                     message: format!(
-                        "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators or decimal commas ({:.0}% of its values, e.g. {:?}), so it was read as labels",
+                        "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({:.0}% of its values, e.g. {:?}), so it was read as labels",
                         100.0 * w.share,
                         w.example
                     ),

@@ -26,6 +26,17 @@ pub fn size_limit(columns: usize) -> usize {
     50_000 + 5_000 * columns
 }
 
+/// Bytes in the unit that keeps a figure readable: 41,556 bytes is
+/// "41.6 kB", not "0.0 MB".
+fn bytes_text(n: usize) -> String {
+    match n {
+        0..1_000 => format!("{n} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.2} GB", n as f64 / 1e9),
+    }
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -85,14 +96,14 @@ pub fn html(p: &Profile) -> String {
     let ig = &p.ingest;
     let _ = write!(
         s,
-        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{:.1} MB</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
+        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{}</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
         d.rows,
         d.columns,
         if d.approximate.is_empty() { "" } else { "≈ " },
         d.duplicate_rows,
         d.missing_cells,
         d.missing_cells_pct,
-        d.memory_bytes as f64 / 1e6,
+        bytes_text(d.memory_bytes),
         escape(&ig.encoding),
         escape(&format!("{:?}", ig.delimiter)),
         if ig.header { "with a header row" } else { "no header row" },
@@ -283,6 +294,16 @@ fn column(s: &mut String, c: &ColumnProfile) {
 
 #[cfg(test)]
 mod tests {
+
+    /// Sizes keep a readable unit: a small file is not "0.0 MB".
+    #[test]
+    fn byte_figures_keep_a_readable_unit() {
+        assert_eq!(super::bytes_text(999), "999 bytes");
+        assert_eq!(super::bytes_text(41_556), "41.6 kB");
+        assert_eq!(super::bytes_text(72_000_000), "72.0 MB");
+        assert_eq!(super::bytes_text(1_500_000_000), "1.50 GB");
+    }
+
     use super::*;
     use crate::data::{parse_csv, ParseOptions};
     use crate::profile::{profile_with, ProfileOptions};

@@ -244,12 +244,14 @@ pub enum SearchError {
         task: &'static str,
     },
     /// A metric that does not fit the task.
-    #[error("metric {metric} does not apply to {task}; the metrics for {task} are {}", metrics_for(task))]
+    #[error("metric {metric} does not apply to {task}; the metrics for {task} are {}{}", metrics_for(task), if *inferred { "; the task was inferred from the target: to rank by this metric, set the task (--task, or Task in the page)" } else { "" })]
     WrongMetric {
         /// The metric.
         metric: &'static str,
         /// The task.
         task: &'static str,
+        /// Whether the task was inferred, not set.
+        inferred: bool,
     },
     /// Folds outside the allowed range or more than the rows allow.
     #[error("folds = {folds} is out of range: allowed 2 to {max}{why}")]

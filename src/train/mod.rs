@@ -163,20 +163,24 @@ pub enum TrainError {
         limit: f64,
     },
     /// Every candidate of a search failed.
-    #[error("no candidate model could be fitted in the search; the first failure was {first}")]
+    #[error("no candidate model could be fitted in the search; the first failure was {first}{hint}")]
     NoCandidate {
         /// The first trial's error.
         first: String,
+        /// What can help, when the data says ("" otherwise).
+        hint: &'static str,
     },
     /// Candidates were fitted, but the ranking metric was undefined on
     /// every validation fold of every one (R² on folds of one row, ROC AUC
     /// on folds of one class).
-    #[error("every candidate's {metric} was undefined on every validation fold (the smallest fold has {smallest_fold} row{}), so none can be chosen; rank by another metric (--metric, or Metric in the page), use fewer folds, or turn the search off", if *smallest_fold == 1 { "" } else { "s" })]
+    #[error("every candidate's {metric} was undefined on every validation fold (the smallest fold has {smallest_fold} row{}), so none can be chosen; {way}", if *smallest_fold == 1 { "" } else { "s" })]
     UndefinedScores {
         /// The ranking metric.
         metric: &'static str,
         /// Rows of the smallest validation fold.
         smallest_fold: usize,
+        /// What can help, for these rows and folds.
+        way: &'static str,
     },
     /// A model asked for more than its algorithm handles.
     #[error("model {model} cannot take this job: {reason}")]
