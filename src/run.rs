@@ -824,6 +824,9 @@ impl Run {
                 let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
                 let best = search::best(&self.trials, metric);
                 let Some(best) = best else {
+                    if self.trials.is_empty() && self.cut_short {
+                        return Err(TrainError::StoppedBeforeAnyTrial.into());
+                    }
                     // A trial fitted without error whose folds all scored
                     // undefined: the metric, not the models, is the trouble.
                     if self.trials.iter().any(|t| t.error.is_none()) {
@@ -1351,6 +1354,18 @@ mod tests {
         assert_eq!(search.best, Some(1));
         assert!(search.cut_short);
         assert_eq!(out.config.model, pending[1].model);
+    }
+
+    /// A search stopped before any candidate finished says so, instead of
+    /// "no candidate model could be fitted; the first failure was no trial ran".
+    #[test]
+    fn a_search_stopped_before_any_trial_says_nothing_was_trained() {
+        let ds = iris();
+        let mut r = Run::start(&ds, &RunOptions::new("species")).unwrap();
+        r.cancel();
+        let err = r.finish(&ds).unwrap_err();
+        assert_eq!(err.code(), "stopped_before_any_trial");
+        assert_eq!(err.to_string(), "the search was stopped before any candidate finished, so nothing was trained");
     }
 
     /// When every model of the default search is left out (50,000,000

@@ -254,7 +254,14 @@ async function withBusy(fn, what = 'working') {
   } finally {
     state.job = null;
     setBusy(false);
-    if (focusLost() && from && from !== document.body && from.isConnected && !from.disabled && !from.closest('[hidden]')) from.focus();
+    // Cancel took focus for the job; it may still show for a moment (the
+    // engine finishing), then hide and drop focus to the page: give focus
+    // back to the control that started the job now.
+    const onCancel = document.activeElement === $('cancel-button');
+    if (focusLost() || onCancel) {
+      if (from && from !== document.body && from.isConnected && !from.disabled && !from.closest('[hidden]')) from.focus();
+      else if (onCancel) $('cancel-button').blur();
+    }
   }
 }
 
@@ -606,6 +613,12 @@ function failed(err, statusText) {
   // status line; the alert is for the user's input.
   if (err && (err.code === ENGINE_CRASHED || err.code === TIMED_OUT)) {
     setStatus(`${statusText} The engine was restarted.`);
+    return;
+  }
+  if (err && err.code === 'stopped_before_any_trial') {
+    // A search stopped before its first candidate ended: no error of the
+    // person's to show, only what happened.
+    setStatus(`Stopped: ${err.message}. Your data is still loaded.`);
     return;
   }
   if (err && err.code === CANCELLED) {

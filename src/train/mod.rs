@@ -162,6 +162,10 @@ pub enum TrainError {
         /// The largest allowed.
         limit: f64,
     },
+    /// A search stopped (cancelled, or out of time) before any candidate
+    /// finished: there is nothing to choose from.
+    #[error("the search was stopped before any candidate finished, so nothing was trained")]
+    StoppedBeforeAnyTrial,
     /// Every candidate of a search failed.
     #[error("no candidate model could be fitted in the search; the first failure was {first}{hint}")]
     NoCandidate {
@@ -225,6 +229,7 @@ impl TrainError {
             TrainError::WrongTask { .. } => "wrong_task",
             TrainError::TooLargeForModel { .. } => "too_large_for_model",
             TrainError::NoCandidate { .. } => "no_candidate",
+            TrainError::StoppedBeforeAnyTrial => "stopped_before_any_trial",
             TrainError::UndefinedScores { .. } => "undefined_scores",
             TrainError::ValuesTooLarge { .. } => "values_too_large",
             TrainError::Fit { .. } => "fit_failed",

@@ -143,10 +143,27 @@ test('focus never falls to the page: Cancel during a job, the banner\'s Dismiss,
   try {
     const { page } = s;
     await s.open();
-    await loadSample(page, 'breast_cancer.csv');
+    // Load by the keyboard: focus comes back to Load, not the page (Cancel
+    // held it during the read, and was hidden after the check).
+    await page.selectOption('#sample-select', 'breast_cancer.csv');
+    await page.focus('#load-sample');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('ov-file')?.textContent === 'breast_cancer.csv' && !document.body.classList.contains('busy'));
+    await page.waitForTimeout(300);
+    assert.equal(await focused(page), '#load-sample');
+    await page.click('#spaces-details summary');
+    await page.fill('#workers-input', '1');
+    // Stopped before its first candidate ends: said as a stop, not an error.
+    await page.fill('#spaces-text', JSON.stringify([{ model: 'random_forest', n_trees: [1000, 999] }]));
+    await page.focus('#train-button');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^Searching( on \d+ workers?)?: 0 of 2/.test(document.getElementById('progress-text').textContent));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.body.classList.contains('busy'), null, { timeout: 120_000 });
+    assert.equal(await page.textContent('#status'), 'Stopped: the search was stopped before any candidate finished, so nothing was trained. Your data is still loaded.');
+    assert.equal(await page.textContent('#error'), '');
     // A long search, started from the keyboard.
     const trees = Array.from({ length: 30 }, (_, i) => 100 + 10 * i);
-    await page.click('#spaces-details summary');
     await page.fill('#spaces-text', JSON.stringify([{ model: 'random_forest', n_trees: trees }]));
     await page.fill('#workers-input', '1');
     await page.focus('#train-button');
