@@ -360,7 +360,7 @@ const NO_RETRY = new Set(['binary_file', 'empty_file', 'too_large', 'unsupported
 
 /** The status after a failed load: and what is still loaded, if anything. */
 function loadFailedText(fileName, err) {
-  return err.keptData ? `Loading ${fileName} failed; ${err.keptName} is still loaded.` : `Loading ${fileName} failed.`;
+  return (err.keptData ? `Loading ${fileName} failed; ${err.keptName} is still loaded.` : `Loading ${fileName} failed.`) + (err.optionsReset || '');
 }
 
 /** The reading options of the data now loaded. */
@@ -559,6 +559,10 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
     setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).${reset}`);
   } catch (err) {
+    // Options put back to automatic for this file: a stopped read puts
+    // them back as they were (nothing was read); a failed one says so.
+    if (reset && err.code === CANCELLED && state.optionsAtLoad) setOptionControls(state.optionsAtLoad.controls);
+    else if (reset) err.optionsReset = reset;
     if (previous) {
       err.keptData = await keepPrevious(previous);
       // Another file failed: Read again is for it, once its options are set.

@@ -320,6 +320,12 @@ test('no "Read again" for a file no option can help; reading options set for one
     await page.setInputFiles('#file-input', { name: 'eu.csv', mimeType: 'text/csv', buffer: Buffer.from('x;y\n1,5;a\n2,5;b\n') });
     await settle();
     assert.match(await page.textContent('#ingest-summary'), /decimal comma \(as set\)/);
+
+    // A file that fails after the options were put back says so too.
+    await page.setInputFiles('#file-input', { name: 'pic.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
+    await settle();
+    assert.equal(await page.textContent('#ov-file'), 'eu.csv');
+    assert.equal(await page.textContent('#status'), 'Loading pic.csv failed; eu.csv is still loaded. The reading options set for eu.csv were put back to automatic for pic.csv; set them again under Reading options if it needs them.');
   } finally {
     await s.close();
   }
