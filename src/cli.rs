@@ -21,6 +21,24 @@ use mlcycle::run::{replay, Run, RunOptions};
 use mlcycle::search::{RankMetric, Strategy};
 use mlcycle::train::Task;
 
+/// `eprintln!` that cannot panic: when standard error is a pipe closed
+/// early (`mlcycle run … 2>&1 | head -1`), the text is lost, not the run
+/// (a panic there, then another in the panic hook, aborted with no message).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the line end (a progress line redrawn with `\r`).
+macro_rules! say_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Exit codes, stable for scripts and CI.
 mod exit {
     /// Replay: a figure differs from the manifest.
@@ -113,20 +131,20 @@ fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::Cluste
         ClusterModel::Dbscan { .. } => "DBSCAN",
         ClusterModel::Pca { .. } => "PCA",
     };
-    eprintln!("{}: {name} on {} rows × {} prepared, standardised columns", ds.file_name, result.rows, result.features.len());
+    say!("{}: {name} on {} rows × {} prepared, standardised columns", ds.file_name, result.rows, result.features.len());
     for c in &result.clusters {
         let label = if c.label < 0 { "noise".to_string() } else { format!("cluster {}", c.label) };
-        eprintln!("  {label:<11} {} rows", c.size);
+        say!("  {label:<11} {} rows", c.size);
     }
     if let Some(inertia) = result.inertia {
-        eprintln!("  inertia     {inertia}");
+        say!("  inertia     {inertia}");
     }
     let shares: Vec<String> = result.explained_variance.iter().map(|v| format!("{:.4}", v)).collect();
-    eprintln!("  projection  {} rows on {} components (variance explained {})", result.rows, result.explained_variance.len(), shares.join(", "));
+    say!("  projection  {} rows on {} components (variance explained {})", result.rows, result.explained_variance.len(), shares.join(", "));
     if let Some(path) = out {
         let v = serde_json::json!({"file": ds.file_name, "sha256": ds.sha256, "result": result});
         std::fs::write(path, format!("{v:#}\n")).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
-        eprintln!("written to {}", path.display());
+        say!("written to {}", path.display());
     }
     Ok(0)
 }
@@ -555,12 +573,12 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
     let progress = |done: u64| {
         let pct = done.min(total) * 100 / total.max(1);
         if show && last.swap(pct, std::sync::atomic::Ordering::Relaxed) != pct {
-            eprint!("\rreading {name}: {pct:>3}% of {:.0} MB", total as f64 / 1e6);
+            say_part!("\rreading {name}: {pct:>3}% of {:.0} MB", total as f64 / 1e6);
         }
     };
     let ds = mlcycle::data::read_file(path, &name, opts, mlcycle::par::available(), &progress);
     if show {
-        eprintln!();
+        say!();
     }
     match ds {
         Ok(ds) => Ok(ds),
@@ -737,7 +755,7 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
                     let planned = shared.planned().max(done);
                     let best = best.map_or("-".to_string(), |m| format!("{m:.4}"));
                     let left = elapsed / done as f64 * (planned - done) as f64;
-                    eprint!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
+                    say_part!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
                 }
             }
         });
@@ -764,7 +782,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             let p = profile_with(&ds, &popts).map_err(mlcycle::Error::from)?;
             if let Some(path) = html {
                 std::fs::write(&path, mlcycle::report::html(&p)).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
-                eprintln!("report written to {}", path.display());
+                say!("report written to {}", path.display());
             }
             if json {
                 let json = serde_json::to_string_pretty(&p).map_err(|e| Failure { code: exit::INTERNAL, message: e.to_string() })?;
@@ -843,7 +861,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             let started = Instant::now();
             let mut job = Run::start(&ds, &opts)?;
             for l in job.left_out() {
-                eprintln!("left out of the search: {}: {}", l.model, l.reason);
+                say!("left out of the search: {}: {}", l.model, l.reason);
             }
             if let Some(path) = &dump_split {
                 write_split(&job, &ds, path)?;
@@ -851,19 +869,19 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             let terminal = std::io::stderr().is_terminal();
             search_on_threads(&mut job, &ds, threads, started, terminal)?;
             if terminal && job.planned() > 0 {
-                eprintln!();
+                say!();
             }
             let outcome = job.finish(&ds)?;
             let train_ms = started.elapsed().as_secs_f64() * 1000.0;
             if let (Some(search), Some(config)) = (&outcome.search, &outcome.config.search) {
-                eprintln!("{}", leaderboard_text(search, config.metric));
+                say!("{}", leaderboard_text(search, config.metric));
             }
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
             let manifest = outcome.manifest(durations).to_json();
             // A drop_duplicate_rows step fits on fewer rows than the split's.
             let dropped: usize = outcome.recipe.steps.iter().map(|s| if let mlcycle::prepare::RecipeStep::DropDuplicateRows { dropped } = s { *dropped } else { 0 }).sum();
             let fitted = if dropped > 0 { format!(" ({} fitted on after dropping {dropped} duplicate row{})", outcome.split.train_rows - dropped, if dropped == 1 { "" } else { "s" }) } else { String::new() };
-            eprintln!(
+            say!(
                 "{}: {} on \"{}\", {} train{fitted} / {} test rows, seed {}, {threads} thread(s)",
                 ds.file_name,
                 outcome.config.task.as_str(),
@@ -880,13 +898,13 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 }
                 let groups: Vec<String> = seen.values().filter(|g| g.len() > 1).map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect();
                 if !groups.is_empty() && outcome.config.task == Task::Classification {
-                    eprintln!("  note: the target's classes differ only by case or spaces ({}); each spelling is a class of its own: write each one way in the file", groups.join("; "));
+                    say!("  note: the target's classes differ only by case or spaces ({}); each spelling is a class of its own: write each one way in the file", groups.join("; "));
                 }
             }
             // Whole numbers with few values are read as classes: said, with the way back.
             let numeric_target = ds.column(&outcome.config.target).is_ok_and(|c| matches!(c.values, mlcycle::data::ColumnValues::Numeric(_)));
             if outcome.config.task_source == mlcycle::manifest::TaskSource::Inferred && outcome.config.task == Task::Classification && numeric_target {
-                eprintln!(
+                say!(
                     "  the task was inferred: {:?} holds at most {} distinct whole numbers, so they were read as classes; --task regression predicts them as amounts",
                     outcome.config.target,
                     mlcycle::run::MAX_INTEGER_CLASSES
@@ -894,26 +912,26 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             match outcome.split.test_rows_in_training {
                 0 => {}
-                n => eprintln!(
+                n => say!(
                     "  note: {n} of the {} test rows repeat a training row exactly, so the test metrics are optimistic; remove duplicate rows from the file to keep them apart",
                     outcome.split.test_rows
                 ),
             }
             match outcome.split.dropped_missing_target {
                 0 => {}
-                1 => eprintln!("  left out 1 row whose {:?} is missing", outcome.config.target),
-                n => eprintln!("  left out {n} rows whose {:?} is missing", outcome.config.target),
+                1 => say!("  left out 1 row whose {:?} is missing", outcome.config.target),
+                n => say!("  left out {n} rows whose {:?} is missing", outcome.config.target),
             }
             for (column, reason) in outcome.recipe.dropped() {
-                eprintln!("  left out {column:?}: {reason}");
+                say!("  left out {column:?}: {reason}");
             }
             for m in &outcome.result.metrics {
-                eprintln!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
+                say!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
             }
             match out {
                 Some(path) => {
                     std::fs::write(&path, manifest).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;
-                    eprintln!("manifest written to {}", path.display());
+                    say!("manifest written to {}", path.display());
                 }
                 None => emit(&manifest)?,
             }
@@ -963,14 +981,14 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // A panic is a bug: report it in one line and exit with our own code.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("mlcycle: internal error (a bug in mlcycle, please report it): {info}");
+        say!("mlcycle: internal error (a bug in mlcycle, please report it): {info}");
     }));
     match std::panic::catch_unwind(|| main_inner(cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(f)) => {
             // Messages quote the data (a value, a column name): shown
             // escaped, not obeyed by the terminal, and on one line.
-            eprintln!("mlcycle: {}", printable(&f.message));
+            say!("mlcycle: {}", printable(&f.message));
             ExitCode::from(f.code)
         }
         Err(_) => ExitCode::from(exit::INTERNAL),

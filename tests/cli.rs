@@ -139,6 +139,25 @@ fn profile_counts_rows_and_columns_in_words() {
     assert!(text(&o.stdout).starts_with("one.csv: 1 row, 1 column, sha256 "), "{}", text(&o.stdout));
 }
 
+/// Standard error closed early (a pipe into `head`) loses the text, not
+/// the run: it aborted with SIGABRT and no message (exit 134).
+#[test]
+fn a_closed_stderr_does_not_abort_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.json");
+    let iris = root("www/data/iris.csv");
+    for args in [
+        vec!["run", iris.to_str().unwrap(), "--target", "species", "--out", out.to_str().unwrap()],
+        vec!["cluster", iris.to_str().unwrap(), "--model", "dbscan", "--out", dir.path().join("c.json").to_str().unwrap().to_string().leak()],
+    ] {
+        let mut child = bin().args(&args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {status:?}");
+    }
+    assert!(out.exists());
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [
