@@ -6,21 +6,19 @@
 //! column dominates the distances by its unit. Every input is checked
 //! before smartcore sees it: smartcore's k-NN structures overflow the stack
 //! on non-finite values, k-means divides by zero when it has more clusters
-//! than distinct points, and DBSCAN's neighbour lists grow with the square
-//! of the rows. The result carries what a view needs: cluster sizes,
+//! than distinct points. DBSCAN is ours (smartcore's labelled rows by their
+//! neighbours' majority, not as DBSCAN defines them) and exhaustive, so its
+//! time grows with the square of the rows. The result carries what a view needs: cluster sizes,
 //! centroids, and a 2-D PCA projection of a regular sample of rows with
 //! their cluster labels. Seeded, so the same data and options give the same
 //! numbers natively and in wasm. No wasm here.
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use smartcore::algorithm::neighbour::KNNAlgorithmName;
-use smartcore::cluster::dbscan::{DBSCANParameters, DBSCAN};
 use smartcore::cluster::kmeans::{KMeans, KMeansParameters};
 use smartcore::decomposition::pca::{PCAParameters, PCA};
 use smartcore::linalg::basic::arrays::Array;
 use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::metrics::distance::euclidian::Euclidian;
 use thiserror::Error;
 
 use crate::data::Dataset;
@@ -359,6 +357,42 @@ pub struct ClusterResult {
 
 type X = DenseMatrix<f64>;
 
+/// DBSCAN's labels, as Ester et al. (1996) and scikit-learn define them:
+/// a row with at least `min_samples` rows (itself included) within `eps`
+/// is a core row; clusters are the core rows joined through each other's
+/// neighbourhoods, with the rows within `eps` of one of their core rows
+/// (border rows, which join the first cluster to reach them in row order);
+/// every other row is noise (-1). Clusters are numbered in order of their
+/// first core row. (smartcore's model labelled each row by the majority of
+/// its neighbours instead, so a row near only a border row joined its
+/// cluster, and some border rows fell to noise.) Exhaustive: every pair's
+/// distance is computed, twice at most, holding no neighbour lists.
+fn dbscan(x: &Array2<f64>, eps: f64, min_samples: usize) -> Vec<i64> {
+    let n = x.nrows();
+    let near = |a: usize, b: usize| x.row(a).iter().zip(x.row(b).iter()).map(|(p, q)| (p - q) * (p - q)).sum::<f64>().sqrt() <= eps;
+    let core: Vec<bool> = (0..n).map(|i| (0..n).filter(|&j| near(i, j)).count() >= min_samples).collect();
+    let mut labels = vec![-1i64; n];
+    let mut next = 0i64;
+    let mut stack = Vec::new();
+    for start in 0..n {
+        if labels[start] != -1 || !core[start] {
+            continue;
+        }
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            if labels[i] != -1 {
+                continue;
+            }
+            labels[i] = next;
+            if core[i] {
+                stack.extend((0..n).rev().filter(|&j| labels[j] == -1 && near(i, j)));
+            }
+        }
+        next += 1;
+    }
+    labels
+}
+
 fn fit_err(e: impl std::fmt::Display) -> ClusterError {
     ClusterError::Fit { message: e.to_string() }
 }
@@ -495,12 +529,7 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
             labels = Some(y.iter().map(|&c| c as i64).collect::<Vec<i64>>());
         }
         ClusterModel::Dbscan { eps, min_samples } => {
-            let params = DBSCANParameters::default().with_eps(eps).with_min_samples(min_samples).with_algorithm(KNNAlgorithmName::LinearSearch);
-            let model: DBSCAN<f64, i32, X, Vec<i32>, Euclidian<f64>> = DBSCAN::fit(&to_dense(&x)?, params).map_err(fit_err)?;
-            let y: Vec<i32> = model.predict(&to_dense(&x)?).map_err(fit_err)?;
-            // smartcore's predict gives 0 for noise and c + 1 for cluster c
-            // (each row takes the majority label among its neighbours).
-            let y: Vec<i64> = y.into_iter().map(|v| i64::from(v) - 1).collect();
+            let y = dbscan(&x, eps, min_samples);
             let max = y.iter().copied().max().unwrap_or(-1);
             let mut sizes = vec![0usize; (max + 1).max(0) as usize];
             let mut sums = vec![vec![0.0; width]; sizes.len()];
@@ -569,6 +598,20 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
 
 #[cfg(test)]
 mod tests {
+
+    /// DBSCAN's labels as scikit-learn gives them: border rows of a core
+    /// row join its cluster; a row near only a border row is noise.
+    #[test]
+    fn dbscan_labels_core_border_and_noise_rows() {
+        // A dense run, a border row (0.33) beside it, a row (0.46) near only
+        // that border row, and a second dense run.
+        let x = Array2::from_shape_vec((11, 1), vec![0.0, 0.05, 0.1, 0.15, 0.2, 0.33, 0.46, 5.0, 5.05, 5.1, 5.15]).unwrap();
+        assert_eq!(super::dbscan(&x, 0.16, 4), [0, 0, 0, 0, 0, 0, -1, 1, 1, 1, 1]);
+        // With 3 rows enough, 0.33 is a core row and 0.46 its border row.
+        assert_eq!(super::dbscan(&x, 0.16, 3), [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(super::dbscan(&x, 0.16, 20), [-1; 11]);
+    }
+
     use super::*;
     use crate::data::{parse_csv, ParseOptions};
 
