@@ -590,7 +590,18 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
 /// Text from the data made safe for a terminal: control characters (an
 /// escape sequence in a column name) are shown escaped, not obeyed.
 fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else if mlcycle::report::reorders_or_hides(c) {
+                // A right-to-left override would turn the rest of the line around.
+                format!("⟨U+{:04X}⟩", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `text` cut to `width` characters (the last one then `…`), so that a

@@ -335,8 +335,15 @@ impl RunManifest {
         if !(c.test_fraction > 0.0 && c.test_fraction < 1.0) {
             return Err(bad(format!("config.test_fraction {} is not between 0 and 1", c.test_fraction)));
         }
-        if self.dataset.sha256.len() != 64 || !self.dataset.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad("dataset.sha256 is not a 64-digit hex digest".into()));
+        // Lowercase, as written: an uppercase copy of the right digest was
+        // accepted here and then called another file's.
+        if self.dataset.sha256.len() != 64 || !self.dataset.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(bad("dataset.sha256 is not a 64-digit lowercase hex digest".into()));
+        }
+        // Each metric once: a second copy of one was never compared.
+        let metrics = &self.result.metrics;
+        if let Some((i, m)) = metrics.iter().enumerate().find(|(i, m)| metrics[..*i].iter().any(|n| n.name == m.name)) {
+            return Err(bad(format!("result.metrics[{i}] repeats the metric {}", m.name)));
         }
         // The chosen model's hyperparameters: an edited value out of range is
         // the manifest's fault, not a difference found by replaying.
@@ -468,6 +475,8 @@ mod tests {
             ("/search/best", serde_json::json!(99), "the manifest is not valid: search.best 99 is not the index of a recorded trial"),
             ("/config/model/alpha", serde_json::json!(-1.0), "the manifest is not valid: config.model: "),
             ("/config/search/models", serde_json::json!([]), "the manifest is not valid: config.search.models is empty"),
+            ("/result/metrics/1/name", serde_json::json!("accuracy"), "the manifest is not valid: result.metrics[1] repeats the metric accuracy"),
+            ("/dataset/sha256", serde_json::json!("9CC1C345C71BCC9B486B74CBF6063FA66F4BB5E0F603A4B3C3471EC2E5E8E355"), "the manifest is not valid: dataset.sha256 is not a 64-digit lowercase hex digest"),
             ("/config/search/models", serde_json::json!(["decision_tree", "linear"]), "the manifest is not valid: config.search.models[1] linear does not apply to config.task classification"),
             ("/config/search/models", serde_json::json!(["tree", "boosted_unicorn"]), "the manifest is not valid: config.search.models[1] \"boosted_unicorn\" is no model; the models are "),
             ("/config/task", serde_json::json!("regression"), "the manifest is not valid: config.search.metric log_loss does not apply to config.task regression"),

@@ -48,10 +48,21 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c if reorders_or_hides(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether `c` is a format character that hides or reorders text when
+/// shown: a soft hyphen, zero-width characters and joiners, bidirectional
+/// marks, embeddings, overrides and isolates (a right-to-left override in a
+/// column name turned the rest of its alert line around), line and
+/// paragraph separators, the byte order mark. The page's `visible()` shows
+/// the same set the same way, as ⟨U+202E⟩.
+pub fn reorders_or_hides(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// Clips to `n` characters and escapes.
@@ -296,6 +307,13 @@ fn column(s: &mut String, c: &ColumnProfile) {
 mod tests {
 
     /// Sizes keep a readable unit: a small file is not "0.0 MB".
+    #[test]
+    fn bidirectional_and_invisible_marks_are_shown_not_obeyed() {
+        assert_eq!(super::escape("\u{202e}evil col"), "⟨U+202E⟩evil col");
+        assert_eq!(super::escape("a\u{200b}b\u{2066}c"), "a⟨U+200B⟩b⟨U+2066⟩c");
+        assert_eq!(super::escape("café – ok"), "café – ok");
+    }
+
     #[test]
     fn byte_figures_keep_a_readable_unit() {
         assert_eq!(super::bytes_text(999), "999 bytes");
