@@ -43,6 +43,8 @@ macro_rules! say_part {
 mod exit {
     /// Replay: a figure differs from the manifest.
     pub const DIFFERS: u8 = 1;
+    /// A command line that cannot be parsed.
+    pub const USAGE: u8 = 2;
     /// Bad data, bad manifest, or options that cannot train.
     pub const INPUT: u8 = 3;
     /// Replay: the data is not the data the manifest was made from.
@@ -125,7 +127,11 @@ fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::Cluste
         .flat_map(|given| if ds.columns.iter().any(|c| c.name == given) { vec![given] } else { given.split(',').map(str::to_string).collect() })
         .collect();
     let opts = &opts;
-    let result = mlcycle::cluster::cluster(&ds, opts).map_err(mlcycle::Error::from)?;
+    // The file is named, as in every other error about its contents.
+    let result = mlcycle::cluster::cluster(&ds, opts).map_err(|e| match e {
+        e @ mlcycle::cluster::ClusterError::UnknownColumn { .. } => Failure { code: exit::INPUT, message: format!("{}: {e}", ds.file_name) },
+        e => mlcycle::Error::from(e).into(),
+    })?;
     let name = match opts.model {
         ClusterModel::Kmeans { .. } => "k-means",
         ClusterModel::Dbscan { .. } => "DBSCAN",
@@ -185,6 +191,15 @@ fn read_config(path: &Path) -> Result<SearchFile, Failure> {
 }
 
 /// A `--step`: JSON, or `KIND[:COLUMN[:ARG]]` (see the flag's help).
+/// A number of seconds above 0 (a time budget or limit of 0 or less, or
+/// not a number, would allow nothing).
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("{text:?} is not a number of seconds above 0")),
+    }
+}
+
 fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
     let value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| format!("not a step as JSON: {e}"))?
@@ -377,7 +392,7 @@ enum Command {
         /// (finished trials kept; trials already running finish). The final
         /// refit of the best candidate on all the training rows comes after
         /// the search and is not included.
-        #[arg(long, value_name = "SECONDS")]
+        #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
         time_budget: Option<f64>,
         /// Threads running trials (default: the available cores). The same
         /// seed gives the same leaderboard for any number.
@@ -395,7 +410,7 @@ enum Command {
         #[arg(long)]
         max_depth: Option<u16>,
         /// Refuse jobs estimated to take longer than this many seconds.
-        #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS)]
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS, value_parser = positive_seconds)]
         max_seconds: f64,
         /// A preparation step, in order (repeatable): `KIND:COLUMN` for
         /// drop_column, one_hot, ordinal, normalize_labels, parse_numbers;
@@ -438,9 +453,9 @@ enum Command {
         /// DBSCAN: rows within the radius that make a core point.
         #[arg(long, default_value_t = 5)]
         min_samples: usize,
-        /// PCA: components (2 for a plot).
-        #[arg(long, default_value_t = 2)]
-        components: usize,
+        /// PCA: components (1 to 50; 2 for a plot).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=50))]
+        components: u16,
         /// Columns to leave out (e.g. an identifier or a label),
         /// comma-separated or repeated; a column whose name has a comma in
         /// it is named whole.
@@ -953,7 +968,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             let model = match model {
                 ClusterArg::Kmeans => ClusterModel::Kmeans { k, max_iter, n_init },
                 ClusterArg::Dbscan => ClusterModel::Dbscan { eps, min_samples },
-                ClusterArg::Pca => ClusterModel::Pca { n_components: components },
+                ClusterArg::Pca => ClusterModel::Pca { n_components: usize::from(components) },
             };
             let opts = ClusterOptions { exclude: ignore, seed, ..ClusterOptions::new(model) };
             cluster_command(&data, &read, &opts, out.as_deref())
@@ -989,7 +1004,24 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                e.exit();
+            }
+            // One line, as every other error: clap's first line without its
+            // "error: " (its usage block and tips follow on other lines).
+            let text = e.render().to_string();
+            let first = text.lines().take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:")).map(str::trim).collect::<Vec<_>>().join(" ");
+            let first = first.trim_start_matches("error: ");
+            let tips: String = text.lines().map(str::trim).filter(|l| l.starts_with("tip: ")).map(|l| format!("; {l}")).collect();
+            let first = format!("{first}{tips}");
+            say!("mlcycle: {first} (mlcycle help for the commands, mlcycle COMMAND --help for their options)");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
     // A panic is a bug: report it in one line and exit with our own code.
     std::panic::set_hook(Box::new(|info| {
         say!("mlcycle: internal error (a bug in mlcycle, please report it): {info}");

@@ -158,6 +158,32 @@ fn a_closed_stderr_does_not_abort_the_run() {
     assert!(out.exists());
 }
 
+/// Command-line mistakes are one line starting "mlcycle: ", exit 2, naming
+/// the flag as typed; help and version still print in full.
+#[test]
+fn usage_errors_are_one_line_and_name_the_flag() {
+    let iris = root("www/data/iris.csv");
+    let d = iris.to_str().unwrap();
+    for (args, want) in [
+        (vec!["run", d], "the following required arguments were not provided: --target <TARGET>"),
+        (vec!["run", d, "--target", "species", "--time-budget", "0"], "invalid value '0' for '--time-budget <SECONDS>': \"0\" is not a number of seconds above 0"),
+        (vec!["run", d, "--target", "species", "--max-seconds", "0"], "'--max-seconds <MAX_SECONDS>'"),
+        (vec!["cluster", d, "--model", "pca", "--components", "0"], "'--components <COMPONENTS>'"),
+        (vec!["bogus"], "unrecognized subcommand 'bogus'"),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("mlcycle: ") && err.contains(want), "{args:?}: {err}");
+    }
+    assert!(run(&["--help"]).status.success());
+    assert!(text(&run(&["--version"]).stdout).starts_with("mlcycle "));
+    // An unknown column to leave out names the file.
+    let o = run(&["cluster", d, "--ignore", "nope"]);
+    assert_eq!(text(&o.stderr).trim(), "mlcycle: iris.csv: column \"nope\" is not in the data");
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [
@@ -304,7 +330,7 @@ fn hostile_inputs_give_clear_errors() {
         ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification; the models for classification are random_forest, decision_tree, knn, logistic, gaussian_nb, svc"),
         ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "folds = 1 is out of range"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
-        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0 s; use fewer trees, set a max depth, or sample the rows"),
+        ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0.000001", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0.000001 s; use fewer trees, set a max depth, or sample the rows"),
         ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
         ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "a different value in each of its 300 rows"),
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
@@ -314,7 +340,7 @@ fn hostile_inputs_give_clear_errors() {
         ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 3, "--threads 0 is out of range"),
         ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression; the metrics for regression are r2, rmse"),
         ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 3, "a budget of 0 trials is out of range"),
-        ("budget0.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--time-budget=-1"], 3, "time_budget_seconds: -1 is out of range"),
+        ("budget0.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--time-budget=-1"], 2, "invalid value '-1' for '--time-budget <SECONDS>': \"-1\" is not a number of seconds above 0"),
         ("extremes-svr.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "svr,gbt,extra_trees,elastic_net,linear"], 3, "no candidate model could be fitted in the search; the first failure was svr on fold 1: svr cannot use values as large as 1e308"),
     ];
     for (name, bytes, args, code, message) in cases {

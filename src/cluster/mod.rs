@@ -90,7 +90,7 @@ pub enum ClusterError {
         seconds: f64,
     },
     /// More clusters than distinct points.
-    #[error("k = {k} clusters but the prepared data has only {distinct} distinct rows; choose k at most {distinct}")]
+    #[error("{}", if *distinct < 2 { format!("k-means needs at least 2 distinct rows, but every prepared row is the same (k = {k} asked for)") } else { format!("k = {k} clusters but the prepared data has only {distinct} distinct rows; choose k at most {distinct}") })]
     TooFewDistinct {
         /// Clusters asked for.
         k: usize,
@@ -475,7 +475,9 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
         ClusterModel::Dbscan { min_samples, .. } if min_samples > n => {
             return Err(ClusterError::InvalidParameter { name: "min_samples", value: min_samples.to_string(), allowed: format!("1 to the row count ({n})") });
         }
-        ClusterModel::Pca { n_components } if n_components > width => {
+        // The default two components on one prepared column is one (as the
+        // clusters' projection does); a number asked for is checked.
+        ClusterModel::Pca { n_components } if n_components > width && !(n_components == default_components() && width == 1) => {
             return Err(ClusterError::InvalidParameter { name: "n_components", value: n_components.to_string(), allowed: format!("1 to the prepared column count ({width})") });
         }
         _ => {}
@@ -560,7 +562,7 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
 
     // The projection (and PCA's own result): components of the standardised data.
     let n_components = match opts.model {
-        ClusterModel::Pca { n_components } => n_components,
+        ClusterModel::Pca { n_components } => n_components.min(width),
         _ => 2.min(width),
     };
     let pca = PCA::fit(&to_dense(&x)?, PCAParameters::default().with_n_components(n_components)).map_err(fit_err)?;
@@ -705,6 +707,13 @@ mod tests {
         let same = parse_csv(b"x,y\n1,1\n1,1\n1,1\n1,1\n", "s.csv", &ParseOptions::default()).unwrap();
         let e = cluster(&same, &ClusterOptions::new(ClusterModel::Kmeans { k: 3, max_iter: 10, n_init: 10 })).unwrap_err();
         assert_eq!(e.code(), "too_few_distinct", "{e}");
+        // One distinct row: no k can work, so none is suggested.
+        assert_eq!(e.to_string(), "k-means needs at least 2 distinct rows, but every prepared row is the same (k = 3 asked for)");
+        // The default projection of one column has one component.
+        let one = parse_csv(b"x\n1\n2\n3\n5\n8\n", "o.csv", &ParseOptions::default()).unwrap();
+        let r = cluster(&one, &ClusterOptions::new(ClusterModel::Pca { n_components: 2 })).unwrap();
+        assert_eq!(r.explained_variance.len(), 1);
+        assert!(cluster(&one, &ClusterOptions::new(ClusterModel::Pca { n_components: 3 })).is_err());
         let ds = blobs();
         for (model, name) in [
             (ClusterModel::Kmeans { k: 1, max_iter: 10, n_init: 10 }, "k"),
