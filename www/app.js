@@ -1425,6 +1425,9 @@ async function runCluster() {
     try {
       options = clusterOptions();
     } catch (err) {
+      // The result on screen is not of these options: it goes, as when the
+      // engine fails.
+      clear(out);
       failed(err, 'Nothing was clustered.');
       return;
     }

@@ -52,6 +52,8 @@ test('iris: k-means, DBSCAN and PCA draw a labelled projection', { skip, timeout
     await page.fill('#cluster-k', '1');
     await run(page);
     assert.match(await page.textContent('#error'), /k must be a whole number from 2 to 100, not "1"/);
+    // The PCA result before is not shown beside the error as if it were this one's.
+    assert.equal(await page.textContent('#cluster-output'), '');
     s.assertStayedHome();
   } finally {
     await s.close();
