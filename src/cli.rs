@@ -191,6 +191,29 @@ fn read_config(path: &Path) -> Result<SearchFile, Failure> {
 }
 
 /// A `--step`: JSON, or `KIND[:COLUMN[:ARG]]` (see the flag's help).
+/// The --step list as the page's *Add step* settles it, so a profile's
+/// suggestions can be passed as they come: a step given again is used once,
+/// and a drop_column replaces the other steps on its column (an alert may
+/// suggest scaling a column another suggests dropping); each said on
+/// standard error. Steps of one kind with other settings are left for the
+/// recipe to refuse, naming them.
+fn settle_steps(steps: Vec<mlcycle::prepare::StepSpec>) -> Vec<mlcycle::prepare::StepSpec> {
+    use mlcycle::prepare::StepSpec;
+    let text = |s: &StepSpec| serde_json::to_string(s).unwrap_or_default();
+    let dropped: Vec<String> = steps.iter().filter_map(|s| if let StepSpec::DropColumn { column } = s { Some(column.clone()) } else { None }).collect();
+    let mut kept: Vec<StepSpec> = Vec::new();
+    for s in steps {
+        if kept.contains(&s) {
+            say!("note: step {} given again: used once", text(&s));
+        } else if !matches!(s, StepSpec::DropColumn { .. }) && s.column().is_some_and(|c| dropped.iter().any(|d| d == c)) {
+            say!("note: step {} left out: its column is dropped (drop_column)", text(&s));
+        } else {
+            kept.push(s);
+        }
+    }
+    kept
+}
+
 /// A number of seconds above 0 (a time budget or limit of 0 or less, or
 /// not a number, would allow nothing).
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -881,7 +904,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 n_trees: Some(trees.unwrap_or(100)),
                 max_depth,
                 max_seconds: Some(max_seconds),
-                recipe: steps,
+                recipe: settle_steps(steps),
                 ..RunOptions::new(&target)
             };
             let started = Instant::now();

@@ -184,6 +184,37 @@ fn usage_errors_are_one_line_and_name_the_flag() {
     assert_eq!(text(&o.stderr).trim(), "mlcycle: iris.csv: column \"nope\" is not in the data");
 }
 
+/// Every suggestion of `profile --json` passed to `run` as --step, as they
+/// come: one given twice is used once, and a drop_column replaces another
+/// suggestion on its column; each is said.
+#[test]
+fn every_profile_suggestion_can_be_passed_as_a_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("s.csv");
+    let mut csv = String::from("id,a,b,c,d,y\n");
+    for i in 0..60 {
+        // a: half missing (dropped); b: the same, and a copy of a (dropped
+        // twice); c: clean; d: near-constant (dropped) and skewed (scaled).
+        let a = if i % 2 == 0 { String::new() } else { (i * i).to_string() };
+        csv.push_str(&format!("u{i},{a},{},{},{},{}\n", if i % 2 == 0 { String::new() } else { (2 * i * i + 1).to_string() }, i % 7, if i == 5 { 1000 } else { 0 }, if i % 3 == 0 { "p" } else { "q" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let o = run(&["profile", data.to_str().unwrap(), "--json"]);
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let steps: Vec<String> = p["alerts"].as_array().unwrap().iter().filter_map(|a| a.get("suggestion")).map(|s| s.to_string()).collect();
+    assert!(steps.len() >= 3, "{steps:?}");
+    let mut args: Vec<String> = ["run", data.to_str().unwrap(), "--target", "y", "--search", "none"].iter().map(|s| s.to_string()).collect();
+    for s in &steps {
+        args.push("--step".into());
+        args.push(s.clone());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert!(o.status.success(), "{steps:?}\n{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("given again: used once") && err.contains("left out: its column is dropped (drop_column)"), "{steps:?}\n{err}");
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [

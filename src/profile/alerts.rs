@@ -673,6 +673,34 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
         }
         ColumnValues::Numeric(_) => None,
     };
+    // Classes written with and without a trailing full stop ("<=50K" and
+    // "<=50K.", as the adult census's test file writes them), beyond the
+    // case and space variants the column's own alert names: each is a class.
+    if let ColumnValues::Categorical { levels, .. } = &tc.values {
+        let loose = |l: &str| super::normalize_label(l).trim_end_matches(['.', ',', ';', ':', '!']).trim_end().to_string();
+        let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for l in levels {
+            groups.entry(loose(l)).or_default().push(l);
+        }
+        let punct: Vec<String> = groups
+            .values()
+            .filter(|g| g.len() > 1)
+            .filter(|g| g.iter().map(|l| super::normalize_label(l)).collect::<std::collections::BTreeSet<_>>().len() > 1)
+            .take(5)
+            .map(|g| g.iter().take(5).map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / "))
+            .collect();
+        if !punct.is_empty() {
+            out.push(Alert {
+                code: AlertCode::CaseVariants,
+                severity: Severity::Warning,
+                columns: vec![tp.name.clone()],
+                message: format!("the target \"{}\" has classes that differ only by a trailing full stop or other punctuation: {}; as the target, each spelling is a class of its own", tp.name, punct.join("; ")),
+                evidence: ev(&[("groups", punct.len() as f64)]),
+                suggestion: None,
+                advice: "write each class one way in the file, then load it again".into(),
+            });
+        }
+    }
     if let Some((codes, k)) = &classes {
         let mut counts = vec![0usize; *k];
         for c in codes.iter().flatten() {
@@ -975,6 +1003,22 @@ mod tests {
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         // Each odd value is shown once, on the first row it is on.
         assert_eq!(m.message, "\"n\" mixes 4 numbers and 3 other values, so it was read as labels; e.g. \"n/k\" (row 2), \"about 3\" (row 6)");
+    }
+
+    /// Target classes written with and without a trailing full stop (the
+    /// adult census's test file) are named: each spelling is a class.
+    #[test]
+    fn target_classes_differing_by_a_full_stop_are_named() {
+        let csv: String = std::iter::once("age,income\n".to_string()).chain((0..40).map(|i| format!("{},{}\n", 20 + i, ["<=50K", ">50K", "<=50K.", ">50K."][i % 4]))).collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: Some("income".into()), ..Default::default() }).unwrap();
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::CaseVariants && a.columns == ["income"]).expect("an alert on the target's spellings");
+        assert!(a.message.contains("\"<=50K\" / \"<=50K.\"") && a.message.contains("\">50K\" / \">50K.\""), "{}", a.message);
+        assert_eq!(a.suggestion, None);
+        // Classes that differ otherwise are not named.
+        let clean = csv.replace("<=50K.", "low").replace(">50K.", "high");
+        let p = profile_with(&parse_csv(clean.as_bytes(), "t.csv", &ParseOptions::default()).unwrap(), &ProfileOptions { target: Some("income".into()), ..Default::default() }).unwrap();
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::CaseVariants), "{:?}", p.alerts);
     }
 
     /// A spreadsheet's totals row, exported with the data, is named; a last
