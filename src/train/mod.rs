@@ -915,7 +915,16 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
         }
     }
     let dense = to_dense(x)?;
-    let failed = |e: smartcore::error::Failed| TrainError::Fit { message: e.to_string() };
+    let failed = |e: smartcore::error::Failed| {
+        let mut message = e.to_string();
+        // smartcore's lasso and elastic net solve by an interior-point
+        // method with a fixed iteration limit, which some data exhausts
+        // (scaling the features did not help on a tester's house prices).
+        if message.contains("interior point") {
+            message.push_str("; smartcore's solver for this model stops at a fixed number of iterations: choose ridge, which solves directly, or search this model's other strengths (alpha)");
+        }
+        TrainError::Fit { message }
+    };
     let inner = match (spec, y) {
         (&ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split }, Target::Classes(codes)) => {
             let params = cart::TreeParams { max_depth, min_samples_leaf, min_samples_split };
