@@ -977,6 +977,13 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             for m in &outcome.result.metrics {
                 say!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
             }
+            if let Some(b) = &outcome.baseline {
+                let figures: Vec<String> = b.metrics.iter().map(|m| format!("{} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v:.4}")))).collect();
+                say!("  baseline  always {:?} would score {}", printable(&b.class), figures.join(", "));
+                if b.predicted_classes == 1 && b.test_classes > 1 {
+                    say!("  note: the model predicts one class only on the {} test rows, which hold {} classes", outcome.split.test_rows, b.test_classes);
+                }
+            }
             match out {
                 Some(path) => {
                     std::fs::write(&path, manifest).map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot write: {e}", path.display()) })?;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::data::{format_number, train_test_split, ColumnValues, Dataset, ParseOptions};
-use crate::evaluate::{accuracy, classification_metrics_with, log_loss, macro_f1, r2, regression_metrics, rmse, roc_auc, Metric};
+use crate::evaluate::{accuracy, classification_metrics, classification_metrics_with, log_loss, macro_f1, r2, regression_metrics, rmse, roc_auc, Metric};
 use crate::manifest::{
     ConfigRecord, DatasetRecord, ResultRecord, RunManifest, SampleRecord, SearchConfig, SearchRecord, SplitRecord, TaskSource,
     ToolRecord, SCHEMA,
@@ -242,6 +242,23 @@ pub fn infer_task(ds: &Dataset, target: &str) -> Result<Task> {
     })
 }
 
+/// What always predicting the training rows' most frequent class scores
+/// on the test rows, beside how many classes the model predicted there: on
+/// imbalanced data an accuracy of 0.995 can be the baseline's, or the
+/// model may predict one class only. Shown, not recorded in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Baseline {
+    /// The most frequent class of the training rows (ties: the first).
+    pub class: String,
+    /// Accuracy and macro F1 of always predicting it.
+    pub metrics: Vec<Metric>,
+    /// Classes the model predicted on the test rows.
+    pub predicted_classes: usize,
+    /// Classes present in the test rows.
+    pub test_classes: usize,
+}
+
 /// Everything a run produced, before durations are known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutcome {
@@ -257,6 +274,8 @@ pub struct RunOutcome {
     pub recipe: Recipe,
     /// Labels, features and metrics.
     pub result: ResultRecord,
+    /// The majority-class baseline (classification).
+    pub baseline: Option<Baseline>,
 }
 
 impl RunOutcome {
@@ -875,6 +894,21 @@ impl Run {
             (Target::Values(t), Target::Values(p)) => regression_metrics(t, p),
             _ => unreachable!("the model predicts the kind of target it was fitted on"),
         };
+        let baseline = match (&pick(&self.y_train, &kept), &self.y_test, &predicted, &self.classes) {
+            (Target::Classes(train), Target::Classes(t), Target::Classes(p), Some(names)) => {
+                let mut counts = vec![0usize; names.len()];
+                for &c in train {
+                    counts[c as usize] += 1;
+                }
+                // The most frequent; ties go to the first class.
+                let majority = (0..counts.len()).fold(0, |best, c| if counts[c] > counts[best] { c } else { best }) as u32;
+                let always = vec![majority; t.len()];
+                let metrics = classification_metrics(t, &always).into_iter().filter(|m| m.name == "accuracy" || m.name == "macro_f1").collect();
+                let distinct = |v: &[u32]| v.iter().collect::<std::collections::BTreeSet<_>>().len();
+                Some(Baseline { class: names[majority as usize].clone(), metrics, predicted_classes: distinct(p), test_classes: distinct(t) })
+            }
+            _ => None,
+        };
         Ok(RunOutcome {
             dataset: self.dataset.clone(),
             config: ConfigRecord {
@@ -890,6 +924,7 @@ impl Run {
             search: search_record,
             result: ResultRecord { classes: self.classes.clone(), features: recipe.feature_names(), metrics },
             recipe,
+            baseline,
         })
     }
 }
@@ -1354,6 +1389,29 @@ mod tests {
         assert_eq!(search.best, Some(1));
         assert!(search.cut_short);
         assert_eq!(out.config.model, pending[1].model);
+    }
+
+    /// On imbalanced classes the run says what always predicting the
+    /// majority class scores, and whether the model predicted one class only.
+    #[test]
+    fn the_majority_baseline_and_one_class_predictions_are_reported() {
+        let mut csv = String::from("x,y\n");
+        for i in 0..200 {
+            csv.push_str(&format!("{},{}\n", i % 13, if i % 50 == 7 { "fraud" } else { "ok" }));
+        }
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let out = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("y") }).unwrap();
+        let b = out.baseline.as_ref().expect("a baseline for classes");
+        assert_eq!(b.class, "ok");
+        let accuracy = b.metrics.iter().find(|m| m.name == "accuracy").and_then(|m| m.value).unwrap();
+        let test_ok = out.split.test_rows as f64 - 1.0;
+        assert_eq!(accuracy, test_ok / out.split.test_rows as f64);
+        assert_eq!(b.test_classes, 2);
+        // x says nothing of y: the forest predicts "ok" for every test row.
+        assert_eq!(b.predicted_classes, 1);
+        // Regression has none.
+        let reg = parse_csv(b"x,y\n1,1.5\n2,2.5\n3,3.1\n4,4.2\n5,5.9\n6,6.1\n7,7.3\n8,8.8\n9,9.1\n10,10.4\n", "r.csv", &ParseOptions::default()).unwrap();
+        assert!(run(&reg, &RunOptions { search: Some(Strategy::None), task: Some(Task::Regression), ..RunOptions::new("y") }).unwrap().baseline.is_none());
     }
 
     /// A search stopped before any candidate finished says so, instead of

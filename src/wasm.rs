@@ -56,6 +56,7 @@ export interface TrainResult {
   metrics: MetricValue[]; classes: string[] | null; params: string;
   search: { planned: number; cut_short: boolean; best: number | null; trials: Trial[] } | null;
   searchMetric: string | null;
+  baseline: { class: string; metrics: MetricValue[]; predictedClasses: number; testClasses: number } | null;
 }
 export interface ReplayReport {
   reproduced: boolean;
@@ -164,6 +165,8 @@ struct TrainResult<'a> {
     params: String,
     search: Option<&'a SearchRecord>,
     search_metric: Option<&'static str>,
+    /// The majority-class baseline and how many classes the model predicted.
+    baseline: Option<&'a crate::run::Baseline>,
 }
 
 /// A column left out of the features, and why.
@@ -191,6 +194,7 @@ impl<'a> TrainResult<'a> {
             params: out.config.model.params_text(),
             search: out.search.as_ref(),
             search_metric: out.config.search.as_ref().map(|s| s.metric.name()),
+            baseline: out.baseline.as_ref(),
         }
     }
 }

@@ -215,6 +215,24 @@ fn every_profile_suggestion_can_be_passed_as_a_step() {
     assert!(err.contains("given again: used once") && err.contains("left out: its column is dropped (drop_column)"), "{steps:?}\n{err}");
 }
 
+/// A classification run says what always predicting the majority class
+/// scores, and when the model predicts one class only.
+#[test]
+fn run_shows_the_majority_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rare.csv");
+    let mut csv = String::from("x,y\n");
+    for i in 0..200 {
+        csv.push_str(&format!("{},{}\n", i % 13, if i % 50 == 7 { "fraud" } else { "ok" }));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--search", "none", "--out", dir.path().join("m.json").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("  baseline  always \"ok\" would score accuracy 0.9800, macro_f1 0.4949"), "{err}");
+    assert!(err.contains("  note: the model predicts one class only on the 50 test rows, which hold 2 classes"), "{err}");
+}
+
 #[test]
 fn committed_manifests_reproduce() {
     for (m, d) in [
