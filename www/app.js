@@ -1065,6 +1065,11 @@ async function train() {
       return;
     }
     setStatus('Training…');
+    // The candidates finished so far, as progress reports them: kept on
+    // screen if the refit of the best is stopped (the run has no result then).
+    const seen = { trials: [], planned: 0, metric: null, refit: false };
+    searchSeen = seen;
+    cancelKept = null;
     try {
       const workers = readWorkers();
       const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
@@ -1080,7 +1085,7 @@ async function train() {
       hideProgress();
       state.manifest = manifest;
       state.manifestSaved = false;
-      renderResult(result, durationMs, leftOut);
+      renderResult({ ...result, folds: manifestFolds(manifest) }, durationMs, leftOut);
       const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${plural(result.search.planned, 'candidate')}; the best of those was refitted.` : '';
       // The reasons can run to several lines: they go with the results, the
       // status line (pinned at the top) only counts them.
@@ -1088,9 +1093,52 @@ async function train() {
       setStatus(`Trained in ${formatMs(durationMs)}.${cut}${left}`);
     } catch (err) {
       hideProgress();
-      failed(err, 'Training failed.');
+      if (err && err.code === CANCELLED && seen.refit && seen.trials.length > 0) keepUnrefitted(seen, options, err);
+      else failed(err, 'Training failed.');
+    } finally {
+      if (searchSeen === seen) searchSeen = null;
     }
   }, 'training');
+}
+
+// The running search's finished candidates (see train), or null.
+let searchSeen = null;
+
+/**
+ * The refit of the best candidate was stopped (Esc or Cancel ends the
+ * engine's worker, so the run has no result and no manifest): the finished
+ * candidates stay on screen, ranked, with no test metrics, and the status
+ * says the final model was not fitted.
+ */
+function keepUnrefitted(seen, options, err) {
+  const n = seen.trials.length;
+  const r = {
+    target: options.target,
+    searchMetric: seen.metric,
+    search: { planned: Math.max(seen.planned, n), cut_short: n < seen.planned, best: null, trials: seen.trials, unrefitted: true },
+  };
+  state.manifest = null;
+  state.manifestSaved = false;
+  const body = $('metrics-body');
+  clear(body);
+  body.append(el('tr', { 'data-metric': 'none' }, el('th', { scope: 'row', text: 'Test metrics' }), el('td', { 'data-testid': 'no-metrics', text: 'none: the best candidate was not refitted' })));
+  const facts = $('run-facts');
+  clear(facts);
+  const rows = [
+    ['Target', options.target, 'fact-target'],
+    ['Model', 'not fitted: the refit of the best candidate was stopped', 'fact-model'],
+    ['Search', `${n} of ${plural(r.search.planned, 'candidate')}${r.search.cut_short ? ', cut short' : ''}; refit stopped`, 'fact-search'],
+    ['Seed', String(options.seed), 'fact-seed'],
+  ];
+  for (const [label, value, testid] of rows) facts.append(el('div', {}, el('dt', { text: label }), el('dd', { 'data-testid': testid, text: value })));
+  renderLeaderboard(r);
+  $('results-section').hidden = false;
+  setBusy(state.busy);
+  const stopped = cancelNote || err.message;
+  cancelNote = null;
+  const text = `${stopped} The search's ${plural(n, 'finished candidate')} ${n === 1 ? 'is' : 'are'} kept in the leaderboard; the best was not refitted, so there is no final model, no test metrics and no manifest. Train again to search and refit.`;
+  cancelKept = { message: stopped, text };
+  setStatus(text);
 }
 
 // Model names as people read them; which task each serves.
@@ -1185,6 +1233,13 @@ function chosenModels() {
 }
 
 function showSearchProgress(p) {
+  const seen = searchSeen;
+  if (seen) {
+    if (p.stage === 'refit') seen.refit = true;
+    if (typeof p.planned === 'number') seen.planned = p.planned;
+    if (p.metric) seen.metric = p.metric;
+    if (p.stage === 'search' && p.trial) seen.trials.push(p.trial);
+  }
   if (p.stage === 'refit') {
     setStage('refit', 'Search done; refitting the best model on all training rows (one step that cannot report its progress)…');
     startTicking((since) => showProgress(`Refitting the best model… ${formatElapsed(p.elapsedMs + since)} elapsed.`, 'Refit progress'));
@@ -1279,7 +1334,7 @@ function renderLeaderboard(r) {
     wrap.hidden = true;
     return;
   }
-  const lower = r.searchMetric === 'rmse';
+  const lower = LOWER_IS_BETTER.has(r.searchMetric);
   const order = [...r.search.trials].sort((a, b) => {
     if (a.mean === null) return b.mean === null ? a.index - b.index : 1;
     if (b.mean === null) return -1;
@@ -1300,10 +1355,33 @@ function renderLeaderboard(r) {
   const column = columnProfile(r.target);
   const seconds = ERROR_METRICS.has(r.searchMetric) && column && isTimeKind(column.kind) ? ' (seconds)' : '';
   $('leaderboard-metric').textContent = `Mean ${METRIC_LABELS[r.searchMetric] || r.searchMetric}${seconds}`;
-  $('leaderboard-caption').textContent = r.search.cut_short
-    ? `Search leaderboard: cut short after ${r.search.trials.length} of ${plural(r.search.planned, 'candidate')}`
-    : `Search leaderboard: ${plural(r.search.trials.length, 'candidate')}, 3-fold cross-validation on the training rows`;
+  const folds = r.folds || trialFolds(r.search.trials);
+  const cv = folds ? `, ${folds}-fold cross-validation on the training rows` : '';
+  const caption = r.search.cut_short
+    ? `Search leaderboard: cut short after ${r.search.trials.length} of ${plural(r.search.planned, 'candidate')}${cv}`
+    : `Search leaderboard: ${plural(r.search.trials.length, 'candidate')}${cv}`;
+  $('leaderboard-caption').textContent = r.search.unrefitted
+    ? `${caption}. The refit of the best was stopped: no final model, so no test metrics and no manifest; Train again to search and refit.`
+    : caption;
   wrap.hidden = false;
+}
+
+// Metrics where a lower score is the better one; the rest rank higher first.
+const LOWER_IS_BETTER = new Set(['rmse', 'log_loss']);
+
+/** The folds the candidates were scored on: the most fold scores any trial has (0 when none). */
+function trialFolds(trials) {
+  return trials.reduce((most, t) => Math.max(most, (t.fold_scores || []).length), 0);
+}
+
+/** The folds a manifest records (config.search.folds), or null. */
+function manifestFolds(manifest) {
+  try {
+    const folds = JSON.parse(manifest).config.search.folds;
+    return Number.isInteger(folds) && folds > 0 ? folds : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The profile of the column named `name` in the loaded data, or null. */
@@ -1573,6 +1651,15 @@ function cancelWork() {
 // The status a cancel ends with: the restart says it (with whether the data
 // stays loaded) and the stopped request's failure writes it, once.
 let cancelNote = null;
+// A cancel that kept something (the candidates of a search whose refit was
+// stopped) ends with a longer status that starts with the restart's
+// message: {message, text}, or null.
+let cancelKept = null;
+
+/** The status a cancel with `message` ends with. */
+function cancelStatus(message) {
+  return cancelKept && cancelKept.message === message ? cancelKept.text : message;
+}
 
 client.addEventListener('restart', (event) => {
   const { kind, message, reloaded, fatal } = event.detail;
@@ -1592,12 +1679,12 @@ client.addEventListener('restart', (event) => {
       // unless the user has started something else since.
       if (!state.busy) {
         hideProgress();
-        const text = kind === 'cancel' ? message : 'The engine was restarted; your data is loaded again.';
+        const text = kind === 'cancel' ? cancelStatus(message) : 'The engine was restarted; your data is loaded again.';
         if ($('status').textContent !== text) setStatus(text);
       }
-    } else if (kind === 'cancel' && !state.busy && $('status').textContent !== message) {
+    } else if (kind === 'cancel' && !state.busy && $('status').textContent !== cancelStatus(message)) {
       // Nothing to reload (and no request of the user's said it).
-      setStatus(message);
+      setStatus(cancelStatus(message));
     }
     if (cancelNote === message) cancelNote = null;
   });

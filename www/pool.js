@@ -137,7 +137,7 @@ export class SearchPool extends EventTarget {
               if (recorded.timeUp) timeUp = true;
               done += 1;
               if (trial.mean !== null && trial.mean !== undefined && (best === null || better(trial.mean, best.mean))) best = trial;
-              this.progress({ stage: 'search', done, planned, metric: plan.metric, trial, best, elapsedMs: performance.now() - t0, workers: size });
+              this.progress({ stage: 'search', done, planned, metric: plan.metric, trial: { ...trial, duration_ms: trial.duration_ms ?? ms }, best, elapsedMs: performance.now() - t0, workers: size });
             }
           }),
         );

@@ -429,7 +429,7 @@ async function run(id, type, payload) {
           s.searchTrialDuration(ms);
           trial.duration_ms = ms;
           done += 1;
-          if (trial.mean !== null && (best === null || (plan.metric === 'rmse' ? trial.mean < best.mean : trial.mean > best.mean))) best = trial;
+          if (trial.mean !== null && (best === null || (plan.metric === 'rmse' || plan.metric === 'log_loss' ? trial.mean < best.mean : trial.mean > best.mean))) best = trial;
           self.postMessage(progress(id, { stage: 'search', done, planned: plan.planned, metric: plan.metric, trial, best, elapsedMs: performance.now() - t0 }));
           await breathe();
         }
