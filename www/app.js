@@ -223,7 +223,9 @@ function setBusy(busy) {
   $('seed-input').disabled = busy || !loaded;
   // The search settings: a change during training would be silently ignored.
   for (const id of ['search-select', 'trials-input', 'time-input', 'spaces-text', 'spaces-reset']) $(id).disabled = busy || !loaded;
+  // Models and the ranking metric choose among candidates: none without a search.
   $('models-fieldset').disabled = busy || !loaded || $('search-select').value === 'none';
+  $('metric-select').disabled = $('models-fieldset').disabled;
   $('download-manifest').disabled = busy || !state.manifest;
   $('manifest-input').disabled = busy || !loaded;
   $('download-report').disabled = busy || !loaded;
@@ -1031,6 +1033,8 @@ async function train() {
       const search = $('search-select').value;
       options.search = search;
       if (search !== 'none') {
+        const metric = $('metric-select').value;
+        if (metric) options.metric = metric;
         const trials = $('trials-input').value.trim();
         if (trials !== '') {
           const n = Number(trials);
@@ -1186,6 +1190,7 @@ function renderModelChoices() {
     list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${label}`)));
   }
   $('models-fieldset').disabled = state.busy || $('search-select').value === 'none';
+  $('metric-select').disabled = $('models-fieldset').disabled;
   refreshSpaces();
 }
 
@@ -1399,6 +1404,20 @@ function metricText(name, value, target) {
   return `${formatNumber(value)} seconds (${formatDays(value)})`;
 }
 
+/**
+ * What always predicting the training rows' most frequent class scores on
+ * the test rows, and a warning when the model predicted one class only.
+ */
+function baselineText(r) {
+  const b = r.baseline;
+  if (!b) return null;
+  const figures = b.metrics.map((m) => `${METRIC_LABELS[m.name] || m.name} ${m.value === null ? 'undefined' : formatNumber(m.value)}`).join(', ');
+  const one = b.predictedClasses === 1 && b.testClasses > 1
+    ? `; the model predicts one class only on the ${r.testRows} test rows, which hold ${b.testClasses} classes`
+    : '';
+  return `always "${visible(b.class)}" would score ${figures}${one}`;
+}
+
 function renderResult(r, durationMs, leftOut = []) {
   const body = $('metrics-body');
   clear(body);
@@ -1423,6 +1442,8 @@ function renderResult(r, durationMs, leftOut = []) {
     ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],
     ['Left out of the search', leftOut && leftOut.length ? leftOut.map((l) => `${MODEL_LABELS.get(l.model) || l.model}: ${l.reason}`).join('; ') : null, 'fact-left-out'],
     ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],
+    // On imbalanced classes a high accuracy can be the baseline's.
+    ['Majority-class baseline', baselineText(r), 'fact-baseline'],
     ['Training time', formatMs(durationMs), 'fact-duration'],
   ];
   for (const [label, value, testid] of rows) {
@@ -1790,7 +1811,10 @@ function wire() {
  * or while a trained run's manifest has not been saved.
  */
 function warnBeforeLeaving(e) {
-  const working = state.busy || client.busy || pool.busy;
+  // The person's jobs (a load, a search, a replay); not the engine's own
+  // background requests (a warm-up, the alerts redone for another target),
+  // whose loss costs nothing (a test saw one right after a load).
+  const working = state.busy || pool.busy;
   const unsaved = !!state.manifest && !state.manifestSaved;
   if (!working && !unsaved) return;
   e.preventDefault();

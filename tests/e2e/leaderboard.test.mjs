@@ -66,3 +66,33 @@ test('the caption names the folds used, and log loss ranks lowest first', { skip
     await s.close();
   }
 });
+
+test('on imbalanced classes: rank by macro F1, and the majority-class baseline is shown', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // 2% of rows are 'fraud', and x says nothing of it: every value of x
+    // is mostly 'ok', so a model predicts 'ok' everywhere.
+    const lines = ['x,y'];
+    for (let r = 0; r < 300; r++) lines.push(`${r % 3},${r % 50 === 7 ? 'fraud' : 'ok'}`);
+    await chooseFile(page, lines, 'rare.csv');
+    await page.selectOption('#search-select', 'grid');
+    await page.selectOption('#metric-select', 'macro_f1');
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+    assert.equal(await page.textContent('#leaderboard-metric'), 'Mean Macro F1');
+    const baseline = await page.textContent('[data-testid="fact-baseline"]');
+    // Always "ok": right on every row but the test's frauds; macro F1 under 0.5.
+    const [, accuracy, f1] = /^always "ok" would score Accuracy (0\.\d+), Macro F1 (0\.\d+)/.exec(baseline) || [];
+    assert.ok(Number(accuracy) > 0.95 && Number(accuracy) < 1 && Number(f1) < 0.5, baseline);
+    // The ranking metric is a search's: with none it cannot be chosen.
+    await page.selectOption('#search-select', 'none');
+    assert.equal(await page.isDisabled('#metric-select'), true);
+    const { error: e2 } = await train(page);
+    assert.equal(e2, '', e2);
+    assert.match(await page.textContent('[data-testid="fact-baseline"]'), /the model predicts one class only on the \d+ test rows, which hold 2 classes$/);
+  } finally {
+    await s.close();
+  }
+});

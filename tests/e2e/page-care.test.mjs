@@ -173,7 +173,7 @@ test('focus never falls to the page: Cancel during a job, the banner\'s Dismiss,
     // 4c. Focus is on Cancel, not the page.
     assert.equal(await focused(page), '#cancel-button');
     // 5. The search settings cannot be changed while they would be ignored.
-    const editable = await page.evaluate(() => ['search-select', 'trials-input', 'time-input', 'models-fieldset', 'spaces-text', 'target-select', 'task-select', 'seed-input']
+    const editable = await page.evaluate(() => ['search-select', 'metric-select', 'trials-input', 'time-input', 'models-fieldset', 'spaces-text', 'target-select', 'task-select', 'seed-input']
       .filter((id) => !document.getElementById(id).disabled));
     assert.deepEqual(editable, [], 'controls still enabled during training');
     // Enter on Cancel stops; focus goes back to Train.
