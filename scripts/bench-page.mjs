@@ -66,13 +66,14 @@ async function file(path) {
     await s.open();
     // When the page says the file is read and the profile is being made.
     await page.evaluate(() => {
-      const status = document.getElementById('status');
+      // The progress line says "Read 139 MB; profiling 20 columns…" once read.
+      const progress = document.getElementById('progress-text');
       new MutationObserver((_, obs) => {
-        if (/profiling…$/.test(status.textContent)) {
+        if (/^Read .*; profiling/.test(progress.textContent)) {
           window.__readDone = performance.now();
           obs.disconnect();
         }
-      }).observe(status, { childList: true, characterData: true, subtree: true });
+      }).observe(progress, { childList: true, characterData: true, subtree: true });
     });
     const t0 = Date.now();
     const p0 = await page.evaluate(() => performance.now());
@@ -134,10 +135,11 @@ async function cancel(path) {
     await s.open();
     await page.evaluate(() => {
       window.__reads = 0;
-      const status = document.getElementById('status');
+      // The figures of a read are in the progress line (the status says stages).
+      const progress = document.getElementById('progress-text');
       new MutationObserver(() => {
-        if (status.textContent.startsWith('Reading:')) window.__reads += 1;
-      }).observe(status, { childList: true, characterData: true, subtree: true });
+        if (progress.textContent.startsWith('Reading:')) window.__reads += 1;
+      }).observe(progress, { childList: true, characterData: true, subtree: true });
     });
     await page.setInputFiles('#file-input', path);
     await page.waitForFunction(() => window.__reads >= 2, null, { polling: 10 });
