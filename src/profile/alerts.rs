@@ -445,7 +445,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     message: format!("\"{name}\" is heavily skewed (skewness {s:.2}, threshold ±{HEAVY_SKEW})"),
                     evidence: ev(&[("skewness", s)]),
                     suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
-                    advice: "scale it robustly (median and IQR), which the tail does not distort".into(),
+                    advice: "scale it robustly (median and IQR), so the tail does not set the scale for linear models and k-NN (trees do not need it); the shape stays skewed: a log transform at the source evens it".into(),
                 });
             }
         }
@@ -1039,6 +1039,16 @@ mod tests {
         ] {
             assert!(!has(clean, None, AlertCode::TotalsRow, ""), "{clean}");
         }
+    }
+
+    /// The skew alert's advice says what its fix does and does not do.
+    #[test]
+    fn skew_advice_says_scaling_keeps_the_shape() {
+        let csv: String = std::iter::once("x,y\n".to_string()).chain((0..40).map(|i| format!("{},{}\n", if i < 38 { 1 } else { 1000 }, i % 5))).collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::Skewed).expect("a skew alert");
+        assert!(a.advice.contains("the shape stays skewed: a log transform at the source evens it"), "{}", a.advice);
     }
 
     /// A date written another way among ISO dates is named as one, so the
