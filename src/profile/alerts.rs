@@ -101,31 +101,26 @@ pub(crate) fn disguised_number(label: &str) -> Option<(f64, bool)> {
             marked = true;
         }
     }
-    // One sign, before or after a leading currency sign: "-$5", "$-5", "+4%".
-    let mut sign_seen = negative;
-    let mut body = t;
-    let mut take_sign = |body: &mut &str, marked: &mut bool| {
-        if sign_seen {
-            return;
+    // One sign, before or after a leading currency sign: "-$5", "$-5",
+    // "+4%"; none inside accounting's parentheses.
+    fn sign(t: &str) -> (Option<bool>, &str) {
+        match t.as_bytes().first() {
+            Some(&c @ (b'-' | b'+')) => (Some(c == b'-'), t[1..].trim_start()),
+            _ => (None, t),
         }
-        if let Some(rest) = body.strip_prefix('-') {
-            negative = true;
-            sign_seen = true;
-            *body = rest.trim_start();
-        } else if let Some(rest) = body.strip_prefix('+') {
-            sign_seen = true;
-            *marked = true;
-            *body = rest.trim_start();
-        }
-    };
-    take_sign(&mut body, &mut marked);
-    for sign in ['$', '€', '£', '¥'] {
-        if let Some(rest) = body.strip_prefix(sign) {
+    }
+    let (mut minus, mut body) = if negative { (None, t) } else { sign(t) };
+    for currency in ['$', '€', '£', '¥'] {
+        if let Some(rest) = body.strip_prefix(currency) {
             body = rest.trim_start();
             marked = true;
         }
     }
-    take_sign(&mut body, &mut marked);
+    if minus.is_none() && !negative {
+        (minus, body) = sign(body);
+    }
+    negative |= minus == Some(true);
+    marked |= minus == Some(false);
     // The decimal mark is the last of `.` and `,`; a lone comma is one
     // unless exactly three digits follow it (then it groups thousands).
     let commas = body.matches(',').count();
