@@ -756,7 +756,10 @@ impl Column {
 /// text that reads back to the same `f64`, integers without a fraction,
 /// very large or small magnitudes with an exponent (`1e308`, `5e-324`).
 pub fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
+    // Every integer up to 2^53 is exact, so its digits read back as
+    // written (an ID just under 2^53 keeps its text when its column turns
+    // to labels); past it, an exponent.
+    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
         format!("{}", x as i64)
     } else {
         // Debug, unlike Display, switches to an exponent at the extremes.
@@ -1018,5 +1021,19 @@ mod tests {
         assert_eq!(format_number(-1e20), "-1e20");
         assert_eq!(format_number(5e-324), "5e-324");
         assert_eq!(format_number(0.000123), "0.000123");
+        assert_eq!(format_number(9_007_199_254_740_987.0), "9007199254740987");
+        assert_eq!(format_number(-9_007_199_254_740_992.0), "-9007199254740992");
+    }
+
+    /// IDs on both sides of 2^53: those past it are text, so the column is
+    /// labels, and those under it keep the digits the file has.
+    #[test]
+    fn ids_around_2_pow_53_keep_their_digits_as_labels() {
+        let ids: Vec<u64> = (0..10).map(|i| (1u64 << 53) - 5 + i).collect();
+        let csv: String = std::iter::once("id,v\n".to_string()).chain(ids.iter().enumerate().map(|(i, id)| format!("{id},{i}\n"))).collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let c = ds.column("id").unwrap();
+        let texts: Vec<String> = (0..ds.n_rows).map(|r| c.text(r).unwrap_or_default()).collect();
+        assert_eq!(texts, ids.iter().map(u64::to_string).collect::<Vec<_>>());
     }
 }

@@ -36,6 +36,10 @@ pub const LEAKAGE_ACCURACY: f64 = 0.99;
 pub const LEAKAGE_ROWS: usize = 100_000;
 /// Absolute correlation from which two columns are redundant.
 pub const HIGH_CORRELATION: f64 = 0.95;
+/// Rows with both values a pair needs before its correlation is alerted
+/// on: r ≥ 0.95 on 10 rows is still ≥ 0.79 at the low end of its 95%
+/// interval; on 2 or 3 rows it is chance.
+pub const MIN_CORRELATION_ROWS: usize = 10;
 /// Share of a label column's values that must be numbers in disguise
 /// ("$1,200.50", "45%") for it to be flagged.
 pub const NUMBERS_AS_TEXT_SHARE: f64 = 0.9;
@@ -553,18 +557,23 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
         out.push(alert);
     }
     let mut flagged = std::collections::BTreeSet::new();
-    for a in p.associations.pairs.iter().filter(|a| a.measure == Measure::Pearson && a.value.abs() >= HIGH_CORRELATION) {
-        if !flagged.insert(a.b.clone()) {
+    let present = |name: &str| p.columns.iter().find(|c| c.name == name).map_or(0, |c| c.count);
+    // Any two points lie on a line: a pair seen together in a handful of
+    // rows says nothing about the columns.
+    for a in p.associations.pairs.iter().filter(|a| a.measure == Measure::Pearson && a.value.abs() >= HIGH_CORRELATION && a.n >= MIN_CORRELATION_ROWS) {
+        // The column with fewer values is the one to let go.
+        let dropped = if present(&a.a) < present(&a.b) { &a.a } else { &a.b };
+        if !flagged.insert(dropped.clone()) {
             continue;
         }
         out.push(Alert {
             code: AlertCode::HighCorrelation,
             severity: Severity::Info,
             columns: vec![a.a.clone(), a.b.clone()],
-            message: format!("\"{}\" and \"{}\" are highly correlated (Pearson r = {:.3}, threshold {HIGH_CORRELATION})", a.a, a.b, a.value),
+            message: format!("\"{}\" and \"{}\" are highly correlated (Pearson r = {:.3} over {} rows with both, threshold {HIGH_CORRELATION})", a.a, a.b, a.value, a.n),
             evidence: ev(&[("pearson", a.value), ("n", a.n as f64)]),
-            suggestion: drop(&a.b),
-            advice: format!("keep one of them; dropping \"{}\" loses little", a.b),
+            suggestion: drop(dropped),
+            advice: format!("keep one of them; dropping \"{dropped}\"{} loses little", if dropped == &a.a { ", which has fewer values," } else { "" }),
         });
     }
     if let Some(t) = target {
@@ -832,6 +841,29 @@ mod tests {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
             assert!(!has(&clean, *target, *code, ""), "{code:?} not expected on clean data: {:?}", codes(&clean, *target));
         }
+    }
+
+    /// Two rows in common make any pair a straight line: no alert then. A
+    /// pair that is correlated drops the column with fewer values.
+    #[test]
+    fn correlation_needs_rows_in_common_and_drops_the_sparser_column() {
+        // "rare" has values on 2 rows only; x and w are full and unrelated.
+        let csv: String = std::iter::once("rare,x,w\n".to_string())
+            .chain((0..200).map(|i| format!("{},{},{}\n", match i { 3 => "1", 90 => "5", _ => "" }, (i * 37) % 101, (i * 53) % 97)))
+            .collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        assert!(p.associations.pairs.iter().any(|a| a.n == 2 && a.value.abs() == 1.0), "{:?}", p.associations.pairs);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::HighCorrelation), "{:?}", p.alerts);
+        // "half" copies x on every other row: correlated over 100 rows, and
+        // the fix drops it, not the full column.
+        let csv: String = std::iter::once("half,x,w\n".to_string())
+            .chain((0..200).map(|i| format!("{},{},{}\n", if i % 2 == 0 { (2 * i + 1).to_string() } else { String::new() }, i, (i * 53) % 97)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::HighCorrelation).expect("a correlation alert");
+        assert_eq!(a.fix(), Some(StepSpec::DropColumn { column: "half".into() }));
+        assert!(a.message.contains("over 100 rows with both"), "{}", a.message);
     }
 
     /// An identifier in a file with whole duplicate rows repeats only in
