@@ -45,12 +45,22 @@ function el(tag, props = {}, ...children) {
 }
 
 // Control, zero-width and bidi-override characters would hide or reorder
-// text; show each as a visible code instead of obeying it.
+// text; show each as a visible code instead of obeying it. The joiners
+// (ZWNJ U+200C, ZWJ U+200D) are kept between two characters, where they
+// belong to the text (emoji sequences, Persian and Indic words); alone, at
+// an edge or next to a space they hide nothing of use and are shown.
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+const JOINER = /^[\u200C\u200D]$/;
+// What may stand on either side of a kept joiner: a character that shows.
+const SHOWN = /^[^\s\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]$/;
 
-/** `text` with invisible and bidi-control characters shown as ⟨U+XXXX⟩. */
+/** `text` with invisible and bidi-control characters shown as ⟨U+XXXX⟩ (joiners inside a word kept). */
 export function visible(text) {
-  return String(text).replace(INVISIBLE, (c) => `⟨U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  const s = String(text);
+  return s.replace(INVISIBLE, (c, at) => {
+    if (JOINER.test(c) && at > 0 && SHOWN.test(s[at - 1]) && SHOWN.test(s[at + 1] || ' ')) return c;
+    return `⟨U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
 }
 
 function clear(node) {

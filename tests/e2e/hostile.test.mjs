@@ -173,3 +173,38 @@ test('10,000 columns: the profile shows a page at a time and training still work
     await s.close();
   }
 });
+
+test('joiners inside words and emoji stay as they are; bidi controls and zero-width spaces show as codes', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // A family emoji (ZWJ sequence), a Persian word with a ZWNJ, and a
+    // Devanagari conjunct with a ZWJ: real text, not hiding anything.
+    const family = '👩\u200D👩\u200D👧';
+    const persian = 'می\u200Cخواهم';
+    const hindi = 'क्\u200Dष';
+    const names = [family, persian, hindi, '\u200Dlead', 'zero\u200Bwidth', 'left\u200Eright', 'rtl\u200Fmark', 'word\u2060joiner', 'bom\uFEFFin', 'iso\u2066late', 'y'];
+    const rows = [names.map((n) => `"${n}"`).join(',')];
+    for (let i = 0; i < 20; i++) rows.push(names.map((_, j) => (j === names.length - 1 ? (i % 2 ? 'a' : 'b') : `${(i * (j + 3)) % 11}`)).join(','));
+    await drop(page, 'joiners.csv', Buffer.from(rows.join('\n') + '\n'));
+    const shown = await page.$$eval('#profile-body th.col-name', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(shown, [
+      family,
+      persian,
+      hindi,
+      '⟨U+200D⟩lead',
+      'zero⟨U+200B⟩width',
+      'left⟨U+200E⟩right',
+      'rtl⟨U+200F⟩mark',
+      'word⟨U+2060⟩joiner',
+      'bom⟨U+FEFF⟩in',
+      'iso⟨U+2066⟩late',
+      'y',
+    ]);
+    // The same text in the target list.
+    assert.ok((await page.$$eval('#target-select option', (os) => os.map((o) => o.textContent))).includes(persian));
+  } finally {
+    await s.close();
+  }
+});
