@@ -274,7 +274,7 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
       const rect = svgEl('rect', { x, y, width: cell - 1, height: cell - 1, fill: heat(v), class: 'cell' });
       svg.append(titled(rect, `${visible(columns[i])} × ${visible(columns[j])}: ${measureName(p.measure)} ${short(p.value)} (n = ${p.n})`));
       if (withValues) {
-        const t = svgEl('text', { x: x + (cell - 1) / 2, y: y + cell / 2 + 3, 'text-anchor': 'middle', class: Math.abs(v) > 0.55 ? 'cell-value on-dark' : 'cell-value', 'aria-hidden': 'true' });
+        const t = svgEl('text', { x: x + (cell - 1) / 2, y: y + cell / 2 + 3, 'text-anchor': 'middle', fill: textOn(heatRgb(v)), class: 'cell-value', 'aria-hidden': 'true' });
         t.textContent = v.toFixed(2).replace(/^(-?)0\./, '$1.');
         svg.append(t);
       }
@@ -298,11 +298,42 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
   return { svg, shown: columns.length, total: all.length };
 }
 
-/** Blue for positive, red for negative, white at zero. */
-export function heat(v) {
+/** Blue for positive, red for negative, white at zero: [r, g, b] of 0 to 255. */
+export function heatRgb(v) {
   const a = Math.abs(v);
   const mix = (from, to) => Math.round(from + (to - from) * a);
-  return v >= 0 ? `rgb(${mix(255, 33)},${mix(255, 102)},${mix(255, 172)})` : `rgb(${mix(255, 178)},${mix(255, 24)},${mix(255, 43)})`;
+  return v >= 0 ? [mix(255, 33), mix(255, 102), mix(255, 172)] : [mix(255, 178), mix(255, 24), mix(255, 43)];
+}
+
+/** The heat colour of `v` as CSS. */
+export function heat(v) {
+  return `rgb(${heatRgb(v).join(',')})`;
+}
+
+/** WCAG 2 relative luminance of [r, g, b] (0 to 255). */
+export function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2 contrast ratio of two [r, g, b] colours, 1 to 21. */
+export function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+// Text colours for a value written on a cell: the page's near-black, else
+// white, else black (one of white and black reaches 4.58:1 on any colour).
+const TEXT_COLOURS = [['#1a1a1a', [26, 26, 26]], ['#ffffff', [255, 255, 255]], ['#000000', [0, 0, 0]]];
+
+/** The first text colour that reaches 4.5:1 (WCAG AA) on the colour `rgb`, else the one with the most contrast. */
+export function textOn(rgb) {
+  const fit = TEXT_COLOURS.find(([, c]) => contrast(c, rgb) >= 4.5);
+  if (fit) return fit[0];
+  return TEXT_COLOURS.reduce((a, b) => (contrast(b[1], rgb) > contrast(a[1], rgb) ? b : a))[0];
 }
 
 // Colour-blind-safe palette (Okabe–Ito) for cluster labels; noise is grey.
