@@ -913,8 +913,10 @@ function renderAssociations(p) {
   const section = $('assoc-section');
   const chart = $('assoc-chart');
   const list = $('assoc-list');
+  const table = $('assoc-table-body');
   clear(chart);
   clear(list);
+  clear(table);
   const assoc = p.associations || {};
   const heat = associationHeatmap(assoc, visible);
   section.hidden = !heat;
@@ -939,6 +941,19 @@ function renderAssociations(p) {
   for (const pair of strongest.slice(0, 10)) {
     list.append(el('li', { text: `${visible(pair.a)} × ${visible(pair.b)}: ${measureName(pair.measure)} ${short(pair.value)} (n = ${pair.n})` }));
   }
+  // Every pair the heatmap draws, as rows of text (at most 435, of 30 columns).
+  const rows = document.createDocumentFragment();
+  for (const { a, b, pair } of heat.cells) {
+    rows.append(el('tr', {},
+      el('th', { scope: 'row', className: 'pair-name', text: visible(a) }),
+      el('td', { className: 'pair-name', text: visible(b) }),
+      el('td', { text: pair ? measureName(pair.measure) : 'not computed' }),
+      el('td', { className: 'num', text: pair ? short(pair.value) : '—' }),
+      el('td', { className: 'num', text: pair ? String(pair.n) : '—' }),
+    ));
+  }
+  table.append(rows);
+  $('assoc-all-summary').textContent = `All ${plural(heat.cells.length, 'pair')} of the heatmap as a table`;
 }
 
 function renderTargets(p, meta) {

@@ -209,7 +209,9 @@ export function measureName(m) {
 /**
  * The association matrix of at most `limit` columns as a heatmap: one
  * figure per pair (Pearson for two numbers, Cramér's V for two label
- * columns, η for one of each). Returns {svg, shown, total} or null.
+ * columns, η for one of each). Returns {svg, shown, total, cells} or null;
+ * `cells` is every pair drawn, in the heatmap's order (row by row, above
+ * the diagonal): {a, b, pair}, `pair` null when not computed.
  */
 export function associationHeatmap(associations, visible = (s) => s, limit = 30) {
   const all = (associations && associations.columns) || [];
@@ -244,7 +246,7 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
     role: 'img',
     tabindex: 0,
     class: 'heatmap',
-    'aria-label': `Association heatmap of ${columns.length} columns; darker is stronger, blue positive, red negative. The strongest pairs are listed below it.`,
+    'aria-label': `Association heatmap of ${columns.length} columns; darker is stronger, blue positive, red negative. The strongest pairs are listed below it, and every pair is in a table after them.`,
   });
   const labels = shortLabels(columns.map((c) => visible(c)));
   columns.forEach((c, i) => {
@@ -295,7 +297,11 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
   const note = svgEl('text', { x: labelWidth + steps * 8 + 8, y: ly + 8, class: 'axis-label' });
   note.textContent = 'Cramér’s V and η are 0 to 1';
   svg.append(note);
-  return { svg, shown: columns.length, total: all.length };
+  const drawn = [];
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) drawn.push({ a: columns[i], b: columns[j], pair: cells.get(`${i},${j}`) || null });
+  }
+  return { svg, shown: columns.length, total: all.length, cells: drawn };
 }
 
 /** Blue for positive, red for negative, white at zero: [r, g, b] of 0 to 255. */

@@ -60,3 +60,44 @@ test('every value written on a heatmap cell reaches 4.5:1 contrast', { skip, tim
     await s.close();
   }
 });
+
+test('every pair the heatmap draws is reachable as text: a table of all 435 pairs of 30 columns, by keyboard', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // 32 columns (the heatmap draws the first 30): numbers and labels, so
+    // every measure appears.
+    const names = Array.from({ length: 32 }, (_, j) => (j % 4 === 3 ? `label_${j}` : `number_${j}`));
+    const rows = [names.join(',')];
+    for (let i = 0; i < 80; i++) rows.push(names.map((_, j) => (j % 4 === 3 ? `k${(i * (j + 1)) % 5}` : ((i * (j + 2)) % 31) + (i % 7) * j)).join(','));
+    await chooseFile(page, rows, 'wide32.csv');
+    assert.equal(await page.locator('#assoc-list li').count(), 10, 'the strongest pairs stay ten');
+
+    // Tab from the heatmap reaches the table's disclosure; Enter opens it.
+    await page.focus('#assoc-chart svg');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'assoc-all-summary');
+    assert.equal(await page.textContent('#assoc-all-summary'), 'All 435 pairs of the heatmap as a table');
+    assert.equal(await page.isVisible('#assoc-table'), false);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.isVisible('#assoc-table'), true);
+
+    const table = await page.$$eval('#assoc-table-body tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.equal(table.length, 30 * 29 / 2);
+    // Each row says what the cell's tooltip says, and every drawn cell has its row.
+    const titles = await page.$$eval('#assoc-chart svg rect.cell title, #assoc-chart svg rect.cell-none title', (ts) => ts.map((t) => t.textContent));
+    const said = new Set(table.map(([a, b, measure, value, n]) => (measure === 'not computed' ? `${a} × ${b}: not computed` : `${a} × ${b}: ${measure} ${value} (n = ${n})`)));
+    const upper = titles.filter((t) => {
+      const [a, b] = t.split(': ')[0].split(' × ');
+      return names.indexOf(a) < names.indexOf(b);
+    });
+    assert.equal(upper.length, 435);
+    assert.deepEqual(upper.filter((t) => !said.has(t)), [], 'cells without a row in the table');
+    const measures = new Set(table.map((r) => r[2]));
+    for (const m of ['Pearson r', 'Cramér’s V', 'correlation ratio η']) assert.ok(measures.has(m), `${m} in ${[...measures]}`);
+    assert.ok(!table.some((r) => r[0] === 'number_30' || r[1] === 'label_31'), 'only the drawn columns');
+  } finally {
+    await s.close();
+  }
+});
