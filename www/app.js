@@ -661,7 +661,7 @@ function profileRow(c) {
   const mark = (field, text) => (text !== '' && approx.has(field) ? `≈${text}` : text);
   const top = el('ul', { className: 'top-values' });
   for (const t of c.top || []) {
-    top.append(el('li', {}, el('span', { className: 'top-value', text: visible(t.value) }), el('span', { className: 'top-count', text: ` ×${mark('top', String(t.count))}` })));
+    top.append(el('li', {}, clipped('span', 'top-value', visible(t.value), 24), el('span', { className: 'top-count', text: ` ×${mark('top', String(t.count))}` })));
   }
   const numeric = typeof c.min === 'number';
   // Dates and date-times are stored as seconds since 1970: show them as
@@ -682,7 +682,7 @@ function profileRow(c) {
     ? [el('span', { text: mark('median', middle(c.median)) }), ' ', el('span', { text: `[${middle(c.q1)} – ${middle(c.q3)}]` })]
     : [];
   const tr = el('tr', { 'data-column': c.name },
-    el('th', { scope: 'row', className: 'col-name', text: visible(c.name) }),
+    el('th', { scope: 'row', className: 'col-name' }, clipped('span', 'clip', visible(c.name), 60)),
     el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
     el('td', { className: 'chart-cell' }, distributionChart(c, visible)),
     el('td', { className: 'num', text: formatNumber(c.count) }),
@@ -697,6 +697,16 @@ function profileRow(c) {
   );
   if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;
   return tr;
+}
+
+/**
+ * An element of `text` that style.css cuts short (an ellipsis, or a few
+ * lines), so one long name or value does not widen the profile table: the
+ * whole text stays in it for screen readers, and over `longer` characters
+ * it is also the tooltip.
+ */
+function clipped(tag, className, text, longer) {
+  return el(tag, { className, text, title: [...text].length > longer ? text : null });
 }
 
 // ---------- alerts and the recipe ----------

@@ -101,3 +101,51 @@ test('every pair the heatmap draws is reachable as text: a table of all 435 pair
     await s.close();
   }
 });
+
+test('a 999-character name and 1,000-character labels do not blow up the profile table', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const longName = 'L'.repeat(999);
+    const longLabel = (k) => `${String.fromCharCode(65 + k)}${'M'.repeat(999)}`;
+    const rows = [`num,"${longName}",words,target`];
+    for (let i = 0; i < 60; i++) rows.push(`${i % 13},${longLabel(i % 4)},${['x', 'y', 'z'][i % 3]},${i % 3 ? 'yes' : 'no'}`);
+    await chooseFile(page, rows, 'long-text.csv');
+    const viewport = page.viewportSize().width;
+    const got = await page.$eval('#profile-table', (t) => {
+      const row = t.querySelector(`#profile-body tr[data-column="${'L'.repeat(999)}"]`);
+      const name = row.querySelector('th.col-name');
+      const values = [...row.querySelectorAll('.top-value')];
+      return {
+        width: t.getBoundingClientRect().width,
+        rowHeight: row.getBoundingClientRect().height,
+        nameText: name.textContent,
+        nameTitle: name.querySelector('[title]')?.title,
+        valueTitles: values.map((v) => v.title),
+        valueTexts: values.map((v) => v.textContent),
+        valueWidths: values.map((v) => v.getBoundingClientRect().width),
+        short: t.querySelector('#profile-body tr[data-column="words"] .top-value').title,
+      };
+    });
+    assert.ok(got.width <= 2 * viewport, `the table is ${Math.round(got.width)} px wide on a ${viewport} px screen`);
+    assert.ok(got.rowHeight < 300, `the long row is ${Math.round(got.rowHeight)} px tall`);
+    // The whole text stays: read in full by a screen reader, and as the tooltip.
+    assert.equal(got.nameText, longName);
+    assert.equal(got.nameTitle, longName);
+    assert.equal(got.valueTitles.length, 4);
+    // (The engine keeps the first 200 or so characters of a value.)
+    assert.deepEqual(got.valueTitles, got.valueTexts);
+    for (const t of got.valueTitles) assert.match(t, /^[A-D]M{150,}/);
+    for (const w of got.valueWidths) assert.ok(w < viewport / 2, `a value is ${w} px wide`);
+    assert.equal(got.short, '', 'a short value has no tooltip');
+
+    // On a phone the table's wrapper still fits the screen and the table scrolls in it.
+    await page.setViewportSize({ width: 375, height: 800 });
+    const phone = await page.$eval('#profile-table', (t) => ({ width: t.getBoundingClientRect().width, page: document.documentElement.scrollWidth }));
+    assert.ok(phone.width <= 2 * 1280, `the table is ${Math.round(phone.width)} px wide`);
+    assert.ok(phone.page <= 375, `the page is ${phone.page} px wide`);
+  } finally {
+    await s.close();
+  }
+});
