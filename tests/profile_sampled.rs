@@ -1,5 +1,5 @@
-//! A file larger than the memory budget: ingestion keeps a systematic
-//! sample within the budget, the profile keeps exact all-row figures
+//! A file larger than the memory budget: ingestion keeps a sample (rows
+//! chosen by a hash of their number) within the budget, the profile keeps exact all-row figures
 //! (count, missing, min, max, mean, std) and estimates the rest within
 //! their stated error, and nothing depends on how the bytes were chunked.
 //! The data is generated here, row by row, never committed.
@@ -56,7 +56,9 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
     let s = ds.sample.as_ref().expect("sampled");
     assert_eq!(s.total_rows, rows as usize);
     assert_eq!(s.kept_rows, ds.n_rows);
-    assert_eq!(s.kept_rows, (rows as usize).div_ceil(s.stride));
+    let kept = (0..rows as usize).filter(|&r| mlcycle::data::sample_keeps(r, s.stride)).count();
+    assert_eq!(s.kept_rows, kept);
+    assert!((kept as f64 * s.stride as f64 / rows as f64 - 1.0).abs() < 0.02, "{kept} kept at stride {}", s.stride);
     assert!(ds.ingest.warnings.iter().any(|w| w.code == "sampled" && w.message.contains(&budget.to_string())));
     let p = profile(&ds);
     // A unique id is seen once among the kept rows: no top value is listed
@@ -147,6 +149,35 @@ fn a_stream_over_the_budget_is_sampled_with_exact_figures() {
 
 /// The same bytes pushed in chunks of 1, 7, 4096 bytes or all at once give
 /// the same dataset and profile, sampled several times over.
+/// Hourly readings, 24 rows to a day: a sample of every 8th row saw only
+/// hours 0, 8 and 16 (each counted as 8 times its share); the hashed sample
+/// sees every hour about equally.
+#[test]
+fn periodic_rows_are_not_aliased_by_the_sample() {
+    let rows = 600_000usize;
+    let mut text = String::from("site,hour,load\n");
+    for i in 0..rows {
+        let h = i % 24;
+        text.push_str(&format!("s{},{h},{:.1}\n", i / 24 % 50, 10.0 + h as f64 * 0.5));
+    }
+    let opts = ParseOptions { max_memory_bytes: 2 << 20, ..ParseOptions::default() };
+    let ds = parse_csv(text.as_bytes(), "hourly.csv", &opts).unwrap();
+    let s = ds.sample.as_ref().expect("sampled");
+    assert!(s.stride >= 8, "stride {}", s.stride);
+    let p = profile(&ds);
+    let hour = &p.columns[1];
+    assert_eq!((hour.min, hour.max), (Some(0.0), Some(23.0)));
+    // Every hour among the kept rows, each near 1/24 of them.
+    let mut seen = [0usize; 24];
+    let mlcycle::data::ColumnValues::Numeric(v) = &ds.columns[1].values else { panic!("hour is not numeric") };
+    for x in v.iter().filter_map(|x| x.get()) {
+        seen[x as usize] += 1;
+    }
+    let share = ds.n_rows as f64 / 24.0;
+    assert!(seen.iter().all(|&n| (n as f64 - share).abs() < 0.15 * share), "kept rows per hour: {seen:?}");
+    assert_eq!(hour.histogram.len(), 20);
+}
+
 #[test]
 fn sampling_does_not_depend_on_chunks() {
     let mut text = HEADER.to_string();

@@ -12,9 +12,10 @@
 //! numbers or ISO dates are then labelled in canonical form (`1.50` →
 //! `1.5`), so the result never depends on where a chunk boundary falls.
 //! When the typed columns would pass `max_memory_bytes` (and
-//! `over_budget` is `sample`, the default), every other kept row is dropped
-//! each time they would, so the columns hold a systematic sample (rows
-//! whose index is a multiple of a power-of-two stride) while summaries over
+//! `over_budget` is `sample`, the default), about half the kept rows are
+//! dropped each time they would, so the columns hold a sample (about one
+//! row in a power-of-two stride, chosen by a hash of the row's number, so
+//! that rows repeating with a period are not aliased) while summaries over
 //! every row are kept beside them ([`super::sketch`]). No wasm here.
 
 use std::borrow::Cow;
@@ -25,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
 use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
-use super::sketch::{kll_k_for, number_key, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
+use super::sketch::{kll_k_for, number_key, sample_keeps, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{format_number, Code, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
 
 /// Bytes of text looked at to detect delimiter, header and decimal mark.
@@ -511,10 +512,10 @@ impl Labels {
 }
 
 impl Labels {
-    /// Keeps the rows at even positions (the next stride's rows) and the
-    /// labels they use, renumbered in first-appearance order.
-    fn keep_even_rows(&mut self) {
-        keep_even(&mut self.codes);
+    /// Keeps the rows `keep` marks (the next stride's rows) and the labels
+    /// they use, renumbered in first-appearance order.
+    fn keep_rows(&mut self, keep: &[bool]) {
+        keep_marked(&mut self.codes, keep);
         let mut remap = vec![u32::MAX; self.levels.len()];
         let mut order: Vec<usize> = Vec::new();
         for c in self.codes.iter_mut().flatten() {
@@ -542,14 +543,18 @@ fn shifts(t: &str) -> bool {
     after_time && t[p + 1..].bytes().any(|b| b.is_ascii_digit() && b != b'0')
 }
 
-/// Keeps the values at even positions, in order. The capacity stays: the
-/// vector grows back into it as the sample fills again, where a vector
-/// given back and grown anew would leave the freed block behind (on the 1
-/// GB bench the page's memory peaked at 520 MB that way, 404 MB this way).
-fn keep_even<T: Copy>(v: &mut Vec<T>) {
-    let n = v.len().div_ceil(2);
-    for i in 0..n {
-        v[i] = v[2 * i];
+/// Keeps the values whose position `keep` marks, in order. The capacity
+/// stays: the vector grows back into it as the sample fills again, where a
+/// vector given back and grown anew would leave the freed block behind (on
+/// the 1 GB bench the page's memory peaked at 520 MB that way, 404 MB this
+/// way).
+fn keep_marked<T: Copy>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut n = 0;
+    for i in 0..v.len() {
+        if keep[i] {
+            v[n] = v[i];
+            n += 1;
+        }
     }
     v.truncate(n);
 }
@@ -575,7 +580,8 @@ pub(crate) struct Ctx {
     missing_first: [bool; 256],
     pub(crate) decimal_comma: bool,
     non_finite: NonFinitePolicy,
-    /// Every `stride`-th row is kept (1 until the budget forces sampling).
+    /// About one row in `stride` is kept (1 until the budget forces
+    /// sampling): those [`sample_keeps`] keeps.
     stride: usize,
     /// HyperLogLog precision and label-counter cap for summaries.
     hll_precision: u8,
@@ -636,7 +642,7 @@ struct ColBuilder {
     store: Store,
     /// Rows read.
     rows: usize,
-    /// Rows in the store (every `stride`-th row).
+    /// Rows in the store (those the stride keeps).
     stored: usize,
     all_int: bool,
     has_time: bool,
@@ -772,18 +778,20 @@ impl ColBuilder {
         self.acc = Some(Box::new(acc));
     }
 
-    /// Halves the store: keeps the rows of the doubled stride.
-    fn keep_even_rows(&mut self) {
+    /// About halves the store: keeps the rows `keep` marks (by position in
+    /// the store), those of the doubled stride; `position` gives a stored
+    /// row's new position.
+    fn keep_rows(&mut self, keep: &[bool], position: &[usize]) {
         match &mut self.store {
             Store::Empty => {}
-            Store::Numbers(v) | Store::Times(v) => keep_even(v),
-            Store::Labels(l) => l.keep_even_rows(),
+            Store::Numbers(v) | Store::Times(v) => keep_marked(v, keep),
+            Store::Labels(l) => l.keep_rows(keep),
         }
-        self.non_finite.retain(|&(i, _)| i % 2 == 0);
+        self.non_finite.retain(|&(i, _)| keep[i]);
         for e in &mut self.non_finite {
-            e.0 /= 2;
+            e.0 = position[e.0];
         }
-        self.stored = self.stored.div_ceil(2);
+        self.stored = keep.iter().filter(|&&k| k).count();
     }
 
     fn widen_to_labels(&mut self, ctx: &Ctx) {
@@ -2003,8 +2011,19 @@ impl Parser {
                     c.start_summary(&self.ctx);
                 }
             }
+            // The stored rows are those of 0..n_rows the stride keeps, in
+            // order; of them, the doubled stride keeps a subset.
+            let mut keep = Vec::with_capacity(stored);
+            let mut position = Vec::with_capacity(stored);
+            let mut kept = 0;
+            for row in (0..self.n_rows).filter(|&r| sample_keeps(r, self.ctx.stride)) {
+                let k = sample_keeps(row, self.ctx.stride * 2);
+                keep.push(k);
+                position.push(kept);
+                kept += usize::from(k);
+            }
             for c in &mut self.cols {
-                c.keep_even_rows();
+                c.keep_rows(&keep, &position);
             }
             self.ctx.stride *= 2;
         }
@@ -2415,7 +2434,7 @@ impl Parser {
             self.short_rows += 1;
             self.first_short.get_or_insert((self.n_rows, self.record_line, width));
         }
-        let keep = (self.n_rows - 1) & (self.ctx.stride - 1) == 0;
+        let keep = sample_keeps(self.n_rows - 1, self.ctx.stride);
         if self.threads > 1 {
             let b = &mut self.batch;
             let base = b.text.len();
@@ -2659,7 +2678,7 @@ impl Parser {
         report.warnings.push(IngestWarning {
             code: "sampled".into(),
             message: format!(
-                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so one row in every {} was kept ({kept} rows) for quantiles, histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
+                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so about one row in {} was kept ({kept} rows, chosen by a hash of the row number: rows that repeat with a period are not aliased) for quantiles, histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
                 self.n_rows,
                 ctx.stride,
                 100.0 * std_error

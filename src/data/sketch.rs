@@ -32,6 +32,28 @@ pub(crate) fn fmix64(mut k: u64) -> u64 {
     k ^ (k >> 33)
 }
 
+/// Whether data row `row` (from 0) is in the sample that keeps one row in
+/// `stride` (a power of two): the low `log2(stride)` bits of its hashed
+/// index are zero. A doubled stride keeps a subset of the rows kept, and
+/// rows that repeat with a period (hourly readings, 24 to a day) are not
+/// aliased as they are when every `stride`-th row is kept (a stride of 8
+/// saw only hours 0, 8 and 16).
+pub fn sample_keeps(row: usize, stride: usize) -> bool {
+    fmix64(row as u64 ^ SAMPLE_SALT) & (stride as u64).wrapping_sub(1) == 0
+}
+
+/// Rows `0..n` thinned to about one in `step` (any step from 1) by the
+/// same hash as [`sample_keeps`]: a sample with no period of its own.
+pub fn sample_rows(n: usize, step: usize) -> Vec<usize> {
+    if step <= 1 {
+        return (0..n).collect();
+    }
+    (0..n).filter(|&r| fmix64(r as u64 ^ SAMPLE_SALT) % step as u64 == 0).collect()
+}
+
+/// Mixed into row indices so that row 0 is no special case.
+const SAMPLE_SALT: u64 = 0x6d6c_6379_636c_6573;
+
 /// The distinct-count key of a number (-0 and 0 are one value).
 pub(crate) fn number_key(x: f64) -> u64 {
     fmix64(if x == 0.0 { 0 } else { x.to_bits() })
@@ -520,9 +542,9 @@ pub struct ColumnSummary {
 pub struct SampleInfo {
     /// Data rows in the file.
     pub total_rows: usize,
-    /// Rows kept: those whose 0-based index is a multiple of `stride`.
+    /// Rows kept: those [`sample_keeps`] keeps at `stride`.
     pub kept_rows: usize,
-    /// Every `stride`-th row was kept (a power of two).
+    /// About one row in `stride` was kept (a power of two).
     pub stride: usize,
     /// The memory budget (`ParseOptions::max_memory_bytes`).
     pub budget_bytes: usize,

@@ -107,7 +107,7 @@ pub struct DatasetRecord {
     /// engine's `ParseOptions` form): a replay reads the file with them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_options: Option<ParseOptions>,
-    /// When the file was over the memory budget: the systematic sample the
+    /// When the file was over the memory budget: the sample the
     /// run used (`rows` above is the rows kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<SampleRecord>,
@@ -121,7 +121,8 @@ pub struct SampleRecord {
     pub total_rows: usize,
     /// Rows kept.
     pub kept_rows: usize,
-    /// Every `stride`-th row from the first was kept.
+    /// About one row in `stride` was kept: those whose hashed row number
+    /// has `log2(stride)` low zero bits (`mlcycle::data::sample_keeps`).
     pub stride: usize,
 }
 

@@ -32,7 +32,7 @@ pub const OUTLIER_SHARE: f64 = 0.02;
 pub const MINORITY_SHARE: f64 = 0.10;
 /// Accuracy of a one-feature rule from which leakage is suspected.
 pub const LEAKAGE_ACCURACY: f64 = 0.99;
-/// Rows the one-feature rule is judged on: a regular sample past this.
+/// Rows the one-feature rule is judged on: a sample past this.
 pub const LEAKAGE_ROWS: usize = 100_000;
 /// Absolute correlation from which two columns are redundant.
 pub const HIGH_CORRELATION: f64 = 0.95;
@@ -256,10 +256,11 @@ fn drop(column: &str) -> Option<StepSpec> {
 /// that is the target in other words (0/1 for no/yes) scores 100%.
 /// Returns the share, the bins and the rows judged.
 fn rule_accuracy(feature: &ColumnValues, classes: &[Option<u32>], n_classes: usize) -> Option<(f64, usize, usize)> {
-    // Past LEAKAGE_ROWS rows, a regular sample of them: the share is a
-    // heuristic's, and its standard error there is under 0.05%.
+    // Past LEAKAGE_ROWS rows, a sample of them (hashed, so periodic rows
+    // do not alias): the share is a heuristic's, and its standard error
+    // there is under 0.05%.
     let step = classes.len().div_ceil(LEAKAGE_ROWS).max(1);
-    let rows: Vec<usize> = (0..classes.len()).step_by(step).filter(|&r| classes[r].is_some() && !match feature {
+    let rows: Vec<usize> = crate::data::sample_rows(classes.len(), step).into_iter().filter(|&r| classes[r].is_some() && !match feature {
         ColumnValues::Numeric(v) => v[r].is_none(),
         ColumnValues::Categorical { codes, .. } => codes[r].is_none(),
     }).collect();
@@ -736,7 +737,7 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
                         cp.name,
                         tp.name,
                         100.0 * acc,
-                        if codes.len() > LEAKAGE_ROWS { format!("a regular sample of {judged} rows") } else { "rows".to_string() },
+                        if codes.len() > LEAKAGE_ROWS { format!("a sample of {judged} rows") } else { "rows".to_string() },
                         100.0 * baseline
                     ), ev(&[("ruleAccuracy", acc), ("baseline", baseline)])));
                 }

@@ -6,7 +6,8 @@
 //! others are listed as skipped, with the reason; with a target they are
 //! still measured against it), label columns with more
 //! than [`MAX_LEVELS`] labels are skipped, and when rows × pairs exceeds
-//! `max_assoc_work` a regular sample of rows is used and reported. Missing
+//! `max_assoc_work` a sample of rows (one in `step`, by a hash of the row
+//! number) is used and reported. Missing
 //! values are left out pair by pair. No wasm here.
 
 use serde::{Deserialize, Serialize};
@@ -68,13 +69,13 @@ pub struct Associations {
     pub columns: Vec<String>,
     /// Columns that were not, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Rows used, when a regular sample was taken; the figures are then
+    /// Rows used, when a sample was taken; the figures are then
     /// approximate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampled_rows: Option<usize>,
 }
 
-/// One column's values on the rows used (all rows, or the regular sample),
+/// One column's values on the rows used (all rows, or the sample),
 /// gathered once so that every pair reads them contiguously.
 enum Data {
     Num(Vec<Option<f64>>),
@@ -328,7 +329,9 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     }
     let pairs = eligible.len() * eligible.len().saturating_sub(1) / 2 + eligible.len() + target_only.len();
     let step = (ds.n_rows * pairs.max(1)).div_ceil(opts.max_assoc_work.max(1)).max(1);
-    let rows: Vec<usize> = (0..ds.n_rows).step_by(step).collect();
+    // Hashed, not every step-th: periodic rows (24 readings a day) would
+    // alias with a step that shares a factor with the period.
+    let rows: Vec<usize> = crate::data::sample_rows(ds.n_rows, step);
     if step > 1 || ds.sample.is_some() {
         out.sampled_rows = Some(rows.len());
     }

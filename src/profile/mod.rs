@@ -182,7 +182,7 @@ pub struct ColumnProfile {
 pub struct SampleNote {
     /// Data rows in the file.
     pub total_rows: usize,
-    /// Rows kept: every `stride`-th, from the first.
+    /// Rows kept: about one in `stride`, by a hash of the row number.
     pub kept_rows: usize,
     /// The stride.
     pub stride: usize,
@@ -359,7 +359,7 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
             budget_bytes: s.budget_bytes,
             distinct_std_error: s.distinct_std_error,
             note: format!(
-                "sampled: {} of {} rows kept (every {}th) to stay within the memory budget of {} bytes; figures marked approximate are estimates",
+                "sampled: {} of {} rows kept (about one in {}, by a hash of the row number) to stay within the memory budget of {} bytes; figures marked approximate are estimates",
                 s.kept_rows, s.total_rows, s.stride, s.budget_bytes
             ),
         }),
