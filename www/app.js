@@ -775,8 +775,10 @@ function showMoreAlerts(p) {
       a.advice ? el('span', { className: 'alert-advice', text: ` — ${visible(a.advice)}` }) : null,
     );
     if (a.suggestion) {
-      const button = el('button', { type: 'button', className: 'secondary small', text: `Add step: ${stepText(a.suggestion)}` });
-      button.addEventListener('click', () => addRecipeStep(a.suggestion));
+      const button = el('button', { type: 'button', className: 'secondary small alert-fix' });
+      fixSteps.set(button, a.suggestion);
+      showFixState(button);
+      button.addEventListener('click', () => (inRecipe(a.suggestion) ? removeRecipeStep(a.suggestion) : addRecipeStep(a.suggestion)));
       item.append(document.createTextNode(' '), button);
     }
     items.append(item);
@@ -805,6 +807,26 @@ function alertCounts(alerts) {
   for (const a of alerts) byCode.set(a.code, (byCode.get(a.code) || 0) + 1);
   if (byCode.size < 2) return '';
   return ` (${[...byCode].sort((x, y) => y[1] - x[1]).map(([code, n]) => `${n} ${String(code).replace(/_/g, ' ')}`).join(', ')})`;
+}
+
+// The step each alert's fix button adds (see showFixState).
+const fixSteps = new WeakMap();
+
+function inRecipe(step) {
+  const key = JSON.stringify(step);
+  return state.recipe.some((s) => JSON.stringify(s) === key);
+}
+
+/**
+ * An alert's fix button says whether its step is in the recipe: "Add
+ * step: …", or "Added: … — undo", which takes the step out again. It stays
+ * where it is (and keeps focus) either way; the status line says what changed.
+ */
+function showFixState(button) {
+  const step = fixSteps.get(button);
+  const added = inRecipe(step);
+  button.textContent = added ? `Added: ${stepText(step)} — undo` : `Add step: ${stepText(step)}`;
+  button.classList.toggle('applied', added);
 }
 
 // The order a column's steps work in: reading its values, then filling
@@ -838,7 +860,16 @@ function addRecipeStep(step) {
   setStatus(`Added a preparation step: ${stepText(step)}.${gone} It applies from the next training.`);
 }
 
+function removeRecipeStep(step) {
+  const key = JSON.stringify(step);
+  state.recipe = state.recipe.filter((s) => JSON.stringify(s) !== key);
+  renderRecipe();
+  setStatus(`Removed a preparation step: ${stepText(step)}. This applies from the next training.`);
+}
+
 function renderRecipe() {
+  // The alerts' fix buttons follow the recipe, however it changed.
+  for (const button of $('alerts-list').querySelectorAll('button.alert-fix')) showFixState(button);
   const list = $('recipe-list');
   clear(list);
   $('recipe-empty').hidden = state.recipe.length > 0;

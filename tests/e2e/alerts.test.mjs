@@ -19,13 +19,29 @@ test('an alert fix becomes a visible, removable recipe step that the manifest re
     assert.ok(alerts.includes('outliers'), `alerts: ${alerts}`);
     const fix = page.locator('#alerts-list li[data-code="outliers"] button');
     assert.match(await fix.textContent(), /^Add step: scale "sepal_width" \(method robust\)$/);
+    const steps = () => page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim()));
     await fix.click();
-    await fix.click(); // twice is still one step
-    assert.deepEqual(await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim())), ['scale "sepal_width" (method robust)']);
-    // Removable, and addable again.
+    assert.deepEqual(await steps(), ['scale "sepal_width" (method robust)']);
+    // The alert's button shows the fix is applied, and undoes it where it is.
+    assert.equal(await fix.textContent(), 'Added: scale "sepal_width" (method robust) — undo');
+    await fix.click();
+    assert.deepEqual(await steps(), []);
+    assert.equal(await fix.textContent(), 'Add step: scale "sepal_width" (method robust)');
+    assert.match(await page.textContent('#status'), /^Removed a preparation step: scale "sepal_width" \(method robust\)\./);
+    // By keyboard: Enter adds, Enter again undoes, focus stays on the button.
+    await fix.focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await steps(), ['scale "sepal_width" (method robust)']);
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await steps(), []);
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Add step: scale "sepal_width" (method robust)');
+    await page.keyboard.press('Space');
+    // Removable from the recipe too: the alert's button follows, and can add it again.
     await page.getByRole('button', { name: /^Remove step 1/ }).click();
     assert.equal(await page.locator('#recipe-list li').count(), 0);
+    assert.equal(await fix.textContent(), 'Add step: scale "sepal_width" (method robust)');
     await fix.click();
+    assert.match(await fix.textContent(), /^Added: /);
 
     const { error } = await train(page);
     assert.equal(error, '', error);
@@ -124,9 +140,11 @@ test('fixes clicked in any order go into the recipe in the order that works', { 
     await page.click('#alerts-list li[data-code="high_missing"] button');
     const steps = await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim()));
     assert.deepEqual(steps, ['impute "a" (strategy median, indicator true)', 'scale "a" (method robust)']);
-    // Clicking one again says it is there already.
+    // Clicking one again undoes it; once more puts it back in its place.
     await page.click('#alerts-list li[data-code="outliers"] button');
-    assert.match(await page.textContent('#status'), /is already in the recipe\.$/);
+    assert.deepEqual(await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim())), ['impute "a" (strategy median, indicator true)']);
+    await page.click('#alerts-list li[data-code="outliers"] button');
+    assert.deepEqual(await page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim())), steps);
     const { error } = await train(page);
     assert.equal(error, '', error);
   } finally {
