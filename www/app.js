@@ -1888,6 +1888,32 @@ function warnBeforeLeaving(e) {
   e.returnValue = working ? 'A job is still running; leaving the page stops it.' : 'The trained run\'s manifest has not been downloaded; leaving the page loses it.';
 }
 
+/**
+ * The status bar (.notices) is pinned at the top: its height, kept in
+ * --notices-height, is the page's scroll-padding-top (style.css), so an
+ * element that keyboard focus scrolls into view lands below it, not under
+ * it. An element taller than the room left (the profile table's scrolling
+ * region on a phone) is scrolled so its top shows below the bar.
+ */
+function keepFocusClearOfNotices() {
+  const bar = document.querySelector('.notices');
+  const root = document.documentElement;
+  const measure = () => root.style.setProperty('--notices-height', `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+  new ResizeObserver(measure).observe(bar);
+  measure();
+  document.addEventListener('focusin', (e) => {
+    const target = e.target;
+    if (!(target instanceof Element) || bar.contains(target)) return;
+    // After the browser's own scrolling into view, in the next frame.
+    requestAnimationFrame(() => {
+      if (document.activeElement !== target || !target.matches(':focus-visible')) return;
+      const below = bar.getBoundingClientRect().bottom;
+      const top = target.getBoundingClientRect().top;
+      if (top < below) window.scrollBy(0, top - below - 8);
+    });
+  });
+}
+
 function initWorkers() {
   $('workers-input').value = String(defaultPoolSize());
 }
@@ -1932,6 +1958,7 @@ function keepForOffline() {
 
 state.optionDefaults = optionDefaults();
 wire();
+keepFocusClearOfNotices();
 window.addEventListener('beforeunload', warnBeforeLeaving);
 keepForOffline();
 initWorkers();

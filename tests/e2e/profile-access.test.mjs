@@ -149,3 +149,36 @@ test('a 999-character name and 1,000-character labels do not blow up the profile
     await s.close();
   }
 });
+
+test('at 375 px, Tab never leaves the focused element under the sticky status bar', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await page.setViewportSize({ width: 375, height: 740 });
+    await s.open();
+    await loadSample(page, 'penguins.csv');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.focus('#sample-select');
+    const hidden = [];
+    let charts = 0;
+    for (let i = 0; i < 45; i++) {
+      await page.keyboard.press('Tab');
+      // The page's own correction comes in the next frame.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const f = await page.evaluate(() => {
+        const a = document.activeElement;
+        const bar = document.querySelector('.notices');
+        if (a === document.body || bar.contains(a)) return null;
+        return { what: (a.id || a.getAttribute('aria-label') || a.textContent).trim().slice(0, 60), top: a.getBoundingClientRect().top, barBottom: bar.getBoundingClientRect().bottom, chart: a.matches('svg') };
+      });
+      if (!f) continue;
+      if (f.chart) charts++;
+      if (f.top < f.barBottom - 0.5) hidden.push(f);
+    }
+    assert.ok(charts >= 3, `Tab reached ${charts} charts`);
+    assert.deepEqual(hidden, [], 'focused elements under the status bar');
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
