@@ -196,7 +196,7 @@ fn every_profile_suggestion_can_be_passed_as_a_step() {
         // a: half missing (dropped); b: the same, and a copy of a (dropped
         // twice); c: clean; d: near-constant (dropped) and skewed (scaled).
         let a = if i % 2 == 0 { String::new() } else { (i * i).to_string() };
-        csv.push_str(&format!("u{i},{a},{},{},{},{}\n", if i % 2 == 0 { String::new() } else { (2 * i * i + 1).to_string() }, i % 7, if i == 5 { 1000 } else { 0 }, if i % 3 == 0 { "p" } else { "q" }));
+        csv.push_str(&format!("u{i},{a},{},{},{},{}\n", if i % 2 == 0 { String::new() } else { (2 * i * i + 1).to_string() }, i % 7, match i { 5 => 1000, 9 => 500, _ => 0 }, if i % 3 == 0 { "p" } else { "q" }));
     }
     std::fs::write(&data, csv).unwrap();
     let o = run(&["profile", data.to_str().unwrap(), "--json"]);

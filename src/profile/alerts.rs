@@ -20,6 +20,9 @@ pub const HIGH_MISSING_PCT: f64 = 20.0;
 pub const DROP_MISSING_PCT: f64 = 50.0;
 /// Share of the most frequent value from which a column is near-constant.
 pub const NEAR_CONSTANT_SHARE: f64 = 0.95;
+/// Distinct values up to which a number column has no outliers to speak
+/// of (a 1–5 rating, a count of 0–3).
+pub const FEW_VALUES: usize = 5;
 /// Labels above which a label column has high cardinality.
 pub const HIGH_CARDINALITY: usize = 50;
 /// Absolute skewness above which a column is heavily skewed.
@@ -362,14 +365,21 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
         }
         let top_share = c.top.first().map_or(0.0, |t| t.count as f64 / c.count.max(1) as f64);
         if top_share >= NEAR_CONSTANT_SHARE && !is_target {
+            // A two-valued column is a flag: its rare value (a fraud, a
+            // failure) may be what matters most, so no drop is offered.
+            let two_valued = c.distinct == 2;
             out.push(Alert {
                 code: AlertCode::NearConstant,
                 severity: Severity::Info,
                 columns: cols.clone(),
                 message: format!("\"{name}\" has the value {:?} in {:.1}% of present rows (threshold {:.0}%)", c.top[0].value, 100.0 * top_share, 100.0 * NEAR_CONSTANT_SHARE),
                 evidence: ev(&[("topShare", top_share), ("distinct", c.distinct as f64)]),
-                suggestion: drop(name),
-                advice: "drop the column unless the rare values matter".into(),
+                suggestion: if two_valued { None } else { drop(name) },
+                advice: if two_valued {
+                    format!("a rare flag: keep it if its rarer value matters ({:.1}% of rows); drop it only if it does not", 100.0 * (1.0 - top_share))
+                } else {
+                    "drop the column unless the rare values matter".into()
+                },
             });
         }
         // Numbers written as text ("$1,200.50", "45%"): their distinct count
@@ -407,8 +417,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
         let id_like = c.count == p.rows && all_distinct && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
         // A column read as labels because a few values are not numbers or
         // dates: the mixed-types alert and its cast are the fix, not dropping
-        // it as an identifier or for its many labels.
-        let mixed = p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m));
+        // it as an identifier or for its many labels. A column with many of
+        // both (tickets "A/5 21171" and "113803") is labels, and judged so.
+        let mixed = p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m) && mixed_cast(m).is_some());
         if id_like && !is_target && numbers_as_text.is_none() && !mixed {
             out.push(Alert {
                 code: AlertCode::Unique,
@@ -437,7 +448,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             });
         }
         if let (Some(s), false) = (c.skewness, c.kind.is_time()) {
-            if s.abs() > HEAVY_SKEW && !is_target {
+            // A flag's skewness measures how rare its rarer value is, not a
+            // tail: scaling would change nothing (its IQR is often 0).
+            if s.abs() > HEAVY_SKEW && !is_target && c.distinct > 2 {
                 out.push(Alert {
                     code: AlertCode::Skewed,
                     severity: Severity::Info,
@@ -453,7 +466,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             let share = (o.below + o.above) as f64 / c.count.max(1) as f64;
             // Fences of width zero (a near-constant column) make every other
             // value an outlier: the near-constant alert says that better.
-            if share >= OUTLIER_SHARE && !is_target && o.upper_fence > o.lower_fence {
+            // A few distinct values (a 1–4 rating) have no tail to speak of.
+            if share >= OUTLIER_SHARE && !is_target && o.upper_fence > o.lower_fence && c.distinct > FEW_VALUES {
                 out.push(Alert {
                     code: AlertCode::Outliers,
                     severity: Severity::Info,
@@ -500,11 +514,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     // (leading zeros, integers past 2^53) beside plain numbers are a code
     // column, not a mix.
     for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str()) && !codes_and_numbers(ds, m)) {
-        let to = match m.majority.as_str() {
-            "number" => Some(ColumnKind::Float),
-            "date" => Some(if m.dates_have_time { ColumnKind::DateTime } else { ColumnKind::Date }),
-            _ => None,
-        };
+        let to = mixed_cast(m);
+        let present = (m.numbers + m.dates + m.texts).max(1);
+        let odd = present - m.numbers.max(m.dates).max(m.texts);
         // Each value once: the first row it is on.
         let mut seen = std::collections::BTreeSet::new();
         let examples: Vec<String> = m.examples.iter().filter(|e| seen.insert(e.value.as_str())).map(|e| format!("{:?} (row {})", e.value, e.row)).collect();
@@ -522,6 +534,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     if to.is_some() { ", or the cast makes them missing" } else { "" }
                 ),
                 (true, None) => "cast it to the majority type; the other values become missing".into(),
+                (false, None) if m.majority != "text" => format!(
+                    "{:.0}% of its values are not {}s: it looks like a column of codes, and stays labels; a cast would make those values missing",
+                    100.0 * odd as f64 / present as f64,
+                    m.majority
+                ),
                 (false, None) => "fix the odd values at the source".into(),
             },
         });
@@ -582,6 +599,27 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.severity));
     out
+}
+
+/// Share of a mixed column's values that may be of another type for a cast
+/// to the majority type to be offered: a few typos or notes among numbers
+/// ("n/k"), not a column of codes (lifeboats "13" and "C").
+pub const MIXED_CAST_MAX_OTHERS: f64 = 0.05;
+
+/// The type a mixed column's cast fix gives it: its majority type, when
+/// the values of other types are one, or at most [`MIXED_CAST_MAX_OTHERS`].
+fn mixed_cast(m: &crate::data::MixedTypes) -> Option<ColumnKind> {
+    let present = m.numbers + m.dates + m.texts;
+    let majority = m.numbers.max(m.dates).max(m.texts);
+    let others = present - majority;
+    if others > 1 && others as f64 > MIXED_CAST_MAX_OTHERS * present as f64 {
+        return None;
+    }
+    match m.majority.as_str() {
+        "number" => Some(ColumnKind::Float),
+        "date" => Some(if m.dates_have_time { ColumnKind::DateTime } else { ColumnKind::Date }),
+        _ => None,
+    }
 }
 
 /// Whether a column reported as mixed holds only numbers and codes kept as
@@ -828,7 +866,7 @@ mod tests {
             (AlertCode::Unique, format!("id,y\n{}", n(&|i| format!("u{i},{}\n", i % 5))), None, "id"),
             (AlertCode::HighCardinality, format!("c,y\n{}{}", n(&|i| format!("L{},{}\n", i, i % 5)), n(&|i| format!("L{},{}\n", i + 20, i % 5))), None, "c"),
             (AlertCode::DuplicateRows, format!("x,y\n{}", n(&|i| format!("{},{}\n", i % 10, i % 10))), None, ""),
-            (AlertCode::Skewed, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i < 38 { 1 } else { 1000 }, i % 5))), None, "x"),
+            (AlertCode::Skewed, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i < 37 { 1 + i % 3 } else { 1000 * (i - 36) }, i % 5))), None, "x"),
             (AlertCode::Outliers, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i == 3 { 500 } else { i % 9 }, i % 5))), None, "x"),
             (AlertCode::ClassImbalance, format!("x,t\n{}", n(&|i| format!("{},{}\n", i % 9, if i == 0 { "rare" } else { "common" }))), Some("t"), "t"),
             (AlertCode::TargetLeakage, format!("x,z,t\n{}", n(&|i| format!("{},{},{}\n", i, i % 7, if i < 20 { "lo" } else { "hi" }))), Some("t"), "x"),
@@ -1072,18 +1110,58 @@ mod tests {
     /// The skew alert's advice says what its fix does and does not do.
     #[test]
     fn skew_advice_says_scaling_keeps_the_shape() {
-        let csv: String = std::iter::once("x,y\n".to_string()).chain((0..40).map(|i| format!("{},{}\n", if i < 38 { 1 } else { 1000 }, i % 5))).collect();
+        let csv: String = std::iter::once("x,y\n".to_string()).chain((0..40).map(|i| format!("{},{}\n", if i < 37 { 1 + i % 3 } else { 1000 * (i - 36) }, i % 5))).collect();
         let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
         let p = profile(&ds);
         let a = p.alerts.iter().find(|a| a.code == AlertCode::Skewed).expect("a skew alert");
         assert!(a.advice.contains("the shape stays skewed: a log transform at the source evens it"), "{}", a.advice);
     }
 
+    /// A column of codes, some numbers and many not (lifeboats "13" and
+    /// "C"), is not offered a cast that would make the letters missing; a
+    /// column of such codes all distinct (tickets) is named an identifier.
+    #[test]
+    fn codes_mixing_numbers_and_letters_stay_labels() {
+        let csv: String = std::iter::once("boat,ticket,v\n".to_string())
+            .chain((0..100).map(|i| format!("{},{},{}\n", if i % 5 == 0 { ["C", "D"][i % 2].to_string() } else { (i % 16 + 1).to_string() }, if i % 3 == 0 { format!("A/5 {}", 21000 + i) } else { (113800 + i).to_string() }, i % 7)))
+            .collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let boat = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes && a.columns == ["boat"]).expect("a mixed-types alert on boat");
+        assert_eq!(boat.fix(), None);
+        assert!(boat.advice.starts_with("20% of its values are not numbers: it looks like a column of codes"), "{}", boat.advice);
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::Unique && a.columns == ["ticket"]), "{:?}", p.alerts.iter().map(|a| (a.code, &a.columns)).collect::<Vec<_>>());
+        // One note among numbers still gets the cast.
+        let csv: String = std::iter::once("x,v\n".to_string()).chain((0..100).map(|i| format!("{},{}\n", if i == 7 { "n/k".to_string() } else { i.to_string() }, i % 7))).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let x = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert_eq!(x.fix(), Some(StepSpec::Cast { column: "x".into(), to: crate::data::ColumnKind::Float }));
+    }
+
+    /// A rare 0/1 flag (2% fraud) is neither skewed nor a column to drop:
+    /// its near-constant alert offers no drop; a 4-valued column has no
+    /// outliers.
+    #[test]
+    fn a_rare_flag_is_not_skewed_or_dropped_and_few_values_have_no_outliers() {
+        let csv: String = std::iter::once("fraud,stars,v\n".to_string())
+            .chain((0..500).map(|i| format!("{},{},{}\n", u8::from(i % 50 == 0), if i % 9 == 0 { 1 + i % 2 } else { 3 + i % 2 }, (i * 37) % 101)))
+            .collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let on = |col: &str| p.alerts.iter().filter(|a| a.columns == [col]).map(|a| a.code).collect::<Vec<_>>();
+        assert!(p.columns[0].skewness.is_some_and(|s| s > 2.0));
+        assert_eq!(on("fraud"), [AlertCode::NearConstant]);
+        let near = p.alerts.iter().find(|a| a.code == AlertCode::NearConstant).unwrap();
+        assert_eq!(near.fix(), None);
+        assert!(near.advice.starts_with("a rare flag: keep it if its rarer value matters (2.0% of rows)"), "{}", near.advice);
+        assert_eq!(on("stars"), []);
+    }
+
     /// A date written another way among ISO dates is named as one, so the
     /// cast's advice does not just drop it as an odd value.
     #[test]
     fn dates_written_another_way_are_said_to_be_dates() {
-        let csv: String = std::iter::once("d,v\n".to_string()).chain((1..=9).map(|i| format!("2021-03-{i:02},{i}\n"))).chain(std::iter::once("03/12/2021,10\n".to_string())).collect();
+        let csv: String = std::iter::once("d,v\n".to_string()).chain((1..=29).map(|i| format!("2021-03-{i:02},{i}\n"))).chain(std::iter::once("03/12/2021,30\n".to_string())).collect();
         let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
         let p = profile(&ds);
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
