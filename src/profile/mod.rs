@@ -512,26 +512,20 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             if n == 0 {
                 return p;
             }
-            // Moments in row order (the order pandas sums in).
-            let mut mean = sorted.iter().sum::<f64>() / n as f64;
+            // Moments in row order (the order pandas sums in). Cubes of
+            // values past 1e100 overflow and squares of values under 1e-150
+            // vanish (1e-300s had a std of 0): such values are divided by
+            // a power of two near the largest, which is exact, first.
+            let largest = sorted.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            let scale = if largest > 1e100 || (largest > 0.0 && largest < 1e-100) { 2f64.powi(largest.log2().floor() as i32) } else { 1.0 };
+            let (shift, mean_shifted) = assoc::centred_mean_by(&sorted, |x| x / scale);
             let (mut m2, mut m3) = (0.0, 0.0);
             for &x in &sorted {
-                let d = x - mean;
+                let d = (x / scale - shift) - mean_shifted;
                 m2 += d * d;
                 m3 += d * d * d;
             }
-            // Values near f64's limit (1e308) overflow the sums although
-            // the mean and spread are finite: sum them scaled down instead.
-            let mut std_scaled = None;
-            if !mean.is_finite() || !m2.is_finite() {
-                let scale = sorted.iter().fold(0.0f64, |a, x| a.max(x.abs()));
-                mean = sorted.iter().map(|x| x / scale).sum::<f64>() / n as f64 * scale;
-                let ss: f64 = sorted.iter().map(|x| (x / scale - mean / scale).powi(2)).sum();
-                if n > 1 {
-                    std_scaled = Some((ss / (n - 1) as f64).sqrt() * scale);
-                }
-                m3 = f64::NAN;
-            }
+            let mean = (shift + mean_shifted) * scale;
             sort_numbers(&mut sorted);
             // Runs of equal values: distinct count and top values.
             let mut runs: Vec<(f64, usize)> = Vec::new();
@@ -548,7 +542,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             p.max = Some(sorted[n - 1]);
             p.mean = Some(mean).filter(|m| m.is_finite());
             if n > 1 {
-                p.std = std_scaled.or(Some((m2 / (n - 1) as f64).sqrt())).filter(|s| s.is_finite());
+                p.std = Some((m2 / (n - 1) as f64).sqrt() * scale).filter(|s| s.is_finite());
             }
             if n > 2 && m2 > 0.0 {
                 let nf = n as f64;
@@ -821,12 +815,46 @@ mod tests {
     fn values_near_the_f64_limit_keep_their_statistics() {
         let p = profile(&ds("a\n1e308\n-1e308\n1e308\n5\n1.7e308\n"));
         let c = &p.columns[0];
-        assert_eq!(c.mean, Some(5.4e307));
+        // Within two units in the last place of numpy's (the sum's order
+        // differs).
+        let mean = c.mean.unwrap();
+        assert!((mean / 5.4e307 - 1.0).abs() <= 4.5e-16, "{mean}");
+        // Skewness too, now that the cubes are summed scaled (pandas `skew`
+        // of the values divided by 1.7e308: -0.7338602859651895).
+        let skew = c.skewness.unwrap();
+        assert!((skew / -0.7338602859651895 - 1.0).abs() < 1e-12, "{skew}");
         let std = c.std.unwrap();
         assert!((std / 1.0526157893552615e308 - 1.0).abs() < 1e-12, "{std}");
         assert!(c.histogram.iter().all(|b| b.start.is_finite() && b.end.is_finite()), "{:?}", c.histogram);
         assert_eq!(c.histogram.iter().map(|b| b.count).sum::<usize>(), 5);
         assert_eq!((c.histogram[0].start, c.histogram.last().unwrap().end), (-1e308, 1.7e308));
+    }
+
+    /// Tiny values (1e-300s) kept their spread, and values at a large
+    /// offset (IDs near 2^52) their skewness and correlation ratio: the
+    /// squares underflowed to a std of 0, and the plain sums' rounding
+    /// moved the skewness by 0.3% (pandas: 0.0121285046351875).
+    #[test]
+    fn tiny_values_and_large_offsets_keep_their_moments() {
+        let tiny: String = (0..200).map(|i| format!("{}e-300\n", 1 + (i * 37) % 101)).collect();
+        let p = profile(&ds(&format!("t\n{tiny}")));
+        let t = &p.columns[0];
+        let values: Vec<f64> = (0..200).map(|i| (1 + (i * 37) % 101) as f64).collect();
+        let mean = values.iter().sum::<f64>() / 200.0;
+        let std = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / 199.0).sqrt();
+        assert!((t.std.unwrap() / (std * 1e-300) - 1.0).abs() < 1e-12, "{:?} vs {}", t.std, std * 1e-300);
+        assert!(t.skewness.is_some());
+        // Offsets: the same spread at 0 and at 2^52 gives the same skewness.
+        let spread: Vec<u64> = (0..5000u64).map(|i| (i * i * 7919) % 1_000_003).collect();
+        let at = |offset: u64| {
+            let csv: String = std::iter::once("x,g\n".to_string()).chain(spread.iter().enumerate().map(|(i, v)| format!("{},{}\n", offset + v, ["a", "b", "c"][i % 3]))).collect();
+            let p = profile(&ds(&csv));
+            let eta = p.associations.pairs.iter().find(|a| a.measure == crate::profile::assoc::Measure::CorrelationRatio).map(|a| a.value);
+            (p.columns[0].skewness.unwrap(), eta.unwrap())
+        };
+        let ((s0, e0), (s52, e52)) = (at(0), at(1 << 52));
+        assert!((s52 / s0 - 1.0).abs() < 1e-9, "skewness {s52} at 2^52 vs {s0} at 0");
+        assert!((e52 / e0 - 1.0).abs() < 1e-9, "correlation ratio {e52} at 2^52 vs {e0} at 0");
     }
 
     #[test]
