@@ -558,9 +558,11 @@ impl Recipe {
                 }
                 true
             };
-            // Set when a scale filled the missing values with the median
-            // first: an impute after it would find none left.
-            let mut filled_for_scale = false;
+            // Set by a scale step: the recorded recipe fills the missing
+            // values with the median before scaling (at fit time and at
+            // apply time), so an impute after it would find none left,
+            // whether or not the training rows had gaps.
+            let mut scaled = false;
             for (k, spec) in mine.iter().enumerate() {
                 // An encoding ends the column's steps: one after it would be lost.
                 if matches!(spec, StepSpec::OneHot { .. } | StepSpec::Ordinal { .. }) {
@@ -595,7 +597,7 @@ impl Recipe {
                         work = work.normalize();
                         fitted.push(RecipeStep::NormalizeLabels { column: column.clone() });
                     }
-                    StepSpec::Impute { .. } if filled_for_scale => {
+                    StepSpec::Impute { .. } if scaled => {
                         return Err(bad(&column, "impute", "it comes after scale, which fills the missing values with the median before scaling, so it would find none (and a missing indicator would be all zeros); put the impute step before the scale step"));
                     }
                     StepSpec::Impute { strategy, indicator, .. } => match &mut work {
@@ -658,8 +660,8 @@ impl Recipe {
                         if !work.is_num() {
                             return Err(bad(&column, "scale", "the column holds labels; cast it to numbers first"));
                         }
+                        scaled = true;
                         if needs_impute {
-                            filled_for_scale = matches!(&work, Work::Num(v) if v.iter().any(Option::is_none));
                             if !default_impute(&mut work, &mut fitted) {
                                 dropped = true;
                                 break;
@@ -1068,9 +1070,16 @@ mod tests {
         // The indicator marks the one missing training value.
         let at = r.feature_names().iter().position(|n| n.ends_with("missing")).expect("an indicator column");
         assert_eq!(r.apply(&d, &[0, 1, 2, 3]).unwrap().column(at).to_vec(), [0.0, 1.0, 0.0, 0.0]);
-        // Without missing values, an impute after a scale is harmless and kept.
-        let full = ds("a,y\n1,x\n2,y\n3,x\n");
-        assert!(Recipe::fit_with(&full, &[0], &[0, 1, 2], &[scale, StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: false }]).is_ok());
+        // Without missing training values too: other rows may have gaps,
+        // which the scale's median fill would take before the impute
+        // (its indicator would be 0 on them).
+        let full = ds("a,y\n1,x\n2,y\n3,x\n,y\n");
+        let after = [scale.clone(), StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: true }];
+        let e = Recipe::fit_with(&full, &[0], &[0, 1, 2], &after).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step impute cannot apply to column \"a\": it comes after scale, which fills the missing values with the median before scaling, so it would find none (and a missing indicator would be all zeros); put the impute step before the scale step");
+        let before = [after[1].clone(), scale];
+        let r = Recipe::fit_with(&full, &[0], &[0, 1, 2], &before).unwrap();
+        assert_eq!(r.apply(&full, &[3]).unwrap().as_slice().unwrap(), &[1.0, 0.0]);
 
         let huge = ds("b,y\n1e300,x\n-1e300,y\n1e299,x\n");
         let e = Recipe::fit_with(&huge, &[0], &[0, 1, 2], &[StepSpec::Scale { column: "b".into(), method: ScaleMethod::Standard }]).unwrap_err();
