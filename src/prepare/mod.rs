@@ -239,6 +239,10 @@ fn is_zeros(r: &UnseenRule) -> bool {
     *r == UnseenRule::Zeros
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// One fitted step. Steps for one column run in order on that column's
 /// values; a numeric column is emitted after its last step, label columns
 /// by their encoding step.
@@ -263,6 +267,11 @@ pub enum RecipeStep {
         /// Unseen labels: zeros (default, not written) or an error.
         #[serde(default, skip_serializing_if = "is_zeros")]
         unseen: UnseenRule,
+        /// Asked for by a step (written only then): every training label
+        /// kept, and given back by [`Recipe::spec`] for replay. The default
+        /// encoding leaves it out, as manifests before it did.
+        #[serde(default, skip_serializing_if = "is_false")]
+        asked: bool,
     },
     /// Leave a column out.
     DropColumn {
@@ -698,7 +707,7 @@ impl Recipe {
                     }
                     StepSpec::OneHot { unseen, .. } => {
                         match one_hot_levels(&work) {
-                            Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen }),
+                            Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen, asked: true }),
                             None => dropped = true,
                         }
                         encoded = true;
@@ -733,7 +742,7 @@ impl Recipe {
                         continue;
                     }
                     match one_hot_levels(&work) {
-                        Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: UnseenRule::Zeros }),
+                        Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: UnseenRule::Zeros, asked: false }),
                         None => dropped = true,
                     }
                 }
@@ -785,7 +794,9 @@ impl Recipe {
                 RecipeStep::DropColumn { column, reason } if reason == USER_DROP => Some(StepSpec::DropColumn { column: column.clone() }),
                 RecipeStep::Impute { column, strategy, indicator, .. } => Some(StepSpec::Impute { column: column.clone(), strategy: strategy.clone(), indicator: *indicator }),
                 RecipeStep::Scale { column, method, .. } => Some(StepSpec::Scale { column: column.clone(), method: *method }),
-                RecipeStep::OneHot { column, unseen: UnseenRule::Error, .. } => Some(StepSpec::OneHot { column: column.clone(), unseen: UnseenRule::Error }),
+                // A manifest written before `asked` was recorded marks a
+                // user's step by its error rule only.
+                RecipeStep::OneHot { column, unseen, asked, .. } if *asked || *unseen == UnseenRule::Error => Some(StepSpec::OneHot { column: column.clone(), unseen: *unseen }),
                 RecipeStep::Ordinal { column, .. } => Some(StepSpec::Ordinal { column: column.clone() }),
                 RecipeStep::Cast { column, to } => Some(StepSpec::Cast { column: column.clone(), to: *to }),
                 RecipeStep::NormalizeLabels { column } => Some(StepSpec::NormalizeLabels { column: column.clone() }),
@@ -1037,7 +1048,7 @@ mod tests {
             recipe.steps,
             vec![
                 RecipeStep::ImputeMedian { column: "x".into(), value: 2.0 },
-                RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into(), "b".into()], unseen: UnseenRule::Zeros },
+                RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into(), "b".into()], unseen: UnseenRule::Zeros, asked: false },
             ]
         );
         assert_eq!(recipe.feature_names(), ["x", "c=a", "c=b"]);
@@ -1145,7 +1156,7 @@ mod tests {
 
     #[test]
     fn recipe_round_trips_as_json() {
-        let r = Recipe { steps: vec![RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into()], unseen: UnseenRule::Zeros }] };
+        let r = Recipe { steps: vec![RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into()], unseen: UnseenRule::Zeros, asked: false }] };
         let json = serde_json::to_string(&r).unwrap();
         // The default recipe's JSON is what older manifests hold.
         assert_eq!(json, r#"{"steps":[{"step":"one_hot","column":"c","levels":["a"]}]}"#);
@@ -1228,7 +1239,7 @@ mod tests {
         let rows: Vec<usize> = (0..300).collect();
         let r = Recipe::fit(&ds, &[0, 1, 2], &rows).unwrap();
         assert!(matches!(&r.steps[1], RecipeStep::DropColumn { column, reason } if column == "name" && reason.contains("each of its 300 training labels is in one row only")), "{:?}", r.steps[1]);
-        assert_eq!(r.steps[2], RecipeStep::OneHot { column: "ticket".into(), levels: vec!["T0".into()], unseen: UnseenRule::Zeros });
+        assert_eq!(r.steps[2], RecipeStep::OneHot { column: "ticket".into(), levels: vec!["T0".into()], unseen: UnseenRule::Zeros, asked: false });
         assert_eq!(r.feature_names(), ["x", "ticket=T0"]);
         assert_eq!(r.dropped().len(), 1);
         assert_eq!(r.dropped()[0].0, "name");
@@ -1238,6 +1249,33 @@ mod tests {
         // Asked for, the encoding keeps the 100 most frequent labels.
         let asked = Recipe::fit_with(&ds, &[1], &rows, &[StepSpec::OneHot { column: "name".into(), unseen: UnseenRule::Zeros }]).unwrap();
         assert_eq!(asked.width(), MAX_ONE_HOT_LEVELS);
+    }
+
+    /// A user's one-hot step is recorded as the user's, whatever its unseen
+    /// rule, so a refit from [`Recipe::spec`] encodes the column again
+    /// rather than the default dropping it as an identifier.
+    #[test]
+    fn a_users_one_hot_step_comes_back_from_the_fitted_recipe() {
+        let mut text = String::from("code,x\n");
+        for i in 0..30 {
+            text.push_str(&format!("C{i},{}\n", i % 4));
+        }
+        let ds = ds(&text);
+        let rows: Vec<usize> = (0..30).collect();
+        for unseen in [UnseenRule::Zeros, UnseenRule::Error] {
+            let specs = [StepSpec::OneHot { column: "code".into(), unseen }];
+            let r = Recipe::fit_with(&ds, &[0, 1], &rows, &specs).unwrap();
+            assert_eq!(r.width(), 31);
+            assert_eq!(r.spec(), specs);
+            assert_eq!(Recipe::fit_with(&ds, &[0, 1], &rows, &r.spec()).unwrap(), r);
+            let json = serde_json::to_string(&r).unwrap();
+            assert!(json.contains("\"asked\":true"), "{json}");
+            assert_eq!(serde_json::from_str::<Recipe>(&json).unwrap(), r);
+        }
+        // The default encoding is not the user's, and writes no mark.
+        let default = Recipe::fit(&ds, &[0, 1], &rows[..10]).unwrap();
+        assert!(default.spec().is_empty());
+        assert!(!serde_json::to_string(&default).unwrap().contains("asked"));
     }
 
     /// Distinct prices written as text are left out like identifiers, but
