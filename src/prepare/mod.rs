@@ -14,9 +14,16 @@ use thiserror::Error;
 
 use crate::data::{ColumnKind, ColumnValues, Dataset};
 
-/// Most one-hot columns one categorical column may produce; rarer levels
-/// are encoded as all zeros, like an unseen category.
+/// Most one-hot columns the default encoding makes of one categorical
+/// column; rarer levels are encoded as all zeros, like an unseen category.
+/// A one-hot step the user asks for keeps every training label (up to
+/// [`MAX_ASKED_ONE_HOT_LEVELS`]).
 pub const MAX_ONE_HOT_LEVELS: usize = 100;
+
+/// Most training labels a one-hot step the user asks for encodes (one
+/// column each); past it the step is refused, naming ordinal or
+/// drop_column instead.
+pub const MAX_ASKED_ONE_HOT_LEVELS: usize = 1_000;
 
 /// Distinct labels, each in a single training row, from which the default
 /// encoding drops a column as an identifier or free text: one-hot columns
@@ -706,9 +713,21 @@ impl Recipe {
                         return Err(bad(&column, &step_name(spec), &format!("the column holds {holds}; cast it to labels first")));
                     }
                     StepSpec::OneHot { unseen, .. } => {
-                        match one_hot_levels(&work) {
-                            Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen, asked: true }),
-                            None => dropped = true,
+                        // Asked for, every training label is kept: a cap
+                        // would encode some as all zeros, or call them
+                        // unseen under the error rule.
+                        let levels = training_labels(&work);
+                        if levels.len() > MAX_ASKED_ONE_HOT_LEVELS {
+                            let reason = format!(
+                                "the training rows hold {} different labels, more than the {MAX_ASKED_ONE_HOT_LEVELS} one-hot columns a column may make; encode it with ordinal, or leave it out with drop_column",
+                                levels.len()
+                            );
+                            return Err(bad(&column, "one_hot", &reason));
+                        }
+                        if levels.is_empty() {
+                            dropped = true;
+                        } else {
+                            fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen, asked: true });
                         }
                         encoded = true;
                         break;
@@ -1007,7 +1026,14 @@ fn written_number(work: &Work) -> Option<&str> {
     crate::profile::alerts::written_numbers(levels, &work.counts()).map(|w| w.example)
 }
 
-/// The levels a one-hot encoding gets, in first-appearance order: every
+/// Every label in the training rows, in level order.
+fn training_labels(work: &Work) -> Vec<String> {
+    let counts = work.counts();
+    let Work::Lab { levels, .. } = work else { return Vec::new() };
+    (0..levels.len()).filter(|&i| counts[i] > 0).map(|i| levels[i].clone()).collect()
+}
+
+/// The levels the default one-hot encoding gets, in level order: every
 /// label in the training rows, or, past [`MAX_ONE_HOT_LEVELS`], the most
 /// frequent of those in two or more rows (of all, when none repeats);
 /// `None` when there are none.
@@ -1246,9 +1272,9 @@ mod tests {
         // 19 unique labels are kept: too few to call them identifiers.
         let few = Recipe::fit(&ds, &[1], &rows[..19]).unwrap();
         assert_eq!(few.width(), 19);
-        // Asked for, the encoding keeps the 100 most frequent labels.
+        // Asked for, the encoding keeps every training label.
         let asked = Recipe::fit_with(&ds, &[1], &rows, &[StepSpec::OneHot { column: "name".into(), unseen: UnseenRule::Zeros }]).unwrap();
-        assert_eq!(asked.width(), MAX_ONE_HOT_LEVELS);
+        assert_eq!(asked.width(), 300);
     }
 
     /// A user's one-hot step is recorded as the user's, whatever its unseen
@@ -1276,6 +1302,35 @@ mod tests {
         let default = Recipe::fit(&ds, &[0, 1], &rows[..10]).unwrap();
         assert!(default.spec().is_empty());
         assert!(!serde_json::to_string(&default).unwrap().contains("asked"));
+    }
+
+    /// A one-hot step asked for keeps every training label past the default
+    /// encoding's 100, so none is called unseen under the error rule nor
+    /// encoded as zeros; past its own limit it is refused, naming the count.
+    #[test]
+    fn a_one_hot_step_keeps_every_training_label_up_to_its_limit() {
+        let table = |n: usize| {
+            let mut text = String::from("lvl,x\n");
+            for i in 0..2 * n {
+                text.push_str(&format!("L{},{}\n", i % n, i % 3));
+            }
+            ds(&text)
+        };
+        let d = table(150);
+        let rows: Vec<usize> = (0..300).collect();
+        for unseen in [UnseenRule::Zeros, UnseenRule::Error] {
+            let r = Recipe::fit_with(&d, &[0], &rows, &[StepSpec::OneHot { column: "lvl".into(), unseen }]).unwrap();
+            assert_eq!(r.width(), 150);
+            let m = r.apply(&d, &rows).unwrap();
+            // Every row has its one column set.
+            assert!(m.rows().into_iter().all(|row| row.sum() == 1.0));
+        }
+        assert_eq!(Recipe::fit(&d, &[0], &rows).unwrap().width(), MAX_ONE_HOT_LEVELS);
+        let d = table(MAX_ASKED_ONE_HOT_LEVELS + 1);
+        let rows: Vec<usize> = (0..2 * (MAX_ASKED_ONE_HOT_LEVELS + 1)).collect();
+        let e = Recipe::fit_with(&d, &[0], &rows, &[StepSpec::OneHot { column: "lvl".into(), unseen: UnseenRule::Zeros }]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step one_hot cannot apply to column \"lvl\": the training rows hold 1001 different labels, more than the 1000 one-hot columns a column may make; encode it with ordinal, or leave it out with drop_column");
+        assert!(Recipe::fit_with(&d, &[0], &rows, &[StepSpec::Ordinal { column: "lvl".into() }]).is_ok());
     }
 
     /// Distinct prices written as text are left out like identifiers, but
