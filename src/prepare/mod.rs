@@ -126,7 +126,7 @@ pub enum ImputeStrategy {
     /// Training median (numbers only).
     Median,
     /// Most frequent training value (ties: the smaller number, or the label
-    /// seen first).
+    /// in the earliest training row, in file order).
     Mode,
     /// A fixed value, written as text (`"0"`, `"unknown"`).
     Constant(String),
@@ -402,6 +402,30 @@ impl Work {
         }
     }
 
+    /// As [`Work::of`], for fitting: labels ordered by their first
+    /// training row in file order (labels of other rows only after them),
+    /// so that what the order decides (a mode's tie, the one-hot columns'
+    /// order, the default encoding's cap among equals) comes from the
+    /// training rows alone. The data's own order is by first row in the
+    /// whole file, test rows included.
+    fn of_training(values: &ColumnValues, rows: &[usize]) -> Work {
+        let ColumnValues::Categorical { levels, codes } = values else { return Work::of(values, rows) };
+        let mut first = vec![usize::MAX; levels.len()];
+        for &r in rows {
+            if let Some(c) = codes[r].get() {
+                first[c as usize] = first[c as usize].min(r);
+            }
+        }
+        let mut order: Vec<usize> = (0..levels.len()).collect();
+        // Stable: labels of no training row keep the data's order.
+        order.sort_by_key(|&i| first[i]);
+        let mut recode = vec![0u32; levels.len()];
+        for (to, &from) in order.iter().enumerate() {
+            recode[from] = to as u32;
+        }
+        Work::Lab { levels: order.iter().map(|&i| levels[i].clone()).collect(), codes: rows.iter().map(|&r| codes[r].get().map(|c| recode[c as usize])).collect() }
+    }
+
     fn is_num(&self) -> bool {
         matches!(self, Work::Num(_))
     }
@@ -555,7 +579,7 @@ impl Recipe {
                 }
             }
             let mut fitted = Vec::new();
-            let mut work = Work::of(&col.values, &rows);
+            let mut work = Work::of_training(&col.values, &rows);
             let mut time = col.kind.is_time();
             let mut needs_impute = work.is_num();
             let mut encoded = false;
@@ -1026,14 +1050,16 @@ fn written_number(work: &Work) -> Option<&str> {
     crate::profile::alerts::written_numbers(levels, &work.counts()).map(|w| w.example)
 }
 
-/// Every label in the training rows, in level order.
+/// Every label in the training rows, in level order (by first training
+/// row, see [`Work::of_training`]).
 fn training_labels(work: &Work) -> Vec<String> {
     let counts = work.counts();
     let Work::Lab { levels, .. } = work else { return Vec::new() };
     (0..levels.len()).filter(|&i| counts[i] > 0).map(|i| levels[i].clone()).collect()
 }
 
-/// The levels the default one-hot encoding gets, in level order: every
+/// The levels the default one-hot encoding gets, in level order (by first
+/// training row, see [`Work::of_training`]): every
 /// label in the training rows, or, past [`MAX_ONE_HOT_LEVELS`], the most
 /// frequent of those in two or more rows (of all, when none repeats);
 /// `None` when there are none.
@@ -1302,6 +1328,38 @@ mod tests {
         let default = Recipe::fit(&ds, &[0, 1], &rows[..10]).unwrap();
         assert!(default.spec().is_empty());
         assert!(!serde_json::to_string(&default).unwrap().contains("asked"));
+    }
+
+    /// What the order of labels decides — a mode's tie, the one-hot
+    /// columns' order, which labels the default encoding's cap keeps among
+    /// equals — comes from the training rows only: changing a test row
+    /// changes none of it.
+    #[test]
+    fn label_order_comes_from_the_training_rows_only() {
+        // Row 0 is a test row; in training "a" and "b" tie, "a" first.
+        let train = [1, 2, 3, 4];
+        let mode = StepSpec::Impute { column: "c".into(), strategy: ImputeStrategy::Mode, indicator: false };
+        for test_label in ["b", "c", "a"] {
+            let d = ds(&format!("c,y\n{test_label},0\na,1\nb,2\n,3\nb,4\na,5\n"));
+            let r = Recipe::fit_with(&d, &[0], &[1, 2, 3, 4, 5], std::slice::from_ref(&mode)).unwrap();
+            assert!(matches!(&r.steps[0], RecipeStep::Impute { label: Some(l), .. } if l == "a"), "test row {test_label}: {:?}", r.steps);
+            assert_eq!(r.feature_names(), ["c=a", "c=b"], "test row {test_label}");
+            assert_eq!(Recipe::fit(&d, &[0], &train).unwrap().feature_names(), ["c=a", "c=b"], "test row {test_label}");
+        }
+        // Past the cap, the kept labels among equally frequent ones are the
+        // first in training, whatever the test rows hold.
+        let capped = |test_label: &str| {
+            let mut text = format!("c,y\n{test_label},0\n");
+            for i in 0..2 * (MAX_ONE_HOT_LEVELS + 1) {
+                text.push_str(&format!("L{},{i}\n", i % (MAX_ONE_HOT_LEVELS + 1)));
+            }
+            let d = ds(&text);
+            Recipe::fit(&d, &[0], &(1..d.columns[0].len()).collect::<Vec<_>>()).unwrap().feature_names()
+        };
+        let kept = capped("x");
+        assert_eq!(kept.len(), MAX_ONE_HOT_LEVELS);
+        assert_eq!(kept[0], "c=L0");
+        assert_eq!(capped(&format!("L{MAX_ONE_HOT_LEVELS}")), kept);
     }
 
     /// A one-hot step asked for keeps every training label past the default
