@@ -190,11 +190,17 @@ pub enum StepSpec {
         #[serde(default)]
         unseen: UnseenRule,
     },
-    /// One feature: the label's rank in sorted training labels; unseen
-    /// and missing labels are -1.
+    /// One feature: the label's place in the stated order (0, 1, …), or
+    /// without one its rank among the training labels sorted as text;
+    /// labels not seen in training (or not in the stated order) and
+    /// missing values are -1.
     Ordinal {
         /// The column.
         column: String,
+        /// The order, lowest first (`["low", "medium", "high"]`); every
+        /// training label must be in it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        levels: Option<Vec<String>>,
     },
     /// Read a column as another storage: labels to numbers (text that is
     /// not a number becomes missing) or numbers to labels.
@@ -230,7 +236,7 @@ impl StepSpec {
             | StepSpec::Impute { column, .. }
             | StepSpec::Scale { column, .. }
             | StepSpec::OneHot { column, .. }
-            | StepSpec::Ordinal { column }
+            | StepSpec::Ordinal { column, .. }
             | StepSpec::Cast { column, .. }
             | StepSpec::NormalizeLabels { column }
             | StepSpec::ParseNumbers { column } => Some(column),
@@ -317,8 +323,12 @@ pub enum RecipeStep {
     Ordinal {
         /// The column.
         column: String,
-        /// Training labels, sorted.
+        /// Training labels sorted as text, or the order the step stated.
         levels: Vec<String>,
+        /// Whether `levels` is the step's stated order (written only then,
+        /// so manifests from before it read and replay as they did).
+        #[serde(default, skip_serializing_if = "is_false")]
+        stated: bool,
     },
     /// Read the column as another storage.
     Cast {
@@ -756,12 +766,32 @@ impl Recipe {
                         encoded = true;
                         break;
                     }
-                    StepSpec::Ordinal { .. } => {
-                        let counts = work.counts();
-                        let Work::Lab { levels, .. } = &work else { unreachable!() };
-                        let mut seen: Vec<String> = (0..levels.len()).filter(|&i| counts[i] > 0).map(|i| levels[i].clone()).collect();
-                        seen.sort();
-                        fitted.push(RecipeStep::Ordinal { column: column.clone(), levels: seen });
+                    StepSpec::Ordinal { levels: stated, .. } => {
+                        let mut seen = training_labels(&work);
+                        let levels = match stated {
+                            None => {
+                                seen.sort();
+                                seen
+                            }
+                            Some(order) => {
+                                let short = |l: &str| l.chars().take(100).collect::<String>();
+                                if order.is_empty() {
+                                    return Err(bad(&column, "ordinal", "its stated order of labels is empty; list them lowest first, or leave the order out to sort them as text"));
+                                }
+                                if let Some(twice) = order.iter().enumerate().find_map(|(i, l)| order[..i].contains(l).then_some(l)) {
+                                    return Err(bad(&column, "ordinal", &format!("its stated order gives the label {:?} twice; give each label once", short(twice))));
+                                }
+                                if let Some(missing) = seen.iter().find(|l| !order.contains(l)) {
+                                    return Err(bad(
+                                        &column,
+                                        "ordinal",
+                                        &format!("the training label {:?} is not in its stated order; add it to the order (every training label needs a place)", short(missing)),
+                                    ));
+                                }
+                                order.clone()
+                            }
+                        };
+                        fitted.push(RecipeStep::Ordinal { column: column.clone(), levels, stated: stated.is_some() });
                         encoded = true;
                         break;
                     }
@@ -840,7 +870,7 @@ impl Recipe {
                 // A manifest written before `asked` was recorded marks a
                 // user's step by its error rule only.
                 RecipeStep::OneHot { column, unseen, asked, .. } if *asked || *unseen == UnseenRule::Error => Some(StepSpec::OneHot { column: column.clone(), unseen: *unseen }),
-                RecipeStep::Ordinal { column, .. } => Some(StepSpec::Ordinal { column: column.clone() }),
+                RecipeStep::Ordinal { column, levels, stated } => Some(StepSpec::Ordinal { column: column.clone(), levels: stated.then(|| levels.clone()) }),
                 RecipeStep::Cast { column, to } => Some(StepSpec::Cast { column: column.clone(), to: *to }),
                 RecipeStep::NormalizeLabels { column } => Some(StepSpec::NormalizeLabels { column: column.clone() }),
                 RecipeStep::ParseNumbers { column } => Some(StepSpec::ParseNumbers { column: column.clone() }),
@@ -993,7 +1023,9 @@ impl Recipe {
                         emitted = true;
                     }
                     (RecipeStep::Ordinal { levels: wanted, .. }, Work::Lab { levels, codes }) => {
-                        let rank: Vec<f64> = levels.iter().map(|l| wanted.binary_search(l).map_or(-1.0, |p| p as f64)).collect();
+                        // By position: a stated order is not sorted as text.
+                        let place: std::collections::HashMap<&str, usize> = wanted.iter().enumerate().rev().map(|(p, w)| (w.as_str(), p)).collect();
+                        let rank: Vec<f64> = levels.iter().map(|l| place.get(l.as_str()).map_or(-1.0, |&p| p as f64)).collect();
                         for (i, c) in codes.iter().enumerate() {
                             out[i * width + offset] = c.map_or(-1.0, |c| rank[c as usize]);
                         }
@@ -1230,7 +1262,7 @@ mod tests {
             (vec![imp(ImputeStrategy::Mean, true), StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x__missing", "x"], vec![0.0, 100.0, 1.0, 8.0 / 3.0]),
             (vec![imp(ImputeStrategy::Constant("-1".into()), false), StepSpec::Scale { column: "x".into(), method: ScaleMethod::MinMax }, StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![101.0 / 5.0, 0.0]),
             (vec![StepSpec::Scale { column: "x".into(), method: ScaleMethod::Robust }, StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![97.0 / 0.75, 0.0]),
-            (vec![StepSpec::NormalizeLabels { column: "c".into() }, StepSpec::Ordinal { column: "c".into() }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c"], vec![-1.0, 1.0]),
+            (vec![StepSpec::NormalizeLabels { column: "c".into() }, StepSpec::Ordinal { column: "c".into(), levels: None }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c"], vec![-1.0, 1.0]),
             (vec![StepSpec::Impute { column: "c".into(), strategy: ImputeStrategy::Constant("none".into()), indicator: false }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c=Red", "c=red", "c=Blue", "c=none"], vec![0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]),
             (vec![StepSpec::Cast { column: "n".into(), to: ColumnKind::Float }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "c".into() }], vec!["n"], vec![7.0, 2.0]),
         ];
@@ -1388,7 +1420,38 @@ mod tests {
         let rows: Vec<usize> = (0..2 * (MAX_ASKED_ONE_HOT_LEVELS + 1)).collect();
         let e = Recipe::fit_with(&d, &[0], &rows, &[StepSpec::OneHot { column: "lvl".into(), unseen: UnseenRule::Zeros }]).unwrap_err();
         assert_eq!(e.to_string(), "recipe step one_hot cannot apply to column \"lvl\": the training rows hold 1001 different labels, more than the 1000 one-hot columns a column may make; encode it with ordinal, or leave it out with drop_column");
-        assert!(Recipe::fit_with(&d, &[0], &rows, &[StepSpec::Ordinal { column: "lvl".into() }]).is_ok());
+        assert!(Recipe::fit_with(&d, &[0], &rows, &[StepSpec::Ordinal { column: "lvl".into(), levels: None }]).is_ok());
+    }
+
+    /// An ordinal step codes labels by a stated order (or, without one,
+    /// sorted as text), -1 for labels not seen in training or not in the
+    /// order and for missing values; a training label the order leaves out
+    /// is refused by name; the order is recorded, and a recipe from before
+    /// it reads and applies as it did.
+    #[test]
+    fn an_ordinal_step_takes_a_stated_order() {
+        let d = ds("c,y\nlow,1\nhigh,2\nmedium,3\n,4\nlow,5\nhuge,6\n");
+        let train = [0, 1, 2, 3, 4];
+        let order = |l: &[&str]| StepSpec::Ordinal { column: "c".into(), levels: Some(l.iter().map(|s| s.to_string()).collect()) };
+        let stated = order(&["low", "medium", "high"]);
+        let r = Recipe::fit_with(&d, &[0], &train, std::slice::from_ref(&stated)).unwrap();
+        assert_eq!(r.apply(&d, &[0, 1, 2, 3, 5]).unwrap().as_slice().unwrap(), &[0.0, 2.0, 1.0, -1.0, -1.0]);
+        assert_eq!(r.spec(), std::slice::from_ref(&stated));
+        assert_eq!(Recipe::fit_with(&d, &[0], &train, &r.spec()).unwrap(), r);
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(json, r#"{"steps":[{"step":"ordinal","column":"c","levels":["low","medium","high"],"stated":true}]}"#);
+        assert_eq!(serde_json::from_str::<StepSpec>(r#"{"step":"ordinal","column":"c","levels":["low","medium","high"]}"#).unwrap(), stated);
+        // Without an order: sorted as text, as before, and written as before.
+        let sorted = Recipe::fit_with(&d, &[0], &train, &[StepSpec::Ordinal { column: "c".into(), levels: None }]).unwrap();
+        assert_eq!(serde_json::to_string(&sorted).unwrap(), r#"{"steps":[{"step":"ordinal","column":"c","levels":["high","low","medium"]}]}"#);
+        assert_eq!(sorted.apply(&d, &[0, 1, 2, 3, 5]).unwrap().as_slice().unwrap(), &[1.0, 0.0, 2.0, -1.0, -1.0]);
+        assert_eq!(sorted.spec(), [StepSpec::Ordinal { column: "c".into(), levels: None }]);
+        // Refused: a training label left out, a label given twice, no labels.
+        let e = Recipe::fit_with(&d, &[0], &train, &[order(&["low", "high"])]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step ordinal cannot apply to column \"c\": the training label \"medium\" is not in its stated order; add it to the order (every training label needs a place)");
+        let e = Recipe::fit_with(&d, &[0], &train, &[order(&["low", "medium", "low", "high"])]).unwrap_err();
+        assert!(e.to_string().ends_with("its stated order gives the label \"low\" twice; give each label once"), "{e}");
+        assert_eq!(Recipe::fit_with(&d, &[0], &train, &[order(&[])]).unwrap_err().code(), "bad_step");
     }
 
     /// Distinct prices written as text are left out like identifiers, but
