@@ -241,6 +241,8 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
             _ => None,
         };
         match (parts.next(), third) {
+            // An ordinal step may state its order: ordinal:COLUMN:low,medium,high.
+            (Some(order), None) if kind == "ordinal" => step["levels"] = order.split(',').collect::<Vec<_>>().into(),
             // A constant impute carries its value: impute:COLUMN:constant:VALUE.
             (Some(arg), Some(("strategy", _))) if arg == "constant" || arg.starts_with("constant:") => match arg.strip_prefix("constant:") {
                 Some(value) => step["strategy"] = serde_json::json!({ "constant": value }),
@@ -257,7 +259,7 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
         step
     };
     serde_json::from_value(value).map_err(|e| {
-        format!("{e}; the steps are drop_column, impute (mean, median, mode, constant:VALUE), scale (standard, min_max, robust), one_hot, ordinal, cast (integer, float, boolean, categorical, text, date, date_time), normalize_labels, parse_numbers and drop_duplicate_rows")
+        format!("{e}; the steps are drop_column, impute (mean, median, mode, constant:VALUE), scale (standard, min_max, robust), one_hot, ordinal (optionally :LOW,MEDIUM,HIGH), cast (integer, float, boolean, categorical, text, date, date_time), normalize_labels, parse_numbers and drop_duplicate_rows")
             .replace(", expected one of `drop_column`, `impute`, `scale`, `one_hot`, `ordinal`, `cast`, `normalize_labels`, `parse_numbers`, `drop_duplicate_rows`", "")
     })
 }
@@ -437,6 +439,7 @@ enum Command {
         max_seconds: f64,
         /// A preparation step, in order (repeatable): `KIND:COLUMN` for
         /// drop_column, one_hot, ordinal, normalize_labels, parse_numbers;
+        /// `ordinal:COLUMN:LOW,MEDIUM,HIGH` for a stated order;
         /// `scale:COLUMN:standard|min_max|robust`; `impute:COLUMN:mean|median|mode`, or `impute:COLUMN:constant:VALUE`;
         /// `cast:COLUMN:KIND`; `drop_duplicate_rows`; or a step as JSON, as
         /// an alert's `suggestion` in `profile --json` gives it.

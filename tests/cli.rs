@@ -898,6 +898,45 @@ fn run_steps_from_the_command_line() {
     assert!(text(&o.stderr).contains("unknown variant `frob`; the steps are drop_column, impute"), "{}", text(&o.stderr));
 }
 
+/// A one-hot step asked for on a column of identifiers (each label in one
+/// row, which the default encoding drops) is recorded as the user's and
+/// replays bit for bit.
+#[test]
+fn a_one_hot_step_on_identifiers_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("codes.csv");
+    let body: String = std::iter::once("code,x,y\n".to_string()).chain((0..80).map(|i| format!("K{i},{},{}\n", i % 7, (i * 13) % 17))).collect();
+    std::fs::write(&data, body).unwrap();
+    let (path, out) = (data.to_str().unwrap(), dir.path().join("run.json"));
+    let o = run(&["run", path, "--target", "y", "--task", "regression", "--search", "none", "--models", "random_forest", "--step", "one_hot:code", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["recipe"]["steps"][0]["step"], "one_hot");
+    assert_eq!(m["recipe"]["steps"][0]["asked"], true);
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
+/// An ordinal step states its order on the command line; the manifest
+/// records it and replays; a training label the order leaves out is named.
+#[test]
+fn an_ordinal_step_takes_its_order_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("sizes.csv");
+    let body: String = std::iter::once("size,x,y\n".to_string()).chain((0..60).map(|i| format!("{},{},{}\n", ["low", "medium", "high"][i % 3], i % 7, (i % 3) * 10 + i % 4))).collect();
+    std::fs::write(&data, body).unwrap();
+    let (path, out) = (data.to_str().unwrap(), dir.path().join("run.json"));
+    let o = run(&["run", path, "--target", "y", "--task", "regression", "--search", "none", "--models", "linear", "--step", "ordinal:size:low,medium,high", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["recipe"]["steps"][0], serde_json::json!({"step": "ordinal", "column": "size", "levels": ["low", "medium", "high"], "stated": true}));
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    let o = run(&["run", path, "--target", "y", "--search", "none", "--step", "ordinal:size:low,high"]);
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("recipe step ordinal cannot apply to column \"size\": the training label \"medium\" is not in its stated order"), "{}", text(&o.stderr));
+}
+
 /// Rows whose target is missing are left out of training and testing,
 /// and the run says how many.
 #[test]

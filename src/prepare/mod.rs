@@ -14,9 +14,16 @@ use thiserror::Error;
 
 use crate::data::{ColumnKind, ColumnValues, Dataset};
 
-/// Most one-hot columns one categorical column may produce; rarer levels
-/// are encoded as all zeros, like an unseen category.
+/// Most one-hot columns the default encoding makes of one categorical
+/// column; rarer levels are encoded as all zeros, like an unseen category.
+/// A one-hot step the user asks for keeps every training label (up to
+/// [`MAX_ASKED_ONE_HOT_LEVELS`]).
 pub const MAX_ONE_HOT_LEVELS: usize = 100;
+
+/// Most training labels a one-hot step the user asks for encodes (one
+/// column each); past it the step is refused, naming ordinal or
+/// drop_column instead.
+pub const MAX_ASKED_ONE_HOT_LEVELS: usize = 1_000;
 
 /// Distinct labels, each in a single training row, from which the default
 /// encoding drops a column as an identifier or free text: one-hot columns
@@ -119,7 +126,7 @@ pub enum ImputeStrategy {
     /// Training median (numbers only).
     Median,
     /// Most frequent training value (ties: the smaller number, or the label
-    /// seen first).
+    /// in the earliest training row, in file order).
     Mode,
     /// A fixed value, written as text (`"0"`, `"unknown"`).
     Constant(String),
@@ -183,11 +190,17 @@ pub enum StepSpec {
         #[serde(default)]
         unseen: UnseenRule,
     },
-    /// One feature: the label's rank in sorted training labels; unseen
-    /// and missing labels are -1.
+    /// One feature: the label's place in the stated order (0, 1, …), or
+    /// without one its rank among the training labels sorted as text;
+    /// labels not seen in training (or not in the stated order) and
+    /// missing values are -1.
     Ordinal {
         /// The column.
         column: String,
+        /// The order, lowest first (`["low", "medium", "high"]`); every
+        /// training label must be in it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        levels: Option<Vec<String>>,
     },
     /// Read a column as another storage: labels to numbers (text that is
     /// not a number becomes missing) or numbers to labels.
@@ -223,7 +236,7 @@ impl StepSpec {
             | StepSpec::Impute { column, .. }
             | StepSpec::Scale { column, .. }
             | StepSpec::OneHot { column, .. }
-            | StepSpec::Ordinal { column }
+            | StepSpec::Ordinal { column, .. }
             | StepSpec::Cast { column, .. }
             | StepSpec::NormalizeLabels { column }
             | StepSpec::ParseNumbers { column } => Some(column),
@@ -237,6 +250,10 @@ pub const USER_DROP: &str = "dropped by a recipe step";
 
 fn is_zeros(r: &UnseenRule) -> bool {
     *r == UnseenRule::Zeros
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One fitted step. Steps for one column run in order on that column's
@@ -263,6 +280,11 @@ pub enum RecipeStep {
         /// Unseen labels: zeros (default, not written) or an error.
         #[serde(default, skip_serializing_if = "is_zeros")]
         unseen: UnseenRule,
+        /// Asked for by a step (written only then): every training label
+        /// kept, and given back by [`Recipe::spec`] for replay. The default
+        /// encoding leaves it out, as manifests before it did.
+        #[serde(default, skip_serializing_if = "is_false")]
+        asked: bool,
     },
     /// Leave a column out.
     DropColumn {
@@ -301,8 +323,12 @@ pub enum RecipeStep {
     Ordinal {
         /// The column.
         column: String,
-        /// Training labels, sorted.
+        /// Training labels sorted as text, or the order the step stated.
         levels: Vec<String>,
+        /// Whether `levels` is the step's stated order (written only then,
+        /// so manifests from before it read and replay as they did).
+        #[serde(default, skip_serializing_if = "is_false")]
+        stated: bool,
     },
     /// Read the column as another storage.
     Cast {
@@ -384,6 +410,30 @@ impl Work {
             ColumnValues::Numeric(v) => Work::Num(rows.iter().map(|&r| v[r].get()).collect()),
             ColumnValues::Categorical { levels, codes } => Work::Lab { levels: levels.clone(), codes: rows.iter().map(|&r| codes[r].get()).collect() },
         }
+    }
+
+    /// As [`Work::of`], for fitting: labels ordered by their first
+    /// training row in file order (labels of other rows only after them),
+    /// so that what the order decides (a mode's tie, the one-hot columns'
+    /// order, the default encoding's cap among equals) comes from the
+    /// training rows alone. The data's own order is by first row in the
+    /// whole file, test rows included.
+    fn of_training(values: &ColumnValues, rows: &[usize]) -> Work {
+        let ColumnValues::Categorical { levels, codes } = values else { return Work::of(values, rows) };
+        let mut first = vec![usize::MAX; levels.len()];
+        for &r in rows {
+            if let Some(c) = codes[r].get() {
+                first[c as usize] = first[c as usize].min(r);
+            }
+        }
+        let mut order: Vec<usize> = (0..levels.len()).collect();
+        // Stable: labels of no training row keep the data's order.
+        order.sort_by_key(|&i| first[i]);
+        let mut recode = vec![0u32; levels.len()];
+        for (to, &from) in order.iter().enumerate() {
+            recode[from] = to as u32;
+        }
+        Work::Lab { levels: order.iter().map(|&i| levels[i].clone()).collect(), codes: rows.iter().map(|&r| codes[r].get().map(|c| recode[c as usize])).collect() }
     }
 
     fn is_num(&self) -> bool {
@@ -539,7 +589,7 @@ impl Recipe {
                 }
             }
             let mut fitted = Vec::new();
-            let mut work = Work::of(&col.values, &rows);
+            let mut work = Work::of_training(&col.values, &rows);
             let mut time = col.kind.is_time();
             let mut needs_impute = work.is_num();
             let mut encoded = false;
@@ -558,9 +608,11 @@ impl Recipe {
                 }
                 true
             };
-            // Set when a scale filled the missing values with the median
-            // first: an impute after it would find none left.
-            let mut filled_for_scale = false;
+            // Set by a scale step: the recorded recipe fills the missing
+            // values with the median before scaling (at fit time and at
+            // apply time), so an impute after it would find none left,
+            // whether or not the training rows had gaps.
+            let mut scaled = false;
             for (k, spec) in mine.iter().enumerate() {
                 // An encoding ends the column's steps: one after it would be lost.
                 if matches!(spec, StepSpec::OneHot { .. } | StepSpec::Ordinal { .. }) {
@@ -595,7 +647,7 @@ impl Recipe {
                         work = work.normalize();
                         fitted.push(RecipeStep::NormalizeLabels { column: column.clone() });
                     }
-                    StepSpec::Impute { .. } if filled_for_scale => {
+                    StepSpec::Impute { .. } if scaled => {
                         return Err(bad(&column, "impute", "it comes after scale, which fills the missing values with the median before scaling, so it would find none (and a missing indicator would be all zeros); put the impute step before the scale step"));
                     }
                     StepSpec::Impute { strategy, indicator, .. } => match &mut work {
@@ -658,8 +710,8 @@ impl Recipe {
                         if !work.is_num() {
                             return Err(bad(&column, "scale", "the column holds labels; cast it to numbers first"));
                         }
+                        scaled = true;
                         if needs_impute {
-                            filled_for_scale = matches!(&work, Work::Num(v) if v.iter().any(Option::is_none));
                             if !default_impute(&mut work, &mut fitted) {
                                 dropped = true;
                                 break;
@@ -695,19 +747,51 @@ impl Recipe {
                         return Err(bad(&column, &step_name(spec), &format!("the column holds {holds}; cast it to labels first")));
                     }
                     StepSpec::OneHot { unseen, .. } => {
-                        match one_hot_levels(&work) {
-                            Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen }),
-                            None => dropped = true,
+                        // Asked for, every training label is kept: a cap
+                        // would encode some as all zeros, or call them
+                        // unseen under the error rule.
+                        let levels = training_labels(&work);
+                        if levels.len() > MAX_ASKED_ONE_HOT_LEVELS {
+                            let reason = format!(
+                                "the training rows hold {} different labels, more than the {MAX_ASKED_ONE_HOT_LEVELS} one-hot columns a column may make; encode it with ordinal, or leave it out with drop_column",
+                                levels.len()
+                            );
+                            return Err(bad(&column, "one_hot", &reason));
+                        }
+                        if levels.is_empty() {
+                            dropped = true;
+                        } else {
+                            fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: *unseen, asked: true });
                         }
                         encoded = true;
                         break;
                     }
-                    StepSpec::Ordinal { .. } => {
-                        let counts = work.counts();
-                        let Work::Lab { levels, .. } = &work else { unreachable!() };
-                        let mut seen: Vec<String> = (0..levels.len()).filter(|&i| counts[i] > 0).map(|i| levels[i].clone()).collect();
-                        seen.sort();
-                        fitted.push(RecipeStep::Ordinal { column: column.clone(), levels: seen });
+                    StepSpec::Ordinal { levels: stated, .. } => {
+                        let mut seen = training_labels(&work);
+                        let levels = match stated {
+                            None => {
+                                seen.sort();
+                                seen
+                            }
+                            Some(order) => {
+                                let short = |l: &str| l.chars().take(100).collect::<String>();
+                                if order.is_empty() {
+                                    return Err(bad(&column, "ordinal", "its stated order of labels is empty; list them lowest first, or leave the order out to sort them as text"));
+                                }
+                                if let Some(twice) = order.iter().enumerate().find_map(|(i, l)| order[..i].contains(l).then_some(l)) {
+                                    return Err(bad(&column, "ordinal", &format!("its stated order gives the label {:?} twice; give each label once", short(twice))));
+                                }
+                                if let Some(missing) = seen.iter().find(|l| !order.contains(l)) {
+                                    return Err(bad(
+                                        &column,
+                                        "ordinal",
+                                        &format!("the training label {:?} is not in its stated order; add it to the order (every training label needs a place)", short(missing)),
+                                    ));
+                                }
+                                order.clone()
+                            }
+                        };
+                        fitted.push(RecipeStep::Ordinal { column: column.clone(), levels, stated: stated.is_some() });
                         encoded = true;
                         break;
                     }
@@ -731,7 +815,7 @@ impl Recipe {
                         continue;
                     }
                     match one_hot_levels(&work) {
-                        Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: UnseenRule::Zeros }),
+                        Some(levels) => fitted.push(RecipeStep::OneHot { column: column.clone(), levels, unseen: UnseenRule::Zeros, asked: false }),
                         None => dropped = true,
                     }
                 }
@@ -783,8 +867,10 @@ impl Recipe {
                 RecipeStep::DropColumn { column, reason } if reason == USER_DROP => Some(StepSpec::DropColumn { column: column.clone() }),
                 RecipeStep::Impute { column, strategy, indicator, .. } => Some(StepSpec::Impute { column: column.clone(), strategy: strategy.clone(), indicator: *indicator }),
                 RecipeStep::Scale { column, method, .. } => Some(StepSpec::Scale { column: column.clone(), method: *method }),
-                RecipeStep::OneHot { column, unseen: UnseenRule::Error, .. } => Some(StepSpec::OneHot { column: column.clone(), unseen: UnseenRule::Error }),
-                RecipeStep::Ordinal { column, .. } => Some(StepSpec::Ordinal { column: column.clone() }),
+                // A manifest written before `asked` was recorded marks a
+                // user's step by its error rule only.
+                RecipeStep::OneHot { column, unseen, asked, .. } if *asked || *unseen == UnseenRule::Error => Some(StepSpec::OneHot { column: column.clone(), unseen: *unseen }),
+                RecipeStep::Ordinal { column, levels, stated } => Some(StepSpec::Ordinal { column: column.clone(), levels: stated.then(|| levels.clone()) }),
                 RecipeStep::Cast { column, to } => Some(StepSpec::Cast { column: column.clone(), to: *to }),
                 RecipeStep::NormalizeLabels { column } => Some(StepSpec::NormalizeLabels { column: column.clone() }),
                 RecipeStep::ParseNumbers { column } => Some(StepSpec::ParseNumbers { column: column.clone() }),
@@ -937,7 +1023,9 @@ impl Recipe {
                         emitted = true;
                     }
                     (RecipeStep::Ordinal { levels: wanted, .. }, Work::Lab { levels, codes }) => {
-                        let rank: Vec<f64> = levels.iter().map(|l| wanted.binary_search(l).map_or(-1.0, |p| p as f64)).collect();
+                        // By position: a stated order is not sorted as text.
+                        let place: std::collections::HashMap<&str, usize> = wanted.iter().enumerate().rev().map(|(p, w)| (w.as_str(), p)).collect();
+                        let rank: Vec<f64> = levels.iter().map(|l| place.get(l.as_str()).map_or(-1.0, |&p| p as f64)).collect();
                         for (i, c) in codes.iter().enumerate() {
                             out[i * width + offset] = c.map_or(-1.0, |c| rank[c as usize]);
                         }
@@ -994,7 +1082,16 @@ fn written_number(work: &Work) -> Option<&str> {
     crate::profile::alerts::written_numbers(levels, &work.counts()).map(|w| w.example)
 }
 
-/// The levels a one-hot encoding gets, in first-appearance order: every
+/// Every label in the training rows, in level order (by first training
+/// row, see [`Work::of_training`]).
+fn training_labels(work: &Work) -> Vec<String> {
+    let counts = work.counts();
+    let Work::Lab { levels, .. } = work else { return Vec::new() };
+    (0..levels.len()).filter(|&i| counts[i] > 0).map(|i| levels[i].clone()).collect()
+}
+
+/// The levels the default one-hot encoding gets, in level order (by first
+/// training row, see [`Work::of_training`]): every
 /// label in the training rows, or, past [`MAX_ONE_HOT_LEVELS`], the most
 /// frequent of those in two or more rows (of all, when none repeats);
 /// `None` when there are none.
@@ -1035,7 +1132,7 @@ mod tests {
             recipe.steps,
             vec![
                 RecipeStep::ImputeMedian { column: "x".into(), value: 2.0 },
-                RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into(), "b".into()], unseen: UnseenRule::Zeros },
+                RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into(), "b".into()], unseen: UnseenRule::Zeros, asked: false },
             ]
         );
         assert_eq!(recipe.feature_names(), ["x", "c=a", "c=b"]);
@@ -1068,9 +1165,16 @@ mod tests {
         // The indicator marks the one missing training value.
         let at = r.feature_names().iter().position(|n| n.ends_with("missing")).expect("an indicator column");
         assert_eq!(r.apply(&d, &[0, 1, 2, 3]).unwrap().column(at).to_vec(), [0.0, 1.0, 0.0, 0.0]);
-        // Without missing values, an impute after a scale is harmless and kept.
-        let full = ds("a,y\n1,x\n2,y\n3,x\n");
-        assert!(Recipe::fit_with(&full, &[0], &[0, 1, 2], &[scale, StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: false }]).is_ok());
+        // Without missing training values too: other rows may have gaps,
+        // which the scale's median fill would take before the impute
+        // (its indicator would be 0 on them).
+        let full = ds("a,y\n1,x\n2,y\n3,x\n,y\n");
+        let after = [scale.clone(), StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: true }];
+        let e = Recipe::fit_with(&full, &[0], &[0, 1, 2], &after).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step impute cannot apply to column \"a\": it comes after scale, which fills the missing values with the median before scaling, so it would find none (and a missing indicator would be all zeros); put the impute step before the scale step");
+        let before = [after[1].clone(), scale];
+        let r = Recipe::fit_with(&full, &[0], &[0, 1, 2], &before).unwrap();
+        assert_eq!(r.apply(&full, &[3]).unwrap().as_slice().unwrap(), &[1.0, 0.0]);
 
         let huge = ds("b,y\n1e300,x\n-1e300,y\n1e299,x\n");
         let e = Recipe::fit_with(&huge, &[0], &[0, 1, 2], &[StepSpec::Scale { column: "b".into(), method: ScaleMethod::Standard }]).unwrap_err();
@@ -1136,7 +1240,7 @@ mod tests {
 
     #[test]
     fn recipe_round_trips_as_json() {
-        let r = Recipe { steps: vec![RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into()], unseen: UnseenRule::Zeros }] };
+        let r = Recipe { steps: vec![RecipeStep::OneHot { column: "c".into(), levels: vec!["a".into()], unseen: UnseenRule::Zeros, asked: false }] };
         let json = serde_json::to_string(&r).unwrap();
         // The default recipe's JSON is what older manifests hold.
         assert_eq!(json, r#"{"steps":[{"step":"one_hot","column":"c","levels":["a"]}]}"#);
@@ -1158,7 +1262,7 @@ mod tests {
             (vec![imp(ImputeStrategy::Mean, true), StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x__missing", "x"], vec![0.0, 100.0, 1.0, 8.0 / 3.0]),
             (vec![imp(ImputeStrategy::Constant("-1".into()), false), StepSpec::Scale { column: "x".into(), method: ScaleMethod::MinMax }, StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![101.0 / 5.0, 0.0]),
             (vec![StepSpec::Scale { column: "x".into(), method: ScaleMethod::Robust }, StepSpec::DropColumn { column: "c".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["x"], vec![97.0 / 0.75, 0.0]),
-            (vec![StepSpec::NormalizeLabels { column: "c".into() }, StepSpec::Ordinal { column: "c".into() }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c"], vec![-1.0, 1.0]),
+            (vec![StepSpec::NormalizeLabels { column: "c".into() }, StepSpec::Ordinal { column: "c".into(), levels: None }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c"], vec![-1.0, 1.0]),
             (vec![StepSpec::Impute { column: "c".into(), strategy: ImputeStrategy::Constant("none".into()), indicator: false }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "n".into() }], vec!["c=Red", "c=red", "c=Blue", "c=none"], vec![0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]),
             (vec![StepSpec::Cast { column: "n".into(), to: ColumnKind::Float }, StepSpec::DropColumn { column: "x".into() }, StepSpec::DropColumn { column: "c".into() }], vec!["n"], vec![7.0, 2.0]),
         ];
@@ -1219,16 +1323,135 @@ mod tests {
         let rows: Vec<usize> = (0..300).collect();
         let r = Recipe::fit(&ds, &[0, 1, 2], &rows).unwrap();
         assert!(matches!(&r.steps[1], RecipeStep::DropColumn { column, reason } if column == "name" && reason.contains("each of its 300 training labels is in one row only")), "{:?}", r.steps[1]);
-        assert_eq!(r.steps[2], RecipeStep::OneHot { column: "ticket".into(), levels: vec!["T0".into()], unseen: UnseenRule::Zeros });
+        assert_eq!(r.steps[2], RecipeStep::OneHot { column: "ticket".into(), levels: vec!["T0".into()], unseen: UnseenRule::Zeros, asked: false });
         assert_eq!(r.feature_names(), ["x", "ticket=T0"]);
         assert_eq!(r.dropped().len(), 1);
         assert_eq!(r.dropped()[0].0, "name");
         // 19 unique labels are kept: too few to call them identifiers.
         let few = Recipe::fit(&ds, &[1], &rows[..19]).unwrap();
         assert_eq!(few.width(), 19);
-        // Asked for, the encoding keeps the 100 most frequent labels.
+        // Asked for, the encoding keeps every training label.
         let asked = Recipe::fit_with(&ds, &[1], &rows, &[StepSpec::OneHot { column: "name".into(), unseen: UnseenRule::Zeros }]).unwrap();
-        assert_eq!(asked.width(), MAX_ONE_HOT_LEVELS);
+        assert_eq!(asked.width(), 300);
+    }
+
+    /// A user's one-hot step is recorded as the user's, whatever its unseen
+    /// rule, so a refit from [`Recipe::spec`] encodes the column again
+    /// rather than the default dropping it as an identifier.
+    #[test]
+    fn a_users_one_hot_step_comes_back_from_the_fitted_recipe() {
+        let mut text = String::from("code,x\n");
+        for i in 0..30 {
+            text.push_str(&format!("C{i},{}\n", i % 4));
+        }
+        let ds = ds(&text);
+        let rows: Vec<usize> = (0..30).collect();
+        for unseen in [UnseenRule::Zeros, UnseenRule::Error] {
+            let specs = [StepSpec::OneHot { column: "code".into(), unseen }];
+            let r = Recipe::fit_with(&ds, &[0, 1], &rows, &specs).unwrap();
+            assert_eq!(r.width(), 31);
+            assert_eq!(r.spec(), specs);
+            assert_eq!(Recipe::fit_with(&ds, &[0, 1], &rows, &r.spec()).unwrap(), r);
+            let json = serde_json::to_string(&r).unwrap();
+            assert!(json.contains("\"asked\":true"), "{json}");
+            assert_eq!(serde_json::from_str::<Recipe>(&json).unwrap(), r);
+        }
+        // The default encoding is not the user's, and writes no mark.
+        let default = Recipe::fit(&ds, &[0, 1], &rows[..10]).unwrap();
+        assert!(default.spec().is_empty());
+        assert!(!serde_json::to_string(&default).unwrap().contains("asked"));
+    }
+
+    /// What the order of labels decides — a mode's tie, the one-hot
+    /// columns' order, which labels the default encoding's cap keeps among
+    /// equals — comes from the training rows only: changing a test row
+    /// changes none of it.
+    #[test]
+    fn label_order_comes_from_the_training_rows_only() {
+        // Row 0 is a test row; in training "a" and "b" tie, "a" first.
+        let train = [1, 2, 3, 4];
+        let mode = StepSpec::Impute { column: "c".into(), strategy: ImputeStrategy::Mode, indicator: false };
+        for test_label in ["b", "c", "a"] {
+            let d = ds(&format!("c,y\n{test_label},0\na,1\nb,2\n,3\nb,4\na,5\n"));
+            let r = Recipe::fit_with(&d, &[0], &[1, 2, 3, 4, 5], std::slice::from_ref(&mode)).unwrap();
+            assert!(matches!(&r.steps[0], RecipeStep::Impute { label: Some(l), .. } if l == "a"), "test row {test_label}: {:?}", r.steps);
+            assert_eq!(r.feature_names(), ["c=a", "c=b"], "test row {test_label}");
+            assert_eq!(Recipe::fit(&d, &[0], &train).unwrap().feature_names(), ["c=a", "c=b"], "test row {test_label}");
+        }
+        // Past the cap, the kept labels among equally frequent ones are the
+        // first in training, whatever the test rows hold.
+        let capped = |test_label: &str| {
+            let mut text = format!("c,y\n{test_label},0\n");
+            for i in 0..2 * (MAX_ONE_HOT_LEVELS + 1) {
+                text.push_str(&format!("L{},{i}\n", i % (MAX_ONE_HOT_LEVELS + 1)));
+            }
+            let d = ds(&text);
+            Recipe::fit(&d, &[0], &(1..d.columns[0].len()).collect::<Vec<_>>()).unwrap().feature_names()
+        };
+        let kept = capped("x");
+        assert_eq!(kept.len(), MAX_ONE_HOT_LEVELS);
+        assert_eq!(kept[0], "c=L0");
+        assert_eq!(capped(&format!("L{MAX_ONE_HOT_LEVELS}")), kept);
+    }
+
+    /// A one-hot step asked for keeps every training label past the default
+    /// encoding's 100, so none is called unseen under the error rule nor
+    /// encoded as zeros; past its own limit it is refused, naming the count.
+    #[test]
+    fn a_one_hot_step_keeps_every_training_label_up_to_its_limit() {
+        let table = |n: usize| {
+            let mut text = String::from("lvl,x\n");
+            for i in 0..2 * n {
+                text.push_str(&format!("L{},{}\n", i % n, i % 3));
+            }
+            ds(&text)
+        };
+        let d = table(150);
+        let rows: Vec<usize> = (0..300).collect();
+        for unseen in [UnseenRule::Zeros, UnseenRule::Error] {
+            let r = Recipe::fit_with(&d, &[0], &rows, &[StepSpec::OneHot { column: "lvl".into(), unseen }]).unwrap();
+            assert_eq!(r.width(), 150);
+            let m = r.apply(&d, &rows).unwrap();
+            // Every row has its one column set.
+            assert!(m.rows().into_iter().all(|row| row.sum() == 1.0));
+        }
+        assert_eq!(Recipe::fit(&d, &[0], &rows).unwrap().width(), MAX_ONE_HOT_LEVELS);
+        let d = table(MAX_ASKED_ONE_HOT_LEVELS + 1);
+        let rows: Vec<usize> = (0..2 * (MAX_ASKED_ONE_HOT_LEVELS + 1)).collect();
+        let e = Recipe::fit_with(&d, &[0], &rows, &[StepSpec::OneHot { column: "lvl".into(), unseen: UnseenRule::Zeros }]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step one_hot cannot apply to column \"lvl\": the training rows hold 1001 different labels, more than the 1000 one-hot columns a column may make; encode it with ordinal, or leave it out with drop_column");
+        assert!(Recipe::fit_with(&d, &[0], &rows, &[StepSpec::Ordinal { column: "lvl".into(), levels: None }]).is_ok());
+    }
+
+    /// An ordinal step codes labels by a stated order (or, without one,
+    /// sorted as text), -1 for labels not seen in training or not in the
+    /// order and for missing values; a training label the order leaves out
+    /// is refused by name; the order is recorded, and a recipe from before
+    /// it reads and applies as it did.
+    #[test]
+    fn an_ordinal_step_takes_a_stated_order() {
+        let d = ds("c,y\nlow,1\nhigh,2\nmedium,3\n,4\nlow,5\nhuge,6\n");
+        let train = [0, 1, 2, 3, 4];
+        let order = |l: &[&str]| StepSpec::Ordinal { column: "c".into(), levels: Some(l.iter().map(|s| s.to_string()).collect()) };
+        let stated = order(&["low", "medium", "high"]);
+        let r = Recipe::fit_with(&d, &[0], &train, std::slice::from_ref(&stated)).unwrap();
+        assert_eq!(r.apply(&d, &[0, 1, 2, 3, 5]).unwrap().as_slice().unwrap(), &[0.0, 2.0, 1.0, -1.0, -1.0]);
+        assert_eq!(r.spec(), std::slice::from_ref(&stated));
+        assert_eq!(Recipe::fit_with(&d, &[0], &train, &r.spec()).unwrap(), r);
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(json, r#"{"steps":[{"step":"ordinal","column":"c","levels":["low","medium","high"],"stated":true}]}"#);
+        assert_eq!(serde_json::from_str::<StepSpec>(r#"{"step":"ordinal","column":"c","levels":["low","medium","high"]}"#).unwrap(), stated);
+        // Without an order: sorted as text, as before, and written as before.
+        let sorted = Recipe::fit_with(&d, &[0], &train, &[StepSpec::Ordinal { column: "c".into(), levels: None }]).unwrap();
+        assert_eq!(serde_json::to_string(&sorted).unwrap(), r#"{"steps":[{"step":"ordinal","column":"c","levels":["high","low","medium"]}]}"#);
+        assert_eq!(sorted.apply(&d, &[0, 1, 2, 3, 5]).unwrap().as_slice().unwrap(), &[1.0, 0.0, 2.0, -1.0, -1.0]);
+        assert_eq!(sorted.spec(), [StepSpec::Ordinal { column: "c".into(), levels: None }]);
+        // Refused: a training label left out, a label given twice, no labels.
+        let e = Recipe::fit_with(&d, &[0], &train, &[order(&["low", "high"])]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step ordinal cannot apply to column \"c\": the training label \"medium\" is not in its stated order; add it to the order (every training label needs a place)");
+        let e = Recipe::fit_with(&d, &[0], &train, &[order(&["low", "medium", "low", "high"])]).unwrap_err();
+        assert!(e.to_string().ends_with("its stated order gives the label \"low\" twice; give each label once"), "{e}");
+        assert_eq!(Recipe::fit_with(&d, &[0], &train, &[order(&[])]).unwrap_err().code(), "bad_step");
     }
 
     /// Distinct prices written as text are left out like identifiers, but
