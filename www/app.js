@@ -85,13 +85,6 @@ export function formatNumber(v) {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
-/** 1st, 2nd, 3rd, 4th, 11th, 22nd… */
-function ordinal(n) {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] || 'th';
-  return `${n}${suffix}`;
-}
-
 function formatMs(ms) {
   if (typeof ms !== 'number') return '—';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
@@ -178,7 +171,7 @@ function formatElapsed(ms) {
 const ADVICE = new Map([
   ['invalid_utf8', 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.'],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
-  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On.'],
+  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
   // Every model the search would try was left out as too slow for this
@@ -919,7 +912,7 @@ async function renderProfile(p) {
   const note = $('sample-note');
   note.hidden = !p.sample;
   note.textContent = p.sample
-    ? `Large file: ${p.sample.keptRows} of ${plural(p.sample.totalRows, 'row')} kept (every ${ordinal(p.sample.stride)}) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%${quartileNote(p)}), and training uses the kept rows.`
+    ? `Large file: ${p.sample.keptRows} of ${plural(p.sample.totalRows, 'row')} kept (about one in ${p.sample.stride}, chosen by a hash of the row number, so rows that repeat with a period are not aliased) to stay within ${formatBytes(p.sample.budgetBytes)} of memory. Counts, missing, min, max, mean and std cover every row; figures marked ≈ are estimates (distinct counts ±${(100 * p.sample.distinctStdError).toFixed(1)}%${quartileNote(p)}), and training uses the kept rows.`
     : '';
   $('ov-columns').textContent = String(p.columnCount);
   const d = p.dataset || {};

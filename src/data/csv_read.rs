@@ -460,7 +460,16 @@ mod tests {
             (b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", "t.csv: row 2 (line 4) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             (b"a,b\r1,2\r3\r", "t.csv: row 2 (line 3) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             // A title over a header alone: too little table to detect it.
-            (b"Sales 2024\nregion,amount\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"),
+            (b"Sales 2024\nregion,amount\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if line 1 is a title or notes rather than the column names, skip it (--skip-lines 1, or \"Lines to skip\" in the page's reading options)"),
+            // A title with commas in it, read as a header of 3: the title
+            // is named first, then short rows.
+            (b"Sales report, Q1, 2024\n\na,b\n1,2\n3,4\n", "t.csv: row 1 (line 3) has 2 fields but the header has 3; if line 1 is a title or notes rather than the column names, skip it (--skip-lines 1, or \"Lines to skip\" in the page's reading options); to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            // Eleven lines of notes (ten are detected): skip them all.
+            (b"n1\nn2\nn3\nn4\nn5\nn6\nn7\nn8\nn9\nn10\nn11\na,b\n1,2\n", "t.csv: row 11 (line 12) has 2 fields but the header has 1; if the 11 lines above it are a title or notes, skip them (--skip-lines 11, or \"Lines to skip\" in the page's reading options)"),
+            // A comment with commas read as the header.
+            (b"# exported by tool, version 2, ok\na,b\n1,2\n3,4\n", "t.csv: row 1 (line 2) has 2 fields but the header has 3; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
+            // Blanks before a quote: the quote holds nothing.
+            (b"a,b,c\n1,2,3\n4, \"5, 6\", 7\n", "t.csv: row 2 (line 3) has 4 fields but the header has 3; a value in it has blanks before its opening quote (as in `a, \"b, c\"`), so the quote does not hold the delimiters inside it: remove the blanks after the delimiters at the source"),
             (b"# made by a tool\na,b\n1,2\n# a note\n3,4\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
             (b"a,b\n1,2\n# a note, mid-file, with commas\n3,4\n", "t.csv: row 2 (line 3) has 3 fields but the header has 2; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
             (b"a,b\ncaf\xe9,1\n", "t.csv: line 2: invalid UTF-8 at byte 7: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)"),
@@ -1488,6 +1497,8 @@ mod tests {
             ("id\tfull name\n1\tAnn Lee\n2\tBob Ray\n", "\t", 2),
             ("id\tname\n1\tAnn Lee\n2\tBob\n", "\t", 2),
             ("a, b\n1, 2\n", ",", 2),
+            ("a, b, c\n1, 2, 3\n4, 5, 6\n", ",", 3),
+            ("a; b; c\n1; 2; 3\n4; 5; 6\n", ";", 3),
             // One column of two-word texts: no number, one column.
             ("full name\nAnn Lee\nBob Ray\n", ",", 1),
             // Uneven at blanks: one column.

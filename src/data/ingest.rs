@@ -2278,7 +2278,7 @@ impl Parser {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
                         None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -2420,11 +2420,16 @@ impl Parser {
             short = width < expected && self.opts.short_rows == ShortRows::Missing;
         }
         if width != expected && !short {
-            // This line, or a one-name header above the first row, starts with #.
-            let header_hash = self.n_rows == 0 && expected == 1 && self.names.as_ref().is_some_and(|n| n[0].starts_with('#'));
+            // This line, or the header (a comment read as the column
+            // names), starts with #.
+            let header_hash = self.has_header && self.names.as_ref().is_some_and(|n| n[0].trim_start().starts_with('#'));
             let comment_like = self.comment.is_none() && (field(0).trim_start().starts_with('#') || header_hash);
             let backslash = !self.escape && text.contains("\\\"");
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            let quote_after_blank = (0..width).any(|i| {
+                let f = field(i);
+                f.starts_with([' ', '\t']) && f.trim_start().starts_with('"')
+            });
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, quote_after_blank, row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {
@@ -2926,6 +2931,12 @@ fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord
     };
     let header_fits = first.len() == width || (first.len() + 1 == width && rows.len() >= 2);
     if width < 2 || !rows_fit || !header_fits {
+        return false;
+    }
+    // "a, b, c": a delimiter and a blank after every field but the last is
+    // a table at that delimiter (columns "a," and "b," are not).
+    let ends_with = |d: u8| ws.iter().all(|r| r.len() >= 2 && r.iter().take(r.len() - 1).all(|f| f.as_bytes().last() == Some(&d)));
+    if [b',', b';', b'|'].into_iter().any(ends_with) {
         return false;
     }
     if !ws.iter().flat_map(|r| r.iter()).any(|f| matches!(classify(f.trim(), false), Class::Number(_))) {

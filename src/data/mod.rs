@@ -249,7 +249,7 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *expected, *found, *comment_like, *backslash))]
+    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank))]
     RaggedRow {
         /// File name as given.
         file: String,
@@ -261,6 +261,10 @@ pub enum DataError {
         /// The row holds a quote written `\"` and backslash escapes are
         /// off: they may be what splits it.
         backslash: bool,
+        /// A field starts with blanks and then a quote (`a, "b, c"`): the
+        /// quote then opens no quoted value, and its delimiters split it.
+        #[doc(hidden)]
+        quote_after_blank: bool,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -322,17 +326,30 @@ fn at_least_text(at_least: bool) -> &'static str {
     if at_least { "at least " } else { "" }
 }
 
-fn ragged_hint(row: usize, expected: usize, found: usize, comment_like: bool, backslash: bool) -> &'static str {
+fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_like: bool, backslash: bool, quote_after_blank: bool) -> String {
+    const SHORT: &str = "to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)";
+    let skip = |n: usize| format!("(--skip-lines {n}, or \"Lines to skip\" in the page's reading options)");
     if backslash {
-        "; the row has a quote written \\\" inside a value: if the file escapes quotes with a backslash, turn backslash escapes on (--backslash-escapes true, or \"Backslash escapes\" in the page's reading options)"
+        "; the row has a quote written \\\" inside a value: if the file escapes quotes with a backslash, turn backslash escapes on (--backslash-escapes true, or \"Backslash escapes\" in the page's reading options)".into()
+    } else if quote_after_blank {
+        "; a value in it has blanks before its opening quote (as in `a, \"b, c\"`), so the quote does not hold the delimiters inside it: remove the blanks after the delimiters at the source".into()
     } else if comment_like {
-        "; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"
-    } else if row == 1 && expected == 1 && found > 1 {
-        "; if line 1 is a title or notes rather than the column names, skip it (lines to skip: 1)"
+        "; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)".into()
+    } else if expected == 1 && found > 1 {
+        // Every line above had one field: a title or notes, then the table.
+        let above = line.saturating_sub(1);
+        if above == 1 {
+            format!("; if line 1 is a title or notes rather than the column names, skip it {}", skip(1))
+        } else {
+            format!("; if the {above} lines above it are a title or notes, skip them {}", skip(above))
+        }
+    } else if row == 1 && found < expected {
+        // A header wider than the first row: a title with commas in it?
+        format!("; if line 1 is a title or notes rather than the column names, skip it {}; {SHORT}", skip(1))
     } else if found < expected {
-        "; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"
+        format!("; {SHORT}")
     } else {
-        ""
+        String::new()
     }
 }
 
