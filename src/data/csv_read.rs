@@ -759,6 +759,13 @@ mod tests {
             (b"\x1F\x8B\x08\x00\x00\x00", "t.csv: this is a gzip-compressed file (a binary file), not CSV; decompress it first (gunzip)"),
             (b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", "t.csv: this is a PDF document (a binary file), not CSV; export its table as CSV"),
             (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "t.csv: this is a PNG image (a binary file), not CSV; choose the CSV file"),
+            (b"\xFD7zXZ\x00\x00\x04\xE6\xD6\xB4\x46", "t.csv: this is an xz-compressed file (a binary file), not CSV; decompress it first (unxz)"),
+            (b"\x28\xB5\x2F\xFD\x24\x0D\x69\x00\x00", "t.csv: this is a Zstandard-compressed file (a binary file), not CSV; decompress it first (unzstd)"),
+            (b"BZh91AY&SY\x9D\x1B\xE8\xD7\x00\x00", "t.csv: this is a bzip2-compressed file (a binary file), not CSV; decompress it first (bunzip2)"),
+            (b"BZh1\x17\x72\x45\x38\x50\x90\xFF", "t.csv: this is a bzip2-compressed file (a binary file), not CSV; decompress it first (bunzip2)"),
+            (b"7z\xBC\xAF\x27\x1C\x00\x04", "t.csv: this is a 7z archive (a binary file), not CSV; extract it first (7z x)"),
+            // A PDF with no binary byte at all (it was read as a one-column CSV).
+            (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "t.csv: this is a PDF document (a binary file), not CSV; export its table as CSV"),
         ];
         for (input, message) in cases {
             let err = parse(input).unwrap_err();
@@ -767,6 +774,8 @@ mod tests {
         // Text that only starts like one is read as text.
         assert_eq!(parse(b"PK\x03\x04,b\n1,2\n").unwrap().n_rows, 1);
         assert_eq!(parse(b"%PDF,b\n1,2\n").unwrap().columns[0].name, "%PDF");
+        assert_eq!(parse(b"BZh1,b\n1,2\n").unwrap().columns[0].name, "BZh1");
+        assert_eq!(parse(b"BZh,7z\n1,2\n").unwrap().n_rows, 1);
     }
 
     /// A web page, XML or JSON saved as .csv is named as such, with what

@@ -135,23 +135,32 @@ fn clip(s: &str) -> String {
 
 /// A known binary format the first bytes of a file announce, and what to
 /// do with it: only when their first 64 also hold a NUL byte or bytes that
-/// are not UTF-8 (a text file may start with "%PDF" or "PK").
+/// are not UTF-8 (a text file may start with "PK" or "BZh1"), except a
+/// PDF, whose "%PDF-" start says so even when the rest is text (a PDF
+/// may be text only, and was read as a one-column CSV).
 fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
-    const FORMATS: &[(&[u8], &str, &str)] = &[
-        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one)", "open it and save the sheet as CSV, or unzip it"),
-        (b"\xD0\xCF\x11\xE0", "an old-style Office document (an Excel .xls workbook is one)", "open it and save the sheet as CSV"),
-        (b"\x1F\x8B", "a gzip-compressed file", "decompress it first (gunzip)"),
-        (b"%PDF", "a PDF document", "export its table as CSV"),
-        (b"PAR1", "a Parquet file", "convert it to CSV (pandas or polars: read_parquet, then write_csv)"),
-        (b"\x89PNG", "a PNG image", "choose the CSV file"),
-        (b"\xFF\xD8\xFF", "a JPEG image", "choose the CSV file"),
-        (b"GIF8", "a GIF image", "choose the CSV file"),
+    // Magic bytes (a `?` stands for a digit 1 to 9), whether they settle
+    // it alone, what the file is, what to do.
+    const FORMATS: &[(&[u8], bool, &str, &str)] = &[
+        (b"PK\x03\x04", false, "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one)", "open it and save the sheet as CSV, or unzip it"),
+        (b"\xD0\xCF\x11\xE0", false, "an old-style Office document (an Excel .xls workbook is one)", "open it and save the sheet as CSV"),
+        (b"\x1F\x8B", false, "a gzip-compressed file", "decompress it first (gunzip)"),
+        (b"\xFD7zXZ\x00", false, "an xz-compressed file", "decompress it first (unxz)"),
+        (b"\x28\xB5\x2F\xFD", false, "a Zstandard-compressed file", "decompress it first (unzstd)"),
+        (b"BZh?", false, "a bzip2-compressed file", "decompress it first (bunzip2)"),
+        (b"7z\xBC\xAF\x27\x1C", false, "a 7z archive", "extract it first (7z x)"),
+        (b"%PDF-", true, "a PDF document", "export its table as CSV"),
+        (b"PAR1", false, "a Parquet file", "convert it to CSV (pandas or polars: read_parquet, then write_csv)"),
+        (b"\x89PNG", false, "a PNG image", "choose the CSV file"),
+        (b"\xFF\xD8\xFF", false, "a JPEG image", "choose the CSV file"),
+        (b"GIF8", false, "a GIF image", "choose the CSV file"),
     ];
-    let (_, format, advice) = FORMATS.iter().find(|(magic, _, _)| head.starts_with(magic))?;
+    let starts = |magic: &[u8]| head.len() >= magic.len() && magic.iter().zip(head).all(|(&m, &b)| if m == b'?' { (b'1'..=b'9').contains(&b) } else { m == b });
+    let (_, always, format, advice) = FORMATS.iter().find(|(magic, ..)| starts(magic))?;
     // The first 64 bytes, as many as are always pushed before the format
     // is settled, so the verdict does not depend on how the chunks fall.
     let sample = &head[..head.len().min(64)];
-    let binary = sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
+    let binary = *always || sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
     binary.then_some((format, advice))
 }
 
