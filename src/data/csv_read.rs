@@ -851,6 +851,40 @@ mod tests {
         assert_eq!(e.to_string(), "invalid parse option: t.csv: lines to skip is 5, but no line is left after them for the column names; lower it (0 reads from the first line)");
     }
 
+    /// UTF-16 with no byte order mark is recognised with Cyrillic, CJK or
+    /// emoji near the start, where fewer bytes are zero than in ASCII text
+    /// (Cyrillic in the first line made it "a binary file"); bytes whose
+    /// zeros fall on one side but that hold control characters as UTF-16,
+    /// or UTF-8 with a NUL, are still binary.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn utf16_without_a_mark_in_other_scripts() {
+        let cases = [
+            ("name,n\nМосква,1\nParis,2\n", "name", 2),
+            ("город,население\nМосква,13010112\nСанкт-Петербург,5601911\nКазань,1318604\n", "город", 3),
+            ("名前,年齢\n山田太郎,30\n鈴木花子,25\n", "名前", 2),
+            ("東京都の人口統計データ一覧表,値\n甲,1\n乙,2\n丙,3\n", "東京都の人口統計データ一覧表", 3),
+            ("emoji,n\n😀,1\n🎉,2\n👩\u{200d}💻,3\n", "emoji", 3),
+            ("😀😀,🎉\n1,2\n", "😀😀", 1),
+        ];
+        for (text, first, rows) in cases {
+            for le in [true, false] {
+                let bytes = utf16(text, le)[2..].to_vec();
+                let ds = parse(&bytes).unwrap_or_else(|e| panic!("{text:?} le {le}: {e}"));
+                assert_eq!((ds.columns[0].name.as_str(), ds.n_rows), (first, rows), "{text:?} le {le}");
+                assert_eq!(ds.ingest.encoding, if le { "utf-16le" } else { "utf-16be" });
+                assert!(ds.ingest.warnings.iter().any(|w| w.code == "utf16_without_bom"), "{text:?} le {le}");
+            }
+        }
+        // Little-endian 16-bit numbers: the zeros on one side, but they
+        // read as control characters.
+        let numbers: Vec<u8> = (1..40u16).flat_map(|n| n.to_le_bytes()).collect();
+        assert_eq!(parse(&numbers).unwrap_err().code(), "binary_file");
+        // UTF-8 text with NULs on one side, too few to be UTF-16.
+        assert_eq!(parse(b"name,n\nMoscow,1\x00\nParis,2\x00\nRome,3\n").unwrap_err().code(), "binary_file");
+        assert_eq!(parse("name,n\nМосква,1\nParis,2\n".as_bytes()).unwrap().n_rows, 2);
+    }
+
     /// Quotes escaped with a backslash (`\"`, where CSV doubles them) are
     /// detected and read as quotes, and said; or read as CSV reads them
     /// when turned off (said, and a row they split names the option). A

@@ -157,7 +157,7 @@ fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
     ];
     let starts = |magic: &[u8]| head.len() >= magic.len() && magic.iter().zip(head).all(|(&m, &b)| if m == b'?' { (b'1'..=b'9').contains(&b) } else { m == b });
     let (_, always, format, advice) = FORMATS.iter().find(|(magic, ..)| starts(magic))?;
-    // The first 64 bytes, as many as are always pushed before the format
+    // The first 64 bytes, fewer than are always pushed before the format
     // is settled, so the verdict does not depend on how the chunks fall.
     let sample = &head[..head.len().min(64)];
     let binary = *always || sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
@@ -184,27 +184,49 @@ fn text_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
     (object(&text) || array).then_some(("JSON", "convert it to CSV (pandas: read_json, with lines=True for an object per line, then to_csv)"))
 }
 
-/// UTF-16 text without a byte order mark, recognised by its zero bytes:
-/// text mostly in ASCII has a zero in every other byte (the second of each
-/// pair little-endian, the first big-endian) and almost none in the others.
-/// `Some(true)` little-endian, `Some(false)` big-endian.
+/// Bytes of a file's head read before its encoding is settled (fewer only
+/// when that is the whole file), however the chunks fall.
+const HEAD_BYTES: usize = 4096;
+
+/// UTF-16 text without a byte order mark, recognised in the first
+/// [`HEAD_BYTES`] by where its zero bytes fall: an ASCII or Latin-1
+/// character (a delimiter, a line end, a digit) has a zero high byte, the
+/// second of its pair little-endian and the first big-endian, so most
+/// zeros fall on one side and almost none on the other (a low surrogate or
+/// a character such as U+4E00 has a zero low byte). Text in Cyrillic or
+/// CJK has fewer zeros than ASCII text (a name in Cyrillic near the start
+/// made it a binary file), but a CSV still has its delimiters and line
+/// ends. The sample must also decode as UTF-16: no unpaired surrogate, no
+/// NUL or control character but a tab or a line end. UTF-8 text has no
+/// zero byte at all. `Some(true)` little-endian, `Some(false)` big-endian.
 fn utf16_without_bom(head: &[u8]) -> Option<bool> {
-    let sample = &head[..head.len().min(64) & !1];
+    let sample = &head[..head.len().min(HEAD_BYTES) & !1];
     let pairs = sample.len() / 2;
     if pairs < 8 {
         return None;
     }
-    let zeros = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
-    let (even, odd) = (zeros(0), zeros(1));
-    let mostly = |n: usize| n * 10 >= pairs * 9;
-    let hardly = |n: usize| n * 100 <= pairs;
-    if mostly(odd) && hardly(even) {
-        Some(true)
-    } else if mostly(even) && hardly(odd) {
-        Some(false)
+    // Zeros in the first and in the second byte of the pairs; not one
+    // beside DC to DF, a low surrogate's high byte (😀 is D83D DE00).
+    let low_surrogate = |b: u8| (0xDC..=0xDF).contains(&b);
+    let even = sample.chunks_exact(2).filter(|p| p[0] == 0 && !low_surrogate(p[1])).count();
+    let odd = sample.chunks_exact(2).filter(|p| p[1] == 0 && !low_surrogate(p[0])).count();
+    // At least one character in eight has a zero high byte, and the low
+    // bytes hold at most one zero for eight of those.
+    let one_sided = |high: usize, low: usize| high * 8 >= pairs && low * 8 <= high;
+    let le = if one_sided(odd, even) {
+        true
+    } else if one_sided(even, odd) {
+        false
     } else {
-        None
+        return None;
+    };
+    let mut units: Vec<u16> = sample.chunks_exact(2).map(|p| if le { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) }).collect();
+    // A surrogate pair may be cut by the sample's end.
+    if units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
+        units.pop();
     }
+    let text = char::decode_utf16(units).all(|c| c.is_ok_and(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')));
+    text.then_some(le)
 }
 
 /// The 1-based line (in `text`, the head of a file) of the first `\"`
@@ -3256,13 +3278,13 @@ impl Ingest {
             return Err(DataError::TooLarge { file: self.file.clone(), bytes: self.total.unwrap_or(self.bytes) as usize, limit: self.opts.max_bytes });
         }
         if self.decoder.is_none() {
-            // The encoding is settled on the first 64 bytes (fewer only
-            // when that is the whole file), however the chunks fall.
-            if self.head.len() + chunk.len() < 64 && !last {
+            // The encoding is settled on the first HEAD_BYTES (fewer
+            // only when that is the whole file), however the chunks fall.
+            if self.head.len() + chunk.len() < HEAD_BYTES && !last {
                 self.head.extend_from_slice(chunk);
                 return Ok(());
             }
-            // Joined only to earlier pieces of under 64 bytes: a whole file
+            // Joined only to earlier pieces of under HEAD_BYTES: a whole file
             // pushed at once is not copied.
             let head: Cow<[u8]> = if self.head.is_empty() {
                 Cow::Borrowed(chunk)
@@ -3284,7 +3306,7 @@ impl Ingest {
             let (encoding, bom, name) = if let Some(le) = no_bom {
                 self.report.warnings.push(IngestWarning {
                     code: "utf16_without_bom".into(),
-                    message: format!("the file has no byte order mark but every other byte is zero: read as UTF-16 {}", if le { "little-endian" } else { "big-endian" }),
+                    message: format!("the file has no byte order mark, but its zero bytes fall where UTF-16 text has them: read as UTF-16 {}", if le { "little-endian" } else { "big-endian" }),
                 });
                 (Encoding::Utf16 { le }, 0, if le { "utf-16le" } else { "utf-16be" })
             } else if head.starts_with(&[0xFF, 0xFE]) {
