@@ -885,6 +885,27 @@ mod tests {
         assert_eq!(parse("name,n\nМосква,1\nParis,2\n".as_bytes()).unwrap().n_rows, 2);
     }
 
+    /// A UTF-16 byte order mark before UTF-8 text: not valid UTF-16 as the
+    /// mark claims (it was read as one line of CJK characters, "a header
+    /// row but no data rows").
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn a_utf16_mark_before_utf8_text_is_named() {
+        for (mark, order) in [("FF FE", "little-endian"), ("FE FF", "big-endian")] {
+            let mut bytes = if mark == "FF FE" { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+            bytes.extend_from_slice("name,n\nMoscow,1\nZürich,2\n".as_bytes());
+            let err = parse(&bytes).unwrap_err();
+            assert_eq!(err.code(), "invalid_utf16");
+            assert_eq!(
+                err.to_string(),
+                format!("t.csv: the file starts with {mark}, the byte order mark of UTF-16 {order}, but is not valid UTF-16 as the mark claims: none of the 26 bytes from byte 2 on is zero, where UTF-16 text has a zero byte in each delimiter and line end; they read as UTF-8 text; remove the mark (the first 2 bytes), or save the file again as UTF-8")
+            );
+        }
+        // Text in UTF-16 after its mark is read, in Cyrillic too.
+        assert_eq!(parse(&utf16("name,n\nМосква,1\n", true)).unwrap().n_rows, 1);
+        assert_eq!(parse(&utf16("name,n\nМосква,1\n", false)).unwrap().n_rows, 1);
+    }
+
     /// Quotes escaped with a backslash (`\"`, where CSV doubles them) are
     /// detected and read as quotes, and said; or read as CSV reads them
     /// when turned off (said, and a row they split names the option). A

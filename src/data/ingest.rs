@@ -3302,7 +3302,23 @@ impl Ingest {
             if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
                 return Err(DataError::UnsupportedEncoding { file: self.file.clone(), encoding: "UTF-32".into() });
             }
-            let no_bom = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) { None } else { utf16_without_bom(&head) };
+            let marked = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+            if marked {
+                // UTF-16 text has a zero byte in each delimiter and line end.
+                let after = &head[2..head.len().min(HEAD_BYTES)];
+                if !after.is_empty() && !after.contains(&0) {
+                    let le = head[0] == 0xFF;
+                    let utf8 = std::str::from_utf8(&after[..after.len() - incomplete_tail(after)]).is_ok();
+                    return Err(DataError::NotUtf16 {
+                        file: self.file.clone(),
+                        mark: if le { "FF FE" } else { "FE FF" }.into(),
+                        order: if le { "little-endian" } else { "big-endian" }.into(),
+                        checked: after.len(),
+                        utf8: if utf8 { "; they read as UTF-8 text".into() } else { String::new() },
+                    });
+                }
+            }
+            let no_bom = if marked { None } else { utf16_without_bom(&head) };
             let (encoding, bom, name) = if let Some(le) = no_bom {
                 self.report.warnings.push(IngestWarning {
                     code: "utf16_without_bom".into(),
