@@ -40,7 +40,10 @@ fn bytes_text(n: usize) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut before = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied();
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -48,9 +51,10 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c if reorders_or_hides(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            c if hidden_here(c, before, after) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
             c => out.push(c),
         }
+        before = Some(c);
     }
     out
 }
@@ -60,9 +64,21 @@ pub fn escape(s: &str) -> String {
 /// marks, embeddings, overrides and isolates (a right-to-left override in a
 /// column name turned the rest of its alert line around), line and
 /// paragraph separators, the byte order mark. The page's `visible()` shows
-/// the same set the same way, as ⟨U+202E⟩.
+/// the same set the same way, as ⟨U+202E⟩. A joiner between two letters
+/// is left as it is: see [`hidden_here`].
 pub fn reorders_or_hides(c: char) -> bool {
     matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Whether `c`, between `before` and `after` (`None` at an end of the
+/// text), is shown as its code: when [`reorders_or_hides`] says so, but for
+/// a zero-width joiner or non-joiner (U+200D, U+200C) between two
+/// characters that are neither space, control nor such a mark: there it is
+/// part of the text, inside an emoji sequence (👩‍💻) or a Persian or Indic
+/// word (می‌خواهم), and shown as its code it broke them.
+pub fn hidden_here(c: char, before: Option<char>, after: Option<char>) -> bool {
+    let joins = |x: Option<char>| x.is_some_and(|x| !x.is_whitespace() && !x.is_control() && !reorders_or_hides(x));
+    reorders_or_hides(c) && !(matches!(c, '\u{200c}' | '\u{200d}') && joins(before) && joins(after))
 }
 
 /// Clips to `n` characters and escapes.
@@ -312,6 +328,24 @@ mod tests {
         assert_eq!(super::escape("\u{202e}evil col"), "⟨U+202E⟩evil col");
         assert_eq!(super::escape("a\u{200b}b\u{2066}c"), "a⟨U+200B⟩b⟨U+2066⟩c");
         assert_eq!(super::escape("café – ok"), "café – ok");
+        for bidi in ['\u{200e}', '\u{200f}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{61c}', '\u{200b}', '\u{2060}', '\u{feff}'] {
+            assert_eq!(super::escape(&format!("a{bidi}b")), format!("a⟨U+{:04X}⟩b", bidi as u32));
+        }
+    }
+
+    /// A zero-width joiner or non-joiner inside an emoji sequence or a word
+    /// is kept (it was shown as ⟨U+200D⟩); at an end, beside a space or
+    /// another mark, it hides nothing worth keeping and is shown.
+    #[test]
+    fn joiners_inside_words_and_emoji_are_kept() {
+        for kept in ["👩\u{200d}💻", "👨\u{200d}👩\u{200d}👧", "🏳\u{fe0f}\u{200d}🌈", "می\u{200c}خواهم", "क्\u{200d}ष", "ക്\u{200c}ക"] {
+            assert_eq!(super::escape(kept), kept);
+        }
+        assert_eq!(super::escape("\u{200d}a"), "⟨U+200D⟩a");
+        assert_eq!(super::escape("a\u{200c}"), "a⟨U+200C⟩");
+        assert_eq!(super::escape("a \u{200d}b"), "a ⟨U+200D⟩b");
+        assert_eq!(super::escape("a\u{200d}\u{200d}b"), "a⟨U+200D⟩⟨U+200D⟩b");
+        assert_eq!(super::escape("a\u{200d}\u{202e}b"), "a⟨U+200D⟩⟨U+202E⟩b");
     }
 
     #[test]
