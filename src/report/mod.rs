@@ -236,31 +236,60 @@ const BAR_MAX: f64 = 180.0;
 /// bar's title.
 const BAR_LABEL_CHARS: usize = 21;
 
-/// Horizontal bars, one per (label, count), as inline SVG; labels as in the data.
-fn bars(s: &mut String, items: &[(String, usize)], title: &str) {
-    let max = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
+/// "1 value", "25 values".
+fn values(n: usize) -> String {
+    format!("{n} value{}", if n == 1 { "" } else { "s" })
+}
+
+/// Horizontal bars, one per (label, count), as inline SVG; labels as in
+/// the data, drawn clipped: the whole label and its count are in the table
+/// beside the chart ([`top_table`]), and its name says the figures.
+fn bars(s: &mut String, items: &[(String, usize)], name: &str) {
+    let top = items.iter().map(|i| i.1).max().unwrap_or(1);
+    let max = top.max(1) as f64;
     let h = 14 * items.len();
-    let _ = write!(s, "<svg role=img aria-label=\"{}\" width=\"{BARS_WIDTH}\" height=\"{h}\" viewBox=\"0 0 {BARS_WIDTH} {h}\">", escape(title));
+    let largest = items.iter().find(|i| i.1 == top).map(|(label, count)| format!("; the largest is {} with {}", clip(label, VALUE_CHARS), values(*count))).unwrap_or_default();
+    let _ = write!(s, "<svg role=img aria-label=\"Most frequent values of {}: {} shown{largest}\" width=\"{BARS_WIDTH}\" height=\"{h}\" viewBox=\"0 0 {BARS_WIDTH} {h}\">", clip(name, NAME_CHARS), items.len());
     for (i, (label, count)) in items.iter().enumerate() {
         let w = (BAR_MAX * *count as f64 / max).max(1.0);
         let y = i * 14;
-        let (full, shown) = (clip(label, VALUE_CHARS), clip(label, BAR_LABEL_CHARS));
-        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"><title>{full}: {count}</title></rect><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{shown}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, 154.0 + w, y + 10);
+        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"/><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, clip(label, BAR_LABEL_CHARS), 154.0 + w, y + 10);
     }
     s.push_str("</svg>");
 }
 
-/// Vertical histogram bars as inline SVG.
+/// The most frequent values and their counts as a table: text a screen
+/// reader reads and a search finds (they were only inside the chart).
+/// `approx` before each count that is an estimate.
+fn top_table(s: &mut String, items: &[(String, usize)], approx: &str) {
+    s.push_str("<table><tr><th>Most frequent</th><th>Rows</th></tr>");
+    for (label, count) in items {
+        let _ = write!(s, "<tr><td>{}</td><td class=n>{approx}{count}</td></tr>", clip(label, VALUE_CHARS));
+    }
+    s.push_str("</table>");
+}
+
+/// Vertical histogram bars as inline SVG, named with the figures: the
+/// bins' range, the largest bin and every bin's count.
 fn histogram(s: &mut String, c: &ColumnProfile) {
-    let max = c.histogram.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
+    let top = c.histogram.iter().map(|b| b.count).max().unwrap_or(1);
+    let max = top.max(1) as f64;
     let n = c.histogram.len();
     let bw = 300.0 / n as f64;
-    let _ = write!(s, "<figure><svg role=img aria-label=\"histogram of {}\" width=\"300\" height=\"80\" viewBox=\"0 0 300 80\">", clip(&c.name, NAME_CHARS));
+    let (lo, hi) = (edge(c, c.histogram[0].start), edge(c, c.histogram[n - 1].end));
+    let largest = c.histogram.iter().find(|b| b.count == top).map(|b| format!("; the largest is {} to {} with {}", edge(c, b.start), edge(c, b.end), values(b.count))).unwrap_or_default();
+    let counts = c.histogram.iter().map(|b| b.count.to_string()).collect::<Vec<_>>().join(", ");
+    let _ = write!(
+        s,
+        "<figure><svg role=img aria-label=\"Histogram of {}: {n} bin{} from {lo} to {hi}{largest}; counts from the lowest bin: {counts}\" width=\"300\" height=\"80\" viewBox=\"0 0 300 80\">",
+        clip(&c.name, NAME_CHARS),
+        if n == 1 { "" } else { "s" }
+    );
     for (i, b) in c.histogram.iter().enumerate() {
         let h = 78.0 * b.count as f64 / max;
         let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}–{}: {}</title></rect>", i as f64 * bw, 80.0 - h, (bw - 1.0).max(0.5), edge(c, b.start), edge(c, b.end), b.count);
     }
-    let _ = write!(s, "</svg><figcaption><small>{} to {}</small></figcaption></figure>", edge(c, c.histogram[0].start), edge(c, c.histogram[n - 1].end));
+    let _ = write!(s, "</svg><figcaption><small>{lo} to {hi}</small></figcaption></figure>");
 }
 
 fn edge(c: &ColumnProfile, x: f64) -> String {
@@ -311,7 +340,8 @@ fn column(s: &mut String, c: &ColumnProfile) {
         histogram(s, c);
     } else if !c.top.is_empty() {
         let items: Vec<(String, usize)> = c.top.iter().map(|t| (t.value.clone(), t.count)).collect();
-        bars(s, &items, &format!("most frequent values of {}", c.name.chars().take(NAME_CHARS).collect::<String>()));
+        bars(s, &items, &c.name);
+        top_table(s, &items, approx(&["top"]));
     }
     for g in c.case_variants.iter().take(3) {
         let _ = write!(s, "<p><small>same but for case or spaces: {}</small></p>", g.iter().take(3).map(|l| clip(l, VALUE_CHARS)).collect::<Vec<_>>().join(" / "));
@@ -379,13 +409,14 @@ mod tests {
         assert!(h.contains("Fix: drop duplicate rows"), "{h}");
         assert!(h.contains("1 row repeats an earlier row: the same values as read"), "{h}");
         assert!(h.contains("code{overflow-wrap:anywhere}"));
-        let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
+        let svg = &h[h.find("<svg role=img aria-label=\"Most frequent values").expect("a bar chart")..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
         for text in svg.split("text-anchor=\"end\">").skip(1) {
             let label = text.split('<').next().unwrap();
             assert!(label.chars().count() <= BAR_LABEL_CHARS, "{label}");
         }
-        assert!(svg.contains(&format!("<title>{long} #0: ")), "{svg}");
+        // The whole label is in the table beside the chart.
+        assert!(h.contains(&format!("<td>{long} #0</td><td class=n>9</td>")), "{h}");
     }
 
     #[test]
@@ -409,7 +440,7 @@ mod tests {
             csv.push_str(if i % 3 == 0 { "b\n" } else { "a\n" });
         }
         let (h, _) = report(&csv, None);
-        let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
+        let svg = &h[h.find("<svg role=img aria-label=\"Most frequent values").expect("a bar chart")..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
         let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
         let mut counts = 0;
@@ -422,6 +453,84 @@ mod tests {
             }
         }
         assert_eq!(counts, 2);
+    }
+
+    /// The report without its charts: what is there as text.
+    fn without_svg(h: &str) -> String {
+        let mut out = String::new();
+        let mut rest = h;
+        while let Some(at) = rest.find("<svg") {
+            out.push_str(&rest[..at]);
+            rest = rest[at..].split_once("</svg>").map_or("", |(_, after)| after);
+        }
+        out + rest
+    }
+
+    /// The attribute `name` of the first element that has it after `from`.
+    fn attribute<'a>(h: &'a str, from: &str, name: &str) -> &'a str {
+        let at = h.find(from).unwrap_or_else(|| panic!("{from} not in {h}"));
+        let tail = &h[at..];
+        let value = &tail[tail.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+        &value[..value.find('"').unwrap()]
+    }
+
+    /// A chart's name gives its figures, and a label column's most
+    /// frequent values and counts are text in its card: a screen reader
+    /// heard "histogram of sepal_length", and "setosa" was nowhere outside
+    /// the chart. Values in the table and in the names are escaped.
+    #[test]
+    fn charts_say_their_figures_and_top_values_are_text() {
+        let mut csv = String::from("x,species,odd\n");
+        for i in 0..150 {
+            let species = ["setosa", "versicolor", "virginica"][i / 50];
+            let odd = ["<b>&amp;", "r\u{202e}l", "👩\u{200d}💻"][usize::from(i % 5 == 0) + usize::from(i % 7 == 0)];
+            csv.push_str(&format!("{},{species},{odd}\n", f64::from(i as u32 % 37) / 10.0 + if i < 40 { 0.0 } else { 1.0 }));
+        }
+        let (h, _) = report(&csv, None);
+        let text = without_svg(&h);
+        for species in ["setosa", "versicolor", "virginica"] {
+            assert!(text.contains(&format!("<tr><td>{species}</td><td class=n>50</td></tr>")), "{species} not in the text: {text}");
+        }
+        assert!(text.contains("<td>&lt;b&gt;&amp;amp;</td>") && text.contains("<td>r⟨U+202E⟩l</td>") && text.contains("<td>👩\u{200d}💻</td>"), "{text}");
+        let bars = attribute(&h, "<svg role=img aria-label=\"Most frequent values of species", "aria-label");
+        assert_eq!(bars, "Most frequent values of species: 3 shown; the largest is setosa with 50 values");
+        let odd = attribute(&h, "<svg role=img aria-label=\"Most frequent values of odd", "aria-label");
+        assert!(odd.starts_with("Most frequent values of odd: 3 shown; the largest is &lt;b&gt;&amp;amp; with "), "{odd}");
+        let hist = attribute(&h, "<svg role=img aria-label=\"Histogram of x", "aria-label");
+        let p = profile_with(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap(), &ProfileOptions::default()).unwrap();
+        let bins = &p.columns[0].histogram;
+        let largest = bins.iter().map(|b| b.count).max().unwrap();
+        let counts: Vec<String> = bins.iter().map(|b| b.count.to_string()).collect();
+        let (lo, hi) = (edge(&p.columns[0], bins[0].start), edge(&p.columns[0], bins[bins.len() - 1].end));
+        assert!(hist.starts_with(&format!("Histogram of x: {} bins from {lo} to {hi}; the largest is ", bins.len())), "{hist}");
+        assert!(hist.contains(&format!(" with {largest} values; counts from the lowest bin: {}", counts.join(", "))), "{hist}");
+        assert_eq!(counts.iter().map(|c| c.parse::<usize>().unwrap()).sum::<usize>(), 150);
+    }
+
+    /// 500 columns whose names and labels are long and escape to several
+    /// times their length (`<` is four bytes shown, a bidi mark twelve),
+    /// with the top values now listed as text too: still within the bound.
+    #[test]
+    fn size_bound_holds_for_500_hostile_columns() {
+        let cols = 500;
+        let name = "<&".repeat(300) + "\u{202e}";
+        let mut csv = (0..cols).map(|c| format!("\"{name}{c}\"")).collect::<Vec<_>>().join(",") + "\n";
+        for r in 0..40 {
+            let line: Vec<String> = (0..cols)
+                .map(|c| match c % 4 {
+                    0 => format!("{}", (r * (c + 1)) % 97),
+                    1 => format!("\"\u{200b}{}{}\"", "<>".repeat(50), r % 6),
+                    2 => if r % 3 == 0 { String::new() } else { format!("\"\u{2066}{}{}\"", "&".repeat(40), r % 7) },
+                    _ => format!("{}.5", r % 13),
+                })
+                .collect();
+            csv.push_str(&line.join(","));
+            csv.push('\n');
+        }
+        let (h, n) = report(&csv, None);
+        assert_eq!(n, cols);
+        assert!(h.len() <= size_limit(n), "{} > {}", h.len(), size_limit(n));
+        assert!(without_svg(&h).contains("<td>⟨U+200B⟩&lt;&gt;&lt;"), "top values as text");
     }
 
     /// The size bound holds for long names, long labels, many alerts and
