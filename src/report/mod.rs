@@ -107,6 +107,11 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.card{border:1px solid #
 .critical{color:#a00}.warning{color:#a50}.info{color:#357}li{margin:.3em 0}code{font-size:.9em;background:#f4f4f4}\
 svg rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-wrap:anywhere}";
 
+/// What the report may load or run: nothing but its inline style (and
+/// images written into it as data: addresses). It has no script, and
+/// opened from a folder of downloads it fetches nothing.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
 /// The profile as one HTML document.
 ///
 /// ```
@@ -118,7 +123,7 @@ svg rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-w
 pub fn html(p: &Profile) -> String {
     let mut s = String::with_capacity(16_384 + 3_000 * p.columns.len());
     let file = clip(&p.file_name, 120);
-    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Profile of {file}</title><style>{STYLE}</style></head><body><main>\n<h1>Profile of {file}</h1>\n");
+    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"><title>Profile of {file}</title><style>{STYLE}</style></head><body><main>\n<h1>Profile of {file}</h1>\n");
     let d = &p.dataset;
     let ig = &p.ingest;
     let _ = write!(
@@ -505,6 +510,17 @@ mod tests {
         assert!(hist.starts_with(&format!("Histogram of x: {} bins from {lo} to {hi}; the largest is ", bins.len())), "{hist}");
         assert!(hist.contains(&format!(" with {largest} values; counts from the lowest bin: {}", counts.join(", "))), "{hist}");
         assert_eq!(counts.iter().map(|c| c.parse::<usize>().unwrap()).sum::<usize>(), 150);
+    }
+
+    /// The report forbids what it does not use: no script, no fetch, no
+    /// frame; only its inline style (and data: images) are allowed.
+    #[test]
+    fn report_has_a_content_security_policy() {
+        let (h, _) = report("a,b\n1,x\n2,y\n", None);
+        let head = &h[..h.find("</head>").unwrap()];
+        let meta = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">";
+        assert!(head.contains(meta), "{head}");
+        assert!(head.find(meta) < head.find("<style>"), "{head}");
     }
 
     /// 500 columns whose names and labels are long and escape to several
