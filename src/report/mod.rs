@@ -281,8 +281,9 @@ fn histogram(s: &mut String, c: &ColumnProfile) {
     let max = top.max(1) as f64;
     let n = c.histogram.len();
     let bw = 300.0 / n as f64;
-    let (lo, hi) = (edge(c, c.histogram[0].start), edge(c, c.histogram[n - 1].end));
-    let largest = c.histogram.iter().find(|b| b.count == top).map(|b| format!("; the largest is {} to {} with {}", edge(c, b.start), edge(c, b.end), values(b.count))).unwrap_or_default();
+    let said = |x: f64| if c.kind.is_time() { edge(c, x) } else { short(edge(c, x)) };
+    let (lo, hi) = (said(c.histogram[0].start), said(c.histogram[n - 1].end));
+    let largest = c.histogram.iter().find(|b| b.count == top).map(|b| format!("; the largest is {} to {} with {}", said(b.start), said(b.end), values(b.count))).unwrap_or_default();
     let counts = c.histogram.iter().map(|b| b.count.to_string()).collect::<Vec<_>>().join(", ");
     let _ = write!(
         s,
@@ -295,6 +296,16 @@ fn histogram(s: &mut String, c: &ColumnProfile) {
         let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}–{}: {}</title></rect>", i as f64 * bw, 80.0 - h, (bw - 1.0).max(0.5), edge(c, b.start), edge(c, b.end), b.count);
     }
     let _ = write!(s, "</svg><figcaption><small>{lo} to {hi}</small></figcaption></figure>");
+}
+
+/// A figure without the zeros that end its decimals, as said aloud:
+/// "4.3", not "4.3000" ("four point three zero zero zero").
+fn short(figure: String) -> String {
+    if figure.contains('.') && !figure.contains('e') {
+        figure.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        figure
+    }
 }
 
 fn edge(c: &ColumnProfile, x: f64) -> String {
@@ -506,7 +517,9 @@ mod tests {
         let bins = &p.columns[0].histogram;
         let largest = bins.iter().map(|b| b.count).max().unwrap();
         let counts: Vec<String> = bins.iter().map(|b| b.count.to_string()).collect();
-        let (lo, hi) = (edge(&p.columns[0], bins[0].start), edge(&p.columns[0], bins[bins.len() - 1].end));
+        let (lo, hi) = (short(edge(&p.columns[0], bins[0].start)), short(edge(&p.columns[0], bins[bins.len() - 1].end)));
+        assert!(!hist.contains("00 ") && !hist.contains("00;"), "zeros said aloud: {hist}");
+        assert_eq!((short("4.3000".into()), short("2".into()), short("7.0000".into()), short("1.5000e-4".into())), ("4.3".into(), "2".into(), "7".into(), "1.5000e-4".into()));
         assert!(hist.starts_with(&format!("Histogram of x: {} bins from {lo} to {hi}; the largest is ", bins.len())), "{hist}");
         assert!(hist.contains(&format!(" with {largest} values; counts from the lowest bin: {}", counts.join(", "))), "{hist}");
         assert_eq!(counts.iter().map(|c| c.parse::<usize>().unwrap()).sum::<usize>(), 150);
