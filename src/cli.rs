@@ -629,20 +629,24 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
 }
 
 /// Text from the data made safe for a terminal: control characters (an
-/// escape sequence in a column name) are shown escaped, not obeyed.
+/// escape sequence in a column name) are shown escaped, not obeyed; a
+/// joiner inside a word or an emoji sequence is kept.
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else if mlcycle::report::reorders_or_hides(c) {
-                // A right-to-left override would turn the rest of the line around.
-                format!("⟨U+{:04X}⟩", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut before = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if mlcycle::report::hidden_here(c, before, chars.peek().copied()) {
+            // A right-to-left override would turn the rest of the line around.
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        } else {
+            out.push(c);
+        }
+        before = Some(c);
+    }
+    out
 }
 
 /// `text` cut to `width` characters (the last one then `…`), so that a

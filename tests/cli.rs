@@ -139,6 +139,23 @@ fn profile_counts_rows_and_columns_in_words() {
     assert!(text(&o.stdout).starts_with("one.csv: 1 row, 1 column, sha256 "), "{}", text(&o.stdout));
 }
 
+/// Joiners inside an emoji sequence or a Persian word are printed as they
+/// are (they were shown as ⟨U+200D⟩ and ⟨U+200C⟩); bidi controls and a
+/// joiner at the end of a name still as their codes.
+#[test]
+fn profile_keeps_joiners_inside_words_and_shows_bidi_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("joiners.csv");
+    std::fs::write(&data, "dev,word,x\u{202e}y,end\u{200d}\n👩\u{200d}💻,می\u{200c}خواهم,1,a\n👩\u{200d}💻,می\u{200c}خواهم,2,b\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    assert!(out.contains("\"👩\u{200d}💻\" (2)"), "{out}");
+    assert!(out.contains("\"می\u{200c}خواهم\" (2)"), "{out}");
+    assert!(out.contains("x⟨U+202E⟩y") && out.contains("end⟨U+200D⟩"), "{out}");
+    assert!(!out.contains("⟨U+200C⟩") && !out.contains("💻⟨U+200D⟩"), "{out}");
+}
+
 /// Standard error closed early (a pipe into `head`) loses the text, not
 /// the run: it aborted with SIGABRT and no message (exit 134).
 #[test]

@@ -769,6 +769,13 @@ mod tests {
             (b"\x1F\x8B\x08\x00\x00\x00", "t.csv: this is a gzip-compressed file (a binary file), not CSV; decompress it first (gunzip)"),
             (b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", "t.csv: this is a PDF document (a binary file), not CSV; export its table as CSV"),
             (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "t.csv: this is a PNG image (a binary file), not CSV; choose the CSV file"),
+            (b"\xFD7zXZ\x00\x00\x04\xE6\xD6\xB4\x46", "t.csv: this is an xz-compressed file (a binary file), not CSV; decompress it first (unxz)"),
+            (b"\x28\xB5\x2F\xFD\x24\x0D\x69\x00\x00", "t.csv: this is a Zstandard-compressed file (a binary file), not CSV; decompress it first (unzstd)"),
+            (b"BZh91AY&SY\x9D\x1B\xE8\xD7\x00\x00", "t.csv: this is a bzip2-compressed file (a binary file), not CSV; decompress it first (bunzip2)"),
+            (b"BZh1\x17\x72\x45\x38\x50\x90\xFF", "t.csv: this is a bzip2-compressed file (a binary file), not CSV; decompress it first (bunzip2)"),
+            (b"7z\xBC\xAF\x27\x1C\x00\x04", "t.csv: this is a 7z archive (a binary file), not CSV; extract it first (7z x)"),
+            // A PDF with no binary byte at all (it was read as a one-column CSV).
+            (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "t.csv: this is a PDF document (a binary file), not CSV; export its table as CSV"),
         ];
         for (input, message) in cases {
             let err = parse(input).unwrap_err();
@@ -777,6 +784,8 @@ mod tests {
         // Text that only starts like one is read as text.
         assert_eq!(parse(b"PK\x03\x04,b\n1,2\n").unwrap().n_rows, 1);
         assert_eq!(parse(b"%PDF,b\n1,2\n").unwrap().columns[0].name, "%PDF");
+        assert_eq!(parse(b"BZh1,b\n1,2\n").unwrap().columns[0].name, "BZh1");
+        assert_eq!(parse(b"BZh,7z\n1,2\n").unwrap().n_rows, 1);
     }
 
     /// A web page, XML or JSON saved as .csv is named as such, with what
@@ -850,6 +859,61 @@ mod tests {
         let opts = ParseOptions { skip_lines: Some(5), ..ParseOptions::default() };
         let e = parse_csv_all_ways(b"a,b\n1,2\n3,4\n", "t.csv", &opts).unwrap_err();
         assert_eq!(e.to_string(), "invalid parse option: t.csv: lines to skip is 5, but no line is left after them for the column names; lower it (0 reads from the first line)");
+    }
+
+    /// UTF-16 with no byte order mark is recognised with Cyrillic, CJK or
+    /// emoji near the start, where fewer bytes are zero than in ASCII text
+    /// (Cyrillic in the first line made it "a binary file"); bytes whose
+    /// zeros fall on one side but that hold control characters as UTF-16,
+    /// or UTF-8 with a NUL, are still binary.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn utf16_without_a_mark_in_other_scripts() {
+        let cases = [
+            ("name,n\nМосква,1\nParis,2\n", "name", 2),
+            ("город,население\nМосква,13010112\nСанкт-Петербург,5601911\nКазань,1318604\n", "город", 3),
+            ("名前,年齢\n山田太郎,30\n鈴木花子,25\n", "名前", 2),
+            ("東京都の人口統計データ一覧表,値\n甲,1\n乙,2\n丙,3\n", "東京都の人口統計データ一覧表", 3),
+            ("emoji,n\n😀,1\n🎉,2\n👩\u{200d}💻,3\n", "emoji", 3),
+            ("😀😀,🎉\n1,2\n", "😀😀", 1),
+        ];
+        for (text, first, rows) in cases {
+            for le in [true, false] {
+                let bytes = utf16(text, le)[2..].to_vec();
+                let ds = parse(&bytes).unwrap_or_else(|e| panic!("{text:?} le {le}: {e}"));
+                assert_eq!((ds.columns[0].name.as_str(), ds.n_rows), (first, rows), "{text:?} le {le}");
+                assert_eq!(ds.ingest.encoding, if le { "utf-16le" } else { "utf-16be" });
+                assert!(ds.ingest.warnings.iter().any(|w| w.code == "utf16_without_bom"), "{text:?} le {le}");
+            }
+        }
+        // Little-endian 16-bit numbers: the zeros on one side, but they
+        // read as control characters.
+        let numbers: Vec<u8> = (1..40u16).flat_map(|n| n.to_le_bytes()).collect();
+        assert_eq!(parse(&numbers).unwrap_err().code(), "binary_file");
+        // UTF-8 text with NULs on one side, too few to be UTF-16.
+        assert_eq!(parse(b"name,n\nMoscow,1\x00\nParis,2\x00\nRome,3\n").unwrap_err().code(), "binary_file");
+        assert_eq!(parse("name,n\nМосква,1\nParis,2\n".as_bytes()).unwrap().n_rows, 2);
+    }
+
+    /// A UTF-16 byte order mark before UTF-8 text: not valid UTF-16 as the
+    /// mark claims (it was read as one line of CJK characters, "a header
+    /// row but no data rows").
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn a_utf16_mark_before_utf8_text_is_named() {
+        for (mark, order) in [("FF FE", "little-endian"), ("FE FF", "big-endian")] {
+            let mut bytes = if mark == "FF FE" { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+            bytes.extend_from_slice("name,n\nMoscow,1\nZürich,2\n".as_bytes());
+            let err = parse(&bytes).unwrap_err();
+            assert_eq!(err.code(), "invalid_utf16");
+            assert_eq!(
+                err.to_string(),
+                format!("t.csv: the file starts with {mark}, the byte order mark of UTF-16 {order}, but is not valid UTF-16 as the mark claims: none of the 26 bytes from byte 2 on is zero, where UTF-16 text has a zero byte in each delimiter and line end; they read as UTF-8 text; remove the mark (the first 2 bytes), or save the file again as UTF-8")
+            );
+        }
+        // Text in UTF-16 after its mark is read, in Cyrillic too.
+        assert_eq!(parse(&utf16("name,n\nМосква,1\n", true)).unwrap().n_rows, 1);
+        assert_eq!(parse(&utf16("name,n\nМосква,1\n", false)).unwrap().n_rows, 1);
     }
 
     /// Quotes escaped with a backslash (`\"`, where CSV doubles them) are

@@ -136,23 +136,32 @@ fn clip(s: &str) -> String {
 
 /// A known binary format the first bytes of a file announce, and what to
 /// do with it: only when their first 64 also hold a NUL byte or bytes that
-/// are not UTF-8 (a text file may start with "%PDF" or "PK").
+/// are not UTF-8 (a text file may start with "PK" or "BZh1"), except a
+/// PDF, whose "%PDF-" start says so even when the rest is text (a PDF
+/// may be text only, and was read as a one-column CSV).
 fn binary_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
-    const FORMATS: &[(&[u8], &str, &str)] = &[
-        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one)", "open it and save the sheet as CSV, or unzip it"),
-        (b"\xD0\xCF\x11\xE0", "an old-style Office document (an Excel .xls workbook is one)", "open it and save the sheet as CSV"),
-        (b"\x1F\x8B", "a gzip-compressed file", "decompress it first (gunzip)"),
-        (b"%PDF", "a PDF document", "export its table as CSV"),
-        (b"PAR1", "a Parquet file", "convert it to CSV (pandas or polars: read_parquet, then write_csv)"),
-        (b"\x89PNG", "a PNG image", "choose the CSV file"),
-        (b"\xFF\xD8\xFF", "a JPEG image", "choose the CSV file"),
-        (b"GIF8", "a GIF image", "choose the CSV file"),
+    // Magic bytes (a `?` stands for a digit 1 to 9), whether they settle
+    // it alone, what the file is, what to do.
+    const FORMATS: &[(&[u8], bool, &str, &str)] = &[
+        (b"PK\x03\x04", false, "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one)", "open it and save the sheet as CSV, or unzip it"),
+        (b"\xD0\xCF\x11\xE0", false, "an old-style Office document (an Excel .xls workbook is one)", "open it and save the sheet as CSV"),
+        (b"\x1F\x8B", false, "a gzip-compressed file", "decompress it first (gunzip)"),
+        (b"\xFD7zXZ\x00", false, "an xz-compressed file", "decompress it first (unxz)"),
+        (b"\x28\xB5\x2F\xFD", false, "a Zstandard-compressed file", "decompress it first (unzstd)"),
+        (b"BZh?", false, "a bzip2-compressed file", "decompress it first (bunzip2)"),
+        (b"7z\xBC\xAF\x27\x1C", false, "a 7z archive", "extract it first (7z x)"),
+        (b"%PDF-", true, "a PDF document", "export its table as CSV"),
+        (b"PAR1", false, "a Parquet file", "convert it to CSV (pandas or polars: read_parquet, then write_csv)"),
+        (b"\x89PNG", false, "a PNG image", "choose the CSV file"),
+        (b"\xFF\xD8\xFF", false, "a JPEG image", "choose the CSV file"),
+        (b"GIF8", false, "a GIF image", "choose the CSV file"),
     ];
-    let (_, format, advice) = FORMATS.iter().find(|(magic, _, _)| head.starts_with(magic))?;
-    // The first 64 bytes, as many as are always pushed before the format
+    let starts = |magic: &[u8]| head.len() >= magic.len() && magic.iter().zip(head).all(|(&m, &b)| if m == b'?' { (b'1'..=b'9').contains(&b) } else { m == b });
+    let (_, always, format, advice) = FORMATS.iter().find(|(magic, ..)| starts(magic))?;
+    // The first 64 bytes, fewer than are always pushed before the format
     // is settled, so the verdict does not depend on how the chunks fall.
     let sample = &head[..head.len().min(64)];
-    let binary = sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
+    let binary = *always || sample.contains(&0) || std::str::from_utf8(&sample[..sample.len() - incomplete_tail(sample)]).is_err();
     binary.then_some((format, advice))
 }
 
@@ -176,27 +185,49 @@ fn text_format(head: &[u8]) -> Option<(&'static str, &'static str)> {
     (object(&text) || array).then_some(("JSON", "convert it to CSV (pandas: read_json, with lines=True for an object per line, then to_csv)"))
 }
 
-/// UTF-16 text without a byte order mark, recognised by its zero bytes:
-/// text mostly in ASCII has a zero in every other byte (the second of each
-/// pair little-endian, the first big-endian) and almost none in the others.
-/// `Some(true)` little-endian, `Some(false)` big-endian.
+/// Bytes of a file's head read before its encoding is settled (fewer only
+/// when that is the whole file), however the chunks fall.
+const HEAD_BYTES: usize = 4096;
+
+/// UTF-16 text without a byte order mark, recognised in the first
+/// [`HEAD_BYTES`] by where its zero bytes fall: an ASCII or Latin-1
+/// character (a delimiter, a line end, a digit) has a zero high byte, the
+/// second of its pair little-endian and the first big-endian, so most
+/// zeros fall on one side and almost none on the other (a low surrogate or
+/// a character such as U+4E00 has a zero low byte). Text in Cyrillic or
+/// CJK has fewer zeros than ASCII text (a name in Cyrillic near the start
+/// made it a binary file), but a CSV still has its delimiters and line
+/// ends. The sample must also decode as UTF-16: no unpaired surrogate, no
+/// NUL or control character but a tab or a line end. UTF-8 text has no
+/// zero byte at all. `Some(true)` little-endian, `Some(false)` big-endian.
 fn utf16_without_bom(head: &[u8]) -> Option<bool> {
-    let sample = &head[..head.len().min(64) & !1];
+    let sample = &head[..head.len().min(HEAD_BYTES) & !1];
     let pairs = sample.len() / 2;
     if pairs < 8 {
         return None;
     }
-    let zeros = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
-    let (even, odd) = (zeros(0), zeros(1));
-    let mostly = |n: usize| n * 10 >= pairs * 9;
-    let hardly = |n: usize| n * 100 <= pairs;
-    if mostly(odd) && hardly(even) {
-        Some(true)
-    } else if mostly(even) && hardly(odd) {
-        Some(false)
+    // Zeros in the first and in the second byte of the pairs; not one
+    // beside DC to DF, a low surrogate's high byte (😀 is D83D DE00).
+    let low_surrogate = |b: u8| (0xDC..=0xDF).contains(&b);
+    let even = sample.chunks_exact(2).filter(|p| p[0] == 0 && !low_surrogate(p[1])).count();
+    let odd = sample.chunks_exact(2).filter(|p| p[1] == 0 && !low_surrogate(p[0])).count();
+    // At least one character in eight has a zero high byte, and the low
+    // bytes hold at most one zero for eight of those.
+    let one_sided = |high: usize, low: usize| high * 8 >= pairs && low * 8 <= high;
+    let le = if one_sided(odd, even) {
+        true
+    } else if one_sided(even, odd) {
+        false
     } else {
-        None
+        return None;
+    };
+    let mut units: Vec<u16> = sample.chunks_exact(2).map(|p| if le { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) }).collect();
+    // A surrogate pair may be cut by the sample's end.
+    if units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
+        units.pop();
     }
+    let text = char::decode_utf16(units).all(|c| c.is_ok_and(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')));
+    text.then_some(le)
 }
 
 /// The 1-based line (in `text`, the head of a file) of the first `\"`
@@ -3277,13 +3308,13 @@ impl Ingest {
             return Err(DataError::TooLarge { file: self.file.clone(), bytes: self.total.unwrap_or(self.bytes) as usize, limit: self.opts.max_bytes });
         }
         if self.decoder.is_none() {
-            // The encoding is settled on the first 64 bytes (fewer only
-            // when that is the whole file), however the chunks fall.
-            if self.head.len() + chunk.len() < 64 && !last {
+            // The encoding is settled on the first HEAD_BYTES (fewer
+            // only when that is the whole file), however the chunks fall.
+            if self.head.len() + chunk.len() < HEAD_BYTES && !last {
                 self.head.extend_from_slice(chunk);
                 return Ok(());
             }
-            // Joined only to earlier pieces of under 64 bytes: a whole file
+            // Joined only to earlier pieces of under HEAD_BYTES: a whole file
             // pushed at once is not copied.
             let head: Cow<[u8]> = if self.head.is_empty() {
                 Cow::Borrowed(chunk)
@@ -3301,11 +3332,27 @@ impl Ingest {
             if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
                 return Err(DataError::UnsupportedEncoding { file: self.file.clone(), encoding: "UTF-32".into() });
             }
-            let no_bom = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) { None } else { utf16_without_bom(&head) };
+            let marked = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+            if marked {
+                // UTF-16 text has a zero byte in each delimiter and line end.
+                let after = &head[2..head.len().min(HEAD_BYTES)];
+                if !after.is_empty() && !after.contains(&0) {
+                    let le = head[0] == 0xFF;
+                    let utf8 = std::str::from_utf8(&after[..after.len() - incomplete_tail(after)]).is_ok();
+                    return Err(DataError::NotUtf16 {
+                        file: self.file.clone(),
+                        mark: if le { "FF FE" } else { "FE FF" }.into(),
+                        order: if le { "little-endian" } else { "big-endian" }.into(),
+                        checked: after.len(),
+                        utf8: if utf8 { "; they read as UTF-8 text".into() } else { String::new() },
+                    });
+                }
+            }
+            let no_bom = if marked { None } else { utf16_without_bom(&head) };
             let (encoding, bom, name) = if let Some(le) = no_bom {
                 self.report.warnings.push(IngestWarning {
                     code: "utf16_without_bom".into(),
-                    message: format!("the file has no byte order mark but every other byte is zero: read as UTF-16 {}", if le { "little-endian" } else { "big-endian" }),
+                    message: format!("the file has no byte order mark, but its zero bytes fall where UTF-16 text has them: read as UTF-16 {}", if le { "little-endian" } else { "big-endian" }),
                 });
                 (Encoding::Utf16 { le }, 0, if le { "utf-16le" } else { "utf-16be" })
             } else if head.starts_with(&[0xFF, 0xFE]) {

@@ -89,6 +89,21 @@ pub enum DataError {
         /// 0-based byte offset in the file.
         byte: usize,
     },
+    /// A UTF-16 byte order mark before bytes that are not UTF-16 text
+    /// (UTF-8 text, say, that then read as one line of CJK characters).
+    #[error("{file}: the file starts with {mark}, the byte order mark of UTF-16 {order}, but is not valid UTF-16 as the mark claims: none of the {checked} bytes from byte 2 on is zero, where UTF-16 text has a zero byte in each delimiter and line end{utf8}; remove the mark (the first 2 bytes), or save the file again as UTF-8")]
+    NotUtf16 {
+        /// File name as given.
+        file: String,
+        /// The mark's bytes: "FF FE" or "FE FF".
+        mark: String,
+        /// "little-endian" or "big-endian".
+        order: String,
+        /// Bytes looked at after the mark.
+        checked: usize,
+        /// Empty, or what the bytes read as: "; they read as UTF-8 text".
+        utf8: String,
+    },
     /// A value that does not read as the type the user set for its column.
     #[error("{file}: row {row} (line {line}), column \"{column}\": \"{value}\" is not a valid {kind}")]
     BadValue {
@@ -360,7 +375,7 @@ impl DataError {
             DataError::EmptyFile { .. } => "empty_file",
             DataError::NoRows { .. } => "no_rows",
             DataError::TooLarge { .. } => "too_large",
-            DataError::InvalidUtf16 { .. } => "invalid_utf16",
+            DataError::InvalidUtf16 { .. } | DataError::NotUtf16 { .. } => "invalid_utf16",
             DataError::BadValue { .. } => "bad_value",
             DataError::InexactInteger { .. } => "inexact_integer",
             DataError::BadOption { .. } => "bad_option",

@@ -40,7 +40,10 @@ fn bytes_text(n: usize) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut before = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied();
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -48,9 +51,10 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c if reorders_or_hides(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            c if hidden_here(c, before, after) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
             c => out.push(c),
         }
+        before = Some(c);
     }
     out
 }
@@ -60,9 +64,21 @@ pub fn escape(s: &str) -> String {
 /// marks, embeddings, overrides and isolates (a right-to-left override in a
 /// column name turned the rest of its alert line around), line and
 /// paragraph separators, the byte order mark. The page's `visible()` shows
-/// the same set the same way, as ⟨U+202E⟩.
+/// the same set the same way, as ⟨U+202E⟩. A joiner between two letters
+/// is left as it is: see [`hidden_here`].
 pub fn reorders_or_hides(c: char) -> bool {
     matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Whether `c`, between `before` and `after` (`None` at an end of the
+/// text), is shown as its code: when [`reorders_or_hides`] says so, but for
+/// a zero-width joiner or non-joiner (U+200D, U+200C) between two
+/// characters that are neither space, control nor such a mark: there it is
+/// part of the text, inside an emoji sequence (👩‍💻) or a Persian or Indic
+/// word (می‌خواهم), and shown as its code it broke them.
+pub fn hidden_here(c: char, before: Option<char>, after: Option<char>) -> bool {
+    let joins = |x: Option<char>| x.is_some_and(|x| !x.is_whitespace() && !x.is_control() && !reorders_or_hides(x));
+    reorders_or_hides(c) && !(matches!(c, '\u{200c}' | '\u{200d}') && joins(before) && joins(after))
 }
 
 /// Clips to `n` characters and escapes.
@@ -91,6 +107,11 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.card{border:1px solid #
 .critical{color:#a00}.warning{color:#a50}.info{color:#357}li{margin:.3em 0}code{font-size:.9em;background:#f4f4f4}\
 svg rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-wrap:anywhere}";
 
+/// What the report may load or run: nothing but its inline style (and
+/// images written into it as data: addresses). It has no script, and
+/// opened from a folder of downloads it fetches nothing.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
 /// The profile as one HTML document.
 ///
 /// ```
@@ -102,7 +123,7 @@ svg rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-w
 pub fn html(p: &Profile) -> String {
     let mut s = String::with_capacity(16_384 + 3_000 * p.columns.len());
     let file = clip(&p.file_name, 120);
-    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Profile of {file}</title><style>{STYLE}</style></head><body><main>\n<h1>Profile of {file}</h1>\n");
+    let _ = write!(s, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"><title>Profile of {file}</title><style>{STYLE}</style></head><body><main>\n<h1>Profile of {file}</h1>\n");
     let d = &p.dataset;
     let ig = &p.ingest;
     let _ = write!(
@@ -220,31 +241,71 @@ const BAR_MAX: f64 = 180.0;
 /// bar's title.
 const BAR_LABEL_CHARS: usize = 21;
 
-/// Horizontal bars, one per (label, count), as inline SVG; labels as in the data.
-fn bars(s: &mut String, items: &[(String, usize)], title: &str) {
-    let max = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
+/// "1 value", "25 values".
+fn values(n: usize) -> String {
+    format!("{n} value{}", if n == 1 { "" } else { "s" })
+}
+
+/// Horizontal bars, one per (label, count), as inline SVG; labels as in
+/// the data, drawn clipped: the whole label and its count are in the table
+/// beside the chart ([`top_table`]), and its name says the figures.
+fn bars(s: &mut String, items: &[(String, usize)], name: &str) {
+    let top = items.iter().map(|i| i.1).max().unwrap_or(1);
+    let max = top.max(1) as f64;
     let h = 14 * items.len();
-    let _ = write!(s, "<svg role=img aria-label=\"{}\" width=\"{BARS_WIDTH}\" height=\"{h}\" viewBox=\"0 0 {BARS_WIDTH} {h}\">", escape(title));
+    let largest = items.iter().find(|i| i.1 == top).map(|(label, count)| format!("; the largest is {} with {}", clip(label, VALUE_CHARS), values(*count))).unwrap_or_default();
+    let _ = write!(s, "<svg role=img aria-label=\"Most frequent values of {}: {} shown{largest}\" width=\"{BARS_WIDTH}\" height=\"{h}\" viewBox=\"0 0 {BARS_WIDTH} {h}\">", clip(name, NAME_CHARS), items.len());
     for (i, (label, count)) in items.iter().enumerate() {
         let w = (BAR_MAX * *count as f64 / max).max(1.0);
         let y = i * 14;
-        let (full, shown) = (clip(label, VALUE_CHARS), clip(label, BAR_LABEL_CHARS));
-        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"><title>{full}: {count}</title></rect><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{shown}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, 154.0 + w, y + 10);
+        let _ = write!(s, "<rect x=\"150\" y=\"{y}\" width=\"{w:.0}\" height=\"12\"/><text x=\"146\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{}</text><text x=\"{:.0}\" y=\"{}\" font-size=\"11\">{count}</text>", y + 10, clip(label, BAR_LABEL_CHARS), 154.0 + w, y + 10);
     }
     s.push_str("</svg>");
 }
 
-/// Vertical histogram bars as inline SVG.
+/// The most frequent values and their counts as a table: text a screen
+/// reader reads and a search finds (they were only inside the chart).
+/// `approx` before each count that is an estimate.
+fn top_table(s: &mut String, items: &[(String, usize)], approx: &str) {
+    s.push_str("<table><tr><th>Most frequent</th><th>Rows</th></tr>");
+    for (label, count) in items {
+        let _ = write!(s, "<tr><td>{}</td><td class=n>{approx}{count}</td></tr>", clip(label, VALUE_CHARS));
+    }
+    s.push_str("</table>");
+}
+
+/// Vertical histogram bars as inline SVG, named with the figures: the
+/// bins' range, the largest bin and every bin's count.
 fn histogram(s: &mut String, c: &ColumnProfile) {
-    let max = c.histogram.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
+    let top = c.histogram.iter().map(|b| b.count).max().unwrap_or(1);
+    let max = top.max(1) as f64;
     let n = c.histogram.len();
     let bw = 300.0 / n as f64;
-    let _ = write!(s, "<figure><svg role=img aria-label=\"histogram of {}\" width=\"300\" height=\"80\" viewBox=\"0 0 300 80\">", clip(&c.name, NAME_CHARS));
+    let said = |x: f64| if c.kind.is_time() { edge(c, x) } else { short(edge(c, x)) };
+    let (lo, hi) = (said(c.histogram[0].start), said(c.histogram[n - 1].end));
+    let largest = c.histogram.iter().find(|b| b.count == top).map(|b| format!("; the largest is {} to {} with {}", said(b.start), said(b.end), values(b.count))).unwrap_or_default();
+    let counts = c.histogram.iter().map(|b| b.count.to_string()).collect::<Vec<_>>().join(", ");
+    let _ = write!(
+        s,
+        "<figure><svg role=img aria-label=\"Histogram of {}: {n} bin{} from {lo} to {hi}{largest}; counts from the lowest bin: {counts}\" width=\"300\" height=\"80\" viewBox=\"0 0 300 80\">",
+        clip(&c.name, NAME_CHARS),
+        if n == 1 { "" } else { "s" }
+    );
     for (i, b) in c.histogram.iter().enumerate() {
         let h = 78.0 * b.count as f64 / max;
         let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}–{}: {}</title></rect>", i as f64 * bw, 80.0 - h, (bw - 1.0).max(0.5), edge(c, b.start), edge(c, b.end), b.count);
     }
-    let _ = write!(s, "</svg><figcaption><small>{} to {}</small></figcaption></figure>", edge(c, c.histogram[0].start), edge(c, c.histogram[n - 1].end));
+    let _ = write!(s, "</svg><figcaption><small>{lo} to {hi}</small></figcaption></figure>");
+}
+
+/// A figure without the zeros that end its decimals, as said aloud:
+/// "4.3", not "4.3000" ("four point three zero zero zero").
+fn short(figure: String) -> String {
+    if figure.contains('.') && !figure.contains('e') {
+        figure.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        figure
+    }
 }
 
 fn edge(c: &ColumnProfile, x: f64) -> String {
@@ -295,7 +356,8 @@ fn column(s: &mut String, c: &ColumnProfile) {
         histogram(s, c);
     } else if !c.top.is_empty() {
         let items: Vec<(String, usize)> = c.top.iter().map(|t| (t.value.clone(), t.count)).collect();
-        bars(s, &items, &format!("most frequent values of {}", c.name.chars().take(NAME_CHARS).collect::<String>()));
+        bars(s, &items, &c.name);
+        top_table(s, &items, approx(&["top"]));
     }
     for g in c.case_variants.iter().take(3) {
         let _ = write!(s, "<p><small>same but for case or spaces: {}</small></p>", g.iter().take(3).map(|l| clip(l, VALUE_CHARS)).collect::<Vec<_>>().join(" / "));
@@ -312,6 +374,24 @@ mod tests {
         assert_eq!(super::escape("\u{202e}evil col"), "⟨U+202E⟩evil col");
         assert_eq!(super::escape("a\u{200b}b\u{2066}c"), "a⟨U+200B⟩b⟨U+2066⟩c");
         assert_eq!(super::escape("café – ok"), "café – ok");
+        for bidi in ['\u{200e}', '\u{200f}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{61c}', '\u{200b}', '\u{2060}', '\u{feff}'] {
+            assert_eq!(super::escape(&format!("a{bidi}b")), format!("a⟨U+{:04X}⟩b", bidi as u32));
+        }
+    }
+
+    /// A zero-width joiner or non-joiner inside an emoji sequence or a word
+    /// is kept (it was shown as ⟨U+200D⟩); at an end, beside a space or
+    /// another mark, it hides nothing worth keeping and is shown.
+    #[test]
+    fn joiners_inside_words_and_emoji_are_kept() {
+        for kept in ["👩\u{200d}💻", "👨\u{200d}👩\u{200d}👧", "🏳\u{fe0f}\u{200d}🌈", "می\u{200c}خواهم", "क्\u{200d}ष", "ക്\u{200c}ക"] {
+            assert_eq!(super::escape(kept), kept);
+        }
+        assert_eq!(super::escape("\u{200d}a"), "⟨U+200D⟩a");
+        assert_eq!(super::escape("a\u{200c}"), "a⟨U+200C⟩");
+        assert_eq!(super::escape("a \u{200d}b"), "a ⟨U+200D⟩b");
+        assert_eq!(super::escape("a\u{200d}\u{200d}b"), "a⟨U+200D⟩⟨U+200D⟩b");
+        assert_eq!(super::escape("a\u{200d}\u{202e}b"), "a⟨U+200D⟩⟨U+202E⟩b");
     }
 
     #[test]
@@ -345,13 +425,14 @@ mod tests {
         assert!(h.contains("Fix: drop duplicate rows"), "{h}");
         assert!(h.contains("1 row repeats an earlier row: the same values as read"), "{h}");
         assert!(h.contains("code{overflow-wrap:anywhere}"));
-        let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
+        let svg = &h[h.find("<svg role=img aria-label=\"Most frequent values").expect("a bar chart")..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
         for text in svg.split("text-anchor=\"end\">").skip(1) {
             let label = text.split('<').next().unwrap();
             assert!(label.chars().count() <= BAR_LABEL_CHARS, "{label}");
         }
-        assert!(svg.contains(&format!("<title>{long} #0: ")), "{svg}");
+        // The whole label is in the table beside the chart.
+        assert!(h.contains(&format!("<td>{long} #0</td><td class=n>9</td>")), "{h}");
     }
 
     #[test]
@@ -375,7 +456,7 @@ mod tests {
             csv.push_str(if i % 3 == 0 { "b\n" } else { "a\n" });
         }
         let (h, _) = report(&csv, None);
-        let svg = &h[h.find("<svg role=img aria-label=\"most frequent values").expect("a bar chart")..];
+        let svg = &h[h.find("<svg role=img aria-label=\"Most frequent values").expect("a bar chart")..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
         let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
         let mut counts = 0;
@@ -388,6 +469,97 @@ mod tests {
             }
         }
         assert_eq!(counts, 2);
+    }
+
+    /// The report without its charts: what is there as text.
+    fn without_svg(h: &str) -> String {
+        let mut out = String::new();
+        let mut rest = h;
+        while let Some(at) = rest.find("<svg") {
+            out.push_str(&rest[..at]);
+            rest = rest[at..].split_once("</svg>").map_or("", |(_, after)| after);
+        }
+        out + rest
+    }
+
+    /// The attribute `name` of the first element that has it after `from`.
+    fn attribute<'a>(h: &'a str, from: &str, name: &str) -> &'a str {
+        let at = h.find(from).unwrap_or_else(|| panic!("{from} not in {h}"));
+        let tail = &h[at..];
+        let value = &tail[tail.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+        &value[..value.find('"').unwrap()]
+    }
+
+    /// A chart's name gives its figures, and a label column's most
+    /// frequent values and counts are text in its card: a screen reader
+    /// heard "histogram of sepal_length", and "setosa" was nowhere outside
+    /// the chart. Values in the table and in the names are escaped.
+    #[test]
+    fn charts_say_their_figures_and_top_values_are_text() {
+        let mut csv = String::from("x,species,odd\n");
+        for i in 0..150 {
+            let species = ["setosa", "versicolor", "virginica"][i / 50];
+            let odd = ["<b>&amp;", "r\u{202e}l", "👩\u{200d}💻"][usize::from(i % 5 == 0) + usize::from(i % 7 == 0)];
+            csv.push_str(&format!("{},{species},{odd}\n", f64::from(i as u32 % 37) / 10.0 + if i < 40 { 0.0 } else { 1.0 }));
+        }
+        let (h, _) = report(&csv, None);
+        let text = without_svg(&h);
+        for species in ["setosa", "versicolor", "virginica"] {
+            assert!(text.contains(&format!("<tr><td>{species}</td><td class=n>50</td></tr>")), "{species} not in the text: {text}");
+        }
+        assert!(text.contains("<td>&lt;b&gt;&amp;amp;</td>") && text.contains("<td>r⟨U+202E⟩l</td>") && text.contains("<td>👩\u{200d}💻</td>"), "{text}");
+        let bars = attribute(&h, "<svg role=img aria-label=\"Most frequent values of species", "aria-label");
+        assert_eq!(bars, "Most frequent values of species: 3 shown; the largest is setosa with 50 values");
+        let odd = attribute(&h, "<svg role=img aria-label=\"Most frequent values of odd", "aria-label");
+        assert!(odd.starts_with("Most frequent values of odd: 3 shown; the largest is &lt;b&gt;&amp;amp; with "), "{odd}");
+        let hist = attribute(&h, "<svg role=img aria-label=\"Histogram of x", "aria-label");
+        let p = profile_with(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap(), &ProfileOptions::default()).unwrap();
+        let bins = &p.columns[0].histogram;
+        let largest = bins.iter().map(|b| b.count).max().unwrap();
+        let counts: Vec<String> = bins.iter().map(|b| b.count.to_string()).collect();
+        let (lo, hi) = (short(edge(&p.columns[0], bins[0].start)), short(edge(&p.columns[0], bins[bins.len() - 1].end)));
+        assert!(!hist.contains("00 ") && !hist.contains("00;"), "zeros said aloud: {hist}");
+        assert_eq!((short("4.3000".into()), short("2".into()), short("7.0000".into()), short("1.5000e-4".into())), ("4.3".into(), "2".into(), "7".into(), "1.5000e-4".into()));
+        assert!(hist.starts_with(&format!("Histogram of x: {} bins from {lo} to {hi}; the largest is ", bins.len())), "{hist}");
+        assert!(hist.contains(&format!(" with {largest} values; counts from the lowest bin: {}", counts.join(", "))), "{hist}");
+        assert_eq!(counts.iter().map(|c| c.parse::<usize>().unwrap()).sum::<usize>(), 150);
+    }
+
+    /// The report forbids what it does not use: no script, no fetch, no
+    /// frame; only its inline style (and data: images) are allowed.
+    #[test]
+    fn report_has_a_content_security_policy() {
+        let (h, _) = report("a,b\n1,x\n2,y\n", None);
+        let head = &h[..h.find("</head>").unwrap()];
+        let meta = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">";
+        assert!(head.contains(meta), "{head}");
+        assert!(head.find(meta) < head.find("<style>"), "{head}");
+    }
+
+    /// 500 columns whose names and labels are long and escape to several
+    /// times their length (`<` is four bytes shown, a bidi mark twelve),
+    /// with the top values now listed as text too: still within the bound.
+    #[test]
+    fn size_bound_holds_for_500_hostile_columns() {
+        let cols = 500;
+        let name = "<&".repeat(300) + "\u{202e}";
+        let mut csv = (0..cols).map(|c| format!("\"{name}{c}\"")).collect::<Vec<_>>().join(",") + "\n";
+        for r in 0..40 {
+            let line: Vec<String> = (0..cols)
+                .map(|c| match c % 4 {
+                    0 => format!("{}", (r * (c + 1)) % 97),
+                    1 => format!("\"\u{200b}{}{}\"", "<>".repeat(50), r % 6),
+                    2 => if r % 3 == 0 { String::new() } else { format!("\"\u{2066}{}{}\"", "&".repeat(40), r % 7) },
+                    _ => format!("{}.5", r % 13),
+                })
+                .collect();
+            csv.push_str(&line.join(","));
+            csv.push('\n');
+        }
+        let (h, n) = report(&csv, None);
+        assert_eq!(n, cols);
+        assert!(h.len() <= size_limit(n), "{} > {}", h.len(), size_limit(n));
+        assert!(without_svg(&h).contains("<td>⟨U+200B⟩&lt;&gt;&lt;"), "top values as text");
     }
 
     /// The size bound holds for long names, long labels, many alerts and
