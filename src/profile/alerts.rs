@@ -48,11 +48,12 @@ pub const MIN_CORRELATION_ROWS: usize = 10;
 pub const NUMBERS_AS_TEXT_SHARE: f64 = 0.9;
 
 /// A column's labels read as numbers written as text: the share of its
-/// values that are numbers, how many, and the first label with a sign or
-/// separator.
+/// values that are numbers, how many, how many of those have a sign or
+/// separator, and the first label (by level) that has one.
 pub(crate) struct WrittenNumbers<'a> {
     pub share: f64,
     pub values: usize,
+    pub marked: usize,
     pub example: &'a str,
 }
 
@@ -63,12 +64,13 @@ pub(crate) struct WrittenNumbers<'a> {
 pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Option<WrittenNumbers<'a>> {
     let present: usize = counts.iter().sum();
     let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
-    let (mut values, mut others, mut example) = (0usize, 0usize, None);
+    let (mut values, mut marked_values, mut others, mut example) = (0usize, 0usize, 0usize, None);
     for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
         match disguised_number(level) {
             Some((_, marked)) => {
                 values += n;
                 if marked {
+                    marked_values += n;
                     example.get_or_insert(level.as_str());
                 }
             }
@@ -81,7 +83,7 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Opt
         }
     }
     let share = values as f64 / present.max(1) as f64;
-    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, example })
+    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example })
 }
 
 /// The number a label stands for when written in parentheses for a
@@ -395,11 +397,25 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     code: AlertCode::NumbersAsText,
                     severity: Severity::Warning,
                     columns: cols.clone(),
-                    message: format!(
-                        "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({:.0}% of its values, e.g. {:?}), so it was read as labels",
-                        100.0 * w.share,
-                        w.example
-                    ),
+                    message: if w.marked == w.values {
+                        format!(
+                            "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({:.0}% of its values, e.g. {:?}), so it was read as labels",
+                            100.0 * w.share,
+                            w.example
+                        )
+                    } else {
+                        // A few written so among plain numbers: say how few,
+                        // and where the first is.
+                        let code = levels.iter().position(|l| l == w.example);
+                        let row = code.and_then(|k| codes.iter().position(|c| *c == Some(k as u32))).filter(|_| p.sample.is_none());
+                        format!(
+                            "\"{name}\" holds numbers, {} of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. {:?}{}), so it was read as labels; {:.0}% of its values are numbers",
+                            w.marked,
+                            w.example,
+                            row.map_or(String::new(), |r| format!(", row {}", r + 1)),
+                            100.0 * w.share
+                        )
+                    },
                     evidence: ev(&[("share", w.share), ("values", w.values as f64)]),
                     suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
                     advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45, accounting's \"(123)\" is -123; a value that is no number becomes missing), or remove them at the source".into(),
@@ -971,6 +987,16 @@ mod tests {
         assert!(one.starts_with("\"x\" has 1 value outside the IQR fences"), "{one}");
         let two = message((0..40).map(|i| format!("{}\n", if i == 3 || i == 9 { 500 } else { i % 9 })).fold("x\n".to_string(), |s, r| s + &r));
         assert!(two.starts_with("\"x\" has 2 values outside the IQR fences"), "{two}");
+    }
+
+    /// One "1,234" among plain numbers: the alert says one value is written
+    /// so, and where, rather than that all of them are.
+    #[test]
+    fn one_number_with_a_separator_is_counted_and_placed() {
+        let csv: String = std::iter::once("id,amount\n".to_string()).chain((0..50).map(|i| format!("{i},{}\n", 100 + i))).chain(std::iter::once("50,\"1,234\"\n".to_string())).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).expect("a numbers-as-text alert");
+        assert_eq!(a.message, "\"amount\" holds numbers, 1 of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. \"1,234\", row 51), so it was read as labels; 100% of its values are numbers");
     }
 
     /// The fix for numbers written as text is a step that reads them as
