@@ -204,6 +204,9 @@ pub enum AlertCode {
     /// Numbers written with currency signs, percent signs or thousands
     /// separators, so read as labels.
     NumbersAsText,
+    /// Round codes such as -999 or 9999 far outside a column's other
+    /// values: likely "missing" or "unknown" written as a number.
+    SentinelValues,
 }
 
 /// How much an alert matters.
@@ -590,6 +593,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     if let Some(alert) = totals_row(ds, p) {
         out.push(alert);
     }
+    out.extend(sentinel_values(ds, p, target));
     let mut flagged = std::collections::BTreeSet::new();
     let present = |name: &str| p.columns.iter().find(|c| c.name == name).map_or(0, |c| c.count);
     // Any two points lie on a line: a pair seen together in a handful of
@@ -659,6 +663,68 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
         }
         _ => false,
     }
+}
+
+/// Codes for "missing" or "unknown" written as numbers: -99, and ±999,
+/// ±9999 … up to ±9,999,999.
+fn sentinel(x: f64) -> bool {
+    x == -99.0 || (3..=7).any(|d| x.abs() == 10f64.powi(d) - 1.0)
+}
+
+/// An alert per number column holding [`sentinel`] codes far outside its
+/// other values (past three interquartile ranges beyond the quartiles):
+/// eight -999s among temperatures made their std 15 times the rest's, and
+/// too few to pass the outlier alert's share.
+fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for (i, (col, c)) in ds.columns.iter().zip(&p.columns).enumerate() {
+        let (ColumnValues::Numeric(v), false, false) = (&col.values, col.kind.is_time(), Some(i) == target) else { continue };
+        let (Some(q1), Some(q3)) = (c.q1, c.q3) else { continue };
+        let iqr = q3 - q1;
+        if !(iqr > 0.0) {
+            continue;
+        }
+        let far = |x: f64| x < q1 - 3.0 * iqr || x > q3 + 3.0 * iqr;
+        // Each code found, with its rows, in order of value.
+        let mut found: Vec<(f64, usize)> = Vec::new();
+        for x in v.iter().filter_map(|x| x.get()).filter(|&x| sentinel(x) && far(x)) {
+            match found.iter_mut().find(|f| f.0 == x) {
+                Some(f) => f.1 += 1,
+                None => found.push((x, 1)),
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        found.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let rows: usize = found.iter().map(|f| f.1).sum();
+        let name = &c.name;
+        out.push(Alert {
+            code: AlertCode::SentinelValues,
+            severity: Severity::Warning,
+            columns: vec![name.clone()],
+            message: format!(
+                "\"{name}\" has {} far outside its other values (quartiles {} and {}): round codes like these usually stand for missing or unknown values",
+                found
+                    .iter()
+                    .map(|(x, n)| match (p.sample.is_some(), n) {
+                        (true, _) => format!("{} in {n} of the sampled rows", crate::data::format_number(*x)),
+                        (false, 1) => format!("{} in 1 row", crate::data::format_number(*x)),
+                        (false, _) => format!("{} in {n} rows", crate::data::format_number(*x)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                short(q1),
+                short(q3)
+            ),
+            evidence: ev(&[("rows", rows as f64), ("codes", found.len() as f64)]),
+            suggestion: None,
+            advice: format!(
+                "if they mean missing, add them, written as in the file, to the missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again; until then the mean, std and scaling of \"{name}\" include them"
+            ),
+        });
+    }
+    out
 }
 
 /// An alert when the last row holds, in every number column it has a value
@@ -891,6 +957,7 @@ mod tests {
             (AlertCode::HighCorrelation, format!("x,y,z\n{}", n(&|i| format!("{},{},{}\n", i, 2 * i + 1, i % 5))), None, "y"),
             (AlertCode::NumbersAsText, format!("price,y\n{}", n(&|i| format!("\"${},{:03}.50\",{}\n", i + 1, i * 7, i % 5))), None, "price"),
             (AlertCode::NumbersAsText, format!("share,y\n{}", n(&|i| format!("{}%,{}\n", i % 9, i % 5))), None, "share"),
+            (AlertCode::SentinelValues, format!("t,y\n{}", n(&|i| format!("{},{}\n", if i == 9 { -999 } else { 15 + (i % 11) as i64 }, i % 5))), None, "t"),
         ];
         for (code, csv, target, column) in &cases {
             assert!(has(csv, *target, *code, column), "{code:?} expected in {:?}", codes(csv, *target));
@@ -987,6 +1054,26 @@ mod tests {
         assert!(one.starts_with("\"x\" has 1 value outside the IQR fences"), "{one}");
         let two = message((0..40).map(|i| format!("{}\n", if i == 3 || i == 9 { 500 } else { i % 9 })).fold("x\n".to_string(), |s, r| s + &r));
         assert!(two.starts_with("\"x\" has 2 values outside the IQR fences"), "{two}");
+    }
+
+    /// Eight ±999 codes among 2,000 temperatures: too few for the outlier
+    /// alert, named as codes for missing values; a column whose range
+    /// reaches 999 honestly (counts up to 1,500) is not flagged.
+    #[test]
+    fn sentinel_codes_far_outside_a_column_are_named() {
+        let csv: String = std::iter::once("temp,count\n".to_string())
+            .chain((0..2000).map(|i| {
+                let t = match i { 17 | 400 | 901 => "999".to_string(), 33 | 250 | 1200 | 1700 | 1999 => "-999".to_string(), _ => format!("{:.1}", 18.0 + (i % 37) as f64 * 0.2) };
+                format!("{t},{}\n", (i * 7) % 1500)
+            }))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let s: Vec<&super::Alert> = p.alerts.iter().filter(|a| a.code == AlertCode::SentinelValues).collect();
+        assert_eq!(s.len(), 1, "{:?}", p.alerts);
+        assert_eq!(s[0].columns, ["temp"]);
+        assert!(s[0].message.starts_with("\"temp\" has -999 in 5 rows and 999 in 3 rows far outside its other values (quartiles "), "{}", s[0].message);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::Outliers && a.columns == ["temp"]));
+        assert_eq!(s[0].fix(), None);
     }
 
     /// One "1,234" among plain numbers: the alert says one value is written
