@@ -1036,6 +1036,21 @@ mod tests {
     fn decimal_comma_values_and_option() {
         let ds = parse(b"x;y\n1,5;2\n-0,25;3\n").unwrap();
         assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1.5), Some(-0.25)])));
+        // Dots before three digits and no decimal comma in a ';' file:
+        // thousands marks (74.753 inhabitants), said in a note; a point
+        // that cannot be one (0.125, 1.5) keeps them decimal points.
+        let ds = parse(b"Gemeinde;Einwohner\nA;74.753\nB;8.567\nC;92\n").unwrap();
+        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([Some(74753.0), Some(8567.0), Some(92.0)])));
+        let note: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "dots_as_thousands").map(|w| w.message.as_str()).collect();
+        assert_eq!(note, ["numbers such as \"74.753\" were read with dots as thousands marks (74.753 is 74753), as is usual where the delimiter is a semicolon; no number in the first lines has a decimal comma or a decimal point that must be one; if the dots are decimal points, say so (--decimal-comma false, or \"Decimal mark: Point\" in the page's reading options)"]);
+        for text in [&b"a;b\n74.753;1\n0.125;2\n"[..], b"a;b\n74.753;1\n1.5;2\n", b"a,b\n74.753,1\n8.567,2\n"] {
+            let ds = parse(text).unwrap();
+            let ColumnValues::Numeric(v) = &ds.columns[0].values else { panic!("{:?}", ds.columns[0].kind) };
+            assert_eq!(v[0].get(), Some(74.753), "{:?}", String::from_utf8_lossy(text));
+        }
+        let opts = ParseOptions { decimal_comma: Some(false), ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(b"a;b\nA;74.753\n", "t.csv", &opts).unwrap();
+        assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([Some(74.753)])));
         let opts = ParseOptions { decimal_comma: Some(false), ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"x;y\n1,5;2\n", "t.csv", &opts).unwrap();
         assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);

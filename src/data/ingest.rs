@@ -2805,6 +2805,10 @@ struct Sniffed {
     has_header: bool,
     header_source: &'static str,
     decimal_comma: bool,
+    /// The decimal comma was taken from numbers whose only mark is a dot
+    /// before three digits (`74.753`): thousands marks in a `;` file. An
+    /// example, for the note.
+    dots_as_thousands: Option<String>,
     term: u8,
     line_ending: &'static str,
     /// A backslash escapes the next byte inside a quoted field.
@@ -3144,20 +3148,33 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         "none"
     };
     let term = if line_ending == "cr" { b'\r' } else { b'\n' };
+    let mut dots_as_thousands = None;
     let (decimal_comma, _) = match opts.decimal_comma {
         Some(d) => (d, "option"),
         None if delimiter == b';' => {
-            let (mut comma, mut dot) = (0, 0);
+            let (mut comma, mut dot, mut grouped) = (0, 0, None);
             for f in records.iter().flat_map(|r| r.iter()) {
                 let t = f.trim();
                 if t.contains(',') && parse_number(t, true).is_some() {
                     comma += 1;
-                } else if t.contains('.') && parse_number(t, false).is_some() && parse_number(t, true).is_none() {
-                    // A point, and not thousands grouped (`1.234` could be).
-                    dot += 1;
+                } else if t.contains('.') && parse_number(t, false).is_some() {
+                    if parse_number(t, true).is_none() {
+                        // A point, and not thousands grouped.
+                        dot += 1;
+                    } else {
+                        // `74.753`: a decimal point, or thousands grouped.
+                        grouped.get_or_insert(t);
+                    }
                 }
             }
-            (comma > 0 && dot == 0, "detected")
+            // With no decimal comma and no point that must be one, dots
+            // before three digits are thousands marks, as a semicolon
+            // (Excel's delimiter where the comma is the decimal mark) says:
+            // 74.753 inhabitants were read as 74.753 before.
+            if comma == 0 && dot == 0 {
+                dots_as_thousands = grouped.map(String::from);
+            }
+            ((comma > 0 || dots_as_thousands.is_some()) && dot == 0, "detected")
         }
         None => (false, "detected"),
     };
@@ -3198,7 +3215,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         _ => HeaderFix::None,
     };
     let escape = escape && !whitespace;
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, term, line_ending, escape })
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, term, line_ending, escape })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3456,7 +3473,12 @@ impl Ingest {
                 message: "the first row reads as data (numbers or dates where the rows below have them, or their labels), so it was read as data and the columns were named column_1, column_2, …; if it holds the column names, say so (--header true, or \"First row: Column names\" in the page's reading options)".into(),
             });
         }
-        if s.decimal_comma && self.opts.decimal_comma.is_none() {
+        if let (true, None, Some(example)) = (s.decimal_comma, self.opts.decimal_comma, &s.dots_as_thousands) {
+            r.warnings.push(IngestWarning {
+                code: "dots_as_thousands".into(),
+                message: format!("numbers such as {example:?} were read with dots as thousands marks ({example} is {}), as is usual where the delimiter is a semicolon; no number in the first lines has a decimal comma or a decimal point that must be one; if the dots are decimal points, say so (--decimal-comma false, or \"Decimal mark: Point\" in the page's reading options)", crate::data::format_number(parse_number(example, true).unwrap_or(f64::NAN))),
+            });
+        } else if s.decimal_comma && self.opts.decimal_comma.is_none() {
             r.warnings.push(IngestWarning {
                 code: "decimal_comma".into(),
                 message: "numbers such as \"1,5\" were read with a decimal comma (the delimiter is a semicolon and no number uses a decimal point), and dots or spaces between groups of three digits (\"1.234,5\") as thousands marks".into(),
