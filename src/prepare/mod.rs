@@ -346,6 +346,12 @@ pub enum RecipeStep {
     ParseNumbers {
         /// The column.
         column: String,
+        /// The comma is the decimal mark: fitted from the training labels
+        /// (`94.000,50 €`), else the file's reading; then `865.000 €` is
+        /// 865000. Written only when true (runs recorded before it read
+        /// the point as the decimal mark).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        decimal_comma: bool,
     },
     /// Training used the first of each set of identical rows only.
     DropDuplicateRows {
@@ -365,7 +371,7 @@ impl RecipeStep {
             | RecipeStep::Ordinal { column, .. }
             | RecipeStep::Cast { column, .. }
             | RecipeStep::NormalizeLabels { column }
-            | RecipeStep::ParseNumbers { column } => Some(column),
+            | RecipeStep::ParseNumbers { column, .. } => Some(column),
             RecipeStep::DropDuplicateRows { .. } => None,
         }
     }
@@ -470,11 +476,12 @@ impl Work {
         }
     }
 
-    /// Labels as the numbers they write, signs and separators left out.
-    fn parse_numbers(self) -> Work {
+    /// Labels as the numbers they write, signs and separators left out
+    /// (the comma the decimal mark when `decimal_comma`).
+    fn parse_numbers(self, decimal_comma: bool) -> Work {
         match self {
             Work::Lab { levels, codes } => {
-                let parsed: Vec<Option<f64>> = levels.iter().map(|l| crate::profile::alerts::disguised_number(l).map(|(x, _)| x).filter(|x| x.is_finite())).collect();
+                let parsed: Vec<Option<f64>> = levels.iter().map(|l| crate::profile::alerts::disguised_number(l, decimal_comma).map(|(x, _)| x).filter(|x| x.is_finite())).collect();
                 Work::Num(codes.iter().map(|c| c.and_then(|c| parsed[c as usize])).collect())
             }
             w => w,
@@ -636,9 +643,11 @@ impl Recipe {
                         fitted.push(RecipeStep::Cast { column: column.clone(), to: *to });
                     }
                     StepSpec::ParseNumbers { .. } => {
-                        work = work.parse_numbers();
+                        let labels = training_labels(&work);
+                        let decimal_comma = crate::profile::alerts::decimal_comma_of(labels.iter().map(String::as_str)).unwrap_or(ds.ingest.decimal_comma);
+                        work = work.parse_numbers(decimal_comma);
                         needs_impute = work.is_num();
-                        fitted.push(RecipeStep::ParseNumbers { column: column.clone() });
+                        fitted.push(RecipeStep::ParseNumbers { column: column.clone(), decimal_comma });
                     }
                     StepSpec::NormalizeLabels { .. } => {
                         if work.is_num() {
@@ -873,7 +882,7 @@ impl Recipe {
                 RecipeStep::Ordinal { column, levels, stated } => Some(StepSpec::Ordinal { column: column.clone(), levels: stated.then(|| levels.clone()) }),
                 RecipeStep::Cast { column, to } => Some(StepSpec::Cast { column: column.clone(), to: *to }),
                 RecipeStep::NormalizeLabels { column } => Some(StepSpec::NormalizeLabels { column: column.clone() }),
-                RecipeStep::ParseNumbers { column } => Some(StepSpec::ParseNumbers { column: column.clone() }),
+                RecipeStep::ParseNumbers { column, .. } => Some(StepSpec::ParseNumbers { column: column.clone() }),
                 RecipeStep::DropDuplicateRows { .. } => Some(StepSpec::DropDuplicateRows),
                 _ => None,
             })
@@ -1003,7 +1012,7 @@ impl Recipe {
                         time = to.is_time();
                     }
                     (RecipeStep::NormalizeLabels { .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).normalize(),
-                    (RecipeStep::ParseNumbers { .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).parse_numbers(),
+                    (RecipeStep::ParseNumbers { decimal_comma, .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).parse_numbers(*decimal_comma),
                     (RecipeStep::OneHot { levels: wanted, unseen, .. }, Work::Lab { levels, codes }) => {
                         // Map the data's label codes to output positions once.
                         let position: Vec<Option<usize>> = levels.iter().map(|l| wanted.iter().position(|w| w == l)).collect();
@@ -1079,7 +1088,7 @@ fn id_like(work: &Work) -> Option<usize> {
 /// profile's numbers-as-text alert finds them).
 fn written_number(work: &Work) -> Option<&str> {
     let Work::Lab { levels, .. } = work else { return None };
-    crate::profile::alerts::written_numbers(levels, &work.counts()).map(|w| w.example)
+    crate::profile::alerts::written_numbers(levels, &work.counts(), false).map(|w| w.example)
 }
 
 /// Every label in the training rows, in level order (by first training
@@ -1292,11 +1301,21 @@ mod tests {
         let ds = ds("p,q\n\"$1,200.50\",1\n45%,2\n\"€3.000,5\",3\nabout 7,4\n\"1,000\",5\n");
         let train = [0, 1, 2, 3];
         let r = Recipe::fit_with(&ds, &[0], &train, &[StepSpec::ParseNumbers { column: "p".into() }]).unwrap();
-        assert_eq!(r.steps, [RecipeStep::ParseNumbers { column: "p".into() }, RecipeStep::ImputeMedian { column: "p".into(), value: 1200.5 }]);
+        assert_eq!(r.steps, [RecipeStep::ParseNumbers { column: "p".into(), decimal_comma: false }, RecipeStep::ImputeMedian { column: "p".into(), value: 1200.5 }]);
         assert_eq!(r.apply(&ds, &[0, 1, 2, 3, 4]).unwrap().as_slice().unwrap(), &[1200.5, 45.0, 3000.5, 1200.5, 1000.0]);
         assert_eq!(Recipe::fit_with(&ds, &[0], &train, &r.spec()).unwrap(), r);
         let r = Recipe::fit_with(&ds, &[1], &train, &[StepSpec::ParseNumbers { column: "q".into() }]).unwrap();
         assert_eq!(r.apply(&ds, &[3, 4]).unwrap().as_slice().unwrap(), &[4.0, 5.0]);
+        // German prices: the cents' comma in the training rows makes the
+        // dot a thousands mark everywhere, in rows without cents too, and
+        // in a test row that has no comma (865.000 € read as 865 before).
+        let ds = self::ds("p,q\n865.000 €,1\n\"94.000,50 €\",2\n\"1.250,00 €\",3\n980.620 €,4\n");
+        let r = Recipe::fit_with(&ds, &[0], &[0, 1, 2], &[StepSpec::ParseNumbers { column: "p".into() }]).unwrap();
+        assert_eq!(r.steps[0], RecipeStep::ParseNumbers { column: "p".into(), decimal_comma: true });
+        assert_eq!(r.apply(&ds, &[0, 1, 2, 3]).unwrap().as_slice().unwrap(), &[865_000.0, 94_000.5, 1250.0, 980_620.0]);
+        let json = serde_json::to_string(&r.steps[0]).unwrap();
+        assert!(json.contains("\"decimal_comma\":true"), "{json}");
+        assert_eq!(Recipe::fit_with(&ds, &[0], &[0, 1, 2], &r.spec()).unwrap(), r);
     }
 
     #[test]

@@ -61,12 +61,13 @@ pub(crate) struct WrittenNumbers<'a> {
 /// [`NUMBERS_AS_TEXT_SHARE`] of the values are numbers and one is written
 /// with a sign or separator. Stops once the labels that are no numbers rule
 /// it out (a free-text column has hundreds of thousands of levels).
-pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Option<WrittenNumbers<'a>> {
+pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize], file_decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
     let present: usize = counts.iter().sum();
+    let decimal_comma = decimal_comma_of(levels.iter().zip(counts).filter(|(_, &n)| n > 0).map(|(l, _)| l.as_str())).unwrap_or(file_decimal_comma);
     let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
     let (mut values, mut marked_values, mut others, mut example) = (0usize, 0usize, 0usize, None);
     for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
-        match disguised_number(level) {
+        match disguised_number(level, decimal_comma) {
             Some((_, marked)) => {
                 values += n;
                 if marked {
@@ -93,8 +94,11 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize]) -> Opt
 /// three: `1,234,567.5`, `1 000`, `1'000`) or a decimal comma (`1,5`,
 /// `1.234,56`, as a comma-delimited file quotes them), and whether any of
 /// these was there: `"$1,200.50"` is `Some((1200.5, true))`, `"12"` is
-/// `Some((12.0, false))`, `"12 apples"` is `None`.
-pub(crate) fn disguised_number(label: &str) -> Option<(f64, bool)> {
+/// `Some((12.0, false))`, `"12 apples"` is `None`. Where the comma is the
+/// decimal mark (`decimal_comma`, see [`decimal_comma_of`]), a lone dot
+/// before three digits groups thousands (`865.000 €` is 865000) and a lone
+/// comma is always the decimal mark; two dots or more always group.
+pub(crate) fn disguised_number(label: &str, decimal_comma: bool) -> Option<(f64, bool)> {
     let mut t = label.trim();
     let mut marked = false;
     // Accounting's negatives: "(123)", "($1,234.50)".
@@ -131,12 +135,15 @@ pub(crate) fn disguised_number(label: &str) -> Option<(f64, bool)> {
     negative |= minus == Some(true);
     marked |= minus == Some(false);
     // The decimal mark is the last of `.` and `,`; a lone comma is one
-    // unless exactly three digits follow it (then it groups thousands).
-    let commas = body.matches(',').count();
+    // unless exactly three digits follow it (then it groups thousands),
+    // and a lone dot is one unless three digits follow it where the comma
+    // is the decimal mark.
+    let (dots, commas) = (body.matches('.').count(), body.matches(',').count());
+    let three_after = |i: usize| body.len() - i - 1 == 3;
     let decimal = match (body.rfind('.'), body.rfind(',')) {
         (Some(d), Some(c)) => Some(d.max(c)),
-        (Some(d), None) => Some(d),
-        (None, Some(c)) if commas == 1 && body.len() - c - 1 != 3 => Some(c),
+        (Some(d), None) if dots == 1 && !(decimal_comma && three_after(d)) => Some(d),
+        (None, Some(c)) if commas == 1 && (decimal_comma || !three_after(c)) => Some(c),
         _ => None,
     };
     let (int, frac) = match decimal {
@@ -165,6 +172,30 @@ pub(crate) fn disguised_number(label: &str) -> Option<(f64, bool)> {
     }
     let x: f64 = if frac.is_empty() { digits.parse().ok()? } else { format!("{digits}.{frac}").parse().ok()? };
     Some((if negative { -x } else { x }, marked))
+}
+
+/// Whether a column's labels write the comma as the decimal mark: `Some`
+/// when some label says so (`1.234,5`, or a lone comma not before three
+/// digits: `94,5`) or the other way (`1,234.5`, `1.5`) and none says both
+/// ways; `None` when none says either (`865.000`, `1,500`).
+pub(crate) fn decimal_comma_of<'a>(labels: impl Iterator<Item = &'a str>) -> Option<bool> {
+    let (mut comma, mut point) = (false, false);
+    for label in labels {
+        let body: String = label.chars().filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',')).collect();
+        let (d, c) = (body.rfind('.'), body.rfind(','));
+        match (d, c) {
+            (Some(d), Some(c)) if c > d => comma = true,
+            (Some(_), Some(_)) => point = true,
+            (Some(d), None) if body.matches('.').count() == 1 && body.len() - d - 1 != 3 => point = true,
+            (None, Some(c)) if body.matches(',').count() == 1 && body.len() - c - 1 != 3 => comma = true,
+            _ => {}
+        }
+    }
+    match (comma, point) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// What an alert is about; stable codes.
@@ -396,7 +427,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 for code in codes.iter().flatten() {
                     counts[*code as usize] += 1;
                 }
-                written_numbers(levels, &counts).map(|w| Alert {
+                written_numbers(levels, &counts, ds.ingest.decimal_comma).map(|w| Alert {
                     code: AlertCode::NumbersAsText,
                     severity: Severity::Warning,
                     columns: cols.clone(),
@@ -1136,7 +1167,7 @@ mod tests {
 
     #[test]
     fn disguised_numbers_are_read_and_plain_text_is_not() {
-        use super::disguised_number as d;
+        let d = |t: &str| super::disguised_number(t, false);
         assert_eq!(d("$1,200.50"), Some((1200.5, true)));
         assert_eq!(d("-$3"), Some((-3.0, true)));
         assert_eq!(d("45%"), Some((45.0, true)));
@@ -1165,6 +1196,18 @@ mod tests {
         for text in ["12 apples", "1,2,3", "1.2,3", "12 34", "$", "%", "A/5 2133", "1.2.3", "", "1,,000", ",100", "1,000.5.5", "1 000'000"] {
             assert_eq!(d(text), None, "{text:?}");
         }
+        // Where the comma is the decimal mark: a lone dot before three
+        // digits groups thousands, a lone comma is the decimal mark; two
+        // dots always group.
+        let dc = |t: &str| super::disguised_number(t, true);
+        assert_eq!(dc("865.000 €"), Some((865_000.0, true)));
+        assert_eq!(dc("94.000,50 €"), Some((94_000.5, true)));
+        assert_eq!(dc("1,500"), Some((1.5, true)));
+        assert_eq!(dc("1.5"), Some((1.5, false)));
+        assert_eq!(d("1.234.567"), Some((1_234_567.0, true)));
+        assert_eq!(super::decimal_comma_of(["865.000 €", "94.000,50 €"].into_iter()), Some(true));
+        assert_eq!(super::decimal_comma_of(["$1,200.50", "$865"].into_iter()), Some(false));
+        assert_eq!(super::decimal_comma_of(["865.000 €", "1,500 €"].into_iter()), None);
         // A column of codes that merely start with a digit is not flagged.
         let n = |f: &dyn Fn(usize) -> String| (0..40).map(f).collect::<String>();
         let codes_csv = format!("code,y\n{}", n(&|i| format!("{i}A,{}\n", i % 5)));
