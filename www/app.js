@@ -917,8 +917,10 @@ async function renderProfile(p) {
   $('ov-columns').textContent = String(p.columnCount);
   const d = p.dataset || {};
   // Duplicates among sampled rows are an estimate (≈), like the other sampled figures.
-  const approxDup = (d.approximate || []).includes('duplicateRows') ? '≈' : '';
-  $('ov-duplicates').textContent = typeof d.duplicateRows === 'number' ? `${approxDup}${d.duplicateRows}` : '—';
+  // Sampled: counted among the kept rows, which is no estimate for the
+  // file (rows repeat more often in it than in a sample).
+  const amongKept = (d.approximate || []).includes('duplicateRows') && p.sample ? ` among the ${p.sample.keptRows} kept rows` : '';
+  $('ov-duplicates').textContent = typeof d.duplicateRows === 'number' ? `${d.duplicateRows}${amongKept}` : '—';
   $('ov-missing').textContent = typeof d.missingCells === 'number' ? `${d.missingCells} (${formatNumber(d.missingCellsPct)}%)` : '—';
   const sha = $('ov-sha');
   sha.textContent = `${p.sha256.slice(0, 12)}…`;
@@ -958,7 +960,7 @@ function renderAssociations(p) {
   chart.append(heat.svg);
   const notes = [];
   if (heat.shown < heat.total) notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the strongest pairs below are taken from all ${heat.total}.`);
-  if (assoc.sampledRows) notes.push(`Computed on a regular sample of ${plural(assoc.sampledRows, 'row')}: approximate.`);
+  if (assoc.sampledRows) notes.push(`Computed on a sample of ${plural(assoc.sampledRows, 'row')}: approximate.`);
   // Skipped columns grouped by their reason, a few names each.
   const byReason = new Map();
   // (Pushed, not copied: a wide file skips thousands of columns.)

@@ -9,7 +9,7 @@
 //! than distinct points. DBSCAN is ours (smartcore's labelled rows by their
 //! neighbours' majority, not as DBSCAN defines them) and exhaustive, so its
 //! time grows with the square of the rows. The result carries what a view needs: cluster sizes,
-//! centroids, and a 2-D PCA projection of a regular sample of rows with
+//! centroids, and a 2-D PCA projection of a sample of rows with
 //! their cluster labels. Seeded, so the same data and options give the same
 //! numbers natively and in wasm. No wasm here.
 
@@ -347,7 +347,8 @@ pub struct ClusterResult {
     /// Loadings of the first two components per feature (PCA only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub loadings: Vec<[f64; 2]>,
-    /// A regular sample of at most [`MAX_POINTS`] rows in the plane of the
+    /// A sample of at most [`MAX_POINTS`] rows (by a hash of the row
+    /// number) in the plane of the
     /// first two principal components.
     pub points: Vec<Point>,
     /// Cluster label per row (absent for PCA).
@@ -583,8 +584,11 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
         Vec::new()
     };
     let step = n.div_ceil(MAX_POINTS).max(1);
-    let points = (0..n)
-        .step_by(step)
+    // Hashed, not every step-th row: rows that repeat with a period would
+    // alias in the picture.
+    let points = crate::data::sample_rows(n, step)
+        .into_iter()
+        .take(MAX_POINTS)
         .map(|r| Point {
             row: r,
             x: *projected.get((r, 0)),

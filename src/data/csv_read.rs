@@ -876,6 +876,8 @@ mod tests {
             ("東京都の人口統計データ一覧表,値\n甲,1\n乙,2\n丙,3\n", "東京都の人口統計データ一覧表", 3),
             ("emoji,n\n😀,1\n🎉,2\n👩\u{200d}💻,3\n", "emoji", 3),
             ("😀😀,🎉\n1,2\n", "😀😀", 1),
+            // Dense Japanese: a comma and a line end in 22 characters.
+            (&*format!("名前,都市\n{}", "東京都渋谷区神宮前,日本国東京都港区六本木\n".repeat(50)), "名前", 50),
         ];
         for (text, first, rows) in cases {
             for le in [true, false] {

@@ -211,13 +211,15 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
     let low_surrogate = |b: u8| (0xDC..=0xDF).contains(&b);
     let even = sample.chunks_exact(2).filter(|p| p[0] == 0 && !low_surrogate(p[1])).count();
     let odd = sample.chunks_exact(2).filter(|p| p[1] == 0 && !low_surrogate(p[0])).count();
-    // At least one character in eight has a zero high byte, and the low
-    // bytes hold at most one zero for eight of those.
-    let one_sided = |high: usize, low: usize| high * 8 >= pairs && low * 8 <= high;
-    let le = if one_sided(odd, even) {
-        true
+    // At least one character in 32 has a zero high byte (dense Japanese
+    // has a comma and a line end in 22), and the low bytes hold at most one
+    // zero for eight of those. Under one in eight, the decoded sample must
+    // also hold a line end: text in UTF-8 with a stray NUL decodes as CJK.
+    let one_sided = |high: usize, low: usize| high * 32 >= pairs && low * 8 <= high;
+    let (le, sparse) = if one_sided(odd, even) {
+        (true, odd * 8 < pairs)
     } else if one_sided(even, odd) {
-        false
+        (false, even * 8 < pairs)
     } else {
         return None;
     };
@@ -226,8 +228,9 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
     if units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
         units.pop();
     }
+    let line_end = units.iter().any(|&u| u == 0x0A || u == 0x0D);
     let text = char::decode_utf16(units).all(|c| c.is_ok_and(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')));
-    text.then_some(le)
+    (text && (line_end || !sparse)).then_some(le)
 }
 
 /// The 1-based line (in `text`, the head of a file) of the first `\"`
@@ -2714,7 +2717,7 @@ impl Parser {
         report.warnings.push(IngestWarning {
             code: "sampled".into(),
             message: format!(
-                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so about one row in {} was kept ({kept} rows, chosen by a hash of the row number: rows that repeat with a period are not aliased) for quantiles, histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
+                "the typed columns of all {} rows would need more than the memory budget of {budget} bytes, so about one row in {} was kept ({kept} rows, chosen by a hash of the row number: rows that repeat with a period are not aliased) for histograms, top numbers, duplicates and associations; counts, missing, min, max, mean, std, skewness, zeros and negatives cover every row, medians and quartiles come from a sketch of every row, distinct counts are HyperLogLog estimates (±{:.1}% standard error)",
                 self.n_rows,
                 ctx.stride,
                 100.0 * std_error

@@ -516,8 +516,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             let share = (o.below + o.above) as f64 / c.count.max(1) as f64;
             // Fences of width zero (a near-constant column) make every other
             // value an outlier: the near-constant alert says that better.
-            // A few distinct values (a 1–4 rating) have no tail to speak of.
-            if share >= OUTLIER_SHARE && !is_target && o.upper_fence > o.lower_fence && c.distinct > FEW_VALUES {
+            // A few distinct values (a 1–4 rating) have no tail to speak
+            // of, unless one lies past three IQRs (a 999 among them).
+            let iqr = (o.upper_fence - o.lower_fence) / 4.0;
+            let far = c.min.is_some_and(|m| m < o.lower_fence - 1.5 * iqr) || c.max.is_some_and(|m| m > o.upper_fence + 1.5 * iqr);
+            if share >= OUTLIER_SHARE && !is_target && o.upper_fence > o.lower_fence && (c.distinct > FEW_VALUES || far) {
                 out.push(Alert {
                     code: AlertCode::Outliers,
                     severity: Severity::Info,
@@ -1311,6 +1314,10 @@ mod tests {
         assert_eq!(near.fix(), None);
         assert!(near.advice.starts_with("a rare flag: keep it if its rarer value matters (2.0% of rows)"), "{}", near.advice);
         assert_eq!(on("stars"), []);
+        // A value far past the others among few still is one.
+        let csv: String = std::iter::once("rated,v\n".to_string()).chain((0..400).map(|i| format!("{},{}\n", if i % 20 == 0 { 500 } else { 1 + i % 4 }, (i * 37) % 101))).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::Outliers && a.columns == ["rated"]), "{:?}", p.alerts);
     }
 
     /// A date written another way among ISO dates is named as one, so the

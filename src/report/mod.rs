@@ -128,11 +128,15 @@ pub fn html(p: &Profile) -> String {
     let ig = &p.ingest;
     let _ = write!(
         s,
-        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{}</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
+        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{}</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
         d.rows,
         d.columns,
-        if d.approximate.is_empty() { "" } else { "≈ " },
-        d.duplicate_rows,
+        // Sampled: counted among the kept rows, which is not an estimate
+        // for the file (rows repeat more often in it than in a sample).
+        match &p.sample {
+            Some(sample) if d.approximate.iter().any(|a| a == "duplicateRows") => format!("{} among the {} kept rows", d.duplicate_rows, sample.kept_rows),
+            _ => d.duplicate_rows.to_string(),
+        },
         d.missing_cells,
         d.missing_cells_pct,
         bytes_text(d.memory_bytes),
@@ -173,7 +177,7 @@ pub fn html(p: &Profile) -> String {
     let a = &p.associations;
     s.push_str("<h2>Associations</h2>");
     if let Some(n) = a.sampled_rows {
-        let _ = write!(s, "<p>Approximate: computed on a regular sample of {n} rows.</p>");
+        let _ = write!(s, "<p>Approximate: computed on a sample of {n} rows.</p>");
     }
     if !a.target.is_empty() {
         s.push_str("<h3>With the target</h3><table><tr><th>Column</th><th>Measure</th><th>Value</th></tr>");
@@ -410,6 +414,20 @@ mod tests {
         let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
         let p = profile_with(&ds, &ProfileOptions { target: target.map(String::from), ..Default::default() }).unwrap();
         (html(&p), p.columns.len())
+    }
+
+    /// A sampled file's duplicate rows are counted among the kept rows, and
+    /// said so (they were shown as "≈ N" beside every row's count).
+    #[test]
+    fn sampled_duplicates_are_counted_among_the_kept_rows() {
+        let csv: String = std::iter::once("a,b\n".to_string()).chain((0..20_000).map(|i| format!("{},{}\n", i % 50, i % 7))).collect();
+        let opts = ParseOptions { max_memory_bytes: 60_000, ..ParseOptions::default() };
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap();
+        let p = profile_with(&ds, &ProfileOptions::default()).unwrap();
+        let kept = p.sample.as_ref().expect("sampled").kept_rows;
+        let h = html(&p);
+        let want = format!("<th>Duplicate rows</th><td class=n>{} among the {kept} kept rows</td>", p.dataset.duplicate_rows);
+        assert!(h.contains(&want), "{want} not in the report");
     }
 
     /// Read as a person reads it: a main landmark, fixes in words, bar

@@ -75,6 +75,8 @@ test('a large file is read in slices with progress; Cancel keeps the earlier dat
     assert.equal(await page.textContent('#ov-rows'), String(rows));
     const note = await page.textContent('#sample-note');
     assert.match(note, new RegExp(`^Large file: \\d+ of ${rows} rows kept \\(about one in (\\d+), chosen by a hash of the row number, so rows that repeat with a period are not aliased\\) to stay within 4\\.0 MB`), note);
+    // Duplicates are counted among the kept rows, and it says so.
+    assert.match(await page.textContent('#ov-duplicates'), /^\d+ among the \d+ kept rows$/);
     const id = await profileRow(page, 'id');
     assert.equal(id.Count, String(rows), 'count covers every row');
     assert.equal(id.Max, String(rows - 1), 'max over every row');
