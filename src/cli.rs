@@ -309,8 +309,9 @@ struct ReadArgs {
     types: Vec<String>,
     /// Tokens read as missing, comma-separated, matched exactly (empty
     /// cells always are); default NA, N/A, n/a, #N/A, NULL, null, NaN, nan,
-    /// None, ?, -.
-    #[arg(long, value_name = "TOKENS")]
+    /// None, ?, -. A list starting with `-` is taken as it is
+    /// (`--missing '-,.,x'`).
+    #[arg(long, value_name = "TOKENS", allow_hyphen_values = true)]
     missing: Option<String>,
     /// Memory for the typed data in MB (default 512); a larger file is
     /// sampled, with exact counts, means and ranges over every row.

@@ -1167,3 +1167,17 @@ fn test_rows_seen_in_training_are_said() {
     let o = run(&["replay", out.to_str().unwrap(), path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
+
+/// A list of missing-value tokens that starts with "-" (German exports:
+/// "-", ".", "x") is taken as the option's value, not as another option.
+#[test]
+fn missing_tokens_may_start_with_a_hyphen() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("de.csv");
+    std::fs::write(&data, "a,b\n1,x\n2,.\n3,4\n4,-\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap(), "--json", "--missing", "-,.,x"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(p["columns"][1]["kind"], "integer");
+    assert_eq!(p["columns"][1]["missing"], 3);
+}

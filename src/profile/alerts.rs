@@ -464,12 +464,16 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             // an identifier is distinct but for those.
             _ => c.distinct == c.count || (p.sample.is_none() && c.distinct + p.dataset.duplicate_rows == c.count && c.distinct * 10 >= c.count * 9),
         };
-        let id_like = c.count == p.rows && all_distinct && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text);
+        // Whole numbers all different are a count as often as a key (the
+        // population of 60 districts): an identifier when they run close
+        // together (1..n, 1000..1999), rise row by row, or the name says so.
+        let integer_key = c.kind != ColumnKind::Integer || integer_looks_like_a_key(ds.columns.get(i).map(|col| &col.values), name);
+        let id_like = c.count == p.rows && all_distinct && p.rows >= 10 && matches!(c.kind, ColumnKind::Integer | ColumnKind::Categorical | ColumnKind::Text) && integer_key;
         // A column read as labels because a few values are not numbers or
         // dates: the mixed-types alert and its cast are the fix, not dropping
         // it as an identifier or for its many labels. A column with many of
         // both (tickets "A/5 21171" and "113803") is labels, and judged so.
-        let mixed = p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m) && mixed_cast(m).is_some());
+        let mixed = p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m) && mixed_cast(m, missing_markers(ds, m).is_some()).is_some());
         if id_like && !is_target && numbers_as_text.is_none() && !mixed {
             out.push(Alert {
                 code: AlertCode::Unique,
@@ -567,7 +571,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     // (leading zeros, integers past 2^53) beside plain numbers are a code
     // column, not a mix.
     for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str()) && !codes_and_numbers(ds, m)) {
-        let to = mixed_cast(m);
+        let markers = missing_markers(ds, m);
+        let to = mixed_cast(m, markers.is_some());
         let present = (m.numbers + m.dates + m.texts).max(1);
         let odd = present - m.numbers.max(m.dates).max(m.texts);
         // Each value once: the first row it is on.
@@ -581,6 +586,10 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
             suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
+                (true, None) if markers.is_some() => format!(
+                    "its other values ({}) look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again",
+                    markers.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ")
+                ),
                 (_, Some(e)) => format!(
                     "some odd values look like dates written another way (e.g. {:?}): rewrite them as ISO 8601 dates (year-month-day) at the source{}",
                     e.value,
@@ -662,11 +671,13 @@ pub const MIXED_CAST_MAX_OTHERS: f64 = 0.05;
 
 /// The type a mixed column's cast fix gives it: its majority type, when
 /// the values of other types are one, or at most [`MIXED_CAST_MAX_OTHERS`].
-fn mixed_cast(m: &crate::data::MixedTypes) -> Option<ColumnKind> {
+/// Markers for missing values (a statistics office's `.` or `x`) count as
+/// few, however many rows hold them: the cast makes them missing.
+fn mixed_cast(m: &crate::data::MixedTypes, markers: bool) -> Option<ColumnKind> {
     let present = m.numbers + m.dates + m.texts;
     let majority = m.numbers.max(m.dates).max(m.texts);
     let others = present - majority;
-    if others > 1 && others as f64 > MIXED_CAST_MAX_OTHERS * present as f64 {
+    if others > 1 && others as f64 > MIXED_CAST_MAX_OTHERS * present as f64 && !markers {
         return None;
     }
     match m.majority.as_str() {
@@ -674,6 +685,28 @@ fn mixed_cast(m: &crate::data::MixedTypes) -> Option<ColumnKind> {
         "date" => Some(if m.dates_have_time { ColumnKind::DateTime } else { ColumnKind::Date }),
         _ => None,
     }
+}
+
+/// The labels of a mixed column of numbers that are not numbers, when they
+/// look like markers for missing values: at most three different ones,
+/// each punctuation only (`.`, `…`, `*`, `/`) or a statistics office's
+/// word for withheld or unknown (`x`, `k.A.`, `n.a.`, `n.d.`); a letter
+/// such as a lifeboat's `C` is a code.
+fn missing_markers(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<Vec<String>> {
+    if m.majority != "number" || m.dates > 0 {
+        return None;
+    }
+    let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return None };
+    let mut markers = Vec::new();
+    for level in levels.iter().filter(|l| crate::data::number_or_code(l).is_none()) {
+        let punctuation = level.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        let word = ["x", "k.a.", "n.a.", "n.d.", "nd", "(x)"].contains(&level.to_lowercase().as_str());
+        if markers.len() == 3 || level.chars().count() > 4 || !(punctuation || word) {
+            return None;
+        }
+        markers.push(level.clone());
+    }
+    (!markers.is_empty()).then_some(markers)
 }
 
 /// Whether a column reported as mixed holds only numbers and codes kept as
@@ -697,6 +730,28 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a column of distinct whole numbers reads as a key: they span at
+/// most twice as many numbers as there are values (1..n), they rise from
+/// row to row, or the name has a word such as `id`, `key`, `code`, `no`.
+fn integer_looks_like_a_key(values: Option<&ColumnValues>, name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let named = words.iter().any(|w| ["id", "key", "code", "no", "nr", "num", "number", "index", "idx", "ref"].contains(w))
+        || lower.contains('#')
+        // camelCase or run-together: customerId, userID.
+        || name.ends_with("Id")
+        || name.ends_with("ID");
+    if named {
+        return true;
+    }
+    let Some(ColumnValues::Numeric(v)) = values else { return true };
+    let present: Vec<f64> = v.iter().filter_map(|x| x.get()).collect();
+    let (Some(min), Some(max)) = (present.iter().copied().reduce(f64::min), present.iter().copied().reduce(f64::max)) else { return true };
+    let dense = max - min + 1.0 <= 2.0 * present.len() as f64;
+    let rising = present.windows(2).all(|w| w[0] < w[1]);
+    dense || rising
 }
 
 /// Codes for "missing" or "unknown" written as numbers: -99, and ±999,
@@ -1295,6 +1350,36 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let x = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         assert_eq!(x.fix(), Some(StepSpec::Cast { column: "x".into(), to: crate::data::ColumnKind::Float }));
+    }
+
+    /// A statistics office's markers for unknown (".") and withheld ("x")
+    /// values among numbers: the cast that makes them missing is offered
+    /// whatever their share, and the column is not dropped for its labels.
+    #[test]
+    fn missing_markers_among_numbers_get_the_cast() {
+        let csv: String = std::iter::once("Veränderung,v\n".to_string())
+            .chain((0..200).map(|i| format!("{},{}\n", match i % 12 { 0 => ".".to_string(), 5 => "x".to_string(), _ => format!("{:.1}", (i as f64 * 0.37) % 9.0 - 4.0) }, i % 3)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let on: Vec<AlertCode> = p.alerts.iter().filter(|a| a.columns == ["Veränderung"]).map(|a| a.code).collect();
+        assert_eq!(on, [AlertCode::MixedTypes]);
+        let m = &p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).unwrap();
+        assert_eq!(m.fix(), Some(StepSpec::Cast { column: "Veränderung".into(), to: crate::data::ColumnKind::Float }));
+        assert!(m.advice.starts_with("its other values (\".\", \"x\") look like markers for missing or withheld values"), "{}", m.advice);
+    }
+
+    /// Counts all different (the population of 60 districts) are not an
+    /// identifier; numbers that run 1..n, rise row by row, or are named as
+    /// a key are.
+    #[test]
+    fn distinct_counts_are_not_identifiers_but_keys_are() {
+        let pop = |i: usize| 10_000 + (i * 7919 * 31) % 900_001;
+        let csv: String = std::iter::once("Population,district_id,seq,rising,v\n".to_string())
+            .chain((0..60).map(|i| format!("{},{},{},{},{}\n", pop(i), pop(i), (i * 37) % 60 + 1, 1000 * i + pop(i) % 7, i % 3)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let ids: Vec<&str> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).map(|a| a.columns[0].as_str()).collect();
+        assert_eq!(ids, ["district_id", "seq", "rising"]);
     }
 
     /// A rare 0/1 flag (2% fraud) is neither skewed nor a column to drop:
