@@ -457,6 +457,14 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             }
             _ => None,
         };
+        // Dates in a local form (31.12.2023) with a bad one among them are
+        // read as labels with no mixed-types note (ISO dates get one).
+        let local_dates = match (&c.kind, ds.columns.get(i).map(|col| &col.values)) {
+            (ColumnKind::Categorical | ColumnKind::Text, Some(ColumnValues::Categorical { levels, codes })) if !p.ingest.mixed.iter().any(|m| m.column == name) => {
+                local_dates_alert(name, levels, codes, p.sample.is_some())
+            }
+            _ => None,
+        };
         // An estimated distinct count is judged within three standard errors.
         let all_distinct = match &p.sample {
             Some(s) if c.approximate.iter().any(|f| f == "distinct") => c.distinct as f64 >= c.count as f64 * (1.0 - 3.0 * s.distinct_std_error),
@@ -473,7 +481,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
         // dates: the mixed-types alert and its cast are the fix, not dropping
         // it as an identifier or for its many labels. A column with many of
         // both (tickets "A/5 21171" and "113803") is labels, and judged so.
-        let mixed = p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m) && mixed_cast(m, missing_markers(ds, m).is_some()).is_some());
+        let mixed = local_dates.is_some() || p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m) && mixed_cast(m, missing_markers(ds, m).is_some()).is_some());
+        out.extend(local_dates);
         if id_like && !is_target && numbers_as_text.is_none() && !mixed {
             out.push(Alert {
                 code: AlertCode::Unique,
@@ -770,7 +779,8 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
         let (ColumnValues::Numeric(v), false, false) = (&col.values, col.kind.is_time(), Some(i) == target) else { continue };
         let (Some(q1), Some(q3)) = (c.q1, c.q3) else { continue };
         let iqr = q3 - q1;
-        if !(iqr > 0.0) {
+        // Zero (or not a number): no spread to be far from.
+        if iqr.is_nan() || iqr <= 0.0 {
             continue;
         }
         let far = |x: f64| x < q1 - 3.0 * iqr || x > q3 + 3.0 * iqr;
@@ -993,6 +1003,71 @@ fn written_as_date(text: &str) -> bool {
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let month = words.iter().any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.bytes().all(|b| b.is_ascii_alphabetic()) && w.len() <= 9);
     month && words.iter().any(|w| w.bytes().all(|b| b.is_ascii_digit())) && words.len() <= 4
+}
+
+/// Whether `text`, written as a date with the month as a number
+/// (`31.12.2023`, `12/31/2023`, `2023/12/31`), is a day of the calendar in
+/// some order (`31.09.2023` is not); dates with the month as a word are
+/// taken as written.
+fn valid_local_date(text: &str) -> bool {
+    let groups: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
+    let n = |g: &str| g.parse::<u32>().ok();
+    let day_of = |y: u32, m: u32, d: u32| (1..=12).contains(&m) && d >= 1 && d <= crate::data::days_in_month(i64::from(y), m);
+    match groups.as_slice() {
+        [a, b, y] if y.len() == 4 => match (n(a), n(b), n(y)) {
+            (Some(a), Some(b), Some(y)) => day_of(y, b, a) || day_of(y, a, b),
+            _ => false,
+        },
+        [y, m, d] if y.len() == 4 => match (n(y), n(m), n(d)) {
+            (Some(y), Some(m), Some(d)) => day_of(y, m, d),
+            _ => false,
+        },
+        _ => written_as_date(text),
+    }
+}
+
+/// An alert for a label column whose values are dates in a local form but
+/// for a few (at most one in 20, or one): the rows of the others, so the
+/// column can be read as dates once they are fixed.
+fn local_dates_alert(name: &str, levels: &[String], codes: &[crate::data::Code], sampled: bool) -> Option<Alert> {
+    let mut counts = vec![0usize; levels.len()];
+    for c in codes.iter().flatten() {
+        counts[*c as usize] += 1;
+    }
+    let present: usize = counts.iter().sum();
+    let date = |l: &str| written_as_date(l) && valid_local_date(l);
+    let dates: usize = levels.iter().zip(&counts).filter(|(l, _)| date(l)).map(|(_, n)| n).sum();
+    let others = present - dates;
+    if dates < 10 || others == 0 || (others > 1 && others * 20 > present) {
+        return None;
+    }
+    let example = levels.iter().zip(&counts).find(|(l, &n)| n > 0 && date(l)).map(|(l, _)| l.clone())?;
+    // The odd values, each once, at its first row.
+    let mut odd: Vec<String> = Vec::new();
+    for (r, c) in codes.iter().enumerate() {
+        let Some(c) = c.get() else { continue };
+        let level = &levels[c as usize];
+        if !date(level) && !odd.iter().any(|o| o.starts_with(&format!("{level:?} "))) {
+            odd.push(if sampled { format!("{level:?} (a sampled row)") } else { format!("{level:?} (row {})", r + 1) });
+            if odd.len() == 3 {
+                break;
+            }
+        }
+    }
+    Some(Alert {
+        code: AlertCode::MixedTypes,
+        severity: Severity::Warning,
+        columns: vec![name.to_string()],
+        message: format!(
+            "\"{name}\" holds dates written as {example:?} in {dates} of {present} values, and {} that {} not, so it was read as labels; e.g. {}",
+            if others == 1 { "1 other".to_string() } else { format!("{others} others") },
+            if others == 1 { "is" } else { "are" },
+            odd.join(", ")
+        ),
+        evidence: ev(&[("dates", dates as f64), ("texts", others as f64)]),
+        suggestion: None,
+        advice: "fix those values at the source, or list them as missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options), and read the file again: the column is then read as dates".into(),
+    })
 }
 
 /// "1 number and 2 other values": the kinds present, each counted.
@@ -1350,6 +1425,23 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let x = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         assert_eq!(x.fix(), Some(StepSpec::Cast { column: "x".into(), to: crate::data::ColumnKind::Float }));
+    }
+
+    /// Dates written 31.12.2023 with one word or one impossible day among
+    /// them: named as dates with odd values, at their rows, and not as an
+    /// identifier (it was the only alert, with a drop).
+    #[test]
+    fn local_dates_with_an_odd_value_are_named() {
+        for (odd, shown) in [("unbekannt", "\"unbekannt\" (row 31)"), ("31.09.2023", "\"31.09.2023\" (row 31)")] {
+            let csv: String = std::iter::once("Datum,v\n".to_string())
+                .chain((0..60).map(|i| format!("{},{}\n", if i == 30 { odd.to_string() } else { format!("{:02}.{:02}.2023", 1 + i % 28, 1 + i / 28) }, i % 3)))
+                .collect();
+            let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+            let on: Vec<&super::Alert> = p.alerts.iter().filter(|a| a.columns == ["Datum"]).collect();
+            assert_eq!(on.len(), 1, "{on:?}");
+            assert_eq!(on[0].code, AlertCode::MixedTypes);
+            assert_eq!(on[0].message, format!("\"Datum\" holds dates written as \"01.01.2023\" in 59 of 60 values, and 1 other that is not, so it was read as labels; e.g. {shown}"));
+        }
     }
 
     /// A statistics office's markers for unknown (".") and withheld ("x")
