@@ -1564,6 +1564,34 @@ mod tests {
         assert_eq!(err.code(), "unterminated_quote");
     }
 
+    /// Notes below a table (a statistics office's footnotes and source),
+    /// with the whole file in view, are skipped with a note; they defeated
+    /// the delimiter's and the title's detection. A last value quoted over
+    /// several lines is not taken for notes, and short rows read as missing
+    /// keep them as rows.
+    #[test]
+    fn notes_below_the_table_are_skipped() {
+        let body: String = (0..12).map(|i| format!("Kreis {i};31.03.2023;{}.{:03},5;{}\r\n", 100 + i, i * 7, i % 5)).collect();
+        let text = format!("Umsatz im Gastgewerbe 2023\r\nGebiet;Stichtag;Umsatz;Betriebe\r\n{body}\r\n1) vorläufig\r\n- = nichts vorhanden\r\nQuelle: Statistisches Landesamt\r\n");
+        let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap();
+        assert_eq!((ds.n_rows, ds.columns.len(), ds.ingest.delimiter.as_str()), (12, 4, ";"));
+        let notes: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "notes_below_table").map(|w| w.message.as_str()).collect();
+        assert_eq!(notes, ["3 lines below the table, from line 16 (\"1) vorläufig\"), are notes (a source, footnotes) and were skipped; to read them as rows, set short rows to missing (--short-rows missing, or \"Short rows\" in the page's reading options)"]);
+        // A quoted source line under a comma table with quoted numbers.
+        let text = "County,Households,Median Income\nA,\"12,345\",\"59,674\"\nB,\"2,345\",\"49,674\"\nC,\"1,345\",\"39,674\"\n\"Source: U.S. Census Bureau, ACS\"\n";
+        let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap();
+        assert_eq!(ds.n_rows, 3);
+        // A last value over several lines is a value, not notes.
+        let text = "a,b,c\n1,2,x\n3,4,\"a note\nover two lines\"\n";
+        let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap();
+        assert_eq!(ds.n_rows, 2);
+        assert!(!ds.ingest.warnings.iter().any(|w| w.code == "notes_below_table"));
+        // Short rows read as missing: the notes are rows.
+        let opts = ParseOptions { short_rows: ShortRows::Missing, ..ParseOptions::default() };
+        let ds = parse_every_way(b"a,b,c\n1,2,3\n4,5,6\nSource: a survey\n", &opts).unwrap();
+        assert_eq!(ds.n_rows, 3);
+    }
+
     /// Detection of `,` `;` tab `|` is as before: runs of blanks are taken
     /// only when none of them reads as a table, and not for lines of texts.
     #[test]

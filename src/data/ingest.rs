@@ -1734,6 +1734,8 @@ struct Parser {
     header_cells: Option<Vec<String>>,
     /// Lines skipped as no data, by kind.
     skips: Skips,
+    /// The line from which notes below the table run to the file's end.
+    footer_line: Option<usize>,
 }
 
 /// Lines of one kind skipped as no data: how many, and the first one's
@@ -1780,6 +1782,8 @@ pub(crate) struct Skips {
     rule: Skipped,
     /// Lines counting the rows above them (`(2 rows)`), with their text.
     row_count: Skipped,
+    /// Notes below the table (a source, footnotes), with their text.
+    footer: Skipped,
 }
 
 impl Skips {
@@ -1788,6 +1792,7 @@ impl Skips {
         self.header.merge(&part.header, line_off);
         self.rule.merge(&part.rule, line_off);
         self.row_count.merge(&part.row_count, line_off);
+        self.footer.merge(&part.footer, line_off);
     }
 
     fn notes(&self) -> impl Iterator<Item = IngestWarning> {
@@ -1806,6 +1811,11 @@ impl Skips {
                 "row_count_line",
                 |line, text| format!("line {line}, \"{text}\", counts the rows above it (as psql, MySQL and SQL Server write under a result) and was skipped"),
                 |n, line, text| format!("{n} lines counting the rows above them (as psql, MySQL and SQL Server write under a result) were skipped, the first at line {line} (\"{text}\")"),
+            ),
+            self.footer.note(
+                "notes_below_table",
+                |line, text| format!("line {line}, \"{text}\", is a note below the table (a source or a footnote) and was skipped; to read such lines as rows, set short rows to missing (--short-rows missing, or \"Short rows\" in the page's reading options)"),
+                |n, line, text| format!("{n} lines below the table, from line {line} (\"{text}\"), are notes (a source, footnotes) and were skipped; to read them as rows, set short rows to missing (--short-rows missing, or \"Short rows\" in the page's reading options)"),
             ),
             self.header.note(
                 "repeated_header",
@@ -1904,6 +1914,8 @@ struct ParserHead {
     whitespace: bool,
     /// A backslash escapes the next byte inside a quoted field.
     escape: bool,
+    /// The line from which notes below the table run to the file's end.
+    footer_line: Option<usize>,
 }
 
 impl Parser {
@@ -1921,6 +1933,7 @@ impl Parser {
         Parser {
             rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).escape(head.escape.then_some(b'\\')).build(),
             escape: head.escape,
+            footer_line: head.footer_line,
             escape_pending: false,
             delimiter: head.delimiter,
             ctx: Ctx {
@@ -2353,6 +2366,12 @@ impl Parser {
         let ends = &self.ends[..self.endlen];
         let field = |i: usize| &text[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
         let width = ends.len();
+        if self.footer_line.is_some_and(|f| self.record_line >= f) {
+            if !text.trim().is_empty() {
+                self.skips.footer.add(self.record_line, || clip((0..width).map(field).collect::<Vec<_>>().join(&char::from(self.delimiter).to_string()).trim()));
+            }
+            return Ok(());
+        }
         if self.names.is_none() {
             // Blank lines and empty records above the table.
             if text.trim().is_empty() {
@@ -2812,6 +2831,9 @@ struct Sniffed {
     /// before three digits (`74.753`): thousands marks in a `;` file. An
     /// example, for the note.
     dots_as_thousands: Option<String>,
+    /// The file line from which notes below the table (a source line,
+    /// footnotes) run to its end, when the whole file was in view.
+    footer_line: Option<usize>,
     term: u8,
     line_ending: &'static str,
     /// A backslash escapes the next byte inside a quoted field.
@@ -2866,6 +2888,73 @@ fn row_count_line(field: &str) -> bool {
 }
 
 /// The first line of `text` that is neither blank nor a comment.
+/// Line ends in `text` (`\r\n`, `\n` or a lone `\r`).
+fn line_ends(text: &[u8]) -> usize {
+    let lf = count_byte(b'\n', text);
+    let cr_alone = text.iter().enumerate().filter(|&(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n')).count();
+    lf + cr_alone
+}
+
+/// Where notes below a table start (a source line, footnotes such as
+/// `1) vorläufig`), in `text` holding the whole file: the offset of a
+/// trailing run of at most 20 lines after the last line with two or more
+/// of a delimiter (a table of three columns or more, its line above having
+/// as many), each with under half as many of it; that line and the notes
+/// each hold an even number of quotes (a note may be one quoted field), so
+/// no quoted value runs into them. Statistics offices' tables end so, and
+/// the notes defeated the delimiter's and title's detection.
+fn footer_start(text: &[u8]) -> Option<usize> {
+    // (start, content) of each line.
+    let mut lines: Vec<(usize, &[u8])> = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'\n' || text[i] == b'\r' {
+            lines.push((start, &text[start..i]));
+            if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        lines.push((start, &text[start..]));
+    }
+    // Delimiters outside quotes ("12,488,802" is one field).
+    let count = |line: &[u8], d: u8| {
+        let mut quoted = false;
+        line.iter().filter(|&&b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            b == d && !quoted
+        }).count()
+    };
+    let nonblank: Vec<usize> = (0..lines.len()).filter(|&k| lines[k].1.iter().any(|b| !b.is_ascii_whitespace())).collect();
+    for (k, &li) in nonblank.iter().enumerate().rev() {
+        let line = lines[li].1;
+        let (d, n) = [b';', b',', b'\t', b'|'].into_iter().map(|d| (d, count(line, d))).max_by_key(|&(_, n)| n)?;
+        let balanced = |l: &[u8]| l.iter().filter(|&&b| b == b'"').count() % 2 == 0;
+        // A text table's rule (`+---+---+`) has its own skipping.
+        let rule = line.iter().all(|b| b"-+|:= \t".contains(b));
+        if n < 2 {
+            if !balanced(line) || rule {
+                return None;
+            }
+            continue;
+        }
+        if !balanced(line) {
+            return None;
+        }
+        let after = &nonblank[k + 1..];
+        let above = nonblank.get(k.checked_sub(1)?).map(|&p| lines[p].1)?;
+        let notes = after.iter().all(|&a| count(lines[a].1, d) * 2 < n);
+        return (!after.is_empty() && after.len() <= 20 && count(above, d) == n && notes).then(|| lines[li + 1].0);
+    }
+    None
+}
+
 fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
     let mut rest = text;
     loop {
@@ -3084,8 +3173,11 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         preamble = n;
     }
     let body = &text[skip..];
-    // Whole lines of the sample, for the header, decimal mark and preamble.
-    let cut = if last { body.len() } else { body.iter().rposition(|&b| b == b'\n' || b == b'\r').unwrap_or(0) };
+    // Whole lines of the sample, for the header, decimal mark and preamble;
+    // with the whole file in view, not the notes below the table.
+    let footer = (last && opts.short_rows == ShortRows::Error && opts.delimiter != Some(Delimiter::Whitespace)).then(|| footer_start(body)).flatten();
+    let footer_line = footer.map(|at| 1 + line_ends(&text[..skip + at]));
+    let cut = if last { footer.unwrap_or(body.len()) } else { body.iter().rposition(|&b| b == b'\n' || b == b'\r').unwrap_or(0) };
     let option_delimiter = opts.delimiter.map(Delimiter::byte).or(sep);
     let mut whitespace = opts.delimiter == Some(Delimiter::Whitespace);
     // Runs of blanks asked for: the sample is read with each run turned
@@ -3218,7 +3310,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         _ => HeaderFix::None,
     };
     let escape = escape && !whitespace;
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, term, line_ending, escape })
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3488,7 +3580,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;
