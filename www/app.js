@@ -143,16 +143,19 @@ function hideProgress() {
 }
 
 // A job that reports only now and then (a search, when a candidate ends; a
-// replay, when it is done) still shows its clock moving: `draw(ms)` is called
-// with the milliseconds since `since` at once and every second, until
-// stopTicking (hideProgress calls it, and the job's end hides the progress).
+// replay, when it is done; a load's profiling, one engine call) still shows
+// its clock moving: `draw(ms)` is called with the milliseconds since `since`
+// at once and every TICK_MS, until stopTicking (hideProgress calls it, and
+// the job's end hides the progress). The clocks show tenths of a second, so
+// the line changes at every tick: at least twice a second.
+const TICK_MS = 250;
 let ticker = null;
 
 function startTicking(draw, since = performance.now()) {
   stopTicking();
   const tick = () => draw(performance.now() - since);
   tick();
-  ticker = setInterval(tick, 1000);
+  ticker = setInterval(tick, TICK_MS);
 }
 
 function stopTicking() {
@@ -538,7 +541,14 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     const used = readOptions();
     // Profiled for the target the page offers first, so its alerts (class
     // imbalance, leakage) show at once.
-    const { profile, durationMs, memoryBytes, readAs, workers, seconds } = await client.load(bytes, fileName, used, meta && meta.target ? meta.target : null);
+    let loaded;
+    try {
+      loaded = await client.load(bytes, fileName, used, meta && meta.target ? meta.target : null);
+    } finally {
+      // The profiling's clock stops with the load.
+      stopTicking();
+    }
+    const { profile, durationMs, memoryBytes, readAs, workers, seconds } = loaded;
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
     state.optionsAtLoad = { controls: optionControls(), fileName };
     state.retry = null;
@@ -1355,6 +1365,8 @@ function showLoadProgress(p, reload = false) {
   const pct = (n) => (p.total > 0 ? Math.floor((100 * n) / p.total) : 0);
   const others = p.readers > 2 ? `the other ${p.readers - 1} readers` : 'the other reader';
   const stop = reload ? '' : ' Esc or Cancel stops.';
+  // The stages that report their own figures stop the clock of one that did not.
+  if (p.stage !== 'absorb' && p.stage !== 'profile') stopTicking();
   switch (p.stage) {
     case 'read':
       setStage('read', reload ? `${again}…` : `Reading ${name}…`);
@@ -1372,12 +1384,13 @@ function showLoadProgress(p, reload = false) {
       return;
     case 'absorb':
       setStage('absorb', reload ? `${again}…` : `Joining the ${p.readers} parts of ${name} into one table (one step that cannot report its progress)…`);
-      showProgress(`Read ${formatBytes(p.total)}; joining ${p.readers} parts…`, 'Reading progress');
+      // One engine call: its clock ticks instead (stopped when the load ends).
+      startTicking((ms) => showProgress(`Read ${formatBytes(p.total)}; joining ${p.readers} parts… ${formatElapsed(ms)} elapsed.${stop}`, 'Reading progress'));
       return;
     case 'profile': {
       const columns = typeof p.columns === 'number' ? plural(p.columns, 'column') : 'the columns';
       setStage('profile', reload ? `${again}: profiling ${columns}…` : `Profiling ${columns} of ${name} (one step that cannot report its progress)…`);
-      showProgress(`Read ${formatBytes(p.total)}; profiling ${columns}…`, 'Profiling progress');
+      startTicking((ms) => showProgress(`Read ${formatBytes(p.total)}; profiling ${columns}… ${formatElapsed(ms)} elapsed.${stop}`, 'Profiling progress'));
       return;
     }
     default:

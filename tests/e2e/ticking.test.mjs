@@ -1,9 +1,12 @@
 // Journey: long work shows its clock moving. The search's progress line said
 // "7 of 14 candidates · … · 3.4 s elapsed, about 4 s left" unchanged until
 // the next candidate ended, and a replay showed "Replaying run.json…" and
-// nothing else for as long as it ran. Both now tick once a second.
+// nothing else for as long as it ran. Both now tick, four times a second.
+// A large file's profiling (one engine call) left "Read 955.3 MB;
+// profiling 20 columns…" frozen for seconds; its clock ticks too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSession, missingPrerequisite, chooseFile } from './harness.mjs';
 
@@ -100,6 +103,67 @@ test('a search cancelled between reports stops its clock', { skip, timeout: 300_
     await page.waitForTimeout(1200);
     assert.equal(await page.isVisible('#progress-line'), false);
     assert.equal(await progressText(page), '');
+  } finally {
+    await s.close();
+  }
+});
+
+/** A CSV of `rows` rows and 12 columns (numbers, labels, dates, text): profiling it takes a while. */
+function wideCsv(path, rows) {
+  const lines = ['id,a,b,c,d,e,f,g,group,when,note,label'];
+  let v = 4321;
+  for (let i = 0; i < rows; i++) {
+    v = (v * 1103515245 + 12345) % 2147483648;
+    const x = v / 2147483648;
+    lines.push(`${i},${(x * 1000).toFixed(3)},${(v % 9973) / 10},${v % 101},${((v >> 3) % 5000) / 7},${(x * x).toFixed(5)},${v % 2 === 0 ? '' : (v % 777) / 3},${(v >> 5) % 100000},g${v % 23},2023-${String(1 + (v % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},w${(v >> 7) % 40000},${v % 3 === 0 ? 'yes' : 'no'}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+test('a large file\'s profiling shows its clock ticking, at least twice a second, and it stops with the load', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const path = join(s.tmp, 'tall.csv');
+    wideCsv(path, 500_000);
+    // Every change of the progress text, with the status at that moment.
+    await page.evaluate(() => {
+      const t0 = performance.now();
+      window.__progress = [];
+      const text = document.getElementById('progress-text');
+      const status = document.getElementById('status');
+      new MutationObserver(() => window.__progress.push({ t: performance.now() - t0, text: text.textContent, status: status.textContent }))
+        .observe(text, { childList: true, characterData: true, subtree: true });
+    });
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => /^Loaded tall\.csv/.test(document.getElementById('status').textContent) && !document.body.classList.contains('busy'), null, { timeout: 240_000 });
+    const end = await page.evaluate(() => window.__progress.at(-1).t);
+    const prog = await page.evaluate(() => window.__progress);
+    const trace = () => prog.map((p) => `${Math.round(p.t)} ${p.text}`).join('\n');
+    const first = prog.findIndex((p) => /profiling/.test(p.text));
+    assert.ok(first >= 0, `no profiling stage shown:\n${trace()}`);
+    // The stage runs from its first line to the first line after it (the load's end clears the line).
+    let last = first;
+    while (last + 1 < prog.length && /profiling/.test(prog[last + 1].text)) last += 1;
+    const stageEnd = last + 1 < prog.length ? prog[last + 1].t : end;
+    for (const p of prog.slice(first, last + 1)) {
+      assert.match(p.text, /^Read [\d.]+ MB; profiling 12 columns… \d+\.\d s elapsed\. Esc or Cancel stops\.$/, p.text);
+    }
+    const stageMs = stageEnd - prog[first].t;
+    // Whenever the stage lasts over 600 ms, the line changed at least once in every 600 ms of it.
+    const times = [...prog.slice(first, last + 1).map((p) => p.t), stageEnd];
+    const worst = Math.max(...times.slice(1).map((t, i) => t - times[i]));
+    if (stageMs > 600) assert.ok(worst <= 600, `${Math.round(worst)} ms without a change while profiling (${Math.round(stageMs)} ms):\n${trace()}`);
+    else console.log(`# profiling took ${Math.round(stageMs)} ms here: too short to check its ticks`);
+    // The clock counts up.
+    const seconds = prog.slice(first, last + 1).map((p) => Number(/… (\d+\.\d) s elapsed/.exec(p.text)[1]));
+    assert.deepEqual(seconds, [...seconds].sort((a, b) => a - b), 'the elapsed time never goes back');
+    // And it stopped with the load: the line is gone and stays gone.
+    await page.waitForTimeout(800);
+    assert.equal(await page.isVisible('#progress-line'), false);
+    assert.equal(await progressText(page), '');
+    assert.equal(await page.evaluate(() => window.__progress.at(-1).t), end, 'the progress text changed after the load ended');
   } finally {
     await s.close();
   }
