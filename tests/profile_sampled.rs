@@ -190,7 +190,7 @@ fn sampling_does_not_depend_on_chunks() {
     assert!(s.stride >= 4, "stride {}", s.stride);
     let want = serde_json::to_string(&profile(&whole)).unwrap();
     for size in [1, 7, 4096] {
-        let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
+        let mut ingest = Ingest::new("t.csv", &opts, Some(text.len() as u64)).unwrap();
         for c in text.as_bytes().chunks(size) {
             ingest.push(c).unwrap();
             assert!(ingest.held_bytes() <= opts.max_memory_bytes);
@@ -198,6 +198,22 @@ fn sampling_does_not_depend_on_chunks() {
         let ds = ingest.finish().unwrap();
         assert!(ds == whole, "chunks of {size} gave another dataset");
         assert_eq!(serde_json::to_string(&profile(&ds)).unwrap(), want, "chunks of {size}");
+    }
+    // A stream of unknown size (a pipe) begins its all-row summaries only
+    // when it turns to sampling, not when the size projects it (the page
+    // and a file always have a size): the same rows kept, the same exact
+    // figures; the sketched quartiles may differ within their error.
+    let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
+    for c in text.as_bytes().chunks(4096) {
+        ingest.push(c).unwrap();
+    }
+    let piped = ingest.finish().unwrap();
+    let (a, b) = (piped.sample.as_ref().unwrap(), whole.sample.as_ref().unwrap());
+    assert_eq!((a.kept_rows, a.stride, a.total_rows), (b.kept_rows, b.stride, b.total_rows));
+    assert!(piped.columns == whole.columns, "the kept rows differ");
+    let (p, w) = (profile(&piped), profile(&whole));
+    for (x, y) in p.columns.iter().zip(&w.columns) {
+        assert_eq!((x.count, x.missing, x.min, x.max, x.mean, x.std), (y.count, y.missing, y.min, y.max, y.mean, y.std), "{}", x.name);
     }
     // The old behaviour stays available.
     let err = parse_csv(text.as_bytes(), "t.csv", &ParseOptions { over_budget: OverBudget::Error, ..opts }).unwrap_err();
@@ -250,7 +266,7 @@ fn sampled_edge_cases_table() {
         };
         let whole = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(whole.sample.as_ref().is_some_and(|s| s.stride >= 4), "{name}: not sampled enough");
-        let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
+        let mut ingest = Ingest::new("t.csv", &opts, Some(text.len() as u64)).unwrap();
         for c in text.as_bytes().chunks(7) {
             ingest.push(c).unwrap();
         }

@@ -787,14 +787,18 @@ impl ColBuilder {
             Store::Empty => acc.kll = Some(Kll::new(ctx.kll_k)),
             Store::Numbers(v) | Store::Times(v) => {
                 let time = matches!(self.store, Store::Times(_));
-                let kll = acc.kll.insert(Kll::new(ctx.kll_k));
+                let mut present: Vec<f64> = Vec::with_capacity(v.len());
                 for x in v.iter().flatten() {
-                    acc.present += 1;
                     acc.moments.add(*x);
-                    kll.add(*x);
                     acc.hll.add(if time { time_key(*x) } else { number_key(*x) });
+                    present.push(*x);
                 }
-                acc.present += self.nf_count;
+                acc.present += present.len() + self.nf_count;
+                // Built from the sorted values at once: added one by one,
+                // the rows read so far stalled the read (and its progress)
+                // for seconds when it turned to sampling.
+                radsort::sort(&mut present);
+                acc.kll = Some(Kll::from_sorted(ctx.kll_k, &present));
             }
             Store::Labels(l) => {
                 acc.numeric = false;
@@ -1262,7 +1266,9 @@ impl ColBuilder {
             // as it was read, sampled or not.
             Store::Labels(l) if self.loose.is_some() || (self.forced.is_none() && self.counts[..2] == [0, 0] && !l.levels.is_empty()) => match sampled_loose_dates(
                 &l.levels,
-                if self.loose.is_some() { None } else { acc.as_ref().map(|a| a.labels.as_ref()) },
+                // Summaries begun before sampling (projected) that it never
+                // came to: the labels held are every row's.
+                if self.loose.is_some() || ctx.stride == 1 { None } else { acc.as_ref().map(|a| a.labels.as_ref()) },
             ) {
                 Some((dates, judged_on_sample)) => {
                     if judged_on_sample {
@@ -2029,8 +2035,14 @@ impl Parser {
     fn check_sample(&mut self) -> Result<(), DataError> {
         self.next_check = self.n_rows + self.check_rows;
         let budget = self.opts.max_memory_bytes;
-        if self.reserved_rows == 0 && self.ctx.stride == 1 {
-            self.reserve_projected();
+        if self.reserved_rows == 0 && self.ctx.stride == 1 && self.reserve_projected() {
+            // Projected past the budget: the all-row summaries start now,
+            // on the few rows read, and follow each row; begun from every
+            // row held when the budget is reached, they stalled the read
+            // (and its progress) for seconds (1.6 s natively on 1 GB).
+            for c in self.cols.iter_mut().filter(|c| c.acc.is_none()) {
+                c.start_summary(&self.ctx);
+            }
         }
         loop {
             let reserved = if self.n_rows < self.reserved_rows { self.reserved_rows } else { 0 };
@@ -2054,7 +2066,7 @@ impl Parser {
                 return Err(DataError::TooMuchMemory { file: self.ctx.file.clone(), rows: self.n_rows, columns: self.cols.len(), needed, limit: budget });
             }
             if self.ctx.stride == 1 {
-                for c in &mut self.cols {
+                for c in self.cols.iter_mut().filter(|c| c.acc.is_none()) {
                     c.start_summary(&self.ctx);
                 }
             }
@@ -2083,15 +2095,17 @@ impl Parser {
     /// instead of twice their length — a file whose columns fit is kept
     /// whole. Done at the first check, a fixed row count, so it never
     /// depends on where chunks end.
-    fn reserve_projected(&mut self) {
-        let (Some(total), true) = (self.total, self.n_rows > 0) else { return };
+    /// Returns whether the projection passes the budget (the file will be
+    /// sampled, as far as its first rows tell).
+    fn reserve_projected(&mut self) -> bool {
+        let (Some(total), true) = (self.total, self.n_rows > 0) else { return false };
         let parsed_raw = self.text_parsed as f64 * self.raw_per_text;
         if parsed_raw <= 0.0 {
-            return;
+            return false;
         }
         let rows = (total as f64 / parsed_raw * self.n_rows as f64 * 1.05).ceil();
         if !rows.is_finite() || rows > self.opts.max_rows as f64 {
-            return;
+            return false;
         }
         let rows = (rows as usize).max(self.n_rows);
         // What the columns would come to: vectors by the projected rows,
@@ -2107,12 +2121,13 @@ impl Parser {
             })
             .sum();
         if projected > self.opts.max_memory_bytes as f64 {
-            return;
+            return true;
         }
         for c in &mut self.cols {
             c.reserve(rows);
         }
         self.reserved_rows = rows;
+        false
     }
 
     /// Heap bytes the columns and summaries hold now, by capacity.
