@@ -507,7 +507,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                 message: format!("\"{name}\" has {} distinct labels (threshold {HIGH_CARDINALITY}); the default one-hot encoding keeps the 100 most frequent of those in 2 or more training rows, and drops a column whose every label is in one row only", c.distinct),
                 evidence: ev(&[("distinct", c.distinct as f64), ("distinctPct", 100.0 * c.distinct as f64 / c.count.max(1) as f64)]),
                 suggestion: drop(name),
-                advice: "drop the column, or encode it as ordinal ranks".into(),
+                // Nearly one label a row: ranks of them mean nothing.
+                advice: if c.distinct * 2 > c.count { "drop the column: nearly every row has its own label".into() } else { "drop the column, or encode it as ordinal ranks".into() },
             });
         }
         if let (Some(s), false) = (c.skewness, c.kind.is_time()) {
@@ -540,9 +541,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     columns: cols.clone(),
                     message: format!(
                         "\"{name}\" has {} outside the IQR fences [{}, {}] ({:.1}% of present values)",
-                        match o.below + o.above {
-                            1 => "1 value".to_string(),
-                            n => format!("{n} values"),
+                        // Sampled: counted among the kept rows and scaled.
+                        match (o.below + o.above, p.sample.is_some()) {
+                            (n, true) => format!("≈{n} values"),
+                            (1, false) => "1 value".to_string(),
+                            (n, false) => format!("{n} values"),
                         },
                         short(o.lower_fence),
                         short(o.upper_fence),
@@ -1458,6 +1461,22 @@ mod tests {
         let m = &p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).unwrap();
         assert_eq!(m.fix(), Some(StepSpec::Cast { column: "Veränderung".into(), to: crate::data::ColumnKind::Float }));
         assert!(m.advice.starts_with("its other values (\".\", \"x\") look like markers for missing or withheld values"), "{}", m.advice);
+    }
+
+    /// Many labels, nearly one a row: the advice is to drop, not to rank;
+    /// a sampled file's outlier count is marked as estimated.
+    #[test]
+    fn nearly_unique_labels_and_sampled_outliers_are_said_so() {
+        let csv: String = std::iter::once("ticket,v\n".to_string()).chain((0..300).map(|i| format!("T{},{}\n", i % 290, i % 7))).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::HighCardinality).expect("a cardinality alert");
+        assert_eq!(a.advice, "drop the column: nearly every row has its own label");
+        let csv: String = std::iter::once("x,y\n".to_string()).chain((0..20_000).map(|i| format!("{},{}\n", if i % 20 == 0 { 500 + i % 7 } else { (i * 37) % 101 }, i % 3))).collect();
+        let opts = ParseOptions { max_memory_bytes: 60_000, ..ParseOptions::default() };
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap());
+        assert!(p.sample.is_some());
+        let o = p.alerts.iter().find(|a| a.code == AlertCode::Outliers).expect("an outlier alert");
+        assert!(o.message.starts_with("\"x\" has ≈"), "{}", o.message);
     }
 
     /// Counts all different (the population of 60 districts) are not an

@@ -633,8 +633,19 @@ fn label_figures(p: &mut ColumnProfile, levels: &[String], counts: &[usize]) {
 /// about 30%.
 pub const SAMPLED_TOP_MIN: usize = 10;
 
+/// Whether a value seen `count` times among `kept` present kept values of
+/// `distinct` different ones is listed as a top value of a sampled column:
+/// seen [`SAMPLED_TOP_MIN`] times, and, among more than 100 different
+/// values, three times the typical count. The most seen of thousands of
+/// rare values is high by chance: 22 sightings where 7.75 are typical
+/// stood for ≈175 rows of a value in 62.
+fn sampled_top_stands_out(count: usize, kept: usize, distinct: usize) -> bool {
+    count >= SAMPLED_TOP_MIN && (distinct <= 100 || count as f64 >= 3.0 * kept as f64 / distinct.max(1) as f64)
+}
+
 fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
     let kept_count = p.count;
+    let kept_distinct = p.distinct;
     // Counts from the kept rows, scaled to all present values.
     let factor = if kept_count == 0 { 1.0 } else { s.count as f64 / kept_count as f64 };
     let scale = |c: usize| (c as f64 * factor).round() as usize;
@@ -677,9 +688,8 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
         }
         // A number seen a few times among the kept rows says little of its
         // count in all rows (seen once, every unique ID became "≈32" at a
-        // stride of 32): only those seen SAMPLED_TOP_MIN times or more are
-        // listed, scaled.
-        p.top.retain(|t| t.count >= SAMPLED_TOP_MIN);
+        // stride of 32): only those that stand out are listed, scaled.
+        p.top.retain(|t| sampled_top_stands_out(t.count, kept_count, kept_distinct));
         for t in &mut p.top {
             t.count = scale(t.count);
         }
@@ -710,7 +720,7 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
                 approx.extend(["distinct", "top", "caseVariants"]);
             }
             (None, _, _) => {
-                p.top.retain(|t| t.count >= SAMPLED_TOP_MIN);
+                p.top.retain(|t| sampled_top_stands_out(t.count, kept_count, kept_distinct));
                 for t in &mut p.top {
                     t.count = scale(t.count);
                 }
@@ -855,6 +865,18 @@ mod tests {
         let ((s0, e0), (s52, e52)) = (at(0), at(1 << 52));
         assert!((s52 / s0 - 1.0).abs() < 1e-9, "skewness {s52} at 2^52 vs {s0} at 0");
         assert!((e52 / e0 - 1.0).abs() < 1e-9, "correlation ratio {e52} at 2^52 vs {e0} at 0");
+    }
+
+    /// A sampled column's top values: a value typical among many rare ones
+    /// is not listed (its count is high by chance), one that stands out
+    /// is; among few values, each seen ten times is.
+    #[test]
+    fn sampled_top_values_must_stand_out() {
+        use super::sampled_top_stands_out as stands;
+        assert!(!stands(22, 77_500, 10_000));
+        assert!(stands(400, 77_500, 10_000));
+        assert!(stands(12, 120, 12));
+        assert!(!stands(9, 90, 10));
     }
 
     #[test]
