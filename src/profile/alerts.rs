@@ -839,20 +839,43 @@ fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
     if n < 4 || p.sample.is_some() {
         return None;
     }
+    // A label on the last row that says it ("Total", "Gesamt"): then a
+    // published total of rounded figures, off by the rounding, counts too.
+    let label = ds.columns.iter().find_map(|c| match &c.values {
+        ColumnValues::Categorical { levels, codes } => codes[n - 1].get().map(|k| levels[k as usize].trim().to_string()).filter(|l| {
+            let l = l.to_lowercase();
+            TOTAL_WORDS.iter().any(|w| l == *w || l.starts_with(&format!("{w} ")) || l.starts_with(&format!("{w}:")))
+        }),
+        _ => None,
+    });
+    let tolerance = if label.is_some() { 5e-3 } else { 1e-9 };
     let mut summed = Vec::new();
     for c in &ds.columns {
-        let ColumnValues::Numeric(v) = &c.values else { continue };
-        if c.kind.is_time() {
-            continue;
-        }
-        let Some(last) = v[n - 1].get() else { continue };
-        let above: Vec<f64> = v[..n - 1].iter().filter_map(|x| x.get()).collect();
+        // Numbers, or numbers written as text ("$690,176,524.50").
+        let values: Vec<Option<f64>> = match &c.values {
+            ColumnValues::Numeric(v) if !c.kind.is_time() => v.iter().map(|x| x.get()).collect(),
+            ColumnValues::Categorical { levels, codes } => {
+                let mut counts = vec![0usize; levels.len()];
+                for k in codes.iter().flatten() {
+                    counts[*k as usize] += 1;
+                }
+                if written_numbers(levels, &counts, ds.ingest.decimal_comma).is_none() {
+                    continue;
+                }
+                let comma = decimal_comma_of(levels.iter().map(String::as_str)).unwrap_or(ds.ingest.decimal_comma);
+                let parsed: Vec<Option<f64>> = levels.iter().map(|l| disguised_number(l, comma).map(|(x, _)| x)).collect();
+                codes.iter().map(|k| k.get().and_then(|k| parsed[k as usize])).collect()
+            }
+            _ => continue,
+        };
+        let Some(last) = values[n - 1] else { continue };
+        let above: Vec<f64> = values[..n - 1].iter().flatten().copied().collect();
         if above.len() < 3 {
             continue;
         }
         let sum: f64 = above.iter().sum();
         let scale = above.iter().map(|x| x.abs()).sum::<f64>().max(f64::MIN_POSITIVE);
-        if (last - sum).abs() > 1e-9 * scale {
+        if (last - sum).abs() > tolerance * scale {
             return None;
         }
         if sum != 0.0 {
@@ -866,10 +889,11 @@ fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
         severity: Severity::Warning,
         columns: columns.clone(),
         message: if columns.len() == 1 {
-            format!("the last row (row {n}) looks like a totals row: its value in \"{name}\" ({}) is the sum of the {} rows above", short(value), n - 1)
+            format!("the last row (row {n}{}) looks like a totals row: its value in \"{name}\" ({}) is the sum of the {} rows above", labelled(&label), short(value), n - 1)
         } else {
             format!(
-                "the last row (row {n}) looks like a totals row: in {} columns ({}) its value is the sum of the {} rows above (\"{name}\": {})",
+                "the last row (row {n}{}) looks like a totals row: in {} columns ({}) its value is the sum of the {} rows above (\"{name}\": {})",
+                labelled(&label),
                 columns.len(),
                 columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
                 n - 1,
@@ -880,6 +904,14 @@ fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
         suggestion: None,
         advice: "remove the totals row from the file, then load it again: a model would learn from it as one more row".into(),
     })
+}
+
+/// Words a totals row's label starts with.
+const TOTAL_WORDS: [&str; 10] = ["total", "totals", "grand total", "sum", "summe", "gesamt", "insgesamt", "totaal", "overall", "all"];
+
+/// ", labelled \"total\"" for a totals row's label, or nothing.
+fn labelled(label: &Option<String>) -> String {
+    label.as_ref().map_or(String::new(), |l| format!(", labelled {l:?}"))
 }
 
 fn short(x: f64) -> String {
@@ -1387,8 +1419,17 @@ mod tests {
         let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
         let p = profile(&ds);
         let a = p.alerts.iter().find(|a| a.code == AlertCode::TotalsRow).expect("a totals-row alert");
-        assert_eq!(a.message, "the last row (row 5) looks like a totals row: in 2 columns (\"units\", \"revenue\") its value is the sum of the 4 rows above (\"units\": 32)");
+        assert_eq!(a.message, "the last row (row 5, labelled \"Total\") looks like a totals row: in 2 columns (\"units\", \"revenue\") its value is the sum of the 4 rows above (\"units\": 32)");
         assert_eq!(a.columns, ["units", "revenue"]);
+        // Numbers written as text, and a labelled total of rounded figures
+        // (off by the rounding) are named too; unlabelled, it must add up.
+        for csv in [
+            "item,cost\nA,\"$1,200.50\"\nB,\"$300.25\"\nC,\"$99.25\"\nTotal,\"$1,600.00\"\n",
+            "Gebiet;Anteil\nA;33,3\nB;33,3\nC;33,3\nInsgesamt;100\n",
+        ] {
+            assert!(has(csv, None, AlertCode::TotalsRow, ""), "{csv}");
+        }
+        assert!(!has("g;a;b\nA;33,3;1\nB;33,3;2\nC;33,3;3\nD;100;7\n", None, AlertCode::TotalsRow, ""));
         for clean in [
             "region,units\nNorth,10\nSouth,7\nEast,12\nWest,3\nTotal,31\n",
             "region,units\nNorth,10\nSouth,7\nTotal,17\n",
