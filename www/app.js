@@ -23,6 +23,10 @@ const state = {
   retry: null, // the same, of a file that failed to load while the data before it stayed: what Read again reads
   typeOverrides: new Map(), // column name -> kind, set under Reading options
   busy: false,
+  // The data being loaded again into a restarted engine: {fileName, kind (of
+  // the restart), note (the status), progress, stage, since}, or null.
+  restore: null,
+  focusAfterRestore: null, // the control a job ended with disabled by the restore: focus goes back to it after
 };
 
 const client = new MlcycleClient();
@@ -219,31 +223,44 @@ function showBanner(text) {
 function setBusy(busy) {
   state.busy = busy;
   const loaded = !!state.profile;
+  // While the data is loaded again into a restarted engine, what needs the
+  // engine waits for it (the status says so); a file or a sample may still
+  // be loaded: it replaces the data being restored, which stops at once.
+  const wait = busy || !!state.restore;
   $('sample-select').disabled = busy || state.samples.length === 0;
   $('load-sample').disabled = busy || state.samples.length === 0;
   $('file-input').disabled = busy;
   $('drop-zone').classList.toggle('disabled', busy);
-  $('train-button').disabled = busy || !loaded;
-  $('target-select').disabled = busy || !loaded;
-  $('task-select').disabled = busy || !loaded;
-  $('seed-input').disabled = busy || !loaded;
+  $('train-button').disabled = wait || !loaded;
+  $('target-select').disabled = wait || !loaded;
+  $('task-select').disabled = wait || !loaded;
+  $('seed-input').disabled = wait || !loaded;
   // The search settings: a change during training would be silently ignored.
-  for (const id of ['search-select', 'trials-input', 'time-input', 'spaces-text', 'spaces-reset']) $(id).disabled = busy || !loaded;
+  for (const id of ['search-select', 'trials-input', 'time-input', 'spaces-text', 'spaces-reset']) $(id).disabled = wait || !loaded;
   // Models and the ranking metric choose among candidates: none without a search.
-  $('models-fieldset').disabled = busy || !loaded || $('search-select').value === 'none';
+  $('models-fieldset').disabled = wait || !loaded || $('search-select').value === 'none';
   $('metric-select').disabled = $('models-fieldset').disabled;
   $('download-manifest').disabled = busy || !state.manifest;
-  $('manifest-input').disabled = busy || !loaded;
-  $('download-report').disabled = busy || !loaded;
-  $('cluster-button').disabled = busy || !loaded;
+  $('manifest-input').disabled = wait || !loaded;
+  $('download-report').disabled = wait || !loaded;
+  $('cluster-button').disabled = wait || !loaded;
   $('reread').disabled = busy || !state.source;
   // Which file Read again reads: the one that failed, while another stays loaded.
   const again = state.retry || state.source;
   $('reread').textContent = again ? `Read ${visible(again.fileName)} again with these options` : 'Read the file again with these options';
-  $('workers-input').disabled = busy || !loaded;
-  document.body.classList.toggle('busy', busy);
-  if (!busy) hideProgress();
-  showCancel(client.busy || pool.busy);
+  $('workers-input').disabled = wait || !loaded;
+  document.body.classList.toggle('busy', wait);
+  if (!busy) {
+    // A job's end gives the progress line back to the restore, if one runs.
+    if (state.restore) showRestoreProgress();
+    else hideProgress();
+  }
+  showCancel(engineWorking());
+}
+
+/** Whether the engine works at something Cancel stops: a request of the person's, a pooled search, or loading the data again after a restart. */
+function engineWorking() {
+  return client.busy || pool.busy || client.reloading;
 }
 
 /**
@@ -267,10 +284,20 @@ async function withBusy(fn, what = 'working') {
     // back to the control that started the job now.
     const onCancel = document.activeElement === $('cancel-button');
     if (focusLost() || onCancel) {
-      if (from && from !== document.body && from.isConnected && !from.disabled && !from.closest('[hidden]')) from.focus();
-      else if (onCancel) $('cancel-button').blur();
+      if (usable(from)) from.focus();
+      else if (state.restore && from && from !== document.body && !$('cancel-button').hidden) {
+        // Disabled while the data is restored: Cancel (which stops the
+        // restore) keeps focus, and gives it back once the restore ends.
+        state.focusAfterRestore = from;
+        if (!onCancel) $('cancel-button').focus();
+      } else if (onCancel) $('cancel-button').blur();
     }
   }
+}
+
+/** Whether `node` can take focus back: in the page, shown and enabled. */
+function usable(node) {
+  return !!node && node !== document.body && node.isConnected && !node.disabled && !node.closest('[hidden]');
 }
 
 /** Whether keyboard focus fell to the page (its element was hidden, disabled or removed). */
@@ -579,7 +606,10 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     if (reset && err.code === CANCELLED && state.optionsAtLoad) setOptionControls(state.optionsAtLoad.controls);
     else if (reset) err.optionsReset = reset;
     if (previous) {
+      const engineHeld = !!client.current;
       err.keptData = await keepPrevious(previous);
+      // Not held by the engine (a new file had stopped its restore): read again, and said so.
+      err.loadedAgain = err.keptData && !engineHeld;
       // Another file failed: Read again is for it, once its options are set.
       // (A load the person stopped is not one to read again.)
       state.retry = err.keptData && previous.data !== bytes && err.code !== CANCELLED && !NO_RETRY.has(err.code) ? { data: bytes, fileName, meta } : null;
@@ -642,8 +672,9 @@ function failed(err, statusText) {
   }
   if (err && err.code === CANCELLED) {
     // The restart that stopped it said it in full (whether the data stays
-    // loaded); that is the one message, written once.
-    const text = cancelNote || err.message;
+    // loaded, or is being restored); that is the one message, written once.
+    let text = cancelNote ? cancelStatus(cancelNote) : err.message;
+    if (err.loadedAgain) text += ` ${visible(err.keptName)} is loaded again.`;
     cancelNote = null;
     if ($('status').textContent !== text) setStatus(text);
     return;
@@ -1209,11 +1240,10 @@ function keepUnrefitted(seen, options, err) {
   renderLeaderboard(r);
   $('results-section').hidden = false;
   setBusy(state.busy);
-  const stopped = cancelNote || err.message;
+  const message = cancelNote || err.message;
   cancelNote = null;
-  const text = `${stopped} The search's ${plural(n, 'finished candidate')} ${n === 1 ? 'is' : 'are'} kept in the leaderboard; the best was not refitted, so there is no final model, no test metrics and no manifest. Train again to search and refit.`;
-  cancelKept = { message: stopped, text };
-  setStatus(text);
+  cancelKept = { message, kept: `The search's ${plural(n, 'finished candidate')} ${n === 1 ? 'is' : 'are'} kept in the leaderboard; the best was not refitted, so there is no final model, no test metrics and no manifest. Train again to search and refit.` };
+  setStatus(cancelStatus(message));
 }
 
 // Model names as people read them; which task each serves.
@@ -1354,47 +1384,83 @@ function formatBytes(n) {
 
 /**
  * Reading progress; `reload` when the engine, restarted, loads the data
- * again (that cannot be stopped). Each stage is said once in the status;
+ * again (see showRestoreProgress). Each stage is said once in the status;
  * the figures go in the progress line.
  */
 function showLoadProgress(p, reload = false) {
-  // The user may have started something else meanwhile: its status stays.
-  if (reload && state.busy) return;
-  const again = 'Loading your data again into the restarted engine';
+  if (reload) {
+    const r = state.restore;
+    if (!r) return;
+    if (p.stage !== r.stage) {
+      r.stage = p.stage;
+      r.since = performance.now();
+    }
+    r.progress = p;
+    // The user may have started something else meanwhile: its status and
+    // progress stay (the restore's come back when it ends).
+    if (!state.busy) showRestoreProgress();
+    return;
+  }
   const name = visible(p.fileName || (state.source && state.source.fileName) || 'the file');
   const pct = (n) => (p.total > 0 ? Math.floor((100 * n) / p.total) : 0);
   const others = p.readers > 2 ? `the other ${p.readers - 1} readers` : 'the other reader';
-  const stop = reload ? '' : ' Esc or Cancel stops.';
+  const stop = ' Esc or Cancel stops.';
   // The stages that report their own figures stop the clock of one that did not.
   if (p.stage !== 'absorb' && p.stage !== 'profile') stopTicking();
   switch (p.stage) {
     case 'read':
-      setStage('read', reload ? `${again}…` : `Reading ${name}…`);
+      setStage('read', `Reading ${name}…`);
       showProgress(`Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct(p.done)}%)${p.readers > 1 ? ` by ${p.readers} readers` : ''}.${stop}`, 'Reading progress', p.done, p.total);
       return;
     case 'parts':
       // This reader is done; the helpers read on, and their bytes go into
       // the file's fingerprint as they come.
-      setStage('parts', reload ? `${again}…` : `Reading ${name}: waiting for ${others} to finish ${p.readers > 2 ? 'their parts' : 'its part'}…`);
+      setStage('parts', `Reading ${name}: waiting for ${others} to finish ${p.readers > 2 ? 'their parts' : 'its part'}…`);
       showProgress(`Reading: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct(p.done)}%) by ${p.readers} readers; fingerprint ${formatBytes(p.hashed)} of ${formatBytes(p.total)} (${pct(p.hashed)}%).${stop}`, 'Reading progress', p.done, p.total);
       return;
     case 'settle':
-      setStage('settle', reload ? `${again}…` : `Read ${name}; waiting for ${others} to hand over ${p.readers > 2 ? 'their columns' : 'its columns'}…`);
+      setStage('settle', `Read ${name}; waiting for ${others} to hand over ${p.readers > 2 ? 'their columns' : 'its columns'}…`);
       showProgress(`Read ${formatBytes(p.total)}; waiting for ${others} (${(p.elapsedMs / 1000).toFixed(1)} s).${stop}`, 'Reading progress');
       return;
     case 'absorb':
-      setStage('absorb', reload ? `${again}…` : `Joining the ${p.readers} parts of ${name} into one table (one step that cannot report its progress)…`);
+      setStage('absorb', `Joining the ${p.readers} parts of ${name} into one table (one step that cannot report its progress)…`);
       // One engine call: its clock ticks instead (stopped when the load ends).
       startTicking((ms) => showProgress(`Read ${formatBytes(p.total)}; joining ${p.readers} parts… ${formatElapsed(ms)} elapsed.${stop}`, 'Reading progress'));
       return;
     case 'profile': {
       const columns = typeof p.columns === 'number' ? plural(p.columns, 'column') : 'the columns';
-      setStage('profile', reload ? `${again}: profiling ${columns}…` : `Profiling ${columns} of ${name} (one step that cannot report its progress)…`);
+      setStage('profile', `Profiling ${columns} of ${name} (one step that cannot report its progress)…`);
       startTicking((ms) => showProgress(`Read ${formatBytes(p.total)}; profiling ${columns}… ${formatElapsed(ms)} elapsed.${stop}`, 'Profiling progress'));
       return;
     }
     default:
   }
+}
+
+/**
+ * The data being loaded again into a restarted engine (state.restore): the
+ * status says so (once), and the progress line how far it is, with a clock
+ * for the steps that cannot report; a file chosen meanwhile replaces it, and
+ * Esc or Cancel stops it (no data is loaded then).
+ */
+function showRestoreProgress() {
+  const r = state.restore;
+  setStage('restore', r.note);
+  const p = r.progress;
+  const name = visible(r.fileName);
+  const stop = ' A file you choose now replaces it; Esc or Cancel stops it (no data is loaded then).';
+  if (p && (p.stage === 'read' || p.stage === 'parts')) {
+    stopTicking();
+    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
+    showProgress(`Restoring ${name}: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%).${stop}`, 'Restoring progress', p.done, p.total);
+    return;
+  }
+  let step = '';
+  if (p && p.stage === 'profile') step = `: read ${formatBytes(p.total)}; profiling ${typeof p.columns === 'number' ? plural(p.columns, 'column') : 'the columns'}`;
+  else if (p && (p.stage === 'settle' || p.stage === 'absorb')) step = `: read ${formatBytes(p.total)}; joining its parts`;
+  // Before the first figure (data held in memory is read in one call), and
+  // the steps that are one engine call each: the clock of the step.
+  startTicking((ms) => showProgress(`Restoring ${name}${step}… ${formatElapsed(ms)} elapsed.${stop}`, 'Restoring progress'), r.since);
 }
 
 function paramsText(model) {
@@ -1731,12 +1797,16 @@ client.addEventListener('progress', (event) => {
 });
 
 // Cancel is offered whenever the engine is working, whoever asked.
-client.addEventListener('busy', (event) => {
-  showCancel(event.detail.busy || pool.busy);
+client.addEventListener('busy', () => {
+  showCancel(engineWorking());
 });
 pool.addEventListener('progress', (event) => showSearchProgress(event.detail));
 
-/** Cancel (button or Esc): a pooled search stops handing out trials; anything else stops the engine. */
+/**
+ * Cancel (button or Esc): a pooled search stops handing out trials; anything
+ * else stops the engine; with nothing else running, the restore of the data
+ * into a restarted engine stops (the engine then holds no data).
+ */
 function cancelWork() {
   // During the refit the primary runs one long fit: stopping means ending its worker.
   if (pool.busy && pool.stage !== 'refit') pool.cancel();
@@ -1747,23 +1817,72 @@ function cancelWork() {
 // stays loaded) and the stopped request's failure writes it, once.
 let cancelNote = null;
 // A cancel that kept something (the candidates of a search whose refit was
-// stopped) ends with a longer status that starts with the restart's
-// message: {message, text}, or null.
+// stopped) ends with a longer status: the restart's message, then `kept`:
+// {message, kept}, or null.
 let cancelKept = null;
 
-/** The status a cancel with `message` ends with. */
+/**
+ * The status a cancel whose restart said `message` ends with: while the
+ * data is being restored, that it is (the message says it is loaded, which
+ * is true only once it is); with what the cancel kept.
+ */
 function cancelStatus(message) {
-  return cancelKept && cancelKept.message === message ? cancelKept.text : message;
+  const head = state.restore && state.restore.kind === 'cancel' ? state.restore.note : message;
+  return cancelKept && cancelKept.message === message ? `${head} ${cancelKept.kept}` : head;
 }
 
 client.addEventListener('restart', (event) => {
-  const { kind, message, reloaded, fatal } = event.detail;
+  const { kind, what, message, restoring, reloaded, fatal } = event.detail;
   if (kind === 'cancel') cancelNote = message;
   else {
     showBanner(message);
     setStatus(fatal ? 'The engine is stopped.' : 'The engine was restarted.');
   }
+  // The data is loaded again into the new engine: until it is, the page
+  // says so, with its progress, and what needs the engine waits.
+  const restore = restoring ? {
+    fileName: restoring,
+    kind,
+    note: kind === 'cancel'
+      ? `${what} Restoring your data (${visible(restoring)}) in the restarted engine; what needs it waits…`
+      : `The engine was restarted; restoring your data (${visible(restoring)}) in it; what needs it waits…`,
+    progress: null,
+    stage: null,
+    since: performance.now(),
+  } : null;
+  if (restore) {
+    state.restore = restore;
+    // A job of the person's says how it ended, then hands the line over
+    // (setBusy); else the restore says it now.
+    setBusy(state.busy);
+  }
   reloaded.then((ok) => {
+    const mine = restore !== null && state.restore === restore;
+    if (mine) {
+      state.restore = null;
+      // Its clock stops; a job started meanwhile (the new data's load)
+      // shows its own progress from its first figure.
+      hideProgress();
+      setBusy(state.busy);
+      // Focus held by Cancel for the restore goes back to the control the job was started from.
+      const back = state.focusAfterRestore;
+      state.focusAfterRestore = null;
+      if (ok !== 'cancelled' && (focusLost() || document.activeElement === $('cancel-button')) && usable(back)) back.focus();
+    }
+    if (ok === 'cancelled' || ok === 'replaced') {
+      // Replaced: the new data's load says the rest. Stopped: the engine
+      // holds no data; the file can be read again.
+      if (ok === 'cancelled' && mine) {
+        forgetData();
+        setBusy(state.busy);
+        if (!state.busy) {
+          const name = visible(restore.fileName);
+          setStatus(`Stopped restoring your data (${name}), as you asked: no data is loaded now. "Read ${name} again" under Reading options loads it, or choose a file.`);
+        }
+      }
+      if (cancelNote === message) cancelNote = null;
+      return;
+    }
     if (!ok && client.current) {
       showBanner(`${message} Reloading your data into the new engine failed; please load it again.`);
       forgetData();
@@ -1865,7 +1984,8 @@ function wire() {
   $('profile-more').addEventListener('click', () => state.profile && showMoreColumns(state.profile));
   $('alerts-more').addEventListener('click', () => state.profile && showMoreAlerts(state.profile));
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && (client.busy || pool.busy)) cancelWork();
+    // (A held key's repeats are not more presses: one would stop the restore its first press began.)
+    if (e.key === 'Escape' && !e.repeat && engineWorking()) cancelWork();
   });
   // The control used last, outside the banner: where focus goes back when
   // the banner is dismissed (else the status line).

@@ -6,12 +6,16 @@
 // is treated the same way, and `cancel()` stops the running request the same
 // way (the only way to stop a synchronous wasm call is to end its worker).
 // The reload is the engine's own work, not the user's: it is not counted
-// as busy, so Esc and Cancel cannot stop it (stopping it would lose the
-// data), and its progress is marked `internal`. A reload cut short by a
-// later restart hands over to that restart's reload.
+// as busy, and its progress is marked `internal`. It can be stopped
+// (stopReload; cancel() when nothing else runs): the engine then holds no
+// data. A new load stops it at once (the new data replaces it anyway)
+// instead of waiting behind it. A reload cut short by a later restart
+// hands over to that restart's reload.
 // Events: 'restart' {detail: {kind: 'crash'|'timeout'|'cancel', during,
-// message, reloaded, reason, fatal}}, 'progress' {detail: {type, progress,
-// internal}}.
+// what, message, restoring, reloaded, reason, fatal}}, 'progress' {detail:
+// {type, progress, internal}}. `reloaded` resolves true (the data is loaded
+// again), false (nothing to reload, or the reload failed), or 'cancelled' /
+// 'replaced' (stopped by cancel() / by a new load).
 
 import { Request, READY, request, isTrap, toError, workerScriptURL } from './protocol.js';
 
@@ -190,10 +194,12 @@ export class MlcycleClient extends EventTarget {
 
   /**
    * Stops whatever is running: the worker is replaced and the data reloaded;
-   * the running request rejects with code 'cancelled'. No-op when idle.
+   * the running request rejects with code 'cancelled'. With no request of
+   * the user's running, stops the reload of the data after a restart (the
+   * engine then holds no data). No-op when idle.
    */
   cancel() {
-    if (!this.busy) return false;
+    if (!this.busy) return this.stopReload('cancelled');
     const running = [...this.pending.values()].filter((e) => !e.internal).map((e) => e.type);
     if (running.includes(Request.TRAIN) && !running.includes(Request.CANCEL_SEARCH)) {
       // A search stops between trials and keeps what it found; a single fit
@@ -208,6 +214,26 @@ export class MlcycleClient extends EventTarget {
       return true;
     }
     this.stop('cancel');
+    return true;
+  }
+
+  /**
+   * Stops the reload of the data into a restarted engine (`why`:
+   * 'cancelled' or 'replaced'): the worker is replaced by a fresh one that
+   * holds no data, and the restart's `reloaded` resolves `why`. Only when no
+   * request of the user's waits behind the reload (it would be lost with the
+   * worker). False when there was nothing to stop.
+   */
+  stopReload(why) {
+    if (!this.reloading || this.busy) return false;
+    const reloads = [...this.pending.values()];
+    this.pending.clear();
+    this.worker.terminate();
+    this.current = null;
+    this.reloaded = Promise.resolve(why);
+    // A new generation: the reload's rejection below hands over to `reloaded`.
+    this.startWorker();
+    for (const entry of reloads) entry.reject(Object.assign(new Error('the reload of the data was stopped'), { name: 'Cancelled', code: CANCELLED }));
     return true;
   }
 
@@ -236,6 +262,9 @@ export class MlcycleClient extends EventTarget {
       payload = { bytes: copy, fileName, options, defaultTarget };
       transfer = [copy];
     }
+    // New data replaces the data being reloaded after a restart: that
+    // reload stops now rather than hold this load up behind it.
+    this.stopReload('replaced');
     try {
       const result = await this.request(Request.LOAD, payload, transfer);
       this.current = current;
@@ -407,7 +436,10 @@ export class MlcycleClient extends EventTarget {
       message = kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`;
     }
     this.reloaded = reloaded;
-    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, message, fatal: false } }));
+    // `restoring`: the name of the data being loaded again; `what`: the first
+    // sentence of `message`, which says the data is loaded (once `reloaded`).
+    const restoring = data ? data.fileName : null;
+    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, what, message, restoring, fatal: false } }));
   }
 }
 

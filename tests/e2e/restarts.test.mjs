@@ -1,10 +1,13 @@
-// Journeys around stopping and restarting: what the person has loaded is
-// never lost to a second Esc, a cancel while the search workers get ready,
-// a search worker restarted between candidates, or a file that fails to
-// load; and the keyboard focus stays where the person was.
+// Journeys around stopping and restarting: after a stopped load the data
+// loaded before is restored, and the page says so until it is (a file
+// chosen meanwhile stops the restore at once; so does Esc, and the page
+// says no data is loaded); what the person has loaded is never lost to a
+// cancel while the search workers get ready, a search worker restarted
+// between candidates, or a file that fails to load; and the keyboard focus
+// stays where the person was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSession, missingPrerequisite, hasFaultInjection, loadSample, train, chooseFile } from './harness.mjs';
 
@@ -25,30 +28,117 @@ function bigCsv(dir, mb) {
   return path;
 }
 
-test('a second Esc while the engine loads the data again does not lose the data', { skip: skipFaults, timeout: 240_000 }, async () => {
+/** Records, from now on, each write of the status and each change of the progress line, with the time (ms) and whether the page is busy. */
+function record(page) {
+  return page.evaluate(() => {
+    const t0 = performance.now();
+    window.__status = [];
+    window.__progress = [];
+    const status = document.getElementById('status');
+    const text = document.getElementById('progress-text');
+    const busy = () => document.body.classList.contains('busy');
+    new MutationObserver(() => window.__status.push({ t: performance.now() - t0, text: status.textContent, busy: busy() })).observe(status, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(() => window.__progress.push({ t: performance.now() - t0, text: text.textContent })).observe(text, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+/** Loads big.csv (`mb` MB), then chooses other.csv and presses Esc while it is read: the restarted engine restores big.csv. */
+async function stopSecondFile(page, dir, mb) {
+  await chooseFile(page, bigCsv(dir, mb), 'big.csv');
+  const other = join(dir, 'other.csv');
+  writeFileSync(other, readFileSync(join(dir, 'big.csv')));
+  await record(page);
+  await page.setInputFiles('#file-input', other);
+  await page.waitForFunction(() => /^Reading:/.test(document.getElementById('progress-text').textContent));
+  await page.keyboard.press('Escape');
+}
+
+const RESTORING = 'Stopped loading the data, as you asked. Restoring your data (big.csv) in the restarted engine; what needs it waits…';
+
+test('after a stopped load the page says it restores the data, busy, until it is loaded; only then that it is still loaded', { skip, timeout: 240_000 }, async () => {
   const s = await startSession();
   try {
     const { page } = s;
     await s.open();
-    await chooseFile(page, bigCsv(s.tmp, 40), 'big.csv');
-    // A job that never ends; Esc stops it and the fresh engine reads the file again.
-    await page.evaluate(() => {
-      window.__hang = window.mlcycleApp.client.request('fault', { kind: 'hang' }).catch((e) => e.code);
-    });
-    await page.getByRole('button', { name: 'Cancel' }).waitFor({ state: 'visible' });
-    await page.keyboard.press('Escape');
-    assert.equal(await page.evaluate(() => window.__hang), 'cancelled');
-    // While it reads, there is nothing of the person's to stop: no Cancel, and Esc does nothing.
-    await page.waitForFunction(() => window.mlcycleApp.client.reloading);
-    assert.equal(await page.locator('#cancel-button').isVisible(), false, 'Cancel is not offered for the reload');
-    await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !window.mlcycleApp.client.reloading, null, { timeout: 120_000 });
-    await page.waitForFunction(() => /^Stopped running a fault test, as you asked\. Your data is still loaded\.$/.test(document.getElementById('status').textContent));
-    assert.equal(await page.locator('#engine-banner').isVisible(), false, await page.textContent('#engine-banner'));
-    assert.equal(await page.locator('#profile-section').isVisible(), true, 'the profile stays');
+    await stopSecondFile(page, s.tmp, 40);
+    await page.waitForFunction((t) => document.getElementById('status').textContent === t, RESTORING);
+    // While it restores: busy, the steps that need the engine wait, Cancel is offered, and the line has its own figures.
+    assert.equal(await page.evaluate(() => document.body.classList.contains('busy')), true, 'the page is busy while the data is restored');
+    assert.equal(await page.isDisabled('#train-button'), true, 'Train waits for the restore');
+    assert.equal(await page.isDisabled('#cluster-button'), true);
+    assert.equal(await page.isDisabled('#file-input'), false, 'a file can still be chosen');
+    assert.equal(await page.locator('#cancel-button').isVisible(), true, 'Cancel stops the restore');
+    await page.waitForFunction(() => /^Restoring big\.csv/.test(document.getElementById('progress-text').textContent));
+    await page.waitForFunction(() => !document.body.classList.contains('busy'), null, { timeout: 120_000 });
+    assert.equal(await page.textContent('#status'), 'Stopped loading the data, as you asked. Your data is still loaded.');
+    assert.equal(await page.isDisabled('#train-button'), false);
+    assert.equal(await page.locator('#cancel-button').isVisible(), false);
+    assert.equal(await page.isVisible('#progress-line'), false);
+    // The status was written twice from the stop on: restoring, then loaded (never "still loaded" while it was not).
+    const all = await page.evaluate(() => window.__status);
+    const writes = all.slice(all.findIndex((w) => /as you asked/.test(w.text)));
+    assert.deepEqual(writes.map((w) => w.text), [RESTORING, 'Stopped loading the data, as you asked. Your data is still loaded.'], JSON.stringify(all));
+    assert.equal(writes[0].busy, true, 'busy while restoring');
+    // The restore reported its own progress, up to the end.
+    const restoring = (await page.evaluate(() => window.__progress)).filter((p) => /^Restoring big\.csv/.test(p.text));
+    assert.ok(restoring.some((p) => /^Restoring big\.csv: [\d.]+ (?:MB|KB|bytes?) of [\d.]+ MB \(\d+%\)\. A file you choose now replaces it; Esc or Cancel stops it \(no data is loaded then\)\.$/.test(p.text)), restoring.map((p) => p.text).join('\n'));
     assert.equal(await page.textContent('#ov-file'), 'big.csv');
-    assert.equal(await page.locator('#search-progress').isVisible(), false);
     assert.equal(await page.evaluate(() => window.mlcycleApp.client.current?.fileName), 'big.csv');
+  } finally {
+    await s.close();
+  }
+});
+
+test('Esc while the data is restored stops the restore and says no data is loaded; Read again loads it', { skip, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await stopSecondFile(page, s.tmp, 40);
+    await page.waitForFunction(() => /^Restoring big\.csv/.test(document.getElementById('progress-text').textContent));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.body.classList.contains('busy'));
+    assert.equal(await page.textContent('#status'), 'Stopped restoring your data (big.csv), as you asked: no data is loaded now. "Read big.csv again" under Reading options loads it, or choose a file.');
+    assert.equal(await page.evaluate(() => window.mlcycleApp.client.current), null);
+    assert.equal(await page.locator('#profile-section').isVisible(), false, 'no profile of data the engine does not hold');
+    assert.equal(await page.isDisabled('#train-button'), true);
+    assert.equal(await page.locator('#cancel-button').isVisible(), false);
+    assert.equal(await page.isVisible('#progress-line'), false);
+    assert.equal(await page.textContent('#reread'), 'Read big.csv again with these options');
+    await page.click('#read-options summary');
+    await page.click('#reread');
+    await page.waitForFunction(() => /^Loaded big\.csv/.test(document.getElementById('status').textContent) && !document.body.classList.contains('busy'), null, { timeout: 120_000 });
+    assert.equal(await page.textContent('#ov-file'), 'big.csv');
+  } finally {
+    await s.close();
+  }
+});
+
+test('a file chosen while the data is restored stops the restore and loads at once', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await stopSecondFile(page, s.tmp, 80);
+    // The restore has begun (its first figure): a small file is chosen.
+    await page.waitForFunction(() => /^Restoring big\.csv: /.test(document.getElementById('progress-text').textContent));
+    await page.setInputFiles('#file-input', { name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,label\n1,2,x\n3,4,y\n5,6,x\n') });
+    await page.waitForFunction(() => /^Loaded small\.csv/.test(document.getElementById('status').textContent) && !document.body.classList.contains('busy'), null, { timeout: 120_000 });
+    assert.equal(await page.textContent('#ov-file'), 'small.csv');
+    assert.equal(await page.evaluate(() => window.mlcycleApp.client.current?.fileName), 'small.csv');
+    assert.equal(await page.evaluate(() => window.mlcycleApp.client.reloading), false);
+    // It did not wait for the restore: the restore's progress never reached its end.
+    const progress = await page.evaluate(() => window.__progress);
+    const percents = progress.map((p) => /^Restoring big\.csv: [\d.]+ (?:MB|KB|bytes?) of [\d.]+ MB \((\d+)%\)/.exec(p.text)).filter(Boolean).map((m) => Number(m[1]));
+    assert.ok(percents.length > 0 && Math.max(...percents) < 100, `restore progress: ${percents.join(', ')}\n${progress.map((p) => `${Math.round(p.t)} ${p.text}`).join('\n')}`);
+    assert.ok(!progress.some((p) => /^Restoring big\.csv: read /.test(p.text)), 'the restore did not get past reading');
+    // And nothing said big.csv was loaded after the stop.
+    const all = await page.evaluate(() => window.__status.map((w) => w.text));
+    assert.ok(!all.some((t) => /still loaded/.test(t)), all.join('\n'));
+    // Nothing is left running: the page stays as it is.
+    await page.waitForTimeout(1000);
+    assert.equal(await page.textContent('#status'), all.at(-1));
+    assert.equal(await page.isVisible('#progress-line'), false);
   } finally {
     await s.close();
   }
