@@ -1050,12 +1050,6 @@ mod tests {
             let ColumnValues::Numeric(v) = &ds.columns[0].values else { panic!("{:?}", ds.columns[0].kind) };
             assert_eq!(v[0].get(), Some(74.753), "{:?}", String::from_utf8_lossy(text));
         }
-        // A tab file: "1,5" is a decimal comma; "1,234" alone may group
-        // thousands and stays text.
-        let ds = parse(b"a\tb\tc\n1,5\t2,5\t3\n4,5\t5,5\t6\n").unwrap();
-        assert_eq!(ds.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1.5), Some(4.5)])));
-        assert!(ds.ingest.warnings.iter().any(|w| w.code == "decimal_comma" && w.message.contains("the delimiter is a tab")), "{:?}", ds.ingest.warnings);
-        assert_eq!(parse(b"a\tb\n1,234\t2\n5,678\t3\n").unwrap().columns[0].kind, ColumnKind::Categorical);
         let opts = ParseOptions { decimal_comma: Some(false), ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"a;b\nA;74.753\n", "t.csv", &opts).unwrap();
         assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([Some(74.753)])));

@@ -3286,21 +3286,6 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             }
             ((comma > 0 || dots_as_thousands.is_some()) && dot == 0, "detected")
         }
-        // A tab or a bar: a comma splits no field, so "1,5" is a decimal
-        // comma when some such number has other than three digits after
-        // its comma (1,234 may group thousands) and none a decimal point.
-        None if matches!(delimiter, b'\t' | b'|') && !whitespace => {
-            let (mut comma, mut dot) = (false, false);
-            for f in records.iter().flat_map(|r| r.iter()) {
-                let t = f.trim();
-                match (t.rfind(','), parse_number(t, true).is_some(), parse_number(t, false).is_some()) {
-                    (Some(c), true, false) if !t.contains('.') && t.len() - c - 1 != 3 => comma = true,
-                    (_, false, true) if t.contains('.') => dot = true,
-                    _ => {}
-                }
-            }
-            (comma && !dot, "detected")
-        }
         None => (false, "detected"),
     };
     let (has_header, header_source) = match opts.has_header {
@@ -3606,14 +3591,7 @@ impl Ingest {
         } else if s.decimal_comma && self.opts.decimal_comma.is_none() {
             r.warnings.push(IngestWarning {
                 code: "decimal_comma".into(),
-                message: format!(
-                    "numbers such as \"1,5\" were read with a decimal comma (the delimiter is {} and no number uses a decimal point), and dots or spaces between groups of three digits (\"1.234,5\") as thousands marks",
-                    match s.delimiter {
-                        b'\t' => "a tab",
-                        b'|' => "a bar",
-                        _ => "a semicolon",
-                    }
-                ),
+                message: "numbers such as \"1,5\" were read with a decimal comma (the delimiter is a semicolon and no number uses a decimal point), and dots or spaces between groups of three digits (\"1.234,5\") as thousands marks".into(),
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
