@@ -1043,9 +1043,14 @@ mod tests {
         // that cannot be one (0.125, 1.5) keeps them decimal points.
         let ds = parse(b"Gemeinde;Einwohner\nA;74.753\nB;8.567\nC;92\n").unwrap();
         assert_eq!(ds.columns[1].values, ColumnValues::Numeric(crate::data::nums([Some(74753.0), Some(8567.0), Some(92.0)])));
+        // Two dots in a number say thousands too.
+        let grouped = parse(b"a;b\n1.234.567;1\n8.567;2\n").unwrap();
+        assert_eq!(grouped.columns[0].values, ColumnValues::Numeric(crate::data::nums([Some(1_234_567.0), Some(8567.0)])));
         let note: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "dots_as_thousands").map(|w| w.message.as_str()).collect();
         assert_eq!(note, ["numbers such as \"74.753\" were read with dots as thousands marks (74.753 is 74753), as is usual where the delimiter is a semicolon; no number in the first lines has a decimal comma or a decimal point that must be one; if the dots are decimal points, say so (--decimal-comma false, or \"Decimal mark: Point\" in the page's reading options)"]);
-        for text in [&b"a;b\n74.753;1\n0.125;2\n"[..], b"a;b\n74.753;1\n1.5;2\n", b"a,b\n74.753,1\n8.567,2\n"] {
+        // Measurements with three decimals (pandas' float_format='%.3f')
+        // stay decimals: nothing but the dots' places says thousands.
+        for text in [&b"a;b\n74.753;1\n0.125;2\n"[..], b"a;b\n74.753;1\n1.5;2\n", b"a,b\n74.753,1\n8.567,2\n", b"a;b\n74.753;138.000\n8.567;247.000\n"] {
             let ds = parse(text).unwrap();
             let ColumnValues::Numeric(v) = &ds.columns[0].values else { panic!("{:?}", ds.columns[0].kind) };
             assert_eq!(v[0].get(), Some(74.753), "{:?}", String::from_utf8_lossy(text));
@@ -1586,6 +1591,16 @@ mod tests {
         let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap();
         assert_eq!(ds.n_rows, 2);
         assert!(!ds.ingest.warnings.iter().any(|w| w.code == "notes_below_table"));
+        // Rows, not notes: short rows at the end (an error, as before), a
+        // row of one number, and two-column files whose values hold the
+        // other delimiter (decimal commas, addresses).
+        for text in [&b"a,b,c,d\n1,x,2,y\n2,z,3,w\n3,c\n4,d\n"[..], b"a,b,c\n1,2,3\n4,5,6\n7\n"] {
+            assert_eq!(parse_every_way(text, &ParseOptions::default()).unwrap_err().code(), "ragged_row", "{:?}", String::from_utf8_lossy(text));
+        }
+        let semi: String = std::iter::once("x;y\n".to_string()).chain((0..40).map(|i| format!("{i},5;{},25\n", i * 2))).chain((40..45).map(|i| format!("{i};{}\n", 1000 + i))).collect();
+        assert_eq!(parse_every_way(semi.as_bytes(), &ParseOptions::default()).unwrap().n_rows, 45);
+        let tsv: String = std::iter::once("name\taddress\n".to_string()).chain((0..30).map(|i| format!("N{i}\t{i} Main St, Springfield, IL\n"))).chain((0..3).map(|i| format!("Other{i}\tPO Box {i}\n"))).collect();
+        assert_eq!(parse_every_way(tsv.as_bytes(), &ParseOptions::default()).unwrap().n_rows, 33);
         // Short rows read as missing: the notes are rows.
         let opts = ParseOptions { short_rows: ShortRows::Missing, ..ParseOptions::default() };
         let ds = parse_every_way(b"a,b,c\n1,2,3\n4,5,6\nSource: a survey\n", &opts).unwrap();

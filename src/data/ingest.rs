@@ -2912,12 +2912,13 @@ fn line_ends(text: &[u8]) -> usize {
 
 /// Where notes below a table start (a source line, footnotes such as
 /// `1) vorläufig`), in `text` holding the whole file: the offset of a
-/// trailing run of at most 20 lines after the last line with two or more
-/// of a delimiter (a table of three columns or more, its line above having
-/// as many), each with under half as many of it; that line and the notes
-/// each hold an even number of quotes (a note may be one quoted field), so
-/// no quoted value runs into them. Statistics offices' tables end so, and
-/// the notes defeated the delimiter's and title's detection.
+/// trailing run of at most 20 lines of words with none of the file's
+/// delimiter (outside quotes), after a line with as many as most lines
+/// have, two or more (a table of three columns or more), as has the line
+/// above it. Quotes are balanced in each (a note may be one quoted field),
+/// so no quoted value runs into them; a short row (`3,c`, or `7`) is no
+/// note. Statistics offices' tables end so, and the notes defeated the
+/// delimiter's and title's detection.
 fn footer_start(text: &[u8]) -> Option<usize> {
     // (start, content) of each line.
     let mut lines: Vec<(usize, &[u8])> = Vec::new();
@@ -2947,25 +2948,46 @@ fn footer_start(text: &[u8]) -> Option<usize> {
         }).count()
     };
     let nonblank: Vec<usize> = (0..lines.len()).filter(|&k| lines[k].1.iter().any(|b| !b.is_ascii_whitespace())).collect();
+    // The file's delimiter: the one most lines hold the same number of,
+    // two or more (three columns), on three lines in five at least.
+    let (d, n) = [b';', b',', b'\t', b'|']
+        .into_iter()
+        .filter_map(|d| {
+            let mut counts: Vec<usize> = nonblank.iter().map(|&k| count(lines[k].1, d)).collect();
+            counts.sort_unstable();
+            let (mut best, mut best_run, mut run) = (0, 0, 0);
+            for (i, &c) in counts.iter().enumerate() {
+                run = if i > 0 && counts[i - 1] == c { run + 1 } else { 1 };
+                if run > best_run {
+                    (best, best_run) = (c, run);
+                }
+            }
+            (best >= 2 && best_run * 5 >= counts.len() * 3).then_some((d, best, best_run))
+        })
+        .max_by_key(|&(_, _, run)| run)
+        .map(|(d, n, _)| (d, n))?;
+    let balanced = |l: &[u8]| l.iter().filter(|&&b| b == b'"').count() % 2 == 0;
     for (k, &li) in nonblank.iter().enumerate().rev() {
         let line = lines[li].1;
-        let (d, n) = [b';', b',', b'\t', b'|'].into_iter().map(|d| (d, count(line, d))).max_by_key(|&(_, n)| n)?;
-        let balanced = |l: &[u8]| l.iter().filter(|&&b| b == b'"').count() % 2 == 0;
-        // A text table's rule (`+---+---+`) has its own skipping.
-        let rule = line.iter().all(|b| b"-+|:= \t".contains(b));
-        if n < 2 {
-            if !balanced(line) || rule {
+        let c = count(line, d);
+        if c == 0 {
+            // A note is words (a row of one number is a short row) with no
+            // delimiter of any kind outside quotes (a row split another way
+            // is a row) and no quote left open; a text table's rule has its
+            // own skipping.
+            let words = std::str::from_utf8(line).is_ok_and(|l| l.chars().any(char::is_alphabetic));
+            let split = [b';', b',', b'\t', b'|'].into_iter().any(|e| count(line, e) > 0);
+            if !balanced(line) || !words || split {
                 return None;
             }
             continue;
         }
-        if !balanced(line) {
+        if c != n || !balanced(line) {
             return None;
         }
         let after = &nonblank[k + 1..];
         let above = nonblank.get(k.checked_sub(1)?).map(|&p| lines[p].1)?;
-        let notes = after.iter().all(|&a| count(lines[a].1, d) * 2 < n);
-        return (!after.is_empty() && after.len() <= 20 && count(above, d) == n && notes).then(|| lines[li + 1].0);
+        return (!after.is_empty() && after.len() <= 20 && count(above, d) == n).then(|| lines[li + 1].0);
     }
     None
 }
@@ -3263,25 +3285,43 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         Some(d) => (d, "option"),
         None if delimiter == b';' => {
             let (mut comma, mut dot, mut grouped) = (0, 0, None);
-            for f in records.iter().flat_map(|r| r.iter()) {
-                let t = f.trim();
-                if t.contains(',') && parse_number(t, true).is_some() {
-                    comma += 1;
-                } else if t.contains('.') && parse_number(t, false).is_some() {
-                    if parse_number(t, true).is_none() {
-                        // A point, and not thousands grouped.
-                        dot += 1;
-                    } else {
-                        // `74.753`: a decimal point, or thousands grouped.
+            // Per column: a value grouped by dots, and a plain whole number
+            // of up to three digits beside it (a float format would write
+            // 92 as 92.000).
+            let mut dotted = vec![false; records.iter().map(csv::StringRecord::len).max().unwrap_or(0)];
+            let mut plain = dotted.clone();
+            let mut two_dots = false;
+            for r in &records {
+                for (j, f) in r.iter().enumerate() {
+                    let t = f.trim();
+                    if t.contains(',') && parse_number(t, true).is_some() {
+                        comma += 1;
+                    } else if t.contains('.') && parse_number(t, false).is_some() {
+                        if parse_number(t, true).is_none() {
+                            // A point, and not thousands grouped.
+                            dot += 1;
+                        } else {
+                            // `74.753`: a decimal point, or thousands grouped.
+                            grouped.get_or_insert(t);
+                            dotted[j] = true;
+                        }
+                    } else if t.matches('.').count() >= 2 && parse_number(t, true).is_some() {
+                        // `1.234.567`: only thousands marks.
                         grouped.get_or_insert(t);
+                        two_dots = true;
+                    } else if (1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
+                        plain[j] = true;
                     }
                 }
             }
             // With no decimal comma and no point that must be one, dots
-            // before three digits are thousands marks, as a semicolon
-            // (Excel's delimiter where the comma is the decimal mark) says:
-            // 74.753 inhabitants were read as 74.753 before.
-            if comma == 0 && dot == 0 {
+            // are thousands marks, as a semicolon (Excel's delimiter where
+            // the comma is the decimal mark) suggests, only when something
+            // says so: two dots in a number, or a column of dotted numbers
+            // with plain ones of up to three digits (74.753 inhabitants
+            // beside 92). Measurements written with three decimals (138.000)
+            // stay decimals.
+            if comma == 0 && dot == 0 && (two_dots || dotted.iter().zip(&plain).any(|(&d, &p)| d && p)) {
                 dots_as_thousands = grouped.map(String::from);
             }
             ((comma > 0 || dots_as_thousands.is_some()) && dot == 0, "detected")

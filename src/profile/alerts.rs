@@ -746,15 +746,18 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
 
 /// Whether a column of distinct whole numbers reads as a key: they span at
 /// most twice as many numbers as there are values (1..n), they rise from
-/// row to row, or the name has a word such as `id`, `key`, `code`, `no`.
+/// row to row, they all have as many digits, four or more (a postcode, an
+/// EAN, a random six-digit customer number; counts vary in length), or the
+/// name says so (`id`, `key`, `code`, `no`, `nr`, `number`, `sku`, `zip`,
+/// `phone`, `account`, …, as a word or at its end: `customerid`,
+/// `OrderNo`, `Kundennummer`).
 fn integer_looks_like_a_key(values: Option<&ColumnValues>, name: &str) -> bool {
     let lower = name.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let named = words.iter().any(|w| ["id", "key", "code", "no", "nr", "num", "number", "index", "idx", "ref"].contains(w))
-        || lower.contains('#')
-        // camelCase or run-together: customerId, userID.
-        || name.ends_with("Id")
-        || name.ends_with("ID");
+    const ENDINGS: [&str; 13] = ["id", "key", "no", "nr", "num", "ref", "idx", "sku", "ean", "isbn", "zip", "code", "index"];
+    const PARTS: [&str; 8] = ["number", "nummer", "phone", "account", "invoice", "customer", "postcode", "postal"];
+    let named = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).any(|w| ENDINGS.iter().any(|e| w.ends_with(e)) && !["paid", "valid", "void", "piano", "casino"].contains(&w))
+        || PARTS.iter().any(|p| lower.contains(p))
+        || lower.contains('#');
     if named {
         return true;
     }
@@ -763,7 +766,9 @@ fn integer_looks_like_a_key(values: Option<&ColumnValues>, name: &str) -> bool {
     let (Some(min), Some(max)) = (present.iter().copied().reduce(f64::min), present.iter().copied().reduce(f64::max)) else { return true };
     let dense = max - min + 1.0 <= 2.0 * present.len() as f64;
     let rising = present.windows(2).all(|w| w[0] < w[1]);
-    dense || rising
+    let digits = |x: f64| format!("{}", x.abs()).len();
+    let fixed_width = min >= 0.0 && digits(min) >= 4 && digits(min) == digits(max);
+    dense || rising || fixed_width
 }
 
 /// Codes for "missing" or "unknown" written as numbers: -99, and ±999,
@@ -801,12 +806,15 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
         found.sort_by(|a, b| a.0.total_cmp(&b.0));
         let rows: usize = found.iter().map(|f| f.1).sum();
         let name = &c.name;
+        // A negative code (-999) is rarely a real value; a positive one
+        // may be (a price of 999).
+        let negative = found.iter().any(|f| f.0 < 0.0);
         out.push(Alert {
             code: AlertCode::SentinelValues,
-            severity: Severity::Warning,
+            severity: if negative { Severity::Warning } else { Severity::Info },
             columns: vec![name.clone()],
             message: format!(
-                "\"{name}\" has {} far outside its other values (quartiles {} and {}): round codes like these usually stand for missing or unknown values",
+                "\"{name}\" has {} far outside its other values (quartiles {} and {}): round codes like these {}",
                 found
                     .iter()
                     .map(|(x, n)| match (p.sample.is_some(), n) {
@@ -817,7 +825,8 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
                     .collect::<Vec<_>>()
                     .join(" and "),
                 short(q1),
-                short(q3)
+                short(q3),
+                if negative { "usually stand for missing or unknown values" } else { "may stand for missing or unknown values, or be real ones (a price of 999)" }
             ),
             evidence: ev(&[("rows", rows as f64), ("codes", found.len() as f64)]),
             suggestion: None,
@@ -1271,6 +1280,13 @@ mod tests {
         assert_eq!(s.len(), 1, "{:?}", p.alerts);
         assert_eq!(s[0].columns, ["temp"]);
         assert!(s[0].message.starts_with("\"temp\" has -999 in 5 rows and 999 in 3 rows far outside its other values (quartiles "), "{}", s[0].message);
+        assert_eq!(s[0].severity, super::Severity::Warning);
+        // A positive code alone may be a real value: said so, as a note.
+        let csv: String = std::iter::once("price,v\n".to_string()).chain((0..100).map(|i| format!("{},{}\n", if i % 20 == 0 { "999".to_string() } else { format!("{}.99", 9 + i % 50) }, i % 3))).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("a sentinel note");
+        assert_eq!(a.severity, super::Severity::Info);
+        assert!(a.message.ends_with("may stand for missing or unknown values, or be real ones (a price of 999)"), "{}", a.message);
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::Outliers && a.columns == ["temp"]));
         assert_eq!(s[0].fix(), None);
     }
@@ -1532,6 +1548,14 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let ids: Vec<&str> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).map(|a| a.columns[0].as_str()).collect();
         assert_eq!(ids, ["district_id", "seq", "rising"]);
+        // Random keys of one width, or named as keys however written, are.
+        let key = |i: usize| 100_000 + (i * 7919 * 31) % 900_000;
+        let csv: String = std::iter::once("member,customerid,OrderNo,Kundennummer,v\n".to_string())
+            .chain((0..60).map(|i| format!("{},{},{},{},{}\n", key(i), pop(i), pop(i), pop(i), i % 3)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let ids: Vec<&str> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).map(|a| a.columns[0].as_str()).collect();
+        assert_eq!(ids, ["member", "customerid", "OrderNo", "Kundennummer"]);
     }
 
     /// A rare 0/1 flag (2% fraud) is neither skewed nor a column to drop:
