@@ -774,7 +774,8 @@ fn integer_looks_like_a_key(values: Option<&ColumnValues>, name: &str) -> bool {
 /// Codes for "missing" or "unknown" written as numbers: -99, and ±999,
 /// ±9999 … up to ±9,999,999.
 fn sentinel(x: f64) -> bool {
-    x == -99.0 || (3..=7).any(|d| x.abs() == 10f64.powi(d) - 1.0)
+    const CODES: [f64; 5] = [999.0, 9_999.0, 99_999.0, 999_999.0, 9_999_999.0];
+    x == -99.0 || (x.abs() >= 999.0 && CODES.contains(&x.abs()))
 }
 
 /// An alert per number column holding [`sentinel`] codes far outside its
@@ -792,6 +793,10 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
             continue;
         }
         let far = |x: f64| x < q1 - 3.0 * iqr || x > q3 + 3.0 * iqr;
+        // Nothing far from the quartiles: no value to look at.
+        if !(c.min.is_some_and(far) || c.max.is_some_and(far)) {
+            continue;
+        }
         // Each code found, with its rows, in order of value.
         let mut found: Vec<(f64, usize)> = Vec::new();
         for x in v.iter().filter_map(|x| x.get()).filter(|&x| sentinel(x) && far(x)) {
@@ -864,6 +869,10 @@ fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
         let values: Vec<Option<f64>> = match &c.values {
             ColumnValues::Numeric(v) if !c.kind.is_time() => v.iter().map(|x| x.get()).collect(),
             ColumnValues::Categorical { levels, codes } => {
+                // The last row's label must read as a number to be a sum.
+                if codes[n - 1].get().is_none_or(|k| disguised_number(&levels[k as usize], ds.ingest.decimal_comma).is_none()) {
+                    continue;
+                }
                 let mut counts = vec![0usize; levels.len()];
                 for k in codes.iter().flatten() {
                     counts[*k as usize] += 1;
@@ -1074,12 +1083,18 @@ fn valid_local_date(text: &str) -> bool {
 /// for a few (at most one in 20, or one): the rows of the others, so the
 /// column can be read as dates once they are fixed.
 fn local_dates_alert(name: &str, levels: &[String], codes: &[crate::data::Code], sampled: bool) -> Option<Alert> {
+    let date = |l: &str| written_as_date(l) && valid_local_date(l);
+    // Most of the first labels are dates, or this is no date column (a
+    // free-text column has a million labels to spare the look).
+    let first = levels.iter().take(20);
+    if first.clone().filter(|l| date(l)).count() * 10 < first.count() * 8 {
+        return None;
+    }
     let mut counts = vec![0usize; levels.len()];
     for c in codes.iter().flatten() {
         counts[*c as usize] += 1;
     }
     let present: usize = counts.iter().sum();
-    let date = |l: &str| written_as_date(l) && valid_local_date(l);
     let dates: usize = levels.iter().zip(&counts).filter(|(l, _)| date(l)).map(|(_, n)| n).sum();
     let others = present - dates;
     if dates < 10 || others == 0 || (others > 1 && others * 20 > present) {

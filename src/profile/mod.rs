@@ -516,12 +516,22 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             // values past 1e100 overflow and squares of values under 1e-150
             // vanish (1e-300s had a std of 0): such values are divided by
             // a power of two near the largest, which is exact, first.
-            let largest = sorted.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            // One pass for the plain sum and the largest magnitude; the
+            // scaled passes only when the magnitudes call for them.
+            let (sum, largest) = sorted.iter().fold((0.0f64, 0.0f64), |(s, a), &x| (s + x, a.max(x.abs())));
             let scale = if largest > 1e100 || (largest > 0.0 && largest < 1e-100) { 2f64.powi(largest.log2().floor() as i32) } else { 1.0 };
-            let (shift, mean_shifted) = assoc::centred_mean_by(&sorted, |x| x / scale);
+            let (shift, mean_shifted) = if scale == 1.0 {
+                let shift = sum / n as f64;
+                (shift, sorted.iter().map(|&x| x - shift).sum::<f64>() / n as f64)
+            } else {
+                assoc::centred_mean_by(&sorted, |x| x / scale)
+            };
+            // Dividing by a power of two is multiplying by its inverse,
+            // exactly, and faster.
+            let inverse = 1.0 / scale;
             let (mut m2, mut m3) = (0.0, 0.0);
             for &x in &sorted {
-                let d = (x / scale - shift) - mean_shifted;
+                let d = (x * inverse - shift) - mean_shifted;
                 m2 += d * d;
                 m3 += d * d * d;
             }
