@@ -244,7 +244,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
-pub(crate) fn days_in_month(y: i64, m: u32) -> u32 {
+fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,

@@ -1058,32 +1058,13 @@ fn written_as_date(text: &str) -> bool {
     month && words.iter().any(|w| w.bytes().all(|b| b.is_ascii_digit())) && words.len() <= 4
 }
 
-/// Whether `text`, written as a date with the month as a number
-/// (`31.12.2023`, `12/31/2023`, `2023/12/31`), is a day of the calendar in
-/// some order (`31.09.2023` is not); dates with the month as a word are
-/// taken as written.
-fn valid_local_date(text: &str) -> bool {
-    let groups: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
-    let n = |g: &str| g.parse::<u32>().ok();
-    let day_of = |y: u32, m: u32, d: u32| (1..=12).contains(&m) && d >= 1 && d <= crate::data::days_in_month(i64::from(y), m);
-    match groups.as_slice() {
-        [a, b, y] if y.len() == 4 => match (n(a), n(b), n(y)) {
-            (Some(a), Some(b), Some(y)) => day_of(y, b, a) || day_of(y, a, b),
-            _ => false,
-        },
-        [y, m, d] if y.len() == 4 => match (n(y), n(m), n(d)) {
-            (Some(y), Some(m), Some(d)) => day_of(y, m, d),
-            _ => false,
-        },
-        _ => written_as_date(text),
-    }
-}
-
 /// An alert for a label column whose values are dates in a local form but
 /// for a few (at most one in 20, or one): the rows of the others, so the
 /// column can be read as dates once they are fixed.
 fn local_dates_alert(name: &str, levels: &[String], codes: &[crate::data::Code], sampled: bool) -> Option<Alert> {
-    let date = |l: &str| written_as_date(l) && valid_local_date(l);
+    // A day of the calendar in one order or the other, as reading takes
+    // such dates (`31.09.2023` is none).
+    let date = |l: &str| crate::data::loose_date(l.trim()).is_some_and(|d| d.seconds(true).is_some() || d.seconds(false).is_some());
     // Most of the first labels are dates, or this is no date column (a
     // free-text column has a million labels to spare the look).
     let first = levels.iter().take(20);
