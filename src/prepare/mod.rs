@@ -218,8 +218,9 @@ pub enum StepSpec {
     },
     /// Read labels that are numbers written with currency signs, percent
     /// signs, thousands marks or a decimal comma as those numbers
-    /// (`$1,200.50` is 1200.5, `45%` is 45); other labels become missing.
-    /// A column of numbers is left as it is.
+    /// (`$1,200.50` is 1200.5, `45%` is 45), or followed by the unit most
+    /// of the training labels have (`12 kg` is 12); other labels become
+    /// missing. A column of numbers is left as it is.
     ParseNumbers {
         /// The column.
         column: String,
@@ -352,6 +353,11 @@ pub enum RecipeStep {
         /// the point as the decimal mark).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         decimal_comma: bool,
+        /// The unit after the numbers (`kg` in `12 kg`), fitted from the
+        /// training labels: a label with it is read without it, one with
+        /// another unit becomes missing. Written only when there is one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
     },
     /// Training used the first of each set of identical rows only.
     DropDuplicateRows {
@@ -478,10 +484,19 @@ impl Work {
 
     /// Labels as the numbers they write, signs and separators left out
     /// (the comma the decimal mark when `decimal_comma`).
-    fn parse_numbers(self, decimal_comma: bool) -> Work {
+    /// Labels read as numbers (see [`StepSpec::ParseNumbers`]); with
+    /// `unit`, a label with that unit after its number (singular or
+    /// plural) is read without it.
+    fn parse_numbers(self, decimal_comma: bool, unit: Option<&str>) -> Work {
+        use crate::profile::alerts::{disguised_number, number_with_unit, same_unit};
         match self {
             Work::Lab { levels, codes } => {
-                let parsed: Vec<Option<f64>> = levels.iter().map(|l| crate::profile::alerts::disguised_number(l, decimal_comma).map(|(x, _)| x).filter(|x| x.is_finite())).collect();
+                let read = |l: &str| match (unit, number_with_unit(l, decimal_comma)) {
+                    (Some(unit), Some((x, u))) if same_unit(u, unit) => Some(x),
+                    (_, Some(_)) => None,
+                    _ => disguised_number(l, decimal_comma).map(|(x, _)| x),
+                };
+                let parsed: Vec<Option<f64>> = levels.iter().map(|l| read(l).filter(|x| x.is_finite())).collect();
                 Work::Num(codes.iter().map(|c| c.and_then(|c| parsed[c as usize])).collect())
             }
             w => w,
@@ -645,9 +660,10 @@ impl Recipe {
                     StepSpec::ParseNumbers { .. } => {
                         let labels = training_labels(&work);
                         let decimal_comma = crate::profile::alerts::decimal_comma_of(labels.iter().map(String::as_str)).unwrap_or(ds.ingest.decimal_comma);
-                        work = work.parse_numbers(decimal_comma);
+                        let unit = written_number(&work, decimal_comma).and_then(|w| w.unit).map(str::to_string);
+                        work = work.parse_numbers(decimal_comma, unit.as_deref());
                         needs_impute = work.is_num();
-                        fitted.push(RecipeStep::ParseNumbers { column: column.clone(), decimal_comma });
+                        fitted.push(RecipeStep::ParseNumbers { column: column.clone(), decimal_comma, unit });
                     }
                     StepSpec::NormalizeLabels { .. } => {
                         if work.is_num() {
@@ -814,7 +830,7 @@ impl Recipe {
                     }
                 } else {
                     if let Some(labels) = id_like(&work) {
-                        let reason = match written_number(&work) {
+                        let reason = match written_number(&work, ds.ingest.decimal_comma).map(|w| w.example) {
                             Some(example) => format!(
                                 "each of its {labels} training labels is in one row only; they are numbers written as text (e.g. {example:?}): add the step that reads them as numbers (parse_numbers) to keep it"
                             ),
@@ -1012,7 +1028,7 @@ impl Recipe {
                         time = to.is_time();
                     }
                     (RecipeStep::NormalizeLabels { .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).normalize(),
-                    (RecipeStep::ParseNumbers { decimal_comma, .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).parse_numbers(*decimal_comma),
+                    (RecipeStep::ParseNumbers { decimal_comma, unit, .. }, _) => work = std::mem::replace(&mut work, Work::Num(Vec::new())).parse_numbers(*decimal_comma, unit.as_deref()),
                     (RecipeStep::OneHot { levels: wanted, unseen, .. }, Work::Lab { levels, codes }) => {
                         // Map the data's label codes to output positions once.
                         let position: Vec<Option<usize>> = levels.iter().map(|l| wanted.iter().position(|w| w == l)).collect();
@@ -1086,9 +1102,9 @@ fn id_like(work: &Work) -> Option<usize> {
 /// A label of the training rows written as a number with a currency sign,
 /// percent sign or separators, when nearly all of them are numbers (as the
 /// profile's numbers-as-text alert finds them).
-fn written_number(work: &Work) -> Option<&str> {
+fn written_number(work: &Work, decimal_comma: bool) -> Option<crate::profile::alerts::WrittenNumbers<'_>> {
     let Work::Lab { levels, .. } = work else { return None };
-    crate::profile::alerts::written_numbers(levels, &work.counts(), false).map(|w| w.example)
+    crate::profile::alerts::written_numbers(levels, &work.counts(), decimal_comma)
 }
 
 /// Every label in the training rows, in level order (by first training
@@ -1301,7 +1317,7 @@ mod tests {
         let ds = ds("p,q\n\"$1,200.50\",1\n45%,2\n\"€3.000,5\",3\nabout 7,4\n\"1,000\",5\n");
         let train = [0, 1, 2, 3];
         let r = Recipe::fit_with(&ds, &[0], &train, &[StepSpec::ParseNumbers { column: "p".into() }]).unwrap();
-        assert_eq!(r.steps, [RecipeStep::ParseNumbers { column: "p".into(), decimal_comma: false }, RecipeStep::ImputeMedian { column: "p".into(), value: 1200.5 }]);
+        assert_eq!(r.steps, [RecipeStep::ParseNumbers { column: "p".into(), decimal_comma: false, unit: None }, RecipeStep::ImputeMedian { column: "p".into(), value: 1200.5 }]);
         assert_eq!(r.apply(&ds, &[0, 1, 2, 3, 4]).unwrap().as_slice().unwrap(), &[1200.5, 45.0, 3000.5, 1200.5, 1000.0]);
         assert_eq!(Recipe::fit_with(&ds, &[0], &train, &r.spec()).unwrap(), r);
         let r = Recipe::fit_with(&ds, &[1], &train, &[StepSpec::ParseNumbers { column: "q".into() }]).unwrap();
@@ -1311,7 +1327,7 @@ mod tests {
         // in a test row that has no comma (865.000 € read as 865 before).
         let ds = self::ds("p,q\n865.000 €,1\n\"94.000,50 €\",2\n\"1.250,00 €\",3\n980.620 €,4\n");
         let r = Recipe::fit_with(&ds, &[0], &[0, 1, 2], &[StepSpec::ParseNumbers { column: "p".into() }]).unwrap();
-        assert_eq!(r.steps[0], RecipeStep::ParseNumbers { column: "p".into(), decimal_comma: true });
+        assert_eq!(r.steps[0], RecipeStep::ParseNumbers { column: "p".into(), decimal_comma: true, unit: None });
         assert_eq!(r.apply(&ds, &[0, 1, 2, 3]).unwrap().as_slice().unwrap(), &[865_000.0, 94_000.5, 1250.0, 980_620.0]);
         let json = serde_json::to_string(&r.steps[0]).unwrap();
         assert!(json.contains("\"decimal_comma\":true"), "{json}");

@@ -55,15 +55,25 @@ pub(crate) struct WrittenNumbers<'a> {
     pub values: usize,
     pub marked: usize,
     pub example: &'a str,
+    /// The unit after the numbers ("kg" in "12 kg"), when the column's
+    /// numbers are written with one (see [`common_unit`]).
+    pub unit: Option<&'a str>,
 }
 
 /// [`WrittenNumbers`] of `levels` counted `counts` times, when at least
 /// [`NUMBERS_AS_TEXT_SHARE`] of the values are numbers and one is written
 /// with a sign or separator. Stops once the labels that are no numbers rule
 /// it out (a free-text column has hundreds of thousands of levels).
+/// Failing that, the numbers may share a unit (`12 kg`, `23.4 kmpl`, `74
+/// bhp`): see [`common_unit`].
 pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize], file_decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
-    let present: usize = counts.iter().sum();
     let decimal_comma = decimal_comma_of(levels.iter().zip(counts).filter(|(_, &n)| n > 0).map(|(l, _)| l.as_str())).unwrap_or(file_decimal_comma);
+    marked_numbers(levels, counts, decimal_comma).or_else(|| common_unit(levels, counts, decimal_comma))
+}
+
+/// [`written_numbers`] without a unit.
+fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
+    let present: usize = counts.iter().sum();
     let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
     let (mut values, mut marked_values, mut others, mut example) = (0usize, 0usize, 0usize, None);
     for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
@@ -84,7 +94,72 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize], file_d
         }
     }
     let share = values as f64 / present.max(1) as f64;
-    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example })
+    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None })
+}
+
+/// Longest unit read after a number.
+const MAX_UNIT_CHARS: usize = 12;
+
+/// A label's number and the unit written after it: `"12 kg"` is
+/// `Some((12.0, "kg"))`, `"23.4kmpl"` `Some((23.4, "kmpl"))`, `"60 km/h"`
+/// `Some((60.0, "km/h"))`. The unit starts with a letter (or `°`, `µ`)
+/// and holds letters, `/`, `²`, `³`, `°` and `µ`; an ordinal's ending
+/// (`1st`, `4th`) and one letter with no space before it (a code such as
+/// `12A`; `5 V` is a unit) are no units. `None` when there is no unit or
+/// no number before it.
+pub(crate) fn number_with_unit(label: &str, decimal_comma: bool) -> Option<(f64, &str)> {
+    let t = label.trim();
+    let in_unit = |c: char| c.is_alphabetic() || matches!(c, '/' | '²' | '³' | '°' | 'µ');
+    let start = t.char_indices().rev().take_while(|&(_, c)| in_unit(c)).last()?.0;
+    let (number, unit) = (t[..start].trim_end(), &t[start..]);
+    let first = unit.chars().next()?;
+    if !(first.is_alphabetic() || matches!(first, '°' | 'µ')) || unit.chars().count() > MAX_UNIT_CHARS || number.is_empty() {
+        return None;
+    }
+    if matches!(unit.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th") || (unit.chars().count() == 1 && number.len() == start) {
+        return None;
+    }
+    let (x, _) = disguised_number(number, decimal_comma)?;
+    Some((x, unit))
+}
+
+/// Whether two units are one, in the singular or plural (`year`,
+/// `years`; `km`, `kms`; not `m`, `ms`).
+pub(crate) fn same_unit(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short == long || (short.chars().count() >= 2 && long.strip_suffix('s') == Some(short))
+}
+
+/// [`WrittenNumbers`] of a column whose labels are numbers followed by one
+/// unit (`12 kg`, `23.4 kmpl`), at least [`NUMBERS_AS_TEXT_SHARE`] of its
+/// values with that unit or none (`0`). Labels with another unit or no
+/// number count against it; stops once they rule it out.
+fn common_unit<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
+    let present: usize = counts.iter().sum();
+    let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
+    // Each unit seen (a few at most) with its values and first label.
+    let mut units: Vec<(&str, usize, &str)> = Vec::new();
+    let (mut plain, mut others) = (0usize, 0usize);
+    for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
+        if let Some((_, unit)) = number_with_unit(level, decimal_comma) {
+            match units.iter().position(|(u, _, _)| same_unit(u, unit)) {
+                Some(k) => units[k].1 += n,
+                None if units.len() < 4 => units.push((unit, n, level)),
+                None => others += n,
+            }
+        } else if disguised_number(level, decimal_comma).is_some() {
+            plain += n;
+        } else {
+            others += n;
+        }
+        if others as f64 > most_others {
+            return None;
+        }
+    }
+    let &(unit, with_unit, example) = units.iter().max_by_key(|(_, n, _)| *n)?;
+    let values = with_unit + plain;
+    let share = values as f64 / present.max(1) as f64;
+    (share >= NUMBERS_AS_TEXT_SHARE).then_some(WrittenNumbers { share, values, marked: with_unit, example, unit: Some(unit) })
 }
 
 /// The number a label stands for when written in parentheses for a
@@ -431,7 +506,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     code: AlertCode::NumbersAsText,
                     severity: Severity::Warning,
                     columns: cols.clone(),
-                    message: if w.marked == w.values {
+                    message: if let Some(unit) = w.unit {
+                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({:.0}% of its values, e.g. {:?}), so it was read as labels", 100.0 * w.share, w.example)
+                    } else if w.marked == w.values {
                         format!(
                             "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({:.0}% of its values, e.g. {:?}), so it was read as labels",
                             100.0 * w.share,
@@ -452,7 +529,10 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     },
                     evidence: ev(&[("share", w.share), ("values", w.values as f64)]),
                     suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
-                    advice: "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45, accounting's \"(123)\" is -123; a value that is no number becomes missing), or remove them at the source".into(),
+                    advice: match w.unit {
+                        Some(unit) => format!("read the numbers without the unit ({:?} is {}; a value with another unit or no number becomes missing), and keep the unit in the column's name", w.example, w.example.trim().trim_end_matches(unit).trim_end()),
+                        None => "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45, accounting's \"(123)\" is -123; a value that is no number becomes missing), or remove them at the source".into(),
+                    },
                 })
             }
             _ => None,
@@ -1295,6 +1375,56 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).expect("a numbers-as-text alert");
         assert_eq!(a.message, "\"amount\" holds numbers, 1 of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. \"1,234\", row 51), so it was read as labels; 100% of its values are numbers");
+    }
+
+    /// Numbers with a unit after them, as in a used-car listing ("23.4
+    /// kmpl", "1248 CC", "74 bhp"): one alert per column naming the unit,
+    /// whose fix reads the numbers without it; a label with another unit
+    /// becomes missing (then the median), a "0" with none is read, the
+    /// plural is the unit. Codes, ordinals and mixed units are no units.
+    #[test]
+    fn numbers_with_a_unit_are_named_and_read() {
+        let mut csv = String::from("mileage,engine,power,age,code,rank,size,y\n");
+        for i in 0..40 {
+            let mileage = if i == 7 { "17.3 km/kg".to_string() } else { format!("{}.{} kmpl", 15 + i % 9, i % 10) };
+            let power = if i == 3 { "0".to_string() } else { format!("{} bhp", 60 + i) };
+            let age = if i % 5 == 0 { "1 year".to_string() } else { format!("{} years", 2 + i % 9) };
+            let size = if i % 2 == 0 { format!("{} GB", 16 << (i % 3)) } else { format!("{} cm", 10 + i) };
+            csv.push_str(&format!("{mileage},{}CC,{power},{age},{}A,{}th,{size},{}\n", 1000 + 37 * i, 10_000 + i, 4 + i, i % 2));
+        }
+        let ds = parse_csv(csv.as_bytes(), "cars.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        let units: Vec<(&str, &str)> = p.alerts.iter().filter(|a| a.code == AlertCode::NumbersAsText).map(|a| (a.columns[0].as_str(), a.message.as_str())).collect();
+        assert_eq!(units.iter().map(|u| u.0).collect::<Vec<_>>(), ["mileage", "engine", "power", "age"], "{units:?}");
+        assert_eq!(units[0].1, "\"mileage\" holds numbers followed by the unit \"kmpl\" (98% of its values, e.g. \"15.0 kmpl\"), so it was read as labels");
+        assert!(units[1].1.contains("the unit \"CC\" (100% of its values"), "{}", units[1].1);
+        assert!(units[3].1.contains("the unit \"year\""), "{}", units[3].1);
+        let a = p.alerts.iter().find(|a| a.columns == ["mileage"] && a.code == AlertCode::NumbersAsText).unwrap();
+        assert_eq!(a.advice, "read the numbers without the unit (\"15.0 kmpl\" is 15.0; a value with another unit or no number becomes missing), and keep the unit in the column's name");
+        let fixes: Vec<StepSpec> = p.alerts.iter().filter(|a| a.code == AlertCode::NumbersAsText).filter_map(|a| a.fix()).collect();
+        let rows: Vec<usize> = (0..40).collect();
+        let r = crate::prepare::Recipe::fit_with(&ds, &[0, 1, 2, 3], &rows, &fixes).unwrap();
+        assert_eq!(r.feature_names(), ["mileage", "engine", "power", "age"]);
+        let x = r.apply(&ds, &[0, 3, 5, 7]).unwrap();
+        assert_eq!(x.row(0).to_vec(), [15.0, 1000.0, 60.0, 1.0]);
+        assert_eq!(x.row(1).to_vec(), [18.3, 1111.0, 0.0, 5.0]);
+        assert_eq!(x.row(2).to_vec(), [20.5, 1185.0, 65.0, 1.0]);
+        // "17.3 km/kg" is another unit: missing, then the training median.
+        let median = match &r.steps[1] {
+            crate::prepare::RecipeStep::ImputeMedian { column, value } if column == "mileage" => *value,
+            s => panic!("{s:?}"),
+        };
+        assert_eq!(x.row(3)[0], median);
+        assert!(matches!(&r.steps[0], crate::prepare::RecipeStep::ParseNumbers { unit: Some(u), .. } if u == "kmpl"), "{:?}", r.steps[0]);
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"unit\":\"kmpl\""), "{json}");
+        assert_eq!(serde_json::from_str::<crate::prepare::Recipe>(&json).unwrap(), r);
+        assert_eq!(crate::prepare::Recipe::fit_with(&ds, &[0, 1, 2, 3], &rows, &r.spec()).unwrap(), r);
+        // No units: a code's letter, ordinals, two units half and half.
+        for (label, unit) in [("12 kg", Some("kg")), ("23.4kmpl", Some("kmpl")), ("60 km/h", Some("km/h")), ("21 °C", Some("°C")), ("10012A", None), ("12A", None), ("5 V", Some("V")), ("4th", None), ("1st", None), ("C85", None), ("SW1A 1AA", None), ("kg", None), ("1e5", None), ("$5 USD", Some("USD"))] {
+            assert_eq!(super::number_with_unit(label, false).map(|(_, u)| u), unit, "{label}");
+        }
+        assert!(super::same_unit("years", "year") && super::same_unit("km", "kms") && !super::same_unit("m", "ms") && !super::same_unit("kg", "g"));
     }
 
     /// The fix for numbers written as text is a step that reads them as
