@@ -1884,10 +1884,12 @@ client.addEventListener('restart', (event) => {
       return;
     }
     if (!ok && client.current) {
-      showBanner(`${message} Reloading your data into the new engine failed; please load it again.`);
+      showBanner(`${what} Loading your data into the restarted engine failed; please load it again.${kind === 'cancel' ? '' : ' Your last action was not retried.'}`);
       forgetData();
       setBusy(state.busy);
     } else if (ok) {
+      // The banner said the data was being loaded again: now it is.
+      if (kind !== 'cancel' && $('engine-banner-text').textContent === message) showBanner(message.replace('your data is being loaded into it again', 'your data is loaded again'));
       $('engine-banner').dataset.reloaded = 'true';
       // The reload's progress took the status line: say how things ended,
       // unless the user has started something else since.

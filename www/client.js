@@ -430,7 +430,7 @@ export class MlcycleClient extends EventTarget {
       );
       message = kind === 'cancel'
         ? `${what} Your data is still loaded.`
-        : `${what} It has been restarted and your data is still loaded. Your last action was not retried.`;
+        : `${what} It has been restarted and your data is being loaded into it again. Your last action was not retried.`;
     } else {
       reloaded = Promise.resolve(false);
       message = kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`;

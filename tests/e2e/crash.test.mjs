@@ -34,9 +34,12 @@ for (const kind of ['panic', 'recursion', 'alloc']) {
       const text = await banner.textContent();
       assert.match(text, /The engine stopped unexpectedly/);
       assert.match(text, /not your data/);
-      assert.match(text, /your data is still loaded/);
+      // Said while the data is loaded again, and only then that it is.
+      assert.match(text, /your data is being loaded into it again/);
       assert.match(text, /not retried/);
       await page.waitForSelector('#engine-banner[data-reloaded="true"]');
+      const after = await banner.textContent();
+      assert.match(after, /It has been restarted and your data is loaded again\. Your last action was not retried\./);
 
       // The profile is still shown and training works on the new engine.
       assert.equal(await page.textContent('#ov-file'), 'iris.csv');
