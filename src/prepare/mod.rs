@@ -602,7 +602,7 @@ impl Recipe {
                 continue;
             }
             if mine.is_empty() && features.len() > 1 {
-                if let Some((first, last)) = row_counter(&col.values) {
+                if let Some((first, last)) = row_counter(&col.values, ds.sample.as_ref()) {
                     steps.push(RecipeStep::DropColumn {
                         column,
                         reason: format!("it counts the rows ({first}, {}, … {last} in file order): a row number, not a property of the row; give it a step (such as scale) to keep it", first + 1.0),
@@ -1080,14 +1080,19 @@ impl Recipe {
 /// names), over at least [`ID_LIKE_MIN_LABELS`] rows. Years or other
 /// counts that start elsewhere are kept: a yearly series' year is a
 /// feature. Read from every row in file order, like the column's type
-/// (the split's rows are shuffled).
-fn row_counter(values: &ColumnValues) -> Option<(f64, f64)> {
+/// (the split's rows are shuffled); in a sampled file, the kept rows hold
+/// the numbers of the file rows they are.
+fn row_counter(values: &ColumnValues, sample: Option<&crate::data::SampleInfo>) -> Option<(f64, f64)> {
     let ColumnValues::Numeric(v) = values else { return None };
-    let first = v.first()?.get()?;
-    if v.len() < ID_LIKE_MIN_LABELS || (first != 0.0 && first != 1.0) {
+    // The file rows the kept rows are: all, or those the sample keeps.
+    let (file_rows, stride) = sample.map_or((v.len(), 1), |s| (s.total_rows, s.stride));
+    let mut rows = (0..file_rows).filter(|&r| stride == 1 || crate::data::sample_keeps(r, stride));
+    let first = v.first()?.get()? - rows.clone().next()? as f64;
+    if file_rows < ID_LIKE_MIN_LABELS || (first != 0.0 && first != 1.0) {
         return None;
     }
-    v.iter().enumerate().all(|(i, x)| *x == Some(first + i as f64)).then(|| (first, first + (v.len() - 1) as f64))
+    let counts = v.iter().all(|x| rows.next().is_some_and(|r| *x == Some(first + r as f64)));
+    (counts && rows.next().is_none()).then(|| (first, first + (file_rows - 1) as f64))
 }
 
 /// The number of labels when a label column has at least
@@ -1541,5 +1546,28 @@ mod tests {
         assert!(kept(&table(&|i| i.to_string(), 40), &[], &[0]), "the only feature");
         let scale = StepSpec::Scale { column: "id".into(), method: ScaleMethod::Standard };
         assert!(kept(&table(&|i| i.to_string(), 40), &[scale], &[0, 1]), "a step asked for");
+    }
+
+    /// A file over the memory budget is sampled: its row numbers are no
+    /// longer consecutive in the kept rows, and are still left out (they
+    /// were kept as a feature); a column one off from them is kept.
+    #[test]
+    fn row_numbers_are_left_out_of_a_sampled_file() {
+        for (start, drops) in [(0usize, true), (1, true), (2, false)] {
+            let mut text = String::from("id,x,y\n");
+            for i in 0..20_000 {
+                text.push_str(&format!("{},{},{}\n", i + start, (i * 7) % 5, i % 2));
+            }
+            let opts = crate::data::ParseOptions { max_memory_bytes: 60_000, ..crate::data::ParseOptions::default() };
+            let d = crate::data::parse_csv(text.as_bytes(), "big.csv", &opts).unwrap();
+            let sample = d.sample.as_ref().expect("sampled");
+            assert!(sample.stride > 1 && d.n_rows < 20_000, "{} rows kept", d.n_rows);
+            let rows: Vec<usize> = (0..d.n_rows).collect();
+            let r = Recipe::fit(&d, &[0, 1], &rows).unwrap();
+            assert_eq!(!r.dropped().is_empty(), drops, "start {start}: {:?}", r.steps);
+            if drops {
+                assert!(r.dropped()[0].1.starts_with(&format!("it counts the rows ({start}, {}, … {} in file order)", start + 1, start + 19_999)), "{}", r.dropped()[0].1);
+            }
+        }
     }
 }
