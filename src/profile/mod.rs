@@ -302,22 +302,22 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
         Duplicates(usize),
         Column(Box<ColumnProfile>),
     }
+    // Summaries are used only for the dataset they were made with.
+    let sample = ds.sample.as_ref().filter(|s| {
+        s.kept_rows == ds.n_rows && s.columns.len() == ds.columns.len() && s.columns.iter().zip(&ds.columns).all(|(a, b)| a.name == b.name)
+    });
     let tasks: Vec<Task> = std::iter::once(Task::Duplicates).chain(ds.columns.iter().map(Task::Column)).collect();
     let mut duplicates = 0;
     let mut columns: Vec<ColumnProfile> = Vec::with_capacity(ds.columns.len());
     for done in crate::par::map(&tasks, opts.threads, |t| match t {
         Task::Duplicates => Done::Duplicates(duplicate_rows(ds)),
-        Task::Column(c) => Done::Column(Box::new(column_profile(&c.name, c.kind, &c.values, c.memory_bytes()))),
+        Task::Column(c) => Done::Column(Box::new(column_profile(&c.name, c.kind, &c.values, c.memory_bytes(), sample.is_some()))),
     }) {
         match done {
             Done::Duplicates(n) => duplicates = n,
             Done::Column(p) => columns.push(*p),
         }
     }
-    // Summaries are used only for the dataset they were made with.
-    let sample = ds.sample.as_ref().filter(|s| {
-        s.kept_rows == ds.n_rows && s.columns.len() == ds.columns.len() && s.columns.iter().zip(&ds.columns).all(|(a, b)| a.name == b.name)
-    });
     let rows = sample.map_or(ds.n_rows, |s| s.total_rows);
     if let Some(s) = sample {
         for (p, summary) in columns.iter_mut().zip(&s.columns) {
@@ -467,7 +467,10 @@ fn counting_plan(v: &[f64]) -> Option<(f64, usize)> {
     (!v.is_empty()).then(|| (lo, (hi - lo) as usize + 1))
 }
 
-fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_bytes: usize) -> ColumnProfile {
+/// `sampled`: the values are a sample's, so a number's top count is
+/// listed only where it stands out from its neighbours' (see
+/// [`stands_out_locally`]).
+fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_bytes: usize, sampled: bool) -> ColumnProfile {
     let rows = match values {
         ColumnValues::Numeric(v) => v.len(),
         ColumnValues::Categorical { codes, .. } => codes.len(),
@@ -547,7 +550,11 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             }
             p.distinct = runs.len();
             let show = |x: f64| if kind.is_time() { format_time(x) } else { format_number(if x == 0.0 { 0.0 } else { x }) };
-            p.top = top_indices(runs.iter().map(|r| r.1).enumerate(), TOP_VALUES).into_iter().map(|i| ValueCount { value: show(runs[i].0), count: runs[i].1 }).collect();
+            p.top = top_indices(runs.iter().map(|r| r.1).enumerate(), TOP_VALUES)
+                .into_iter()
+                .filter(|&i| !sampled || runs.len() <= 100 || stands_out_locally(&runs, i))
+                .map(|i| ValueCount { value: show(runs[i].0), count: runs[i].1 })
+                .collect();
             p.min = Some(sorted[0]);
             p.max = Some(sorted[n - 1]);
             p.mean = Some(mean).filter(|m| m.is_finite());
@@ -651,6 +658,41 @@ pub const SAMPLED_TOP_MIN: usize = 10;
 /// stood for ≈175 rows of a value in 62.
 fn sampled_top_stands_out(count: usize, kept: usize, distinct: usize) -> bool {
     count >= SAMPLED_TOP_MIN && (distinct <= 100 || count as f64 >= 3.0 * kept as f64 / distinct.max(1) as f64)
+}
+
+/// Distinct values each side of a number whose counts give the count
+/// typical where it is.
+const NEIGHBOURS: usize = 50;
+
+/// Sightings in a sample from which a count, scaled, is close enough
+/// (a relative standard error of 5%) to be listed whether or not it
+/// stands out.
+const SAMPLED_TOP_SURE: usize = 400;
+
+/// Whether the number at `i` of `runs` (distinct values in order, with
+/// their counts in a sample's rows) may be listed as a top value: seen
+/// [`SAMPLED_TOP_SURE`] times, or far more often than the numbers around
+/// it: at least [`SAMPLED_TOP_MIN`] times, three times their mean count λ
+/// and λ + 6√λ + 3 (beyond what the most seen of a million values of
+/// that mean reaches by chance). On a smooth distribution the most seen
+/// of rare numbers is chance: 18 million normal values with four decimals
+/// listed "103.8056" as seen ≈128 times (68 in fact), and the most seen,
+/// 95.1814 (80), not at all. A spike (0 in a column of amounts, a
+/// rounded 100) stands out.
+fn stands_out_locally(runs: &[(f64, usize)], i: usize) -> bool {
+    if runs[i].1 >= SAMPLED_TOP_SURE {
+        return true;
+    }
+    let around = runs[i.saturating_sub(NEIGHBOURS)..(i + NEIGHBOURS + 1).min(runs.len())].iter().map(|r| r.1);
+    let (n, total) = (around.len() - 1, around.sum::<usize>() - runs[i].1);
+    // With no neighbours there is nothing to stand out from: the global
+    // rule decides.
+    if n == 0 {
+        return true;
+    }
+    let lambda = total as f64 / n as f64;
+    let count = runs[i].1 as f64;
+    runs[i].1 >= SAMPLED_TOP_MIN && count >= 3.0 * lambda && count >= lambda + 6.0 * lambda.sqrt() + 3.0
 }
 
 fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
@@ -887,6 +929,38 @@ mod tests {
         assert!(stands(400, 77_500, 10_000));
         assert!(stands(12, 120, 12));
         assert!(!stands(9, 90, 10));
+    }
+
+    /// A sampled column of smooth numbers lists as top values only those
+    /// that stand out from the numbers around them (a spike at 100) or
+    /// are seen often enough to scale well: the most seen of the others
+    /// is chance, and its scaled count was too high. A column of few
+    /// values lists them all.
+    #[test]
+    fn sampled_numbers_list_only_spikes_as_top_values() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut uniform = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut csv = String::from("x,k\n");
+        for i in 0..300_000 {
+            let z = (-2.0 * uniform().max(1e-12).ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+            let x = if i % 25 == 0 { "100.0".to_string() } else { format!("{:.1}", 100.0 + 10.0 * z) };
+            csv.push_str(&format!("{x},{}\n", i % 5));
+        }
+        let opts = ParseOptions { max_memory_bytes: 200_000, ..ParseOptions::default() };
+        let ds = crate::data::parse_csv(csv.as_bytes(), "smooth.csv", &opts).unwrap();
+        let stride = ds.sample.as_ref().expect("sampled").stride;
+        assert!(stride >= 8, "stride {stride}");
+        let p = profile(&ds);
+        let x = &p.columns[0];
+        assert_eq!(x.top.iter().map(|t| t.value.as_str()).collect::<Vec<_>>(), ["100"], "{:?}", x.top);
+        // 4% of rows, within the sample's error.
+        assert!((x.top[0].count as f64 / 12_000.0 - 1.0).abs() < 0.25, "{:?}", x.top[0]);
+        assert_eq!(p.columns[1].top.len(), 5, "{:?}", p.columns[1].top);
     }
 
     #[test]
