@@ -376,7 +376,7 @@ fn hostile_inputs_give_clear_errors() {
         ("ragged.csv", b"a,b\n1,2\n3\n".to_vec(), &["profile"], 3, "row 2 (line 3) has 1 field but the header has 2"),
         ("quote.csv", b"a,b\n\"x,1\n".to_vec(), &["profile"], 3, "never closed"),
         ("utf16.csv", b"\xff\xfea\x00\n\x00\x00\xd8".to_vec(), &["profile"], 3, "invalid UTF-16 at byte 6"),
-        ("latin1.csv", b"a,b\ncaf\xe9,1\n".to_vec(), &["profile"], 3, "line 2: invalid UTF-8 at byte 7"),
+        ("latin1.csv", b"a,b\ncaf\xe9,1\n".to_vec(), &["profile"], 3, "line 2: invalid UTF-8 at byte offset 7 of the file"),
         ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(), &["profile"], 3, "binary file"),
         ("wide.csv", many_cols.into_bytes(), &["profile"], 3, "over the limit of 10000"),
         ("longhead.csv", long_header.into_bytes(), &["profile"], 3, "over the limit of 1000"),

@@ -472,7 +472,7 @@ mod tests {
             (b"a,b,c\n1,2,3\n4, \"5, 6\", 7\n", "t.csv: row 2 (line 3) has 4 fields but the header has 3; a value in it has blanks before its opening quote (as in `a, \"b, c\"`), so the quote does not hold the delimiters inside it: remove the blanks after the delimiters at the source"),
             (b"# made by a tool\na,b\n1,2\n# a note\n3,4\n", "t.csv: row 1 (line 2) has 2 fields but the header has 1; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
             (b"a,b\n1,2\n# a note, mid-file, with commas\n3,4\n", "t.csv: row 2 (line 3) has 3 fields but the header has 2; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)"),
-            (b"a,b\ncaf\xe9,1\n", "t.csv: line 2: invalid UTF-8 at byte 7: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)"),
+            (b"a,b\ncaf\xe9,1\n", "t.csv: line 2: invalid UTF-8 at byte offset 7 of the file: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)"),
         ];
         for (input, message) in cases {
             assert_eq!(parse(input).unwrap_err().to_string(), *message, "{:?}", String::from_utf8_lossy(input));
@@ -833,6 +833,12 @@ mod tests {
         let mut ingest = Ingest::new("t.csv", &opts, None).unwrap();
         let err = ingest.push(&huge).unwrap_err();
         assert_eq!(err.code(), "field_too_long");
+        // With no header row, an overlong first field is data row 1's, not
+        // a column's name.
+        let no_header = ParseOptions { has_header: Some(false), ..opts.clone() };
+        let mut ingest = Ingest::new("t.csv", &no_header, None).unwrap();
+        let err = ingest.push(&vec![b'x'; 100_000]).unwrap_err();
+        assert_eq!(err.to_string(), "t.csv: row 1 (line 1), column \"column 1\": the field is at least 4096 bytes long, over the limit of 8");
     }
 
     /// UTF-16 with no byte order mark is recognised by its zero bytes (and

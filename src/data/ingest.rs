@@ -2358,14 +2358,16 @@ impl Parser {
     }
 
     fn too_long(&self, index: usize, length: usize) -> DataError {
+        // The first record is the header only when the file has one (with
+        // `--header false` it is data row 1, and its field no name).
         match &self.names {
-            None => DataError::HeaderTooLong { file: self.ctx.file.clone(), at_least: true, index: index + 1, length, limit: self.opts.max_header_chars },
-            Some(n) => DataError::FieldTooLong {
+            None if self.has_header => DataError::HeaderTooLong { file: self.ctx.file.clone(), at_least: true, index: index + 1, length, limit: self.opts.max_header_chars },
+            n => DataError::FieldTooLong {
                 file: self.ctx.file.clone(),
                 at_least: true,
                 row: self.n_rows + 1,
                 line: self.record_line,
-                column: n.get(index).cloned().unwrap_or_else(|| format!("column {}", index + 1)),
+                column: n.as_ref().and_then(|n| n.get(index)).cloned().unwrap_or_else(|| format!("column {}", index + 1)),
                 length,
                 limit: self.opts.max_field_bytes,
             },

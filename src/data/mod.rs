@@ -180,13 +180,13 @@ pub enum DataError {
         encoding: String,
     },
     /// Bytes that are not UTF-8.
-    #[error("{file}: line {line}: invalid UTF-8 at byte {byte}: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)")]
+    #[error("{file}: line {line}: invalid UTF-8 at byte offset {byte} of the file: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)")]
     InvalidUtf8 {
         /// File name as given.
         file: String,
         /// 1-based line.
         line: usize,
-        /// 0-based byte offset.
+        /// 0-based byte offset in the file.
         byte: usize,
     },
     /// A quote opened and never closed.
