@@ -1588,6 +1588,14 @@ mod tests {
         assert_eq!((ds.n_rows, ds.columns.len(), ds.ingest.delimiter.as_str()), (12, 4, ";"));
         let notes: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "notes_below_table").map(|w| w.message.as_str()).collect();
         assert_eq!(notes, ["3 lines below the table, from line 16 (\"1) vorläufig\"), are notes (a source, footnotes) and were skipped; to read them as rows, set short rows to missing (--short-rows missing, or \"Short rows\" in the page's reading options)"]);
+        // A short table between a title and as many note lines: four rows
+        // (five lines with the table's count against five without).
+        for notes in ["Source: statistics office\n", "Source: statistics office\nNote: provisional figures\nContact: stats@example.org\n"] {
+            let text = format!("Population by region\nYear 2023\n\nregion,men,women,total\nR0,100,110,210\nR1,101,111,212\nR2,102,112,214\nR3,103,113,216\n\n{notes}");
+            let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap();
+            assert_eq!((ds.n_rows, ds.columns.len()), (4, 4), "{notes:?}");
+            assert!(ds.ingest.warnings.iter().any(|w| w.code == "notes_below_table"), "{notes:?}");
+        }
         // A quoted source line under a comma table with quoted numbers.
         let text = "County,Households,Median Income\nA,\"12,345\",\"59,674\"\nB,\"2,345\",\"49,674\"\nC,\"1,345\",\"39,674\"\n\"Source: U.S. Census Bureau, ACS\"\n";
         let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap();

@@ -2916,7 +2916,8 @@ fn line_ends(text: &[u8]) -> usize {
 /// `1) vorläufig`), in `text` holding the whole file: the offset of a
 /// trailing run of at most 20 lines of words with none of the file's
 /// delimiter (outside quotes), after a line with as many as most lines
-/// have, two or more (a table of three columns or more), as has the line
+/// have, two or more (a table of three columns or more; most: three lines
+/// in five, or four lines or more one after another), as has the line
 /// above it. Quotes are balanced in each (a note may be one quoted field),
 /// so no quoted value runs into them; a short row (`3,c`, or `7`) is no
 /// note. Statistics offices' tables end so, and the notes defeated the
@@ -2958,13 +2959,21 @@ fn footer_start(text: &[u8]) -> Option<usize> {
             let mut counts: Vec<usize> = nonblank.iter().map(|&k| count(lines[k].1, d)).collect();
             counts.sort_unstable();
             let (mut best, mut best_run, mut run) = (0, 0, 0);
+            // The most common count of two or more (title and note lines
+            // hold none, and may be as many as the table's).
             for (i, &c) in counts.iter().enumerate() {
                 run = if i > 0 && counts[i - 1] == c { run + 1 } else { 1 };
-                if run > best_run {
+                if c >= 2 && run > best_run {
                     (best, best_run) = (c, run);
                 }
             }
-            (best >= 2 && best_run * 5 >= counts.len() * 3).then_some((d, best, best_run))
+            // Or a short table between a title and notes: four lines or
+            // more, one after another, with that count.
+            let block = || {
+                let at: Vec<usize> = (0..nonblank.len()).filter(|&k| count(lines[nonblank[k]].1, d) == best).collect();
+                at.len() >= 4 && at.windows(2).all(|w| w[1] == w[0] + 1)
+            };
+            (best >= 2 && (best_run * 5 >= counts.len() * 3 || block())).then_some((d, best, best_run))
         })
         .max_by_key(|&(_, _, run)| run)
         .map(|(d, n, _)| (d, n))?;
