@@ -183,10 +183,10 @@ fn parse_metric(name: &str) -> Result<RankMetric, String> {
 }
 
 fn read_config(path: &Path) -> Result<SearchFile, Failure> {
-    let bytes = read(path)?;
-    if bytes.len() > 1 << 20 {
-        return Err(Failure { code: exit::INPUT, message: format!("{}: {} bytes, over the limit of 1 MiB for a search configuration", path.display(), bytes.len()) });
-    }
+    let bytes = read_capped(path, 1 << 20, |bytes, at_least| Failure {
+        code: exit::INPUT,
+        message: format!("{}: {}{bytes} bytes, over the limit of 1 MiB for a search configuration", path.display(), if at_least { "at least " } else { "" }),
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: search configuration: {e}", path.display()) })
 }
 
@@ -548,19 +548,65 @@ fn data_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    let read = if is_stdin(path) {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
-    };
+/// Reads `path` (`-`: standard input) up to `limit` bytes. A regular
+/// file's size is checked before any byte is read; a stream (standard
+/// input, a pipe, a device) is read at most one byte past the limit, so it
+/// is refused the moment it passes it, never buffered whole. `too_large`
+/// words the refusal from the size, or for a stream (`at_least`) the bytes
+/// read before it stopped.
+fn read_capped(path: &Path, limit: usize, too_large: impl Fn(u64, bool) -> Failure) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
     let shown = if is_stdin(path) { Path::new("stdin") } else { path };
-    read.map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", shown.display()) })
+    let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", shown.display()) };
+    let cap = limit as u64 + 1;
+    let mut bytes = Vec::new();
+    if is_stdin(path) {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_file() {
+            if meta.len() > limit as u64 {
+                return Err(too_large(meta.len(), false));
+            }
+            bytes.reserve_exact(meta.len() as usize);
+        }
+        file.take(cap).read_to_end(&mut bytes).map_err(io)?;
+    }
+    if bytes.len() > limit {
+        // A stream, or a file that grew while it was read.
+        return Err(too_large(bytes.len() as u64, true));
+    }
+    Ok(bytes)
+}
+
+/// The refusal of data over the byte limit, named as the parser names it.
+fn data_too_large(name: &str, limit: usize, bytes: u64, at_least: bool) -> Failure {
+    if at_least {
+        Failure { code: exit::INPUT, message: format!("{name}: the file is at least {bytes} bytes (read as a stream), over the limit of {limit} bytes") }
+    } else {
+        mlcycle::Error::from(mlcycle::data::DataError::TooLarge { file: name.to_string(), bytes: bytes as usize, limit }).into()
+    }
+}
+
+/// Reads a data file, refusing one over `limit` bytes ([`read_capped`]).
+fn read_data(path: &Path, limit: usize) -> Result<Vec<u8>, Failure> {
+    let name = data_name(path);
+    read_capped(path, limit, |bytes, at_least| data_too_large(&name, limit, bytes, at_least))
+}
+
+/// Reads a manifest, refusing one over [`mlcycle::manifest::MAX_MANIFEST_BYTES`].
+fn read_manifest(path: &Path) -> Result<Vec<u8>, Failure> {
+    let limit = mlcycle::manifest::MAX_MANIFEST_BYTES;
+    let shown = if is_stdin(path) { Path::new("stdin") } else { path };
+    read_capped(path, limit, |bytes, at_least| Failure {
+        code: exit::INPUT,
+        message: format!("{}: the manifest is {}{bytes} bytes, over the limit of {limit} bytes", shown.display(), if at_least { "at least " } else { "" }),
+    })
 }
 
 fn load_with(path: &Path, opts: &ParseOptions) -> Result<(Dataset, f64), Failure> {
-    let bytes = read(path)?;
+    let bytes = read_data(path, opts.max_bytes)?;
     let name = data_name(path);
     let started = Instant::now();
     let ds = parse_csv(&bytes, &name, opts).map_err(mlcycle::Error::from)?;
@@ -608,7 +654,8 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
         return load_with(path, opts).map(|(ds, _)| ds);
     }
     let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) };
-    let total = std::fs::metadata(path).map_err(io)?.len();
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let (total, regular) = (meta.len(), meta.is_file());
     let name = data_name(path);
     let show = total > 16 << 20 && std::io::stderr().is_terminal();
     let last = std::sync::atomic::AtomicU64::new(u64::MAX);
@@ -624,6 +671,8 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
     }
     match ds {
         Ok(ds) => Ok(ds),
+        // A pipe or device has no size: the bytes read when it passed the limit.
+        Err(mlcycle::data::ReadError::Data(mlcycle::data::DataError::TooLarge { bytes, limit, .. })) if !regular => Err(data_too_large(&name, limit, bytes as u64, true)),
         Err(mlcycle::data::ReadError::Io(e)) => Err(io(e)),
         Err(mlcycle::data::ReadError::Data(e)) => Err(mlcycle::Error::from(e).into()),
     }
@@ -1012,10 +1061,10 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             cluster_command(&data, &read, &opts, out.as_deref())
         }
         Command::Replay { manifest, data } => {
-            let bytes = read(&manifest)?;
+            let bytes = read_manifest(&manifest)?;
             let m = RunManifest::from_bytes(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: {e}", manifest.display()) })?;
             // The file is read as the run read it (delimiter, types, memory budget …).
-            let ds = mlcycle::run::read_for_replay(&read(&data)?, &data_name(&data), &m)?;
+            let ds = mlcycle::run::read_for_replay(&read_data(&data, m.dataset.parse_options.as_ref().map_or(ParseOptions::default().max_bytes, |o| o.max_bytes))?, &data_name(&data), &m)?;
             let report = replay(&ds, &m)?;
             if report.reproduced {
                 let figures: Vec<String> = report.metrics.iter().map(|x| format!("{} {}", x.name, x.value.map_or("undefined".into(), |v| format!("{v}")))).collect();

@@ -1181,3 +1181,101 @@ fn missing_tokens_may_start_with_a_hyphen() {
     assert_eq!(p["columns"][1]["kind"], "integer");
     assert_eq!(p["columns"][1]["missing"], 3);
 }
+
+/// Runs `cmd` and gives its output, or fails the test if it has not ended
+/// within `seconds` (the child is killed: a command that buffers an
+/// endless stream would otherwise fill the machine's memory).
+fn output_within(mut cmd: Command, seconds: u64) -> Output {
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() >= seconds {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{cmd:?} still running after {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Data and manifests are refused once past their byte limit (1 GiB,
+/// 16 MiB, 1 MiB for a search configuration): a regular file by its size
+/// before any byte is read, a stream (standard input, a pipe, a device) the
+/// moment it passes the limit, said as "at least", never buffered whole.
+#[test]
+fn inputs_over_the_size_limit_are_refused_without_reading_them_whole() {
+    let iris = root("www/data/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let manifest = root("tests/fixtures/iris.run.json");
+    let manifest = manifest.to_str().unwrap();
+    let zero = || std::fs::File::open("/dev/zero").unwrap();
+    const DATA: &str = "the file is at least 1073741825 bytes (read as a stream), over the limit of 1073741824 bytes";
+    let check = |o: Output, code: i32, message: &str| {
+        assert_eq!(o.status.code(), Some(code), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(err.starts_with("mlcycle: ") && err.contains(message) && err.lines().count() == 1, "{err}");
+    };
+    // Standard input and a device named as the file: data …
+    let mut cmd = bin();
+    cmd.args(["profile", "-"]).stdin(zero());
+    check(output_within(cmd, 10), 3, &format!("stdin: {DATA}"));
+    for args in [&["run", "/dev/zero", "--target", "a"][..], &["cluster", "/dev/zero"], &["replay", manifest, "/dev/zero"]] {
+        let mut cmd = bin();
+        cmd.args(args);
+        check(output_within(cmd, 10), 3, &format!("zero: {DATA}"));
+    }
+    // … a manifest and a search configuration.
+    let mut cmd = bin();
+    cmd.args(["replay", "/dev/zero", iris]);
+    check(output_within(cmd, 10), 3, "/dev/zero: the manifest is at least 16777217 bytes, over the limit of 16777216 bytes");
+    let mut cmd = bin();
+    cmd.args(["run", iris, "--target", "species", "--config", "/dev/zero"]);
+    check(output_within(cmd, 10), 3, "/dev/zero: at least 1048577 bytes, over the limit of 1 MiB for a search configuration");
+
+    // A pipe on standard input, its writer stopped by the reader's refusal.
+    use std::io::Write;
+    let mut cmd = bin();
+    cmd.args(["replay", "-", iris]).stdin(std::process::Stdio::piped());
+    let mut child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b' '; 1 << 20];
+        (0..64).take_while(|_| input.write_all(&chunk).is_ok()).count()
+    });
+    let o = child.wait_with_output().unwrap();
+    assert!(writer.join().unwrap() < 64, "the whole stream was read");
+    check(o, 3, "stdin: the manifest is at least 16777217 bytes, over the limit of 16777216 bytes");
+
+    // A named pipe given as the data file.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let chunk = vec![b'\n'; 1 << 20];
+        (0..1100).take_while(|_| f.write_all(&chunk).is_ok()).count()
+    });
+    let mut cmd = bin();
+    cmd.args(["run", fifo.to_str().unwrap(), "--target", "a"]);
+    let o = output_within(cmd, 10);
+    assert!(writer.join().unwrap() < 1100, "the whole stream was read");
+    check(o, 3, &format!("fifo.csv: {DATA}"));
+
+    // Regular files past the limit: refused by their size, unread (sparse
+    // files: no byte of them is on disk).
+    let big = dir.path().join("big.csv");
+    std::fs::File::create(&big).unwrap().set_len((1 << 30) + 1).unwrap();
+    let big_manifest = dir.path().join("big.json");
+    std::fs::File::create(&big_manifest).unwrap().set_len(50 << 20).unwrap();
+    for args in [&["run", big.to_str().unwrap(), "--target", "a"][..], &["cluster", big.to_str().unwrap()], &["profile", big.to_str().unwrap()], &["replay", manifest, big.to_str().unwrap()]] {
+        let mut cmd = bin();
+        cmd.args(args);
+        check(output_within(cmd, 5), 3, "big.csv: the file is 1073741825 bytes, over the limit of 1073741824 bytes");
+    }
+    let mut cmd = bin();
+    cmd.args(["replay", big_manifest.to_str().unwrap(), iris]);
+    check(output_within(cmd, 5), 3, "big.json: the manifest is 52428800 bytes, over the limit of 16777216 bytes");
+}
