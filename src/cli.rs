@@ -120,6 +120,7 @@ fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::Cluste
     use mlcycle::cluster::ClusterModel;
     not_the_data(out, "--out", data)?;
     let (ds, _) = load_with(data, &read.options()?)?;
+    say_reading_notes(&ds, "clustered");
     // --ignore a,b names two columns, unless "a,b" is itself a column's name.
     let mut opts = opts.clone();
     opts.exclude = std::mem::take(&mut opts.exclude)
@@ -709,14 +710,34 @@ fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// What reading the file repaired, skipped or assumed (a repeated header
+/// row, a sample of a file over the memory budget …), one `note:` line
+/// each: `profile` prints them with the profile, `run` and `cluster` on
+/// standard error.
+fn reading_notes(report: &mlcycle::data::IngestReport) -> String {
+    report.warnings.iter().map(|w| format!("note: {}\n", printable(&w.message))).collect()
+}
+
+/// [`reading_notes`] on standard error, and what a sample means for the
+/// rows `doing` (trained and tested on, clustered) uses.
+fn say_reading_notes(ds: &Dataset, doing: &str) {
+    say_part!("{}", reading_notes(&ds.ingest));
+    if let Some(sample) = &ds.sample {
+        say!(
+            "note: {doing} the {} sampled rows only, not all {} (the memory budget is {} MB): raise --max-memory to use more rows, or add --no-sample to stop instead",
+            sample.kept_rows,
+            sample.total_rows,
+            sample.budget_bytes >> 20
+        );
+    }
+}
+
 fn profile_text(p: &Profile) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(s, "{}: {}, {}, sha256 {}", printable(&p.file_name), count(p.rows, "row"), count(p.column_count, "column"), p.sha256);
-    for w in &p.ingest.warnings {
-        let _ = writeln!(s, "note: {}", printable(&w.message));
-    }
+    s.push_str(&reading_notes(&p.ingest));
     let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
     for c in &p.columns {
         let kind = c.kind.as_str();
@@ -944,6 +965,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 });
             }
             let (ds, parse_ms) = load_with(&data, &read.options()?)?;
+            say_reading_notes(&ds, "trained and tested on");
             let opts = RunOptions {
                 task: task.map(|t| match t {
                     TaskArg::Classification => Task::Classification,

@@ -1279,3 +1279,38 @@ fn inputs_over_the_size_limit_are_refused_without_reading_them_whole() {
     cmd.args(["replay", big_manifest.to_str().unwrap(), iris]);
     check(output_within(cmd, 5), 3, "big.json: the manifest is 52428800 bytes, over the limit of 16777216 bytes");
 }
+
+/// `run` and `cluster` say what reading did, as `profile` does (a repeated
+/// header row skipped, a file over the memory budget sampled), and that
+/// they used only the sampled rows.
+#[test]
+fn run_and_cluster_say_the_reading_notes_and_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.csv");
+    let mut csv = String::from("x,y,cat\n");
+    for i in 0..60_000u64 {
+        let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+        csv.push_str(&format!("{},{},{}\n", h % 1000, (h >> 10) % 997, if h % 3 == 0 { "a" } else { "b" }));
+        if i == 100 {
+            csv.push_str("x,y,cat\n");
+        }
+    }
+    std::fs::write(&data, csv).unwrap();
+    let data = data.to_str().unwrap();
+    let o = run(&["profile", data, "--max-memory", "1"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let profile = text(&o.stdout);
+    let notes: Vec<&str> = profile.lines().filter(|l| l.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 2, "{profile}");
+    assert!(notes[0].contains("repeating the column names was skipped") && notes[1].contains("memory budget"), "{profile}");
+    for (args, doing) in [(&["run", data, "--target", "cat", "--search", "none", "--models", "tree", "--max-memory", "1"][..], "trained and tested on"), (&["cluster", data, "--max-memory", "1"], "clustered")] {
+        let o = run(args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        for note in &notes {
+            assert!(err.lines().any(|l| l == *note), "{note} not in {err}");
+        }
+        let kept: String = notes[1].split(" was kept (").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+        assert!(err.contains(&format!("note: {doing} the {kept} sampled rows only, not all 60000 (the memory budget is 1 MB): raise --max-memory")), "{err}");
+    }
+}
