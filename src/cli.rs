@@ -224,6 +224,41 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A whole number from `lo` to `hi`, for a flag: a value out of range is
+/// a bad command line (exit 2), named with the allowed range, as clap says
+/// it ("invalid value '0' for '--folds <FOLDS>': …").
+fn whole_in<T: TryFrom<u64> + Clone + Send + Sync + 'static>(lo: u64, hi: u64) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let allowed = if hi >= u64::from(u32::MAX) { format!("allowed {lo} or more") } else { format!("allowed {lo} to {hi}") };
+        match text.trim().parse::<u64>() {
+            Ok(n) if (lo..=hi).contains(&n) => T::try_from(n).map_err(|_| format!("out of range: {allowed}")),
+            Ok(_) => Err(format!("out of range: {allowed}")),
+            Err(_) if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit()) => Err(format!("out of range: {allowed}")),
+            Err(_) => Err(format!("not a whole number: {allowed}")),
+        }
+    }
+}
+
+/// A number between 0 and 1, exclusive (a share of the rows).
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        Ok(_) => Err("out of range: allowed a number between 0 and 1, exclusive".into()),
+        Err(_) => Err("not a number: allowed a number between 0 and 1, exclusive".into()),
+    }
+}
+
+/// DBSCAN's radius: above 0 and at most 1e6 standard deviations.
+fn radius(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 1e6 => Ok(x),
+        _ => Err("out of range: allowed a number above 0 and at most 1e6".into()),
+    }
+}
+
+/// Most threads `run` uses.
+const MAX_THREADS: usize = 256;
+
 fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
     let value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| format!("not a step as JSON: {e}"))?
@@ -282,7 +317,7 @@ struct ReadArgs {
     decimal_comma: Option<bool>,
     /// Lines to skip before the column names, such as a title (up to 10
     /// such lines are detected when omitted; 0 reads every line).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole_in::<usize>(0, mlcycle::data::MAX_SKIP_LINES as u64))]
     skip_lines: Option<usize>,
     /// Skip lines starting with this character, e.g. `--comment '#'`.
     #[arg(long, value_name = "CHAR")]
@@ -316,7 +351,7 @@ struct ReadArgs {
     missing: Option<String>,
     /// Memory for the typed data in MB (default 512); a larger file is
     /// sampled, with exact counts, means and ranges over every row.
-    #[arg(long, value_name = "MB")]
+    #[arg(long, value_name = "MB", value_parser = whole_in::<usize>(1, (usize::MAX >> 20) as u64))]
     max_memory: Option<usize>,
     /// Stop with an error instead of sampling a file over the memory budget.
     #[arg(long)]
@@ -347,9 +382,7 @@ impl ReadArgs {
             opts.missing_tokens = std::iter::once(String::new()).chain(tokens.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())).collect();
         }
         if let Some(mb) = self.max_memory {
-            if mb == 0 || mb > (usize::MAX >> 20) {
-                return Err(Failure { code: exit::INPUT, message: format!("--max-memory {mb} is out of range: allowed 1 MB or more") });
-            }
+            // In range: checked as the command line is parsed.
             opts.max_memory_bytes = mb << 20;
         }
         if self.no_sample {
@@ -393,7 +426,7 @@ enum Command {
         #[arg(long, value_enum)]
         task: Option<TaskArg>,
         /// Share of rows held out for testing.
-        #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION, value_parser = fraction)]
         test_fraction: f64,
         /// Search strategy: grid (default), random, halving (successive
         /// halving), or none (one model).
@@ -406,10 +439,10 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         models: Option<Vec<String>>,
         /// Most trials the search runs.
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<usize>(1, mlcycle::search::MAX_TRIALS as u64))]
         trials: Option<usize>,
         /// Cross-validation folds (2 to 20; default 3).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<usize>(2, mlcycle::search::MAX_FOLDS as u64))]
         folds: Option<usize>,
         /// Metric the search ranks by: accuracy, macro_f1, log_loss or
         /// roc_auc (classification); r2 or rmse (regression).
@@ -423,7 +456,7 @@ enum Command {
         time_budget: Option<f64>,
         /// Threads running trials (default: the available cores). The same
         /// seed gives the same leaderboard for any number.
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<usize>(1, MAX_THREADS as u64))]
         threads: Option<usize>,
         /// A search configuration (JSON): {"spaces": [{"model": "svc", "c":
         /// [0.1, 1, 10]}], "strategy", "trials", "folds", "metric", "seed",
@@ -431,10 +464,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
         /// Trees of the random forest with --search none (1 to 1000; default 100).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<u16>(1, u64::from(mlcycle::train::MAX_TREES)))]
         trees: Option<u16>,
         /// Depth limit of each tree with --search none (1 to 64).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<u16>(1, u64::from(mlcycle::train::MAX_DEPTH)))]
         max_depth: Option<u16>,
         /// Refuse jobs estimated to take longer than this many seconds.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS, value_parser = positive_seconds)]
@@ -467,19 +500,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "kmeans")]
         model: ClusterArg,
         /// k-means: clusters (2 to 100).
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = whole_in::<usize>(2, mlcycle::cluster::MAX_K as u64))]
         k: usize,
         /// k-means: most iterations (1 to 1000).
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, value_parser = whole_in::<usize>(1, mlcycle::cluster::MAX_ITER as u64))]
         max_iter: usize,
         /// k-means: runs from different seeded starts; the best is kept (1 to 100).
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = whole_in::<usize>(1, 100))]
         n_init: usize,
         /// DBSCAN: neighbourhood radius in standard deviations.
-        #[arg(long, default_value_t = 0.5)]
+        #[arg(long, default_value_t = 0.5, value_parser = radius)]
         eps: f64,
-        /// DBSCAN: rows within the radius that make a core point.
-        #[arg(long, default_value_t = 5)]
+        /// DBSCAN: rows within the radius that make a core point (1 to
+        /// 1000, and at most the rows).
+        #[arg(long, default_value_t = 5, value_parser = whole_in::<usize>(1, 1000))]
         min_samples: usize,
         /// PCA: components (1 to 50; 2 for a plot).
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=50))]
@@ -950,10 +984,9 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             if file.spaces.is_some() && models.is_some() {
                 return Err(Failure { code: exit::INPUT, message: "--models and a configuration's spaces both name the models; give one of them".into() });
             }
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            if threads == 0 || threads > 256 {
-                return Err(Failure { code: exit::INPUT, message: format!("--threads {threads} is out of range: allowed 1 to 256") });
-            }
+            // --threads is in range (checked as the command line is parsed);
+            // the cores, by default, are capped as it is.
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS));
             let seed = seed.or(file.seed).unwrap_or(mlcycle::run::DEFAULT_SEED);
             let strategy = search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid);
             // The forest's size is a setting of the one model; a search takes

@@ -394,18 +394,18 @@ fn hostile_inputs_give_clear_errors() {
         ("tiny.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y"], 3, "too few to cross-validate"),
         ("badmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "svm"], 3, "unknown model \"svm\"; known models: random_forest"),
         ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification; the models for classification are random_forest, decision_tree, knn, logistic, gaussian_nb, svc"),
-        ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "folds = 1 is out of range"),
+        ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 2, "invalid value '1' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
         ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0.000001", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0.000001 s; use fewer trees, set a max depth, or sample the rows"),
         ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
         ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "a different value in each of its 300 rows"),
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
         ("extremes-x.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "knn", "--search", "none"], 3, "knn cannot use values as large as 1e308 (the limit is 1e100)"),
-        ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 3, "n_trees = 0 is out of range"),
+        ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 2, "invalid value '0' for '--trees <TREES>': out of range: allowed 1 to 1000"),
         ("treesearch.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 3, "--trees and --max-depth set the one random forest of --search none; a search takes tree sizes from its grid"),
-        ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 3, "--threads 0 is out of range"),
+        ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 2, "invalid value '0' for '--threads <THREADS>': out of range: allowed 1 to 256"),
         ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression; the metrics for regression are r2, rmse"),
-        ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 3, "a budget of 0 trials is out of range"),
+        ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 2, "invalid value '0' for '--trials <TRIALS>': out of range: allowed 1 to 500"),
         ("budget0.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--time-budget=-1"], 2, "invalid value '-1' for '--time-budget <SECONDS>': \"-1\" is not a number of seconds above 0"),
         ("extremes-svr.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "svr,gbt,extra_trees,elastic_net,linear"], 3, "no candidate model could be fitted in the search; the first failure was svr on fold 1: svr cannot use values as large as 1e308"),
     ];
@@ -545,8 +545,6 @@ fn cluster_finds_groups_and_refuses_hostile_input() {
     for (data, args, message) in [
         (&huge, vec!["--model", "dbscan"], "column \"a\" has values as large as 1e300, too large to standardise"),
         (&small, vec!["--model", "kmeans", "--k", "9"], "need at least 9 rows, found 4"),
-        (&small, vec!["--model", "kmeans", "--k", "0"], "parameter k = 0 is out of range"),
-        (&small, vec!["--model", "dbscan", "--eps=-1"], "parameter eps = -1 is out of range"),
         (&small, vec!["--model", "dbscan", "--min-samples", "10"], "parameter min_samples = 10 is out of range: allowed 1 to the row count (4)"),
         (&small, vec!["--model", "pca", "--components", "3"], "parameter n_components = 3 is out of range: allowed 1 to the prepared column count (2)"),
         (&small, vec!["--model", "pca", "--ignore", "a,b"], "no feature columns"),
@@ -602,8 +600,8 @@ fn comments_and_titles_are_skipped() {
     let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "0"]);
     assert_eq!(o.status.code(), Some(3));
     let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "5000"]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("at most 1000 lines can be skipped"), "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("invalid value '5000' for '--skip-lines <N>': out of range: allowed 0 to 1000"), "{}", text(&o.stderr));
 }
 
 #[test]
@@ -639,10 +637,10 @@ fn reading_options_are_recorded_and_replayed() {
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(err.contains("parses to a different schema (column \"zip\" is integer now, \"zip\" categorical recorded)"), "{err}");
 
-    // Bad reading options are input errors naming the flag.
+    // Bad reading options are command-line errors naming the flag.
     let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--max-memory", "0"]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("--max-memory 0 is out of range"), "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("invalid value '0' for '--max-memory <MB>': out of range: allowed 1 or more"), "{}", text(&o.stderr));
 }
 
 /// The text profile shows a date column's min, max and mean as dates and
@@ -1312,5 +1310,50 @@ fn run_and_cluster_say_the_reading_notes_and_the_sample() {
         }
         let kept: String = notes[1].split(" was kept (").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
         assert!(err.contains(&format!("note: {doing} the {kept} sampled rows only, not all 60000 (the memory budget is 1 MB): raise --max-memory")), "{err}");
+    }
+}
+
+/// A flag's value out of its range is a bad command line (exit 2), named
+/// with the range, before the data is read; the same value in a --config
+/// file is a bad option (exit 3).
+#[test]
+fn out_of_range_flags_are_a_bad_command_line() {
+    let iris = root("www/data/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", iris, "--target", "species", "--folds", "1"], "invalid value '1' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
+        (&["run", iris, "--target", "species", "--folds", "21"], "invalid value '21' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
+        (&["run", iris, "--target", "species", "--threads", "0"], "invalid value '0' for '--threads <THREADS>': out of range: allowed 1 to 256"),
+        (&["run", iris, "--target", "species", "--trials", "0"], "invalid value '0' for '--trials <TRIALS>': out of range: allowed 1 to 500"),
+        (&["run", iris, "--target", "species", "--test-fraction", "2"], "invalid value '2' for '--test-fraction <TEST_FRACTION>': out of range: allowed a number between 0 and 1, exclusive"),
+        (&["run", iris, "--target", "species", "--test-fraction", "0"], "invalid value '0' for '--test-fraction <TEST_FRACTION>': out of range: allowed a number between 0 and 1, exclusive"),
+        (&["run", iris, "--target", "species", "--max-memory", "0"], "invalid value '0' for '--max-memory <MB>': out of range: allowed 1 or more"),
+        (&["profile", iris, "--max-memory", "0"], "invalid value '0' for '--max-memory <MB>': out of range: allowed 1 or more"),
+        (&["run", iris, "--target", "species", "--max-seconds", "0"], "invalid value '0' for '--max-seconds <MAX_SECONDS>': \"0\" is not a number of seconds above 0"),
+        (&["run", iris, "--target", "species", "--time-budget=-1"], "invalid value '-1' for '--time-budget <SECONDS>': \"-1\" is not a number of seconds above 0"),
+        (&["run", iris, "--target", "species", "--search", "none", "--trees", "1001"], "invalid value '1001' for '--trees <TREES>': out of range: allowed 1 to 1000"),
+        (&["run", iris, "--target", "species", "--search", "none", "--max-depth", "0"], "invalid value '0' for '--max-depth <MAX_DEPTH>': out of range: allowed 1 to 64"),
+        (&["run", iris, "--target", "species", "--folds", "x"], "invalid value 'x' for '--folds <FOLDS>': not a whole number: allowed 2 to 20"),
+        (&["cluster", iris, "--k", "1"], "invalid value '1' for '--k <K>': out of range: allowed 2 to 100"),
+        (&["cluster", iris, "--max-iter", "0"], "invalid value '0' for '--max-iter <MAX_ITER>': out of range: allowed 1 to 1000"),
+        (&["cluster", iris, "--n-init", "101"], "invalid value '101' for '--n-init <N_INIT>': out of range: allowed 1 to 100"),
+        (&["cluster", iris, "--model", "dbscan", "--eps=-1"], "invalid value '-1' for '--eps <EPS>': out of range: allowed a number above 0 and at most 1e6"),
+        (&["cluster", iris, "--model", "dbscan", "--min-samples", "0"], "invalid value '0' for '--min-samples <MIN_SAMPLES>': out of range: allowed 1 to 1000"),
+    ];
+    for (args, message) in cases {
+        let o = run(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("mlcycle: ") && err.contains(message) && err.lines().count() == 1, "{args:?}: {err}");
+    }
+    // The same values in a --config file are bad options, exit 3.
+    let dir = tempfile::tempdir().unwrap();
+    for (config, message) in [(r#"{"folds": 1}"#, "folds = 1 is out of range"), (r#"{"trials": 0}"#, "a budget of 0 trials is out of range")] {
+        let path = dir.path().join("search.json");
+        std::fs::write(&path, config).unwrap();
+        let o = run(&["run", iris, "--target", "species", "--config", path.to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{config}: {err}");
+        assert!(err.contains(message), "{config}: {err}");
     }
 }
