@@ -1118,6 +1118,17 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
         Command::Replay { manifest, data } => {
             let bytes = read_manifest(&manifest)?;
             let m = RunManifest::from_bytes(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: {e}", manifest.display()) })?;
+            // Another version may compute otherwise: said, whatever the verdict.
+            let here = mlcycle::manifest::ToolRecord::current();
+            if m.tool.mlcycle != here.mlcycle || m.tool.smartcore != here.smartcore {
+                say!(
+                    "note: the run was made by mlcycle {} with smartcore {}; this is mlcycle {} with smartcore {}",
+                    printable(&m.tool.mlcycle),
+                    printable(&m.tool.smartcore),
+                    here.mlcycle,
+                    here.smartcore
+                );
+            }
             // The file is read as the run read it (delimiter, types, memory budget …).
             let ds = mlcycle::run::read_for_replay(&read_data(&data, m.dataset.parse_options.as_ref().map_or(ParseOptions::default().max_bytes, |o| o.max_bytes))?, &data_name(&data), &m)?;
             let report = replay(&ds, &m)?;

@@ -1357,3 +1357,30 @@ fn out_of_range_flags_are_a_bad_command_line() {
         assert!(err.contains(message), "{config}: {err}");
     }
 }
+
+/// A manifest made by another mlcycle or smartcore version replays with
+/// the same verdict and exit code, and a note naming both versions.
+#[test]
+fn replay_notes_a_manifest_from_other_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    let fixture = root("tests/fixtures/iris.run.json");
+    let o = run(&["replay", fixture.to_str().unwrap(), iris.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("note:"), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&fixture).unwrap()).unwrap();
+    let (mlcycle, smartcore) = (m["tool"]["mlcycle"].as_str().unwrap().to_string(), m["tool"]["smartcore"].as_str().unwrap().to_string());
+    for (tool, made) in [("mlcycle", "0.1.9"), ("smartcore", "0.6.1")] {
+        let mut other = m.clone();
+        other["tool"][tool] = made.into();
+        let path = dir.path().join(format!("{tool}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&other).unwrap()).unwrap();
+        let o = run(&["replay", path.to_str().unwrap(), iris.to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(text(&o.stdout).starts_with("reproduced: "), "{}", text(&o.stdout));
+        let (old_m, old_s) = if tool == "mlcycle" { (made, smartcore.as_str()) } else { (mlcycle.as_str(), made) };
+        let note = format!("note: the run was made by mlcycle {old_m} with smartcore {old_s}; this is mlcycle {mlcycle} with smartcore {smartcore}");
+        assert_eq!(err.trim_end(), note, "{err}");
+    }
+}
