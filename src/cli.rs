@@ -116,9 +116,34 @@ fn not_the_data(output: Option<&Path>, flag: &str, data: &Path) -> Result<(), Fa
     Ok(())
 }
 
+/// Checks, before any work, that `output` (given with `flag`) can be
+/// written: it is not a directory, its directory exists, and it can be
+/// opened for writing (an existing file is opened without being changed; a
+/// new one is created and removed at once, so nothing is left behind).
+fn writable(output: Option<&Path>, flag: &str) -> Result<(), Failure> {
+    let Some(path) = output else { return Ok(()) };
+    let fail = |why: String| Failure { code: exit::IO, message: format!("{flag} {}: {why}; nothing was done", path.display()) };
+    if path.is_dir() {
+        return Err(fail("is a directory; give a file name".into()));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(fail(format!("{} is not a directory", parent.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(fail(format!("the directory {} does not exist", parent.display()))),
+        Err(e) => return Err(fail(format!("cannot use the directory {}: {e}", parent.display()))),
+    }
+    let probe = if path.exists() { std::fs::OpenOptions::new().append(true).open(path).map(|_| ()) } else { std::fs::OpenOptions::new().write(true).create_new(true).open(path).and_then(|_| std::fs::remove_file(path)) };
+    probe.map_err(|e| fail(format!("cannot write: {e}")))
+}
+
 fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::ClusterOptions, out: Option<&Path>) -> Result<u8, Failure> {
     use mlcycle::cluster::ClusterModel;
     not_the_data(out, "--out", data)?;
+    writable(out, "--out")?;
     let (ds, _) = load_with(data, &read.options()?)?;
     say_reading_notes(&ds, "clustered");
     // --ignore a,b names two columns, unless "a,b" is itself a column's name.
@@ -937,6 +962,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Profile { data, json, html, target, read } => {
             not_the_data(html.as_deref(), "--html", &data)?;
+            writable(html.as_deref(), "--html")?;
             let opts = read.options()?;
             let ds = load_streaming(&data, &opts)?;
             let popts = ProfileOptions { target, threads: mlcycle::par::available(), ..ProfileOptions::default() };
@@ -977,6 +1003,8 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
         } => {
             not_the_data(out.as_deref(), "--out", &data)?;
             not_the_data(dump_split.as_deref(), "--dump-split", &data)?;
+            writable(out.as_deref(), "--out")?;
+            writable(dump_split.as_deref(), "--dump-split")?;
             let file = match &config {
                 Some(path) => read_config(path)?,
                 None => SearchFile { spaces: None, strategy: None, trials: None, folds: None, metric: None, seed: None, time_budget_seconds: None },

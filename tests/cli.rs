@@ -1384,3 +1384,45 @@ fn replay_notes_a_manifest_from_other_versions() {
         assert_eq!(err.trim_end(), note, "{err}");
     }
 }
+
+/// An output that cannot be written (its directory missing or a file, the
+/// path itself a directory) is refused before any work, with exit 5, and
+/// no file is left behind.
+#[test]
+fn unwritable_outputs_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let a_file = dir.path().join("a_file");
+    std::fs::write(&a_file, "x").unwrap();
+    let good = dir.path().join("good.json");
+    let good = good.to_str().unwrap();
+    let missing = "/nonexistent/dir/x.json";
+    let under_file = format!("{}/x.json", a_file.display());
+    let here = dir.path().to_str().unwrap();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (vec!["run", iris, "--target", "species", "--out", missing], format!("--out {missing}: the directory /nonexistent/dir does not exist; nothing was done")),
+        (vec!["run", iris, "--target", "species", "--out", here], format!("--out {here}: is a directory; give a file name; nothing was done")),
+        (vec!["run", iris, "--target", "species", "--out", &under_file], format!("--out {under_file}: {} is not a directory; nothing was done", a_file.display())),
+        (vec!["run", iris, "--target", "species", "--out", good, "--dump-split", missing], format!("--dump-split {missing}: the directory /nonexistent/dir does not exist")),
+        (vec!["profile", iris, "--html", missing], format!("--html {missing}: the directory /nonexistent/dir does not exist")),
+        (vec!["profile", iris, "--html", here], format!("--html {here}: is a directory")),
+        (vec!["cluster", iris, "--out", missing], format!("--out {missing}: the directory /nonexistent/dir does not exist")),
+        (vec!["cluster", iris, "--out", &under_file], format!("--out {under_file}: {} is not a directory", a_file.display())),
+    ];
+    for (args, message) in cases {
+        let started = std::time::Instant::now();
+        let o = run(&args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(5), "{args:?}: {err}");
+        assert!(err.starts_with(&format!("mlcycle: {message}")) && err.trim_end().ends_with("; nothing was done") && err.lines().count() == 1, "{args:?}: {err}");
+        // Refused before the data is read or a model trained.
+        assert!(o.stdout.is_empty() && started.elapsed().as_secs() < 5, "{args:?}: {err}");
+        assert!(!Path::new(good).exists(), "{args:?}: a file was left behind");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only a_file");
+    // A writable place still works, the file written once, in full.
+    let o = run(&["cluster", iris, "--out", good]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(serde_json::from_slice::<serde_json::Value>(&std::fs::read(good).unwrap()).is_ok());
+}
