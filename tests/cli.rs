@@ -1426,3 +1426,32 @@ fn unwritable_outputs_are_refused_before_any_work() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(serde_json::from_slice::<serde_json::Value>(&std::fs::read(good).unwrap()).is_ok());
 }
+
+/// A column that is not there: every column named (up to 40, then the
+/// count), names close to the one asked (case aside, or containing it)
+/// offered first.
+#[test]
+fn an_unknown_column_lists_the_columns_and_close_names() {
+    let diabetes = root("www/data/diabetes.csv");
+    let o = run(&["run", diabetes.to_str().unwrap(), "--target", "target"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        "mlcycle: diabetes.csv: no column named \"target\"; the columns are \"age\", \"sex\", \"bmi\", \"bp\", \"s1\", \"s2\", \"s3\", \"s4\", \"s5\", \"s6\", \"progression\""
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.csv");
+    let mut names: Vec<String> = (0..48).map(|i| format!("c{i}")).collect();
+    names.extend(["unit_price".to_string(), "Price_EUR".to_string()]);
+    std::fs::write(&wide, format!("{}\n{}\n", names.join(","), vec!["1"; names.len()].join(","))).unwrap();
+    let first40: Vec<String> = names.iter().take(40).map(|n| format!("\"{n}\"")).collect();
+    let o = run(&["run", wide.to_str().unwrap(), "--target", "PRICE"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        format!("mlcycle: wide.csv: no column named \"PRICE\"; did you mean \"unit_price\" or \"Price_EUR\"? The columns are {}, … (50 in all)", first40.join(", "))
+    );
+    let o = run(&["profile", wide.to_str().unwrap(), "--target", "C45"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("no column named \"C45\"; did you mean \"c45\"? The columns are \"c0\", "), "{}", text(&o.stderr));
+}
