@@ -116,10 +116,36 @@ fn not_the_data(output: Option<&Path>, flag: &str, data: &Path) -> Result<(), Fa
     Ok(())
 }
 
+/// Checks, before any work, that `output` (given with `flag`) can be
+/// written: it is not a directory, its directory exists, and it can be
+/// opened for writing (an existing file is opened without being changed; a
+/// new one is created and removed at once, so nothing is left behind).
+fn writable(output: Option<&Path>, flag: &str) -> Result<(), Failure> {
+    let Some(path) = output else { return Ok(()) };
+    let fail = |why: String| Failure { code: exit::IO, message: format!("{flag} {}: {why}; nothing was done", path.display()) };
+    if path.is_dir() {
+        return Err(fail("is a directory; give a file name".into()));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(fail(format!("{} is not a directory", parent.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(fail(format!("the directory {} does not exist", parent.display()))),
+        Err(e) => return Err(fail(format!("cannot use the directory {}: {e}", parent.display()))),
+    }
+    let probe = if path.exists() { std::fs::OpenOptions::new().append(true).open(path).map(|_| ()) } else { std::fs::OpenOptions::new().write(true).create_new(true).open(path).and_then(|_| std::fs::remove_file(path)) };
+    probe.map_err(|e| fail(format!("cannot write: {e}")))
+}
+
 fn cluster_command(data: &Path, read: &ReadArgs, opts: &mlcycle::cluster::ClusterOptions, out: Option<&Path>) -> Result<u8, Failure> {
     use mlcycle::cluster::ClusterModel;
     not_the_data(out, "--out", data)?;
+    writable(out, "--out")?;
     let (ds, _) = load_with(data, &read.options()?)?;
+    say_reading_notes(&ds, "clustered");
     // --ignore a,b names two columns, unless "a,b" is itself a column's name.
     let mut opts = opts.clone();
     opts.exclude = std::mem::take(&mut opts.exclude)
@@ -183,10 +209,10 @@ fn parse_metric(name: &str) -> Result<RankMetric, String> {
 }
 
 fn read_config(path: &Path) -> Result<SearchFile, Failure> {
-    let bytes = read(path)?;
-    if bytes.len() > 1 << 20 {
-        return Err(Failure { code: exit::INPUT, message: format!("{}: {} bytes, over the limit of 1 MiB for a search configuration", path.display(), bytes.len()) });
-    }
+    let bytes = read_capped(path, 1 << 20, |bytes, at_least| Failure {
+        code: exit::INPUT,
+        message: format!("{}: {}{bytes} bytes, over the limit of 1 MiB for a search configuration", path.display(), if at_least { "at least " } else { "" }),
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: search configuration: {e}", path.display()) })
 }
 
@@ -222,6 +248,41 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
         _ => Err(format!("{text:?} is not a number of seconds above 0")),
     }
 }
+
+/// A whole number from `lo` to `hi`, for a flag: a value out of range is
+/// a bad command line (exit 2), named with the allowed range, as clap says
+/// it ("invalid value '0' for '--folds <FOLDS>': …").
+fn whole_in<T: TryFrom<u64> + Clone + Send + Sync + 'static>(lo: u64, hi: u64) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let allowed = if hi >= u64::from(u32::MAX) { format!("allowed {lo} or more") } else { format!("allowed {lo} to {hi}") };
+        match text.trim().parse::<u64>() {
+            Ok(n) if (lo..=hi).contains(&n) => T::try_from(n).map_err(|_| format!("out of range: {allowed}")),
+            Ok(_) => Err(format!("out of range: {allowed}")),
+            Err(_) if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit()) => Err(format!("out of range: {allowed}")),
+            Err(_) => Err(format!("not a whole number: {allowed}")),
+        }
+    }
+}
+
+/// A number between 0 and 1, exclusive (a share of the rows).
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        Ok(_) => Err("out of range: allowed a number between 0 and 1, exclusive".into()),
+        Err(_) => Err("not a number: allowed a number between 0 and 1, exclusive".into()),
+    }
+}
+
+/// DBSCAN's radius: above 0 and at most 1e6 standard deviations.
+fn radius(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 1e6 => Ok(x),
+        _ => Err("out of range: allowed a number above 0 and at most 1e6".into()),
+    }
+}
+
+/// Most threads `run` uses.
+const MAX_THREADS: usize = 256;
 
 fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
     let value = if text.trim_start().starts_with('{') {
@@ -281,7 +342,7 @@ struct ReadArgs {
     decimal_comma: Option<bool>,
     /// Lines to skip before the column names, such as a title (up to 10
     /// such lines are detected when omitted; 0 reads every line).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole_in::<usize>(0, mlcycle::data::MAX_SKIP_LINES as u64))]
     skip_lines: Option<usize>,
     /// Skip lines starting with this character, e.g. `--comment '#'`.
     #[arg(long, value_name = "CHAR")]
@@ -315,7 +376,7 @@ struct ReadArgs {
     missing: Option<String>,
     /// Memory for the typed data in MB (default 512); a larger file is
     /// sampled, with exact counts, means and ranges over every row.
-    #[arg(long, value_name = "MB")]
+    #[arg(long, value_name = "MB", value_parser = whole_in::<usize>(1, (usize::MAX >> 20) as u64))]
     max_memory: Option<usize>,
     /// Stop with an error instead of sampling a file over the memory budget.
     #[arg(long)]
@@ -346,9 +407,7 @@ impl ReadArgs {
             opts.missing_tokens = std::iter::once(String::new()).chain(tokens.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())).collect();
         }
         if let Some(mb) = self.max_memory {
-            if mb == 0 || mb > (usize::MAX >> 20) {
-                return Err(Failure { code: exit::INPUT, message: format!("--max-memory {mb} is out of range: allowed 1 MB or more") });
-            }
+            // In range: checked as the command line is parsed.
             opts.max_memory_bytes = mb << 20;
         }
         if self.no_sample {
@@ -392,7 +451,7 @@ enum Command {
         #[arg(long, value_enum)]
         task: Option<TaskArg>,
         /// Share of rows held out for testing.
-        #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION)]
+        #[arg(long, default_value_t = mlcycle::run::DEFAULT_TEST_FRACTION, value_parser = fraction)]
         test_fraction: f64,
         /// Search strategy: grid (default), random, halving (successive
         /// halving), or none (one model).
@@ -405,10 +464,10 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         models: Option<Vec<String>>,
         /// Most trials the search runs.
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<usize>(1, mlcycle::search::MAX_TRIALS as u64))]
         trials: Option<usize>,
         /// Cross-validation folds (2 to 20; default 3).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<usize>(2, mlcycle::search::MAX_FOLDS as u64))]
         folds: Option<usize>,
         /// Metric the search ranks by: accuracy, macro_f1, log_loss or
         /// roc_auc (classification); r2 or rmse (regression).
@@ -422,7 +481,7 @@ enum Command {
         time_budget: Option<f64>,
         /// Threads running trials (default: the available cores). The same
         /// seed gives the same leaderboard for any number.
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<usize>(1, MAX_THREADS as u64))]
         threads: Option<usize>,
         /// A search configuration (JSON): {"spaces": [{"model": "svc", "c":
         /// [0.1, 1, 10]}], "strategy", "trials", "folds", "metric", "seed",
@@ -430,10 +489,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
         /// Trees of the random forest with --search none (1 to 1000; default 100).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<u16>(1, u64::from(mlcycle::train::MAX_TREES)))]
         trees: Option<u16>,
         /// Depth limit of each tree with --search none (1 to 64).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_in::<u16>(1, u64::from(mlcycle::train::MAX_DEPTH)))]
         max_depth: Option<u16>,
         /// Refuse jobs estimated to take longer than this many seconds.
         #[arg(long, default_value_t = mlcycle::run::DEFAULT_MAX_SECONDS, value_parser = positive_seconds)]
@@ -466,19 +525,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "kmeans")]
         model: ClusterArg,
         /// k-means: clusters (2 to 100).
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = whole_in::<usize>(2, mlcycle::cluster::MAX_K as u64))]
         k: usize,
         /// k-means: most iterations (1 to 1000).
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, value_parser = whole_in::<usize>(1, mlcycle::cluster::MAX_ITER as u64))]
         max_iter: usize,
         /// k-means: runs from different seeded starts; the best is kept (1 to 100).
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = whole_in::<usize>(1, 100))]
         n_init: usize,
         /// DBSCAN: neighbourhood radius in standard deviations.
-        #[arg(long, default_value_t = 0.5)]
+        #[arg(long, default_value_t = 0.5, value_parser = radius)]
         eps: f64,
-        /// DBSCAN: rows within the radius that make a core point.
-        #[arg(long, default_value_t = 5)]
+        /// DBSCAN: rows within the radius that make a core point (1 to
+        /// 1000, and at most the rows).
+        #[arg(long, default_value_t = 5, value_parser = whole_in::<usize>(1, 1000))]
         min_samples: usize,
         /// PCA: components (1 to 50; 2 for a plot).
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=50))]
@@ -548,19 +608,65 @@ fn data_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    let read = if is_stdin(path) {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
-    };
+/// Reads `path` (`-`: standard input) up to `limit` bytes. A regular
+/// file's size is checked before any byte is read; a stream (standard
+/// input, a pipe, a device) is read at most one byte past the limit, so it
+/// is refused the moment it passes it, never buffered whole. `too_large`
+/// words the refusal from the size, or for a stream (`at_least`) the bytes
+/// read before it stopped.
+fn read_capped(path: &Path, limit: usize, too_large: impl Fn(u64, bool) -> Failure) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
     let shown = if is_stdin(path) { Path::new("stdin") } else { path };
-    read.map_err(|e| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", shown.display()) })
+    let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", shown.display()) };
+    let cap = limit as u64 + 1;
+    let mut bytes = Vec::new();
+    if is_stdin(path) {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_file() {
+            if meta.len() > limit as u64 {
+                return Err(too_large(meta.len(), false));
+            }
+            bytes.reserve_exact(meta.len() as usize);
+        }
+        file.take(cap).read_to_end(&mut bytes).map_err(io)?;
+    }
+    if bytes.len() > limit {
+        // A stream, or a file that grew while it was read.
+        return Err(too_large(bytes.len() as u64, true));
+    }
+    Ok(bytes)
+}
+
+/// The refusal of data over the byte limit, named as the parser names it.
+fn data_too_large(name: &str, limit: usize, bytes: u64, at_least: bool) -> Failure {
+    if at_least {
+        Failure { code: exit::INPUT, message: format!("{name}: the file is at least {bytes} bytes (read as a stream), over the limit of {limit} bytes") }
+    } else {
+        mlcycle::Error::from(mlcycle::data::DataError::TooLarge { file: name.to_string(), bytes: bytes as usize, limit }).into()
+    }
+}
+
+/// Reads a data file, refusing one over `limit` bytes ([`read_capped`]).
+fn read_data(path: &Path, limit: usize) -> Result<Vec<u8>, Failure> {
+    let name = data_name(path);
+    read_capped(path, limit, |bytes, at_least| data_too_large(&name, limit, bytes, at_least))
+}
+
+/// Reads a manifest, refusing one over [`mlcycle::manifest::MAX_MANIFEST_BYTES`].
+fn read_manifest(path: &Path) -> Result<Vec<u8>, Failure> {
+    let limit = mlcycle::manifest::MAX_MANIFEST_BYTES;
+    let shown = if is_stdin(path) { Path::new("stdin") } else { path };
+    read_capped(path, limit, |bytes, at_least| Failure {
+        code: exit::INPUT,
+        message: format!("{}: the manifest is {}{bytes} bytes, over the limit of {limit} bytes", shown.display(), if at_least { "at least " } else { "" }),
+    })
 }
 
 fn load_with(path: &Path, opts: &ParseOptions) -> Result<(Dataset, f64), Failure> {
-    let bytes = read(path)?;
+    let bytes = read_data(path, opts.max_bytes)?;
     let name = data_name(path);
     let started = Instant::now();
     let ds = parse_csv(&bytes, &name, opts).map_err(mlcycle::Error::from)?;
@@ -608,7 +714,8 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
         return load_with(path, opts).map(|(ds, _)| ds);
     }
     let io = |e: std::io::Error| Failure { code: exit::IO, message: format!("{}: cannot read: {e}", path.display()) };
-    let total = std::fs::metadata(path).map_err(io)?.len();
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let (total, regular) = (meta.len(), meta.is_file());
     let name = data_name(path);
     let show = total > 16 << 20 && std::io::stderr().is_terminal();
     let last = std::sync::atomic::AtomicU64::new(u64::MAX);
@@ -624,6 +731,8 @@ fn load_streaming(path: &Path, opts: &ParseOptions) -> Result<Dataset, Failure> 
     }
     match ds {
         Ok(ds) => Ok(ds),
+        // A pipe or device has no size: the bytes read when it passed the limit.
+        Err(mlcycle::data::ReadError::Data(mlcycle::data::DataError::TooLarge { bytes, limit, .. })) if !regular => Err(data_too_large(&name, limit, bytes as u64, true)),
         Err(mlcycle::data::ReadError::Io(e)) => Err(io(e)),
         Err(mlcycle::data::ReadError::Data(e)) => Err(mlcycle::Error::from(e).into()),
     }
@@ -660,14 +769,34 @@ fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// What reading the file repaired, skipped or assumed (a repeated header
+/// row, a sample of a file over the memory budget …), one `note:` line
+/// each: `profile` prints them with the profile, `run` and `cluster` on
+/// standard error.
+fn reading_notes(report: &mlcycle::data::IngestReport) -> String {
+    report.warnings.iter().map(|w| format!("note: {}\n", printable(&w.message))).collect()
+}
+
+/// [`reading_notes`] on standard error, and what a sample means for the
+/// rows `doing` (trained and tested on, clustered) uses.
+fn say_reading_notes(ds: &Dataset, doing: &str) {
+    say_part!("{}", reading_notes(&ds.ingest));
+    if let Some(sample) = &ds.sample {
+        say!(
+            "note: {doing} the {} sampled rows only, not all {} (the memory budget is {} MB): raise --max-memory to use more rows, or add --no-sample to stop instead",
+            sample.kept_rows,
+            sample.total_rows,
+            sample.budget_bytes >> 20
+        );
+    }
+}
+
 fn profile_text(p: &Profile) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(s, "{}: {}, {}, sha256 {}", printable(&p.file_name), count(p.rows, "row"), count(p.column_count, "column"), p.sha256);
-    for w in &p.ingest.warnings {
-        let _ = writeln!(s, "note: {}", printable(&w.message));
-    }
+    s.push_str(&reading_notes(&p.ingest));
     let _ = writeln!(s, "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  top", "column", "kind", "count", "missing", "distinct", "min", "max", "mean", "std");
     for c in &p.columns {
         let kind = c.kind.as_str();
@@ -833,6 +962,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Profile { data, json, html, target, read } => {
             not_the_data(html.as_deref(), "--html", &data)?;
+            writable(html.as_deref(), "--html")?;
             let opts = read.options()?;
             let ds = load_streaming(&data, &opts)?;
             let popts = ProfileOptions { target, threads: mlcycle::par::available(), ..ProfileOptions::default() };
@@ -873,6 +1003,8 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
         } => {
             not_the_data(out.as_deref(), "--out", &data)?;
             not_the_data(dump_split.as_deref(), "--dump-split", &data)?;
+            writable(out.as_deref(), "--out")?;
+            writable(dump_split.as_deref(), "--dump-split")?;
             let file = match &config {
                 Some(path) => read_config(path)?,
                 None => SearchFile { spaces: None, strategy: None, trials: None, folds: None, metric: None, seed: None, time_budget_seconds: None },
@@ -880,10 +1012,9 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             if file.spaces.is_some() && models.is_some() {
                 return Err(Failure { code: exit::INPUT, message: "--models and a configuration's spaces both name the models; give one of them".into() });
             }
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            if threads == 0 || threads > 256 {
-                return Err(Failure { code: exit::INPUT, message: format!("--threads {threads} is out of range: allowed 1 to 256") });
-            }
+            // --threads is in range (checked as the command line is parsed);
+            // the cores, by default, are capped as it is.
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS));
             let seed = seed.or(file.seed).unwrap_or(mlcycle::run::DEFAULT_SEED);
             let strategy = search.map(SearchArg::strategy).or(file.strategy).unwrap_or(Strategy::Grid);
             // The forest's size is a setting of the one model; a search takes
@@ -895,6 +1026,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 });
             }
             let (ds, parse_ms) = load_with(&data, &read.options()?)?;
+            say_reading_notes(&ds, "trained and tested on");
             let opts = RunOptions {
                 task: task.map(|t| match t {
                     TaskArg::Classification => Task::Classification,
@@ -1012,10 +1144,21 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             cluster_command(&data, &read, &opts, out.as_deref())
         }
         Command::Replay { manifest, data } => {
-            let bytes = read(&manifest)?;
+            let bytes = read_manifest(&manifest)?;
             let m = RunManifest::from_bytes(&bytes).map_err(|e| Failure { code: exit::INPUT, message: format!("{}: {e}", manifest.display()) })?;
+            // Another version may compute otherwise: said, whatever the verdict.
+            let here = mlcycle::manifest::ToolRecord::current();
+            if m.tool.mlcycle != here.mlcycle || m.tool.smartcore != here.smartcore {
+                say!(
+                    "note: the run was made by mlcycle {} with smartcore {}; this is mlcycle {} with smartcore {}",
+                    printable(&m.tool.mlcycle),
+                    printable(&m.tool.smartcore),
+                    here.mlcycle,
+                    here.smartcore
+                );
+            }
             // The file is read as the run read it (delimiter, types, memory budget …).
-            let ds = mlcycle::run::read_for_replay(&read(&data)?, &data_name(&data), &m)?;
+            let ds = mlcycle::run::read_for_replay(&read_data(&data, m.dataset.parse_options.as_ref().map_or(ParseOptions::default().max_bytes, |o| o.max_bytes))?, &data_name(&data), &m)?;
             let report = replay(&ds, &m)?;
             if report.reproduced {
                 let figures: Vec<String> = report.metrics.iter().map(|x| format!("{} {}", x.name, x.value.map_or("undefined".into(), |v| format!("{v}")))).collect();

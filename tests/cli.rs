@@ -394,18 +394,18 @@ fn hostile_inputs_give_clear_errors() {
         ("tiny.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y"], 3, "too few to cross-validate"),
         ("badmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "svm"], 3, "unknown model \"svm\"; known models: random_forest"),
         ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification; the models for classification are random_forest, decision_tree, knn, logistic, gaussian_nb, svc"),
-        ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 3, "folds = 1 is out of range"),
+        ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 2, "invalid value '1' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
         ("budget.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--max-seconds", "0.000001", "--search", "none"], 3, "training would take about 0.0 s by a rough estimate (100 trees × 2 rows × depth 1 × 1 features per split), over the limit of 0.000001 s; use fewer trees, set a max depth, or sample the rows"),
         ("classes.csv", thousand_classes.into_bytes(), &["run", "--target", "y"], 3, "has 1000 classes, over the limit of 200"),
         ("rowlabels.csv", row_labels.into_bytes(), &["run", "--target", "y"], 3, "a different value in each of its 300 rows"),
         ("extremes.csv", extremes.into_bytes(), &["run", "--target", "y", "--task", "regression"], 3, "no candidate model could be fitted in the search; the first failure was random_forest on fold 1: the model could not be fitted: the model predicted a value that is not finite"),
         ("extremes-x.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "knn", "--search", "none"], 3, "knn cannot use values as large as 1e308 (the limit is 1e100)"),
-        ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 3, "n_trees = 0 is out of range"),
+        ("trees.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "0", "--search", "none"], 2, "invalid value '0' for '--trees <TREES>': out of range: allowed 1 to 1000"),
         ("treesearch.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--trees", "5"], 3, "--trees and --max-depth set the one random forest of --search none; a search takes tree sizes from its grid"),
-        ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 3, "--threads 0 is out of range"),
+        ("threads.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--threads", "0"], 2, "invalid value '0' for '--threads <THREADS>': out of range: allowed 1 to 256"),
         ("metric.csv", b"a,y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,7.5\n".to_vec(), &["run", "--target", "y", "--metric", "log_loss"], 3, "metric log_loss does not apply to regression; the metrics for regression are r2, rmse"),
-        ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 3, "a budget of 0 trials is out of range"),
+        ("halving.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--search", "halving", "--trials", "0"], 2, "invalid value '0' for '--trials <TRIALS>': out of range: allowed 1 to 500"),
         ("budget0.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n5,k\n6,j\n7,k\n8,j\n9,k\n10,j\n11,k\n12,j\n".to_vec(), &["run", "--target", "y", "--time-budget=-1"], 2, "invalid value '-1' for '--time-budget <SECONDS>': \"-1\" is not a number of seconds above 0"),
         ("extremes-svr.csv", b"x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n5,5\n6,6\n7,7\n8,8\n9,9\n10,10\n".to_vec(), &["run", "--target", "y", "--task", "regression", "--models", "svr,gbt,extra_trees,elastic_net,linear"], 3, "no candidate model could be fitted in the search; the first failure was svr on fold 1: svr cannot use values as large as 1e308"),
     ];
@@ -545,8 +545,6 @@ fn cluster_finds_groups_and_refuses_hostile_input() {
     for (data, args, message) in [
         (&huge, vec!["--model", "dbscan"], "column \"a\" has values as large as 1e300, too large to standardise"),
         (&small, vec!["--model", "kmeans", "--k", "9"], "need at least 9 rows, found 4"),
-        (&small, vec!["--model", "kmeans", "--k", "0"], "parameter k = 0 is out of range"),
-        (&small, vec!["--model", "dbscan", "--eps=-1"], "parameter eps = -1 is out of range"),
         (&small, vec!["--model", "dbscan", "--min-samples", "10"], "parameter min_samples = 10 is out of range: allowed 1 to the row count (4)"),
         (&small, vec!["--model", "pca", "--components", "3"], "parameter n_components = 3 is out of range: allowed 1 to the prepared column count (2)"),
         (&small, vec!["--model", "pca", "--ignore", "a,b"], "no feature columns"),
@@ -602,8 +600,8 @@ fn comments_and_titles_are_skipped() {
     let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "0"]);
     assert_eq!(o.status.code(), Some(3));
     let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "5000"]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("at most 1000 lines can be skipped"), "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("invalid value '5000' for '--skip-lines <N>': out of range: allowed 0 to 1000"), "{}", text(&o.stderr));
 }
 
 #[test]
@@ -639,10 +637,10 @@ fn reading_options_are_recorded_and_replayed() {
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(err.contains("parses to a different schema (column \"zip\" is integer now, \"zip\" categorical recorded)"), "{err}");
 
-    // Bad reading options are input errors naming the flag.
+    // Bad reading options are command-line errors naming the flag.
     let o = run(&["run", data.to_str().unwrap(), "--target", "label", "--max-memory", "0"]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("--max-memory 0 is out of range"), "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("invalid value '0' for '--max-memory <MB>': out of range: allowed 1 or more"), "{}", text(&o.stderr));
 }
 
 /// The text profile shows a date column's min, max and mean as dates and
@@ -1180,4 +1178,280 @@ fn missing_tokens_may_start_with_a_hyphen() {
     let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(p["columns"][1]["kind"], "integer");
     assert_eq!(p["columns"][1]["missing"], 3);
+}
+
+/// Runs `cmd` and gives its output, or fails the test if it has not ended
+/// within `seconds` (the child is killed: a command that buffers an
+/// endless stream would otherwise fill the machine's memory).
+fn output_within(mut cmd: Command, seconds: u64) -> Output {
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() >= seconds {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{cmd:?} still running after {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Data and manifests are refused once past their byte limit (1 GiB,
+/// 16 MiB, 1 MiB for a search configuration): a regular file by its size
+/// before any byte is read, a stream (standard input, a pipe, a device) the
+/// moment it passes the limit, said as "at least", never buffered whole.
+#[test]
+fn inputs_over_the_size_limit_are_refused_without_reading_them_whole() {
+    let iris = root("www/data/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let manifest = root("tests/fixtures/iris.run.json");
+    let manifest = manifest.to_str().unwrap();
+    let zero = || std::fs::File::open("/dev/zero").unwrap();
+    const DATA: &str = "the file is at least 1073741825 bytes (read as a stream), over the limit of 1073741824 bytes";
+    let check = |o: Output, code: i32, message: &str| {
+        assert_eq!(o.status.code(), Some(code), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(err.starts_with("mlcycle: ") && err.contains(message) && err.lines().count() == 1, "{err}");
+    };
+    // Standard input and a device named as the file: data …
+    let mut cmd = bin();
+    cmd.args(["profile", "-"]).stdin(zero());
+    check(output_within(cmd, 10), 3, &format!("stdin: {DATA}"));
+    for args in [&["run", "/dev/zero", "--target", "a"][..], &["cluster", "/dev/zero"], &["replay", manifest, "/dev/zero"]] {
+        let mut cmd = bin();
+        cmd.args(args);
+        check(output_within(cmd, 10), 3, &format!("zero: {DATA}"));
+    }
+    // … a manifest and a search configuration.
+    let mut cmd = bin();
+    cmd.args(["replay", "/dev/zero", iris]);
+    check(output_within(cmd, 10), 3, "/dev/zero: the manifest is at least 16777217 bytes, over the limit of 16777216 bytes");
+    let mut cmd = bin();
+    cmd.args(["run", iris, "--target", "species", "--config", "/dev/zero"]);
+    check(output_within(cmd, 10), 3, "/dev/zero: at least 1048577 bytes, over the limit of 1 MiB for a search configuration");
+
+    // A pipe on standard input, its writer stopped by the reader's refusal.
+    use std::io::Write;
+    let mut cmd = bin();
+    cmd.args(["replay", "-", iris]).stdin(std::process::Stdio::piped());
+    let mut child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b' '; 1 << 20];
+        (0..64).take_while(|_| input.write_all(&chunk).is_ok()).count()
+    });
+    let o = child.wait_with_output().unwrap();
+    assert!(writer.join().unwrap() < 64, "the whole stream was read");
+    check(o, 3, "stdin: the manifest is at least 16777217 bytes, over the limit of 16777216 bytes");
+
+    // A named pipe given as the data file.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let chunk = vec![b'\n'; 1 << 20];
+        (0..1100).take_while(|_| f.write_all(&chunk).is_ok()).count()
+    });
+    let mut cmd = bin();
+    cmd.args(["run", fifo.to_str().unwrap(), "--target", "a"]);
+    let o = output_within(cmd, 10);
+    assert!(writer.join().unwrap() < 1100, "the whole stream was read");
+    check(o, 3, &format!("fifo.csv: {DATA}"));
+
+    // Regular files past the limit: refused by their size, unread (sparse
+    // files: no byte of them is on disk).
+    let big = dir.path().join("big.csv");
+    std::fs::File::create(&big).unwrap().set_len((1 << 30) + 1).unwrap();
+    let big_manifest = dir.path().join("big.json");
+    std::fs::File::create(&big_manifest).unwrap().set_len(50 << 20).unwrap();
+    for args in [&["run", big.to_str().unwrap(), "--target", "a"][..], &["cluster", big.to_str().unwrap()], &["profile", big.to_str().unwrap()], &["replay", manifest, big.to_str().unwrap()]] {
+        let mut cmd = bin();
+        cmd.args(args);
+        check(output_within(cmd, 5), 3, "big.csv: the file is 1073741825 bytes, over the limit of 1073741824 bytes");
+    }
+    let mut cmd = bin();
+    cmd.args(["replay", big_manifest.to_str().unwrap(), iris]);
+    check(output_within(cmd, 5), 3, "big.json: the manifest is 52428800 bytes, over the limit of 16777216 bytes");
+}
+
+/// `run` and `cluster` say what reading did, as `profile` does (a repeated
+/// header row skipped, a file over the memory budget sampled), and that
+/// they used only the sampled rows.
+#[test]
+fn run_and_cluster_say_the_reading_notes_and_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.csv");
+    let mut csv = String::from("x,y,cat\n");
+    for i in 0..60_000u64 {
+        let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+        csv.push_str(&format!("{},{},{}\n", h % 1000, (h >> 10) % 997, if h % 3 == 0 { "a" } else { "b" }));
+        if i == 100 {
+            csv.push_str("x,y,cat\n");
+        }
+    }
+    std::fs::write(&data, csv).unwrap();
+    let data = data.to_str().unwrap();
+    let o = run(&["profile", data, "--max-memory", "1"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let profile = text(&o.stdout);
+    let notes: Vec<&str> = profile.lines().filter(|l| l.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 2, "{profile}");
+    assert!(notes[0].contains("repeating the column names was skipped") && notes[1].contains("memory budget"), "{profile}");
+    for (args, doing) in [(&["run", data, "--target", "cat", "--search", "none", "--models", "tree", "--max-memory", "1"][..], "trained and tested on"), (&["cluster", data, "--max-memory", "1"], "clustered")] {
+        let o = run(args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        for note in &notes {
+            assert!(err.lines().any(|l| l == *note), "{note} not in {err}");
+        }
+        let kept: String = notes[1].split(" was kept (").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+        assert!(err.contains(&format!("note: {doing} the {kept} sampled rows only, not all 60000 (the memory budget is 1 MB): raise --max-memory")), "{err}");
+    }
+}
+
+/// A flag's value out of its range is a bad command line (exit 2), named
+/// with the range, before the data is read; the same value in a --config
+/// file is a bad option (exit 3).
+#[test]
+fn out_of_range_flags_are_a_bad_command_line() {
+    let iris = root("www/data/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", iris, "--target", "species", "--folds", "1"], "invalid value '1' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
+        (&["run", iris, "--target", "species", "--folds", "21"], "invalid value '21' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
+        (&["run", iris, "--target", "species", "--threads", "0"], "invalid value '0' for '--threads <THREADS>': out of range: allowed 1 to 256"),
+        (&["run", iris, "--target", "species", "--trials", "0"], "invalid value '0' for '--trials <TRIALS>': out of range: allowed 1 to 500"),
+        (&["run", iris, "--target", "species", "--test-fraction", "2"], "invalid value '2' for '--test-fraction <TEST_FRACTION>': out of range: allowed a number between 0 and 1, exclusive"),
+        (&["run", iris, "--target", "species", "--test-fraction", "0"], "invalid value '0' for '--test-fraction <TEST_FRACTION>': out of range: allowed a number between 0 and 1, exclusive"),
+        (&["run", iris, "--target", "species", "--max-memory", "0"], "invalid value '0' for '--max-memory <MB>': out of range: allowed 1 or more"),
+        (&["profile", iris, "--max-memory", "0"], "invalid value '0' for '--max-memory <MB>': out of range: allowed 1 or more"),
+        (&["run", iris, "--target", "species", "--max-seconds", "0"], "invalid value '0' for '--max-seconds <MAX_SECONDS>': \"0\" is not a number of seconds above 0"),
+        (&["run", iris, "--target", "species", "--time-budget=-1"], "invalid value '-1' for '--time-budget <SECONDS>': \"-1\" is not a number of seconds above 0"),
+        (&["run", iris, "--target", "species", "--search", "none", "--trees", "1001"], "invalid value '1001' for '--trees <TREES>': out of range: allowed 1 to 1000"),
+        (&["run", iris, "--target", "species", "--search", "none", "--max-depth", "0"], "invalid value '0' for '--max-depth <MAX_DEPTH>': out of range: allowed 1 to 64"),
+        (&["run", iris, "--target", "species", "--folds", "x"], "invalid value 'x' for '--folds <FOLDS>': not a whole number: allowed 2 to 20"),
+        (&["cluster", iris, "--k", "1"], "invalid value '1' for '--k <K>': out of range: allowed 2 to 100"),
+        (&["cluster", iris, "--max-iter", "0"], "invalid value '0' for '--max-iter <MAX_ITER>': out of range: allowed 1 to 1000"),
+        (&["cluster", iris, "--n-init", "101"], "invalid value '101' for '--n-init <N_INIT>': out of range: allowed 1 to 100"),
+        (&["cluster", iris, "--model", "dbscan", "--eps=-1"], "invalid value '-1' for '--eps <EPS>': out of range: allowed a number above 0 and at most 1e6"),
+        (&["cluster", iris, "--model", "dbscan", "--min-samples", "0"], "invalid value '0' for '--min-samples <MIN_SAMPLES>': out of range: allowed 1 to 1000"),
+    ];
+    for (args, message) in cases {
+        let o = run(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("mlcycle: ") && err.contains(message) && err.lines().count() == 1, "{args:?}: {err}");
+    }
+    // The same values in a --config file are bad options, exit 3.
+    let dir = tempfile::tempdir().unwrap();
+    for (config, message) in [(r#"{"folds": 1}"#, "folds = 1 is out of range"), (r#"{"trials": 0}"#, "a budget of 0 trials is out of range")] {
+        let path = dir.path().join("search.json");
+        std::fs::write(&path, config).unwrap();
+        let o = run(&["run", iris, "--target", "species", "--config", path.to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{config}: {err}");
+        assert!(err.contains(message), "{config}: {err}");
+    }
+}
+
+/// A manifest made by another mlcycle or smartcore version replays with
+/// the same verdict and exit code, and a note naming both versions.
+#[test]
+fn replay_notes_a_manifest_from_other_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    let fixture = root("tests/fixtures/iris.run.json");
+    let o = run(&["replay", fixture.to_str().unwrap(), iris.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("note:"), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&fixture).unwrap()).unwrap();
+    let (mlcycle, smartcore) = (m["tool"]["mlcycle"].as_str().unwrap().to_string(), m["tool"]["smartcore"].as_str().unwrap().to_string());
+    for (tool, made) in [("mlcycle", "0.1.9"), ("smartcore", "0.6.1")] {
+        let mut other = m.clone();
+        other["tool"][tool] = made.into();
+        let path = dir.path().join(format!("{tool}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&other).unwrap()).unwrap();
+        let o = run(&["replay", path.to_str().unwrap(), iris.to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(text(&o.stdout).starts_with("reproduced: "), "{}", text(&o.stdout));
+        let (old_m, old_s) = if tool == "mlcycle" { (made, smartcore.as_str()) } else { (mlcycle.as_str(), made) };
+        let note = format!("note: the run was made by mlcycle {old_m} with smartcore {old_s}; this is mlcycle {mlcycle} with smartcore {smartcore}");
+        assert_eq!(err.trim_end(), note, "{err}");
+    }
+}
+
+/// An output that cannot be written (its directory missing or a file, the
+/// path itself a directory) is refused before any work, with exit 5, and
+/// no file is left behind.
+#[test]
+fn unwritable_outputs_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = root("www/data/iris.csv");
+    let iris = iris.to_str().unwrap();
+    let a_file = dir.path().join("a_file");
+    std::fs::write(&a_file, "x").unwrap();
+    let good = dir.path().join("good.json");
+    let good = good.to_str().unwrap();
+    let missing = "/nonexistent/dir/x.json";
+    let under_file = format!("{}/x.json", a_file.display());
+    let here = dir.path().to_str().unwrap();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (vec!["run", iris, "--target", "species", "--out", missing], format!("--out {missing}: the directory /nonexistent/dir does not exist; nothing was done")),
+        (vec!["run", iris, "--target", "species", "--out", here], format!("--out {here}: is a directory; give a file name; nothing was done")),
+        (vec!["run", iris, "--target", "species", "--out", &under_file], format!("--out {under_file}: {} is not a directory; nothing was done", a_file.display())),
+        (vec!["run", iris, "--target", "species", "--out", good, "--dump-split", missing], format!("--dump-split {missing}: the directory /nonexistent/dir does not exist")),
+        (vec!["profile", iris, "--html", missing], format!("--html {missing}: the directory /nonexistent/dir does not exist")),
+        (vec!["profile", iris, "--html", here], format!("--html {here}: is a directory")),
+        (vec!["cluster", iris, "--out", missing], format!("--out {missing}: the directory /nonexistent/dir does not exist")),
+        (vec!["cluster", iris, "--out", &under_file], format!("--out {under_file}: {} is not a directory", a_file.display())),
+    ];
+    for (args, message) in cases {
+        let started = std::time::Instant::now();
+        let o = run(&args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(5), "{args:?}: {err}");
+        assert!(err.starts_with(&format!("mlcycle: {message}")) && err.trim_end().ends_with("; nothing was done") && err.lines().count() == 1, "{args:?}: {err}");
+        // Refused before the data is read or a model trained.
+        assert!(o.stdout.is_empty() && started.elapsed().as_secs() < 5, "{args:?}: {err}");
+        assert!(!Path::new(good).exists(), "{args:?}: a file was left behind");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only a_file");
+    // A writable place still works, the file written once, in full.
+    let o = run(&["cluster", iris, "--out", good]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(serde_json::from_slice::<serde_json::Value>(&std::fs::read(good).unwrap()).is_ok());
+}
+
+/// A column that is not there: every column named (up to 40, then the
+/// count), names close to the one asked (case aside, or containing it)
+/// offered first.
+#[test]
+fn an_unknown_column_lists_the_columns_and_close_names() {
+    let diabetes = root("www/data/diabetes.csv");
+    let o = run(&["run", diabetes.to_str().unwrap(), "--target", "target"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        "mlcycle: diabetes.csv: no column named \"target\"; the columns are \"age\", \"sex\", \"bmi\", \"bp\", \"s1\", \"s2\", \"s3\", \"s4\", \"s5\", \"s6\", \"progression\""
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.csv");
+    let mut names: Vec<String> = (0..48).map(|i| format!("c{i}")).collect();
+    names.extend(["unit_price".to_string(), "Price_EUR".to_string()]);
+    std::fs::write(&wide, format!("{}\n{}\n", names.join(","), vec!["1"; names.len()].join(","))).unwrap();
+    let first40: Vec<String> = names.iter().take(40).map(|n| format!("\"{n}\"")).collect();
+    let o = run(&["run", wide.to_str().unwrap(), "--target", "PRICE"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        format!("mlcycle: wide.csv: no column named \"PRICE\"; did you mean \"unit_price\" or \"Price_EUR\"? The columns are {}, … (50 in all)", first40.join(", "))
+    );
+    let o = run(&["profile", wide.to_str().unwrap(), "--target", "C45"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("no column named \"C45\"; did you mean \"c45\"? The columns are \"c0\", "), "{}", text(&o.stderr));
 }

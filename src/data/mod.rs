@@ -833,16 +833,27 @@ pub struct Dataset {
     pub parse: ParseOptions,
 }
 
-/// The error for a column `name` not among `names` of `file`: the
-/// columns listed (the first ten), and one that differs only in case or
-/// surrounding spaces offered first.
+/// Columns an unknown-column error lists by name; past it the first
+/// ones and the count.
+const LISTED_COLUMNS: usize = 40;
+
+/// The error for a column `name` not among `names` of `file`: names close
+/// to it first ("did you mean": equal but for case or surrounding spaces,
+/// or containing it), then the columns (up to [`LISTED_COLUMNS`]).
 pub(crate) fn unknown_column(file: &str, name: &str, names: &[&str]) -> DataError {
     let fold = |s: &str| s.trim().to_lowercase();
-    let close = names.iter().find(|n| fold(n) == fold(name));
-    let shown: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
-    let more = if names.len() > 10 { format!(", … ({} in all)", names.len()) } else { String::new() };
-    let columns = match close {
-        Some(c) => format!("did you mean \"{c}\"? The columns are {}{more}", shown.join(", ")),
+    let asked = fold(name);
+    let mut close: Vec<&str> = names.iter().copied().filter(|n| fold(n) == asked).collect();
+    if !asked.is_empty() {
+        close.extend(names.iter().copied().filter(|n| fold(n) != asked && fold(n).contains(&asked)));
+    }
+    close.truncate(5);
+    let quoted = |n: &str| format!("\"{n}\"");
+    let shown: Vec<String> = names.iter().take(LISTED_COLUMNS).map(|n| quoted(n)).collect();
+    let more = if names.len() > LISTED_COLUMNS { format!(", … ({} in all)", names.len()) } else { String::new() };
+    let columns = match close.split_last() {
+        Some((last, [])) => format!("did you mean {}? The columns are {}{more}", quoted(last), shown.join(", ")),
+        Some((last, rest)) => format!("did you mean {} or {}? The columns are {}{more}", rest.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", "), quoted(last), shown.join(", ")),
         None => format!("the columns are {}{more}", shown.join(", ")),
     };
     DataError::UnknownColumn { file: file.to_string(), name: name.to_string(), columns }
