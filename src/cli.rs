@@ -1204,8 +1204,12 @@ pub fn main() -> ExitCode {
         }
     };
     // A panic is a bug: report it in one line and exit with our own code.
+    // A panic inside a candidate's model fit (smartcore's) is that
+    // candidate's error, caught and recorded by the search: not said here.
     std::panic::set_hook(Box::new(|info| {
-        say!("mlcycle: internal error (a bug in mlcycle, please report it): {info}");
+        if !mlcycle::run::in_fit() {
+            say!("mlcycle: internal error (a bug in mlcycle, please report it): {info}");
+        }
     }));
     match std::panic::catch_unwind(|| main_inner(cli)) {
         Ok(Ok(code)) => ExitCode::from(code),

@@ -884,8 +884,7 @@ impl Run {
         let fit_rows: Vec<usize> = kept.iter().map(|&k| self.train_rows[k]).collect();
         let x_train = recipe.apply(ds, &fit_rows)?;
         let x_test = recipe.apply(ds, &self.test_rows)?;
-        let trained = fit(&model, &x_train, &pick(&self.y_train, &kept), self.seed)?;
-        let (predicted, proba) = trained.predict_full(&x_test, true)?;
+        let (predicted, proba) = guarded((None, model.name().to_string()), || Ok(fit(&model, &x_train, &pick(&self.y_train, &kept), self.seed)?.predict_full(&x_test, true)?))?;
         let metrics: Vec<Metric> = match (&self.y_test, &predicted) {
             (Target::Classes(t), Target::Classes(p)) => {
                 let rows = proba.as_ref().map(rows_of).unwrap_or_default();
@@ -1000,8 +999,12 @@ pub fn run_trial(
             let positions: Vec<usize> = kept.iter().map(|&k| fit_pos[k]).collect();
             let x_fit = recipe.apply(ds, &rows)?;
             let x_val = recipe.apply(ds, &val_rows)?;
-            let model = fit(spec, &x_fit, &pick(y_train, &positions), seed)?;
-            Ok(model.predict_full(&x_val, metric.needs_probabilities())?)
+            // The trial as it would end if smartcore panicked now.
+            let context = (Some(done(fold_scores.clone(), None, None, None)), format!("{} on fold {}", spec.name(), f + 1));
+            guarded(context, || {
+                let model = fit(spec, &x_fit, &pick(y_train, &positions), seed)?;
+                Ok(model.predict_full(&x_val, metric.needs_probabilities())?)
+            })
         });
         match outcome {
             Ok((pred, proba)) => fold_scores.push(score(metric, &pick(y_train, val), &pred, proba.as_ref())),
@@ -1013,6 +1016,45 @@ pub fn run_trial(
     }
     let (mean, std) = if error.is_some() { (None, None) } else { search::summarise(&fold_scores) };
     Ok(done(fold_scores, mean, std, error))
+}
+
+std::thread_local! {
+    /// The trial a model fit is running for, as it would end if the fit
+    /// panicked, and where ("random forest on fold 2").
+    static IN_FIT: std::cell::RefCell<Option<(Option<Trial>, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`, a model fit and prediction, with `context` (the candidate's
+/// trial, see [`trial_after_panic`], or none for the final fit) in view;
+/// a panic inside it is an error ([`TrainError::SolverFailed`]): the
+/// candidate's, not the end of the search.
+/// Caught here natively; in wasm, where a panic ends the instance, the
+/// page's panic hook builds the same trial from [`trial_after_panic`].
+fn guarded<T>(context: (Option<Trial>, String), f: impl FnOnce() -> Result<T>) -> Result<T> {
+    IN_FIT.with(|c| *c.borrow_mut() = Some(context));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_FIT.with(|c| *c.borrow_mut() = None);
+    out.unwrap_or_else(|payload| Err(TrainError::SolverFailed { message: panic_message(payload.as_ref()) }.into()))
+}
+
+/// A panic's message: its text, or a placeholder for another payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic with no message".into())
+}
+
+/// Whether this thread is inside a candidate's model fit.
+pub fn in_fit() -> bool {
+    IN_FIT.with(|c| c.borrow().is_some())
+}
+
+/// The trial a candidate ends as when its model fit panics with
+/// `message` on this thread (its folds so far, and the error, as
+/// [`run_trial`] records any fold's error); `None` outside a fit.
+pub fn trial_after_panic(message: &str) -> Option<Trial> {
+    IN_FIT.with(|c| {
+        let (trial, context) = c.borrow().clone()?;
+        Some(Trial { error: Some(format!("{context}: {}", TrainError::SolverFailed { message: message.to_string() })), ..trial? })
+    })
 }
 
 /// Runs `opts` on `ds`: the whole pipeline from split to metrics.

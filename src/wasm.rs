@@ -107,8 +107,23 @@ export interface MlcycleError extends Error { code: string }
 
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    // A panic ends the instance (wasm has no unwinding). One inside a
+    // candidate's model fit (smartcore's line search) is that candidate's
+    // error, as it is natively: the trial it ends as is handed to the
+    // worker's `mlcycleTrialPanic(trial)`, if it has one, before the
+    // instance stops, so the search records it and goes on elsewhere.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.payload_as_str().map_or_else(|| crate::run::panic_message(info.payload()), str::to_string);
+        if let Some(trial) = crate::run::trial_after_panic(&message) {
+            let report = Reflect::get(&js_sys::global(), &JsValue::from_str("mlcycleTrialPanic")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            if let (Some(report), Ok(trial)) = (report, to_js(&trial)) {
+                let _ = report.call1(&JsValue::NULL, &trial);
+            }
+        }
+        console_error_panic_hook::hook(info);
+    }));
 }
+
 
 fn set(obj: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a fresh Error object cannot fail.

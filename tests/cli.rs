@@ -1455,3 +1455,33 @@ fn an_unknown_column_lists_the_columns_and_close_names() {
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).contains("no column named \"C45\"; did you mean \"c45\"? The columns are \"c0\", "), "{}", text(&o.stderr));
 }
+
+/// smartcore panics in its line search when unregularised logistic
+/// regression meets classes two columns separate (`separable.csv`: a
+/// refund flag and an after-the-fact score leak the target). The
+/// candidate is recorded as failed with smartcore's message and the
+/// search goes on (it stopped the command with exit 70); the run replays.
+#[test]
+fn a_solver_panic_fails_its_candidate_not_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = root("tests/fixtures/separable.csv");
+    let config = dir.path().join("c.json");
+    std::fs::write(&config, r#"{"spaces": [{"model": "logistic", "alpha": [0, 1]}]}"#).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", data.to_str().unwrap(), "--target", "churned", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("internal error"), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let trials = m["search"]["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 2);
+    assert_eq!(trials[0]["error"], "logistic on fold 1: the model's solver failed (Linesearch failed to converge, reached maximum iterations.); if the classes are separated exactly, a column may leak the target, or a regularised setting (alpha above 0) may fit");
+    assert_eq!(trials[0]["fold_scores"].as_array().unwrap().len(), 0);
+    assert!(trials[1]["error"].is_null() && trials[1]["mean"].as_f64().is_some(), "{}", trials[1]);
+    let o = run(&["replay", out.to_str().unwrap(), data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    // The only candidate failing: no model, said with its reason.
+    std::fs::write(&config, r#"{"spaces": [{"model": "logistic", "alpha": [0]}]}"#).unwrap();
+    let o = run(&["run", data.to_str().unwrap(), "--target", "churned", "--config", config.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("no candidate model could be fitted in the search; the first failure was logistic on fold 1: the model's solver failed (Linesearch failed"), "{}", text(&o.stderr));
+}

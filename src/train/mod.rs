@@ -208,6 +208,13 @@ pub enum TrainError {
         /// smartcore's message.
         message: String,
     },
+    /// smartcore stopped with a panic inside a fit (its line search on
+    /// classes one feature or two separate, with no regularisation).
+    #[error("the model's solver failed ({message}); if the classes are separated exactly, a column may leak the target, or a regularised setting (alpha above 0) may fit")]
+    SolverFailed {
+        /// The panic's message.
+        message: String,
+    },
 }
 
 impl TrainError {
@@ -233,6 +240,7 @@ impl TrainError {
             TrainError::UndefinedScores { .. } => "undefined_scores",
             TrainError::ValuesTooLarge { .. } => "values_too_large",
             TrainError::Fit { .. } => "fit_failed",
+            TrainError::SolverFailed { .. } => "solver_failed",
         }
     }
 }
