@@ -930,7 +930,37 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
 /// on a sample (its last kept row need not be the file's).
 fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
     let n = ds.n_rows;
-    if n < 4 || p.sample.is_some() {
+    let (label, summed) = find_totals_row(ds, p.sample.is_some())?;
+    let (name, value) = summed.first()?.clone();
+    let columns: Vec<String> = summed.iter().map(|(c, _)| c.clone()).collect();
+    Some(Alert {
+        code: AlertCode::TotalsRow,
+        severity: Severity::Warning,
+        columns: columns.clone(),
+        message: if columns.len() == 1 {
+            format!("the last row (row {n}{}) looks like a totals row: its value in \"{name}\" ({}) is the sum of the {} rows above", labelled(&label), short(value), n - 1)
+        } else {
+            format!(
+                "the last row (row {n}{}) looks like a totals row: in {} columns ({}) its value is the sum of the {} rows above (\"{name}\": {})",
+                labelled(&label),
+                columns.len(),
+                columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+                n - 1,
+                short(value)
+            )
+        },
+        evidence: ev(&[("row", n as f64), ("columns", columns.len() as f64)]),
+        suggestion: None,
+        advice: "remove the totals row from the file, then load it again: a model would learn from it as one more row (the associations and leakage checks here leave it out)".into(),
+    })
+}
+
+/// The last row's label if it names a total, and the number columns whose
+/// last value is the sum of the rows above (with that sum), when the last
+/// row is a totals row (see [`totals_row`]); `None` on a sample.
+pub(crate) fn find_totals_row(ds: &Dataset, sampled: bool) -> Option<(Option<String>, Vec<(String, f64)>)> {
+    let n = ds.n_rows;
+    if n < 4 || sampled {
         return None;
     }
     // A label on the last row that says it ("Total", "Gesamt"): then a
@@ -980,28 +1010,7 @@ fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
             summed.push((c.name.clone(), last));
         }
     }
-    let (name, value) = summed.first()?.clone();
-    let columns: Vec<String> = summed.iter().map(|(c, _)| c.clone()).collect();
-    Some(Alert {
-        code: AlertCode::TotalsRow,
-        severity: Severity::Warning,
-        columns: columns.clone(),
-        message: if columns.len() == 1 {
-            format!("the last row (row {n}{}) looks like a totals row: its value in \"{name}\" ({}) is the sum of the {} rows above", labelled(&label), short(value), n - 1)
-        } else {
-            format!(
-                "the last row (row {n}{}) looks like a totals row: in {} columns ({}) its value is the sum of the {} rows above (\"{name}\": {})",
-                labelled(&label),
-                columns.len(),
-                columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
-                n - 1,
-                short(value)
-            )
-        },
-        evidence: ev(&[("row", n as f64), ("columns", columns.len() as f64)]),
-        suggestion: None,
-        advice: "remove the totals row from the file, then load it again: a model would learn from it as one more row".into(),
-    })
+    (!summed.is_empty()).then_some((label, summed))
 }
 
 /// Words a totals row's label starts with.
@@ -1102,7 +1111,7 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
             // ratio is 1 whatever the target (the same rule as for classes).
             let few_rows_a_label = p.columns.iter().find(|c| c.name == a.a).is_some_and(|c| !c.kind.is_numeric() && c.distinct * 2 > c.count);
             if a.value.abs() >= LEAKAGE_ACCURACY && !few_rows_a_label {
-                out.push(leak(&a.a, &tp.name, format!("\"{}\" alone explains \"{}\" almost exactly ({:?} {:.4})", a.a, tp.name, a.measure, a.value), ev(&[("association", a.value)])));
+                out.push(leak(&a.a, &tp.name, format!("\"{}\" alone explains \"{}\" almost exactly ({} {:.4})", a.a, tp.name, a.measure.label(), a.value), ev(&[("association", a.value)])));
             }
         }
     }
@@ -1580,6 +1589,37 @@ mod tests {
         ] {
             assert!(!has(clean, None, AlertCode::TotalsRow, ""), "{clean}");
         }
+    }
+
+    /// The totals row is left out of the associations: its sums made two
+    /// unrelated columns "explain" the target almost exactly (a critical
+    /// leakage alert above the totals row's own), and a label column
+    /// whose one "Total" held the sum explain it by correlation ratio.
+    #[test]
+    fn a_totals_row_makes_no_leakage_or_correlation() {
+        let regions = ["east", "west", "north", "south"];
+        let mut csv = String::from("region,revenue,units\n");
+        let (mut revenue, mut units) = (0.0f64, 0u64);
+        for i in 0..400u64 {
+            let u = 1 + (i * 37) % 90;
+            let r = ((i * 7919) % 2500) as f64 + 0.25;
+            csv.push_str(&format!("{},{r},{u}\n", regions[(i * 13 % 4) as usize]));
+            revenue += r;
+            units += u;
+        }
+        csv.push_str(&format!("Total,{revenue},{units}\n"));
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: Some("units".into()), ..Default::default() }).unwrap();
+        let codes: Vec<AlertCode> = p.alerts.iter().map(|a| a.code).collect();
+        assert!(codes.contains(&AlertCode::TotalsRow), "{:?}", p.alerts);
+        assert!(!codes.contains(&AlertCode::TargetLeakage) && !codes.contains(&AlertCode::HighCorrelation), "{:?}", p.alerts);
+        assert!(p.associations.target.iter().all(|a| a.value.abs() < 0.5), "{:?}", p.associations.target);
+        // Without the totals row's sums, the same data's leakage alert
+        // names its measure in words.
+        let leaky: String = std::iter::once("g,y\n".to_string()).chain((0..60).map(|i| format!("{},{}.{}\n", ["a", "b", "c"][i % 3], (i % 3) * 100, i % 7))).collect();
+        let p = profile_with(&parse_csv(leaky.as_bytes(), "t.csv", &ParseOptions::default()).unwrap(), &ProfileOptions { target: Some("y".into()), ..Default::default() }).unwrap();
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::TargetLeakage).expect("a leakage alert");
+        assert_eq!(a.message, "possible target leakage: \"g\" alone explains \"y\" almost exactly (correlation ratio η 1.0000)", "{:?}", p.associations.target);
     }
 
     /// The skew alert's advice says what its fix does and does not do.

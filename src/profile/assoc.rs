@@ -32,6 +32,18 @@ pub enum Measure {
     CorrelationRatio,
 }
 
+impl Measure {
+    /// Its name as a reader knows it: "Pearson r", "correlation ratio η".
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Pearson => "Pearson r",
+            Measure::Spearman => "Spearman ρ",
+            Measure::CramersV => "Cramér's V",
+            Measure::CorrelationRatio => "correlation ratio η",
+        }
+    }
+}
+
 /// One association between two columns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Association {
@@ -302,7 +314,10 @@ fn pair(a: &Data, b: &Data, ids: (Option<&Ids>, Option<&Ids>), spearman: bool, s
 }
 
 /// Computes the associations of `ds` (see the module documentation).
-pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Option<usize>, opts: &ProfileOptions) -> Associations {
+/// `totals_row`: the last row is a spreadsheet's totals (see
+/// [`super::alerts::find_totals_row`]), left out: one row of sums made
+/// any two summed columns correlate at 1.0.
+pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Option<usize>, opts: &ProfileOptions, totals_row: bool) -> Associations {
     let mut out = Associations::default();
     let mut eligible = Vec::new();
     for (i, p) in profiles.iter().enumerate() {
@@ -346,7 +361,10 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
     let step = (ds.n_rows * pairs.max(1)).div_ceil(opts.max_assoc_work.max(1)).max(1);
     // Hashed, not every step-th: periodic rows (24 readings a day) would
     // alias with a step that shares a factor with the period.
-    let rows: Vec<usize> = crate::data::sample_rows(ds.n_rows, step);
+    let mut rows: Vec<usize> = crate::data::sample_rows(ds.n_rows, step);
+    if totals_row {
+        rows.retain(|&r| r + 1 != ds.n_rows);
+    }
     if step > 1 || ds.sample.is_some() {
         out.sampled_rows = Some(rows.len());
     }

@@ -340,7 +340,7 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
         kinds,
         approximate: if sample.is_some() { vec!["duplicateRows".to_string()] } else { Vec::new() },
     };
-    let associations = assoc::associations(ds, &columns, target, opts);
+    let associations = assoc::associations(ds, &columns, target, opts, alerts::find_totals_row(ds, sample.is_some()).is_some());
     let mut p = Profile {
         file_name: ds.file_name.clone(),
         rows,

@@ -236,13 +236,7 @@ pub fn html(p: &Profile) -> String {
 }
 
 fn measure(m: crate::profile::Measure) -> &'static str {
-    use crate::profile::Measure::*;
-    match m {
-        Pearson => "Pearson r",
-        Spearman => "Spearman ρ",
-        CramersV => "Cramér's V",
-        CorrelationRatio => "correlation ratio η",
-    }
+    m.label()
 }
 
 fn alert(s: &mut String, a: &Alert) {
