@@ -955,10 +955,14 @@ fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
     })
 }
 
-/// The last row's label if it names a total, and the number columns whose
-/// last value is the sum of the rows above (with that sum), when the last
-/// row is a totals row (see [`totals_row`]); `None` on a sample.
-pub(crate) fn find_totals_row(ds: &Dataset, sampled: bool) -> Option<(Option<String>, Vec<(String, f64)>)> {
+/// A totals row: the last row's label if it names a total, and the
+/// number columns whose last value is the sum of the rows above, with
+/// that sum.
+pub(crate) type TotalsRow = (Option<String>, Vec<(String, f64)>);
+
+/// The last row as a [`TotalsRow`], when it is one (see [`totals_row`]);
+/// `None` on a sample.
+pub(crate) fn find_totals_row(ds: &Dataset, sampled: bool) -> Option<TotalsRow> {
     let n = ds.n_rows;
     if n < 4 || sampled {
         return None;
