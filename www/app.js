@@ -1180,7 +1180,7 @@ async function train() {
       const workers = readWorkers();
       const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
       if (pooled) showCancel(true);
-      const { result, manifest, durationMs, stoppedBy, leftOut } = pooled
+      const { result, manifest, durationMs, stoppedBy, leftOut, fitFailures } = pooled
         ? await pool.search(client, poolSource(), options, workers)
         : await client.train(options);
       if (stoppedBy) {
@@ -1196,15 +1196,31 @@ async function train() {
       // The reasons can run to several lines: they go with the results, the
       // status line (pinned at the top) only counts them.
       const left = leftOut && leftOut.length > 0 ? ` ${plural(leftOut.length, 'model')} left out of the search on this data (see "Left out of the search" in the results).` : '';
-      setStatus(`Trained in ${formatMs(durationMs)}.${cut}${left}`);
+      // A candidate whose model fit panicked stopped its worker's engine:
+      // it is that candidate's failure (in the leaderboard, with its error),
+      // and the search went on.
+      const fits = fitFailures && fitFailures.length > 0
+        ? ` ${fitFailures.length === 1 ? `The solver of candidate ${fitFailures[0].index + 1} (${candidateName(fitFailures[0])}) failed` : `The solvers of ${fitFailures.length} candidates failed`}; the search went on, and the leaderboard shows ${fitFailures.length === 1 ? 'it' : 'them'} as failed, with why.`
+        : '';
+      setStatus(`Trained in ${formatMs(durationMs)}.${cut}${fits}${left}`);
     } catch (err) {
       hideProgress();
       if (err && err.code === CANCELLED && seen.refit && seen.trials.length > 0) keepUnrefitted(seen, options, err);
-      else failed(err, 'Training failed.');
+      else if (err && err.code === ENGINE_CRASHED && err.trial) {
+        // The search ran in the engine's own worker (a build with no pooled
+        // search): a candidate's failed fit ends it there, with nothing trained.
+        setStatus(`Training stopped: the solver of candidate ${err.trial.index + 1} (${candidateName(err.trial)}) failed (${err.trial.error}), and this engine cannot go on past such a candidate, so nothing was trained. The engine was restarted.`);
+      } else failed(err, 'Training failed.');
     } finally {
       if (searchSeen === seen) searchSeen = null;
     }
   }, 'training');
+}
+
+/** A candidate as the leaderboard names it: model and parameters. */
+function candidateName(trial) {
+  const params = paramsText(trial.model);
+  return `${MODEL_LABELS.get(trial.model.kind) || trial.model.kind}${params ? `, ${params}` : ''}`;
 }
 
 // The running search's finished candidates (see train), or null.

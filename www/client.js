@@ -11,8 +11,12 @@
 // data. A new load stops it at once (the new data replaces it anyway)
 // instead of waiting behind it. A reload cut short by a later restart
 // hands over to that restart's reload.
+// A crash a candidate's model fit caused (the engine's panic hook posted
+// the candidate's failed trial first) is no bug: the request's error and
+// the restart carry that `trial`, and it does not count towards the limit
+// of restarts.
 // Events: 'restart' {detail: {kind: 'crash'|'timeout'|'cancel', during,
-// what, message, restoring, reloaded, reason, fatal}}, 'progress' {detail:
+// what, message, restoring, reloaded, reason, fatal, trial}}, 'progress' {detail:
 // {type, progress, internal}}. `reloaded` resolves true (the data is loaded
 // again), false (nothing to reload, or the reload failed), or 'cancelled' /
 // 'replaced' (stopped by cancel() / by a new load).
@@ -133,6 +137,12 @@ export class MlcycleClient extends EventTarget {
     }
     const entry = this.pending.get(msg.id);
     if (!entry) return;
+    if ('trialPanic' in msg) {
+      // A candidate's model fit panicked: the engine stops next (its trap
+      // reply follows); the candidate's failed trial goes with that crash.
+      entry.trial = msg.trialPanic;
+      return;
+    }
     if ('progress' in msg) {
       this.dispatchEvent(new CustomEvent('progress', { detail: { type: entry.type, progress: msg.progress, internal: entry.internal } }));
       return;
@@ -362,6 +372,8 @@ export class MlcycleClient extends EventTarget {
     // The user's request names what stopped, not a reload queued before it.
     const mine = pending.find((e) => !e.internal) || pending[0];
     const type = during || (mine && mine.type);
+    // A candidate's fit panicked (see worker.js mlcycleTrialPanic): its trial.
+    const trial = kind === 'crash' ? (pending.find((e) => e.trial) || {}).trial || null : null;
     const action = ACTIONS[type] || 'working';
     let what;
     let name;
@@ -374,6 +386,11 @@ export class MlcycleClient extends EventTarget {
       what = `The engine did not finish ${action} within ${formatLimit(limitMs)}, so it was stopped.`;
       name = 'TimedOut';
       code = TIMED_OUT;
+    } else if (trial) {
+      // Not a bug: the candidate's fit failed, and a panic ends the instance.
+      what = `The engine stopped on candidate ${trial.index + 1}, whose model fit failed (${trial.error}).`;
+      name = 'EngineCrashed';
+      code = ENGINE_CRASHED;
     } else {
       what = `The engine stopped unexpectedly while ${action} (a bug in mlcycle, not your data).`;
       name = 'EngineCrashed';
@@ -384,13 +401,16 @@ export class MlcycleClient extends EventTarget {
       err.name = name;
       err.code = code;
       err.reason = reason;
+      // The failed trial of the candidate whose fit stopped the engine.
+      if (kind === 'crash' && entry.trial) err.trial = entry.trial;
       entry.reject(err);
     }
     this.worker.terminate();
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
-    // Cancelling is the user's choice, not a sign of a broken engine.
-    if (kind !== 'cancel') this.restarts.push(now);
+    // Cancelling is the user's choice, not a sign of a broken engine; nor
+    // is a candidate's failed fit (each ends one candidate, so they are few).
+    if (kind !== 'cancel' && !trial) this.restarts.push(now);
     if (this.restarts.length > MAX_RESTARTS) {
       this.generation++;
       this.worker = { postMessage: () => {}, terminate: () => {} };
@@ -439,7 +459,7 @@ export class MlcycleClient extends EventTarget {
     // `restoring`: the name of the data being loaded again; `what`: the first
     // sentence of `message`, which says the data is loaded (once `reloaded`).
     const restoring = data ? data.fileName : null;
-    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, what, message, restoring, fatal: false } }));
+    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, what, message, restoring, fatal: false, trial } }));
   }
 }
 

@@ -13,7 +13,13 @@
 // (a long fit stops at once); the finished trials are kept and the run
 // records that the search was cut short. A pool worker that crashes is
 // replaced by its client; the trial it was running is not retried, and the
-// search stops there keeping what finished.
+// search stops there keeping what finished. A crash a candidate's model fit
+// caused (a panic inside smartcore, which ends a wasm instance) is that
+// candidate's failure, not a bug: the engine's panic hook hands over the
+// candidate's failed trial, exactly as the native command records it; the
+// primary records it like any finished trial, the restarted worker loads
+// the data and plans the search again before it takes another candidate,
+// and the search goes on.
 
 import { MlcycleClient, CANCELLED, ENGINE_CRASHED, TIMED_OUT } from './client.js';
 import { Request } from './protocol.js';
@@ -75,18 +81,24 @@ export class SearchPool extends EventTarget {
       // search. A worker restarted after planning has lost its plan: the
       // generation it planned in tells.
       const plannedIn = new Map();
-      const prepared = Promise.all(
-        this.clients.map(async (c) => {
-          if (this.loaded.get(c) !== source.key) {
-            this.loaded.delete(c);
-            await c.load(source.data, source.fileName, source.options);
-            this.loaded.set(c, source.key);
-          }
-          const own = await c.request(Request.SEARCH_START, { options });
-          if (own.planned !== plan.planned) throw new Error(`a pool worker planned ${own.planned} trials, the primary ${plan.planned}`);
-          plannedIn.set(c, c.generation);
-        }),
-      );
+      const prepare = async (c) => {
+        // Restarted: its data is being loaded again (a failed reload leaves it without).
+        if (c.reloading && (await c.reloaded) !== true) this.loaded.delete(c);
+        if (this.loaded.get(c) !== source.key) {
+          this.loaded.delete(c);
+          await c.load(source.data, source.fileName, source.options);
+          this.loaded.set(c, source.key);
+        }
+        const own = await c.request(Request.SEARCH_START, { options });
+        if (own.planned !== plan.planned) throw new Error(`a pool worker planned ${own.planned} trials, the primary ${plan.planned}`);
+        plannedIn.set(c, c.generation);
+      };
+      const prepared = Promise.all(this.clients.map(prepare));
+      // Workers restarted after a candidate's failed fit, to prepare again
+      // before their next candidate; and those that could not be, which
+      // take no more candidates.
+      const revive = new Set();
+      const lost = new Set();
       try {
         await prepared;
       } catch (err) {
@@ -98,6 +110,8 @@ export class SearchPool extends EventTarget {
       let best = null;
       let stopped = null;
       let planned = plan.planned;
+      // The candidates whose model fit stopped a worker's engine (their failed trials, recorded).
+      const fitFailures = [];
       // The candidates start: the page shows the search (and its clock) from here, not from the first one done.
       this.progress({ stage: 'search', done, planned, metric: plan.metric, trial: null, best, elapsedMs: performance.now() - t0, workers: size });
       const better = (a, b) => (plan.metric === 'rmse' || plan.metric === 'log_loss' ? a < b : a > b);
@@ -109,10 +123,29 @@ export class SearchPool extends EventTarget {
         await Promise.all(
           this.clients.map(async (c) => {
             while (queue.length > 0 && !run.cancelled && !stopped && !timeUp) {
+              if (lost.has(c)) return;
               if (plannedIn.get(c) !== c.generation) {
-                // Restarted between candidates (its engine stopped while idle).
-                stopped = { index: null, err: new Error('a search worker\'s engine was restarted between candidates') };
-                return;
+                if (!revive.has(c)) {
+                  // Restarted between candidates (its engine stopped while idle).
+                  stopped = { index: null, err: new Error('a search worker\'s engine was restarted between candidates') };
+                  return;
+                }
+                // Its engine stopped on a candidate's failed fit: it has the
+                // data again (or loads it) and plans the search again.
+                try {
+                  await c.reloaded;
+                  if (run.cancelled || stopped || timeUp) return;
+                  await prepare(c);
+                  revive.delete(c);
+                } catch (err) {
+                  if (run.cancelled || err.code === CANCELLED) return;
+                  revive.delete(c);
+                  lost.add(c);
+                  // The others go on; with none left, the search stops here.
+                  if (this.clients.every((o) => lost.has(o))) stopped = { index: null, err: new Error(`no search worker could be made ready again after a candidate's failed fit (${err.message})`) };
+                  return;
+                }
+                continue;
               }
               const spec = queue.shift();
               const t1 = performance.now();
@@ -121,11 +154,23 @@ export class SearchPool extends EventTarget {
                 trial = await c.request(Request.RUN_TRIAL, { spec });
               } catch (err) {
                 if (run.cancelled || err.code === CANCELLED) return;
-                if (err.code === ENGINE_CRASHED || err.code === TIMED_OUT) {
+                if (err.code === ENGINE_CRASHED && err.trial && err.trial.index === spec.index) {
+                  // The candidate's fit failed and took the engine with it:
+                  // its trial is recorded as failed, like any other.
+                  trial = err.trial;
+                  fitFailures.push(trial);
+                  revive.add(c);
+                  // The data is loaded again into the restarted engine; if
+                  // that fails, it is loaded afresh before the next candidate.
+                  c.reloaded.then((ok) => {
+                    if (ok !== true && this.loaded.get(c) === source.key) this.loaded.delete(c);
+                  });
+                } else if (err.code === ENGINE_CRASHED || err.code === TIMED_OUT) {
                   stopped = { index: spec.index, err };
                   return;
+                } else {
+                  throw err;
                 }
-                throw err;
               }
               const ms = performance.now() - t1;
               // Cancelled, or another worker found the time budget spent: this
@@ -146,7 +191,7 @@ export class SearchPool extends EventTarget {
       if (run.cancelled || stopped) await primary.request(Request.SEARCH_CANCEL);
       this.progress({ stage: 'refit', elapsedMs: performance.now() - t0 });
       const out = await primary.request(Request.SEARCH_FINISH, {});
-      const result = { ...out, workers: size, leftOut: plan.leftOut };
+      const result = { ...out, workers: size, leftOut: plan.leftOut, fitFailures };
       if (stopped) {
         result.stoppedBy = { index: stopped.index, message: stopped.err.message };
       }

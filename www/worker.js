@@ -10,6 +10,21 @@ import { Request, READY, reply, failure, progress, errorFields, workerScriptURL 
 let session = null;
 let profileMs = null;
 let trapped = null;
+// The request being handled (one at a time), for the trial below.
+let currentId = null;
+
+// The engine's panic hook calls this, before the instance stops, when a
+// candidate's model fit panics (smartcore's line search on classes that
+// columns separate exactly): `trial` is that candidate recorded as failed,
+// with its error, as the native command records it. It goes to the page
+// ahead of the trap's failure reply, so the search can record it and go on.
+globalThis.mlcycleTrialPanic = (trial) => {
+  try {
+    self.postMessage({ id: currentId, trialPanic: trial });
+  } catch {
+    // Not cloneable: the page sees the trap alone, as for any other panic.
+  }
+};
 // The instance's linear memory: it only grows, so its size is the peak.
 let memory = null;
 
@@ -97,6 +112,7 @@ async function handle(msg) {
     self.postMessage(failure(id, trapped));
     return;
   }
+  currentId = id;
   try {
     self.postMessage(reply(id, await run(id, type, payload)));
   } catch (err) {
