@@ -555,6 +555,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 .filter(|&i| !sampled || runs.len() <= 100 || stands_out_locally(&runs, i))
                 .map(|i| ValueCount { value: show(runs[i].0), count: runs[i].1 })
                 .collect();
+            drop_unrepeated(&mut p.top);
             p.min = Some(sorted[0]);
             p.max = Some(sorted[n - 1]);
             p.mean = Some(mean).filter(|m| m.is_finite());
@@ -605,6 +606,16 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
 /// The indices of the `k` largest counts of `(index, count)` pairs, largest
 /// first and ties in index order (what a stable sort by count gives),
 /// selected without sorting every pair.
+/// No top values of numbers when none repeats: the smallest few of a
+/// column of distinct measurements, each once, read as its most frequent
+/// ("-3.25095852 ×1"); its range and histogram say what it holds. (Labels
+/// each once keep theirs: examples of what a text column holds.)
+fn drop_unrepeated(top: &mut Vec<ValueCount>) {
+    if top.len() > 1 && top[0].count <= 1 {
+        top.clear();
+    }
+}
+
 fn top_indices(items: impl Iterator<Item = (usize, usize)>, k: usize) -> Vec<usize> {
     let mut keyed: Vec<(std::cmp::Reverse<usize>, usize)> = items.map(|(i, c)| (std::cmp::Reverse(c), i)).collect();
     if k == 0 {
@@ -1110,7 +1121,17 @@ mod tests {
     fn dates_text_and_case_variants() {
         let p = profile(&ds("d,c\n2024-03-01,Red\n2024-01-15,red \n2024-02-01,Blue\n"));
         assert_eq!(p.columns[0].date_range, Some(DateRange { min: "2024-01-15".into(), max: "2024-03-01".into() }));
-        assert_eq!(p.columns[0].top.len(), 3);
+        // Each date once: none is listed as the most frequent; the labels,
+        // each once too, stay as examples.
+        assert!(p.columns[0].top.is_empty(), "{:?}", p.columns[0].top);
+        assert_eq!(p.columns[1].top.len(), 3);
         assert_eq!(p.columns[1].case_variants, vec![vec!["Red".to_string(), "red".to_string()]]);
+        let p = profile(&ds("d,x
+2024-03-01,0.5
+2024-01-15,-3.25095852
+2024-03-01,7
+"));
+        assert_eq!(p.columns[0].top, [ValueCount { value: "2024-03-01".into(), count: 2 }, ValueCount { value: "2024-01-15".into(), count: 1 }]);
+        assert!(p.columns[1].top.is_empty(), "{:?}", p.columns[1].top);
     }
 }
