@@ -311,6 +311,20 @@ impl RunManifest {
             column: e.column(),
             message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
         };
+        // Other JSON than an object ([1,2,3] was "trailing characters").
+        let start = text.trim_start();
+        if let Some(first) = start.chars().next().filter(|&c| c != '{') {
+            let line = text[..text.len() - start.len()].matches('\n').count() + 1;
+            let what = match first {
+                '[' => "a JSON array",
+                '"' => "a JSON string",
+                '-' | '0'..='9' => "a JSON number",
+                't' | 'f' => "a JSON true or false",
+                'n' => "JSON null",
+                _ => "not JSON",
+            };
+            return Err(ManifestError::Invalid { line, column: 1 + text.lines().nth(line - 1).map_or(0, |l| l.len() - l.trim_start().len()), message: format!("the file is {what}, where a manifest is the JSON object (starting with {{) mlcycle writes") });
+        }
         // Look at the schema first so an old or foreign file gets that error,
         // not a list of missing fields.
         #[derive(Deserialize)]
@@ -457,6 +471,12 @@ mod tests {
             let err = RunManifest::from_bytes(input).unwrap_err();
             assert_eq!(err.code(), *code, "{:?}: {err}", String::from_utf8_lossy(&input[..input.len().min(40)]));
         }
+        // JSON that is no object says what it is (an array was "trailing
+        // characters" at column 4), and where.
+        let err = RunManifest::from_bytes(b"[1,2,3]").unwrap_err();
+        assert_eq!(err.to_string(), "the manifest is not valid at line 1, column 1: the file is a JSON array, where a manifest is the JSON object (starting with {) mlcycle writes");
+        let err = RunManifest::from_bytes(b"\n  \"text\"").unwrap_err();
+        assert!(err.to_string().starts_with("the manifest is not valid at line 2, column 3: the file is a JSON string"), "{err}");
     }
 
     /// A hand-edited value is named by its field, without a line and

@@ -77,7 +77,7 @@ pub fn grid_from_spaces(spaces: &Value, task: Task) -> Result<Vec<ModelSpec>, Se
             let spec: ModelSpec = serde_json::from_value(Value::Object(p.clone())).map_err(|e| {
                 // Find which parameter's value is of the wrong type.
                 let culprit = first_bad_value(obj, &base_obj, &p);
-                bad(culprit.map_or_else(|| at.clone(), |(k, j)| format!("{at}.{k}[{j}]")), e.to_string())
+                bad(culprit.map_or_else(|| at.clone(), |(k, j)| format!("{at}.{k}[{j}]")), in_words(&e.to_string()))
             })?;
             if let Err(e) = spec.validate() {
                 let field = match &e {
@@ -93,6 +93,21 @@ pub fn grid_from_spaces(spaces: &Value, task: Task) -> Result<Vec<ModelSpec>, Se
         return Err(bad("spaces", format!("the grid has {} points, over the limit of {MAX_TRIALS}", grid.len())));
     }
     Ok(grid)
+}
+
+/// serde's Rust type names in words: "expected u16" is "expected a
+/// whole number from 0 to 65535".
+fn in_words(message: &str) -> String {
+    [
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected usize", "expected a whole number of 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (rust, words)| m.replace(rust, words))
 }
 
 /// Which listed value of `name` the point `p` took.
@@ -170,6 +185,13 @@ pub fn spaces_json(models: &[String]) -> Value {
 #[cfg(test)]
 mod spaces_json_tests {
     use super::*;
+
+    /// A value of the wrong type is named in words, not as a Rust type.
+    #[test]
+    fn wrong_types_are_said_in_words() {
+        let err = grid_from_spaces(&serde_json::json!([{"model": "random_forest", "n_trees": [-1]}]), Task::Classification).unwrap_err();
+        assert_eq!(err.to_string(), "search configuration, spaces[0].n_trees[0]: invalid value: integer `-1`, expected a whole number from 0 to 65535");
+    }
 
     /// Every model's default space survives the trip through the editor's
     /// JSON: the same candidates come back.
