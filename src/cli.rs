@@ -463,7 +463,7 @@ enum Command {
         /// (regression); tree, forest and knn do both.
         #[arg(long, value_delimiter = ',')]
         models: Option<Vec<String>>,
-        /// Most trials the search runs.
+        /// Most trials the search runs (a random search draws 8 unless told)
         #[arg(long, value_parser = whole_in::<usize>(1, mlcycle::search::MAX_TRIALS as u64))]
         trials: Option<usize>,
         /// Cross-validation folds (2 to 20; default 3).

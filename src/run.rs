@@ -514,7 +514,7 @@ impl Run {
                     (models, g, false)
                 }
             };
-            let trials = opts.trials.unwrap_or(MAX_TRIALS);
+            let trials = opts.trials.unwrap_or(if strategy == Strategy::Random { search::RANDOM_TRIALS } else { MAX_TRIALS });
             let grid_len = grid.len();
             let strata = match &y_train {
                 Target::Classes(c) => Some(c.as_slice()),
@@ -1537,6 +1537,16 @@ mod tests {
         assert!(named.left_out().is_empty());
         assert!(named.pending().iter().all(|t| t.model.name() == "logistic"));
         assert!(Run::start(&iris(), &RunOptions::new("species")).unwrap().left_out().is_empty());
+    }
+
+    /// A random search not told how many candidates draws 8, as the
+    /// page's does (the command drew the whole grid: 17 of 17).
+    #[test]
+    fn a_random_search_draws_eight_unless_told() {
+        let job = Run::start(&iris(), &RunOptions { search: Some(Strategy::Random), ..RunOptions::new("species") }).unwrap();
+        assert_eq!(job.planned(), search::RANDOM_TRIALS);
+        let job = Run::start(&iris(), &RunOptions { search: Some(Strategy::Random), trials: Some(12), ..RunOptions::new("species") }).unwrap();
+        assert_eq!(job.planned(), 12);
     }
 
     /// A search over the time allowed in all is refused, but not when a

@@ -28,6 +28,9 @@ pub const MAX_FOLDS: usize = 20;
 pub const HALVING_MIN_ROWS: usize = 30;
 /// Most trials one search may plan.
 pub const MAX_TRIALS: usize = 500;
+/// Candidates a random search draws when not told how many (the page's
+/// default too): a random search of the whole grid is the grid.
+pub const RANDOM_TRIALS: usize = 8;
 
 /// How candidates are chosen from the space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
