@@ -313,6 +313,8 @@ pub enum AlertCode {
     /// Round codes such as -999 or 9999 far outside a column's other
     /// values: likely "missing" or "unknown" written as a number.
     SentinelValues,
+    /// Columns missing a few values each (under [`HIGH_MISSING_PCT`]).
+    SomeMissing,
 }
 
 /// How much an alert matters.
@@ -728,6 +730,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
     if let Some(alert) = totals_row(ds, p) {
         out.push(alert);
     }
+    out.extend(some_missing(p));
     out.extend(sentinel_values(ds, p, target));
     let mut flagged = std::collections::BTreeSet::new();
     let present = |name: &str| p.columns.iter().find(|c| c.name == name).map_or(0, |c| c.count);
@@ -1017,6 +1020,38 @@ pub(crate) fn find_totals_row(ds: &Dataset, sampled: bool) -> Option<TotalsRow> 
     (!summed.is_empty()).then_some((label, summed))
 }
 
+/// Columns named in the note on a few missing values.
+const SOME_MISSING_NAMED: usize = 8;
+
+/// One note on the columns missing some values, under
+/// [`HIGH_MISSING_PCT`] each (past it each has its own alert): a page
+/// that said "Data-quality alerts: none" over penguins' 11 missing sexes
+/// and a Titanic's 19% missing ages hid what training does with them.
+fn some_missing(p: &Profile) -> Option<Alert> {
+    let mut few: Vec<&super::ColumnProfile> = p.columns.iter().filter(|c| c.missing > 0 && c.missing_pct < HIGH_MISSING_PCT).collect();
+    if few.is_empty() {
+        return None;
+    }
+    few.sort_by_key(|c| std::cmp::Reverse(c.missing));
+    let named: Vec<String> = few.iter().take(SOME_MISSING_NAMED).map(|c| format!("\"{}\" {} ({:.1}%)", c.name, c.missing, c.missing_pct)).collect();
+    let more = few.len().saturating_sub(SOME_MISSING_NAMED);
+    let cells: usize = few.iter().map(|c| c.missing).sum();
+    Some(Alert {
+        code: AlertCode::SomeMissing,
+        severity: Severity::Info,
+        columns: few.iter().map(|c| c.name.clone()).collect(),
+        message: format!(
+            "{} missing some values, under {HIGH_MISSING_PCT}% each: {}{}",
+            if few.len() == 1 { "1 column is".to_string() } else { format!("{} columns are", few.len()) },
+            named.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ),
+        evidence: ev(&[("columns", few.len() as f64), ("missingCells", cells as f64)]),
+        suggestion: None,
+        advice: "training fills a missing number with the training rows' median and leaves a missing label out of the label columns; add an impute step to choose otherwise, with a missing-indicator where a value's absence may mean something; rows missing the target are left out".into(),
+    })
+}
+
 /// Words a totals row's label starts with.
 const TOTAL_WORDS: [&str; 10] = ["total", "totals", "grand total", "sum", "summe", "gesamt", "insgesamt", "totaal", "overall", "all"];
 
@@ -1241,6 +1276,7 @@ mod tests {
         let cases: Vec<(AlertCode, String, Option<&str>, &str)> = vec![
             (AlertCode::HighMissing, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i % 2 == 0 { "".into() } else { i.to_string() }, i % 5))), None, "x"),
             (AlertCode::Constant, format!("x,y\n{}", n(&|i| format!("7,{}\n", i % 5))), None, "x"),
+            (AlertCode::SomeMissing, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i % 20 == 3 { "".into() } else { i.to_string() }, i % 5))), None, "x"),
             (AlertCode::NearConstant, format!("x,y\n{}", n(&|i| format!("{},{}\n", if i == 0 { 1 } else { 0 }, i % 5))), None, "x"),
             (AlertCode::Unique, format!("id,y\n{}", n(&|i| format!("u{i},{}\n", i % 5))), None, "id"),
             (AlertCode::HighCardinality, format!("c,y\n{}{}", n(&|i| format!("L{},{}\n", i, i % 5)), n(&|i| format!("L{},{}\n", i + 20, i % 5))), None, "c"),
@@ -1624,6 +1660,22 @@ mod tests {
         let p = profile_with(&parse_csv(leaky.as_bytes(), "t.csv", &ParseOptions::default()).unwrap(), &ProfileOptions { target: Some("y".into()), ..Default::default() }).unwrap();
         let a = p.alerts.iter().find(|a| a.code == AlertCode::TargetLeakage).expect("a leakage alert");
         assert_eq!(a.message, "possible target leakage: \"g\" alone explains \"y\" almost exactly (correlation ratio η 1.0000)", "{:?}", p.associations.target);
+    }
+
+    /// Columns missing a few values get one note naming them, most missing
+    /// first; one past the threshold gets its own alert instead.
+    #[test]
+    fn a_few_missing_values_are_noted_once() {
+        let csv: String = std::iter::once("a,b,c,d\n".to_string())
+            .chain((0..40).map(|i| format!("{},{},{},{}\n", if i < 2 { "" } else { "1.5" }, if i % 8 == 0 { "" } else { "x" }, i, if i % 2 == 0 { "" } else { "7" })))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let notes: Vec<&super::Alert> = p.alerts.iter().filter(|a| a.code == AlertCode::SomeMissing).collect();
+        assert_eq!(notes.len(), 1, "{:?}", p.alerts);
+        assert_eq!(notes[0].message, "2 columns are missing some values, under 20% each: \"b\" 5 (12.5%), \"a\" 2 (5.0%)");
+        assert_eq!(notes[0].columns, ["b", "a"]);
+        assert_eq!(notes[0].severity, super::Severity::Info);
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::HighMissing && a.columns == ["d"]));
     }
 
     /// The skew alert's advice says what its fix does and does not do.
