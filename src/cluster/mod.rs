@@ -38,6 +38,16 @@ pub const MAX_ITER: usize = 1_000;
 /// columns (natively 1.4 s at 1,000 columns, 13 s at 2,000, and about half
 /// an hour at 10,000, during which nothing can be stopped but the worker).
 pub const MAX_PROJECTION_COLUMNS: usize = 1_000;
+/// Longest k-means job taken, by [`kmeans_seconds`] (the training's
+/// default limit too).
+pub const MAX_KMEANS_SECONDS: f64 = 600.0;
+
+/// Rough seconds k-means takes: rows × clusters × prepared columns ×
+/// starts, at 4e-7 s each (40,000 rows × 11 columns took 12 s natively
+/// for k 12 and 10 starts; the page's wasm about twice that).
+pub fn kmeans_seconds(rows: usize, k: usize, columns: usize, n_init: usize) -> f64 {
+    4e-7 * rows as f64 * k as f64 * columns as f64 * n_init as f64
+}
 
 /// Errors from validating options or clustering.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -51,6 +61,22 @@ pub enum ClusterError {
         value: String,
         /// The allowed range, in words.
         allowed: String,
+    },
+    /// A k-means job longer than [`MAX_KMEANS_SECONDS`] by its estimate.
+    #[error("k-means with {k} clusters and {n_init} starts on {rows} rows × {columns} prepared columns would take about {seconds:.0} s by a rough estimate, over the limit of {limit:.0} s; ask for fewer clusters (k) or starts (n_init), or use a sample of the rows")]
+    TooSlow {
+        /// Clusters.
+        k: usize,
+        /// Starts.
+        n_init: usize,
+        /// Rows.
+        rows: usize,
+        /// Prepared columns.
+        columns: usize,
+        /// The estimate.
+        seconds: f64,
+        /// The limit.
+        limit: f64,
     },
     /// A column named in `columns` that is not in the data.
     #[error("column \"{name}\" is not in the data")]
@@ -126,6 +152,7 @@ impl ClusterError {
             ClusterError::TooFewRows { .. } => "too_few_rows",
             ClusterError::TooManyRows { .. } => "too_many_rows",
             ClusterError::TooWide { .. } => "too_wide",
+            ClusterError::TooSlow { .. } => "too_slow",
             ClusterError::TooFewDistinct { .. } => "too_few_distinct",
             ClusterError::TooLarge { .. } => "too_large",
             ClusterError::Prepare(e) => e.code(),
@@ -468,6 +495,13 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
         let ratio = names.len() as f64 / MAX_PROJECTION_COLUMNS as f64;
         return Err(ClusterError::TooWide { columns: names.len(), limit: MAX_PROJECTION_COLUMNS, seconds: 1.4 * ratio.powi(3) });
     }
+    // Checked before the matrix is built, from its size.
+    if let ClusterModel::Kmeans { k, n_init, .. } = opts.model {
+        let seconds = kmeans_seconds(rows.len(), k, names.len(), n_init);
+        if seconds > MAX_KMEANS_SECONDS {
+            return Err(ClusterError::TooSlow { k, n_init, rows: rows.len(), columns: names.len(), seconds, limit: MAX_KMEANS_SECONDS });
+        }
+    }
     let mut x = recipe.apply(ds, &rows)?;
     standardise(&mut x, &names)?;
     let n = x.nrows();
@@ -650,6 +684,25 @@ mod tests {
         assert_eq!(r.points.len(), 60);
         assert!((r.explained_variance.iter().sum::<f64>() - 1.0).abs() < 1e-9, "two features, two components: all the variance");
         assert_eq!(cluster(&ds, &opts).unwrap(), r, "same seed, same result");
+    }
+
+    /// A k-means job over its time limit by the estimate is refused
+    /// before it starts, with the figures (100 clusters on 200,000 rows
+    /// ran over ten minutes in the page with no end in sight); a smaller
+    /// one on the same data runs.
+    #[test]
+    fn kmeans_over_the_time_limit_is_refused_up_front() {
+        let mut s = String::from("a,b,c,d,e,f,g,h\n");
+        for i in 0..20_000 {
+            let row: Vec<String> = (0..8).map(|j| (((i * (j + 3)) % 97) as f64 / 7.0).to_string()).collect();
+            s.push_str(&row.join(","));
+            s.push('\n');
+        }
+        let ds = parse_csv(s.as_bytes(), "big.csv", &ParseOptions::default()).unwrap();
+        let err = cluster(&ds, &ClusterOptions::new(ClusterModel::Kmeans { k: 100, max_iter: 100, n_init: 100 })).unwrap_err();
+        assert_eq!(err.code(), "too_slow");
+        assert_eq!(err.to_string(), "k-means with 100 clusters and 100 starts on 20000 rows × 8 prepared columns would take about 640 s by a rough estimate, over the limit of 600 s; ask for fewer clusters (k) or starts (n_init), or use a sample of the rows");
+        assert!(kmeans_seconds(20_000, 100, 8, 90) < MAX_KMEANS_SECONDS);
     }
 
     #[test]
