@@ -4,7 +4,8 @@
 //
 //   fit_timing MODEL:ROWSxWIDTHxCLASSES[xPARAM] ...
 //
-// MODEL: logistic (PARAM: alpha), forest (PARAM: trees), tree.
+// MODEL: logistic (PARAM: alpha), forest (PARAM: trees), tree, svc and
+// svc_linear (PARAM: C).
 use mlcycle::train::{estimate_seconds, fit, ModelSpec, Target};
 use ndarray::Array2;
 use rand_core::{RngCore, SeedableRng};
@@ -21,6 +22,8 @@ fn main() {
             "logistic" => ModelSpec::Logistic { alpha: param.unwrap_or(1.0) },
             "forest" => ModelSpec::RandomForest { n_trees: param.unwrap_or(100.0) as u16, max_depth: None, min_samples_leaf: 1, min_samples_split: 2 },
             "tree" => ModelSpec::DecisionTree { max_depth: None, min_samples_leaf: 1, min_samples_split: 2 },
+            "svc" => ModelSpec::Svc { kernel: mlcycle::train::Kernel::Rbf, c: param.unwrap_or(1.0), gamma: None },
+            "svc_linear" => ModelSpec::Svc { kernel: mlcycle::train::Kernel::Linear, c: param.unwrap_or(1.0), gamma: None },
             other => panic!("unknown model {other}"),
         };
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);

@@ -592,6 +592,8 @@ fn check_gamma(gamma: Option<f64>) -> Result<(), TrainError> {
 /// Seconds per unit of [`estimate_seconds`]'s work model, measured natively
 /// on a 100,000 × 20 forest (102 s for 6.6e8 units); wasm adds up to 1.2×.
 const SECONDS_PER_UNIT: f64 = 1.6e-7;
+/// SVC's units per pair row^2.5 × feature: 1.04e-8 s measured.
+const SVC_UNITS: f64 = 1.04e-8 / SECONDS_PER_UNIT;
 /// A classification forest's share of a unit on small data (its trees see
 /// the ~63% of the rows a bootstrap sample holds): 1.4e-8 to 1.6e-8 s
 /// measured up to 20,000 rows, 2.1e-8 s on 100,000 (see [`cart_cache`]).
@@ -673,8 +675,12 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
         }
         ModelSpec::GaussianNb => (r * w * 4.0, format!("{rows} rows × {width} features")),
         ModelSpec::Ridge { .. } => (r * w * w / 4.0 + w * w * w / 3.0, format!("{rows} rows × {width}² features")),
+        // Coordinate descent: passes over the data. Measured natively on
+        // 100,000 × 15 (2 cores busy): lasso 0.3 s to 0.4 s a fit, elastic
+        // net 0.15 s (100 passes were assumed: 24 s, which left them out of
+        // the default search on 150,000 rows). Taken as 10 passes.
         ModelSpec::Lasso { .. } | ModelSpec::ElasticNet { .. } => {
-            (r * w * 100.0, format!("{rows} rows × {width} features × about 100 iterations"))
+            (r * w * 10.0, format!("{rows} rows × {width} features × about 10 passes"))
         }
         ModelSpec::Linear => (r * w * w / 2.0 + w * w * w, format!("{rows} rows × {width}² features")),
         ModelSpec::ExtraTrees { n_trees, max_depth, .. } => {
@@ -683,13 +689,18 @@ pub fn estimate_seconds(spec: &ModelSpec, rows: usize, width: usize, classes: us
             (n_trees as f64 * r * depth * w / 2.0, format!("{n_trees} trees × {rows} rows × depth {depth:.0} × {width} features"))
         }
         // The SMO solver touches about rows² kernel entries (a pair of
-        // classes at a time for SVC, one-vs-one). Measured natively on
-        // 2,025 × 10 rows: SVC (RBF, with Platt's pass) 58 s, SVR 4.2 s.
+        // classes at a time for SVC, one-vs-one), over more passes as the
+        // rows grow. Measured natively (2 cores busy), 10 features, two
+        // classes, the default candidates: 1,000 rows 1.4 s to 3.3 s a fit,
+        // 2,000 rows 9 s to 19 s; a Titanic of 445 training rows × 20
+        // features 0.3 s to 0.6 s. Taken as rows^2.5 × features at 1.04e-8
+        // s (rows² at 9 units said 13 s for the Titanic's 668 rows and left
+        // SVC out of the default search). SVR: 2,025 × 10 rows, 4.2 s.
         ModelSpec::Svc { .. } => {
             let k = classes.max(2) as f64;
             let pairs = k * (k - 1.0) / 2.0;
             let per_pair = if classes <= 2 { r } else { 2.0 * r / k };
-            (pairs * per_pair * per_pair * w * 9.0, format!("{pairs} class pair{} × ({per_pair:.0} rows)² × {width} features", if pairs == 1.0 { "" } else { "s" }))
+            (pairs * per_pair.powf(2.5) * w * SVC_UNITS, format!("{pairs} class pair{} × ({per_pair:.0} rows)^2.5 × {width} features", if pairs == 1.0 { "" } else { "s" }))
         }
         ModelSpec::Svr { .. } => (r * r * w * 0.65, format!("({rows} rows)² × {width} features")),
         // Measured (100 rounds of depth 3, 20 features): 1.2 s on 2,400
