@@ -187,22 +187,43 @@ const ADVICE = new Map([
   ['too_few_for_folds', 'To train without cross-validation, set Search to "None (one random forest)". Or use more data.'],
   // The engine's hint names settings of the command line; in the page the
   // search is the way to them (it leaves out what is too slow, and says so).
-  ['over_budget', 'In the page: set Search to Grid, then write smaller settings (fewer n_trees, a max_depth) under "Search spaces (JSON)"; the search also leaves out the candidates too slow for this data. Or load a sample of the rows.'],
+  // A time budget counts in the estimate (the search is estimated as the
+  // budget plus its dearest candidate); Search is named only when it must change.
+  ['over_budget', () => {
+    const search = $('search-select').value;
+    const smaller = 'smaller settings (fewer n_trees, a max_depth) under "Search spaces (JSON)"';
+    const limit = 'Time limit (s) (the search starts no candidate once it is spent, and keeps those finished)';
+    if (search === 'none') return `In the page: set Search to Grid, then set a ${limit} or write ${smaller}. Or load a sample of the rows.`;
+    // Already set, the limit was counted: a smaller one helps.
+    const time = $('time-input').value.trim() === '' ? `set a ${limit}` : `set a smaller ${limit}`;
+    const fewer = search === 'random' ? ', set fewer Most candidates' : '';
+    return `In the page: ${time}${fewer}, or write ${smaller}; the search also leaves out the candidates too slow for this data. Or load a sample of the rows.`;
+  }],
 ]);
+
+/** The engine's message as a sentence: it ends with a full stop, so the page's advice after it reads apart. */
+function sentence(text) {
+  const t = String(text).trimEnd();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
 
 function showError(err) {
   const box = $('error');
   clear(box);
   const name = (err && err.name) || 'Error';
   const code = err && err.code && err.code !== 'unknown' ? err.code : null;
+  // The paragraphs are parted by a space too, so their text (read aloud,
+  // copied, or taken as the region's text) does not run one into the next.
   box.append(
     el('p', { className: 'error-title' },
       el('strong', { text: name }),
       code ? el('span', { className: 'error-code', text: ` (${code})`, 'data-testid': 'error-code' }) : null),
-    el('p', { className: 'error-message', 'data-testid': 'error-message', text: (err && err.message) || String(err) }),
+    ' ',
+    el('p', { className: 'error-message', 'data-testid': 'error-message', text: sentence((err && err.message) || String(err)) }),
   );
   // (append(null) would add the text "null".)
-  if (ADVICE.has(code)) box.append(el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: ADVICE.get(code) }));
+  const advice = ADVICE.get(code);
+  if (advice) box.append(' ', el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: typeof advice === 'function' ? advice() : advice }));
   box.dataset.name = name;
   box.dataset.code = code || '';
 }
@@ -695,7 +716,8 @@ function profileRow(c) {
   const mark = (field, text) => (text !== '' && approx.has(field) ? `≈${text}` : text);
   const top = el('ul', { className: 'top-values' });
   for (const t of c.top || []) {
-    top.append(el('li', {}, clipped('span', 'top-value', visible(t.value), 24), el('span', { className: 'top-count', text: ` ×${mark('top', String(t.count))}` })));
+    // A value and its count stay on one line (the value is an inline block, after which a line could break).
+    top.append(el('li', {}, el('span', { className: 'top-item' }, clipped('span', 'top-value', visible(t.value), 24), el('span', { className: 'top-count', text: ` ×${mark('top', String(t.count))}` }))));
   }
   const numeric = typeof c.min === 'number';
   // Dates and date-times are stored as seconds since 1970: show them as
@@ -710,10 +732,11 @@ function profileRow(c) {
   const texts = new Map(time ? figures.map((v) => [v, orDash(valueFormatter(c))(v)]) : distinctTexts(figures, formatNumber).map((t, i) => [figures[i], t]));
   const value = (v) => (texts.has(v) ? texts.get(v) : formatNumber(v));
   const middle = value;
-  // The median and its quartiles may go on two lines, each kept whole, so
-  // the table fits a laptop's width without scrolling sideways.
+  // The median and its quartiles may go on two lines, each kept whole (and
+  // long quartiles on two more, after the dash), so the table fits a
+  // laptop's width without scrolling sideways.
   const quartiles = typeof c.median === 'number'
-    ? [el('span', { text: mark('median', middle(c.median)) }), ' ', el('span', { text: `[${middle(c.q1)} – ${middle(c.q3)}]` })]
+    ? [el('span', { text: mark('median', middle(c.median)) }), ' ', el('span', {}, el('span', { className: 'nowrap', text: `[${middle(c.q1)} –` }), ' ', el('span', { className: 'nowrap', text: `${middle(c.q3)}]` }))]
     : [];
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name' }, clipped('span', 'clip', visible(c.name), 60)),
@@ -727,7 +750,9 @@ function profileRow(c) {
     el('td', { className: 'num', text: numeric ? value(c.mean) : '' }),
     el('td', { className: 'num', text: numeric ? spread(c.std) : '' }),
     el('td', { className: time ? 'num quartiles dates' : 'num quartiles' }, ...quartiles),
-    el('td', {}, top),
+    // The engine lists no top values of a number or date column in which no
+    // value repeats (its first few, each once, would read as the most frequent).
+    el('td', {}, (c.top || []).length === 0 && c.distinct > 1 ? el('span', { className: 'top-none', 'data-testid': 'top-none', text: 'each value once' }) : top),
   );
   if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;
   return tr;
@@ -939,7 +964,20 @@ function showMoreColumns(p) {
   }
   more.textContent = `Show ${Math.min(left, PROFILE_PAGE)} more of ${plural(p.columns.length, 'column')}`;
   $('profile-shown').textContent = left > 0 ? `Showing ${state.profileShown} of ${p.columns.length} columns.` : '';
+  showScrollHint();
 }
+
+/**
+ * The profile table fits a laptop's width; when it does not (a narrow
+ * window, long values), a line above it says that it scrolls sideways, so
+ * no one takes its right edge for its last column.
+ */
+function showScrollHint() {
+  const wrap = $('profile-wrap');
+  $('profile-scroll-hint').hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
+}
+
+if (typeof ResizeObserver === 'function') new ResizeObserver(showScrollHint).observe($('profile-wrap'));
 
 /** ", quartiles within ±x% of the rows in rank" when any column's quartiles come from a sketch. */
 function quartileNote(p) {
@@ -995,12 +1033,17 @@ function renderAssociations(p) {
   clear(list);
   clear(table);
   const assoc = p.associations || {};
-  const heat = associationHeatmap(assoc, visible);
+  const heat = associationHeatmap(assoc, visible, 30, p.target || null);
   section.hidden = !heat;
   if (!heat) return;
   chart.append(heat.svg);
   const notes = [];
-  if (heat.shown < heat.total) notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the strongest pairs below are taken from all ${heat.total}.`);
+  if (heat.targetAdded) {
+    // The target is drawn last even when past the first columns (its figures are the ones looked for).
+    if (heat.othersShown < heat.othersTotal) notes.push(`The heatmap shows the first ${heat.othersShown} of the ${heat.othersTotal} other paired columns and the target, "${visible(p.target)}" (last); the strongest pairs below are taken from all of them.`);
+  } else if (heat.shown < heat.total) {
+    notes.push(`The heatmap shows the first ${heat.shown} of ${heat.total} paired columns; the strongest pairs below are taken from all ${heat.total}.`);
+  }
   if (assoc.sampledRows) notes.push(`Computed on a sample of ${plural(assoc.sampledRows, 'row')}: approximate.`);
   // Skipped columns grouped by their reason, a few names each.
   const byReason = new Map();
@@ -1124,97 +1167,135 @@ function readSeed() {
   return seed;
 }
 
+/**
+ * The results on screen are the previous run's while a training runs, and
+ * after one that ends with no result (failed, refused, stopped): a note
+ * above them says so and names that run's target, and they are dimmed, so
+ * no one reads them as the new run's. New results take the note away.
+ */
+function markResultsPrevious(ended) {
+  const section = $('results-section');
+  const note = $('results-previous');
+  if (section.hidden || !state.resultTarget) return;
+  const target = `target "${visible(state.resultTarget)}"`;
+  note.textContent = ended
+    ? `Previous run's results (${target}): the training just tried ended with no results, so nothing below is from it; Download manifest saves the previous run.`
+    : `Previous run's results (${target}), until this training ends.`;
+  note.hidden = false;
+  section.classList.add('previous');
+}
+
+function unmarkResults(target) {
+  state.resultTarget = target;
+  $('results-previous').hidden = true;
+  $('results-previous').textContent = '';
+  $('results-section').classList.remove('previous');
+}
+
 async function train() {
   await withBusy(async () => {
-    clearError();
-    let options;
+    markResultsPrevious(false);
     try {
-      options = { target: $('target-select').value, seed: readSeed(), recipe: state.recipe };
-      const task = $('task-select').value;
-      if (task !== 'auto') options.task = task;
-      const search = $('search-select').value;
-      options.search = search;
-      if (search !== 'none') {
-        const metric = $('metric-select').value;
-        if (metric) options.metric = metric;
-        const trials = $('trials-input').value.trim();
-        if (trials !== '') {
-          const n = Number(trials);
-          // The input's max is the engine's limit (MAX_TRIALS in src/search/mod.rs; lint.test.mjs checks they agree).
-          const most = Number($('trials-input').max);
-          if (!Number.isInteger(n) || n < 1 || n > most) throw Object.assign(new Error(`most candidates must be a whole number from 1 to ${most}, not "${trials}"`), { name: 'InputError', code: 'bad_trials' });
-          options.trials = n;
-        } else if (search === 'random') {
-          options.trials = 8;
-        }
-        const seconds = $('time-input').value.trim();
-        if (seconds !== '') {
-          const t = Number(seconds);
-          if (!Number.isFinite(t) || t <= 0) throw Object.assign(new Error(`the time limit must be a number of seconds above 0, not "${seconds}"`), { name: 'InputError', code: 'bad_time_limit' });
-          options.timeBudgetSeconds = t;
-        }
-        const spaces = editedSpaces();
-        if (spaces !== null) {
-          options.spaces = spaces;
-        } else {
-          const models = chosenModels();
-          if (models.length === 0) {
-            throw Object.assign(new Error('tick at least one model to search, or set the search to None'), { name: 'InputError', code: 'no_models' });
-          }
-          // Left at the defaults, the engine chooses, and leaves out the
-          // models too slow for this data (it says which and why).
-          if (!sameSet(models, defaultModels())) options.models = models;
-        }
-      }
-    } catch (err) {
-      failed(err, 'Nothing was trained.');
-      return;
-    }
-    setStatus('Training…');
-    // The candidates finished so far, as progress reports them: kept on
-    // screen if the refit of the best is stopped (the run has no result then).
-    const seen = { trials: [], planned: 0, metric: null, refit: false };
-    searchSeen = seen;
-    cancelKept = null;
-    try {
-      const workers = readWorkers();
-      const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
-      if (pooled) showCancel(true);
-      const { result, manifest, durationMs, stoppedBy, leftOut, fitFailures } = pooled
-        ? await pool.search(client, poolSource(), options, workers)
-        : await client.train(options);
-      if (stoppedBy) {
-        showBanner(stoppedBy.index === null
-          ? `A search worker stopped unexpectedly between candidates (${stoppedBy.message}); the search ended there and kept the finished candidates.`
-          : `A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
-      }
-      hideProgress();
-      state.manifest = manifest;
-      state.manifestSaved = false;
-      renderResult({ ...result, folds: manifestFolds(manifest) }, durationMs, leftOut);
-      const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${plural(result.search.planned, 'candidate')}; the best of those was refitted.` : '';
-      // The reasons can run to several lines: they go with the results, the
-      // status line (pinned at the top) only counts them.
-      const left = leftOut && leftOut.length > 0 ? ` ${plural(leftOut.length, 'model')} left out of the search on this data (see "Left out of the search" in the results).` : '';
-      // A candidate whose model fit panicked stopped its worker's engine:
-      // it is that candidate's failure (in the leaderboard, with its error),
-      // and the search went on.
-      const fits = fitFailures && fitFailures.length > 0
-        ? ` ${fitFailures.length === 1 ? `The solver of candidate ${fitFailures[0].index + 1} (${candidateName(fitFailures[0])}) failed` : `The solvers of ${fitFailures.length} candidates failed`}; the search went on, and the leaderboard shows ${fitFailures.length === 1 ? 'it' : 'them'} as failed, with why.`
-        : '';
-      setStatus(`Trained in ${formatMs(durationMs)}.${cut}${fits}${left}`);
-    } catch (err) {
-      hideProgress();
-      if (err && err.code === CANCELLED && seen.refit && seen.trials.length > 0) keepUnrefitted(seen, options, err);
-      else if (err && err.code === ENGINE_CRASHED && err.trial) {
-        // The search ran in the engine's own worker (a build with no pooled
-        // search): a candidate's failed fit ends it there, with nothing trained.
-        setStatus(`Training stopped: the solver of candidate ${err.trial.index + 1} (${candidateName(err.trial)}) failed (${err.trial.error}), and this engine cannot go on past such a candidate, so nothing was trained. The engine was restarted.`);
-      } else failed(err, 'Training failed.');
+      await trainJob();
     } finally {
-      if (searchSeen === seen) searchSeen = null;
+      // Still marked: no new results came.
+      if ($('results-section').classList.contains('previous')) markResultsPrevious(true);
     }
   }, 'training');
+}
+
+async function trainJob() {
+  clearError();
+  let options;
+  try {
+    options = { target: $('target-select').value, seed: readSeed(), recipe: state.recipe };
+    const task = $('task-select').value;
+    if (task !== 'auto') options.task = task;
+    const search = $('search-select').value;
+    options.search = search;
+    if (search !== 'none') {
+      const metric = $('metric-select').value;
+      if (metric) options.metric = metric;
+      const trials = $('trials-input').value.trim();
+      if (trials !== '') {
+        const n = Number(trials);
+        // The input's max is the engine's limit (MAX_TRIALS in src/search/mod.rs; lint.test.mjs checks they agree).
+        const most = Number($('trials-input').max);
+        if (!Number.isInteger(n) || n < 1 || n > most) throw Object.assign(new Error(`most candidates must be a whole number from 1 to ${most}, not "${trials}"`), { name: 'InputError', code: 'bad_trials' });
+        options.trials = n;
+      } else if (search === 'random') {
+        options.trials = 8;
+      }
+      const seconds = $('time-input').value.trim();
+      if (seconds !== '') {
+        const t = Number(seconds);
+        if (!Number.isFinite(t) || t <= 0) throw Object.assign(new Error(`the time limit must be a number of seconds above 0, not "${seconds}"`), { name: 'InputError', code: 'bad_time_limit' });
+        options.timeBudgetSeconds = t;
+      }
+      const spaces = editedSpaces();
+      if (spaces !== null) {
+        options.spaces = spaces;
+      } else {
+        const models = chosenModels();
+        if (models.length === 0) {
+          throw Object.assign(new Error('tick at least one model to search, or set the search to None'), { name: 'InputError', code: 'no_models' });
+        }
+        // Left at the defaults, the engine chooses, and leaves out the
+        // models too slow for this data (it says which and why). Once the
+        // person changes a tick, the ticked models are named, and a named
+        // model is searched whole: unticking and ticking again a model the
+        // default search left out is how to search it.
+        if ($('models-list').dataset.chosen === 'true' || !sameSet(models, defaultModels())) options.models = models;
+      }
+    }
+  } catch (err) {
+    failed(err, 'Nothing was trained.');
+    return;
+  }
+  setStatus('Training…');
+  // The candidates finished so far, as progress reports them: kept on
+  // screen if the refit of the best is stopped (the run has no result then).
+  const seen = { trials: [], planned: 0, metric: null, refit: false };
+  searchSeen = seen;
+  cancelKept = null;
+  try {
+    const workers = readWorkers();
+    const pooled = options.search !== 'none' && client.capabilities.pooledSearch;
+    if (pooled) showCancel(true);
+    const { result, manifest, durationMs, stoppedBy, leftOut, fitFailures } = pooled
+      ? await pool.search(client, poolSource(), options, workers)
+      : await client.train(options);
+    if (stoppedBy) {
+      showBanner(stoppedBy.index === null
+        ? `A search worker stopped unexpectedly between candidates (${stoppedBy.message}); the search ended there and kept the finished candidates.`
+        : `A search worker stopped unexpectedly on candidate ${stoppedBy.index + 1} (${stoppedBy.message}); the search ended there and kept the finished candidates. The candidate was not retried.`);
+    }
+    hideProgress();
+    state.manifest = manifest;
+    state.manifestSaved = false;
+    renderResult({ ...result, folds: manifestFolds(manifest) }, durationMs, leftOut);
+    const cut = result.search && result.search.cut_short ? ` The search was cut short after ${result.search.trials.length} of ${plural(result.search.planned, 'candidate')}; the best of those was refitted.` : '';
+    // The reasons can run to several lines: they go with the results, the
+    // status line (pinned at the top) only counts them.
+    const left = leftOut && leftOut.length > 0 ? ` ${plural(leftOut.length, 'model')} left out of the search on this data (see "Left out of the search" in the results).` : '';
+    // A candidate whose model fit panicked stopped its worker's engine:
+    // it is that candidate's failure (in the leaderboard, with its error),
+    // and the search went on.
+    const fits = fitFailures && fitFailures.length > 0
+      ? ` ${fitFailures.length === 1 ? `The solver of candidate ${fitFailures[0].index + 1} (${candidateName(fitFailures[0])}) failed` : `The solvers of ${fitFailures.length} candidates failed`}; the search went on, and the leaderboard shows ${fitFailures.length === 1 ? 'it' : 'them'} as failed, with why.`
+      : '';
+    setStatus(`Trained in ${formatMs(durationMs)}.${cut}${fits}${left}`);
+  } catch (err) {
+    hideProgress();
+    if (err && err.code === CANCELLED && seen.refit && seen.trials.length > 0) keepUnrefitted(seen, options, err);
+    else if (err && err.code === ENGINE_CRASHED && err.trial) {
+      // The search ran in the engine's own worker (a build with no pooled
+      // search): a candidate's failed fit ends it there, with nothing trained.
+      setStatus(`Training stopped: the solver of candidate ${err.trial.index + 1} (${candidateName(err.trial)}) failed (${err.trial.error}), and this engine cannot go on past such a candidate, so nothing was trained. The engine was restarted.`);
+    } else failed(err, 'Training failed.');
+  } finally {
+    if (searchSeen === seen) searchSeen = null;
+  }
 }
 
 /** A candidate as the leaderboard names it: model and parameters. */
@@ -1254,6 +1335,7 @@ function keepUnrefitted(seen, options, err) {
   ];
   for (const [label, value, testid] of rows) facts.append(el('div', {}, el('dt', { text: label }), el('dd', { 'data-testid': testid, text: value })));
   renderLeaderboard(r);
+  unmarkResults(options.target);
   $('results-section').hidden = false;
   setBusy(state.busy);
   const message = cancelNote || err.message;
@@ -1299,11 +1381,16 @@ function renderModelChoices() {
   const fresh = list.childElementCount === 0 || list.dataset.task !== task;
   clear(list);
   list.dataset.task = task || '';
+  // Whether the person changed a tick since the list was made for this task.
+  if (fresh) delete list.dataset.chosen;
   for (const [name, label] of offeredModels(task)) {
     const id = `model-${name}`;
     const box = el('input', { type: 'checkbox', id, value: name, 'data-testid': id });
     box.checked = fresh || ticked.has(name);
-    box.addEventListener('change', refreshSpaces);
+    box.addEventListener('change', () => {
+      list.dataset.chosen = 'true';
+      refreshSpaces();
+    });
     list.append(el('label', { className: 'model-choice', for: id }, box, document.createTextNode(` ${label}`)));
   }
   $('models-fieldset').disabled = state.busy || $('search-select').value === 'none';
@@ -1574,6 +1661,18 @@ function baselineText(r) {
   return `always "${visible(b.class)}" would score ${figures}${one}`;
 }
 
+// The engine's reason for leaving a slow model out ends with what the
+// command line does about it ("name it to search it"); in the page, a
+// changed tick names the ticked models (see train).
+const NAME_IT = /; name it to search (it|them all)$/;
+
+function leftOutReason(reason) {
+  const m = NAME_IT.exec(reason);
+  if (!m) return reason;
+  const what = m[1] === 'it' ? 'it' : 'all its candidates';
+  return `${reason.slice(0, m.index)}; to search ${what} anyway, change the ticks under "Models to search" (untick it and tick it again will do): the page then searches the ticked models whole`;
+}
+
 function renderResult(r, durationMs, leftOut = []) {
   const body = $('metrics-body');
   clear(body);
@@ -1596,7 +1695,7 @@ function renderResult(r, durationMs, leftOut = []) {
     ['Rows without a target', r.rowsWithoutTarget ? `${r.rowsWithoutTarget} left out (their "${visible(r.target)}" is missing)` : null, 'fact-no-target'],
     ['Features', String(r.featureCount), 'fact-features'],
     ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],
-    ['Left out of the search', leftOut && leftOut.length ? leftOut.map((l) => `${MODEL_LABELS.get(l.model) || l.model}: ${l.reason}`).join('; ') : null, 'fact-left-out'],
+    ['Left out of the search', leftOut && leftOut.length ? leftOut.map((l) => `${MODEL_LABELS.get(l.model) || l.model}: ${leftOutReason(l.reason)}`).join('; ') : null, 'fact-left-out'],
     ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],
     // On imbalanced classes a high accuracy can be the baseline's.
     ['Majority-class baseline', baselineText(r), 'fact-baseline'],
@@ -1607,6 +1706,7 @@ function renderResult(r, durationMs, leftOut = []) {
     facts.append(el('div', {}, el('dt', { text: label }), el('dd', { 'data-testid': testid, text: value })));
   }
   renderLeaderboard(r);
+  unmarkResults(r.target);
   $('results-section').hidden = false;
   setBusy(state.busy);
 }

@@ -209,14 +209,24 @@ export function measureName(m) {
 /**
  * The association matrix of at most `limit` columns as a heatmap: one
  * figure per pair (Pearson for two numbers, Cramér's V for two label
- * columns, η for one of each). Returns {svg, shown, total, cells} or null;
+ * columns, η for one of each); with more, the first `limit`, or the first
+ * `limit` − 1 and `target` when it is not among them (`targetAdded`: then
+ * `othersShown` of the `othersTotal` other columns are drawn).
+ * Returns {svg, shown, total, cells, targetAdded, othersShown, othersTotal} or null;
  * `cells` is every pair drawn, in the heatmap's order (row by row, above
  * the diagonal): {a, b, pair}, `pair` null when not computed.
  */
-export function associationHeatmap(associations, visible = (s) => s, limit = 30) {
+export function associationHeatmap(associations, visible = (s) => s, limit = 30, target = null) {
   const all = (associations && associations.columns) || [];
   if (all.length < 2) return null;
-  const columns = all.slice(0, limit);
+  let columns = all.slice(0, limit);
+  // A target past the first columns takes the last place: its figures are
+  // the ones a person looks for first.
+  // (The engine may list the target's pairs apart, and not among `columns`.)
+  const paired = (p) => p.a === target || p.b === target;
+  const targetAdded = target !== null && !columns.includes(target) && (all.includes(target) || (associations.target || []).some(paired));
+  const others = all.filter((c) => c !== target);
+  if (targetAdded) columns = [...others.slice(0, limit - 1), target];
   const index = new Map(columns.map((c, i) => [c, i]));
   const cells = new Map();
   // With a target, its associations are kept apart from the pairs: drawn
@@ -301,7 +311,7 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30)
   for (let i = 0; i < columns.length; i++) {
     for (let j = i + 1; j < columns.length; j++) drawn.push({ a: columns[i], b: columns[j], pair: cells.get(`${i},${j}`) || null });
   }
-  return { svg, shown: columns.length, total: all.length, cells: drawn };
+  return { svg, shown: columns.length, total: all.length, cells: drawn, targetAdded, othersShown: columns.length - 1, othersTotal: others.length };
 }
 
 /** Blue for positive, red for negative, white at zero: [r, g, b] of 0 to 255. */

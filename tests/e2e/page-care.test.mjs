@@ -270,7 +270,8 @@ test('leaving warns while a job runs or a run is unsaved; one manifest per doubl
     await page.selectOption('#search-select', 'grid');
     await train(page);
     assert.equal(await page.getAttribute('#error', 'data-code'), 'no_models');
-    assert.equal(await page.textContent('[data-testid="error-message"]'), message);
+    // (Ended as a sentence, so the advice after it reads apart.)
+    assert.equal(await page.textContent('[data-testid="error-message"]'), `${message}.`);
     const advice = await page.textContent('[data-testid="error-advice"]');
     assert.match(advice, /Tick a model that fits/);
     assert.match(advice, /"None \(one random forest\)"/);
