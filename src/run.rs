@@ -862,9 +862,9 @@ impl Run {
                         // leave a model at least 2 training rows and the
                         // metric at least 2 rows to score.
                         let way = if self.folds.len() > 2 && self.train_rows.len() >= 4 {
-                            "rank by another metric (--metric, or "Rank by" in the page), use fewer folds, or turn the search off"
+                            "rank by another metric (--metric, or \"Rank by\" in the page), use fewer folds, or turn the search off"
                         } else {
-                            "too few training rows to cross-validate: rank by another metric (--metric, or "Rank by" in the page), turn the search off (--search none, or Search \"None\" in the page), or use more data"
+                            "too few training rows to cross-validate: rank by another metric (--metric, or \"Rank by\" in the page), turn the search off (--search none, or Search \"None\" in the page), or use more data"
                         };
                         return Err(TrainError::UndefinedScores { metric: metric.name(), smallest_fold, way }.into());
                     }
