@@ -160,11 +160,11 @@ test('errors read as sentences; the over-budget advice names the time limit, and
   }
 });
 
-/** 2,000 rows of 10 numbers and a two-class label: support-vector fits too slow for the default search. */
+/** 5,000 rows of 10 numbers and a two-class label: support-vector fits too slow for the default search. */
 function manyRows() {
   const lines = [`${Array.from({ length: 10 }, (_, j) => `f${j}`).join(',')},label`];
   let v = 987654;
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 5000; i++) {
     const row = [];
     for (let j = 0; j < 10; j++) {
       v = (v * 1103515245 + 12345) % 2147483648;
