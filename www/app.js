@@ -1787,6 +1787,8 @@ async function runCluster() {
       return;
     }
     setStatus('Clustering…');
+    // One engine call that reports nothing until it ends: its clock shows it is running.
+    startTicking((ms) => showProgress(`Clustering: ${formatElapsed(ms)} elapsed. Esc or Cancel stops.`, 'Clustering progress'));
     try {
       const r = await client.cluster(options);
       clear(out);
