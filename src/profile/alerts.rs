@@ -104,8 +104,8 @@ const MAX_UNIT_CHARS: usize = 12;
 /// `Some((12.0, "kg"))`, `"23.4kmpl"` `Some((23.4, "kmpl"))`, `"60 km/h"`
 /// `Some((60.0, "km/h"))`. The unit starts with a letter (or `°`, `µ`)
 /// and holds letters, `/`, `²`, `³`, `°` and `µ`; an ordinal's ending
-/// (`1st`, `4th`) and one letter with no space before it (a code such as
-/// `12A`; `5 V` is a unit) are no units. `None` when there is no unit or
+/// (`1st`, `4th`), a clock's (`11am`, `12 PM`) and one letter with no
+/// space before it (a code such as `12A`; `5 V` is a unit) are no units. `None` when there is no unit or
 /// no number before it.
 pub(crate) fn number_with_unit(label: &str, decimal_comma: bool) -> Option<(f64, &str)> {
     let t = label.trim();
@@ -116,7 +116,8 @@ pub(crate) fn number_with_unit(label: &str, decimal_comma: bool) -> Option<(f64,
     if !(first.is_alphabetic() || matches!(first, '°' | 'µ')) || unit.chars().count() > MAX_UNIT_CHARS || number.is_empty() {
         return None;
     }
-    if matches!(unit.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th") || (unit.chars().count() == 1 && number.len() == start) {
+    // Ordinals and clock times ("11am", "12 PM") are no amounts.
+    if matches!(unit.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th" | "am" | "pm") || (unit.chars().count() == 1 && number.len() == start) {
         return None;
     }
     let (x, _) = disguised_number(number, decimal_comma)?;
@@ -1470,7 +1471,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<crate::prepare::Recipe>(&json).unwrap(), r);
         assert_eq!(crate::prepare::Recipe::fit_with(&ds, &[0, 1, 2, 3], &rows, &r.spec()).unwrap(), r);
         // No units: a code's letter, ordinals, two units half and half.
-        for (label, unit) in [("12 kg", Some("kg")), ("23.4kmpl", Some("kmpl")), ("60 km/h", Some("km/h")), ("21 °C", Some("°C")), ("10012A", None), ("12A", None), ("5 V", Some("V")), ("4th", None), ("1st", None), ("C85", None), ("SW1A 1AA", None), ("kg", None), ("1e5", None), ("$5 USD", Some("USD"))] {
+        for (label, unit) in [("12 kg", Some("kg")), ("23.4kmpl", Some("kmpl")), ("60 km/h", Some("km/h")), ("21 °C", Some("°C")), ("10012A", None), ("12A", None), ("5 V", Some("V")), ("4th", None), ("11am", None), ("12 PM", None), ("1st", None), ("C85", None), ("SW1A 1AA", None), ("kg", None), ("1e5", None), ("$5 USD", Some("USD"))] {
             assert_eq!(super::number_with_unit(label, false).map(|(_, u)| u), unit, "{label}");
         }
         assert!(super::same_unit("years", "year") && super::same_unit("km", "kms") && !super::same_unit("m", "ms") && !super::same_unit("kg", "g"));

@@ -606,13 +606,14 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
 /// The indices of the `k` largest counts of `(index, count)` pairs, largest
 /// first and ties in index order (what a stable sort by count gives),
 /// selected without sorting every pair.
-/// No top values of numbers when none repeats: the smallest few of a
+/// A number's top values are those that repeat: the smallest few of a
 /// column of distinct measurements, each once, read as its most frequent
-/// ("-3.25095852 ×1"); its range and histogram say what it holds. (Labels
-/// each once keep theirs: examples of what a text column holds.)
+/// ("-3.25095852 ×1"), also after one repeated latitude; its range and
+/// histogram say what it holds. (Labels each once keep theirs: examples
+/// of what a text column holds.)
 fn drop_unrepeated(top: &mut Vec<ValueCount>) {
-    if top.len() > 1 && top[0].count <= 1 {
-        top.clear();
+    if top.len() > 1 {
+        top.retain(|t| t.count > 1);
     }
 }
 
@@ -1131,7 +1132,7 @@ mod tests {
 2024-01-15,-3.25095852
 2024-03-01,7
 "));
-        assert_eq!(p.columns[0].top, [ValueCount { value: "2024-03-01".into(), count: 2 }, ValueCount { value: "2024-01-15".into(), count: 1 }]);
+        assert_eq!(p.columns[0].top, [ValueCount { value: "2024-03-01".into(), count: 2 }]);
         assert!(p.columns[1].top.is_empty(), "{:?}", p.columns[1].top);
     }
 }
