@@ -336,6 +336,9 @@ pub struct Run {
     seed: u64,
     test_fraction: f64,
     features: Vec<usize>,
+    /// `features` less those the recipe leaves out by its own rules on
+    /// all the training rows: what every fold is prepared from.
+    trial_features: Vec<usize>,
     recipe_steps: Vec<StepSpec>,
     classes: Option<Vec<String>>,
     train_rows: Vec<usize>,
@@ -480,7 +483,17 @@ impl Run {
         }
         let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
         // Fails early, with its own error, when nothing is left to learn from.
-        let width = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?.width();
+        let full = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?;
+        let width = full.width();
+        // Columns the recipe leaves out by its own rules on the training
+        // rows (an identifier's labels each in one row) are left out of
+        // every fold too, so the folds score the features the final model
+        // gets: a fold's fewer rows fell under the identifier rule's 20
+        // labels and one-hot encoded them (23 columns on 16 rows, where
+        // the final model had 7, and every linear candidate failed).
+        let asked: Vec<&str> = opts.recipe.iter().filter_map(StepSpec::column).collect();
+        let left_by_rule: Vec<&str> = full.dropped().into_iter().filter(|(c, reason)| *reason != crate::prepare::USER_DROP && !asked.contains(c)).map(|(c, _)| c).collect();
+        let trial_features: Vec<usize> = features.iter().copied().filter(|&i| !left_by_rule.contains(&ds.columns[i].name.as_str())).collect();
 
         let mut left_out = Vec::new();
         let (search_config, folds, plan, rungs) = if single.is_some() {
@@ -630,6 +643,7 @@ impl Run {
             seed,
             test_fraction,
             features,
+            trial_features,
             recipe_steps: opts.recipe.clone(),
             classes,
             split: SplitRecord {
@@ -687,7 +701,7 @@ impl Run {
     pub fn run_trial(&self, ds: &Dataset, spec: &TrialSpec) -> Result<Trial> {
         let metric = self.search.as_ref().map_or(RankMetric::default_for(self.task), |s| s.metric);
         let limit = self.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds);
-        run_trial(ds, &self.features, &self.recipe_steps, &self.train_rows, &self.y_train, &self.folds, spec, self.seed, metric, limit)
+        run_trial(ds, &self.trial_features, &self.recipe_steps, &self.train_rows, &self.y_train, &self.folds, spec, self.seed, metric, limit)
     }
 
     /// Records a finished trial, from [`Run::run_trial`] here or elsewhere.
@@ -1537,6 +1551,26 @@ mod tests {
         assert!(named.left_out().is_empty());
         assert!(named.pending().iter().all(|t| t.model.name() == "logistic"));
         assert!(Run::start(&iris(), &RunOptions::new("species")).unwrap().left_out().is_empty());
+    }
+
+    /// A column the recipe leaves out on all the training rows (names,
+    /// each in one row: 24 of them, past the identifier rule's 20) is left
+    /// out of every fold too (a fold's 16 fell under it and were one-hot
+    /// encoded: more columns than rows, and least squares failed on every
+    /// fold while the final model, without them, fitted).
+    #[test]
+    fn folds_leave_out_what_the_final_recipe_leaves_out() {
+        let mut text = String::from("name,a,b,y\n");
+        for i in 0..32 {
+            text.push_str(&format!("district {i},{},{},{}\n", (i * 7) % 11, (i * 5) % 13, 3 * ((i * 7) % 11) + (i * 5) % 13 + i % 3));
+        }
+        let ds = parse_csv(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let out = run(&ds, &RunOptions { models: Some(vec!["linear".into()]), task: Some(Task::Regression), ..RunOptions::new("y") }).unwrap();
+        let trials = out.search.unwrap().trials;
+        assert_eq!(trials.len(), 1);
+        assert_eq!(trials[0].error, None, "{:?}", trials[0]);
+        assert!(trials[0].mean.is_some_and(|r2| r2 > 0.9), "{:?}", trials[0]);
+        assert!(out.recipe.dropped().iter().any(|(c, _)| *c == "name"));
     }
 
     /// A random search not told how many candidates draws 8, as the
