@@ -826,8 +826,10 @@ enum Fitted {
     KnnRegressor(svm::Scaler, KNNRegressor<f64, f64, X, Vec<f64>, Euclidian<f64>>),
     Logistic(LogisticRegression<f64, u32, X, Vec<u32>>),
     GaussianNb(proba::NaiveBayes),
-    Ridge(RidgeRegression<f64, f64, X, Vec<f64>>),
-    Lasso(Lasso<f64, f64, X, Vec<f64>>),
+    /// With the training columns that vary ([`varying_columns`]).
+    Ridge(Vec<usize>, RidgeRegression<f64, f64, X, Vec<f64>>),
+    /// With the training columns that vary ([`varying_columns`]).
+    Lasso(Vec<usize>, Lasso<f64, f64, X, Vec<f64>>),
     Svc(svm::SvcModel),
     Linear(LinearRegression<f64, f64, X, Vec<f64>>),
     /// A linear model as coefficients and intercept (elastic net, fitted on
@@ -836,6 +838,19 @@ enum Fitted {
     ExtraTrees(ExtraTreesRegressor<f64, f64, X, Vec<f64>>),
     Svr(svm::SvrModel),
     Gbt(XGRegressor<f64, f64, X, Vec<f64>>),
+}
+
+/// The columns of `x` that are not one value in every row: ridge and
+/// lasso standardise their columns and smartcore fails on a constant one
+/// ("Cannot rescale constant column"; statsmodels' `constant`, or a
+/// one-hot column of a label no fold's training rows hold). A constant
+/// column adds nothing to these models; with none, the columns are all.
+fn varying_columns(x: &Array2<f64>) -> Result<Vec<usize>, TrainError> {
+    let keep: Vec<usize> = (0..x.ncols()).filter(|&j| x.column(j).iter().any(|&v| Some(&v) != x.column(j).first())).collect();
+    if keep.is_empty() {
+        return Err(TrainError::Fit { message: "every feature column has one value in all the training rows".into() });
+    }
+    Ok(keep)
 }
 
 fn to_dense(x: &Array2<f64>) -> Result<DenseMatrix<f64>, TrainError> {
@@ -985,10 +1000,14 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             Fitted::GaussianNb(proba::NaiveBayes::fit(x, codes)?)
         }
         (&ModelSpec::Ridge { alpha }, Target::Values(values)) => {
-            Fitted::Ridge(RidgeRegression::fit(&dense, values, RidgeRegressionParameters::default().with_alpha(alpha)).map_err(failed)?)
+            let keep = varying_columns(x)?;
+            let dense = to_dense(&x.select(ndarray::Axis(1), &keep))?;
+            Fitted::Ridge(keep, RidgeRegression::fit(&dense, values, RidgeRegressionParameters::default().with_alpha(alpha)).map_err(failed)?)
         }
         (&ModelSpec::Lasso { alpha }, Target::Values(values)) => {
-            Fitted::Lasso(Lasso::fit(&dense, values, LassoParameters::default().with_alpha(alpha)).map_err(failed)?)
+            let keep = varying_columns(x)?;
+            let dense = to_dense(&x.select(ndarray::Axis(1), &keep))?;
+            Fitted::Lasso(keep, Lasso::fit(&dense, values, LassoParameters::default().with_alpha(alpha)).map_err(failed)?)
         }
         (&ModelSpec::Svc { kernel, c, gamma }, Target::Classes(codes)) => {
             let mut seen = codes.clone();
@@ -1124,8 +1143,8 @@ impl TrainedModel {
             Fitted::ForestRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::TreeRegressor(m) => Target::Values(m.predict(&dense).map_err(failed)?),
             Fitted::KnnRegressor(scaler, m) => Target::Values(m.predict(&to_dense(&scaler.apply(x))?).map_err(failed)?),
-            Fitted::Ridge(m) => Target::Values(m.predict(&dense).map_err(failed)?),
-            Fitted::Lasso(m) => Target::Values(m.predict(&dense).map_err(failed)?),
+            Fitted::Ridge(keep, m) => Target::Values(m.predict(&to_dense(&x.select(ndarray::Axis(1), keep))?).map_err(failed)?),
+            Fitted::Lasso(keep, m) => Target::Values(m.predict(&to_dense(&x.select(ndarray::Axis(1), keep))?).map_err(failed)?),
             Fitted::Svc(m) => {
                 let (pred, p) = m.predict(x)?;
                 proba = Some(p);
@@ -1161,6 +1180,26 @@ mod tests {
         let x = Array2::from_shape_fn((40, 2), |(i, j)| ((i * 7 + j * 3) % 11) as f64);
         let y = Target::Classes((0..40).map(|i| ((i * 7) % 11 > 5) as u32).collect());
         (x, y)
+    }
+
+    /// A constant feature column (statsmodels' `constant`, or a one-hot
+    /// column of a label a fold lacks) made every ridge and lasso fit fail
+    /// ("Cannot rescale constant column 1"); they fit without it, and
+    /// predict as they do on the data without it, bit for bit.
+    #[test]
+    fn ridge_and_lasso_fit_beside_a_constant_column() {
+        let plain = Array2::from_shape_fn((30, 2), |(i, j)| ((i * (j + 3)) % 7) as f64 + 0.5 * j as f64);
+        let y = Target::Values((0..30).map(|i| plain[[i, 0]] * 2.0 - plain[[i, 1]] + (i % 3) as f64 * 0.1).collect());
+        let mut with = Array2::from_elem((30, 3), 1.0);
+        with.column_mut(0).assign(&plain.column(0));
+        with.column_mut(2).assign(&plain.column(1));
+        for spec in [ModelSpec::Ridge { alpha: 1.0 }, ModelSpec::Lasso { alpha: 0.1 }] {
+            let a = fit(&spec, &with, &y, 1).unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+            let b = fit(&spec, &plain, &y, 1).unwrap();
+            let (Target::Values(pa), Target::Values(pb)) = (a.predict(&with).unwrap(), b.predict(&plain).unwrap()) else { panic!("values") };
+            assert_eq!(pa.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), pb.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "{spec:?}");
+        }
+        assert!(fit(&ModelSpec::Ridge { alpha: 1.0 }, &Array2::from_elem((30, 2), 3.0), &y, 1).is_err());
     }
 
     /// One row per bad parameter: the spec and the parameter named.
