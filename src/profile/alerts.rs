@@ -58,6 +58,9 @@ pub(crate) struct WrittenNumbers<'a> {
     /// The unit after the numbers ("kg" in "12 kg"), when the column's
     /// numbers are written with one (see [`common_unit`]).
     pub unit: Option<&'a str>,
+    /// Values written with another unit, and the first of them ("1TB"
+    /// among "64GB"): the fix reads them as missing.
+    pub other_unit: Option<(usize, &'a str)>,
 }
 
 /// [`WrittenNumbers`] of `levels` counted `counts` times, when at least
@@ -94,7 +97,7 @@ fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: boo
         }
     }
     let share = values as f64 / present.max(1) as f64;
-    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None })
+    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None, other_unit: None })
 }
 
 /// Longest unit read after a number.
@@ -160,7 +163,9 @@ fn common_unit<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) 
     let &(unit, with_unit, example) = units.iter().max_by_key(|(_, n, _)| *n)?;
     let values = with_unit + plain;
     let share = values as f64 / present.max(1) as f64;
-    (share >= NUMBERS_AS_TEXT_SHARE).then_some(WrittenNumbers { share, values, marked: with_unit, example, unit: Some(unit) })
+    let others: Vec<&(&str, usize, &str)> = units.iter().filter(|u| u.0 != unit).collect();
+    let other_unit = others.first().map(|u| (others.iter().map(|u| u.1).sum(), u.2));
+    (share >= NUMBERS_AS_TEXT_SHARE).then_some(WrittenNumbers { share, values, marked: with_unit, example, unit: Some(unit), other_unit })
 }
 
 /// The number a label stands for when written in parentheses for a
@@ -510,7 +515,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
                     severity: Severity::Warning,
                     columns: cols.clone(),
                     message: if let Some(unit) = w.unit {
-                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({:.0}% of its values, e.g. {:?}), so it was read as labels", 100.0 * w.share, w.example)
+                        let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {e:?}) would become missing"));
+                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({:.0}% of its values, e.g. {:?}{other}), so it was read as labels", 100.0 * w.share, w.example)
                     } else if w.marked == w.values {
                         format!(
                             "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({:.0}% of its values, e.g. {:?}), so it was read as labels",
@@ -1446,7 +1452,7 @@ mod tests {
         let p = profile(&ds);
         let units: Vec<(&str, &str)> = p.alerts.iter().filter(|a| a.code == AlertCode::NumbersAsText).map(|a| (a.columns[0].as_str(), a.message.as_str())).collect();
         assert_eq!(units.iter().map(|u| u.0).collect::<Vec<_>>(), ["mileage", "engine", "power", "age"], "{units:?}");
-        assert_eq!(units[0].1, "\"mileage\" holds numbers followed by the unit \"kmpl\" (98% of its values, e.g. \"15.0 kmpl\"), so it was read as labels");
+        assert_eq!(units[0].1, "\"mileage\" holds numbers followed by the unit \"kmpl\" (98% of its values, e.g. \"15.0 kmpl\"; 1 written with another unit (e.g. \"17.3 km/kg\") would become missing), so it was read as labels");
         assert!(units[1].1.contains("the unit \"CC\" (100% of its values"), "{}", units[1].1);
         assert!(units[3].1.contains("the unit \"year\""), "{}", units[3].1);
         let a = p.alerts.iter().find(|a| a.columns == ["mileage"] && a.code == AlertCode::NumbersAsText).unwrap();
