@@ -836,8 +836,10 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
 
 /// Whether a column of distinct whole numbers reads as a key: they span at
 /// most twice as many numbers as there are values (1..n), they rise from
-/// row to row, they all have as many digits, four or more (a postcode, an
-/// EAN, a random six-digit customer number; counts vary in length), or the
+/// row to row by one step, they all have as many digits, four or more, in
+/// no order (a postcode, an EAN, a random six-digit customer number; counts
+/// vary in length, and a measure's yearly values move a little; under
+/// [`FEW_ROWS_FOR_KEYS`] rows, only numbers counting from 0 or 1), or the
 /// name says so (`id`, `key`, `code`, `no`, `nr`, `number`, `sku`, `zip`,
 /// `phone`, `account`, …, as a word or at its end: `customerid`,
 /// `OrderNo`, `Kundennummer`).
@@ -855,11 +857,25 @@ fn integer_looks_like_a_key(values: Option<&ColumnValues>, name: &str) -> bool {
     let present: Vec<f64> = v.iter().filter_map(|x| x.get()).collect();
     let (Some(min), Some(max)) = (present.iter().copied().reduce(f64::min), present.iter().copied().reduce(f64::max)) else { return true };
     let dense = max - min + 1.0 <= 2.0 * present.len() as f64;
-    let rising = present.windows(2).all(|w| w[0] < w[1]);
+    // Rising by one step (10, 20, 30 …); a series that grows by varying
+    // steps is a measure (employment, GNP year by year).
+    let stepped = present.len() >= 3 && present.windows(2).all(|w| w[1] - w[0] == present[1] - present[0] && w[1] > w[0]);
+    // One width, in no order: row to row the numbers jump about a third
+    // of their range, where a measure in time order moves a little.
+    let jumps = present.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>() / (present.len().max(2) - 1) as f64;
     let digits = |x: f64| format!("{}", x.abs()).len();
-    let fixed_width = min >= 0.0 && digits(min) >= 4 && digits(min) == digits(max);
-    dense || rising || fixed_width
+    let fixed_width = min >= 0.0 && digits(min) >= 4 && digits(min) == digits(max) && jumps >= (max - min) / 10.0;
+    // On a few rows every measure is all different: only a count from 0
+    // or 1 says key there (Longley's 16 years of employment figures).
+    if present.len() < FEW_ROWS_FOR_KEYS {
+        return dense && min <= 1.0;
+    }
+    dense || stepped || fixed_width
 }
+
+/// Rows under which distinct numbers are called a key only when they
+/// count from 0 or 1 (or the name says so).
+const FEW_ROWS_FOR_KEYS: usize = 30;
 
 /// Codes for "missing" or "unknown" written as numbers: -99, and ±999,
 /// ±9999 … up to ±9,999,999.
@@ -1772,11 +1788,27 @@ mod tests {
     fn distinct_counts_are_not_identifiers_but_keys_are() {
         let pop = |i: usize| 10_000 + (i * 7919 * 31) % 900_001;
         let csv: String = std::iter::once("Population,district_id,seq,rising,v\n".to_string())
-            .chain((0..60).map(|i| format!("{},{},{},{},{}\n", pop(i), pop(i), (i * 37) % 60 + 1, 1000 * i + pop(i) % 7, i % 3)))
+            .chain((0..60).map(|i| format!("{},{},{},{},{}\n", pop(i), pop(i), (i * 37) % 60 + 1, 1000 * i + 7, i % 3)))
             .collect();
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let ids: Vec<&str> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).map(|a| a.columns[0].as_str()).collect();
         assert_eq!(ids, ["district_id", "seq", "rising"]);
+        // A measure over time (employment month by month, six digits, all
+        // different, rising by varying steps or wandering) is no key.
+        let csv: String = std::iter::once("month,nonfarm,gnp,v\n".to_string())
+            .chain((0..120).map(|i| format!("m{i},{},{},{}\n", 130_000 + 90 * i + (i * 37) % 50, 234_289 + 3000 * i - if i % 10 == 9 { 4000 } else { 0 }, i % 3)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let ids: Vec<&str> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).map(|a| a.columns[0].as_str()).collect();
+        assert_eq!(ids, ["month"], "{:?}", p.alerts);
+        // On 16 rows every measure is all different: only the count from 1
+        // is a key (years and employment figures are not).
+        let csv: String = std::iter::once("Obs,TOTEMP,UNEMP,YEAR\n".to_string())
+            .chain((0..16).map(|i| format!("{},{},{},{}\n", i + 1, 60_323 + (i * 7919) % 10_000, 2356 + (i * 4111) % 2400, 1947 + i)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let ids: Vec<&str> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).map(|a| a.columns[0].as_str()).collect();
+        assert_eq!(ids, ["Obs"], "{:?}", p.alerts);
         // Random keys of one width, or named as keys however written, are.
         let key = |i: usize| 100_000 + (i * 7919 * 31) % 900_000;
         let csv: String = std::iter::once("member,customerid,OrderNo,Kundennummer,v\n".to_string())
