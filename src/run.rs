@@ -218,17 +218,21 @@ impl RunOptions {
 }
 
 /// Classification for a text target or a whole-number target with few
-/// distinct values; regression otherwise.
+/// distinct values (at most [`MAX_INTEGER_CLASSES`], and rows enough that
+/// more than half of them repeat a value: 0/1 on 4 rows is classes, 16
+/// different counts on 16 rows are amounts); regression otherwise.
 pub fn infer_task(ds: &Dataset, target: &str) -> Result<Task> {
     let col = ds.column(target)?;
     Ok(match &col.values {
         ColumnValues::Categorical { .. } => Task::Classification,
         ColumnValues::Numeric(v) => {
             let mut distinct: Vec<u64> = Vec::new();
+            let mut present = 0usize;
             for x in v.iter().flatten() {
                 if x.fract() != 0.0 {
                     return Ok(Task::Regression);
                 }
+                present += 1;
                 let key = x.to_bits();
                 if !distinct.contains(&key) {
                     distinct.push(key);
@@ -236,6 +240,12 @@ pub fn infer_task(ds: &Dataset, target: &str) -> Result<Task> {
                         return Ok(Task::Regression);
                     }
                 }
+            }
+            // Whole numbers most of which are in one row each are amounts
+            // on a small file (16 years' employment, 21 stack-loss runs),
+            // not classes a model could learn.
+            if distinct.len() > 2 && 2 * distinct.len() > present {
+                return Ok(Task::Regression);
             }
             Task::Classification
         }
@@ -1571,6 +1581,19 @@ mod tests {
         assert_eq!(trials[0].error, None, "{:?}", trials[0]);
         assert!(trials[0].mean.is_some_and(|r2| r2 > 0.9), "{:?}", trials[0]);
         assert!(out.recipe.dropped().iter().any(|(c, _)| *c == "name"));
+    }
+
+    /// Whole numbers each in about one row are amounts, even when few
+    /// (Longley's 16 employment figures were taken for 16 classes and
+    /// the run stopped); few values repeated are classes.
+    #[test]
+    fn few_whole_numbers_each_once_are_amounts() {
+        let text: String = std::iter::once("x,y,c\n".to_string()).chain((0..16).map(|i| format!("{i},{},{}\n", 60_000 + (i * 7919) % 10_000, i % 3))).collect();
+        let ds = parse_csv(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(infer_task(&ds, "y").unwrap(), Task::Regression);
+        assert_eq!(infer_task(&ds, "c").unwrap(), Task::Classification);
+        let two = parse_csv(b"x,y\n1,0\n2,1\n3,1\n", "t.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(infer_task(&two, "y").unwrap(), Task::Classification);
     }
 
     /// A random search not told how many candidates draws 8, as the
