@@ -421,7 +421,8 @@ fn rule_accuracy(feature: &ColumnValues, classes: &[Option<u32>], n_classes: usi
 }
 
 /// Every alert for `ds` and its profile `p`, most severe first.
-pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Alert> {
+/// `totals`: the last row as a totals row, if it is one ([`find_totals_row`]).
+pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: Option<TotalsRow>) -> Vec<Alert> {
     let mut out = Vec::new();
     let rows = p.rows as f64;
     // Columns whose numbers-as-text alert says why they were read as labels.
@@ -734,7 +735,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Al
             advice: "drop duplicate training rows, which a model would weigh twice; a test row that repeats a training row stays (the run counts them): to keep them apart, remove the duplicates from the file".into(),
         });
     }
-    if let Some(alert) = totals_row(ds, p) {
+    if let Some(alert) = totals.and_then(|t| totals_row(ds.n_rows, t)) {
         out.push(alert);
     }
     out.extend(some_missing(p));
@@ -953,10 +954,8 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
 /// in, the sum of the rows above (a spreadsheet's totals row, exported with
 /// the data): a model would learn from it as a row, and it skews every
 /// figure. At least three rows above it and one sum that is not zero; not
-/// on a sample (its last kept row need not be the file's).
-fn totals_row(ds: &Dataset, p: &Profile) -> Option<Alert> {
-    let n = ds.n_rows;
-    let (label, summed) = find_totals_row(ds, p.sample.is_some())?;
+/// on a sample (its last kept row need not be the file's). `n`: the rows.
+fn totals_row(n: usize, (label, summed): TotalsRow) -> Option<Alert> {
     let (name, value) = summed.first()?.clone();
     let columns: Vec<String> = summed.iter().map(|(c, _)| c.clone()).collect();
     Some(Alert {

@@ -340,7 +340,9 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
         kinds,
         approximate: if sample.is_some() { vec!["duplicateRows".to_string()] } else { Vec::new() },
     };
-    let associations = assoc::associations(ds, &columns, target, opts, alerts::find_totals_row(ds, sample.is_some()).is_some());
+    // Found once: left out of the associations, and an alert of its own.
+    let totals = alerts::find_totals_row(ds, sample.is_some());
+    let associations = assoc::associations(ds, &columns, target, opts, totals.is_some());
     let mut p = Profile {
         file_name: ds.file_name.clone(),
         rows,
@@ -364,7 +366,7 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
             ),
         }),
     };
-    p.alerts = alerts::alerts(ds, &p, target);
+    p.alerts = alerts::alerts(ds, &p, target, totals);
     Ok(p)
 }
 
