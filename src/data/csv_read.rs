@@ -734,9 +734,9 @@ mod tests {
         }
     }
 
-    /// Integers of up to 20 digits past 2^53 (long identifiers) are read as
-    /// text, their digits kept: as numbers, distinct ones would collapse
-    /// into one. So are
+    /// Integers past 2^53 (long identifiers), of any number of digits, are
+    /// read as text, their digits kept: as numbers, distinct ones would
+    /// collapse into one. So are
     /// integers with leading zeros (postcodes, account numbers).
     #[test]
     fn integers_past_two_to_the_53_stay_text() {
@@ -754,11 +754,40 @@ mod tests {
             ColumnValues::Categorical { levels, .. } => assert_eq!(levels, &["01234", "00501", "12345"]),
             other => panic!("{other:?}"),
         }
-        // Below 2^53, floats of any size, and digit strings longer than 64
-        // bits allow are numbers.
+        // Below 2^53 and floats of any size are numbers; digit strings
+        // longer than 64 bits allow are text too, digits kept (1e300
+        // written out was read as an integer column).
         let long = format!("a,b,c\n9007199254740991,1e300,{}\n-9007199254740991,2.5e20,1\n", 1e300);
         let ds = parse(long.as_bytes()).unwrap();
-        assert_eq!((ds.columns[0].kind, ds.columns[1].kind, ds.columns[2].kind), (ColumnKind::Integer, ColumnKind::Float, ColumnKind::Integer));
+        assert_eq!((ds.columns[0].kind, ds.columns[1].kind, ds.columns[2].kind), (ColumnKind::Integer, ColumnKind::Float, ColumnKind::Categorical));
+        assert_eq!((0..2).map(|i| ds.columns[2].text(i)).collect::<Vec<_>>(), [Some(format!("{}", 1e300)), Some("1".into())]);
+    }
+
+    /// Integers of 21 digits or more are kept digit for digit: 200
+    /// distinct 24-digit account numbers were one value (1.2345678901234569e23)
+    /// and 196 duplicate rows; 22-digit ICCIDs likewise; and a column of
+    /// 19- to 200-digit integers beside small ones became text labelled
+    /// "5.347210639177968e24", digits lost.
+    #[test]
+    fn integers_of_any_length_past_two_to_the_53_keep_their_digits() {
+        let labels = |ds: &Dataset, c: usize| (0..ds.n_rows).map(|i| ds.columns[c].text(i)).collect::<Vec<_>>();
+        let accts: Vec<String> = (0..200).map(|i| format!("{}", 123_456_789_012_345_678_900_000u128 + i)).collect();
+        let csv: String = std::iter::once("acct,v\n".to_string()).chain(accts.iter().map(|a| format!("{a},1\n"))).collect();
+        let ds = parse(csv.as_bytes()).unwrap();
+        assert_eq!(ds.columns[0].kind, ColumnKind::Text);
+        assert_eq!(labels(&ds, 0), accts.iter().map(|a| Some(a.clone())).collect::<Vec<_>>());
+        let mixed = ["1234", "5347210639177968123456789", "-12345678901234567890123", &"9".repeat(200), "7", "8944500102198304826", "+123456789012345678901"];
+        let csv: String = std::iter::once("id\n".to_string()).chain(mixed.iter().map(|a| format!("{a}\n"))).collect();
+        let ds = parse(csv.as_bytes()).unwrap();
+        assert_eq!(labels(&ds, 0), mixed.iter().map(|a| Some(a.to_string())).collect::<Vec<_>>());
+        // Set to integer, such a value is refused, named; to float, rounded.
+        let mut opts = ParseOptions::default();
+        opts.column_types.insert("id".into(), ColumnKind::Integer);
+        let err = parse_csv(b"id\n1\n123456789012345678901234\n", "t.csv", &opts).unwrap_err();
+        assert_eq!(err.code(), "inexact_integer");
+        assert!(err.to_string().starts_with("t.csv: row 2 (line 3), column \"id\": 123456789012345678901234 cannot"), "{err}");
+        opts.column_types.insert("id".into(), ColumnKind::Float);
+        assert_eq!(parse_csv(b"id\n1\n123456789012345678901234\n", "t.csv", &opts).unwrap().columns[0].kind, ColumnKind::Float);
     }
 
     /// Files of known binary formats are named, with what to do.
@@ -1382,6 +1411,107 @@ mod tests {
         let bad = with(&[(2999, "1,2,c1,2020-01-01,3,\"unterminated\n")]);
         let e = parse_csv_all_ways(bad.as_bytes(), "t.csv", &forced).unwrap_err();
         assert!(matches!(&e, DataError::UnterminatedQuote { .. }), "{e:?}");
+    }
+
+    /// A UTF-8 file with valid multi-byte characters (`Zürich`) and a
+    /// Latin-1 byte (`Z\xFCrich`): the error recommends replacing the bad
+    /// bytes first (Windows-1252 would garble every valid `ü` into `Ã¼`),
+    /// and reading it as Windows-1252 anyway says how many valid UTF-8
+    /// sequences it read as Windows-1252 characters, however the bytes
+    /// are split (chunks, parts). With no valid UTF-8 before the bad
+    /// byte, Windows-1252 is still advised first.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn mostly_utf8_with_a_latin1_byte_advises_lossy_utf8() {
+        let mut bytes = b"name,city\n".to_vec();
+        for i in 0..40 {
+            bytes.extend_from_slice(format!("n{i},").as_bytes());
+            bytes.extend_from_slice(if i == 30 { b"Z\xFCrich\n" } else if i % 2 == 1 { b"Z\xC3\xBCrich\n" } else { b"Basel\n" });
+        }
+        let err = parse(&bytes).unwrap_err();
+        assert_eq!(err.code(), "invalid_utf8");
+        let at = bytes.iter().position(|&b| b == 0xFC).unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!("t.csv: line 32: invalid UTF-8 at byte offset {at} of the file: the file holds valid UTF-8 before it (\"ü\" on line 3), so it is UTF-8 with some invalid bytes: replace them (--lossy-utf8, or \"Replace invalid UTF-8 bytes\" in the page's reading options), or fix them and save the file as UTF-8; reading it as Windows-1252 would garble every valid UTF-8 character (\"ü\" would read as \"Ã¼\")")
+        );
+        let opts = ParseOptions { encoding: TextEncoding::Windows1252, ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(&bytes, "t.csv", &opts).unwrap();
+        let first = bytes.windows(2).position(|w| w == b"\xC3\xBC").unwrap();
+        let notes: Vec<_> = ds.ingest.warnings.iter().filter(|w| w.code == "utf8_read_as_windows_1252").map(|w| w.message.as_str()).collect();
+        assert_eq!(notes, [format!("20 valid UTF-8 sequences were read as Windows-1252 characters, the first at byte {first} (\"ü\" read as \"Ã¼\"): if the file is UTF-8 with some invalid bytes, read it as UTF-8 and replace them (--lossy-utf8, or \"Replace invalid UTF-8 bytes\" in the page's reading options)")]);
+        let lossy = ParseOptions { lossy_utf8: true, ..ParseOptions::default() };
+        assert_eq!(parse_csv_all_ways(&bytes, "t.csv", &lossy).unwrap().columns[1].text(1).as_deref(), Some("Zürich"));
+        // Sequences of 2, 3 and 4 bytes are counted; overlong forms,
+        // surrogates and cut sequences are not.
+        let cases: &[(&[u8], usize)] = &[
+            (b"a\nJos\xe9\n", 0),
+            (b"a\n\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n", 3),
+            (b"a\n\xc0\xaf\xe0\x80\xaf\xed\xa0\x80\xf4\x90\x80\x80\n", 0),
+            (b"a\n\xc3x\xe2\x82\n\xac\n", 0),
+        ];
+        for &(input, n) in cases {
+            let ds = parse_csv_all_ways(input, "t.csv", &opts).unwrap();
+            let count = ds.ingest.warnings.iter().filter(|w| w.code == "utf8_read_as_windows_1252").count();
+            assert_eq!(count, usize::from(n > 0), "{input:?}");
+            if n > 0 {
+                assert!(ds.ingest.warnings.iter().any(|w| w.message.starts_with(&format!("{n} valid UTF-8 sequences were read"))), "{input:?}");
+            }
+        }
+        // No valid UTF-8 before the bad byte: another encoding first.
+        let err = parse(b"a,b\ncaf\xe9,1\nZ\xc3\xbcrich,2\n").unwrap_err();
+        assert!(err.to_string().contains("invalid UTF-8 at byte offset 7 of the file: the file may be in another encoding, such as Windows-1252"), "{err}");
+    }
+
+    /// A binary file is named binary before its bytes are called invalid
+    /// UTF-8 (which advised Windows-1252, which then called it binary):
+    /// by a NUL byte in its head, or by control bytes no text holds when
+    /// it is not UTF-8. A few stray NULs in a small text file are a NUL
+    /// error with line and byte, not UTF-16 (two in 32 bytes read it as
+    /// one line of CJK, "a header row but no data rows").
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn binary_bytes_are_named_before_invalid_utf8() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let random: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        let windows_1252 = ParseOptions { encoding: TextEncoding::Windows1252, ..ParseOptions::default() };
+        let lossy = ParseOptions { lossy_utf8: true, ..ParseOptions::default() };
+        let nul = random.iter().position(|&b| b == 0).unwrap();
+        assert!(std::str::from_utf8(&random[..nul]).is_err());
+        let line = random[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
+        for opts in [&ParseOptions::default(), &windows_1252, &lossy] {
+            let err = parse_csv_all_ways(&random, "t.csv", opts).unwrap_err();
+            assert_eq!(err.to_string(), format!("t.csv: line {line}: found a NUL byte at byte {nul}; this looks like a binary file, not CSV"));
+        }
+        // No NUL: its control bytes.
+        let no_nul: Vec<u8> = random.iter().map(|&b| b.max(1)).collect();
+        let first = no_nul.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1A | 0x1B)).unwrap();
+        for opts in [&ParseOptions::default(), &windows_1252, &lossy] {
+            let err = parse_csv_all_ways(&no_nul, "t.csv", opts).unwrap_err();
+            assert_eq!(err.code(), "binary_file");
+            let line = no_nul[..first].iter().filter(|&&b| b == b'\n').count() + 1;
+            assert!(err.to_string().starts_with(&format!("t.csv: line {line}: found the control byte 0x{:02X} at byte {first}, one of ", no_nul[first])), "{err}");
+        }
+        // Text with colour codes, form feeds or a few control bytes is text.
+        assert_eq!(parse(b"a,b\n\x1b[31mred\x1b[0m,1\n\x0cx,2\n").unwrap().n_rows, 2);
+        assert_eq!(parse_csv_all_ways(b"a,b\nJos\xe9\x01,1\n\x02,2\n", "t.csv", &windows_1252).unwrap().n_rows, 2);
+        // Stray NULs in a small UTF-8 file (two in 32 bytes; one at an
+        // odd offset with more text).
+        let cases: &[(&[u8], &str)] = &[
+            (b"a,b,y\n1,2\0,x\n3,4,y\n5,\x006,x\n7,8,y\n", "t.csv: line 2: found a NUL byte at byte 9; this looks like a binary file, not CSV"),
+            (b"name,n\nMoscow,1\nParis,2\0\nRome,3\nOslo,4\n", "t.csv: line 3: found a NUL byte at byte 23; this looks like a binary file, not CSV"),
+            (b"a,b\ncaf\xe9,\x001\n", "t.csv: line 2: found a NUL byte at byte 9; this looks like a binary file, not CSV"),
+        ];
+        for (input, message) in cases {
+            assert_eq!(parse(input).unwrap_err().to_string(), *message, "{:?}", String::from_utf8_lossy(input));
+        }
     }
 
     /// Windows-1252 text (Excel's CSV on Windows) is read when asked for:

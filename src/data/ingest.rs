@@ -213,13 +213,15 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
     let odd = sample.chunks_exact(2).filter(|p| p[1] == 0 && !low_surrogate(p[0])).count();
     // At least one character in 32 has a zero high byte (dense Japanese
     // has a comma and a line end in 22), and the low bytes hold at most one
-    // zero for eight of those. Under one in eight, the decoded sample must
-    // also hold a line end: text in UTF-8 with a stray NUL decodes as CJK.
+    // zero for eight of those. Unless most of the high bytes are zero
+    // (ASCII and Latin text), the decoded sample must also hold a line
+    // end: text in UTF-8 with a stray NUL or two decodes as CJK (37 bytes
+    // with two NULs, one high byte in eight zero, were read as one line).
     let one_sided = |high: usize, low: usize| high * 32 >= pairs && low * 8 <= high;
     let (le, sparse) = if one_sided(odd, even) {
-        (true, odd * 8 < pairs)
+        (true, odd * 2 < pairs)
     } else if one_sided(even, odd) {
-        (false, even * 8 < pairs)
+        (false, even * 2 < pairs)
     } else {
         return None;
     };
@@ -231,6 +233,32 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
     let line_end = units.iter().any(|&u| u == 0x0A || u == 0x0D);
     let text = char::decode_utf16(units).all(|c| c.is_ok_and(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')));
     (text && (line_end || !sparse)).then_some(le)
+}
+
+/// Bytes below 0x20 that no text file holds: not a tab, line end, form
+/// feed, Ctrl-Z (an old end-of-file mark) or escape (colour codes).
+fn binary_control(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1A | 0x1B)
+}
+
+/// The error for a head of a file (`head`, from byte `bom` on, at most
+/// [`HEAD_BYTES`], so however the chunks fall) read as 8-bit text (UTF-8 or
+/// Windows-1252) that shows it is binary: a NUL byte, or, when it is not
+/// UTF-8, control bytes no text holds, one in 32 bytes and at least 8
+/// (random bytes have one in ten). Found before any other error in the
+/// head: a binary file was first called invalid UTF-8, with advice to read
+/// it as Windows-1252, which then called it binary.
+fn binary_head(head: &[u8], bom: usize, file: &str) -> Option<DataError> {
+    let text = head.get(bom..head.len().min(HEAD_BYTES))?;
+    if let Some(p) = memchr::memchr(0, text) {
+        return Some(DataError::Binary { file: file.to_string(), line: count_byte(b'\n', &text[..p]) + 1, byte: bom + p });
+    }
+    let count = text.iter().filter(|&&b| binary_control(b)).count();
+    if count < 8 || count * 32 < text.len() || std::str::from_utf8(&text[..text.len() - incomplete_tail(text)]).is_ok() {
+        return None;
+    }
+    let p = text.iter().position(|&b| binary_control(b))?;
+    Some(DataError::BinaryControls { file: file.to_string(), line: count_byte(b'\n', &text[..p]) + 1, byte: bom + p, value: text[p], count, checked: text.len() })
 }
 
 /// The 1-based line (in `text`, the head of a file) of the first `\"`
@@ -276,6 +304,65 @@ struct Decoder {
     lines: usize,
     replaced: usize,
     first_bad: Option<(usize, usize)>,
+    /// Read as UTF-8: the first valid multi-byte character and its line.
+    utf8_first: Option<(char, usize)>,
+    /// Read as Windows-1252: the valid UTF-8 sequences among the bytes.
+    utf8_in_1252: Utf8In1252,
+}
+
+/// Valid multi-byte UTF-8 sequences in bytes read as Windows-1252 (each
+/// `ü`, C3 BC, read as `Ã¼`): how many, and the first one's byte offset
+/// and character; with the state of a sequence begun, across chunks.
+#[derive(Default)]
+pub(super) struct Utf8In1252 {
+    pub(super) count: usize,
+    pub(super) first: Option<(usize, char)>,
+    /// Continuation bytes still needed, the range of the next one, the
+    /// sequence's start and its code point so far.
+    need: u8,
+    lo: u8,
+    hi: u8,
+    start: usize,
+    cp: u32,
+}
+
+impl Utf8In1252 {
+    /// Takes byte `b`, at offset `at` of the file.
+    fn step(&mut self, b: u8, at: usize) {
+        if self.need > 0 {
+            if (self.lo..=self.hi).contains(&b) {
+                self.cp = self.cp << 6 | u32::from(b & 0x3F);
+                self.need -= 1;
+                (self.lo, self.hi) = (0x80, 0xBF);
+                if self.need == 0 {
+                    self.count += 1;
+                    if self.first.is_none() {
+                        self.first = char::from_u32(self.cp).map(|c| (self.start, c));
+                    }
+                }
+                return;
+            }
+            self.need = 0;
+        }
+        // Lead bytes, with the range of the byte after (no overlong form,
+        // no surrogate, nothing past U+10FFFF).
+        let (need, lo, hi, bits) = match b {
+            0xC2..=0xDF => (1, 0x80, 0xBF, b & 0x1F),
+            0xE0 => (2, 0xA0, 0xBF, b & 0x0F),
+            0xE1..=0xEC | 0xEE..=0xEF => (2, 0x80, 0xBF, b & 0x0F),
+            0xED => (2, 0x80, 0x9F, b & 0x0F),
+            0xF0 => (3, 0x90, 0xBF, b & 0x07),
+            0xF1..=0xF3 => (3, 0x80, 0xBF, b & 0x07),
+            0xF4 => (3, 0x80, 0x8F, b & 0x07),
+            _ => return,
+        };
+        (self.need, self.lo, self.hi, self.start, self.cp) = (need, lo, hi, at, u32::from(bits));
+    }
+
+    /// An ASCII byte ends any sequence begun.
+    fn reset(&mut self) {
+        self.need = 0;
+    }
 }
 
 /// Length of an incomplete UTF-8 sequence at the end of `b`.
@@ -292,6 +379,28 @@ fn incomplete_tail(b: &[u8]) -> usize {
 }
 
 impl Decoder {
+    fn new(encoding: Encoding, lossy: bool, pos: usize) -> Decoder {
+        Decoder { encoding, lossy, carry: Vec::new(), pos, lines: 0, replaced: 0, first_bad: None, utf8_first: None, utf8_in_1252: Utf8In1252::default() }
+    }
+
+    /// The first multi-byte character in `valid` (valid UTF-8 from the
+    /// decoder's current line on) and its line, unless one was seen.
+    fn note_utf8(&mut self, valid: &[u8]) {
+        if self.utf8_first.is_some() || valid.is_ascii() {
+            return;
+        }
+        let Some(p) = valid.iter().position(|b| !b.is_ascii()) else { return };
+        let c = valid[p..valid.len().min(p + 4)].utf8_chunks().next().and_then(|c| c.valid().chars().next());
+        self.utf8_first = c.map(|c| (c, self.lines + count_byte(b'\n', &valid[..p]) + 1));
+    }
+
+    /// The invalid UTF-8 error at `at` in `data` (from `base` in the file),
+    /// `data` valid before it.
+    fn invalid_utf8(&mut self, data: &[u8], at: usize, base: usize, file: &str) -> DataError {
+        self.note_utf8(&data[..at]);
+        DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at, utf8_before: self.utf8_first }
+    }
+
     fn feed<'a>(&mut self, chunk: &'a [u8], last: bool, file: &str) -> Result<Cow<'a, [u8]>, DataError> {
         let base = self.pos - self.carry.len();
         self.pos += chunk.len();
@@ -315,10 +424,18 @@ impl Decoder {
         }
         self.lines += count_byte(b'\n', &data);
         if data.is_ascii() {
+            if !data.is_empty() {
+                self.utf8_in_1252.reset();
+            }
             return Ok(data);
         }
         let mut s = String::with_capacity(data.len() + data.len() / 8);
-        for &b in data.iter() {
+        for (i, &b) in data.iter().enumerate() {
+            if b.is_ascii() {
+                self.utf8_in_1252.reset();
+            } else {
+                self.utf8_in_1252.step(b, base + i);
+            }
             s.push(match b {
                 0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
                 _ => char::from(b),
@@ -334,8 +451,7 @@ impl Decoder {
             if let Err(e) = std::str::from_utf8(&data[..p]) {
                 // (An incomplete sequence just before the NUL is no error of its own.)
                 if e.error_len().is_some() && !self.lossy {
-                    let at = e.valid_up_to();
-                    return Err(DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at });
+                    return Err(self.invalid_utf8(&data, e.valid_up_to(), base, file));
                 }
             }
             return Err(DataError::Binary { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..p]) + 1, byte: base + p });
@@ -345,17 +461,17 @@ impl Decoder {
         self.carry = data[body_len..].to_vec();
         let body_lines = count_byte(b'\n', &data[..body_len]);
         let out: Cow<'a, [u8]> = match std::str::from_utf8(&data[..body_len]) {
-            Ok(_) => match data {
+            Ok(_) => {
+                self.note_utf8(&data[..body_len]);
+                match data {
                 Cow::Borrowed(b) => Cow::Borrowed(&b[..body_len]),
                 Cow::Owned(mut v) => {
                     v.truncate(body_len);
                     Cow::Owned(v)
                 }
-            },
-            Err(e) if !self.lossy => {
-                let at = e.valid_up_to();
-                return Err(DataError::InvalidUtf8 { file: file.to_string(), line: self.lines + count_byte(b'\n', &data[..at]) + 1, byte: base + at });
+                }
             }
+            Err(e) if !self.lossy => return Err(self.invalid_utf8(&data, e.valid_up_to(), base, file)),
             Err(_) => {
                 let mut s = String::with_capacity(body_len + 16);
                 let mut offset = 0;
@@ -3545,7 +3661,12 @@ impl Ingest {
                 (Encoding::Utf8, 0, "utf-8")
             };
             self.report.encoding = name.to_string();
-            let mut decoder = Decoder { encoding, lossy: self.opts.lossy_utf8, carry: Vec::new(), pos: bom, lines: 0, replaced: 0, first_bad: None };
+            if !matches!(encoding, Encoding::Utf16 { .. }) {
+                if let Some(e) = binary_head(&head, bom, &self.file) {
+                    return Err(e);
+                }
+            }
+            let mut decoder = Decoder::new(encoding, self.opts.lossy_utf8, bom);
             let text = decoder.feed(&head[bom..], last, &self.file)?;
             self.decoder = Some(decoder);
             return self.text(&text, last);
@@ -3673,6 +3794,17 @@ impl Ingest {
                 report.warnings.push(IngestWarning {
                     code: "lossy_utf8".into(),
                     message: format!("{} invalid byte sequence(s) were replaced by U+FFFD, the first at line {line}, byte {byte}", d.replaced),
+                });
+            }
+            if let (n @ 1.., Some((byte, c))) = (d.utf8_in_1252.count, d.utf8_in_1252.first) {
+                let as_1252: String = c.to_string().bytes().map(|b| if (0x80..=0x9F).contains(&b) { CP1252_HIGH[usize::from(b - 0x80)] } else { char::from(b) }).collect();
+                report.warnings.push(IngestWarning {
+                    code: "utf8_read_as_windows_1252".into(),
+                    message: format!(
+                        "{n} valid UTF-8 sequence{} {} read as Windows-1252 characters, the first at byte {byte} (\"{c}\" read as \"{as_1252}\"): if the file is UTF-8 with some invalid bytes, read it as UTF-8 and replace them (--lossy-utf8, or \"Replace invalid UTF-8 bytes\" in the page's reading options)",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "was" } else { "were" }
+                    ),
                 });
             }
         }

@@ -151,6 +151,23 @@ pub enum DataError {
         /// 0-based byte offset.
         byte: usize,
     },
+    /// Control bytes no text holds, many of them in the first bytes of a
+    /// file that is not UTF-8 text (random or compressed bytes).
+    #[error("{file}: line {line}: found the control byte 0x{value:02X} at byte {byte}, one of {count} such bytes in the first {checked}; this looks like a binary file, not CSV")]
+    BinaryControls {
+        /// File name as given.
+        file: String,
+        /// 1-based line of the first such byte.
+        line: usize,
+        /// 0-based byte offset of the first such byte.
+        byte: usize,
+        /// The first such byte.
+        value: u8,
+        /// How many there are in the bytes checked.
+        count: usize,
+        /// Bytes checked (the file's head).
+        checked: usize,
+    },
     /// A file of a known binary format (its first bytes say which).
     #[error("{file}: this is {format} (a binary file), not CSV; {advice}")]
     OtherFormat {
@@ -180,7 +197,7 @@ pub enum DataError {
         encoding: String,
     },
     /// Bytes that are not UTF-8.
-    #[error("{file}: line {line}: invalid UTF-8 at byte offset {byte} of the file: the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)")]
+    #[error("{file}: line {line}: invalid UTF-8 at byte offset {byte} of the file: {}", invalid_utf8_advice(.utf8_before))]
     InvalidUtf8 {
         /// File name as given.
         file: String,
@@ -188,6 +205,10 @@ pub enum DataError {
         line: usize,
         /// 0-based byte offset in the file.
         byte: usize,
+        /// The first valid multi-byte UTF-8 character before it (`ü` as
+        /// C3 BC) and its 1-based line: the file is UTF-8 with some bad
+        /// bytes, which Windows-1252 would garble.
+        utf8_before: Option<(char, usize)>,
     },
     /// A quote opened and never closed.
     #[error("{file}: line {line}: a quoted field opened here is never closed")]
@@ -368,6 +389,18 @@ fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_l
     }
 }
 
+/// What to do about invalid UTF-8: with valid multi-byte UTF-8 before it,
+/// replace the bad bytes first (read as Windows-1252, each valid `ü` would
+/// become `Ã¼`); else another encoding first.
+fn invalid_utf8_advice(utf8_before: &Option<(char, usize)>) -> String {
+    match utf8_before {
+        Some((c, line)) => format!(
+            "the file holds valid UTF-8 before it (\"{c}\" on line {line}), so it is UTF-8 with some invalid bytes: replace them (--lossy-utf8, or \"Replace invalid UTF-8 bytes\" in the page's reading options), or fix them and save the file as UTF-8; reading it as Windows-1252 would garble every valid UTF-8 character (\"ü\" would read as \"Ã¼\")"
+        ),
+        None => "the file may be in another encoding, such as Windows-1252 (Excel's CSV on Windows); read it with that encoding (--encoding windows-1252, or Encoding in the page's reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)".to_string(),
+    }
+}
+
 impl DataError {
     /// A stable machine-readable code.
     pub fn code(&self) -> &'static str {
@@ -379,7 +412,7 @@ impl DataError {
             DataError::BadValue { .. } => "bad_value",
             DataError::InexactInteger { .. } => "inexact_integer",
             DataError::BadOption { .. } => "bad_option",
-            DataError::Binary { .. } | DataError::OtherFormat { .. } => "binary_file",
+            DataError::Binary { .. } | DataError::BinaryControls { .. } | DataError::OtherFormat { .. } => "binary_file",
             DataError::NotCsv { .. } => "not_csv",
             DataError::InvalidUtf8 { .. } => "invalid_utf8",
             DataError::UnsupportedEncoding { .. } => "unsupported_encoding",

@@ -213,4 +213,42 @@ mod tests {
         }
         assert_eq!(one.n_rows, i);
     }
+
+    /// Read in parts, integers past 2^53 that first appear late in the
+    /// file (in another part than the head) keep their digits, as one
+    /// thread keeps them; and valid UTF-8 read as Windows-1252 is counted
+    /// over every part.
+    #[test]
+    fn threads_keep_long_integers_and_count_utf8_read_as_windows_1252() {
+        let mut bytes = b"id,acct,city\n".to_vec();
+        let mut i = 0usize;
+        let mut accts = Vec::new();
+        while bytes.len() < PARTS_MIN_BYTES as usize + (1 << 20) {
+            let acct = if i < 150_000 { i.to_string() } else if i % 1000 == 3 { "9".repeat(200) } else { format!("{}", 123_456_789_012_345_678_900_000u128 + i as u128) };
+            bytes.extend_from_slice(format!("{i},{acct},").as_bytes());
+            bytes.extend_from_slice(if i % 3 == 0 { b"Z\xC3\xBCrich\n" } else { b"Basel\n" });
+            accts.push(acct);
+            i += 1;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accts.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        let utf8 = ParseOptions::default();
+        let windows_1252 = ParseOptions { encoding: crate::data::TextEncoding::Windows1252, ..ParseOptions::default() };
+        for opts in [&utf8, &windows_1252] {
+            let (one, _) = read_in_parts(&path, "accts.csv", opts, 1, &|_| {}).unwrap();
+            for threads in [2, 3] {
+                let (many, taken) = read_in_parts(&path, "accts.csv", opts, threads, &|_| {}).unwrap();
+                assert!(taken, "{threads} threads: parts taken in");
+                assert!(many == one, "{threads} threads");
+            }
+            let acct = one.column("acct").unwrap();
+            for r in [0, 149_999, 150_000, 150_003, i - 1] {
+                assert_eq!(acct.text(r).as_deref(), Some(accts[r].as_str()), "row {r}");
+            }
+        }
+        let (ds, _) = read_in_parts(&path, "accts.csv", &windows_1252, 3, &|_| {}).unwrap();
+        let note = ds.ingest.warnings.iter().find(|w| w.code == "utf8_read_as_windows_1252").map(|w| w.message.clone()).unwrap_or_default();
+        assert!(note.starts_with(&format!("{} valid UTF-8 sequences were read as Windows-1252 characters, the first at byte 18 ", i.div_ceil(3))), "{note}");
+    }
 }

@@ -19,9 +19,9 @@ pub(crate) enum Class {
 /// The digits of `s` when it is an integer in plain syntax (an optional
 /// sign and digits).
 fn integer_digits(s: &str) -> Option<&[u8]> {
-    let b = s.as_bytes();
+    let b = s.strip_prefix(MINUS_SIGN).unwrap_or(s).as_bytes();
     let digits = match b.first() {
-        Some(b'+') | Some(b'-') => &b[1..],
+        Some(b'+') | Some(b'-') if b.len() == s.len() => &b[1..],
         _ => b,
     };
     (!digits.is_empty() && digits.iter().all(u8::is_ascii_digit)).then_some(digits)
@@ -85,6 +85,15 @@ fn ungroup(s: &str) -> Option<String> {
 /// thousands (see [`ungroup`]); a dot anywhere else makes the field text.
 pub(crate) fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     let first = *s.as_bytes().first()?;
+    // The minus sign U+2212 (typeset tables, Wikipedia, Unicode-aware
+    // exports): one, before an unsigned number.
+    if first == 0xE2 {
+        let rest = s.strip_prefix(MINUS_SIGN)?;
+        if !rest.as_bytes().first().is_some_and(|b| b.is_ascii_digit() || *b == b'.' || *b == b',') {
+            return None;
+        }
+        return parse_number(rest, decimal_comma).map(|x| -x);
+    }
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.' | b',' | b'i' | b'I' | b'n' | b'N')) {
         return None;
     }
@@ -107,6 +116,9 @@ pub(crate) fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     }
     s.parse().ok()
 }
+
+/// The minus sign U+2212, read as `-` before a number.
+const MINUS_SIGN: char = '\u{2212}';
 
 /// Powers of ten exact in f64.
 const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -148,14 +160,14 @@ fn short_decimal(b: &[u8]) -> Option<f64> {
 }
 
 /// Whether an integer's digits (read as `x`) are a code to keep as text:
-/// - an identifier of up to 20 digits (64 bits) past 2^53, which has no
-///   exact f64, so distinct ones would collapse into one number (longer
-///   digit strings are magnitudes);
+/// - an integer past 2^53, of any number of digits (an account number of
+///   24, an ICCID of 22): not every one has an exact f64, so distinct ones
+///   would collapse into one number, and their digits would be lost;
 /// - three or more digits with a leading zero (a postcode, an account
 ///   number: `01234`), which as a number would lose it; two (`08`) are more
 ///   often a zero-padded month, day or hour, and stay a number.
 fn is_code(digits: &[u8], x: f64) -> bool {
-    (x.abs() >= EXACT_INTEGER_LIMIT && digits.len() <= 20) || (digits.len() >= 3 && digits[0] == b'0')
+    x.abs() >= EXACT_INTEGER_LIMIT || (digits.len() >= 3 && digits[0] == b'0')
 }
 
 /// What a label is when it is made of digits: `Some(true)` for a code kept
@@ -178,7 +190,11 @@ pub(crate) fn integer_is_exact(t: &str, x: f64) -> bool {
     if x.abs() < EXACT_INTEGER_LIMIT || !is_integer_syntax(t) {
         return true;
     }
-    t.trim_start_matches('+').parse::<i128>().is_ok_and(|n| x.abs() < 1.7e38 && n == x as i128)
+    let n = match t.strip_prefix(MINUS_SIGN) {
+        Some(digits) => digits.parse::<i128>().map(|n| -n),
+        None => t.trim_start_matches('+').parse::<i128>(),
+    };
+    n.is_ok_and(|n| x.abs() < 1.7e38 && n == x as i128)
 }
 
 /// Classifies one present, trimmed field.
@@ -499,6 +515,62 @@ pub fn format_time(t: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Integers past 2^53 are text whatever their length (24-digit
+    /// account numbers were all read as 1.2345678901234569e23); those
+    /// under it, and floats of any size, are numbers.
+    #[test]
+    fn integers_past_two_to_the_53_are_codes_at_any_length() {
+        let long = "1".repeat(400);
+        let cases: &[(&str, bool)] = &[
+            ("9007199254740991", false),
+            ("-9007199254740991", false),
+            ("9007199254740993", true),
+            ("12345678901234567890", true),
+            ("123456789012345678901", true),
+            ("123456789012345678901234", true),
+            ("-123456789012345678901234", true),
+            ("+8944500102198304826", true),
+            ("\u{2212}123456789012345678901234", true),
+            (&long, true),
+            ("1e300", false),
+            ("2.5e20", false),
+            ("123456789012345678901.5", false),
+        ];
+        for &(t, code) in cases {
+            assert_eq!(matches!(classify(t, false), Class::Other), code, "{t}");
+            assert_eq!(number_or_code(t), Some(code), "{t}");
+        }
+    }
+
+    /// The minus sign U+2212 reads as a minus: "\u{2212}8" is -8, an integer,
+    /// with a decimal comma too; a second sign or no digits is text.
+    #[test]
+    fn unicode_minus_reads_as_a_minus() {
+        let cases: &[(&str, bool, Option<f64>)] = &[
+            ("\u{2212}8", false, Some(-8.0)),
+            ("\u{2212}0.25", false, Some(-0.25)),
+            ("\u{2212}.5", false, Some(-0.5)),
+            ("\u{2212}1e3", false, Some(-1000.0)),
+            ("\u{2212}1,5", true, Some(-1.5)),
+            ("\u{2212}1.234,5", true, Some(-1234.5)),
+            ("\u{2212}", false, None),
+            ("\u{2212}-8", false, None),
+            ("\u{2212}+8", false, None),
+            ("\u{2212}x", false, None),
+            ("\u{2212}inf", false, None),
+            ("8\u{2212}", false, None),
+            ("\u{2013}8", false, None),
+        ];
+        for &(t, comma, want) in cases {
+            assert_eq!(parse_number(t, comma), want, "{t}");
+            assert_eq!(matches!(classify(t, comma), Class::Number(_)), want.is_some(), "{t}");
+        }
+        assert!(is_integer_text("\u{2212}8", false));
+        assert!(!is_integer_text("\u{2212}8.5", false));
+        assert!(!integer_is_exact("\u{2212}9007199254740993", -9_007_199_254_740_992.0));
+        assert!(integer_is_exact("\u{2212}9007199254740994", -9_007_199_254_740_994.0));
+    }
 
     /// Short decimals read by the fast path are bit for bit what
     /// `str::parse` reads, and anything else falls through to it.

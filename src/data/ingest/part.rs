@@ -93,6 +93,12 @@ struct PartFacts {
     /// Lines skipped as no data (their lines counted in the part).
     #[serde(default)]
     skips: Skips,
+    /// Read as Windows-1252: valid UTF-8 sequences, and the first one's
+    /// byte offset in the file and character.
+    #[serde(default)]
+    utf8_in_1252: usize,
+    #[serde(default)]
+    utf8_in_1252_first: Option<(usize, char)>,
 }
 
 /// A part's columns: built (a thread of this process), or encoded (from
@@ -188,7 +194,7 @@ impl Part {
         parser.names = Some(spec.names.clone());
         parser.header_cells = spec.header_cells.clone();
         let encoding = if spec.windows_1252 { Encoding::Windows1252 } else { Encoding::Utf8 };
-        let decoder = Decoder { encoding, lossy: false, carry: Vec::new(), pos: spec.start as usize, lines: 0, replaced: 0, first_bad: None };
+        let decoder = Decoder::new(encoding, false, spec.start as usize);
         Part { spec, decoder, parser, bytes: 0 }
     }
 
@@ -229,6 +235,8 @@ impl Part {
             short_rows: p.short_rows,
             first_short: p.first_short,
             skips: std::mem::take(&mut p.skips),
+            utf8_in_1252: self.decoder.utf8_in_1252.count,
+            utf8_in_1252_first: self.decoder.utf8_in_1252.first,
         };
         Ok(PartOutput { facts, cols: PartCols::Built(std::mem::take(&mut p.cols)) })
     }
@@ -302,9 +310,16 @@ impl Ingest {
             return Ok(false);
         }
         let Some(parser) = self.parser.as_mut() else { return Ok(false) };
+        // A part starts after a line end, so no UTF-8 sequence spans two.
+        let utf8_in_1252 = parts.iter().map(|p| p.facts.utf8_in_1252).sum::<usize>();
+        let utf8_in_1252_first = parts.iter().find_map(|p| p.facts.utf8_in_1252_first);
         let r = parser.absorb(parts);
         match r {
             Ok(true) => {
+                if let Some(d) = self.decoder.as_mut() {
+                    d.utf8_in_1252.count += utf8_in_1252;
+                    d.utf8_in_1252.first = d.utf8_in_1252.first.or(utf8_in_1252_first);
+                }
                 self.bytes = end;
                 self.saw_content = true;
                 Ok(true)
