@@ -4,6 +4,7 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
+import { errorTitle, pageWords } from './words.js';
 import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, isTimeKind, measureName, plural, scatterChart, short, valueFormatter } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
@@ -212,18 +213,22 @@ function showError(err) {
   clear(box);
   const name = (err && err.name) || 'Error';
   const code = err && err.code && err.code !== 'unknown' ? err.code : null;
+  // The title is in plain words; the engine's class and code (for a bug
+  // report) are kept in a closed details element at the end. The engine's
+  // message names the command line's flags: the page's controls instead.
   // The paragraphs are parted by a space too, so their text (read aloud,
   // copied, or taken as the region's text) does not run one into the next.
   box.append(
-    el('p', { className: 'error-title' },
-      el('strong', { text: name }),
-      code ? el('span', { className: 'error-code', text: ` (${code})`, 'data-testid': 'error-code' }) : null),
+    el('p', { className: 'error-title', 'data-testid': 'error-title' }, el('strong', { text: errorTitle(name, code) })),
     ' ',
-    el('p', { className: 'error-message', 'data-testid': 'error-message', text: sentence((err && err.message) || String(err)) }),
+    el('p', { className: 'error-message', 'data-testid': 'error-message', text: sentence(pageWords((err && err.message) || String(err))) }),
   );
   // (append(null) would add the text "null".)
   const advice = ADVICE.get(code);
   if (advice) box.append(' ', el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: typeof advice === 'function' ? advice() : advice }));
+  box.append(' ', el('details', { className: 'error-details' },
+    el('summary', { text: 'For a bug report' }),
+    el('span', { className: 'error-code', 'data-testid': 'error-code', text: code ? `${name} (${code})` : name })));
   box.dataset.name = name;
   box.dataset.code = code || '';
 }
@@ -688,7 +693,7 @@ function failed(err, statusText) {
   if (err && err.code === 'stopped_before_any_trial') {
     // A search stopped before its first candidate ended: no error of the
     // person's to show, only what happened.
-    setStatus(`Stopped: ${err.message}. Your data is still loaded.`);
+    setStatus(`Stopped: ${pageWords(err.message)}. Your data is still loaded.`);
     return;
   }
   if (err && err.code === CANCELLED) {
@@ -752,7 +757,12 @@ function profileRow(c) {
     el('td', { className: time ? 'num quartiles dates' : 'num quartiles' }, ...quartiles),
     // The engine lists no top values of a number or date column in which no
     // value repeats (its first few, each once, would read as the most frequent).
-    el('td', {}, (c.top || []).length === 0 && c.distinct > 1 ? el('span', { className: 'top-none', 'data-testid': 'top-none', text: 'each value once' }) : top),
+    // In a sampled file (top values estimated) an empty list says only that
+    // no value was seen often enough among the kept rows to estimate its
+    // count, not that values do not repeat.
+    el('td', {}, (c.top || []).length === 0 && approx.has('top')
+      ? el('span', { className: 'top-none top-unknown', 'data-testid': 'top-none', text: 'not available: the file was sampled, and no value was seen often enough in the kept rows to estimate how often it occurs' })
+      : (c.top || []).length === 0 && c.distinct > 1 ? el('span', { className: 'top-none', 'data-testid': 'top-none', text: 'each value once' }) : top),
   );
   if (approx.size) tr.title = `Estimated: ${[...approx].join(', ')}`;
   return tr;
@@ -804,7 +814,7 @@ function renderIngest(r) {
   $('ingest-summary').textContent = parts.length ? `${parts.join(', ')}.` : '';
   const list = $('ingest-warnings');
   clear(list);
-  for (const w of r.warnings || []) list.append(el('li', { className: 'ingest-warning', 'data-code': w.code, text: `Note: ${visible(w.message)}` }));
+  for (const w of r.warnings || []) list.append(el('li', { className: 'ingest-warning', 'data-code': w.code, text: `Note: ${pageWords(visible(w.message))}` }));
 }
 
 // A wide file can raise an alert or two per column: thousands of items
@@ -830,8 +840,8 @@ function showMoreAlerts(p) {
   for (const a of next) {
     const item = el('li', { className: `alert alert-${a.severity}`, 'data-code': a.code },
       el('span', { className: 'alert-severity', text: a.severity }),
-      el('span', { className: 'alert-message', text: ` ${visible(a.message)}` }),
-      a.advice ? el('span', { className: 'alert-advice', text: ` — ${visible(a.advice)}` }) : null,
+      el('span', { className: 'alert-message', text: ` ${pageWords(visible(a.message))}` }),
+      a.advice ? el('span', { className: 'alert-advice', text: ` — ${pageWords(visible(a.advice))}` }) : null,
     );
     if (a.suggestion) {
       const button = el('button', { type: 'button', className: 'secondary small alert-fix' });
@@ -1288,6 +1298,8 @@ async function trainJob() {
   } catch (err) {
     hideProgress();
     if (err && err.code === CANCELLED && seen.refit && seen.trials.length > 0) keepUnrefitted(seen, options, err);
+    // The engine, which held the search, stopped during it (the banner says so too).
+    else if (err && err.searchLost) setStatus(`Training failed. ${err.message}`);
     else if (err && err.code === ENGINE_CRASHED && err.trial) {
       // The search ran in the engine's own worker (a build with no pooled
       // search): a candidate's failed fit ends it there, with nothing trained.
@@ -1853,7 +1865,7 @@ async function openManifest(file) {
     clear(out);
     if (file.size > MAX_MANIFEST_BYTES) {
       const err = Object.assign(new Error(`${visible(file.name)} is ${plural(file.size, 'byte')}, over the manifest limit of ${MAX_MANIFEST_BYTES} bytes; it was not read`), { name: 'ManifestError', code: 'too_large' });
-      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${visible(file.name)}: ${err.message}` }));
+      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${visible(file.name)}: ${pageWords(err.message)}` }));
       failed(err, 'Replay failed.');
       return;
     }
@@ -1874,7 +1886,7 @@ async function openManifest(file) {
       const verdict = report.reproduced ? 'reproduced, every metric bit-identical' : `not reproduced, ${plural(report.differences.length, 'difference')} (listed under Replay)`;
       setStatus(`Replayed ${file.name} in ${formatMs(report.durationMs)}: ${verdict}.`);
     } catch (err) {
-      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${file.name}: ${err.message}` }));
+      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${file.name}: ${pageWords(err.message)}` }));
       failed(err, 'Replay failed.');
     }
   }, `replaying ${file.name}`);
@@ -1950,7 +1962,16 @@ function cancelStatus(message) {
 }
 
 client.addEventListener('restart', (event) => {
-  const { kind, what, message, restoring, reloaded, fatal } = event.detail;
+  const { kind, restoring, reloaded, fatal, idle } = event.detail;
+  let { what, message } = event.detail;
+  // The engine ran no request of its own during a pooled search, but it
+  // held the search (the finished candidates): the search ends with it.
+  const searchLost = idle && pool.busy;
+  if (searchLost) {
+    const idleWhat = what;
+    what = 'The engine stopped unexpectedly during the search (a bug in mlcycle, not your data).';
+    message = message.replace(idleWhat, what).replace(' Nothing was running, so nothing needs to be done again.', ' The search stopped with it and must be run again.');
+  }
   if (kind === 'cancel') cancelNote = message;
   else {
     showBanner(message);
@@ -1990,6 +2011,12 @@ client.addEventListener('restart', (event) => {
     if (ok === 'cancelled' || ok === 'replaced') {
       // Replaced: the new data's load says the rest. Stopped: the engine
       // holds no data; the file can be read again.
+      // The banner said the data was being loaded again: say it was not.
+      if (kind !== 'cancel' && $('engine-banner-text').textContent === message) {
+        showBanner(message.replace('your data is being loaded into it again.', ok === 'cancelled'
+          ? 'loading your data into it again was stopped, as you asked: no data is loaded now.'
+          : 'the data you chose since replaces yours.'));
+      }
       if (ok === 'cancelled' && mine) {
         forgetData();
         setBusy(state.busy);
@@ -2002,7 +2029,7 @@ client.addEventListener('restart', (event) => {
       return;
     }
     if (!ok && client.current) {
-      showBanner(`${what} Loading your data into the restarted engine failed; please load it again.${kind === 'cancel' ? '' : ' Your last action was not retried.'}`);
+      showBanner(`${what} Loading your data into the restarted engine failed; please load it again.${kind === 'cancel' || idle ? '' : ' Your last action was not retried.'}`);
       forgetData();
       setBusy(state.busy);
     } else if (ok) {
@@ -2013,7 +2040,7 @@ client.addEventListener('restart', (event) => {
       // unless the user has started something else since.
       if (!state.busy) {
         hideProgress();
-        const text = kind === 'cancel' ? cancelStatus(message) : 'The engine was restarted; your data is loaded again.';
+        const text = kind === 'cancel' ? cancelStatus(message) : `The engine was restarted; your data is loaded again.${searchLost ? ' The search stopped with the engine, so nothing was trained: press Train to run it again.' : ''}`;
         if ($('status').textContent !== text) setStatus(text);
       }
     } else if (kind === 'cancel' && !state.busy && $('status').textContent !== cancelStatus(message)) {
@@ -2055,7 +2082,13 @@ function wire() {
       $('status').textContent = `Still ${visible(state.job || 'working')}: press Esc to stop it first, then drop ${visible(file.name)} again.`;
       return;
     }
-    loadFile(file);
+    const count = e.dataTransfer.files.length;
+    loadFile(file).then(() => {
+      // Several files dropped at once: the first was read, the others not; say so after how the load ended.
+      if (count > 1) {
+        setStatus(`${$('status').textContent} Only one file is read at a time: of the ${count} files you dropped, only ${visible(file.name)} was read; drop or choose another on its own to read it.`);
+      }
+    });
   });
   // A file dropped anywhere else must not navigate away from the page.
   window.addEventListener('dragover', (e) => e.preventDefault());

@@ -16,7 +16,7 @@
 // the restart carry that `trial`, and it does not count towards the limit
 // of restarts.
 // Events: 'restart' {detail: {kind: 'crash'|'timeout'|'cancel', during,
-// what, message, restoring, reloaded, reason, fatal, trial}}, 'progress' {detail:
+// what, message, restoring, reloaded, reason, fatal, trial, idle}}, 'progress' {detail:
 // {type, progress, internal}}. `reloaded` resolves true (the data is loaded
 // again), false (nothing to reload, or the reload failed), or 'cancelled' /
 // 'replaced' (stopped by cancel() / by a new load).
@@ -391,11 +391,19 @@ export class MlcycleClient extends EventTarget {
       what = `The engine stopped on candidate ${trial.index + 1}, whose model fit failed (${trial.error}).`;
       name = 'EngineCrashed';
       code = ENGINE_CRASHED;
+    } else if (!type) {
+      // No request was running: nothing of the person's stopped with it.
+      what = 'The engine stopped unexpectedly while it was idle (a bug in mlcycle, not your data).';
+      name = 'EngineCrashed';
+      code = ENGINE_CRASHED;
     } else {
       what = `The engine stopped unexpectedly while ${action} (a bug in mlcycle, not your data).`;
       name = 'EngineCrashed';
       code = ENGINE_CRASHED;
     }
+    // Idle: no action of the person's was running, so none was lost.
+    const idle = kind === 'crash' && !type && !trial;
+    const notRetried = idle ? ' Nothing was running, so nothing needs to be done again.' : ' Your last action was not retried.';
     for (const entry of pending) {
       const err = new Error(kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`);
       err.name = name;
@@ -450,16 +458,16 @@ export class MlcycleClient extends EventTarget {
       );
       message = kind === 'cancel'
         ? `${what} Your data is still loaded.`
-        : `${what} It has been restarted and your data is being loaded into it again. Your last action was not retried.`;
+        : `${what} It has been restarted and your data is being loaded into it again.${notRetried}`;
     } else {
       reloaded = Promise.resolve(false);
-      message = kind === 'cancel' ? what : `${what} It has been restarted. Your last action was not retried.`;
+      message = kind === 'cancel' ? what : `${what} It has been restarted.${notRetried}`;
     }
     this.reloaded = reloaded;
     // `restoring`: the name of the data being loaded again; `what`: the first
     // sentence of `message`, which says the data is loaded (once `reloaded`).
     const restoring = data ? data.fileName : null;
-    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, what, message, restoring, fatal: false, trial } }));
+    this.dispatchEvent(new CustomEvent('restart', { detail: { kind, during: type, reason, reloaded, what, message, restoring, fatal: false, trial, idle } }));
   }
 }
 

@@ -76,6 +76,20 @@ export class SearchPool extends EventTarget {
     try {
       this.resize(size);
       const plan = await primary.request(Request.SEARCH_START, { options });
+      // The primary's engine holds the search: restarted (it crashed while
+      // the pool ran candidates), it has lost it, and a request to it would
+      // be refused as for no search started. The search ends there, in
+      // plain words, and the pool workers stop.
+      const generation = primary.generation;
+      const ask = async (type, payload) => {
+        if (primary.generation !== generation) throw this.engineLost(run);
+        try {
+          return await primary.request(type, payload);
+        } catch (err) {
+          if (primary.generation !== generation && err.code !== CANCELLED && err.code !== TIMED_OUT) throw this.engineLost(run);
+          throw err;
+        }
+      };
       this.progress({ stage: 'prepare', done: 0, planned: plan.planned, metric: plan.metric, elapsedMs: performance.now() - t0, workers: size });
       // Each pool worker loads the data (once per dataset) and plans the same
       // search. A worker restarted after planning has lost its plan: the
@@ -116,7 +130,7 @@ export class SearchPool extends EventTarget {
       this.progress({ stage: 'search', done, planned, metric: plan.metric, trial: null, best, elapsedMs: performance.now() - t0, workers: size });
       const better = (a, b) => (plan.metric === 'rmse' || plan.metric === 'log_loss' ? a < b : a > b);
       while (!run.cancelled && !stopped) {
-        const pending = await primary.request(Request.SEARCH_PENDING);
+        const pending = await ask(Request.SEARCH_PENDING);
         if (!pending || pending.length === 0) break;
         const queue = [...pending];
         let timeUp = false;
@@ -176,7 +190,7 @@ export class SearchPool extends EventTarget {
               // Cancelled, or another worker found the time budget spent: this
               // trial finished too late to count.
               if (run.cancelled || timeUp) return;
-              const recorded = await primary.request(Request.SEARCH_RECORD, { trial, ms });
+              const recorded = await ask(Request.SEARCH_RECORD, { trial, ms });
               planned = recorded.planned;
               // Past the time budget the primary has stopped the search.
               if (recorded.timeUp) timeUp = true;
@@ -188,9 +202,9 @@ export class SearchPool extends EventTarget {
         );
         if (timeUp) break;
       }
-      if (run.cancelled || stopped) await primary.request(Request.SEARCH_CANCEL);
+      if (run.cancelled || stopped) await ask(Request.SEARCH_CANCEL);
       this.progress({ stage: 'refit', elapsedMs: performance.now() - t0 });
-      const out = await primary.request(Request.SEARCH_FINISH, {});
+      const out = await ask(Request.SEARCH_FINISH, {});
       const result = { ...out, workers: size, leftOut: plan.leftOut, fitFailures };
       if (stopped) {
         result.stoppedBy = { index: stopped.index, message: stopped.err.message };
@@ -199,6 +213,19 @@ export class SearchPool extends EventTarget {
     } finally {
       this.running = null;
     }
+  }
+
+  /**
+   * The error a search ends with when the primary's engine stopped during
+   * it: the pool workers stop (their candidates could not be recorded).
+   */
+  engineLost(run) {
+    if (!run.cancelled) {
+      run.cancelled = true;
+      run.lost = true;
+      for (const c of this.clients) if (c.busy) c.cancel();
+    }
+    return Object.assign(new Error('The engine stopped during the search and was restarted; the candidates finished so far were lost with it, so nothing was trained. Press Train to run the search again.'), { name: 'EngineCrashed', code: ENGINE_CRASHED, searchLost: true });
   }
 
   /** The running search's stage: 'prepare', 'search' or 'refit' (null when idle). */

@@ -23,6 +23,7 @@ const APP = [
   'export.js',
   'pool.js',
   'protocol.js',
+  'words.js',
   'worker.js',
   'part-worker.js',
   'pkg/mlcycle.js',

@@ -62,8 +62,8 @@ test('a failed training leaves the previous results marked as the previous run\'
     const note = await page.textContent('[data-testid="results-previous"]');
     assert.match(note, /^Previous run's results \(target "label"\): the training just tried ended with no results/);
     assert.equal(await page.evaluate(() => document.getElementById('results-section').classList.contains('previous')), true);
-    // The engine's message (with its flag) and the page's advice read apart.
-    assert.match(failed.message, /--search none/);
+    // The engine's message (its flag in the page's words) and the page's advice read apart.
+    assert.match(failed.message, /set "Search" to "None \(one random forest\)" under Train/);
     assertReadable(failed);
     assert.ok(failed.text.includes(`${failed.message} ${failed.advice}`), failed.text);
 
@@ -94,15 +94,15 @@ test('errors read as sentences; the over-budget advice names the time limit, and
     const { page } = s;
     await s.open();
 
-    // A short row: the engine's message names --short-rows and the page's
-    // "Short rows"; the page's advice follows as a sentence of its own.
+    // A short row: the engine's message names "Short rows" (for its
+    // --short-rows); the page's advice follows as a sentence of its own.
     await page.setInputFiles('#file-input', { name: 'short.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3\n4,5\n6,7,8\n') });
     await page.waitForFunction(() => !document.body.classList.contains('busy') && document.getElementById('error').dataset.code);
     const ragged = await errorParts(page);
     assert.equal(ragged.code, 'ragged_row');
-    assert.match(ragged.message, /--short-rows missing \(or "Short rows" in the page's reading options\)\.$/);
+    assert.match(ragged.message, /set "Short rows" to "Fill with missing values and warn" under Reading options\.$/);
     assertReadable(ragged);
-    assert.ok(ragged.text.includes('reading options). If the delimiter'), ragged.text);
+    assert.ok(ragged.text.includes('under Reading options. If the delimiter'), ragged.text);
 
     await chooseFile(page, twoTargets(), 'two.csv');
     await page.selectOption('#target-select', 'label');

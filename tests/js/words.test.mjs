@@ -1,0 +1,77 @@
+// Unit tests for www/words.js: the engine's messages (shared with the
+// command line) in the page's words, and errors' titles in plain words.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FLAG_CONTROLS, controlWords, errorTitle, pageWords } from '../../www/words.js';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+// The command line's own files: their flags are not in the engine's messages.
+const CLI_FILES = new Set(['cli.rs', 'main.rs', 'serve.rs']);
+const FLAG_MENTION = /(^|[\s(])--[a-z][a-z0-9-]*/;
+
+function rustFiles(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) rustFiles(p, out);
+    else if (name.endsWith('.rs') && !CLI_FILES.has(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Every string literal in the engine's source (outside comments) that mentions a flag, unescaped. */
+function engineMessages() {
+  const found = [];
+  for (const file of rustFiles(SRC)) {
+    const code = readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+    for (const m of code.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+      const text = m[1].replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+      // (A flag alone is a test's needle, not a message.)
+      if (FLAG_MENTION.test(text) && !/^--[a-z0-9-]+$/.test(text)) found.push({ file, text });
+    }
+  }
+  return found;
+}
+
+test('every flag the engine\'s messages mention is in the table, and none is left in the page\'s words', () => {
+  const messages = engineMessages();
+  assert.ok(messages.length >= 10, `found ${messages.length} messages naming flags`);
+  for (const { file, text } of messages) {
+    const out = pageWords(text);
+    assert.doesNotMatch(out, FLAG_MENTION, `${file}: ${text}\n→ ${out}`);
+    assert.doesNotMatch(out, /in the page('s reading options)?\)/, `${file}: ${out}`);
+  }
+});
+
+test('the tester\'s messages, in the page\'s words', () => {
+  const cases = [
+    ['ragged.csv: row 3 (line 4) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or "Short rows" in the page\'s reading options)',
+      'ragged.csv: row 3 (line 4) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, set "Short rows" to "Fill with missing values and warn" under Reading options'],
+    ['read it with that encoding (--encoding windows-1252, or Encoding in the page\'s reading options), save it as UTF-8, or replace invalid bytes (--lossy-utf8)',
+      'read it with that encoding (set "Encoding" to "Windows-1252" under Reading options), save it as UTF-8, or replace invalid bytes (tick "Replace invalid UTF-8 bytes" under Reading options)'],
+    ['turn the search off (--search none, or Search "None" in the page) or use more data',
+      'turn the search off (set "Search" to "None (one random forest)" under Train) or use more data'],
+    ['to rank by this metric, set the task (--task, or Task in the page)', 'to rank by this metric, set the task ("Task" under Train)'],
+    ['skip them (--skip-lines 11, or "Lines to skip" in the page\'s reading options)', 'skip them (set "Lines to skip" to "11" under Reading options)'],
+    ['set the comment character to # (--comment \'#\', or "Comment lines start with" in the page\'s reading options)', 'set the comment character to # (set "Comment lines start with" to "#" under Reading options)'],
+    ['set the delimiter (--delimiter ;, or Delimiter in the page\'s reading options)', 'set the delimiter (set "Delimiter" to "Semicolon ;" under Reading options)'],
+    // Text that only looks like a flag is left as it is.
+    ['a value "x--short-rows" and --unknown-flag stay', 'a value "x--short-rows" and --unknown-flag stay'],
+  ];
+  for (const [input, expected] of cases) assert.equal(pageWords(input), expected);
+  assert.equal(controlWords('--no-such-flag'), null);
+  for (const [flag, c] of FLAG_CONTROLS) assert.ok(c.control && c.where, flag);
+});
+
+test('errors have titles in plain words, never the class or code', () => {
+  assert.equal(errorTitle('SearchError', 'too_few_for_folds'), 'Too few rows to cross-validate');
+  assert.equal(errorTitle('DataError', 'ragged_row'), 'A row has a different number of fields');
+  assert.equal(errorTitle('TrainError', 'some_new_code'), 'Training could not run');
+  assert.equal(errorTitle('Whatever', undefined), 'Something went wrong');
+  for (const [name, code] of [['DataError', 'x'], ['SearchError', 'y'], ['PrepareError', 'z'], ['ManifestError', null], ['ReplayError', null], ['ClusterError', null], ['InputError', 'bad_trials'], ['EngineCrashed', 'engine_crashed'], ['TimedOut', 'timed_out']]) {
+    const title = errorTitle(name, code);
+    assert.doesNotMatch(title, /Error\b|_/, `${name} ${code}: ${title}`);
+  }
+});
