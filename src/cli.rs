@@ -1066,7 +1066,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 say!("{}", leaderboard_text(search, config.metric));
             }
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
-            let manifest = outcome.manifest(durations).to_json();
+            let manifest = outcome.manifest(durations).to_json().map_err(mlcycle::Error::from)?;
             // A drop_duplicate_rows step fits on fewer rows than the split's.
             let dropped: usize = outcome.recipe.steps.iter().map(|s| if let mlcycle::prepare::RecipeStep::DropDuplicateRows { dropped } = s { *dropped } else { 0 }).sum();
             let fitted = if dropped > 0 { format!(" ({} fitted on after dropping {dropped} duplicate row{})", outcome.split.train_rows - dropped, if dropped == 1 { "" } else { "s" }) } else { String::new() };

@@ -63,29 +63,52 @@ pub enum ReplayError {
     },
     /// Same bytes, read with other options (delimiter, missing tokens,
     /// column types, memory budget …) than the run's.
-    #[error("the run read this file with other reading options: it used {expected}, this data was read with {found}; read the file again with the run's options")]
+    #[error("the run read this file with other reading options ({differences}); read the file again with the run's options")]
     ParseOptionsDiffer {
-        /// The run's options that are not the defaults, as JSON.
-        expected: String,
-        /// This data's options that are not the defaults, as JSON.
-        found: String,
+        /// Each option that differs, in words: its name, the run's value
+        /// and this data's.
+        differences: String,
     },
 }
 
-/// The options in `opts` that are not the defaults, as compact JSON
-/// (`{}` for the defaults).
-pub fn non_default_options(opts: &ParseOptions) -> String {
-    let defaults = serde_json::to_value(ParseOptions::default()).unwrap_or_default();
-    let mine = serde_json::to_value(opts).unwrap_or_default();
-    let mut out = serde_json::Map::new();
-    if let (Some(d), Some(m)) = (defaults.as_object(), mine.as_object()) {
-        for (k, v) in m {
-            if d.get(k) != Some(v) {
-                out.insert(k.clone(), v.clone());
-            }
+/// The reading options that differ between the run's (`run`) and this
+/// data's (`here`), in words: `missing tokens: the default in the run, "",
+/// "none" here` (it was two JSON objects, `{}` and `{"missingTokens":…}`).
+pub fn options_difference(run: &ParseOptions, here: &ParseOptions) -> String {
+    let as_map = |o: &ParseOptions| serde_json::to_value(o).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    let (defaults, run, here) = (as_map(&ParseOptions::default()), as_map(run), as_map(here));
+    let keys: std::collections::BTreeSet<&String> = run.keys().chain(here.keys()).collect();
+    let show = |key: &str, v: Option<&serde_json::Value>| -> String {
+        let v = v.or_else(|| defaults.get(key));
+        if v == defaults.get(key) {
+            return "the default".into();
         }
+        option_words(v.unwrap_or(&serde_json::Value::Null))
+    };
+    keys.into_iter()
+        .filter(|k| run.get(*k).or_else(|| defaults.get(*k)) != here.get(*k).or_else(|| defaults.get(*k)))
+        .map(|k| {
+            // camelCase to words: missingTokens -> missing tokens.
+            let words: String = k.chars().flat_map(|c| if c.is_ascii_uppercase() { vec![' ', c.to_ascii_lowercase()] } else { vec![c] }).collect();
+            format!("{words}: {} in the run, {} here", show(k, run.get(k)), show(k, here.get(k)))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A reading option's value in words.
+fn option_words(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "automatic".into(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) if items.is_empty() => "none".into(),
+        Value::Array(items) => items.iter().map(option_words).collect::<Vec<_>>().join(", "),
+        Value::Object(m) if m.is_empty() => "none".into(),
+        Value::Object(m) => m.iter().map(|(k, v)| format!("{k:?} as {}", option_words(v).trim_matches('"'))).collect::<Vec<_>>().join(", "),
     }
-    serde_json::Value::Object(out).to_string()
 }
 
 impl ReplayError {
@@ -222,22 +245,57 @@ impl RunOptions {
 /// more than half of them repeat a value: 0/1 on 4 rows is classes, 16
 /// different counts on 16 rows are amounts); regression otherwise.
 pub fn infer_task(ds: &Dataset, target: &str) -> Result<Task> {
-    let col = ds.column(target)?;
-    Ok(match &col.values {
+    infer_task_with(ds, target, &[])
+}
+
+/// [`infer_task`] with the user's recipe `steps`: a `parse_numbers` step on
+/// the target has its labels read as numbers first.
+pub fn infer_task_with(ds: &Dataset, target: &str, steps: &[StepSpec]) -> Result<Task> {
+    let index = ds.column_index(target)?;
+    let (_, read) = read_target(ds, index, steps)?;
+    Ok(infer_task_of(read.as_ref().unwrap_or(&ds.columns[index].values)))
+}
+
+/// Whether `step` reads the target `target`'s labels as numbers.
+fn reads_target(step: &StepSpec, target: &str) -> bool {
+    matches!(step, StepSpec::ParseNumbers { column } if column == target)
+}
+
+/// The target (column `index`) as `steps` have it read: a `parse_numbers`
+/// step on it reads its labels as the numbers they write (a price column
+/// "$1,200.50" to be predicted), giving the step as fitted and the
+/// numbers; nothing otherwise (the column is used as read).
+fn read_target(ds: &Dataset, index: usize, steps: &[StepSpec]) -> Result<(Option<RecipeStep>, Option<ColumnValues>)> {
+    let col = &ds.columns[index];
+    if !steps.iter().any(|s| reads_target(s, &col.name)) {
+        return Ok((None, None));
+    }
+    let labelled: Vec<usize> = (0..ds.n_rows).filter(|&r| !col.is_missing(r)).collect();
+    let Some((step, values)) = crate::prepare::read_target_numbers(ds, index, &labelled) else { return Ok((None, None)) };
+    if let (true, Some(&first)) = (values.iter().all(|v| v.is_none()), labelled.first()) {
+        let example: String = col.text(first).unwrap_or_default().chars().take(40).collect();
+        return Err(TrainError::TargetNotNumbers { target: col.name.clone(), example }.into());
+    }
+    Ok((Some(step), Some(ColumnValues::Numeric(values))))
+}
+
+/// [`infer_task`] for a target's values.
+fn infer_task_of(values: &ColumnValues) -> Task {
+    match values {
         ColumnValues::Categorical { .. } => Task::Classification,
         ColumnValues::Numeric(v) => {
             let mut distinct: Vec<u64> = Vec::new();
             let mut present = 0usize;
             for x in v.iter().flatten() {
                 if x.fract() != 0.0 {
-                    return Ok(Task::Regression);
+                    return Task::Regression;
                 }
                 present += 1;
                 let key = x.to_bits();
                 if !distinct.contains(&key) {
                     distinct.push(key);
                     if distinct.len() > MAX_INTEGER_CLASSES {
-                        return Ok(Task::Regression);
+                        return Task::Regression;
                     }
                 }
             }
@@ -245,11 +303,11 @@ pub fn infer_task(ds: &Dataset, target: &str) -> Result<Task> {
             // on a small file (16 years' employment, 21 stack-loss runs),
             // not classes a model could learn.
             if distinct.len() > 2 && 2 * distinct.len() > present {
-                return Ok(Task::Regression);
+                return Task::Regression;
             }
             Task::Classification
         }
-    })
+    }
 }
 
 /// What always predicting the training rows' most frequent class scores
@@ -350,6 +408,8 @@ pub struct Run {
     /// all the training rows: what every fold is prepared from.
     trial_features: Vec<usize>,
     recipe_steps: Vec<StepSpec>,
+    /// How a label target was read as numbers (see [`ConfigRecord`]).
+    target_reading: Option<RecipeStep>,
     classes: Option<Vec<String>>,
     train_rows: Vec<usize>,
     test_rows: Vec<usize>,
@@ -416,9 +476,16 @@ impl Run {
         let test_fraction = opts.test_fraction.unwrap_or(DEFAULT_TEST_FRACTION);
         let target_index = ds.column_index(&opts.target)?;
         let target_col = &ds.columns[target_index];
+        let (target_reading, read_values) = read_target(ds, target_index, &opts.recipe)?;
+        let feature_steps: Vec<StepSpec> = opts.recipe.iter().filter(|s| !reads_target(s, &opts.target)).cloned().collect();
+        let target_values = read_values.as_ref().unwrap_or(&target_col.values);
+        let target_missing = |r: usize| match target_values {
+            ColumnValues::Numeric(v) => v[r].is_none(),
+            ColumnValues::Categorical { codes, .. } => codes[r].is_none(),
+        };
         let (task, task_source) = match opts.task {
             Some(t) => (t, TaskSource::User),
-            None => (infer_task(ds, &opts.target)?, TaskSource::Inferred),
+            None => (infer_task_of(target_values), TaskSource::Inferred),
         };
         let strategy = opts.search.unwrap_or(Strategy::Grid);
         let single = if strategy == Strategy::None { Some(opts.single_model()?) } else { None };
@@ -433,7 +500,7 @@ impl Run {
             return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str(), inferred: task_source == TaskSource::Inferred }.into());
         }
 
-        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_col.is_missing(r)).collect();
+        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_missing(r)).collect();
         if rows.is_empty() {
             return Err(TrainError::EmptyTarget { target: opts.target.clone() }.into());
         }
@@ -442,7 +509,7 @@ impl Run {
         // Encode the target: classes through a sorted label table, never a cast.
         let (target, classes): (Target, Option<Vec<String>>) = match task {
             Task::Classification => {
-                let (labels, codes) = label_table(&target_col.values, &rows);
+                let (labels, codes) = label_table(target_values, &rows);
                 if labels.len() < 2 {
                     return Err(TrainError::OneClass { target: opts.target.clone(), class: labels[0].clone() }.into());
                 }
@@ -451,7 +518,7 @@ impl Run {
                     counts[c as usize] += 1;
                 }
                 if counts.iter().all(|&n| n < 2) {
-                    let hint = if matches!(target_col.values, ColumnValues::Numeric(_)) { ", or regression if its numbers are amounts" } else { "" };
+                    let hint = if matches!(target_values, ColumnValues::Numeric(_)) { ", or regression if its numbers are amounts" } else { "" };
                     return Err(TrainError::NoRepeatedClass { target: opts.target.clone(), rows: rows.len(), hint }.into());
                 }
                 if labels.len() > MAX_CLASSES {
@@ -459,8 +526,19 @@ impl Run {
                 }
                 (Target::Classes(codes), Some(labels))
             }
-            Task::Regression => match &target_col.values {
-                ColumnValues::Numeric(v) => (Target::Values(rows.iter().map(|&r| v[r].unwrap_or_default()).collect()), None),
+            Task::Regression => match target_values {
+                ColumnValues::Numeric(v) => {
+                    let values: Vec<f64> = rows.iter().map(|&r| v[r].unwrap_or_default()).collect();
+                    // Every error is under twice the largest value: its
+                    // squares summed over the rows must stay finite for
+                    // RMSE and R² (1e160 made every candidate "undefined").
+                    let max = values.iter().fold(0.0f64, |m, y| m.max(y.abs()));
+                    if !(4.0 * max * max * values.len() as f64).is_finite() {
+                        let power = max.log10().floor() as i32 - 6;
+                        return Err(TrainError::TargetTooLarge { target: opts.target.clone(), max, power }.into());
+                    }
+                    (Target::Values(values), None)
+                }
                 ColumnValues::Categorical { .. } => {
                     let holds = if target_col.kind == crate::data::ColumnKind::Boolean { "two values (a yes/no column)" } else { "text" };
                     return Err(TrainError::TextTargetForRegression { target: opts.target.clone(), holds }.into());
@@ -493,7 +571,7 @@ impl Run {
         }
         let features: Vec<usize> = (0..ds.columns.len()).filter(|&i| i != target_index).collect();
         // Fails early, with its own error, when nothing is left to learn from.
-        let full = Recipe::fit_with(ds, &features, &train_rows, &opts.recipe)?;
+        let full = Recipe::fit_with(ds, &features, &train_rows, &feature_steps)?;
         let width = full.width();
         // Columns the recipe leaves out by its own rules on the training
         // rows (an identifier's labels each in one row) are left out of
@@ -501,7 +579,7 @@ impl Run {
         // gets: a fold's fewer rows fell under the identifier rule's 20
         // labels and one-hot encoded them (23 columns on 16 rows, where
         // the final model had 7, and every linear candidate failed).
-        let asked: Vec<&str> = opts.recipe.iter().filter_map(StepSpec::column).collect();
+        let asked: Vec<&str> = feature_steps.iter().filter_map(StepSpec::column).collect();
         let left_by_rule: Vec<&str> = full.dropped().into_iter().filter(|(c, reason)| *reason != crate::prepare::USER_DROP && !asked.contains(c)).map(|(c, _)| c).collect();
         let trial_features: Vec<usize> = features.iter().copied().filter(|&i| !left_by_rule.contains(&ds.columns[i].name.as_str())).collect();
 
@@ -654,7 +732,8 @@ impl Run {
             test_fraction,
             features,
             trial_features,
-            recipe_steps: opts.recipe.clone(),
+            recipe_steps: feature_steps.clone(),
+            target_reading,
             classes,
             split: SplitRecord {
                 stratified: task == Task::Classification,
@@ -950,6 +1029,7 @@ impl Run {
                 test_fraction: self.test_fraction,
                 model,
                 search: self.search.clone(),
+                target_reading: self.target_reading.clone(),
             },
             split: self.split.clone(),
             search: search_record,
@@ -1271,6 +1351,9 @@ pub fn options_of(manifest: &RunManifest) -> RunOptions {
     // a single recorded fit already ran once and is not second-guessed.
     opts.max_seconds = Some(c.search.as_ref().map_or(f64::INFINITY, |s| s.max_trial_seconds));
     opts.recipe = manifest.recipe.spec();
+    if c.target_reading.is_some() {
+        opts.recipe.push(StepSpec::ParseNumbers { column: c.target.clone() });
+    }
     opts
 }
 
@@ -1312,7 +1395,7 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     }
     let expected = manifest.dataset.parse_options.clone().unwrap_or_default();
     if ds.parse != expected {
-        return Err(ReplayError::ParseOptionsDiffer { expected: non_default_options(&expected), found: non_default_options(&ds.parse) }.into());
+        return Err(ReplayError::ParseOptionsDiffer { differences: options_difference(&expected, &ds.parse) }.into());
     }
     if ds.schema() != manifest.dataset.columns || ds.n_rows != manifest.dataset.rows {
         return Err(ReplayError::SchemaMismatch {
@@ -1463,6 +1546,51 @@ mod tests {
         assert_eq!(search.best, Some(1));
         assert!(search.cut_short);
         assert_eq!(out.config.model, pending[1].model);
+    }
+
+    /// Prices written as text ("$1,200.50") are predicted as numbers once a
+    /// parse_numbers step names the target: regression inferred, the
+    /// reading recorded in the manifest and replayed; the features' recipe
+    /// does not get the target. Before, the target was refused for
+    /// regression as text, and as classes as an identifier.
+    #[test]
+    fn a_price_target_is_read_as_numbers_by_its_parse_numbers_step() {
+        let csv = format!("units,revenue\n{}", (0..80).map(|i| format!("{},\"${},{:03}.{:02}\"\n", i % 9, 2 * (i % 9) + 1, (i * 37) % 1000, i % 100)).collect::<String>());
+        let ds = parse_csv(csv.as_bytes(), "sales.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(infer_task(&ds, "revenue").unwrap(), Task::Classification);
+        let step = StepSpec::ParseNumbers { column: "revenue".into() };
+        assert_eq!(infer_task_with(&ds, "revenue", std::slice::from_ref(&step)).unwrap(), Task::Regression);
+        let opts = RunOptions { search: Some(Strategy::None), recipe: vec![step.clone()], ..RunOptions::new("revenue") };
+        let out = run(&ds, &opts).unwrap();
+        assert_eq!(out.config.task, Task::Regression);
+        assert_eq!(out.config.target_reading, Some(RecipeStep::ParseNumbers { column: "revenue".into(), decimal_comma: false, unit: None }));
+        assert_eq!(out.result.features, ["units"]);
+        let r2 = out.result.metrics.iter().find(|m| m.name == "r2").and_then(|m| m.value).unwrap();
+        assert!(r2 > 0.9, "revenue follows units: r2 {r2}");
+        let manifest = out.manifest(BTreeMap::new());
+        let back: RunManifest = serde_json::from_str(&serde_json::to_string(&manifest).unwrap()).unwrap();
+        assert!(replay(&ds, &back).unwrap().reproduced);
+        // Labels none of which is a number: said, with one of them.
+        let words = parse_csv(b"x,y\n1,red\n2,blue\n3,red\n4,blue\n", "w.csv", &ParseOptions::default()).unwrap();
+        let err = run(&words, &RunOptions { search: Some(Strategy::None), recipe: vec![StepSpec::ParseNumbers { column: "y".into() }], ..RunOptions::new("y") }).unwrap_err();
+        assert!(err.to_string().contains("target \"y\" has no label that reads as a number (e.g. \"red\")"), "{err}");
+    }
+
+    /// A regression target near 1e160 is refused with its size and a
+    /// scale (every candidate was "undefined", blamed on the folds), and
+    /// values spanning f64's range as a feature still give a manifest that
+    /// replays (its median imputation was written as null).
+    #[test]
+    fn huge_values_are_refused_as_a_target_and_replay_as_a_feature() {
+        let big: String = (0..40).map(|i| format!("{i},{}e159\n", 1 + i % 9)).collect();
+        let ds = parse_csv(format!("x,y\n{big}").as_bytes(), "big.csv", &ParseOptions::default()).unwrap();
+        let err = run(&ds, &RunOptions { search: Some(Strategy::None), task: Some(Task::Regression), ..RunOptions::new("y") }).unwrap_err();
+        assert_eq!(err.to_string(), "target \"y\" has values as large as 9.000e159, too large to score a fit (the squared errors overflow); rescale it, e.g. divide it by 1e153");
+        let span: String = (0..40).map(|i| format!("{},{}\n", if i % 2 == 0 { "-1e308" } else { "1e308" }, i % 3)).collect();
+        let ds = parse_csv(format!("a,y\n{span}").as_bytes(), "span.csv", &ParseOptions::default()).unwrap();
+        let out = run(&ds, &RunOptions { search: Some(Strategy::None), task: Some(Task::Regression), ..RunOptions::new("y") }).unwrap();
+        let text = out.manifest(BTreeMap::new()).to_json().unwrap();
+        assert!(replay(&ds, &RunManifest::from_bytes(text.as_bytes()).unwrap()).unwrap().reproduced);
     }
 
     /// On imbalanced classes the run says what always predicting the
@@ -1777,11 +1905,11 @@ mod tests {
         let brute = r.test_rows.iter().filter(|&&t| r.train_rows.iter().any(|&k| ds.rows_equal(k, t))).count();
         assert!(brute > 0);
         assert_eq!(out.split.test_rows_in_training, brute);
-        assert!(out.manifest(BTreeMap::new()).to_json().contains("\"test_rows_in_training\""));
+        assert!(out.manifest(BTreeMap::new()).to_json().unwrap().contains("\"test_rows_in_training\""));
         let clean = iris_without_duplicates();
         let out = run(&clean, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("species") }).unwrap();
         assert_eq!(out.split.test_rows_in_training, 0);
-        assert!(!out.manifest(BTreeMap::new()).to_json().contains("test_rows_in_training"));
+        assert!(!out.manifest(BTreeMap::new()).to_json().unwrap().contains("test_rows_in_training"));
     }
 
     fn iris_without_duplicates() -> Dataset {

@@ -18,7 +18,7 @@ use crate::profile::{profile_with, ProfileOptions};
 use crate::evaluate::Metric;
 use crate::manifest::{build_target, RunManifest, SMARTCORE_VERSION};
 use crate::manifest::SearchRecord;
-use crate::run::{infer_task, replay, Run, RunOptions, RunOutcome};
+use crate::run::{infer_task_with, replay, Run, RunOptions, RunOutcome};
 use crate::search::{Trial, TrialSpec};
 use crate::Error;
 
@@ -272,10 +272,13 @@ impl Session {
         to_js(&crate::profile::profile(&self.ds))
     }
 
-    /// `"classification"` or `"regression"` for `target`.
+    /// `"classification"` or `"regression"` for `target`, with the recipe
+    /// `steps` when given (a `parse_numbers` step on the target makes its
+    /// labels numbers).
     #[wasm_bindgen(js_name = inferTask)]
-    pub fn infer_task(&self, target: &str) -> Result<String, JsValue> {
-        infer_task(&self.ds, target).map(|t| t.as_str().to_string()).map_err(to_js_error)
+    pub fn infer_task(&self, target: &str, #[wasm_bindgen(unchecked_param_type = "RecipeStepSpec[] | undefined")] steps: JsValue) -> Result<String, JsValue> {
+        let steps: Vec<crate::prepare::StepSpec> = if steps.is_undefined() || steps.is_null() { Vec::new() } else { from_js(steps)? };
+        infer_task_with(&self.ds, target, &steps).map(|t| t.as_str().to_string()).map_err(to_js_error)
     }
 
     /// Trains with `options` in one call (search, refit, test metrics) and
@@ -419,7 +422,7 @@ impl Session {
             .last
             .as_ref()
             .ok_or_else(|| js_error("TrainError", "not_trained", "nothing has been trained yet"))?;
-        Ok(out.manifest(durations).to_json())
+        out.manifest(durations).to_json().map_err(|e| to_js_error(e.into()))
     }
 
     /// Replays a manifest's text on this session's data.

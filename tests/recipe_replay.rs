@@ -33,7 +33,7 @@ fn a_run_with_user_steps_replays_bit_for_bit() {
     assert!(out.result.features.contains(&"a__missing".to_string()));
     assert!(out.result.features.contains(&"colour=red".to_string()));
     assert!(!out.result.features.contains(&"colour=Red".to_string()));
-    let text = out.manifest(BTreeMap::new()).to_json();
+    let text = out.manifest(BTreeMap::new()).to_json().unwrap();
     assert!(text.contains("\"drop_duplicate_rows\""));
     let m = RunManifest::from_bytes(text.as_bytes()).unwrap();
     let report = replay(&ds, &m).unwrap();

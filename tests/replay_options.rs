@@ -22,7 +22,7 @@ fn replay_names_differing_reading_options() {
     let typed = ParseOptions { column_types: BTreeMap::from([("zip".to_string(), ColumnKind::Categorical)]), ..ParseOptions::default() };
     let ds = parse_csv(&data(), "z.csv", &typed).unwrap();
     let out = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("label") }).unwrap();
-    let m = RunManifest::from_bytes(out.manifest(Default::default()).to_json().as_bytes()).unwrap();
+    let m = RunManifest::from_bytes(out.manifest(Default::default()).to_json().unwrap().as_bytes()).unwrap();
     assert_eq!(m.dataset.parse_options.as_ref(), Some(&typed));
     assert!(replay(&ds, &m).unwrap().reproduced);
 
@@ -31,12 +31,19 @@ fn replay_names_differing_reading_options() {
     assert_eq!(err.code(), "parse_options_differ");
     assert_eq!(
         err.to_string(),
-        "the run read this file with other reading options: it used {\"columnTypes\":{\"zip\":\"categorical\"}}, this data was read with {}; read the file again with the run's options"
+        "the run read this file with other reading options (column types: \"zip\" as categorical in the run, the default here); read the file again with the run's options"
+    );
+    // Each option that differs, in words, the defaults named as such (it
+    // was raw JSON: `it used {}, this data was read with {"missingTokens":…}`).
+    let tokens = ParseOptions { missing_tokens: vec![String::new(), "none".into()], has_header: Some(true), ..ParseOptions::default() };
+    assert_eq!(
+        mlcycle::run::options_difference(&ParseOptions::default(), &tokens),
+        "has header: the default in the run, yes here; missing tokens: the default in the run, \"\", \"none\" here"
     );
 
     // Default options are not recorded at all.
     let out = run(&plain, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("label") }).unwrap();
-    assert!(!out.manifest(Default::default()).to_json().contains("parse_options"));
+    assert!(!out.manifest(Default::default()).to_json().unwrap().contains("parse_options"));
 }
 
 /// 40 rows × 10,000 columns with 7 classes: a default search leaves out
@@ -71,7 +78,7 @@ fn a_default_search_that_left_candidates_out_replays() {
     assert!(logistic.reason.starts_with("2 of its 3 candidates"), "{}", logistic.reason);
 
     let out = run(&ds, &opts).unwrap();
-    let m = RunManifest::from_bytes(out.manifest(Default::default()).to_json().as_bytes()).unwrap();
+    let m = RunManifest::from_bytes(out.manifest(Default::default()).to_json().unwrap().as_bytes()).unwrap();
     let report = replay(&ds, &m).unwrap();
     assert!(report.reproduced, "{:?}", report.differences);
     let config = m.config.search.as_ref().unwrap();
@@ -82,7 +89,7 @@ fn a_default_search_that_left_candidates_out_replays() {
     // As an older build wrote it: models named, no grid.
     let mut old = m.clone();
     old.config.search.as_mut().unwrap().grid = None;
-    let old = RunManifest::from_bytes(old.to_json().as_bytes()).unwrap();
+    let old = RunManifest::from_bytes(old.to_json().unwrap().as_bytes()).unwrap();
     let report = replay(&ds, &old).unwrap();
     assert!(report.reproduced, "{:?}", report.differences);
 }

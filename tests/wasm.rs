@@ -59,13 +59,23 @@ fn profile_crosses_as_plain_json() {
     let species = cols.get(4);
     assert_eq!(get(&species, "kind"), "categorical");
     assert_eq!(get(&species, "distinct"), 3);
-    assert_eq!(s.infer_task("species").unwrap(), "classification");
-    let err = s.infer_task("nope").unwrap_err();
+    assert_eq!(s.infer_task("species", JsValue::UNDEFINED).unwrap(), "classification");
+    let err = s.infer_task("nope", JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&err, "code"), "unknown_column");
     assert_eq!(s.column_names(), ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]);
     // With a target, the profile says which, and its alerts are about it.
     let p = s.profile_with(options(r#"{"target": "species"}"#)).unwrap();
     assert_eq!(get(&p, "target"), "species");
+}
+
+/// Prices written as text to be predicted: with a parse_numbers step on
+/// the target the task is regression, and without one classification.
+#[wasm_bindgen_test]
+fn infer_task_reads_a_price_target_through_its_step() {
+    let s = Session::new(b"units,revenue\n1,\"$1,200.50\"\n2,\"$2,401.00\"\n3,\"$3,600.25\"\n4,$99.10\n", "sales.csv").unwrap();
+    assert_eq!(s.infer_task("revenue", JsValue::UNDEFINED).unwrap(), "classification");
+    let steps = options(r#"[{"step": "parse_numbers", "column": "revenue"}]"#);
+    assert_eq!(s.infer_task("revenue", steps).unwrap(), "regression");
 }
 
 #[wasm_bindgen_test]

@@ -177,7 +177,7 @@ function formatElapsed(ms) {
 
 // What the person can do about a data error, pointing at the reading options.
 const ADVICE = new Map([
-  ['invalid_utf8', 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.'],
+  ['invalid_utf8', 'When the rest of the file is UTF-8 (the message says so), open Reading options, tick "Replace invalid UTF-8 bytes" and read the file again: Windows-1252 would garble its accented letters. If the whole file came from Excel on Windows, set Encoding to Windows-1252 there instead. Or save it as UTF-8.'],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
   ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
@@ -939,6 +939,8 @@ function removeRecipeStep(step) {
 function renderRecipe() {
   // The alerts' fix buttons follow the recipe, however it changed.
   for (const button of $('alerts-list').querySelectorAll('button.alert-fix')) showFixState(button);
+  // And the task the engine infers, when a step changed what the target is.
+  if (state.profile && state.inferredFor !== undefined && targetStepsKey() !== state.inferredFor) updateInferred().then(renderModelChoices);
   const list = $('recipe-list');
   clear(list);
   $('recipe-empty').hidden = state.recipe.length > 0;
@@ -1133,14 +1135,22 @@ async function refreshTargetAlerts() {
   renderAssociations(state.profile);
 }
 
+// The steps that change what the target is: a parse_numbers step on it
+// reads its labels ("$1,200.50") as numbers to predict.
+function targetStepsKey() {
+  const target = $('target-select').value;
+  return JSON.stringify(state.recipe.filter((s) => s.step === 'parse_numbers' && s.column === target));
+}
+
 async function updateInferred() {
   const target = $('target-select').value;
   const auto = $('task-auto');
   state.inferred = null;
+  state.inferredFor = targetStepsKey();
   auto.textContent = 'Automatic';
   if (!target) return;
   try {
-    state.inferred = await client.inferTask(target);
+    state.inferred = await client.inferTask(target, state.recipe);
     auto.textContent = `Automatic (${state.inferred})`;
   } catch (err) {
     if (err.code !== ENGINE_CRASHED) showError(err);

@@ -286,8 +286,9 @@ export class MlcycleClient extends EventTarget {
     }
   }
 
-  inferTask(target) {
-    return this.request(Request.INFER_TASK, { target });
+  /** `recipe`: the steps to train with (a parse_numbers step on the target makes it numbers). */
+  inferTask(target, recipe = []) {
+    return this.request(Request.INFER_TASK, { target, recipe });
   }
 
   /** Resolves {result, manifest, durationMs}. */

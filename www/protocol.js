@@ -6,7 +6,7 @@
 /** Request type names. */
 export const Request = Object.freeze({
   LOAD: 'load', // {bytes: ArrayBuffer (transferred) | file: File, fileName, options?: ParseOptions, helpers?: number} -> {profile, durationMs, memoryBytes, readAs, workers, seconds}; progress {stage: 'read'|'parts'|'settle'|'absorb'|'profile', done, total, fileName, readers?, hashed? ('parts'), elapsedMs? ('settle'), columns? ('profile')}
-  INFER_TASK: 'inferTask', // {target} -> "classification" | "regression"
+  INFER_TASK: 'inferTask', // {target, recipe} -> "classification" | "regression"
   TRAIN: 'train', // {options} -> {result, manifest, durationMs}; progress {stage: 'search', done, planned, trial, best}
   CANCEL_SEARCH: 'cancelSearch', // {} -> {cancelling: boolean}; handled at once, between trials
   // A search spread over a pool of workers (www/pool.js): the primary plans,

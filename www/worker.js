@@ -421,7 +421,7 @@ async function run(id, type, payload) {
       return { profile, durationMs: profileMs, memoryBytes: memory ? memory.buffer.byteLength : null, readAs, workers, seconds };
     }
     case Request.INFER_TASK:
-      return needSession().inferTask(String(payload.target));
+      return needSession().inferTask(String(payload.target), payload.recipe ?? undefined);
     case Request.TRAIN: {
       const s = needSession();
       const t0 = performance.now();

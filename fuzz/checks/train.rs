@@ -18,7 +18,7 @@ const MAX_INPUT: usize = 2048;
 
 fn check(ds: &Dataset, opts: &RunOptions) {
     let Ok(out) = run(ds, opts) else { return };
-    let text = out.manifest(Default::default()).to_json();
+    let text = out.manifest(Default::default()).to_json().unwrap_or_else(|e| panic!("our own run's manifest is refused: {e}"));
     let m = RunManifest::from_bytes(text.as_bytes())
         .unwrap_or_else(|e| panic!("our own manifest does not read back: {e}\n{text}"));
     let report = replay(ds, &m).unwrap_or_else(|e| panic!("our own manifest does not replay: {e}\n{text}"));

@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::data::{ColumnSchema, ParseOptions};
 use crate::evaluate::Metric;
-use crate::prepare::Recipe;
+use crate::prepare::{Recipe, RecipeStep};
 use crate::search::{RankMetric, Strategy, Trial};
 use crate::train::{ModelSpec, Task};
 
@@ -76,6 +76,13 @@ pub enum ManifestError {
         /// The field and what is wrong with it.
         message: String,
     },
+    /// A run whose manifest would not read back (a figure that is not
+    /// finite is written as null): refused rather than written.
+    #[error("the run gave a figure its manifest cannot record (a number not finite, or too large), so it could not be replayed ({reason}); rescale the columns of very large numbers, or leave them out")]
+    Unrecordable {
+        /// What reading it back found.
+        reason: String,
+    },
 }
 
 impl ManifestError {
@@ -87,6 +94,7 @@ impl ManifestError {
             ManifestError::TooDeep { .. } => "too_deep",
             ManifestError::SchemaVersion { .. } => "schema_version",
             ManifestError::Invalid { .. } | ManifestError::BadValue { .. } => "invalid_manifest",
+            ManifestError::Unrecordable { .. } => "unrecordable",
         }
     }
 }
@@ -156,6 +164,12 @@ pub struct ConfigRecord {
     /// The search's settings, when a search chose the model.
     #[serde(default)]
     pub search: Option<SearchConfig>,
+    /// How the target's labels were read as numbers, when a
+    /// `parse_numbers` step named the target (prices written "$1,200.50"
+    /// to be predicted): the step as fitted on the labelled rows (decimal
+    /// comma, unit). Absent when the target was used as read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_reading: Option<RecipeStep>,
 }
 
 /// How a search was set up.
@@ -291,11 +305,15 @@ pub struct RunManifest {
 }
 
 impl RunManifest {
-    /// Canonical JSON text, ending in a newline.
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a manifest holds only finite numbers and strings");
+    /// Canonical JSON text, ending in a newline; refused when it would
+    /// not read back as this manifest (JSON has no infinity: such a figure
+    /// is written as null, which `replay` rejects).
+    pub fn to_json(&self) -> Result<String, ManifestError> {
+        let unrecordable = |reason: String| ManifestError::Unrecordable { reason };
+        let mut s = serde_json::to_string_pretty(self).map_err(|e| unrecordable(e.to_string()))?;
         s.push('\n');
-        s
+        RunManifest::from_bytes(s.as_bytes()).map_err(|e| unrecordable(e.to_string()))?;
+        Ok(s)
     }
 
     /// Reads a manifest strictly from bytes.

@@ -12,7 +12,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::data::{ColumnKind, ColumnValues, Dataset};
+use crate::data::{ColumnKind, ColumnValues, Dataset, Num};
 
 /// Most one-hot columns the default encoding makes of one categorical
 /// column; rarer levels are encoded as all zeros, like an unseen category.
@@ -658,9 +658,7 @@ impl Recipe {
                         fitted.push(RecipeStep::Cast { column: column.clone(), to: *to });
                     }
                     StepSpec::ParseNumbers { .. } => {
-                        let labels = training_labels(&work);
-                        let decimal_comma = crate::profile::alerts::decimal_comma_of(labels.iter().map(String::as_str)).unwrap_or(ds.ingest.decimal_comma);
-                        let unit = written_number(&work, decimal_comma).and_then(|w| w.unit).map(str::to_string);
+                        let (decimal_comma, unit) = number_reading(&work, ds.ingest.decimal_comma);
                         work = work.parse_numbers(decimal_comma, unit.as_deref());
                         needs_impute = work.is_num();
                         fitted.push(RecipeStep::ParseNumbers { column: column.clone(), decimal_comma, unit });
@@ -1110,6 +1108,30 @@ fn id_like(work: &Work) -> Option<usize> {
 fn written_number(work: &Work, decimal_comma: bool) -> Option<crate::profile::alerts::WrittenNumbers<'_>> {
     let Work::Lab { levels, .. } = work else { return None };
     crate::profile::alerts::written_numbers(levels, &work.counts(), decimal_comma)
+}
+
+/// How a `parse_numbers` step reads `work`'s labels: whether a comma is the
+/// decimal mark (from the labels, else the file's), and the unit they
+/// share, if any.
+fn number_reading(work: &Work, file_decimal_comma: bool) -> (bool, Option<String>) {
+    let labels = training_labels(work);
+    let decimal_comma = crate::profile::alerts::decimal_comma_of(labels.iter().map(String::as_str)).unwrap_or(file_decimal_comma);
+    let unit = written_number(work, decimal_comma).and_then(|w| w.unit).map(str::to_string);
+    (decimal_comma, unit)
+}
+
+/// A label column to be predicted as numbers (prices written "$1,200.50"),
+/// as a `parse_numbers` step on the target reads it: the reading is fitted
+/// on `rows` (those with a label) and the numbers given for every row, a
+/// label that is no number being missing. The step fitted, and the
+/// numbers; `None` for a column of numbers already.
+pub fn read_target_numbers(ds: &Dataset, column: usize, rows: &[usize]) -> Option<(RecipeStep, Vec<Num>)> {
+    let col = ds.columns.get(column)?;
+    let ColumnValues::Categorical { .. } = &col.values else { return None };
+    let (decimal_comma, unit) = number_reading(&Work::of_training(&col.values, rows), ds.ingest.decimal_comma);
+    let all: Vec<usize> = (0..ds.n_rows).collect();
+    let Work::Num(v) = Work::of(&col.values, &all).parse_numbers(decimal_comma, unit.as_deref()) else { return None };
+    Some((RecipeStep::ParseNumbers { column: col.name.clone(), decimal_comma, unit }, v.into_iter().map(Num::new).collect()))
 }
 
 /// Every label in the training rows, in level order (by first training

@@ -198,8 +198,9 @@ pub(crate) fn disguised_number(label: &str, decimal_comma: bool) -> Option<(f64,
     // One sign, before or after a leading currency sign: "-$5", "$-5",
     // "+4%"; none inside accounting's parentheses.
     fn sign(t: &str) -> (Option<bool>, &str) {
-        match t.as_bytes().first() {
-            Some(&c @ (b'-' | b'+')) => (Some(c == b'-'), t[1..].trim_start()),
+        match t.chars().next() {
+            // U+2212, the minus sign typeset text and some exports write.
+            Some(c @ ('-' | '+' | '\u{2212}')) => (Some(c != '+'), t[c.len_utf8()..].trim_start()),
             _ => (None, t),
         }
     }
@@ -505,8 +506,10 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
         // Numbers written as text ("$1,200.50", "45%"): their distinct count
         // is a number's, so they are neither identifiers nor high-cardinality
         // labels; the fix reads them as numbers.
-        let numbers_as_text = match (is_target, ds.columns.get(i).map(|col| &col.values)) {
-            (false, Some(ColumnValues::Categorical { levels, codes })) => {
+        // On the target the same step makes it numbers to predict
+        // (regression), not labels each in one row.
+        let numbers_as_text = match ds.columns.get(i).map(|col| &col.values) {
+            Some(ColumnValues::Categorical { levels, codes }) => {
                 let mut counts = vec![0usize; levels.len()];
                 for code in codes.iter().flatten() {
                     counts[*code as usize] += 1;
@@ -542,7 +545,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     advice: match w.unit {
                         Some(unit) => format!("read the numbers without the unit ({:?} is {}; a value with another unit or no number becomes missing), and keep the unit in the column's name", w.example, w.example.trim().trim_end_matches(unit).trim_end()),
                         None => "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45, accounting's \"(123)\" is -123; a value that is no number becomes missing), or remove them at the source".into(),
-                    },
+                    } + if is_target { "; as the target, its numbers are then predicted (regression), a row whose value is no number left out" } else { "" },
                 })
             }
             _ => None,
@@ -1135,12 +1138,18 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
         }
         let n: usize = counts.iter().sum();
         let (min, max) = (counts.iter().filter(|&&c| c > 0).min().copied().unwrap_or(0), counts.iter().max().copied().unwrap_or(0));
-        if n > 0 && (min as f64 / n as f64) < MINORITY_SHARE && counts.iter().filter(|&&c| c > 0).count() >= 2 {
+        // The threshold is a fifth of an even share: MINORITY_SHARE for two
+        // classes, less for more (ten even classes of 10% each are
+        // balanced; 400 prices each in one row are no classes to balance).
+        let present = counts.iter().filter(|&&c| c > 0).count();
+        let threshold = MINORITY_SHARE * 2.0 / present.max(2) as f64;
+        if n > 0 && (min as f64 / n as f64) < threshold && present >= 2 {
+            let share = if present > 2 { format!("a fifth of an even share among {present} classes, ") } else { String::new() };
             out.push(Alert {
                 code: AlertCode::ClassImbalance,
                 severity: Severity::Warning,
                 columns: vec![tp.name.clone()],
-                message: format!("the rarest class of \"{}\" has {min} of {n} rows ({:.1}%, threshold {:.0}%); the largest has {max}", tp.name, 100.0 * min as f64 / n as f64, 100.0 * MINORITY_SHARE),
+                message: format!("the rarest class of \"{}\" has {min} of {n} rows ({:.1}%, threshold {share}{:.1}%); the largest has {max}", tp.name, 100.0 * min as f64 / n as f64, 100.0 * threshold),
                 evidence: ev(&[("minority", min as f64), ("majority", max as f64), ("ratio", max as f64 / min.max(1) as f64)]),
                 suggestion: None,
                 advice: "judge the model by macro F1, not accuracy; the split is already stratified".into(),
@@ -1288,6 +1297,27 @@ mod tests {
 
     fn has(csv: &str, target: Option<&str>, code: AlertCode, column: &str) -> bool {
         codes(csv, target).iter().any(|(c, cols)| *c == code && (column.is_empty() || cols.iter().any(|x| x == column)))
+    }
+
+    /// Prices written as text chosen as the target keep the alert whose fix
+    /// reads them as numbers (it was dropped for the target, and the 400
+    /// prices were called imbalanced classes instead); the imbalance
+    /// threshold is a fifth of an even share, so ten even classes are not
+    /// flagged and a 3% class among three is.
+    #[test]
+    fn a_price_target_gets_its_fix_and_imbalance_is_judged_by_the_classes() {
+        let prices = format!("units,revenue\n{}", (0..60).map(|i| format!("{},\"${},{:03}.{:02}\"\n", i % 7, i + 1, (i * 37) % 1000, i % 100)).collect::<String>());
+        let ds = parse_csv(prices.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: Some("revenue".into()), ..Default::default() }).unwrap();
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).expect("numbers-as-text alert on the target");
+        assert_eq!(a.suggestion, Some(StepSpec::ParseNumbers { column: "revenue".into() }));
+        assert!(a.advice.contains("as the target, its numbers are then predicted (regression)"), "{}", a.advice);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::ClassImbalance), "{:?}", p.alerts);
+
+        let ten = format!("x,t\n{}", (0..200).map(|i| format!("{},c{}\n", i % 7, i % 10)).collect::<String>());
+        assert!(!has(&ten, Some("t"), AlertCode::ClassImbalance, "t"), "{:?}", codes(&ten, Some("t")));
+        let three = format!("x,t\n{}", (0..100).map(|i| format!("{},{}\n", i % 7, if i < 3 { "rare" } else if i % 2 == 0 { "a" } else { "b" })).collect::<String>());
+        assert!(has(&three, Some("t"), AlertCode::ClassImbalance, "t"), "{:?}", codes(&three, Some("t")));
     }
 
     /// One row per alert: a small CSV that must raise it, and one that must not.
@@ -1551,6 +1581,10 @@ mod tests {
         let d = |t: &str| super::disguised_number(t, false);
         assert_eq!(d("$1,200.50"), Some((1200.5, true)));
         assert_eq!(d("-$3"), Some((-3.0, true)));
+        // The typeset minus sign (U+2212) too: a parse_numbers step made
+        // every such value missing.
+        assert_eq!(d("\u{2212}$3"), Some((-3.0, true)));
+        assert_eq!(d("\u{2212}1,250"), Some((-1250.0, true)));
         assert_eq!(d("45%"), Some((45.0, true)));
         assert_eq!(d("12 €"), Some((12.0, true)));
         assert_eq!(d("1,234,567"), Some((1_234_567.0, true)));

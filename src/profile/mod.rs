@@ -387,7 +387,14 @@ pub fn quantile(v: &[f64], p: f64) -> f64 {
     let h = (v.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
-    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    let (a, b, t) = (v[lo], v[hi], h - lo as f64);
+    if (b - a).is_finite() || t == 0.0 {
+        a + t * (b - a)
+    } else {
+        // Values spanning more than f64's range (-1e308 and 1e308): each
+        // term weighted apart, within range.
+        a * (1.0 - t) + b * t
+    }
 }
 
 /// Equal-width bins over sorted `v` (numpy's `histogram` rule: the last
@@ -904,6 +911,21 @@ mod tests {
         assert!(c.histogram.iter().all(|b| b.start.is_finite() && b.end.is_finite()), "{:?}", c.histogram);
         assert_eq!(c.histogram.iter().map(|b| b.count).sum::<usize>(), 5);
         assert_eq!((c.histogram[0].start, c.histogram.last().unwrap().end), (-1e308, 1.7e308));
+    }
+
+    /// Quartiles between values whose difference overflows (-1e308 and
+    /// 1e308) are still given (numpy: median 0, q1 -5e307, q3 5e307); they
+    /// were infinite or missing, and a median imputation written as null
+    /// made the manifest unreadable.
+    #[test]
+    fn quartiles_between_values_spanning_f64_range() {
+        let p = profile(&ds("a\n-1e308\n1e308\n-1e308\n1e308\n"));
+        let c = &p.columns[0];
+        assert_eq!((c.q1, c.median, c.q3), (Some(-1e308), Some(0.0), Some(1e308)));
+        assert_eq!(quantile(&[-1e308, 1e308], 0.25), -5e307);
+        assert_eq!(quantile(&[-1e308, 1e308], 0.75), 5e307);
+        assert_eq!(quantile(&[-1e308, 1e308], 0.0), -1e308);
+        assert_eq!(quantile(&[1.0, 2.0], 0.5), 1.5);
     }
 
     /// Tiny values (1e-300s) kept their spread, and values at a large

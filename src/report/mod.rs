@@ -20,6 +20,10 @@ const NAME_CHARS: usize = 60;
 const VALUE_CHARS: usize = 40;
 /// Longest alert message shown, in characters.
 const MESSAGE_CHARS: usize = 240;
+/// Characters of an alert's advice shown: the longest advice we write is
+/// about 330 (it was cut at 240, mid-word: "rows missing t…"); advice
+/// quoting data values is clipped past this, at a word's end.
+const ADVICE_CHARS: usize = 400;
 
 /// The largest report for `columns` columns: 50 KB plus 5 KB per column.
 pub fn size_limit(columns: usize) -> usize {
@@ -121,6 +125,17 @@ fn clip(s: &str, n: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// `s` cut to at most `n` characters at the end of a word (then "…"), for
+/// sentences; a single word longer than that is cut where it reaches `n`.
+fn clip_words(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(n - 1).collect();
+    let cut = head.rfind(' ').filter(|&i| i > 0).map_or(head.as_str(), |i| head[..i].trim_end_matches([',', ';', ':']));
+    format!("{cut}…")
 }
 
 fn num(x: f64) -> String {
@@ -246,7 +261,7 @@ fn alert(s: &mut String, a: &Alert) {
         Severity::Info => "info",
     };
     let fix = a.suggestion.as_ref().map(|f| format!(" <small>Fix: {}</small>", clip(&step_text(f), 160))).unwrap_or_default();
-    let _ = write!(s, "<li><b class={class}>{class}</b> {} <small>— {}</small>{fix}</li>", clip(&a.message, MESSAGE_CHARS), clip(&a.advice, MESSAGE_CHARS));
+    let _ = write!(s, "<li><b class={class}>{class}</b> {} <small>— {}</small>{fix}</li>", clip(&a.message, MESSAGE_CHARS), clip(&clip_words(&a.advice, ADVICE_CHARS), ADVICE_CHARS));
 }
 
 /// A recipe step in words, as the page shows it: `scale "income" (method robust)`.
@@ -631,6 +646,19 @@ mod tests {
         assert_eq!(super::clip(&"&".repeat(100), 10), "&amp;&amp;&amp;&amp;&amp;…");
         assert_eq!(super::clip(&"漢".repeat(20), 10), "漢".repeat(9) + "…");
         assert_eq!(super::clip("short & fine", 60), "short &amp; fine");
+        assert_eq!(super::clip_words("rows missing the target are left out", 20), "rows missing the…");
+        assert_eq!(super::clip_words("one, two three", 9), "one…");
+        assert_eq!(super::clip_words(&"x".repeat(30), 10), "x".repeat(9) + "…");
+        assert_eq!(super::clip_words("fits", 10), "fits");
+    }
+
+    /// Every advice we write is shown whole (the missing-values advice was
+    /// cut mid-word at 240 characters: "rows missing t…").
+    #[test]
+    fn alert_advice_is_shown_whole() {
+        let csv: String = std::iter::once("a,b\n".to_string()).chain((0..50).map(|i| format!("{},{}\n", if i % 10 == 3 { String::new() } else { i.to_string() }, i % 3))).collect();
+        let (h, _) = report(&csv, None);
+        assert!(h.contains("rows missing the target are left out</small>"), "{h}");
     }
 
     /// The size bound holds for long names, long labels, many alerts and

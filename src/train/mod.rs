@@ -108,6 +108,24 @@ pub enum TrainError {
         /// What it holds: "text", or "two values (yes/no)" for a boolean.
         holds: &'static str,
     },
+    /// A `parse_numbers` step on the target found no number in its labels.
+    #[error("target \"{target}\" has no label that reads as a number (e.g. {example:?}), so the parse_numbers step on it leaves no value to predict; remove the step")]
+    TargetNotNumbers {
+        /// Target column.
+        target: String,
+        /// One of its labels.
+        example: String,
+    },
+    /// Regression values so large that squared errors overflow.
+    #[error("target \"{target}\" has values as large as {max:.3e}, too large to score a fit (the squared errors overflow); rescale it, e.g. divide it by 1e{power}")]
+    TargetTooLarge {
+        /// Target column.
+        target: String,
+        /// Its largest absolute value.
+        max: f64,
+        /// The power of ten that brings it to about one million.
+        power: i32,
+    },
     /// Every target value is missing.
     #[error("target \"{target}\" has no values")]
     EmptyTarget {
@@ -229,6 +247,8 @@ impl TrainError {
             TrainError::ConstantTarget { .. } => "constant_target",
             TrainError::TextTargetForRegression { .. } => "text_target_for_regression",
             TrainError::EmptyTarget { .. } => "empty_target",
+            TrainError::TargetNotNumbers { .. } => "target_not_numbers",
+            TrainError::TargetTooLarge { .. } => "target_too_large",
             TrainError::NonFinite { .. } => "non_finite",
             TrainError::WidthMismatch { .. } => "width_mismatch",
             TrainError::LengthMismatch { .. } => "length_mismatch",

@@ -94,6 +94,51 @@ test('numbers written with currency and percent signs: the fix reads them as num
   }
 });
 
+test('a price target written as text: its fix makes the task regression, trains, and replays in the page and natively', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // A sales export: revenue (the last column, so the default target) is
+    // units times a price, written "$12,345.67".
+    const rows = ['units,region,revenue'];
+    for (let i = 0; i < 120; i++) {
+      const units = 1 + ((i * 37) % 50);
+      rows.push(`${units},${['North', 'South', 'East'][i % 3]},"$${(units * 1234.5 + (i % 7)).toLocaleString('en-US', { minimumFractionDigits: 2 })}"`);
+    }
+    const file = join(s.tmp, 'sales.csv');
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    await chooseFile(page, file, 'sales.csv');
+    const codes = () => page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code));
+    // The target keeps the alert whose fix reads it as numbers; 120 prices
+    // each in one row are not called imbalanced classes.
+    assert.ok(!(await codes()).includes('class_imbalance'), `alerts: ${await codes()}`);
+    const fix = page.locator('#alerts-list li[data-code="numbers_as_text"]:has-text("\\"revenue\\"") button');
+    assert.equal(await fix.textContent(), 'Add step: parse numbers "revenue"');
+    assert.equal(await page.textContent('#task-auto'), 'Automatic (classification)');
+    await fix.click();
+    await page.waitForFunction(() => document.getElementById('task-auto').textContent === 'Automatic (regression)');
+    const { metrics, error } = await train(page);
+    assert.equal(error, '', error);
+    assert.ok(metrics.r2 > 0.9, `r2 ${metrics.r2}: revenue follows units`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-manifest')]);
+    const saved = join(s.tmp, 'sales.json');
+    await download.saveAs(saved);
+    const manifest = JSON.parse(readFileSync(saved, 'utf8'));
+    assert.equal(manifest.config.task, 'regression');
+    assert.deepEqual(manifest.config.target_reading, { step: 'parse_numbers', column: 'revenue' });
+    assert.ok(!manifest.result.features.some((f) => f.startsWith('revenue')), `features: ${manifest.result.features}`);
+    const native = await runMlcycle(['replay', saved, file]);
+    assert.equal(native.code, 0, `${native.stdout}${native.stderr}`);
+    // Removing the step makes the target labels again.
+    await fix.click();
+    await page.waitForFunction(() => document.getElementById('task-auto').textContent === 'Automatic (classification)');
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
+
 test('the alerts follow the chosen target: imbalance and leakage for it, none for another', { skip, timeout: 120_000 }, async () => {
   const s = await startSession();
   try {
