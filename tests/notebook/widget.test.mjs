@@ -91,6 +91,12 @@ function notebook() {
         'bad = Mlcycle(pd.DataFrame({"a": [1, 2], "b": ["x", "y" * (2**20 + 1)]}))',
         'bad',
       ]),
+      code([
+        '# An engine cut short (a broken install) cannot start: the cell says so.',
+        'broken = Mlcycle(df)',
+        'broken._wasm = broken._wasm[:4096]',
+        'broken',
+      ]),
     ],
   };
 }
@@ -240,6 +246,13 @@ test('a notebook profiles a DataFrame, trains and gets a replayable manifest bac
     await error.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await error.textContent(), /^dataframe\.csv: .*over the limit of 1048576/);
     assert.equal(await bad.locator('[data-testid="train"]').isDisabled(), true);
+
+    const fourth = await runCell(page, 3);
+    const broken = fourth.locator('.mlcycle-widget');
+    await broken.locator('[data-testid="error"]').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await broken.locator('[data-testid="error"]').textContent(), /^The engine could not start: /);
+    assert.equal(await broken.locator('[data-testid="status"]').textContent(), 'The engine did not start.');
+    assert.equal(await broken.locator('[data-testid="train"]').isDisabled(), true);
 
     assert.deepEqual(offsite, [], 'requests that left 127.0.0.1');
     assert.deepEqual(consoleErrors.filter((e) => /mlcycle|widget|wasm|worker/i.test(e)), []);
