@@ -81,9 +81,22 @@ class WidgetView {
     root.replaceChildren(this.root);
     this.trainButton.addEventListener('click', () => this.train());
     this.cancelButton.addEventListener('click', () => this.client && this.client.cancel());
-    this.target.addEventListener('change', () => this.refreshAlerts());
+    this.target.addEventListener('change', () => {
+      this.model.set('target', this.target.value);
+      this.model.save_changes();
+      this.refreshAlerts();
+    });
     this.onData = () => this.load();
+    // `w.target = "…"` in Python chooses the target here too.
+    this.onTarget = () => {
+      const wanted = model.get('target');
+      if (wanted && wanted !== this.target.value && [...this.target.options].some((o) => o.value === wanted)) {
+        this.target.value = wanted;
+        this.refreshAlerts();
+      }
+    };
     model.on('change:_csv', this.onData);
+    model.on('change:target', this.onTarget);
   }
 
   setStatus(text) {
@@ -100,6 +113,10 @@ class WidgetView {
   clearError() {
     this.error.textContent = '';
     this.error.hidden = true;
+    if (this.model.get('error')) {
+      this.model.set('error', '');
+      this.model.save_changes();
+    }
   }
 
   setBusy(busy) {
@@ -120,7 +137,7 @@ class WidgetView {
       await this.client.ready;
     } catch (err) {
       this.setStatus('The engine did not start.');
-      this.showError(`The engine could not start: ${err.message || err}`);
+      this.showError(`The engine could not start: ${err.message || err}. Reinstall mlcycle_widget (its files are built by \`make widget\`) and run the cell again.`);
       return;
     }
     await this.load();
@@ -147,6 +164,11 @@ class WidgetView {
       const { profile, durationMs } = await this.client.load(bytes, fileName, undefined, wanted || null);
       this.profile = profile;
       this.fillTargets(profile, wanted);
+      // The target chosen here (the last column unless told) is w.target in Python.
+      if (this.target.value !== wanted) {
+        this.model.set('target', this.target.value);
+        this.model.save_changes();
+      }
       this.renderProfile(profile);
       this.setStatus(`Profiled ${fileName} in ${formatMs(durationMs)}.`);
     } catch (err) {
@@ -297,6 +319,7 @@ class WidgetView {
 
   dispose() {
     this.model.off('change:_csv', this.onData);
+    this.model.off('change:target', this.onTarget);
     if (this.client) this.client.dispose();
     if (this.urls) this.urls.revoke();
   }
