@@ -267,11 +267,12 @@ class WidgetView {
     this.setBusy(true);
     try {
       const { result, manifest, durationMs, leftOut } = await this.client.train(options);
-      this.renderResult(result, durationMs, leftOut || []);
-      this.setStatus(`Trained in ${formatMs(durationMs)}. The manifest is in w.manifest.`);
+      // Sent before the metrics show: a cell run after they appear finds w.manifest set.
       this.model.set('manifest_text', manifest);
       this.model.set('error', '');
       this.model.save_changes();
+      this.renderResult(result, durationMs, leftOut || []);
+      this.setStatus(`Trained in ${formatMs(durationMs)}. The manifest is in w.manifest.`);
     } catch (err) {
       this.setStatus(err && err.code === CANCELLED ? 'Training stopped.' : 'Training failed.');
       this.showError(err.message || String(err));
