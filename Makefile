@@ -5,14 +5,21 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
 BIN := target/debug/mlcycle
 SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock wasm-pack.toml scripts/build-wasm.sh
+WIDGET := python/mlcycle_widget/static/widget.js
 
 # `make bench` runs every group; `make bench BENCH=profile` one (page, profile, train).
-.PHONY: bench fuzz serve test test-js setup-build setup-test test-native test-wasm test-e2e lint wasm clean
+.PHONY: bench fuzz serve test test-js setup-build setup-test test-native test-wasm test-e2e test-notebook lint wasm widget clean
 
 serve: setup-build www/pkg/mlcycle_bg.wasm $(BIN)
 	$(BIN) serve www --port $(PORT)
 
 wasm: setup-build www/pkg/mlcycle_bg.wasm
+
+# The Jupyter widget's browser files, bundled into the Python package (python/).
+widget: setup-build $(WIDGET)
+
+$(WIDGET): www/pkg/mlcycle_bg.wasm www/widget.js www/widget.css www/client.js www/protocol.js www/charts.js www/worker.js scripts/build-widget.mjs package-lock.json
+	node scripts/build-widget.mjs
 
 setup-build:
 	@scripts/setup.sh build
@@ -29,7 +36,7 @@ target/pkg-test/mlcycle_bg.wasm: $(SRC)
 $(BIN): $(SRC)
 	cargo build --bin mlcycle
 
-test: setup-test lint test-native test-wasm test-js test-e2e
+test: setup-test lint test-native test-wasm test-js test-e2e test-notebook
 
 lint:
 	node scripts/lint-www.mjs
@@ -46,6 +53,13 @@ test-js:
 test-e2e: target/pkg-test/mlcycle_bg.wasm $(BIN)
 	MLCYCLE_BIN=$(BIN) MLCYCLE_PKG=target/pkg-test node --test --test-concurrency=1 tests/e2e/
 
+# The widget's Python unit tests, then JupyterLab driven by headless Chromium
+# (target/notebook-venv, made from tests/notebook/requirements.txt).
+test-notebook: setup-test $(WIDGET) $(BIN)
+	scripts/notebook-venv.sh
+	cd python && MLCYCLE_BIN=$(CURDIR)/$(BIN) ../target/notebook-venv/bin/python -m pytest -q tests
+	MLCYCLE_BIN=$(BIN) node --test tests/notebook/
+
 # Figures, not assertions: page speed in headless Chromium.
 bench: setup-test target/pkg-test/mlcycle_bg.wasm
 	scripts/bench.sh $(BENCH)
@@ -57,4 +71,4 @@ fuzz:
 
 clean:
 	cargo clean
-	rm -rf www/pkg node_modules
+	rm -rf www/pkg node_modules python/mlcycle_widget/static

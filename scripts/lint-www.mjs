@@ -88,6 +88,8 @@ for (const file of walk(dir, [])) {
 // every file the page loads (each top-level script, style and icon, and the
 // engine), and data/index.json every bundled dataset, or the offline page
 // misses them.
+// The Jupyter widget's files: bundled into the Python package (scripts/build-widget.mjs), never loaded by the page.
+const NOT_PAGE = new Set(['widget.js', 'widget.css']);
 function checkOfflineList() {
   const sw = join(dir, 'sw.js');
   let text;
@@ -103,7 +105,7 @@ function checkOfflineList() {
     return;
   }
   const kept = new Set([...list[1].matchAll(/'([^']*)'/g)].map((m) => m[1]));
-  const needed = readdirSync(dir).filter((name) => name !== 'sw.js' && statSync(join(dir, name)).isFile() && EXTS.some((e) => name.endsWith(e)));
+  const needed = readdirSync(dir).filter((name) => name !== 'sw.js' && !NOT_PAGE.has(name) && statSync(join(dir, name)).isFile() && EXTS.some((e) => name.endsWith(e)));
   needed.push('./', 'pkg/mlcycle.js', 'pkg/mlcycle_bg.wasm', 'data/index.json');
   for (const name of needed) if (!kept.has(name)) findings.push(`${relative(process.cwd(), sw)}: APP does not list ${name}, so the offline page would lack it`);
   for (const name of kept) {

@@ -21,6 +21,38 @@ function titled(node, text) {
   return node;
 }
 
+// Control, zero-width and bidi-override characters would hide or reorder
+// text; show each as a visible code instead of obeying it. The joiners
+// (ZWNJ U+200C, ZWJ U+200D) are kept between two characters, where they
+// belong to the text (emoji sequences, Persian and Indic words); alone, at
+// an edge or next to a space they hide nothing of use and are shown.
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+const JOINER = /^[\u200C\u200D]$/;
+// What may stand on either side of a kept joiner: a character that shows.
+const SHOWN = /^[^\s\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]$/;
+
+/** `text` with invisible and bidi-control characters shown as ⟨U+XXXX⟩ (joiners inside a word kept). */
+export function visible(text) {
+  const s = String(text);
+  return s.replace(INVISIBLE, (c, at) => {
+    if (JOINER.test(c) && at > 0 && SHOWN.test(s[at - 1]) && SHOWN.test(s[at + 1] || ' ')) return c;
+    return `⟨U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
+}
+
+/** Numbers for people: integers as they are, others with up to 4 decimals (4 significant below 1). */
+export function formatNumber(v) {
+  if (v === null || v === undefined) return '—';
+  if (typeof v !== 'number') return String(v);
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e15 || a < 1e-4) return v.toExponential(3);
+  const text = a >= 1 ? v.toFixed(4) : v.toPrecision(4);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
 /** "1 row", "2 rows": a count and its noun, singular for one. */
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;

@@ -74,8 +74,13 @@ const RESTART_WINDOW_MS = 60_000;
 export const ENGINE_CRASHED = 'engine_crashed';
 
 export class MlcycleClient extends EventTarget {
-  constructor() {
+  /**
+   * `workerUrl`: where the engine's worker script is (default: worker.js
+   * beside this file); the Jupyter widget passes a blob: URL of its bundle.
+   */
+  constructor({ workerUrl = null } = {}) {
     super();
+    this.workerUrl = workerUrl;
     this.pending = new Map();
     this.nextId = 1;
     this.worker = null;
@@ -93,7 +98,7 @@ export class MlcycleClient extends EventTarget {
 
   startWorker() {
     const generation = ++this.generation;
-    const worker = new Worker(workerScriptURL(WORKER_URL), { type: 'module' });
+    const worker = new Worker(this.workerUrl ?? workerScriptURL(WORKER_URL), { type: 'module' });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
       this.readyResolve = resolve;

@@ -28,7 +28,10 @@ globalThis.mlcycleTrialPanic = (trial) => {
 // The instance's linear memory: it only grows, so its size is the peak.
 let memory = null;
 
-const ready = init().then(
+// Where the engine's bytes are: unset in the page (pkg/mlcycle_bg.wasm beside
+// the glue); the Jupyter widget's worker, made from a blob: URL that nothing
+// resolves against, is handed {module_or_path} by www/widget.js.
+const ready = init(globalThis.mlcycleWasmSource).then(
   (exports) => {
     memory = exports.memory;
     const faultInjection = typeof wasm.faultInject === 'function';

@@ -1,0 +1,130 @@
+"""Unit tests of mlcycle_widget (no browser): the DataFrame's CSV bytes, the
+checks on the arguments, what is sent to the browser, and the manifest coming
+back. The browser side is tested by tests/notebook/."""
+
+import io
+import json
+import math
+import os
+import pathlib
+import re
+import subprocess
+
+import pandas as pd
+import pytest
+from ipywidgets.widgets.widget import _remove_buffers
+
+from mlcycle_widget import Mlcycle, dataframe_csv
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+IRIS = ROOT / "www" / "data" / "iris.csv"
+BIN = pathlib.Path(os.environ.get("MLCYCLE_BIN", ROOT / "target" / "debug" / "mlcycle")).resolve()
+
+
+def test_csv_reads_back_as_the_same_frame():
+    df = pd.DataFrame({
+        "x": [0.1, 1 / 3, -2.5e-300, math.nan],
+        "n": [1, 2, 3, 4],
+        "label": ["a", "b, with a comma", 'say "hi"', None],
+    })
+    csv = dataframe_csv(df)
+    assert csv.startswith(b"x,n,label\n")
+    back = pd.read_csv(io.BytesIO(csv))
+    pd.testing.assert_frame_equal(back, df.astype({"label": back["label"].dtype}))
+    # Missing values are empty fields, which the engine reads as missing.
+    assert csv.splitlines()[4] == b",4,"
+
+
+def test_iris_bytes_are_the_bundled_file():
+    # pandas writes iris.csv back byte for byte, so its manifests match the sample's digest.
+    assert dataframe_csv(pd.read_csv(IRIS)) == IRIS.read_bytes()
+
+
+def test_named_index_is_kept_and_the_default_one_left_out():
+    df = pd.DataFrame({"v": [1, 2]}, index=pd.Index(["r1", "r2"], name="id"))
+    assert dataframe_csv(df) == b"id,v\nr1,1\nr2,2\n"
+    assert dataframe_csv(df.reset_index(drop=True)) == b"v\n1\n2\n"
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (pd.Series([1, 2]), TypeError, "takes a pandas DataFrame, not Series"),
+    ([[1, 2]], TypeError, "not list"),
+    (pd.DataFrame(), ValueError, "no columns"),
+    (pd.DataFrame({"a": []}), ValueError, "no rows"),
+    (pd.DataFrame([[1, 2]], columns=["a", "a"]), ValueError, "repeats column names: a"),
+])
+def test_bad_dataframes_are_refused(value, error, message):
+    with pytest.raises(error, match=message):
+        Mlcycle(value)
+
+
+def test_bad_target_and_seed_are_refused():
+    df = pd.read_csv(IRIS)
+    with pytest.raises(ValueError, match='no column "kind"'):
+        Mlcycle(df, target="kind")
+    for seed in (-1, 2**53, 1.5, True):
+        with pytest.raises(ValueError, match="seed must be a whole number"):
+            Mlcycle(df, seed=seed)
+
+
+def test_the_engine_and_the_data_go_to_the_browser_as_binary_buffers():
+    w = Mlcycle(pd.read_csv(IRIS), target="species", seed=7)
+    static = pathlib.Path(__file__).resolve().parents[1] / "mlcycle_widget" / "static"
+    assert w._wasm == (static / "mlcycle_bg.wasm").read_bytes()
+    assert w._wasm[:4] == b"\0asm"
+    # The worker bundle is the page's worker, waiting for the bytes' blob: URL.
+    assert "globalThis.mlcycleWasmSource" in w._worker_js
+    # The widget's module is one file (a blob: module resolves no import) with a default export.
+    esm = str(w._esm)
+    assert re.search(r"^export \{\n  widget_default as default,", esm, re.M)
+    assert not re.search(r"^import ", esm, re.M)
+    state, _paths, buffers = _remove_buffers(w.get_state())
+    sent = {bytes(b) for b in buffers}
+    assert w._wasm in sent and IRIS.read_bytes() in sent
+    assert "_wasm" not in state and "_csv" not in state
+    assert state["target"] == "species" and state["seed"] == 7 and state["manifest_text"] == ""
+    # The read-only dict is Python's own view, never sent.
+    assert "manifest" not in state
+
+
+def test_target_defaults_to_none_for_the_widget_to_choose():
+    w = Mlcycle(pd.read_csv(IRIS))
+    assert w.target is None
+
+
+def test_manifest_follows_the_text_the_widget_sends(tmp_path):
+    w = Mlcycle(pd.read_csv(IRIS), target="species")
+    assert w.manifest is None
+    with pytest.raises(RuntimeError, match="press Train"):
+        w.save(tmp_path / "run.json")
+    text = '{"schema":"mlcycle.run/1","config":{"target":"species","seed":0.1}}'
+    w.manifest_text = text
+    assert w.manifest == {"schema": "mlcycle.run/1", "config": {"target": "species", "seed": 0.1}}
+    with pytest.raises(Exception, match="read-only"):
+        w.manifest = {}
+    w.save(tmp_path / "run.json", tmp_path / "data.csv")
+    assert (tmp_path / "run.json").read_text() == text
+    assert (tmp_path / "data.csv").read_bytes() == w.csv_bytes
+    w.manifest_text = ""
+    assert w.manifest is None
+
+
+@pytest.mark.skipif(not BIN.exists(), reason=f"the mlcycle command is not built ({BIN})")
+def test_a_manifest_of_the_widgets_bytes_replays_from_what_save_writes(tmp_path):
+    # The native command trains on the bytes the widget sends; what save()
+    # writes back from the manifest's text replays bit for bit.
+    df = pd.read_csv(IRIS).sample(frac=1, random_state=3)
+    w = Mlcycle(df, target="species")
+    (tmp_path / "in.csv").write_bytes(w.csv_bytes)
+    run = subprocess.run([str(BIN), "run", "in.csv", "--target", "species", "--search", "none", "--out", "made.json"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    w.manifest_text = (tmp_path / "made.json").read_text()
+    assert w.manifest["config"]["target"] == "species"
+    w.save(tmp_path / "run.json", tmp_path / "data.csv")
+    replay = subprocess.run([str(BIN), "replay", "run.json", "data.csv"], cwd=tmp_path, capture_output=True, text=True)
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    # Other bytes (the same rows unshuffled) are refused: the digest is of these bytes.
+    (tmp_path / "other.csv").write_bytes(IRIS.read_bytes())
+    other = subprocess.run([str(BIN), "replay", "run.json", "other.csv"], cwd=tmp_path, capture_output=True, text=True)
+    assert other.returncode == 4, other.stdout + other.stderr

@@ -1,0 +1,279 @@
+// The Jupyter journey, end to end: JupyterLab (from target/notebook-venv,
+// made by scripts/notebook-venv.sh from tests/notebook/requirements.txt) runs
+// a notebook whose first cell builds `Mlcycle(df, target="species")` from a
+// pandas DataFrame; headless Chromium, driven by playwright-core, waits for
+// the profile and an alert in the cell, clicks Train and waits for the
+// metrics; a second cell then checks in Python that `w.manifest` holds the
+// run and that the native `mlcycle replay` reproduces it. Every request the
+// browser makes is recorded: none may leave 127.0.0.1.
+//
+//   MLCYCLE_BIN    the native command (default target/debug/mlcycle)
+//   NOTEBOOK_VENV  the venv with JupyterLab and mlcycle_widget (default target/notebook-venv)
+//   CHROMIUM       the browser (default /usr/bin/chromium)
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const BIN = resolve(ROOT, process.env.MLCYCLE_BIN || 'target/debug/mlcycle');
+const VENV = resolve(ROOT, process.env.NOTEBOOK_VENV || 'target/notebook-venv');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const STATIC = join(ROOT, 'python/mlcycle_widget/static');
+
+function missing() {
+  if (!existsSync(BIN)) return `the mlcycle command is not built (${BIN})`;
+  if (!existsSync(join(VENV, 'bin/jupyter-lab'))) return `JupyterLab is not installed in ${VENV} (run scripts/notebook-venv.sh)`;
+  if (!existsSync(join(STATIC, 'mlcycle_bg.wasm'))) return `the widget is not built (${STATIC}; run make widget)`;
+  if (!existsSync(CHROMIUM)) return `Chromium is not installed (${CHROMIUM})`;
+  return null;
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function code(lines) {
+  return { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines.join('\n') };
+}
+
+/** The notebook under test: build the widget, then check its manifest and replay it. */
+function notebook() {
+  const iris = join(ROOT, 'www/data/iris.csv');
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    cells: [
+      code([
+        'import pandas as pd',
+        'from mlcycle_widget import Mlcycle',
+        `df = pd.read_csv(${JSON.stringify(iris)})`,
+        'w = Mlcycle(df, target="species")',
+        'w',
+      ]),
+      code([
+        'import hashlib, json, subprocess',
+        'm = w.manifest',
+        'assert m is not None, "no manifest came back from the widget"',
+        'assert m["schema"] == "mlcycle.run/1", m["schema"]',
+        'assert m["config"]["target"] == "species", m["config"]',
+        'assert m["tool"]["target"].startswith("wasm32"), m["tool"]  # made in the browser',
+        'assert m["dataset"]["sha256"] == hashlib.sha256(w.csv_bytes).hexdigest()',
+        'assert m["dataset"]["rows"] == 150',
+        'assert len(m["search"]["trials"]) > 1, "the default search ran one candidate"',
+        'w.save("run.json", "data.csv")',
+        `r = subprocess.run([${JSON.stringify(BIN)}, "replay", "run.json", "data.csv"], capture_output=True, text=True)`,
+        'assert r.returncode == 0, f"replay exit {r.returncode}: {r.stdout} {r.stderr}"',
+        'print("METRICS " + json.dumps({x["name"]: x["value"] for x in m["result"]["metrics"]}))',
+        'print("NOTEBOOK CHECK PASSED")',
+      ]),
+      code([
+        'try:',
+        '    Mlcycle(df["species"])',
+        'except TypeError as e:',
+        '    print("REFUSED", e)',
+        '# One field past the engine\'s limit of 1 MiB: pandas writes it, the engine refuses it.',
+        'bad = Mlcycle(pd.DataFrame({"a": [1, 2], "b": ["x", "y" * (2**20 + 1)]}))',
+        'bad',
+      ]),
+      code([
+        '# An engine cut short (a broken install) cannot start: the cell says so.',
+        'broken = Mlcycle(df)',
+        'broken._wasm = broken._wasm[:4096]',
+        'broken',
+      ]),
+    ],
+  };
+}
+
+function startJupyter(port, token, dir) {
+  const env = {
+    ...process.env,
+    JUPYTER_CONFIG_DIR: join(dir, 'config'),
+    JUPYTER_RUNTIME_DIR: join(dir, 'runtime'),
+    IPYTHONDIR: join(dir, 'ipython'),
+    PATH: `${join(VENV, 'bin')}:${process.env.PATH}`,
+  };
+  const args = [
+    '--no-browser',
+    `--port=${port}`,
+    '--ip=127.0.0.1',
+    `--ServerApp.root_dir=${dir}`,
+    `--IdentityProvider.token=${token}`,
+    '--ServerApp.open_browser=False',
+    // CI runs as root; the extension manager would ask PyPI for extensions.
+    '--allow-root',
+    '--LabApp.extension_manager=readonly',
+    '--LabApp.news_url=None',
+    '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+  ];
+  const child = spawn(join(VENV, 'bin/jupyter-lab'), args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  return { child, log: () => log };
+}
+
+async function waitForServer(origin, token, jupyter, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (jupyter.child.exitCode !== null) throw new Error(`jupyter lab exited with ${jupyter.child.exitCode}:\n${jupyter.log()}`);
+    try {
+      const r = await fetch(`${origin}/api/status?token=${token}`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`jupyter lab did not answer within ${ms} ms:\n${jupyter.log()}`);
+}
+
+/**
+ * Runs the notebook's cell `index` (clicks its editor, Shift+Enter) and waits
+ * until its prompt shows it queued or run ([*] or [n]); a key press that
+ * came before JupyterLab was listening is pressed again.
+ */
+async function runCell(page, index) {
+  const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
+  const prompt = cell.locator('.jp-InputPrompt');
+  for (let attempt = 1; ; attempt++) {
+    await cell.locator('.cm-content').click();
+    await page.keyboard.press('Shift+Enter');
+    try {
+      await page.waitForFunction((node) => /\[[\d*]+\]/.test(node.textContent), await prompt.elementHandle(), { timeout: 15_000 });
+      return cell;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+const why = missing();
+test('a notebook profiles a DataFrame, trains and gets a replayable manifest back', { skip: why || false, timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlcycle-notebook-'));
+  writeFileSync(join(dir, 'widget.ipynb'), JSON.stringify(notebook(), null, 1));
+  const port = await freePort();
+  const token = randomBytes(16).toString('hex');
+  const origin = `http://127.0.0.1:${port}`;
+  const jupyter = startJupyter(port, token, dir);
+  let browser = null;
+  let shown = null;
+  try {
+    await waitForServer(origin, token, jupyter, 60_000);
+    // A fresh profile each run (playwright passes it as --user-data-dir).
+    const context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      viewport: { width: 1400, height: 1000 },
+    });
+    browser = context;
+    // Every request of the page and its workers: none may leave this machine.
+    const offsite = [];
+    context.on('request', (req) => {
+      const url = req.url();
+      if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) offsite.push(url);
+    });
+    // Websockets are the page's (context 'websocket' events do not exist): watched on the page below.
+    const page = await context.newPage();
+    page.on('websocket', (ws) => {
+      if (!ws.url().startsWith(`ws://127.0.0.1:${port}/`)) offsite.push(ws.url());
+    });
+    const consoleErrors = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+    // On a failure, what the notebook showed says why.
+    shown = async () => `notebook text:\n${await page.locator('.jp-Notebook').innerText().catch(() => '(none)')}\nconsole errors:\n${consoleErrors.join('\n')}`;
+    await page.goto(`${origin}/lab/tree/widget.ipynb?token=${token}`);
+    await page.locator('.jp-Notebook .jp-Cell .cm-content').first().waitFor({ timeout: 90_000 });
+    // The kernel is up before the first cell runs.
+    await page.locator('#jp-main-statusbar').filter({ hasText: /Python 3 \(ipykernel\) \| Idle/ }).waitFor({ timeout: 90_000 });
+
+    const first = await runCell(page, 0);
+    const widget = first.locator('.mlcycle-widget');
+    await widget.locator('[data-testid="columns"] tbody tr').first().waitFor({ timeout: 60_000 });
+    const status = () => widget.locator('[data-testid="status"]').textContent();
+    assert.equal(await widget.locator('[data-testid="columns"] tbody tr').count(), 5, `status: ${await status()}`);
+    assert.equal(await widget.locator('[data-testid="columns"] tbody tr[data-column="species"] td').first().textContent(), 'categorical');
+    // iris.csv has one row repeating an earlier one: its alert is there.
+    const duplicate = widget.locator('[data-testid="alerts"] li[data-code="duplicate_rows"]');
+    await duplicate.waitFor();
+    assert.match(await duplicate.textContent(), /1 row repeats an earlier row/);
+    assert.equal(await widget.locator('[data-testid="target-select"]').inputValue(), 'species');
+    assert.equal(await widget.locator('[data-testid="error"]').isHidden(), true);
+
+    await widget.locator('[data-testid="train"]').click();
+    const accuracy = widget.locator('[data-testid="metric-accuracy"]');
+    await accuracy.waitFor({ timeout: 120_000 });
+    assert.match(await status(), /^Trained in /);
+    assert.ok((await widget.locator('[data-testid="leaderboard"] tbody tr').count()) > 1, 'the leaderboard lists the search candidates');
+    const accuracyShown = Number(await accuracy.textContent());
+    assert.ok(accuracyShown > 0.8 && accuracyShown <= 1, `accuracy shown: ${accuracyShown}`);
+
+    // Python now holds the manifest: the second cell checks it and replays it natively.
+    const second = await runCell(page, 1);
+    const out = second.locator('.jp-OutputArea-output');
+    await out.filter({ hasText: /NOTEBOOK CHECK PASSED|Error/ }).first().waitFor({ timeout: 120_000 });
+    const text = (await out.allTextContents()).join('\n');
+    assert.match(text, /NOTEBOOK CHECK PASSED/, text);
+    const metrics = JSON.parse(/METRICS (\{.*\})/.exec(text)[1]);
+    assert.equal(Number(metrics.accuracy.toFixed(4)), accuracyShown, 'the widget shows the manifest\'s accuracy');
+
+    // A bad argument is refused in Python; data the engine refuses is said in the cell.
+    const third = await runCell(page, 2);
+    await third.locator('.jp-OutputArea-output').filter({ hasText: 'REFUSED' }).waitFor({ timeout: 60_000 });
+    assert.match(await third.locator('.jp-OutputArea-output').first().textContent(), /REFUSED Mlcycle takes a pandas DataFrame, not Series/);
+    const bad = third.locator('.mlcycle-widget');
+    const error = bad.locator('[data-testid="error"]');
+    await error.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await error.textContent(), /^dataframe\.csv: .*over the limit of 1048576/);
+    assert.equal(await bad.locator('[data-testid="train"]').isDisabled(), true);
+
+    const fourth = await runCell(page, 3);
+    const broken = fourth.locator('.mlcycle-widget');
+    await broken.locator('[data-testid="error"]').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await broken.locator('[data-testid="error"]').textContent(), /^The engine could not start: /);
+    assert.equal(await broken.locator('[data-testid="status"]').textContent(), 'The engine did not start.');
+    assert.equal(await broken.locator('[data-testid="train"]').isDisabled(), true);
+
+    assert.deepEqual(offsite, [], 'requests that left 127.0.0.1');
+    assert.deepEqual(consoleErrors.filter((e) => /mlcycle|widget|wasm|worker/i.test(e)), []);
+  } catch (err) {
+    if (shown) err.message += `\n${await shown()}`;
+    if (process.env.NOTEBOOK_SCREENSHOT && browser) await browser.pages()[0]?.screenshot({ path: process.env.NOTEBOOK_SCREENSHOT }).catch(() => {});
+    throw err;
+  } finally {
+    if (browser) await browser.close();
+    jupyter.child.kill('SIGTERM');
+    await new Promise((r) => {
+      if (jupyter.child.exitCode !== null) return r();
+      const t = setTimeout(() => {
+        jupyter.child.kill('SIGKILL');
+        r();
+      }, 10_000);
+      jupyter.child.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
