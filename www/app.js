@@ -148,7 +148,11 @@ function formatElapsed(ms) {
 
 // What the person can do about a data error, pointing at the reading options.
 const ADVICE = new Map([
-  ['invalid_utf8', 'When the rest of the file is UTF-8 (the message says so), open Reading options, tick "Replace invalid UTF-8 bytes" and read the file again: Windows-1252 would garble its accented letters. If the whole file came from Excel on Windows, set Encoding to Windows-1252 there instead. Or save it as UTF-8.'],
+  // A file that holds valid UTF-8 besides the bad bytes (the engine says
+  // so) is garbled by Windows-1252: replacing the bad bytes comes first.
+  ['invalid_utf8', (err) => (/holds valid UTF-8/.test(err?.message ?? '')
+    ? 'Open Reading options, tick "Replace invalid UTF-8 bytes" and read the file again: the rest of the file is UTF-8, which Windows-1252 would garble. Or fix those bytes and save it as UTF-8.'
+    : 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.')],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
   ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.'],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
@@ -196,7 +200,7 @@ function showError(err) {
   );
   // (append(null) would add the text "null".)
   const advice = ADVICE.get(code);
-  if (advice) box.append(' ', el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: typeof advice === 'function' ? advice() : advice }));
+  if (advice) box.append(' ', el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: typeof advice === 'function' ? advice(err) : advice }));
   box.append(' ', el('details', { className: 'error-details' },
     el('summary', { text: 'For a bug report' }),
     el('span', { className: 'error-code', 'data-testid': 'error-code', text: code ? `${name} (${code})` : name })));

@@ -152,8 +152,17 @@ export class MlcycleClient extends EventTarget {
       this.dispatchEvent(new CustomEvent('progress', { detail: { type: entry.type, progress: msg.progress, internal: entry.internal } }));
       return;
     }
+    if ('columnsPart' in msg) {
+      // A wide profile's columns, sent ahead of its reply (worker.js).
+      (entry.columnsParts ??= []).push(msg.columnsPart);
+      return;
+    }
     if (msg.ok) {
       this.pending.delete(msg.id);
+      if (entry.columnsParts) {
+        const profile = msg.result.profile ?? msg.result;
+        profile.columns = entry.columnsParts.flat();
+      }
       entry.resolve(msg.result);
     } else if (isTrap(msg.error)) {
       // A trapped instance must never be called again.

@@ -545,7 +545,7 @@ mod tests {
             assert_eq!(note(&ds, "rule_lines").as_deref(), Some(*message));
         }
         let ds = parse(b"| a | b |\n|---|---|\n| 1 | x |\n").unwrap();
-        assert_eq!(note(&ds, "trailing_delimiter").unwrap(), "2 columns with no name and no value were left out (columns 1 and 4), as delimiters at the start and end of every line make");
+        assert_eq!(note(&ds, "trailing_delimiter").unwrap(), "2 columns with no name and no value were left out (columns 1 and 4), made by a delimiter at the start and at the end of every line (as in a Markdown table)");
         // An empty unnamed column inside; a row of `-` missing values is data.
         let ds = parse(b"a,,b\n1,,2\n-,,-\n").unwrap();
         assert_eq!((ds.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ds.n_rows), (vec!["a", "b"], 2));

@@ -2801,7 +2801,7 @@ impl Parser {
                 if n == 1 {
                     format!("column {list} had no name and no value and was left out")
                 } else {
-                    let edges = if gone[0] == 0 && gone[n - 1] == width - 1 { ", as delimiters at the start and end of every line make" } else { "" };
+                    let edges = if gone[0] == 0 && gone[n - 1] == width - 1 { ", made by a delimiter at the start and at the end of every line (as in a Markdown table)" } else { "" };
                     format!("{n} columns with no name and no value were left out (columns {list}){edges}")
                 }
             };

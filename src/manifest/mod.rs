@@ -355,7 +355,9 @@ impl RunManifest {
             Some(serde_json::Value::String(s)) => {
                 return Err(ManifestError::SchemaVersion { found: s, expected: SCHEMA })
             }
-            _ => return Err(ManifestError::SchemaVersion { found: "(none)".into(), expected: SCHEMA }),
+            // Another JSON value (999, null) is shown as written, clipped.
+            Some(other) => return Err(ManifestError::SchemaVersion { found: other.to_string().chars().take(60).collect(), expected: SCHEMA }),
+            None => return Err(ManifestError::SchemaVersion { found: "(none)".into(), expected: SCHEMA }),
         }
         let manifest: RunManifest = serde_json::from_str(text).map_err(invalid)?;
         manifest.check()?;
@@ -493,6 +495,11 @@ mod tests {
         // characters" at column 4), and where.
         let err = RunManifest::from_bytes(b"[1,2,3]").unwrap_err();
         assert_eq!(err.to_string(), "the manifest is not valid at line 1, column 1: the file is a JSON array, where a manifest is the JSON object (starting with {) mlcycle writes");
+        // A schema that is no string is shown as written (it was "(none)").
+        let err = RunManifest::from_bytes(b"{\"schema\": 999}").unwrap_err();
+        assert!(err.to_string().starts_with("unsupported manifest schema \"999\""), "{err}");
+        let err = RunManifest::from_bytes(b"{}").unwrap_err();
+        assert!(err.to_string().starts_with("unsupported manifest schema \"(none)\""), "{err}");
         let err = RunManifest::from_bytes(b"\n  \"text\"").unwrap_err();
         assert!(err.to_string().starts_with("the manifest is not valid at line 2, column 3: the file is a JSON string"), "{err}");
     }

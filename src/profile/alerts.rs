@@ -581,16 +581,25 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 code: AlertCode::Unique,
                 severity: Severity::Warning,
                 columns: cols.clone(),
-                message: if c.distinct == c.count || p.dataset.duplicate_rows == 0 || p.sample.is_some() {
-                    // An estimated distinct count is judged within its error:
-                    // "every one" stands, with no repeats to speak of.
-                    format!("\"{name}\" has a different value in every one of {} rows: it looks like an identifier", p.rows)
-                } else {
-                    format!("\"{name}\" has a different value in every one of {} rows but the {} that repeat an earlier row whole: it looks like an identifier", p.rows, p.dataset.duplicate_rows)
+                message: {
+                    // Free text (sentences, comments) is no identifier, though
+                    // as labels it is as useless: each in one row.
+                    let what = if c.kind == ColumnKind::Text { "it is free text, and as labels a model could only memorise it" } else { "it looks like an identifier" };
+                    if c.distinct == c.count || p.dataset.duplicate_rows == 0 || p.sample.is_some() {
+                        // An estimated distinct count is judged within its error:
+                        // "every one" stands, with no repeats to speak of.
+                        format!("\"{name}\" has a different value in every one of {} rows: {what}", p.rows)
+                    } else {
+                        format!("\"{name}\" has a different value in every one of {} rows but the {} that repeat an earlier row whole: {what}", p.rows, p.dataset.duplicate_rows)
+                    }
                 },
                 evidence: ev(&[("distinct", c.distinct as f64), ("rows", rows)]),
                 suggestion: drop(name),
-                advice: "drop identifiers: a model would memorise them".into(),
+                advice: if c.kind == ColumnKind::Text {
+                    "drop it (training leaves out a column whose every label is in one row), or derive features from it, such as its length or the words it holds, before loading".into()
+                } else {
+                    "drop identifiers: a model would memorise them".into()
+                },
             });
         } else if !c.kind.is_numeric() && c.kind != ColumnKind::Text && c.distinct > HIGH_CARDINALITY && !is_target && numbers_as_text.is_none() && !mixed {
             out.push(Alert {
@@ -1318,6 +1327,19 @@ mod tests {
         assert!(!has(&ten, Some("t"), AlertCode::ClassImbalance, "t"), "{:?}", codes(&ten, Some("t")));
         let three = format!("x,t\n{}", (0..100).map(|i| format!("{},{}\n", i % 7, if i < 3 { "rare" } else if i % 2 == 0 { "a" } else { "b" })).collect::<String>());
         assert!(has(&three, Some("t"), AlertCode::ClassImbalance, "t"), "{:?}", codes(&three, Some("t")));
+    }
+
+    /// Free text in every row is said to be free text, not an identifier.
+    #[test]
+    fn free_text_in_every_row_is_not_called_an_identifier() {
+        let csv = format!("id,body,y\n{}", (0..30).map(|i| format!("{i},\"{}\",{}\n", "lorem ipsum dolor sit amet ".repeat(3 + i), i % 3)).collect::<String>());
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions::default()).unwrap();
+        let unique: Vec<&crate::profile::Alert> = p.alerts.iter().filter(|a| a.code == AlertCode::Unique).collect();
+        assert_eq!(unique.len(), 2, "{:?}", p.alerts);
+        assert_eq!(unique[0].message, "\"id\" has a different value in every one of 30 rows: it looks like an identifier");
+        assert_eq!(unique[1].message, "\"body\" has a different value in every one of 30 rows: it is free text, and as labels a model could only memorise it");
+        assert!(unique[1].advice.starts_with("drop it (training leaves out"), "{}", unique[1].advice);
     }
 
     /// One row per alert: a small CSV that must raise it, and one that must not.

@@ -34,6 +34,12 @@ test('reading options fix what detection cannot, and the page says what it read'
     assert.equal(await page.getAttribute('#error', 'data-code'), 'invalid_utf8');
     assert.match(await page.textContent('#error-message, [data-testid="error-message"]'), /latin1\.csv.*line 2/);
     assert.match(await page.textContent('[data-testid="error-advice"]'), /Windows-1252.*Replace invalid UTF-8 bytes/);
+    // UTF-8 with one stray Latin-1 byte: replacing the bad bytes is the
+    // advice, as Windows-1252 would garble the valid "ü".
+    await pick(page, 'mostly-utf8.csv', 'name,n\nZ\xc3\xbcrich,1\ncaf\xe9,2\n');
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'invalid_utf8');
+    assert.match(await page.textContent('[data-testid="error-advice"]'), /^Open Reading options, tick "Replace invalid UTF-8 bytes"/);
+    await pick(page, 'latin1.csv', 'name,n\ncaf\xe9,1\ntea,2\n');
     await page.click('#read-options summary');
     // Read as Windows-1252 (what Excel on Windows writes): the accent is kept.
     await page.selectOption('#opt-encoding', 'windows-1252');
