@@ -479,10 +479,6 @@ impl Run {
         let (target_reading, read_values) = read_target(ds, target_index, &opts.recipe)?;
         let feature_steps: Vec<StepSpec> = opts.recipe.iter().filter(|s| !reads_target(s, &opts.target)).cloned().collect();
         let target_values = read_values.as_ref().unwrap_or(&target_col.values);
-        let target_missing = |r: usize| match target_values {
-            ColumnValues::Numeric(v) => v[r].is_none(),
-            ColumnValues::Categorical { codes, .. } => codes[r].is_none(),
-        };
         let (task, task_source) = match opts.task {
             Some(t) => (t, TaskSource::User),
             None => (infer_task_of(target_values), TaskSource::Inferred),
@@ -500,7 +496,7 @@ impl Run {
             return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str(), inferred: task_source == TaskSource::Inferred }.into());
         }
 
-        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_missing(r)).collect();
+        let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_values.is_missing(r)).collect();
         if rows.is_empty() {
             return Err(TrainError::EmptyTarget { target: opts.target.clone() }.into());
         }

@@ -5,7 +5,7 @@
 
 import { profileCsv, safeStem } from './export.js';
 import { errorTitle, pageWords } from './words.js';
-import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, formatNumber, isTimeKind, measureName, plural, scatterChart, short, valueFormatter, visible } from './charts.js';
+import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, el, formatMs, formatNumber, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 import { workerScriptURL } from './protocol.js';
@@ -39,19 +39,6 @@ window.mlcycleApp = { client, pool, state };
 
 // ---------- small DOM helpers ----------
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null) continue;
-    if (key === 'text') node.textContent = String(value);
-    else if (key === 'className') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
 function clear(node) {
   node.replaceChildren();
 }
@@ -60,20 +47,6 @@ function clear(node) {
 function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
-
-function formatMs(ms) {
-  if (typeof ms !== 'number') return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-const METRIC_LABELS = {
-  accuracy: 'Accuracy',
-  macro_f1: 'Macro F1',
-  log_loss: 'Log loss',
-  roc_auc: 'ROC AUC',
-  rmse: 'RMSE',
-  r2: 'R²',
-};
 
 // ---------- status, errors, banner ----------
 

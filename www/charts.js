@@ -40,6 +40,36 @@ export function visible(text) {
   });
 }
 
+/** An element with `props` (text as textContent, never markup; className; dataset; attributes) and `children`. */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'text') node.textContent = String(value);
+    else if (key === 'className') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** A duration for people: ms under a second, seconds above. */
+export function formatMs(ms) {
+  if (typeof ms !== 'number') return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Metric names as shown. */
+export const METRIC_LABELS = {
+  accuracy: 'Accuracy',
+  macro_f1: 'Macro F1',
+  log_loss: 'Log loss',
+  roc_auc: 'ROC AUC',
+  rmse: 'RMSE',
+  r2: 'R²',
+};
+
 /** Numbers for people: integers as they are, others with up to 4 decimals (4 significant below 1). */
 export function formatNumber(v) {
   if (v === null || v === undefined) return '—';

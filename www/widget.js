@@ -10,28 +10,10 @@
 // scripts/build-widget.mjs bundles this file (and the worker) for the package.
 
 import { MlcycleClient, CANCELLED } from './client.js';
-import { distributionChart, formatNumber, plural, visible } from './charts.js';
+import { distributionChart, el, formatMs, formatNumber, METRIC_LABELS, plural, visible } from './charts.js';
 
-const METRIC_LABELS = { accuracy: 'Accuracy', macro_f1: 'Macro F1', log_loss: 'Log loss', roc_auc: 'ROC AUC', rmse: 'RMSE', r2: 'R²' };
 // Candidates shown in the leaderboard; the manifest keeps them all.
 const LEADERBOARD_ROWS = 10;
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null) continue;
-    if (key === 'text') node.textContent = String(value);
-    else if (key === 'className') node.className = value;
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function formatMs(ms) {
-  if (typeof ms !== 'number') return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
 
 /** A trait holding bytes (a DataView in the browser) as a Uint8Array, or null when empty. */
 function bytesOf(value) {

@@ -754,6 +754,16 @@ pub enum ColumnValues {
     },
 }
 
+impl ColumnValues {
+    /// Whether row `i` is missing.
+    pub fn is_missing(&self, i: usize) -> bool {
+        match self {
+            ColumnValues::Numeric(v) => v[i].is_none(),
+            ColumnValues::Categorical { codes, .. } => codes[i].is_none(),
+        }
+    }
+}
+
 /// One named column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -798,10 +808,7 @@ impl Column {
 
     /// Whether row `i` is missing.
     pub fn is_missing(&self, i: usize) -> bool {
-        match &self.values {
-            ColumnValues::Numeric(v) => v[i].is_none(),
-            ColumnValues::Categorical { codes, .. } => codes[i].is_none(),
-        }
+        self.values.is_missing(i)
     }
 
     /// Row `i` as text (numbers in their shortest round-trip form), or
