@@ -5,7 +5,7 @@
 
 import { profileCsv, safeStem } from './export.js';
 import { errorTitle, pageWords } from './words.js';
-import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, el, formatMs, formatNumber, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible } from './charts.js';
+import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 import { workerScriptURL } from './protocol.js';
@@ -960,7 +960,7 @@ async function renderProfile(p) {
   // file (rows repeat more often in it than in a sample).
   const amongKept = (d.approximate || []).includes('duplicateRows') && p.sample ? ` among the ${p.sample.keptRows} kept rows` : '';
   $('ov-duplicates').textContent = typeof d.duplicateRows === 'number' ? `${d.duplicateRows}${amongKept}` : '—';
-  $('ov-missing').textContent = typeof d.missingCells === 'number' ? `${d.missingCells} (${formatNumber(d.missingCellsPct)}%)` : '—';
+  $('ov-missing').textContent = typeof d.missingCells === 'number' ? `${d.missingCells} (${formatPercent(d.missingCellsPct)})` : '—';
   const sha = $('ov-sha');
   sha.textContent = `${p.sha256.slice(0, 12)}…`;
   sha.title = p.sha256;

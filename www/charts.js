@@ -83,6 +83,18 @@ export function formatNumber(v) {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
+/**
+ * A share in percent for people: one decimal, as the engine's alerts write
+ * it, but never "0.0%" for a few cells in millions nor "100.0%" short of all.
+ */
+export function formatPercent(p) {
+  if (typeof p !== 'number' || !Number.isFinite(p)) return '—';
+  if (p === 0 || p === 100) return `${p}%`;
+  if (p < 0.1) return '<0.1%';
+  if (p > 99.9) return '>99.9%';
+  return `${p.toFixed(1).replace(/\.0$/, '')}%`;
+}
+
 /** "1 row", "2 rows": a count and its noun, singular for one. */
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;

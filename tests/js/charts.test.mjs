@@ -46,3 +46,17 @@ test('heatmap labels stay apart when names share a long start and end', async ()
   // Short distinct names are left as they are.
   assert.deepEqual(shortLabels(['a', 'bb', 'feature_number_27']), ['a', 'bb', 'featur…number_27']);
 });
+
+test('shares read as the alerts write them, one decimal, never a false 0% or 100%', async () => {
+  const { formatPercent } = await import('../../www/charts.js');
+  // 19 of 2,752 cells: four decimals said "0.6904%".
+  assert.equal(formatPercent((100 * 19) / 2752), '0.7%');
+  assert.equal(formatPercent(3.2), '3.2%');
+  assert.equal(formatPercent(25), '25%');
+  assert.equal(formatPercent(0), '0%');
+  assert.equal(formatPercent(100), '100%');
+  // One missing cell in twenty million is not none, and one present is not all.
+  assert.equal(formatPercent(100 / 2e7), '<0.1%');
+  assert.equal(formatPercent(100 - 100 / 2e7), '>99.9%');
+  assert.equal(formatPercent(NaN), '—');
+});
