@@ -6,7 +6,10 @@
 // worker's bundled code (`_worker_js`) and the DataFrame as CSV bytes
 // (`_csv`); the worker is started from blob: URLs made here. After a
 // training the manifest goes back as `manifest_text`. Every value from the
-// data goes in through textContent.
+// data goes in through textContent. When the engine stops (a trap, a
+// request past its time limit, Cancel), client.js starts a new one and loads
+// the data into it again; the cell says so, as the page's banner does
+// (www/app.js), and Train waits until the data is back.
 // scripts/build-widget.mjs bundles this file (and the worker) for the package.
 
 import { MlcycleClient, CANCELLED } from './client.js';
@@ -50,6 +53,11 @@ class WidgetView {
     this.urls = null;
     this.profile = null;
     this.busy = false;
+    // The data is being loaded into a restarted engine (Train waits for it).
+    this.restoring = false;
+    // The engine stopped too often and was not restarted: only a new widget has one.
+    this.stopped = false;
+    this.reloaded = null;
     this.status = el('p', { className: 'mlc-status', role: 'status', 'data-testid': 'status' });
     this.progress = el('p', { className: 'mlc-progress', 'data-testid': 'progress' });
     this.error = el('p', { className: 'mlc-error', role: 'alert', 'data-testid': 'error', hidden: '' });
@@ -103,10 +111,58 @@ class WidgetView {
 
   setBusy(busy) {
     this.busy = busy;
-    this.trainButton.disabled = busy || !this.profile;
-    this.target.disabled = busy || !this.profile;
+    const idle = !busy && !!this.profile && !this.restoring && !this.stopped;
+    this.trainButton.disabled = !idle;
+    this.target.disabled = !idle;
     this.cancelButton.hidden = !busy;
-    if (!busy) this.progress.textContent = '';
+    if (!busy && !this.restoring) this.progress.textContent = '';
+  }
+
+  /**
+   * client.js replaced the engine (see its 'restart' event): it runs before
+   * the stopped request's own catch, which then says what stopped. The data
+   * is loaded into the new engine; until it is, Train waits, and once it is
+   * (or is not) the cell says so. Too many restarts in a minute and none is
+   * made: only running the cell again (a new widget, a new engine) helps.
+   */
+  onRestart({ kind, what, message, reloaded, restoring, fatal }) {
+    if (fatal) {
+      this.stopped = true;
+      this.restoring = false;
+      this.reloaded = null;
+      this.setStatus('The engine is stopped.');
+      this.showError(message.replace(/reload the page\.$/, 'run the cell again to start a new one.'));
+      this.setBusy(this.busy);
+      return;
+    }
+    // A cancel is the person's doing: the stopped request's catch says it.
+    if (kind !== 'cancel') this.showError(message);
+    this.restoring = !!restoring;
+    this.reloaded = reloaded;
+    this.setStatus(restoring ? 'The engine was restarted; loading the data into it again…' : 'The engine was restarted.');
+    this.setBusy(this.busy);
+    reloaded.then((ok) => {
+      // A later restart (or the end of the widget) took over.
+      if (this.reloaded !== reloaded || this.stopped) return;
+      this.reloaded = null;
+      this.restoring = false;
+      if (ok === 'replaced') {
+        // New data from Python: its load says the rest.
+        this.setBusy(this.busy);
+        return;
+      }
+      if (ok === true) {
+        if (this.error.textContent === message) this.showError(message.replace('your data is being loaded into it again', 'your data is loaded again'));
+        // With no profile (new data from Python failed with the engine), that load's words stay.
+        if (!this.busy && this.profile) this.setStatus(kind === 'cancel' ? `${what} The data is still loaded.` : 'The engine was restarted and the data is loaded again: Train runs on it.');
+      } else if (restoring) {
+        this.profile = null;
+        this.profileBox.replaceChildren();
+        this.setStatus('No data is loaded.');
+        this.showError(`${what} Loading the data into the restarted engine failed: run the cell again.`);
+      }
+      this.setBusy(this.busy);
+    });
   }
 
   async start() {
@@ -115,7 +171,7 @@ class WidgetView {
       this.urls = engineUrls(bytesOf(this.model.get('_wasm')), this.model.get('_worker_js'));
       this.client = new MlcycleClient({ workerUrl: this.urls.workerUrl });
       this.client.addEventListener('progress', (e) => this.showProgress(e.detail));
-      this.client.addEventListener('restart', (e) => this.setStatus(e.detail.message));
+      this.client.addEventListener('restart', (e) => this.onRestart(e.detail));
       await this.client.ready;
     } catch (err) {
       this.setStatus('The engine did not start.');
@@ -154,6 +210,7 @@ class WidgetView {
       this.renderProfile(profile);
       this.setStatus(`Profiled ${fileName} in ${formatMs(durationMs)}.`);
     } catch (err) {
+      if (this.stopped) return;
       this.setStatus('The data could not be read.');
       this.showError(`${fileName}: ${err.message || err}`);
     } finally {
@@ -175,12 +232,13 @@ class WidgetView {
 
   /** The alerts for another target (leakage and imbalance depend on it). */
   async refreshAlerts() {
-    if (!this.profile || this.busy) return;
+    if (!this.profile || this.busy || this.restoring || this.stopped) return;
     this.setBusy(true);
     try {
       this.profile = await this.client.profile({ target: this.target.value });
       this.renderProfile(this.profile);
     } catch (err) {
+      if (this.stopped) return;
       this.showError(`The alerts for "${visible(this.target.value)}" could not be made: ${err.message || err}`);
     } finally {
       this.setBusy(false);
@@ -235,7 +293,7 @@ class WidgetView {
   }
 
   async train() {
-    if (!this.profile || this.busy) return;
+    if (!this.profile || this.busy || this.restoring || this.stopped) return;
     this.clearError();
     const target = this.target.value;
     const seed = Number(this.model.get('seed'));
@@ -256,7 +314,10 @@ class WidgetView {
       this.renderResult(result, durationMs, leftOut || []);
       this.setStatus(`Trained in ${formatMs(durationMs)}. The manifest is in w.manifest.`);
     } catch (err) {
-      this.setStatus(err && err.code === CANCELLED ? 'Training stopped.' : 'Training failed.');
+      // The engine is not coming back: the restart said so, and why.
+      if (this.stopped) return;
+      // While the data is loaded into a restarted engine, the status says so.
+      if (!this.restoring) this.setStatus(err && err.code === CANCELLED ? 'Training stopped.' : 'Training failed.');
       this.showError(err.message || String(err));
     } finally {
       this.setBusy(false);

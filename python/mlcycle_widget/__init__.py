@@ -24,12 +24,28 @@ import traitlets
 
 __all__ = ["Mlcycle", "dataframe_csv"]
 
-_STATIC = pathlib.Path(__file__).parent / "static"
+# The browser files: static/ beside this file, built by `make widget` and
+# shipped by pip. MLCYCLE_WIDGET_STATIC, when set, names another folder of the
+# same four files, read instead: the repository's `make test-notebook` sets it
+# to target/widget-test, where the test wasm build is bundled, so the tests
+# need no release build and the package's folder never holds a test build.
+# Read once, at import (anywidget reads the class's _esm and _css then).
+_PACKAGE_STATIC = pathlib.Path(__file__).parent / "static"
+
+
+def _static_dir() -> pathlib.Path:
+    named = os.environ.get("MLCYCLE_WIDGET_STATIC")
+    return pathlib.Path(named) if named else _PACKAGE_STATIC
+
+
+_STATIC = _static_dir()
 
 
 def _static_file(name: str) -> pathlib.Path:
     path = _STATIC / name
     if not path.is_file():
+        if _STATIC != _PACKAGE_STATIC:
+            raise FileNotFoundError(f"{path} is missing: MLCYCLE_WIDGET_STATIC names {_STATIC}, which holds no built widget")
         raise FileNotFoundError(
             f"{path} is missing: the widget's browser files are built by `make widget` "
             "in the mlcycle repository (they are not in git)"

@@ -9,11 +9,13 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
 
 import pandas as pd
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
+import mlcycle_widget
 from mlcycle_widget import Mlcycle, dataframe_csv
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -69,7 +71,8 @@ def test_bad_target_and_seed_are_refused():
 
 def test_the_engine_and_the_data_go_to_the_browser_as_binary_buffers():
     w = Mlcycle(pd.read_csv(IRIS), target="species", seed=7)
-    static = pathlib.Path(__file__).resolve().parents[1] / "mlcycle_widget" / "static"
+    # The package's static/, or the folder MLCYCLE_WIDGET_STATIC names (make test-notebook's test bundle).
+    static = mlcycle_widget._STATIC
     assert w._wasm == (static / "mlcycle_bg.wasm").read_bytes()
     assert w._wasm[:4] == b"\0asm"
     # The worker bundle is the page's worker, waiting for the bytes' blob: URL.
@@ -85,6 +88,23 @@ def test_the_engine_and_the_data_go_to_the_browser_as_binary_buffers():
     assert state["target"] == "species" and state["seed"] == 7 and state["manifest_text"] == ""
     # The read-only dict is Python's own view, never sent.
     assert "manifest" not in state
+
+
+def test_the_browser_files_come_from_the_package_unless_mlcycle_widget_static_names_a_folder(tmp_path, monkeypatch):
+    package = pathlib.Path(mlcycle_widget.__file__).resolve().parent / "static"
+    monkeypatch.delenv("MLCYCLE_WIDGET_STATIC", raising=False)
+    assert mlcycle_widget._static_dir().resolve() == package
+    monkeypatch.setenv("MLCYCLE_WIDGET_STATIC", "")
+    assert mlcycle_widget._static_dir().resolve() == package
+    monkeypatch.setenv("MLCYCLE_WIDGET_STATIC", str(tmp_path))
+    assert mlcycle_widget._static_dir() == tmp_path
+    # A folder without the engine is named in the error, not the package's folder.
+    for name in ("widget.js", "widget.css"):
+        (tmp_path / name).write_bytes((mlcycle_widget._STATIC / name).read_bytes())
+    made = subprocess.run([sys.executable, "-c", "import pandas as pd, mlcycle_widget; mlcycle_widget.Mlcycle(pd.DataFrame({'a': [1]}))"],
+                          capture_output=True, text=True)
+    assert made.returncode != 0
+    assert f"{tmp_path / 'mlcycle_bg.wasm'} is missing: MLCYCLE_WIDGET_STATIC names {tmp_path}, which holds no built widget" in made.stderr, made.stderr
 
 
 def test_target_defaults_to_none_for_the_widget_to_choose():

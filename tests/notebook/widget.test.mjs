@@ -4,17 +4,22 @@
 // pandas DataFrame; headless Chromium, driven by playwright-core, waits for
 // the profile and an alert in the cell, clicks Train and waits for the
 // metrics; a second cell then checks in Python that `w.manifest` holds the
-// run and that the native `mlcycle replay` reproduces it. Every request the
-// browser makes is recorded: none may leave 127.0.0.1.
+// run and that the native `mlcycle replay` reproduces it. With a test build
+// of the engine, the widget's engine then traps (a panic) and the cell must
+// say so and train again on a restarted engine. Every request the browser
+// makes is recorded: none may leave 127.0.0.1.
 //
-//   MLCYCLE_BIN    the native command (default target/debug/mlcycle)
-//   NOTEBOOK_VENV  the venv with JupyterLab and mlcycle_widget (default target/notebook-venv)
-//   CHROMIUM       the browser (default /usr/bin/chromium)
+//   MLCYCLE_BIN            the native command (default target/debug/mlcycle)
+//   NOTEBOOK_VENV          the venv with JupyterLab and mlcycle_widget (default target/notebook-venv)
+//   MLCYCLE_WIDGET_STATIC  the widget's built files, read by mlcycle_widget in the kernel
+//                          (default python/mlcycle_widget/static; make test-notebook sets
+//                          target/widget-test, the test build with fault injection)
+//   CHROMIUM               the browser (default /usr/bin/chromium)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,14 +31,22 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = resolve(ROOT, process.env.MLCYCLE_BIN || 'target/debug/mlcycle');
 const VENV = resolve(ROOT, process.env.NOTEBOOK_VENV || 'target/notebook-venv');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const STATIC = join(ROOT, 'python/mlcycle_widget/static');
+// The kernel inherits this environment, so mlcycle_widget reads the same folder.
+const STATIC = resolve(ROOT, process.env.MLCYCLE_WIDGET_STATIC || 'python/mlcycle_widget/static');
 
 function missing() {
   if (!existsSync(BIN)) return `the mlcycle command is not built (${BIN})`;
   if (!existsSync(join(VENV, 'bin/jupyter-lab'))) return `JupyterLab is not installed in ${VENV} (run scripts/notebook-venv.sh)`;
-  if (!existsSync(join(STATIC, 'mlcycle_bg.wasm'))) return `the widget is not built (${STATIC}; run make widget)`;
+  if (!existsSync(join(STATIC, 'mlcycle_bg.wasm'))) return `the widget is not built (${STATIC}; make test-notebook builds the test one)`;
   if (!existsSync(CHROMIUM)) return `Chromium is not installed (${CHROMIUM})`;
   return null;
+}
+
+/** Why the crash test cannot run, or null: the bundle's engine needs the faultInject export. */
+function noFaultInjection() {
+  const worker = join(STATIC, 'engine-worker.js');
+  if (existsSync(worker) && /\bfunction faultInject\(/.test(readFileSync(worker, 'utf8'))) return null;
+  return `the widget's engine (${STATIC}) has no fault injection: make test-notebook bundles the test build`;
 }
 
 function freePort() {
@@ -96,6 +109,10 @@ function notebook() {
         'broken = Mlcycle(df)',
         'broken._wasm = broken._wasm[:4096]',
         'broken',
+      ]),
+      code([
+        'import json',
+        'print("WIDGET ERROR " + json.dumps(w.error))',
       ]),
     ],
   };
@@ -165,7 +182,7 @@ async function runCell(page, index) {
 }
 
 const why = missing();
-test('a notebook profiles a DataFrame, trains and gets a replayable manifest back', { skip: why || false, timeout: 240_000 }, async () => {
+test('a notebook profiles a DataFrame, trains and gets a replayable manifest back', { skip: why || false, timeout: 360_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mlcycle-notebook-'));
   writeFileSync(join(dir, 'widget.ipynb'), JSON.stringify(notebook(), null, 1));
   const port = await freePort();
@@ -236,6 +253,47 @@ test('a notebook profiles a DataFrame, trains and gets a replayable manifest bac
     assert.match(text, /NOTEBOOK CHECK PASSED/, text);
     const metrics = JSON.parse(/METRICS (\{.*\})/.exec(text)[1]);
     assert.equal(Number(metrics.accuracy.toFixed(4)), accuracyShown, 'the widget shows the manifest\'s accuracy');
+
+    // The engine traps inside the widget (a panic, as tests/e2e/crash.test.mjs
+    // makes on the page): the cell says so in plain words, the data is loaded
+    // into a new engine, and Train works again, with the same result.
+    await t.test('an engine crash in the widget is said in the cell, and Train works again', { skip: noFaultInjection() || false }, async () => {
+      // The widget's engine is the page's one mlcycle worker so far (the
+      // cells below start more); worker.js defines mlcycleTrialPanic.
+      const engines = [];
+      for (const worker of page.workers()) {
+        if (await worker.evaluate(() => typeof globalThis.mlcycleTrialPanic === 'function').catch(() => false)) engines.push(worker);
+      }
+      assert.equal(engines.length, 1, `mlcycle workers: ${engines.length}`);
+      // A fault request handed to worker.js as client.js sends one (client.js
+      // waits for no such id, so it hears nothing): it traps the instance, and
+      // the next request, Train, is refused by a trapped engine.
+      await engines[0].evaluate(() => self.onmessage({ data: { id: 'notebook-fault', type: 'fault', payload: { kind: 'panic' } } }));
+      const errorBox = widget.locator('[data-testid="error"]');
+      await widget.locator('[data-testid="train"]').click();
+      await errorBox.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal(await errorBox.textContent(), 'The engine stopped unexpectedly while training (a bug in mlcycle, not your data). It has been restarted. Your last action was not retried.');
+      // The engine's panic hook logs the panic, once: that console error is this test's own.
+      const isPanic = (e) => e.includes('fault injection: panic on purpose');
+      for (let waited = 0; !consoleErrors.some(isPanic) && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(consoleErrors.filter(isPanic).length, 1, consoleErrors.join('\n'));
+      consoleErrors.splice(consoleErrors.findIndex(isPanic), 1);
+      // Train waits for the data to be in the new engine, then the cell says it is.
+      await widget.locator('[data-testid="status"]').filter({ hasText: /^The engine was restarted and the data is loaded again: Train runs on it\.$/ }).waitFor({ timeout: 60_000 });
+      assert.equal(await widget.locator('[data-testid="train"]').isEnabled(), true);
+      assert.equal(await widget.locator('[data-testid="target-select"]').isEnabled(), true);
+      assert.equal(await widget.locator('[data-testid="progress"]').textContent(), '');
+      // Python sees the message too (w.error).
+      const errorCell = await runCell(page, 4);
+      const said = errorCell.locator('.jp-OutputArea-output').filter({ hasText: /WIDGET ERROR|Error/ }).first();
+      await said.waitFor({ timeout: 60_000 });
+      assert.match(JSON.parse(/WIDGET ERROR (".*")/.exec(await said.textContent())?.[1] ?? 'null') ?? '', /^The engine stopped unexpectedly while training/, await said.textContent());
+
+      await widget.locator('[data-testid="train"]').click();
+      await widget.locator('[data-testid="status"]').filter({ hasText: /^Trained in / }).waitFor({ timeout: 120_000 });
+      assert.equal(await errorBox.isHidden(), true);
+      assert.equal(Number(await accuracy.textContent()), accuracyShown, 'the restarted engine trains the same data to the same result');
+    });
 
     // A bad argument is refused in Python; data the engine refuses is said in the cell.
     const third = await runCell(page, 2);
