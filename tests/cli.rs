@@ -187,6 +187,14 @@ fn usage_errors_are_one_line_and_name_the_flag() {
         (vec!["run", d, "--target", "species", "--max-seconds", "0"], "'--max-seconds <MAX_SECONDS>'"),
         (vec!["cluster", d, "--model", "pca", "--components", "0"], "'--components <COMPONENTS>'"),
         (vec!["bogus"], "unrecognized subcommand 'bogus'"),
+        // Every bad flag value is a bad command line, the flag and the value named.
+        (vec!["profile", d, "--delimiter", "\""], "invalid value '\"' for '--delimiter <CHAR|whitespace>': invalid parse option: the delimiter '\"' must be one ASCII punctuation"),
+        (vec!["profile", d, "--delimiter", "ab"], "invalid value 'ab' for '--delimiter <CHAR|whitespace>'"),
+        (vec!["profile", d, "--comment", "a"], "invalid value 'a' for '--comment <CHAR>': invalid parse option: the comment character 'a' must be"),
+        (vec!["profile", d, "--type", "a=weird"], "invalid value 'a=weird' for '--type <COLUMN=KIND>': the kind \"weird\" must be one of"),
+        (vec!["profile", d, "--type", "a"], "invalid value 'a' for '--type <COLUMN=KIND>': \"a\" is not COLUMN=KIND"),
+        (vec!["run", d, "--target", "species", "--folds", "1"], "invalid value '1' for '--folds"),
+        (vec!["profile", d, "--decimal-comma", "true", "--delimiter", ","], "a decimal comma needs a delimiter other than a comma (--decimal-comma true with --delimiter ',')"),
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -519,8 +527,8 @@ fn profile_options_reach_the_parser() {
     assert_eq!(v["columns"][1]["mean"], 2.0);
     assert_eq!(v["ingest"]["decimalComma"], true);
     let o = run(&["profile", data.to_str().unwrap(), "--type", "zip=colour"]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("the kind must be one of"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("the kind \"colour\" must be one of"), "{}", text(&o.stderr));
 }
 
 #[test]
