@@ -80,6 +80,18 @@ pub struct TextLength {
     pub mean: f64,
 }
 
+/// 2^`e`, exactly, for `e` from -1074 (the smallest subnormal) to 1023;
+/// `2f64.powi(-1060)` is 0 (it inverts 2^1060, which overflows), which
+/// made subnormal values' scale 0 and their mean NaN.
+fn power_of_two(e: i32) -> f64 {
+    let e = e.clamp(-1074, 1023);
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
+}
+
 /// First and last date, as ISO 8601 text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DateRange {
@@ -531,7 +543,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             // One pass for the plain sum and the largest magnitude; the
             // scaled passes only when the magnitudes call for them.
             let (sum, largest) = sorted.iter().fold((0.0f64, 0.0f64), |(s, a), &x| (s + x, a.max(x.abs())));
-            let scale = if largest > 1e100 || (largest > 0.0 && largest < 1e-100) { 2f64.powi(largest.log2().floor() as i32) } else { 1.0 };
+            let scale = if largest > 1e100 || (largest > 0.0 && largest < 1e-100) { power_of_two(largest.log2().floor() as i32) } else { 1.0 };
             let (shift, mean_shifted) = if scale == 1.0 {
                 let shift = sum / n as f64;
                 (shift, sorted.iter().map(|&x| x - shift).sum::<f64>() / n as f64)
@@ -539,11 +551,13 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 assoc::centred_mean_by(&sorted, |x| x / scale)
             };
             // Dividing by a power of two is multiplying by its inverse,
-            // exactly, and faster.
+            // exactly, and faster; but the inverse of a subnormal scale
+            // (under 2^-1022) overflows, and there only division is exact.
             let inverse = 1.0 / scale;
+            let unscale = |x: f64| if inverse.is_finite() { x * inverse } else { x / scale };
             let (mut m2, mut m3) = (0.0, 0.0);
             for &x in &sorted {
-                let d = (x * inverse - shift) - mean_shifted;
+                let d = (unscale(x) - shift) - mean_shifted;
                 m2 += d * d;
                 m3 += d * d * d;
             }
@@ -911,6 +925,26 @@ mod tests {
         assert!(c.histogram.iter().all(|b| b.start.is_finite() && b.end.is_finite()), "{:?}", c.histogram);
         assert_eq!(c.histogram.iter().map(|b| b.count).sum::<usize>(), 5);
         assert_eq!((c.histogram[0].start, c.histogram.last().unwrap().end), (-1e308, 1.7e308));
+    }
+
+    /// Subnormal values (2.9e-319, 5e-324) have a mean and a spread: their
+    /// scale was 2f64.powi(-1060), which is 0, and the mean NaN (shown as
+    /// none). numpy's mean of these values is 1.18003e-319 (their sum is
+    /// exact, then one division, as here); its std is 0, as their squares
+    /// underflow, so the spread is checked against the exact one
+    /// (31790.5 units of 5e-324, rounded to 1.5707e-319) within one unit.
+    #[test]
+    fn subnormal_values_have_a_mean_and_spread() {
+        let p = profile(&ds("a\n2.9e-319\n5e-324\n2.9e-319\n5e-324\n1e-320\n"));
+        let c = &p.columns[0];
+        assert_eq!(c.mean, Some(1.18003e-319));
+        let std = c.std.unwrap();
+        assert!((std - 1.5707e-319).abs() <= 5e-324, "{std:e}");
+        assert_eq!((c.min, c.max), (Some(5e-324), Some(2.9e-319)));
+        assert_eq!(power_of_two(-1074), 5e-324);
+        assert_eq!(power_of_two(-1022), f64::MIN_POSITIVE);
+        assert_eq!(power_of_two(0), 1.0);
+        assert_eq!(power_of_two(1023), 2f64.powi(1023));
     }
 
     /// Quartiles between values whose difference overflows (-1e308 and
