@@ -612,6 +612,27 @@ fn comments_and_titles_are_skipped() {
     assert!(text(&o.stderr).contains("invalid value '5000' for '--skip-lines <N>': out of range: allowed 0 to 1000"), "{}", text(&o.stderr));
 }
 
+/// A one-hot feature whose name a column already has is named apart
+/// (`c=x_2`): the manifest records distinct feature names and a replay
+/// makes the same ones.
+#[test]
+fn one_hot_names_apart_from_columns_and_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("clash.csv");
+    let mut csv = String::from("c,c=x,y\n");
+    for i in 0..40 {
+        csv.push_str(&format!("{},{},{}\n", ["x", "z"][i % 2], (i * 7) % 11, (i * 3) % 13 + i % 2 * 5));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--task", "regression", "--models", "linear", "--search", "none", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["result"]["features"], serde_json::json!(["c=x_2", "c=z", "c=x"]));
+    let o = run(&["replay", out.to_str().unwrap(), data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
 #[test]
 fn reading_options_are_recorded_and_replayed() {
     let dir = tempfile::tempdir().unwrap();
