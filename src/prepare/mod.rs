@@ -31,14 +31,25 @@ pub const MAX_ASKED_ONE_HOT_LEVELS: usize = 1_000;
 /// [`MAX_ONE_HOT_LEVELS`] columns of noise.
 pub const ID_LIKE_MIN_LABELS: usize = 20;
 
+/// The columns dropped and why, said after a message: empty, or
+/// ` ("a": why; "b": why)`, the first five and how many more.
+pub fn dropped_text(dropped: &[(String, String)]) -> String {
+    let said: Vec<String> = dropped.iter().map(|(column, reason)| format!("\"{column}\": {reason}")).collect();
+    match said.len() {
+        0 => String::new(),
+        1..=5 => format!(" ({})", said.join("; ")),
+        n => format!(" ({}; and {} more)", said[..5].join("; "), n - 5),
+    }
+}
+
 /// Errors from fitting or applying a recipe.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PrepareError {
     /// Nothing left to learn from.
-    #[error("no feature columns are left to train on: every column is the target or was dropped{dropped}")]
+    #[error("no feature columns are left to train on: every column is the target or was dropped{}", dropped_text(dropped))]
     NoFeatures {
-        /// The columns dropped and why, said after the message: empty or " (…)".
-        dropped: String,
+        /// The columns dropped and why (the reason as the step records it).
+        dropped: Vec<(String, String)>,
     },
     /// The recipe names a column the data does not have.
     #[error("the recipe needs column \"{column}\", which the data does not have")]
@@ -851,19 +862,14 @@ impl Recipe {
         }
         let recipe = Recipe { steps };
         if recipe.width() == 0 {
-            let said: Vec<String> = recipe
+            let dropped = recipe
                 .steps
                 .iter()
                 .filter_map(|s| match s {
-                    RecipeStep::DropColumn { column, reason } => Some(format!("\"{column}\": {reason}")),
+                    RecipeStep::DropColumn { column, reason } => Some((column.clone(), reason.clone())),
                     _ => None,
                 })
                 .collect();
-            let dropped = match said.len() {
-                0 => String::new(),
-                1..=5 => format!(" ({})", said.join("; ")),
-                n => format!(" ({}; and {} more)", said[..5].join("; "), n - 5),
-            };
             return Err(PrepareError::NoFeatures { dropped });
         }
         Ok(recipe)
