@@ -99,6 +99,23 @@ pub struct DateRange {
     pub min: String,
     /// Latest.
     pub max: String,
+    /// For date-times: `utc` when the file wrote them with a UTC offset
+    /// (`Z`, `+02:00`), `not_stated` when it wrote no zone (local time,
+    /// whose zone the file does not say); none for dates.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub zone: Option<String>,
+}
+
+impl DateRange {
+    /// The zone in words, for a report: "UTC", "local time, zone not
+    /// stated", or nothing (dates).
+    pub fn zone_words(&self) -> Option<&'static str> {
+        match self.zone.as_deref() {
+            Some("utc") => Some("UTC"),
+            Some(_) => Some("local time, zone not stated"),
+            None => None,
+        }
+    }
 }
 
 /// The profile of one column.
@@ -334,6 +351,12 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
     if let Some(s) = sample {
         for (p, summary) in columns.iter_mut().zip(&s.columns) {
             apply_summary(p, summary, rows);
+        }
+    }
+    // Date-times are UTC only when the file said so (an offset).
+    for p in columns.iter_mut().filter(|p| p.kind == ColumnKind::DateTime) {
+        if let Some(r) = &mut p.date_range {
+            r.zone = Some(if ds.ingest.zoned_times.contains(&p.name) { "utc" } else { "not_stated" }.to_string());
         }
     }
     let missing_cells: usize = columns.iter().map(|c| c.missing).sum();
@@ -597,7 +620,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             p.q3 = Some(q3);
             p.histogram = histogram(&sorted, p.distinct);
             if kind.is_time() {
-                p.date_range = Some(DateRange { min: format_time(sorted[0]), max: format_time(sorted[n - 1]) });
+                p.date_range = Some(DateRange { min: format_time(sorted[0]), max: format_time(sorted[n - 1]), zone: None });
             } else {
                 p.zeros = Some(sorted.iter().filter(|&&x| x == 0.0).count());
                 p.negatives = Some(sorted.partition_point(|&x| x < 0.0));
@@ -750,7 +773,7 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
             p.skewness = m.skewness();
             p.integer = m.fractional == 0;
             if p.kind.is_time() {
-                p.date_range = Some(DateRange { min: format_time(m.min), max: format_time(m.max) });
+                p.date_range = Some(DateRange { min: format_time(m.min), max: format_time(m.max), zone: None });
             } else {
                 p.zeros = Some(m.zeros);
                 p.negatives = Some(m.negatives);
@@ -1144,6 +1167,29 @@ mod tests {
         }
     }
 
+    /// Times written without a zone are not called UTC: their range says
+    /// the zone is not stated (in the profile and the HTML report); times
+    /// with `Z` or an offset are UTC.
+    #[test]
+    fn naive_times_are_not_said_to_be_utc() {
+        let zone = |csv: &str| {
+            let p = profile(&ds(csv));
+            (p.columns[0].date_range.clone().and_then(|r| r.zone), crate::report::html(&p))
+        };
+        for naive in ["t\n2024-03-01 12:00:00\n2024-03-02 13:00:00\n", "t\n2024-03-01T12:00\n2024-03-02T13:30\n"] {
+            let (z, html) = zone(naive);
+            assert_eq!(z.as_deref(), Some("not_stated"), "{naive}");
+            assert!(html.contains("(local time, zone not stated)") && !html.contains("UTC"), "{naive}");
+        }
+        for zoned in ["t\n2024-03-01T12:00:00Z\n2024-03-02T13:00:00Z\n", "t\n2024-03-01T12:00:00+02:00\n2024-03-02T13:00:00+02:00\n", "t\n2024-03-01T12:00:00Z\n2024-03-02T13:00:00\n"] {
+            let (z, html) = zone(zoned);
+            assert_eq!(z.as_deref(), Some("utc"), "{zoned}");
+            assert!(html.contains("(UTC)"), "{zoned}");
+        }
+        // Dates have no time of day, and no zone to state.
+        assert_eq!(zone("t\n2024-03-01\n2024-03-02\n").0, None);
+    }
+
     #[test]
     fn top_indices_match_a_stable_sort_by_count() {
         let counts = [3usize, 7, 3, 9, 7, 1, 3, 9, 2];
@@ -1179,7 +1225,7 @@ mod tests {
     #[test]
     fn dates_text_and_case_variants() {
         let p = profile(&ds("d,c\n2024-03-01,Red\n2024-01-15,red \n2024-02-01,Blue\n"));
-        assert_eq!(p.columns[0].date_range, Some(DateRange { min: "2024-01-15".into(), max: "2024-03-01".into() }));
+        assert_eq!(p.columns[0].date_range, Some(DateRange { min: "2024-01-15".into(), max: "2024-03-01".into(), zone: None }));
         // Each date once: none is listed as the most frequent; the labels,
         // each once too, stay as examples.
         assert!(p.columns[0].top.is_empty(), "{:?}", p.columns[0].top);
