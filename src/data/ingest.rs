@@ -1202,7 +1202,7 @@ impl ColBuilder {
                 Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
                 // An integer with no exact f64 (past 2^53) would silently
                 // become its neighbour, and distinct IDs one value.
-                Some(x) if k == ColumnKind::Integer && !integer_is_exact(t, x) => {
+                Some(x) if k == ColumnKind::Integer && !integer_is_exact(t, x, ctx.decimal_comma) => {
                     return Err(DataError::InexactInteger { file: ctx.file.clone(), row: self.rows + 1, line, column: self.name.clone(), value: clip(t) });
                 }
                 Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.push_number(x, keep),
