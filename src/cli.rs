@@ -428,6 +428,15 @@ fn delimiter_arg(text: &str) -> Result<mlcycle::data::Delimiter, String> {
     Ok(d)
 }
 
+/// One name in `--models`: a model the search knows, or an alias of one;
+/// another is a bad command line (exit 2), as every bad flag value is.
+fn model_arg(text: &str) -> Result<String, String> {
+    match mlcycle::search::canonical_name(text) {
+        Some(_) => Ok(text.to_string()),
+        None => Err(format!("unknown model {text:?}; known models: {} (or tree, forest)", mlcycle::search::MODEL_NAMES.join(", "))),
+    }
+}
+
 /// `--comment`: one character the reader takes as a comment mark.
 fn comment_arg(text: &str) -> Result<char, String> {
     let mut chars = text.chars();
@@ -489,7 +498,7 @@ enum Command {
         /// forest (random_forest), knn, gaussian_nb, svc (classification);
         /// linear, ridge, lasso, elastic_net, extra_trees, svr, gbt
         /// (regression); tree, forest and knn do both.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', value_parser = model_arg)]
         models: Option<Vec<String>>,
         /// Most trials the search runs (a random search draws 8 unless told)
         #[arg(long, value_parser = whole_in::<usize>(1, mlcycle::search::MAX_TRIALS as u64))]
