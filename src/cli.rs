@@ -332,7 +332,7 @@ struct ReadArgs {
     /// The delimiter (detected when omitted): one character (`';'`,
     /// `tab`; `' '` splits at every single space), or `whitespace` for
     /// runs of spaces and tabs, as in aligned text and UCI .data files.
-    #[arg(long, value_name = "CHAR|whitespace")]
+    #[arg(long, value_name = "CHAR|whitespace", value_parser = delimiter_arg)]
     delimiter: Option<mlcycle::data::Delimiter>,
     /// Whether the first row names the columns (detected when omitted).
     #[arg(long)]
@@ -345,7 +345,7 @@ struct ReadArgs {
     #[arg(long, value_name = "N", value_parser = whole_in::<usize>(0, mlcycle::data::MAX_SKIP_LINES as u64))]
     skip_lines: Option<usize>,
     /// Skip lines starting with this character, e.g. `--comment '#'`.
-    #[arg(long, value_name = "CHAR")]
+    #[arg(long, value_name = "CHAR", value_parser = comment_arg)]
     comment: Option<char>,
     /// Replace invalid UTF-8 with U+FFFD and warn instead of failing.
     #[arg(long)]
@@ -366,8 +366,8 @@ struct ReadArgs {
     #[arg(long, value_name = "BOOL")]
     backslash_escapes: Option<bool>,
     /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
-    #[arg(long = "type", value_name = "COLUMN=KIND")]
-    types: Vec<String>,
+    #[arg(long = "type", value_name = "COLUMN=KIND", value_parser = type_arg)]
+    types: Vec<(String, mlcycle::data::ColumnKind)>,
     /// Tokens read as missing, comma-separated, matched exactly (empty
     /// cells always are); default NA, N/A, n/a, #N/A, NULL, null, NaN, nan,
     /// None, ?, -. A list starting with `-` is taken as it is
@@ -395,13 +395,8 @@ impl ReadArgs {
         if self.encoding.as_deref() == Some("windows-1252") {
             opts.encoding = mlcycle::data::TextEncoding::Windows1252;
         }
-        for t in &self.types {
-            let (col, kind) = t.split_once('=').ok_or_else(|| Failure { code: exit::INPUT, message: format!("--type {t:?}: expected COLUMN=KIND") })?;
-            let kind: mlcycle::data::ColumnKind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_"))).map_err(|_| Failure {
-                code: exit::INPUT,
-                message: format!("--type {t:?}: the kind must be one of integer, float, boolean, categorical, text, date, date_time"),
-            })?;
-            opts.column_types.insert(col.to_string(), kind);
+        for (col, kind) in &self.types {
+            opts.column_types.insert(col.clone(), *kind);
         }
         if let Some(tokens) = &self.missing {
             opts.missing_tokens = std::iter::once(String::new()).chain(tokens.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())).collect();
@@ -413,9 +408,51 @@ impl ReadArgs {
         if self.no_sample {
             opts.over_budget = mlcycle::data::OverBudget::Error;
         }
-        opts.validate().map_err(mlcycle::Error::from)?;
+        // Each flag's value was checked as the command line was parsed;
+        // what is left are flags that do not go together (a decimal comma
+        // with a comma delimiter): a bad command line too.
+        opts.validate().map_err(|e| {
+            let flags = if self.decimal_comma == Some(true) && self.delimiter == Some(mlcycle::data::Delimiter::Char(',')) { " (--decimal-comma true with --delimiter ',')" } else { "" };
+            Failure { code: exit::USAGE, message: format!("{e}{flags}") }
+        })?;
         Ok(opts)
     }
+}
+
+/// `--delimiter`: one character or `whitespace`, and one the reader takes
+/// (not a quote, a letter or a digit); a bad one is a bad command line
+/// (exit 2), said as clap says it.
+fn delimiter_arg(text: &str) -> Result<mlcycle::data::Delimiter, String> {
+    let d: mlcycle::data::Delimiter = text.parse()?;
+    ParseOptions { delimiter: Some(d), ..ParseOptions::default() }.validate().map_err(|e| e.to_string())?;
+    Ok(d)
+}
+
+/// One name in `--models`: a model the search knows, or an alias of one;
+/// another is a bad command line (exit 2), as every bad flag value is.
+fn model_arg(text: &str) -> Result<String, String> {
+    match mlcycle::search::canonical_name(text) {
+        Some(_) => Ok(text.to_string()),
+        None => Err(format!("unknown model {text:?}; known models: {} (or tree, forest)", mlcycle::search::MODEL_NAMES.join(", "))),
+    }
+}
+
+/// `--comment`: one character the reader takes as a comment mark.
+fn comment_arg(text: &str) -> Result<char, String> {
+    let mut chars = text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return Err(format!("{text:?} is not one character"));
+    };
+    ParseOptions { comment: Some(c), ..ParseOptions::default() }.validate().map_err(|e| e.to_string())?;
+    Ok(c)
+}
+
+/// `--type COLUMN=KIND`: the column and its kind (`date-time` or `date_time`).
+fn type_arg(text: &str) -> Result<(String, mlcycle::data::ColumnKind), String> {
+    let (col, kind) = text.split_once('=').ok_or_else(|| format!("{text:?} is not COLUMN=KIND"))?;
+    let kind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_")))
+        .map_err(|_| format!("the kind {kind:?} must be one of integer, float, boolean, categorical, text, date, date_time"))?;
+    Ok((col.to_string(), kind))
 }
 
 #[derive(Subcommand)]
@@ -461,7 +498,7 @@ enum Command {
         /// forest (random_forest), knn, gaussian_nb, svc (classification);
         /// linear, ridge, lasso, elastic_net, extra_trees, svr, gbt
         /// (regression); tree, forest and knn do both.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', value_parser = model_arg)]
         models: Option<Vec<String>>,
         /// Most trials the search runs (a random search draws 8 unless told)
         #[arg(long, value_parser = whole_in::<usize>(1, mlcycle::search::MAX_TRIALS as u64))]

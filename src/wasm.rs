@@ -73,7 +73,7 @@ export interface ColumnProfile {
   histogram?: { start: number; end: number; count: number }[];
   integer: boolean; top: ValueCount[];
   textLength?: { min: number; max: number; mean: number };
-  dateRange?: { min: string; max: string };
+  dateRange?: { min: string; max: string; zone?: 'utc' | 'not_stated' };
   caseVariants?: string[][]; memoryBytes: number;
   approximate?: string[]; topError?: number;
 }
@@ -89,7 +89,7 @@ export interface Profile {
   ingest: { bytes: number; encoding: string; delimiter: string; delimiterSource: string; header: boolean; headerSource: string; decimalComma: boolean; lineEnding: string; blankLines: number; skippedLines: number;
             warnings: { code: string; message: string }[];
             mixed: { column: string; keptAs: ColumnKind; numbers: number; dates: number; texts: number; majority: string; examples: { value: string; row: number }[] }[];
-            nonFinite: { column: string; count: number; rows: number[]; values: string[] }[] };
+            nonFinite: { column: string; count: number; rows: number[]; values: string[] }[]; zonedTimes?: string[] };
   columns: ColumnProfile[];
   associations: { pairs: Association[]; target: Association[]; columns: string[]; skipped: { column: string; reason: string }[]; sampledRows?: number };
   alerts: Alert[];

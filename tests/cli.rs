@@ -187,6 +187,15 @@ fn usage_errors_are_one_line_and_name_the_flag() {
         (vec!["run", d, "--target", "species", "--max-seconds", "0"], "'--max-seconds <MAX_SECONDS>'"),
         (vec!["cluster", d, "--model", "pca", "--components", "0"], "'--components <COMPONENTS>'"),
         (vec!["bogus"], "unrecognized subcommand 'bogus'"),
+        // Every bad flag value is a bad command line, the flag and the value named.
+        (vec!["profile", d, "--delimiter", "\""], "invalid value '\"' for '--delimiter <CHAR|whitespace>': invalid parse option: the delimiter '\"' must be one ASCII punctuation"),
+        (vec!["profile", d, "--delimiter", "ab"], "invalid value 'ab' for '--delimiter <CHAR|whitespace>'"),
+        (vec!["profile", d, "--comment", "a"], "invalid value 'a' for '--comment <CHAR>': invalid parse option: the comment character 'a' must be"),
+        (vec!["profile", d, "--type", "a=weird"], "invalid value 'a=weird' for '--type <COLUMN=KIND>': the kind \"weird\" must be one of"),
+        (vec!["profile", d, "--type", "a"], "invalid value 'a' for '--type <COLUMN=KIND>': \"a\" is not COLUMN=KIND"),
+        (vec!["run", d, "--target", "species", "--folds", "1"], "invalid value '1' for '--folds"),
+        (vec!["run", d, "--target", "species", "--models", "knn,bogus"], "invalid value 'bogus' for '--models <MODELS>': unknown model \"bogus\"; known models: random_forest"),
+        (vec!["profile", d, "--decimal-comma", "true", "--delimiter", ","], "a decimal comma needs a delimiter other than a comma (--decimal-comma true with --delimiter ',')"),
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -392,7 +401,7 @@ fn hostile_inputs_give_clear_errors() {
         ("onerow.csv", b"a,y\n1,2.5\n".to_vec(), &["run", "--target", "y"], 3, "cannot split 1 row with"),
         ("allmissing.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y", "--trees", "5", "--search", "none"], 0, ""),
         ("tiny.csv", b"a,b,y\n,1,0\n,2,1\n,3,0\n,4,1\n".to_vec(), &["run", "--target", "y"], 3, "too few to cross-validate"),
-        ("badmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "svm"], 3, "unknown model \"svm\"; known models: random_forest"),
+        ("badmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "svm"], 2, "unknown model \"svm\"; known models: random_forest"),
         ("wrongmodel.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--models", "ridge"], 3, "model ridge cannot be used for classification; the models for classification are random_forest, decision_tree, knn, logistic, gaussian_nb, svc"),
         ("badfolds.csv", b"a,y\n1,k\n2,j\n3,k\n4,j\n".to_vec(), &["run", "--target", "y", "--folds", "1"], 2, "invalid value '1' for '--folds <FOLDS>': out of range: allowed 2 to 20"),
         ("textreg.csv", b"a,y\n1,k\n2,j\n".to_vec(), &["run", "--target", "y", "--task", "regression"], 3, "cannot be used for regression"),
@@ -519,8 +528,8 @@ fn profile_options_reach_the_parser() {
     assert_eq!(v["columns"][1]["mean"], 2.0);
     assert_eq!(v["ingest"]["decimalComma"], true);
     let o = run(&["profile", data.to_str().unwrap(), "--type", "zip=colour"]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o.stderr).contains("the kind must be one of"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("the kind \"colour\" must be one of"), "{}", text(&o.stderr));
 }
 
 #[test]
@@ -602,6 +611,27 @@ fn comments_and_titles_are_skipped() {
     let o = run(&["profile", data.to_str().unwrap(), "--skip-lines", "5000"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("invalid value '5000' for '--skip-lines <N>': out of range: allowed 0 to 1000"), "{}", text(&o.stderr));
+}
+
+/// A one-hot feature whose name a column already has is named apart
+/// (`c=x_2`): the manifest records distinct feature names and a replay
+/// makes the same ones.
+#[test]
+fn one_hot_names_apart_from_columns_and_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("clash.csv");
+    let mut csv = String::from("c,c=x,y\n");
+    for i in 0..40 {
+        csv.push_str(&format!("{},{},{}\n", ["x", "z"][i % 2], (i * 7) % 11, (i * 3) % 13 + i % 2 * 5));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let out = dir.path().join("run.json");
+    let o = run(&["run", data.to_str().unwrap(), "--target", "y", "--task", "regression", "--models", "linear", "--search", "none", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["result"]["features"], serde_json::json!(["c=x_2", "c=z", "c=x"]));
+    let o = run(&["replay", out.to_str().unwrap(), data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
 }
 
 #[test]

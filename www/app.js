@@ -5,7 +5,7 @@
 
 import { profileCsv, safeStem } from './export.js';
 import { errorTitle, pageWords } from './words.js';
-import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible } from './charts.js';
+import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible, zoneWords } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 import { workerScriptURL } from './protocol.js';
@@ -693,7 +693,9 @@ function profileRow(c) {
     : [];
   const tr = el('tr', { 'data-column': c.name },
     el('th', { scope: 'row', className: 'col-name' }, clipped('span', 'clip', visible(c.name), 60)),
-    el('td', { className: `kind kind-${c.kind}`, text: c.kind }),
+    // A date-time column says whether its times are UTC (written with a
+    // zone) or the file's local time (written without one).
+    el('td', { className: `kind kind-${c.kind}`, text: c.kind, title: zoneWords(c) ? `times in ${zoneWords(c)}` : undefined }),
     el('td', { className: 'chart-cell' }, distributionChart(c, visible)),
     el('td', { className: 'num', text: formatNumber(c.count) }),
     el('td', { className: c.missing > 0 ? 'num warn' : 'num', text: formatNumber(c.missing) }),

@@ -180,16 +180,24 @@ export function isTimeKind(kind) {
 const pad = (n, width = 2) => String(n).padStart(width, '0');
 
 /**
- * Seconds since 1970 as a UTC date, YYYY-MM-DD (the day the instant falls
- * on), or with `withTime` as YYYY-MM-DD HH:MM:SS UTC; '' when not a time.
+ * Seconds since 1970 as a date, YYYY-MM-DD (the day the instant falls on),
+ * or with `withTime` as YYYY-MM-DD HH:MM:SS, followed by " UTC" when `utc`
+ * (the file wrote the times with a zone; times written without one are
+ * the file's local time, and are not called UTC); '' when not a time.
  */
-export function formatTime(seconds, withTime = false) {
+export function formatTime(seconds, withTime = false, utc = false) {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '';
   const d = new Date(Math.floor(seconds) * 1000);
   if (Number.isNaN(d.getTime())) return '';
   const y = d.getUTCFullYear();
   const day = `${y < 0 ? '-' : ''}${pad(Math.abs(y), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  return withTime ? `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC` : day;
+  return withTime ? `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${utc ? ' UTC' : ''}` : day;
+}
+
+/** How a column's times are zoned, in words: 'UTC', 'local time, zone not stated', or '' (dates, numbers). */
+export function zoneWords(column) {
+  const zone = column && column.dateRange && column.dateRange.zone;
+  return zone === 'utc' ? 'UTC' : zone ? 'local time, zone not stated' : '';
 }
 
 /** A span of seconds in days: "41.2 days" ('' when not a number). */
@@ -205,7 +213,8 @@ export function formatDays(seconds) {
 export function valueFormatter(column) {
   if (isTimeKind(column.kind)) {
     const withTime = column.kind !== 'date';
-    return (v) => formatTime(v, withTime);
+    const utc = zoneWords(column) === 'UTC';
+    return (v) => formatTime(v, withTime, utc);
   }
   return short;
 }
@@ -224,7 +233,7 @@ export function distributionChart(column, visible = (s) => s) {
     const say = isTimeKind(column.kind) ? valueFormatter(column) : edgeText(bins[0].end - bins[0].start);
     return bars(
       bins.map((b) => ({ label: `${say(b.start)} to ${say(b.end)}`, count: b.count })),
-      `Histogram of ${name}: ${plural(bins.length, 'bin')} from ${say(bins[0].start)} to ${say(bins[bins.length - 1].end)}`,
+      `Histogram of ${name}: ${plural(bins.length, 'bin')} from ${say(bins[0].start)} to ${say(bins[bins.length - 1].end)}${zoneWords(column) && zoneWords(column) !== 'UTC' ? ` (${zoneWords(column)})` : ''}`,
       false,
     );
   }

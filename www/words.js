@@ -68,10 +68,27 @@ const USE = new RegExp(String.raw`\buse ${FLAG} \(or [^()]*? in the page(?:'s re
 const ALONE = new RegExp(String.raw`\(${FLAG}\)`, 'g');
 const MENTION = new RegExp(`(^|[\\s(])${FLAG}`, 'g');
 
+// A double-quoted piece of a message, as the engine quotes data (column
+// names, values: "a --missing b", with \" and \\ escaped): it opens after
+// a space, a bracket or punctuation and closes before one, so the
+// engine's own words about quotes (a quote written \" inside a value,
+// CSV doubles them ("")) are not taken for one.
+const QUOTED = /(?<=^|[\s(\[,:;=])"(?:[^"\\]|\\.)*"(?=$|[\s)\],.:;=!?'])/g;
+// What stands in for a quoted piece while flags are translated: no text
+// of the engine's own has these control characters.
+const HELD = /\u0001(\d+)\u0001/g;
+
 export function pageWords(text) {
   let t = String(text);
   // Most messages name no flag (a profile has thousands of alerts).
   if (!t.includes('--')) return t;
+  // Data quoted in the message (a column named "x --missing y") is the
+  // data's, not the engine's wording: held aside, untranslated, and put
+  // back. Quoted pieces without "--" (the page's control names the engine
+  // quotes beside a flag) stay, for the patterns below to read.
+  const held = [];
+  t = t.replace(QUOTED, (q) => (q.includes('--') ? `\u0001${held.push(q) - 1}\u0001` : q));
+  if (!t.includes('--')) return t.replace(HELD, (_, i) => held[Number(i)]);
   for (const [pattern, words] of CLI_ONLY) t = t.replace(pattern, words);
   const known = (flag) => FLAG_CONTROLS.has(flag);
   // The control, in the table's words.
@@ -79,7 +96,7 @@ export function pageWords(text) {
   t = t.replace(USE, (m, flag, value) => (known(flag) ? controlWords(flag, value) : m));
   t = t.replace(ALONE, (m, flag, value) => (known(flag) ? `(${controlWords(flag, value)})` : m));
   t = t.replace(MENTION, (m, before, flag, value) => (known(flag) ? `${before}${controlWords(flag, value)}` : m));
-  return t;
+  return t.replace(HELD, (_, i) => held[Number(i)]);
 }
 
 // Titles of errors, by code, then by the engine's class of error.

@@ -87,8 +87,11 @@ pub enum ClusterError {
         name: String,
     },
     /// Nothing to cluster.
-    #[error("no feature columns to cluster: choose at least one numeric, boolean or categorical column")]
-    NoFeatures,
+    #[error("{}", if dropped.is_empty() { "no feature columns to cluster: choose at least one numeric, boolean or categorical column".to_string() } else { format!("no feature columns are left to cluster: every column was left out or dropped{}", crate::prepare::dropped_text(dropped)) })]
+    NoFeatures {
+        /// The columns the preparation dropped and why, in clustering's words.
+        dropped: Vec<(String, String)>,
+    },
     /// Fewer rows than the method needs.
     #[error("need at least {needed} rows, found {found}")]
     TooFewRows {
@@ -150,7 +153,7 @@ impl ClusterError {
         match self {
             ClusterError::InvalidParameter { .. } => "invalid_parameter",
             ClusterError::UnknownColumn { .. } => "unknown_column",
-            ClusterError::NoFeatures => "no_features",
+            ClusterError::NoFeatures { .. } => "no_features",
             ClusterError::TooFewRows { .. } => "too_few_rows",
             ClusterError::TooManyRows { .. } => "too_many_rows",
             ClusterError::TooWide { .. } => "too_wide",
@@ -473,7 +476,7 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
         None => (0..ds.columns.len()).filter(|&i| !opts.exclude.contains(&ds.columns[i].name)).collect(),
     };
     if features.is_empty() {
-        return Err(ClusterError::NoFeatures);
+        return Err(ClusterError::NoFeatures { dropped: Vec::new() });
     }
     let rows: Vec<usize> = (0..ds.n_rows).collect();
     let needed = match opts.model {
@@ -487,10 +490,17 @@ pub fn cluster(ds: &Dataset, opts: &ClusterOptions) -> Result<ClusterResult, Clu
     if matches!(opts.model, ClusterModel::Dbscan { .. }) && rows.len() > MAX_DBSCAN_ROWS {
         return Err(ClusterError::TooManyRows { model: "DBSCAN", rows: rows.len(), limit: MAX_DBSCAN_ROWS });
     }
-    let recipe = Recipe::fit(ds, &features, &rows)?;
+    // Every row is fitted on: the preparation's "training" rows and labels
+    // are all of them, said so (no target, nothing trained).
+    let recipe = Recipe::fit(ds, &features, &rows).map_err(|e| match e {
+        PrepareError::NoFeatures { dropped } => ClusterError::NoFeatures {
+            dropped: dropped.into_iter().map(|(column, reason)| (column, reason.replacen("training labels", "labels", 1).replacen("every training value", "every value", 1))).collect(),
+        },
+        e => e.into(),
+    })?;
     let names = recipe.feature_names();
     if names.is_empty() {
-        return Err(ClusterError::NoFeatures);
+        return Err(ClusterError::NoFeatures { dropped: Vec::new() });
     }
     // Checked before the prepared matrix is built: the cost is in the columns.
     if names.len() > MAX_PROJECTION_COLUMNS {
@@ -691,6 +701,22 @@ mod tests {
     /// A k-means job over its time limit by the estimate is refused
     /// before it starts, with the figures (100 clusters on 200,000 rows
     /// ran over ten minutes in the page with no end in sight).
+    /// Nothing left to cluster is said in clustering's words: no "train
+    /// on", "target" or "training labels" (those are the run's).
+    #[test]
+    fn nothing_left_to_cluster_speaks_of_clustering() {
+        let csv: String = std::iter::once("name,x\n".to_string()).chain((0..30).map(|i| format!("person{i},\n"))).collect();
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let e = cluster(&ds, &ClusterOptions::new(ClusterModel::Kmeans { k: 2, max_iter: 100, n_init: 1 })).unwrap_err();
+        assert_eq!(e.code(), "no_features");
+        assert_eq!(
+            e.to_string(),
+            "no feature columns are left to cluster: every column was left out or dropped (\"name\": each of its 30 labels is in one row only (an identifier or free text); encode it yourself to keep it; \"x\": every value is missing)"
+        );
+        let e = cluster(&ds, &ClusterOptions { exclude: vec!["name".into(), "x".into()], ..ClusterOptions::new(ClusterModel::Pca { n_components: 2 }) }).unwrap_err();
+        assert_eq!(e.to_string(), "no feature columns to cluster: choose at least one numeric, boolean or categorical column");
+    }
+
     #[test]
     fn kmeans_over_the_time_limit_is_refused_up_front() {
         let mut s = (0..40).map(|j| format!("c{j}")).collect::<Vec<_>>().join(",") + "\n";

@@ -763,6 +763,25 @@ mod tests {
         assert_eq!((0..2).map(|i| ds.columns[2].text(i)).collect::<Vec<_>>(), [Some(format!("{}", 1e300)), Some("1".into())]);
     }
 
+    /// Integers past 2^53 written with a decimal comma's thousands groups
+    /// are text with every digit, as the same integers written plainly
+    /// are (they were read as integers, rounded: 1234567890123456768); set
+    /// to integer, refused, named; with a fraction, floats, as plain ones.
+    #[test]
+    fn grouped_integers_past_two_to_the_53_stay_text() {
+        let opts = ParseOptions { delimiter: Some(';'.into()), ..ParseOptions::default() };
+        let ds = parse_csv(b"id;v\n1.234.567.890.123.456.789;1,5\n1.234.567.890.123.456.788;2,5\n", "t.csv", &opts).unwrap();
+        assert!(ds.ingest.decimal_comma);
+        assert_eq!(ds.columns[0].kind, ColumnKind::Categorical);
+        assert_eq!((0..2).map(|i| ds.columns[0].text(i)).collect::<Vec<_>>(), [Some("1.234.567.890.123.456.789".to_string()), Some("1.234.567.890.123.456.788".to_string())]);
+        let mut forced = opts.clone();
+        forced.column_types.insert("id".into(), ColumnKind::Integer);
+        let err = parse_csv(b"id;v\n1.234.567.890.123.456.789;1,5\n", "t.csv", &forced).unwrap_err();
+        assert_eq!(err.code(), "inexact_integer");
+        let ds = parse_csv(b"id;v\n1.234.567.890.123.456.789,5;1,5\n2,5;2,5\n", "t.csv", &opts).unwrap();
+        assert_eq!(ds.columns[0].kind, ColumnKind::Float);
+    }
+
     /// Integers of 21 digits or more are kept digit for digit: 200
     /// distinct 24-digit account numbers were one value (1.2345678901234569e23)
     /// and 196 duplicate rows; 22-digit ICCIDs likewise; and a column of

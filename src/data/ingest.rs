@@ -124,6 +124,11 @@ pub struct IngestReport {
     pub mixed: Vec<MixedTypes>,
     /// Columns with non-finite numbers read as missing.
     pub non_finite: Vec<NonFiniteValues>,
+    /// Date-time columns some of whose times were written with a UTC
+    /// offset (`Z`, `+02:00`, ` UTC`): their times are UTC. The times of
+    /// other date-time columns state no zone (local time, read as if UTC).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zoned_times: Vec<String>,
 }
 
 fn clip(s: &str) -> String {
@@ -1197,7 +1202,7 @@ impl ColBuilder {
                 Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
                 // An integer with no exact f64 (past 2^53) would silently
                 // become its neighbour, and distinct IDs one value.
-                Some(x) if k == ColumnKind::Integer && !integer_is_exact(t, x) => {
+                Some(x) if k == ColumnKind::Integer && !integer_is_exact(t, x, ctx.decimal_comma) => {
                     return Err(DataError::InexactInteger { file: ctx.file.clone(), row: self.rows + 1, line, column: self.name.clone(), value: clip(t) });
                 }
                 Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.push_number(x, keep),
@@ -1430,6 +1435,9 @@ impl ColBuilder {
             }
             Store::Empty => unreachable!("replaced above"),
         };
+        if kind.is_time() && self.zoned > 0 {
+            report.zoned_times.push(self.name.clone());
+        }
         if kind.is_time() && self.zoned > 0 && self.unzoned > 0 {
             report.warnings.push(IngestWarning {
                 code: "time_zones_mixed".into(),

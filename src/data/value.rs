@@ -184,12 +184,22 @@ pub(crate) fn number_or_code(s: &str) -> Option<bool> {
 /// 2^53: from here on, not every integer is an f64.
 const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
 
-/// Whether integer text `t` (read as `x`) is exactly `x`: always below
-/// 2^53; past it, only when the digits are the f64's own.
-pub(crate) fn integer_is_exact(t: &str, x: f64) -> bool {
-    if x.abs() < EXACT_INTEGER_LIMIT || !is_integer_syntax(t) {
+/// Whether integer text `t` (read as `x`; with `decimal_comma`, grouped
+/// thousands too, `1.234.567`) is exactly `x`: always below 2^53; past it,
+/// only when the digits are the f64's own.
+pub(crate) fn integer_is_exact(t: &str, x: f64, decimal_comma: bool) -> bool {
+    if x.abs() < EXACT_INTEGER_LIMIT {
         return true;
     }
+    let grouped;
+    let t = if is_integer_syntax(t) {
+        t
+    } else if decimal_comma && is_integer_text(t, true) {
+        grouped = ungroup(t).unwrap_or_default();
+        grouped.as_str()
+    } else {
+        return true;
+    };
     let n = match t.strip_prefix(MINUS_SIGN) {
         Some(digits) => digits.parse::<i128>().map(|n| -n),
         None => t.trim_start_matches('+').parse::<i128>(),
@@ -207,6 +217,9 @@ pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
     }
     match parse_number(s, decimal_comma) {
         Some(x) if integer_digits(s).is_some_and(|d| is_code(d, x)) => Class::Other,
+        // Grouped with a decimal comma (`1.234.567.890.123.456`): past 2^53
+        // a code, as the same digits written plainly are.
+        Some(x) if decimal_comma && x.abs() >= EXACT_INTEGER_LIMIT && is_integer_text(s, true) => Class::Other,
         Some(x) if x.is_finite() => Class::Number(x),
         Some(_) => Class::NonFinite,
         None => Class::Other,
@@ -541,6 +554,28 @@ mod tests {
             assert_eq!(matches!(classify(t, false), Class::Other), code, "{t}");
             assert_eq!(number_or_code(t), Some(code), "{t}");
         }
+        // Grouped with a decimal comma, the same: integers past 2^53 are
+        // codes (1.234.567.890.123.456.789 was the integer
+        // 1234567890123456768); with a fraction they are floats, as
+        // 123456789012345678901.5 is.
+        let grouped: &[(&str, bool)] = &[
+            ("9.007.199.254.740.991", false),
+            ("1.234.567.890.123.456", false),
+            ("9.007.199.254.740.993", true),
+            ("1.234.567.890.123.456.789", true),
+            ("-1.234.567.890.123.456.789", true),
+            ("1 234 567 890 123 456 789", true),
+            ("1.234.567.890.123.456.789,5", false),
+            ("1.234.567.890.123.456,5", false),
+            ("1.234,5", false),
+        ];
+        for &(t, code) in grouped {
+            assert_eq!(matches!(classify(t, true), Class::Other), code, "{t}");
+            assert!(parse_number(t, true).is_some(), "{t}");
+        }
+        assert!(!integer_is_exact("1.234.567.890.123.456.789", 1_234_567_890_123_456_789.0, true));
+        assert!(integer_is_exact("9.007.199.254.740.994", 9_007_199_254_740_994.0, true));
+        assert!(integer_is_exact("1.234.567.890.123.456.789", 1_234_567_890_123_456_789.0, false));
     }
 
     /// The minus sign U+2212 reads as a minus: "\u{2212}8" is -8, an integer,
@@ -568,8 +603,8 @@ mod tests {
         }
         assert!(is_integer_text("\u{2212}8", false));
         assert!(!is_integer_text("\u{2212}8.5", false));
-        assert!(!integer_is_exact("\u{2212}9007199254740993", -9_007_199_254_740_992.0));
-        assert!(integer_is_exact("\u{2212}9007199254740994", -9_007_199_254_740_994.0));
+        assert!(!integer_is_exact("\u{2212}9007199254740993", -9_007_199_254_740_992.0, false));
+        assert!(integer_is_exact("\u{2212}9007199254740994", -9_007_199_254_740_994.0, false));
     }
 
     /// Short decimals read by the fast path are bit for bit what

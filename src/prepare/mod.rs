@@ -31,14 +31,25 @@ pub const MAX_ASKED_ONE_HOT_LEVELS: usize = 1_000;
 /// [`MAX_ONE_HOT_LEVELS`] columns of noise.
 pub const ID_LIKE_MIN_LABELS: usize = 20;
 
+/// The columns dropped and why, said after a message: empty, or
+/// ` ("a": why; "b": why)`, the first five and how many more.
+pub fn dropped_text(dropped: &[(String, String)]) -> String {
+    let said: Vec<String> = dropped.iter().map(|(column, reason)| format!("\"{column}\": {reason}")).collect();
+    match said.len() {
+        0 => String::new(),
+        1..=5 => format!(" ({})", said.join("; ")),
+        n => format!(" ({}; and {} more)", said[..5].join("; "), n - 5),
+    }
+}
+
 /// Errors from fitting or applying a recipe.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PrepareError {
     /// Nothing left to learn from.
-    #[error("no feature columns are left to train on: every column is the target or was dropped{dropped}")]
+    #[error("no feature columns are left to train on: every column is the target or was dropped{}", dropped_text(dropped))]
     NoFeatures {
-        /// The columns dropped and why, said after the message: empty or " (…)".
-        dropped: String,
+        /// The columns dropped and why (the reason as the step records it).
+        dropped: Vec<(String, String)>,
     },
     /// The recipe names a column the data does not have.
     #[error("the recipe needs column \"{column}\", which the data does not have")]
@@ -851,19 +862,14 @@ impl Recipe {
         }
         let recipe = Recipe { steps };
         if recipe.width() == 0 {
-            let said: Vec<String> = recipe
+            let dropped = recipe
                 .steps
                 .iter()
                 .filter_map(|s| match s {
-                    RecipeStep::DropColumn { column, reason } => Some(format!("\"{column}\": {reason}")),
+                    RecipeStep::DropColumn { column, reason } => Some((column.clone(), reason.clone())),
                     _ => None,
                 })
                 .collect();
-            let dropped = match said.len() {
-                0 => String::new(),
-                1..=5 => format!(" ({})", said.join("; ")),
-                n => format!(" ({}; and {} more)", said[..5].join("; "), n - 5),
-            };
             return Err(PrepareError::NoFeatures { dropped });
         }
         Ok(recipe)
@@ -933,30 +939,49 @@ impl Recipe {
     }
 
     /// Names of the produced columns, e.g. `age`, `colour=red`, `age__missing`.
+    ///
+    /// A made name (`c=x`, `c__missing`) that another column's name or an
+    /// earlier made name already has gets `_2`, `_3` … (the first free), as
+    /// reading names a repeated header: a column `c` with the label `x`
+    /// beside a column named `c=x` gives `c=x_2`, not a second `c=x`. The
+    /// names follow from the recipe alone, so a replay gives the same.
     pub fn feature_names(&self) -> Vec<String> {
-        let mut names = Vec::new();
+        // (name, made by a step)
+        let mut names: Vec<(String, bool)> = Vec::new();
         for (column, steps) in self.groups() {
             let mut emitted = false;
             for s in steps {
                 match s {
                     RecipeStep::DropColumn { .. } => emitted = true,
-                    RecipeStep::Impute { indicator: true, .. } => names.push(format!("{column}__missing")),
+                    RecipeStep::Impute { indicator: true, .. } => names.push((format!("{column}__missing"), true)),
                     RecipeStep::OneHot { levels, .. } => {
-                        names.extend(levels.iter().map(|l| format!("{column}={l}")));
+                        names.extend(levels.iter().map(|l| (format!("{column}={l}"), true)));
                         emitted = true;
                     }
                     RecipeStep::Ordinal { .. } => {
-                        names.push(column.to_string());
+                        names.push((column.to_string(), false));
                         emitted = true;
                     }
                     _ => {}
                 }
             }
             if !emitted {
-                names.push(column.to_string());
+                names.push((column.to_string(), false));
             }
         }
+        // Columns' own names are kept as they are; made names give way.
+        let mut taken: std::collections::HashSet<String> = names.iter().filter(|(_, made)| !made).map(|(n, _)| n.clone()).collect();
         names
+            .into_iter()
+            .map(|(name, made)| {
+                if !made {
+                    return name;
+                }
+                let name = if taken.contains(&name) { (2..).map(|i| format!("{name}_{i}")).find(|n| !taken.contains(n)).unwrap_or(name) } else { name };
+                taken.insert(name.clone());
+                name
+            })
+            .collect()
     }
 
     /// Number of columns the recipe produces.
@@ -1191,6 +1216,19 @@ mod tests {
         let m = recipe.apply(&ds, &[2, 3]).unwrap();
         // Row 2: x missing -> median 2; c=a. Row 3: x=100; c=z unseen -> zeros.
         assert_eq!(m.as_slice().unwrap(), &[2.0, 1.0, 0.0, 100.0, 0.0, 0.0]);
+    }
+
+    /// A one-hot name that a column already has is made unique: a column
+    /// `c` with the label `x` beside a column named `c=x` (and one named
+    /// `c=x_2`) gave `c=x, c=z, c=x`; two made names alike likewise.
+    #[test]
+    fn made_feature_names_do_not_repeat_column_names() {
+        let d = ds("c,c=x,c=x_2\nx,1,5\nz,2,6\nx,3,7\nz,4,8\n");
+        let recipe = Recipe::fit(&d, &[0, 1, 2], &[0, 1, 2, 3]).unwrap();
+        assert_eq!(recipe.feature_names(), ["c=x_3", "c=z", "c=x", "c=x_2"]);
+        let d = ds("a,a=b\nb=c,c\nd,e\nb=c,c\nd,e\n");
+        let recipe = Recipe::fit(&d, &[0, 1], &[0, 1, 2, 3]).unwrap();
+        assert_eq!(recipe.feature_names(), ["a=b=c", "a=d", "a=b=c_2", "a=b=e"]);
     }
 
     /// Steps that could not do what they say are refused with the order

@@ -686,7 +686,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     // column, not a mix.
     for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str()) && !codes_and_numbers(ds, m)) {
         let markers = missing_markers(ds, m);
-        let to = mixed_cast(m, markers.is_some());
+        let zero_dates = zero_dates(ds, m);
+        let to = mixed_cast(m, markers.is_some() || zero_dates.is_some());
         let present = (m.numbers + m.dates + m.texts).max(1);
         let odd = present - m.numbers.max(m.dates).max(m.texts);
         // Each value once: the first row it is on.
@@ -700,6 +701,13 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
             suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
+                _ if zero_dates.is_some() => format!(
+                    "{} {} MySQL's zero date, which stands for no date: the cast makes {} missing; or list {} as missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again",
+                    zero_dates.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" and "),
+                    if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "are" } else { "is" },
+                    if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
+                    if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
+                ),
                 (true, None) if markers.is_some() => format!(
                     "its other values ({}) look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again",
                     markers.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ")
@@ -822,6 +830,31 @@ fn missing_markers(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<Vec<Stri
         markers.push(level.clone());
     }
     (!markers.is_empty()).then_some(markers)
+}
+
+/// The labels of a mixed column of dates that are not dates, when every
+/// one is MySQL's zero date (`0000-00-00`, `0000-00-00 00:00:00`), which
+/// stands for a missing date: rewriting it as ISO 8601 cannot be done.
+fn zero_dates(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<Vec<String>> {
+    if m.majority != "date" {
+        return None;
+    }
+    let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return None };
+    let zero = |l: &str| {
+        l.trim().strip_prefix("0000-00-00").is_some_and(|rest| {
+            let mut chars = rest.chars();
+            matches!(chars.next(), None | Some(' ' | 'T')) && chars.all(|c| matches!(c, '0' | ':' | '.'))
+        })
+    };
+    let mut zeros = Vec::new();
+    for level in levels {
+        if zero(level) {
+            zeros.push(level.clone());
+        } else if crate::data::parse_time(level.trim()).is_none() {
+            return None;
+        }
+    }
+    (!zeros.is_empty()).then_some(zeros)
 }
 
 /// Whether a column reported as mixed holds only numbers and codes kept as
@@ -1818,6 +1851,31 @@ mod tests {
         let m = &p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).unwrap();
         assert_eq!(m.fix(), Some(StepSpec::Cast { column: "Veränderung".into(), to: crate::data::ColumnKind::Float }));
         assert!(m.advice.starts_with("its other values (\".\", \"x\") look like markers for missing or withheld values"), "{}", m.advice);
+    }
+
+    /// MySQL's zero dates in a date column stand for missing: the advice
+    /// says so and the cast to dates (which makes them missing) is offered,
+    /// not a rewrite as ISO 8601 dates, which they cannot be.
+    #[test]
+    fn zero_dates_are_said_to_be_missing() {
+        for (csv, kind, want) in [
+            ("d,x\n2024-01-01,1\n2024-01-02,2\n0000-00-00,3\n2024-01-04,4\n2024-01-05,5\n2024-01-06,6\n0000-00-00,7\n2024-01-08,8\n", crate::data::ColumnKind::Date, "\"0000-00-00\" is MySQL's zero date, which stands for no date: the cast makes it missing; or list it as missing-value tokens (--missing"),
+            (
+                "d,x\n2024-01-01 10:00:00,1\n2024-01-02 10:00:00,2\n0000-00-00 00:00:00,3\n2024-01-04 10:00:00,4\n0000-00-00,5\n",
+                crate::data::ColumnKind::DateTime,
+                "\"0000-00-00 00:00:00\" and \"0000-00-00\" are MySQL's zero date, which stands for no date: the cast makes them missing",
+            ),
+        ] {
+            let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+            let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+            assert!(m.advice.starts_with(want), "{}", m.advice);
+            assert!(!m.advice.contains("ISO 8601"), "{}", m.advice);
+            assert_eq!(m.fix(), Some(StepSpec::Cast { column: "d".into(), to: kind }));
+        }
+        // One odd value that is no zero date keeps the rewrite advice.
+        let p = profile(&parse_csv(b"d,x\n2024-01-01,1\n2024-01-02,2\n0000-00-00,3\n03/04/2024,4\n2024-01-05,5\n", "t.csv", &ParseOptions::default()).unwrap());
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(m.advice.contains("ISO 8601"), "{}", m.advice);
     }
 
     /// Many labels, nearly one a row: the advice is to drop, not to rank;

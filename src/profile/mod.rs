@@ -80,6 +80,18 @@ pub struct TextLength {
     pub mean: f64,
 }
 
+/// 2^`e`, exactly, for `e` from -1074 (the smallest subnormal) to 1023;
+/// `2f64.powi(-1060)` is 0 (it inverts 2^1060, which overflows), which
+/// made subnormal values' scale 0 and their mean NaN.
+fn power_of_two(e: i32) -> f64 {
+    let e = e.clamp(-1074, 1023);
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
+}
+
 /// First and last date, as ISO 8601 text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DateRange {
@@ -87,6 +99,23 @@ pub struct DateRange {
     pub min: String,
     /// Latest.
     pub max: String,
+    /// For date-times: `utc` when the file wrote them with a UTC offset
+    /// (`Z`, `+02:00`), `not_stated` when it wrote no zone (local time,
+    /// whose zone the file does not say); none for dates.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub zone: Option<String>,
+}
+
+impl DateRange {
+    /// The zone in words, for a report: "UTC", "local time, zone not
+    /// stated", or nothing (dates).
+    pub fn zone_words(&self) -> Option<&'static str> {
+        match self.zone.as_deref() {
+            Some("utc") => Some("UTC"),
+            Some(_) => Some("local time, zone not stated"),
+            None => None,
+        }
+    }
 }
 
 /// The profile of one column.
@@ -324,6 +353,12 @@ pub fn profile_with(ds: &Dataset, opts: &ProfileOptions) -> Result<Profile, Data
             apply_summary(p, summary, rows);
         }
     }
+    // Date-times are UTC only when the file said so (an offset).
+    for p in columns.iter_mut().filter(|p| p.kind == ColumnKind::DateTime) {
+        if let Some(r) = &mut p.date_range {
+            r.zone = Some(if ds.ingest.zoned_times.contains(&p.name) { "utc" } else { "not_stated" }.to_string());
+        }
+    }
     let missing_cells: usize = columns.iter().map(|c| c.missing).sum();
     let cells = rows * ds.columns.len();
     let mut kinds = BTreeMap::new();
@@ -531,7 +566,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             // One pass for the plain sum and the largest magnitude; the
             // scaled passes only when the magnitudes call for them.
             let (sum, largest) = sorted.iter().fold((0.0f64, 0.0f64), |(s, a), &x| (s + x, a.max(x.abs())));
-            let scale = if largest > 1e100 || (largest > 0.0 && largest < 1e-100) { 2f64.powi(largest.log2().floor() as i32) } else { 1.0 };
+            let scale = if largest > 1e100 || (largest > 0.0 && largest < 1e-100) { power_of_two(largest.log2().floor() as i32) } else { 1.0 };
             let (shift, mean_shifted) = if scale == 1.0 {
                 let shift = sum / n as f64;
                 (shift, sorted.iter().map(|&x| x - shift).sum::<f64>() / n as f64)
@@ -539,11 +574,13 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
                 assoc::centred_mean_by(&sorted, |x| x / scale)
             };
             // Dividing by a power of two is multiplying by its inverse,
-            // exactly, and faster.
+            // exactly, and faster; but the inverse of a subnormal scale
+            // (under 2^-1022) overflows, and there only division is exact.
             let inverse = 1.0 / scale;
+            let unscale = |x: f64| if inverse.is_finite() { x * inverse } else { x / scale };
             let (mut m2, mut m3) = (0.0, 0.0);
             for &x in &sorted {
-                let d = (x * inverse - shift) - mean_shifted;
+                let d = (unscale(x) - shift) - mean_shifted;
                 m2 += d * d;
                 m3 += d * d * d;
             }
@@ -583,7 +620,7 @@ fn column_profile(name: &str, kind: ColumnKind, values: &ColumnValues, memory_by
             p.q3 = Some(q3);
             p.histogram = histogram(&sorted, p.distinct);
             if kind.is_time() {
-                p.date_range = Some(DateRange { min: format_time(sorted[0]), max: format_time(sorted[n - 1]) });
+                p.date_range = Some(DateRange { min: format_time(sorted[0]), max: format_time(sorted[n - 1]), zone: None });
             } else {
                 p.zeros = Some(sorted.iter().filter(|&&x| x == 0.0).count());
                 p.negatives = Some(sorted.partition_point(|&x| x < 0.0));
@@ -736,7 +773,7 @@ fn apply_summary(p: &mut ColumnProfile, s: &ColumnSummary, rows: usize) {
             p.skewness = m.skewness();
             p.integer = m.fractional == 0;
             if p.kind.is_time() {
-                p.date_range = Some(DateRange { min: format_time(m.min), max: format_time(m.max) });
+                p.date_range = Some(DateRange { min: format_time(m.min), max: format_time(m.max), zone: None });
             } else {
                 p.zeros = Some(m.zeros);
                 p.negatives = Some(m.negatives);
@@ -911,6 +948,26 @@ mod tests {
         assert!(c.histogram.iter().all(|b| b.start.is_finite() && b.end.is_finite()), "{:?}", c.histogram);
         assert_eq!(c.histogram.iter().map(|b| b.count).sum::<usize>(), 5);
         assert_eq!((c.histogram[0].start, c.histogram.last().unwrap().end), (-1e308, 1.7e308));
+    }
+
+    /// Subnormal values (2.9e-319, 5e-324) have a mean and a spread: their
+    /// scale was 2f64.powi(-1060), which is 0, and the mean NaN (shown as
+    /// none). numpy's mean of these values is 1.18003e-319 (their sum is
+    /// exact, then one division, as here); its std is 0, as their squares
+    /// underflow, so the spread is checked against the exact one
+    /// (31790.5 units of 5e-324, rounded to 1.5707e-319) within one unit.
+    #[test]
+    fn subnormal_values_have_a_mean_and_spread() {
+        let p = profile(&ds("a\n2.9e-319\n5e-324\n2.9e-319\n5e-324\n1e-320\n"));
+        let c = &p.columns[0];
+        assert_eq!(c.mean, Some(1.18003e-319));
+        let std = c.std.unwrap();
+        assert!((std - 1.5707e-319).abs() <= 5e-324, "{std:e}");
+        assert_eq!((c.min, c.max), (Some(5e-324), Some(2.9e-319)));
+        assert_eq!(power_of_two(-1074), 5e-324);
+        assert_eq!(power_of_two(-1022), f64::MIN_POSITIVE);
+        assert_eq!(power_of_two(0), 1.0);
+        assert_eq!(power_of_two(1023), 2f64.powi(1023));
     }
 
     /// Quartiles between values whose difference overflows (-1e308 and
@@ -1110,6 +1167,29 @@ mod tests {
         }
     }
 
+    /// Times written without a zone are not called UTC: their range says
+    /// the zone is not stated (in the profile and the HTML report); times
+    /// with `Z` or an offset are UTC.
+    #[test]
+    fn naive_times_are_not_said_to_be_utc() {
+        let zone = |csv: &str| {
+            let p = profile(&ds(csv));
+            (p.columns[0].date_range.clone().and_then(|r| r.zone), crate::report::html(&p))
+        };
+        for naive in ["t\n2024-03-01 12:00:00\n2024-03-02 13:00:00\n", "t\n2024-03-01T12:00\n2024-03-02T13:30\n"] {
+            let (z, html) = zone(naive);
+            assert_eq!(z.as_deref(), Some("not_stated"), "{naive}");
+            assert!(html.contains("(local time, zone not stated)") && !html.contains("UTC"), "{naive}");
+        }
+        for zoned in ["t\n2024-03-01T12:00:00Z\n2024-03-02T13:00:00Z\n", "t\n2024-03-01T12:00:00+02:00\n2024-03-02T13:00:00+02:00\n", "t\n2024-03-01T12:00:00Z\n2024-03-02T13:00:00\n"] {
+            let (z, html) = zone(zoned);
+            assert_eq!(z.as_deref(), Some("utc"), "{zoned}");
+            assert!(html.contains("(UTC)"), "{zoned}");
+        }
+        // Dates have no time of day, and no zone to state.
+        assert_eq!(zone("t\n2024-03-01\n2024-03-02\n").0, None);
+    }
+
     #[test]
     fn top_indices_match_a_stable_sort_by_count() {
         let counts = [3usize, 7, 3, 9, 7, 1, 3, 9, 2];
@@ -1145,7 +1225,7 @@ mod tests {
     #[test]
     fn dates_text_and_case_variants() {
         let p = profile(&ds("d,c\n2024-03-01,Red\n2024-01-15,red \n2024-02-01,Blue\n"));
-        assert_eq!(p.columns[0].date_range, Some(DateRange { min: "2024-01-15".into(), max: "2024-03-01".into() }));
+        assert_eq!(p.columns[0].date_range, Some(DateRange { min: "2024-01-15".into(), max: "2024-03-01".into(), zone: None }));
         // Each date once: none is listed as the most frequent; the labels,
         // each once too, stay as examples.
         assert!(p.columns[0].top.is_empty(), "{:?}", p.columns[0].top);

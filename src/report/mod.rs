@@ -369,7 +369,8 @@ fn column(s: &mut String, c: &ColumnProfile) {
     row("missing", format!("{} ({:.1}%)", c.missing, c.missing_pct));
     row("distinct", format!("{}{}", approx(&["distinct"]), c.distinct));
     if let Some(r) = &c.date_range {
-        row("range", format!("{} – {}", escape(&r.min), escape(&r.max)));
+        let zone = r.zone_words().map_or(String::new(), |z| format!(" <small>({z})</small>"));
+        row("range", format!("{} – {}{zone}", escape(&r.min), escape(&r.max)));
     } else if let (Some(lo), Some(hi)) = (c.min, c.max) {
         row("min – max", format!("{} – {}", num(lo), num(hi)));
     }

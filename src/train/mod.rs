@@ -424,8 +424,30 @@ impl Default for ModelSpec {
     }
 }
 
-fn invalid(name: &'static str, value: impl ToString, allowed: &'static str) -> TrainError {
-    TrainError::InvalidParameter { name, value: value.to_string(), allowed }
+/// A hyperparameter's value as messages show it: integers as written,
+/// floats by [`format_number`](crate::data::format_number), so `1e308`
+/// reads `1e308`, not 309 digits.
+trait ParamText {
+    fn param_text(&self) -> String;
+}
+
+macro_rules! param_text_display {
+    ($($t:ty),*) => {$(impl ParamText for $t {
+        fn param_text(&self) -> String {
+            self.to_string()
+        }
+    })*};
+}
+param_text_display!(u8, u16, u32, u64, usize);
+
+impl ParamText for f64 {
+    fn param_text(&self) -> String {
+        crate::data::format_number(*self)
+    }
+}
+
+fn invalid(name: &'static str, value: impl ParamText, allowed: &'static str) -> TrainError {
+    TrainError::InvalidParameter { name, value: value.param_text(), allowed }
 }
 
 fn check_tree(max_depth: Option<u16>, min_samples_leaf: usize, min_samples_split: usize) -> Result<(), TrainError> {
@@ -494,16 +516,16 @@ impl ModelSpec {
                 format!("max_depth={}, min_samples_leaf={min_samples_leaf}", depth(*max_depth))
             }
             ModelSpec::Knn { k } => format!("k={k}"),
-            ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => format!("alpha={alpha}"),
+            ModelSpec::Logistic { alpha } | ModelSpec::Ridge { alpha } | ModelSpec::Lasso { alpha } => format!("alpha={}", alpha.param_text()),
             ModelSpec::GaussianNb | ModelSpec::Linear => String::new(),
-            ModelSpec::Svc { kernel, c, gamma } => format!("kernel={}, c={c}, gamma={}", kernel.as_str(), gamma_text(*gamma)),
+            ModelSpec::Svc { kernel, c, gamma } => format!("kernel={}, c={}, gamma={}", kernel.as_str(), c.param_text(), gamma_text(*gamma)),
             ModelSpec::Svr { kernel, c, epsilon, gamma } => {
-                format!("kernel={}, c={c}, epsilon={epsilon}, gamma={}", kernel.as_str(), gamma_text(*gamma))
+                format!("kernel={}, c={}, epsilon={}, gamma={}", kernel.as_str(), c.param_text(), epsilon.param_text(), gamma_text(*gamma))
             }
-            ModelSpec::ElasticNet { alpha, l1_ratio } => format!("alpha={alpha}, l1_ratio={l1_ratio}"),
+            ModelSpec::ElasticNet { alpha, l1_ratio } => format!("alpha={}, l1_ratio={}", alpha.param_text(), l1_ratio.param_text()),
             ModelSpec::ExtraTrees { n_trees, max_depth, .. } => format!("n_trees={n_trees}, max_depth={}", depth(*max_depth)),
             ModelSpec::Gbt { n_estimators, max_depth, learning_rate, .. } => {
-                format!("n_estimators={n_estimators}, max_depth={max_depth}, learning_rate={learning_rate}")
+                format!("n_estimators={n_estimators}, max_depth={max_depth}, learning_rate={}", learning_rate.param_text())
             }
         }
     }
@@ -589,7 +611,7 @@ impl Kernel {
 }
 
 fn gamma_text(gamma: Option<f64>) -> String {
-    gamma.map_or_else(|| "scale".to_string(), |g| g.to_string())
+    gamma.map_or_else(|| "scale".to_string(), |g| g.param_text())
 }
 
 /// `low < v <= high` (or `low <= v` with `low_ok`), finite; else the error names `allowed`.
@@ -952,7 +974,7 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
         if *k > rows {
             return Err(TrainError::InvalidParameter {
                 name: "k",
-                value: k.to_string(),
+                value: k.param_text(),
                 allowed: "at most the number of training rows",
             });
         }
@@ -1240,6 +1262,17 @@ mod tests {
                 other => panic!("{spec:?}: expected InvalidParameter, got {other:?}"),
             }
         }
+    }
+
+    /// An out-of-range float is said as a number is written (`1e308`),
+    /// not as its 309 integer digits; so are leaderboard settings.
+    #[test]
+    fn huge_parameters_read_as_written() {
+        let (x, y) = xor_like();
+        let err = fit(&ModelSpec::Logistic { alpha: 1e308 }, &x, &y, 1).unwrap_err().to_string();
+        assert_eq!(err, "parameter alpha = 1e308 is out of range: allowed 0 to 1000000");
+        assert_eq!(ModelSpec::Ridge { alpha: 1e-300 }.params_text(), "alpha=1e-300");
+        assert_eq!(ModelSpec::Ridge { alpha: 0.5 }.params_text(), "alpha=0.5");
     }
 
     /// One row per new model's bad parameter: the spec and the parameter named.

@@ -60,3 +60,16 @@ test('shares read as the alerts write them, one decimal, never a false 0% or 100
   assert.equal(formatPercent(100 - 100 / 2e7), '>99.9%');
   assert.equal(formatPercent(NaN), '—');
 });
+
+test('date-times are called UTC only when the file gave them a zone', async () => {
+  const { valueFormatter, zoneWords } = await import('../../www/charts.js');
+  const at = 1_709_294_400; // 2024-03-01 12:00:00
+  const naive = { kind: 'date_time', dateRange: { min: '2024-03-01T12:00:00', max: '2024-03-01T12:00:00', zone: 'not_stated' } };
+  const zoned = { kind: 'date_time', dateRange: { min: '2024-03-01T12:00:00', max: '2024-03-01T12:00:00', zone: 'utc' } };
+  assert.equal(valueFormatter(naive)(at), '2024-03-01 12:00:00');
+  assert.equal(zoneWords(naive), 'local time, zone not stated');
+  assert.equal(valueFormatter(zoned)(at), '2024-03-01 12:00:00 UTC');
+  assert.equal(zoneWords(zoned), 'UTC');
+  assert.equal(valueFormatter({ kind: 'date', dateRange: { min: '2024-03-01', max: '2024-03-01' } })(at), '2024-03-01');
+  assert.equal(zoneWords({ kind: 'date', dateRange: { min: '2024-03-01', max: '2024-03-01' } }), '');
+});

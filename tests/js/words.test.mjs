@@ -65,6 +65,21 @@ test('the tester\'s messages, in the page\'s words', () => {
   for (const [flag, c] of FLAG_CONTROLS) assert.ok(c.control && c.where, flag);
 });
 
+test('flags inside quoted data (a column name, a value) are the data\'s, left as they are', () => {
+  const cases = [
+    // A column named with a flag in it, beside the engine's own flag.
+    ['column "a --missing b": its other values (".") look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens (--missing, or "Missing-value tokens" in the page\'s reading options) and read the file again',
+      'column "a --missing b": its other values (".") look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens ("Missing-value tokens" under Reading options) and read the file again'],
+    // Only data mentions a flag: nothing changes.
+    ['"x --missing" mixes 6 numbers and 2 other values, so it was read as labels; e.g. "--skip-lines 3" (row 4)',
+      '"x --missing" mixes 6 numbers and 2 other values, so it was read as labels; e.g. "--skip-lines 3" (row 4)'],
+    // An escaped quote inside the name does not end it.
+    ['column "say \\"hi\\" --delimiter ;": use --short-rows missing (or "Short rows" in the page\'s reading options)',
+      'column "say \\"hi\\" --delimiter ;": set "Short rows" to "Fill with missing values and warn" under Reading options'],
+  ];
+  for (const [input, expected] of cases) assert.equal(pageWords(input), expected);
+});
+
 test('errors have titles in plain words, never the class or code', () => {
   assert.equal(errorTitle('SearchError', 'too_few_for_folds'), 'Too few rows to cross-validate');
   assert.equal(errorTitle('DataError', 'ragged_row'), 'A row has a different number of fields');
