@@ -123,7 +123,7 @@ const CODE_TITLES = new Map([
   ['one_class', 'The target has only one class'],
   ['constant_target', 'The target does not vary'],
   ['empty_target', 'The target has no values'],
-  ['no_features', 'No columns are left to learn from'],
+  ['no_features', 'No columns are left to use'],
   ['no_models', 'No model can be searched on this data'],
   ['over_budget', 'The search would take too long'],
   ['too_few_rows', 'Too few rows'],
