@@ -514,6 +514,11 @@ mod tests {
         let ds = parse(b"id,score\n1,2.5\n2,3.5\nid,score\n3,1.5\n id , score\n4,0.5\n").unwrap();
         assert_eq!((ds.n_rows, kinds(&ds)), (4, vec![ColumnKind::Integer, ColumnKind::Float]));
         assert_eq!(note(&ds, "repeated_header").unwrap(), "2 rows repeating the column names were skipped, the first at line 4 (as when files are joined one after another)");
+        // Two Excel "CSV UTF-8" exports joined: each starts with a BOM.
+        let ds = parse("\u{feff}id,score\r\n1,2.5\r\n2,3.5\r\n\u{feff}id,score\r\n3,1.5\r\n4,0.5\r\n".as_bytes()).unwrap();
+        assert_eq!((ds.n_rows, kinds(&ds)), (4, vec![ColumnKind::Integer, ColumnKind::Float]));
+        assert_eq!(ds.columns[0].name, "id");
+        assert_eq!(note(&ds, "repeated_header").unwrap(), "1 row repeating the column names was skipped, at line 4 (as when files are joined one after another)");
         // One column: an empty line is a missing value, and a value equal
         // to the name is a value.
         let ds = parse(b"name\nx\n\nname\ny\nz\n").unwrap();

@@ -2591,7 +2591,11 @@ impl Parser {
             }
             return Ok(());
         }
-        let repeats_header = self.header_cells.as_ref().is_some_and(|h| width == h.len() && width > 1 && (0..width).all(|i| field(i).trim() == h[i]));
+        // The first cell may start with a byte-order mark: joining files that
+        // each start with one (Excel's "CSV UTF-8") leaves it before the
+        // repeated names.
+        let cell = |i: usize| if i == 0 { field(0).trim_start_matches('\u{feff}').trim() } else { field(i).trim() };
+        let repeats_header = self.header_cells.as_ref().is_some_and(|h| width == h.len() && width > 1 && (0..width).all(|i| cell(i) == h[i]));
         if repeats_header {
             self.skips.header.add(self.record_line, String::new);
             return Ok(());
