@@ -762,6 +762,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     out.extend(sentinel_values(ds, p, target));
     let mut flagged = std::collections::BTreeSet::new();
     let present = |name: &str| p.columns.iter().find(|c| c.name == name).map_or(0, |c| c.count);
+    // On a long file the pairs are measured on a sample of rows: say so.
+    let sampled = p.associations.sampled_rows.map_or(String::new(), |n| format!(" in a sample of {n} of {} rows", p.rows));
     // Any two points lie on a line: a pair seen together in a handful of
     // rows says nothing about the columns.
     for a in p.associations.pairs.iter().filter(|a| a.measure == Measure::Pearson && a.value.abs() >= HIGH_CORRELATION && a.n >= MIN_CORRELATION_ROWS) {
@@ -774,7 +776,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             code: AlertCode::HighCorrelation,
             severity: Severity::Info,
             columns: vec![a.a.clone(), a.b.clone()],
-            message: format!("\"{}\" and \"{}\" are highly correlated (Pearson r = {:.3} over {} rows with both, threshold {HIGH_CORRELATION})", a.a, a.b, a.value, a.n),
+            message: format!("\"{}\" and \"{}\" are highly correlated (Pearson r = {:.3} over {} rows with both{sampled}, threshold {HIGH_CORRELATION})", a.a, a.b, a.value, a.n),
             evidence: ev(&[("pearson", a.value), ("n", a.n as f64)]),
             suggestion: drop(dropped),
             advice: format!("keep one of them; dropping \"{dropped}\"{} loses little", if dropped == &a.a { ", which has fewer values," } else { "" }),
@@ -1425,7 +1427,13 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let a = p.alerts.iter().find(|a| a.code == AlertCode::HighCorrelation).expect("a correlation alert");
         assert_eq!(a.fix(), Some(StepSpec::DropColumn { column: "half".into() }));
-        assert!(a.message.contains("over 100 rows with both"), "{}", a.message);
+        assert!(a.message.contains("over 100 rows with both, threshold"), "{}", a.message);
+        // Measured on a sample of the rows, the message says so.
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = crate::profile::profile_with(&ds, &crate::profile::ProfileOptions { max_assoc_work: 400, ..Default::default() }).unwrap();
+        let n = p.associations.sampled_rows.expect("a sample of rows");
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::HighCorrelation).expect("a correlation alert");
+        assert!(a.message.contains(&format!(" rows with both in a sample of {n} of 200 rows, threshold")), "{}", a.message);
     }
 
     /// An identifier in a file with whole duplicate rows repeats only in
