@@ -129,7 +129,11 @@ export function edgeText(step) {
  */
 export function distinctTexts(values, base) {
   const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
-  const clash = (texts) => values.some((v, i) => isNum(v) && values.some((w, j) => j > i && isNum(w) && v !== w && texts[i] === texts[j]));
+  // A mean one rounding step from the median (3.6500000000000004 and
+  // 3.65) is the same figure: floating-point sums round, and the data said
+  // no more. Whole numbers that differ always differ.
+  const noise = (v, w) => !(Number.isInteger(v) && Number.isInteger(w)) && Math.abs(v - w) <= 1e-13 * Math.max(Math.abs(v), Math.abs(w));
+  const clash = (texts) => values.some((v, i) => isNum(v) && values.some((w, j) => j > i && isNum(w) && v !== w && !noise(v, w) && texts[i] === texts[j]));
   const texts = values.map(base);
   if (!clash(texts)) return texts;
   for (let digits = 6; digits <= 15; digits++) {

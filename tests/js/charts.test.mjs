@@ -32,6 +32,11 @@ test('figures share the least precision at which different values read different
   assert.deepEqual(texts, ['0.9999999', '1.0000001', '1', '0.99999993', '1.00000007']);
   // Figures that already differ keep the base text; equal ones may share it.
   assert.deepEqual(distinctTexts([1, 2, 1.5, 1.5, null], four), ['1', '2', '1.5', '1.5', '—']);
+  // A mean one rounding step from the median is not printed to 17 digits.
+  assert.deepEqual(distinctTexts([3.6500000000000004, 3.65, 2.1, 5.2], four), ['3.65', '3.65', '2.1', '5.2']);
+  // Whole numbers one apart past 1e15 still read apart.
+  const big = distinctTexts([1234567890123456, 1234567890123457], (v) => v.toExponential(3));
+  assert.equal(new Set(big).size, 2, big.join(' '));
 });
 
 test('heatmap labels stay apart when names share a long start and end', async () => {
