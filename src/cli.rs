@@ -853,7 +853,7 @@ fn profile_text(p: &Profile) -> String {
             show_as(c.min, time),
             show_as(c.max, time),
             show_as(c.mean, time),
-            if time { c.std.map_or_else(|| "-".into(), |d| format!("{:.1} days", d / 86_400.0)) } else { show(c.std) },
+            if time { c.std.map_or_else(|| "-".into(), mlcycle::data::format_span) } else { show(c.std) },
             top.join(", ")
         );
     }

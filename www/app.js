@@ -5,7 +5,7 @@
 
 import { profileCsv, safeStem } from './export.js';
 import { errorTitle, pageWords } from './words.js';
-import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatDays, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible, zoneWords } from './charts.js';
+import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatSpan, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible, zoneWords } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 import { workerScriptURL } from './protocol.js';
@@ -674,10 +674,10 @@ function profileRow(c) {
   }
   const numeric = typeof c.min === 'number';
   // Dates and date-times are stored as seconds since 1970: show them as
-  // dates, and their spread in days.
+  // dates, and their spread in days, hours, minutes or seconds.
   const time = isTimeKind(c.kind);
   const orDash = (say) => (v) => (typeof v === 'number' ? say(v) : '—');
-  const spread = time ? orDash(formatDays) : formatNumber;
+  const spread = time ? orDash(formatSpan) : formatNumber;
   // Min, max, mean, median and quartiles share one precision, the least at
   // which different figures read differently (4 decimals made 1 ± 1e-7 read
   // 1 [1 – 1]; 4 significant digits made a median of 99999.5 read 100000).
@@ -1612,11 +1612,12 @@ function columnProfile(name) {
 // Errors of a date or date-time target are in seconds (how dates are stored).
 const ERROR_METRICS = new Set(['rmse', 'mae']);
 
-/** A metric's value for people: errors of a date target in seconds and days. */
+/** A metric's value for people: errors of a date target in seconds, and in a larger unit past a minute. */
 function metricText(name, value, target) {
   const column = columnProfile(target);
   if (!ERROR_METRICS.has(name) || !column || !isTimeKind(column.kind) || typeof value !== 'number') return formatNumber(value);
-  return `${formatNumber(value)} seconds (${formatDays(value)})`;
+  // Under a minute, seconds say it all.
+  return Math.abs(value) < 60 ? `${formatNumber(value)} seconds` : `${formatNumber(value)} seconds (${formatSpan(value)})`;
 }
 
 /**

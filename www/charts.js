@@ -204,13 +204,18 @@ export function zoneWords(column) {
   return zone === 'utc' ? 'UTC' : zone ? 'local time, zone not stated' : '';
 }
 
-/** A span of seconds in days: "41.2 days" ('' when not a number). */
-export function formatDays(seconds) {
+/**
+ * A span of seconds in the largest unit it fills: "41.2 days", "5.2 hours",
+ * "24.3 minutes", "0.81 seconds" ('' when not a number), as the engine's
+ * format_span (src/data/value.rs) writes it.
+ */
+export function formatSpan(seconds) {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '';
-  const days = seconds / 86_400;
-  const a = Math.abs(days);
-  const text = a >= 1e6 ? days.toExponential(2) : a >= 1 || a === 0 ? days.toFixed(1) : String(Number(days.toPrecision(2)));
-  return `${text} days`;
+  const a = Math.abs(seconds);
+  const [value, unit] = a >= 86_400 ? [seconds / 86_400, 'days'] : a >= 3_600 ? [seconds / 3_600, 'hours'] : a >= 60 ? [seconds / 60, 'minutes'] : [seconds, 'seconds'];
+  const v = Math.abs(value);
+  const text = v >= 1e6 ? value.toExponential(2).replace('e+', 'e') : v >= 1 || v === 0 ? value.toFixed(1) : String(Number(value.toPrecision(2)));
+  return `${text} ${unit}`;
 }
 
 /** How values of a column are said: dates for date columns, compact numbers otherwise. */

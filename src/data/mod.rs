@@ -23,7 +23,7 @@ pub use csv_read::{parse_csv, Delimiter, NonFinitePolicy, OverBudget, ParseOptio
 pub use sketch::{hll_std_error, sample_keeps, sample_rows, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
 pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
-pub use value::format_time;
+pub use value::{format_span, format_time};
 pub(crate) use value::parse_time;
 
 /// The SHA-256 of `bytes` in lowercase hex, as a dataset's fingerprint is

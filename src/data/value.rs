@@ -505,6 +505,35 @@ impl LooseDate {
     }
 }
 
+/// A span of time for people, in the largest unit under which it reads as
+/// at least one: "2.0 days", "5.2 hours", "24.3 minutes", "0.81 seconds"
+/// (a spread of minutes said "0.0 days"). www/charts.js's `formatSpan`
+/// writes the same.
+pub fn format_span(seconds: f64) -> String {
+    let a = seconds.abs();
+    if !seconds.is_finite() {
+        return "-".into();
+    }
+    let (value, unit) = if a >= 86_400.0 {
+        (seconds / 86_400.0, "days")
+    } else if a >= 3_600.0 {
+        (seconds / 3_600.0, "hours")
+    } else if a >= 60.0 {
+        (seconds / 60.0, "minutes")
+    } else {
+        (seconds, "seconds")
+    };
+    if value.abs() >= 1e6 {
+        format!("{value:.2e} {unit}")
+    } else if value.abs() >= 1.0 || value == 0.0 {
+        format!("{value:.1} {unit}")
+    } else {
+        // Under a second: two significant digits.
+        let digits = (1 - value.abs().log10().floor() as i32).clamp(1, 12) as usize;
+        format!("{value:.digits$} {unit}")
+    }
+}
+
 /// Canonical text of a time: `YYYY-MM-DD` at midnight, else
 /// `YYYY-MM-DDTHH:MM:SS[.fff]` (UTC).
 pub fn format_time(t: f64) -> String {
@@ -528,6 +557,27 @@ pub fn format_time(t: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A spread of minutes or seconds reads in minutes or seconds (the
+    /// command said "0.0 days" for a sensor log's 24 minutes).
+    #[test]
+    fn spans_read_in_a_unit_they_fill() {
+        let cases = [
+            (2.0 * 86_400.0, "2.0 days"),
+            (3.5e11 * 86_400.0, "3.50e11 days"),
+            (5.2 * 3_600.0, "5.2 hours"),
+            (24.3 * 60.0, "24.3 minutes"),
+            (59.96, "60.0 seconds"),
+            (0.81, "0.81 seconds"),
+            (0.0123, "0.012 seconds"),
+            (0.0, "0.0 seconds"),
+            (-90.0, "-1.5 minutes"),
+            (f64::NAN, "-"),
+        ];
+        for (seconds, text) in cases {
+            assert_eq!(format_span(seconds), text, "{seconds}");
+        }
+    }
 
     /// Integers past 2^53 are text whatever their length (24-digit
     /// account numbers were all read as 1.2345678901234569e23); those

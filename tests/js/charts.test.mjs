@@ -78,3 +78,18 @@ test('date-times are called UTC only when the file gave them a zone', async () =
   assert.equal(valueFormatter({ kind: 'date', dateRange: { min: '2024-03-01', max: '2024-03-01' } })(at), '2024-03-01');
   assert.equal(zoneWords({ kind: 'date', dateRange: { min: '2024-03-01', max: '2024-03-01' } }), '');
 });
+
+test('a spread of time reads in the largest unit it fills, as the engine writes it', async () => {
+  const { formatSpan } = await import('../../www/charts.js');
+  const day = 86_400;
+  // A sensor log's 24 minutes read "0.017 days".
+  assert.equal(formatSpan(24.3 * 60), '24.3 minutes');
+  assert.equal(formatSpan(2 * day), '2.0 days');
+  assert.equal(formatSpan(3.5e11 * day), '3.50e11 days');
+  assert.equal(formatSpan(5.2 * 3600), '5.2 hours');
+  assert.equal(formatSpan(0.81), '0.81 seconds');
+  assert.equal(formatSpan(0.0123), '0.012 seconds');
+  assert.equal(formatSpan(0), '0.0 seconds');
+  assert.equal(formatSpan(-90), '-1.5 minutes');
+  assert.equal(formatSpan(NaN), '');
+});
