@@ -724,7 +724,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     m.majority
                 ),
                 (false, None) => "fix the odd values at the source".into(),
-            },
+            } + &kept_by_value(m),
         });
     }
     for nf in &p.ingest.non_finite {
@@ -787,6 +787,17 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.severity));
     out
+}
+
+/// What reading a mixed column as labels did to its numbers: each is one
+/// label by value ("1.10" and "1.1" are one, as are "2.0" and "2"), which a
+/// version or code column must not have; read as categorical, every value
+/// is kept as written.
+fn kept_by_value(m: &crate::data::MixedTypes) -> String {
+    if m.numbers == 0 {
+        return String::new();
+    }
+    "; as labels, its numbers are kept by value (\"1.10\" reads \"1.1\" and \"2.0\" reads \"2\"): to keep every value as written, read the column as categorical (--type, or \"Read as\" in the page's reading options)".into()
 }
 
 /// Share of a mixed column's values that may be of another type for a cast
@@ -1961,6 +1972,32 @@ mod tests {
         let csv: String = std::iter::once("rated,v\n".to_string()).chain((0..400).map(|i| format!("{},{}\n", if i % 20 == 0 { 500 } else { 1 + i % 4 }, (i * 37) % 101))).collect();
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         assert!(p.alerts.iter().any(|a| a.code == AlertCode::Outliers && a.columns == ["rated"]), "{:?}", p.alerts);
+    }
+
+    /// Version numbers among labels are one label per value ("1.10" is
+    /// "1.1"): the mixed-types advice says so and how to keep each as
+    /// written, which reading the column as categorical does.
+    #[test]
+    fn numbers_among_labels_are_said_to_be_kept_by_value() {
+        let csv = "version,n\n1.1,1\n1.10,2\n1.10,3\n2.0,4\n2,5\nv3,6\n1.1,7\n2.00,8\n";
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile(&ds);
+        assert_eq!(p.columns[0].distinct, 3);
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(m.advice.ends_with("; as labels, its numbers are kept by value (\"1.10\" reads \"1.1\" and \"2.0\" reads \"2\"): to keep every value as written, read the column as categorical (--type, or \"Read as\" in the page's reading options)"), "{}", m.advice);
+        // Following it keeps the six labels as written.
+        let mut opts = ParseOptions::default();
+        opts.column_types.insert("version".into(), crate::data::ColumnKind::Categorical);
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap());
+        assert_eq!(p.columns[0].distinct, 6);
+        let count = |v: &str| p.columns[0].top.iter().find(|t| t.value == v).map(|t| t.count);
+        assert_eq!((count("1.1"), count("1.10")), (Some(2), Some(2)));
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::MixedTypes), "{:?}", p.alerts);
+        // A column of labels with no numbers among them is told nothing of it.
+        let csv = "d,v\n2021-03-01,1\n2021-03-02,2\nsoon,3\n";
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(!m.advice.contains("kept by value"), "{}", m.advice);
     }
 
     /// A date written another way among ISO dates is named as one, so the
