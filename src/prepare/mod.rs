@@ -1397,6 +1397,10 @@ mod tests {
         let json = serde_json::to_string(&r.steps[0]).unwrap();
         assert!(json.contains("\"decimal_comma\":true"), "{json}");
         assert_eq!(Recipe::fit_with(&ds, &[0], &[0, 1, 2], &r.spec()).unwrap(), r);
+        // Rupees in lakh grouping beside plain and thousands-grouped ones.
+        let ds = self::ds("inr,q\n\"1,23,456\",1\n\"12,34,567\",2\n\"1,000\",3\n500,4\n\"1,00,00,000.50\",5\n");
+        let r = Recipe::fit_with(&ds, &[0], &[0, 1, 2, 3], &[StepSpec::ParseNumbers { column: "inr".into() }]).unwrap();
+        assert_eq!(r.apply(&ds, &[0, 1, 2, 3, 4]).unwrap().as_slice().unwrap(), &[123_456.0, 1_234_567.0, 1000.0, 500.0, 10_000_000.5]);
     }
 
     #[test]

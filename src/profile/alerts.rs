@@ -172,7 +172,7 @@ fn common_unit<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) 
 /// negative (accounting's `(123)`), with a plus sign, a currency sign
 /// (`$ € £ ¥`, before or after), a trailing percent sign, thousands marks
 /// (commas, dots, spaces — also no-break — or apostrophes between groups of
-/// three: `1,234,567.5`, `1 000`, `1'000`) or a decimal comma (`1,5`,
+/// three: `1,234,567.5`, `1 000`, `1'000`; India's `1,23,456`) or a decimal comma (`1,5`,
 /// `1.234,56`, as a comma-delimited file quotes them), and whether any of
 /// these was there: `"$1,200.50"` is `Some((1200.5, true))`, `"12"` is
 /// `Some((12.0, false))`, `"12 apples"` is `None`. Where the comma is the
@@ -238,9 +238,14 @@ pub(crate) fn disguised_number(label: &str, decimal_comma: bool) -> Option<(f64,
     let is_mark = |c: char| matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\'');
     let mut digits = String::with_capacity(int.len());
     if let Some(mark) = int.chars().find(|&c| is_mark(c)) {
-        // One kind of mark, groups of three after a first of one to three.
+        // One kind of mark, groups of three after a first of one to three;
+        // or India's lakh and crore, with commas: groups of two, then a
+        // last of three (`1,23,456`, `1,00,00,000`).
         let groups: Vec<&str> = int.split(mark).collect();
-        let ok = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3) && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        let thousands = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3);
+        let n = groups.len();
+        let lakh = mark == ',' && n >= 3 && (1..=2).contains(&groups[0].len()) && groups[1..n - 1].iter().all(|g| g.len() == 2) && groups[n - 1].len() == 3;
+        let ok = (thousands || lakh) && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         if !ok {
             return None;
         }
@@ -1679,6 +1684,14 @@ mod tests {
         assert_eq!(d("+4%"), Some((4.0, true)));
         assert_eq!(d("$-5.00"), Some((-5.0, true)));
         assert_eq!(d("-$5.00"), Some((-5.0, true)));
+        // India's lakh and crore grouping, with commas only.
+        assert_eq!(d("1,23,456"), Some((123_456.0, true)));
+        assert_eq!(d("12,34,567.50"), Some((1_234_567.5, true)));
+        assert_eq!(d("1,00,00,000"), Some((10_000_000.0, true)));
+        assert_eq!(d("-2,50,000"), Some((-250_000.0, true)));
+        for text in ["1,23,45", "123,45,678", "1.23.456", "1,2,345", "1,23,4567", "1 23 456"] {
+            assert_eq!(d(text), None, "{text:?}");
+        }
         for text in ["(-5)", "--5", "-+5", "$-$5", "(12", "12)", "()", "(a)"] {
             assert_eq!(d(text), None, "{text:?}");
         }
