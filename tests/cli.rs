@@ -613,6 +613,26 @@ fn comments_and_titles_are_skipped() {
     assert!(text(&o.stderr).contains("invalid value '5000' for '--skip-lines <N>': out of range: allowed 0 to 1000"), "{}", text(&o.stderr));
 }
 
+/// A title with commas in it, a source line and a blank line above the
+/// table: the title is as wide as the table, so it is read as the header,
+/// and the error names both lines to skip; skipping them reads the table
+/// (skipping line 1 alone left the source line as the header, and a
+/// second error).
+#[test]
+fn a_title_with_commas_is_skipped_in_one_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("title.csv");
+    std::fs::write(&data, "Table 1: Population, by region, 2023\nSource: Office of Statistics\n\nregion,pop,area\nNorth,1000,5.5\nSouth,2000,6.5\nEast,1500,7.5\nWest,1200,8.5\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = text(&o.stderr);
+    assert!(err.contains("title.csv: row 1 (line 2) has 1 field but the header has 3; if lines 1 and 2 are a title or notes rather than the column names, skip them (--skip-lines 2, "), "{err}");
+    let o = run(&["profile", data.to_str().unwrap(), "--json", "--skip-lines", "2"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["rows"].as_u64(), v["columnCount"].as_u64()), (Some(4), Some(3)));
+}
+
 /// A one-hot feature whose name a column already has is named apart
 /// (`c=x_2`): the manifest records distinct feature names and a replay
 /// makes the same ones.

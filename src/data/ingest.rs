@@ -1866,6 +1866,8 @@ struct Parser {
     skips: Skips,
     /// The line from which notes below the table run to the file's end.
     footer_line: Option<usize>,
+    /// Lines above the table not detected as a title (see [`sniff`]).
+    title_lines: Option<(usize, usize)>,
 }
 
 /// Lines of one kind skipped as no data: how many, and the first one's
@@ -2046,6 +2048,8 @@ struct ParserHead {
     escape: bool,
     /// The line from which notes below the table run to the file's end.
     footer_line: Option<usize>,
+    /// Lines above the table not detected as a title (see [`sniff`]).
+    title_lines: Option<(usize, usize)>,
 }
 
 impl Parser {
@@ -2064,6 +2068,7 @@ impl Parser {
             rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).escape(head.escape.then_some(b'\\')).build(),
             escape: head.escape,
             footer_line: head.footer_line,
+            title_lines: head.title_lines,
             escape_pending: false,
             delimiter: head.delimiter,
             ctx: Ctx {
@@ -2464,7 +2469,7 @@ impl Parser {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
                         None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, title_lines: self.title_above(), row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -2623,7 +2628,7 @@ impl Parser {
                 let f = field(i);
                 f.starts_with([' ', '\t']) && f.trim_start().starts_with('"')
             });
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, quote_after_blank, row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, quote_after_blank, title_lines: self.title_above(), row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {
@@ -2745,6 +2750,14 @@ impl Parser {
             }
         }
         self.flush()
+    }
+
+    /// The lines above the table not detected as a title, when the record
+    /// read is the first row, one of them or the table's first: the header
+    /// was read from them. (A ragged row further down is one in the table,
+    /// even among its first lines.)
+    fn title_above(&self) -> Option<(usize, usize)> {
+        self.title_lines.filter(|&(_, last)| self.n_rows == 0 && self.record_line <= last + 1)
     }
 
     fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
@@ -2961,6 +2974,8 @@ struct Sniffed {
     preamble: usize,
     /// The first detected line of a title or notes (none when asked for).
     preamble_detected: Option<String>,
+    /// Lines above the table not detected as a title (see [`sniff`]).
+    title_lines: Option<(usize, usize)>,
     delimiter: u8,
     /// Fields are separated by runs of blanks (`delimiter` is a space).
     whitespace: bool,
@@ -3168,9 +3183,10 @@ fn even(records: &[csv::StringRecord]) -> bool {
 /// Lines of a title or notes above the table in `body` (whole lines, up
 /// to `cut`): the fewest lines, up to [`MAX_PREAMBLE_LINES`], after which
 /// at least two records read evenly with two or more fields, each skipped
-/// line having fewer (under half as many unless a header follows). Gives the bytes and lines to skip and
-/// the delimiter of the table.
-fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>, escape: bool) -> Option<(usize, usize, u8)> {
+/// line having fewer (under half as many unless a header follows) unless
+/// `any_width`. Gives the bytes and lines to skip and the delimiter of the
+/// table.
+fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>, escape: bool, any_width: bool) -> Option<(usize, usize, u8)> {
     for k in 1..=crate::data::MAX_PREAMBLE_LINES {
         let start = after_lines(&body[..cut], k)?;
         let d = delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(&body[start..cut], comment)));
@@ -3190,7 +3206,7 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
         if head.is_empty() {
             continue;
         }
-        if head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
+        if any_width || head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
             return Some((start, k, d));
         }
     }
@@ -3363,7 +3379,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // Bytes of `body` a detected title or notes take.
     let mut pre_bytes = 0;
     if opts.skip_lines.is_none() && !even(&records) {
-        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape) {
+        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape, false) {
             let bytes = after_lines(body, lines).unwrap_or(cut);
             pre_bytes = bytes.min(cut);
             skip += bytes;
@@ -3375,6 +3391,14 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
         }
     }
+    // Lines above an even table that are not taken for a title, being as
+    // wide as the table (`Table 1: Population, by region, 2023`): the
+    // error a header read from them gives names them all, so that one
+    // round of skipping reads the file (file lines, first and last).
+    let title_lines = match preamble_detected {
+        None if !even(&records) => detect_preamble(view, view.len(), option_delimiter, comment, escape, true).map(|(_, lines, _)| (1 + usize::from(sep.is_some()), skip_lines + lines)),
+        _ => None,
+    };
     // Runs of blanks, detected: only when the delimiter found does not
     // read as a table (or is a tab, which aligned text may hold; also below
     // a title, as UCI's auto-mpg with a line above it reads at tabs).
@@ -3500,7 +3524,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         _ => HeaderFix::None,
     };
     let escape = escape && !whitespace;
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape })
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3775,7 +3799,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line, title_lines: s.title_lines };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;
