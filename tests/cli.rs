@@ -1230,6 +1230,52 @@ fn missing_tokens_may_start_with_a_hyphen() {
     assert_eq!(p["columns"][1]["missing"], 3);
 }
 
+/// A sensor log writing its missing code as `-999.0`: the alert names it as
+/// -999 and says to add it to the missing-value tokens; `--missing
+/// 'NaN,-999'` (the code as shown) reads every `-999.0` as missing, and a
+/// run made so records the tokens and replays.
+#[test]
+fn a_number_token_matches_the_code_however_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("sensor.csv");
+    let mut csv = String::from("ts,sensor,temp,hum,label\n");
+    for i in 0..300 {
+        let temp = match i % 30 {
+            7 => "-999.0".to_string(),
+            11 if i < 60 => "NaN".to_string(),
+            _ => format!("{:.2}", 18.0 + (i % 41) as f64 * 0.1),
+        };
+        csv.push_str(&format!("2024-03-10T00:{:02}:{:02},S{},{temp},{:.1},{}\n", i / 60, i % 60, 1 + i % 3, 40.0 + (i % 23) as f64, if i % 4 == 0 { "hot" } else { "ok" }));
+    }
+    std::fs::write(&data, &csv).unwrap();
+    let path = data.to_str().unwrap();
+    let temp = |args: &[&str]| {
+        let o = run(&[&["profile", path, "--json"], args].concat());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let sentinel = p["alerts"].as_array().unwrap().iter().find(|a| a["code"] == "sentinel_values" && a["columns"][0] == "temp").cloned();
+        (p["columns"][2]["missing"].as_u64(), sentinel)
+    };
+    let (missing, alert) = temp(&[]);
+    assert_eq!(missing, Some(2));
+    let alert = alert.expect("a sentinel alert on temp");
+    assert!(alert["message"].as_str().unwrap().starts_with("\"temp\" has -999 in 10 rows far outside"), "{alert}");
+    assert!(alert["advice"].as_str().unwrap().contains("a number there matches however the file writes it (-999 matches -999.0 too)"), "{alert}");
+    for tokens in ["NaN,-999", "NaN,-999.0", "NaN,-999.00"] {
+        let (missing, alert) = temp(&["--missing", tokens]);
+        assert_eq!((missing, alert), (Some(12), None), "--missing {tokens}");
+    }
+    // Written otherwise, a number is still not another number.
+    assert_eq!(temp(&["--missing", "NaN,-9990"]).0, Some(2));
+    let out = dir.path().join("run.json");
+    let o = run(&["run", path, "--target", "label", "--search", "none", "--missing", "NaN,-999", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["dataset"]["parse_options"]["missingTokens"], serde_json::json!(["", "NaN", "-999"]));
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
 /// Runs `cmd` and gives its output, or fails the test if it has not ended
 /// within `seconds` (the child is killed: a command that buffers an
 /// endless stream would otherwise fill the machine's memory).

@@ -1360,6 +1360,66 @@ mod tests {
         assert!(!ds.columns[0].is_missing(1));
     }
 
+    /// A token that is a number matches fields by value, as pandas'
+    /// `na_values` does (`-999` is missing written `-999.0`, `-999.00`, or
+    /// `-999,0` with a decimal comma), in a column of any type; a text
+    /// token, or a code (`007`), matches only as written.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn number_tokens_match_numbers_however_written() {
+        let dot = ParseOptions::default();
+        let comma = ParseOptions { delimiter: Some(Delimiter::Char(';')), decimal_comma: Some(true), ..ParseOptions::default() };
+        let typed = |kind| ParseOptions { column_types: [("v".to_string(), kind)].into(), ..ParseOptions::default() };
+        let (categorical, integer, date) = (typed(ColumnKind::Categorical), typed(ColumnKind::Integer), typed(ColumnKind::Date));
+        // (tokens, options, field, missing?): the field is the second of
+        // three in a column `v`, between 1 and 2 (with `date`, dates).
+        let cases: &[(&[&str], &ParseOptions, &str, bool)] = &[
+            (&["-999"], &dot, "-999", true),
+            (&["-999"], &dot, "-999.0", true),
+            (&["-999"], &dot, "-999.00", true),
+            (&["-999"], &dot, "\u{2212}999", true),
+            (&["-999"], &dot, "-9.99e2", true),
+            (&["-999"], &dot, "-9990", false),
+            (&["-999"], &dot, "999", false),
+            (&["-999"], &dot, "-999.5", false),
+            (&["-999.0"], &dot, "-999", true),
+            (&["-999.5"], &dot, "-999.50", true),
+            (&["5"], &dot, "+5", true),
+            (&["0"], &dot, "-0.0", true),
+            // A text token matches as written, in its own case.
+            (&["NA"], &dot, "NA", true),
+            (&["NA"], &dot, "na", false),
+            (&["NA", "-999"], &dot, "N/A", false),
+            // A code is text: `007` is not the number 7.
+            (&["007"], &dot, "007", true),
+            (&["007"], &dot, "7", false),
+            (&["7"], &dot, "007", false),
+            // NaN and inf stay text tokens.
+            (&["NaN"], &categorical, "nan", false),
+            // A decimal comma: the token as the file reads numbers, or with
+            // a point (a comma separates --missing's tokens).
+            (&["-999"], &comma, "-999,0", true),
+            (&["-999.0"], &comma, "-999,0", true),
+            (&["-999,5"], &comma, "-999,50", true),
+            (&["-999"], &comma, "-999,5", false),
+            (&["1.000"], &comma, "1000", true),
+            // Columns set to a type: by value too.
+            (&["-999"], &categorical, "-999.0", true),
+            (&["-999"], &categorical, "-9990", false),
+            (&["-999"], &integer, "-999.0", true),
+            (&["-999"], &date, "-999.0", true),
+        ];
+        for &(tokens, opts, field, missing) in cases {
+            let sep = if opts.decimal_comma == Some(true) { ";" } else { "," };
+            let (a, b) = if opts.column_types.get("v") == Some(&ColumnKind::Date) { ("2024-01-01", "2024-01-02") } else { ("1", "2") };
+            let text = format!("v{sep}w\n{a}{sep}x\n{field}{sep}y\n{b}{sep}z\n");
+            let opts = ParseOptions { missing_tokens: std::iter::once(String::new()).chain(tokens.iter().map(|t| t.to_string())).collect(), ..opts.clone() };
+            let ds = parse_csv_all_ways(text.as_bytes(), "t.csv", &opts).unwrap_or_else(|e| panic!("{tokens:?} {field:?}: {e}"));
+            assert_eq!(ds.columns[0].is_missing(1), missing, "tokens {tokens:?}, field {field:?}, decimal comma {:?}", opts.decimal_comma);
+            assert!(!ds.columns[0].is_missing(0) && !ds.columns[0].is_missing(2), "tokens {tokens:?}, field {field:?}");
+        }
+    }
+
     /// The default tokens are the spellings exports write, in their own
     /// case: Namibia's code `na` and a level `none` (or `NONE`) stay
     /// values, as pandas keeps them; `NA`, `#N/A`, `NULL` are missing.

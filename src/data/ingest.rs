@@ -733,6 +733,9 @@ pub(crate) struct Ctx {
     /// ruled out without comparing them to every token.
     missing_empty: bool,
     missing_first: [bool; 256],
+    /// The values of the tokens that are numbers (see [`missing_numbers`]):
+    /// a field that reads as one of them is missing however it is written.
+    missing_values: Vec<f64>,
     pub(crate) decimal_comma: bool,
     non_finite: NonFinitePolicy,
     /// About one row in `stride` is kept (1 until the budget forces
@@ -746,12 +749,52 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// Whether `t` is written as a missing-value token (numbers are also
+    /// matched by value once read: [`Ctx::is_missing_value`]).
     fn is_missing(&self, t: &str) -> bool {
         match t.as_bytes().first() {
             None => self.missing_empty,
             Some(&b) => t.len() <= self.missing_max && self.missing_first[usize::from(b)] && self.missing.iter().any(|m| m == t),
         }
     }
+
+    /// Whether the number `x` a field reads as is a missing-value token's.
+    fn is_missing_value(&self, x: f64) -> bool {
+        !self.missing_values.is_empty() && self.missing_values.contains(&x)
+    }
+
+    /// Whether `t`, a field of a column set to a type read as text or
+    /// dates, reads as a missing-value token's number (read as a column of
+    /// inferred type would read it: `007`, a code, is no number).
+    fn is_missing_number_text(&self, t: &str) -> bool {
+        !self.missing_values.is_empty() && matches!(classify(t, self.decimal_comma), Class::Number(x) if self.is_missing_value(x))
+    }
+}
+
+/// The values of the missing-value tokens that are finite numbers, as
+/// pandas' `na_values` matches them: `-999` then matches `-999.0`,
+/// `-999.00`, `-999,0` with a decimal comma and `−999`, not `-9990`; `5`
+/// matches `+5` and `5e0`; `0` matches `-0`. A token is read as the file
+/// reads numbers, else with a decimal point (a comma separates the tokens
+/// of --missing, so `-999.5` is how one is written for a file's
+/// `-999,5`). Codes (`007`), `NaN` and `inf` stay text, matched as
+/// written; so is every token that is not a number (`NA`).
+fn missing_numbers(tokens: &[String], decimal_comma: bool) -> Vec<f64> {
+    let mut values: Vec<f64> = Vec::new();
+    for t in tokens {
+        let x = match classify(t, decimal_comma) {
+            Class::Number(x) => Some(x),
+            _ if decimal_comma => match classify(t, false) {
+                Class::Number(x) => Some(x),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(x) = x.filter(|x| !values.contains(x)) {
+            values.push(x);
+        }
+    }
+    values
 }
 
 /// Figures over every row of a column, kept once sampling starts.
@@ -1000,11 +1043,16 @@ impl ColBuilder {
 
     /// A missing value with no text: a field a short row lacks.
     fn push_absent(&mut self, keep: bool) {
+        self.push_missing_kept(keep);
+        self.rows += 1;
+        self.stored += usize::from(keep);
+    }
+
+    /// A missing value in row `self.rows`, stored when the row is kept.
+    fn push_missing_kept(&mut self, keep: bool) {
         if keep {
             self.push_missing();
         }
-        self.rows += 1;
-        self.stored += usize::from(keep);
     }
 
     fn push_missing(&mut self) {
@@ -1176,9 +1224,7 @@ impl ColBuilder {
             _ => field.trim(),
         };
         if ctx.is_missing(t) {
-            if keep {
-                self.push_missing();
-            }
+            self.push_missing_kept(keep);
         } else {
             self.push_present(t, line, ctx, keep)?;
         }
@@ -1191,6 +1237,9 @@ impl ColBuilder {
         // Label texts are only needed for the store and the all-row counts.
         let wanted = keep || self.acc.is_some();
         match self.forced {
+            // A missing-value token's number written otherwise (`-999.0`
+            // for `-999`); numbers are matched where they are read below.
+            Some(k) if !matches!(k, ColumnKind::Integer | ColumnKind::Float) && ctx.is_missing_number_text(t) => self.push_missing_kept(keep),
             Some(ColumnKind::Categorical | ColumnKind::Text) => self.push_label(t, || text_key(t), keep),
             Some(ColumnKind::Boolean) => {
                 if !is_bool_token(t) {
@@ -1199,6 +1248,7 @@ impl ColBuilder {
                 self.push_label(t, || text_key(t), keep);
             }
             Some(k @ (ColumnKind::Integer | ColumnKind::Float)) => match parse_number(t, ctx.decimal_comma) {
+                Some(x) if ctx.is_missing_value(x) => self.push_missing_kept(keep),
                 Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
                 // An integer with no exact f64 (past 2^53) would silently
                 // become its neighbour, and distinct IDs one value.
@@ -1217,6 +1267,7 @@ impl ColBuilder {
                 _ => self.push_loose_date(t, line, ctx, k, keep)?,
             },
             None => match classify(t, ctx.decimal_comma) {
+                Class::Number(x) if ctx.is_missing_value(x) => self.push_missing_kept(keep),
                 Class::Number(x) => {
                     self.note(0, t);
                     self.all_int &= is_integer_text(t, ctx.decimal_comma);
@@ -2057,6 +2108,7 @@ impl Parser {
         let missing: Vec<String> = opts.missing_tokens.iter().map(|m| m.trim().to_string()).collect();
         let missing_max = missing.iter().map(String::len).max().unwrap_or(0);
         let missing_empty = missing.iter().any(String::is_empty);
+        let missing_values = missing_numbers(&missing, head.decimal_comma);
         let mut missing_first = [false; 256];
         for m in &missing {
             if let Some(&b) = m.as_bytes().first() {
@@ -2077,6 +2129,7 @@ impl Parser {
                 missing_max,
                 missing_empty,
                 missing_first,
+                missing_values,
                 decimal_comma: head.decimal_comma,
                 non_finite: opts.non_finite,
                 stride: 1,
