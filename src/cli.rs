@@ -368,9 +368,10 @@ struct ReadArgs {
     /// Set a column's type, e.g. `--type zip=categorical` (repeatable).
     #[arg(long = "type", value_name = "COLUMN=KIND", value_parser = type_arg)]
     types: Vec<(String, mlcycle::data::ColumnKind)>,
-    /// Tokens read as missing, comma-separated, matched exactly (empty
-    /// cells always are); default NA, N/A, n/a, #N/A, NULL, null, NaN, nan,
-    /// None, ?, -. A list starting with `-` is taken as it is
+    /// Tokens read as missing, comma-separated, matched as written (empty
+    /// cells always are), a number by its value however written (`-999`
+    /// matches `-999.0`); default NA, N/A, n/a, #N/A, NULL, null, NaN,
+    /// nan, None, ?, -. A list starting with `-` is taken as it is
     /// (`--missing '-,.,x'`).
     #[arg(long, value_name = "TOKENS", allow_hyphen_values = true)]
     missing: Option<String>,

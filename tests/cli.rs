@@ -613,6 +613,26 @@ fn comments_and_titles_are_skipped() {
     assert!(text(&o.stderr).contains("invalid value '5000' for '--skip-lines <N>': out of range: allowed 0 to 1000"), "{}", text(&o.stderr));
 }
 
+/// A title with commas in it, a source line and a blank line above the
+/// table: the title is as wide as the table, so it is read as the header,
+/// and the error names both lines to skip; skipping them reads the table
+/// (skipping line 1 alone left the source line as the header, and a
+/// second error).
+#[test]
+fn a_title_with_commas_is_skipped_in_one_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("title.csv");
+    std::fs::write(&data, "Table 1: Population, by region, 2023\nSource: Office of Statistics\n\nregion,pop,area\nNorth,1000,5.5\nSouth,2000,6.5\nEast,1500,7.5\nWest,1200,8.5\n").unwrap();
+    let o = run(&["profile", data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = text(&o.stderr);
+    assert!(err.contains("title.csv: row 1 (line 2) has 1 field but the header has 3; if lines 1 and 2 are a title or notes rather than the column names, skip them (--skip-lines 2, "), "{err}");
+    let o = run(&["profile", data.to_str().unwrap(), "--json", "--skip-lines", "2"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["rows"].as_u64(), v["columnCount"].as_u64()), (Some(4), Some(3)));
+}
+
 /// A one-hot feature whose name a column already has is named apart
 /// (`c=x_2`): the manifest records distinct feature names and a replay
 /// makes the same ones.
@@ -1208,6 +1228,52 @@ fn missing_tokens_may_start_with_a_hyphen() {
     let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(p["columns"][1]["kind"], "integer");
     assert_eq!(p["columns"][1]["missing"], 3);
+}
+
+/// A sensor log writing its missing code as `-999.0`: the alert names it as
+/// -999 and says to add it to the missing-value tokens; `--missing
+/// 'NaN,-999'` (the code as shown) reads every `-999.0` as missing, and a
+/// run made so records the tokens and replays.
+#[test]
+fn a_number_token_matches_the_code_however_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("sensor.csv");
+    let mut csv = String::from("ts,sensor,temp,hum,label\n");
+    for i in 0..300 {
+        let temp = match i % 30 {
+            7 => "-999.0".to_string(),
+            11 if i < 60 => "NaN".to_string(),
+            _ => format!("{:.2}", 18.0 + (i % 41) as f64 * 0.1),
+        };
+        csv.push_str(&format!("2024-03-10T00:{:02}:{:02},S{},{temp},{:.1},{}\n", i / 60, i % 60, 1 + i % 3, 40.0 + (i % 23) as f64, if i % 4 == 0 { "hot" } else { "ok" }));
+    }
+    std::fs::write(&data, &csv).unwrap();
+    let path = data.to_str().unwrap();
+    let temp = |args: &[&str]| {
+        let o = run(&[&["profile", path, "--json"], args].concat());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let sentinel = p["alerts"].as_array().unwrap().iter().find(|a| a["code"] == "sentinel_values" && a["columns"][0] == "temp").cloned();
+        (p["columns"][2]["missing"].as_u64(), sentinel)
+    };
+    let (missing, alert) = temp(&[]);
+    assert_eq!(missing, Some(2));
+    let alert = alert.expect("a sentinel alert on temp");
+    assert!(alert["message"].as_str().unwrap().starts_with("\"temp\" has -999 in 10 rows far outside"), "{alert}");
+    assert!(alert["advice"].as_str().unwrap().contains("a number there matches however the file writes it (-999 matches -999.0 too)"), "{alert}");
+    for tokens in ["NaN,-999", "NaN,-999.0", "NaN,-999.00"] {
+        let (missing, alert) = temp(&["--missing", tokens]);
+        assert_eq!((missing, alert), (Some(12), None), "--missing {tokens}");
+    }
+    // Written otherwise, a number is still not another number.
+    assert_eq!(temp(&["--missing", "NaN,-9990"]).0, Some(2));
+    let out = dir.path().join("run.json");
+    let o = run(&["run", path, "--target", "label", "--search", "none", "--missing", "NaN,-999", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(m["dataset"]["parse_options"]["missingTokens"], serde_json::json!(["", "NaN", "-999"]));
+    let o = run(&["replay", out.to_str().unwrap(), path]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
 }
 
 /// Runs `cmd` and gives its output, or fails the test if it has not ended

@@ -464,6 +464,12 @@ mod tests {
             // A title with commas in it, read as a header of 3: the title
             // is named first, then short rows.
             (b"Sales report, Q1, 2024\n\na,b\n1,2\n3,4\n", "t.csv: row 1 (line 3) has 2 fields but the header has 3; if line 1 is a title or notes rather than the column names, skip it (--skip-lines 1, or \"Lines to skip\" in the page's reading options); to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            // A title with commas over a source line and a blank line: as
+            // wide as the table, so not detected, but both lines are named
+            // (skipping line 1 alone left the source line as the header).
+            (b"Table 1: Population, by region, 2023\nSource: Office of Statistics\n\nregion,pop,area\nNorth,1000,5.5\nSouth,2000,6.5\nEast,1500,7.5\n", "t.csv: row 1 (line 2) has 1 field but the header has 3; if lines 1 and 2 are a title or notes rather than the column names, skip them (--skip-lines 2, or \"Lines to skip\" in the page's reading options); to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
+            // A short row among a table's first lines is no title.
+            (b"a,b\n1,2\n3\n4,5\n6,7\n", "t.csv: row 2 (line 3) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)"),
             // Eleven lines of notes (ten are detected): skip them all.
             (b"n1\nn2\nn3\nn4\nn5\nn6\nn7\nn8\nn9\nn10\nn11\na,b\n1,2\n", "t.csv: row 11 (line 12) has 2 fields but the header has 1; if the 11 lines above it are a title or notes, skip them (--skip-lines 11, or \"Lines to skip\" in the page's reading options)"),
             // A comment with commas read as the header.
@@ -604,6 +610,34 @@ mod tests {
         // An even table is never cut, whatever its first line.
         let ds = parse(b"id\n1\n2\n").unwrap();
         assert_eq!((ds.n_rows, ds.ingest.skipped_lines), (2, 0));
+    }
+
+    /// Lines above a table that are not detected as a title (one as wide
+    /// as the table, commas in it): the error names them all, and skipping
+    /// as many lines as it says reads the table, in one round.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn skip_lines_advice_reads_the_table_in_one_round() {
+        let table = "region,pop,area\nNorth,1000,5.5\nSouth,2000,6.5\nEast,1500,7.5\n";
+        let cases = [
+            ("Table 1: Population, by region, 2023\nSource: Office of Statistics\n\n", None, "lines 1 and 2 are", 2),
+            ("Table 1: Population, by region, 2023\r\nSource: Office of Statistics\r\nUnits: people, km2\r\n\r\n", None, "lines 1 to 3 are", 3),
+            ("Table 1: Population, by region, 2023\n\nSource: Office of Statistics\n", None, "lines 1 to 3 are", 3),
+            // Some lines skipped as asked, too few: the count is the total.
+            ("Exported 2024-01-01\nTable 1: Population, by region, 2023\nSource: Office of Statistics\n", Some(1), "lines 1 to 3 are", 3),
+            // An Excel sep= line is not counted in the lines to skip.
+            ("sep=,\nTable 1: Population, by region, 2023\nSource: Office of Statistics\n", None, "lines 2 and 3 are", 2),
+        ];
+        for (above, asked, lines, n) in cases {
+            let text = format!("{above}{table}");
+            let opts = ParseOptions { skip_lines: asked, ..ParseOptions::default() };
+            let err = parse_csv_all_ways(text.as_bytes(), "t.csv", &opts).unwrap_err().to_string();
+            assert!(err.contains(&format!("; if {lines} a title or notes rather than the column names, skip them (--skip-lines {n}, ")), "{text:?}: {err}");
+            let opts = ParseOptions { skip_lines: Some(n), ..ParseOptions::default() };
+            let ds = parse_csv_all_ways(text.as_bytes(), "t.csv", &opts).unwrap_or_else(|e| panic!("{text:?} with {n} lines skipped: {e}"));
+            let names: Vec<&str> = ds.columns.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!((names, ds.n_rows), (vec!["region", "pop", "area"], 3), "{text:?}");
+        }
     }
 
     /// A header one name short of every row below it is R's layout with
@@ -1329,6 +1363,66 @@ mod tests {
         let opts = ParseOptions { missing_tokens: vec!["x".into()], ..ParseOptions::default() };
         let ds = parse_csv_all_ways(b"n\n1\nX\n", "t.csv", &opts).unwrap();
         assert!(!ds.columns[0].is_missing(1));
+    }
+
+    /// A token that is a number matches fields by value, as pandas'
+    /// `na_values` does (`-999` is missing written `-999.0`, `-999.00`, or
+    /// `-999,0` with a decimal comma), in a column of any type; a text
+    /// token, or a code (`007`), matches only as written.
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn number_tokens_match_numbers_however_written() {
+        let dot = ParseOptions::default();
+        let comma = ParseOptions { delimiter: Some(Delimiter::Char(';')), decimal_comma: Some(true), ..ParseOptions::default() };
+        let typed = |kind| ParseOptions { column_types: [("v".to_string(), kind)].into(), ..ParseOptions::default() };
+        let (categorical, integer, date) = (typed(ColumnKind::Categorical), typed(ColumnKind::Integer), typed(ColumnKind::Date));
+        // (tokens, options, field, missing?): the field is the second of
+        // three in a column `v`, between 1 and 2 (with `date`, dates).
+        let cases: &[(&[&str], &ParseOptions, &str, bool)] = &[
+            (&["-999"], &dot, "-999", true),
+            (&["-999"], &dot, "-999.0", true),
+            (&["-999"], &dot, "-999.00", true),
+            (&["-999"], &dot, "\u{2212}999", true),
+            (&["-999"], &dot, "-9.99e2", true),
+            (&["-999"], &dot, "-9990", false),
+            (&["-999"], &dot, "999", false),
+            (&["-999"], &dot, "-999.5", false),
+            (&["-999.0"], &dot, "-999", true),
+            (&["-999.5"], &dot, "-999.50", true),
+            (&["5"], &dot, "+5", true),
+            (&["0"], &dot, "-0.0", true),
+            // A text token matches as written, in its own case.
+            (&["NA"], &dot, "NA", true),
+            (&["NA"], &dot, "na", false),
+            (&["NA", "-999"], &dot, "N/A", false),
+            // A code is text: `007` is not the number 7.
+            (&["007"], &dot, "007", true),
+            (&["007"], &dot, "7", false),
+            (&["7"], &dot, "007", false),
+            // NaN and inf stay text tokens.
+            (&["NaN"], &categorical, "nan", false),
+            // A decimal comma: the token as the file reads numbers, or with
+            // a point (a comma separates --missing's tokens).
+            (&["-999"], &comma, "-999,0", true),
+            (&["-999.0"], &comma, "-999,0", true),
+            (&["-999,5"], &comma, "-999,50", true),
+            (&["-999"], &comma, "-999,5", false),
+            (&["1.000"], &comma, "1000", true),
+            // Columns set to a type: by value too.
+            (&["-999"], &categorical, "-999.0", true),
+            (&["-999"], &categorical, "-9990", false),
+            (&["-999"], &integer, "-999.0", true),
+            (&["-999"], &date, "-999.0", true),
+        ];
+        for &(tokens, opts, field, missing) in cases {
+            let sep = if opts.decimal_comma == Some(true) { ";" } else { "," };
+            let (a, b) = if opts.column_types.get("v") == Some(&ColumnKind::Date) { ("2024-01-01", "2024-01-02") } else { ("1", "2") };
+            let text = format!("v{sep}w\n{a}{sep}x\n{field}{sep}y\n{b}{sep}z\n");
+            let opts = ParseOptions { missing_tokens: std::iter::once(String::new()).chain(tokens.iter().map(|t| t.to_string())).collect(), ..opts.clone() };
+            let ds = parse_csv_all_ways(text.as_bytes(), "t.csv", &opts).unwrap_or_else(|e| panic!("{tokens:?} {field:?}: {e}"));
+            assert_eq!(ds.columns[0].is_missing(1), missing, "tokens {tokens:?}, field {field:?}, decimal comma {:?}", opts.decimal_comma);
+            assert!(!ds.columns[0].is_missing(0) && !ds.columns[0].is_missing(2), "tokens {tokens:?}, field {field:?}");
+        }
     }
 
     /// The default tokens are the spellings exports write, in their own

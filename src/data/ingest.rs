@@ -733,6 +733,9 @@ pub(crate) struct Ctx {
     /// ruled out without comparing them to every token.
     missing_empty: bool,
     missing_first: [bool; 256],
+    /// The values of the tokens that are numbers (see [`missing_numbers`]):
+    /// a field that reads as one of them is missing however it is written.
+    missing_values: Vec<f64>,
     pub(crate) decimal_comma: bool,
     non_finite: NonFinitePolicy,
     /// About one row in `stride` is kept (1 until the budget forces
@@ -746,12 +749,52 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// Whether `t` is written as a missing-value token (numbers are also
+    /// matched by value once read: [`Ctx::is_missing_value`]).
     fn is_missing(&self, t: &str) -> bool {
         match t.as_bytes().first() {
             None => self.missing_empty,
             Some(&b) => t.len() <= self.missing_max && self.missing_first[usize::from(b)] && self.missing.iter().any(|m| m == t),
         }
     }
+
+    /// Whether the number `x` a field reads as is a missing-value token's.
+    fn is_missing_value(&self, x: f64) -> bool {
+        !self.missing_values.is_empty() && self.missing_values.contains(&x)
+    }
+
+    /// Whether `t`, a field of a column set to a type read as text or
+    /// dates, reads as a missing-value token's number (read as a column of
+    /// inferred type would read it: `007`, a code, is no number).
+    fn is_missing_number_text(&self, t: &str) -> bool {
+        !self.missing_values.is_empty() && matches!(classify(t, self.decimal_comma), Class::Number(x) if self.is_missing_value(x))
+    }
+}
+
+/// The values of the missing-value tokens that are finite numbers, as
+/// pandas' `na_values` matches them: `-999` then matches `-999.0`,
+/// `-999.00`, `-999,0` with a decimal comma and `−999`, not `-9990`; `5`
+/// matches `+5` and `5e0`; `0` matches `-0`. A token is read as the file
+/// reads numbers, else with a decimal point (a comma separates the tokens
+/// of --missing, so `-999.5` is how one is written for a file's
+/// `-999,5`). Codes (`007`), `NaN` and `inf` stay text, matched as
+/// written; so is every token that is not a number (`NA`).
+fn missing_numbers(tokens: &[String], decimal_comma: bool) -> Vec<f64> {
+    let mut values: Vec<f64> = Vec::new();
+    for t in tokens {
+        let x = match classify(t, decimal_comma) {
+            Class::Number(x) => Some(x),
+            _ if decimal_comma => match classify(t, false) {
+                Class::Number(x) => Some(x),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(x) = x.filter(|x| !values.contains(x)) {
+            values.push(x);
+        }
+    }
+    values
 }
 
 /// Figures over every row of a column, kept once sampling starts.
@@ -1000,11 +1043,16 @@ impl ColBuilder {
 
     /// A missing value with no text: a field a short row lacks.
     fn push_absent(&mut self, keep: bool) {
+        self.push_missing_kept(keep);
+        self.rows += 1;
+        self.stored += usize::from(keep);
+    }
+
+    /// A missing value in row `self.rows`, stored when the row is kept.
+    fn push_missing_kept(&mut self, keep: bool) {
         if keep {
             self.push_missing();
         }
-        self.rows += 1;
-        self.stored += usize::from(keep);
     }
 
     fn push_missing(&mut self) {
@@ -1176,9 +1224,7 @@ impl ColBuilder {
             _ => field.trim(),
         };
         if ctx.is_missing(t) {
-            if keep {
-                self.push_missing();
-            }
+            self.push_missing_kept(keep);
         } else {
             self.push_present(t, line, ctx, keep)?;
         }
@@ -1191,6 +1237,9 @@ impl ColBuilder {
         // Label texts are only needed for the store and the all-row counts.
         let wanted = keep || self.acc.is_some();
         match self.forced {
+            // A missing-value token's number written otherwise (`-999.0`
+            // for `-999`); numbers are matched where they are read below.
+            Some(k) if !matches!(k, ColumnKind::Integer | ColumnKind::Float) && ctx.is_missing_number_text(t) => self.push_missing_kept(keep),
             Some(ColumnKind::Categorical | ColumnKind::Text) => self.push_label(t, || text_key(t), keep),
             Some(ColumnKind::Boolean) => {
                 if !is_bool_token(t) {
@@ -1199,6 +1248,7 @@ impl ColBuilder {
                 self.push_label(t, || text_key(t), keep);
             }
             Some(k @ (ColumnKind::Integer | ColumnKind::Float)) => match parse_number(t, ctx.decimal_comma) {
+                Some(x) if ctx.is_missing_value(x) => self.push_missing_kept(keep),
                 Some(x) if !x.is_finite() => self.push_non_finite(t, line, keep),
                 // An integer with no exact f64 (past 2^53) would silently
                 // become its neighbour, and distinct IDs one value.
@@ -1217,6 +1267,7 @@ impl ColBuilder {
                 _ => self.push_loose_date(t, line, ctx, k, keep)?,
             },
             None => match classify(t, ctx.decimal_comma) {
+                Class::Number(x) if ctx.is_missing_value(x) => self.push_missing_kept(keep),
                 Class::Number(x) => {
                     self.note(0, t);
                     self.all_int &= is_integer_text(t, ctx.decimal_comma);
@@ -1866,6 +1917,8 @@ struct Parser {
     skips: Skips,
     /// The line from which notes below the table run to the file's end.
     footer_line: Option<usize>,
+    /// Lines above the table not detected as a title (see [`sniff`]).
+    title_lines: Option<(usize, usize)>,
 }
 
 /// Lines of one kind skipped as no data: how many, and the first one's
@@ -2046,6 +2099,8 @@ struct ParserHead {
     escape: bool,
     /// The line from which notes below the table run to the file's end.
     footer_line: Option<usize>,
+    /// Lines above the table not detected as a title (see [`sniff`]).
+    title_lines: Option<(usize, usize)>,
 }
 
 impl Parser {
@@ -2053,6 +2108,7 @@ impl Parser {
         let missing: Vec<String> = opts.missing_tokens.iter().map(|m| m.trim().to_string()).collect();
         let missing_max = missing.iter().map(String::len).max().unwrap_or(0);
         let missing_empty = missing.iter().any(String::is_empty);
+        let missing_values = missing_numbers(&missing, head.decimal_comma);
         let mut missing_first = [false; 256];
         for m in &missing {
             if let Some(&b) = m.as_bytes().first() {
@@ -2064,6 +2120,7 @@ impl Parser {
             rdr: csv_core::ReaderBuilder::new().delimiter(head.delimiter).escape(head.escape.then_some(b'\\')).build(),
             escape: head.escape,
             footer_line: head.footer_line,
+            title_lines: head.title_lines,
             escape_pending: false,
             delimiter: head.delimiter,
             ctx: Ctx {
@@ -2072,6 +2129,7 @@ impl Parser {
                 missing_max,
                 missing_empty,
                 missing_first,
+                missing_values,
                 decimal_comma: head.decimal_comma,
                 non_finite: opts.non_finite,
                 stride: 1,
@@ -2464,7 +2522,7 @@ impl Parser {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
                         None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, title_lines: self.title_above(), row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -2627,7 +2685,7 @@ impl Parser {
                 let f = field(i);
                 f.starts_with([' ', '\t']) && f.trim_start().starts_with('"')
             });
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, quote_after_blank, row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, quote_after_blank, title_lines: self.title_above(), row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {
@@ -2749,6 +2807,14 @@ impl Parser {
             }
         }
         self.flush()
+    }
+
+    /// The lines above the table not detected as a title, when the record
+    /// read is the first row, one of them or the table's first: the header
+    /// was read from them. (A ragged row further down is one in the table,
+    /// even among its first lines.)
+    fn title_above(&self) -> Option<(usize, usize)> {
+        self.title_lines.filter(|&(_, last)| self.n_rows == 0 && self.record_line <= last + 1)
     }
 
     fn finish(mut self, report: &mut IngestReport) -> Result<(Vec<Column>, usize, Option<SampleInfo>), DataError> {
@@ -2965,6 +3031,8 @@ struct Sniffed {
     preamble: usize,
     /// The first detected line of a title or notes (none when asked for).
     preamble_detected: Option<String>,
+    /// Lines above the table not detected as a title (see [`sniff`]).
+    title_lines: Option<(usize, usize)>,
     delimiter: u8,
     /// Fields are separated by runs of blanks (`delimiter` is a space).
     whitespace: bool,
@@ -3172,9 +3240,10 @@ fn even(records: &[csv::StringRecord]) -> bool {
 /// Lines of a title or notes above the table in `body` (whole lines, up
 /// to `cut`): the fewest lines, up to [`MAX_PREAMBLE_LINES`], after which
 /// at least two records read evenly with two or more fields, each skipped
-/// line having fewer (under half as many unless a header follows). Gives the bytes and lines to skip and
-/// the delimiter of the table.
-fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>, escape: bool) -> Option<(usize, usize, u8)> {
+/// line having fewer (under half as many unless a header follows) unless
+/// `any_width`. Gives the bytes and lines to skip and the delimiter of the
+/// table.
+fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Option<u8>, escape: bool, any_width: bool) -> Option<(usize, usize, u8)> {
     for k in 1..=crate::data::MAX_PREAMBLE_LINES {
         let start = after_lines(&body[..cut], k)?;
         let d = delimiter.unwrap_or_else(|| detect_delimiter(first_table_line(&body[start..cut], comment)));
@@ -3194,7 +3263,7 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
         if head.is_empty() {
             continue;
         }
-        if head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
+        if any_width || head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
             return Some((start, k, d));
         }
     }
@@ -3367,7 +3436,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // Bytes of `body` a detected title or notes take.
     let mut pre_bytes = 0;
     if opts.skip_lines.is_none() && !even(&records) {
-        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape) {
+        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape, false) {
             let bytes = after_lines(body, lines).unwrap_or(cut);
             pre_bytes = bytes.min(cut);
             skip += bytes;
@@ -3379,6 +3448,14 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
         }
     }
+    // Lines above an even table that are not taken for a title, being as
+    // wide as the table (`Table 1: Population, by region, 2023`): the
+    // error a header read from them gives names them all, so that one
+    // round of skipping reads the file (file lines, first and last).
+    let title_lines = match preamble_detected {
+        None if !even(&records) => detect_preamble(view, view.len(), option_delimiter, comment, escape, true).map(|(_, lines, _)| (1 + usize::from(sep.is_some()), skip_lines + lines)),
+        _ => None,
+    };
     // Runs of blanks, detected: only when the delimiter found does not
     // read as a table (or is a tab, which aligned text may hold; also below
     // a title, as UCI's auto-mpg with a line above it reads at tabs).
@@ -3504,7 +3581,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         _ => HeaderFix::None,
     };
     let escape = escape && !whitespace;
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape })
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3779,7 +3856,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line, title_lines: s.title_lines };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;

@@ -286,7 +286,7 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank))]
+    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank, *title_lines))]
     RaggedRow {
         /// File name as given.
         file: String,
@@ -302,6 +302,11 @@ pub enum DataError {
         /// quote then opens no quoted value, and its delimiters split it.
         #[doc(hidden)]
         quote_after_blank: bool,
+        /// The header was read from lines above an even table, first and
+        /// last (1-based), that were not taken for a title, being as wide
+        /// as the table (`Table 1: Population, by region, 2023`).
+        #[doc(hidden)]
+        title_lines: Option<(usize, usize)>,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -363,7 +368,8 @@ fn at_least_text(at_least: bool) -> &'static str {
     if at_least { "at least " } else { "" }
 }
 
-fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_like: bool, backslash: bool, quote_after_blank: bool) -> String {
+#[allow(clippy::too_many_arguments)]
+fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_like: bool, backslash: bool, quote_after_blank: bool, title_lines: Option<(usize, usize)>) -> String {
     const SHORT: &str = "to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)";
     let skip = |n: usize| format!("(--skip-lines {n}, or \"Lines to skip\" in the page's reading options)");
     if backslash {
@@ -372,6 +378,16 @@ fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_l
         "; a value in it has blanks before its opening quote (as in `a, \"b, c\"`), so the quote does not hold the delimiters inside it: remove the blanks after the delimiters at the source".into()
     } else if comment_like {
         "; if lines starting with # are comments, set the comment character to # (--comment '#', or \"Comment lines start with\" in the page's reading options)".into()
+    } else if let Some((first, last)) = title_lines {
+        // The table below starts after them: skipping them all reads it
+        // (skipping only the first line would leave the others as the header).
+        let (lines, them) = match last.saturating_sub(first) {
+            0 => (format!("line {first} is"), "it"),
+            1 => (format!("lines {first} and {last} are"), "them"),
+            _ => (format!("lines {first} to {last} are"), "them"),
+        };
+        let short = if found < expected { format!("; {SHORT}") } else { String::new() };
+        format!("; if {lines} a title or notes rather than the column names, skip {them} {}{short}", skip(last + 1 - first))
     } else if expected == 1 && found > 1 {
         // Every line above had one field: a title or notes, then the table.
         let above = line.saturating_sub(1);

@@ -1005,8 +1005,10 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
             ),
             evidence: ev(&[("rows", rows as f64), ("codes", found.len() as f64)]),
             suggestion: None,
+            // A number token matches its value however the file writes it.
             advice: format!(
-                "if they mean missing, add them, written as in the file, to the missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again; until then the mean, std and scaling of \"{name}\" include them"
+                "if they mean missing, add them to the missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it ({code} matches {code}.0 too); until then the mean, std and scaling of \"{name}\" include them",
+                code = crate::data::format_number(found[0].0)
             ),
         });
     }
@@ -1545,6 +1547,30 @@ mod tests {
         assert!(a.message.ends_with("may stand for missing or unknown values, or be real ones (a price of 999)"), "{}", a.message);
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::Outliers && a.columns == ["temp"]));
         assert_eq!(s[0].fix(), None);
+    }
+
+    /// The codes' advice holds as written: the code as the alert shows it
+    /// (`-999`) read as missing also matches the file's `-999.0`, and then
+    /// the alert is gone and the mean is the other values'.
+    #[test]
+    fn sentinel_advice_followed_reads_the_codes_as_missing() {
+        let csv: String = std::iter::once("temp,n\n".to_string())
+            .chain((0..500).map(|i| {
+                let t = if i % 50 == 7 { "-999.0".to_string() } else { format!("{:.1}", 18.0 + (i % 37) as f64 * 0.2) };
+                format!("{t},{}\n", i % 7)
+            }))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("a sentinel alert");
+        assert!(a.message.starts_with("\"temp\" has -999 in 10 rows far outside its other values"), "{}", a.message);
+        assert!(a.advice.starts_with("if they mean missing, add them to the missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it (-999 matches -999.0 too); "), "{}", a.advice);
+        let mut opts = ParseOptions::default();
+        opts.missing_tokens.push("-999".into());
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap();
+        let p = profile(&ds);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::SentinelValues), "{:?}", p.alerts);
+        assert_eq!(p.columns[0].missing, 10);
+        assert!(p.columns[0].mean.is_some_and(|m| m > 18.0), "{:?}", p.columns[0].mean);
     }
 
     /// One "1,234" among plain numbers: the alert says one value is written
