@@ -707,15 +707,17 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
                 _ if zero_dates.is_some() => format!(
-                    "{} {} MySQL's zero date, which stands for no date: the cast makes {} missing; or list {} as missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again",
+                    "{} {} MySQL's zero date, which stands for no date: the cast makes {} missing; or list {} as missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again",
                     zero_dates.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" and "),
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "are" } else { "is" },
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
+                    missing_flag(ds, zero_dates.iter().flatten().cloned()),
                 ),
                 (true, None) if markers.is_some() => format!(
-                    "its other values ({}) look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again",
-                    markers.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", ")
+                    "its other values ({}) look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again",
+                    markers.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", "),
+                    missing_flag(ds, markers.iter().flatten().cloned())
                 ),
                 (_, Some(e)) => format!(
                     "some odd values look like dates written another way (e.g. {:?}): rewrite them as ISO 8601 dates (year-month-day) at the source{}",
@@ -948,6 +950,23 @@ fn sentinel(x: f64) -> bool {
     x == -99.0 || (x.abs() >= 999.0 && CODES.contains(&x.abs()))
 }
 
+/// The `--missing` flag that adds `more` to the tokens the file was read
+/// with: the flag replaces the list, so `--missing -999` alone would stop
+/// reading `NA` as missing. Just the flag when a token cannot be written
+/// in the list (a comma or a quote in it).
+fn missing_flag(ds: &Dataset, more: impl Iterator<Item = String>) -> String {
+    let mut tokens: Vec<String> = ds.parse.missing_tokens.iter().filter(|t| !t.is_empty()).cloned().collect();
+    for t in more {
+        if !tokens.contains(&t) {
+            tokens.push(t);
+        }
+    }
+    if tokens.iter().any(|t| t.contains([',', '\'', '"']) || t.trim() != t) {
+        return "--missing".into();
+    }
+    format!("--missing '{}'", tokens.join(","))
+}
+
 /// An alert per number column holding [`sentinel`] codes far outside its
 /// other values (past three interquartile ranges beyond the quartiles):
 /// eight -999s among temperatures made their std 15 times the rest's, and
@@ -1007,7 +1026,8 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
             suggestion: None,
             // A number token matches its value however the file writes it.
             advice: format!(
-                "if they mean missing, add them to the missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it ({code} matches {code}.0 too); until then the mean, std and scaling of \"{name}\" include them",
+                "if they mean missing, add them to the missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it ({code} matches {code}.0 too); until then the mean, std and scaling of \"{name}\" include them",
+                missing_flag(ds, found.iter().map(|f| crate::data::format_number(f.0))),
                 code = crate::data::format_number(found[0].0)
             ),
         });
@@ -1563,13 +1583,17 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("a sentinel alert");
         assert!(a.message.starts_with("\"temp\" has -999 in 10 rows far outside its other values"), "{}", a.message);
-        assert!(a.advice.starts_with("if they mean missing, add them to the missing-value tokens (--missing, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it (-999 matches -999.0 too); "), "{}", a.advice);
+        assert!(a.advice.starts_with("if they mean missing, add them to the missing-value tokens (--missing 'NA,N/A,n/a,#N/A,NULL,null,NaN,nan,None,?,-,-999', or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it (-999 matches -999.0 too); "), "{}", a.advice);
+        // Followed word for word: the list given keeps the file's NA missing
+        // (the flag replaces the list; `--missing -999` alone would not).
+        let list = a.advice.split("--missing '").nth(1).and_then(|r| r.split('\'').next()).expect("the list to give");
         let mut opts = ParseOptions::default();
-        opts.missing_tokens.push("-999".into());
+        opts.missing_tokens = list.split(',').map(String::from).collect();
+        let csv = format!("{csv}NA,1\n");
         let ds = parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap();
         let p = profile(&ds);
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::SentinelValues), "{:?}", p.alerts);
-        assert_eq!(p.columns[0].missing, 10);
+        assert_eq!(p.columns[0].missing, 11);
         assert!(p.columns[0].mean.is_some_and(|m| m > 18.0), "{:?}", p.columns[0].mean);
     }
 
@@ -1909,6 +1933,8 @@ mod tests {
         let m = &p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).unwrap();
         assert_eq!(m.fix(), Some(StepSpec::Cast { column: "Veränderung".into(), to: crate::data::ColumnKind::Float }));
         assert!(m.advice.starts_with("its other values (\".\", \"x\") look like markers for missing or withheld values"), "{}", m.advice);
+        // The list to give keeps the tokens read as missing already.
+        assert!(m.advice.contains("(--missing 'NA,N/A,n/a,#N/A,NULL,null,NaN,nan,None,?,-,.,x', or \"Missing-value tokens\""), "{}", m.advice);
     }
 
     /// MySQL's zero dates in a date column stand for missing: the advice
