@@ -1872,6 +1872,19 @@ mod tests {
     /// Detection of `,` `;` tab `|` is as before: runs of blanks are taken
     /// only when none of them reads as a table, and not for lines of texts.
     #[test]
+    fn a_short_row_between_spaces_says_a_blank_shifts_its_values() {
+        // An aligned table with one blank cell: filling the row's end
+        // would put Berlin under age.
+        let text = "name      age   city\nalice      30   Paris\ncarol           Berlin\n";
+        let opts = ParseOptions { delimiter: Some(Delimiter::Whitespace), ..Default::default() };
+        let e = parse_csv(text.as_bytes(), "t.txt", &opts).unwrap_err().to_string();
+        assert_eq!(e, "t.txt: row 2 (line 3) has 2 fields but the header has 3; with runs of spaces as the delimiter a blank value leaves no field, so a blank inside a row shifts the values after it: if the file's columns are aligned by position (fixed width), save it with a delimiter (a comma or a tab) from the program that wrote it; if the row only ends early, to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
+        // With a delimiter, a short row keeps the plain advice.
+        let e = parse_csv(b"a,b,c\n1,2,3\n4,5\n", "t.csv", &ParseOptions::default()).unwrap_err().to_string();
+        assert!(!e.contains("runs of spaces"), "{e}");
+    }
+
+    #[test]
     fn whitespace_is_detected_only_when_nothing_else_reads() {
         let cases: &[(&str, &str, usize)] = &[
             ("a,b c\n1,2 3\n4,5 6\n", ",", 2),

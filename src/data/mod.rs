@@ -286,7 +286,7 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank, *title_lines))]
+    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank, *title_lines, *spaces))]
     RaggedRow {
         /// File name as given.
         file: String,
@@ -307,6 +307,10 @@ pub enum DataError {
         /// as the table (`Table 1: Population, by region, 2023`).
         #[doc(hidden)]
         title_lines: Option<(usize, usize)>,
+        /// Runs of spaces are the delimiter: a blank value leaves no field,
+        /// so a short row cannot be filled at its end.
+        #[doc(hidden)]
+        spaces: bool,
         /// 1-based data row.
         row: usize,
         /// 1-based line.
@@ -369,10 +373,13 @@ fn at_least_text(at_least: bool) -> &'static str {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_like: bool, backslash: bool, quote_after_blank: bool, title_lines: Option<(usize, usize)>) -> String {
+fn ragged_hint(row: usize, line: usize, expected: usize, found: usize, comment_like: bool, backslash: bool, quote_after_blank: bool, title_lines: Option<(usize, usize)>, spaces: bool) -> String {
     const SHORT: &str = "to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)";
     let skip = |n: usize| format!("(--skip-lines {n}, or \"Lines to skip\" in the page's reading options)");
-    if backslash {
+    if spaces && found < expected && title_lines.is_none() && !(expected == 1 && found > 1) {
+        // Filling the end would leave the values after a blank one shifted.
+        format!("; with runs of spaces as the delimiter a blank value leaves no field, so a blank inside a row shifts the values after it: if the file's columns are aligned by position (fixed width), save it with a delimiter (a comma or a tab) from the program that wrote it; if the row only ends early, {SHORT}")
+    } else if backslash {
         "; the row has a quote written \\\" inside a value: if the file escapes quotes with a backslash, turn backslash escapes on (--backslash-escapes true, or \"Backslash escapes\" in the page's reading options)".into()
     } else if quote_after_blank {
         "; a value in it has blanks before its opening quote (as in `a, \"b, c\"`), so the quote does not hold the delimiters inside it: remove the blanks after the delimiters at the source".into()
