@@ -113,7 +113,7 @@ fn start() {
     // worker's `mlcycleTrialPanic(trial)`, if it has one, before the
     // instance stops, so the search records it and goes on elsewhere.
     std::panic::set_hook(Box::new(|info| {
-        let message = info.payload_as_str().map_or_else(|| crate::run::panic_message(info.payload()), str::to_string);
+        let message = crate::run::panic_message(info.payload());
         if let Some(trial) = crate::run::trial_after_panic(&message) {
             let report = Reflect::get(&js_sys::global(), &JsValue::from_str("mlcycleTrialPanic")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
             if let (Some(report), Ok(trial)) = (report, to_js(&trial)) {

@@ -1587,8 +1587,7 @@ mod tests {
         // Followed word for word: the list given keeps the file's NA missing
         // (the flag replaces the list; `--missing -999` alone would not).
         let list = a.advice.split("--missing '").nth(1).and_then(|r| r.split('\'').next()).expect("the list to give");
-        let mut opts = ParseOptions::default();
-        opts.missing_tokens = list.split(',').map(String::from).collect();
+        let opts = ParseOptions { missing_tokens: list.split(',').map(String::from).collect(), ..Default::default() };
         let csv = format!("{csv}NA,1\n");
         let ds = parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap();
         let p = profile(&ds);
