@@ -1872,6 +1872,22 @@ mod tests {
     /// Detection of `,` `;` tab `|` is as before: runs of blanks are taken
     /// only when none of them reads as a table, and not for lines of texts.
     #[test]
+    fn aligned_text_read_as_one_column_says_so() {
+        let note = |text: &str| parse_csv(text.as_bytes(), "t.txt", &ParseOptions::default()).unwrap().ingest.warnings.iter().find(|w| w.code == "fixed_width").map(|w| w.message.clone());
+        // A blank age: runs of spaces do not read it evenly, no delimiter does.
+        let aligned = "name      age   city       score\nalice      30   Paris       1.5\nbob        41   London      2.5\ncarol           Berlin      3.5\ndave       25   Rome        4.5\n";
+        let ds = parse_csv(aligned.as_bytes(), "t.txt", &ParseOptions::default()).unwrap();
+        assert_eq!(ds.columns.len(), 1);
+        let m = note(aligned).expect("a fixed-width note");
+        assert!(m.starts_with("every line was read as one field: no delimiter splits the lines alike, but they look aligned in columns of fixed width"), "{m}");
+        assert!(m.ends_with("(--delimiter whitespace, or Delimiter in the page's reading options)"), "{m}");
+        // One column of texts, a table, an aligned table that reads: no note.
+        for text in ["full name\nAnn Lee\nBob Ray\nCy  Young\n", "a,b\n1,2\n3,4\n5,6\n", "note\nfine  really\nok  then\nyes  sir\n", "name   age\nann    30\nbob    41\ncy     25\n"] {
+            assert_eq!(note(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
     fn a_short_row_between_spaces_says_a_blank_shifts_its_values() {
         // An aligned table with one blank cell: filling the row's end
         // would put Berlin under age.

@@ -3287,6 +3287,23 @@ fn is_table(records: &[csv::StringRecord]) -> bool {
 /// except a tab between aligned columns (UCI's auto-mpg has one before
 /// the car names): it gives way when some column read at tabs holds, in
 /// every row, numbers (or missing-value tokens) separated by blanks.
+/// Whether lines read as one column look like text aligned in columns of
+/// fixed width: no line holds the delimiter, and the first line and most
+/// of the others have two blanks or more between values (`name      age`).
+/// `last`: `head` ends the file, so its last line is whole.
+fn looks_fixed_width(head: &[u8], delimiter: u8, last: bool) -> bool {
+    let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).collect();
+    if !last && !head.ends_with(b"\n") {
+        lines.pop();
+    }
+    // Two blanks or more between non-blank bytes.
+    let gaps = |l: &[u8]| {
+        let t = l.trim_ascii();
+        t.windows(2).filter(|w| w == b"  ").count() > 0 && t.split(|&b| b == b' ').filter(|p| !p.is_empty()).count() >= 2
+    };
+    lines.len() >= 3 && !lines.iter().any(|l| l.contains(&delimiter)) && gaps(lines[0]) && lines.iter().filter(|l| gaps(l)).count() * 5 >= lines.len() * 4
+}
+
 fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord], ws: &[csv::StringRecord], comment: Option<u8>, opts: &ParseOptions) -> bool {
     let missing = &opts.missing_tokens;
     let Some((first, rows)) = ws.split_first() else { return false };
@@ -3830,6 +3847,12 @@ impl Ingest {
                     name(other),
                     if other == b'\t' { "tab".to_string() } else { format!("'{}'", char::from(other)) }
                 ),
+            });
+        }
+        if !s.whitespace && self.opts.delimiter.is_none() && looks_fixed_width(&sample[s.skip.min(sample.len())..sample.len().min(SNIFF_BYTES)], s.delimiter, last) {
+            r.warnings.push(IngestWarning {
+                code: "fixed_width".into(),
+                message: "every line was read as one field: no delimiter splits the lines alike, but they look aligned in columns of fixed width (runs of spaces between values); a blank value leaves a gap no delimiter can read, so save the file with a delimiter (a comma or a tab) from the program that wrote it, or, if no value is blank, split at runs of spaces (--delimiter whitespace, or Delimiter in the page's reading options)".into(),
             });
         }
         if s.whitespace && self.opts.delimiter.is_none() {
