@@ -119,6 +119,12 @@ function formatElapsed(ms) {
   return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
 }
 
+/** Whether a ragged-row error is about a row with more fields than the header. */
+function tooLong(err) {
+  const m = /has (\d+) fields? but the header has (\d+)/.exec(err?.message ?? '');
+  return !!m && Number(m[1]) > Number(m[2]);
+}
+
 // What the person can do about a data error, pointing at the reading options.
 const ADVICE = new Map([
   // A file that holds valid UTF-8 besides the bad bytes (the engine says
@@ -127,7 +133,8 @@ const ADVICE = new Map([
     ? 'Open Reading options, tick "Replace invalid UTF-8 bytes" and read the file again: the rest of the file is UTF-8, which Windows-1252 would garble. Or fix those bytes and save it as UTF-8.'
     : 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.')],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
-  ['ragged_row', 'If the delimiter was guessed wrong, set it under Reading options and read the file again. If some rows simply end early, set "Short rows" there to fill them with missing values. If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.'],
+  // "Short rows" fills rows that end early; it does nothing for one too long.
+  ['ragged_row', (err) => `If the delimiter was guessed wrong, set it under Reading options and read the file again. ${tooLong(err) ? '' : 'If some rows simply end early, set "Short rows" there to fill them with missing values. '}If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.`],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
   // Every model the search would try was left out as too slow for this

@@ -187,6 +187,14 @@ test('errors name the page\'s controls, not flags, under a title in plain words;
     assert.equal(e.detailsOpen, false);
     assert.doesNotMatch(`${e.title} ${e.message}`, FLAG);
     assert.doesNotMatch(e.title, /Error|ragged_row/);
+    // The page's advice offers "Short rows" for a row that ends early…
+    assert.match(e.text, /If some rows simply end early, set "Short rows"/);
+    // …but not for one with too many fields, which it would not fix.
+    e = await fail('a,b,c\n1,2,3\n4,5,6,7\n6,7,8\n', 'long.csv');
+    assert.equal(e.title, 'A row has a different number of fields');
+    assert.match(e.message, /has 4 fields but the header has 3/, e.message);
+    assert.doesNotMatch(e.text, /Short rows/, e.text);
+    assert.match(e.text, /If the delimiter was guessed wrong/);
 
     // Not UTF-8.
     e = await fail(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x2c, 0x31, 0x0a]), 'latin.csv');
