@@ -25,9 +25,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
-use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, parse_number, parse_time, Class, LooseDate};
+use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, number_label, parse_number, parse_time, respelled, spelling, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, sample_keeps, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
-use super::{format_number, Code, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
+use super::{Code, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
 
 /// Bytes of text looked at to detect delimiter, header and decimal mark.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -67,6 +67,21 @@ pub struct MixedTypes {
     pub dates_have_time: bool,
     /// First values of the other types, with their rows.
     pub examples: Vec<ValueExample>,
+    /// A number whose label is its value written otherwise (`+5` reads
+    /// `5`), the first one kept; numbers in fixed point keep their form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respelled: Option<Respelled>,
+}
+
+/// A number that reads otherwise as a label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Respelled {
+    /// As written.
+    pub value: String,
+    /// Its label.
+    pub reads: String,
+    /// Its row (1-based).
+    pub row: usize,
 }
 
 /// Non-finite numbers (`inf`, `1e400`) read as missing under
@@ -868,6 +883,13 @@ struct ColBuilder {
     /// The first time written with a UTC offset other than zero (it is
     /// shown converted to UTC, so the note gives an example).
     shifted: Option<String>,
+    /// How each stored number is written, by position in the store (see
+    /// [`spelling`]; 0 past the end): empty until one is written in a form
+    /// its label keeps, should the column turn to labels.
+    spelled: Vec<u8>,
+    /// The first kept number whose label would be its value written
+    /// otherwise (see [`respelled`]).
+    respelled: Option<Respelled>,
 }
 
 /// The written form of a date column set to a date type and read in a
@@ -881,13 +903,15 @@ pub(crate) struct LooseForm {
 }
 
 /// The distinct-count key of a label read without a forced type: numbers
-/// and dates by value, so a column that widens keeps one key per value.
+/// in their plain form and dates by value, so a column that widens keeps
+/// one key per value; a number kept as written (`1.10`, see [`spelling`])
+/// by its text, as it is a label of its own.
 fn label_key(s: &str, forced: bool, decimal_comma: bool) -> u64 {
     if forced {
         return text_key(s);
     }
     match classify(s, decimal_comma) {
-        Class::Number(x) => number_key(x),
+        Class::Number(x) if spelling(s, x, decimal_comma) == 0 => number_key(x),
         Class::Time(t, _) => time_key(t),
         _ => text_key(s),
     }
@@ -923,6 +947,8 @@ impl ColBuilder {
             zoned: 0,
             unzoned: 0,
             shifted: None,
+            spelled: Vec::new(),
+            respelled: None,
         }
     }
 
@@ -989,6 +1015,8 @@ impl ColBuilder {
             Store::Numbers(v) | Store::Times(v) => keep_marked(v, keep),
             Store::Labels(l) => l.keep_rows(keep),
         }
+        let n = self.spelled.len();
+        keep_marked(&mut self.spelled, &keep[..n]);
         self.non_finite.retain(|&(i, _)| keep[i]);
         for e in &mut self.non_finite {
             e.0 = position[e.0];
@@ -1001,7 +1029,9 @@ impl ColBuilder {
             Store::Empty => Labels::new(self.stored),
             Store::Numbers(v) => {
                 let mut l = Labels::new(0);
-                l.codes = v.iter().map(|x| Code::new(x.map(|x| l.code(&format_number(x))))).collect();
+                let spelled = std::mem::take(&mut self.spelled);
+                let hint = |i: usize| spelled.get(i).copied().unwrap_or(0);
+                l.codes = v.iter().enumerate().map(|(i, x)| Code::new(x.map(|x| l.code(&number_label(x, hint(i), ctx.decimal_comma))))).collect();
                 for (r, t) in std::mem::take(&mut self.non_finite) {
                     let c = l.code(&self.nf_texts[t as usize]);
                     l.codes[r] = Code::new(Some(c));
@@ -1073,7 +1103,18 @@ impl ColBuilder {
         }
     }
 
-    fn push_number(&mut self, x: f64, keep: bool) {
+    /// Notes the first kept number that as a label would read otherwise.
+    fn note_respelled(&mut self, t: &str, x: f64, hint: u8, ctx: &Ctx, keep: bool) {
+        if keep && self.respelled.is_none() {
+            if let Some(reads) = respelled(t, x, hint, ctx.decimal_comma) {
+                self.respelled = Some(Respelled { value: clip(t), reads, row: self.rows + 1 });
+            }
+        }
+    }
+
+    /// A number, written as `hint` says (see [`spelling`]; 0 when its
+    /// column is set to a type or the row is not kept).
+    fn push_number(&mut self, x: f64, keep: bool, hint: u8) {
         if let Some(acc) = &mut self.acc {
             acc.present += 1;
             acc.moments.add(x);
@@ -1083,7 +1124,13 @@ impl ColBuilder {
             }
         }
         if keep {
-            self.numbers().push(Num::new(Some(x)));
+            let v = self.numbers();
+            v.push(Num::new(Some(x)));
+            if hint != 0 {
+                let at = v.len() - 1;
+                self.spelled.resize(at, 0);
+                self.spelled.push(hint);
+            }
         } else if let Store::Empty = self.store {
             self.numbers();
         }
@@ -1255,7 +1302,7 @@ impl ColBuilder {
                 Some(x) if k == ColumnKind::Integer && !integer_is_exact(t, x, ctx.decimal_comma) => {
                     return Err(DataError::InexactInteger { file: ctx.file.clone(), row: self.rows + 1, line, column: self.name.clone(), value: clip(t) });
                 }
-                Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.push_number(x, keep),
+                Some(x) if k == ColumnKind::Float || x.fract() == 0.0 => self.push_number(x, keep, 0),
                 _ => return Err(self.bad(ctx, line, k, t)),
             },
             Some(k) => match parse_time(t) {
@@ -1272,13 +1319,19 @@ impl ColBuilder {
                     self.note(0, t);
                     self.all_int &= is_integer_text(t, ctx.decimal_comma);
                     match &self.store {
-                        Store::Empty | Store::Numbers(_) => self.push_number(x, keep),
+                        Store::Empty | Store::Numbers(_) => {
+                            let hint = if keep { spelling(t, x, ctx.decimal_comma) } else { 0 };
+                            self.note_respelled(t, x, hint, ctx, keep);
+                            self.push_number(x, keep, hint);
+                        }
                         Store::Times(_) | Store::Labels(_) => {
                             if !matches!(self.store, Store::Labels(_)) {
                                 self.widen_to_labels(ctx);
                             }
-                            let s = if wanted { format_number(x) } else { String::new() };
-                            self.push_label(&s, || number_key(x), keep);
+                            let hint = if wanted { spelling(t, x, ctx.decimal_comma) } else { 0 };
+                            self.note_respelled(t, x, hint, ctx, keep);
+                            let s = if wanted { number_label(x, hint, ctx.decimal_comma) } else { String::new() };
+                            self.push_label(&s, || if hint == 0 { number_key(x) } else { text_key(&s) }, keep);
                         }
                     }
                 }
@@ -1336,6 +1389,7 @@ impl ColBuilder {
             }
         }
         .saturating_add(self.non_finite.len() * 16)
+        .saturating_add(self.spelled.len())
     }
 
     /// Reserves the store's vector for `rows` rows in all, so that it does
@@ -1390,7 +1444,7 @@ impl ColBuilder {
                 l.codes.capacity().saturating_mul(std::mem::size_of::<Code>()) + l.text_bytes.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
         };
-        store + self.non_finite.capacity() * 16 + self.acc_bytes()
+        store + self.non_finite.capacity() * 16 + self.spelled.capacity() + self.acc_bytes()
     }
 
     fn acc_bytes(&self) -> usize {
@@ -1542,6 +1596,7 @@ impl ColBuilder {
                 majority: NAMES[majority].to_string(),
                 dates_have_time: self.has_time,
                 examples,
+                respelled: self.respelled.take(),
             });
         }
         let summary = acc.map(|a| {

@@ -22,7 +22,7 @@ use thiserror::Error;
 pub use csv_read::{parse_csv, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding, MAX_PREAMBLE_LINES, MAX_SKIP_LINES};
 pub use sketch::{hll_std_error, sample_keeps, sample_rows, ColumnSummary, Hll, Moments, SampleInfo, HLL_PRECISION};
 pub(crate) use sketch::text_key;
-pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, ValueExample};
+pub use ingest::{part_start, Ingest, IngestReport, Part, PartOutput, PartSpec, ReadBytes, IngestWarning, MixedTypes, NonFiniteValues, Respelled, ValueExample};
 pub use value::{format_span, format_time};
 pub(crate) use value::parse_time;
 

@@ -207,6 +207,66 @@ pub(crate) fn integer_is_exact(t: &str, x: f64, decimal_comma: bool) -> bool {
     n.is_ok_and(|n| x.abs() < 1.7e38 && n == x as i128)
 }
 
+/// How a number read in a column that turns to labels is written there:
+/// 0 for its plain form (see [`number_label`]), else the decimals written
+/// plus one, for a number written in fixed point with trailing zeros
+/// (`1.10`, `2.0`, `12,50`) or too small for the plain form to keep
+/// (`0.00001`): kept as written, so that a version column keeps `1.10`
+/// apart from `1.1` and a price `12.50`. Any other form (`+5`, `1e3`,
+/// `.5`) reads as its value.
+pub(crate) fn spelling(t: &str, x: f64, decimal_comma: bool) -> u8 {
+    let b = t.as_bytes();
+    if b.last() != Some(&b'0') && !(x != 0.0 && x.abs() < 1e-4) {
+        return 0;
+    }
+    let mark = if decimal_comma { b',' } else { b'.' };
+    let Some(p) = b.iter().position(|&c| c == mark) else { return 0 };
+    let decimals = b.len() - p - 1;
+    if decimals == 0 || decimals > 15 {
+        return 0;
+    }
+    let hint = decimals as u8 + 1;
+    if number_label(x, hint, decimal_comma) == t {
+        hint
+    } else {
+        0
+    }
+}
+
+/// The label a number written `t` reads as when that is not `t` (`+5` as
+/// `5`, `1e3` as `1000`, `08` as `8`), given [`spelling`]'s `hint`: a
+/// check of a few bytes first, then the label itself.
+pub(crate) fn respelled(t: &str, x: f64, hint: u8, decimal_comma: bool) -> Option<String> {
+    if hint != 0 {
+        return None;
+    }
+    let b = t.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    let mark = if decimal_comma { b',' } else { b'.' };
+    let odd = matches!(b.first(), Some(b'+' | b'.' | 0xE2))
+        || matches!(digits, [b'0', d, ..] if d.is_ascii_digit())
+        || digits.first() == Some(&mark)
+        || b.last() == Some(&mark)
+        || b.last() == Some(&b'0') && b.contains(&mark)
+        || b.iter().any(|&c| matches!(c, b'e' | b'E' | b' ' | 0xC2) || (decimal_comma && c == b'.'));
+    if !odd {
+        return None;
+    }
+    Some(number_label(x, 0, decimal_comma)).filter(|l| l != t)
+}
+
+/// The label a number becomes when its column turns to labels: written
+/// with the decimals `hint` gives (see [`spelling`]), else in its plain
+/// form ([`format_number`]); with a decimal comma where the file has one.
+pub(crate) fn number_label(x: f64, hint: u8, decimal_comma: bool) -> String {
+    let s = if hint == 0 { super::format_number(x) } else { format!("{:.*}", usize::from(hint - 1), x) };
+    if decimal_comma {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
 /// Classifies one present, trimmed field.
 pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
     let b = s.as_bytes();
@@ -557,6 +617,27 @@ pub fn format_time(t: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number among labels keeps its fixed-point form (trailing zeros,
+    /// the decimal comma, small values); every other form reads as its
+    /// value, and is named as such.
+    #[test]
+    fn numbers_among_labels_keep_fixed_point_forms() {
+        let kept = |t: &str, dc: bool| {
+            let x = parse_number(t, dc).unwrap();
+            let hint = spelling(t, x, dc);
+            (number_label(x, hint, dc), respelled(t, x, hint, dc))
+        };
+        for (t, dc) in [("1.10", false), ("2.0", false), ("0.50", false), ("-0.0", false), ("12.500", false), ("0.00001", false), ("1.1", false), ("7", false), ("-3.25", false), ("12,50", true), ("1,5", true), ("3", true), ("99999999999999.0", false)] {
+            assert_eq!(kept(t, dc), (t.to_string(), None), "{t}");
+        }
+        for (t, dc, label) in [("+5", false, "5"), ("1e3", false, "1000"), (".5", false, "0.5"), ("08", false, "8"), ("5.", false, "5"), ("+1.10", false, "1.1"), ("1.234,50", true, "1234,5"), ("\u{2212}2.5", false, "-2.5")] {
+            assert_eq!(kept(t, dc), (label.to_string(), Some(label.to_string())), "{t}");
+        }
+        // Plain forms have no hint, so the hot path stores nothing.
+        assert_eq!(spelling("1.25", 1.25, false), 0);
+        assert_eq!(spelling("100", 100.0, false), 0);
+    }
 
     /// A spread of minutes or seconds reads in minutes or seconds (the
     /// command said "0.0 days" for a sensor log's 24 minutes).

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Measure, Profile};
+use super::{percent_text, Measure, Profile};
 use crate::data::{ColumnKind, ColumnValues, Dataset};
 use crate::prepare::{ImputeStrategy, ScaleMethod, StepSpec};
 
@@ -474,7 +474,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 code: AlertCode::HighMissing,
                 severity: if severe { Severity::Critical } else { Severity::Warning },
                 columns: cols.clone(),
-                message: format!("\"{name}\" is missing in {} of {} rows ({:.1}%, threshold {HIGH_MISSING_PCT}%)", c.missing, p.rows, c.missing_pct),
+                message: format!("\"{name}\" is missing in {} of {} rows ({}%, threshold {HIGH_MISSING_PCT}%)", c.missing, p.rows, percent_text(c.missing_pct)),
                 evidence: ev(&[("missing", c.missing as f64), ("missingPct", c.missing_pct)]),
                 suggestion: if is_target { None } else if severe && !flag { drop(name) } else { Some(StepSpec::Impute { column: name.into(), strategy, indicator: true }) },
                 advice: if flag {
@@ -498,11 +498,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 code: AlertCode::NearConstant,
                 severity: Severity::Info,
                 columns: cols.clone(),
-                message: format!("\"{name}\" has the value {:?} in {:.1}% of present rows (threshold {:.0}%)", c.top[0].value, 100.0 * top_share, 100.0 * NEAR_CONSTANT_SHARE),
+                message: format!("\"{name}\" has the value {:?} in {}% of present rows (threshold {:.0}%)", c.top[0].value, percent_text(100.0 * top_share), 100.0 * NEAR_CONSTANT_SHARE),
                 evidence: ev(&[("topShare", top_share), ("distinct", c.distinct as f64)]),
                 suggestion: if two_valued { None } else { drop(name) },
                 advice: if two_valued {
-                    format!("a rare flag: keep it if its rarer value matters ({:.1}% of rows); drop it only if it does not", 100.0 * (1.0 - top_share))
+                    format!("a rare flag: keep it if its rarer value matters ({}% of rows); drop it only if it does not", percent_text(100.0 * (1.0 - top_share)))
                 } else {
                     "drop the column unless the rare values matter".into()
                 },
@@ -647,7 +647,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     severity: Severity::Info,
                     columns: cols.clone(),
                     message: format!(
-                        "\"{name}\" has {} outside the IQR fences [{}, {}] ({:.1}% of present values)",
+                        "\"{name}\" has {} outside the IQR fences [{}, {}] ({}% of present values)",
                         // Sampled: counted among the kept rows and scaled.
                         match (o.below + o.above, p.sample.is_some()) {
                             (n, true) => format!("≈{n} values"),
@@ -656,7 +656,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                         },
                         short(o.lower_fence),
                         short(o.upper_fence),
-                        100.0 * share
+                        percent_text(100.0 * share)
                     ),
                     evidence: ev(&[("below", o.below as f64), ("above", o.above as f64), ("lowerFence", o.lower_fence), ("upperFence", o.upper_fence)]),
                     suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
@@ -756,7 +756,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             code: AlertCode::DuplicateRows,
             severity: if d as f64 / rows >= 0.05 { Severity::Warning } else { Severity::Info },
             columns: Vec::new(),
-            message: format!("{} an earlier row: the same values as read, spaces around them trimmed ({:.1}% of {among})", if d == 1 { "1 row repeats".to_string() } else { format!("{d} rows repeat") }, 100.0 * d as f64 / rows),
+            message: format!("{} an earlier row: the same values as read, spaces around them trimmed ({}% of {among})", if d == 1 { "1 row repeats".to_string() } else { format!("{d} rows repeat") }, percent_text(100.0 * d as f64 / rows)),
             evidence: ev(&[("duplicateRows", d as f64), ("duplicatePct", 100.0 * d as f64 / rows)]),
             suggestion: Some(StepSpec::DropDuplicateRows),
             advice: "drop duplicate training rows, which a model would weigh twice; a test row that repeats a training row stays (the run counts them): to keep them apart, remove the duplicates from the file".into(),
@@ -796,15 +796,17 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     out
 }
 
-/// What reading a mixed column as labels did to its numbers: each is one
-/// label by value ("1.10" and "1.1" are one, as are "2.0" and "2"), which a
-/// version or code column must not have; read as categorical, every value
-/// is kept as written.
+/// What reading a mixed column as labels did to its numbers: those in
+/// fixed point keep their form ("1.10" apart from "1.1"), but one written
+/// otherwise is its value ("+5" reads "5", one label with "5"), which a
+/// code column must not have; read as categorical, every value is kept as
+/// written.
 fn kept_by_value(m: &crate::data::MixedTypes) -> String {
-    if m.numbers == 0 {
-        return String::new();
-    }
-    "; as labels, its numbers are kept by value (\"1.10\" reads \"1.1\" and \"2.0\" reads \"2\"): to keep every value as written, read the column as categorical (--type, or \"Read as\" in the page's reading options)".into()
+    let Some(e) = &m.respelled else { return String::new() };
+    format!(
+        "; as labels, a number written in another form is kept by value (\"{}\" in row {} reads \"{}\"): to keep every value as written, read the column as categorical (--type, or \"Read as\" in the page's reading options)",
+        e.value, e.row, e.reads
+    )
 }
 
 /// Share of a mixed column's values that may be of another type for a cast
@@ -1140,7 +1142,7 @@ fn some_missing(p: &Profile) -> Option<Alert> {
         return None;
     }
     few.sort_by_key(|c| std::cmp::Reverse(c.missing));
-    let named: Vec<String> = few.iter().take(SOME_MISSING_NAMED).map(|c| format!("\"{}\" {} ({:.1}%)", c.name, c.missing, c.missing_pct)).collect();
+    let named: Vec<String> = few.iter().take(SOME_MISSING_NAMED).map(|c| format!("\"{}\" {} ({}%)", c.name, c.missing, percent_text(c.missing_pct))).collect();
     let more = few.len().saturating_sub(SOME_MISSING_NAMED);
     let cells: usize = few.iter().map(|c| c.missing).sum();
     Some(Alert {
@@ -1246,10 +1248,10 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
             if let Some((acc, bins, judged)) = rule_accuracy(&c.values, codes, *k) {
                 if acc >= LEAKAGE_ACCURACY && baseline < LEAKAGE_ACCURACY && bins * 2 <= cp.count {
                     out.push(leak(&cp.name, &tp.name, format!(
-                        "a rule on \"{}\" alone predicts \"{}\" for {:.1}% of {} (majority class alone: {:.1}%)",
+                        "a rule on \"{}\" alone predicts \"{}\" for {}% of {} (majority class alone: {:.1}%)",
                         cp.name,
                         tp.name,
-                        100.0 * acc,
+                        percent_text(100.0 * acc),
                         if codes.len() > LEAKAGE_ROWS { format!("a sample of {judged} rows") } else { "rows".to_string() },
                         100.0 * baseline
                     ), ev(&[("ruleAccuracy", acc), ("baseline", baseline)])));
@@ -2038,24 +2040,32 @@ mod tests {
         assert!(p.alerts.iter().any(|a| a.code == AlertCode::Outliers && a.columns == ["rated"]), "{:?}", p.alerts);
     }
 
-    /// Version numbers among labels are one label per value ("1.10" is
-    /// "1.1"): the mixed-types advice says so and how to keep each as
-    /// written, which reading the column as categorical does.
+    /// Version numbers among labels keep their form ("1.10" apart from
+    /// "1.1", "2.0" from "2"); a number in another form ("+5") is its value,
+    /// and the mixed-types advice says so and how to keep each as written,
+    /// which reading the column as categorical does.
     #[test]
-    fn numbers_among_labels_are_said_to_be_kept_by_value() {
+    fn numbers_among_labels_keep_their_form() {
         let csv = "version,n\n1.1,1\n1.10,2\n1.10,3\n2.0,4\n2,5\nv3,6\n1.1,7\n2.00,8\n";
         let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let crate::data::ColumnValues::Categorical { levels, .. } = &ds.columns[0].values else { panic!("{:?}", ds.columns[0].kind) };
+        assert_eq!(levels, &["1.1", "1.10", "2.0", "2", "v3", "2.00"]);
         let p = profile(&ds);
-        assert_eq!(p.columns[0].distinct, 3);
-        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
-        assert!(m.advice.ends_with("; as labels, its numbers are kept by value (\"1.10\" reads \"1.1\" and \"2.0\" reads \"2\"): to keep every value as written, read the column as categorical (--type, or \"Read as\" in the page's reading options)"), "{}", m.advice);
-        // Following it keeps the six labels as written.
-        let mut opts = ParseOptions::default();
-        opts.column_types.insert("version".into(), crate::data::ColumnKind::Categorical);
-        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap());
         assert_eq!(p.columns[0].distinct, 6);
         let count = |v: &str| p.columns[0].top.iter().find(|t| t.value == v).map(|t| t.count);
         assert_eq!((count("1.1"), count("1.10")), (Some(2), Some(2)));
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(!m.advice.contains("kept by value"), "{}", m.advice);
+        let csv = "code,n\n5,1\n+5,2\n1e3,3\nx,4\n1000,5\n";
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert_eq!(p.columns[0].distinct, 3);
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(m.advice.ends_with("; as labels, a number written in another form is kept by value (\"+5\" in row 2 reads \"5\"): to keep every value as written, read the column as categorical (--type, or \"Read as\" in the page's reading options)"), "{}", m.advice);
+        // Following it keeps the five labels as written.
+        let mut opts = ParseOptions::default();
+        opts.column_types.insert("code".into(), crate::data::ColumnKind::Categorical);
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &opts).unwrap());
+        assert_eq!(p.columns[0].distinct, 5);
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::MixedTypes), "{:?}", p.alerts);
         // A column of labels with no numbers among them is told nothing of it.
         let csv = "d,v\n2021-03-01,1\n2021-03-02,2\nsoon,3\n";

@@ -417,6 +417,19 @@ fn clip(s: &str) -> String {
     }
 }
 
+/// A percentage with one decimal, as a message or report shows it: never
+/// "0.0%" for a share above nothing nor "100.0%" for one below all
+/// ("<0.1", ">99.9"), as the page's formatPercent.
+pub fn percent_text(p: f64) -> String {
+    if p > 0.0 && p < 0.05 {
+        "<0.1".into()
+    } else if p >= 99.95 && p < 100.0 {
+        ">99.9".into()
+    } else {
+        format!("{p:.1}")
+    }
+}
+
 /// Quantile `p` of sorted `v` with linear interpolation (numpy's default).
 pub fn quantile(v: &[f64], p: f64) -> f64 {
     let h = (v.len() - 1) as f64 * p;
@@ -904,6 +917,23 @@ fn duplicate_rows(ds: &Dataset) -> usize {
 mod tests {
     use super::*;
     use crate::data::{parse_csv, ParseOptions};
+
+    /// A share above nothing never reads "0.0%", one below all never
+    /// "100.0%": one missing cell in 3,000 is "<0.1%".
+    #[test]
+    fn percentages_never_round_to_nothing_or_all() {
+        let texts: Vec<String> = [0.0, 0.03, 0.05, 12.345, 99.94, 99.96, 100.0].iter().map(|&p| percent_text(p)).collect();
+        assert_eq!(texts, ["0.0", "<0.1", "0.1", "12.3", "99.9", ">99.9", "100.0"]);
+        let mut csv = String::from("a,b\n");
+        for i in 0..3000 {
+            csv.push_str(&format!("{i},{}\n", if i == 7 { "" } else { "x" }));
+        }
+        let p = profile(&ds(&csv));
+        assert_eq!(p.columns[1].missing, 1);
+        let html = crate::report::html(&p);
+        // The column's missing values and the file's missing cells.
+        assert_eq!(html.matches("<td class=n>1 (&lt;0.1%)</td>").count(), 2, "{}", &html[..html.len().min(3000)]);
+    }
 
     fn ds(s: &str) -> Dataset {
         parse_csv(s.as_bytes(), "t.csv", &ParseOptions::default()).unwrap()

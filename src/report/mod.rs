@@ -176,7 +176,7 @@ pub fn html(p: &Profile) -> String {
     let ig = &p.ingest;
     let _ = write!(
         s,
-        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({:.1}%)</td></tr><tr><th>Memory</th><td class=n>{}</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
+        "<h2>Overview</h2><table><tr><th>Rows</th><td class=n>{}</td></tr><tr><th>Columns</th><td class=n>{}</td></tr><tr><th>Duplicate rows</th><td class=n>{}</td></tr><tr><th>Missing cells</th><td class=n>{} ({}%)</td></tr><tr><th>Memory</th><td class=n>{}</td></tr><tr><th>Read as</th><td>{}, delimiter {}, {}{}, {} line endings</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>",
         d.rows,
         d.columns,
         // Sampled: counted among the kept rows, which is not an estimate
@@ -186,7 +186,7 @@ pub fn html(p: &Profile) -> String {
             _ => d.duplicate_rows.to_string(),
         },
         d.missing_cells,
-        d.missing_cells_pct,
+        escape(&crate::profile::percent_text(d.missing_cells_pct)),
         bytes_text(d.memory_bytes),
         escape(&ig.encoding),
         escape(&format!("{:?}", ig.delimiter)),
@@ -366,7 +366,7 @@ fn column(s: &mut String, c: &ColumnProfile) {
         let _ = write!(s, "<tr><th>{k}</th><td class=n>{v}</td></tr>");
     };
     row("present", c.count.to_string());
-    row("missing", format!("{} ({:.1}%)", c.missing, c.missing_pct));
+    row("missing", format!("{} ({}%)", c.missing, escape(&crate::profile::percent_text(c.missing_pct))));
     row("distinct", format!("{}{}", approx(&["distinct"]), c.distinct));
     if let Some(r) = &c.date_range {
         let zone = r.zone_words().map_or(String::new(), |z| format!(" <small>({z})</small>"));

@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Code, ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{Code, ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Respelled, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,7 +158,7 @@ impl ColMeta {
     fn encoded_len(&self) -> Option<usize> {
         match self.store {
             0 => Some(0),
-            1 | 2 => self.len.checked_mul(8),
+            1 | 2 => self.len.checked_mul(8)?.checked_add(self.spelled),
             3 => self.len.checked_mul(4)?.checked_add(self.levels.checked_mul(4)?)?.checked_add(self.text_bytes),
             _ => None,
         }
@@ -468,6 +468,9 @@ impl ColBuilder {
         if self.shifted.is_none() {
             self.shifted = o.shifted.take();
         }
+        if self.respelled.is_none() {
+            self.respelled = o.respelled.take().map(|e| Respelled { row: e.row + row_off, ..e });
+        }
         let to_labels = matches!(
             (&self.store, &o.store),
             (Store::Labels(_), _) | (_, Store::Labels(_)) | (Store::Numbers(_), Store::Times(_)) | (Store::Times(_), Store::Numbers(_))
@@ -512,6 +515,11 @@ impl ColBuilder {
             }
         }
         let stored = self.stored;
+        // How the part's numbers are written, after their position here.
+        if !o.spelled.is_empty() && matches!(o.store, Store::Numbers(_)) {
+            self.spelled.resize(stored, 0);
+            self.spelled.append(&mut o.spelled);
+        }
         match (&mut self.store, o.store) {
             (_, Store::Empty) => self.push_missing_n(o.stored),
             (Store::Empty, Store::Numbers(v)) => {
@@ -558,7 +566,7 @@ impl Labels {
 
 // ------------------------------------------------------- bytes between workers
 
-const MAGIC: &[u8; 8] = b"mlcpart2";
+const MAGIC: &[u8; 8] = b"mlcpart3";
 
 #[derive(Serialize, Deserialize)]
 struct PartMeta {
@@ -575,6 +583,9 @@ struct ColMeta {
     len: usize,
     levels: usize,
     text_bytes: usize,
+    /// Bytes of how the numbers are written (see `ColBuilder::spelled`),
+    /// after the numbers.
+    spelled: usize,
     rows: usize,
     stored: usize,
     all_int: bool,
@@ -584,6 +595,9 @@ struct ColMeta {
     /// The first time moved by its offset.
     #[serde(default)]
     shifted: Option<String>,
+    /// The first number whose label reads otherwise.
+    #[serde(default)]
+    respelled: Option<Respelled>,
     counts: [usize; 3],
     examples: [Vec<ValueExample>; 3],
     non_finite: Vec<(usize, u32)>,
@@ -613,12 +627,14 @@ impl PartOutput {
                     len: i.len,
                     levels: i.levels,
                     text_bytes: i.text_bytes,
+                    spelled: c.spelled.len(),
                     rows: c.rows,
                     stored: c.stored,
                     all_int: c.all_int,
                     has_time: c.has_time,
                     zones: [c.zoned, c.unzoned],
                     shifted: c.shifted.clone(),
+                    respelled: c.respelled.clone(),
                     counts: c.counts,
                     examples: c.examples.clone(),
                     non_finite: c.non_finite.clone(),
@@ -644,6 +660,7 @@ impl PartOutput {
                     for x in v {
                         out.extend_from_slice(&x.unwrap_or(f64::NAN).to_le_bytes());
                     }
+                    out.extend_from_slice(&c.spelled);
                 }
                 Store::Labels(l) => {
                     for c in &l.codes {
@@ -677,6 +694,7 @@ impl PartOutput {
         let mut at = body_at;
         for m in &meta.cols {
             let consistent = (m.store == 0 || m.len == m.stored)
+                && (m.spelled == 0 || (m.store == 1 && m.spelled <= m.len))
                 && m.non_finite.iter().all(|&(p, t)| p < m.stored && (t as usize) < m.nf_texts.len())
                 && (m.nf_count == 0 || (m.nf_first_text as usize) < m.nf_texts.len());
             let end = at.checked_add(m.encoded_len()?)?;
@@ -707,11 +725,13 @@ impl PartOutput {
 /// agree.
 fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     let mut r = Reader { b: bytes, at: 0 };
+    let mut spelled = Vec::new();
     let store = match m.store {
         0 => Store::Empty,
         1 | 2 => {
             let values = r.take(m.len.checked_mul(8)?)?;
             let v: Vec<Num> = values.chunks_exact(8).map(|x| Num::new(Some(f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))).collect();
+            spelled = r.take(m.spelled)?.to_vec();
             if m.store == 1 {
                 Store::Numbers(v)
             } else {
@@ -750,6 +770,8 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     c.has_time = m.has_time;
     [c.zoned, c.unzoned] = m.zones;
     c.shifted = m.shifted;
+    c.spelled = spelled;
+    c.respelled = m.respelled;
     c.counts = m.counts;
     c.examples = m.examples;
     c.non_finite = m.non_finite;
@@ -853,7 +875,14 @@ mod tests {
             let num = if i % 17 == 0 { "NA".to_string() } else { format!("{}.{}", i * 7 % 101, i % 10) };
             let when = if i % 23 == 0 { String::new() } else { format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28) };
             let cat = ["red", "green", "blue", " Blue"][i % 4];
-            let mixed = if i >= 2600 && i % 7 == 0 { "x".to_string() } else { (i % 13).to_string() };
+            // Numbers, some kept as written (`5.10`) or by value (`+4`
+            // reads `4`), that turn to labels late.
+            let mixed = match i {
+                _ if i >= 2600 && i % 7 == 0 => "x".to_string(),
+                1500 => "+4".to_string(),
+                _ if i % 3 == 0 => format!("{}.{}0", i % 13, i % 2),
+                _ => (i % 13).to_string(),
+            };
             let text = if i % 50 == 3 { format!("\"line one, {i}{nl}line \"\"two\"\"\"") } else { format!("note {i} about row {}", i * 31 % 977) };
             let nf = match i { 250 | 2300 => "inf".to_string(), 2350 => "-1e400".to_string(), _ => (i % 5).to_string() };
             let late = if i < 2200 { String::new() } else { (i * 3).to_string() };
@@ -911,6 +940,15 @@ mod tests {
             let one = whole(&bytes, &opts()).unwrap();
             assert!(one.sample.is_none());
             assert_eq!(one.columns[4].kind, ColumnKind::Categorical);
+            // Its numbers keep their form, but for one by value.
+            let labels = |ds: &Dataset| match &ds.columns[4].values {
+                crate::data::ColumnValues::Categorical { levels, .. } => levels.clone(),
+                _ => Vec::new(),
+            };
+            let levels = labels(&one);
+            assert!(["5.10", "5.00", "5", "x", "4"].iter().all(|l| levels.iter().any(|v| v == l)) && !levels.iter().any(|v| v == "5.1" || v == "+4"), "{levels:?}");
+            let m = &one.ingest.mixed[0];
+            assert_eq!(m.respelled.as_ref().map(|r| (r.value.as_str(), r.reads.as_str(), r.row)), Some(("+4", "4", 1501)));
             let n = bytes.len();
             let (mut taken, mut tried) = (0, 0);
             for s in (0..n).step_by(n / 60 + 1) {
@@ -1072,6 +1110,28 @@ mod tests {
         assert!(one.sample.is_some());
         let (ds, taken, _) = read_in_parts(&bytes, "t.csv", &small, &[bytes.len() / 2], 4096);
         assert_eq!((ds.unwrap(), taken), (one, false));
+
+        // Sampled with no type set: the kept rows' numbers keep their form
+        // when the column turns to labels, each by its own row.
+        let free = ParseOptions { max_memory_bytes: 300_000, ..opts() };
+        let one = whole(&bytes, &free).unwrap();
+        let sample = one.sample.as_ref().expect("sampled");
+        let crate::data::ColumnValues::Categorical { levels, codes } = &one.columns[4].values else { panic!("{:?}", one.columns[4].kind) };
+        let ids = match &one.columns[0].values {
+            crate::data::ColumnValues::Numeric(v) => v.clone(),
+            _ => panic!("ids"),
+        };
+        assert!(codes.len() < 3000 && sample.kept_rows == codes.len(), "{} kept", codes.len());
+        for (id, c) in ids.iter().zip(codes) {
+            let i = id.get().expect("an id") as usize;
+            let written = match i {
+                _ if i >= 2600 && i % 7 == 0 => "x".to_string(),
+                1500 => "4".to_string(),
+                _ if i % 3 == 0 => format!("{}.{}0", i % 13, i % 2),
+                _ => (i % 13).to_string(),
+            };
+            assert_eq!(c.map(|c| levels[c as usize].as_str()), Some(written.as_str()), "row of id {i}");
+        }
     }
 
     /// Damaged bytes are refused, never trusted.
