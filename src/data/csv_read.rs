@@ -497,6 +497,34 @@ mod tests {
     /// rows of missing values or labels. Lines keep their numbers.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
     #[test]
+    fn qualtrics_header_rows_are_skipped() {
+        let note = |ds: &Dataset, code: &str| ds.ingest.warnings.iter().find(|w| w.code == code).map(|w| w.message.clone());
+        // Names, question texts (one over two lines), import IDs, answers.
+        let text = concat!(
+            "StartDate,EndDate,Status,Q1,Q2_1,Q3\r\n",
+            "Start Date,End Date,Response Type,\"How satisfied are you?\r\n(1 = not at all)\",Rate - Price,Comments\r\n",
+            "\"{\"\"ImportId\"\":\"\"startDate\"\",\"\"timeZone\"\":\"\"America/Denver\"\"}\",\"{\"\"ImportId\"\":\"\"endDate\"\",\"\"timeZone\"\":\"\"America/Denver\"\"}\",",
+            "\"{\"\"ImportId\"\":\"\"status\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\",\"{\"\"ImportId\"\":\"\"QID2_1\"\"}\",\"{\"\"ImportId\"\":\"\"QID3_TEXT\"\"}\"\r\n",
+            "2024-03-01 10:00:00,2024-03-01 10:05:00,0,4,3,fine\r\n",
+            "2024-03-02 11:00:00,2024-03-02 11:07:00,0,5,,great\r\n",
+            "2024-03-02 12:00:00,2024-03-02 12:01:00,0,2,1,\r\n",
+        );
+        let ds = parse(text.as_bytes()).unwrap();
+        assert_eq!(ds.n_rows, 3);
+        let kinds: Vec<ColumnKind> = ds.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ColumnKind::DateTime, ColumnKind::DateTime, ColumnKind::Integer, ColumnKind::Integer, ColumnKind::Integer, ColumnKind::Categorical]);
+        assert!(ds.ingest.mixed.is_empty(), "{:?}", ds.ingest.mixed);
+        assert_eq!(note(&ds, "survey_header").unwrap(), "2 rows below the column names, from line 2 (\"Start Date\"), are a Qualtrics export's question texts and import IDs, part of its header, and were skipped");
+        // A row error after them counts lines across both.
+        let bad = format!("{text}2024-03-03 09:00:00,x\r\n");
+        let e = parse(bad.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("line 8"), "{e}");
+        // A row of question texts alone is data (nothing says it is not).
+        let ds = parse(b"id,Q1\nRespondent,How old are you?\n1,34\n2,51\n").unwrap();
+        assert_eq!((ds.n_rows, note(&ds, "survey_header")), (3, None));
+    }
+
+    #[test]
     fn empty_records_and_repeated_headers_are_skipped() {
         let note = |ds: &Dataset, code: &str| ds.ingest.warnings.iter().find(|w| w.code == code).map(|w| w.message.clone());
         let kinds = |ds: &Dataset| ds.columns.iter().map(|c| c.kind).collect::<Vec<_>>();

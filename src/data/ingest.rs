@@ -1974,6 +1974,8 @@ struct Parser {
     footer_line: Option<usize>,
     /// Lines above the table not detected as a title (see [`sniff`]).
     title_lines: Option<(usize, usize)>,
+    /// Records below the names still to skip as part of the header.
+    survey_rows: usize,
 }
 
 /// Lines of one kind skipped as no data: how many, and the first one's
@@ -2022,6 +2024,10 @@ pub(crate) struct Skips {
     row_count: Skipped,
     /// Notes below the table (a source, footnotes), with their text.
     footer: Skipped,
+    /// Records below the names that are part of the header (a Qualtrics
+    /// export's), with the first one's first field.
+    #[serde(default)]
+    survey: Skipped,
 }
 
 impl Skips {
@@ -2031,6 +2037,7 @@ impl Skips {
         self.rule.merge(&part.rule, line_off);
         self.row_count.merge(&part.row_count, line_off);
         self.footer.merge(&part.footer, line_off);
+        self.survey.merge(&part.survey, line_off);
     }
 
     fn notes(&self) -> impl Iterator<Item = IngestWarning> {
@@ -2054,6 +2061,11 @@ impl Skips {
                 "notes_below_table",
                 |line, text| format!("line {line}, \"{text}\", is a note below the table (a source or a footnote) and was skipped; to read such lines as rows, set short rows to missing (--short-rows missing, or \"Short rows\" in the page's reading options)"),
                 |n, line, text| format!("{n} lines below the table, from line {line} (\"{text}\"), are notes (a source, footnotes) and were skipped; to read them as rows, set short rows to missing (--short-rows missing, or \"Short rows\" in the page's reading options)"),
+            ),
+            self.survey.note(
+                "survey_header",
+                |line, text| format!("line {line}, \"{text}\", is part of the header and was skipped"),
+                |n, line, text| format!("{n} rows below the column names, from line {line} (\"{text}\"), are a Qualtrics export's question texts and import IDs, part of its header, and were skipped"),
             ),
             self.header.note(
                 "repeated_header",
@@ -2156,6 +2168,8 @@ struct ParserHead {
     footer_line: Option<usize>,
     /// Lines above the table not detected as a title (see [`sniff`]).
     title_lines: Option<(usize, usize)>,
+    /// Records below the names that are part of the header.
+    survey_rows: usize,
 }
 
 impl Parser {
@@ -2176,6 +2190,7 @@ impl Parser {
             escape: head.escape,
             footer_line: head.footer_line,
             title_lines: head.title_lines,
+            survey_rows: head.survey_rows,
             escape_pending: false,
             delimiter: head.delimiter,
             ctx: Ctx {
@@ -2693,6 +2708,11 @@ impl Parser {
                 return Ok(());
             }
         }
+        if self.survey_rows > 0 {
+            self.survey_rows -= 1;
+            self.skips.survey.add(self.record_line, || clip(field(0).trim()));
+            return Ok(());
+        }
         let expected = self.names.as_ref().map_or(0, Vec::len);
         // A record of empty fields in a table of two columns or more is no
         // row (in one column it is a missing value).
@@ -3106,6 +3126,9 @@ struct Sniffed {
     line_ending: &'static str,
     /// A backslash escapes the next byte inside a quoted field.
     escape: bool,
+    /// Records below the names that are part of the header (a Qualtrics
+    /// export's question texts and import IDs), skipped.
+    survey_rows: usize,
 }
 
 /// The byte after the first `n` lines of `text` (a `\r\n` pair ends one
@@ -3455,6 +3478,14 @@ fn first_row_recurs_or_has_fractions(records: &[csv::StringRecord], decimal_comm
     })
 }
 
+/// Whether a record is a Qualtrics export's row of import IDs: every
+/// field written (half of them at least) a JSON object that starts
+/// `{"ImportId":`.
+fn import_ids(r: &csv::StringRecord) -> bool {
+    let written: Vec<&str> = r.iter().map(str::trim).filter(|f| !f.is_empty()).collect();
+    written.len() * 2 >= r.len() && written.iter().all(|f| f.starts_with("{\"ImportId\":") && f.ends_with('}'))
+}
+
 fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataError> {
     let comment = opts.comment.map(|c| c as u8);
     // An Excel "sep=;" first line names the delimiter and is not data.
@@ -3653,7 +3684,10 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         _ => HeaderFix::None,
     };
     let escape = escape && !whitespace;
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape })
+    // A Qualtrics export: below the names, a row of question texts and
+    // one of import IDs (`{"ImportId":"QID1"}`), both part of the header.
+    let survey_rows = if has_header && records.len() >= 3 && records[1].len() == records[0].len() && import_ids(&records[2]) { 2 } else { 0 };
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape, survey_rows })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3934,7 +3968,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line, title_lines: s.title_lines };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line, title_lines: s.title_lines, survey_rows: s.survey_rows };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;

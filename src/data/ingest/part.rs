@@ -184,7 +184,7 @@ impl PartOutput {
 impl Part {
     /// A parser for the bytes `spec.start..spec.end`.
     pub fn new(spec: PartSpec) -> Part {
-        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace, escape: false, footer_line: None, title_lines: None };
+        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace, escape: false, footer_line: None, title_lines: None, survey_rows: 0 };
         let mut opts = spec.opts.clone();
         // Sampling (which the head refuses) rather than an error: a part
         // never stops for memory the head would not have stopped for.
