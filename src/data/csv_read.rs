@@ -591,6 +591,8 @@ mod tests {
         assert_eq!(note(&ds, "trailing_delimiter").unwrap(), "column 2 had no name and no value and was left out");
         // Nothing but such records: said in the error.
         assert_eq!(parse(b",,\n,,\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 2 lines hold only empty fields, such as \",,\")");
+        assert_eq!(parse(b"\n\n \t\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 6 bytes are only spaces, tabs and line ends)");
+        assert_eq!(parse(b"").unwrap_err().to_string(), "t.csv: the file is empty");
         assert_eq!(parse(b"a,b\n,\na,b\n,\n").unwrap_err().to_string(), "t.csv: the file has a header row but no data rows (2 lines below it hold only empty fields, and 1 repeats it)");
         // Errors after skipped records name the file's line.
         assert_eq!(parse(b"a,b\n1,2\n,\na,b\n3\n").unwrap_err().to_string(), "t.csv: row 2 (line 5) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");

@@ -3984,7 +3984,9 @@ impl Ingest {
         }
         self.push_inner(&[], true)?;
         if !self.saw_content {
-            return Err(DataError::EmptyFile { file: self.file, skipped: String::new() });
+            // Bytes, but only blanks and line ends (a BOM too, decoded).
+            let skipped = if self.bytes > 0 { format!(" (its {} bytes are only spaces, tabs and line ends)", self.bytes) } else { String::new() };
+            return Err(DataError::EmptyFile { file: self.file, skipped });
         }
         let mut report = std::mem::take(&mut self.report);
         let parser = self.parser.take().expect("the last push starts the parser");
