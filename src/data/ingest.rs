@@ -905,13 +905,14 @@ pub(crate) struct LooseForm {
 /// The distinct-count key of a label read without a forced type: numbers
 /// in their plain form and dates by value, so a column that widens keeps
 /// one key per value; a number kept as written (`1.10`, see [`spelling`])
-/// by its text, as it is a label of its own.
-fn label_key(s: &str, forced: bool, decimal_comma: bool) -> u64 {
+/// by its text, as it is a label of its own. Numbers' labels have a
+/// decimal point whatever the file's mark.
+fn label_key(s: &str, forced: bool) -> u64 {
     if forced {
         return text_key(s);
     }
-    match classify(s, decimal_comma) {
-        Class::Number(x) if spelling(s, x, decimal_comma) == 0 => number_key(x),
+    match classify(s, false) {
+        Class::Number(x) if spelling(s, x, false) == 0 => number_key(x),
         Class::Time(t, _) => time_key(t),
         _ => text_key(s),
     }
@@ -999,7 +1000,7 @@ impl ColBuilder {
                 acc.labels = Some(LabelCounter::new(ctx.label_cap_bytes));
                 for (level, &n) in l.levels.iter().zip(&counts) {
                     acc.present += n;
-                    acc.label(level, label_key(level, self.forced.is_some(), ctx.decimal_comma), n);
+                    acc.label(level, label_key(level, self.forced.is_some()), n);
                 }
             }
         }
@@ -1031,7 +1032,7 @@ impl ColBuilder {
                 let mut l = Labels::new(0);
                 let spelled = std::mem::take(&mut self.spelled);
                 let hint = |i: usize| spelled.get(i).copied().unwrap_or(0);
-                l.codes = v.iter().enumerate().map(|(i, x)| Code::new(x.map(|x| l.code(&number_label(x, hint(i), ctx.decimal_comma))))).collect();
+                l.codes = v.iter().enumerate().map(|(i, x)| Code::new(x.map(|x| l.code(&number_label(x, hint(i)))))).collect();
                 for (r, t) in std::mem::take(&mut self.non_finite) {
                     let c = l.code(&self.nf_texts[t as usize]);
                     l.codes[r] = Code::new(Some(c));
@@ -1330,7 +1331,7 @@ impl ColBuilder {
                             }
                             let hint = if wanted { spelling(t, x, ctx.decimal_comma) } else { 0 };
                             self.note_respelled(t, x, hint, ctx, keep);
-                            let s = if wanted { number_label(x, hint, ctx.decimal_comma) } else { String::new() };
+                            let s = if wanted { number_label(x, hint) } else { String::new() };
                             self.push_label(&s, || if hint == 0 { number_key(x) } else { text_key(&s) }, keep);
                         }
                     }

@@ -226,10 +226,21 @@ pub(crate) fn spelling(t: &str, x: f64, decimal_comma: bool) -> u8 {
         return 0;
     }
     let hint = decimals as u8 + 1;
-    if number_label(x, hint, decimal_comma) == t {
+    if reads_as(&number_label(x, hint), t, decimal_comma) {
         hint
     } else {
         0
+    }
+}
+
+/// Whether a number's label is `t` but for the decimal mark (a comma in
+/// `t` where the file has one: labels write a point, as every number
+/// mlcycle shows does, so that a cast reads them back).
+fn reads_as(label: &str, t: &str, decimal_comma: bool) -> bool {
+    if decimal_comma {
+        label.len() == t.len() && label.bytes().zip(t.bytes()).all(|(l, c)| l == c || (l == b'.' && c == b','))
+    } else {
+        label == t
     }
 }
 
@@ -252,18 +263,17 @@ pub(crate) fn respelled(t: &str, x: f64, hint: u8, decimal_comma: bool) -> Optio
     if !odd {
         return None;
     }
-    Some(number_label(x, 0, decimal_comma)).filter(|l| l != t)
+    Some(number_label(x, 0)).filter(|l| !reads_as(l, t, decimal_comma))
 }
 
 /// The label a number becomes when its column turns to labels: written
 /// with the decimals `hint` gives (see [`spelling`]), else in its plain
-/// form ([`format_number`]); with a decimal comma where the file has one.
-pub(crate) fn number_label(x: f64, hint: u8, decimal_comma: bool) -> String {
-    let s = if hint == 0 { super::format_number(x) } else { format!("{:.*}", usize::from(hint - 1), x) };
-    if decimal_comma {
-        s.replace('.', ",")
+/// form ([`format_number`]); with a decimal point, as a cast reads it.
+pub(crate) fn number_label(x: f64, hint: u8) -> String {
+    if hint == 0 {
+        super::format_number(x)
     } else {
-        s
+        format!("{:.*}", usize::from(hint - 1), x)
     }
 }
 
@@ -626,12 +636,17 @@ mod tests {
         let kept = |t: &str, dc: bool| {
             let x = parse_number(t, dc).unwrap();
             let hint = spelling(t, x, dc);
-            (number_label(x, hint, dc), respelled(t, x, hint, dc))
+            (number_label(x, hint), respelled(t, x, hint, dc))
         };
-        for (t, dc) in [("1.10", false), ("2.0", false), ("0.50", false), ("-0.0", false), ("12.500", false), ("0.00001", false), ("1.1", false), ("7", false), ("-3.25", false), ("12,50", true), ("1,5", true), ("3", true), ("99999999999999.0", false)] {
+        for (t, dc) in [("1.10", false), ("2.0", false), ("0.50", false), ("-0.0", false), ("12.500", false), ("0.00001", false), ("1.1", false), ("7", false), ("-3.25", false), ("3", true), ("99999999999999.0", false)] {
             assert_eq!(kept(t, dc), (t.to_string(), None), "{t}");
         }
-        for (t, dc, label) in [("+5", false, "5"), ("1e3", false, "1000"), (".5", false, "0.5"), ("08", false, "8"), ("5.", false, "5"), ("+1.10", false, "1.1"), ("1.234,50", true, "1234,5"), ("\u{2212}2.5", false, "-2.5")] {
+        // A decimal comma is the file's mark, not another form: labels
+        // write a point, which a cast to numbers reads.
+        for (t, label) in [("12,50", "12.50"), ("1,5", "1.5"), ("-0,0", "-0.0")] {
+            assert_eq!(kept(t, true), (label.to_string(), None), "{t}");
+        }
+        for (t, dc, label) in [("+5", false, "5"), ("1e3", false, "1000"), (".5", false, "0.5"), ("08", false, "8"), ("5.", false, "5"), ("+1.10", false, "1.1"), ("1.234,50", true, "1234.5"), ("\u{2212}2.5", false, "-2.5")] {
             assert_eq!(kept(t, dc), (label.to_string(), Some(label.to_string())), "{t}");
         }
         // Plain forms have no hint, so the hot path stores nothing.

@@ -2074,6 +2074,29 @@ mod tests {
         assert!(!m.advice.contains("kept by value"), "{}", m.advice);
     }
 
+    /// In a file with a decimal comma, a mixed column's numbers become
+    /// labels with a point ("12,50" as "12.50"): the cast its alert offers
+    /// reads every one of them back, and the note among them is missing.
+    #[test]
+    fn decimal_comma_numbers_among_labels_cast_back() {
+        let csv = "id;price\n1;12,50\n2;3,5\n3;n/k\n4;7,25\n5;8,00\n6;1.234,50\n7;-0,5\n";
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        assert!(ds.ingest.decimal_comma);
+        let crate::data::ColumnValues::Categorical { levels, .. } = &ds.columns[1].values else { panic!("{:?}", ds.columns[1].kind) };
+        assert_eq!(levels, &["12.50", "3.5", "n/k", "7.25", "8.00", "1234.5", "-0.5"]);
+        let p = profile(&ds);
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        // Only the grouped number is in another form.
+        assert!(m.advice.contains("(\"1.234,50\" in row 6 reads \"1234.5\")"), "{}", m.advice);
+        let fix = m.fix().expect("a cast");
+        let rows: Vec<usize> = (0..7).collect();
+        let r = crate::prepare::Recipe::fit_with(&ds, &[1], &rows, &[fix]).unwrap();
+        let x = r.apply(&ds, &rows).unwrap();
+        // The median of the six numbers, between 7.25 and 8.
+        let median = 7.625;
+        assert_eq!(x.column(0).to_vec(), [12.5, 3.5, median, 7.25, 8.0, 1234.5, -0.5]);
+    }
+
     /// A date written another way among ISO dates is named as one, so the
     /// cast's advice does not just drop it as an odd value.
     #[test]
