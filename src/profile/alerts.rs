@@ -61,6 +61,9 @@ pub(crate) struct WrittenNumbers<'a> {
     /// Values written with another unit, and the first of them ("1TB"
     /// among "64GB"): the fix reads them as missing.
     pub other_unit: Option<(usize, &'a str)>,
+    /// Values that are no numbers, and the first of them (by level)
+    /// ("call" among "$3.25"): the fix reads them as missing.
+    pub others: Option<(usize, &'a str)>,
 }
 
 /// [`WrittenNumbers`] of `levels` counted `counts` times, when at least
@@ -74,11 +77,37 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize], file_d
     marked_numbers(levels, counts, decimal_comma).or_else(|| common_unit(levels, counts, decimal_comma))
 }
 
+/// A percentage in whole numbers that never reads 0 for a share above
+/// nothing nor 100 for one below all ("<1", ">99").
+fn whole_percent(p: f64) -> String {
+    if p > 0.0 && p < 0.5 {
+        "<1".into()
+    } else if (99.5..100.0).contains(&p) {
+        ">99".into()
+    } else {
+        format!("{p:.0}")
+    }
+}
+
+/// Says the values among written numbers that are no numbers, which the
+/// fix makes missing: how many, the first (by level) and its row (not
+/// when rows were sampled).
+fn no_numbers(others: Option<(usize, &str)>, levels: &[String], codes: &[crate::data::Code], sampled: bool) -> String {
+    let Some((n, first)) = others else { return String::new() };
+    let row = levels.iter().position(|l| l == first).and_then(|k| codes.iter().position(|c| *c == Some(k as u32))).filter(|_| !sampled);
+    let row = row.map_or(String::new(), |r| format!(", row {}", r + 1));
+    if n == 1 {
+        format!("; 1 value that is no number ({first:?}{row}) would become missing")
+    } else {
+        format!("; {n} values that are no numbers (e.g. {first:?}{row}) would become missing")
+    }
+}
+
 /// [`written_numbers`] without a unit.
 fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
     let present: usize = counts.iter().sum();
     let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
-    let (mut values, mut marked_values, mut others, mut example) = (0usize, 0usize, 0usize, None);
+    let (mut values, mut marked_values, mut others, mut example, mut first_other) = (0usize, 0usize, 0usize, None, None);
     for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
         match disguised_number(level, decimal_comma) {
             Some((_, marked)) => {
@@ -90,6 +119,7 @@ fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: boo
             }
             None => {
                 others += n;
+                first_other.get_or_insert(level.as_str());
                 if others as f64 > most_others {
                     return None;
                 }
@@ -97,7 +127,8 @@ fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: boo
         }
     }
     let share = values as f64 / present.max(1) as f64;
-    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None, other_unit: None })
+    let others = first_other.map(|e| (others, e));
+    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None, other_unit: None, others })
 }
 
 /// Longest unit read after a number.
@@ -165,7 +196,7 @@ fn common_unit<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) 
     let share = values as f64 / present.max(1) as f64;
     let others: Vec<&(&str, usize, &str)> = units.iter().filter(|u| u.0 != unit).collect();
     let other_unit = others.first().map(|u| (others.iter().map(|u| u.1).sum(), u.2));
-    (share >= NUMBERS_AS_TEXT_SHARE).then_some(WrittenNumbers { share, values, marked: with_unit, example, unit: Some(unit), other_unit })
+    (share >= NUMBERS_AS_TEXT_SHARE).then_some(WrittenNumbers { share, values, marked: with_unit, example, unit: Some(unit), other_unit, others: None })
 }
 
 /// The number a label stands for when written in parentheses for a
@@ -525,12 +556,13 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     columns: cols.clone(),
                     message: if let Some(unit) = w.unit {
                         let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {e:?}) would become missing"));
-                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({:.0}% of its values, e.g. {:?}{other}), so it was read as labels", 100.0 * w.share, w.example)
+                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({}% of its values, e.g. {:?}{other}), so it was read as labels", whole_percent(100.0 * w.share), w.example)
                     } else if w.marked == w.values {
                         format!(
-                            "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({:.0}% of its values, e.g. {:?}), so it was read as labels",
-                            100.0 * w.share,
-                            w.example
+                            "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({}% of its values, e.g. {:?}{}), so it was read as labels",
+                            whole_percent(100.0 * w.share),
+                            w.example,
+                            no_numbers(w.others, levels, codes, p.sample.is_some()),
                         )
                     } else {
                         // A few written so among plain numbers: say how few,
@@ -538,11 +570,12 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                         let code = levels.iter().position(|l| l == w.example);
                         let row = code.and_then(|k| codes.iter().position(|c| *c == Some(k as u32))).filter(|_| p.sample.is_none());
                         format!(
-                            "\"{name}\" holds numbers, {} of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. {:?}{}), so it was read as labels; {:.0}% of its values are numbers",
+                            "\"{name}\" holds numbers, {} of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. {:?}{}), so it was read as labels; {}% of its values are numbers{}",
                             w.marked,
                             w.example,
                             row.map_or(String::new(), |r| format!(", row {}", r + 1)),
-                            100.0 * w.share
+                            whole_percent(100.0 * w.share),
+                            no_numbers(w.others, levels, codes, p.sample.is_some()),
                         )
                     },
                     evidence: ev(&[("share", w.share), ("values", w.values as f64)]),
@@ -1680,6 +1713,25 @@ mod tests {
         assert_eq!(fixes, [StepSpec::ParseNumbers { column: "acct".into() }]);
         let r = crate::prepare::Recipe::fit_with(&ds, &[0], &[0, 1, 2], &fixes).unwrap();
         assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[96.6, -56.2, -1.5]);
+    }
+
+    /// Written numbers with one value that is no number: the share reads
+    /// ">99%", not "100%", and that value is named with its row, as the
+    /// fix makes it missing.
+    #[test]
+    fn numbers_as_text_name_the_value_that_is_no_number() {
+        let mut csv = String::from("price,y\n");
+        for i in 0..1999 {
+            csv.push_str(&format!("\"${},{:03}.{:02}\",{}\n", 1 + i % 9, i % 1000, i % 100, i % 2));
+        }
+        csv.push_str("call,1\n");
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).expect("numbers as text");
+        assert_eq!(a.message, "\"price\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (>99% of its values, e.g. \"$1,000.00\"; 1 value that is no number (\"call\", row 2000) would become missing), so it was read as labels");
+        csv.push_str("TBD,0\ncall,0\n");
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).expect("numbers as text");
+        assert!(a.message.contains("; 3 values that are no numbers (e.g. \"call\", row 2000) would become missing"), "{}", a.message);
     }
 
     /// Distinct prices written as text are numbers to read, not an
