@@ -722,7 +722,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     // Numbers as text have their own alert; codes kept as text on purpose
     // (leading zeros, integers past 2^53) beside plain numbers are a code
     // column, not a mix.
-    for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str()) && !codes_and_numbers(ds, m)) {
+    for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str())) {
+        let huge = huge_among_numbers(ds, m);
+        if huge.is_none() && codes_and_numbers(ds, m) {
+            continue;
+        }
         let markers = missing_markers(ds, m);
         let zero_dates = zero_dates(ds, m);
         let to = mixed_cast(m, markers.is_some() || zero_dates.is_some());
@@ -739,6 +743,11 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
             suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
+                _ if huge.is_some() && to.is_some() => format!(
+                    "{:?} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
+                    huge.as_deref().unwrap_or_default(),
+                    huge.as_deref().and_then(crate::data::parse_number_text).map_or(String::new(), crate::data::format_number),
+                ),
                 _ if zero_dates.is_some() => format!(
                     "{} {} MySQL's zero date, which stands for no date: the cast makes {} missing; or list {} as missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again",
                     zero_dates.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" and "),
@@ -933,6 +942,29 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
         }
         _ => false,
     }
+}
+
+/// Of a column reported as mixed, the first integer past 2^53 (kept as
+/// text, as no f64 holds every one exactly) when every other value is a
+/// number of at most 12 digits: one huge value among amounts, not a
+/// column of long codes (IDs, some just under 2^53, have as many digits).
+fn huge_among_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<String> {
+    if m.dates > 0 || m.texts == 0 {
+        return None;
+    }
+    let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return None };
+    let mut huge = None;
+    for level in levels {
+        let digits = level.bytes().filter(u8::is_ascii_digit).count();
+        match crate::data::number_or_code(level) {
+            Some(false) if digits <= 12 => {}
+            Some(true) if digits > 15 && !level.trim_start_matches(['-', '+']).starts_with('0') => {
+                huge.get_or_insert_with(|| level.clone());
+            }
+            _ => return None,
+        }
+    }
+    huge
 }
 
 /// Whether a column of distinct whole numbers reads as a key: they span at
@@ -1713,6 +1745,31 @@ mod tests {
         assert_eq!(fixes, [StepSpec::ParseNumbers { column: "acct".into() }]);
         let r = crate::prepare::Recipe::fit_with(&ds, &[0], &[0, 1, 2], &fixes).unwrap();
         assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[96.6, -56.2, -1.5]);
+    }
+
+    /// One integer past 2^53 among amounts is said, with a cast that reads
+    /// it as its nearest float; among IDs of as many digits it is a code
+    /// column, and nothing is said.
+    #[test]
+    fn a_huge_integer_among_amounts_is_said() {
+        let mut csv = String::from("id,amount\n");
+        for i in 0..100 {
+            csv.push_str(&format!("{i},{}\n", if i == 50 { "123456789012345000".to_string() } else { ((i % 7) * 1000).to_string() }));
+        }
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        assert_eq!(ds.columns[1].kind, crate::data::ColumnKind::Categorical);
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert_eq!(a.advice, "\"123456789012345000\" is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float (1.23456789012345e17) and the column as numbers; if it holds codes, keep it as labels");
+        let r = crate::prepare::Recipe::fit_with(&ds, &[1], &[0, 1, 2], &[a.fix().expect("a cast")]).unwrap();
+        assert_eq!(r.apply(&ds, &[49, 50, 51]).unwrap().column(0).to_vec(), [0.0, 123456789012345000.0, 2000.0]);
+        // Tweet IDs, some past 2^53: codes, nothing said.
+        let mut csv = String::from("tweet,n\n");
+        for i in 0..50u64 {
+            csv.push_str(&format!("{},{i}\n", if i % 2 == 0 { 1_000_000_000_000_000 + i * 7919 } else { 1_590_000_000_000_000_000 + i * 7919 }));
+        }
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::MixedTypes), "{:?}", p.alerts);
     }
 
     /// Written numbers with one value that is no number: the share reads
