@@ -255,6 +255,7 @@ pub(crate) fn respelled(t: &str, x: f64, hint: u8, decimal_comma: bool) -> Optio
     let digits = b.strip_prefix(b"-").unwrap_or(b);
     let mark = if decimal_comma { b',' } else { b'.' };
     let odd = matches!(b.first(), Some(b'+' | b'.' | 0xE2))
+        || (x == 0.0 && b.first() == Some(&b'-'))
         || matches!(digits, [b'0', d, ..] if d.is_ascii_digit())
         || digits.first() == Some(&mark)
         || b.last() == Some(&mark)
@@ -646,7 +647,7 @@ mod tests {
         for (t, label) in [("12,50", "12.50"), ("1,5", "1.5"), ("-0,0", "-0.0")] {
             assert_eq!(kept(t, true), (label.to_string(), None), "{t}");
         }
-        for (t, dc, label) in [("+5", false, "5"), ("1e3", false, "1000"), (".5", false, "0.5"), ("08", false, "8"), ("5.", false, "5"), ("+1.10", false, "1.1"), ("1.234,50", true, "1234.5"), ("\u{2212}2.5", false, "-2.5")] {
+        for (t, dc, label) in [("+5", false, "5"), ("1e3", false, "1000"), (".5", false, "0.5"), ("08", false, "8"), ("5.", false, "5"), ("+1.10", false, "1.1"), ("-0", false, "0"), ("1.234,50", true, "1234.5"), ("\u{2212}2.5", false, "-2.5")] {
             assert_eq!(kept(t, dc), (label.to_string(), Some(label.to_string())), "{t}");
         }
         // Plain forms have no hint, so the hot path stores nothing.
