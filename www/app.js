@@ -119,9 +119,9 @@ function formatElapsed(ms) {
   return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
 }
 
-/** Whether a ragged-row error is about a row with more fields than the header. */
+/** Whether a ragged-row error is about a row with more fields than the header (or the first row, in a file without one). */
 function tooLong(err) {
-  const m = /has (\d+) fields? but the header has (\d+)/.exec(err?.message ?? '');
+  const m = /has (\d+) fields? but the (?:header|first row) has (\d+)/.exec(err?.message ?? '');
   return !!m && Number(m[1]) > Number(m[2]);
 }
 

@@ -483,6 +483,10 @@ mod tests {
         for (input, message) in cases {
             assert_eq!(parse(input).unwrap_err().to_string(), *message, "{:?}", String::from_utf8_lossy(input));
         }
+        // A file without a header: the first row sets the width.
+        let opts = ParseOptions { has_header: Some(false), ..ParseOptions::default() };
+        let e = parse_csv(b"1,2\n3,4\n5,6,7\n", "t.csv", &opts).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv: row 3 (line 3) has 3 fields but the first row has 2"), "{e}");
         // Reading stops at a limit: the figure is a lower bound, and says so.
         let wide = format!("a,b\n{}\n", ",".repeat(20_000));
         assert_eq!(parse(wide.as_bytes()).unwrap_err().to_string(), "t.csv: row 1 (line 2) has at least 16385 fields but the header has 2");

@@ -2593,7 +2593,7 @@ impl Parser {
                 if self.endlen > self.opts.max_columns {
                     return Err(match &self.names {
                         None => DataError::TooManyColumns { file: self.ctx.file.clone(), at_least: true, columns: self.endlen + 1, limit: self.opts.max_columns },
-                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, title_lines: self.title_above(), spaces: self.spaces.is_some(), row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
+                        Some(n) => DataError::RaggedRow { file: self.ctx.file.clone(), header: self.header_cells.is_some(), at_least: true, comment_like: false, backslash: false, quote_after_blank: false, title_lines: self.title_above(), spaces: self.spaces.is_some(), row: self.n_rows + 1, line: self.record_line, expected: n.len(), found: self.endlen + 1 },
                     });
                 }
                 let n = self.ends.len() * 2;
@@ -2761,7 +2761,7 @@ impl Parser {
                 let f = field(i);
                 f.starts_with([' ', '\t']) && f.trim_start().starts_with('"')
             });
-            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), at_least: false, comment_like, backslash, quote_after_blank, title_lines: self.title_above(), spaces: self.spaces.is_some(), row: self.n_rows + 1, line: self.record_line, expected, found: width });
+            return Err(DataError::RaggedRow { file: self.ctx.file.clone(), header: self.header_cells.is_some(), at_least: false, comment_like, backslash, quote_after_blank, title_lines: self.title_above(), spaces: self.spaces.is_some(), row: self.n_rows + 1, line: self.record_line, expected, found: width });
         }
         self.n_rows += 1;
         if self.n_rows > self.opts.max_rows {

@@ -286,10 +286,12 @@ pub enum DataError {
         limit: usize,
     },
     /// A row with a different number of fields than the header.
-    #[error("{file}: row {row} (line {line}) has {}{found} {} but the header has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank, *title_lines, *spaces))]
+    #[error("{file}: row {row} (line {line}) has {}{found} {} but the {} has {expected}{}", at_least_text(*at_least), if *found == 1 && !*at_least { "field" } else { "fields" }, if *header { "header" } else { "first row" }, ragged_hint(*row, *line, *expected, *found, *comment_like, *backslash, *quote_after_blank, *title_lines, *spaces))]
     RaggedRow {
         /// File name as given.
         file: String,
+        /// The file has a header (else the first row set the width).
+        header: bool,
         /// Reading stopped at the limit: `found` is what was read by then.
         at_least: bool,
         /// The line starts with `#` and no comment character is set: it
