@@ -284,6 +284,27 @@ fn sampled_edge_cases_table() {
     }
 }
 
+/// Numbers written with their own decimals ("1.10", "1.1", "1.100") in a
+/// sampled column that turns to labels in its last row: the distinct count
+/// is the labels', not the one value they share, wherever the text falls.
+#[test]
+fn sampled_versions_that_turn_to_labels_late_count_each_spelling() {
+    let n = 4_000usize;
+    for last in [n - 1, n - 3, n / 2, 10] {
+        let mut text = String::from("v,w\n");
+        for i in 0..n {
+            text.push_str(&format!("{},{}\n", if i == last { "beta" } else { ["1.10", "1.1", "1.100"][i % 3] }, i % 7));
+        }
+        let opts = ParseOptions { max_memory_bytes: 16 << 10, ..ParseOptions::default() };
+        let ds = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap();
+        assert!(ds.sample.as_ref().is_some_and(|s| s.stride >= 4), "not sampled enough");
+        let p = profile(&ds);
+        assert_eq!(p.columns[0].distinct, 4, "text at row {last}: {:?}", p.columns[0].top);
+        let tops: Vec<&str> = p.columns[0].top.iter().map(|t| t.value.as_str()).collect();
+        assert!(["1.10", "1.1", "1.100"].iter().all(|v| tops.contains(v)), "{tops:?}");
+    }
+}
+
 /// Arbitrary bytes under a tiny budget: an error or a dataset, never a panic.
 #[test]
 fn tiny_budgets_never_panic() {

@@ -903,16 +903,17 @@ pub(crate) struct LooseForm {
 }
 
 /// The distinct-count key of a label read without a forced type: numbers
-/// in their plain form and dates by value, so a column that widens keeps
-/// one key per value; a number kept as written (`1.10`, see [`spelling`])
-/// by its text, as it is a label of its own. Numbers' labels have a
-/// decimal point whatever the file's mark.
+/// and dates by value, so a column that widens keeps one key per value,
+/// as the rows read before it widened were counted (a number kept as
+/// written, `1.10` beside `1.1`, is a label of its own, which the exact
+/// label count, when there is one, makes up for: see `finish`). Numbers'
+/// labels have a decimal point whatever the file's mark.
 fn label_key(s: &str, forced: bool) -> u64 {
     if forced {
         return text_key(s);
     }
     match classify(s, false) {
-        Class::Number(x) if spelling(s, x, false) == 0 => number_key(x),
+        Class::Number(x) => number_key(x),
         Class::Time(t, _) => time_key(t),
         _ => text_key(s),
     }
@@ -1332,7 +1333,7 @@ impl ColBuilder {
                             let hint = if wanted { spelling(t, x, ctx.decimal_comma) } else { 0 };
                             self.note_respelled(t, x, hint, ctx, keep);
                             let s = if wanted { number_label(x, hint) } else { String::new() };
-                            self.push_label(&s, || if hint == 0 { number_key(x) } else { text_key(&s) }, keep);
+                            self.push_label(&s, || number_key(x), keep);
                         }
                     }
                 }
@@ -1613,8 +1614,13 @@ impl ColBuilder {
                 None => (None, None, false),
             };
             // A boolean column has at most two values, however spelled.
+            // Labels all counted (none dropped for space) are as many
+            // distinct values at least: the sketch took numbers by value
+            // (`1.10` and `1.1` one key), as it must while the column is
+            // numeric.
             let distinct_estimate = match &labels {
                 Some(l) if boolean => l.len() as f64,
+                Some(l) if labels_error.is_none() => a.hll.estimate().max(l.len() as f64),
                 _ => a.hll.estimate(),
             };
             ColumnSummary {
