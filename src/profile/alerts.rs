@@ -766,7 +766,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     e.value,
                     if to.is_some() { ", or the cast makes them missing" } else { "" }
                 ),
-                (true, None) => "cast it to the majority type; the other values become missing".into(),
+                (true, None) => format!("cast it to the majority type; the other values become missing{}", merged_by_cast(ds, m)),
                 (false, None) if m.majority != "text" => format!(
                     "{:.0}% of its values are not {}s: it looks like a column of codes, and stays labels; a cast would make those values missing",
                     100.0 * odd as f64 / present as f64,
@@ -919,6 +919,25 @@ fn zero_dates(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<Vec<String>> 
         }
     }
     (!zeros.is_empty()).then_some(zeros)
+}
+
+/// What a cast to numbers does to a mixed column's labels written with
+/// their own decimals: two of one value ("1.10" and "1.1", a version
+/// column's) become one number; empty when none do.
+fn merged_by_cast(ds: &Dataset, m: &crate::data::MixedTypes) -> String {
+    if m.majority != "number" {
+        return String::new();
+    }
+    let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return String::new() };
+    let mut seen: std::collections::HashMap<u64, &str> = std::collections::HashMap::new();
+    for level in levels {
+        if let Some(x) = crate::data::parse_number_text(level) {
+            if let Some(first) = seen.insert((x + 0.0).to_bits(), level) {
+                return format!(", and labels of one value become one number ({first:?} and {level:?} both read {}): if they are versions or codes, keep the column as labels", crate::data::format_number(x));
+            }
+        }
+    }
+    String::new()
 }
 
 /// Whether a column reported as mixed holds only numbers and codes kept as
@@ -2165,6 +2184,8 @@ mod tests {
         assert_eq!((count("1.1"), count("1.10")), (Some(2), Some(2)));
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         assert!(!m.advice.contains("kept by value"), "{}", m.advice);
+        // The cast offered says it would merge them.
+        assert_eq!(m.advice, "cast it to the majority type; the other values become missing, and labels of one value become one number (\"1.1\" and \"1.10\" both read 1.1): if they are versions or codes, keep the column as labels");
         let csv = "code,n\n5,1\n+5,2\n1e3,3\nx,4\n1000,5\n";
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         assert_eq!(p.columns[0].distinct, 3);
