@@ -279,6 +279,24 @@ fn read_target(ds: &Dataset, index: usize, steps: &[StepSpec]) -> Result<(Option
     Ok((Some(step), Some(ColumnValues::Numeric(values))))
 }
 
+/// For a label target most of whose values are numbers (plain or written
+/// with signs and separators): how to predict them, naming a value that is
+/// no number and its row; `None` otherwise.
+fn read_numbers_hint(ds: &Dataset, values: &ColumnValues, rows: &[usize], target: &str) -> Option<String> {
+    let ColumnValues::Categorical { levels, codes } = values else { return None };
+    let number: Vec<bool> = levels.iter().map(|l| crate::profile::alerts::disguised_number(l, ds.ingest.decimal_comma).is_some()).collect();
+    let numbers = rows.iter().filter(|&&r| codes[r].get().is_some_and(|c| number[c as usize])).count();
+    if numbers * 2 <= rows.len() {
+        return None;
+    }
+    let other = rows.iter().find_map(|&r| codes[r].get().filter(|&c| !number[c as usize]).map(|c| (r, &levels[c as usize])));
+    let others = match other {
+        Some((r, l)) => format!(" (the others, such as {l:?} in row {}, become missing and their rows are left out)", r + 1),
+        None => String::new(),
+    };
+    Some(format!("{numbers} of its {} values are numbers: to predict them, read them as numbers{others} (--step parse_numbers:{target}, or the \"Add step\" of the alert on \"{target}\" in the page)", rows.len()))
+}
+
 /// [`infer_task`] for a target's values.
 fn infer_task_of(values: &ColumnValues) -> Task {
     match values {
@@ -537,7 +555,8 @@ impl Run {
                 }
                 ColumnValues::Categorical { .. } => {
                     let holds = if target_col.kind == crate::data::ColumnKind::Boolean { "two values (a yes/no column)" } else { "text" };
-                    return Err(TrainError::TextTargetForRegression { target: opts.target.clone(), holds }.into());
+                    let hint = read_numbers_hint(ds, target_values, &rows, &opts.target).unwrap_or_else(|| "choose classification".into());
+                    return Err(TrainError::TextTargetForRegression { target: opts.target.clone(), holds, hint }.into());
                 }
             },
         };
@@ -549,6 +568,23 @@ impl Run {
             Target::Values(_) => None,
         };
         let split = train_test_split(&positions, strata, test_fraction, seed)?;
+        // Classes of one row each stay in training: a test set of a few
+        // rows scores nothing a person can rely on.
+        if let Target::Classes(c) = &target {
+            let wanted = (rows.len() as f64 * test_fraction).round() as usize;
+            if split.test.len() * 2 < wanted {
+                let mut counts = vec![0usize; c.iter().max().map_or(0, |&m| m as usize + 1)];
+                for &k in c {
+                    counts[k as usize] += 1;
+                }
+                let singletons = counts.iter().filter(|&&n| n == 1).count();
+                let hint = match target_values {
+                    ColumnValues::Numeric(_) => "; if its numbers are amounts, choose regression (--task regression)".to_string(),
+                    _ => read_numbers_hint(ds, target_values, &rows, &opts.target).map_or_else(|| "; merge rare classes or use more data".to_string(), |h| format!("; if its values are amounts, {h}")),
+                };
+                return Err(TrainError::SmallTestSet { target: opts.target.clone(), test: split.test.len(), rows: rows.len(), wanted, singletons, hint }.into());
+            }
+        }
         let train_rows: Vec<usize> = split.train.iter().map(|&p| rows[p]).collect();
         let test_rows: Vec<usize> = split.test.iter().map(|&p| rows[p]).collect();
         let y_train = pick(&target, &split.train);
@@ -1764,12 +1800,28 @@ mod tests {
         let err = Run::start(&ds, &RunOptions { task: Some(Task::Classification), ..RunOptions::new("n") }).unwrap_err();
         assert_eq!(err.code(), "no_repeated_class", "{err}");
         assert!(err.to_string().contains("or regression"), "{err}");
-        // One repeated class is enough to split and search.
+        // Two repeated classes among 38 of one row: a test set of 2 rows
+        // where 11 were asked for is refused, saying why.
         let mut some = ids.clone();
         some.push_str("1,u0x,100\n1,u1x,101\n");
         let ds = parse(&some);
-        let job = Run::start(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("id") });
-        assert!(!matches!(&job, Err(e) if e.code() == "no_repeated_class"));
+        let err = Run::start(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("id") }).unwrap_err();
+        assert_eq!(err.to_string(), "the test set would hold only 2 of 42 rows (a test fraction asks for 11): 38 classes of \"id\" have one row each, and a class's only row is kept for training; merge rare classes or use more data");
+        // Prices with a few words among them: as classes, each price its
+        // own; as regression, text. Both say how to read the numbers.
+        let mut prices = String::from("x,price\n");
+        for i in 0..80 {
+            prices.push_str(&format!("{i},{}\n", if i % 20 == 7 { "call".to_string() } else { format!("{}.{:02}", i * 3, i % 100) }));
+        }
+        let ds = parse(&prices);
+        let read = "76 of its 80 values are numbers: to predict them, read them as numbers (the others, such as \"call\" in row 8, become missing and their rows are left out) (--step parse_numbers:price, or the \"Add step\" of the alert on \"price\" in the page)";
+        let err = Run::start(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("price") }).unwrap_err();
+        assert_eq!((err.code(), err.to_string()), ("small_test_set", format!("the test set would hold only 1 of 80 rows (a test fraction asks for 20): 76 classes of \"price\" have one row each, and a class's only row is kept for training; if its values are amounts, {read}")));
+        let err = Run::start(&ds, &RunOptions { task: Some(Task::Regression), ..RunOptions::new("price") }).unwrap_err();
+        assert_eq!(err.to_string(), format!("target \"price\" holds text, so it cannot be used for regression; {read}"));
+        // Following it trains a regression on the 76 numbers.
+        let job = Run::start(&ds, &RunOptions { search: Some(Strategy::None), recipe: vec![StepSpec::ParseNumbers { column: "price".into() }], ..RunOptions::new("price") }).unwrap();
+        assert_eq!(job.task(), Task::Regression);
 
         let mut constant = String::from("x,y\n");
         for i in 0..30 {

@@ -52,9 +52,11 @@ export function controlWords(flag, value) {
 // --comment '#', --delimiter ';', or a placeholder (NAME).
 const FLAG = String.raw`(--[a-z][a-z0-9-]*)(?: ('[^']*'|"[^"]*"|[^\s)]+?(?=,? |\)|$)))?`;
 
-// The page's one way to leave columns out of clustering is the target's tick.
+// The page's one way to leave columns out of clustering is the target's
+// tick; its way to add a step is the button of the alert that offers it.
 const CLI_ONLY = [
   [/\(mlcycle cluster --ignore [A-Z]+\)/g, '(in the page, "Leave out the target column" under Clusters and projection leaves out the target)'],
+  [/\(--step [a-z_]+:[^,]*, or (the "Add step" of the alert on "(?:[^"\\]|\\.)*") in the page\)/g, '($1, under Data-quality alerts)'],
 ];
 
 /**
@@ -128,6 +130,7 @@ const CODE_TITLES = new Map([
   ['over_budget', 'The search would take too long'],
   ['too_few_rows', 'Too few rows'],
   ['too_many_classes', 'The target has too many classes'],
+  ['small_test_set', 'The test set would be too small'],
   ['invalid_manifest', 'This is not a manifest the page can read'],
   ['schema_mismatch', 'The manifest does not fit the loaded data'],
   ['missing_column', 'A column the manifest needs is missing'],

@@ -729,6 +729,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
         }
         let markers = missing_markers(ds, m);
         let zero_dates = zero_dates(ds, m);
+        let on_target = target.and_then(|t| ds.columns.get(t)).is_some_and(|c| c.name == m.column);
         let to = mixed_cast(m, markers.is_some() || zero_dates.is_some());
         let present = (m.numbers + m.dates + m.texts).max(1);
         let odd = present - m.numbers.max(m.dates).max(m.texts);
@@ -741,7 +742,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             columns: vec![m.column.clone()],
             message: format!("\"{}\" mixes {}, so it was read as labels; e.g. {}", m.column, mix_text(m.numbers, m.dates, m.texts), examples.join(", ")),
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
-            suggestion: to.map(|to| StepSpec::Cast { column: m.column.clone(), to }),
+            // On the target, numbers are read by a parse_numbers step, which
+            // makes them the values to predict (a cast changes features).
+            suggestion: to.map(|to| if on_target && to == ColumnKind::Float { StepSpec::ParseNumbers { column: m.column.clone() } } else { StepSpec::Cast { column: m.column.clone(), to } }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
                 _ if huge.is_some() && to.is_some() => format!(
                     "{:?} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
@@ -766,6 +769,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     e.value,
                     if to.is_some() { ", or the cast makes them missing" } else { "" }
                 ),
+                (true, None) if on_target && m.majority == "number" => format!("read its numbers to predict them (regression): the other values become missing and their rows are left out of training{}", merged_by_cast(ds, m)),
                 (true, None) => format!("cast it to the majority type; the other values become missing{}", merged_by_cast(ds, m)),
                 (false, None) if m.majority != "text" => format!(
                     "{:.0}% of its values are not {}s: it looks like a column of codes, and stays labels; a cast would make those values missing",
@@ -1764,6 +1768,26 @@ mod tests {
         assert_eq!(fixes, [StepSpec::ParseNumbers { column: "acct".into() }]);
         let r = crate::prepare::Recipe::fit_with(&ds, &[0], &[0, 1, 2], &fixes).unwrap();
         assert_eq!(r.apply(&ds, &[0, 1, 2]).unwrap().as_slice().unwrap(), &[96.6, -56.2, -1.5]);
+    }
+
+    /// A target of numbers with a few words among them: its alert offers
+    /// to read the numbers (which makes them the values to predict), not a
+    /// cast, which applies to features only.
+    #[test]
+    fn a_mixed_target_of_numbers_is_offered_its_numbers() {
+        let mut csv = String::from("x,price\n");
+        for i in 0..40 {
+            csv.push_str(&format!("{i},{}\n", if i == 7 { "call".to_string() } else { format!("{}.5", i * 3) }));
+        }
+        let ds = parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap();
+        let p = profile_with(&ds, &ProfileOptions { target: Some("price".into()), ..Default::default() }).unwrap();
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert_eq!(a.fix(), Some(StepSpec::ParseNumbers { column: "price".into() }));
+        assert_eq!(a.advice, "read its numbers to predict them (regression): the other values become missing and their rows are left out of training");
+        // As a feature, the cast.
+        let p = profile(&ds);
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert_eq!(a.fix(), Some(StepSpec::Cast { column: "price".into(), to: crate::data::ColumnKind::Float }));
     }
 
     /// One integer past 2^53 among amounts is said, with a cast that reads

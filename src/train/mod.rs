@@ -101,12 +101,32 @@ pub enum TrainError {
         limit: usize,
     },
     /// Regression asked for a text target.
-    #[error("target \"{target}\" holds {holds}, so it cannot be used for regression; choose classification")]
+    #[error("target \"{target}\" holds {holds}, so it cannot be used for regression; {hint}")]
     TextTargetForRegression {
         /// Target column.
         target: String,
         /// What it holds: "text", or "two values (yes/no)" for a boolean.
         holds: &'static str,
+        /// What to do: read its numbers when most values are numbers
+        /// (naming one that is not), else choose classification.
+        hint: String,
+    },
+    /// A stratified split whose test set holds under half the rows asked
+    /// for: classes of one row each stay in training.
+    #[error("the test set would hold only {test} of {rows} rows (a test fraction asks for {wanted}): {singletons} classes of \"{target}\" have one row each, and a class's only row is kept for training{hint}")]
+    SmallTestSet {
+        /// Target column.
+        target: String,
+        /// Test rows the split gives.
+        test: usize,
+        /// Rows with a target value.
+        rows: usize,
+        /// Test rows the fraction asks for.
+        wanted: usize,
+        /// Classes of one row.
+        singletons: usize,
+        /// What to do.
+        hint: String,
     },
     /// A `parse_numbers` step on the target found no number in its labels.
     #[error("target \"{target}\" has no label that reads as a number (e.g. {example:?}), so the parse_numbers step on it leaves no value to predict; remove the step")]
@@ -246,6 +266,7 @@ impl TrainError {
             TrainError::NoRepeatedClass { .. } => "no_repeated_class",
             TrainError::ConstantTarget { .. } => "constant_target",
             TrainError::TextTargetForRegression { .. } => "text_target_for_regression",
+            TrainError::SmallTestSet { .. } => "small_test_set",
             TrainError::EmptyTarget { .. } => "empty_target",
             TrainError::TargetNotNumbers { .. } => "target_not_numbers",
             TrainError::TargetTooLarge { .. } => "target_too_large",

@@ -57,6 +57,7 @@ test('the tester\'s messages, in the page\'s words', () => {
     ['skip them (--skip-lines 11, or "Lines to skip" in the page\'s reading options)', 'skip them (set "Lines to skip" to "11" under Reading options)'],
     ['set the comment character to # (--comment \'#\', or "Comment lines start with" in the page\'s reading options)', 'set the comment character to # (set "Comment lines start with" to "#" under Reading options)'],
     ['set the delimiter (--delimiter ;, or Delimiter in the page\'s reading options)', 'set the delimiter (set "Delimiter" to "Semicolon ;" under Reading options)'],
+    ['read them as numbers (--step parse_numbers:price, or the "Add step" of the alert on "price" in the page)', 'read them as numbers (the "Add step" of the alert on "price", under Data-quality alerts)'],
     // Text that only looks like a flag is left as it is.
     ['a value "x--short-rows" and --unknown-flag stay', 'a value "x--short-rows" and --unknown-flag stay'],
   ];
