@@ -421,6 +421,19 @@ mod tests {
             }
             other => panic!("expected too_much_memory, got {other:?}"),
         }
+
+        // The message names the limit that would read every row, and
+        // that limit does.
+        let mut text = b"a,b\n".to_vec();
+        for i in 0..100_000 {
+            text.extend(format!("{i},{}\n", i % 3).as_bytes());
+        }
+        let opts = ParseOptions { max_memory_bytes: 1 << 20, over_budget: OverBudget::Error, ..ParseOptions::default() };
+        let e = parse_csv(&text, "t.csv", &opts).map(|ds| ds.n_rows).unwrap_err().to_string();
+        let mb: usize = e.split("--max-memory ").nth(1).and_then(|r| r.split(',').next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{e}"));
+        assert!(e.ends_with(&format!("; to read them all, raise the limit to about {mb} MB (--max-memory {mb}, or \"Memory for the data\" in the page's reading options)")), "{e}");
+        let opts = ParseOptions { max_memory_bytes: mb << 20, ..opts };
+        assert_eq!(parse_csv(&text, "t.csv", &opts).unwrap().n_rows, 100_000);
     }
 
     /// One row per input: the bytes and the error code expected.

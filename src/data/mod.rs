@@ -246,7 +246,7 @@ pub enum DataError {
         limit: usize,
     },
     /// The typed columns would need more memory than allowed.
-    #[error("{file}: about {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes")]
+    #[error("{file}: about {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes; to read them all, raise the limit to about {} MB (--max-memory {}, or \"Memory for the data\" in the page's reading options)", mb_for(*needed), mb_for(*needed))]
     TooMuchMemory {
         /// File name as given.
         file: String,
@@ -455,6 +455,12 @@ impl DataError {
             DataError::BadSplit { .. } => "bad_split",
         }
     }
+}
+
+/// Whole MiB (as `--max-memory` takes them) for `bytes` and a quarter
+/// more, as the projection from the rows read is an estimate.
+fn mb_for(bytes: usize) -> usize {
+    (bytes / 4 * 5).div_ceil(1 << 20)
 }
 
 /// The type of a column, inferred or set by the user. Integers, floats,
