@@ -423,7 +423,7 @@ fn clip(s: &str) -> String {
 pub fn percent_text(p: f64) -> String {
     if p > 0.0 && p < 0.05 {
         "<0.1".into()
-    } else if p >= 99.95 && p < 100.0 {
+    } else if (99.95..100.0).contains(&p) {
         ">99.9".into()
     } else {
         format!("{p:.1}")
