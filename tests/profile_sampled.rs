@@ -305,6 +305,25 @@ fn sampled_versions_that_turn_to_labels_late_count_each_spelling() {
     }
 }
 
+/// Times written with a space in a sampled column that turns to labels
+/// in its last row: the kept rows' labels are as written, and the distinct
+/// count is theirs.
+#[test]
+fn sampled_times_that_turn_to_labels_late_keep_their_form() {
+    let n = 4_000usize;
+    let mut text = String::from("when,w\n");
+    for i in 0..n {
+        text.push_str(&format!("{},{}\n", if i == n - 1 { "soon".to_string() } else { format!("2023-01-0{} 10:00", 1 + i % 3) }, i % 7));
+    }
+    let opts = ParseOptions { max_memory_bytes: 16 << 10, ..ParseOptions::default() };
+    let ds = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap();
+    assert!(ds.sample.as_ref().is_some_and(|s| s.stride >= 4), "not sampled enough");
+    let p = profile(&ds);
+    assert_eq!(p.columns[0].distinct, 4, "{:?}", p.columns[0].top);
+    let tops: Vec<&str> = p.columns[0].top.iter().map(|t| t.value.as_str()).collect();
+    assert!(["2023-01-01 10:00", "2023-01-02 10:00", "2023-01-03 10:00"].iter().all(|v| tops.contains(v)), "{tops:?}");
+}
+
 /// Arbitrary bytes under a tiny budget: an error or a dataset, never a panic.
 #[test]
 fn tiny_budgets_never_panic() {

@@ -513,6 +513,26 @@ mod tests {
     /// skipped with a note giving their count and first line, not read as
     /// rows of missing values or labels. Lines keep their numbers.
     #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    /// Dates and times among labels keep the form they were written in:
+    /// a time with an offset, one in UTC and a naive one of the same
+    /// instant are three labels, not one "2023-01-01T10:00:00".
+    #[test]
+    fn times_among_labels_keep_their_form() {
+        let text = "when,n\n2023-01-01T12:00:00+02:00,1\n2023-01-01T10:00:00Z,2\n2023-01-01 10:00,3\n2023-01-02,4\nsoon,5\n2023-01-03T08:00:00,6\n2023-01-04 09:15,7\n";
+        let ds = parse(text.as_bytes()).unwrap();
+        let ColumnValues::Categorical { levels, .. } = &ds.columns[0].values else { panic!("{:?}", ds.columns[0].kind) };
+        assert_eq!(levels, &["2023-01-01T12:00:00+02:00", "2023-01-01T10:00:00Z", "2023-01-01 10:00", "2023-01-02", "soon", "2023-01-03T08:00:00", "2023-01-04 09:15"]);
+        // However many, and read in parts anywhere (parse compares).
+        let mut text = String::from("when\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("2023-01-{:02} 10:00:00\n", 1 + i % 28));
+        }
+        text.push_str("soon\n");
+        let ds = parse(text.as_bytes()).unwrap();
+        let ColumnValues::Categorical { levels, .. } = &ds.columns[0].values else { panic!("{:?}", ds.columns[0].kind) };
+        assert_eq!((levels.len(), levels[0].as_str(), levels[28].as_str()), (29, "2023-01-01 10:00:00", "soon"));
+    }
+
     #[test]
     fn qualtrics_header_rows_are_skipped() {
         let note = |ds: &Dataset, code: &str| ds.ingest.warnings.iter().find(|w| w.code == code).map(|w| w.message.clone());

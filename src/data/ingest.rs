@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
-use super::value::{bool_value, classify, format_time, integer_is_exact, is_bool_token, is_integer_text, loose_date, number_label, parse_number, parse_time, respelled, spelling, Class, LooseDate};
+use super::value::{bool_value, classify, integer_is_exact, is_bool_token, is_integer_text, loose_date, number_label, parse_number, parse_time, respelled, spelling, time_form, time_label, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, sample_keeps, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{Code, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
 
@@ -890,6 +890,10 @@ struct ColBuilder {
     /// The first kept number whose label would be its value written
     /// otherwise (see [`respelled`]).
     respelled: Option<Respelled>,
+    /// How each stored time is written, by position in the store (see
+    /// [`time_form`]; 0 past the end): empty until one is written in a
+    /// form other than its ISO one, should the column turn to labels.
+    time_forms: Vec<u32>,
 }
 
 /// The written form of a date column set to a date type and read in a
@@ -951,6 +955,7 @@ impl ColBuilder {
             shifted: None,
             spelled: Vec::new(),
             respelled: None,
+            time_forms: Vec::new(),
         }
     }
 
@@ -1019,6 +1024,8 @@ impl ColBuilder {
         }
         let n = self.spelled.len();
         keep_marked(&mut self.spelled, &keep[..n]);
+        let n = self.time_forms.len();
+        keep_marked(&mut self.time_forms, &keep[..n]);
         self.non_finite.retain(|&(i, _)| keep[i]);
         for e in &mut self.non_finite {
             e.0 = position[e.0];
@@ -1044,7 +1051,9 @@ impl ColBuilder {
             }
             Store::Times(v) => {
                 let mut l = Labels::new(0);
-                l.codes = v.iter().map(|x| Code::new(x.map(|x| l.code(&format_time(x))))).collect();
+                let forms = std::mem::take(&mut self.time_forms);
+                let form = |i: usize| forms.get(i).copied().unwrap_or(0);
+                l.codes = v.iter().enumerate().map(|(i, x)| Code::new(x.map(|x| l.code(&time_label(x, form(i)))))).collect();
                 l
             }
             Store::Labels(l) => l,
@@ -1138,7 +1147,9 @@ impl ColBuilder {
         }
     }
 
-    fn push_time(&mut self, x: f64, keep: bool) {
+    /// A time, written as `form` says (see [`time_form`]; 0 when its
+    /// column is set to a type or the row is not kept).
+    fn push_time(&mut self, x: f64, keep: bool, form: u32) {
         if let Some(acc) = &mut self.acc {
             acc.present += 1;
             acc.moments.add(x);
@@ -1156,7 +1167,11 @@ impl ColBuilder {
                 self.store = Store::Times(v);
             }
             Store::Times(v) if keep => v.push(Num::new(Some(x))),
-            _ => {}
+            _ => return,
+        }
+        if keep && form != 0 {
+            self.time_forms.resize(self.stored, 0);
+            self.time_forms.push(form);
         }
     }
 
@@ -1311,7 +1326,7 @@ impl ColBuilder {
                 Some((x, has_time)) if self.loose.is_none() => {
                     self.iso_seen = true;
                     self.note_zone(t, has_time);
-                    self.push_time(x, keep);
+                    self.push_time(x, keep, 0);
                 }
                 _ => self.push_loose_date(t, line, ctx, k, keep)?,
             },
@@ -1354,12 +1369,15 @@ impl ColBuilder {
                     self.note_zone(t, has_time);
                     self.has_time |= has_time;
                     match &self.store {
-                        Store::Empty | Store::Times(_) => self.push_time(x, keep),
+                        Store::Empty | Store::Times(_) => {
+                            let form = if keep { time_form(t, x) } else { 0 };
+                            self.push_time(x, keep, form);
+                        }
                         Store::Numbers(_) | Store::Labels(_) => {
                             if !matches!(self.store, Store::Labels(_)) {
                                 self.widen_to_labels(ctx);
                             }
-                            let s = if wanted { format_time(x) } else { String::new() };
+                            let s = if wanted { time_label(x, time_form(t, x)) } else { String::new() };
                             self.push_label(&s, || time_key(x), keep);
                         }
                     }
@@ -1392,6 +1410,7 @@ impl ColBuilder {
         }
         .saturating_add(self.non_finite.len() * 16)
         .saturating_add(self.spelled.len())
+        .saturating_add(self.time_forms.len() * 4)
     }
 
     /// Reserves the store's vector for `rows` rows in all, so that it does
@@ -1446,7 +1465,7 @@ impl ColBuilder {
                 l.codes.capacity().saturating_mul(std::mem::size_of::<Code>()) + l.text_bytes.saturating_mul(2) + l.levels.len().saturating_mul(64)
             }
         };
-        store + self.non_finite.capacity() * 16 + self.spelled.capacity() + self.acc_bytes()
+        store + self.non_finite.capacity() * 16 + self.spelled.capacity() + self.time_forms.capacity() * 4 + self.acc_bytes()
     }
 
     fn acc_bytes(&self) -> usize {

@@ -278,6 +278,86 @@ pub(crate) fn number_label(x: f64, hint: u8) -> String {
     }
 }
 
+/// Whether `b`, read as the time `x`, is written as [`format_time`]
+/// writes it (`2023-01-01`, `2023-01-01T10:00:00`, `…T10:00:00.500`).
+fn written_as_iso(b: &[u8], x: f64) -> bool {
+    let date = b.len() >= 10 && b[4] == b'-' && b[7] == b'-';
+    let midnight = x.rem_euclid(86_400.0) == 0.0;
+    match b.len() {
+        10 => date && midnight,
+        19 => date && b[10] == b'T' && !midnight && x.fract() == 0.0,
+        23 => date && b[10] == b'T' && b[19] == b'.' && !midnight && x.fract() != 0.0,
+        _ => false,
+    }
+}
+
+/// How a time read in a column that turns to labels is written there: 0
+/// for its ISO form ([`format_time`]), else a form [`time_label`] writes
+/// back exactly: the date, `T` or a space, the time to the minute, second
+/// or millisecond, then nothing, `Z` or an offset (`+02:00`, the time
+/// shown in it). So `2023-01-01 10:00` and `2023-01-01T12:00:00+02:00`
+/// keep their text; other forms (`2020-1-5`, ` UTC`) read as their ISO
+/// form.
+pub(crate) fn time_form(t: &str, x: f64) -> u32 {
+    let b = t.as_bytes();
+    if written_as_iso(b, x) || b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') || b[13] != b':' {
+        return 0;
+    }
+    let (precision, zone_at) = match (b.get(16), b.get(19)) {
+        (Some(b':'), Some(b'.')) => (2u32, 23),
+        (Some(b':'), _) => (1, 19),
+        _ => (0, 16),
+    };
+    let two = |h: u8, l: u8| i32::from(h.wrapping_sub(b'0')) * 10 + i32::from(l.wrapping_sub(b'0'));
+    let (zone, offset) = match b.get(zone_at..) {
+        Some([]) => (0u32, 0i32),
+        Some([b'Z']) => (1, 0),
+        Some([sign @ (b'+' | b'-'), h1, h2, b':', m1, m2]) => {
+            let minutes = two(*h1, *h2) * 60 + two(*m1, *m2);
+            (2, if *sign == b'-' { -minutes } else { minutes })
+        }
+        _ => return 0,
+    };
+    if !(-1439..=1439).contains(&offset) {
+        return 0;
+    }
+    let form = 1 | (u32::from(b[10] == b' ') << 1) | (precision << 2) | (zone << 4) | (((offset + 2048) as u32) << 8);
+    if time_label(x, form) == t {
+        form
+    } else {
+        0
+    }
+}
+
+/// The label a time becomes when its column turns to labels: in the form
+/// [`time_form`] gave, else its ISO form.
+pub(crate) fn time_label(x: f64, form: u32) -> String {
+    if form == 0 {
+        return format_time(x);
+    }
+    let zone = (form >> 4) & 3;
+    let offset = if zone == 2 { i64::from((form >> 8) & 0xfff) - 2048 } else { 0 };
+    let local = x + (offset * 60) as f64;
+    let days = (local / 86_400.0).floor();
+    let (y, m, d) = civil_from_days(days as i64);
+    let rest = local - days * 86_400.0;
+    let whole = rest.floor();
+    let (hh, mm, ss) = ((whole / 3600.0) as u32, ((whole % 3600.0) / 60.0) as u32, (whole % 60.0) as u32);
+    let sep = if form & 2 != 0 { ' ' } else { 'T' };
+    let mut s = format!("{y:04}-{m:02}-{d:02}{sep}{hh:02}:{mm:02}");
+    match (form >> 2) & 3 {
+        0 => {}
+        1 => s.push_str(&format!(":{ss:02}")),
+        _ => s.push_str(&format!(":{ss:02}.{:03}", (((rest - whole) * 1000.0).round() as u32).min(999))),
+    }
+    match zone {
+        1 => s.push('Z'),
+        2 => s.push_str(&format!("{}{:02}:{:02}", if offset < 0 { '-' } else { '+' }, offset.abs() / 60, offset.abs() % 60)),
+        _ => {}
+    }
+    s
+}
+
 /// Classifies one present, trimmed field.
 pub(crate) fn classify(s: &str, decimal_comma: bool) -> Class {
     let b = s.as_bytes();
@@ -628,6 +708,25 @@ pub fn format_time(t: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A time among labels keeps its written form when it is one of the
+    /// usual ones (a space, minutes only, `Z`, an offset), read back
+    /// exactly; others read as their ISO form.
+    #[test]
+    fn times_among_labels_keep_usual_forms() {
+        let label = |t: &str| {
+            let (x, _) = parse_time(t).unwrap();
+            time_label(x, time_form(t, x))
+        };
+        for t in ["2023-01-01 10:00", "2023-01-01 10:00:05", "2023-01-01T10:00", "2023-01-01T12:00:00+02:00", "2023-01-01T10:00:00Z", "2023-12-31T23:30:00-05:30", "2023-01-01 10:00:00.250", "2023-01-01T00:00:00", "2023-01-01", "2023-01-01T10:00:00", "2024-02-29T08:00:00.125Z"] {
+            assert_eq!(label(t), t);
+        }
+        for (t, iso) in [("2023-1-5", "2023-01-05"), ("2023-01-01 10:00 UTC", "2023-01-01T10:00:00"), ("2023-01-01T10:00:00+0200", "2023-01-01T08:00:00"), ("2023-01-01 9:05", "2023-01-01T09:05:00")] {
+            assert_eq!(label(t), iso, "{t}");
+        }
+        // ISO forms take no form: nothing is stored for them.
+        assert_eq!(time_form("2023-01-01T10:00:00", 1_672_567_200.0), 0);
+    }
 
     /// A number among labels keeps its fixed-point form (trailing zeros,
     /// the decimal comma, small values); every other form reads as its

@@ -158,7 +158,7 @@ impl ColMeta {
     fn encoded_len(&self) -> Option<usize> {
         match self.store {
             0 => Some(0),
-            1 | 2 => self.len.checked_mul(8)?.checked_add(self.spelled),
+            1 | 2 => self.len.checked_mul(8)?.checked_add(self.spelled)?.checked_add(self.time_forms.checked_mul(4)?),
             3 => self.len.checked_mul(4)?.checked_add(self.levels.checked_mul(4)?)?.checked_add(self.text_bytes),
             _ => None,
         }
@@ -515,10 +515,15 @@ impl ColBuilder {
             }
         }
         let stored = self.stored;
-        // How the part's numbers are written, after their position here.
+        // How the part's numbers and times are written, after their
+        // position here.
         if !o.spelled.is_empty() && matches!(o.store, Store::Numbers(_)) {
             self.spelled.resize(stored, 0);
             self.spelled.append(&mut o.spelled);
+        }
+        if !o.time_forms.is_empty() && matches!(o.store, Store::Times(_)) {
+            self.time_forms.resize(stored, 0);
+            self.time_forms.append(&mut o.time_forms);
         }
         match (&mut self.store, o.store) {
             (_, Store::Empty) => self.push_missing_n(o.stored),
@@ -586,6 +591,10 @@ struct ColMeta {
     /// Bytes of how the numbers are written (see `ColBuilder::spelled`),
     /// after the numbers.
     spelled: usize,
+    /// How the times are written (see `ColBuilder::time_forms`), a u32
+    /// each after the times.
+    #[serde(default)]
+    time_forms: usize,
     rows: usize,
     stored: usize,
     all_int: bool,
@@ -628,6 +637,7 @@ impl PartOutput {
                     levels: i.levels,
                     text_bytes: i.text_bytes,
                     spelled: c.spelled.len(),
+                    time_forms: c.time_forms.len(),
                     rows: c.rows,
                     stored: c.stored,
                     all_int: c.all_int,
@@ -661,6 +671,9 @@ impl PartOutput {
                         out.extend_from_slice(&x.unwrap_or(f64::NAN).to_le_bytes());
                     }
                     out.extend_from_slice(&c.spelled);
+                    for f in &c.time_forms {
+                        out.extend_from_slice(&f.to_le_bytes());
+                    }
                 }
                 Store::Labels(l) => {
                     for c in &l.codes {
@@ -695,6 +708,7 @@ impl PartOutput {
         for m in &meta.cols {
             let consistent = (m.store == 0 || m.len == m.stored)
                 && (m.spelled == 0 || (m.store == 1 && m.spelled <= m.len))
+                && (m.time_forms == 0 || (m.store == 2 && m.time_forms <= m.len))
                 && m.non_finite.iter().all(|&(p, t)| p < m.stored && (t as usize) < m.nf_texts.len())
                 && (m.nf_count == 0 || (m.nf_first_text as usize) < m.nf_texts.len());
             let end = at.checked_add(m.encoded_len()?)?;
@@ -726,12 +740,14 @@ impl PartOutput {
 fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     let mut r = Reader { b: bytes, at: 0 };
     let mut spelled = Vec::new();
+    let mut time_forms = Vec::new();
     let store = match m.store {
         0 => Store::Empty,
         1 | 2 => {
             let values = r.take(m.len.checked_mul(8)?)?;
             let v: Vec<Num> = values.chunks_exact(8).map(|x| Num::new(Some(f64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]])))).collect();
             spelled = r.take(m.spelled)?.to_vec();
+            time_forms = r.take(m.time_forms.checked_mul(4)?)?.chunks_exact(4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]])).collect();
             if m.store == 1 {
                 Store::Numbers(v)
             } else {
@@ -771,6 +787,7 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     [c.zoned, c.unzoned] = m.zones;
     c.shifted = m.shifted;
     c.spelled = spelled;
+    c.time_forms = time_forms;
     c.respelled = m.respelled;
     c.counts = m.counts;
     c.examples = m.examples;
@@ -886,7 +903,8 @@ mod tests {
             let text = if i % 50 == 3 { format!("\"line one, {i}{nl}line \"\"two\"\"\"") } else { format!("note {i} about row {}", i * 31 % 977) };
             let nf = match i { 250 | 2300 => "inf".to_string(), 2350 => "-1e400".to_string(), _ => (i % 5).to_string() };
             let late = if i < 2200 { String::new() } else { (i * 3).to_string() };
-            let dn = if i < 2000 { format!("2023-03-{:02}", 1 + i % 28) } else { (i % 9).to_string() };
+            // Dates, some with a time written with a space, then numbers.
+            let dn = if i < 2000 { format!("2023-03-{:02}{}", 1 + i % 28, if i % 5 == 0 { " 10:30" } else { "" }) } else { (i % 9).to_string() };
             let row = if ragged_at == Some(i) { format!("{i},{num}") } else { format!("{i},{num},{when},{cat},{mixed},{text},{nf},{late},{dn}") };
             s.push_str(&row);
             s.push_str(nl);
@@ -949,6 +967,12 @@ mod tests {
             assert!(["5.10", "5.00", "5", "x", "4"].iter().all(|l| levels.iter().any(|v| v == l)) && !levels.iter().any(|v| v == "5.1" || v == "+4"), "{levels:?}");
             let m = &one.ingest.mixed[0];
             assert_eq!(m.respelled.as_ref().map(|r| (r.value.as_str(), r.reads.as_str(), r.row)), Some(("+4", "4", 1501)));
+            // Its dates too, the time written with a space as it was.
+            let levels = match &one.columns[8].values {
+                crate::data::ColumnValues::Categorical { levels, .. } => levels.clone(),
+                _ => Vec::new(),
+            };
+            assert!(levels.iter().any(|l| l == "2023-03-06 10:30") && levels.iter().any(|l| l == "2023-03-02") && !levels.iter().any(|l| l.contains('T')), "{levels:?}");
             let n = bytes.len();
             let (mut taken, mut tried) = (0, 0);
             for s in (0..n).step_by(n / 60 + 1) {
