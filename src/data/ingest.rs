@@ -906,6 +906,10 @@ pub(crate) struct LooseForm {
     month_first: bool,
 }
 
+/// Rows in which numbers are checked for a form their label does not keep
+/// while their column is numeric (see `ColBuilder::note_respelled`).
+const RESPELLED_ROWS: usize = 100_000;
+
 /// The distinct-count key of a label read without a forced type: numbers
 /// and dates by value, so a column that widens keeps one key per value,
 /// as the rows read before it widened were counted (a number kept as
@@ -1114,9 +1118,12 @@ impl ColBuilder {
         }
     }
 
-    /// Notes the first kept number that as a label would read otherwise.
+    /// Notes the first kept number that as a label would read otherwise:
+    /// among the first [`RESPELLED_ROWS`] rows while the column is numeric
+    /// (an example for advice, not worth a check of every number of a
+    /// large file that stays numeric), and among every row once labels.
     fn note_respelled(&mut self, t: &str, x: f64, hint: u8, ctx: &Ctx, keep: bool) {
-        if keep && self.respelled.is_none() {
+        if keep && self.respelled.is_none() && (self.rows < RESPELLED_ROWS || matches!(self.store, Store::Labels(_))) {
             if let Some(reads) = respelled(t, x, hint, ctx.decimal_comma) {
                 self.respelled = Some(Respelled { value: clip(t), reads, row: self.rows + 1 });
             }

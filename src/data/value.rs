@@ -254,13 +254,15 @@ pub(crate) fn respelled(t: &str, x: f64, hint: u8, decimal_comma: bool) -> Optio
     let b = t.as_bytes();
     let digits = b.strip_prefix(b"-").unwrap_or(b);
     let mark = if decimal_comma { b',' } else { b'.' };
-    let odd = matches!(b.first(), Some(b'+' | b'.' | 0xE2))
+    // Digits and a decimal mark (the usual form, checked in one pass):
+    // odd only for a leading zero, a bare mark, trailing zeros or `-0`;
+    // anything else (`+`, `e`, grouping) may read otherwise.
+    let odd = !digits.iter().all(|&c| c.is_ascii_digit() || c == mark)
         || (x == 0.0 && b.first() == Some(&b'-'))
         || matches!(digits, [b'0', d, ..] if d.is_ascii_digit())
         || digits.first() == Some(&mark)
         || b.last() == Some(&mark)
-        || b.last() == Some(&b'0') && b.contains(&mark)
-        || b.iter().any(|&c| matches!(c, b'e' | b'E' | b' ' | 0xC2) || (decimal_comma && c == b'.'));
+        || b.last() == Some(&b'0') && b.contains(&mark);
     if !odd {
         return None;
     }
@@ -278,15 +280,16 @@ pub(crate) fn number_label(x: f64, hint: u8) -> String {
     }
 }
 
-/// Whether `b`, read as the time `x`, is written as [`format_time`]
-/// writes it (`2023-01-01`, `2023-01-01T10:00:00`, `…T10:00:00.500`).
-fn written_as_iso(b: &[u8], x: f64) -> bool {
+/// Whether `b`, read as a time, is written as [`format_time`] writes it
+/// (`2023-01-01`, `2023-01-01T10:00:00`, `…T10:00:00.500`).
+/// By its text alone: ten bytes are a date (midnight), a time at midnight
+/// is written as its date, and whole seconds without a fraction.
+fn written_as_iso(b: &[u8]) -> bool {
     let date = b.len() >= 10 && b[4] == b'-' && b[7] == b'-';
-    let midnight = x.rem_euclid(86_400.0) == 0.0;
     match b.len() {
-        10 => date && midnight,
-        19 => date && b[10] == b'T' && !midnight && x.fract() == 0.0,
-        23 => date && b[10] == b'T' && b[19] == b'.' && !midnight && x.fract() != 0.0,
+        10 => date,
+        19 => date && b[10] == b'T' && &b[11..19] != b"00:00:00",
+        23 => date && b[10] == b'T' && b[19] == b'.' && &b[20..23] != b"000",
         _ => false,
     }
 }
@@ -300,7 +303,7 @@ fn written_as_iso(b: &[u8], x: f64) -> bool {
 /// form.
 pub(crate) fn time_form(t: &str, x: f64) -> u32 {
     let b = t.as_bytes();
-    if written_as_iso(b, x) || b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') || b[13] != b':' {
+    if written_as_iso(b) || b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') || b[13] != b':' {
         return 0;
     }
     let (precision, zone_at) = match (b.get(16), b.get(19)) {
