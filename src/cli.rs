@@ -797,14 +797,31 @@ fn printable(text: &str) -> String {
     out
 }
 
-/// `text` cut to `width` characters (the last one then `…`), so that a
-/// long column name does not push the rest of its row out of line.
+/// `text` in `width` terminal columns: cut (the last column then `…`)
+/// or padded with spaces, by the columns each character takes (a CJK
+/// character two), so that a column name never pushes the rest of its
+/// row out of line.
 fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let mut out = String::new();
+    let mut used = 0;
+    if text.width() <= width {
+        out.push_str(text);
+        used = text.width();
     } else {
-        text.chars().take(width - 1).chain(std::iter::once('…')).collect()
+        for c in text.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width - 1 {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
     }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
 }
 
 /// What reading the file repaired, skipped or assumed (a repeated header
@@ -845,7 +862,7 @@ fn profile_text(p: &Profile) -> String {
         let top: Vec<String> = c.top.iter().take(3).map(|t| format!("\"{}\" ({}{})", printable(&t.value), approx("top"), t.count)).collect();
         let _ = writeln!(
             s,
-            "{:<24} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  {}",
+            "{} {:<11} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}  {}",
             fit(&printable(&c.name), 24),
             kind,
             c.count,
@@ -1258,5 +1275,21 @@ pub fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
         Err(_) => ExitCode::from(exit::INTERNAL),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A column name takes its 24 terminal columns whatever its script:
+    /// a CJK character takes two, so "年龄" is padded with 20 spaces, and a
+    /// long name is cut with "…" at the width, not at a character count.
+    #[test]
+    fn names_fit_their_columns_by_terminal_width() {
+        use unicode_width::UnicodeWidthStr;
+        for name in ["年龄", "name", "a_very_long_column_name_that_goes_on", "年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄", "x年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄年龄"] {
+            assert_eq!(super::fit(name, 24).width(), 24, "{name}");
+        }
+        assert_eq!(super::fit("年龄", 24), format!("年龄{}", " ".repeat(20)));
+        assert_eq!(super::fit("a_very_long_column_name_that_goes_on", 24), "a_very_long_column_name…");
     }
 }
