@@ -139,6 +139,38 @@ test('a price target written as text: its fix makes the task regression, trains,
   }
 });
 
+test('a price target with a few words among its numbers: training as classes is refused with the way out, which the alert offers and which trains a regression', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // Prices, four of them "call": the column is labels, each price its own.
+    const rows = ['x,price'];
+    for (let i = 0; i < 80; i++) rows.push(`${i},${i % 20 === 7 ? 'call' : (i * 3 + 0.25).toFixed(2)}`);
+    const file = join(s.tmp, 'prices.csv');
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    await chooseFile(page, file, 'prices.csv');
+    assert.equal(await page.textContent('#task-auto'), 'Automatic (classification)');
+    await page.selectOption('#search-select', 'none');
+    const refused = await train(page);
+    assert.equal(await page.getAttribute('#error', 'data-code'), 'small_test_set');
+    assert.match(refused.error, /the test set would hold only 1 of 80 rows \(a test fraction asks for 20\): 76 classes of "price" have one row each/);
+    // In the page's words: the alert's button, not a command-line flag.
+    assert.match(refused.error, /read them as numbers \(the others, such as "call" in row 8, become missing and their rows are left out\) \(the "Add step" of the alert on "price", under Data-quality alerts\)/);
+    assert.doesNotMatch(refused.error, /--step/);
+    const fix = page.locator('#alerts-list li[data-code="mixed_types"]:has-text("\\"price\\"") button');
+    assert.equal(await fix.textContent(), 'Add step: parse numbers "price"');
+    await fix.click();
+    await page.waitForFunction(() => document.getElementById('task-auto').textContent === 'Automatic (regression)');
+    const { metrics, error } = await train(page);
+    assert.equal(error, '', error);
+    assert.ok(metrics.r2 > 0.9, `r2 ${metrics.r2}: price follows x`);
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});
+
 test('the alerts follow the chosen target: imbalance and leakage for it, none for another', { skip, timeout: 120_000 }, async () => {
   const s = await startSession();
   try {
