@@ -532,7 +532,10 @@ impl Run {
                     counts[c as usize] += 1;
                 }
                 if counts.iter().all(|&n| n < 2) {
-                    let hint = if matches!(target_values, ColumnValues::Numeric(_)) { ", or regression if its numbers are amounts" } else { "" };
+                    let hint = match target_values {
+                        ColumnValues::Numeric(_) => ", or regression if its numbers are amounts".to_string(),
+                        _ => read_numbers_hint(ds, target_values, &rows, &opts.target).map_or_else(String::new, |h| format!("; if its values are amounts, {h}")),
+                    };
                     return Err(TrainError::NoRepeatedClass { target: opts.target.clone(), rows: rows.len(), hint }.into());
                 }
                 if labels.len() > MAX_CLASSES {
@@ -1815,6 +1818,13 @@ mod tests {
         }
         let ds = parse(&prices);
         let read = "76 of its 80 values are numbers: to predict them, read them as numbers (the others, such as \"call\" in row 8, become missing and their rows are left out) (--step parse_numbers:price, or the \"Add step\" of the alert on \"price\" in the page)";
+        // Every price different, one word: no class repeats, and the same way out.
+        let mut unique = String::from("x,price\n");
+        for i in 0..40 {
+            unique.push_str(&format!("{i},{}\n", if i == 5 { "call".to_string() } else { (1000 + i * 17).to_string() }));
+        }
+        let err = Run::start(&parse(&unique), &RunOptions::new("price")).unwrap_err();
+        assert_eq!((err.code(), err.to_string()), ("no_repeated_class", "target \"price\" has a different value in each of its 40 rows, so no class can be both learned and tested; it looks like an identifier or free text: choose another target; if its values are amounts, 39 of its 40 values are numbers: to predict them, read them as numbers (the others, such as \"call\" in row 6, become missing and their rows are left out) (--step parse_numbers:price, or the \"Add step\" of the alert on \"price\" in the page)".to_string()));
         let err = Run::start(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("price") }).unwrap_err();
         assert_eq!((err.code(), err.to_string()), ("small_test_set", format!("the test set would hold only 1 of 80 rows (a test fraction asks for 20): 76 classes of \"price\" have one row each, and a class's only row is kept for training; if its values are amounts, {read}")));
         let err = Run::start(&ds, &RunOptions { task: Some(Task::Regression), ..RunOptions::new("price") }).unwrap_err();

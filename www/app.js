@@ -134,7 +134,7 @@ const ADVICE = new Map([
     : 'If it came from Excel on Windows, open Reading options, set Encoding to Windows-1252 and read the file again. Otherwise tick "Replace invalid UTF-8 bytes" there, or save it as UTF-8.')],
   ['non_finite', 'To read such values as missing (and see where they are), open Reading options and choose "Read as missing" for infinite numbers.'],
   // "Short rows" fills rows that end early; it does nothing for one too long.
-  ['ragged_row', (err) => `If the delimiter was guessed wrong, set it under Reading options and read the file again. ${tooLong(err) ? '' : 'If some rows simply end early, set "Short rows" there to fill them with missing values. '}If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.`],
+  ['ragged_row', (err) => `If the delimiter was guessed wrong, set it under Reading options and read the file again. ${tooLong(err) || /--short-rows/.test(err?.message ?? '') ? '' : 'If some rows simply end early, set "Short rows" there to fill them with missing values. '}If the row holds a quote written \\" inside quotes, set "Backslash escapes" to On. If lines above the table are a title or notes, set "Lines to skip" there; if they start with #, set "Comment lines start with" to #.`],
   ['bad_value', 'The column\'s type was set under Reading options; choose another type or remove the setting and read the file again.'],
   ['too_much_memory', 'Remove columns you do not need, or split the file, and load it again.'],
   // Every model the search would try was left out as too slow for this

@@ -110,15 +110,21 @@ export function short(v) {
 /**
  * Number text precise enough for edges `step` apart: enough significant
  * digits that neighbouring edges differ (100001 and 100051, not 100000 and
- * 100100), and no more.
+ * 100100) and that each edge is within a hundredth of a bin of its value
+ * (1.25 and 11.25, not 1.3 and 11.3, which put 11.27 in the bin before),
+ * and no more.
  */
 export function edgeText(step) {
   return (v) => {
     if (v === null || v === undefined || !Number.isFinite(v)) return '';
     if (!(step > 0)) return short(v);
     const mag = Math.max(Math.abs(v), step);
-    const digits = Math.min(15, Math.max(2, Math.ceil(Math.log10(mag / step)) + 2));
-    return String(Number(v.toPrecision(digits)));
+    const least = Math.min(15, Math.max(2, Math.ceil(Math.log10(mag / step)) + 2));
+    for (let digits = least; digits < 15; digits++) {
+      const r = Number(v.toPrecision(digits));
+      if (Math.abs(r - v) <= step / 100) return String(r);
+    }
+    return String(Number(v.toPrecision(15)));
   };
 }
 

@@ -431,7 +431,7 @@ mod tests {
         let opts = ParseOptions { max_memory_bytes: 1 << 20, over_budget: OverBudget::Error, ..ParseOptions::default() };
         let e = parse_csv(&text, "t.csv", &opts).map(|ds| ds.n_rows).unwrap_err().to_string();
         let mb: usize = e.split("--max-memory ").nth(1).and_then(|r| r.split(',').next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{e}"));
-        assert!(e.ends_with(&format!("; to read them all, raise the limit to about {mb} MB (--max-memory {mb}, or \"Memory for the data\" in the page's reading options)")), "{e}");
+        assert!(e.ends_with(&format!(" (projected from the first 4096 rows, by their bytes: later rows may need more); to read them all, raise the limit to at least {mb} MB (--max-memory {mb}, or \"Memory for the data\" in the page's reading options)")), "{e}");
         let opts = ParseOptions { max_memory_bytes: mb << 20, ..opts };
         assert_eq!(parse_csv(&text, "t.csv", &opts).unwrap().n_rows, 100_000);
     }
@@ -630,6 +630,8 @@ mod tests {
         assert_eq!(parse(b",,\n,,\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 2 lines hold only empty fields, such as \",,\")");
         assert_eq!(parse(b"\n\n \t\r\n").unwrap_err().to_string(), "t.csv: the file is empty (its 6 bytes are only spaces, tabs and line ends)");
         assert_eq!(parse(b"").unwrap_err().to_string(), "t.csv: the file is empty");
+        assert_eq!(parse(b"\xef\xbb\xbf\n\n").unwrap_err().to_string(), "t.csv: the file is empty (its 5 bytes are a byte order mark and only spaces, tabs and line ends)");
+        assert_eq!(parse(b"\xef\xbb\xbf").unwrap_err().to_string(), "t.csv: the file is empty (it holds only a byte order mark)");
         assert_eq!(parse(b"a,b\n,\na,b\n,\n").unwrap_err().to_string(), "t.csv: the file has a header row but no data rows (2 lines below it hold only empty fields, and 1 repeats it)");
         // Errors after skipped records name the file's line.
         assert_eq!(parse(b"a,b\n1,2\n,\na,b\n3\n").unwrap_err().to_string(), "t.csv: row 2 (line 5) has 1 field but the header has 2; to fill the fields such rows lack with missing values, as pandas does, use --short-rows missing (or \"Short rows\" in the page's reading options)");
@@ -2025,6 +2027,11 @@ mod tests {
         let w: Vec<_> = ds.ingest.warnings.iter().filter(|w| w.code == "short_rows_filled").collect();
         assert_eq!(w.len(), 1, "{:?}", ds.ingest.warnings);
         assert_eq!(w[0].message, "2 rows had fewer fields than the header's 3 and were filled with missing values at the end, the first at row 2 (line 3, 1 field)");
+        // Without a header, the first row sets the width.
+        let headerless = ParseOptions { has_header: Some(false), ..opts.clone() };
+        let ds = parse_csv(b"1,2,3\n4,5,6\n7,8\n9,10,11\n", "t.csv", &headerless).unwrap();
+        let w: Vec<&str> = ds.ingest.warnings.iter().filter(|w| w.code == "short_rows_filled").map(|w| w.message.as_str()).collect();
+        assert_eq!(w, ["1 row had fewer fields than the first row's 3 and was filled with missing values at the end, the first at row 3 (line 3, 2 fields)"]);
         // Blank lines stay blank lines; a longer row is still an error.
         let ds = parse_every_way(b"a,b\n1,2\n  \n3\n", &opts).unwrap();
         assert_eq!((ds.n_rows, ds.ingest.blank_lines), (2, 1));

@@ -2303,6 +2303,7 @@ impl Parser {
             return Err(DataError::TooMuchMemory {
                 file: self.ctx.file.clone(),
                 rows: (self.n_rows as f64 * scale).min(usize::MAX as f64) as usize,
+                read: self.n_rows,
                 columns: self.cols.len(),
                 needed,
                 limit: self.opts.max_memory_bytes,
@@ -2348,7 +2349,7 @@ impl Parser {
             let stored = self.cols.first().map_or(0, |c| c.stored);
             if stored <= 1 || self.ctx.stride >= 1 << (usize::BITS - 2) {
                 // Not even one row fits: say what it would need.
-                return Err(DataError::TooMuchMemory { file: self.ctx.file.clone(), rows: self.n_rows, columns: self.cols.len(), needed, limit: budget });
+                return Err(DataError::TooMuchMemory { file: self.ctx.file.clone(), rows: self.n_rows, read: self.n_rows, columns: self.cols.len(), needed, limit: budget });
             }
             if self.ctx.stride == 1 {
                 for c in self.cols.iter_mut().filter(|c| c.acc.is_none()) {
@@ -3027,8 +3028,9 @@ impl Parser {
             report.warnings.push(IngestWarning {
                 code: "short_rows_filled".into(),
                 message: format!(
-                    "{} fewer fields than the header's {expected} and {} filled with missing values at the end, the first at row {row} (line {line}, {found} {})",
+                    "{} fewer fields than the {}'s {expected} and {} filled with missing values at the end, the first at row {row} (line {line}, {found} {})",
                     if self.short_rows == 1 { "1 row had".to_string() } else { format!("{} rows had", self.short_rows) },
+                    if self.header_cells.is_some() { "header" } else { "first row" },
                     if self.short_rows == 1 { "was" } else { "were" },
                     if found == 1 { "field" } else { "fields" },
                 ),
@@ -4017,8 +4019,18 @@ impl Ingest {
         }
         self.push_inner(&[], true)?;
         if !self.saw_content {
-            // Bytes, but only blanks and line ends (a BOM too, decoded).
-            let skipped = if self.bytes > 0 { format!(" (its {} bytes are only spaces, tabs and line ends)", self.bytes) } else { String::new() };
+            // Bytes, but only blanks and line ends after a byte order mark.
+            let bom = match self.report.encoding.as_str() {
+                "utf-8-bom" => 3,
+                "utf-16le" | "utf-16be" => 2,
+                _ => 0,
+            };
+            let skipped = match (self.bytes, bom) {
+                (0, _) => String::new(),
+                (n, 0) => format!(" (its {n} bytes are only spaces, tabs and line ends)"),
+                (n, b) if n as usize == b => " (it holds only a byte order mark)".to_string(),
+                (n, _) => format!(" (its {n} bytes are a byte order mark and only spaces, tabs and line ends)"),
+            };
             return Err(DataError::EmptyFile { file: self.file, skipped });
         }
         let mut report = std::mem::take(&mut self.report);

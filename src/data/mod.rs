@@ -246,12 +246,14 @@ pub enum DataError {
         limit: usize,
     },
     /// The typed columns would need more memory than allowed.
-    #[error("{file}: about {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes; to read them all, raise the limit to about {} MB (--max-memory {}, or \"Memory for the data\" in the page's reading options)", mb_for(*needed), mb_for(*needed))]
+    #[error("{file}: about {rows} rows × {columns} columns need about {needed} bytes of memory once parsed, over the limit of {limit} bytes{}; to read them all, raise the limit to at least {} MB (--max-memory {}, or \"Memory for the data\" in the page's reading options)", projected(*read, *rows), mb_for(*needed), mb_for(*needed))]
     TooMuchMemory {
         /// File name as given.
         file: String,
-        /// Data rows.
+        /// Data rows (projected to the whole file from those read).
         rows: usize,
+        /// Data rows read when the projection was made.
+        read: usize,
         /// Columns.
         columns: usize,
         /// Bytes the typed columns need (saturated at usize::MAX).
@@ -454,6 +456,15 @@ impl DataError {
             DataError::UnknownColumn { .. } => "unknown_column",
             DataError::BadSplit { .. } => "bad_split",
         }
+    }
+}
+
+/// Said of a projection from the first `read` rows to about `rows`.
+fn projected(read: usize, rows: usize) -> String {
+    if read < rows {
+        format!(" (projected from the first {read} rows, by their bytes: later rows may need more)")
+    } else {
+        String::new()
     }
 }
 

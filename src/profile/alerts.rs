@@ -628,7 +628,12 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                         // "every one" stands, with no repeats to speak of.
                         format!("\"{name}\" has a different value in every one of {} rows: {what}", p.rows)
                     } else {
-                        format!("\"{name}\" has a different value in every one of {} rows but the {} that repeat an earlier row whole: {what}", p.rows, p.dataset.duplicate_rows)
+                        format!(
+                            "\"{name}\" has a different value in every one of {} rows but the {} that {} an earlier row whole: {what}",
+                            p.rows,
+                            p.dataset.duplicate_rows,
+                            if p.dataset.duplicate_rows == 1 { "repeats" } else { "repeat" }
+                        )
                     }
                 },
                 evidence: ev(&[("distinct", c.distinct as f64), ("rows", rows)]),

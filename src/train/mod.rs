@@ -77,8 +77,8 @@ pub enum TrainError {
         target: String,
         /// Rows with a target value.
         rows: usize,
-        /// More advice for numbers.
-        hint: &'static str,
+        /// More advice for numbers, or for labels most of which are numbers.
+        hint: String,
     },
     /// A regression target with one value.
     #[error("target \"{target}\" has the same value ({value}) in every {part}, so there is nothing to predict; choose another target")]

@@ -13,6 +13,11 @@ test('histogram edges keep the digits that tell neighbouring bins apart', () => 
   assert.deepEqual([1.23456, 1.28456].map(edgeText(0.05)), ['1.235', '1.285']);
   assert.equal(edgeText(2e4)(1430032.5), '1430000');
   assert.equal(edgeText(0)(5), '5');
+  // Edges a rounding would move into the neighbouring bin read as they are.
+  assert.deepEqual([0, 1.25, 10, 11.25, 12.5].map(edgeText(1.25)), ['0', '1.25', '10', '11.25', '12.5']);
+  assert.deepEqual([0, 125000, 1000000, 1125000].map(edgeText(125000)), ['0', '125000', '1000000', '1125000']);
+  // Bins of an awkward width keep a few digits, not fifteen.
+  assert.deepEqual([25 / 39, 50 / 39].map(edgeText(25 / 39)), ['0.64', '1.28']);
   assert.equal(edgeText(1)(NaN), '');
 });
 
