@@ -496,6 +496,15 @@ impl Run {
         let target_col = &ds.columns[target_index];
         let (target_reading, read_values) = read_target(ds, target_index, &opts.recipe)?;
         let feature_steps: Vec<StepSpec> = opts.recipe.iter().filter(|s| !reads_target(s, &opts.target)).cloned().collect();
+        // A step on the target is refused before the target is judged: a
+        // cast on a target of labels said only that the target was text.
+        if let Some(s) = feature_steps.iter().find(|s| s.column() == Some(opts.target.as_str())) {
+            let why = match s {
+                StepSpec::Cast { .. } => "it is the target, which a cast does not change; to predict the numbers its labels write, read them with a parse_numbers step on it instead",
+                _ => "it is the target; remove the step, or choose another target",
+            };
+            return Err(crate::prepare::PrepareError::NotAFeature { column: opts.target.clone(), why }.into());
+        }
         let target_values = read_values.as_ref().unwrap_or(&target_col.values);
         let (task, task_source) = match opts.task {
             Some(t) => (t, TaskSource::User),
@@ -1829,6 +1838,10 @@ mod tests {
         assert_eq!((err.code(), err.to_string()), ("small_test_set", format!("the test set would hold only 1 of 80 rows (a test fraction asks for 20): 76 classes of \"price\" have one row each, and a class's only row is kept for training; if its values are amounts, {read}")));
         let err = Run::start(&ds, &RunOptions { task: Some(Task::Regression), ..RunOptions::new("price") }).unwrap_err();
         assert_eq!(err.to_string(), format!("target \"price\" holds text, so it cannot be used for regression; {read}"));
+        // A cast on the target is refused as such, with the step that works.
+        let cast = RunOptions { recipe: vec![StepSpec::Cast { column: "price".into(), to: crate::data::ColumnKind::Float }], ..RunOptions::new("price") };
+        let err = Run::start(&ds, &cast).unwrap_err();
+        assert!(err.to_string().contains("\"price\" names a column that is not a feature: it is the target, which a cast does not change; to predict the numbers its labels write, read them with a parse_numbers step on it instead"), "{err}");
         // Following it trains a regression on the 76 numbers.
         let job = Run::start(&ds, &RunOptions { search: Some(Strategy::None), recipe: vec![StepSpec::ParseNumbers { column: "price".into() }], ..RunOptions::new("price") }).unwrap();
         assert_eq!(job.task(), Task::Regression);
