@@ -16,6 +16,13 @@ for (const kind of ['panic', 'recursion', 'alloc']) {
       await s.open();
       assert.equal(await page.evaluate(() => window.mlcycleApp.client.capabilities.faultInjection), true);
       await loadSample(page, 'iris.csv');
+      // Every text the banner shows, in order: the reload of a small
+      // sample can finish before a test reads the banner once.
+      await page.evaluate(() => {
+        const banner = document.getElementById('engine-banner');
+        window.bannerTexts = [];
+        new MutationObserver(() => window.bannerTexts.push(banner.textContent)).observe(banner, { childList: true, subtree: true, characterData: true, attributes: true });
+      });
 
       const rejected = await page.evaluate(async (k) => {
         try {
@@ -31,13 +38,17 @@ for (const kind of ['panic', 'recursion', 'alloc']) {
 
       const banner = page.locator('#engine-banner');
       await banner.waitFor({ state: 'visible' });
-      const text = await banner.textContent();
+      await page.waitForSelector('#engine-banner[data-reloaded="true"]');
+      const texts = await page.evaluate(() => window.bannerTexts);
+      // Said while the data is loaded again, and only then that it is.
+      const during = texts.findIndex((t) => /your data is being loaded into it again/.test(t));
+      assert.ok(during >= 0, texts.join('\n---\n'));
+      const text = texts[during];
       assert.match(text, /The engine stopped unexpectedly/);
       assert.match(text, /not your data/);
-      // Said while the data is loaded again, and only then that it is.
-      assert.match(text, /your data is being loaded into it again/);
       assert.match(text, /not retried/);
-      await page.waitForSelector('#engine-banner[data-reloaded="true"]');
+      const done = texts.findIndex((t) => /It has been restarted and your data is loaded again/.test(t));
+      assert.ok(done > during, texts.join('\n---\n'));
       const after = await banner.textContent();
       assert.match(after, /It has been restarted and your data is loaded again\. Your last action was not retried\./);
 
