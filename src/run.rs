@@ -529,7 +529,9 @@ impl Run {
         }
         let dropped_missing_target = ds.n_rows - rows.len();
 
-        // Encode the target: classes through a sorted label table, never a cast.
+        // Encode the target: classes through a sorted label table, never a
+        // cast; rows per class kept for the split's check.
+        let mut class_rows: Vec<usize> = Vec::new();
         let (target, classes): (Target, Option<Vec<String>>) = match task {
             Task::Classification => {
                 let (labels, codes) = label_table(target_values, &rows);
@@ -547,6 +549,7 @@ impl Run {
                     };
                     return Err(TrainError::NoRepeatedClass { target: opts.target.clone(), rows: rows.len(), hint }.into());
                 }
+                class_rows = counts;
                 if labels.len() > MAX_CLASSES {
                     return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
                 }
@@ -582,14 +585,10 @@ impl Run {
         let split = train_test_split(&positions, strata, test_fraction, seed)?;
         // Classes of one row each stay in training: a test set of a few
         // rows scores nothing a person can rely on.
-        if let Target::Classes(c) = &target {
+        if let Target::Classes(_) = &target {
             let wanted = (rows.len() as f64 * test_fraction).round() as usize;
             if split.test.len() * 2 < wanted {
-                let mut counts = vec![0usize; c.iter().max().map_or(0, |&m| m as usize + 1)];
-                for &k in c {
-                    counts[k as usize] += 1;
-                }
-                let singletons = counts.iter().filter(|&&n| n == 1).count();
+                let singletons = class_rows.iter().filter(|&&n| n == 1).count();
                 let hint = match target_values {
                     ColumnValues::Numeric(_) => "; if its numbers are amounts, choose regression (--task regression)".to_string(),
                     _ => read_numbers_hint(ds, target_values, &rows, &opts.target).map_or_else(|| "; merge rare classes or use more data".to_string(), |h| format!("; if its values are amounts, {h}")),

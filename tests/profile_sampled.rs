@@ -284,16 +284,19 @@ fn sampled_edge_cases_table() {
     }
 }
 
-/// Numbers written with their own decimals ("1.10", "1.1", "1.100") in a
-/// sampled column that turns to labels in its last row: the distinct count
-/// is the labels', not the one value they share, wherever the text falls.
+/// Numbers written with their own decimals ("1.10", "1.1", "1.100") or
+/// times written with a space, in a sampled column that turns to labels
+/// late: the kept rows' labels are as written, and the distinct count is
+/// the labels', not the one value numbers share, wherever the text falls.
 #[test]
-fn sampled_versions_that_turn_to_labels_late_count_each_spelling() {
+fn sampled_columns_that_turn_to_labels_late_keep_each_form() {
     let n = 4_000usize;
-    for last in [n - 1, n - 3, n / 2, 10] {
+    let versions = ["1.10", "1.1", "1.100"];
+    let times = ["2023-01-01 10:00", "2023-01-02 10:00", "2023-01-03 10:00"];
+    for (forms, last) in [(versions, n - 1), (versions, n - 3), (versions, n / 2), (versions, 10), (times, n - 1)] {
         let mut text = String::from("v,w\n");
         for i in 0..n {
-            text.push_str(&format!("{},{}\n", if i == last { "beta" } else { ["1.10", "1.1", "1.100"][i % 3] }, i % 7));
+            text.push_str(&format!("{},{}\n", if i == last { "soon" } else { forms[i % 3] }, i % 7));
         }
         let opts = ParseOptions { max_memory_bytes: 16 << 10, ..ParseOptions::default() };
         let ds = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap();
@@ -301,27 +304,8 @@ fn sampled_versions_that_turn_to_labels_late_count_each_spelling() {
         let p = profile(&ds);
         assert_eq!(p.columns[0].distinct, 4, "text at row {last}: {:?}", p.columns[0].top);
         let tops: Vec<&str> = p.columns[0].top.iter().map(|t| t.value.as_str()).collect();
-        assert!(["1.10", "1.1", "1.100"].iter().all(|v| tops.contains(v)), "{tops:?}");
+        assert!(forms.iter().all(|v| tops.contains(v)), "{tops:?}");
     }
-}
-
-/// Times written with a space in a sampled column that turns to labels
-/// in its last row: the kept rows' labels are as written, and the distinct
-/// count is theirs.
-#[test]
-fn sampled_times_that_turn_to_labels_late_keep_their_form() {
-    let n = 4_000usize;
-    let mut text = String::from("when,w\n");
-    for i in 0..n {
-        text.push_str(&format!("{},{}\n", if i == n - 1 { "soon".to_string() } else { format!("2023-01-0{} 10:00", 1 + i % 3) }, i % 7));
-    }
-    let opts = ParseOptions { max_memory_bytes: 16 << 10, ..ParseOptions::default() };
-    let ds = parse_csv(text.as_bytes(), "t.csv", &opts).unwrap();
-    assert!(ds.sample.as_ref().is_some_and(|s| s.stride >= 4), "not sampled enough");
-    let p = profile(&ds);
-    assert_eq!(p.columns[0].distinct, 4, "{:?}", p.columns[0].top);
-    let tops: Vec<&str> = p.columns[0].top.iter().map(|t| t.value.as_str()).collect();
-    assert!(["2023-01-01 10:00", "2023-01-02 10:00", "2023-01-03 10:00"].iter().all(|v| tops.contains(v)), "{tops:?}");
 }
 
 /// Arbitrary bytes under a tiny budget: an error or a dataset, never a panic.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{percent_text, Measure, Profile};
+use super::{percent_text, percent_with, Measure, Profile};
 use crate::data::{ColumnKind, ColumnValues, Dataset};
 use crate::prepare::{ImputeStrategy, ScaleMethod, StepSpec};
 
@@ -77,16 +77,11 @@ pub(crate) fn written_numbers<'a>(levels: &'a [String], counts: &[usize], file_d
     marked_numbers(levels, counts, decimal_comma).or_else(|| common_unit(levels, counts, decimal_comma))
 }
 
-/// A percentage in whole numbers that never reads 0 for a share above
-/// nothing nor 100 for one below all ("<1", ">99").
-fn whole_percent(p: f64) -> String {
-    if p > 0.0 && p < 0.5 {
-        "<1".into()
-    } else if (99.5..100.0).contains(&p) {
-        ">99".into()
-    } else {
-        format!("{p:.0}")
-    }
+/// The 1-based row a label is first on; `None` when rows were sampled
+/// (a kept row's position is not its row in the file).
+fn first_row(levels: &[String], codes: &[crate::data::Code], label: &str, sampled: bool) -> Option<usize> {
+    let k = levels.iter().position(|l| l == label)?;
+    codes.iter().position(|c| *c == Some(k as u32)).filter(|_| !sampled).map(|r| r + 1)
 }
 
 /// Says the values among written numbers that are no numbers, which the
@@ -94,8 +89,7 @@ fn whole_percent(p: f64) -> String {
 /// when rows were sampled).
 fn no_numbers(others: Option<(usize, &str)>, levels: &[String], codes: &[crate::data::Code], sampled: bool) -> String {
     let Some((n, first)) = others else { return String::new() };
-    let row = levels.iter().position(|l| l == first).and_then(|k| codes.iter().position(|c| *c == Some(k as u32))).filter(|_| !sampled);
-    let row = row.map_or(String::new(), |r| format!(", row {}", r + 1));
+    let row = first_row(levels, codes, first, sampled).map_or(String::new(), |r| format!(", row {r}"));
     if n == 1 {
         format!("; 1 value that is no number ({first:?}{row}) would become missing")
     } else {
@@ -556,25 +550,24 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     columns: cols.clone(),
                     message: if let Some(unit) = w.unit {
                         let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {e:?}) would become missing"));
-                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({}% of its values, e.g. {:?}{other}), so it was read as labels", whole_percent(100.0 * w.share), w.example)
+                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({}% of its values, e.g. {:?}{other}), so it was read as labels", percent_with(100.0 * w.share, 0), w.example)
                     } else if w.marked == w.values {
                         format!(
                             "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({}% of its values, e.g. {:?}{}), so it was read as labels",
-                            whole_percent(100.0 * w.share),
+                            percent_with(100.0 * w.share, 0),
                             w.example,
                             no_numbers(w.others, levels, codes, p.sample.is_some()),
                         )
                     } else {
                         // A few written so among plain numbers: say how few,
                         // and where the first is.
-                        let code = levels.iter().position(|l| l == w.example);
-                        let row = code.and_then(|k| codes.iter().position(|c| *c == Some(k as u32))).filter(|_| p.sample.is_none());
+                        let row = first_row(levels, codes, w.example, p.sample.is_some());
                         format!(
                             "\"{name}\" holds numbers, {} of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. {:?}{}), so it was read as labels; {}% of its values are numbers{}",
                             w.marked,
                             w.example,
-                            row.map_or(String::new(), |r| format!(", row {}", r + 1)),
-                            whole_percent(100.0 * w.share),
+                            row.map_or(String::new(), |r| format!(", row {r}")),
+                            percent_with(100.0 * w.share, 0),
                             no_numbers(w.others, levels, codes, p.sample.is_some()),
                         )
                     },

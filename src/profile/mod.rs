@@ -417,16 +417,23 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// A percentage with one decimal, as a message or report shows it: never
-/// "0.0%" for a share above nothing nor "100.0%" for one below all
-/// ("<0.1", ">99.9"), as the page's formatPercent.
+/// A percentage with one decimal, as a message or report shows it (see
+/// [`percent_with`]).
 pub fn percent_text(p: f64) -> String {
-    if p > 0.0 && p < 0.05 {
-        "<0.1".into()
-    } else if (99.95..100.0).contains(&p) {
-        ">99.9".into()
-    } else {
-        format!("{p:.1}")
+    percent_with(p, 1)
+}
+
+/// A percentage with `decimals` decimals (0 or 1) that never reads 0 for a
+/// share above nothing nor 100 for one below all ("<0.1", ">99.9"; "<1",
+/// ">99"), as the page's formatPercent.
+pub fn percent_with(p: f64, decimals: usize) -> String {
+    let (least, most) = if decimals == 0 { ("1", "99") } else { ("0.1", "99.9") };
+    // Judged on the rounded text itself, ties included (0.5 rounds to 0).
+    let text = format!("{p:.decimals$}");
+    match text.parse::<f64>() {
+        Ok(r) if r == 0.0 && p > 0.0 => format!("<{least}"),
+        Ok(r) if r == 100.0 && p < 100.0 => format!(">{most}"),
+        _ => text,
     }
 }
 
@@ -924,6 +931,8 @@ mod tests {
     fn percentages_never_round_to_nothing_or_all() {
         let texts: Vec<String> = [0.0, 0.03, 0.05, 12.345, 99.94, 99.96, 100.0].iter().map(|&p| percent_text(p)).collect();
         assert_eq!(texts, ["0.0", "<0.1", "0.1", "12.3", "99.9", ">99.9", "100.0"]);
+        let whole: Vec<String> = [0.0, 0.3, 0.5, 99.4, 99.6, 100.0].iter().map(|&p| percent_with(p, 0)).collect();
+        assert_eq!(whole, ["0", "<1", "<1", "99", ">99", "100"]);
         let mut csv = String::from("a,b\n");
         for i in 0..3000 {
             csv.push_str(&format!("{i},{}\n", if i == 7 { "" } else { "x" }));
