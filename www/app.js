@@ -855,10 +855,12 @@ function showFixState(button) {
   button.classList.toggle('applied', added);
 }
 
-// The order a column's steps work in: reading its values, then filling
-// gaps, then scaling, then encoding (the engine refuses a step after its
-// column's encoding, or an impute after a scale, which has filled the gaps).
-const STEP_ORDER = new Map([['drop_duplicate_rows', 0], ['drop_column', 0], ['cast', 1], ['parse_numbers', 1], ['normalize_labels', 1], ['impute', 2], ['scale', 3], ['one_hot', 4], ['ordinal', 4]]);
+// The order a column's steps work in: tidying its labels, then reading
+// its values, then filling gaps, then scaling, then encoding (the engine
+// refuses a label step after the values are read as numbers, a step after
+// its column's encoding, or an impute after a scale, which has filled the
+// gaps).
+const STEP_ORDER = new Map([['drop_duplicate_rows', 0], ['drop_column', 0], ['normalize_labels', 1], ['cast', 2], ['parse_numbers', 2], ['impute', 3], ['scale', 4], ['one_hot', 5], ['ordinal', 5]]);
 
 function addRecipeStep(step) {
   const key = JSON.stringify(step);
@@ -880,7 +882,7 @@ function addRecipeStep(step) {
   }
   state.recipe.push(step);
   // Stable: steps of one kind keep the order they were added in.
-  state.recipe.sort((a, b) => (STEP_ORDER.get(a.step) ?? 1) - (STEP_ORDER.get(b.step) ?? 1));
+  state.recipe.sort((a, b) => (STEP_ORDER.get(a.step) ?? 2) - (STEP_ORDER.get(b.step) ?? 2));
   renderRecipe();
   const gone = replaced ? ` It replaces ${plural(replaced, 'step')} on that column.` : '';
   setStatus(`Added a preparation step: ${stepText(step)}.${gone} It applies from the next training.`);

@@ -676,7 +676,17 @@ impl Recipe {
                     }
                     StepSpec::NormalizeLabels { .. } => {
                         if work.is_num() {
-                            return Err(bad(&column, "normalize_labels", if time { "the column holds dates" } else { "the column holds numbers" }));
+                            // A step before it may have made the numbers.
+                            let reading = mine[..k].iter().rev().find(|s| matches!(s, StepSpec::ParseNumbers { .. } | StepSpec::Cast { .. }));
+                            let reason = match reading {
+                                Some(s) => {
+                                    let name = step_name(s);
+                                    format!("it comes after {name}, which turns the column into {}; put it before the {name} step", if time { "dates" } else { "numbers" })
+                                }
+                                None if time => "the column holds dates".to_string(),
+                                None => "the column holds numbers".to_string(),
+                            };
+                            return Err(bad(&column, "normalize_labels", &reason));
                         }
                         work = work.normalize();
                         fitted.push(RecipeStep::NormalizeLabels { column: column.clone() });
@@ -1246,6 +1256,14 @@ mod tests {
         assert!(fit(&[impute_mode, city("one_hot")]).is_ok());
         let e = fit(&[city("ordinal"), StepSpec::NormalizeLabels { column: "c".into() }]).unwrap_err();
         assert!(e.to_string().contains("it comes after ordinal"), "{e}");
+
+        // Labels are tidied before they are read as numbers, not after.
+        let amounts = ds("m,y\n1 234,x\n2 000,y\n1 234 ,x\n5,y\n");
+        let parse = StepSpec::ParseNumbers { column: "m".into() };
+        let normalize = StepSpec::NormalizeLabels { column: "m".into() };
+        let e = Recipe::fit_with(&amounts, &[0], &[0, 1, 2, 3], &[parse.clone(), normalize.clone()]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step normalize_labels cannot apply to column \"m\": it comes after parse_numbers, which turns the column into numbers; put it before the parse_numbers step");
+        assert!(Recipe::fit_with(&amounts, &[0], &[0, 1, 2, 3], &[normalize, parse]).is_ok());
 
         let scale = StepSpec::Scale { column: "a".into(), method: ScaleMethod::Standard };
         let impute = StepSpec::Impute { column: "a".into(), strategy: ImputeStrategy::Mean, indicator: true };

@@ -695,11 +695,15 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 });
             }
         }
-        if numbers_as_text.is_some() {
+        // Spellings of one number ("1 234,00 €" with a space or a no-break
+        // space) are merged by the numbers-as-text fix, which reads them as
+        // numbers: normalising them as labels is no fix for such a column.
+        let reads_numbers = numbers_as_text.is_some();
+        if reads_numbers {
             written.insert(name);
         }
         out.extend(numbers_as_text);
-        if !c.case_variants.is_empty() {
+        if !c.case_variants.is_empty() && !reads_numbers {
             out.push(Alert {
                 code: AlertCode::CaseVariants,
                 severity: Severity::Warning,
@@ -1811,6 +1815,26 @@ mod tests {
         }
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::MixedTypes), "{:?}", p.alerts);
+    }
+
+    /// Amounts written with a space or a no-break space between thousands
+    /// (a French export) are spellings of one number: the numbers-as-text
+    /// fix reads them, and no case-or-spaces alert offers to normalise them
+    /// as labels (that step, after the parse, had failed the training).
+    #[test]
+    fn spellings_of_one_number_are_not_case_variants() {
+        let mut csv = String::from("ville;montant;classe\n");
+        for i in 0..60 {
+            let space = if i % 2 == 0 { " " } else { "\u{a0}" };
+            csv.push_str(&format!("V{i};{}{space}{:03},{:02} €;{}\n", 1 + i % 3, 234 + i % 5, i % 100, if i % 2 == 0 { "A" } else { "B" }));
+        }
+        csv.push_str("V60;1 234,00 €;A\nV61;1\u{a0}234,00 €;B\n");
+        let p = profile(&parse_csv(csv.as_bytes(), "fr.csv", &ParseOptions::default()).unwrap());
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::NumbersAsText && a.columns == ["montant"]), "{:?}", p.alerts);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::CaseVariants), "{:?}", p.alerts);
+        // Labels that are no numbers keep the alert.
+        let p = profile(&parse_csv(b"c,y\nParis,1\nparis ,0\nLyon,1\nNice,0\nLyon,1\n", "t.csv", &ParseOptions::default()).unwrap());
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::CaseVariants), "{:?}", p.alerts);
     }
 
     /// Written numbers with one value that is no number: the share reads
