@@ -14,6 +14,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use mlcycle::data::{format_number, parse_csv, Dataset, ParseOptions};
+use mlcycle::report::quoted;
 use mlcycle::manifest::RunManifest;
 use mlcycle::manifest::SearchRecord;
 use mlcycle::profile::{profile_with, Profile, ProfileOptions};
@@ -1140,7 +1141,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                 for l in levels {
                     seen.entry(mlcycle::profile::normalize_label(l)).or_default().push(l);
                 }
-                let groups: Vec<String> = seen.values().filter(|g| g.len() > 1).map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect();
+                let groups: Vec<String> = seen.values().filter(|g| g.len() > 1).map(|g| g.iter().map(|l| quoted(l)).collect::<Vec<_>>().join(" / ")).collect();
                 if !groups.is_empty() && outcome.config.task == Task::Classification {
                     say!("  note: the target's classes differ only by case or spaces ({}); each spelling is a class of its own: write each one way in the file", groups.join("; "));
                 }
@@ -1149,8 +1150,8 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             let numeric_target = ds.column(&outcome.config.target).is_ok_and(|c| matches!(c.values, mlcycle::data::ColumnValues::Numeric(_)));
             if outcome.config.task_source == mlcycle::manifest::TaskSource::Inferred && outcome.config.task == Task::Classification && numeric_target {
                 say!(
-                    "  the task was inferred: {:?} holds at most {} distinct whole numbers, so they were read as classes; --task regression predicts them as amounts",
-                    outcome.config.target,
+                    "  the task was inferred: {} holds at most {} distinct whole numbers, so they were read as classes; --task regression predicts them as amounts",
+                    quoted(&outcome.config.target),
                     mlcycle::run::MAX_INTEGER_CLASSES
                 );
             }
@@ -1163,18 +1164,18 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             match outcome.split.dropped_missing_target {
                 0 => {}
-                1 => say!("  left out 1 row whose {:?} is missing", outcome.config.target),
-                n => say!("  left out {n} rows whose {:?} is missing", outcome.config.target),
+                1 => say!("  left out 1 row whose {} is missing", quoted(&outcome.config.target)),
+                n => say!("  left out {n} rows whose {} is missing", quoted(&outcome.config.target)),
             }
             for (column, reason) in outcome.recipe.dropped() {
-                say!("  left out {column:?}: {reason}");
+                say!("  left out {}: {reason}", quoted(column));
             }
             for m in &outcome.result.metrics {
                 say!("  {:<9} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v}")));
             }
             if let Some(b) = &outcome.baseline {
                 let figures: Vec<String> = b.metrics.iter().map(|m| format!("{} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v:.4}")))).collect();
-                say!("  baseline  always {:?} would score {}", printable(&b.class), figures.join(", "));
+                say!("  baseline  always {} would score {}", quoted(&b.class), figures.join(", "));
                 if b.predicted_classes == 1 && b.test_classes > 1 {
                     say!("  note: the model predicts one class only on the {} test rows, which hold {} classes", outcome.split.test_rows, b.test_classes);
                 }

@@ -291,7 +291,7 @@ fn read_numbers_hint(ds: &Dataset, values: &ColumnValues, rows: &[usize], target
     }
     let other = rows.iter().find_map(|&r| codes[r].get().filter(|&c| !number[c as usize]).map(|c| (r, &levels[c as usize])));
     let others = match other {
-        Some((r, l)) => format!(" (the others, such as {l:?} in row {}, become missing and their rows are left out)", r + 1),
+        Some((r, l)) => format!(" (the others, such as {} in row {}, become missing and their rows are left out)", crate::report::quoted(l), r + 1),
         None => String::new(),
     };
     Some(format!("{numbers} of its {} values are numbers: to predict them, read them as numbers{others} (--step parse_numbers:{target}, or the \"Add step\" of the alert on \"{target}\" in the page)", rows.len()))

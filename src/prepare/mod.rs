@@ -579,7 +579,7 @@ impl Recipe {
         // what anyone meant.
         let same = |a: &StepSpec, b: &StepSpec| std::mem::discriminant(a) == std::mem::discriminant(b) && a.column() == b.column();
         if let Some(s) = specs.iter().enumerate().find_map(|(i, s)| specs[..i].iter().any(|t| same(t, s)).then_some(s)) {
-            return Err(PrepareError::RepeatedStep { step: step_name(s), on: s.column().map_or(String::new(), |c| format!(" on column {c:?}")) });
+            return Err(PrepareError::RepeatedStep { step: step_name(s), on: s.column().map_or(String::new(), |c| format!(" on column {}", crate::report::quoted(c))) });
         }
         for s in specs {
             if let Some(c) = s.column() {
@@ -823,13 +823,13 @@ impl Recipe {
                                     return Err(bad(&column, "ordinal", "its stated order of labels is empty; list them lowest first, or leave the order out to sort them as text"));
                                 }
                                 if let Some(twice) = order.iter().enumerate().find_map(|(i, l)| order[..i].contains(l).then_some(l)) {
-                                    return Err(bad(&column, "ordinal", &format!("its stated order gives the label {:?} twice; give each label once", short(twice))));
+                                    return Err(bad(&column, "ordinal", &format!("its stated order gives the label {} twice; give each label once", crate::report::quoted(&short(twice)))));
                                 }
                                 if let Some(missing) = seen.iter().find(|l| !order.contains(l)) {
                                     return Err(bad(
                                         &column,
                                         "ordinal",
-                                        &format!("the training label {:?} is not in its stated order; add it to the order (every training label needs a place)", short(missing)),
+                                        &format!("the training label {} is not in its stated order; add it to the order (every training label needs a place)", crate::report::quoted(&short(missing))),
                                     ));
                                 }
                                 order.clone()
@@ -851,7 +851,8 @@ impl Recipe {
                     if let Some(labels) = id_like(&work) {
                         let reason = match written_number(&work, ds.ingest.decimal_comma).map(|w| w.example) {
                             Some(example) => format!(
-                                "each of its {labels} training labels is in one row only; they are numbers written as text (e.g. {example:?}): add the step that reads them as numbers (parse_numbers) to keep it"
+                                "each of its {labels} training labels is in one row only; they are numbers written as text (e.g. {}): add the step that reads them as numbers (parse_numbers) to keep it",
+                                crate::report::quoted(example)
                             ),
                             None => format!("each of its {labels} training labels is in one row only (an identifier or free text); encode it yourself to keep it"),
                         };

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{percent_text, percent_with, Measure, Profile};
 use crate::data::{ColumnKind, ColumnValues, Dataset};
 use crate::prepare::{ImputeStrategy, ScaleMethod, StepSpec};
+use crate::report::quoted;
 
 /// Missing share (%) from which a column is flagged.
 pub const HIGH_MISSING_PCT: f64 = 20.0;
@@ -91,9 +92,9 @@ fn no_numbers(others: Option<(usize, &str)>, levels: &[String], codes: &[crate::
     let Some((n, first)) = others else { return String::new() };
     let row = first_row(levels, codes, first, sampled).map_or(String::new(), |r| format!(", row {r}"));
     if n == 1 {
-        format!("; 1 value that is no number ({first:?}{row}) would become missing")
+        format!("; 1 value that is no number ({}{row}) would become missing", quoted(first))
     } else {
-        format!("; {n} values that are no numbers (e.g. {first:?}{row}) would become missing")
+        format!("; {n} values that are no numbers (e.g. {}{row}) would become missing", quoted(first))
     }
 }
 
@@ -474,7 +475,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 columns: cols.clone(),
                 message: match (c.count, flag) {
                     (0, _) => format!("\"{name}\" has no value in any row"),
-                    (_, true) => format!("\"{name}\" has one value only ({value:?}) and is empty in {} of {} rows: it can say only whether a value is there", c.missing, p.rows),
+                    (_, true) => format!("\"{name}\" has one value only ({}) and is empty in {} of {} rows: it can say only whether a value is there", quoted(&value), c.missing, p.rows),
                     _ => format!("\"{name}\" has one value only ({value})"),
                 },
                 evidence: ev(&[("distinct", c.distinct as f64), ("count", c.count as f64), ("missing", c.missing as f64)]),
@@ -523,7 +524,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 code: AlertCode::NearConstant,
                 severity: Severity::Info,
                 columns: cols.clone(),
-                message: format!("\"{name}\" has the value {:?} in {}% of present rows (threshold {:.0}%)", c.top[0].value, percent_text(100.0 * top_share), 100.0 * NEAR_CONSTANT_SHARE),
+                message: format!("\"{name}\" has the value {} in {}% of present rows (threshold {:.0}%)", quoted(&c.top[0].value), percent_text(100.0 * top_share), 100.0 * NEAR_CONSTANT_SHARE),
                 evidence: ev(&[("topShare", top_share), ("distinct", c.distinct as f64)]),
                 suggestion: if two_valued { None } else { drop(name) },
                 advice: if two_valued {
@@ -549,13 +550,13 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     severity: Severity::Warning,
                     columns: cols.clone(),
                     message: if let Some(unit) = w.unit {
-                        let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {e:?}) would become missing"));
-                        format!("\"{name}\" holds numbers followed by the unit {unit:?} ({}% of its values, e.g. {:?}{other}), so it was read as labels", percent_with(100.0 * w.share, 0), w.example)
+                        let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {}) would become missing", quoted(&e)));
+                        format!("\"{name}\" holds numbers followed by the unit {} ({}% of its values, e.g. {}{other}), so it was read as labels", quoted(&unit), percent_with(100.0 * w.share, 0), quoted(w.example))
                     } else if w.marked == w.values {
                         format!(
-                            "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({}% of its values, e.g. {:?}{}), so it was read as labels",
+                            "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({}% of its values, e.g. {}{}), so it was read as labels",
                             percent_with(100.0 * w.share, 0),
-                            w.example,
+                            quoted(w.example),
                             no_numbers(w.others, levels, codes, p.sample.is_some()),
                         )
                     } else {
@@ -563,9 +564,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                         // and where the first is.
                         let row = first_row(levels, codes, w.example, p.sample.is_some());
                         format!(
-                            "\"{name}\" holds numbers, {} of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. {:?}{}), so it was read as labels; {}% of its values are numbers{}",
+                            "\"{name}\" holds numbers, {} of them written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives (e.g. {}{}), so it was read as labels; {}% of its values are numbers{}",
                             w.marked,
-                            w.example,
+                            quoted(w.example),
                             row.map_or(String::new(), |r| format!(", row {r}")),
                             percent_with(100.0 * w.share, 0),
                             no_numbers(w.others, levels, codes, p.sample.is_some()),
@@ -574,7 +575,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     evidence: ev(&[("share", w.share), ("values", w.values as f64)]),
                     suggestion: Some(StepSpec::ParseNumbers { column: name.into() }),
                     advice: match w.unit {
-                        Some(unit) => format!("read the numbers without the unit ({:?} is {}; a value with another unit or no number becomes missing), and keep the unit in the column's name", w.example, w.example.trim().trim_end_matches(unit).trim_end()),
+                        Some(unit) => format!("read the numbers without the unit ({} is {}; a value with another unit or no number becomes missing), and keep the unit in the column's name", quoted(w.example), w.example.trim().trim_end_matches(unit).trim_end()),
                         None => "read the numbers without their signs and separators (\"$1,200.50\" is 1200.5, \"45%\" is 45, accounting's \"(123)\" is -123; a value that is no number becomes missing), or remove them at the source".into(),
                     } + if is_target { "; as the target, its numbers are then predicted (regression), a row whose value is no number left out" } else { "" },
                 })
@@ -710,7 +711,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 columns: cols.clone(),
                 message: format!(
                     "\"{name}\" has labels that differ only by case or spaces: {}{}",
-                    c.case_variants.iter().map(|g| g.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>().join("; "),
+                    c.case_variants.iter().map(|g| g.iter().map(|l| quoted(l)).collect::<Vec<_>>().join(" / ")).collect::<Vec<_>>().join("; "),
                     if is_target { "; as the target, each spelling is a class of its own" } else { "" }
                 ),
                 evidence: ev(&[("groups", c.case_variants.len() as f64)]),
@@ -737,7 +738,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
         let odd = present - m.numbers.max(m.dates).max(m.texts);
         // Each value once: the first row it is on.
         let mut seen = std::collections::BTreeSet::new();
-        let examples: Vec<String> = m.examples.iter().filter(|e| seen.insert(e.value.as_str())).map(|e| format!("{:?} (row {})", e.value, e.row)).collect();
+        let examples: Vec<String> = m.examples.iter().filter(|e| seen.insert(e.value.as_str())).map(|e| format!("{} (row {})", quoted(&e.value), e.row)).collect();
         out.push(Alert {
             code: AlertCode::MixedTypes,
             severity: Severity::Warning,
@@ -749,13 +750,13 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             suggestion: to.map(|to| if on_target && to == ColumnKind::Float { StepSpec::ParseNumbers { column: m.column.clone() } } else { StepSpec::Cast { column: m.column.clone(), to } }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
                 _ if huge.is_some() && to.is_some() => format!(
-                    "{:?} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
-                    huge.as_deref().unwrap_or_default(),
+                    "{} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
+                    quoted(huge.as_deref().unwrap_or_default()),
                     huge.as_deref().and_then(crate::data::parse_number_text).map_or(String::new(), crate::data::format_number),
                 ),
                 _ if zero_dates.is_some() => format!(
                     "{} {} MySQL's zero date, which stands for no date: the cast makes {} missing; or list {} as missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again",
-                    zero_dates.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" and "),
+                    zero_dates.iter().flatten().map(|l| quoted(l)).collect::<Vec<_>>().join(" and "),
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "are" } else { "is" },
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
@@ -763,12 +764,12 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 ),
                 (true, None) if markers.is_some() => format!(
                     "its other values ({}) look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again",
-                    markers.iter().flatten().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(", "),
+                    markers.iter().flatten().map(|l| quoted(l)).collect::<Vec<_>>().join(", "),
                     missing_flag(ds, markers.iter().flatten().cloned())
                 ),
                 (_, Some(e)) => format!(
-                    "some odd values look like dates written another way (e.g. {:?}): rewrite them as ISO 8601 dates (year-month-day) at the source{}",
-                    e.value,
+                    "some odd values look like dates written another way (e.g. {}): rewrite them as ISO 8601 dates (year-month-day) at the source{}",
+                    quoted(&e.value),
                     if to.is_some() { ", or the cast makes them missing" } else { "" }
                 ),
                 (true, None) if on_target && m.majority == "number" => format!("read its numbers to predict them (regression): the other values become missing and their rows are left out of training{}", merged_by_cast(ds, m)),
@@ -939,7 +940,7 @@ fn merged_by_cast(ds: &Dataset, m: &crate::data::MixedTypes) -> String {
     for level in levels {
         if let Some(x) = crate::data::parse_number_text(level) {
             if let Some(first) = seen.insert((x + 0.0).to_bits(), level) {
-                return format!(", and labels of one value become one number ({first:?} and {level:?} both read {}): if they are versions or codes, keep the column as labels", crate::data::format_number(x));
+                return format!(", and labels of one value become one number ({} and {} both read {}): if they are versions or codes, keep the column as labels", quoted(first), quoted(level), crate::data::format_number(x));
             }
         }
     }
@@ -1256,7 +1257,7 @@ const TOTAL_WORDS: [&str; 10] = ["total", "totals", "grand total", "sum", "summe
 
 /// ", labelled \"total\"" for a totals row's label, or nothing.
 fn labelled(label: &Option<String>) -> String {
-    label.as_ref().map_or(String::new(), |l| format!(", labelled {l:?}"))
+    label.as_ref().map_or(String::new(), |l| format!(", labelled {}", quoted(l)))
 }
 
 fn short(x: f64) -> String {
@@ -1291,7 +1292,7 @@ fn target_alerts(ds: &Dataset, p: &Profile, t: usize, out: &mut Vec<Alert>) {
             .filter(|g| g.len() > 1)
             .filter(|g| g.iter().map(|l| super::normalize_label(l)).collect::<std::collections::BTreeSet<_>>().len() > 1)
             .take(5)
-            .map(|g| g.iter().take(5).map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" / "))
+            .map(|g| g.iter().take(5).map(|l| quoted(l)).collect::<Vec<_>>().join(" / "))
             .collect();
         if !punct.is_empty() {
             out.push(Alert {
@@ -1420,8 +1421,9 @@ fn local_dates_alert(name: &str, levels: &[String], codes: &[crate::data::Code],
     for (r, c) in codes.iter().enumerate() {
         let Some(c) = c.get() else { continue };
         let level = &levels[c as usize];
-        if !date(level) && !odd.iter().any(|o| o.starts_with(&format!("{level:?} "))) {
-            odd.push(if sampled { format!("{level:?} (a sampled row)") } else { format!("{level:?} (row {})", r + 1) });
+        let q = quoted(level);
+        if !date(level) && !odd.iter().any(|o| o.starts_with(&format!("{q} "))) {
+            odd.push(if sampled { format!("{q} (a sampled row)") } else { format!("{q} (row {})", r + 1) });
             if odd.len() == 3 {
                 break;
             }
@@ -1432,7 +1434,8 @@ fn local_dates_alert(name: &str, levels: &[String], codes: &[crate::data::Code],
         severity: Severity::Warning,
         columns: vec![name.to_string()],
         message: format!(
-            "\"{name}\" holds dates written as {example:?} in {dates} of {present} values, and {} that {} not, so it was read as labels; e.g. {}",
+            "\"{name}\" holds dates written as {} in {dates} of {present} values, and {} that {} not, so it was read as labels; e.g. {}",
+            quoted(&example),
             if others == 1 { "1 other".to_string() } else { format!("{others} others") },
             if others == 1 { "is" } else { "are" },
             odd.join(", ")

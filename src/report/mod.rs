@@ -65,6 +65,30 @@ fn shown(s: &str) -> String {
     out
 }
 
+/// A value from the data quoted for a message: in double quotes (one
+/// inside as `\"`), a control character escaped (`\t`, `\u{1b}`), and a
+/// mark that hides or reorders text or a space other than the plain one (a
+/// no-break space) shown as its code, `⟨U+00A0⟩`: two labels that differ
+/// only there read differently, where Rust's `{:?}` wrote `\u{a0}`.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut before = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after = chars.peek().copied();
+        match c {
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.extend(c.escape_debug()),
+            c if hidden_here(c, before, after) || (c.is_whitespace() && c != ' ') => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            c => out.push(c),
+        }
+        before = Some(c);
+    }
+    out.push('"');
+    out
+}
+
 /// HTML's special characters as entities.
 fn entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -439,6 +463,23 @@ mod tests {
         assert_eq!(super::escape("a \u{200d}b"), "a ⟨U+200D⟩b");
         assert_eq!(super::escape("a\u{200d}\u{200d}b"), "a⟨U+200D⟩⟨U+200D⟩b");
         assert_eq!(super::escape("a\u{200d}\u{202e}b"), "a⟨U+200D⟩⟨U+202E⟩b");
+    }
+
+    /// Values in messages: spaces other than the plain one and hidden
+    /// marks as their code, controls escaped, quotes inside escaped.
+    #[test]
+    fn values_in_messages_are_quoted_readably() {
+        for (value, shown) in [
+            ("1 234,00 €", "\"1 234,00 €\""),
+            ("1\u{a0}234,00 €", "\"1⟨U+00A0⟩234,00 €\""),
+            ("\u{feff}id", "\"⟨U+FEFF⟩id\""),
+            ("a\tb\n", "\"a\\tb\\n\""),
+            ("epsilon \"zeta\"", "\"epsilon \\\"zeta\\\"\""),
+            ("café 東京 👩\u{200d}💻", "\"café 東京 👩\u{200d}💻\""),
+            ("C:\\data", "\"C:\\data\""),
+        ] {
+            assert_eq!(quoted(value), shown, "{value:?}");
+        }
     }
 
     #[test]

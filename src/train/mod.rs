@@ -129,7 +129,7 @@ pub enum TrainError {
         hint: String,
     },
     /// A `parse_numbers` step on the target found no number in its labels.
-    #[error("target \"{target}\" has no label that reads as a number (e.g. {example:?}), so the parse_numbers step on it leaves no value to predict; remove the step")]
+    #[error("target \"{target}\" has no label that reads as a number (e.g. {}), so the parse_numbers step on it leaves no value to predict; remove the step", crate::report::quoted(.example))]
     TargetNotNumbers {
         /// Target column.
         target: String,
