@@ -1096,6 +1096,29 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
         // A negative code (-999) is rarely a real value; a positive one
         // may be (a price of 999).
         let negative = found.iter().any(|f| f.0 < 0.0);
+        // The missing-value tokens apply to every column: other columns
+        // that hold one of the codes as a value would lose it too.
+        let elsewhere: Vec<(&str, usize)> = ds
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|&(k, col)| k != i && !col.kind.is_time())
+            .filter_map(|(_, col)| match &col.values {
+                ColumnValues::Numeric(w) => {
+                    let n = w.iter().filter_map(|x| x.get()).filter(|x| found.iter().any(|f| f.0 == *x)).count();
+                    (n > 0).then_some((col.name.as_str(), n))
+                }
+                _ => None,
+            })
+            .collect();
+        let also = match elsewhere.as_slice() {
+            [] => String::new(),
+            list => format!(
+                "; but the tokens apply to every column, and {}{}, which would become missing too",
+                list.iter().take(3).map(|(c, n)| format!("\"{c}\" holds {} in {n} {}", if found.len() == 1 { crate::data::format_number(found[0].0) } else { "them".into() }, if *n == 1 { "row" } else { "rows" })).collect::<Vec<_>>().join(", "),
+                if list.len() > 3 { format!(" (and {} more columns)", list.len() - 3) } else { String::new() },
+            ),
+        };
         out.push(Alert {
             code: AlertCode::SentinelValues,
             severity: if negative { Severity::Warning } else { Severity::Info },
@@ -1119,7 +1142,7 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
             suggestion: None,
             // A number token matches its value however the file writes it.
             advice: format!(
-                "if they mean missing, add them to the missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it ({code} matches {code}.0 too); until then the mean, std and scaling of \"{name}\" include them",
+                "if they mean missing, add them to the missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it ({code} matches {code}.0 too){also}; until then the mean, std and scaling of \"{name}\" include them",
                 missing_flag(ds, found.iter().map(|f| crate::data::format_number(f.0))),
                 code = crate::data::format_number(found[0].0)
             ),
@@ -1689,6 +1712,26 @@ mod tests {
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::SentinelValues), "{:?}", p.alerts);
         assert_eq!(p.columns[0].missing, 11);
         assert!(p.columns[0].mean.is_some_and(|m| m > 18.0), "{:?}", p.columns[0].mean);
+        // The advice says nothing of other columns while none holds the code.
+        assert!(!a.advice.contains("every column"), "{}", a.advice);
+    }
+
+    /// The missing-value tokens apply to every column: where another
+    /// column holds the code as a real value (a price of 999), the advice
+    /// says that following it would make those values missing too.
+    #[test]
+    fn sentinel_advice_names_other_columns_that_hold_the_code() {
+        let csv: String = std::iter::once("age,price,y\n".to_string())
+            .chain((0..200).map(|i| {
+                let age = if i % 40 == 3 { "999".to_string() } else { format!("{}", 20 + i % 45) };
+                let price = if i % 5 == 0 { "999" } else { "1499" };
+                format!("{age},{price},{}\n", i % 2)
+            }))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("a sentinel alert");
+        assert_eq!(a.columns, ["age"]);
+        assert!(a.advice.contains("(999 matches 999.0 too); but the tokens apply to every column, and \"price\" holds 999 in 40 rows, which would become missing too; until then"), "{}", a.advice);
     }
 
     /// One "1,234" among plain numbers: the alert says one value is written
