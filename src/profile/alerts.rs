@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{percent_text, percent_with, Measure, Profile};
+use super::{percent_text, percent_with, ColumnProfile, Measure, Profile};
 use crate::data::{ColumnKind, ColumnValues, Dataset};
 use crate::prepare::{ImputeStrategy, ScaleMethod, StepSpec};
 use crate::report::quoted;
@@ -459,10 +459,23 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     let rows = p.rows as f64;
     // Columns whose numbers-as-text alert says why they were read as labels.
     let mut written = std::collections::BTreeSet::new();
+    // The columns a totals row sums, profiled without it: their tail and
+    // outliers are judged on the rows (the totals row has its own alert,
+    // and its sum alone made every such column skewed, with one outlier).
+    let summed = totals.as_ref().map_or(Vec::new(), |(_, summed)| summed.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>());
+    let without_totals = |i: usize, c: &ColumnProfile| -> Option<ColumnProfile> {
+        let col = ds.columns.get(i).filter(|col| summed.contains(&col.name.as_str()))?;
+        let ColumnValues::Numeric(v) = &col.values else { return None };
+        let rows = ColumnValues::Numeric(v[..v.len().saturating_sub(1)].to_vec());
+        Some(super::column_profile(&c.name, c.kind, &rows, 0, false))
+    };
     for (i, c) in p.columns.iter().enumerate() {
         let name = c.name.as_str();
         let cols = vec![c.name.clone()];
         let is_target = Some(i) == target;
+        let trimmed = without_totals(i, c);
+        let tail = trimmed.as_ref().unwrap_or(c);
+        let leaving_out = if trimmed.is_some() { ", leaving out the totals row" } else { "" };
         // One value and blanks ("Ex" or nothing, "yes" or nothing) says only
         // whether a value is there: a flag, which the missing indicator keeps.
         let flag = c.distinct == 1 && c.missing > 0;
@@ -650,22 +663,23 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 advice: if c.distinct * 2 > c.count { "drop the column: nearly every row has its own label".into() } else { "drop the column, or encode it as ordinal ranks".into() },
             });
         }
-        if let (Some(s), false) = (c.skewness, c.kind.is_time()) {
+        if let (Some(s), false) = (tail.skewness, c.kind.is_time()) {
             // A flag's skewness measures how rare its rarer value is, not a
             // tail: scaling would change nothing (its IQR is often 0).
-            if s.abs() > HEAVY_SKEW && !is_target && c.distinct > 2 {
+            if s.abs() > HEAVY_SKEW && !is_target && tail.distinct > 2 {
                 out.push(Alert {
                     code: AlertCode::Skewed,
                     severity: Severity::Info,
                     columns: cols.clone(),
-                    message: format!("\"{name}\" is heavily skewed (skewness {s:.2}, threshold ±{HEAVY_SKEW})"),
+                    message: format!("\"{name}\" is heavily skewed (skewness {s:.2}, threshold ±{HEAVY_SKEW}{leaving_out})"),
                     evidence: ev(&[("skewness", s)]),
                     suggestion: Some(StepSpec::Scale { column: name.into(), method: ScaleMethod::Robust }),
                     advice: "scale it robustly (median and IQR), so the tail does not set the scale for linear models and k-NN (trees do not need it); the shape stays skewed: a log transform at the source evens it".into(),
                 });
             }
         }
-        if let Some(o) = &c.outliers {
+        if let Some(o) = &tail.outliers {
+            let c = tail;
             let share = (o.below + o.above) as f64 / c.count.max(1) as f64;
             // Fences of width zero (a near-constant column) make every other
             // value an outlier: the near-constant alert says that better.
@@ -679,7 +693,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     severity: Severity::Info,
                     columns: cols.clone(),
                     message: format!(
-                        "\"{name}\" has {} outside the IQR fences [{}, {}] ({}% of present values)",
+                        "\"{name}\" has {} outside the IQR fences [{}, {}] ({}% of present values{leaving_out})",
                         // Sampled: counted among the kept rows and scaled.
                         match (o.below + o.above, p.sample.is_some()) {
                             (n, true) => format!("≈{n} values"),
@@ -2043,6 +2057,31 @@ mod tests {
         ] {
             assert!(!has(clean, None, AlertCode::TotalsRow, ""), "{clean}");
         }
+    }
+
+    /// The columns a totals row sums are judged without it for skew and
+    /// outliers: its sum alone made each skewed with one outlier, and each
+    /// offered a scaling step. A real tail among the rows keeps its alert,
+    /// said to leave the totals row out.
+    #[test]
+    fn a_totals_row_alone_makes_no_skew_or_outlier_alert() {
+        let mut csv = String::from("district,population,sales\n");
+        let (mut pop, mut sales) = (0i64, 0i64);
+        for i in 0..30i64 {
+            let (p, s) = (1200 + (i * 37) % 900, if i == 7 { 90_000 } else { 20 + (i * 13) % 50 });
+            pop += p;
+            sales += s;
+            csv.push_str(&format!("D{i},{p},{s}\n"));
+        }
+        csv.push_str(&format!("Total,{pop},{sales}\n"));
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::TotalsRow), "{:?}", p.alerts);
+        let about = |code: AlertCode, column: &str| p.alerts.iter().find(|a| a.code == code && a.columns == [column]);
+        assert!(about(AlertCode::Skewed, "population").is_none() && about(AlertCode::Outliers, "population").is_none(), "{:?}", p.alerts);
+        let skew = about(AlertCode::Skewed, "sales").expect("the rows' own tail");
+        assert!(skew.message.ends_with(", leaving out the totals row)"), "{}", skew.message);
+        let o = about(AlertCode::Outliers, "sales").expect("the rows' own outlier");
+        assert!(o.message.starts_with("\"sales\" has 1 value outside the IQR fences"), "{}", o.message);
     }
 
     /// The totals row is left out of the associations: its sums made two
