@@ -289,12 +289,10 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
     let value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| format!("not a step as JSON: {e}"))?
     } else {
-        let mut parts = text.splitn(3, ':');
-        let kind = parts.next().unwrap_or_default().trim().replace('-', "_");
-        let mut step = serde_json::json!({ "step": kind });
-        if let Some(column) = parts.next() {
-            step["column"] = column.into();
-        }
+        let (kind, rest) = match text.split_once(':') {
+            Some((kind, rest)) => (kind.trim().replace('-', "_"), Some(rest)),
+            None => (text.trim().replace('-', "_"), None),
+        };
         // The third part, and an example of it, for the steps that take one.
         let third = match kind.as_str() {
             "scale" => Some(("method", "standard")),
@@ -302,7 +300,28 @@ fn parse_step(text: &str) -> Result<mlcycle::prepare::StepSpec, String> {
             "cast" => Some(("to", "float")),
             _ => None,
         };
-        match (parts.next(), third) {
+        // A column name may hold colons ("Time: hh:mm"): a step with no
+        // third part takes the rest as the name; a method, strategy or kind
+        // is the last part (a constant, from ":constant:" on).
+        let constant_at = rest.filter(|_| kind == "impute").and_then(|r| r.find(":constant:").or_else(|| r.strip_suffix(":constant").map(str::len)));
+        let (column, arg) = match (rest, third, constant_at) {
+            (None, ..) => (None, None),
+            (Some(rest), None, _) if kind == "ordinal" => match rest.split_once(':') {
+                Some((column, order)) => (Some(column), Some(order)),
+                None => (Some(rest), None),
+            },
+            (Some(rest), None, _) => (Some(rest), None),
+            (Some(rest), Some(_), Some(at)) => (Some(&rest[..at]), Some(&rest[at + 1..])),
+            (Some(rest), Some(_), None) => match rest.rsplit_once(':') {
+                Some((column, arg)) => (Some(column), Some(arg)),
+                None => (Some(rest), None),
+            },
+        };
+        let mut step = serde_json::json!({ "step": kind });
+        if let Some(column) = column {
+            step["column"] = column.into();
+        }
+        match (arg, third) {
             // An ordinal step may state its order: ordinal:COLUMN:low,medium,high.
             (Some(order), None) if kind == "ordinal" => step["levels"] = order.split(',').collect::<Vec<_>>().into(),
             // A constant impute carries its value: impute:COLUMN:constant:VALUE.
@@ -1292,5 +1311,26 @@ mod tests {
         }
         assert_eq!(super::fit("年龄", 24), format!("年龄{}", " ".repeat(20)));
         assert_eq!(super::fit("a_very_long_column_name_that_goes_on", 24), "a_very_long_column_name…");
+    }
+
+    /// A column name with colons ("Time: hh:mm") is taken whole by a step
+    /// with no third part, and before the last part (or ":constant") by
+    /// one with a method, strategy or kind.
+    #[test]
+    fn step_columns_may_hold_colons() {
+        let json = |text: &str| serde_json::to_value(super::parse_step(text).unwrap()).unwrap();
+        for (text, step) in [
+            ("drop_column:Time: hh:mm", serde_json::json!({"step": "drop_column", "column": "Time: hh:mm"})),
+            ("normalize-labels:a:b", serde_json::json!({"step": "normalize_labels", "column": "a:b"})),
+            ("scale:Time: hh:mm:robust", serde_json::json!({"step": "scale", "column": "Time: hh:mm", "method": "robust"})),
+            ("cast:t:x:date", serde_json::json!({"step": "cast", "column": "t:x", "to": "date"})),
+            ("impute:a:b:constant:0:5", serde_json::json!({"step": "impute", "column": "a:b", "strategy": {"constant": "0:5"}, "indicator": false})),
+            ("impute:a:b:mode", serde_json::json!({"step": "impute", "column": "a:b", "strategy": "mode", "indicator": false})),
+            ("ordinal:size:s,m,l", serde_json::json!({"step": "ordinal", "column": "size", "levels": ["s", "m", "l"]})),
+        ] {
+            assert_eq!(json(text), step, "{text}");
+        }
+        assert_eq!(super::parse_step("impute:c:constant").unwrap_err(), "an impute step with a constant needs its value: impute:COLUMN:constant:VALUE");
+        assert_eq!(super::parse_step("scale:c").unwrap_err(), "a scale step needs its method after the column: scale:COLUMN:standard");
     }
 }
