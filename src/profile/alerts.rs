@@ -619,7 +619,12 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
         // dates: the mixed-types alert and its cast are the fix, not dropping
         // it as an identifier or for its many labels. A column with many of
         // both (tickets "A/5 21171" and "113803") is labels, and judged so.
-        let mixed = local_dates.is_some() || p.ingest.mixed.iter().any(|m| m.column == name && !codes_and_numbers(ds, m) && mixed_cast(m, missing_markers(ds, m).is_some()).is_some());
+        // So is a column of dates with some written another way (a log's
+        // "05/Jan/2023:10:55:00 +0000" among ISO times): its alert says so.
+        let mixed = local_dates.is_some()
+            || p.ingest.mixed.iter().any(|m| {
+                m.column == name && ((!codes_and_numbers(ds, m) && mixed_cast(m, missing_markers(ds, m).is_some()).is_some()) || (m.majority == "date" && m.examples.iter().any(|e| written_as_date(&e.value))))
+            });
         out.extend(local_dates);
         if id_like && !is_target && numbers_as_text.is_none() && !mixed {
             out.push(Alert {
@@ -1416,7 +1421,19 @@ fn leak(feature: &str, target: &str, message: String, evidence: BTreeMap<String,
 /// first or last (`03/12/2021`, `12.03.2021`, `2021/3/12`), or a month's
 /// name beside digits (`4 Mar 2021`, `March 4, 2021`).
 fn written_as_date(text: &str) -> bool {
-    let t = text.trim();
+    // The date before a time of day ("05/Jan/2023:10:55:00 +0000", a web
+    // server's log; "01/05/2023 10:55").
+    let text = text.trim();
+    let b = text.as_bytes();
+    let clock = (0..b.len()).find(|&i| {
+        let d = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+        (i == 0 || !d(i - 1)) && d(i) && ((b.get(i + 1) == Some(&b':') && d(i + 2) && d(i + 3)) || (d(i + 1) && b.get(i + 2) == Some(&b':') && d(i + 3) && d(i + 4)))
+    });
+    let t = match clock {
+        Some(0) => return false,
+        Some(i) => text[..i].trim_end_matches([' ', 'T', ':', ',']),
+        None => text,
+    };
     let groups: Vec<&str> = t.split(['/', '.', '-']).collect();
     let digits = |g: &str, n: std::ops::RangeInclusive<usize>| n.contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit());
     if groups.len() == 3 && ((digits(groups[0], 1..=2) && digits(groups[1], 1..=2) && digits(groups[2], 4..=4)) || (digits(groups[0], 4..=4) && digits(groups[1], 1..=2) && digits(groups[2], 1..=2))) {
@@ -2367,12 +2384,22 @@ mod tests {
         let p = profile(&ds);
         let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
         assert_eq!(m.advice, "some odd values look like dates written another way (e.g. \"03/12/2021\"): rewrite them as ISO 8601 dates (year-month-day) at the source, or the cast makes them missing");
-        for date in ["03/12/2021", "12.03.2021", "2021/3/12", "4 Mar 2021", "March 4, 2021", "1-1-1999"] {
+        for date in ["03/12/2021", "12.03.2021", "2021/3/12", "4 Mar 2021", "March 4, 2021", "1-1-1999", "05/Jan/2023:10:55:00 +0000", "01/05/2023 10:55", "Mar 4, 2021 9:30 PM"] {
             assert!(super::written_as_date(date), "{date}");
         }
-        for other in ["n/a", "1/2", "12.5.3", "maybe", "Mar", "3 apples 4 pears 5", "12/13/123", "may be 3 or 4 or 5"] {
+        for other in ["n/a", "1/2", "12.5.3", "maybe", "Mar", "3 apples 4 pears 5", "12/13/123", "may be 3 or 4 or 5", "10:55", "10:55:00 +0000", "at 10:55"] {
             assert!(!super::written_as_date(other), "{other}");
         }
+        // A web server's log times among ISO times: named as dates written
+        // another way, and the column is not called free text to drop.
+        let csv: String = std::iter::once("ts,v\n".to_string())
+            .chain((0..55).map(|i| format!("2023-01-05T10:{i:02}:00.000Z,{i}\n")))
+            .chain((55..60).map(|i| format!("05/Jan/2023:10:{i:02}:00 +0000,{i}\n")))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "log.csv", &ParseOptions::default()).unwrap());
+        let m = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(m.advice.starts_with("some odd values look like dates written another way (e.g. \"05/Jan/2023:10:55:00 +0000\")"), "{}", m.advice);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::Unique && a.columns == ["ts"]), "{:?}", p.alerts);
     }
 
     /// Numbers written with separators have their own alert, which says why
