@@ -747,6 +747,31 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
     for m in p.ingest.mixed.iter().filter(|m| !written.contains(m.column.as_str())) {
         let huge = huge_among_numbers(ds, m);
         if huge.is_none() && codes_and_numbers(ds, m) {
+            // A code or two among many plain numbers ("042" in a column of
+            // 299 numbers) decided the column's kind: said, with the way
+            // to read it as numbers (a ZIP column has many such codes).
+            let present = m.numbers + m.texts;
+            let zero_led = match ds.column(&m.column).ok().map(|c| &c.values) {
+                Some(ColumnValues::Categorical { levels, .. }) => levels.iter().filter(|l| crate::data::number_or_code(l) == Some(true)).all(|l| l.trim().trim_start_matches(['-', '+']).starts_with('0')),
+                _ => false,
+            };
+            if zero_led && (m.texts <= 1 || m.texts as f64 <= 0.01 * present as f64) {
+                let first = m.examples.first().map_or(String::new(), |e| format!(" ({}, row {})", quoted(&e.value), e.row));
+                out.push(Alert {
+                    code: AlertCode::MixedTypes,
+                    severity: Severity::Info,
+                    columns: vec![m.column.clone()],
+                    message: format!(
+                        "\"{}\" holds {} numbers and {} written with a leading zero{first}, as codes are, so the column was read as labels",
+                        m.column,
+                        m.numbers,
+                        if m.texts == 1 { "1 value".to_string() } else { format!("{} values", m.texts) }
+                    ),
+                    evidence: ev(&[("numbers", m.numbers as f64), ("codes", m.texts as f64)]),
+                    suggestion: Some(StepSpec::Cast { column: m.column.clone(), to: ColumnKind::Integer }),
+                    advice: "if the column holds numbers, cast it to integer (the zero goes: \"042\" reads 42); if it holds codes, keep it as labels".into(),
+                });
+            }
             continue;
         }
         let markers = missing_markers(ds, m);
@@ -2424,6 +2449,14 @@ mod tests {
         // A real odd value among them still makes a mix.
         let odd = csv.replacen("01000,0", "n/k,0", 1);
         assert!(codes(&odd, None).iter().any(|(c, cols)| *c == AlertCode::MixedTypes && cols == &["zip"]));
+        // One code among many numbers decided the column's kind: a note
+        // names it and offers the cast to integer.
+        let csv: String = std::iter::once("store,v\n".to_string()).chain((0..300).map(|i| if i == 250 { "042,1\n".to_string() } else { format!("{},{}\n", 100 + i % 249, i % 2) })).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a note on the one code");
+        assert_eq!(a.message, "\"store\" holds 299 numbers and 1 value written with a leading zero (\"042\", row 251), as codes are, so the column was read as labels");
+        assert_eq!(a.severity, super::Severity::Info);
+        assert_eq!(a.fix(), Some(StepSpec::Cast { column: "store".into(), to: crate::data::ColumnKind::Integer }));
     }
 
     /// A label on every row or two explains any number: no leakage alert
