@@ -1938,6 +1938,63 @@ mod tests {
         assert_eq!(ds.n_rows, 3);
     }
 
+    /// Titles and notes a spreadsheet padded with delimiters to the table's
+    /// width (`Quarterly sales report,,,`), and notes cut by the delimiter
+    /// (`Source: Statistics Office, 2021 census.`), are skipped with the
+    /// notes unpadded ones get; a last row or a row inside the table with
+    /// only its first field filled in stays a row.
+    #[test]
+    fn padded_titles_and_notes_cut_by_the_delimiter_are_skipped() {
+        let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let notes = |ds: &Dataset, code: &str| ds.ingest.warnings.iter().filter(|w| w.code == code).map(|w| w.message.clone()).collect::<Vec<_>>();
+        let comma = "Region,Units,Revenue,Date\nNorth,120,3400.5,2023-01-31\nSouth,143,4100.25,2023-02-28\nEast,98,2750,2023-03-31\nWest,77,1999.99,2023-04-30\n";
+        let semi = "Kreis;Umsatz (Tsd. EUR);Anteil;Datum\r\nA;1.234,5;12,5;01.02.2023\r\nB;987,1;3,1;15.03.2023\r\nC;12.001,9;50;31.12.2023\r\nD;45,0;0,4;01.06.2023\r\n";
+        // (text, rows, first name, lines skipped above, title note's quote, footer note's start)
+        let cases: Vec<(String, usize, &str, usize, Option<&str>, Option<&str>)> = vec![
+            (format!("Quarterly sales report,,,\nPrepared by Finance,,,\n,,,\n{comma}Source: ERP export,,,\n"), 4, "Region", 2, Some("(\"Quarterly sales report\")"), Some("line 9, \"Source: ERP export\", is a note")),
+            (format!("Quarterly sales report,,,\n{comma}"), 4, "Region", 1, Some("the first line had text in its first field only"), None),
+            (format!("\u{feff}sep=;\r\nStatistisches Amt;;;\r\nTabelle 1: Umsatz;;;\r\n{semi}Quelle: Amt;;;\r\n"), 4, "Kreis", 2, Some("the first 2 lines had text in their first field only"), Some("line 9, \"Quelle: Amt\"")),
+            (format!("Statistisches Amt;;;\r\n{semi}"), 4, "Kreis", 1, Some("(\"Statistisches Amt\")"), None),
+            // Notes padded without a mark: three words or more, longer than
+            // the column's values.
+            (format!("{comma}Figures are provisional,,,\nAll figures in thousands,,,\n"), 4, "Region", 0, None, Some("2 lines below the table, from line 6")),
+            // A note cut by the delimiter, quoted notes, a source with a comma.
+            (format!("{comma}\"Note: figures are provisional.\"\nSource: National Statistics Office, 2021 census.\n"), 4, "Region", 0, None, Some("2 lines below the table, from line 6")),
+            (format!("{comma}Figures for 2021 are provisional, pending review\n"), 4, "Region", 0, None, Some("line 6, \"Figures for 2021")),
+            (format!("{semi}Quelle: Statistisches Landesamt, 2023\r\n"), 4, "Kreis", 0, None, Some("line 6, \"Quelle: Statistisches Landesamt, 2023\"")),
+            // Rows: a last row of a short code, a row with only its first
+            // field inside the table, a short text as the first field.
+            (format!("{comma}Z,,,\n"), 5, "Region", 0, None, None),
+            ("Region,Units,Revenue,Date\nNorth,120,3400.5,2023-01-31\nCentral area,,,\nSouth,143,4100.25,2023-02-28\nEast,98,2750,2023-03-31\n".to_string(), 4, "Region", 0, None, None),
+            (format!("{comma}Far North,,,\n"), 5, "Region", 0, None, None),
+            // Not a title: an only name over rows with numbers.
+            ("id,,,\na,1,2,3\nb,4,5,6\nc,7,8,9\n".to_string(), 3, "id", 0, None, None),
+        ];
+        for (text, rows, first, skipped, title, footer) in &cases {
+            let ds = parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!((ds.n_rows, names(&ds)[0].as_str(), ds.ingest.skipped_lines), (*rows, *first, *skipped), "{text:?}");
+            let t = notes(&ds, "skipped_lines");
+            match title {
+                Some(m) => assert!(t.len() == 1 && t[0].contains(m), "{text:?}: {t:?}"),
+                None => assert!(t.is_empty(), "{text:?}: {t:?}"),
+            }
+            let f = notes(&ds, "notes_below_table");
+            match footer {
+                Some(m) => assert!(f.len() == 1 && f[0].contains(m), "{text:?}: {f:?}"),
+                None => assert!(f.is_empty(), "{text:?}: {f:?}"),
+            }
+            // Below a title, the header's names.
+            assert!(title.is_none() || !names(&ds).iter().any(|n| n.starts_with("column_")), "{text:?}: {:?}", names(&ds));
+        }
+        // Short rows at the end that read as no note stay an error.
+        for text in ["a,b,c\n1,2,3\n4,5,6\nLos Angeles, CA\n", "a;b;c\n1;2;3\n4;5;6\n7,5;8\n"] {
+            assert_eq!(parse_every_way(text.as_bytes(), &ParseOptions::default()).unwrap_err().code(), "ragged_row", "{text:?}");
+        }
+        // Short rows read as missing: the padded note is a row.
+        let opts = ParseOptions { short_rows: ShortRows::Missing, ..ParseOptions::default() };
+        assert_eq!(parse_every_way(format!("{comma}Source: ERP export,,,\n").as_bytes(), &opts).unwrap().n_rows, 5);
+    }
+
     /// Detection of `,` `;` tab `|` is as before: runs of blanks are taken
     /// only when none of them reads as a table, and not for lines of texts.
     #[test]

@@ -2671,7 +2671,8 @@ impl Parser {
         let width = ends.len();
         if self.footer_line.is_some_and(|f| self.record_line >= f) {
             if !text.trim().is_empty() {
-                self.skips.footer.add(self.record_line, || clip((0..width).map(field).collect::<Vec<_>>().join(&char::from(self.delimiter).to_string()).trim()));
+                let d = char::from(self.delimiter);
+                self.skips.footer.add(self.record_line, || clip((0..width).map(field).collect::<Vec<_>>().join(&d.to_string()).trim().trim_end_matches(|c: char| c == d || c.is_whitespace())));
             }
             return Ok(());
         }
@@ -3141,6 +3142,8 @@ struct Sniffed {
     preamble: usize,
     /// The first detected line of a title or notes (none when asked for).
     preamble_detected: Option<String>,
+    /// The detected lines are padded to the table's width with delimiters.
+    preamble_padded: bool,
     /// Lines above the table not detected as a title (see [`sniff`]).
     title_lines: Option<(usize, usize)>,
     delimiter: u8,
@@ -3287,22 +3290,53 @@ fn footer_start(text: &[u8]) -> Option<usize> {
         .max_by_key(|&(_, _, run)| run)
         .map(|(d, n, _)| (d, n))?;
     let balanced = |l: &[u8]| l.iter().filter(|&&b| b == b'"').count() % 2 == 0;
+    // The longest first field of the table's rows (those with more than
+    // the first field filled in), against which a padded line's is a note.
+    let mut widest: Option<usize> = None;
     for (k, &li) in nonblank.iter().enumerate().rev() {
         let line = lines[li].1;
+        if !balanced(line) {
+            return None;
+        }
         let c = count(line, d);
-        if c == 0 {
-            // A note is words (a row of one number is a short row) with no
-            // delimiter of any kind outside quotes (a row split another way
-            // is a row) and no quote left open; a text table's rule has its
-            // own skipping.
-            let words = std::str::from_utf8(line).is_ok_and(|l| l.chars().any(char::is_alphabetic));
-            let split = [b';', b',', b'\t', b'|'].into_iter().any(|e| count(line, e) > 0);
-            if !balanced(line) || !words || split {
-                return None;
-            }
+        // A note is words (a row of one number is a short row) with no
+        // delimiter of any kind outside quotes (a row split another way
+        // is a row) and no quote left open; a text table's rule has its
+        // own skipping.
+        let words = std::str::from_utf8(line).is_ok_and(|l| l.chars().any(char::is_alphabetic));
+        let split = [b';', b',', b'\t', b'|'].into_iter().any(|e| count(line, e) > 0);
+        if c == 0 && words && !split {
             continue;
         }
-        if c != n || !balanced(line) {
+        // Or a sentence cut by the delimiter (`Source: Statistics Office,
+        // 2021 census.`), fewer fields than the table's; or a note a
+        // spreadsheet padded to the table's width (`Source: ERP export,,,`),
+        // only its first field filled in, that reads as a note (a mark such
+        // as `Source:` or `*`, or three words or more, longer than the
+        // column's values: `Far North,,,` may be a row).
+        if c <= n {
+            let fields = split_outside_quotes(line, d);
+            let first = fields.first().map_or("", String::as_str);
+            let padded = fields.get(1..).unwrap_or_default().iter().all(|f| f.is_empty());
+            let widest = *widest.get_or_insert_with(|| {
+                nonblank[..k]
+                    .iter()
+                    .map(|&p| split_outside_quotes(lines[p].1, d))
+                    .filter(|f| f.len() == n + 1 && f.iter().skip(1).any(|f| !f.is_empty()))
+                    .map(|f| f.first().map_or(0, |t| t.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            });
+            // Words, of letters, in a field no other delimiter splits.
+            let n_words = first.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+            let sentence = !split_by_another(first, d);
+            let note = note_mark(first)
+                || (c > 0 && sentence && ((c < n && n_words >= 3) || (padded && n_words >= 3 && first.chars().count() > widest)));
+            if note && (c < n || padded) {
+                continue;
+            }
+        }
+        if c != n {
             return None;
         }
         let after = &nonblank[k + 1..];
@@ -3310,6 +3344,50 @@ fn footer_start(text: &[u8]) -> Option<usize> {
         return (!after.is_empty() && after.len() <= 20 && count(above, d) == n).then(|| lines[li + 1].0);
     }
     None
+}
+
+/// The fields of a line split at `d` outside quotes, as text (lossy),
+/// quotes around a field taken off.
+fn split_outside_quotes(line: &[u8], d: u8) -> Vec<String> {
+    let mut fields = Vec::new();
+    let (mut quoted, mut start) = (false, 0);
+    for (i, &b) in line.iter().enumerate() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            fields.push(&line[start..i]);
+            start = i + 1;
+        }
+    }
+    fields.push(&line[start..]);
+    fields.into_iter().map(|f| String::from_utf8_lossy(f).trim().trim_matches('"').to_string()).collect()
+}
+
+/// Whether `text` holds a delimiter other than `d`.
+fn split_by_another(text: &str, d: u8) -> bool {
+    [b';', b',', b'\t', b'|'].into_iter().any(|e| e != d && text.as_bytes().contains(&e))
+}
+
+/// Whether a text starts as notes under (or titles over) a table do: a
+/// word such as `Source:` or `Note`, a footnote mark (`*`, `†`, `¹`,
+/// `1)`, `(1)`, `a)`).
+fn note_mark(text: &str) -> bool {
+    let t = text.trim().trim_start_matches('"').trim_start();
+    const WORDS: [&str; 12] = ["source", "sources", "note", "notes", "footnote", "footnotes", "quelle", "quellen", "anmerkung", "anmerkungen", "hinweis", "fußnote"];
+    let lower = t.to_lowercase();
+    let word: String = lower.chars().take_while(|c| c.is_alphabetic()).collect();
+    let after = lower[word.len()..].chars().next();
+    if WORDS.contains(&word.as_str()) && matches!(after, None | Some(':' | ' ' | '.' | '-')) {
+        return true;
+    }
+    if t.starts_with(['*', '†', '‡', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰']) {
+        return true;
+    }
+    // `1)`, `(1)`, `a)`: a mark of up to two digits or one letter.
+    let inner = t.strip_prefix('(').unwrap_or(t);
+    let mark: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let is_mark = (1..=2).contains(&mark.len()) && (mark.bytes().all(|b| b.is_ascii_digit()) || mark.len() == 1);
+    is_mark && inner[mark.len()..].starts_with(')')
 }
 
 fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
@@ -3379,6 +3457,38 @@ fn detect_preamble(body: &[u8], cut: usize, delimiter: Option<u8>, comment: Opti
         if any_width || head.iter().all(|r| r.len() * 2 <= width || (header_below && r.len() < width)) {
             return Some((start, k, d));
         }
+    }
+    None
+}
+
+/// Lines of a title a spreadsheet padded to the table's width above it
+/// in `body` (`Quarterly sales report,,,`), which read as evenly as the
+/// table: up to [`MAX_PREAMBLE_LINES`] lines whose only filled-in field is
+/// the first, of words (blank lines and lines of empty fields between
+/// them), above a header of names (none empty, none a number) and two
+/// rows as wide. Gives the lines to skip, through the last title line.
+fn padded_title(body: &[u8], delimiter: u8, comment: Option<u8>, escape: bool) -> Option<usize> {
+    let mut last = 0;
+    let mut at = 0;
+    for k in 0..=crate::data::MAX_PREAMBLE_LINES {
+        let next = at + after_lines(&body[at..], 1)?;
+        let line = &body[at..next];
+        at = next;
+        if line.iter().filter(|&&b| b == b'"').count() % 2 != 0 {
+            return None;
+        }
+        let Some(r) = sample_records(line, delimiter, comment, escape, 1).pop() else { continue };
+        let first = r.get(0).unwrap_or_default().trim();
+        if r.len() >= 2 && r.iter().skip(1).all(|f| f.trim().is_empty()) && first.chars().any(char::is_alphabetic) {
+            last = k + 1;
+            continue;
+        }
+        let name = |f: &str| !f.trim().is_empty() && !matches!(classify(f.trim(), false), Class::Number(_) | Class::Time(..) | Class::NonFinite);
+        if last == 0 || r.len() < 2 || !r.iter().all(name) {
+            return None;
+        }
+        let rows = sample_records(&body[at..], delimiter, comment, escape, 2);
+        return (rows.len() == 2 && rows.iter().all(|x| x.len() == r.len())).then_some(last);
     }
     None
 }
@@ -3586,6 +3696,22 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
         }
     }
+    // A title padded with delimiters to the table's width, over a header.
+    let mut padded = false;
+    if opts.skip_lines.is_none() && preamble_detected.is_none() && !whitespace {
+        if let Some(lines) = padded_title(view, delimiter, comment, escape) {
+            let bytes = after_lines(body, lines).unwrap_or(cut);
+            pre_bytes = bytes.min(cut);
+            skip += bytes;
+            skip_lines += lines;
+            preamble = lines;
+            let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
+            let first = String::from_utf8_lossy(first);
+            preamble_detected = Some(clip(first.trim_end_matches(['\r', '\n']).trim_end_matches(|c: char| c == char::from(delimiter) || c.is_whitespace())));
+            padded = true;
+            records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
+        }
+    }
     // Lines above an even table that are not taken for a title, being as
     // wide as the table (`Table 1: Population, by region, 2023`): the
     // error a header read from them gives names them all, so that one
@@ -3722,7 +3848,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // A Qualtrics export: below the names, a row of question texts and
     // one of import IDs (`{"ImportId":"QID1"}`), both part of the header.
     let survey_rows = if has_header && records.len() >= 3 && records[1].len() == records[0].len() && import_ids(&records[2]) { 2 } else { 0 };
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape, survey_rows })
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, preamble_padded: padded, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape, survey_rows })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -3933,8 +4059,13 @@ impl Ingest {
             r.warnings.push(IngestWarning {
                 code: "skipped_lines".into(),
                 message: format!(
-                    "{} fewer fields than the table below and {} skipped as a title or notes (\"{first}\"); to read {} as the table, set the lines to skip to 0",
+                    "{} {} and {} skipped as a title or notes (\"{first}\"); to read {} as the table, set the lines to skip to 0",
                     if s.preamble == 1 { "the first line had".to_string() } else { format!("the first {} lines had", s.preamble) },
+                    match (s.preamble_padded, s.preamble == 1) {
+                        (false, _) => "fewer fields than the table below",
+                        (true, true) => "text in its first field only (the others empty) above the table's header",
+                        (true, false) => "text in their first field only (the others empty) above the table's header",
+                    },
                     if s.preamble == 1 { "was" } else { "were" },
                     if s.preamble == 1 { "it" } else { "them" },
                 ),
