@@ -1995,6 +1995,53 @@ mod tests {
         assert_eq!(parse_every_way(format!("{comma}Source: ERP export,,,\n").as_bytes(), &opts).unwrap().n_rows, 5);
     }
 
+    /// In a file whose end the sniffer does not see (over 64 KiB), notes
+    /// below the table are found as they come: a run of up to 20 records
+    /// that read as notes, at the end, is skipped with the same note;
+    /// followed by a row, they are rows (or a short row's error).
+    #[test]
+    fn notes_below_a_table_past_the_sniffed_bytes_are_skipped() {
+        let body: String = (0..4000).map(|i| format!("D{i},{},{},{}.5\n", 1000 + i * 7 % 90000, 10 + i % 900, i % 800)).collect();
+        let table = format!("District,Population,Area,Density\n{body}");
+        assert!(table.len() > crate::data::ingest::SNIFF_BYTES);
+        let notes = |ds: &Dataset| ds.ingest.warnings.iter().filter(|w| w.code == "notes_below_table").map(|w| w.message.clone()).collect::<Vec<_>>();
+        // (end of the file, rows, footer note's start)
+        let cases: &[(&str, usize, Option<&str>)] = &[
+            ("\"Note: figures are provisional.\"\nSource: National Statistics Office, 2021 census.\n", 4000, Some("2 lines below the table, from line 4002 (\"Note: figures are provisional.\")")),
+            ("Note: figures are provisional.\n\nSource: National Statistics Office\n", 4000, Some("2 lines below the table, from line 4002")),
+            ("Source: ERP export,,,\n", 4000, Some("line 4002, \"Source: ERP export\", is a note")),
+            ("All figures are provisional,,,\n", 4000, Some("line 4002")),
+            // Rows: a short code, a row with only its first field inside the
+            // table, a note-like row followed by rows.
+            ("Z,,,\n", 4001, None),
+            ("Far North,,,\n", 4001, None),
+            ("Central area,,,\nD9999,5,5,5\n", 4002, None),
+            ("Source: ERP export,,,\nD9999,5,5,5\n", 4002, None),
+        ];
+        for &(end, rows, footer) in cases {
+            let text = format!("{table}{end}");
+            let ds = parse_csv_all_ways(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap_or_else(|e| panic!("{end:?}: {e}"));
+            assert_eq!(ds.n_rows, rows, "{end:?}");
+            let f = notes(&ds);
+            match footer {
+                Some(m) => assert!(f.len() == 1 && f[0].contains(m), "{end:?}: {f:?}"),
+                None => assert!(f.is_empty(), "{end:?}: {f:?}"),
+            }
+        }
+        // Errors, as before: a short row followed by rows, or more than 20
+        // lines of notes, names its line.
+        let many = "Note: provisional\n".repeat(21);
+        for (end, line) in [("Note: provisional, see below\nD9999,5,5,5\n", 4002), (many.as_str(), 4002), ("7,5\n", 4002)] {
+            let text = format!("{table}{end}");
+            let err = parse_csv_all_ways(text.as_bytes(), "t.csv", &ParseOptions::default()).unwrap_err();
+            assert!(matches!(err, DataError::RaggedRow { line: l, .. } if l == line), "{end:?}: {err:?}");
+        }
+        // Short rows read as missing: the notes are rows.
+        let opts = ParseOptions { short_rows: ShortRows::Missing, ..ParseOptions::default() };
+        let ds = parse_csv_all_ways(format!("{table}Source: a survey, 2021\n").as_bytes(), "t.csv", &opts).unwrap();
+        assert_eq!(ds.n_rows, 4001);
+    }
+
     /// Detection of `,` `;` tab `|` is as before: runs of blanks are taken
     /// only when none of them reads as a table, and not for lines of texts.
     #[test]

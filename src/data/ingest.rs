@@ -2009,7 +2009,20 @@ struct Parser {
     title_lines: Option<(usize, usize)>,
     /// Records below the names still to skip as part of the header.
     survey_rows: usize,
+    /// When the sniffer did not see the file's end: notes below the table
+    /// are found as they come, a run of records that read as notes held
+    /// back until the end of the file (notes) or a record that reads as
+    /// none (rows, read then); the longest first field of the sampled rows.
+    notes_widest: Option<usize>,
+    /// The records held back: their text, field ends and line.
+    pending_notes: Vec<(Vec<u8>, Vec<usize>, usize)>,
+    /// More than [`MAX_NOTE_LINES`] records read as notes one after another:
+    /// none is held back until a record that reads as none.
+    notes_overflow: bool,
 }
+
+/// Most lines of notes below a table.
+const MAX_NOTE_LINES: usize = 20;
 
 /// Lines of one kind skipped as no data: how many, and the first one's
 /// line and text.
@@ -2203,6 +2216,9 @@ struct ParserHead {
     title_lines: Option<(usize, usize)>,
     /// Records below the names that are part of the header.
     survey_rows: usize,
+    /// Notes below the table are found as they come (the sniffer did not
+    /// see the file's end), with the longest first field of its rows.
+    notes_widest: Option<usize>,
 }
 
 impl Parser {
@@ -2224,6 +2240,9 @@ impl Parser {
             footer_line: head.footer_line,
             title_lines: head.title_lines,
             survey_rows: head.survey_rows,
+            notes_widest: head.notes_widest,
+            pending_notes: Vec::new(),
+            notes_overflow: false,
             escape_pending: false,
             delimiter: head.delimiter,
             ctx: Ctx {
@@ -2660,7 +2679,81 @@ impl Parser {
         }
     }
 
+    /// Takes the record read: holds back one that reads as a note below
+    /// the table (see [`Parser::notes_widest`]), reads those held back
+    /// before one that reads as none.
     fn record(&mut self) -> Result<(), DataError> {
+        // Most rows: as many fields as names, the second filled in.
+        let ends = &self.ends[..self.endlen];
+        let plain = self.names.as_ref().is_some_and(|n| ends.len() == n.len() && ends.len() >= 2 && self.out.get(ends[0]..ends[1]).is_some_and(|f| f.iter().any(|b| !b.is_ascii_whitespace())));
+        if plain && self.pending_notes.is_empty() {
+            self.notes_overflow = false;
+            return self.take_record();
+        }
+        if let (Some(widest), Some(names)) = (self.notes_widest, &self.names) {
+            let text = std::str::from_utf8(&self.out[..self.outlen]).unwrap_or_default();
+            let ends = &self.ends[..self.endlen];
+            let fields: Vec<&str> = (0..ends.len()).map(|i| text.get(if i == 0 { 0 } else { ends[i - 1] }..ends[i]).unwrap_or_default()).collect();
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                // Blank lines and empty records, among notes too.
+                return self.take_record();
+            }
+            // Below a row at least.
+            let note = self.n_rows > 0 && note_record(&fields, names.len(), self.delimiter, widest);
+            if note && !self.notes_overflow {
+                if self.pending_notes.len() < MAX_NOTE_LINES {
+                    self.pending_notes.push((self.out[..self.outlen].to_vec(), ends.to_vec(), self.record_line));
+                    return Ok(());
+                }
+                self.notes_overflow = true;
+            }
+            if !note {
+                self.notes_overflow = false;
+            }
+            self.read_pending_notes()?;
+        }
+        self.take_record()
+    }
+
+    /// Reads the records held back as notes as rows (a record that reads
+    /// as none followed them, or the input ends elsewhere than at the
+    /// file's end).
+    fn read_pending_notes(&mut self) -> Result<(), DataError> {
+        if self.pending_notes.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending_notes);
+        let saved = (self.out[..self.outlen].to_vec(), self.ends[..self.endlen].to_vec(), self.record_line);
+        let put = |p: &mut Parser, (out, ends, line): &(Vec<u8>, Vec<usize>, usize)| {
+            if p.out.len() < out.len() {
+                p.out.resize(out.len(), 0);
+            }
+            if p.ends.len() < ends.len() {
+                p.ends.resize(ends.len(), 0);
+            }
+            p.out[..out.len()].copy_from_slice(out);
+            p.ends[..ends.len()].copy_from_slice(ends);
+            (p.outlen, p.endlen, p.record_line) = (out.len(), ends.len(), *line);
+        };
+        for r in &pending {
+            put(self, r);
+            self.take_record()?;
+        }
+        put(self, &saved);
+        Ok(())
+    }
+
+    /// At the file's end: the records held back are notes below the table.
+    fn pending_notes_are_notes(&mut self) {
+        let d = char::from(self.delimiter);
+        for (out, ends, line) in std::mem::take(&mut self.pending_notes) {
+            let text = String::from_utf8_lossy(&out);
+            let fields: Vec<&str> = (0..ends.len()).map(|i| text.get(if i == 0 { 0 } else { ends[i - 1] }..ends[i]).unwrap_or_default()).collect();
+            self.skips.footer.add(line, || clip(fields.join(&d.to_string()).trim().trim_end_matches(|c: char| c == d || c.is_whitespace())));
+        }
+    }
+
+    fn take_record(&mut self) -> Result<(), DataError> {
         let text = std::str::from_utf8(&self.out[..self.outlen]).map_err(|e| DataError::Csv {
             file: self.ctx.file.clone(),
             line: self.record_line,
@@ -2916,6 +3009,7 @@ impl Parser {
                 }
             }
         }
+        self.pending_notes_are_notes();
         self.flush()
     }
 
@@ -3167,6 +3261,10 @@ struct Sniffed {
     /// Records below the names that are part of the header (a Qualtrics
     /// export's question texts and import IDs), skipped.
     survey_rows: usize,
+    /// When the file's end was not in view and notes below the table are
+    /// to be found as they come: the longest first field of the sampled
+    /// rows (a padded note is longer).
+    notes_widest: Option<usize>,
 }
 
 /// The byte after the first `n` lines of `text` (a `\r\n` pair ends one
@@ -3388,6 +3486,28 @@ fn note_mark(text: &str) -> bool {
     let mark: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
     let is_mark = (1..=2).contains(&mark.len()) && (mark.bytes().all(|b| b.is_ascii_digit()) || mark.len() == 1);
     is_mark && inner[mark.len()..].starts_with(')')
+}
+
+/// Whether a record below a table of `width` columns (three or more)
+/// reads as a note, as [`footer_start`] takes lines: words in one field,
+/// no other delimiter in it unless it starts as a note; fewer fields, the
+/// first a note or three words; or as many, only the first filled in, a
+/// note or three words longer than `widest` (the longest first field of
+/// the rows). A line counting rows or drawing a rule has its own skipping.
+fn note_record(fields: &[&str], width: usize, d: u8, widest: usize) -> bool {
+    let Some(first) = fields.first().map(|f| f.trim()) else { return false };
+    if width < 3 || row_count_line(first) || is_rule(fields.iter().copied()) {
+        return false;
+    }
+    let n_words = first.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    let other = split_by_another(first, d);
+    let mark = note_mark(first);
+    match fields.len() {
+        1 => first.chars().any(char::is_alphabetic) && (!other || mark),
+        n if n < width => mark || (n_words >= 3 && !other),
+        n if n == width => fields[1..].iter().all(|f| f.trim().is_empty()) && (mark || (n_words >= 3 && !other && first.chars().count() > widest)),
+        _ => false,
+    }
 }
 
 fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
@@ -3848,7 +3968,10 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // A Qualtrics export: below the names, a row of question texts and
     // one of import IDs (`{"ImportId":"QID1"}`), both part of the header.
     let survey_rows = if has_header && records.len() >= 3 && records[1].len() == records[0].len() && import_ids(&records[2]) { 2 } else { 0 };
-    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, preamble_padded: padded, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape, survey_rows })
+    let notes_widest = (!last && opts.short_rows == ShortRows::Error && !whitespace).then(|| {
+        records.iter().skip(usize::from(has_header)).filter(|r| r.iter().skip(1).any(|f| !f.trim().is_empty())).map(|r| r.get(0).unwrap_or_default().trim().chars().count()).max().unwrap_or(0)
+    });
+    Ok(Sniffed { header_fix, sep_elsewhere, skip, skip_lines, preamble, preamble_detected, preamble_padded: padded, title_lines, delimiter, whitespace, delimiter_source, has_header, header_source, decimal_comma, dots_as_thousands, footer_line, term, line_ending, escape, survey_rows, notes_widest })
 }
 
 // ------------------------------------------------------------------ ingest
@@ -4134,7 +4257,7 @@ impl Ingest {
             });
         }
         let utf16 = self.decoder.as_ref().is_some_and(|d| matches!(d.encoding, Encoding::Utf16 { .. }));
-        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line, title_lines: s.title_lines, survey_rows: s.survey_rows };
+        let head = ParserHead { header_fix: s.header_fix, delimiter: s.delimiter, term: s.term, decimal_comma: s.decimal_comma, has_header: s.has_header, line0: s.skip_lines, whitespace: s.whitespace, escape: s.escape, footer_line: s.footer_line, title_lines: s.title_lines, survey_rows: s.survey_rows, notes_widest: s.notes_widest };
         let mut parser = Parser::new(&self.file, &self.opts, &head, self.bytes, self.total, if utf16 { 2.0 } else { 1.0 }, self.threads);
         parser.text_fed = s.skip as u64;
         parser.text_parsed = s.skip as u64;

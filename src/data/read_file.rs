@@ -214,6 +214,30 @@ mod tests {
         assert_eq!(one.n_rows, i);
     }
 
+    /// Notes below the table of a file read in parts (one with a comma in
+    /// it) are skipped as one thread skips them.
+    #[test]
+    fn threads_skip_notes_below_the_table() {
+        let mut text = String::from("District,Population,Area,Density\n");
+        let mut i = 0usize;
+        while text.len() < PARTS_MIN_BYTES as usize + (1 << 20) {
+            text.push_str(&format!("D{i},{},{},{}.5\n", 1000 + i * 7 % 90000, 10 + i % 900, i % 800));
+            i += 1;
+        }
+        text.push_str("\"Note: figures are provisional.\"\nSource: National Statistics Office, 2021 census.\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gov.csv");
+        std::fs::write(&path, &text).unwrap();
+        let opts = ParseOptions::default();
+        let (one, _) = read_in_parts(&path, "gov.csv", &opts, 1, &|_| {}).unwrap();
+        assert_eq!(one.n_rows, i);
+        let note = one.ingest.warnings.iter().find(|w| w.code == "notes_below_table").map(|w| w.message.clone()).unwrap_or_default();
+        assert!(note.starts_with(&format!("2 lines below the table, from line {} (\"Note: figures are provisional.\")", i + 2)), "{note}");
+        let (many, taken) = read_in_parts(&path, "gov.csv", &opts, 2, &|_| {}).unwrap();
+        assert!(taken, "parts taken in");
+        assert!(many == one);
+    }
+
     /// Read in parts, integers past 2^53 that first appear late in the
     /// file (in another part than the head) keep their digits, as one
     /// thread keeps them; and valid UTF-8 read as Windows-1252 is counted

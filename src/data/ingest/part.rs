@@ -46,6 +46,9 @@ pub struct PartSpec {
     /// The header's cells as written (records repeating them are skipped).
     #[serde(default)]
     header_cells: Option<Vec<String>>,
+    /// Notes below the table are found as they come (see the head's parser).
+    #[serde(default)]
+    notes_widest: Option<usize>,
 }
 
 /// The offset, in `window` (bytes of the file from some offset on), of the
@@ -184,7 +187,7 @@ impl PartOutput {
 impl Part {
     /// A parser for the bytes `spec.start..spec.end`.
     pub fn new(spec: PartSpec) -> Part {
-        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace, escape: false, footer_line: None, title_lines: None, survey_rows: 0 };
+        let head = ParserHead { header_fix: HeaderFix::None, delimiter: spec.delimiter, term: spec.term, decimal_comma: spec.decimal_comma, has_header: false, line0: 0, whitespace: spec.whitespace, escape: false, footer_line: None, title_lines: None, survey_rows: 0, notes_widest: spec.notes_widest };
         let mut opts = spec.opts.clone();
         // Sampling (which the head refuses) rather than an error: a part
         // never stops for memory the head would not have stopped for.
@@ -220,6 +223,8 @@ impl Part {
             p.feed(&text)?;
             p.end_records()?;
         } else {
+            // Records held back as notes are rows: more follow in the file.
+            p.read_pending_notes()?;
             p.flush()?;
         }
         let clean_end = p.at_start && p.outlen == 0 && p.endlen == 0 && !p.in_quote && self.decoder.carry.is_empty() && p.spaces.as_ref().is_none_or(Spaces::at_line_start);
@@ -280,6 +285,7 @@ impl Ingest {
             windows_1252,
             names,
             header_cells: p.header_cells.clone(),
+            notes_widest: p.notes_widest,
         })
     }
 
@@ -338,6 +344,8 @@ const FORMATTED_MAX: usize = 32;
 
 impl Parser {
     fn absorb(&mut self, parts: Vec<PartOutput>) -> Result<bool, DataError> {
+        // Records held back as notes are rows: the parts' follow them.
+        self.read_pending_notes()?;
         self.flush()?;
         let width = match &self.names {
             Some(n) => n.len(),
