@@ -1950,7 +1950,8 @@ mod tests {
         let comma = "Region,Units,Revenue,Date\nNorth,120,3400.5,2023-01-31\nSouth,143,4100.25,2023-02-28\nEast,98,2750,2023-03-31\nWest,77,1999.99,2023-04-30\n";
         let semi = "Kreis;Umsatz (Tsd. EUR);Anteil;Datum\r\nA;1.234,5;12,5;01.02.2023\r\nB;987,1;3,1;15.03.2023\r\nC;12.001,9;50;31.12.2023\r\nD;45,0;0,4;01.06.2023\r\n";
         // (text, rows, first name, lines skipped above, title note's quote, footer note's start)
-        let cases: Vec<(String, usize, &str, usize, Option<&str>, Option<&str>)> = vec![
+        type Case<'a> = (String, usize, &'a str, usize, Option<&'a str>, Option<&'a str>);
+        let cases: Vec<Case> = vec![
             (format!("Quarterly sales report,,,\nPrepared by Finance,,,\n,,,\n{comma}Source: ERP export,,,\n"), 4, "Region", 2, Some("(\"Quarterly sales report\")"), Some("line 9, \"Source: ERP export\", is a note")),
             (format!("Quarterly sales report,,,\n{comma}"), 4, "Region", 1, Some("the first line had text in its first field only"), None),
             (format!("\u{feff}sep=;\r\nStatistisches Amt;;;\r\nTabelle 1: Umsatz;;;\r\n{semi}Quelle: Amt;;;\r\n"), 4, "Kreis", 2, Some("the first 2 lines had text in their first field only"), Some("line 9, \"Quelle: Amt\"")),
