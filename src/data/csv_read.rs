@@ -656,6 +656,10 @@ mod tests {
         let ds = parse(text).unwrap();
         assert_eq!((names(&ds), ds.n_rows, ds.ingest.skipped_lines, ds.ingest.delimiter.as_str()), (vec!["region".to_string(), "pop".into(), "area".into()], 2, 2, "\t"));
         assert!(ds.ingest.warnings.iter().any(|w| w.message.starts_with("the first 2 lines had")));
+        // A title quoted whole is named by its text, not in doubled quotes.
+        let ds = parse(b"\"Table 3.1: Population by district, 2021\"\n\"Source: \"\"NSO\"\"\"\nd,pop,area\nA,1,2\nB,3,4\nC,5,6\n").unwrap();
+        let w = ds.ingest.warnings.iter().find(|w| w.code == "skipped_lines").unwrap();
+        assert!(w.message.contains("as a title or notes (\"Table 3.1: Population by district, 2021\")"), "{}", w.message);
         // Errors keep the file's line numbers.
         let bad = b"Sales\nregion,amount\nnorth,1\nsouth,2\nwest,inf\n";
         assert_eq!(parse(bad).unwrap_err().to_string(), "t.csv: row 3 (line 5), column \"amount\": \"inf\" is not a finite number");

@@ -3510,6 +3510,16 @@ fn note_record(fields: &[&str], width: usize, d: u8, widest: usize) -> bool {
     }
 }
 
+/// A line quoted whole (`"Table 3.1: Population, 2021"`) as its text,
+/// for a note that quotes it again; other lines as they are.
+fn unquoted_line(line: &str) -> String {
+    let t = line.trim();
+    match t.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if !inner.replace("\"\"", "").contains('"') => inner.replace("\"\"", "\""),
+        _ => line.to_string(),
+    }
+}
+
 fn first_table_line(text: &[u8], comment: Option<u8>) -> &[u8] {
     let mut rest = text;
     loop {
@@ -3811,7 +3821,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             skip_lines += lines;
             preamble = lines;
             let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
-            preamble_detected = Some(clip(String::from_utf8_lossy(first).trim_end_matches(['\r', '\n'])));
+            preamble_detected = Some(clip(&unquoted_line(String::from_utf8_lossy(first).trim_end_matches(['\r', '\n']))));
             delimiter = d;
             records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
         }
@@ -3827,7 +3837,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             preamble = lines;
             let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
             let first = String::from_utf8_lossy(first);
-            preamble_detected = Some(clip(first.trim_end_matches(['\r', '\n']).trim_end_matches(|c: char| c == char::from(delimiter) || c.is_whitespace())));
+            preamble_detected = Some(clip(&unquoted_line(first.trim_end_matches(['\r', '\n']).trim_end_matches(|c: char| c == char::from(delimiter) || c.is_whitespace()))));
             padded = true;
             records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
         }
