@@ -723,7 +723,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             written.insert(name);
         }
         out.extend(numbers_as_text);
-        if !c.case_variants.is_empty() && !reads_numbers {
+        // Nor is it for a column whose mixed-types fix reads it as numbers
+        // or dates: the variants ("x" / "X" among numbers) become missing.
+        if !c.case_variants.is_empty() && !reads_numbers && !mixed {
             out.push(Alert {
                 code: AlertCode::CaseVariants,
                 severity: Severity::Warning,
@@ -1933,6 +1935,11 @@ mod tests {
         csv.push_str("V60;1 234,00 €;A\nV61;1\u{a0}234,00 €;B\n");
         let p = profile(&parse_csv(csv.as_bytes(), "fr.csv", &ParseOptions::default()).unwrap());
         assert!(p.alerts.iter().any(|a| a.code == AlertCode::NumbersAsText && a.columns == ["montant"]), "{:?}", p.alerts);
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::CaseVariants), "{:?}", p.alerts);
+        // Nor markers among numbers that the cast makes missing.
+        let csv: String = std::iter::once("c,y\n".to_string()).chain((0..200).map(|i| format!("{},{}\n", if i == 5 { "x".to_string() } else if i == 9 { "X".to_string() } else { ((i * 13) % 50).to_string() }, i % 2))).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(p.alerts.iter().any(|a| a.code == AlertCode::MixedTypes && a.fix().is_some()), "{:?}", p.alerts);
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::CaseVariants), "{:?}", p.alerts);
         // Labels that are no numbers keep the alert.
         let p = profile(&parse_csv(b"c,y\nParis,1\nparis ,0\nLyon,1\nNice,0\nLyon,1\n", "t.csv", &ParseOptions::default()).unwrap());
