@@ -564,6 +564,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     state.sampleMeta = meta;
     state.profile = profile;
     state.manifest = null;
+    // The loaded file read again (not one that had failed to load).
+    const recipeNote = keepRecipe(profile, !!previous && previous.data === bytes);
     // Each part is drawn in a task of its own, with a frame between them
     // (its style and layout done there), so a file of thousands of columns
     // does not hold the page still for one long task. The controls stay
@@ -580,7 +582,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     renderModelChoices();
     showOrigin();
     const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
-    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).${reset}`);
+    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).${reset}${recipeNote}`);
   } catch (err) {
     // Options put back to automatic for this file: a stopped read puts
     // them back as they were (nothing was read); a failed one says so.
@@ -956,6 +958,24 @@ function quartileNote(p) {
   return errors.length ? `; medians and quartiles over every row, each within ±${(100 * Math.max(...errors)).toFixed(1)}% of the rows in rank` : '';
 }
 
+/**
+ * The recipe for a newly loaded profile. The same file read again (with
+ * other reading options, often an alert's advice) keeps the steps whose
+ * columns it still has; another file starts with none. Says what changed.
+ */
+function keepRecipe(profile, sameFile) {
+  const before = state.recipe;
+  if (!sameFile) {
+    state.recipe = [];
+    return before.length ? ` The ${plural(before.length, 'preparation step')} made for the file before ${before.length === 1 ? 'was' : 'were'} cleared.` : '';
+  }
+  const names = new Set(profile.columns.map((c) => c.name));
+  state.recipe = before.filter((step) => step.column === undefined || names.has(step.column));
+  const gone = before.filter((step) => !state.recipe.includes(step));
+  const kept = state.recipe.length ? ` The recipe keeps its ${plural(state.recipe.length, 'step')}.` : '';
+  return gone.length ? `${kept} Removed ${gone.length === 1 ? 'the step' : 'the steps'} on columns no longer read: ${gone.map(stepText).join('; ')}.` : kept;
+}
+
 async function renderProfile(p) {
   $('ov-file').textContent = visible(p.fileName);
   $('ov-rows').textContent = String(p.rows);
@@ -979,7 +999,6 @@ async function renderProfile(p) {
 
   renderIngest(p.ingest || {});
   renderAlerts(p);
-  state.recipe = [];
   renderRecipe();
   const body = $('profile-body');
   clear(body);

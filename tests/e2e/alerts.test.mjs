@@ -229,6 +229,39 @@ test('fixes clicked in any order go into the recipe in the order that works', { 
   }
 });
 
+test('reading the file again keeps its recipe; another file starts a new one, and the page says so', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // `temp` uses -999 for unknown; `a` has gaps; `id` counts the rows.
+    const rows = ['id,temp,a,y'];
+    for (let i = 0; i < 200; i++) rows.push(`${i + 1},${i % 50 === 7 ? -999 : 15 + (i % 11)},${i % 4 === 0 ? '' : i % 9},${i % 2 ? 'p' : 'q'}`);
+    await chooseFile(page, rows, 'codes.csv');
+    const steps = () => page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim()));
+    await page.click('#alerts-list li[data-code="high_missing"] button');
+    assert.deepEqual(await steps(), ['impute "a" (strategy median, indicator true)']);
+    // The sentinel alert's advice, followed: -999 read as missing.
+    assert.ok((await page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code))).includes('sentinel_values'));
+    await page.click('#read-options summary');
+    await page.fill('#opt-missing', 'NA, N/A, n/a, #N/A, NULL, null, NaN, nan, None, ?, -, -999');
+    await page.click('#reread');
+    await page.waitForFunction(() => !document.body.classList.contains('busy') && /^Loaded/.test(document.getElementById('status').textContent));
+    assert.deepEqual(await steps(), ['impute "a" (strategy median, indicator true)']);
+    assert.match(await page.textContent('#status'), /The recipe keeps its 1 step\.$/);
+    assert.ok(!(await page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code))).includes('sentinel_values'));
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+    // Another file: its recipe starts empty, and the status says the old steps went.
+    await chooseFile(page, ['b,y', ...Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 2}`)], 'other.csv');
+    assert.deepEqual(await steps(), []);
+    assert.match(await page.textContent('#status'), /The 1 preparation step made for the file before was cleared\.$/);
+    assert.deepEqual(s.pageErrors, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test('test rows that repeat training rows are counted in the results', { skip, timeout: 120_000 }, async () => {
   const s = await startSession();
   try {
