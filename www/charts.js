@@ -344,8 +344,13 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30,
   const labelWidth = 110;
   const size = columns.length * cell;
   const legendHeight = 34;
+  // The colour scale's steps, and the note after them ("Cramér’s V and η
+  // are 0 to 1", about 180 px at the labels' size): room for both, so a
+  // few columns do not cut the note.
+  const steps = 20;
+  const legendWidth = steps * 8 + 8 + 190;
   // Room on the right for the last column's slanted label.
-  const width = Math.max(labelWidth + size + 60, labelWidth + 220);
+  const width = Math.max(labelWidth + size + 60, labelWidth + legendWidth);
   const height = labelWidth + size + 4 + legendHeight;
   const svg = svgEl('svg', {
     width,
@@ -392,7 +397,6 @@ export function associationHeatmap(associations, visible = (s) => s, limit = 30,
   }
   // The colour scale: −1 (red) through 0 (white) to 1 (blue).
   const ly = labelWidth + size + 12;
-  const steps = 20;
   for (let k = 0; k < steps; k++) {
     const v = -1 + (2 * (k + 0.5)) / steps;
     svg.append(svgEl('rect', { x: labelWidth + k * 8, y: ly, width: 8, height: 8, fill: heat(v), class: 'legend-step' }));

@@ -61,6 +61,33 @@ test('every value written on a heatmap cell reaches 4.5:1 contrast', { skip, tim
   }
 });
 
+test('the heatmap of a few columns shows its scale and note whole', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    for (const [name, rows] of [
+      ['three.csv', ['a,b,c', ...Array.from({ length: 40 }, (_, i) => `${i},${(i * 7) % 11},${i % 3 ? 'x' : 'y'}`)]],
+      ['two.csv', ['a,b', ...Array.from({ length: 40 }, (_, i) => `${i},${(i * 7) % 11}`)]],
+    ]) {
+      await chooseFile(page, rows, name);
+      // Every text of the chart lies inside the drawing (the note after
+      // the colour scale had been cut to "Cramér’s V ar").
+      const outside = await page.$eval('#assoc-chart svg', (svg) => {
+        const width = svg.viewBox.baseVal.width;
+        return [...svg.querySelectorAll('text')].filter((t) => {
+          const b = t.getBBox();
+          return b.x < 0 || b.x + b.width > width;
+        }).map((t) => t.textContent);
+      });
+      assert.deepEqual(outside, [], name);
+      assert.ok((await page.$eval('#assoc-chart svg', (svg) => svg.textContent)).includes('Cramér’s V and η are 0 to 1'));
+    }
+  } finally {
+    await s.close();
+  }
+});
+
 test('every pair the heatmap draws is reachable as text: a table of all 435 pairs of 30 columns, by keyboard', { skip, timeout: 120_000 }, async () => {
   const s = await startSession();
   try {
