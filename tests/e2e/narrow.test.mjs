@@ -104,3 +104,29 @@ test('at 375 px wide the page does not scroll sideways', { skip, timeout: 240_00
     await s.close();
   }
 });
+
+test('on a phone a long error scrolls inside its box, by keyboard too', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await s.open();
+    await page.setInputFiles('#file-input', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3\n4,5\n6,7,8\n') });
+    await page.waitForFunction(() => /failed/.test(document.getElementById('status').textContent) && !document.body.classList.contains('busy'));
+    const box = () => page.$eval('#error', (e) => ({ scrollTop: e.scrollTop, scrollHeight: e.scrollHeight, clientHeight: e.clientHeight }));
+    const before = await box();
+    // Longer than a quarter of the screen: its advice is further down.
+    assert.ok(before.scrollHeight > before.clientHeight, JSON.stringify(before));
+    // The box takes focus (Tab reaches it), and the keys scroll it to its end.
+    await page.focus('#error');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'error');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => {
+      const e = document.getElementById('error');
+      return e.scrollTop + e.clientHeight >= e.scrollHeight - 1;
+    });
+    assert.match(await page.textContent('#error'), /Short rows/);
+  } finally {
+    await s.close();
+  }
+});
