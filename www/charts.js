@@ -79,7 +79,10 @@ export function formatNumber(v) {
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
   const a = Math.abs(v);
   if (a >= 1e15 || a < 1e-4) return v.toExponential(3);
-  const text = a >= 1 ? v.toFixed(4) : v.toPrecision(4);
+  // Four decimals, but no digits past the 15 a float holds (a std of
+  // 286477041216104.44 read 286477041216104.4375).
+  const whole = a >= 1 ? Math.floor(Math.log10(a)) + 1 : 0;
+  const text = a >= 1 ? v.toFixed(Math.max(0, Math.min(4, 15 - whole))) : v.toPrecision(4);
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 

@@ -1,7 +1,7 @@
 // Number and label text of the profile's charts (no DOM needed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { edgeText, middleCut } from '../../www/charts.js';
+import { edgeText, formatNumber, middleCut } from '../../www/charts.js';
 
 test('histogram edges keep the digits that tell neighbouring bins apart', () => {
   // Bins 49.95 wide from 100001: 4 significant digits said "100000 to 100100" for two bins.
@@ -97,4 +97,14 @@ test('a spread of time reads in the largest unit it fills, as the engine writes 
   assert.equal(formatSpan(0), '0.0 seconds');
   assert.equal(formatSpan(-90), '-1.5 minutes');
   assert.equal(formatSpan(NaN), '');
+});
+
+test('figures show no digits past those a float holds', () => {
+  assert.equal(formatNumber(286477041216104.44), '286477041216104');
+  assert.equal(formatNumber(123456789012.345678), '123456789012.346');
+  assert.equal(formatNumber(3.14159265), '3.1416');
+  assert.equal(formatNumber(-2.5), '-2.5');
+  assert.equal(formatNumber(0.000123456), '0.0001235');
+  assert.equal(formatNumber(1e15 + 0.5), '1.000e+15');
+  assert.equal(formatNumber(42), '42');
 });
