@@ -457,7 +457,8 @@ function setOptionControls(text) {
  * set for this file and stay. Returns a note for the status, or ''.
  */
 function resetOptionsForNewFile(fileName) {
-  const at = state.optionsAtLoad;
+  // The options of the last read, loaded or failed: set for that file.
+  const at = state.optionsTried || state.optionsAtLoad;
   const now = optionControls();
   if (!at || now !== at.controls || now === state.optionDefaults) return '';
   setOptionControls(state.optionDefaults);
@@ -559,6 +560,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     const { profile, durationMs, memoryBytes, readAs, workers, seconds } = loaded;
     state.source = { data: bytes, fileName, meta, options: used, key: `${++loadCounter}` };
     state.optionsAtLoad = { controls: optionControls(), fileName };
+    state.optionsTried = null;
     state.retry = null;
     state.lastLoad = { fileName, durationMs, memoryBytes, readAs, workers, seconds, columnarBytes: profile.dataset ? profile.dataset.memoryBytes : null };
     state.sampleMeta = meta;
@@ -588,6 +590,9 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     // them back as they were (nothing was read); a failed one says so.
     if (reset && err.code === CANCELLED && state.optionsAtLoad) setOptionControls(state.optionsAtLoad.controls);
     else if (reset) err.optionsReset = reset;
+    // Options a failed read used were set for its file: the next file
+    // chosen starts from automatic, as after a loaded one.
+    if (err.code !== CANCELLED) state.optionsTried = { controls: optionControls(), fileName };
     if (previous) {
       const engineHeld = !!client.current;
       err.keptData = await keepPrevious(previous);
