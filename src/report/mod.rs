@@ -177,7 +177,7 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid 
 table{border-collapse:collapse}td,th{padding:.15em .6em;text-align:left;border-bottom:1px solid #eee}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}.card{border:1px solid #ddd;border-radius:4px;padding:.6em;margin:.6em 0;display:flex;gap:1.5em;flex-wrap:wrap}\
 .critical{color:#a00}.warning{color:#a50}.info{color:#357}li{margin:.3em 0}code{font-size:.9em;background:#f4f4f4}\
-svg rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-wrap:anywhere}";
+svg:not(.heat) rect{fill:#4a7bb7}small{color:#666}code{overflow-wrap:anywhere}td{overflow-wrap:anywhere}";
 
 /// What the report may load or run: nothing but its inline style (and
 /// images written into it as data: addresses). It has no script, and
@@ -251,6 +251,7 @@ pub fn html(p: &Profile) -> String {
     if let Some(n) = a.sampled_rows {
         let _ = write!(s, "<p>Approximate: computed on a sample of {n} rows.</p>");
     }
+    heatmap(&mut s, a);
     if !a.target.is_empty() {
         s.push_str("<h3>With the target</h3><table><tr><th>Column</th><th>Measure</th><th>Value</th></tr>");
         for x in a.target.iter().take(MAX_PAIRS) {
@@ -272,6 +273,79 @@ pub fn html(p: &Profile) -> String {
     }
     s.push_str("\n<p><small>Made by mlcycle from the profile only; no row of the data is in this file beyond the values shown.</small></p></main></body></html>\n");
     s
+}
+
+/// Columns the report's heatmap draws at most (the first ones).
+const HEATMAP_COLUMNS: usize = 20;
+
+/// A cell's colour, as the page draws it: blue for positive, red for
+/// negative, white at zero, darker the stronger.
+fn heat(v: f64) -> String {
+    let a = v.abs().min(1.0);
+    let mix = |from: f64, to: f64| (from + (to - from) * a).round() as u8;
+    let (r, g, b) = if v >= 0.0 { (mix(255.0, 33.0), mix(255.0, 102.0), mix(255.0, 172.0)) } else { (mix(255.0, 178.0), mix(255.0, 24.0), mix(255.0, 43.0)) };
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The associations of the first [`HEATMAP_COLUMNS`] paired columns as an
+/// inline SVG heatmap, as on the page: a cell per pair (below the
+/// diagonal), named with its figure and the columns' numbers; the columns
+/// numbered, and named at the left.
+fn heatmap(s: &mut String, a: &crate::profile::Associations) {
+    let columns: Vec<&String> = a.columns.iter().take(HEATMAP_COLUMNS).collect();
+    let n = columns.len();
+    if n < 2 {
+        return;
+    }
+    let at = |name: &str| columns.iter().position(|c| c.as_str() == name);
+    let mut cells = vec![None; n * n];
+    for x in a.pairs.iter().chain(&a.target).filter(|x| x.measure != crate::profile::Measure::Spearman) {
+        if let (Some(i), Some(j)) = (at(&x.a), at(&x.b)) {
+            cells[i.max(j) * n + i.min(j)] = Some(x);
+        }
+    }
+    const CELL: usize = 22;
+    const LABEL: usize = 150;
+    // Room for the note below the cells (about 390 px) however few they are.
+    let (width, height) = ((LABEL + n * CELL + 10).max(LABEL + 400), 20 + n * CELL + 24);
+    let _ = write!(
+        s,
+        "<p><svg class=heat role=img aria-label=\"Association heatmap of {} columns{}: blue positive, red negative, darker stronger; the figures are in the tables below\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-size=\"11\">",
+        n,
+        if a.columns.len() > n { format!(", the first {n} of {}", a.columns.len()) } else { String::new() }
+    );
+    for (i, c) in columns.iter().enumerate() {
+        let y = 20 + i * CELL + CELL / 2 + 4;
+        let _ = write!(s, "<text x=\"{}\" y=\"{y}\" text-anchor=\"end\">{} {}</text>", LABEL - 4, i + 1, clip(c, 18));
+        let _ = write!(s, "<text x=\"{}\" y=\"14\" text-anchor=\"middle\">{}</text>", LABEL + i * CELL + CELL / 2, i + 1);
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let (x, y) = (LABEL + j * CELL, 20 + i * CELL);
+            match cells[i * n + j] {
+                Some(p) => {
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{} × {}: {} {:.3}</title></rect>",
+                        CELL - 1,
+                        CELL - 1,
+                        heat(p.value),
+                        // By number, as the labels at the left name them:
+                        // two names a cell would make the report outgrow
+                        // its size bound.
+                        i + 1,
+                        j + 1,
+                        measure(p.measure),
+                        p.value
+                    );
+                }
+                None => {
+                    let _ = write!(s, "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"#eee\"><title>not computed</title></rect>", CELL - 1, CELL - 1);
+                }
+            }
+        }
+    }
+    let _ = write!(s, "<text x=\"{LABEL}\" y=\"{}\">Pearson r from −1 (red) to +1 (blue); Cramér’s V and η from 0 to 1</text></svg></p>", height - 6);
 }
 
 fn measure(m: crate::profile::Measure) -> &'static str {
@@ -535,6 +609,26 @@ mod tests {
         }
         // The whole label is in the table beside the chart.
         assert!(h.contains(&format!("<td>{long} #0</td><td class=n>9</td>")), "{h}");
+    }
+
+    /// The associations are drawn as a heatmap, as on the page: a cell
+    /// per pair of the first columns, coloured by its figure and named
+    /// with it; the figures are in the tables too.
+    #[test]
+    fn associations_are_drawn_as_a_heatmap() {
+        let csv: String = std::iter::once("x,y,z,c\n".to_string()).chain((0..40).map(|i| format!("{i},{},{},{}\n", 100 - i, (i * 7) % 11, if i % 2 == 0 { "a" } else { "b" }))).collect();
+        let (h, _) = report(&csv, None);
+        let svg = &h[h.find("<svg class=heat").expect("a heatmap")..];
+        let svg = &svg[..svg.find("</svg>").unwrap()];
+        assert!(svg.contains("aria-label=\"Association heatmap of 4 columns: blue positive"), "{svg}");
+        // Six pairs of four columns, each a cell; x and y fall together: deep red.
+        assert_eq!(svg.matches("<rect").count(), 6, "{svg}");
+        assert!(svg.contains(&format!("fill=\"{}\"><title>2 × 1: Pearson r -1.000</title>", heat(-1.0))), "{svg}");
+        assert!(svg.contains(">2 y</text>"), "{svg}");
+        assert_eq!(heat(-1.0), "#b2182b");
+        assert_eq!(heat(0.0), "#ffffff");
+        // Its rects keep their colours: the bars' style is not theirs.
+        assert!(h.contains("svg:not(.heat) rect{fill:#4a7bb7}"));
     }
 
     #[test]
