@@ -488,7 +488,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 columns: cols.clone(),
                 message: match (c.count, flag) {
                     (0, _) => format!("\"{name}\" has no value in any row"),
-                    (_, true) => format!("\"{name}\" has one value only ({}) and is empty in {} of {} rows: it can say only whether a value is there", quoted(&value), c.missing, p.rows),
+                    (_, true) => format!("\"{name}\" has one value only ({}) and is empty in {} of {} rows: it can say only whether a value is there", quoted(value), c.missing, p.rows),
                     _ => format!("\"{name}\" has one value only ({value})"),
                 },
                 evidence: ev(&[("distinct", c.distinct as f64), ("count", c.count as f64), ("missing", c.missing as f64)]),
@@ -563,8 +563,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     severity: Severity::Warning,
                     columns: cols.clone(),
                     message: if let Some(unit) = w.unit {
-                        let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {}) would become missing", quoted(&e)));
-                        format!("\"{name}\" holds numbers followed by the unit {} ({}% of its values, e.g. {}{other}), so it was read as labels", quoted(&unit), percent_with(100.0 * w.share, 0), quoted(w.example))
+                        let other = w.other_unit.map_or(String::new(), |(n, e)| format!("; {n} written with another unit (e.g. {}) would become missing", quoted(e)));
+                        format!("\"{name}\" holds numbers followed by the unit {} ({}% of its values, e.g. {}{other}), so it was read as labels", quoted(unit), percent_with(100.0 * w.share, 0), quoted(w.example))
                     } else if w.marked == w.values {
                         format!(
                             "\"{name}\" holds numbers written with currency signs, percent signs, thousands separators, decimal commas or parentheses for negatives ({}% of its values, e.g. {}{}), so it was read as labels",
