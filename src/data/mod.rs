@@ -32,7 +32,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(bytes))
 }
-pub(crate) use value::{loose_date, number_or_code};
+pub(crate) use value::{bool_value, loose_date, number_or_code};
 #[cfg(not(target_arch = "wasm32"))]
 pub use read_file::{read_file, ReadError, PARTS_MIN_BYTES};
 

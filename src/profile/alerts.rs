@@ -795,6 +795,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             // makes them the values to predict (a cast changes features).
             suggestion: to.map(|to| if on_target && to == ColumnKind::Float { StepSpec::ParseNumbers { column: m.column.clone() } } else { StepSpec::Cast { column: m.column.clone(), to } }),
             advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
+                (false, _) if flag_two_ways(ds, m) => "its values are one yes/no flag written two ways, as words and as 1 and 0: write it one way at the source (as labels, each spelling is a category of its own)".into(),
                 _ if huge.is_some() && to.is_some() => format!(
                     "{} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
                     quoted(huge.as_deref().unwrap_or_default()),
@@ -1014,6 +1015,15 @@ fn codes_and_numbers(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a column reported as mixed holds a flag written two ways:
+/// each value a yes/no word (`yes`, `N`, `true`) or 1 or 0, some of each.
+fn flag_two_ways(ds: &Dataset, m: &crate::data::MixedTypes) -> bool {
+    let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return false };
+    let digit = |l: &str| matches!(l.trim(), "0" | "1");
+    let word = |l: &str| crate::data::bool_value(l.trim()).is_some();
+    levels.iter().all(|l| digit(l) || word(l)) && levels.iter().any(|l| digit(l)) && levels.iter().any(|l| word(l))
 }
 
 /// Of a column reported as mixed, the first integer past 2^53 (kept as
@@ -2443,6 +2453,16 @@ mod tests {
         let found = codes(csv, None);
         assert!(found.iter().any(|(c, cols)| *c == AlertCode::NumbersAsText && cols == &["amount"]), "{found:?}");
         assert!(!found.iter().any(|(c, _)| *c == AlertCode::MixedTypes), "{found:?}");
+    }
+
+    /// A yes/no flag written as words and as 1 and 0 is said to be one,
+    /// not left with "fix the odd values".
+    #[test]
+    fn a_flag_written_two_ways_is_named() {
+        let csv: String = std::iter::once("b,y\n".to_string()).chain((0..60).map(|i| format!("{},{}\n", ["yes", "no", "1", "0"][i % 4], i % 3))).collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes).expect("a mixed-types alert");
+        assert!(a.advice.starts_with("its values are one yes/no flag written two ways"), "{}", a.advice);
     }
 
     /// Postcodes with leading zeros are kept as text on purpose; beside
