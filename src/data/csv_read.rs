@@ -1190,6 +1190,11 @@ mod tests {
             (b"\xEF\xBB\xBFa,b\r\n1,2\r\n", "utf-8-bom", true, false, "crlf"),
             (b"1,2\n3,4\n", "utf-8", false, false, "lf"),
             (b"x;y\r1,5;2\r", "utf-8", true, true, "cr"),
+            // Consecutive years over measurements: a wide table's names.
+            (b"2019,2020,2021\n1.2,1.5,1.7\n2.2,2.1,2.4\n", "utf-8", true, false, "lf"),
+            // Years that are no run, or years over years: data.
+            (b"2019,2021,2020\n1.2,1.5,1.7\n2.2,2.1,2.4\n", "utf-8", false, false, "lf"),
+            (b"2019,2020,2021\n2019,2020,2020\n2018,2021,2019\n", "utf-8", false, false, "lf"),
         ];
         for (input, enc, header, comma, ending) in cases {
             let r = parse(input).unwrap().ingest;

@@ -3715,6 +3715,16 @@ fn whitespace_table(body: &[u8], found_delimiter: u8, found: &[csv::StringRecord
 /// number (by `number`) in each column whose other values are all numbers
 /// or missing, text in each other (a missing-value token fits either),
 /// at least one number, and as many fields as the second record.
+/// Whether the first of `records` is consecutive years over values that
+/// are no years ("2019,2020,2021" above measurements): a wide table's
+/// column names, though every one reads as a number.
+fn years_header(records: &[csv::StringRecord]) -> bool {
+    let Some((first, rows)) = records.split_first() else { return false };
+    let year = |f: &str| f.trim().parse::<u32>().ok().filter(|y| f.trim().len() == 4 && (1800..=2100).contains(y));
+    let years: Vec<u32> = first.iter().filter_map(year).collect();
+    first.len() >= 2 && years.len() == first.len() && years.windows(2).all(|w| w[1] == w[0] + 1) && rows.iter().any(|r| r.iter().any(|f| !f.trim().is_empty() && year(f).is_none()))
+}
+
 fn first_row_is_data(records: &[csv::StringRecord], number: impl Fn(&str) -> bool, missing: &[String]) -> bool {
     let Some((first, rows)) = records.split_first() else { return false };
     if rows.is_empty() || rows[0].len() != first.len() {
@@ -3943,7 +3953,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
         None => {
             // No header when every field of the first row is a number or a date.
             let number = |f: &str| matches!(classify(f.trim(), decimal_comma), Class::Number(_) | Class::Time(..) | Class::NonFinite);
-            let data_like = records.first().is_some_and(|r| r.iter().all(number));
+            let data_like = records.first().is_some_and(|r| r.iter().all(number)) && !years_header(&records);
             // Split at runs of blanks (UCI .data files have no header, and
             // a text column such as auto-mpg's car names): also when the
             // first row has a number in every column whose other values
@@ -3951,7 +3961,8 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             // Other delimiters: also when, besides, a text field of the
             // first row recurs in its column below (adult.data's " Private",
             // a label, not a name) or a number in it has a fraction. A header
-            // of years over numbers ("country,2019,2020") stays a header.
+            // of years over numbers ("country,2019,2020", or consecutive
+            // years alone over measurements) stays a header.
             let data_like = data_like
                 || (first_row_is_data(&records, number, &opts.missing_tokens)
                     && (whitespace || first_row_recurs_or_has_fractions(&records, decimal_comma)));
