@@ -102,6 +102,22 @@ enum ClusterArg {
 /// Refuses an output path that is the data file itself: writing the report
 /// or manifest there would destroy the data (and the run could never be
 /// replayed). Checked before any work.
+/// Whether two paths name one file, whether or not it exists yet: their
+/// folders resolved (links, `..`) and their names compared.
+fn same_place(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        if let Ok(full) = std::fs::canonicalize(p) {
+            return Some(full);
+        }
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+    };
+    match (resolve(a), resolve(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 fn not_the_data(output: Option<&Path>, flag: &str, data: &Path) -> Result<(), Failure> {
     let (Some(output), false) = (output, is_stdin(data)) else { return Ok(()) };
     let same = match (std::fs::canonicalize(output), std::fs::canonicalize(data)) {
@@ -1078,6 +1094,11 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
         } => {
             not_the_data(out.as_deref(), "--out", &data)?;
             not_the_data(dump_split.as_deref(), "--dump-split", &data)?;
+            if let (Some(o), Some(d)) = (&out, &dump_split) {
+                if same_place(o, d) {
+                    return Err(Failure { code: exit::INPUT, message: format!("--out and --dump-split are both {}: the manifest would overwrite the split, so nothing was run: give each its own path", o.display()) });
+                }
+            }
             writable(out.as_deref(), "--out")?;
             writable(dump_split.as_deref(), "--dump-split")?;
             let file = match &config {

@@ -216,11 +216,13 @@ impl RunOptions {
     }
 
     fn single_model(&self) -> Result<ModelSpec> {
+        // (Models named twice, or by an alias, are one.)
         if let Some(m) = &self.model {
             return Ok(m.clone());
         }
         // `search none` with one model name: that model's first grid point.
         if let Some(models) = &self.models {
+            let models = distinct_models(models);
             let [name] = models.as_slice() else {
                 return Err(SearchError::OneModelWithoutSearch { given: models.len() }.into());
             };
@@ -645,12 +647,7 @@ impl Run {
                 (None, None) => {
                     let n_classes = classes.as_ref().map_or(1, Vec::len);
                     let named = opts.models.is_some();
-                    let mut models = opts.models.clone().unwrap_or_else(|| search::default_models(task));
-                    for m in &mut models {
-                        if let Some(c) = search::canonical_name(m) {
-                            *m = c.to_string();
-                        }
-                    }
+                    let mut models = opts.models.as_deref().map_or_else(|| search::default_models(task), distinct_models);
                     let mut g = search::models_grid(&models, task)?;
                     if !named || quick_only {
                         g = quick_grid(&mut models, g, train_rows.len(), width, n_classes, &y_train, &mut left_out)?;
@@ -1552,6 +1549,20 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
     Ok(ReplayReport { reproduced: differences.is_empty(), differences, metrics: out.result.metrics })
 }
 
+/// The models named, each once, by its own name (an alias such as `tree`
+/// as `decision_tree`), in the order first named: `knn,knn` ran every
+/// k-NN candidate twice and counted the trials twice.
+fn distinct_models(models: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in models {
+        let name = search::canonical_name(m).map_or_else(|| m.clone(), str::to_string);
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1732,6 +1743,18 @@ mod tests {
         assert!(named.left_out().is_empty());
         assert!(named.pending().iter().all(|t| t.model.name() == "logistic"));
         assert!(Run::start(&iris(), &RunOptions::new("species")).unwrap().left_out().is_empty());
+    }
+
+    /// A model named twice, or by its name and an alias, is searched once.
+    #[test]
+    fn models_named_twice_are_searched_once() {
+        let ds = iris();
+        let planned = |models: &[&str]| Run::start(&ds, &RunOptions { models: Some(models.iter().map(|m| m.to_string()).collect()), ..RunOptions::new("species") }).unwrap().planned();
+        assert_eq!(planned(&["knn", "knn"]), planned(&["knn"]));
+        assert_eq!(planned(&["tree", "decision_tree"]), planned(&["decision_tree"]));
+        assert_eq!(distinct_models(&["knn".into(), "tree".into(), "knn".into(), "decision_tree".into()]), ["knn", "decision_tree"]);
+        // With no search, one model however often it is named.
+        assert!(run(&ds, &RunOptions { search: Some(Strategy::None), models: Some(vec!["knn".into(), "knn".into()]), ..RunOptions::new("species") }).is_ok());
     }
 
     /// A column the recipe leaves out on all the training rows (names,

@@ -1132,6 +1132,13 @@ fn outputs_never_overwrite_the_data() {
         assert!(text(&o.stderr).contains("is the data file itself; writing there would overwrite the data, so nothing was written"), "{}", text(&o.stderr));
         assert_eq!(std::fs::read(&data).unwrap(), original, "{args:?} changed the data");
     }
+    // The manifest and the split dump at one path (by two spellings): refused before the run.
+    let out = dir.path().join("run.json");
+    let same = format!("{}/./run.json", dir.path().display());
+    let o = run(&["run", d, "--target", "species", "--search", "none", "--out", out.to_str().unwrap(), "--dump-split", &same]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("--out and --dump-split are both"), "{}", text(&o.stderr));
+    assert!(!out.exists(), "nothing written");
 }
 
 /// A file past the memory budget is profiled from a sample: the text
