@@ -1745,6 +1745,22 @@ mod tests {
         assert!(Run::start(&iris(), &RunOptions::new("species")).unwrap().left_out().is_empty());
     }
 
+    /// Logistic weights that run off to infinity (no penalty, 3 rows of a
+    /// rare class in 300) are a failed candidate that says what to do: the
+    /// search had scored the model, which predicted the rare class
+    /// everywhere, as an accuracy of 0.0089.
+    #[test]
+    fn diverging_logistic_weights_are_a_failed_candidate() {
+        let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rare_class.csv")).unwrap();
+        let ds = crate::data::parse_csv(&csv, "rare_class.csv", &crate::data::ParseOptions::default()).unwrap();
+        let out = run(&ds, &RunOptions { models: Some(vec!["logistic".into()]), ..RunOptions::new("label") }).unwrap();
+        let trials = &out.search.as_ref().expect("a search").trials;
+        let plain = trials.iter().find(|t| t.model == ModelSpec::Logistic { alpha: 0.0 }).expect("the alpha=0 candidate");
+        let error = plain.error.as_deref().unwrap_or_default();
+        assert!(error.contains("logistic regression with alpha=0 gave weights that are not finite: without a penalty"), "{:?}", plain);
+        assert!(trials.iter().filter(|t| t.error.is_none()).all(|t| t.mean.is_some_and(|s| s > 0.9)), "{trials:?}");
+    }
+
     /// A model named twice, or by its name and an alias, is searched once.
     #[test]
     fn models_named_twice_are_searched_once() {

@@ -1056,9 +1056,24 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
             let scaled = to_dense(&scaler.apply(x))?;
             Fitted::KnnRegressor(scaler, KNNRegressor::fit(&scaled, values, KNNRegressorParameters::default().with_k(k)).map_err(failed)?)
         }
-        (&ModelSpec::Logistic { alpha }, Target::Classes(codes)) => Fitted::Logistic(
-            LogisticRegression::fit(&dense, codes, LogisticRegressionParameters::default().with_alpha(alpha)).map_err(failed)?,
-        ),
+        (&ModelSpec::Logistic { alpha }, Target::Classes(codes)) => {
+            let m = LogisticRegression::fit(&dense, codes, LogisticRegressionParameters::default().with_alpha(alpha)).map_err(failed)?;
+            // Without a penalty the weights can run off to infinity (a rare
+            // class that a feature separates): the model then predicts
+            // one class everywhere, which the search had scored as a fit.
+            let (r, c) = m.coefficients().shape();
+            let finite = (0..r).all(|i| (0..c).all(|j| m.coefficients().get((i, j)).is_finite()) && m.intercept().get((i, 0)).is_finite());
+            if !finite {
+                return Err(TrainError::Fit {
+                    message: format!(
+                        "logistic regression with alpha={} gave weights that are not finite: {}",
+                        alpha.param_text(),
+                        if alpha == 0.0 { "without a penalty they grow without bound when a feature separates the classes (often a rare one); give it a penalty (alpha 1 or more) or let the search choose" } else { "the solver diverged; try a larger alpha" }
+                    ),
+                });
+            }
+            Fitted::Logistic(m)
+        }
         (ModelSpec::GaussianNb, Target::Classes(codes)) => {
             Fitted::GaussianNb(proba::NaiveBayes::fit(x, codes)?)
         }
