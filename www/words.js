@@ -131,6 +131,7 @@ const CODE_TITLES = new Map([
   ['too_few_rows', 'Too few rows'],
   ['too_many_classes', 'The target has too many classes'],
   ['small_test_set', 'The test set would be too small'],
+  ['no_data', 'No data is loaded yet'],
   ['invalid_manifest', 'This is not a manifest the page can read'],
   ['schema_mismatch', 'The manifest does not fit the loaded data'],
   ['missing_column', 'A column the manifest needs is missing'],

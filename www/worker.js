@@ -536,7 +536,7 @@ async function run(id, type, payload) {
 }
 
 function needSession() {
-  if (!session) throw engineError('no_data', 'no data is loaded: load a CSV file first');
+  if (!session) throw engineError('no_data', 'no data is loaded: load a CSV file or a bundled sample first (to replay a manifest, the file it was made from)');
   return session;
 }
 

@@ -84,6 +84,8 @@ test('flags inside quoted data (a column name, a value) are the data\'s, left as
 test('errors have titles in plain words, never the class or code', () => {
   assert.equal(errorTitle('SearchError', 'too_few_for_folds'), 'Too few rows to cross-validate');
   assert.equal(errorTitle('DataError', 'ragged_row'), 'A row has a different number of fields');
+  // Opening a manifest with no data loaded is a step missed, not a fault.
+  assert.equal(errorTitle('EngineError', 'no_data'), 'No data is loaded yet');
   assert.equal(errorTitle('TrainError', 'some_new_code'), 'Training could not run');
   assert.equal(errorTitle('Whatever', undefined), 'Something went wrong');
   for (const [name, code] of [['DataError', 'x'], ['SearchError', 'y'], ['PrepareError', 'z'], ['ManifestError', null], ['ReplayError', null], ['ClusterError', null], ['InputError', 'bad_trials'], ['EngineCrashed', 'engine_crashed'], ['TimedOut', 'timed_out']]) {
