@@ -375,6 +375,11 @@ impl RunManifest {
         if self.dataset.sha256.len() != 64 || !self.dataset.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             return Err(bad("dataset.sha256 is not a 64-digit lowercase hex digest".into()));
         }
+        // The target is one of the manifest's own columns: another name
+        // was reported as the data's fault ("no column named …").
+        if !self.dataset.columns.iter().any(|col| col.name == c.target) {
+            return Err(bad(format!("config.target {} is not among dataset.columns, the columns the run was made on", crate::report::quoted(&c.target))));
+        }
         // Each metric once: a second copy of one was never compared.
         let metrics = &self.result.metrics;
         if let Some((i, m)) = metrics.iter().enumerate().find(|(i, m)| metrics[..*i].iter().any(|n| n.name == m.name)) {
@@ -527,6 +532,7 @@ mod tests {
             ("/config/search/models", serde_json::json!(["tree", "boosted_unicorn"]), "the manifest is not valid: config.search.models[1] \"boosted_unicorn\" is no model; the models are "),
             ("/config/task", serde_json::json!("regression"), "the manifest is not valid: config.search.metric log_loss does not apply to config.task regression"),
             ("/config/search/metric", serde_json::json!("rmse"), "the manifest is not valid: config.search.metric rmse does not apply to config.task classification"),
+            ("/config/target", serde_json::json!("nosuch"), "the manifest is not valid: config.target \"nosuch\" is not among dataset.columns, the columns the run was made on"),
         ];
         for (pointer, value, message) in cases {
             let mut m = base.clone();
