@@ -522,7 +522,11 @@ impl Run {
         }
         let metric = opts.metric.unwrap_or(RankMetric::default_for(task));
         if !metric.fits(task) {
-            return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str(), inferred: task_source == TaskSource::Inferred }.into());
+            // Setting the task helps only where the target could take the
+            // other one: labels ("yes"/"no") cannot be a regression's.
+            let numeric = ds.column(&opts.target).is_ok_and(|c| matches!(c.values, ColumnValues::Numeric(_)));
+            let switchable = task_source == TaskSource::Inferred && (task == Task::Regression || numeric);
+            return Err(SearchError::WrongMetric { metric: metric.name(), task: task.as_str(), inferred: switchable }.into());
         }
 
         let rows: Vec<usize> = (0..ds.n_rows).filter(|&r| !target_values.is_missing(r)).collect();

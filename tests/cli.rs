@@ -119,9 +119,14 @@ fn step_messages_name_dates_booleans_and_constants() {
     assert!(text(&o.stderr).contains("an impute step with a constant needs its value: impute:COLUMN:constant:VALUE"), "{}", text(&o.stderr));
     let o = with(&["--step", "impute:dt:constant:1e400"]);
     assert!(text(&o.stderr).contains("the constant \"1e400\" is not a finite number"), "{}", text(&o.stderr));
-    // A metric for the other task, on a task that was inferred: says how to set it.
+    // A metric for the other task, on a task that was inferred from
+    // numbers: says how to set it. On labels ("yes"/"no"), which cannot be
+    // a regression's target, it does not (that advice led to another error).
+    let o = run(&["run", d, "--target", "y", "--metric", "accuracy"]);
+    assert!(text(&o.stderr).contains("metric accuracy does not apply to regression") && text(&o.stderr).contains("the task was inferred from the target"), "{}", text(&o.stderr));
     let o = run(&["run", d, "--target", "b", "--metric", "rmse"]);
-    assert!(text(&o.stderr).contains("metric rmse does not apply to classification") && text(&o.stderr).contains("the task was inferred from the target"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("metric rmse does not apply to classification; the metrics for classification are"), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("the task was inferred"), "{}", text(&o.stderr));
     let o = with(&["--step", "impute:c:constant:none"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("\"constant\": \"none\""), "{}", text(&o.stdout));
