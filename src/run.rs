@@ -557,7 +557,12 @@ impl Run {
                 }
                 class_rows = counts;
                 if labels.len() > MAX_CLASSES {
-                    return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES }.into());
+                    // Amounts with a word among them ("abc" in a price
+                    // column) were read as labels: regression alone fails on
+                    // them too, so the way that works is said at once (the
+                    // step makes the target numbers, and the task regression).
+                    let hint = read_numbers_hint(ds, target_values, &rows, &opts.target).map_or_else(String::new, |h| format!("if its values are amounts, {h}"));
+                    return Err(TrainError::TooManyClasses { target: opts.target.clone(), classes: labels.len(), limit: MAX_CLASSES, hint }.into());
                 }
                 (Target::Classes(codes), Some(labels))
             }
@@ -1763,6 +1768,23 @@ mod tests {
         let error = plain.error.as_deref().unwrap_or_default();
         assert!(error.contains("logistic regression with alpha=0 gave weights that are not finite: without a penalty"), "{:?}", plain);
         assert!(trials.iter().filter(|t| t.error.is_none()).all(|t| t.mean.is_some_and(|s| s > 0.9)), "{trials:?}");
+    }
+
+    /// Amounts with one word among them, as a target, are too many classes:
+    /// the error says the way that works (read the numbers), as regression
+    /// fails on such labels too; followed, the run is a regression.
+    #[test]
+    fn amounts_with_a_word_as_target_are_told_to_read_the_numbers() {
+        let mut csv = String::from("x,price\n");
+        for i in 0..400 {
+            csv.push_str(&format!("{},{}\n", i % 7, if i == 29 { "abc".to_string() } else { format!("{}.{:02}", 20 + i, i % 100) }));
+        }
+        let ds = crate::data::parse_csv(csv.as_bytes(), "t.csv", &crate::data::ParseOptions::default()).unwrap();
+        let e = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("price") }).err().expect("too many classes");
+        assert!(e.to_string().contains("if its values are amounts, 399 of its 400 values are numbers: to predict them, read them as numbers (the others, such as \"abc\" in row 30, become missing"), "{e}");
+        let steps = vec![StepSpec::ParseNumbers { column: "price".into() }];
+        let out = run(&ds, &RunOptions { search: Some(Strategy::None), recipe: steps, ..RunOptions::new("price") }).unwrap();
+        assert_eq!(out.config.task, Task::Regression);
     }
 
     /// A model named twice, or by its name and an alias, is searched once.

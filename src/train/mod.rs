@@ -91,12 +91,15 @@ pub enum TrainError {
         part: &'static str,
     },
     /// A classification target with too many classes.
-    #[error("target \"{target}\" has {classes} classes, over the limit of {limit}; is it an identifier or a continuous value? choose regression or another column")]
+    #[error("target \"{target}\" has {classes} classes, over the limit of {limit}; is it an identifier or a continuous value? {}", if hint.is_empty() { "choose regression or another column" } else { hint.as_str() })]
     TooManyClasses {
         /// Target column.
         target: String,
         /// Classes found.
         classes: usize,
+        /// The way to its numbers, for labels most of which are numbers
+        /// (empty: regression or another column).
+        hint: String,
         /// The limit.
         limit: usize,
     },
@@ -1008,7 +1011,7 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
     if let (ModelSpec::Logistic { .. }, Target::Classes(codes)) = (spec, y) {
         let classes = codes.iter().max().map_or(0, |&m| m as usize + 1);
         if classes > MAX_LOGISTIC_CLASSES {
-            return Err(TrainError::TooManyClasses { target: "the target".into(), classes, limit: MAX_LOGISTIC_CLASSES });
+            return Err(TrainError::TooManyClasses { target: "the target".into(), classes, limit: MAX_LOGISTIC_CLASSES, hint: String::new() });
         }
     }
     let dense = to_dense(x)?;
