@@ -1215,7 +1215,10 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             }
             if let Some(b) = &outcome.baseline {
                 let figures: Vec<String> = b.metrics.iter().map(|m| format!("{} {}", m.name, m.value.map_or("undefined".into(), |v| format!("{v:.4}")))).collect();
-                say!("  baseline  always {} would score {}", quoted(&b.class), figures.join(", "));
+                match b.mean {
+                    Some(mean) => say!("  baseline  always the training mean ({}) would score {}", format_number(mean), figures.join(", ")),
+                    None => say!("  baseline  always {} would score {}", quoted(&b.class), figures.join(", ")),
+                }
                 if b.predicted_classes == 1 && b.test_classes > 1 {
                     say!("  note: the model predicts one class only on the {} test rows, which hold {} classes", outcome.split.test_rows, b.test_classes);
                 }

@@ -333,13 +333,20 @@ fn infer_task_of(values: &ColumnValues) -> Task {
 /// What always predicting the training rows' most frequent class scores
 /// on the test rows, beside how many classes the model predicted there: on
 /// imbalanced data an accuracy of 0.995 can be the baseline's, or the
-/// model may predict one class only. Shown, not recorded in the manifest.
+/// model may predict one class only. For regression, what always
+/// predicting the training rows' mean scores (an R² near 0 says the model
+/// learned nothing). Shown, not recorded in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Baseline {
-    /// The most frequent class of the training rows (ties: the first).
+    /// The most frequent class of the training rows (ties: the first);
+    /// empty for regression.
     pub class: String,
-    /// Accuracy and macro F1 of always predicting it.
+    /// Regression: the training rows' mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    /// Accuracy and macro F1 of always predicting the class; RMSE and R²
+    /// of always predicting the mean.
     pub metrics: Vec<Metric>,
     /// Classes the model predicted on the test rows.
     pub predicted_classes: usize,
@@ -1064,7 +1071,12 @@ impl Run {
                 let always = vec![majority; t.len()];
                 let metrics = classification_metrics(t, &always).into_iter().filter(|m| m.name == "accuracy" || m.name == "macro_f1").collect();
                 let distinct = |v: &[u32]| v.iter().collect::<std::collections::BTreeSet<_>>().len();
-                Some(Baseline { class: names[majority as usize].clone(), metrics, predicted_classes: distinct(p), test_classes: distinct(t) })
+                Some(Baseline { class: names[majority as usize].clone(), mean: None, metrics, predicted_classes: distinct(p), test_classes: distinct(t) })
+            }
+            (Target::Values(train), Target::Values(t), Target::Values(_), _) if !train.is_empty() => {
+                let mean = train.iter().sum::<f64>() / train.len() as f64;
+                let metrics = crate::evaluate::regression_metrics(t, &vec![mean; t.len()]);
+                Some(Baseline { class: String::new(), mean: Some(mean), metrics, predicted_classes: 0, test_classes: 0 })
             }
             _ => None,
         };
@@ -1674,9 +1686,19 @@ mod tests {
         assert_eq!(b.test_classes, 2);
         // x says nothing of y: the forest predicts "ok" for every test row.
         assert_eq!(b.predicted_classes, 1);
-        // Regression has none.
+        // Regression: always the training rows' mean, scored on the test rows.
         let reg = parse_csv(b"x,y\n1,1.5\n2,2.5\n3,3.1\n4,4.2\n5,5.9\n6,6.1\n7,7.3\n8,8.8\n9,9.1\n10,10.4\n", "r.csv", &ParseOptions::default()).unwrap();
-        assert!(run(&reg, &RunOptions { search: Some(Strategy::None), task: Some(Task::Regression), ..RunOptions::new("y") }).unwrap().baseline.is_none());
+        let out = run(&reg, &RunOptions { search: Some(Strategy::None), task: Some(Task::Regression), ..RunOptions::new("y") }).unwrap();
+        let b = out.baseline.as_ref().expect("a mean baseline");
+        let mean = b.mean.expect("the training mean");
+        assert!((1.5..=10.4).contains(&mean), "{mean}");
+        let metric = |name: &str| b.metrics.iter().find(|m| m.name == name).and_then(|m| m.value).unwrap();
+        assert!(metric("rmse") > 0.0);
+        // A constant's R² on the test rows is at most 0 (0 only when it is their own mean).
+        assert!(metric("r2") <= 0.0, "{}", metric("r2"));
+        // The model, which follows x, does better than the mean.
+        let model_rmse = out.result.metrics.iter().find(|m| m.name == "rmse").and_then(|m| m.value).unwrap();
+        assert!(model_rmse < metric("rmse"), "{model_rmse}");
     }
 
     /// A search stopped before any candidate finished says so, instead of

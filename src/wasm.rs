@@ -56,7 +56,7 @@ export interface TrainResult {
   metrics: MetricValue[]; classes: string[] | null; params: string;
   search: { planned: number; cut_short: boolean; best: number | null; trials: Trial[] } | null;
   searchMetric: string | null;
-  baseline: { class: string; metrics: MetricValue[]; predictedClasses: number; testClasses: number } | null;
+  baseline: { class: string; mean?: number; metrics: MetricValue[]; predictedClasses: number; testClasses: number } | null;
 }
 export interface ReplayReport {
   reproduced: boolean;

@@ -262,6 +262,10 @@ fn run_shows_the_majority_baseline() {
     let err = text(&o.stderr);
     assert!(err.contains("  baseline  always \"ok\" would score accuracy 0.9800, macro_f1 0.4949"), "{err}");
     assert!(err.contains("  note: the model predicts one class only on the 50 test rows, which hold 2 classes"), "{err}");
+    // Regression: always the training mean.
+    let o = run(&["run", root("www/data/diabetes.csv").to_str().unwrap(), "--target", "progression", "--search", "none"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("  baseline  always the training mean ("), "{}", text(&o.stderr));
 }
 
 #[test]

@@ -1654,8 +1654,9 @@ function metricText(name, value, target) {
 }
 
 /**
- * What always predicting the training rows' most frequent class scores on
- * the test rows, and a warning when the model predicted one class only.
+ * What always predicting the training rows' most frequent class (or, for
+ * regression, their mean) scores on the test rows, and a warning when the
+ * model predicted one class only.
  */
 function baselineText(r) {
   const b = r.baseline;
@@ -1664,6 +1665,7 @@ function baselineText(r) {
   const one = b.predictedClasses === 1 && b.testClasses > 1
     ? `; the model predicts one class only on the ${r.testRows} test rows, which hold ${b.testClasses} classes`
     : '';
+  if (typeof b.mean === 'number') return `always the training mean (${formatNumber(b.mean)}) would score ${figures}`;
   return `always "${visible(b.class)}" would score ${figures}${one}`;
 }
 
@@ -1703,8 +1705,9 @@ function renderResult(r, durationMs, leftOut = []) {
     ['Columns left out', (r.dropped || []).length ? r.dropped.map((d) => `${visible(d.column)} (${d.reason})`).join('; ') : null, 'fact-dropped'],
     ['Left out of the search', leftOut && leftOut.length ? leftOut.map((l) => `${MODEL_LABELS.get(l.model) || l.model}: ${leftOutReason(l.reason)}`).join('; ') : null, 'fact-left-out'],
     ['Classes', r.classes ? r.classes.join(', ') : null, 'fact-classes'],
-    // On imbalanced classes a high accuracy can be the baseline's.
-    ['Majority-class baseline', baselineText(r), 'fact-baseline'],
+    // On imbalanced classes a high accuracy can be the baseline's; an R²
+    // near the mean's says a regression learned little.
+    [r.baseline && typeof r.baseline.mean === 'number' ? 'Mean baseline' : 'Majority-class baseline', baselineText(r), 'fact-baseline'],
     ['Training time', formatMs(durationMs), 'fact-duration'],
   ];
   for (const [label, value, testid] of rows) {

@@ -25,6 +25,10 @@ test('diabetes: regression shows RMSE and R² as numbers', { skip, timeout: 300_
     const labels = await page.$$eval('#metrics-body th', (ths) => ths.map((t) => t.textContent));
     assert.deepEqual(labels.sort(), ['R²', 'RMSE'].sort());
     assert.equal(await page.textContent('[data-testid="fact-task"]'), 'regression');
+    // Beside the model's figures, what always predicting the training mean scores (R² at most 0).
+    const baseline = await page.textContent('[data-testid="fact-baseline"]');
+    const [, rmse, r2] = /^always the training mean \([\d.]+\) would score RMSE ([\d.]+), R² (-?[\d.]+(?:e[-+]?\d+)?)$/.exec(baseline) || [];
+    assert.ok(Number(rmse) > metrics.rmse && Number(r2) <= 0, baseline);
     s.assertStayedHome();
   } finally {
     await s.close();
