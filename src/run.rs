@@ -1802,7 +1802,7 @@ mod tests {
             csv.push_str(&format!("{},{}\n", i % 7, if i == 29 { "abc".to_string() } else { format!("{}.{:02}", 20 + i, i % 100) }));
         }
         let ds = crate::data::parse_csv(csv.as_bytes(), "t.csv", &crate::data::ParseOptions::default()).unwrap();
-        let e = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("price") }).err().expect("too many classes");
+        let Err(e) = run(&ds, &RunOptions { search: Some(Strategy::None), ..RunOptions::new("price") }) else { panic!("too many classes expected") };
         assert!(e.to_string().contains("if its values are amounts, 399 of its 400 values are numbers: to predict them, read them as numbers (the others, such as \"abc\" in row 30, become missing"), "{e}");
         let steps = vec![StepSpec::ParseNumbers { column: "price".into() }];
         let out = run(&ds, &RunOptions { search: Some(Strategy::None), recipe: steps, ..RunOptions::new("price") }).unwrap();
