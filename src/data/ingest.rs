@@ -3425,12 +3425,7 @@ fn footer_start(text: &[u8]) -> Option<usize> {
                     .max()
                     .unwrap_or(0)
             });
-            // Words, of letters, in a field no other delimiter splits.
-            let n_words = first.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
-            let sentence = !split_by_another(first, d);
-            let note = note_mark(first)
-                || (c > 0 && sentence && ((c < n && n_words >= 3) || (padded && n_words >= 3 && first.chars().count() > widest)));
-            if note && (c < n || padded) {
+            if cut_or_padded_note(first, c + 1, n + 1, padded, widest, d) {
                 continue;
             }
         }
@@ -3499,14 +3494,24 @@ fn note_record(fields: &[&str], width: usize, d: u8, widest: usize) -> bool {
     if width < 3 || row_count_line(first) || is_rule(fields.iter().copied()) {
         return false;
     }
-    let n_words = first.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
-    let other = split_by_another(first, d);
-    let mark = note_mark(first);
     match fields.len() {
-        1 => first.chars().any(char::is_alphabetic) && (!other || mark),
-        n if n < width => mark || (n_words >= 3 && !other),
-        n if n == width => fields[1..].iter().all(|f| f.trim().is_empty()) && (mark || (n_words >= 3 && !other && first.chars().count() > widest)),
-        _ => false,
+        1 => first.chars().any(char::is_alphabetic) && (!split_by_another(first, d) || note_mark(first)),
+        n => cut_or_padded_note(first, n, width, fields[1..].iter().all(|f| f.trim().is_empty()), widest, d),
+    }
+}
+
+/// Whether a line of `fields` fields below a table of `width` columns,
+/// `first` its first field, reads as a note: fewer fields (a sentence cut
+/// by the delimiter) with a note mark or three words or more in a field
+/// no other delimiter splits; or as many, only the first filled in
+/// (`padded`), with a mark, or such words longer than `widest`, the
+/// longest first field of the rows (`Far North,,,` may be a row).
+fn cut_or_padded_note(first: &str, fields: usize, width: usize, padded: bool, widest: usize, d: u8) -> bool {
+    let sentence = !split_by_another(first, d) && first.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 3;
+    if fields < width {
+        note_mark(first) || sentence
+    } else {
+        fields == width && padded && (note_mark(first) || (sentence && first.chars().count() > widest))
     }
 }
 
@@ -3823,34 +3828,25 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     let mut records = sample_records(view, delimiter, comment, escape, 500);
     // Bytes of `body` a detected title or notes take.
     let mut pre_bytes = 0;
-    if opts.skip_lines.is_none() && !even(&records) {
-        if let Some((_, lines, d)) = detect_preamble(view, view.len(), option_delimiter, comment, escape, false) {
-            let bytes = after_lines(body, lines).unwrap_or(cut);
-            pre_bytes = bytes.min(cut);
-            skip += bytes;
-            skip_lines += lines;
-            preamble = lines;
-            let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
-            preamble_detected = Some(clip(&unquoted_line(String::from_utf8_lossy(first).trim_end_matches(['\r', '\n']))));
-            delimiter = d;
-            records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
-        }
-    }
-    // A title padded with delimiters to the table's width, over a header.
+    // A title or notes above the table, or a title padded with
+    // delimiters to the table's width over a header.
+    let found = if opts.skip_lines.is_none() && !even(&records) { detect_preamble(view, view.len(), option_delimiter, comment, escape, false).map(|(_, lines, d)| (lines, d, false)) } else { None };
+    let found = found.or_else(|| if opts.skip_lines.is_none() && !whitespace { padded_title(view, delimiter, comment, escape).map(|lines| (lines, delimiter, true)) } else { None });
     let mut padded = false;
-    if opts.skip_lines.is_none() && preamble_detected.is_none() && !whitespace {
-        if let Some(lines) = padded_title(view, delimiter, comment, escape) {
-            let bytes = after_lines(body, lines).unwrap_or(cut);
-            pre_bytes = bytes.min(cut);
-            skip += bytes;
-            skip_lines += lines;
-            preamble = lines;
-            let first = &body[..after_lines(body, 1).unwrap_or(body.len())];
-            let first = String::from_utf8_lossy(first);
-            preamble_detected = Some(clip(&unquoted_line(first.trim_end_matches(['\r', '\n']).trim_end_matches(|c: char| c == char::from(delimiter) || c.is_whitespace()))));
-            padded = true;
-            records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
-        }
+    if let Some((lines, d, pad)) = found {
+        let bytes = after_lines(body, lines).unwrap_or(cut);
+        pre_bytes = bytes.min(cut);
+        skip += bytes;
+        skip_lines += lines;
+        preamble = lines;
+        delimiter = d;
+        padded = pad;
+        let first = String::from_utf8_lossy(&body[..after_lines(body, 1).unwrap_or(body.len())]);
+        let first = first.trim_end_matches(['\r', '\n']);
+        // A padded title without the delimiters that pad it.
+        let first = if pad { first.trim_end_matches(|c: char| c == char::from(delimiter) || c.is_whitespace()) } else { first };
+        preamble_detected = Some(clip(&unquoted_line(first)));
+        records = sample_records(&view[after_lines(view, lines).unwrap_or(view.len())..], delimiter, comment, escape, 500);
     }
     // Lines above an even table that are not taken for a title, being as
     // wide as the table (`Table 1: Population, by region, 2023`): the
