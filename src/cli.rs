@@ -407,7 +407,9 @@ struct ReadArgs {
     /// Tokens read as missing, comma-separated, matched as written (empty
     /// cells always are), a number by its value however written (`-999`
     /// matches `-999.0`); default NA, N/A, n/a, #N/A, NULL, null, NaN,
-    /// nan, None, ?, -. A list starting with `-` is taken as it is
+    /// nan, None, ?, - and a spreadsheet's error values (#DIV/0!, #VALUE!,
+    /// #REF!, #NAME?, #NUM!, #NULL!, #ERROR!: counted, with a note). A
+    /// list starting with `-` is taken as it is
     /// (`--missing '-,.,x'`).
     #[arg(long, value_name = "TOKENS", allow_hyphen_values = true)]
     missing: Option<String>,

@@ -417,7 +417,7 @@ export function readOptions() {
   if (mem !== 512) o.maxMemoryBytes = mem * 1024 * 1024;
   const tokens = $('opt-missing').value.split(',').map((t) => t.trim()).filter((t) => t !== '');
   // The engine's defaults (DEFAULT_MISSING_TOKENS in src/data/csv_read.rs), compared exactly: case matters.
-  const defaults = ['NA', 'N/A', 'n/a', '#N/A', 'NULL', 'null', 'NaN', 'nan', 'None', '?', '-'];
+  const defaults = ['NA', 'N/A', 'n/a', '#N/A', 'NULL', 'null', 'NaN', 'nan', 'None', '?', '-', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#NULL!', '#ERROR!'];
   if (tokens.length !== defaults.length || tokens.some((t, i) => t !== defaults[i])) o.missingTokens = ['', ...tokens];
   if (state.typeOverrides.size > 0) o.columnTypes = Object.fromEntries(state.typeOverrides);
   return Object.keys(o).length ? o : undefined;

@@ -159,7 +159,16 @@ pub const MAX_SKIP_LINES: usize = 1000;
 
 /// The tokens read as missing unless set otherwise: the spellings
 /// spreadsheets, R, pandas and SQL exports write, each in its own case.
-pub const DEFAULT_MISSING_TOKENS: [&str; 12] = ["", "NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None", "?", "-"];
+pub const DEFAULT_MISSING_TOKENS: [&str; 19] = [
+    "", "NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None", "?", "-", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!",
+];
+
+/// The error values a spreadsheet writes for a formula that failed
+/// (Excel, LibreOffice and Google Sheets), in the defaults above: a cell
+/// holding one is read as missing and counted, with a note per column.
+/// `#N/A` is left out of the count: it is also written on purpose for a
+/// missing value.
+pub const SHEET_ERRORS: [&str; 7] = ["#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!"];
 
 /// Limits and choices for reading a CSV file. The defaults suit a browser tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

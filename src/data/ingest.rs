@@ -24,7 +24,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding};
+use super::csv_read::{detect_delimiter, Delimiter, NonFinitePolicy, OverBudget, ParseOptions, ShortRows, TextEncoding, SHEET_ERRORS};
 use super::value::{bool_value, classify, integer_is_exact, is_bool_token, is_integer_text, loose_date, number_label, parse_number, parse_time, respelled, spelling, time_form, time_label, Class, LooseDate};
 use super::sketch::{kll_k_for, number_key, sample_keeps, text_key, time_key, ColumnSummary, Hll, Kll, LabelCounter, Moments, SampleInfo, HLL_MIN_PRECISION, HLL_PRECISION, KLL_K};
 use super::{Code, Column, ColumnKind, ColumnValues, DataError, Dataset, Num};
@@ -604,6 +604,62 @@ impl std::hash::Hasher for FxHasher {
 /// A hash map keyed by the fast hasher.
 pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
+/// A column's cells holding a spreadsheet's error values
+/// ([`SHEET_ERRORS`]), read as missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SheetErrors {
+    count: usize,
+    /// The first one's row (0-based) and line.
+    row: usize,
+    line: usize,
+    /// Which of [`SHEET_ERRORS`] were seen, a bit each.
+    seen: u8,
+}
+
+impl SheetErrors {
+    /// Counts `t`, a missing-value token, if it is a spreadsheet error.
+    fn note(&mut self, t: &str, row: usize, line: usize) {
+        if let Some(i) = SHEET_ERRORS.iter().position(|e| *e == t) {
+            if self.count == 0 {
+                self.row = row;
+                self.line = line;
+            }
+            self.count += 1;
+            self.seen |= 1 << i;
+        }
+    }
+
+    /// Adds a later part's, whose rows and lines start at `row_off` and
+    /// `line_off`.
+    pub(crate) fn append(&mut self, o: SheetErrors, row_off: usize, line_off: usize) {
+        if o.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            self.row = o.row + row_off;
+            self.line = o.line + line_off;
+        }
+        self.count += o.count;
+        self.seen |= o.seen;
+    }
+
+    /// The note for column `name`, if it had any.
+    fn message(&self, name: &str) -> Option<String> {
+        if self.count == 0 {
+            return None;
+        }
+        let values: Vec<&str> = SHEET_ERRORS.iter().enumerate().filter(|(i, _)| self.seen & (1 << i) != 0).map(|(_, e)| *e).collect();
+        let cells = if self.count == 1 { "1 cell holds a spreadsheet error".to_string() } else { format!("{} cells hold spreadsheet errors", self.count) };
+        Some(format!(
+            "column {}: {cells} ({}), read as missing, the first at row {} (line {}); a formula failed there: fix it in the spreadsheet and export again to have those values",
+            crate::report::quoted(name),
+            values.join(", "),
+            self.row + 1,
+            self.line
+        ))
+    }
+}
+
 struct Labels {
     levels: Vec<String>,
     /// Hash of a level's text → its code; levels whose hashes collide are
@@ -871,6 +927,8 @@ struct ColBuilder {
     nf_texts: Vec<String>,
     nf_first_line: usize,
     nf_first_text: u32,
+    /// Spreadsheet error values (`#DIV/0!`) read as missing.
+    sheet_errors: SheetErrors,
     acc: Option<Box<Acc>>,
     /// A column set to a date type read in a local form (`31/01/2020`):
     /// its texts are kept as labels and read as dates at the end.
@@ -951,6 +1009,7 @@ impl ColBuilder {
             nf_texts: Vec::new(),
             nf_first_line: 0,
             nf_first_text: 0,
+            sheet_errors: SheetErrors::default(),
             acc: None,
             loose: None,
             iso_seen: false,
@@ -1295,6 +1354,9 @@ impl ColBuilder {
             _ => field.trim(),
         };
         if ctx.is_missing(t) {
+            if t.starts_with('#') {
+                self.sheet_errors.note(t, self.rows, line);
+            }
             self.push_missing_kept(keep);
         } else {
             self.push_present(t, line, ctx, keep)?;
@@ -1501,6 +1563,9 @@ impl ColBuilder {
                 rows: self.nf_rows.iter().map(|r| r + 1).collect(),
                 values: self.nf_texts.iter().take(LISTED_ROWS).cloned().collect(),
             });
+        }
+        if let Some(message) = self.sheet_errors.message(&self.name) {
+            report.warnings.push(IngestWarning { code: "spreadsheet_errors".into(), message });
         }
         let acc = self.acc.take();
         let (kind, values) = match self.store {
@@ -1998,6 +2063,10 @@ struct Parser {
     /// (`ShortRows::Missing`), and the first one's row, line and fields.
     short_rows: usize,
     first_short: Option<(usize, usize, usize)>,
+    /// Rows ending in empty fields past the header's width, read without
+    /// them, and the first one's row and line.
+    long_rows: usize,
+    first_long: Option<(usize, usize)>,
     /// The header's cells, trimmed; records repeating them (files joined
     /// one after another) are skipped.
     header_cells: Option<Vec<String>>,
@@ -2300,6 +2369,8 @@ impl Parser {
             spaced: Vec::new(),
             short_rows: 0,
             first_short: None,
+            long_rows: 0,
+            first_long: None,
             header_cells: None,
             skips: Skips::default(),
         }
@@ -2869,6 +2940,17 @@ impl Parser {
             self.skips.row_count.add(self.record_line, || clip(field(0).trim()));
             return Ok(());
         }
+        // A row ending in delimiters the header does not have, past fields
+        // that are all empty (`1,2,3,` under `a,b,c`, as some exporters
+        // write every few lines), has the header's columns: the empty
+        // fields are left out, with a note.
+        let width = if width > expected && expected > 1 && (expected..width).all(|i| field(i).trim().is_empty()) {
+            self.long_rows += 1;
+            self.first_long.get_or_insert((self.n_rows + 1, self.record_line));
+            expected
+        } else {
+            width
+        };
         let mut short = false;
         if width != expected {
             // A lone blank field on its own line is a blank line, not data.
@@ -2903,7 +2985,7 @@ impl Parser {
             let b = &mut self.batch;
             let base = b.text.len();
             b.text.push_str(text);
-            b.ends.extend(ends.iter().map(|e| base + e));
+            b.ends.extend(ends[..width].iter().map(|e| base + e));
             // A short row's missing fields: empty, typed as missing.
             b.ends.extend(std::iter::repeat_n(base + text.len(), expected - width));
             b.lines.push(self.record_line);
@@ -3128,6 +3210,17 @@ impl Parser {
                     if self.header_cells.is_some() { "header" } else { "first row" },
                     if self.short_rows == 1 { "was" } else { "were" },
                     if found == 1 { "field" } else { "fields" },
+                ),
+            });
+        }
+        if let Some((row, line)) = self.first_long {
+            report.warnings.push(IngestWarning {
+                code: "trailing_empty_fields".into(),
+                message: format!(
+                    "{} with empty fields past the {}'s {} columns (a delimiter at the end of the line), left out, the first at row {row} (line {line})",
+                    if self.long_rows == 1 { "1 row ended".to_string() } else { format!("{} rows ended", self.long_rows) },
+                    if self.header_cells.is_some() { "header" } else { "first row" },
+                    self.cols.len(),
                 ),
             });
         }

@@ -1769,7 +1769,7 @@ mod tests {
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("a sentinel alert");
         assert!(a.message.starts_with("\"temp\" has -999 in 10 rows far outside its other values"), "{}", a.message);
-        assert!(a.advice.starts_with("if they mean missing, add them to the missing-value tokens (--missing 'NA,N/A,n/a,#N/A,NULL,null,NaN,nan,None,?,-,-999', or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it (-999 matches -999.0 too); "), "{}", a.advice);
+        assert!(a.advice.starts_with("if they mean missing, add them to the missing-value tokens (--missing 'NA,N/A,n/a,#N/A,NULL,null,NaN,nan,None,?,-,#DIV/0!,#VALUE!,#REF!,#NAME?,#NUM!,#NULL!,#ERROR!,-999', or \"Missing-value tokens\" in the page's reading options) and read the file again: a number there matches however the file writes it (-999 matches -999.0 too); "), "{}", a.advice);
         // Followed word for word: the list given keeps the file's NA missing
         // (the flag replaces the list; `--missing -999` alone would not).
         let list = a.advice.split("--missing '").nth(1).and_then(|r| r.split('\'').next()).expect("the list to give");
@@ -2253,7 +2253,7 @@ mod tests {
         assert_eq!(m.fix(), Some(StepSpec::Cast { column: "Veränderung".into(), to: crate::data::ColumnKind::Float }));
         assert!(m.advice.starts_with("its other values (\".\", \"x\") look like markers for missing or withheld values"), "{}", m.advice);
         // The list to give keeps the tokens read as missing already.
-        assert!(m.advice.contains("(--missing 'NA,N/A,n/a,#N/A,NULL,null,NaN,nan,None,?,-,.,x', or \"Missing-value tokens\""), "{}", m.advice);
+        assert!(m.advice.contains("(--missing 'NA,N/A,n/a,#N/A,NULL,null,NaN,nan,None,?,-,#DIV/0!,#VALUE!,#REF!,#NAME?,#NUM!,#NULL!,#ERROR!,.,x', or \"Missing-value tokens\""), "{}", m.advice);
     }
 
     /// MySQL's zero dates in a date column stand for missing: the advice

@@ -244,7 +244,7 @@ test('reading the file again keeps its recipe; another file starts a new one, an
     // The sentinel alert's advice, followed: -999 read as missing.
     assert.ok((await page.$$eval('#alerts-list li', (lis) => lis.map((li) => li.dataset.code))).includes('sentinel_values'));
     await page.click('#read-options summary');
-    await page.fill('#opt-missing', 'NA, N/A, n/a, #N/A, NULL, null, NaN, nan, None, ?, -, -999');
+    await page.fill('#opt-missing', 'NA, N/A, n/a, #N/A, NULL, null, NaN, nan, None, ?, -, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!, #ERROR!, -999');
     await page.click('#reread');
     await page.waitForFunction(() => !document.body.classList.contains('busy') && /^Loaded/.test(document.getElementById('status').textContent));
     assert.deepEqual(await steps(), ['impute "a" (strategy median, indicator true)']);

@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Code, ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Respelled, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
+use super::{Code, ColBuilder, Ctx, DataError, Decoder, Encoding, HeaderFix, Ingest, Labels, Num, OverBudget, ParseOptions, Parser, ParserHead, Respelled, SheetErrors, Skips, Spaces, Store, ValueExample, EXAMPLES, LISTED_ROWS};
 
 /// What a part's parser needs from the parser of the file's head.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -93,6 +93,12 @@ struct PartFacts {
     short_rows: usize,
     #[serde(default)]
     first_short: Option<(usize, usize, usize)>,
+    /// Rows read without empty fields past the header's width, and the
+    /// first one's row and line (counted in the part).
+    #[serde(default)]
+    long_rows: usize,
+    #[serde(default)]
+    first_long: Option<(usize, usize)>,
     /// Lines skipped as no data (their lines counted in the part).
     #[serde(default)]
     skips: Skips,
@@ -239,6 +245,8 @@ impl Part {
             lines: p.lines,
             short_rows: p.short_rows,
             first_short: p.first_short,
+            long_rows: p.long_rows,
+            first_long: p.first_long,
             skips: std::mem::take(&mut p.skips),
             utf8_in_1252: self.decoder.utf8_in_1252.count,
             utf8_in_1252_first: self.decoder.utf8_in_1252.first,
@@ -410,6 +418,10 @@ impl Parser {
                 self.first_short = Some((row + row_off, line + line_off, found));
             }
             self.short_rows += p.facts.short_rows;
+            if let (None, Some((row, line))) = (self.first_long, p.facts.first_long) {
+                self.first_long = Some((row + row_off, line + line_off));
+            }
+            self.long_rows += p.facts.long_rows;
             self.skips.merge(&p.facts.skips, line_off);
             self.n_rows += p.facts.n_rows;
             self.blank_lines += p.facts.blank_lines;
@@ -461,6 +473,7 @@ impl ColBuilder {
     /// they had been pushed here: `row_off` rows and `line_off` lines
     /// precede them.
     fn append(&mut self, mut o: ColBuilder, row_off: usize, line_off: usize, ctx: &Ctx) {
+        self.sheet_errors.append(o.sheet_errors, row_off, line_off);
         for k in 0..3 {
             self.counts[k] += o.counts[k];
             for e in std::mem::take(&mut o.examples[k]) {
@@ -623,6 +636,8 @@ struct ColMeta {
     nf_texts: Vec<String>,
     nf_first_line: usize,
     nf_first_text: u32,
+    #[serde(default)]
+    sheet_errors: SheetErrors,
 }
 
 impl PartOutput {
@@ -661,6 +676,7 @@ impl PartOutput {
                     nf_texts: c.nf_texts.clone(),
                     nf_first_line: c.nf_first_line,
                     nf_first_text: c.nf_first_text,
+                    sheet_errors: c.sheet_errors,
                 }
             })
             .collect();
@@ -805,6 +821,7 @@ fn decode_col(m: ColMeta, bytes: &[u8]) -> Option<ColBuilder> {
     c.nf_texts = m.nf_texts;
     c.nf_first_line = m.nf_first_line;
     c.nf_first_text = m.nf_first_text;
+    c.sheet_errors = m.sheet_errors;
     Some(c)
 }
 
@@ -1039,6 +1056,79 @@ mod tests {
             }
         }
         assert!(taken * 2 > tried, "{taken} of {tried} taken in");
+    }
+
+    /// Spreadsheet error cells (`#DIV/0!`) are missing values counted in a
+    /// note naming the column, the errors and the first row: the same from
+    /// parts split anywhere as from one parser. `#N/A` is missing and not
+    /// counted; a user's token list without them keeps them as labels.
+    #[test]
+    fn spreadsheet_errors_read_in_parts() {
+        let mut text = String::from("id,ratio,pct\n");
+        for i in 0..4000usize {
+            let ratio = match i % 53 {
+                7 => "#DIV/0!".to_string(),
+                30 if i > 2000 => "#VALUE!".to_string(),
+                11 => "#N/A".to_string(),
+                _ => format!("{}.{}", i % 13, i % 7),
+            };
+            text.push_str(&format!("{i},{ratio},{}%\n", i % 90));
+        }
+        let bytes = text.into_bytes();
+        let one = whole(&bytes, &opts()).unwrap();
+        assert_eq!(one.columns[1].kind, ColumnKind::Float);
+        let w: Vec<&str> = one.ingest.warnings.iter().filter(|w| w.code == "spreadsheet_errors").map(|w| w.message.as_str()).collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        // Rows 8, 61, … hold #DIV/0! (76 of them); #VALUE! from row 2045 (37).
+        assert!(w[0].starts_with("column \"ratio\": 113 cells hold spreadsheet errors (#DIV/0!, #VALUE!), read as missing, the first at row 8 (line 9)"), "{}", w[0]);
+        assert_eq!((0..one.n_rows).filter(|&i| one.columns[1].is_missing(i)).count(), 76 + 37 + 76);
+        let n = bytes.len();
+        for s in (0..n).step_by(n / 30 + 1) {
+            for chunk in [n, 4096] {
+                let (ds, _, _) = read_in_parts(&bytes, "t.csv", &opts(), &[s, s + n / 4], chunk);
+                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
+                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
+            }
+        }
+        let own = ParseOptions { missing_tokens: vec![String::new(), "NA".into()], ..opts() };
+        let labels = whole(&bytes, &own).unwrap();
+        assert_eq!(labels.columns[1].kind, ColumnKind::Categorical);
+        assert!(!labels.ingest.warnings.iter().any(|w| w.code == "spreadsheet_errors"));
+    }
+
+    /// Rows ending in a delimiter the header does not have, every few
+    /// lines (empty fields past its width), are read without those fields
+    /// and counted in a note: the same from parts split anywhere. An extra
+    /// field with a value is still an error naming its row.
+    #[test]
+    fn trailing_empty_fields_read_in_parts() {
+        let mut text = String::from("id,x,c\n");
+        for i in 0..4000usize {
+            let end = match i % 37 {
+                5 => ",",
+                6 => ", ,",
+                _ => "",
+            };
+            text.push_str(&format!("{i},{}.5,{}{end}\n", i % 11, ["a", "b", "c"][i % 3]));
+        }
+        let bytes = text.into_bytes();
+        let one = whole(&bytes, &opts()).unwrap();
+        assert_eq!((one.n_rows, one.columns.len()), (4000, 3));
+        let w = one.ingest.warnings.iter().find(|w| w.code == "trailing_empty_fields").expect("a note");
+        assert_eq!(w.message, "216 rows ended with empty fields past the header's 3 columns (a delimiter at the end of the line), left out, the first at row 6 (line 7)");
+        assert_eq!(one.columns[2].kind, ColumnKind::Categorical);
+        let n = bytes.len();
+        for s in (0..n).step_by(n / 30 + 1) {
+            for chunk in [n, 4096] {
+                let (ds, _, _) = read_in_parts(&bytes, "t.csv", &opts(), &[s, s + n / 4], chunk);
+                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
+                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
+            }
+        }
+        let mut bad = String::from_utf8(bytes).unwrap();
+        bad.push_str("4000,1.5,a,extra\n");
+        let e = whole(bad.as_bytes(), &opts()).unwrap_err().to_string();
+        assert!(e.contains("row 4001 (line 4002) has 4 fields but the header has 3"), "{e}");
     }
 
     /// Records of empty fields (a spreadsheet's `,,`, also at the end) and
