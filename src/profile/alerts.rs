@@ -194,9 +194,108 @@ fn common_unit<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) 
     (share >= NUMBERS_AS_TEXT_SHARE).then_some(WrittenNumbers { share, values, marked: with_unit, example, unit: Some(unit), other_unit, others: None })
 }
 
+/// When most of a mixed column's values are text, the first of them and
+/// its row (the examples show the other kinds): `; most values are text,
+/// such as "1.2k" (row 1)`.
+fn most_text(ds: &Dataset, m: &crate::data::MixedTypes) -> String {
+    if m.majority != "text" {
+        return String::new();
+    }
+    let Some(ColumnValues::Categorical { levels, codes }) = ds.column(&m.column).ok().map(|c| &c.values) else { return String::new() };
+    let Some(first) = levels.iter().find(|l| crate::data::parse_number_text(l.trim()).is_none() && crate::data::parse_time(l.trim()).is_none()) else { return String::new() };
+    let row = first_row(levels, codes, first, ds.sample.is_some()).map_or(String::new(), |r| format!(" (row {r})"));
+    format!("; most values are text, such as {}{row}", quoted(first))
+}
+
+/// A spreadsheet's date serials among ISO dates (`45000` beside
+/// `2023-06-07`: cells not formatted as dates): when the column mixes
+/// dates with whole numbers, all of them from 20,000 to 80,000 (1954 to
+/// 2119), the first number and the date it stands for (days since
+/// 1899-12-30, as Excel and LibreOffice count).
+fn sheet_serials(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<(String, String)> {
+    if m.dates == 0 || m.numbers == 0 {
+        return None;
+    }
+    let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return None };
+    let mut first = None;
+    for l in levels {
+        let l = l.trim();
+        if crate::data::parse_time(l).is_some() {
+            continue;
+        }
+        match crate::data::parse_number_text(l) {
+            Some(x) if x.fract() == 0.0 && (20_000.0..=80_000.0).contains(&x) => {
+                first.get_or_insert(x);
+            }
+            Some(_) => return None,
+            // Other labels are judged by the mixed-types alert itself.
+            None => {}
+        }
+    }
+    first.map(|x| (crate::data::format_number(x), crate::data::format_time((x - 25_569.0) * 86_400.0)))
+}
+
+/// What the labels of a column are when nearly all of them (by the first
+/// 2,000) are times of day or durations (`04:33:32`, `14:25Z`,
+/// `18:40+02:00`, `9:05 PM`) or dates with a two-digit year (`05/10/23`,
+/// `26.02.14`), and the first such; `None` otherwise.
+fn times_as_text(levels: &[String]) -> Option<(&'static str, &str)> {
+    fn digits(t: &str, min: usize, max: usize) -> bool {
+        (min..=max).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    }
+    fn clock(t: &str) -> bool {
+        let t = t.trim();
+        let t = t.strip_suffix(" AM").or_else(|| t.strip_suffix(" PM")).or_else(|| t.strip_suffix(" am")).or_else(|| t.strip_suffix(" pm")).unwrap_or(t);
+        // A zone after the time: Z, +HH:MM / -HHMM, or a name (UTC, PST).
+        let t = match t.rsplit_once(' ') {
+            Some((time, zone)) if (2..=5).contains(&zone.len()) && zone.bytes().all(|b| b.is_ascii_uppercase()) => time,
+            _ => t,
+        };
+        let t = t.strip_suffix('Z').unwrap_or(t);
+        let t = match t.rfind(['+', '-']) {
+            Some(i) if i > 0 && { let z = t[i + 1..].replace(':', ""); digits(&z, 2, 4) } => &t[..i],
+            _ => t,
+        };
+        let parts: Vec<&str> = t.split(':').collect();
+        let seconds_ok = |s: &str| match s.split_once('.') {
+            Some((whole, frac)) => digits(whole, 2, 2) && digits(frac, 1, 9),
+            None => digits(s, 2, 2),
+        };
+        match parts.as_slice() {
+            [h, m] => digits(h, 1, 3) && digits(m, 2, 2),
+            [h, m, s] => digits(h, 1, 3) && digits(m, 2, 2) && seconds_ok(s),
+            _ => false,
+        }
+    }
+    fn short_date(t: &str) -> bool {
+        let t = t.trim();
+        let Some(sep) = t.chars().find(|c| matches!(c, '/' | '.' | '-')) else { return false };
+        let parts: Vec<&str> = t.split(sep).collect();
+        matches!(parts.as_slice(), [a, b, y] if digits(a, 1, 2) && digits(b, 1, 2) && digits(y, 2, 2))
+    }
+    let sample = &levels[..levels.len().min(2000)];
+    if sample.len() < 10 {
+        return None;
+    }
+    for (kind, test) in [("times of day or durations", clock as fn(&str) -> bool), ("dates with a two-digit year", short_date)] {
+        let hits = sample.iter().filter(|l| test(l)).count();
+        if hits * 10 >= sample.len() * 9 {
+            return sample.iter().find(|l| test(l)).map(|l| (kind, l.as_str()));
+        }
+    }
+    None
+}
+
+/// The ISO 4217 codes of the most traded currencies, read before or after
+/// an amount as its sign is (`USD 1,084.11`, `12,50 EUR`).
+const CURRENCY_CODES: [&str; 26] = [
+    "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "INR", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RUB", "BRL", "MXN", "ZAR", "KRW", "SGD", "HKD", "TRY", "ILS",
+    "RON",
+];
+
 /// The number a label stands for when written in parentheses for a
 /// negative (accounting's `(123)`), with a plus sign, a currency sign
-/// (`$ € £ ¥`, before or after), a trailing percent sign, thousands marks
+/// (`$ € £ ¥`, or a code such as `USD`, before or after), a trailing percent sign, thousands marks
 /// (commas, dots, spaces — also no-break — or apostrophes between groups of
 /// three: `1,234,567.5`, `1 000`, `1'000`; India's `1,23,456`) or a decimal comma (`1,5`,
 /// `1.234,56`, as a comma-delimited file quotes them), and whether any of
@@ -221,6 +320,10 @@ pub(crate) fn disguised_number(label: &str, decimal_comma: bool) -> Option<(f64,
             marked = true;
         }
     }
+    if let Some(rest) = t.len().checked_sub(3).filter(|&i| t.is_char_boundary(i) && CURRENCY_CODES.contains(&&t[i..])).map(|i| t[..i].trim_end()) {
+        t = rest;
+        marked = true;
+    }
     // One sign, before or after a leading currency sign: "-$5", "$-5",
     // "+4%"; none inside accounting's parentheses.
     fn sign(t: &str) -> (Option<bool>, &str) {
@@ -236,6 +339,10 @@ pub(crate) fn disguised_number(label: &str, decimal_comma: bool) -> Option<(f64,
             body = rest.trim_start();
             marked = true;
         }
+    }
+    if let Some(rest) = body.get(..3).filter(|code| CURRENCY_CODES.contains(code)).map(|_| body[3..].trim_start()) {
+        body = rest;
+        marked = true;
     }
     if minus.is_none() && !negative {
         (minus, body) = sign(body);
@@ -626,7 +733,33 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 m.column == name && ((!codes_and_numbers(ds, m) && mixed_cast(m, missing_markers(ds, m).is_some()).is_some()) || (m.majority == "date" && m.examples.iter().any(|e| written_as_date(&e.value))))
             });
         out.extend(local_dates);
-        if id_like && !is_target && numbers_as_text.is_none() && !mixed {
+        // Times of day, durations or dates with a two-digit year, each in
+        // one row: no identifier, but labels a model cannot use.
+        let written_times = match ds.columns.get(i).map(|col| &col.values) {
+            Some(ColumnValues::Categorical { levels, .. }) if id_like => times_as_text(levels),
+            _ => None,
+        };
+        if let (Some((kind, example)), false) = (written_times, is_target) {
+            out.push(Alert {
+                code: AlertCode::Unique,
+                severity: Severity::Warning,
+                columns: cols.clone(),
+                message: format!("\"{name}\" has a different value in every one of {} rows: {kind} written as text (e.g. {}), read as labels that a model could only memorise", p.rows, quoted(example)),
+                evidence: ev(&[("distinct", c.distinct as f64), ("rows", rows)]),
+                suggestion: None,
+                advice: if kind.starts_with("dates") {
+                    "write the years with four digits at the source (the century of \"23\" is not known), and the column is read as dates; as it is, training leaves it out".into()
+                } else {
+                    "convert them to a number at the source (seconds, or hours as a decimal), or write times as full ISO 8601 date-times, and the column is read as numbers or dates; as it is, training leaves it out".into()
+                },
+            });
+        } else if id_like && !is_target && numbers_as_text.is_none() && !mixed {
+            // Long labels of one word each (UUIDs, hashes) are keys, not text.
+            let prose = c.kind == ColumnKind::Text
+                && match ds.columns.get(i).map(|col| &col.values) {
+                    Some(ColumnValues::Categorical { levels, .. }) => levels.iter().take(2000).any(|l| l.trim().contains(char::is_whitespace)),
+                    _ => true,
+                };
             out.push(Alert {
                 code: AlertCode::Unique,
                 severity: Severity::Warning,
@@ -634,7 +767,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 message: {
                     // Free text (sentences, comments) is no identifier, though
                     // as labels it is as useless: each in one row.
-                    let what = if c.kind == ColumnKind::Text { "it is free text, and as labels a model could only memorise it" } else { "it looks like an identifier" };
+                    let what = if prose { "it is free text, and as labels a model could only memorise it" } else { "it looks like an identifier" };
                     if c.distinct == c.count || p.dataset.duplicate_rows == 0 || p.sample.is_some() {
                         // An estimated distinct count is judged within its error:
                         // "every one" stands, with no repeats to speak of.
@@ -650,7 +783,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 },
                 evidence: ev(&[("distinct", c.distinct as f64), ("rows", rows)]),
                 suggestion: drop(name),
-                advice: if c.kind == ColumnKind::Text {
+                advice: if prose {
                     "drop it (training leaves out a column whose every label is in one row), or derive features from it, such as its length or the words it holds, before loading".into()
                 } else {
                     "drop identifiers: a model would memorise them".into()
@@ -789,12 +922,19 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             code: AlertCode::MixedTypes,
             severity: Severity::Warning,
             columns: vec![m.column.clone()],
-            message: format!("\"{}\" mixes {}, so it was read as labels; e.g. {}", m.column, mix_text(m.numbers, m.dates, m.texts), examples.join(", ")),
+            message: format!("\"{}\" mixes {}, so it was read as labels; e.g. {}{}", m.column, mix_text(m.numbers, m.dates, m.texts), examples.join(", "), most_text(ds, m)),
             evidence: ev(&[("numbers", m.numbers as f64), ("dates", m.dates as f64), ("texts", m.texts as f64)]),
             // On the target, numbers are read by a parse_numbers step, which
             // makes them the values to predict (a cast changes features).
             suggestion: to.map(|to| if on_target && to == ColumnKind::Float { StepSpec::ParseNumbers { column: m.column.clone() } } else { StepSpec::Cast { column: m.column.clone(), to } }),
-            advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value))) {
+            advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value) && crate::data::parse_time(e.value.trim()).is_none())) {
+                _ if sheet_serials(ds, m).is_some() => {
+                    let (serial, date) = sheet_serials(ds, m).unwrap_or_default();
+                    format!(
+                        "its numbers look like a spreadsheet's date serials ({serial} is {date}), exported unformatted beside dates: format those cells as dates (year-month-day) in the spreadsheet and export again{}",
+                        if to.is_some() { "; the cast would make them missing" } else { "" }
+                    )
+                }
                 (false, _) if flag_two_ways(ds, m) => "its values are one yes/no flag written two ways, as words and as 1 and 0: write it one way at the source (as labels, each spelling is a category of its own)".into(),
                 _ if huge.is_some() && to.is_some() => format!(
                     "{} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
@@ -826,6 +966,7 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     100.0 * odd as f64 / present as f64,
                     m.majority
                 ),
+                (false, None) if m.majority == "text" => "write the column one way at the source: plain numbers throughout if it holds amounts, or labels throughout (as labels, each number is a category of its own)".into(),
                 (false, None) => "fix the odd values at the source".into(),
             } + &kept_by_value(m),
         });
@@ -1131,13 +1272,18 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
             continue;
         }
         let far = |x: f64| x < q1 - 3.0 * iqr || x > q3 + 3.0 * iqr;
+        // A negative code among values otherwise never below zero (-999
+        // among incomes of 20,000 to 80,000, whose spread put the fence
+        // below -999) stands out however wide their spread.
+        let lone_negative = c.min.is_some_and(|m| m < 0.0 && sentinel(m)) && v.iter().filter_map(|x| x.get()).all(|x| x >= 0.0 || sentinel(x));
+        let odd = |x: f64| far(x) || (lone_negative && x < 0.0);
         // Nothing far from the quartiles: no value to look at.
-        if !(c.min.is_some_and(far) || c.max.is_some_and(far)) {
+        if !(c.min.is_some_and(odd) || c.max.is_some_and(odd)) {
             continue;
         }
         // Each code found, with its rows, in order of value.
         let mut found: Vec<(f64, usize)> = Vec::new();
-        for x in v.iter().filter_map(|x| x.get()).filter(|&x| sentinel(x) && far(x)) {
+        for x in v.iter().filter_map(|x| x.get()).filter(|&x| sentinel(x) && odd(x)) {
             match found.iter_mut().find(|f| f.0 == x) {
                 Some(f) => f.1 += 1,
                 None => found.push((x, 1)),
@@ -1180,7 +1326,7 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
             severity: if negative { Severity::Warning } else { Severity::Info },
             columns: vec![name.clone()],
             message: format!(
-                "\"{name}\" has {} far outside its other values (quartiles {} and {}): round codes like these {}",
+                "\"{name}\" has {}{} (quartiles {} and {}): round codes like these {}",
                 found
                     .iter()
                     .map(|(x, n)| match (p.sample.is_some(), n) {
@@ -1190,6 +1336,7 @@ fn sentinel_values(ds: &Dataset, p: &Profile, target: Option<usize>) -> Vec<Aler
                     })
                     .collect::<Vec<_>>()
                     .join(" and "),
+                if found.iter().all(|f| far(f.0)) { " far outside its other values" } else { ", the only values below 0 in it," },
                 short(q1),
                 short(q3),
                 if negative { "usually stand for missing or unknown values" } else { "may stand for missing or unknown values, or be real ones (a price of 999)" }
@@ -1755,6 +1902,83 @@ mod tests {
         assert_eq!(s[0].fix(), None);
     }
 
+    /// -999 among incomes of 20,000 to 80,000 (with blanks): the fence
+    /// three IQRs below the first quartile is under -999, but no other
+    /// value is below 0, so the code is named; a column with real negative
+    /// values (balances) is judged by its fences alone.
+    #[test]
+    fn a_negative_code_among_values_never_below_zero_is_named() {
+        let rows = |neg: bool| -> String {
+            std::iter::once("income,y\n".to_string())
+                .chain((0..150).map(|i| {
+                    let v = match i % 23 {
+                        4 => "-999".to_string(),
+                        9 => String::new(),
+                        _ => format!("{}", 20_000 + (i * 7919) % 60_000 - if neg && i % 5 == 0 { 30_000 } else { 0 }),
+                    };
+                    format!("{v},{}\n", i % 2)
+                }))
+                .collect()
+        };
+        let p = profile(&parse_csv(rows(false).as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("the -999 named");
+        assert!(a.message.starts_with("\"income\" has -999 in 7 rows, the only values below 0 in it, (quartiles "), "{}", a.message);
+        assert_eq!(a.severity, super::Severity::Warning);
+        let p = profile(&parse_csv(rows(true).as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::SentinelValues), "{:?}", p.alerts);
+    }
+
+    /// Columns of one value a row that are times, durations or dates with
+    /// a two-digit year are said to be so, with no drop step offered; one
+    /// of UUIDs is an identifier, not free text; sentences are free text.
+    #[test]
+    fn unique_times_dates_and_keys_are_named_for_what_they_are() {
+        let csv: String = std::iter::once("dur,clock,short,key,note,y\n".to_string())
+            .chain((0..40).map(|i| {
+                format!(
+                    "0{}:{:02}:{:02},{}:{:02} {},{:02}/{:02}/{:02},{:08x}-1c2d-4e5f-8a9b-{:012x},the {i}th note of many,{}\n",
+                    i % 10,
+                    (i * 7) % 60,
+                    (i * 13) % 60,
+                    1 + i % 12,
+                    (i * 11) % 60,
+                    ["UTC", "PST"][i % 2],
+                    1 + i % 28,
+                    1 + i % 12,
+                    10 + i,
+                    (i as u64 * 2_654_435_761) % 4_294_967_291,
+                    i * 77_777,
+                    i % 2
+                )
+            }))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let unique = |c: &str| p.alerts.iter().find(|a| a.code == AlertCode::Unique && a.columns == [c]).unwrap_or_else(|| panic!("{c}: {:?}", p.alerts));
+        for (c, kind) in [("dur", "times of day or durations"), ("clock", "times of day or durations"), ("short", "dates with a two-digit year")] {
+            let a = unique(c);
+            assert!(a.message.starts_with(&format!("\"{c}\" has a different value in every one of 40 rows: {kind} written as text (e.g. ")), "{}", a.message);
+            assert_eq!(a.fix(), None, "{c}");
+        }
+        assert!(unique("key").message.ends_with("it looks like an identifier"), "{}", unique("key").message);
+        assert!(unique("note").message.ends_with("it is free text, and as labels a model could only memorise it"), "{}", unique("note").message);
+    }
+
+    /// A spreadsheet's date serials among ISO dates are named as such,
+    /// with the date one stands for; a mixed column of mostly text names
+    /// its text, not only its numbers.
+    #[test]
+    fn date_serials_and_mostly_text_columns_are_explained() {
+        let csv: String = std::iter::once("d,short,y\n".to_string())
+            .chain((0..40).map(|i| format!("{},{},{}\n", if i % 3 == 0 { format!("2023-06-{:02}", 1 + i % 28) } else { (45000 + i).to_string() }, if i % 3 == 1 { (100 * i).to_string() } else { format!("{}.{}k", 1 + i % 9, i % 10) }, i % 2)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let mixed = |c: &str| p.alerts.iter().find(|a| a.code == AlertCode::MixedTypes && a.columns == [c]).unwrap_or_else(|| panic!("{c}: {:?}", p.alerts));
+        assert!(mixed("d").advice.starts_with("its numbers look like a spreadsheet's date serials (45001 is 2023-03-16), exported unformatted beside dates"), "{}", mixed("d").advice);
+        let s = mixed("short");
+        assert!(s.message.ends_with("; most values are text, such as \"1.0k\" (row 1)"), "{}", s.message);
+        assert!(s.advice.starts_with("write the column one way at the source"), "{}", s.advice);
+    }
+
     /// The codes' advice holds as written: the code as the alert shows it
     /// (`-999`) read as missing also matches the file's `-999.0`, and then
     /// the alert is gone and the mean is the other values'.
@@ -2028,6 +2252,14 @@ mod tests {
         assert_eq!(d("+4%"), Some((4.0, true)));
         assert_eq!(d("$-5.00"), Some((-5.0, true)));
         assert_eq!(d("-$5.00"), Some((-5.0, true)));
+        // A currency's ISO code before or after the amount.
+        assert_eq!(d("USD 1,084.11"), Some((1084.11, true)));
+        assert_eq!(d("USD-5"), Some((-5.0, true)));
+        assert_eq!(d("12.50 EUR"), Some((12.5, true)));
+        assert_eq!(super::disguised_number("1.084,11 EUR", true), Some((1084.11, true)));
+        for text in ["ABC 12", "USD", "US 12", "usd 12", "12 USDX"] {
+            assert_eq!(d(text), None, "{text:?}");
+        }
         // India's lakh and crore grouping, with commas only.
         assert_eq!(d("1,23,456"), Some((123_456.0, true)));
         assert_eq!(d("12,34,567.50"), Some((1_234_567.5, true)));

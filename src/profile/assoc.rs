@@ -325,6 +325,11 @@ pub(crate) fn associations(ds: &Dataset, profiles: &[ColumnProfile], target: Opt
             Some("fewer than two distinct values".to_string())
         } else if !p.kind.is_numeric() && p.distinct > MAX_LEVELS {
             Some(format!("{} distinct labels, over {MAX_LEVELS}", p.distinct))
+        } else if !p.kind.is_numeric() && p.distinct * 2 > p.count {
+            // Labels most of them in one row (an identifier, free text):
+            // each row its own group, so η and V come out near 1 whatever
+            // the other column holds.
+            Some(format!("{} distinct labels in {} rows: most rows have a label of their own, so any association would be near 1 by construction", p.distinct, p.count))
         } else {
             None
         };

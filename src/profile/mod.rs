@@ -1051,6 +1051,23 @@ mod tests {
         assert!((e52 / e0 - 1.0).abs() < 1e-9, "correlation ratio {e52} at 2^52 vs {e0} at 0");
     }
 
+    /// A label column with a label of its own in most rows (JSON blobs,
+    /// names) is not paired: each row its own group gave η = 1 with every
+    /// number and the target. A label column of few labels still is.
+    #[test]
+    fn labels_of_their_own_are_not_paired() {
+        let csv: String = std::iter::once("id,blob,grp,y\n".to_string())
+            .chain((0..40).map(|i| format!("{i},\"{{\"\"k\"\": {}}}\",{},{}\n", i * 7, ["a", "b"][i % 2], (i * 13) % 17)))
+            .collect();
+        let d = ds(&csv);
+        let p = profile_with(&d, &ProfileOptions { target: Some("y".into()), ..Default::default() }).unwrap();
+        let skipped = p.associations.skipped.iter().find(|s| s.column == "blob").expect("blob skipped");
+        assert!(skipped.reason.starts_with("40 distinct labels in 40 rows"), "{}", skipped.reason);
+        let named = |a: &crate::profile::assoc::Association| a.a == "blob" || a.b == "blob";
+        assert!(!p.associations.pairs.iter().any(named) && !p.associations.target.iter().any(named));
+        assert!(p.associations.pairs.iter().any(|a| a.a == "grp" || a.b == "grp"));
+    }
+
     /// A sampled column's top values: a value typical among many rare ones
     /// is not listed (its count is high by chance), one that stands out
     /// is; among few values, each seen ten times is.
