@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
@@ -46,6 +47,51 @@ def test_named_index_is_kept_and_the_default_one_left_out():
     df = pd.DataFrame({"v": [1, 2]}, index=pd.Index(["r1", "r2"], name="id"))
     assert dataframe_csv(df) == b"id,v\nr1,1\nr2,2\n"
     assert dataframe_csv(df.reset_index(drop=True)) == b"v\n1\n2\n"
+    # Other unnamed indexes are left out too.
+    assert dataframe_csv(df.set_axis(["r1", "r2"])) == b"v\n1\n2\n"
+
+
+def test_a_datetime_index_is_kept_named_or_not():
+    times = pd.date_range("2021-03-01", periods=2, freq="D")
+    assert dataframe_csv(pd.DataFrame({"v": [1, 2]}, index=times)) == b"index,v\n2021-03-01,1\n2021-03-02,2\n"
+    assert dataframe_csv(pd.DataFrame({"v": [1, 2]}, index=times.rename("ts"))) == b"ts,v\n2021-03-01,1\n2021-03-02,2\n"
+    # As reset_index names it when a column is called "index".
+    assert dataframe_csv(pd.DataFrame({"index": [1, 2]}, index=times)).startswith(b"level_0,index\n")
+    assert Mlcycle(pd.DataFrame({"v": [1, 2]}, index=times), target="index").target == "index"
+
+
+def test_an_index_named_like_a_column_is_refused_in_words():
+    df = pd.read_csv(IRIS)
+    df.index.name = "species"
+    with pytest.raises(ValueError, match=r'the index is named "species", like a column: rename the index .* or leave it out \(df.reset_index\(drop=True\)\)'):
+        Mlcycle(df)
+
+
+def test_tuple_names_are_flattened_and_the_target_follows():
+    df = pd.DataFrame({("a", "x"): [1, 2], ("a", "y"): [4, 5], ("b", ""): [7, 8]})
+    assert dataframe_csv(df) == b"a_x,a_y,b\n1,4,7\n2,5,8\n"
+    assert Mlcycle(df, target=("a", "y")).target == "a_y"
+    assert Mlcycle(df, target="a_y").target == "a_y"
+    with pytest.raises(ValueError, match='no column "a"'):
+        Mlcycle(df, target="a")
+    # The repeated-name check is on the names written.
+    with pytest.raises(ValueError, match="repeats column names: a_x"):
+        Mlcycle(pd.DataFrame({("a", "x"): [1], "a_x": [2]}))
+
+
+def test_names_are_trimmed_as_the_engine_trims_them():
+    df = pd.DataFrame({" a ": [1, 2], "b": ["x", "y"]})
+    assert dataframe_csv(df) == b"a,b\n1,x\n2,y\n"
+    assert Mlcycle(df, target=" a ").target == "a"
+    with pytest.raises(ValueError, match="repeats column names: a"):
+        Mlcycle(pd.DataFrame({" a": [1], "a ": [2]}))
+
+
+def test_numbers_as_names_are_written_as_a_header():
+    # The widget tells the engine the first line is a header (www/widget.js READ_OPTIONS).
+    df = pd.DataFrame(np.arange(6.0).reshape(3, 2))
+    assert dataframe_csv(df) == b"0,1\n0.0,1.0\n2.0,3.0\n4.0,5.0\n"
+    assert Mlcycle(df, target=1).target == "1"
 
 
 @pytest.mark.parametrize("value, error, message", [
@@ -64,9 +110,12 @@ def test_bad_target_and_seed_are_refused():
     df = pd.read_csv(IRIS)
     with pytest.raises(ValueError, match='no column "kind"'):
         Mlcycle(df, target="kind")
-    for seed in (-1, 2**53, 1.5, True):
+    for seed in (-1, 2**53, 1.5, True, np.float64(3), np.int64(-1)):
         with pytest.raises(ValueError, match="seed must be a whole number"):
             Mlcycle(df, seed=seed)
+    for seed in (np.int64(3), np.uint8(3), 3):
+        w = Mlcycle(df, seed=seed)
+        assert w.seed == 3 and type(w.seed) is int
 
 
 def test_the_engine_and_the_data_go_to_the_browser_as_binary_buffers():
@@ -127,6 +176,25 @@ def test_manifest_follows_the_text_the_widget_sends(tmp_path):
     assert (tmp_path / "data.csv").read_bytes() == w.csv_bytes
     w.manifest_text = ""
     assert w.manifest is None
+
+
+def test_a_new_target_clears_the_last_run(tmp_path):
+    w = Mlcycle(pd.read_csv(IRIS), target="species")
+    w.manifest_text = '{"config":{"target":"species"}}'
+    w.target = "species"
+    assert w.manifest is not None
+    w.target = "petal_width"
+    assert w.manifest is None and w.manifest_text == ""
+    with pytest.raises(RuntimeError, match="a new target needs a new Train"):
+        w.save(tmp_path / "run.json")
+    assert not (tmp_path / "run.json").exists()
+
+
+def test_save_after_a_failed_training_says_why():
+    w = Mlcycle(pd.read_csv(IRIS), target="species")
+    w.error = 'target "species" has only one class ("setosa")'
+    with pytest.raises(RuntimeError, match=r'no run to save: the widget\'s last error \(w.error\) was: target "species" has only one class'):
+        w.save("run.json")
 
 
 @pytest.mark.skipif(not BIN.exists(), reason=f"the mlcycle command is not built ({BIN})")
