@@ -13,10 +13,24 @@
 // scripts/build-widget.mjs bundles this file (and the worker) for the package.
 
 import { MlcycleClient, CANCELLED } from './client.js';
-import { distributionChart, el, formatMs, formatNumber, METRIC_LABELS, plural, visible } from './charts.js';
+import { distributionChart, el, formatMs, formatNumber, isTimeKind, METRIC_LABELS, plural, valueFormatter, visible } from './charts.js';
 
 // Candidates shown in the leaderboard; the manifest keeps them all.
 const LEADERBOARD_ROWS = 10;
+
+// The CSV's format is known, not guessed: python/mlcycle_widget writes it
+// with pandas' to_csv (a one-line header, commas, doubled quotes, a missing
+// value as an empty field, inf as "inf"). Only the empty field is missing,
+// so the strings "NA" or "None" stay values; an infinite number is read as
+// missing and listed in an alert. The manifest records these options, and
+// `mlcycle replay` reads the saved CSV with them.
+const READ_OPTIONS = Object.freeze({
+  hasHeader: true,
+  delimiter: ',',
+  missingTokens: [''],
+  nonFinite: 'missing',
+  backslashEscapes: false,
+});
 
 /** A trait holding bytes (a DataView in the browser) as a Uint8Array, or null when empty. */
 function bytesOf(value) {
@@ -72,7 +86,9 @@ class WidgetView {
     this.trainButton.addEventListener('click', () => this.train());
     this.cancelButton.addEventListener('click', () => this.client && this.client.cancel());
     this.target.addEventListener('change', () => {
+      // The last run was for the old target: w.save must not write it for this one.
       this.model.set('target', this.target.value);
+      this.model.set('manifest_text', '');
       this.model.save_changes();
       this.refreshAlerts();
     });
@@ -199,7 +215,7 @@ class WidgetView {
     this.setBusy(true);
     try {
       const wanted = this.model.get('target');
-      const { profile, durationMs } = await this.client.load(bytes, fileName, undefined, wanted || null);
+      const { profile, durationMs } = await this.client.load(bytes, fileName, READ_OPTIONS, wanted || null);
       this.profile = profile;
       this.fillTargets(profile, wanted);
       // The target chosen here (the last column unless told) is w.target in Python.
@@ -212,7 +228,9 @@ class WidgetView {
     } catch (err) {
       if (this.stopped) return;
       this.setStatus('The data could not be read.');
-      this.showError(`${fileName}: ${err.message || err}`);
+      // The engine's data errors name the file already.
+      const message = String(err.message || err);
+      this.showError(message.startsWith(`${fileName}: `) ? message : `${fileName}: ${message}`);
     } finally {
       this.setBusy(false);
     }
@@ -264,6 +282,8 @@ class WidgetView {
     const body = el('tbody');
     for (const c of columns) {
       const numeric = typeof c.min === 'number';
+      // Dates and date-times are seconds since 1970 in the profile: shown as the page shows them.
+      const value = isTimeKind(c.kind) ? valueFormatter(c) : formatNumber;
       body.append(el('tr', { 'data-column': c.name },
         el('th', { scope: 'row', text: visible(c.name) }),
         el('td', { text: c.kind }),
@@ -271,9 +291,9 @@ class WidgetView {
         el('td', { className: 'num', text: formatNumber(c.count) }),
         el('td', { className: 'num', text: formatNumber(c.missing) }),
         el('td', { className: 'num', text: formatNumber(c.distinct) }),
-        el('td', { className: 'num', text: numeric ? formatNumber(c.min) : '' }),
-        el('td', { className: 'num', text: numeric ? formatNumber(c.max) : '' }),
-        el('td', { className: 'num', text: numeric ? formatNumber(c.mean) : '' }),
+        el('td', { className: 'num', text: numeric ? value(c.min) : '' }),
+        el('td', { className: 'num', text: numeric ? value(c.max) : '' }),
+        el('td', { className: 'num', text: numeric ? value(c.mean) : '' }),
       ));
     }
     const table = el('table', { className: 'mlc-columns', 'data-testid': 'columns' }, el('thead', {}, head), body);

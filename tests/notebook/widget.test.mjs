@@ -114,6 +114,30 @@ function notebook() {
         'import json',
         'print("WIDGET ERROR " + json.dumps(w.error))',
       ]),
+      code([
+        '# Read with the format pandas writes, not guessed: numbers as names stay the header,',
+        '# "NA" and "None" stay values, inf is missing with an alert, a ";" stays in its value;',
+        '# an unnamed DatetimeIndex is kept, as "index".',
+        'import numpy as np',
+        'n = 60',
+        'd = pd.DataFrame({0: np.r_[np.inf, np.arange(1.0, n)], 1: np.arange(n) * 2.0 + np.sin(np.arange(n)),',
+        '                  2: ["NA", "None", "x;y", "z"] * (n // 4)}, index=pd.date_range("2021-03-01", periods=n, freq="D"))',
+        'w5 = Mlcycle(d, target=1)',
+        'display(w5)',
+        'Mlcycle(pd.DataFrame({"t;u": ["a;b", "c\\td"] * 10}))',
+      ]),
+      code([
+        'm = w5.manifest',
+        'assert m is not None, "no manifest came back from the widget"',
+        'assert m["config"]["target"] == "1" and m["dataset"]["rows"] == 60, (m["config"], m["dataset"]["rows"])',
+        'w5.save("run5.json", "data5.csv")',
+        `r = subprocess.run([${JSON.stringify(BIN)}, "replay", "run5.json", "data5.csv"], capture_output=True, text=True)`,
+        'assert r.returncode == 0, f"replay exit {r.returncode}: {r.stdout} {r.stderr}"',
+        'print("FRAME CHECK PASSED")',
+      ]),
+      code([
+        'print("AFTER TARGET", w5.target, w5.manifest is None)',
+      ]),
     ],
   };
 }
@@ -302,7 +326,7 @@ test('a notebook profiles a DataFrame, trains and gets a replayable manifest bac
     const bad = third.locator('.mlcycle-widget');
     const error = bad.locator('[data-testid="error"]');
     await error.waitFor({ state: 'visible', timeout: 60_000 });
-    assert.match(await error.textContent(), /^dataframe\.csv: .*over the limit of 1048576/);
+    assert.match(await error.textContent(), /^dataframe\.csv: row .*over the limit of 1048576/);
     assert.equal(await bad.locator('[data-testid="train"]').isDisabled(), true);
 
     const fourth = await runCell(page, 3);
@@ -311,6 +335,38 @@ test('a notebook profiles a DataFrame, trains and gets a replayable manifest bac
     assert.match(await broken.locator('[data-testid="error"]').textContent(), /^The engine could not start: /);
     assert.equal(await broken.locator('[data-testid="status"]').textContent(), 'The engine did not start.');
     assert.equal(await broken.locator('[data-testid="train"]').isDisabled(), true);
+
+    // A frame pandas writes in a form the engine would misread if it guessed (see the cell).
+    const fifth = await runCell(page, 5);
+    const frame = fifth.locator('.mlcycle-widget').first();
+    const rows = frame.locator('[data-testid="columns"] tbody tr');
+    await rows.first().waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('[data-testid="error"]').isHidden(), true, await frame.locator('[data-testid="error"]').textContent());
+    assert.match(await frame.locator('h4').textContent(), /: 60 rows, 4 columns$/);
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.column)), ['index', '0', '1', '2']);
+    assert.equal(await frame.locator('[data-testid="target-select"]').inputValue(), '1');
+    const cells = async (name) => frame.locator(`[data-testid="columns"] tbody tr[data-column="${name}"] td`).allTextContents();
+    // td: kind, distribution, count, missing, distinct, min, max, mean.
+    const [kind, , , , , min, max] = await cells('index');
+    assert.deepEqual([kind, min, max], ['date', '2021-03-01', '2021-04-29']);
+    assert.deepEqual((await cells('2')).slice(2, 5), ['60', '0', '4']);
+    assert.equal((await cells('0'))[3], '1');
+    assert.match(await frame.locator('[data-testid="alerts"] li[data-code="non_finite"]').textContent(), /"0" had 1 non-finite numbers \(inf\) read as missing/);
+    const oneColumn = fifth.locator('.mlcycle-widget').nth(1);
+    await oneColumn.locator('[data-testid="columns"] tbody tr').first().waitFor({ timeout: 60_000 });
+    assert.deepEqual(await oneColumn.locator('[data-testid="columns"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.column)), ['t;u']);
+    await frame.locator('[data-testid="train"]').click();
+    await frame.locator('[data-testid="metric-rmse"]').waitFor({ timeout: 120_000 });
+    const sixth = await runCell(page, 6);
+    const checked = sixth.locator('.jp-OutputArea-output');
+    await checked.filter({ hasText: /FRAME CHECK PASSED|Error/ }).first().waitFor({ timeout: 120_000 });
+    assert.match((await checked.allTextContents()).join('\n'), /FRAME CHECK PASSED/);
+    // Another target chosen in the cell: the run Python holds was the old target's.
+    await frame.locator('[data-testid="target-select"]').selectOption('0');
+    const seventh = await runCell(page, 7);
+    const after = seventh.locator('.jp-OutputArea-output').filter({ hasText: /AFTER TARGET|Error/ }).first();
+    await after.waitFor({ timeout: 60_000 });
+    assert.equal((await after.textContent()).trim(), 'AFTER TARGET 0 True');
 
     assert.deepEqual(offsite, [], 'requests that left 127.0.0.1');
     assert.deepEqual(consoleErrors.filter((e) => /mlcycle|widget|wasm|worker/i.test(e)), []);
