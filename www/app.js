@@ -4,8 +4,8 @@
 // worker behind client.js.
 
 import { profileCsv, safeStem } from './export.js';
-import { errorTitle, pageWords } from './words.js';
-import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatSpan, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, valueFormatter, visible, zoneWords } from './charts.js';
+import { errorTitle, isOurFault, pageWords } from './words.js';
+import { associationHeatmap, clusterColour, distinctTexts, distributionChart, formatSpan, el, formatMs, formatNumber, formatPercent, isTimeKind, METRIC_LABELS, measureName, plural, scatterChart, short, shortLabels, valueFormatter, visible, zoneWords } from './charts.js';
 import { MlcycleClient, ENGINE_CRASHED, CANCELLED, TIMED_OUT } from './client.js';
 import { SearchPool, defaultPoolSize } from './pool.js';
 import { workerScriptURL } from './protocol.js';
@@ -181,9 +181,12 @@ function showError(err) {
   // (append(null) would add the text "null".)
   const advice = ADVICE.get(code);
   if (advice) box.append(' ', el('p', { className: 'error-advice', 'data-testid': 'error-advice', text: typeof advice === 'function' ? advice(err) : advice }));
-  box.append(' ', el('details', { className: 'error-details' },
-    el('summary', { text: 'For a bug report' }),
-    el('span', { className: 'error-code', 'data-testid': 'error-code', text: code ? `${name} (${code})` : name })));
+  // Only for mlcycle's own faults: a wrong file or manifest is no bug.
+  if (isOurFault(name, code)) {
+    box.append(' ', el('details', { className: 'error-details' },
+      el('summary', { text: 'For a bug report' }),
+      el('span', { className: 'error-code', 'data-testid': 'error-code', text: code ? `${name} (${code})` : name })));
+  }
   box.dataset.name = name;
   box.dataset.code = code || '';
 }
@@ -575,6 +578,8 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     await renderProfile(profile);
     await nextFrame();
     renderTargets(profile, meta);
+    // A step kept from the read before may name the target offered now.
+    const targetNote = dropStepsOnTarget();
     await nextFrame();
     renderTypeColumns(profile);
     clear($('results-section').querySelector('#metrics-body'));
@@ -584,7 +589,7 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     renderModelChoices();
     showOrigin();
     const how = readAs === 'parts' ? `, read by ${workers === 2 ? 'two' : workers} workers at once` : '';
-    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).${reset}${recipeNote}`);
+    setStatus(`Loaded ${profile.fileName}: ${plural(profile.rows, 'row')}, ${plural(profile.columnCount, 'column')} (${formatMs(durationMs)}${how}).${reset}${recipeNote}${targetNote}`);
   } catch (err) {
     // Options put back to automatic for this file: a stopped read puts
     // them back as they were (nothing was read); a failed one says so.
@@ -922,6 +927,29 @@ function renderRecipe() {
   });
 }
 
+/**
+ * The engine refuses a recipe step on the target, but for parse_numbers
+ * (which reads its labels as numbers to predict): a step added for a
+ * column that is now the target would stop the next training. Such steps
+ * leave the recipe when the target is chosen, and the returned sentence
+ * names each and why ('' when none).
+ */
+function dropStepsOnTarget() {
+  const target = $('target-select').value;
+  const gone = state.recipe.filter((s) => s.column !== undefined && s.column === target && s.step !== 'parse_numbers');
+  if (!gone.length) return '';
+  state.recipe = state.recipe.filter((s) => !gone.includes(s));
+  renderRecipe();
+  const why = (s) =>
+    s.step === 'drop_column'
+      ? 'the target cannot be dropped'
+      : s.step === 'cast'
+        ? 'a cast does not change the target (parse numbers reads its labels as numbers)'
+        : 'the target is predicted, not prepared as a feature';
+  const each = gone.map((s) => `${stepText(s)} (${why(s)})`).join('; ');
+  return ` Removed ${plural(gone.length, 'preparation step')} on "${visible(target)}", now the target: ${each}.`;
+}
+
 function showMoreColumns(p) {
   const body = $('profile-body');
   const next = p.columns.slice(state.profileShown, state.profileShown + PROFILE_PAGE);
@@ -1019,6 +1047,9 @@ async function renderProfile(p) {
   renderAssociations(p);
 }
 
+// The longest column name "Strongest pairs" prints whole.
+const PAIR_NAME_CHARS = 40;
+
 function renderAssociations(p) {
   const section = $('assoc-section');
   const chart = $('assoc-chart');
@@ -1053,8 +1084,20 @@ function renderAssociations(p) {
   $('assoc-note').textContent = notes.join(' ');
   // The strongest pairs, the target's associations among them.
   const strongest = [...(assoc.pairs || []), ...(assoc.target || [])].sort((x, y) => Math.abs(y.value) - Math.abs(x.value));
-  for (const pair of strongest.slice(0, 10)) {
-    list.append(el('li', { text: `${visible(pair.a)} × ${visible(pair.b)}: ${measureName(pair.measure)} ${short(pair.value)} (n = ${pair.n})` }));
+  // Long names are cut in their middle, as the heatmap cuts them (a name
+  // of hundreds of characters had filled lines per pair); the whole text
+  // is the tooltip and what a screen reader reads.
+  const top = strongest.slice(0, 10);
+  const names = [...new Set(top.flatMap((pair) => [pair.a, pair.b]))];
+  const labels = shortLabels(names.map(visible), PAIR_NAME_CHARS);
+  const cut = new Map(names.map((n, i) => [n, labels[i]]));
+  for (const pair of top) {
+    const figures = `: ${measureName(pair.measure)} ${short(pair.value)} (n = ${pair.n})`;
+    const full = `${visible(pair.a)} × ${visible(pair.b)}${figures}`;
+    const shown = `${cut.get(pair.a)} × ${cut.get(pair.b)}${figures}`;
+    list.append(shown === full
+      ? el('li', { text: full })
+      : el('li', { title: full }, el('span', { 'aria-hidden': 'true', text: shown }), el('span', { className: 'visually-hidden', text: full })));
   }
   // Every pair the heatmap draws, as rows of text (at most 435, of 30 columns).
   const rows = document.createDocumentFragment();
@@ -1866,27 +1909,157 @@ async function openManifest(file) {
       failed(err, 'Replay failed.');
       return;
     }
-    setStatus(`Replaying ${file.name}…`);
-    // The replay trains again in one step that reports nothing until it ends: its clock shows it is running.
-    startTicking((ms) => showProgress(`Replaying: ${formatElapsed(ms)} elapsed. Esc or Cancel stops.`, 'Replay progress'));
+    // Strict UTF-8: a manifest with invalid bytes is refused, not patched.
+    let text;
     try {
-      // Strict UTF-8: a manifest with invalid bytes is refused, not patched.
-      let text;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-      } catch {
-        throw Object.assign(new Error(`${visible(file.name)} is not valid UTF-8 text, so it is not a manifest`), { name: 'ManifestError', code: 'not_utf8' });
-      }
-      const report = await client.replay(text);
-      renderReplay(report, file.name);
-      // The verdict is at the foot of the page: the status line says it too.
-      const verdict = report.reproduced ? 'reproduced, every metric bit-identical' : `not reproduced, ${plural(report.differences.length, 'difference')} (listed under Replay)`;
-      setStatus(`Replayed ${file.name} in ${formatMs(report.durationMs)}: ${verdict}.`);
-    } catch (err) {
-      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${file.name}: ${pageWords(err.message)}` }));
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    } catch {
+      const err = Object.assign(new Error(`${visible(file.name)} is not valid UTF-8 text, so it is not a manifest`), { name: 'ManifestError', code: 'not_utf8' });
+      out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${visible(file.name)}: ${pageWords(err.message)}` }));
       failed(err, 'Replay failed.');
+      return;
     }
+    await replayText(text, file.name);
   }, `replaying ${file.name}`);
+}
+
+/** Replays the manifest `text` (the file `name`) on the loaded data and shows the verdict. */
+async function replayText(text, name) {
+  const out = $('replay-result');
+  clear(out);
+  setStatus(`Replaying ${visible(name)}…`);
+  // The replay trains again in one step that reports nothing until it ends: its clock shows it is running.
+  startTicking((ms) => showProgress(`Replaying: ${formatElapsed(ms)} elapsed. Esc or Cancel stops.`, 'Replay progress'));
+  try {
+    const report = await client.replay(text);
+    renderReplay(report, name);
+    // The verdict is at the foot of the page: the status line says it too.
+    const verdict = report.reproduced ? 'reproduced, every metric bit-identical' : `not reproduced, ${plural(report.differences.length, 'difference')} (listed under Replay)`;
+    setStatus(`Replayed ${visible(name)} in ${formatMs(report.durationMs)}: ${verdict}.`);
+  } catch (err) {
+    out.append(el('p', { className: 'replay-failed', 'data-testid': 'replay-failed', text: `Could not replay ${visible(name)}: ${pageWords(err.message)}` }));
+    failed(err, 'Replay failed.');
+    if (err.code === 'parse_options_differ') offerRunOptions(text, name);
+  }
+}
+
+// Options the Reading options have no control for, as the page leaves
+// them (ParseOptions::default in src/data/csv_read.rs).
+const FIXED_OPTIONS = { maxBytes: 2 ** 30, maxRows: 1_000_000_000, maxColumns: 10_000, maxFieldBytes: 2 ** 20, maxHeaderChars: 1_000, overBudget: 'sample' };
+const MIB = 1024 * 1024;
+
+/**
+ * The Reading options' controls (by id) and column types that read a file
+ * as a run did, from its manifest's `dataset.parse_options` (absent: the
+ * defaults); with `cannot`, what the controls cannot set, in words.
+ */
+function controlsForRun(o) {
+  const opts = o && typeof o === 'object' ? o : {};
+  const cannot = [];
+  const controls = {};
+  const known = new Set([...Object.keys(FIXED_OPTIONS), 'maxMemoryBytes', 'missingTokens', 'delimiter', 'hasHeader', 'decimalComma', 'skipLines', 'comment', 'lossyUtf8', 'encoding', 'nonFinite', 'shortRows', 'backslashEscapes', 'columnTypes']);
+  for (const key of Object.keys(opts)) if (!known.has(key)) cannot.push(`the option ${JSON.stringify(key)} (${JSON.stringify(opts[key])}), which this page does not know`);
+  for (const [key, value] of Object.entries(FIXED_OPTIONS)) {
+    if (opts[key] !== undefined && opts[key] !== value) cannot.push(`${key} ${JSON.stringify(opts[key])} (the page reads with ${JSON.stringify(value)})`);
+  }
+  const tri = (v, yes, no) => (v === true ? yes : v === false ? no : '');
+  controls['opt-delimiter'] = opts.delimiter ?? '';
+  controls['opt-header'] = tri(opts.hasHeader, 'yes', 'no');
+  controls['opt-decimal'] = tri(opts.decimalComma, 'comma', 'point');
+  controls['opt-skip'] = opts.skipLines === undefined || opts.skipLines === null ? '' : String(opts.skipLines);
+  controls['opt-comment'] = opts.comment ?? '';
+  controls['opt-non-finite'] = opts.nonFinite ?? 'error';
+  controls['opt-short-rows'] = opts.shortRows ?? 'error';
+  controls['opt-backslash'] = tri(opts.backslashEscapes, 'on', 'off');
+  controls['opt-encoding'] = opts.encoding ?? 'utf-8';
+  controls['opt-lossy'] = opts.lossyUtf8 === true;
+  const mb = (opts.maxMemoryBytes ?? 512 * MIB) / MIB;
+  if (Number.isInteger(mb) && mb >= 1 && mb <= 3072) controls['opt-memory'] = String(mb);
+  else cannot.push(`memory for the data of ${JSON.stringify(opts.maxMemoryBytes)} bytes (the page sets whole MB from 1 to 3072)`);
+  if (opts.missingTokens === undefined) controls['opt-missing'] = $('opt-missing').defaultValue;
+  else {
+    const t = Array.isArray(opts.missingTokens) ? opts.missingTokens : [];
+    const rest = t.slice(1);
+    // The page always counts empty cells as missing, first, and splits its list at commas.
+    if (t[0] !== '' || rest.some((x) => typeof x !== 'string' || x === '' || x.includes(',') || x.trim() !== x)) {
+      cannot.push(`the missing-value tokens ${t.map((x) => JSON.stringify(x)).join(', ')} (the page's list is comma-separated, after the empty cell)`);
+    } else controls['opt-missing'] = rest.join(', ');
+  }
+  // A select takes only the values it offers.
+  for (const [id, value] of Object.entries(controls)) {
+    const c = $(id);
+    if (c.tagName === 'SELECT' && ![...c.options].some((op) => op.value === value)) {
+      cannot.push(`${c.labels[0] ? c.labels[0].textContent : id} ${JSON.stringify(value)}`);
+      delete controls[id];
+    }
+  }
+  if (opts.comment !== undefined && [...String(opts.comment)].length !== 1) cannot.push(`comment lines starting with ${JSON.stringify(opts.comment)}`);
+  const kinds = new Set([...$('type-kind').options].map((op) => op.value));
+  const types = new Map();
+  for (const [column, kind] of Object.entries(opts.columnTypes || {})) {
+    if (kinds.has(kind)) types.set(column, kind);
+    else cannot.push(`the column type ${JSON.stringify(kind)} of ${JSON.stringify(column)}`);
+  }
+  return { controls, types, cannot };
+}
+
+/**
+ * After a replay refused the loaded file as read with other options than
+ * the run's (the same bytes): offers to set the Reading options to the
+ * run's, read the file again and replay; or says which of the run's
+ * options the page cannot set.
+ */
+function offerRunOptions(text, name) {
+  let manifest;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const dataset = manifest && manifest.dataset;
+  if (!dataset || !state.profile || dataset.sha256 !== state.profile.sha256 || !state.source) return;
+  const out = $('replay-result');
+  const plan = controlsForRun(dataset.parse_options);
+  if (plan.cannot.length) {
+    const why = visible(`The page cannot read the file with the run's options: its Reading options cannot set ${plan.cannot.join('; ')}. mlcycle replay on the command line reads the file as the run did.`);
+    out.append(el('p', { 'data-testid': 'replay-options-unsupported', text: why }));
+    setStatus(`Replay failed. ${why}`);
+    return;
+  }
+  const button = el('button', { type: 'button', 'data-testid': 'replay-with-run-options', text: "Read again with the run's options and replay" });
+  button.addEventListener('click', () => replayWithRunOptions(text, name, plan));
+  out.append(el('p', { text: `This is the run's file (the same SHA-256), read with other options. The button sets the Reading options to the run's, reads ${visible(state.source.fileName)} again and replays.` }), button);
+  setStatus(`Replay failed: the file was read with other options than the run's. "Read again with the run's options and replay" under Replay does both.`);
+}
+
+async function replayWithRunOptions(text, name, plan) {
+  const src = state.source;
+  if (!src || state.busy) return;
+  // Set where the person sees them, as if chosen by hand.
+  for (const [id, value] of Object.entries(plan.controls)) {
+    const c = $(id);
+    if (c.type === 'checkbox') c.checked = value;
+    else c.value = value;
+  }
+  state.typeOverrides = new Map(plan.types);
+  renderTypeOverrides();
+  $('read-options').open = true;
+  await withBusy(async () => {
+    clearError();
+    try {
+      await loadBytes(src.data, src.fileName, src.meta, true);
+    } catch (err) {
+      failed(err, err.keptData ? `Reading ${visible(src.fileName)} again with the run's options failed; the data as read before is still loaded.` : `Reading ${visible(src.fileName)} again with the run's options failed.`);
+      return;
+    }
+    await replayText(text, name);
+  }, `replaying ${name}`);
+  // The button went with the old result: focus goes to the new one.
+  const result = $('replay-result').querySelector('[data-testid="replay-verdict"], [data-testid="replay-failed"]');
+  if (result && focusLost()) {
+    result.tabIndex = -1;
+    result.focus();
+  }
 }
 
 function renderReplay(report, name) {
@@ -2092,6 +2265,8 @@ function wire() {
   window.addEventListener('drop', (e) => e.preventDefault());
 
   $('target-select').addEventListener('change', () => {
+    const removed = dropStepsOnTarget();
+    if (removed) setStatus(`${removed.trim()} This applies from the next training.`);
     updateInferred().then(renderModelChoices);
     refreshTargetAlerts();
   });

@@ -160,3 +160,20 @@ const NAME_TITLES = new Map([
 export function errorTitle(name, code) {
   return CODE_TITLES.get(code) || NAME_TITLES.get(name) || 'Something went wrong';
 }
+
+// Errors of what the person gave or chose (the data, a setting, a
+// manifest, other data for a replay), or a stop they asked for or a time
+// limit: not mlcycle's fault, so no bug report is asked for.
+const USER_ERROR_NAMES = new Set(['DataError', 'PrepareError', 'TrainError', 'SearchError', 'ManifestError', 'ReplayError', 'ClusterError', 'InputError', 'SampleError', 'Cancelled', 'TimedOut']);
+// Codes under those names that mean the page misused the engine.
+const BUG_CODES = new Set(['not_started', 'not_trained', 'finished', 'bad_part']);
+
+/**
+ * Whether an error of class `name` and code `code` is mlcycle's fault (an
+ * internal error, a crash, the page misusing the engine, an error of the
+ * page's own code), so the page offers its details for a bug report.
+ */
+export function isOurFault(name, code) {
+  if (code === 'no_data') return false;
+  return !USER_ERROR_NAMES.has(name) || BUG_CODES.has(code);
+}

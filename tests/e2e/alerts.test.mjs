@@ -278,3 +278,43 @@ test('test rows that repeat training rows are counted in the results', { skip, t
     await s.close();
   }
 });
+
+test('a step on a column that becomes the target leaves the recipe, said in the status; training then works', { skip, timeout: 300_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // "leak" (the last column, so the default target) is "y" written as
+    // codes; z has outliers (900 in every 20th row).
+    const rows = ['x,z,y,leak'];
+    for (let i = 0; i < 80; i++) rows.push(`${((i * 37) % 100) / 100},${i % 20 ? (i * 7) % 10 : 900},${'abc'[i % 3]},${i % 3}`);
+    await chooseFile(page, rows, 'leak.csv');
+    assert.equal(await page.inputValue('#target-select'), 'leak');
+    const steps = () => page.$$eval('#recipe-list li span', (xs) => xs.map((x) => x.textContent.trim()));
+    await page.getByRole('button', { name: 'Add step: drop column "y"' }).click();
+    // A step on another column, which stays.
+    await page.locator('#alerts-list li[data-code="outliers"] button').click();
+    assert.deepEqual(await steps(), ['drop column "y"', 'scale "z" (method robust)']);
+
+    // The person predicts y instead: the step that dropped it goes, and the status says which and why.
+    await page.selectOption('#target-select', 'y');
+    assert.deepEqual(await steps(), ['scale "z" (method robust)']);
+    assert.match(await page.textContent('#status'), /Removed 1 preparation step on "y", now the target: drop column "y" \(the target cannot be dropped\)/);
+    // The new target's alerts are drawn: the leakage alert now offers to drop leak.
+    await page.waitForFunction(() => /with "y" as the target/.test(document.getElementById('alerts-heading').textContent));
+    const dropLeak = page.getByRole('button', { name: 'Add step: drop column "leak"' });
+    await dropLeak.click();
+    assert.deepEqual(await steps(), ['drop column "leak"', 'scale "z" (method robust)']);
+    const { error } = await train(page);
+    assert.equal(error, '', error);
+
+    // Another target again: nothing else changes (the removed step does not come back).
+    await page.selectOption('#target-select', 'x');
+    await page.waitForFunction(() => /with "x" as the target/.test(document.getElementById('alerts-heading').textContent));
+    assert.deepEqual(await steps(), ['drop column "leak"', 'scale "z" (method robust)']);
+    assert.doesNotMatch(await page.textContent('#status'), /Removed/);
+    s.assertStayedHome();
+  } finally {
+    await s.close();
+  }
+});

@@ -103,3 +103,38 @@ test('medians, quartiles and histogram edges are as precise as the data needs', 
     await s.close();
   }
 });
+
+test('"Strongest pairs" cuts a very long column name, keeping the whole name as its tooltip and for screen readers', { skip, timeout: 120_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    // A survey export's column name of 470 characters (with markup in it, which stays text).
+    const [head, tail] = ['Average <i>monthly</i> household spending on groceries ', '(adjusted)'];
+    const long = `${head}${'and related items '.repeat(30).slice(0, 470 - head.length - tail.length)}${tail}`;
+    assert.equal(long.length, 470);
+    const rows = [`"${long}",b,c,y`];
+    for (let i = 0; i < 60; i++) rows.push(`${i * 1.5},${i * 3 + (i % 4)},${(i * 7) % 11},${i % 2 ? 'p' : 'q'}`);
+    await chooseFile(page, rows, 'long-name.csv');
+    const items = await page.$$eval('#assoc-list li', (lis) => lis.map((li) => ({
+      shown: li.querySelector('[aria-hidden="true"]')?.textContent ?? li.textContent,
+      spoken: li.querySelector('.visually-hidden')?.textContent ?? li.textContent,
+      title: li.getAttribute('title'),
+      height: li.getBoundingClientRect().height,
+    })));
+    const line = Math.min(...items.map((it) => it.height));
+    const withLong = items.filter((it) => it.spoken.includes(long));
+    assert.ok(withLong.length >= 2, JSON.stringify(items.map((it) => it.spoken.slice(0, 60))));
+    for (const it of withLong) {
+      assert.ok(it.shown.length < 100, `shown whole: ${it.shown}`);
+      assert.match(it.shown, /^Average.*….*\(adjusted\) × |× Average.*….*\(adjusted\):/);
+      assert.equal(it.title, it.spoken);
+      assert.ok(it.height < 1.5 * line, `${it.shown} takes ${it.height} px, a line ${line} px`);
+    }
+    // A short name's pair reads as before.
+    assert.ok(items.some((it) => /^(b × c|c × b): /.test(it.shown) && it.title === null), JSON.stringify(items.map((it) => it.shown)));
+    assert.equal(await page.$$eval('#assoc-list i', (n) => n.length), 0, 'the name is text, not markup');
+  } finally {
+    await s.close();
+  }
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FLAG_CONTROLS, controlWords, errorTitle, pageWords } from '../../www/words.js';
+import { FLAG_CONTROLS, controlWords, errorTitle, isOurFault, pageWords } from '../../www/words.js';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 // The command line's own files: their flags are not in the engine's messages.
@@ -92,4 +92,26 @@ test('errors have titles in plain words, never the class or code', () => {
     const title = errorTitle(name, code);
     assert.doesNotMatch(title, /Error\b|_/, `${name} ${code}: ${title}`);
   }
+});
+
+test('a bug report is asked for only for mlcycle\'s faults, not for wrong input', () => {
+  const cases = [
+    // [name, code, mlcycle's fault]
+    ['ManifestError', 'invalid_manifest', false],
+    ['ReplayError', 'data_mismatch', false],
+    ['ReplayError', 'parse_options_differ', false],
+    ['DataError', 'ragged_row', false],
+    ['SearchError', 'too_few_for_folds', false],
+    ['InputError', 'bad_seed', false],
+    ['EngineError', 'no_data', false],
+    ['Cancelled', 'cancelled', false],
+    ['InternalError', 'serialize', true],
+    ['RuntimeError', 'wasm_trap', true],
+    ['EngineCrashed', 'engine_crashed', true],
+    ['EngineError', 'engine_start', true],
+    ['OptionsError', 'invalid_options', true],
+    ['TrainError', 'not_trained', true],
+    ['TypeError', undefined, true],
+  ];
+  for (const [name, code, ours] of cases) assert.equal(isOurFault(name, code), ours, `${name} ${code}`);
 });
