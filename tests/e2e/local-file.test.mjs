@@ -68,7 +68,9 @@ test('a ragged CSV shows an error naming the row', { skip, timeout: 120_000 }, a
     const alert = page.locator('#error[role="alert"]');
     assert.ok(await alert.isVisible(), 'the alert region is visible');
     const text = await alert.textContent();
-    assert.match(text, /DataError/);
+    // The person's file: its class is kept on the region, with no bug-report section.
+    assert.equal(await alert.getAttribute('data-name'), 'DataError');
+    assert.doesNotMatch(text, /bug report/);
     assert.equal(await alert.getAttribute('data-code'), 'ragged_row', text);
     assert.match(text, /row 3|line 4/, `error should name the row: ${text}`);
     // Nothing is loaded after a failed load.
