@@ -42,7 +42,7 @@ pub const DEFAULT_TEST_FRACTION: f64 = 0.25;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ReplayError {
     /// The data is not the data the manifest was made from.
-    #[error("this is not the data the run was made from: the manifest expects \"{expected_file}\" with SHA-256 {expected}, but \"{found_file}\" has SHA-256 {found}")]
+    #[error("this is not the data the run was made from: the manifest expects \"{expected_file}\" with SHA-256 {expected}, but \"{found_file}\" has SHA-256 {found}{note}")]
     DataMismatch {
         /// File named in the manifest.
         expected_file: String,
@@ -52,6 +52,9 @@ pub enum ReplayError {
         found_file: String,
         /// Digest of the file given.
         found: String,
+        /// Said when the file given reads to the run's columns and rows
+        /// (the run's file saved again, most likely), else empty.
+        note: String,
     },
     /// Same bytes, different parse: another mlcycle version reads it differently.
     #[error("the data's bytes match but it parses to a different schema ({detail}); the manifest was made by mlcycle {version}")]
@@ -1435,10 +1438,31 @@ pub fn read_for_replay(bytes: &[u8], name: &str, manifest: &RunManifest) -> Resu
     crate::data::parse_csv(bytes, name, &opts).map_err(|e| {
         let found = crate::data::sha256_hex(bytes);
         if found != manifest.dataset.sha256 {
-            return ReplayError::DataMismatch { expected_file: manifest.dataset.file_name.clone(), expected: manifest.dataset.sha256.clone(), found_file: name.to_string(), found }.into();
+            return ReplayError::DataMismatch { expected_file: manifest.dataset.file_name.clone(), expected: manifest.dataset.sha256.clone(), found_file: name.to_string(), found, note: String::new() }.into();
         }
         e.into()
     })
+}
+
+/// When `ds`, other bytes than the run's, reads to the run's columns (names
+/// and kinds) and rows: most likely the run's file saved again by an editor
+/// or a spreadsheet. Says so, with its line endings (a Windows editor
+/// writes CRLF). Empty otherwise.
+fn saved_again(ds: &Dataset, run: &crate::manifest::DatasetRecord) -> String {
+    if ds.schema() != run.columns || ds.n_rows != run.rows {
+        return String::new();
+    }
+    let ending = match ds.ingest.line_ending.as_str() {
+        "crlf" => "CRLF, as Windows editors write them",
+        "cr" => "CR, as old Mac editors write them",
+        "lf" => "LF",
+        _ => "no line break",
+    };
+    format!(
+        "; it reads to the run's {} columns and {} rows, so it is most likely the run's file saved again by an editor or a spreadsheet, which can change line endings (its lines end in {ending}), quotes or the encoding: replay needs the file as the run read it, byte for byte",
+        run.columns.len(),
+        run.rows
+    )
 }
 
 /// Replays `manifest` on `ds`: checks the data is the same, runs the
@@ -1451,6 +1475,7 @@ pub fn replay(ds: &Dataset, manifest: &RunManifest) -> Result<ReplayReport> {
             expected: manifest.dataset.sha256.clone(),
             found_file: ds.file_name.clone(),
             found: ds.sha256.clone(),
+            note: saved_again(ds, &manifest.dataset),
         }
         .into());
     }

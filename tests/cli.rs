@@ -367,6 +367,22 @@ fn other_data_is_exit_4_naming_both_digests() {
     assert!(err.contains("d82b138f1d0fcd9d2e30e49aec338dd746502ff02fecdcf18806bfcb75f642cf"), "{err}");
 }
 
+/// The run's file saved again with Windows line endings is still not the
+/// run's data (exit 4), but the error says it reads to the run's columns
+/// and rows and that its lines end in CRLF; other data gets no such note.
+#[test]
+fn the_runs_file_saved_again_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("iris.csv");
+    std::fs::write(&saved, std::fs::read_to_string(root("www/data/iris.csv")).unwrap().replace('\n', "\r\n")).unwrap();
+    let o = run(&["replay", root("tests/fixtures/iris.run.json").to_str().unwrap(), saved.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}{}", text(&o.stdout), text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("; it reads to the run's 5 columns and 150 rows, so it is most likely the run's file saved again by an editor or a spreadsheet, which can change line endings (its lines end in CRLF, as Windows editors write them)"), "{err}");
+    let o = run(&["replay", root("tests/fixtures/iris.run.json").to_str().unwrap(), root("www/data/wine.csv").to_str().unwrap()]);
+    assert!(!text(&o.stderr).contains("saved again"), "{}", text(&o.stderr));
+}
+
 #[test]
 fn profile_json_is_machine_readable() {
     let o = run(&["profile", root("www/data/iris.csv").to_str().unwrap(), "--json"]);
