@@ -359,7 +359,19 @@ impl RunManifest {
             Some(other) => return Err(ManifestError::SchemaVersion { found: other.to_string().chars().take(60).collect(), expected: SCHEMA }),
             None => return Err(ManifestError::SchemaVersion { found: "(none)".into(), expected: SCHEMA }),
         }
-        let manifest: RunManifest = serde_json::from_str(text).map_err(invalid)?;
+        // Parsed with the path to each value, so that a value of the wrong
+        // type or out of range ("folds": 1e400) is named by its field, not
+        // only by its line and column.
+        let mut de = serde_json::Deserializer::from_str(text);
+        let manifest: RunManifest = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let field = e.path().to_string();
+            let e = invalid(e.into_inner());
+            match e {
+                ManifestError::Invalid { line, column, message } if field != "." => ManifestError::Invalid { line, column, message: format!("{field}: {}", crate::search::in_words(&message)) },
+                e => e,
+            }
+        })?;
+        de.end().map_err(invalid)?;
         manifest.check()?;
         Ok(manifest)
     }
@@ -540,6 +552,32 @@ mod tests {
             let err = RunManifest::from_bytes(m.to_string().as_bytes()).unwrap_err();
             assert_eq!(err.code(), "invalid_manifest");
             assert!(err.to_string().starts_with(message), "{pointer}: {err}");
+        }
+    }
+
+    /// A number out of range for its field, or of the wrong type, is named
+    /// by its field path as well as its line and column (serde_json gave
+    /// only "number out of range at line 55 column 20").
+    #[cfg_attr(all(target_arch = "wasm32", not(target_os = "wasi")), wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn bad_numbers_are_named_by_their_field_path() {
+        let base = include_str!("../../tests/fixtures/iris-search.run.json");
+        let cases: &[(&str, &str, &str)] = &[
+            ("\"folds\": 4,", "\"folds\": 1e400,", "at line 55, column 20: config.search.folds: number out of range"),
+            ("\"seed\": 8,", "\"seed\": -1,", "at line 39, column 14: config.seed: invalid value: integer `-1`, expected a whole number of 0 or more"),
+            ("\"trials\": 9,", "\"trials\": 99999999999999999999,", "at line 54, column 36: config.search.trials: invalid type: floating point `1e+20`, expected a whole number of 0 or more"),
+            ("\"planned\": 9,", "\"planned\": 9.5,", "search.planned: invalid type: floating point `9.5`, expected a whole number of 0 or more"),
+            ("\"best\": 0,", "\"best\": \"zero\",", "search.best: invalid type: string \"zero\""),
+            ("\"index\": 0,", "\"index\": -3,", "search.trials[0].index: invalid value: integer `-3`"),
+            ("\"rows\": 150,", "\"rows\": true,", "dataset.rows: invalid type: boolean `true`"),
+        ];
+        for (from, to, expected) in cases {
+            assert!(base.contains(from), "{from}");
+            let text = base.replacen(from, to, 1);
+            let err = RunManifest::from_bytes(text.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "invalid_manifest", "{to}: {err}");
+            assert!(err.to_string().starts_with("the manifest is not valid at line "), "{to}: {err}");
+            assert!(err.to_string().contains(expected), "{to}: {err}");
         }
     }
 

@@ -12,6 +12,7 @@
 mod space;
 
 pub use space::{grid_from_spaces, spaces_json};
+pub(crate) use space::in_words;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;

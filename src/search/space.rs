@@ -97,7 +97,7 @@ pub fn grid_from_spaces(spaces: &Value, task: Task) -> Result<Vec<ModelSpec>, Se
 
 /// serde's Rust type names in words: "expected u16" is "expected a
 /// whole number from 0 to 65535".
-fn in_words(message: &str) -> String {
+pub(crate) fn in_words(message: &str) -> String {
     [
         ("expected u16", "expected a whole number from 0 to 65535"),
         ("expected u32", "expected a whole number from 0 to 4294967295"),
