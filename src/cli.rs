@@ -52,13 +52,16 @@ mod exit {
     pub const DATA_MISMATCH: u8 = 4;
     /// A file could not be read or written.
     pub const IO: u8 = 5;
+    /// `run` stopped by Ctrl-C (128 + SIGINT, as a shell reports it).
+    pub const INTERRUPTED: u8 = 130;
     /// A bug in mlcycle.
     pub const INTERNAL: u8 = 70;
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 success (replay: reproduced), 1 replay found a difference, \
 2 bad command line, 3 bad data, manifest or options, 4 replay on different data, \
-5 a file could not be read or written, 70 a bug in mlcycle.";
+5 a file could not be read or written, 70 a bug in mlcycle, 130 run stopped by Ctrl-C \
+(the finished candidates reported and the manifest written, recorded as cut short).";
 
 #[derive(Parser)]
 #[command(name = "mlcycle", version, about = "Profile, train, and replay machine-learning runs on CSV data.", after_help = EXIT_CODES)]
@@ -92,11 +95,48 @@ impl SearchArg {
     }
 }
 
+/// How `run` shows a search's progress on standard error.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum ProgressArg {
+    /// One line redrawn in place (the default on a terminal).
+    Bar,
+    /// A line per finished candidate, for logs.
+    Lines,
+    /// Nothing until the leaderboard (the default otherwise).
+    None,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ClusterArg {
     Kmeans,
     Dbscan,
     Pca,
+}
+
+/// Set by the first Ctrl-C during `run`'s search (see [`stop_on_ctrl_c`]).
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether Ctrl-C has been pressed since the search started.
+fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// From here on, a first Ctrl-C stops the search as a time budget does:
+/// no more candidates start, those running finish, and the finished ones
+/// are reported. A second Ctrl-C quits at once. The handler only sets a
+/// flag (and says so); the search reads it between candidates.
+fn stop_on_ctrl_c() {
+    let set = ctrlc::set_handler(|| {
+        let newline = if std::io::stderr().is_terminal() { "\n" } else { "" };
+        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            say!("{newline}mlcycle: stopped at once by a second Ctrl-C; nothing more was written");
+            std::process::exit(i32::from(exit::INTERRUPTED));
+        }
+        say!("{newline}mlcycle: stopping (Ctrl-C): the candidates running finish, then the best finished one is fitted and reported; Ctrl-C again quits at once");
+    });
+    if let Err(e) = set {
+        say!("note: Ctrl-C will end the run at once, keeping nothing ({e})");
+    }
 }
 
 /// Refuses an output path that is the data file itself: writing the report
@@ -555,6 +595,11 @@ enum Command {
         /// the search and is not included.
         #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
         time_budget: Option<f64>,
+        /// Search progress on standard error: bar (one line redrawn; the
+        /// default on a terminal), lines (a line per finished candidate, for
+        /// logs), or none (the default otherwise).
+        #[arg(long, value_enum)]
+        progress: Option<ProgressArg>,
         /// Threads running trials (default: the available cores). The same
         /// seed gives the same leaderboard for any number.
         #[arg(long, value_parser = whole_in::<usize>(1, MAX_THREADS as u64))]
@@ -927,8 +972,9 @@ fn profile_text(p: &Profile) -> String {
     s
 }
 
-/// The leaderboard, best first (halving: later rungs first), one line per trial.
-fn leaderboard_text(search: &SearchRecord, rank: RankMetric) -> String {
+/// The leaderboard, best first (halving: later rungs first), one line per
+/// trial; a search cut short says whether Ctrl-C (`by_user`) stopped it.
+fn leaderboard_text(search: &SearchRecord, rank: RankMetric, by_user: bool) -> String {
     let metric = rank.name();
     let mut order: Vec<&mlcycle::search::Trial> = search.trials.iter().collect();
     order.sort_by(|a, b| b.rung.cmp(&a.rung).then_with(|| mlcycle::search::rank_order(rank, a, b)));
@@ -936,7 +982,11 @@ fn leaderboard_text(search: &SearchRecord, rank: RankMetric) -> String {
         "search: {} of {} trials{}, ranked by mean {metric} over the folds\n",
         search.trials.len(),
         search.planned,
-        if search.cut_short { " (cut short)" } else { "" }
+        match (search.cut_short, by_user) {
+            (true, true) => " (stopped by you with Ctrl-C)",
+            (true, false) => " (cut short)",
+            (false, _) => "",
+        }
     );
     for t in order {
         let mark = if Some(t.index) == search.best { "*" } else { " " };
@@ -973,9 +1023,10 @@ fn write_split(job: &Run, ds: &Dataset, path: &Path) -> Result<(), Failure> {
 
 /// Runs the search's pending trials on `threads` threads, batch by batch
 /// (halving: rung by rung), recording them in index order, so the
-/// leaderboard is the same for any number of threads. Shows progress on a
-/// terminal; stops starting trials once the time budget is spent.
-fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Instant, terminal: bool) -> Result<(), Failure> {
+/// leaderboard is the same for any number of threads. Shows progress as
+/// `progress` says; stops starting trials once the time budget is spent
+/// or Ctrl-C is pressed, keeping the finished ones.
+fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Instant, progress: ProgressArg) -> Result<(), Failure> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::mpsc;
     let metric = job.search_metric();
@@ -1003,7 +1054,7 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
                     // Checked here, before each trial starts, not only when
                     // the last one is received: a thread that finished a
                     // trial past the budget must not start the next.
-                    if shared.budget_spent(started.elapsed().as_secs_f64() * 1000.0) {
+                    if shared.budget_spent(started.elapsed().as_secs_f64() * 1000.0) || interrupted() {
                         stop.store(true, Ordering::SeqCst);
                         break;
                     }
@@ -1026,15 +1077,17 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
                 }
                 results.push((trial, ms));
                 let elapsed = started.elapsed().as_secs_f64();
-                if shared.budget_spent(elapsed * 1000.0) {
+                if shared.budget_spent(elapsed * 1000.0) || interrupted() {
                     stop.store(true, Ordering::SeqCst);
                 }
-                if terminal {
-                    let done = before + results.len();
-                    let planned = shared.planned().max(done);
-                    let best = best.map_or("-".to_string(), |m| format!("{m:.4}"));
-                    let left = elapsed / done as f64 * (planned - done) as f64;
-                    say_part!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   ");
+                let done = before + results.len();
+                let planned = shared.planned().max(done);
+                let best = best.map_or("-".to_string(), |m| format!("{m:.4}"));
+                let left = elapsed / done as f64 * (planned - done) as f64;
+                match progress {
+                    ProgressArg::Bar => say_part!("\rsearch: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left   "),
+                    ProgressArg::Lines => say!("search: {done}/{planned} trials, best {best}, {elapsed:.1} s elapsed, about {left:.0} s left"),
+                    ProgressArg::None => {}
                 }
             }
         });
@@ -1044,6 +1097,10 @@ fn search_on_threads(job: &mut Run, ds: &Dataset, threads: usize, started: Insta
             let index = trial.index;
             job.record(trial)?;
             job.set_duration(index, ms);
+        }
+        if interrupted() {
+            job.cancel();
+            return Ok(());
         }
         if job.note_elapsed(started.elapsed().as_secs_f64() * 1000.0) {
             return Ok(());
@@ -1084,6 +1141,7 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             folds,
             metric,
             time_budget,
+            progress,
             threads,
             config,
             trees,
@@ -1153,15 +1211,23 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
             if let Some(path) = &dump_split {
                 write_split(&job, &ds, path)?;
             }
-            let terminal = std::io::stderr().is_terminal();
-            search_on_threads(&mut job, &ds, threads, started, terminal)?;
-            if terminal && job.planned() > 0 {
+            let progress = progress.unwrap_or(if std::io::stderr().is_terminal() { ProgressArg::Bar } else { ProgressArg::None });
+            if job.planned() > 0 {
+                stop_on_ctrl_c();
+            }
+            search_on_threads(&mut job, &ds, threads, started, progress)?;
+            if progress == ProgressArg::Bar && job.planned() > 0 {
                 say!();
             }
-            let outcome = job.finish(&ds)?;
+            let outcome = job.finish(&ds).map_err(|e| match e {
+                mlcycle::Error::Train(mlcycle::train::TrainError::StoppedBeforeAnyTrial) if interrupted() => {
+                    Failure { code: exit::INTERRUPTED, message: "stopped by Ctrl-C before any candidate finished, so nothing was trained or written".into() }
+                }
+                e => e.into(),
+            })?;
             let train_ms = started.elapsed().as_secs_f64() * 1000.0;
             if let (Some(search), Some(config)) = (&outcome.search, &outcome.config.search) {
-                say!("{}", leaderboard_text(search, config.metric));
+                say!("{}", leaderboard_text(search, config.metric, interrupted()));
             }
             let durations = BTreeMap::from([("parse".to_string(), parse_ms), ("train".to_string(), train_ms)]);
             let manifest = outcome.manifest(durations).to_json().map_err(mlcycle::Error::from)?;
@@ -1231,6 +1297,20 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                     say!("manifest written to {}", path.display());
                 }
                 None => emit(&manifest)?,
+            }
+            if interrupted() {
+                // As a time budget's stop: the manifest records the search
+                // as cut short, with the candidates that ran.
+                match &outcome.search {
+                    Some(s) if s.cut_short => say!(
+                        "stopped by you with Ctrl-C: {} of {} candidates ran; the best of them was fitted on every training row and tested above, and the manifest records the search as cut short (replay runs the same {})",
+                        s.trials.len(),
+                        s.planned,
+                        s.trials.len()
+                    ),
+                    _ => say!("Ctrl-C came after every candidate had run: the run above is complete"),
+                }
+                return Ok(exit::INTERRUPTED);
             }
             Ok(0)
         }

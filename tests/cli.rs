@@ -33,6 +33,64 @@ fn run_then_replay_reproduces() {
     assert!(text(&o.stdout).starts_with("reproduced: every figure is bit-identical (accuracy "));
 }
 
+/// Ctrl-C during a search stops it as a time budget does: the candidates
+/// that finished are reported (how many of how many), the best of them is
+/// fitted and tested, the manifest is written recording the search as cut
+/// short (and replays), and the exit status is 130, not a failure's.
+/// Before, the process died and every finished candidate was lost.
+#[test]
+fn ctrl_c_stops_the_search_and_keeps_the_finished_candidates() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("knn.csv");
+    let mut csv = String::from("a,b,c,y\n");
+    for i in 0..3000u32 {
+        let (a, b, c) = ((i * 37 % 101) as f64 / 101.0, (i * 53 % 97) as f64 / 97.0, (i * 71 % 89) as f64 / 89.0);
+        csv.push_str(&format!("{a},{b},{c},{}\n", 3.0 * a + b - c + (i % 7) as f64 / 70.0));
+    }
+    std::fs::write(&data, csv).unwrap();
+    // 30 candidates of about a tenth of a second each, one at a time.
+    let config = dir.path().join("search.json");
+    let ks: Vec<String> = (1..=30).map(|k| k.to_string()).collect();
+    std::fs::write(&config, format!(r#"{{"spaces": [{{"model": "knn", "k": [{}]}}]}}"#, ks.join(","))).unwrap();
+    let out = dir.path().join("run.json");
+    let (d, c, o) = (data.to_str().unwrap(), config.to_str().unwrap(), out.to_str().unwrap());
+    let mut child = bin()
+        .args(["run", d, "--target", "y", "--config", c, "--threads", "1", "--progress", "lines", "--out", o])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = String::new();
+    let mut sent = false;
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        // The first candidate has finished: Ctrl-C, once.
+        if !sent && line.starts_with("search: 1/30 trials") {
+            let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+            assert!(kill.success());
+            sent = true;
+        }
+        err.push_str(&line);
+        err.push('\n');
+    }
+    let status = child.wait().unwrap();
+    assert!(sent, "no progress line for the first candidate:\n{err}");
+    assert_eq!(status.code(), Some(130), "{status:?}\n{err}");
+    let ran = err
+        .lines()
+        .find_map(|l| l.strip_prefix("search: ")?.strip_suffix(" of 30 trials (stopped by you with Ctrl-C), ranked by mean r2 over the folds")?.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("no leaderboard marked as stopped by the user:\n{err}"));
+    assert!((1..30).contains(&ran), "{ran} of 30\n{err}");
+    assert!(err.contains(&format!("stopped by you with Ctrl-C: {ran} of 30 candidates ran;")), "{err}");
+    assert!(err.contains("  r2        "), "the best finished candidate is tested: {err}");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(manifest["search"]["cut_short"], true);
+    assert_eq!(manifest["search"]["trials"].as_array().unwrap().len(), ran);
+    let o = run(&["replay", o, d]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
 /// Replay on another file that cannot even be read the run's way (a ragged
 /// row) says it is not the run's data, with exit 4, not a reading error
 /// advising flags replay does not take.
