@@ -223,15 +223,13 @@ impl RunOptions {
         if let Some(m) = &self.model {
             return Ok(m.clone());
         }
-        // `search none` with one model name: that model's first grid point.
+        // `search none` with one model name: that model with scikit-learn's defaults.
         if let Some(models) = &self.models {
             let models = distinct_models(models);
             let [name] = models.as_slice() else {
                 return Err(SearchError::OneModelWithoutSearch { given: models.len() }.into());
             };
-            let space = search::default_space(name)
-                .ok_or_else(|| SearchError::UnknownModel { name: name.clone(), known: search::MODEL_NAMES.join(", ") })?;
-            return Ok(space[0].clone());
+            return search::single_default(name).ok_or_else(|| SearchError::UnknownModel { name: name.clone(), known: search::MODEL_NAMES.join(", ") }.into());
         }
         let ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf, min_samples_split } = ModelSpec::default() else {
             unreachable!("the default model is a random forest")
@@ -1815,6 +1813,24 @@ mod tests {
         let error = plain.error.as_deref().unwrap_or_default();
         assert!(error.contains("logistic regression with alpha=0 gave weights that are not finite: without a penalty"), "{:?}", plain);
         assert!(trials.iter().filter(|t| t.error.is_none()).all(|t| t.mean.is_some_and(|s| s > 0.9)), "{trials:?}");
+    }
+
+    /// With no search, a model named alone is fitted with scikit-learn's
+    /// defaults: logistic regression with C = 1 (alpha 1) trains on the
+    /// rare class where the unpenalised first grid point failed; k-NN has
+    /// k = 5 and a tree no depth limit.
+    #[test]
+    fn one_model_without_search_takes_scikit_learns_defaults() {
+        let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rare_class.csv")).unwrap();
+        let ds = crate::data::parse_csv(&csv, "rare_class.csv", &crate::data::ParseOptions::default()).unwrap();
+        let one = |name: &str| RunOptions { search: Some(Strategy::None), models: Some(vec![name.into()]), ..RunOptions::new("label") };
+        let out = run(&ds, &one("logistic")).unwrap();
+        assert_eq!(out.config.model, ModelSpec::Logistic { alpha: 1.0 });
+        assert!(out.result.metrics.iter().all(|m| m.value.is_some_and(f64::is_finite)), "{:?}", out.result.metrics);
+        assert_eq!(one("knn").single_model().unwrap(), ModelSpec::Knn { k: 5 });
+        assert_eq!(one("tree").single_model().unwrap(), ModelSpec::DecisionTree { max_depth: None, min_samples_leaf: 1, min_samples_split: 2 });
+        assert_eq!(one("ridge").single_model().unwrap(), ModelSpec::Ridge { alpha: 1.0 });
+        assert!(one("nope").single_model().is_err());
     }
 
     /// Amounts with one word among them, as a target, are too many classes:

@@ -210,6 +210,25 @@ pub fn default_space(name: &str) -> Option<Vec<ModelSpec>> {
     })
 }
 
+/// The one model `--search none` fits for a model name: scikit-learn's
+/// defaults for that estimator (logistic regression's C = 1 is alpha 1,
+/// ridge, lasso and elastic net alpha 1 and an l1_ratio of 0.5, k-NN k = 5,
+/// a tree with no depth limit, the forests', support-vector models' and
+/// gradient boosting's first grid points), or `None` for an unknown name.
+/// The first grid point had been used: unpenalised logistic regression,
+/// whose weights run to infinity on separable or rare classes.
+pub fn single_default(name: &str) -> Option<ModelSpec> {
+    Some(match canonical_name(name)? {
+        "logistic" => ModelSpec::Logistic { alpha: 1.0 },
+        "ridge" => ModelSpec::Ridge { alpha: 1.0 },
+        "lasso" => ModelSpec::Lasso { alpha: 1.0 },
+        "elastic_net" => ModelSpec::ElasticNet { alpha: 1.0, l1_ratio: 0.5 },
+        "knn" => ModelSpec::Knn { k: 5 },
+        "decision_tree" => ModelSpec::DecisionTree { max_depth: None, min_samples_leaf: 1, min_samples_split: 2 },
+        other => default_space(other)?.into_iter().next()?,
+    })
+}
+
 /// The order of a leaderboard: better mean first, unscored last, ties by index.
 pub fn rank_order(metric: RankMetric, a: &Trial, b: &Trial) -> std::cmp::Ordering {
     use std::cmp::Ordering;
