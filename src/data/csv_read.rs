@@ -722,6 +722,33 @@ mod tests {
         }
     }
 
+    /// A tab-separated file with no header whose first message holds a
+    /// comma (UCI's SMS spam collection) is read at tabs, its first line as
+    /// data: "ham" recurs below as a class. A log whose first line starts
+    /// with a date-time is data too. A header over such rows stays one,
+    /// and so does a header repeated where files were joined.
+    #[test]
+    fn headerless_labels_and_logs_keep_their_first_row() {
+        let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let sms = b"ham\tGo until jurong point, crazy\nspam\twin now\nham\tok lar\nham\tsee you\nspam\tfree entry\n";
+        let ds = parse(sms).unwrap();
+        assert_eq!((ds.ingest.delimiter.as_str(), ds.ingest.header, ds.n_rows), ("\t", false, 5));
+        assert_eq!(names(&ds), ["column_1", "column_2"]);
+        let log = b"2023-05-28 12:54:03,service started on port 80\n2023-05-28 12:55:10,request served\n2023-05-28 12:56:00,request failed\n";
+        let ds = parse(log).unwrap();
+        assert_eq!((ds.ingest.header, ds.n_rows), (false, 3));
+        let named = b"label\tmessage\nham\tGo until jurong point, crazy\nspam\twin now\nham\tok lar\n";
+        let ds = parse(named).unwrap();
+        assert_eq!((ds.ingest.delimiter.as_str(), ds.ingest.header, ds.n_rows), ("\t", true, 3));
+        // A name over numbers is a header, though another name ("c")
+        // recurs among its column's labels.
+        let ds = parse(b"id,x,c\n0,0.5,a\n1,1.5,c\n2,2.5,c\n3,3.5,b\n").unwrap();
+        assert_eq!((ds.ingest.header, ds.n_rows), (true, 4));
+        let joined = b"kind,note\nham,one\nspam,two\nkind,note\nham,three\n";
+        let ds = parse(joined).unwrap();
+        assert_eq!((ds.ingest.header, names(&ds), ds.n_rows), (true, vec!["kind".to_string(), "note".into()], 3));
+    }
+
     /// A header one name short of every row below it is R's layout with
     /// row names (`write.table`, and `write.csv` with its empty first
     /// name is already even): the first field becomes a named column, with
@@ -1980,6 +2007,10 @@ mod tests {
             // A note cut by the delimiter, quoted notes, a source with a comma.
             (format!("{comma}\"Note: figures are provisional.\"\nSource: National Statistics Office, 2021 census.\n"), 4, "Region", 0, None, Some("2 lines below the table, from line 6")),
             (format!("{comma}Figures for 2021 are provisional, pending review\n"), 4, "Region", 0, None, Some("line 6, \"Figures for 2021")),
+            // A statistics office's legend of cell marks, with another
+            // delimiter or the file's inside it.
+            (format!("{comma}\nSource: Office for National Statistics\n[c] confidential; [x] not available\n"), 4, "Region", 0, None, Some("2 lines below the table, from line 7")),
+            (format!("{comma}\nSource: Office for National Statistics\n[c] confidential, [x] not available\n"), 4, "Region", 0, None, Some("2 lines below the table, from line 7")),
             (format!("{semi}Quelle: Statistisches Landesamt, 2023\r\n"), 4, "Kreis", 0, None, Some("line 6, \"Quelle: Statistisches Landesamt, 2023\"")),
             // Rows: a last row of a short code, a row with only its first
             // field inside the table, a short text as the first field.
@@ -2030,6 +2061,7 @@ mod tests {
             ("Note: figures are provisional.\n\nSource: National Statistics Office\n", 4000, Some("2 lines below the table, from line 4002")),
             ("Source: ERP export,,,\n", 4000, Some("line 4002, \"Source: ERP export\", is a note")),
             ("All figures are provisional,,,\n", 4000, Some("line 4002")),
+            ("Source: Office for National Statistics\n[c] confidential; [x] not available\n", 4000, Some("2 lines below the table, from line 4002")),
             // Rows: a short code, a row with only its first field inside the
             // table, a note-like row followed by rows.
             ("Z,,,\n", 4001, None),

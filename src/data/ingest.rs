@@ -3569,11 +3569,15 @@ fn note_mark(text: &str) -> bool {
     if t.starts_with(['*', '†', '‡', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰']) {
         return true;
     }
-    // `1)`, `(1)`, `a)`: a mark of up to two digits or one letter.
-    let inner = t.strip_prefix('(').unwrap_or(t);
+    // `1)`, `(1)`, `a)`, and a statistics office's legend `[c]`, `[1]`: a
+    // mark of up to two digits or one letter.
+    let (inner, close) = match t.strip_prefix('[') {
+        Some(rest) => (rest, ']'),
+        None => (t.strip_prefix('(').unwrap_or(t), ')'),
+    };
     let mark: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
     let is_mark = (1..=2).contains(&mark.len()) && (mark.bytes().all(|b| b.is_ascii_digit()) || mark.len() == 1);
-    is_mark && inner[mark.len()..].starts_with(')')
+    is_mark && inner[mark.len()..].starts_with(close)
 }
 
 /// Whether a record below a table of `width` columns (three or more)
@@ -3861,6 +3865,40 @@ fn first_row_recurs_or_has_fractions(records: &[csv::StringRecord], decimal_comm
     })
 }
 
+/// Whether a label of the first of `records` (not a number, date or
+/// missing-value token) is the value of its column in two records below
+/// that are not copies of the first (a header repeated where files were
+/// joined), beside a sentence and over no column of numbers or dates: a
+/// class and a message, not column names.
+fn first_label_recurs(records: &[csv::StringRecord], decimal_comma: bool, missing: &[String]) -> bool {
+    let Some((first, rows)) = records.split_first() else { return false };
+    if first.len() < 2 {
+        return false;
+    }
+    let others: Vec<&csv::StringRecord> = rows.iter().filter(|r| r.len() == first.len() && r.iter().zip(first.iter()).any(|(a, b)| a.trim() != b.trim())).collect();
+    let kind = |t: &str| match classify(t, decimal_comma) {
+        Class::Number(_) | Class::NonFinite => 0,
+        Class::Time(..) => 1,
+        Class::Other => 2,
+    };
+    // A name over a column of numbers or dates ("id" over 0, 1, 2) is a
+    // header, whatever else recurs ("c" among the labels a, b, c).
+    let over_typed = first.iter().enumerate().any(|(j, f)| {
+        let t = f.trim();
+        let mut below = others.iter().filter_map(|r| r.get(j)).map(str::trim).filter(|g| !g.is_empty() && !missing.iter().any(|m| m == g)).peekable();
+        below.peek().is_some() && kind(t) == 2 && !missing.iter().any(|m| m == t) && below.all(|g| kind(g) < 2)
+    });
+    // And beside it a sentence (four words or more), as a message is; a
+    // column name is rarely one ("m,y" over "1 234,x" and "5,y" is a header).
+    let sentence = first.iter().any(|f| matches!(classify(f.trim(), decimal_comma), Class::Other) && f.split_whitespace().count() >= 4);
+    !over_typed
+        && sentence
+        && first.iter().enumerate().any(|(j, f)| {
+        let t = f.trim();
+            !t.is_empty() && !missing.iter().any(|m| m == t) && matches!(classify(t, decimal_comma), Class::Other) && others.iter().filter(|r| r.get(j).is_some_and(|g| g.trim() == t)).count() >= 2
+        })
+}
+
 /// Whether a record is a Qualtrics export's row of import IDs: every
 /// field written (half of them at least) a JSON object that starts
 /// `{"ImportId":`.
@@ -3919,6 +3957,18 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // Quotes escaped with a backslash: asked for, or seen in a value.
     let escape = !whitespace && opts.backslash_escapes.unwrap_or_else(|| backslash_quote_line(view, delimiter).is_some());
     let mut records = sample_records(view, delimiter, comment, escape, 500);
+    // The first line's count alone can mislead: a comma in the first value
+    // of a tab-separated file (UCI's SMS spam collection) read every other
+    // line as one field. Where the delimiter counted does not split the
+    // sample evenly and another splits every sampled line into the same
+    // two fields or more, that one is the delimiter.
+    if option_delimiter.is_none() && !whitespace && !even(&records) {
+        let other = [b',', b';', b'\t', b'|'].into_iter().filter(|&c| c != delimiter).map(|c| (c, sample_records(view, c, comment, escape, 500))).find(|(_, r)| r.len() >= 2 && is_table(r));
+        if let Some((d, r)) = other {
+            delimiter = d;
+            records = r;
+        }
+    }
     // Bytes of `body` a detected title or notes take.
     let mut pre_bytes = 0;
     // A title or notes above the table, or a title padded with
@@ -4052,9 +4102,15 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             // a label, not a name) or a number in it has a fraction. A header
             // of years over numbers ("country,2019,2020", or consecutive
             // years alone over measurements) stays a header.
+            // Also when a date or time in the first row heads a column of
+            // them (a log's first line; no name is a date-time), or a label
+            // of the first row recurs in two rows below that are not copies
+            // of it (UCI's SMS spam collection: "ham" is a class, not a name).
+            let time_first = records.first().is_some_and(|r| r.iter().any(|f| matches!(classify(f.trim(), decimal_comma), Class::Time(..))));
             let data_like = data_like
                 || (first_row_is_data(&records, number, &opts.missing_tokens)
-                    && (whitespace || first_row_recurs_or_has_fractions(&records, decimal_comma)));
+                    && (whitespace || time_first || first_row_recurs_or_has_fractions(&records, decimal_comma)))
+                || first_label_recurs(&records, decimal_comma, &opts.missing_tokens);
             (!data_like, "detected")
         }
     };
