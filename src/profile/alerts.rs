@@ -101,8 +101,22 @@ fn no_numbers(others: Option<(usize, &str)>, levels: &[String], codes: &[crate::
 /// [`written_numbers`] without a unit.
 fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
     let present: usize = counts.iter().sum();
-    let most_others = present as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
+    // Markers for withheld or missing values (`[c]`, `..`, `(X)`: a few
+    // kinds, under half the values) are left out of the share: an office's
+    // table with 12% suppressed cells is still a column of numbers.
+    let (mut markers, mut marker_kinds) = (0usize, 0usize);
+    for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
+        if is_marker(level) && disguised_number(level, decimal_comma).is_none() {
+            markers += n;
+            marker_kinds += 1;
+        }
+    }
+    if marker_kinds > 5 || markers * 2 > present {
+        (markers, marker_kinds) = (0, 0);
+    }
+    let most_others = (present - markers) as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
     let (mut values, mut marked_values, mut others, mut example, mut first_other) = (0usize, 0usize, 0usize, None, None);
+    let mut unmarked = 0usize;
     for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
         match disguised_number(level, decimal_comma) {
             Some((_, marked)) => {
@@ -115,13 +129,16 @@ fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: boo
             None => {
                 others += n;
                 first_other.get_or_insert(level.as_str());
-                if others as f64 > most_others {
+                if !(marker_kinds > 0 && is_marker(level)) {
+                    unmarked += n;
+                }
+                if unmarked as f64 > most_others {
                     return None;
                 }
             }
         }
     }
-    let share = values as f64 / present.max(1) as f64;
+    let share = values as f64 / (present - markers).max(1) as f64;
     let others = first_other.map(|e| (others, e));
     example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None, other_unit: None, others })
 }
@@ -267,6 +284,23 @@ fn times_as_text(levels: &[String]) -> Option<(&'static str, &str)> {
             _ => false,
         }
     }
+    // A month or quarter of a year: `2000-01`, `2000M01`, `2000-Q1`,
+    // `Jan-2000`, `Jan 2000`.
+    fn period(t: &str) -> bool {
+        let t = t.trim();
+        let b = t.as_bytes();
+        if b.len() >= 6 && digits(&t[..4], 4, 4) && matches!(b[0], b'1' | b'2') {
+            // A separator is needed: `012345` is a code.
+            let Some(rest) = t[4..].strip_prefix(['-', '/', 'M', 'm', 'Q', 'q']) else { return false };
+            let rest = rest.strip_prefix(['Q', 'q']).unwrap_or(rest);
+            return digits(rest, 1, 2);
+        }
+        const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+        match t.split_once(['-', ' ']) {
+            Some((m, y)) => m.len() == 3 && MONTHS.contains(&m.to_ascii_lowercase().as_str()) && digits(y, 4, 4),
+            None => false,
+        }
+    }
     fn short_date(t: &str) -> bool {
         let t = t.trim();
         let Some(sep) = t.chars().find(|c| matches!(c, '/' | '.' | '-')) else { return false };
@@ -277,7 +311,7 @@ fn times_as_text(levels: &[String]) -> Option<(&'static str, &str)> {
     if sample.len() < 10 {
         return None;
     }
-    for (kind, test) in [("times of day or durations", clock as fn(&str) -> bool), ("dates with a two-digit year", short_date)] {
+    for (kind, test) in [("times of day or durations", clock as fn(&str) -> bool), ("dates with a two-digit year", short_date), ("months or quarters of a year", period)] {
         let hits = sample.iter().filter(|l| test(l)).count();
         if hits * 10 >= sample.len() * 9 {
             return sample.iter().find(|l| test(l)).map(|l| (kind, l.as_str()));
@@ -749,6 +783,8 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                 suggestion: None,
                 advice: if kind.starts_with("dates") {
                     "write the years with four digits at the source (the century of \"23\" is not known), and the column is read as dates; as it is, training leaves it out".into()
+                } else if kind.starts_with("months") {
+                    "write each as the date it starts on (2000-01-01) at the source, and the column is read as dates; as it is, training leaves it out".into()
                 } else {
                     "convert them to a number at the source (seconds, or hours as a decimal), or write times as full ISO 8601 date-times, and the column is read as numbers or dates; as it is, training leaves it out".into()
                 },
@@ -1081,14 +1117,29 @@ fn missing_markers(ds: &Dataset, m: &crate::data::MixedTypes) -> Option<Vec<Stri
     let Some(ColumnValues::Categorical { levels, .. }) = ds.column(&m.column).ok().map(|c| &c.values) else { return None };
     let mut markers = Vec::new();
     for level in levels.iter().filter(|l| crate::data::number_or_code(l).is_none()) {
-        let punctuation = level.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace());
-        let word = ["x", "k.a.", "n.a.", "n.d.", "nd", "(x)"].contains(&level.to_lowercase().as_str());
-        if markers.len() == 3 || level.chars().count() > 4 || !(punctuation || word) {
+        if markers.len() == 3 || !is_marker(level) {
             return None;
         }
         markers.push(level.clone());
     }
     (!markers.is_empty()).then_some(markers)
+}
+
+/// Whether a label is a statistics office's or a spreadsheet's marker
+/// for a missing, withheld or not-applicable value rather than a value:
+/// up to four characters, all punctuation (`..`, `:`, `-`, `*`, `**`),
+/// one letter in brackets (`[c]`, `(X)`), `x`, or an abbreviation such as
+/// `n.a.`, `k.a.`, `nd`. (A bare letter is a code: lifeboats `C`, `D`.)
+fn is_marker(level: &str) -> bool {
+    let t = level.trim();
+    let n = t.chars().count();
+    if n == 0 || n > 4 {
+        return false;
+    }
+    let punctuation = t.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    let bracketed = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')).or_else(|| t.strip_prefix('(').and_then(|r| r.strip_suffix(')')));
+    let letter = bracketed.is_some_and(|inner| inner.chars().count() == 1 && inner.chars().all(char::is_alphabetic));
+    punctuation || letter || ["x", "k.a.", "n.a.", "n.d.", "nd"].contains(&t.to_lowercase().as_str())
 }
 
 /// The labels of a mixed column of dates that are not dates, when every
@@ -1237,7 +1288,10 @@ const FEW_ROWS_FOR_KEYS: usize = 30;
 /// ±9999 … up to ±9,999,999.
 fn sentinel(x: f64) -> bool {
     const CODES: [f64; 5] = [999.0, 9_999.0, 99_999.0, 999_999.0, 9_999_999.0];
-    x == -99.0 || (x.abs() >= 999.0 && CODES.contains(&x.abs()))
+    // Surveys code the reasons a value is missing next to -999 and -99
+    // (SPSS: -998 refused, -997 don't know).
+    const REASONS: [f64; 4] = [-998.0, -997.0, -98.0, -97.0];
+    x == -99.0 || REASONS.contains(&x) || (x.abs() >= 999.0 && CODES.contains(&x.abs()))
 }
 
 /// The `--missing` flag that adds `more` to the tokens the file was read
@@ -1926,6 +1980,10 @@ mod tests {
         assert_eq!(a.severity, super::Severity::Warning);
         let p = profile(&parse_csv(rows(true).as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::SentinelValues), "{:?}", p.alerts);
+        // A survey's reason codes beside it (SPSS: -998 refused).
+        let p = profile(&parse_csv(rows(false).replace("\n-999,1", "\n-998,1").as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::SentinelValues).expect("-999 and -998 named");
+        assert!(a.message.starts_with("\"income\" has -999 in ") && a.message.contains(" and -998 in "), "{}", a.message);
     }
 
     /// Columns of one value a row that are times, durations or dates with
@@ -1933,10 +1991,10 @@ mod tests {
     /// of UUIDs is an identifier, not free text; sentences are free text.
     #[test]
     fn unique_times_dates_and_keys_are_named_for_what_they_are() {
-        let csv: String = std::iter::once("dur,clock,short,key,note,y\n".to_string())
+        let csv: String = std::iter::once("dur,clock,short,key,note,month,y\n".to_string())
             .chain((0..40).map(|i| {
                 format!(
-                    "0{}:{:02}:{:02},{}:{:02} {},{:02}/{:02}/{:02},{:08x}-1c2d-4e5f-8a9b-{:012x},the {i}th note of many,{}\n",
+                    "0{}:{:02}:{:02},{}:{:02} {},{:02}/{:02}/{:02},{:08x}-1c2d-4e5f-8a9b-{:012x},the {i}th note of many,{},{}\n",
                     i % 10,
                     (i * 7) % 60,
                     (i * 13) % 60,
@@ -1948,19 +2006,48 @@ mod tests {
                     10 + i,
                     (i as u64 * 2_654_435_761) % 4_294_967_291,
                     i * 77_777,
+                    if i % 2 == 0 { format!("{}-{:02}", 1990 + i / 12, 1 + i % 12) } else { format!("{}M{:02}", 1990 + i / 12, 1 + i % 12) },
                     i % 2
                 )
             }))
             .collect();
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let unique = |c: &str| p.alerts.iter().find(|a| a.code == AlertCode::Unique && a.columns == [c]).unwrap_or_else(|| panic!("{c}: {:?}", p.alerts));
-        for (c, kind) in [("dur", "times of day or durations"), ("clock", "times of day or durations"), ("short", "dates with a two-digit year")] {
+        for (c, kind) in [("dur", "times of day or durations"), ("clock", "times of day or durations"), ("short", "dates with a two-digit year"), ("month", "months or quarters of a year")] {
             let a = unique(c);
             assert!(a.message.starts_with(&format!("\"{c}\" has a different value in every one of 40 rows: {kind} written as text (e.g. ")), "{}", a.message);
             assert_eq!(a.fix(), None, "{c}");
         }
         assert!(unique("key").message.ends_with("it looks like an identifier"), "{}", unique("key").message);
         assert!(unique("note").message.ends_with("it is free text, and as labels a model could only memorise it"), "{}", unique("note").message);
+    }
+
+    /// A statistics office's table with 12% suppressed cells (`[c]`,
+    /// `[x]`, `..`) beside numbers with thousands marks is a column of
+    /// numbers written as text, the markers becoming missing; the drop
+    /// column of the high-cardinality alert is not offered. Words among
+    /// the numbers past a tenth still rule it out.
+    #[test]
+    fn suppressed_cells_do_not_hide_numbers_written_as_text() {
+        let csv: String = std::iter::once("region,employment,y\n".to_string())
+            .chain((0..300).map(|i| {
+                let v = match i % 25 {
+                    3 => "[c]".to_string(),
+                    9 => "[x]".to_string(),
+                    17 => "..".to_string(),
+                    _ => format!("\"{},{:03}\"", 1 + i % 90, (i * 37) % 1000),
+                };
+                format!("r{i},{v},{}\n", i % 2)
+            }))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).unwrap_or_else(|| panic!("{:?}", p.alerts));
+        assert!(a.message.contains("36 values that are no numbers (e.g. \"[c]\""), "{}", a.message);
+        assert!(matches!(a.fix(), Some(StepSpec::ParseNumbers { .. })));
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::HighCardinality && a.columns == ["employment"]), "{:?}", p.alerts);
+        let words = csv.replace("[x]", "withheld").replace("[c]", "suppressed").replace("..", "unknown");
+        let p = profile(&parse_csv(words.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        assert!(!p.alerts.iter().any(|a| a.code == AlertCode::NumbersAsText), "{:?}", p.alerts);
     }
 
     /// A spreadsheet's date serials among ISO dates are named as such,
