@@ -537,6 +537,22 @@ impl Work {
         }
     }
 
+    /// Values present (not missing).
+    fn present(&self) -> usize {
+        match self {
+            Work::Num(v) => v.iter().flatten().count(),
+            Work::Lab { codes, .. } => codes.iter().flatten().count(),
+        }
+    }
+
+    /// The first present value, as text.
+    fn first_text(&self) -> Option<String> {
+        match self {
+            Work::Num(v) => v.iter().flatten().next().map(|x| crate::data::format_number(*x)),
+            Work::Lab { levels, codes } => codes.iter().flatten().next().map(|c| levels[*c as usize].clone()),
+        }
+    }
+
     /// Label counts in level order.
     fn counts(&self) -> Vec<usize> {
         match self {
@@ -657,7 +673,21 @@ impl Recipe {
                 match spec {
                     StepSpec::Cast { to, .. } => {
                         let from_time = time;
+                        let (before, example) = (work.present(), work.first_text());
                         work = work.cast(from_time, *to);
+                        // A cast that empties the column would be recorded
+                        // as a drop, and the run would not replay.
+                        if before > 0 && work.present() == 0 {
+                            return Err(bad(
+                                &column,
+                                "cast",
+                                &format!(
+                                    "no training value reads as {} (such as {}), so the cast would leave the column empty; cast it to another type, or drop the column",
+                                    to.as_str(),
+                                    crate::report::quoted(example.as_deref().unwrap_or_default())
+                                ),
+                            ));
+                        }
                         time = to.is_time();
                         if *to == ColumnKind::Boolean && !work.is_num() {
                             let values = work.counts().iter().filter(|&&n| n > 0).count();
@@ -670,7 +700,15 @@ impl Recipe {
                     }
                     StepSpec::ParseNumbers { .. } => {
                         let (decimal_comma, unit) = number_reading(&work, ds.ingest.decimal_comma);
+                        let (before, example) = (work.present(), work.first_text());
                         work = work.parse_numbers(decimal_comma, unit.as_deref());
+                        if before > 0 && work.present() == 0 {
+                            return Err(bad(
+                                &column,
+                                "parse_numbers",
+                                &format!("no training value reads as a number (such as {}), so the step would leave the column empty; remove the step, or drop the column", crate::report::quoted(example.as_deref().unwrap_or_default())),
+                            ));
+                        }
                         needs_impute = work.is_num();
                         fitted.push(RecipeStep::ParseNumbers { column: column.clone(), decimal_comma, unit });
                     }
@@ -1323,6 +1361,21 @@ mod tests {
         let e = Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[cast("a")]).unwrap_err();
         assert_eq!(e.to_string(), "recipe step cast cannot apply to column \"a\": a boolean has two values, and this column has 4 different ones in the training rows; cast it to categorical, or leave it as it is");
         assert!(Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[cast("b")]).is_ok());
+    }
+
+    /// A cast or parse_numbers step that reads no training value is
+    /// refused: it had been recorded as a drop of the emptied column, and
+    /// the run's manifest did not replay (the replay one-hot encoded it).
+    #[test]
+    fn a_step_that_empties_the_column_is_refused() {
+        let d = ds("island,price,y\nBiscoe,$3,p\nDream,$4,q\nBiscoe,n/a,p\nDream,$5,q\n");
+        let cast = StepSpec::Cast { column: "island".into(), to: ColumnKind::Float };
+        let e = Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[cast]).unwrap_err();
+        assert_eq!(e.to_string(), "recipe step cast cannot apply to column \"island\": no training value reads as float (such as \"Biscoe\"), so the cast would leave the column empty; cast it to another type, or drop the column");
+        let parse = |c: &str| StepSpec::ParseNumbers { column: c.into() };
+        let e = Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[parse("island")]).unwrap_err();
+        assert!(e.to_string().contains("no training value reads as a number (such as \"Biscoe\")"), "{e}");
+        assert!(Recipe::fit_with(&d, &[0, 1], &[0, 1, 2, 3], &[parse("price")]).is_ok());
     }
 
     /// The error rule for unseen labels names the row and the way out.
