@@ -1181,6 +1181,27 @@ fn main_inner(cli: Cli) -> Result<u8, Failure> {
                     message: "--trees and --max-depth set the one random forest of --search none; a search takes tree sizes from its grid (give them in a --config file's spaces, e.g. {\"model\": \"random_forest\", \"n_trees\": [50], \"max_depth\": [8]})".into(),
                 });
             }
+            // Likewise a search's settings with no search: the one model is
+            // fitted on the training rows, and a ranking metric or a budget
+            // would be ignored.
+            if strategy == Strategy::None {
+                let given: Vec<&str> = [("--trials", trials.is_some()), ("--folds", folds.is_some()), ("--metric", metric.is_some()), ("--time-budget", time_budget.is_some())]
+                    .iter()
+                    .filter(|(_, set)| *set)
+                    .map(|(flag, _)| *flag)
+                    .collect();
+                if !given.is_empty() {
+                    return Err(Failure {
+                        code: exit::INPUT,
+                        message: format!(
+                            "{} {} a search, and --search none fits one model with no search (no folds, no ranking, no budget); leave {} out, or choose a search (--search grid, random or halving)",
+                            given.join(" and "),
+                            if given.len() == 1 { "sets" } else { "set" },
+                            if given.len() == 1 { "it" } else { "them" }
+                        ),
+                    });
+                }
+            }
             let (ds, parse_ms) = load_with(&data, &read.options()?)?;
             say_reading_notes(&ds, "trained and tested on");
             let opts = RunOptions {
