@@ -650,7 +650,7 @@ impl Run {
             (None, Vec::new(), Vec::new(), Vec::new())
         } else {
             // The grid: given outright (replay), from spaces, or the models' defaults.
-            let (models, grid, given) = match (&opts.grid, &opts.spaces) {
+            let (mut models, mut grid, given) = match (&opts.grid, &opts.spaces) {
                 (Some(g), _) => {
                     if let Some(m) = g.iter().find(|m| !m.supports(task)) {
                         return Err(SearchError::WrongTask { name: m.name().to_string(), task: task.as_str() }.into());
@@ -673,7 +673,6 @@ impl Run {
                 }
             };
             let trials = opts.trials.unwrap_or(if strategy == Strategy::Random { search::RANDOM_TRIALS } else { MAX_TRIALS });
-            let grid_len = grid.len();
             let strata = match &y_train {
                 Target::Classes(c) => Some(c.as_slice()),
                 Target::Values(_) => None,
@@ -681,6 +680,30 @@ impl Run {
             // Small data: the default folds shrink to what the smallest class
             // allows; folds the user asked for are kept or refused.
             let k = opts.folds.unwrap_or_else(|| DEFAULT_FOLDS.min(search::max_folds(train_rows.len(), strata).max(2)));
+            // A default grid's k-NN candidates with more neighbours than a
+            // fold trains on would fail on every fold: left out, and said.
+            if !given {
+                let smallest = train_rows.len() - train_rows.len().div_ceil(k.max(1));
+                let over: Vec<usize> = grid
+                    .iter()
+                    .filter_map(|s| match s {
+                        ModelSpec::Knn { k: n } if *n > smallest => Some(*n),
+                        _ => None,
+                    })
+                    .collect();
+                if !over.is_empty() {
+                    let all = grid.iter().filter(|s| matches!(s, ModelSpec::Knn { .. })).count() == over.len();
+                    let ks = over.iter().map(|n| format!("k = {n}")).collect::<Vec<_>>().join(", ");
+                    let reason = format!("{}{ks}: more neighbours than the {smallest} rows a fold trains on", if all { "" } else { "its candidates with " });
+                    left_out.push(LeftOut { model: "knn".into(), reason });
+                    grid.retain(|s| !matches!(s, ModelSpec::Knn { k: n } if *n > smallest));
+                    models.retain(|m| grid.iter().any(|s| s.name() == m));
+                    if grid.is_empty() {
+                        return Err(SearchError::AllLeftOut { reasons: left_out.iter().map(|l| format!("{}: {}", l.model, l.reason)).collect::<Vec<_>>().join("; ") }.into());
+                    }
+                }
+            }
+            let grid_len = grid.len();
             let folds = search::folds(train_rows.len(), strata, k, seed)?;
             let fold_rows = train_rows.len() - train_rows.len() / k;
             let plan = search::plan_grid(grid.clone(), strategy, trials, fold_rows, seed)?;
@@ -1831,6 +1854,21 @@ mod tests {
         assert_eq!(one("tree").single_model().unwrap(), ModelSpec::DecisionTree { max_depth: None, min_samples_leaf: 1, min_samples_split: 2 });
         assert_eq!(one("ridge").single_model().unwrap(), ModelSpec::Ridge { alpha: 1.0 });
         assert!(one("nope").single_model().is_err());
+    }
+
+    /// On 30 rows the default grid's k = 15 has more neighbours than a
+    /// fold's 13 training rows: left out and said, not a failed candidate.
+    #[test]
+    fn knn_with_more_neighbours_than_a_fold_is_left_out() {
+        let csv: String = std::iter::once("x,z,y\n".to_string()).chain((0..30).map(|i| format!("{},{},{}\n", i % 7, (i * 3) % 11, ["a", "b"][i % 2]))).collect();
+        let ds = crate::data::parse_csv(csv.as_bytes(), "t.csv", &crate::data::ParseOptions::default()).unwrap();
+        let job = Run::start(&ds, &RunOptions::new("y")).unwrap();
+        let knn = job.left_out().iter().find(|l| l.model == "knn").expect("knn's k = 15 left out");
+        assert!(knn.reason.starts_with("its candidates with k = 15: more neighbours than the "), "{}", knn.reason);
+        assert!(job.pending().iter().all(|t| !matches!(t.model, ModelSpec::Knn { k: 15 })));
+        assert!(job.pending().iter().any(|t| matches!(t.model, ModelSpec::Knn { k: 3 })));
+        let out = run(&ds, &RunOptions::new("y")).unwrap();
+        assert!(out.search.unwrap().trials.iter().all(|t| t.error.is_none()));
     }
 
     /// Amounts with one word among them, as a target, are too many classes:

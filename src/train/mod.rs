@@ -1034,6 +1034,12 @@ pub fn fit(spec: &ModelSpec, x: &Array2<f64>, y: &Target, seed: u64) -> Result<T
         if message.contains("interior point") {
             message.push_str("; smartcore's solver for this model stops at a fixed number of iterations: choose ridge, which solves directly, or search this model's other strengths (alpha)");
         }
+        // Its conjugate-gradient step is given a tolerance of 0 when the
+        // duality gap already is: the target is constant on these rows
+        // (or the penalty sets every weight to 0), nothing to fit.
+        if message.contains("tolerance shoud be > 0") {
+            message = "smartcore's solver found nothing to fit: the target is constant on these rows, or the penalty (alpha) sets every weight to 0; a smaller alpha, or another model, fits it".into();
+        }
         TrainError::Fit { message }
     };
     let inner = match (spec, y) {
@@ -1311,6 +1317,19 @@ mod tests {
                 Err(TrainError::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
                 other => panic!("{spec:?}: expected InvalidParameter, got {other:?}"),
             }
+        }
+    }
+
+    /// smartcore's lasso on a constant target stops with "tolerance shoud
+    /// be > 0", a setting no user gives: said as what it means.
+    #[test]
+    fn lasso_on_a_constant_target_says_there_is_nothing_to_fit() {
+        let x = Array2::from_shape_fn((30, 2), |(i, j)| ((i * 7 + j * 3) % 11) as f64);
+        let y = Target::Values(vec![7.5; 30]);
+        for spec in [ModelSpec::Lasso { alpha: 1.0 }, ModelSpec::ElasticNet { alpha: 1.0, l1_ratio: 0.5 }] {
+            let Err(e) = fit(&spec, &x, &y, 1) else { panic!("{spec:?} fitted a constant target") };
+            let e = e.to_string();
+            assert!(e.contains("smartcore's solver found nothing to fit: the target is constant on these rows"), "{spec:?}: {e}");
         }
     }
 
