@@ -1007,6 +1007,38 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             } + &kept_by_value(m),
         });
     }
+    // Words in row 1 of two columns of numbers or more, their first odd
+    // value (a census export's second line of names, "Estimate!!Total"
+    // under "B19013_001E"): the line above may be codes, and this one the
+    // names.
+    let second_header: Vec<&crate::data::MixedTypes> = p
+        .ingest
+        .mixed
+        .iter()
+        .filter(|m| m.majority == "number" && m.examples.first().is_some_and(|e| e.row == 1 && e.value.chars().filter(|c| c.is_alphabetic()).count() >= 3))
+        .collect();
+    if second_header.len() >= 2 && p.sample.is_none() {
+        let first = &second_header[0];
+        let value = first.examples.first().map_or("", |e| e.value.as_str());
+        let lines = 1 + p.ingest.skipped_lines;
+        out.push(Alert {
+            code: AlertCode::MixedTypes,
+            severity: Severity::Warning,
+            columns: second_header.iter().map(|m| m.column.clone()).collect(),
+            message: format!(
+                "row 1 holds words in {} columns of numbers (such as {} in {}): it looks like a second line of column names",
+                second_header.len(),
+                quoted(value),
+                quoted(&first.column)
+            ),
+            evidence: ev(&[("columns", second_header.len() as f64)]),
+            suggestion: None,
+            advice: format!(
+                "if the line above it holds codes and this one the names, skip {} (--skip-lines {lines}, or \"Lines to skip\" in the page's reading options) and read the file again; otherwise each column's cast makes row 1 missing",
+                if lines == 1 { "the first line".to_string() } else { format!("the first {lines} lines") }
+            ),
+        });
+    }
     for nf in &p.ingest.non_finite {
         out.push(Alert {
             code: AlertCode::NonFinite,
@@ -2048,6 +2080,22 @@ mod tests {
         let words = csv.replace("[x]", "withheld").replace("[c]", "suppressed").replace("..", "unknown");
         let p = profile(&parse_csv(words.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::NumbersAsText), "{:?}", p.alerts);
+    }
+
+    /// A second line of names under the codes (a census export): one
+    /// alert names it and the lines to skip; the columns keep their casts.
+    #[test]
+    fn a_second_line_of_names_is_named() {
+        let csv: String = ["GEO_ID,NAME,B19013_001E,B19013_001M\n".to_string(), "Geography,Geographic Area Name,Estimate!!Total,Margin of Error!!Total\n".to_string()]
+            .into_iter()
+            .chain((0..50).map(|i| format!("0500000US{i:05},County {i},{},{}\n", 40_000 + i * 311, 1_000 + i * 7)))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let a = p.alerts.iter().find(|a| a.message.contains("second line of column names")).unwrap_or_else(|| panic!("{:?}", p.alerts));
+        assert_eq!(a.columns, ["B19013_001E", "B19013_001M"]);
+        assert!(a.message.starts_with("row 1 holds words in 2 columns of numbers (such as \"Estimate!!Total\" in \"B19013_001E\")"), "{}", a.message);
+        assert!(a.advice.starts_with("if the line above it holds codes and this one the names, skip the first line (--skip-lines 1"), "{}", a.advice);
+        assert_eq!(p.alerts.iter().filter(|a| a.code == AlertCode::MixedTypes && a.fix().is_some()).count(), 2);
     }
 
     /// A spreadsheet's date serials among ISO dates are named as such,
