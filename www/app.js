@@ -1946,6 +1946,18 @@ async function replayText(text, name) {
 // Options the Reading options have no control for, as the page leaves
 // them (ParseOptions::default in src/data/csv_read.rs).
 const FIXED_OPTIONS = { maxBytes: 2 ** 30, maxRows: 1_000_000_000, maxColumns: 10_000, maxFieldBytes: 2 ** 20, maxHeaderChars: 1_000, overBudget: 'sample' };
+// Each as the person knows it: mlcycle's flag where the command has one,
+// else the limit in words (a manifest's field names are not theirs).
+const FIXED_OPTION_WORDS = {
+  maxBytes: (v, page) => `a file size limit of ${JSON.stringify(v)} bytes (the page reads up to ${page})`,
+  maxRows: (v, page) => `a row limit of ${JSON.stringify(v)} (the page reads up to ${page} rows)`,
+  maxColumns: (v, page) => `a column limit of ${JSON.stringify(v)} (the page reads up to ${page} columns)`,
+  maxFieldBytes: (v, page) => `a field size limit of ${JSON.stringify(v)} bytes (the page reads fields up to ${page} bytes)`,
+  maxHeaderChars: (v, page) => `a column name limit of ${JSON.stringify(v)} characters (the page reads names up to ${page} characters)`,
+  overBudget: (v) => (v === 'error'
+    ? '--no-sample (mlcycle\'s flag to stop with an error rather than sample a file over the memory budget; the page samples such a file)'
+    : `the over-budget choice ${JSON.stringify(v)} (the page samples a file over the memory budget)`),
+};
 const MIB = 1024 * 1024;
 
 /**
@@ -1960,7 +1972,7 @@ function controlsForRun(o) {
   const known = new Set([...Object.keys(FIXED_OPTIONS), 'maxMemoryBytes', 'missingTokens', 'delimiter', 'hasHeader', 'decimalComma', 'skipLines', 'comment', 'lossyUtf8', 'encoding', 'nonFinite', 'shortRows', 'backslashEscapes', 'columnTypes']);
   for (const key of Object.keys(opts)) if (!known.has(key)) cannot.push(`the option ${JSON.stringify(key)} (${JSON.stringify(opts[key])}), which this page does not know`);
   for (const [key, value] of Object.entries(FIXED_OPTIONS)) {
-    if (opts[key] !== undefined && opts[key] !== value) cannot.push(`${key} ${JSON.stringify(opts[key])} (the page reads with ${JSON.stringify(value)})`);
+    if (opts[key] !== undefined && opts[key] !== value) cannot.push(FIXED_OPTION_WORDS[key](opts[key], value));
   }
   const tri = (v, yes, no) => (v === true ? yes : v === false ? no : '');
   controls['opt-delimiter'] = opts.delimiter ?? '';

@@ -152,7 +152,8 @@ test('a run\'s reading option the page has no control for is named, not guessed'
     const file = join(s.tmp, 'inf.csv');
     writeFileSync(file, infCsv().replace('inf', '1'));
     const out = join(s.tmp, 'inf.json');
-    const run = await runMlcycle(['run', file, '--target', 'y', '--search', 'none', '--out', out]);
+    // --no-sample: a choice the page has no control for (it samples).
+    const run = await runMlcycle(['run', file, '--target', 'y', '--search', 'none', '--no-sample', '--out', out]);
     assert.equal(run.code, 0, `mlcycle run exited ${run.code}\n${run.stderr}`);
     // A limit the page never sets.
     const manifest = JSON.parse(readFileSync(out, 'utf8'));
@@ -166,7 +167,11 @@ test('a run\'s reading option the page has no control for is named, not guessed'
     const replay = await openManifest(page, edited);
     assert.equal(replay.errorCode, 'parse_options_differ', replay.error);
     assert.equal(await page.getByRole('button', { name: /run's options/ }).count(), 0);
-    assert.match(await page.textContent('[data-testid="replay-options-unsupported"]'), /cannot set maxRows 500/);
+    // Named as the person knows them: the command's flag, the limit in words; not the manifest's field names.
+    const unsupported = await page.textContent('[data-testid="replay-options-unsupported"]');
+    assert.match(unsupported, /a row limit of 500 \(the page reads up to 1000000000 rows\)/);
+    assert.match(unsupported, /--no-sample/);
+    assert.doesNotMatch(unsupported, /overBudget|maxRows/);
     s.assertStayedHome();
   } finally {
     await s.close();
