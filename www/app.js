@@ -582,8 +582,10 @@ async function loadBytes(bytes, fileName, meta, sameFile = false) {
     const targetNote = dropStepsOnTarget();
     await nextFrame();
     renderTypeColumns(profile);
+    // The results and their manifest were of the data before: they go with it.
     clear($('results-section').querySelector('#metrics-body'));
     $('results-section').hidden = true;
+    unmarkResults(null);
     clear($('replay-result'));
     await updateInferred();
     renderModelChoices();
@@ -1216,14 +1218,16 @@ function readSeed() {
 /**
  * The results on screen are the previous run's while a training runs, and
  * after one that ends with no result (failed, refused, stopped): a note
- * above them says so and names that run's target, and they are dimmed, so
+ * above them says so and names that run's file and target, and they are dimmed, so
  * no one reads them as the new run's. New results take the note away.
  */
 function markResultsPrevious(ended) {
   const section = $('results-section');
   const note = $('results-previous');
   if (section.hidden || !state.resultTarget) return;
-  const target = `target "${visible(state.resultTarget)}"`;
+  // The file too: the data loaded now may not be the one they came from.
+  const file = state.resultFile ? `file "${visible(state.resultFile)}", ` : '';
+  const target = `${file}target "${visible(state.resultTarget)}"`;
   note.textContent = ended
     ? `Previous run's results (${target}): the training just tried ended with no results, so nothing below is from it; Download manifest saves the previous run.`
     : `Previous run's results (${target}), until this training ends.`;
@@ -1233,6 +1237,7 @@ function markResultsPrevious(ended) {
 
 function unmarkResults(target) {
   state.resultTarget = target;
+  state.resultFile = target === null ? null : state.profile ? state.profile.fileName : null;
   $('results-previous').hidden = true;
   $('results-previous').textContent = '';
   $('results-section').classList.remove('previous');

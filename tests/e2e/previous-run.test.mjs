@@ -60,7 +60,7 @@ test('a failed training leaves the previous results marked as the previous run\'
     // The old figures are still there, and said to be the previous run's, of its target.
     assert.equal(await page.isVisible('[data-testid="results-previous"]'), true);
     const note = await page.textContent('[data-testid="results-previous"]');
-    assert.match(note, /^Previous run's results \(target "label"\): the training just tried ended with no results/);
+    assert.match(note, /^Previous run's results \(file "two\.csv", target "label"\): the training just tried ended with no results/);
     assert.equal(await page.evaluate(() => document.getElementById('results-section').classList.contains('previous')), true);
     // The engine's message (its flag in the page's words) and the page's advice read apart.
     assert.match(failed.message, /set "Search" to "None \(one random forest\)" under Train/);
@@ -71,7 +71,7 @@ test('a failed training leaves the previous results marked as the previous run\'
     await page.fill('#seed-input', '-1');
     await train(page);
     assert.equal(await page.textContent('#status'), 'Nothing was trained.');
-    assert.match(await page.textContent('[data-testid="results-previous"]'), /^Previous run's results \(target "label"\)/);
+    assert.match(await page.textContent('[data-testid="results-previous"]'), /^Previous run's results \(file "two\.csv", target "label"\)/);
     assertReadable(await errorParts(page));
 
     // A new run's results take the mark away.
@@ -214,6 +214,42 @@ test('a model the default search leaves out is searched once the ticks are chang
     const ticked = await page.$$eval('#models-list input:checked', (is) => is.map((i) => i.value));
     assert.ok(ticked.includes('svc'));
     assert.deepEqual(options.models, ticked);
+  } finally {
+    await s.close();
+  }
+});
+
+test('another file loaded: the previous file\'s results and manifest go; the previous-run note names the file', { skip, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    await chooseFile(page, twoTargets(), 'a.csv');
+    await page.selectOption('#target-select', 'label');
+    await page.selectOption('#search-select', 'random');
+    await page.fill('#trials-input', '2');
+    assert.equal((await train(page)).error, '');
+    // A failed training on the same file: the note names the file of the results.
+    await page.selectOption('#target-select', 'rare');
+    await page.selectOption('#search-select', 'grid');
+    await page.fill('#trials-input', '');
+    await train(page);
+    assert.match(await page.textContent('[data-testid="results-previous"]'), /^Previous run's results \(file "a\.csv", target "label"\)/);
+
+    // Another file: a.csv's results and its manifest are not offered for it.
+    await chooseFile(page, twoTargets().map((l, i) => (i ? `${l},${i}` : `${l},extra`)), 'b.csv');
+    // Cleared, not only hidden with the section: no note or dimming left to come back.
+    assert.deepEqual(await page.evaluate(() => ({
+      note: document.getElementById('results-previous').hidden,
+      text: document.getElementById('results-previous').textContent,
+      dimmed: document.getElementById('results-section').classList.contains('previous'),
+    })), { note: true, text: '', dimmed: false });
+    await page.selectOption('#target-select', 'rare');
+    await train(page);
+    assert.equal(await page.textContent('#status'), 'Training failed.');
+    assert.equal(await page.isVisible('#results-section'), false);
+    assert.equal(await page.isVisible('[data-testid="results-previous"]'), false);
+    assert.equal(await page.isDisabled('#download-manifest'), true);
   } finally {
     await s.close();
   }
