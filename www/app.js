@@ -1121,7 +1121,8 @@ function renderTargets(p, meta) {
   fillColumnSelect(select, p.columns, (c) => visible(c.name));
   const names = p.columns.map((c) => c.name);
   // The target the profile was made for (the worker chose it: the sample's,
-  // else the last column), so the alerts shown are for the target offered.
+  // else the last column that is not free text or an identifier), so the
+  // alerts shown are for the target offered.
   const wanted = names.includes(p.target) ? p.target : meta && names.includes(meta.target) ? meta.target : names[names.length - 1];
   select.value = wanted;
   $('task-select').value = 'auto';

@@ -269,7 +269,8 @@ export class MlcycleClient extends EventTarget {
    * Loads CSV data: a File/Blob (read inside the worker; the page keeps only
    * the reference, never a copy of the bytes) or an ArrayBuffer / typed array.
    * `defaultTarget`: the profile is made for this target column (null: the
-   * last column; undefined: none). Resolves {profile, durationMs}.
+   * last column that is not free text or an identifier, see protocol.js's
+   * defaultTarget; undefined: none). Resolves {profile, durationMs}.
    */
   async load(source, fileName, options = undefined, defaultTarget = undefined) {
     let current;

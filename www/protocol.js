@@ -101,3 +101,29 @@ export function workerScriptURL(url) {
   });
   return workerPolicy.createScriptURL(url);
 }
+
+/**
+ * The target offered first when none was chosen, from a profile: the last
+ * column that is not a different value in every row (free text, an
+ * identifier; the engine's `unique` alert, or, for the column profiled as
+ * the target, whose alerts are left out, the same test on its counts: text
+ * or labels, no value missing, all distinct, at least 10 rows, and not
+ * numbers written as text). A log whose
+ * last column is its message is offered the column before. When every
+ * column is like that, the last column. Shared by worker.js (which profiles
+ * for it) and the tests.
+ */
+export function defaultTarget(profile) {
+  const columns = profile && Array.isArray(profile.columns) ? profile.columns : [];
+  if (columns.length === 0) return undefined;
+  const rows = profile.rows;
+  const alerted = (code) => new Set((profile.alerts || []).filter((a) => a.code === code).flatMap((a) => a.columns || []));
+  const unique = alerted('unique');
+  // Numbers written as text ("$12,345.67", kept on the target) are a target
+  // to read as numbers, and mixed values are not labels: as the engine, not unique.
+  const numbers = new Set([...alerted('numbers_as_text'), ...alerted('mixed_types')]);
+  const idLike = (c) => unique.has(c.name)
+    || (rows >= 10 && (c.kind === 'categorical' || c.kind === 'text') && c.count === rows && c.distinct === rows && !numbers.has(c.name));
+  for (let i = columns.length - 1; i >= 0; i--) if (!idLike(columns[i])) return columns[i].name;
+  return columns[columns.length - 1].name;
+}

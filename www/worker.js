@@ -5,7 +5,7 @@
 // every later call, and client.js replaces it.
 
 import init, * as wasm from './pkg/mlcycle.js';
-import { Request, READY, reply, failure, progress, errorFields, workerScriptURL } from './protocol.js';
+import { Request, READY, reply, failure, progress, errorFields, workerScriptURL, defaultTarget } from './protocol.js';
 
 let session = null;
 let profileMs = null;
@@ -427,10 +427,16 @@ async function run(id, type, payload) {
       const p0 = performance.now();
       try {
         // The profile for the target the page will offer first (the
-        // sample's, else the last column), so its alerts are there at once.
+        // sample's, else the last column that is not free text or an
+        // identifier), so its alerts are there at once.
         const names = payload.defaultTarget === undefined ? [] : next.columnNames();
-        const target = names.includes(payload.defaultTarget) ? payload.defaultTarget : names[names.length - 1];
+        const chosen = names.includes(payload.defaultTarget);
+        const target = chosen ? payload.defaultTarget : names[names.length - 1];
         profile = target === undefined ? next.profile() : next.profileWith({ target });
+        // The last column has a different value in every row (a log's
+        // message): profiled again for the column offered instead.
+        const better = chosen || target === undefined ? target : defaultTarget(profile);
+        if (better !== target) profile = next.profileWith({ target: better });
         seconds.profile = (performance.now() - p0) / 1000;
       } catch (err) {
         next.free();

@@ -318,3 +318,26 @@ test('a step on a column that becomes the target leaves the recipe, said in the 
     await s.close();
   }
 });
+
+test('a log whose last column is its message: the target offered is the last column that is not free text, and the message\'s alerts show', { skip, timeout: 240_000 }, async () => {
+  const s = await startSession();
+  try {
+    const { page } = s;
+    await s.open();
+    const lines = ['time,user,level,message'];
+    for (let i = 0; i < 40; i++) lines.push(`${1700000000 + i * 61},u${i % 4},${['info', 'warn', 'error'][i % 3]},request ${i * 13} served from cache node ${i % 5} after ${i * 7} ms`);
+    await chooseFile(page, lines, 'app.log.csv');
+    assert.equal(await page.inputValue('#target-select'), 'level');
+    const heading = await page.textContent('#alerts-heading');
+    assert.match(heading, /^Data-quality alerts \(\d+\), with "level" as the target$/);
+    // The message's own alert (a different value in every row) is shown, not suppressed as the target's.
+    assert.match(await page.textContent('#alerts-list'), /"message" has a different value in every one of 40 rows/);
+
+    // The person's choice stands: the message as the target is kept.
+    await page.selectOption('#target-select', 'message');
+    await page.waitForFunction(() => /with "message" as the target$/.test(document.getElementById('alerts-heading').textContent) && !document.body.classList.contains('busy'));
+    assert.equal(await page.inputValue('#target-select'), 'message');
+  } finally {
+    await s.close();
+  }
+});
