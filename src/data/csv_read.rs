@@ -722,31 +722,30 @@ mod tests {
         }
     }
 
-    /// A tab-separated file with no header whose first message holds a
-    /// comma (UCI's SMS spam collection) is read at tabs, its first line as
-    /// data: "ham" recurs below as a class. A log whose first line starts
-    /// with a date-time is data too. A header over such rows stays one,
-    /// and so does a header repeated where files were joined.
+    /// A tab-separated file whose first value holds a comma (UCI's SMS
+    /// spam collection) is read at tabs; its first line stays the names,
+    /// as pandas reads it (labels over labels). A log whose first line
+    /// starts with a date-time over a column of them is data. Dates over
+    /// numbers (a pivot table's months) stay names, and so does a name
+    /// over numbers; a delimiter ending one line does not move the
+    /// delimiter to one found in a value.
     #[test]
-    fn headerless_labels_and_logs_keep_their_first_row() {
+    fn tab_files_with_commas_logs_and_pivots_read_as_written() {
         let names = |ds: &Dataset| ds.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
         let sms = b"ham\tGo until jurong point, crazy\nspam\twin now\nham\tok lar\nham\tsee you\nspam\tfree entry\n";
         let ds = parse(sms).unwrap();
-        assert_eq!((ds.ingest.delimiter.as_str(), ds.ingest.header, ds.n_rows), ("\t", false, 5));
-        assert_eq!(names(&ds), ["column_1", "column_2"]);
+        assert_eq!((ds.ingest.delimiter.as_str(), ds.columns.len(), ds.n_rows), ("\t", 2, 4));
         let log = b"2023-05-28 12:54:03,service started on port 80\n2023-05-28 12:55:10,request served\n2023-05-28 12:56:00,request failed\n";
         let ds = parse(log).unwrap();
         assert_eq!((ds.ingest.header, ds.n_rows), (false, 3));
-        let named = b"label\tmessage\nham\tGo until jurong point, crazy\nspam\twin now\nham\tok lar\n";
-        let ds = parse(named).unwrap();
-        assert_eq!((ds.ingest.delimiter.as_str(), ds.ingest.header, ds.n_rows), ("\t", true, 3));
-        // A name over numbers is a header, though another name ("c")
-        // recurs among its column's labels.
+        let pivot = b"product,2023-01-01,2023-02-01\nbolt,10,12\nnut,5,7\nwasher,3,4\n";
+        let ds = parse(pivot).unwrap();
+        assert_eq!((ds.ingest.header, names(&ds)), (true, vec!["product".to_string(), "2023-01-01".into(), "2023-02-01".into()]));
         let ds = parse(b"id,x,c\n0,0.5,a\n1,1.5,c\n2,2.5,c\n3,3.5,b\n").unwrap();
         assert_eq!((ds.ingest.header, ds.n_rows), (true, 4));
-        let joined = b"kind,note\nham,one\nspam,two\nkind,note\nham,three\n";
-        let ds = parse(joined).unwrap();
-        assert_eq!((ds.ingest.header, names(&ds), ds.n_rows), (true, vec!["kind".to_string(), "note".into()], 3));
+        let semi = "Ort;Betrag (EUR, netto);Menge\nBerlin;12,50;3\nHamburg;8,75;5;\nBremen;4,00;1\n";
+        let e = parse(semi.as_bytes()).unwrap_err().to_string();
+        assert_eq!(e, "t.csv: row 2 (line 3) has 4 fields but the header has 3");
     }
 
     /// A header one name short of every row below it is R's layout with

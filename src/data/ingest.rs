@@ -651,7 +651,7 @@ impl SheetErrors {
         let values: Vec<&str> = SHEET_ERRORS.iter().enumerate().filter(|(i, _)| self.seen & (1 << i) != 0).map(|(_, e)| *e).collect();
         let cells = if self.count == 1 { "1 cell holds a spreadsheet error".to_string() } else { format!("{} cells hold spreadsheet errors", self.count) };
         Some(format!(
-            "column {}: {cells} ({}), read as missing, the first at row {} (line {}); a formula failed there: fix it in the spreadsheet and export again to have those values",
+            "column {}: {cells} ({}), read as missing, the first at row {} (line {}); a formula failed there: fix it in the spreadsheet and export again to have those values (to keep them as text, give the missing-value tokens without them: --missing, or \"Missing-value tokens\" in the page's reading options)",
             crate::report::quoted(name),
             values.join(", "),
             self.row + 1,
@@ -2064,9 +2064,9 @@ struct Parser {
     short_rows: usize,
     first_short: Option<(usize, usize, usize)>,
     /// Rows ending in empty fields past the header's width, read without
-    /// them, and the first one's row and line.
+    /// them, and the first one's row, line and fields.
     long_rows: usize,
-    first_long: Option<(usize, usize)>,
+    first_long: Option<(usize, usize, usize)>,
     /// The header's cells, trimmed; records repeating them (files joined
     /// one after another) are skipped.
     header_cells: Option<Vec<String>>,
@@ -2940,13 +2940,15 @@ impl Parser {
             self.skips.row_count.add(self.record_line, || clip(field(0).trim()));
             return Ok(());
         }
-        // A row ending in delimiters the header does not have, past fields
+        // Rows ending in delimiters the header does not have, past fields
         // that are all empty (`1,2,3,` under `a,b,c`, as some exporters
-        // write every few lines), has the header's columns: the empty
-        // fields are left out, with a note.
+        // write every few lines), have the header's columns: the empty
+        // fields are left out, with a note. One such row alone is more
+        // likely shifted by a delimiter inside a value (`Smith, John`
+        // unquoted): it stays an error (see `finish`).
         let width = if width > expected && expected > 1 && (expected..width).all(|i| field(i).trim().is_empty()) {
             self.long_rows += 1;
-            self.first_long.get_or_insert((self.n_rows + 1, self.record_line));
+            self.first_long.get_or_insert((self.n_rows + 1, self.record_line, width));
             expected
         } else {
             width
@@ -3213,12 +3215,28 @@ impl Parser {
                 ),
             });
         }
-        if let Some((row, line)) = self.first_long {
+        if let Some((row, line, found)) = self.first_long {
+            if self.long_rows == 1 {
+                return Err(DataError::RaggedRow {
+                    file: self.ctx.file.clone(),
+                    header: self.header_cells.is_some(),
+                    at_least: false,
+                    comment_like: false,
+                    backslash: false,
+                    quote_after_blank: false,
+                    title_lines: None,
+                    spaces: self.spaces.is_some(),
+                    row,
+                    line,
+                    expected: self.cols.len(),
+                    found,
+                });
+            }
             report.warnings.push(IngestWarning {
                 code: "trailing_empty_fields".into(),
                 message: format!(
-                    "{} with empty fields past the {}'s {} columns (a delimiter at the end of the line), left out, the first at row {row} (line {line})",
-                    if self.long_rows == 1 { "1 row ended".to_string() } else { format!("{} rows ended", self.long_rows) },
+                    "{} rows ended with empty fields past the {}'s {} columns (a delimiter at the end of the line), left out, the first at row {row} (line {line})",
+                    self.long_rows,
                     if self.header_cells.is_some() { "header" } else { "first row" },
                     self.cols.len(),
                 ),
@@ -3660,6 +3678,13 @@ fn even(records: &[csv::StringRecord]) -> bool {
     records.windows(2).all(|w| w[0].len() == w[1].len())
 }
 
+/// [`even`], but for records longer than the first only by empty fields
+/// (a delimiter ending some lines, which the parser reads without them).
+fn even_but_trailing(records: &[csv::StringRecord]) -> bool {
+    let Some(w) = records.first().map(csv::StringRecord::len) else { return true };
+    records.iter().all(|r| r.len() == w || (r.len() > w && r.iter().skip(w).all(|f| f.trim().is_empty())))
+}
+
 /// Lines of a title or notes above the table in `body` (whole lines, up
 /// to `cut`): the fewest lines, up to [`MAX_PREAMBLE_LINES`], after which
 /// at least two records read evenly with two or more fields, each skipped
@@ -3865,38 +3890,25 @@ fn first_row_recurs_or_has_fractions(records: &[csv::StringRecord], decimal_comm
     })
 }
 
-/// Whether a label of the first of `records` (not a number, date or
-/// missing-value token) is the value of its column in two records below
-/// that are not copies of the first (a header repeated where files were
-/// joined), beside a sentence and over no column of numbers or dates: a
-/// class and a message, not column names.
-fn first_label_recurs(records: &[csv::StringRecord], decimal_comma: bool, missing: &[String]) -> bool {
+/// Whether a date or date-time of the first of `records` heads a column
+/// of them, and none heads a column of numbers.
+fn times_over_times(records: &[csv::StringRecord], decimal_comma: bool, missing: &[String]) -> bool {
     let Some((first, rows)) = records.split_first() else { return false };
-    if first.len() < 2 {
-        return false;
+    let mut over_times = false;
+    for (j, f) in first.iter().enumerate() {
+        if !matches!(classify(f.trim(), decimal_comma), Class::Time(..)) {
+            continue;
+        }
+        let mut below = rows.iter().filter_map(|r| r.get(j)).map(str::trim).filter(|g| !g.is_empty() && !missing.iter().any(|m| m == g)).peekable();
+        if below.peek().is_none() {
+            continue;
+        }
+        if !below.all(|g| matches!(classify(g, decimal_comma), Class::Time(..))) {
+            return false;
+        }
+        over_times = true;
     }
-    let others: Vec<&csv::StringRecord> = rows.iter().filter(|r| r.len() == first.len() && r.iter().zip(first.iter()).any(|(a, b)| a.trim() != b.trim())).collect();
-    let kind = |t: &str| match classify(t, decimal_comma) {
-        Class::Number(_) | Class::NonFinite => 0,
-        Class::Time(..) => 1,
-        Class::Other => 2,
-    };
-    // A name over a column of numbers or dates ("id" over 0, 1, 2) is a
-    // header, whatever else recurs ("c" among the labels a, b, c).
-    let over_typed = first.iter().enumerate().any(|(j, f)| {
-        let t = f.trim();
-        let mut below = others.iter().filter_map(|r| r.get(j)).map(str::trim).filter(|g| !g.is_empty() && !missing.iter().any(|m| m == g)).peekable();
-        below.peek().is_some() && kind(t) == 2 && !missing.iter().any(|m| m == t) && below.all(|g| kind(g) < 2)
-    });
-    // And beside it a sentence (four words or more), as a message is; a
-    // column name is rarely one ("m,y" over "1 234,x" and "5,y" is a header).
-    let sentence = first.iter().any(|f| matches!(classify(f.trim(), decimal_comma), Class::Other) && f.split_whitespace().count() >= 4);
-    !over_typed
-        && sentence
-        && first.iter().enumerate().any(|(j, f)| {
-        let t = f.trim();
-            !t.is_empty() && !missing.iter().any(|m| m == t) && matches!(classify(t, decimal_comma), Class::Other) && others.iter().filter(|r| r.get(j).is_some_and(|g| g.trim() == t)).count() >= 2
-        })
+    over_times
 }
 
 /// Whether a record is a Qualtrics export's row of import IDs: every
@@ -3962,7 +3974,7 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
     // line as one field. Where the delimiter counted does not split the
     // sample evenly and another splits every sampled line into the same
     // two fields or more, that one is the delimiter.
-    if option_delimiter.is_none() && !whitespace && !even(&records) {
+    if option_delimiter.is_none() && !whitespace && !even_but_trailing(&records) {
         let other = [b',', b';', b'\t', b'|'].into_iter().filter(|&c| c != delimiter).map(|c| (c, sample_records(view, c, comment, escape, 500))).find(|(_, r)| r.len() >= 2 && is_table(r));
         if let Some((d, r)) = other {
             delimiter = d;
@@ -4102,15 +4114,12 @@ fn sniff(text: &[u8], last: bool, opts: &ParseOptions) -> Result<Sniffed, DataEr
             // a label, not a name) or a number in it has a fraction. A header
             // of years over numbers ("country,2019,2020", or consecutive
             // years alone over measurements) stays a header.
-            // Also when a date or time in the first row heads a column of
-            // them (a log's first line; no name is a date-time), or a label
-            // of the first row recurs in two rows below that are not copies
-            // of it (UCI's SMS spam collection: "ham" is a class, not a name).
-            let time_first = records.first().is_some_and(|r| r.iter().any(|f| matches!(classify(f.trim(), decimal_comma), Class::Time(..))));
+            // Also when a date-time in the first row heads a column of them
+            // (a log's first line), and no date heads a column of numbers
+            // (a pivot table's months over counts are names).
             let data_like = data_like
                 || (first_row_is_data(&records, number, &opts.missing_tokens)
-                    && (whitespace || time_first || first_row_recurs_or_has_fractions(&records, decimal_comma)))
-                || first_label_recurs(&records, decimal_comma, &opts.missing_tokens);
+                    && (whitespace || times_over_times(&records, decimal_comma, &opts.missing_tokens) || first_row_recurs_or_has_fractions(&records, decimal_comma)));
             (!data_like, "detected")
         }
     };

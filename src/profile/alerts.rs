@@ -102,7 +102,7 @@ fn no_numbers(others: Option<(usize, &str)>, levels: &[String], codes: &[crate::
 fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: bool) -> Option<WrittenNumbers<'a>> {
     let present: usize = counts.iter().sum();
     // Markers for withheld or missing values (`[c]`, `..`, `(X)`: a few
-    // kinds, under half the values) are left out of the share: an office's
+    // kinds, a quarter of the values at most) are left out of the share: an office's
     // table with 12% suppressed cells is still a column of numbers.
     let (mut markers, mut marker_kinds) = (0usize, 0usize);
     for (level, &n) in levels.iter().zip(counts).filter(|(_, &n)| n > 0) {
@@ -111,7 +111,7 @@ fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: boo
             marker_kinds += 1;
         }
     }
-    if marker_kinds > 5 || markers * 2 > present {
+    if marker_kinds > 5 || markers * 4 > present {
         (markers, marker_kinds) = (0, 0);
     }
     let most_others = (present - markers) as f64 * (1.0 - NUMBERS_AS_TEXT_SHARE);
@@ -138,9 +138,11 @@ fn marked_numbers<'a>(levels: &'a [String], counts: &[usize], decimal_comma: boo
             }
         }
     }
-    let share = values as f64 / (present - markers).max(1) as f64;
+    // Judged without the markers; said of every value.
+    let judged = values as f64 / (present - markers).max(1) as f64;
+    let share = values as f64 / present.max(1) as f64;
     let others = first_other.map(|e| (others, e));
-    example.filter(|_| share >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None, other_unit: None, others })
+    example.filter(|_| judged >= NUMBERS_AS_TEXT_SHARE).map(|example| WrittenNumbers { share, values, marked: marked_values, example, unit: None, other_unit: None, others })
 }
 
 /// Longest unit read after a number.
@@ -275,12 +277,13 @@ fn times_as_text(levels: &[String]) -> Option<(&'static str, &str)> {
         };
         let parts: Vec<&str> = t.split(':').collect();
         let seconds_ok = |s: &str| match s.split_once('.') {
-            Some((whole, frac)) => digits(whole, 2, 2) && digits(frac, 1, 9),
-            None => digits(s, 2, 2),
+            Some((whole, frac)) => digits(whole, 2, 2) && whole < "60" && digits(frac, 1, 9),
+            None => digits(s, 2, 2) && s < "60",
         };
+        let minutes = |m: &str| digits(m, 2, 2) && m < "60";
         match parts.as_slice() {
-            [h, m] => digits(h, 1, 3) && digits(m, 2, 2),
-            [h, m, s] => digits(h, 1, 3) && digits(m, 2, 2) && seconds_ok(s),
+            [h, m] => digits(h, 1, 3) && minutes(m),
+            [h, m, s] => digits(h, 1, 3) && minutes(m) && seconds_ok(s),
             _ => false,
         }
     }
@@ -292,8 +295,10 @@ fn times_as_text(levels: &[String]) -> Option<(&'static str, &str)> {
         if b.len() >= 6 && digits(&t[..4], 4, 4) && matches!(b[0], b'1' | b'2') {
             // A separator is needed: `012345` is a code.
             let Some(rest) = t[4..].strip_prefix(['-', '/', 'M', 'm', 'Q', 'q']) else { return false };
-            let rest = rest.strip_prefix(['Q', 'q']).unwrap_or(rest);
-            return digits(rest, 1, 2);
+            return match rest.strip_prefix(['Q', 'q']) {
+                Some(q) => matches!(q, "1" | "2" | "3" | "4"),
+                None => digits(rest, 1, 2) && (1..=12).contains(&rest.parse::<u32>().unwrap_or(0)),
+            };
         }
         const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
         match t.split_once(['-', ' ']) {
@@ -305,7 +310,9 @@ fn times_as_text(levels: &[String]) -> Option<(&'static str, &str)> {
         let t = t.trim();
         let Some(sep) = t.chars().find(|c| matches!(c, '/' | '.' | '-')) else { return false };
         let parts: Vec<&str> = t.split(sep).collect();
-        matches!(parts.as_slice(), [a, b, y] if digits(a, 1, 2) && digits(b, 1, 2) && digits(y, 2, 2))
+        let n = |t: &str| t.parse::<u32>().unwrap_or(0);
+        // A day and a month, in either order (`89-42-55` is a sort code).
+        matches!(parts.as_slice(), [a, b, y] if digits(a, 1, 2) && digits(b, 1, 2) && digits(y, 2, 2) && ((1..=31).contains(&n(a)) && (1..=12).contains(&n(b)) || (1..=12).contains(&n(a)) && (1..=31).contains(&n(b))))
     }
     let sample = &levels[..levels.len().min(2000)];
     if sample.len() < 10 {
@@ -1017,7 +1024,9 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
         .iter()
         .filter(|m| m.majority == "number" && m.examples.first().is_some_and(|e| e.row == 1 && e.value.chars().filter(|c| c.is_alphabetic()).count() >= 3))
         .collect();
-    if second_header.len() >= 2 && p.sample.is_none() {
+    // Names differ from column to column ("pending" in two is a value).
+    let words: std::collections::BTreeSet<&str> = second_header.iter().filter_map(|m| m.examples.first()).map(|e| e.value.as_str()).collect();
+    if second_header.len() >= 2 && words.len() == second_header.len() && p.sample.is_none() {
         let first = &second_header[0];
         let value = first.examples.first().map_or("", |e| e.value.as_str());
         let lines = 1 + p.ingest.skipped_lines;
@@ -2074,7 +2083,7 @@ mod tests {
             .collect();
         let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
         let a = p.alerts.iter().find(|a| a.code == AlertCode::NumbersAsText).unwrap_or_else(|| panic!("{:?}", p.alerts));
-        assert!(a.message.contains("36 values that are no numbers (e.g. \"[c]\""), "{}", a.message);
+        assert!(a.message.contains("(88% of its values, e.g. ") && a.message.contains("36 values that are no numbers (e.g. \"[c]\""), "{}", a.message);
         assert!(matches!(a.fix(), Some(StepSpec::ParseNumbers { .. })));
         assert!(!p.alerts.iter().any(|a| a.code == AlertCode::HighCardinality && a.columns == ["employment"]), "{:?}", p.alerts);
         let words = csv.replace("[x]", "withheld").replace("[c]", "suppressed").replace("..", "unknown");
@@ -2096,6 +2105,22 @@ mod tests {
         assert!(a.message.starts_with("row 1 holds words in 2 columns of numbers (such as \"Estimate!!Total\" in \"B19013_001E\")"), "{}", a.message);
         assert!(a.advice.starts_with("if the line above it holds codes and this one the names, skip the first line (--skip-lines 1"), "{}", a.advice);
         assert_eq!(p.alerts.iter().filter(|a| a.code == AlertCode::MixedTypes && a.fix().is_some()).count(), 2);
+    }
+
+    /// Codes that only look like times or dates (sort codes `89-42-55`,
+    /// financial years `1980-81`, `10:75`) are not named as such, and
+    /// one word repeated in row 1 ("pending") is no line of names.
+    #[test]
+    fn codes_like_times_and_placeholders_are_not_misnamed() {
+        let csv: String = std::iter::once("sort,fy,ratio,a,b,y\n".to_string())
+            .chain((0..40).map(|i| {
+                let word = |v: usize| if i == 0 { "pending".to_string() } else { v.to_string() };
+                format!("{}-{}-{:02},{}-{:02},{}:{},{},{},{}\n", 60 + i % 30, 40 + i, i, 1960 + i, (61 + i) % 100, 10 + i, 60 + i, word(i * 3), word(i * 7), i % 2)
+            }))
+            .collect();
+        let p = profile(&parse_csv(csv.as_bytes(), "t.csv", &ParseOptions::default()).unwrap());
+        let said = |a: &&super::Alert| a.message.contains("times of day") || a.message.contains("two-digit year") || a.message.contains("months or quarters") || a.message.contains("second line of column names");
+        assert!(!p.alerts.iter().any(|a| said(&a)), "{:?}", p.alerts.iter().filter(said).collect::<Vec<_>>());
     }
 
     /// A spreadsheet's date serials among ISO dates are named as such,

@@ -94,11 +94,11 @@ struct PartFacts {
     #[serde(default)]
     first_short: Option<(usize, usize, usize)>,
     /// Rows read without empty fields past the header's width, and the
-    /// first one's row and line (counted in the part).
+    /// first one's row, line and fields (counted in the part).
     #[serde(default)]
     long_rows: usize,
     #[serde(default)]
-    first_long: Option<(usize, usize)>,
+    first_long: Option<(usize, usize, usize)>,
     /// Lines skipped as no data (their lines counted in the part).
     #[serde(default)]
     skips: Skips,
@@ -418,8 +418,8 @@ impl Parser {
                 self.first_short = Some((row + row_off, line + line_off, found));
             }
             self.short_rows += p.facts.short_rows;
-            if let (None, Some((row, line))) = (self.first_long, p.facts.first_long) {
-                self.first_long = Some((row + row_off, line + line_off));
+            if let (None, Some((row, line, found))) = (self.first_long, p.facts.first_long) {
+                self.first_long = Some((row + row_off, line + line_off, found));
             }
             self.long_rows += p.facts.long_rows;
             self.skips.merge(&p.facts.skips, line_off);
