@@ -970,15 +970,14 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
             // On the target, numbers are read by a parse_numbers step, which
             // makes them the values to predict (a cast changes features).
             suggestion: to.map(|to| if on_target && to == ColumnKind::Float { StepSpec::ParseNumbers { column: m.column.clone() } } else { StepSpec::Cast { column: m.column.clone(), to } }),
-            advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value) && crate::data::parse_time(e.value.trim()).is_none())) {
-                _ if sheet_serials(ds, m).is_some() => {
-                    let (serial, date) = sheet_serials(ds, m).unwrap_or_default();
+            advice: match (to.is_some(), m.examples.iter().find(|e| written_as_date(&e.value) && crate::data::parse_time(e.value.trim()).is_none()), sheet_serials(ds, m)) {
+                (_, _, Some((serial, date))) => {
                     format!(
                         "its numbers look like a spreadsheet's date serials ({serial} is {date}), exported unformatted beside dates: format those cells as dates (year-month-day) in the spreadsheet and export again{}",
                         if to.is_some() { "; the cast would make them missing" } else { "" }
                     )
                 }
-                (false, _) if flag_two_ways(ds, m) => "its values are one yes/no flag written two ways, as words and as 1 and 0: write it one way at the source (as labels, each spelling is a category of its own)".into(),
+                (false, _, None) if flag_two_ways(ds, m) => "its values are one yes/no flag written two ways, as words and as 1 and 0: write it one way at the source (as labels, each spelling is a category of its own)".into(),
                 _ if huge.is_some() && to.is_some() => format!(
                     "{} is a whole number past 2^53, which no float holds exactly, so it was kept as text and the column read as labels; if the column holds amounts, the cast reads it as its nearest float ({}) and the column as numbers; if it holds codes, keep it as labels",
                     quoted(huge.as_deref().unwrap_or_default()),
@@ -992,25 +991,25 @@ pub(crate) fn alerts(ds: &Dataset, p: &Profile, target: Option<usize>, totals: O
                     if zero_dates.as_ref().is_some_and(|z| z.len() > 1) { "them" } else { "it" },
                     missing_flag(ds, zero_dates.iter().flatten().cloned()),
                 ),
-                (true, None) if markers.is_some() => format!(
+                (true, None, None) if markers.is_some() => format!(
                     "its other values ({}) look like markers for missing or withheld values: the cast makes them missing; or list them as missing-value tokens ({}, or \"Missing-value tokens\" in the page's reading options) and read the file again",
                     markers.iter().flatten().map(|l| quoted(l)).collect::<Vec<_>>().join(", "),
                     missing_flag(ds, markers.iter().flatten().cloned())
                 ),
-                (_, Some(e)) => format!(
+                (_, Some(e), None) => format!(
                     "some odd values look like dates written another way (e.g. {}): rewrite them as ISO 8601 dates (year-month-day) at the source{}",
                     quoted(&e.value),
                     if to.is_some() { ", or the cast makes them missing" } else { "" }
                 ),
-                (true, None) if on_target && m.majority == "number" => format!("read its numbers to predict them (regression): the other values become missing and their rows are left out of training{}", merged_by_cast(ds, m)),
-                (true, None) => format!("cast it to the majority type; the other values become missing{}", merged_by_cast(ds, m)),
-                (false, None) if m.majority != "text" => format!(
+                (true, None, None) if on_target && m.majority == "number" => format!("read its numbers to predict them (regression): the other values become missing and their rows are left out of training{}", merged_by_cast(ds, m)),
+                (true, None, None) => format!("cast it to the majority type; the other values become missing{}", merged_by_cast(ds, m)),
+                (false, None, None) if m.majority != "text" => format!(
                     "{:.0}% of its values are not {}s: it looks like a column of codes, and stays labels; a cast would make those values missing",
                     100.0 * odd as f64 / present as f64,
                     m.majority
                 ),
-                (false, None) if m.majority == "text" => "write the column one way at the source: plain numbers throughout if it holds amounts, or labels throughout (as labels, each number is a category of its own)".into(),
-                (false, None) => "fix the odd values at the source".into(),
+                (false, None, None) if m.majority == "text" => "write the column one way at the source: plain numbers throughout if it holds amounts, or labels throughout (as labels, each number is a category of its own)".into(),
+                (false, None, None) => "fix the odd values at the source".into(),
             } + &kept_by_value(m),
         });
     }

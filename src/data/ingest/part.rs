@@ -1058,6 +1058,19 @@ mod tests {
         assert!(taken * 2 > tried, "{taken} of {tried} taken in");
     }
 
+    /// Reads `bytes` in two parts split at 30 places, whole and in 4 KiB
+    /// chunks, and checks each gives `one`, the dataset of one parser.
+    fn same_in_parts(bytes: &[u8], one: &Dataset) {
+        let n = bytes.len();
+        for s in (0..n).step_by(n / 30 + 1) {
+            for chunk in [n, 4096] {
+                let (ds, _, _) = read_in_parts(bytes, "t.csv", &opts(), &[s, s + n / 4], chunk);
+                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
+                assert!(ds == *one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, one));
+            }
+        }
+    }
+
     /// Spreadsheet error cells (`#DIV/0!`) are missing values counted in a
     /// note naming the column, the errors and the first row: the same from
     /// parts split anywhere as from one parser. `#N/A` is missing and not
@@ -1082,14 +1095,7 @@ mod tests {
         // Rows 8, 61, … hold #DIV/0! (76 of them); #VALUE! from row 2045 (37).
         assert!(w[0].starts_with("column \"ratio\": 113 cells hold spreadsheet errors (#DIV/0!, #VALUE!), read as missing, the first at row 8 (line 9)"), "{}", w[0]);
         assert_eq!((0..one.n_rows).filter(|&i| one.columns[1].is_missing(i)).count(), 76 + 37 + 76);
-        let n = bytes.len();
-        for s in (0..n).step_by(n / 30 + 1) {
-            for chunk in [n, 4096] {
-                let (ds, _, _) = read_in_parts(&bytes, "t.csv", &opts(), &[s, s + n / 4], chunk);
-                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
-                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
-            }
-        }
+        same_in_parts(&bytes, &one);
         let own = ParseOptions { missing_tokens: vec![String::new(), "NA".into()], ..opts() };
         let labels = whole(&bytes, &own).unwrap();
         assert_eq!(labels.columns[1].kind, ColumnKind::Categorical);
@@ -1117,14 +1123,7 @@ mod tests {
         let w = one.ingest.warnings.iter().find(|w| w.code == "trailing_empty_fields").expect("a note");
         assert_eq!(w.message, "216 rows ended with empty fields past the header's 3 columns (a delimiter at the end of the line), left out, the first at row 6 (line 7)");
         assert_eq!(one.columns[2].kind, ColumnKind::Categorical);
-        let n = bytes.len();
-        for s in (0..n).step_by(n / 30 + 1) {
-            for chunk in [n, 4096] {
-                let (ds, _, _) = read_in_parts(&bytes, "t.csv", &opts(), &[s, s + n / 4], chunk);
-                let ds = ds.unwrap_or_else(|e| panic!("parts at {s}, chunks of {chunk}: {e}"));
-                assert!(ds == one, "parts at {s}, chunks of {chunk}: {}", diff(&ds, &one));
-            }
-        }
+        same_in_parts(&bytes, &one);
         let mut bad = String::from_utf8(bytes).unwrap();
         bad.push_str("4000,1.5,a,extra\n");
         let e = whole(bad.as_bytes(), &opts()).unwrap_err().to_string();
